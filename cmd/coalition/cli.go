@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"coalition"
+)
+
+// env is the world a subcommand runs in: passed in, never global.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// isTerminal reports whether w is an interactive terminal (for progress bars).
+func (e *env) isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// usageError is a mistake in how the command was called: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// exitCode maps an error to the process exit code: 2 for usage and invalid
+// input, 1 for everything else.
+func exitCode(err error) int {
+	var ue *usageError
+	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	if coalition.ErrorKind(err) == coalition.Invalid {
+		return 2
+	}
+	return 1
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting, and
+// prints its usage (with an example) to stderr on -h.
+func newFlagSet(e *env, name, usage, example string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: coalition %s\n\nflags:\n", usage)
+		fs.PrintDefaults()
+		if example != "" {
+			fmt.Fprintf(e.stderr, "\nexample:\n  %s\n", example)
+		}
+	}
+	return fs
+}
+
+// parseArgs parses flags given before, between or after positional arguments
+// (people type `import kiel-csv FILE --db x.db`), then fills every flag not
+// given on the command line from COALITION_<FLAG> in the environment.
+// It returns the positional arguments.
+func parseArgs(e *env, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if rest[0] == "--" {
+			pos = append(pos, rest[1:]...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		key := "COALITION_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := e.getenv(key); v != "" {
+			if serr := f.Value.Set(v); serr != nil {
+				err = usagef("%s: environment %s=%q: %v", fs.Name(), key, v, serr)
+			}
+		}
+	})
+	return pos, err
+}

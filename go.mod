@@ -1,0 +1,3 @@
+module coalition
+
+go 1.26
