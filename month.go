@@ -1,0 +1,137 @@
+package coalition
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Month is a calendar month, counted from January of year 0, so that
+// arithmetic is plain integer arithmetic. Its text form is "YYYY-MM".
+type Month int32
+
+// MonthOf returns the month of year y and month m (1–12).
+func MonthOf(y int, m time.Month) Month { return Month(y*12 + int(m) - 1) }
+
+// ParseMonth parses "YYYY-MM".
+func ParseMonth(s string) (Month, error) {
+	if len(s) != 7 || s[4] != '-' {
+		return 0, fmt.Errorf("month %q: want YYYY-MM", s)
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	m, err2 := strconv.Atoi(s[5:])
+	if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1900 || y > 2200 {
+		return 0, fmt.Errorf("month %q: want YYYY-MM with a month 01–12", s)
+	}
+	return MonthOf(y, time.Month(m)), nil
+}
+
+func (m Month) Year() int               { return int(m) / 12 }
+func (m Month) MonthOfYear() time.Month { return time.Month(int(m)%12 + 1) }
+func (m Month) Add(n int) Month         { return m + Month(n) }
+
+// FirstDay is the first day of the month.
+func (m Month) FirstDay() Date { return Date{Y: m.Year(), M: m.MonthOfYear(), D: 1} }
+
+func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), int(m.MonthOfYear())) }
+
+func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+func (m *Month) UnmarshalText(b []byte) error {
+	v, err := ParseMonth(string(b))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// Date is a civil date without a time zone. The zero Date means "unknown".
+// Its text form is "YYYY-MM-DD"; it is stored as that text in both engines.
+type Date struct {
+	Y int
+	M time.Month
+	D int
+}
+
+// ParseDate parses "YYYY-MM-DD" and rejects impossible dates such as 2025-13-45.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q: want a real date as YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// DateOf returns the civil date of t in t's location.
+func DateOf(t time.Time) Date { y, m, d := t.Date(); return Date{y, m, d} }
+
+func (d Date) IsZero() bool       { return d == Date{} }
+func (d Date) Month() Month       { return MonthOf(d.Y, d.M) }
+func (d Date) Time() time.Time    { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC) }
+func (d Date) Before(o Date) bool { return d.Time().Before(o.Time()) }
+func (d Date) After(o Date) bool  { return d.Time().After(o.Time()) }
+
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Y, int(d.M), d.D)
+}
+
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" || string(b) == `""` {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("date: want a string YYYY-MM-DD")
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Value stores a Date as text, or NULL when zero.
+func (d Date) Value() (driver.Value, error) {
+	if d.IsZero() {
+		return nil, nil
+	}
+	return d.String(), nil
+}
+
+// Scan reads a Date from text, a time or NULL.
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*d = Date{}
+		return nil
+	case string:
+		if v == "" {
+			*d = Date{}
+			return nil
+		}
+		p, err := ParseDate(v)
+		*d = p
+		return err
+	case []byte:
+		return d.Scan(string(v))
+	case time.Time:
+		*d = DateOf(v.UTC())
+		return nil
+	}
+	return fmt.Errorf("date: cannot scan %T", src)
+}
