@@ -19,6 +19,7 @@ type command struct {
 // commands lists every subcommand; each lives in a file of its own.
 func commands() map[string]command {
 	return map[string]command{
+		"burden":  {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
 		"version": {"print the version", runVersion},
 		// more subcommands: one line each, in alphabetical order
 	}
