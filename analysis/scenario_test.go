@@ -120,8 +120,8 @@ func TestScenarioPartYears(t *testing.T) {
 		// USA stops in 2026: gap 6 × 50 = 300 in 2026, none in 2025.
 		Withdrawals: []Withdrawal{{Countries: []string{"USA"}, From: mon("2026-01")}},
 		From:        from, To: to,
-		Members:     []ScenarioMember{{ISO3: "DEU", GDPEUR: 3000}, {ISO3: "FRA", GDPEUR: 1000}},
-		CapPctGDP:   10, // per year; for six months DEU ≤ 10 % × 3000 × 6/12 = 150, FRA ≤ 50
+		Members:   []ScenarioMember{{ISO3: "DEU", GDPEUR: 3000}, {ISO3: "FRA", GDPEUR: 1000}},
+		CapPctGDP: 10, // per year; for six months DEU ≤ 10 % × 3000 × 6/12 = 150, FRA ≤ 50
 	}
 	got, err := Scenario(in)
 	if err != nil {
