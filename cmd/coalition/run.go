@@ -19,8 +19,13 @@ type command struct {
 // commands lists every subcommand; each lives in a file of its own.
 func commands() map[string]command {
 	return map[string]command{
-		"burden":  {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
-		"version": {"print the version", runVersion},
+		"burden":    {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
+		"countries": {"list countries with GDP, population, defence spending and memberships", runCountries},
+		"donors":    {"who gives what: support per donor in EUR and as a share of GDP", runDonors},
+		"migrate":   {"apply database migrations", runMigrate},
+		"seed":      {"load the bundled reference data (idempotent)", runSeed},
+		"serve":     {"serve the API and the dashboard", runServe},
+		"version":   {"print the version", runVersion},
 		// more subcommands: one line each, in alphabetical order
 	}
 }

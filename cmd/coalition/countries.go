@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"coalition"
+)
+
+func runCountries(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "countries", "countries [--group NATO|EU|G7|AUKUS|FVEY|COW2025] [--json] [--db ...]", "coalition countries --group COW2025")
+	db := dbFlag(fs)
+	group := fs.String("group", "", "only members of this group or coalition")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseArgs(e, fs, args); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, e, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	cs, err := s.FindCountries(ctx, coalition.CountryFilter{Group: *group})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if cs == nil {
+			cs = []*coalition.Country{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(cs)
+	}
+	tw := table(e.stdout)
+	fmt.Fprintln(tw, "ISO3\tNAME\tGDP (USD bn)\tPOP (m)\tDEFENCE % GDP\tGROUPS")
+	for _, c := range cs {
+		def := "–"
+		if c.DefencePctGDP != nil {
+			def = fmt.Sprintf("%.2f (%s %d)", *c.DefencePctGDP, c.DefenceSource, c.DefenceYear)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ISO3, c.Name, optf(c.GDPUSDBn, "%.1f"), optf(c.PopulationM, "%.2f"), def, strings.Join(c.Groups, " "))
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "\n%d countries. GDP and population: World Bank 2023. Defence: NATO 2024e (NATO definition) or SIPRI 2024 as marked.\n", len(cs))
+	return nil
+}
+
+func optf(p *float64, format string) string {
+	if p == nil {
+		return "–"
+	}
+	return fmt.Sprintf(format, *p)
+}

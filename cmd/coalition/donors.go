@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"coalition"
+)
+
+func runDonors(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--json] [--db ...]",
+		"coalition donors --type military --since 2025-01 --json")
+	db := dbFlag(fs)
+	typ := fs.String("type", "", "only this type of support")
+	since := fs.String("since", "", "from this month (YYYY-MM), inclusive")
+	until := fs.String("until", "", "to this month (YYYY-MM), inclusive")
+	group := fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseArgs(e, fs, args); err != nil {
+		return err
+	}
+	f, err := donorFilter(*typ, *since, *until, *group)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, e, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rows, err := s.DonorTotals(coalition.WithUser(ctx, coalition.System), f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if rows == nil {
+			rows = []coalition.DonorTotal{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	tw := table(e.stdout)
+	fmt.Fprintln(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t% GDP\tAS OF")
+	var total float64
+	for _, r := range rows {
+		total += r.TotalEUR
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, eur(r.MilitaryEUR), eur(r.FinancialEUR),
+			eur(r.HumanitarianEUR), eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "\n%d donors, %s in all. Status: allocated and delivered.\n", len(rows), eur(total))
+	srcs := map[string]bool{}
+	for _, r := range rows {
+		if !srcs[r.Source] {
+			srcs[r.Source] = true
+			fmt.Fprintf(e.stdout, "Source: %s\n", r.Source)
+		}
+	}
+	fmt.Fprintln(e.stdout, "% GDP: World Bank 2023 GDP at the ECB 2023 average rate (Kiel's own % uses 2021 GDP). Loans count as financial aid.")
+	return nil
+}
+
+// donorFilter checks the CLI and API parameters of the donor table.
+func donorFilter(typ, since, until, group string) (coalition.DonorFilter, error) {
+	var f coalition.DonorFilter
+	if typ != "" {
+		if !coalition.ValidSupportType(typ) {
+			return f, coalition.FieldError("type", "%q is not one of military, financial, humanitarian, reconstruction", typ)
+		}
+		f.Type = coalition.SupportType(typ)
+	}
+	var err error
+	if since != "" {
+		if f.Since, err = coalition.ParseMonth(since); err != nil {
+			return f, coalition.FieldError("since", "%v", err)
+		}
+	}
+	if until != "" {
+		if f.Until, err = coalition.ParseMonth(until); err != nil {
+			return f, coalition.FieldError("until", "%v", err)
+		}
+	}
+	if f.Since != 0 && f.Until != 0 && f.Until < f.Since {
+		return f, coalition.FieldError("until", "is before since")
+	}
+	f.Group = group
+	return f, nil
+}

@@ -1,0 +1,92 @@
+package coalition
+
+import (
+	"context"
+	"time"
+)
+
+// EngagementKind is the kind of a diplomatic engagement.
+type EngagementKind string
+
+// EngagementKinds lists the kinds; "pledge" is a public announcement of support.
+var EngagementKinds = []EngagementKind{"call", "meeting", "summit", "letter", "statement", "pledge"}
+
+func (k EngagementKind) Valid() bool {
+	for _, v := range EngagementKinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Participant is a person or a government taking part in an engagement.
+type Participant struct {
+	Name string `json:"name,omitempty"` // a person, if known
+	Role string `json:"role,omitempty"` // office at the time
+	ISO3 string `json:"iso3"`
+}
+
+// Engagement is a call, meeting, summit, letter or statement.
+type Engagement struct {
+	ID           int64          `json:"id"`
+	Date         Date           `json:"date"`
+	Kind         EngagementKind `json:"kind"`
+	Title        string         `json:"title"`
+	Summary      string         `json:"summary"`
+	Participants []Participant  `json:"participants"`
+	Topics       []string       `json:"topics"`
+	Asks         string         `json:"asks,omitempty"`
+	Outcomes     string         `json:"outcomes,omitempty"`
+	CoalitionID  *int64         `json:"coalition_id"`
+	Visibility   Visibility     `json:"visibility"`
+	Source       string         `json:"source"`
+	SourceRef    string         `json:"source_ref,omitempty"`
+	Version      int64          `json:"version"`
+	CreatedAt    time.Time      `json:"created_at"`
+}
+
+func (e *Engagement) Validate() error {
+	switch {
+	case e.Date.IsZero():
+		return FieldError("date", "is required")
+	case !e.Kind.Valid():
+		return FieldError("kind", "%q is not one of call, meeting, summit, letter, statement, pledge", e.Kind)
+	case e.Title == "" && e.Summary == "":
+		return FieldError("summary", "a title or a summary is required")
+	case len(e.Participants) == 0:
+		return FieldError("participants", "at least one participant is required")
+	case !e.Visibility.Valid():
+		return FieldError("visibility", "%q is not one of public, coalition, confidential", e.Visibility)
+	case e.Visibility == CoalitionVis && e.CoalitionID == nil:
+		return FieldError("coalition_id", "a coalition-visible engagement needs its coalition")
+	case e.Source == "":
+		return FieldError("source", "every record needs a source")
+	}
+	for i, p := range e.Participants {
+		if !ValidISO3(p.ISO3) {
+			return FieldError(indexed("participants", i, "iso3"), "%q is not an ISO 3166-1 alpha-3 code", p.ISO3)
+		}
+	}
+	return nil
+}
+
+// EngagementFilter selects engagements.
+type EngagementFilter struct {
+	Country  string // a participant's ISO3
+	Kind     EngagementKind
+	Topic    string
+	From, To Date
+	After    int64
+	Limit    int
+}
+
+// EngagementStore persists engagements.
+type EngagementStore interface {
+	FindEngagement(ctx context.Context, id int64) (*Engagement, error)
+	// FindEngagements returns a page ordered by id.
+	FindEngagements(ctx context.Context, f EngagementFilter) ([]*Engagement, bool, error)
+	// CreateEngagement: Conflict if (Source, SourceRef) is taken.
+	CreateEngagement(ctx context.Context, e *Engagement) error
+	DeleteEngagement(ctx context.Context, id int64, version int64) error
+}

@@ -1,0 +1,24 @@
+package http
+
+import "net/http"
+
+// addRoutes lists the whole HTTP surface, one line per route.
+func addRoutes(mux *http.ServeMux, s *server) {
+	mux.Handle("GET /healthz", s.handle(s.healthz))
+	mux.Handle("GET /readyz", s.handle(s.readyz))
+	mux.Handle("GET /api/v1/openapi.yaml", s.handle(s.openapi))
+	mux.Handle("GET /api/v1/categories", s.handle(s.listCategories))
+	mux.Handle("GET /api/v1/countries", s.handle(s.listCountries))
+	mux.Handle("GET /api/v1/countries/{iso3}", s.handle(s.getCountry))
+	mux.Handle("GET /api/v1/groups", s.handle(s.listGroups))
+	mux.Handle("GET /api/v1/coalitions", s.handle(s.listCoalitions))
+	mux.Handle("GET /api/v1/coalitions/{id}", s.handle(s.getCoalition))
+	mux.Handle("GET /api/v1/donors", s.handle(s.listDonors))
+	mux.Handle("GET /api/v1/pledges", s.handle(s.listPledges))
+	mux.Handle("GET /api/v1/pledges/{id}", s.handle(s.getPledge))
+	mux.Handle("GET /api/v1/engagements", s.handle(s.listEngagements))
+	mux.Handle("GET /api/v1/engagements/{id}", s.handle(s.getEngagement))
+	mux.Handle("GET /api/", s.handle(s.apiNotFound))
+	mux.Handle("GET /static/", s.static())
+	mux.Handle("GET /{$}", s.handle(s.overviewPage))
+}

@@ -1,0 +1,78 @@
+// Package http serves Coalition's JSON API under /api/v1 and its
+// server-rendered pages.
+package http
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"coalition"
+)
+
+//go:embed templates static openapi.yaml
+var embedded embed.FS
+
+// Config configures the server.
+type Config struct {
+	Dev     bool   // read templates and static files from ./http on disk
+	Version string // shown in the footer and /healthz
+}
+
+// assets returns the templates and static files: embedded, or from disk with -dev.
+func assets(dev bool) fs.FS {
+	if dev {
+		return os.DirFS("http")
+	}
+	return embedded
+}
+
+// NewServer returns the whole HTTP surface.
+func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler {
+	mux := http.NewServeMux()
+	s := &server{log: log, store: store, cfg: cfg, files: assets(cfg.Dev), started: time.Now()}
+	s.tmpl = s.loadTemplates()
+	addRoutes(mux, s)
+	return recoverPanics(log, securityHeaders(mux))
+}
+
+type server struct {
+	log     *slog.Logger
+	store   coalition.Store
+	cfg     Config
+	files   fs.FS
+	tmpl    *template.Template
+	started time.Time
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a panic into a logged 500 problem.
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", v)
+				writeProblem(w, http.StatusInternalServerError, "internal", "internal error", "")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

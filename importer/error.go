@@ -1,0 +1,52 @@
+// Package importer reads the file formats of this field (the Kiel tracker's
+// CSV, and more to come) into domain records, saying exactly where the input
+// is wrong.
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"coalition"
+)
+
+// RowError says where in which file which field is wrong.
+type RowError struct {
+	File, Field string
+	Row         int // CSV/JSON line, XLSX row, XML element line
+	Err         error
+}
+
+func (e *RowError) Error() string { return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Row, e.Field, e.Err) }
+func (e *RowError) Unwrap() error { return e.Err }
+
+// Errors is every row error of one file. It is Invalid input.
+type Errors []*RowError
+
+func (es Errors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i == 20 {
+			fmt.Fprintf(&b, "\n… and %d more errors", len(es)-20)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap makes the error Invalid for the CLI and the API.
+func (es Errors) Unwrap() error {
+	return &coalition.Error{Kind: coalition.Invalid, Message: "the file has invalid rows"}
+}
+
+// AsErrors returns the row errors inside err, if any.
+func AsErrors(err error) (Errors, bool) {
+	var es Errors
+	ok := errors.As(err, &es)
+	return es, ok
+}

@@ -1,0 +1,371 @@
+// Package refdata embeds Coalition's real, sourced reference data (see
+// data/README.md and the *sources*.md files beside each CSV) and turns the
+// simple tables into domain records. The Kiel monthly file is parsed by the
+// importer's kiel-csv code path, the same one users import with.
+package refdata
+
+import (
+	"crypto/sha1"
+	"embed"
+	"encoding/csv"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"coalition"
+)
+
+//go:embed data
+var files embed.FS
+
+// FS returns the embedded data folder (paths like "kiel/data_explorer.csv").
+func FS() fs.FS {
+	sub, err := fs.Sub(files, "data")
+	if err != nil {
+		panic(err) // the folder is embedded at build time
+	}
+	return sub
+}
+
+// Open opens one embedded file.
+func Open(name string) (fs.File, error) { return FS().Open(name) }
+
+// KielFile is the Kiel tracker's monthly per-donor file bundled here.
+const KielFile = "kiel/data_explorer.csv"
+
+// KielSource is the citation carried by every record from the bundled Kiel release.
+const KielSource = "Kiel Institute for the World Economy, Ukraine Support Tracker, Release 29 (data to 04/2026), data_explorer.csv"
+
+// KielAsOf is the last day covered by the bundled Kiel release.
+var KielAsOf = coalition.Date{Y: 2026, M: 4, D: 30}
+
+// table reads a CSV with a header row into maps, naming the file and line on error.
+type table struct {
+	name string
+	rows []map[string]string
+	line []int
+}
+
+func readTable(name string) (*table, error) {
+	f, err := Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s:1: %w", name, err)
+	}
+	t := &table{name: name}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := r.FieldPos(0)
+		m := make(map[string]string, len(header))
+		for i, h := range header {
+			m[h] = strings.TrimSpace(rec[i])
+		}
+		t.rows = append(t.rows, m)
+		t.line = append(t.line, line)
+	}
+	return t, nil
+}
+
+func (t *table) errorf(i int, field, format string, args ...any) error {
+	return fmt.Errorf("%s:%d: %s: %s", t.name, t.line[i], field, fmt.Sprintf(format, args...))
+}
+
+func optFloat(t *table, i int, field string) (*float64, error) {
+	s := t.rows[i][field]
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, t.errorf(i, field, "%q is not a number", s)
+	}
+	return &v, nil
+}
+
+func optInt(t *table, i int, field string) (int, error) {
+	s := t.rows[i][field]
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, t.errorf(i, field, "%q is not a whole number", s)
+	}
+	return v, nil
+}
+
+const (
+	countriesSource = "refdata countries.csv: GDP and population World Bank WDI 2023; defence % of GDP NATO (report of 28 Aug 2025, 2024e) or SIPRI 2024 as noted; memberships per sources.md"
+	nato2025Source  = "NATO Defence Expenditure of NATO Countries (2014-2025), 28 Aug 2025, 2025 estimates, via the press reports named in nato_defence_2025e.csv"
+)
+
+// Groups and their sources (sources.md §2).
+var groupDefs = []struct{ code, column, name, source string }{
+	{"NATO", "nato", "North Atlantic Treaty Organization", "NATO Washington Summit Declaration, 10 Jul 2024 (32 allies; Sweden the 32nd)"},
+	{"EU", "eu", "European Union", "Kiel Institute UST Release 29, eu_aid_shares.csv (all 27 EU members)"},
+	{"G7", "g7", "Group of Seven", "G7 membership: Canada, France, Germany, Italy, Japan, the United Kingdom and the United States"},
+	{"AUKUS", "aukus", "AUKUS security partnership", "AUKUS announced 15 Sep 2021 (Australia, United Kingdom, United States)"},
+	{"FVEY", "five_eyes", "Five Eyes", "Five Eyes intelligence alliance: Australia, Canada, New Zealand, United Kingdom, United States"},
+}
+
+// Meetings of the 2025 coalition of the willing that document membership (sources.md §2).
+var cowMeetings = map[string]coalition.Date{
+	"LDN0302":  {Y: 2025, M: 3, D: 2},
+	"VIRT0315": {Y: 2025, M: 3, D: 15},
+	"VIRT0817": {Y: 2025, M: 8, D: 17},
+	"PAR0904":  {Y: 2025, M: 9, D: 4},
+}
+
+var cowCode = regexp.MustCompile(`[A-Z]+[0-9]{4}`)
+
+// Load returns the reference dataset without the Kiel pledges (see
+// importer.KielCSV for those): countries, groups, the 2025 coalition of the
+// willing, engagements, people and FX rates.
+func Load() (*coalition.Dataset, error) {
+	ds := &coalition.Dataset{}
+	t, err := readTable("countries.csv")
+	if err != nil {
+		return nil, err
+	}
+	members := map[string][]coalition.GroupMember{}
+	cow := &coalition.Coalition{
+		Code: "COW2025", Name: "Coalition of the willing (2025)",
+		Purpose:   "Sustain support for Ukraine and prepare security guarantees, ready to step in if United States support wavers",
+		Recipient: "UKR", Leads: []string{"GBR", "FRA"},
+		Source: "Leaders' meetings of 2 Mar (London), 15 Mar (virtual), 17 Aug (virtual) and 4 Sep 2025 (Paris); participation list compiled in countries.csv (sources.md §2); no official membership list is published",
+	}
+	for i, r := range t.rows {
+		c := &coalition.Country{ISO3: r["iso3"], Name: r["name"], State: true, Source: countriesSource + "; " + r["source_notes"]}
+		if c.GDPUSDBn, err = optFloat(t, i, "gdp_usd_bn"); err != nil {
+			return nil, err
+		}
+		if c.GDPYear, err = optInt(t, i, "gdp_year"); err != nil {
+			return nil, err
+		}
+		if c.PopulationM, err = optFloat(t, i, "population_m"); err != nil {
+			return nil, err
+		}
+		if c.DefencePctGDP, err = optFloat(t, i, "defence_pct_gdp"); err != nil {
+			return nil, err
+		}
+		if c.DefenceYear, err = optInt(t, i, "defence_year"); err != nil {
+			return nil, err
+		}
+		switch notes := r["source_notes"]; {
+		case strings.Contains(notes, "def=NATO"):
+			c.DefenceSource = "NATO"
+		case strings.Contains(notes, "def=SIPRI"):
+			c.DefenceSource = "SIPRI"
+		}
+		if err := c.Validate(); err != nil {
+			return nil, t.errorf(i, "iso3", "%v", err)
+		}
+		ds.Countries = append(ds.Countries, c)
+		for _, g := range groupDefs {
+			if r[g.column] == "1" {
+				members[g.code] = append(members[g.code], coalition.GroupMember{ISO3: c.ISO3})
+			}
+		}
+		if r["coalition_of_willing_2025"] == "1" && c.ISO3 != cow.Recipient {
+			m := coalition.Membership{ISO3: c.ISO3, Status: coalition.Joined}
+			for _, code := range cowCode.FindAllString(r["source_notes"], -1) {
+				if d, ok := cowMeetings[code]; ok && (m.Since.IsZero() || d.Before(m.Since)) {
+					m.Since = d
+				}
+				if _, ok := cowMeetings[code]; ok {
+					m.Note = strings.TrimPrefix(m.Note+"+"+code, "+")
+				}
+			}
+			cow.Members = append(cow.Members, m)
+		}
+	}
+	ds.Countries = append(ds.Countries, &coalition.Country{ISO3: "EUI", Name: "EU institutions (Commission and Council)", State: false,
+		Source: "Kiel Institute UST Release 29 donor 'EU (Commission and Council)' (code EU in the source, EUI here); no GDP: not a state"})
+	for _, g := range groupDefs {
+		ds.Groups = append(ds.Groups, &coalition.Group{Code: g.code, Name: g.name, Source: g.source, Members: members[g.code]})
+	}
+	ds.Coalitions = []*coalition.Coalition{cow}
+	if ds.Engagements, err = engagements(); err != nil {
+		return nil, err
+	}
+	if ds.People, err = people(); err != nil {
+		return nil, err
+	}
+	if ds.FXRates, err = rates(); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// NATO2025e returns the NATO 2025 estimates of defence spending, % of GDP,
+// for the allies where a two-decimal figure was found, with their sources.
+func NATO2025e() (map[string]float64, map[string]string, error) {
+	t, err := readTable("nato_defence_2025e.csv")
+	if err != nil {
+		return nil, nil, err
+	}
+	vals, srcs := map[string]float64{}, map[string]string{}
+	for i, r := range t.rows {
+		v, err := optFloat(t, i, "defence_pct_gdp_2025e")
+		if err != nil {
+			return nil, nil, err
+		}
+		if v != nil {
+			vals[r["iso3"]] = *v
+			srcs[r["iso3"]] = nato2025Source + ": " + r["source"]
+		}
+	}
+	return vals, srcs, nil
+}
+
+var topicWords = []struct{ topic, re string }{
+	{"coalition", `(?i)coalition of the willing|coalition`},
+	{"nato", `(?i)\bNATO\b`},
+	{"loans", `(?i)\bloans?\b|ERA\b`},
+	{"air-defence", `(?i)air[- ]defen[cs]e|Patriot|interceptor`},
+	{"peacekeeping", `(?i)peacekeep|multinational force|reassurance force|security guarantees?`},
+	{"sanctions", `(?i)sanction|immobili[sz]ed Russian|Russian (sovereign )?assets`},
+	{"ceasefire", `(?i)ceasefire|peace (talks|plan|deal)`},
+	{"ukraine-support", `(?i)Ukraine|Kyiv`},
+}
+
+var topicRE = func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(topicWords))
+	for i, w := range topicWords {
+		out[i] = regexp.MustCompile(w.re)
+	}
+	return out
+}()
+
+// Topics returns the topic codes whose keywords occur in text.
+func Topics(text string) []string {
+	out := []string{}
+	for i, re := range topicRE {
+		if re.MatchString(text) {
+			out = append(out, topicWords[i].topic)
+		}
+	}
+	return out
+}
+
+func title(summary string) string {
+	s := summary
+	if i := strings.IndexAny(s, ":;"); i > 0 {
+		s = s[:i]
+	}
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:97]) + "…"
+	}
+	return s
+}
+
+func engagements() ([]*coalition.Engagement, error) {
+	t, err := readTable("events.csv")
+	if err != nil {
+		return nil, err
+	}
+	var out []*coalition.Engagement
+	for i, r := range t.rows {
+		d, err := coalition.ParseDate(r["date"])
+		if err != nil {
+			return nil, t.errorf(i, "date", "%v", err)
+		}
+		parts := []coalition.Participant{{ISO3: r["actor_iso3"], Role: "host or speaker"}}
+		if cp := r["counterpart_iso3"]; cp != "" && cp != r["actor_iso3"] {
+			parts = append(parts, coalition.Participant{ISO3: cp, Role: "counterpart"})
+		}
+		h := sha1.Sum([]byte(r["date"] + "|" + r["actor_iso3"] + "|" + r["summary"]))
+		e := &coalition.Engagement{
+			Date: d, Kind: coalition.EngagementKind(r["kind"]), Title: title(r["summary"]), Summary: r["summary"],
+			Participants: parts, Topics: Topics(r["summary"]), Visibility: coalition.Public,
+			Source: r["source"], SourceRef: "events.csv:" + hex.EncodeToString(h[:6]),
+		}
+		if err := e.Validate(); err != nil {
+			return nil, t.errorf(i, "kind", "%v", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func people() ([]*coalition.Person, error) {
+	t, err := readTable("officeholders.csv")
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]*coalition.Person{}
+	var out []*coalition.Person
+	for i, r := range t.rows {
+		p := byName[r["name"]]
+		if p == nil {
+			p = &coalition.Person{Name: r["name"], Aliases: []string{}}
+			byName[r["name"]] = p
+			out = append(out, p)
+		}
+		for _, a := range strings.Split(r["aliases"], "|") {
+			if a = strings.TrimSpace(a); a != "" && !contains(p.Aliases, a) {
+				p.Aliases = append(p.Aliases, a)
+			}
+		}
+		o := coalition.Office{ISO3: r["iso3"], Title: r["office"], Source: r["source"]}
+		if o.Start, err = coalition.ParseDate(r["start"]); err != nil {
+			return nil, t.errorf(i, "start", "%v", err)
+		}
+		if r["end"] != "" {
+			if o.End, err = coalition.ParseDate(r["end"]); err != nil {
+				return nil, t.errorf(i, "end", "%v", err)
+			}
+		}
+		p.Offices = append(p.Offices, o)
+	}
+	for _, p := range out {
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("officeholders.csv: %s: %w", p.Name, err)
+		}
+	}
+	return out, nil
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func rates() ([]coalition.FXRate, error) {
+	t, err := readTable("fx_eur_monthly.csv")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]coalition.FXRate, 0, len(t.rows))
+	for i, r := range t.rows {
+		m, err := coalition.ParseMonth(r["month"])
+		if err != nil {
+			return nil, t.errorf(i, "month", "%v", err)
+		}
+		v, err := strconv.ParseFloat(r["units_per_eur"], 64)
+		if err != nil || v <= 0 {
+			return nil, t.errorf(i, "units_per_eur", "%q is not a positive number", r["units_per_eur"])
+		}
+		out = append(out, coalition.FXRate{Month: m, Currency: r["currency"], UnitsPerEUR: v, Source: r["source"]})
+	}
+	return out, nil
+}

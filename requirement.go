@@ -1,0 +1,77 @@
+package coalition
+
+import (
+	"context"
+	"time"
+)
+
+// Requirement is what the recipient needs in a category over a period.
+type Requirement struct {
+	ID          int64      `json:"id"`
+	CoalitionID *int64     `json:"coalition_id"`
+	Recipient   string     `json:"recipient"`
+	Category    string     `json:"category"`
+	AmountEUR   int64      `json:"amount_eur_minor"` // per month, euro cents
+	Quantity    *int64     `json:"quantity,omitempty"`
+	UnitValue   int64      `json:"unit_value_eur_minor,omitempty"`
+	From        Month      `json:"from"`
+	To          Month      `json:"to"`       // inclusive
+	Priority    int        `json:"priority"` // 1 highest
+	Visibility  Visibility `json:"visibility"`
+	Source      string     `json:"source"`
+	Version     int64      `json:"version"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+func (r *Requirement) Validate() error {
+	if !ValidISO3(r.Recipient) {
+		return FieldError("recipient", "%q is not an ISO 3166-1 alpha-3 code", r.Recipient)
+	}
+	if _, ok := CategoryByCode(r.Category); !ok {
+		return FieldError("category", "%q is not a category", r.Category)
+	}
+	switch {
+	case r.AmountEUR < 0:
+		return FieldError("amount_eur_minor", "must not be negative")
+	case r.Quantity != nil && (*r.Quantity < 0 || r.UnitValue <= 0):
+		return FieldError("quantity", "a quantity needs a positive unit value")
+	case r.From == 0:
+		return FieldError("from", "is required")
+	case r.To < r.From:
+		return FieldError("to", "is before from")
+	case r.Priority < 0:
+		return FieldError("priority", "must not be negative")
+	case !r.Visibility.Valid():
+		return FieldError("visibility", "%q is not one of public, coalition, confidential", r.Visibility)
+	case r.Visibility == CoalitionVis && r.CoalitionID == nil:
+		return FieldError("coalition_id", "a coalition-visible requirement needs its coalition")
+	case r.Source == "":
+		return FieldError("source", "every figure needs a source")
+	}
+	return nil
+}
+
+// MonthlyEUR returns the requirement per month in euros (amount, or quantity × unit value spread over the period).
+func (r *Requirement) MonthlyEUR() float64 {
+	if r.Quantity != nil {
+		n := float64(r.To-r.From) + 1
+		return float64(*r.Quantity) * float64(r.UnitValue) / 100 / n
+	}
+	return float64(r.AmountEUR) / 100
+}
+
+// RequirementFilter selects requirements.
+type RequirementFilter struct {
+	CoalitionID *int64
+	Category    string
+	After       int64
+	Limit       int
+}
+
+// RequirementStore persists requirements.
+type RequirementStore interface {
+	FindRequirement(ctx context.Context, id int64) (*Requirement, error)
+	FindRequirements(ctx context.Context, f RequirementFilter) ([]*Requirement, bool, error)
+	CreateRequirement(ctx context.Context, r *Requirement) error
+	DeleteRequirement(ctx context.Context, id int64, version int64) error
+}

@@ -1,0 +1,128 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"coalition"
+)
+
+const deliveryCols = "d.id, d.pledge_id, d.date, d.amount_eur_minor, d.quantity, d.source, d.version, d.created_at"
+
+func scanDelivery(sc interface{ Scan(...any) error }) (*coalition.Delivery, error) {
+	var d coalition.Delivery
+	var qty sql.NullInt64
+	var created timestamp
+	if err := sc.Scan(&d.ID, &d.PledgeID, &d.Date, &d.AmountEUR, &qty, &d.Source, &d.Version, &created); err != nil {
+		return nil, err
+	}
+	d.Quantity, d.CreatedAt = nullInt(qty), created.Time
+	return &d, nil
+}
+
+// FindDelivery returns NotFound if id is unknown or its pledge is hidden.
+func (s *Store) FindDelivery(ctx context.Context, id int64) (*coalition.Delivery, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.findDelivery(ctx, id)
+}
+
+func (tx *Tx) findDelivery(ctx context.Context, id int64) (*coalition.Delivery, error) {
+	cond, args := visible(tx.user, "p.", "p.donor")
+	d, err := scanDelivery(tx.queryRow(ctx, "SELECT "+deliveryCols+" FROM deliveries d JOIN pledges p ON p.id = d.pledge_id WHERE d.id = ? AND "+cond,
+		append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "delivery %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find delivery: %w", err)
+	}
+	return d, nil
+}
+
+// FindDeliveries returns a page of deliveries ordered by id.
+func (s *Store) FindDeliveries(ctx context.Context, f coalition.DeliveryFilter) ([]*coalition.Delivery, bool, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	cond, args := visible(tx.user, "p.", "p.donor")
+	where := []string{cond, "d.id > ?"}
+	args = append(args, f.After)
+	if f.PledgeID != 0 {
+		where, args = append(where, "d.pledge_id = ?"), append(args, f.PledgeID)
+	}
+	if f.Donor != "" {
+		where, args = append(where, "p.donor = ?"), append(args, strings.ToUpper(f.Donor))
+	}
+	n := pageSize(f.Limit)
+	rows, err := tx.query(ctx, "SELECT "+deliveryCols+" FROM deliveries d JOIN pledges p ON p.id = d.pledge_id WHERE "+
+		strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY d.id LIMIT %d", n+1), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlstore: find deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []*coalition.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("sqlstore: find deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	more := len(out) > n
+	if more {
+		out = out[:n]
+	}
+	return out, more, rows.Err()
+}
+
+// CreateDelivery records a delivery against a visible pledge.
+func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.findPledge(ctx, d.PledgeID); err != nil {
+		return err
+	}
+	d.Version, d.CreatedAt = 1, tx.now
+	id, err := tx.insertID(ctx, "INSERT INTO deliveries (pledge_id, date, amount_eur_minor, quantity, source, version, created_at) VALUES (?,?,?,?,?,?,?)",
+		d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, d.Version, ts(tx.now))
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: create delivery: %w", err))
+	}
+	d.ID = id
+	return tx.Commit()
+}
+
+// DeleteDelivery deletes a delivery at the given version.
+func (s *Store) DeleteDelivery(ctx context.Context, id, version int64) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	d, err := tx.findDelivery(ctx, id)
+	if err != nil {
+		return err
+	}
+	if d.Version != version {
+		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "delivery %d is at version %d, not %d", id, d.Version, version), Current: d}
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM deliveries WHERE id = ?", id); err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: delete delivery: %w", err))
+	}
+	return tx.Commit()
+}

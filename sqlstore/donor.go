@@ -1,0 +1,237 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"coalition"
+)
+
+// FindRate returns the rate for cur in month, or the nearest earlier month's.
+func (s *Store) FindRate(ctx context.Context, cur string, month coalition.Month) (*coalition.FXRate, error) {
+	cur = strings.ToUpper(cur)
+	if cur == "EUR" {
+		return &coalition.FXRate{Month: month, Currency: "EUR", UnitsPerEUR: 1, Source: "identity"}, nil
+	}
+	var r coalition.FXRate
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT month, currency, units_per_eur, source FROM fx_rates
+		WHERE currency = ? AND month <= ? ORDER BY month DESC LIMIT 1`), cur, month).Scan(&r.Month, &r.Currency, &r.UnitsPerEUR, &r.Source)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "no euro reference rate for %s in or before %s", cur, month)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find rate: %w", err)
+	}
+	return &r, nil
+}
+
+// annualUSDPerEUR returns the mean monthly USD rate of each year in the table.
+func (tx *Tx) annualUSDPerEUR(ctx context.Context) (map[int]float64, error) {
+	rows, err := tx.query(ctx, "SELECT month, units_per_eur FROM fx_rates WHERE currency = 'USD'")
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: usd rates: %w", err)
+	}
+	defer rows.Close()
+	sum, n := map[int]float64{}, map[int]int{}
+	for rows.Next() {
+		var m coalition.Month
+		var r float64
+		if err := rows.Scan(&m, &r); err != nil {
+			return nil, err
+		}
+		sum[m.Year()] += r
+		n[m.Year()]++
+	}
+	out := map[int]float64{}
+	for y, s := range sum {
+		if n[y] == 12 {
+			out[y] = s / 12
+		}
+	}
+	return out, rows.Err()
+}
+
+// donorWhere builds the WHERE clause shared by the donor aggregates.
+func (tx *Tx) donorWhere(ctx context.Context, f coalition.DonorFilter) (string, []any, error) {
+	cond, args := visible(tx.user, "p.", "p.donor")
+	where := []string{cond}
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = []coalition.PledgeStatus{coalition.Allocated, coalition.Delivered}
+	}
+	ph := make([]string, len(statuses))
+	for i, st := range statuses {
+		ph[i] = "?"
+		args = append(args, string(st))
+	}
+	where = append(where, "p.status IN ("+strings.Join(ph, ",")+")")
+	if f.Type != "" {
+		where, args = append(where, "p.support_type = ?"), append(args, string(f.Type))
+	}
+	if f.Since != 0 {
+		where, args = append(where, "p.announced >= ?"), append(args, f.Since.FirstDay().String())
+	}
+	if f.Until != 0 {
+		where, args = append(where, "p.announced < ?"), append(args, f.Until.Add(1).FirstDay().String())
+	}
+	if f.Group != "" {
+		code := strings.ToUpper(f.Group)
+		var n int
+		if err := tx.queryRow(ctx, "SELECT (SELECT count(*) FROM alliance_groups WHERE code = ?) + (SELECT count(*) FROM coalitions WHERE code = ?)", code, code).Scan(&n); err != nil {
+			return "", nil, fmt.Errorf("sqlstore: donors: %w", err)
+		}
+		if n == 0 {
+			return "", nil, coalition.FieldError("group", "%q is not a group or coalition code", f.Group)
+		}
+		where = append(where, `p.donor IN (SELECT iso3 FROM group_members WHERE group_code = ?
+			UNION SELECT m.iso3 FROM coalition_members m JOIN coalitions c ON c.id = m.coalition_id WHERE c.code = ? AND m.status = 'joined')`)
+		args = append(args, code, code)
+	}
+	return strings.Join(where, " AND "), args, nil
+}
+
+// DonorTotals sums visible pledges per donor and type.
+func (s *Store) DonorTotals(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorTotal, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	where, args, err := tx.donorWhere(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, `SELECT p.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, p.support_type,
+		sum(p.amount_eur_minor), max(p.as_of), min(p.source), max(p.source)
+		FROM pledges p JOIN countries c ON c.iso3 = p.donor
+		WHERE `+where+` GROUP BY p.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, p.support_type`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: donor totals: %w", err)
+	}
+	type acc struct {
+		t        coalition.DonorTotal
+		cents    map[coalition.SupportType]int64
+		gdp, pop sql.NullFloat64
+		gdpYear  int
+		sources  map[string]bool
+	}
+	byDonor := map[string]*acc{}
+	for rows.Next() {
+		var iso, name, typ string
+		var gdp, pop sql.NullFloat64
+		var gdpYear int
+		var sum int64
+		var asOf coalition.Date
+		var src1, src2 string
+		if err := rows.Scan(&iso, &name, &gdp, &gdpYear, &pop, &typ, &sum, &asOf, &src1, &src2); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlstore: donor totals: %w", err)
+		}
+		a := byDonor[iso]
+		if a == nil {
+			a = &acc{t: coalition.DonorTotal{ISO3: iso, Name: name}, cents: map[coalition.SupportType]int64{}, gdp: gdp, pop: pop, gdpYear: gdpYear, sources: map[string]bool{}}
+			byDonor[iso] = a
+		}
+		a.cents[coalition.SupportType(typ)] += sum
+		if asOf.After(a.t.AsOf) {
+			a.t.AsOf = asOf
+		}
+		a.sources[src1], a.sources[src2] = true, true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	usd, err := tx.annualUSDPerEUR(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]coalition.DonorTotal, 0, len(byDonor))
+	for _, a := range byDonor {
+		t := a.t
+		var total int64
+		for _, c := range a.cents {
+			total += c
+		}
+		t.MilitaryEUR = float64(a.cents[coalition.Military]) / 100
+		t.FinancialEUR = float64(a.cents[coalition.Financial]) / 100
+		t.HumanitarianEUR = float64(a.cents[coalition.Humanitarian]) / 100
+		t.ReconstructionEUR = float64(a.cents[coalition.Reconstruction]) / 100
+		t.TotalEUR = float64(total) / 100
+		if rate, ok := usd[a.gdpYear]; ok && a.gdp.Valid && a.gdp.Float64 > 0 {
+			gdpEUR := a.gdp.Float64 * 1e9 / rate
+			pct := t.TotalEUR / gdpEUR * 100
+			t.PctGDP = &pct
+			t.GDPBasis = fmt.Sprintf("World Bank GDP %d (USD %.1fbn) at the ECB %d average of %.4f USD per EUR", a.gdpYear, a.gdp.Float64, a.gdpYear, rate)
+		}
+		if a.pop.Valid && a.pop.Float64 > 0 {
+			pc := t.TotalEUR / (a.pop.Float64 * 1e6)
+			t.PerCapitaEUR = &pc
+		}
+		srcs := make([]string, 0, len(a.sources))
+		for s := range a.sources {
+			srcs = append(srcs, s)
+		}
+		sort.Strings(srcs)
+		t.Source = strings.Join(srcs, " ; ")
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].TotalEUR != out[j].TotalEUR {
+			return out[i].TotalEUR > out[j].TotalEUR
+		}
+		return out[i].ISO3 < out[j].ISO3
+	})
+	return out, nil
+}
+
+// MonthlySupport sums visible pledges per donor, announcement month and type.
+func (s *Store) MonthlySupport(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorMonth, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	where, args, err := tx.donorWhere(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, `SELECT p.donor, substr(p.announced, 1, 7), p.support_type, sum(p.amount_eur_minor)
+		FROM pledges p WHERE `+where+` GROUP BY p.donor, substr(p.announced, 1, 7), p.support_type
+		ORDER BY 2, 1, 3`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
+	}
+	defer rows.Close()
+	var out []coalition.DonorMonth
+	for rows.Next() {
+		var d coalition.DonorMonth
+		var month, typ string
+		var cents int64
+		if err := rows.Scan(&d.ISO3, &month, &typ, &cents); err != nil {
+			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
+		}
+		m, err := coalition.ParseMonth(month)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
+		}
+		d.Month, d.Type, d.EUR = m, coalition.SupportType(typ), float64(cents)/100
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// UpsertRates replaces FX rates (used by the seed).
+func (tx *Tx) upsertRate(ctx context.Context, r coalition.FXRate) error {
+	_, err := tx.exec(ctx, `INSERT INTO fx_rates (month, currency, units_per_eur, source) VALUES (?,?,?,?)
+		ON CONFLICT (currency, month) DO UPDATE SET units_per_eur = excluded.units_per_eur, source = excluded.source`,
+		r.Month, r.Currency, r.UnitsPerEUR, r.Source)
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: fx rate %s %s: %w", r.Currency, r.Month, err))
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"coalition"
+)
+
+const engagementCols = "id, date, kind, title, summary, topics, asks, outcomes, coalition_id, visibility, source, source_ref, version, created_at"
+
+func scanEngagement(sc interface{ Scan(...any) error }) (*coalition.Engagement, error) {
+	var e coalition.Engagement
+	var topics string
+	var coal sql.NullInt64
+	var created timestamp
+	if err := sc.Scan(&e.ID, &e.Date, &e.Kind, &e.Title, &e.Summary, &topics, &e.Asks, &e.Outcomes, &coal, &e.Visibility,
+		&e.Source, &e.SourceRef, &e.Version, &created); err != nil {
+		return nil, err
+	}
+	e.Topics, e.CoalitionID, e.CreatedAt = splitTopics(topics), nullInt(coal), created.Time
+	e.Participants = []coalition.Participant{}
+	return &e, nil
+}
+
+// Topics are stored as "|a|b|" so that one LIKE finds one topic exactly.
+func joinTopics(ts []string) string {
+	if len(ts) == 0 {
+		return ""
+	}
+	return "|" + strings.Join(ts, "|") + "|"
+}
+
+func splitTopics(s string) []string {
+	s = strings.Trim(s, "|")
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, "|")
+}
+
+// FindEngagement returns NotFound if id is unknown or hidden.
+func (s *Store) FindEngagement(ctx context.Context, id int64) (*coalition.Engagement, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.findEngagement(ctx, id)
+}
+
+func (tx *Tx) findEngagement(ctx context.Context, id int64) (*coalition.Engagement, error) {
+	cond, args := visible(tx.user, "", "owner")
+	e, err := scanEngagement(tx.queryRow(ctx, "SELECT "+engagementCols+" FROM engagements WHERE id = ? AND "+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "engagement %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find engagement: %w", err)
+	}
+	return e, tx.loadParticipants(ctx, []*coalition.Engagement{e})
+}
+
+func (tx *Tx) loadParticipants(ctx context.Context, es []*coalition.Engagement) error {
+	if len(es) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*coalition.Engagement, len(es))
+	args := make([]any, len(es))
+	for i, e := range es {
+		byID[e.ID] = e
+		args[i] = e.ID
+	}
+	rows, err := tx.query(ctx, "SELECT engagement_id, name, role, iso3 FROM engagement_participants WHERE engagement_id IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(args)), ",")+") ORDER BY engagement_id, pos", args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: participants: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var p coalition.Participant
+		if err := rows.Scan(&id, &p.Name, &p.Role, &p.ISO3); err != nil {
+			return fmt.Errorf("sqlstore: participants: %w", err)
+		}
+		byID[id].Participants = append(byID[id].Participants, p)
+	}
+	return rows.Err()
+}
+
+// FindEngagements returns a page ordered by id.
+func (s *Store) FindEngagements(ctx context.Context, f coalition.EngagementFilter) ([]*coalition.Engagement, bool, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	cond, args := visible(tx.user, "", "owner")
+	where := []string{cond, "id > ?"}
+	args = append(args, f.After)
+	if f.Country != "" {
+		where = append(where, "id IN (SELECT engagement_id FROM engagement_participants WHERE iso3 = ?)")
+		args = append(args, strings.ToUpper(f.Country))
+	}
+	if f.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, string(f.Kind))
+	}
+	if f.Topic != "" {
+		where, args = append(where, "topics LIKE ?"), append(args, "%|"+f.Topic+"|%")
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "date >= ?"), append(args, f.From.String())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "date <= ?"), append(args, f.To.String())
+	}
+	n := pageSize(f.Limit)
+	rows, err := tx.query(ctx, "SELECT "+engagementCols+" FROM engagements WHERE "+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY id LIMIT %d", n+1), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlstore: find engagements: %w", err)
+	}
+	var out []*coalition.Engagement
+	for rows.Next() {
+		e, err := scanEngagement(rows)
+		if err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("sqlstore: find engagements: %w", err)
+		}
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	more := len(out) > n
+	if more {
+		out = out[:n]
+	}
+	return out, more, tx.loadParticipants(ctx, out)
+}
+
+// CreateEngagement inserts e and its participants.
+func (s *Store) CreateEngagement(ctx context.Context, e *coalition.Engagement) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.createEngagement(ctx, e); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (tx *Tx) createEngagement(ctx context.Context, e *coalition.Engagement) error {
+	e.Version, e.CreatedAt = 1, tx.now
+	if e.Topics == nil {
+		e.Topics = []string{}
+	}
+	id, err := tx.insertID(ctx, `INSERT INTO engagements (date, kind, title, summary, topics, asks, outcomes, owner, coalition_id, visibility,
+		source, source_ref, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes, e.Participants[0].ISO3, e.CoalitionID,
+		e.Visibility, e.Source, e.SourceRef, e.Version, ts(tx.now))
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: create engagement: %w", err))
+	}
+	e.ID = id
+	for i, p := range e.Participants {
+		if _, err := tx.exec(ctx, "INSERT INTO engagement_participants (engagement_id, pos, name, role, iso3) VALUES (?,?,?,?,?)",
+			id, i, p.Name, p.Role, p.ISO3); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: engagement participant: %w", err))
+		}
+	}
+	return nil
+}
+
+// DeleteEngagement deletes an engagement at the given version.
+func (s *Store) DeleteEngagement(ctx context.Context, id, version int64) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	e, err := tx.findEngagement(ctx, id)
+	if err != nil {
+		return err
+	}
+	if e.Version != version {
+		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "engagement %d is at version %d, not %d", id, e.Version, version), Current: e}
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM engagements WHERE id = ?", id); err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: delete engagement: %w", err))
+	}
+	return tx.Commit()
+}

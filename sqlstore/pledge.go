@@ -1,0 +1,239 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"coalition"
+)
+
+const pledgeCols = `id, donor, recipient, coalition_id, category, amount_minor, currency, amount_eur_minor, fx_rate, fx_month,
+	quantity, unit, announced, deliver_from, deliver_to, status, conditions, visibility, source, source_ref, as_of,
+	version, created_at, updated_at`
+
+func scanPledge(sc interface{ Scan(...any) error }) (*coalition.Pledge, error) {
+	var p coalition.Pledge
+	var coal, qty sql.NullInt64
+	var created, updated timestamp
+	err := sc.Scan(&p.ID, &p.Donor, &p.Recipient, &coal, &p.Category, &p.Amount.Minor, &p.Amount.Currency, &p.AmountEUR,
+		&p.FXRate, &p.FXMonth, &qty, &p.Unit, &p.Announced, &p.DeliverFrom, &p.DeliverTo, &p.Status, &p.Conditions,
+		&p.Visibility, &p.Source, &p.SourceRef, &p.AsOf, &p.Version, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	p.CoalitionID, p.Quantity = nullInt(coal), nullInt(qty)
+	p.CreatedAt, p.UpdatedAt = created.Time, updated.Time
+	return &p, nil
+}
+
+func nullInt(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Int64
+}
+
+// FindPledge returns NotFound if id is unknown or hidden from the user.
+func (s *Store) FindPledge(ctx context.Context, id int64) (*coalition.Pledge, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.findPledge(ctx, id)
+}
+
+func (tx *Tx) findPledge(ctx context.Context, id int64) (*coalition.Pledge, error) {
+	cond, args := visible(tx.user, "", "donor")
+	p, err := scanPledge(tx.queryRow(ctx, "SELECT "+pledgeCols+" FROM pledges WHERE id = ? AND "+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "pledge %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find pledge: %w", err)
+	}
+	return p, nil
+}
+
+// pageSize applies the default and the hard cap.
+func pageSize(n int) int {
+	if n <= 0 {
+		return 100
+	}
+	return min(n, coalition.MaxPageSize)
+}
+
+// FindPledges returns one page ordered by id (keyset pagination).
+func (s *Store) FindPledges(ctx context.Context, f coalition.PledgeFilter) ([]*coalition.Pledge, bool, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	cond, args := visible(tx.user, "", "donor")
+	where := []string{cond, "id > ?"}
+	args = append(args, f.After)
+	add := func(clause string, v any) {
+		where = append(where, clause)
+		args = append(args, v)
+	}
+	if f.Donor != "" {
+		add("donor = ?", strings.ToUpper(f.Donor))
+	}
+	if f.Recipient != "" {
+		add("recipient = ?", strings.ToUpper(f.Recipient))
+	}
+	if f.Category != "" {
+		add("category = ?", f.Category)
+	}
+	if f.Type != "" {
+		add("support_type = ?", string(f.Type))
+	}
+	if f.Status != "" {
+		add("status = ?", string(f.Status))
+	}
+	if f.CoalitionID != nil {
+		add("coalition_id = ?", *f.CoalitionID)
+	}
+	if !f.From.IsZero() {
+		add("announced >= ?", f.From.String())
+	}
+	if !f.To.IsZero() {
+		add("announced <= ?", f.To.String())
+	}
+	if f.SourceRef != "" {
+		add("source_ref = ?", f.SourceRef)
+	}
+	n := pageSize(f.Limit)
+	rows, err := tx.query(ctx, "SELECT "+pledgeCols+" FROM pledges WHERE "+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY id LIMIT %d", n+1), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlstore: find pledges: %w", err)
+	}
+	defer rows.Close()
+	out := make([]*coalition.Pledge, 0, n)
+	for rows.Next() {
+		p, err := scanPledge(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("sqlstore: find pledges: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	more := len(out) > n
+	if more {
+		out = out[:n]
+	}
+	return out, more, nil
+}
+
+// CreatePledge inserts p and sets ID, Version and the timestamps.
+func (s *Store) CreatePledge(ctx context.Context, p *coalition.Pledge) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.createPledge(ctx, p); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (tx *Tx) createPledge(ctx context.Context, p *coalition.Pledge) error {
+	if !coalition.CanSee(tx.user, p.Visibility, p.Donor, p.CoalitionID) && tx.user != nil {
+		return coalition.Errorf(coalition.Forbidden, "you may not create a pledge you could not see")
+	}
+	cat, _ := coalition.CategoryByCode(p.Category)
+	if p.Amount.Currency == "EUR" {
+		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+	}
+	p.Version, p.CreatedAt, p.UpdatedAt = 1, tx.now, tx.now
+	id, err := tx.insertID(ctx, `INSERT INTO pledges (donor, recipient, coalition_id, category, support_type, amount_minor, currency,
+		amount_eur_minor, fx_rate, fx_month, quantity, unit, announced, deliver_from, deliver_to, status, conditions, visibility,
+		source, source_ref, as_of, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency, p.AmountEUR,
+		p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions,
+		p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Version, ts(tx.now), ts(tx.now))
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: create pledge: %w", err))
+	}
+	p.ID = id
+	return nil
+}
+
+// UpdatePledge applies upd if upd.Version is current.
+func (s *Store) UpdatePledge(ctx context.Context, id int64, upd coalition.PledgeUpdate) (*coalition.Pledge, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	p, err := tx.updatePledge(ctx, id, upd)
+	if err != nil {
+		return nil, err
+	}
+	return p, tx.Commit()
+}
+
+func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUpdate) (*coalition.Pledge, error) {
+	p, err := tx.findPledge(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Version != upd.Version {
+		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
+			"pledge %d is at version %d, not %d: reload and try again", id, p.Version, upd.Version), Current: p}
+	}
+	upd.Apply(p)
+	if p.Amount.Currency == "EUR" {
+		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	cat, _ := coalition.CategoryByCode(p.Category)
+	res, err := tx.exec(ctx, `UPDATE pledges SET category = ?, support_type = ?, amount_minor = ?, currency = ?, amount_eur_minor = ?,
+		fx_rate = ?, quantity = ?, announced = ?, deliver_from = ?, deliver_to = ?, status = ?, conditions = ?, visibility = ?,
+		source = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency, p.AmountEUR, p.FXRate, p.Quantity, p.Announced,
+		p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions, p.Visibility, p.Source, ts(tx.now), id, upd.Version)
+	if err != nil {
+		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update pledge: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, coalition.Errorf(coalition.Conflict, "pledge %d changed meanwhile: reload and try again", id)
+	}
+	p.Version++
+	p.UpdatedAt = tx.now
+	return p, nil
+}
+
+// DeletePledge deletes a pledge (and its deliveries) at the given version.
+func (s *Store) DeletePledge(ctx context.Context, id, version int64) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	p, err := tx.findPledge(ctx, id)
+	if err != nil {
+		return err
+	}
+	if p.Version != version {
+		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
+			"pledge %d is at version %d, not %d: reload and try again", id, p.Version, version), Current: p}
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM pledges WHERE id = ? AND version = ?", id, version); err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: delete pledge: %w", err))
+	}
+	return tx.Commit()
+}

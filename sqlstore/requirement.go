@@ -1,0 +1,128 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"coalition"
+)
+
+const requirementCols = `id, coalition_id, recipient, category, amount_eur_minor, quantity, unit_value_eur_minor, from_month, to_month,
+	priority, visibility, source, version, created_at`
+
+func scanRequirement(sc interface{ Scan(...any) error }) (*coalition.Requirement, error) {
+	var r coalition.Requirement
+	var coal, qty sql.NullInt64
+	var created timestamp
+	if err := sc.Scan(&r.ID, &coal, &r.Recipient, &r.Category, &r.AmountEUR, &qty, &r.UnitValue, &r.From, &r.To,
+		&r.Priority, &r.Visibility, &r.Source, &r.Version, &created); err != nil {
+		return nil, err
+	}
+	r.CoalitionID, r.Quantity, r.CreatedAt = nullInt(coal), nullInt(qty), created.Time
+	return &r, nil
+}
+
+// FindRequirement returns NotFound if id is unknown or hidden.
+func (s *Store) FindRequirement(ctx context.Context, id int64) (*coalition.Requirement, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.findRequirement(ctx, id)
+}
+
+func (tx *Tx) findRequirement(ctx context.Context, id int64) (*coalition.Requirement, error) {
+	cond, args := visible(tx.user, "", "recipient")
+	r, err := scanRequirement(tx.queryRow(ctx, "SELECT "+requirementCols+" FROM requirements WHERE id = ? AND "+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "requirement %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find requirement: %w", err)
+	}
+	return r, nil
+}
+
+// FindRequirements returns a page ordered by id.
+func (s *Store) FindRequirements(ctx context.Context, f coalition.RequirementFilter) ([]*coalition.Requirement, bool, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	cond, args := visible(tx.user, "", "recipient")
+	where := []string{cond, "id > ?"}
+	args = append(args, f.After)
+	if f.CoalitionID != nil {
+		where, args = append(where, "coalition_id = ?"), append(args, *f.CoalitionID)
+	}
+	if f.Category != "" {
+		where, args = append(where, "category = ?"), append(args, f.Category)
+	}
+	n := pageSize(f.Limit)
+	rows, err := tx.query(ctx, "SELECT "+requirementCols+" FROM requirements WHERE "+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY id LIMIT %d", n+1), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlstore: find requirements: %w", err)
+	}
+	defer rows.Close()
+	var out []*coalition.Requirement
+	for rows.Next() {
+		r, err := scanRequirement(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("sqlstore: find requirements: %w", err)
+		}
+		out = append(out, r)
+	}
+	more := len(out) > n
+	if more {
+		out = out[:n]
+	}
+	return out, more, rows.Err()
+}
+
+// CreateRequirement inserts r.
+func (s *Store) CreateRequirement(ctx context.Context, r *coalition.Requirement) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r.Version, r.CreatedAt = 1, tx.now
+	id, err := tx.insertID(ctx, `INSERT INTO requirements (coalition_id, recipient, category, amount_eur_minor, quantity, unit_value_eur_minor,
+		from_month, to_month, priority, visibility, source, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue, r.From, r.To, r.Priority, r.Visibility,
+		r.Source, r.Version, ts(tx.now))
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: create requirement: %w", err))
+	}
+	r.ID = id
+	return tx.Commit()
+}
+
+// DeleteRequirement deletes a requirement at the given version.
+func (s *Store) DeleteRequirement(ctx context.Context, id, version int64) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := tx.findRequirement(ctx, id)
+	if err != nil {
+		return err
+	}
+	if r.Version != version {
+		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "requirement %d is at version %d, not %d", id, r.Version, version), Current: r}
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM requirements WHERE id = ?", id); err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: delete requirement: %w", err))
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,123 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"coalition"
+)
+
+const riskCols = "id, iso3, date, kind, label, probability, factor, source, assumption, version, created_at"
+
+func scanRisk(sc interface{ Scan(...any) error }) (*coalition.RiskEvent, error) {
+	var r coalition.RiskEvent
+	var created timestamp
+	if err := sc.Scan(&r.ID, &r.ISO3, &r.Date, &r.Kind, &r.Label, &r.Probability, &r.Factor, &r.Source, &r.Assumption, &r.Version, &created); err != nil {
+		return nil, err
+	}
+	r.CreatedAt = created.Time
+	return &r, nil
+}
+
+// FindRiskEvents lists risk events by date.
+func (s *Store) FindRiskEvents(ctx context.Context, f coalition.RiskEventFilter) ([]*coalition.RiskEvent, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	where, args := []string{"1=1"}, []any{}
+	if f.ISO3 != "" {
+		where, args = append(where, "iso3 = ?"), append(args, strings.ToUpper(f.ISO3))
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "date >= ?"), append(args, f.From.String())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "date <= ?"), append(args, f.To.String())
+	}
+	rows, err := tx.query(ctx, "SELECT "+riskCols+" FROM risk_events WHERE "+strings.Join(where, " AND ")+" ORDER BY date, iso3, id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find risk events: %w", err)
+	}
+	defer rows.Close()
+	var out []*coalition.RiskEvent
+	for rows.Next() {
+		r, err := scanRisk(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: find risk events: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CreateRiskEvent inserts r; Conflict if the same event exists.
+func (s *Store) CreateRiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.createRiskEvent(ctx, r); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (tx *Tx) createRiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
+	r.Version, r.CreatedAt = 1, tx.now
+	id, err := tx.insertID(ctx, "INSERT INTO risk_events (iso3, date, kind, label, probability, factor, source, assumption, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		r.ISO3, r.Date, r.Kind, r.Label, r.Probability, r.Factor, r.Source, r.Assumption, r.Version, ts(tx.now))
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: create risk event: %w", err))
+	}
+	r.ID = id
+	return nil
+}
+
+// UpdateRiskEvent edits the assumptions of a risk event at a version.
+func (s *Store) UpdateRiskEvent(ctx context.Context, id int64, upd coalition.RiskEventUpdate) (*coalition.RiskEvent, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	r, err := scanRisk(tx.queryRow(ctx, "SELECT "+riskCols+" FROM risk_events WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "risk event %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: update risk event: %w", err)
+	}
+	if r.Version != upd.Version {
+		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "risk event %d is at version %d, not %d", id, r.Version, upd.Version), Current: r}
+	}
+	if upd.Probability != nil {
+		r.Probability = *upd.Probability
+	}
+	if upd.Factor != nil {
+		r.Factor = *upd.Factor
+	}
+	if upd.Label != nil {
+		r.Label = *upd.Label
+	}
+	if upd.Assumption != nil {
+		r.Assumption = *upd.Assumption
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(ctx, "UPDATE risk_events SET probability = ?, factor = ?, label = ?, assumption = ?, version = version + 1 WHERE id = ? AND version = ?",
+		r.Probability, r.Factor, r.Label, r.Assumption, id, upd.Version); err != nil {
+		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update risk event: %w", err))
+	}
+	r.Version++
+	return r, tx.Commit()
+}

@@ -1,0 +1,361 @@
+// Package sqlstore is Coalition's only SQL: a coalition.Store on
+// database/sql over embedded SQLite (modernc.org/sqlite, pure Go) or
+// PostgreSQL (jackc/pgx/v5), with one set of migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"coalition"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store implements coalition.Store.
+type Store struct {
+	db      *sql.DB
+	dialect dialect
+	// wmu serialises SQLite writers inside this process (one writer path);
+	// other processes wait on SQLite's busy timeout.
+	wmu sync.Mutex
+	now func() time.Time
+}
+
+var _ coalition.Store = (*Store)(nil)
+
+// Open connects to dsn, "sqlite:FILE" (a bare file path means the same) or
+// "postgres://…", and migrates the schema. Errors are Invalid for a
+// malformed dsn and Unavailable for a database that cannot be reached.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s, err := OpenNoMigrate(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenNoMigrate connects without migrating.
+func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{now: func() time.Time { return time.Now().UTC() }}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		if _, perr := pgconn.ParseConfig(dsn); perr != nil {
+			return nil, coalition.Errorf(coalition.Invalid, "--db: malformed PostgreSQL URL: %v", perr)
+		}
+		s.dialect = postgres
+		s.db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			s.db.SetMaxOpenConns(16)
+			s.db.SetMaxIdleConns(16)
+		}
+	case strings.Contains(dsn, "://"):
+		return nil, coalition.Errorf(coalition.Invalid, "--db %q: want sqlite:FILE, a file path, or postgres://…", dsn)
+	default:
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, coalition.Errorf(coalition.Invalid, "--db: empty SQLite file name")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if fi, serr := os.Stat(dir); serr != nil || !fi.IsDir() {
+				return nil, coalition.Errorf(coalition.Unavailable, "--db %q: folder %s does not exist", dsn, dir)
+			}
+		}
+		s.dialect = sqlite
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)"} {
+			q.Add("_pragma", p)
+		}
+		s.db, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err == nil {
+			s.db.SetMaxOpenConns(8)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(pctx); err != nil {
+		s.db.Close()
+		return nil, coalition.Errorf(coalition.Unavailable, "database %s is not reachable: %v", redact(dsn), err)
+	}
+	if s.dialect == sqlite {
+		// A file that is not a database fails here, not later.
+		if _, err := s.db.ExecContext(ctx, "SELECT count(*) FROM sqlite_master"); err != nil {
+			s.db.Close()
+			return nil, coalition.Errorf(coalition.Unavailable, "database %s: %v", redact(dsn), err)
+		}
+	}
+	return s, nil
+}
+
+// redact hides a password in a URL.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the handle for tests and benchmarks in this module.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Engine returns "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.dialect.name }
+
+// migration is one numbered SQL file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations(d dialect) ([]migration, error) {
+	files, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	byVersion := map[int]migration{}
+	for _, f := range files {
+		base := filepath.Base(f)
+		// NNNN_name.sql, or NNNN_name.sqlite.sql / .postgres.sql for one dialect.
+		parts := strings.Split(strings.TrimSuffix(base, ".sql"), ".")
+		if len(parts) == 2 && parts[1] != d.name {
+			continue
+		}
+		v, err := strconv.Atoi(strings.SplitN(parts[0], "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: migration %s: no version number", base)
+		}
+		b, err := migrationFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := byVersion[v]; dup {
+			return nil, fmt.Errorf("sqlstore: two migrations numbered %d", v)
+		}
+		byVersion[v] = migration{v, parts[0], strings.ReplaceAll(string(b), "{{ID}}", d.idColumn)}
+	}
+	out := make([]migration, 0, len(byVersion))
+	for _, m := range byVersion {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// SchemaVersion returns the newest migration applied (0 for an empty database).
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.db.QueryRowContext(ctx, "SELECT max(version) FROM schema_migrations").Scan(&v)
+	if err != nil {
+		return 0, nil // no table yet
+	}
+	return int(v.Int64), nil
+}
+
+// LatestVersion is the newest migration this binary knows.
+func (s *Store) LatestVersion() int {
+	ms, _ := migrations(s.dialect)
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// Migrate applies every migration not yet applied, each in its own
+// transaction, and returns how many it applied. A database at a newer
+// version than this binary knows is an error.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	ms, err := migrations(s.dialect)
+	if err != nil {
+		return 0, err
+	}
+	if s.dialect == sqlite {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+	}
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, s.mapErr(fmt.Errorf("sqlstore: migrate: %w", err))
+	}
+	cur, _ := s.SchemaVersion(ctx)
+	if latest := ms[len(ms)-1].version; cur > latest {
+		return 0, coalition.Errorf(coalition.Unavailable,
+			"the database is at schema version %d, newer than this binary knows (%d): upgrade coalition", cur, latest)
+	}
+	n := 0
+	for _, m := range ms {
+		if m.version <= cur {
+			continue
+		}
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return n, fmt.Errorf("sqlstore: migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			tx.Rollback()
+			return n, fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.dialect.rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+			m.version, m.name, s.now().Format(time.RFC3339Nano)); err != nil {
+			tx.Rollback()
+			return n, fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return n, fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Ready checks that the database answers and is fully migrated.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return coalition.Errorf(coalition.Unavailable, "database unreachable: %v", err)
+	}
+	v, _ := s.SchemaVersion(ctx)
+	if v != s.LatestVersion() {
+		return coalition.Errorf(coalition.Unavailable, "database at schema version %d, want %d", v, s.LatestVersion())
+	}
+	return nil
+}
+
+// Tx is a transaction with its fixed time and user.
+type Tx struct {
+	*sql.Tx
+	s        *Store
+	now      time.Time
+	user     *coalition.User
+	readOnly bool
+	released bool
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, tx.s.dialect.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.QueryContext(ctx, tx.s.dialect.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.QueryRowContext(ctx, tx.s.dialect.rebind(q), args...)
+}
+
+// insertID runs an INSERT … RETURNING id.
+func (tx *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// begin starts a write transaction. On SQLite writers are serialised.
+func (s *Store) begin(ctx context.Context) (*Tx, error) {
+	if s.dialect == sqlite {
+		s.wmu.Lock()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		if s.dialect == sqlite {
+			s.wmu.Unlock()
+		}
+		return nil, s.mapErr(fmt.Errorf("sqlstore: begin: %w", err))
+	}
+	return &Tx{Tx: tx, s: s, now: s.now(), user: coalition.UserFrom(ctx)}, nil
+}
+
+// readTx starts a read-only transaction (a consistent snapshot).
+func (s *Store) readTx(ctx context.Context) (*Tx, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == postgres})
+	if err != nil {
+		return nil, s.mapErr(fmt.Errorf("sqlstore: begin: %w", err))
+	}
+	return &Tx{Tx: tx, s: s, now: s.now(), user: coalition.UserFrom(ctx), readOnly: true}, nil
+}
+
+// Commit commits and releases the writer lock.
+func (tx *Tx) Commit() error {
+	err := tx.Tx.Commit()
+	tx.release()
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: commit: %w", err))
+	}
+	return nil
+}
+
+// Rollback rolls back (a no-op after Commit) and releases the writer lock.
+func (tx *Tx) Rollback() {
+	tx.Tx.Rollback()
+	tx.release()
+}
+
+func (tx *Tx) release() {
+	if tx.s.dialect == sqlite && !tx.readOnly && !tx.released {
+		tx.released = true
+		tx.s.wmu.Unlock()
+	}
+}
+
+// mapErr turns driver errors the user can act on into domain errors.
+func (s *Store) mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *coalition.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	var pe *pgconn.PgError
+	msg := err.Error()
+	switch {
+	case errors.As(err, &pe) && pe.Code == "23505", strings.Contains(msg, "UNIQUE constraint failed"):
+		return &wrapped{coalition.Errorf(coalition.Conflict, "a record with the same key already exists"), err}
+	case errors.As(err, &pe) && pe.Code == "23503", strings.Contains(msg, "FOREIGN KEY constraint failed"):
+		return &wrapped{coalition.Errorf(coalition.Invalid, "a referenced record (country, coalition or pledge) does not exist"), err}
+	case errors.As(err, &pe) && (pe.Code == "53100" || pe.Code == "25006"),
+		strings.Contains(msg, "database or disk is full"), strings.Contains(msg, "readonly database"):
+		return &wrapped{coalition.Errorf(coalition.Unavailable, "storage is full or read-only: writes are refused, reads still work"), err}
+	}
+	return err
+}
+
+// wrapped keeps the driver error for logs while the user sees the domain one.
+type wrapped struct {
+	domain *coalition.Error
+	cause  error
+}
+
+func (w *wrapped) Error() string   { return w.domain.Error() + ": " + w.cause.Error() }
+func (w *wrapped) Unwrap() []error { return []error{w.domain, w.cause} }
