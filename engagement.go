@@ -42,6 +42,7 @@ type Engagement struct {
 	Visibility   Visibility     `json:"visibility"`
 	Source       string         `json:"source"`
 	SourceRef    string         `json:"source_ref,omitempty"`
+	Provenance   string         `json:"provenance,omitempty"` // JSON: file, sha256, row, imported_at, user
 	Version      int64          `json:"version"`
 	CreatedAt    time.Time      `json:"created_at"`
 }

@@ -50,6 +50,7 @@ type Pledge struct {
 	Source      string       `json:"source"`               // URL or document
 	SourceRef   string       `json:"source_ref,omitempty"` // natural key within the source, for idempotent imports
 	AsOf        Date         `json:"as_of"`                // the date the source's data is current to
+	Provenance  string       `json:"provenance,omitempty"` // JSON: file, sha256, row, imported_at, user (set by importers)
 	Version     int64        `json:"version"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`

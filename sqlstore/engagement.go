@@ -10,7 +10,7 @@ import (
 	"coalition"
 )
 
-const engagementCols = "id, date, kind, title, summary, topics, asks, outcomes, coalition_id, visibility, source, source_ref, version, created_at"
+const engagementCols = "id, date, kind, title, summary, topics, asks, outcomes, coalition_id, visibility, source, source_ref, provenance, version, created_at"
 
 func scanEngagement(sc interface{ Scan(...any) error }) (*coalition.Engagement, error) {
 	var e coalition.Engagement
@@ -18,7 +18,7 @@ func scanEngagement(sc interface{ Scan(...any) error }) (*coalition.Engagement, 
 	var coal sql.NullInt64
 	var created timestamp
 	if err := sc.Scan(&e.ID, &e.Date, &e.Kind, &e.Title, &e.Summary, &topics, &e.Asks, &e.Outcomes, &coal, &e.Visibility,
-		&e.Source, &e.SourceRef, &e.Version, &created); err != nil {
+		&e.Source, &e.SourceRef, &e.Provenance, &e.Version, &created); err != nil {
 		return nil, err
 	}
 	e.Topics, e.CoalitionID, e.CreatedAt = splitTopics(topics), nullInt(coal), created.Time
@@ -165,9 +165,9 @@ func (tx *Tx) createEngagement(ctx context.Context, e *coalition.Engagement) err
 		e.Topics = []string{}
 	}
 	id, err := tx.insertID(ctx, `INSERT INTO engagements (date, kind, title, summary, topics, asks, outcomes, owner, coalition_id, visibility,
-		source, source_ref, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		source, source_ref, provenance, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes, e.Participants[0].ISO3, e.CoalitionID,
-		e.Visibility, e.Source, e.SourceRef, e.Version, ts(tx.now))
+		e.Visibility, e.Source, e.SourceRef, e.Provenance, e.Version, ts(tx.now))
 	if err != nil {
 		return tx.s.mapErr(fmt.Errorf("sqlstore: create engagement: %w", err))
 	}

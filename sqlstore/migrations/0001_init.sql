@@ -75,6 +75,7 @@ CREATE TABLE pledges (
     source           TEXT NOT NULL,
     source_ref       TEXT NOT NULL DEFAULT '',
     as_of            TEXT,
+    provenance       TEXT NOT NULL DEFAULT '',
     version          BIGINT NOT NULL DEFAULT 1,
     created_at       TEXT NOT NULL,
     updated_at       TEXT NOT NULL
@@ -128,6 +129,7 @@ CREATE TABLE engagements (
     visibility   TEXT NOT NULL,
     source       TEXT NOT NULL,
     source_ref   TEXT NOT NULL DEFAULT '',
+    provenance   TEXT NOT NULL DEFAULT '',
     version      BIGINT NOT NULL DEFAULT 1,
     created_at   TEXT NOT NULL
 );
