@@ -1,0 +1,137 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"coalition"
+	"coalition/sqlstore"
+	"coalition/sqlstore/storetest"
+)
+
+func openSQLite(t *testing.T) coalition.Store {
+	t.Helper()
+	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// postgresURL returns the test server's URL; under CI=true a missing one fails.
+func postgresURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("COALITION_TEST_POSTGRES")
+	if u == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but COALITION_TEST_POSTGRES is not set: PostgreSQL tests must run in CI")
+		}
+		t.Skip("COALITION_TEST_POSTGRES not set")
+	}
+	return u
+}
+
+// openPostgres gives each test a schema of its own, dropped afterwards.
+func openPostgres(t *testing.T) coalition.Store {
+	t.Helper()
+	base := postgresURL(t)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	schema := fmt.Sprintf("t_%d", rand.Uint64()%1e12)
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("PostgreSQL at %s: %v", base, err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err == nil {
+			a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			a.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := sqlstore.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestSQLite(t *testing.T)   { storetest.Run(t, openSQLite) }
+func TestPostgres(t *testing.T) { postgresURL(t); storetest.Run(t, openPostgres) }
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "garbage.db")
+	os.WriteFile(notDB, []byte(strings.Repeat("this is not a database\n", 500)), 0o644)
+	cases := []struct {
+		dsn  string
+		kind coalition.Kind
+	}{
+		{"mysql://x", coalition.Invalid},
+		{"postgres://%zz", coalition.Invalid},
+		{"sqlite:", coalition.Invalid},
+		{"sqlite:" + filepath.Join(dir, "no", "such", "dir.db"), coalition.Unavailable},
+		{"sqlite:" + notDB, coalition.Unavailable},
+		{"postgres://nobody@127.0.0.1:1/none?connect_timeout=2", coalition.Unavailable},
+	}
+	for _, c := range cases {
+		s, err := sqlstore.Open(ctx, c.dsn)
+		if err == nil {
+			s.Close()
+			t.Errorf("Open(%q) succeeded", c.dsn)
+			continue
+		}
+		if got := coalition.ErrorKind(err); got != c.kind {
+			t.Errorf("Open(%q) = %v (kind %s), want kind %s", c.dsn, err, got, c.kind)
+		}
+	}
+}
+
+func TestMigrateTwiceAndNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "m.db")
+	s, err := sqlstore.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Migrate(ctx)
+	if err != nil || n != 0 {
+		t.Fatalf("second migrate applied %d (%v), want 0", n, err)
+	}
+	// A database from a newer binary is refused with a clear message.
+	if _, err := s.DB().Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = sqlstore.Open(ctx, "sqlite:"+path)
+	if err == nil || !strings.Contains(err.Error(), "newer than this binary") {
+		t.Fatalf("open of a newer schema: %v", err)
+	}
+}
+
+func TestRebindKeepsQuotedQuestionMarks(t *testing.T) {
+	s := openSQLite(t).(*sqlstore.Store)
+	var got string
+	if err := s.DB().QueryRow("SELECT '?' || ?", "x").Scan(&got); err != nil || got != "?x" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+}

@@ -1,0 +1,680 @@
+// Package storetest is the conformance suite every coalition.Store engine
+// must pass. sqlstore runs it against SQLite always and PostgreSQL when
+// COALITION_TEST_POSTGRES holds a URL.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"coalition"
+)
+
+// Opener returns a new, empty, migrated store for one test.
+type Opener func(t *testing.T) coalition.Store
+
+// Run runs the whole suite.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s coalition.Store)
+	}{
+		{"Countries", testCountries},
+		{"Groups", testGroups},
+		{"Coalitions", testCoalitions},
+		{"Pledges", testPledges},
+		{"PledgeFilters", testPledgeFilters},
+		{"PledgePagination", testPledgePagination},
+		{"PledgeVersions", testPledgeVersions},
+		{"PledgeUniqueness", testPledgeUniqueness},
+		{"PledgeVisibility", testPledgeVisibility},
+		{"Deliveries", testDeliveries},
+		{"Requirements", testRequirements},
+		{"Engagements", testEngagements},
+		{"People", testPeople},
+		{"RiskEvents", testRiskEvents},
+		{"FX", testFX},
+		{"DonorTotals", testDonorTotals},
+		{"LoadIdempotent", testLoadIdempotent},
+		{"LoadAllOrNothing", testLoadAllOrNothing},
+		{"Ready", func(t *testing.T, s coalition.Store) {
+			if err := s.Ready(context.Background()); err != nil {
+				t.Fatalf("Ready: %v", err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
+	}
+}
+
+var sys = coalition.WithUser(context.Background(), coalition.System)
+
+func f64(v float64) *float64 { return &v }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantKind(t *testing.T, err error, want coalition.Kind) {
+	t.Helper()
+	if got := coalition.ErrorKind(err); err == nil || got != want {
+		t.Fatalf("error = %v (kind %q), want kind %q", err, got, want)
+	}
+}
+
+// base loads a few countries, one group and one coalition.
+func base(t *testing.T, s coalition.Store) *coalition.Coalition {
+	t.Helper()
+	for _, c := range []*coalition.Country{
+		{ISO3: "UKR", Name: "Ukraine", State: true, GDPUSDBn: f64(178.8), GDPYear: 2023, Source: "test"},
+		{ISO3: "DEU", Name: "Germany", State: true, GDPUSDBn: f64(4525.7), GDPYear: 2023, PopulationM: f64(83.3), Source: "test"},
+		{ISO3: "FRA", Name: "France", State: true, GDPUSDBn: f64(3051.8), GDPYear: 2023, Source: "test"},
+		{ISO3: "GBR", Name: "United Kingdom", State: true, GDPUSDBn: f64(3340.0), GDPYear: 2023, Source: "test"},
+		{ISO3: "EST", Name: "Estonia", State: true, GDPUSDBn: f64(41.8), GDPYear: 2023, Source: "test"},
+	} {
+		must(t, s.UpsertCountry(sys, c))
+	}
+	must(t, s.UpsertGroup(sys, &coalition.Group{Code: "NATO", Name: "NATO", Source: "test",
+		Members: []coalition.GroupMember{{ISO3: "DEU"}, {ISO3: "FRA"}, {ISO3: "GBR"}, {ISO3: "EST"}}}))
+	c := &coalition.Coalition{Code: "T1", Name: "Test coalition", Recipient: "UKR", Leads: []string{"GBR", "FRA"},
+		Members: []coalition.Membership{{ISO3: "GBR", Status: coalition.Joined}, {ISO3: "FRA", Status: coalition.Joined}, {ISO3: "EST", Status: coalition.Invited}}}
+	must(t, s.CreateCoalition(sys, c))
+	return c
+}
+
+func pledge(donor string, eurMillions int64, month string) *coalition.Pledge {
+	m, err := coalition.ParseMonth(month)
+	if err != nil {
+		panic(err)
+	}
+	return &coalition.Pledge{Donor: donor, Recipient: "UKR", Category: "air-defence",
+		Amount: coalition.Money{Minor: eurMillions * 100_000_000, Currency: "EUR"}, Announced: m.FirstDay(),
+		Status: coalition.Allocated, Visibility: coalition.Public, Source: "test"}
+}
+
+func testCountries(t *testing.T, s coalition.Store) {
+	base(t, s)
+	c, err := s.FindCountry(sys, "deu")
+	must(t, err)
+	if c.Name != "Germany" || *c.GDPUSDBn != 4525.7 || *c.PopulationM != 83.3 || c.DefencePctGDP != nil {
+		t.Fatalf("FindCountry(DEU) = %+v", c)
+	}
+	if len(c.Groups) != 1 || c.Groups[0] != "NATO" {
+		t.Fatalf("DEU groups = %v, want [NATO]", c.Groups)
+	}
+	_, err = s.FindCountry(sys, "XXX")
+	wantKind(t, err, coalition.NotFound)
+	// Update through upsert.
+	c.Name = "Federal Republic of Germany"
+	must(t, s.UpsertCountry(sys, c))
+	c2, _ := s.FindCountry(sys, "DEU")
+	if c2.Name != "Federal Republic of Germany" {
+		t.Fatalf("upsert did not update: %q", c2.Name)
+	}
+	all, err := s.FindCountries(sys, coalition.CountryFilter{})
+	must(t, err)
+	if len(all) != 5 {
+		t.Fatalf("%d countries, want 5", len(all))
+	}
+	t1, err := s.FindCountries(sys, coalition.CountryFilter{Group: "t1"})
+	must(t, err)
+	if len(t1) != 2 { // joined only: GBR, FRA (EST is invited)
+		t.Fatalf("coalition T1 filter: %d countries, want 2", len(t1))
+	}
+	_, err = s.FindCountries(sys, coalition.CountryFilter{Group: "NOPE"})
+	wantKind(t, err, coalition.Invalid)
+	wantKind(t, s.UpsertCountry(sys, &coalition.Country{ISO3: "de", Name: "x", Source: "t"}), coalition.Invalid)
+}
+
+func testGroups(t *testing.T, s coalition.Store) {
+	base(t, s)
+	gs, err := s.FindGroups(sys)
+	must(t, err)
+	if len(gs) != 1 || gs[0].Code != "NATO" || len(gs[0].Members) != 4 {
+		t.Fatalf("groups = %+v", gs)
+	}
+	since := coalition.Date{Y: 1955, M: 5, D: 6}
+	must(t, s.UpsertGroup(sys, &coalition.Group{Code: "NATO", Name: "NATO", Source: "test", Members: []coalition.GroupMember{{ISO3: "DEU", Since: since}}}))
+	gs, _ = s.FindGroups(sys)
+	if len(gs[0].Members) != 1 || gs[0].Members[0].Since != since {
+		t.Fatalf("after upsert: %+v", gs[0].Members)
+	}
+	// A member that is not a country is refused, and nothing changes.
+	err = s.UpsertGroup(sys, &coalition.Group{Code: "NATO", Name: "NATO", Members: []coalition.GroupMember{{ISO3: "ZZZ"}}})
+	wantKind(t, err, coalition.Invalid)
+	gs, _ = s.FindGroups(sys)
+	if len(gs[0].Members) != 1 {
+		t.Fatalf("failed upsert changed the members: %+v", gs[0].Members)
+	}
+}
+
+func testCoalitions(t *testing.T, s coalition.Store) {
+	c := base(t, s)
+	if c.ID == 0 || c.Version != 1 {
+		t.Fatalf("created coalition: id %d version %d", c.ID, c.Version)
+	}
+	got, err := s.FindCoalitionByCode(sys, "t1")
+	must(t, err)
+	if got.ID != c.ID || len(got.Members) != 3 || len(got.Leads) != 2 {
+		t.Fatalf("FindCoalitionByCode = %+v", got)
+	}
+	err = s.CreateCoalition(sys, &coalition.Coalition{Code: "T1", Name: "dup", Recipient: "UKR"})
+	wantKind(t, err, coalition.Conflict)
+	name := "Renamed"
+	members := []coalition.Membership{{ISO3: "GBR", Status: coalition.Joined}, {ISO3: "EST", Status: coalition.Joined}}
+	upd, err := s.UpdateCoalition(sys, c.ID, coalition.CoalitionUpdate{Version: 1, Name: &name, Members: &members})
+	must(t, err)
+	if upd.Version != 2 || upd.Name != "Renamed" || len(upd.Members) != 2 {
+		t.Fatalf("updated = %+v", upd)
+	}
+	_, err = s.UpdateCoalition(sys, c.ID, coalition.CoalitionUpdate{Version: 1, Name: &name})
+	wantKind(t, err, coalition.Conflict)
+	_, err = s.FindCoalition(sys, 999999)
+	wantKind(t, err, coalition.NotFound)
+	list, err := s.FindCoalitions(sys)
+	must(t, err)
+	if len(list) != 1 || list[0].Version != 2 || len(list[0].Members) != 2 {
+		t.Fatalf("FindCoalitions = %+v", list)
+	}
+}
+
+func testPledges(t *testing.T, s coalition.Store) {
+	base(t, s)
+	p := pledge("DEU", 1900, "2025-03")
+	p.Amount = coalition.Money{Minor: 2_000_000_000_00, Currency: "USD"}
+	p.AmountEUR, p.FXRate, p.FXMonth = 1_852_000_000_00, 1.0799, p.Announced.Month()
+	p.Quantity, p.Unit = ptr(int64(4)), "IRIS-T SLM"
+	p.Conditions = "only if the US takes part"
+	must(t, s.CreatePledge(sys, p))
+	if p.ID == 0 || p.Version != 1 || p.CreatedAt.IsZero() {
+		t.Fatalf("created: %+v", p)
+	}
+	got, err := s.FindPledge(sys, p.ID)
+	must(t, err)
+	if got.Amount != p.Amount || got.AmountEUR != p.AmountEUR || got.FXRate != 1.0799 || *got.Quantity != 4 ||
+		got.Announced != p.Announced || got.Conditions != p.Conditions || got.Unit != "IRIS-T SLM" {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, p)
+	}
+	_, err = s.FindPledge(sys, p.ID+1000)
+	wantKind(t, err, coalition.NotFound)
+	bad := pledge("DEU", 1, "2025-01")
+	bad.Category = "spaceships"
+	wantKind(t, s.CreatePledge(sys, bad), coalition.Invalid)
+	bad = pledge("ZZZ", 1, "2025-01") // valid shape, unknown country
+	wantKind(t, s.CreatePledge(sys, bad), coalition.Invalid)
+	must(t, s.DeletePledge(sys, p.ID, 1))
+	_, err = s.FindPledge(sys, p.ID)
+	wantKind(t, err, coalition.NotFound)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func testPledgeFilters(t *testing.T, s coalition.Store) {
+	base(t, s)
+	for _, p := range []*coalition.Pledge{
+		pledge("DEU", 100, "2024-05"), pledge("DEU", 200, "2025-01"), pledge("FRA", 300, "2025-02"), pledge("GBR", 400, "2025-03"),
+	} {
+		must(t, s.CreatePledge(sys, p))
+	}
+	cancelled := pledge("GBR", 50, "2025-03")
+	cancelled.Status, cancelled.Category = coalition.Cancelled, "humanitarian"
+	must(t, s.CreatePledge(sys, cancelled))
+	cases := []struct {
+		name string
+		f    coalition.PledgeFilter
+		want int
+	}{
+		{"all", coalition.PledgeFilter{}, 5},
+		{"donor", coalition.PledgeFilter{Donor: "deu"}, 2},
+		{"category", coalition.PledgeFilter{Category: "humanitarian"}, 1},
+		{"type", coalition.PledgeFilter{Type: coalition.Military}, 4},
+		{"status", coalition.PledgeFilter{Status: coalition.Cancelled}, 1},
+		{"from", coalition.PledgeFilter{From: coalition.Date{Y: 2025, M: 1, D: 1}}, 4},
+		{"to", coalition.PledgeFilter{To: coalition.Date{Y: 2025, M: 1, D: 31}}, 2},
+		{"from-to", coalition.PledgeFilter{From: coalition.Date{Y: 2025, M: 2, D: 1}, To: coalition.Date{Y: 2025, M: 2, D: 28}}, 1},
+	}
+	for _, c := range cases {
+		got, _, err := s.FindPledges(sys, c.f)
+		must(t, err)
+		if len(got) != c.want {
+			t.Errorf("%s: %d pledges, want %d", c.name, len(got), c.want)
+		}
+	}
+}
+
+func testPledgePagination(t *testing.T, s coalition.Store) {
+	base(t, s)
+	for i := 0; i < 25; i++ {
+		must(t, s.CreatePledge(sys, pledge("DEU", int64(i+1), "2025-01")))
+	}
+	var all []*coalition.Pledge
+	f := coalition.PledgeFilter{Limit: 10}
+	pages := 0
+	for {
+		page, more, err := s.FindPledges(sys, f)
+		must(t, err)
+		pages++
+		all = append(all, page...)
+		if !more {
+			break
+		}
+		f.After = page[len(page)-1].ID
+	}
+	if pages != 3 || len(all) != 25 {
+		t.Fatalf("%d pages, %d pledges; want 3 pages, 25 pledges", pages, len(all))
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].ID <= all[i-1].ID {
+			t.Fatalf("pages not in id order at %d", i)
+		}
+	}
+	// The hard cap.
+	for i := 0; i < coalition.MaxPageSize; i++ {
+		must(t, s.CreatePledge(sys, pledge("FRA", 1, "2025-02")))
+	}
+	page, more, err := s.FindPledges(sys, coalition.PledgeFilter{Limit: 5000})
+	must(t, err)
+	if len(page) != coalition.MaxPageSize || !more {
+		t.Fatalf("limit 5000 gave %d (more=%v), want the cap %d", len(page), more, coalition.MaxPageSize)
+	}
+}
+
+func testPledgeVersions(t *testing.T, s coalition.Store) {
+	base(t, s)
+	p := pledge("DEU", 100, "2025-01")
+	must(t, s.CreatePledge(sys, p))
+	st := coalition.Delivered
+	upd, err := s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: 1, Status: &st})
+	must(t, err)
+	if upd.Version != 2 || upd.Status != coalition.Delivered {
+		t.Fatalf("update: version %d status %s", upd.Version, upd.Status)
+	}
+	// A stale write gets Conflict and the current record.
+	amt := coalition.Money{Minor: 1, Currency: "EUR"}
+	_, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: 1, Amount: &amt})
+	wantKind(t, err, coalition.Conflict)
+	var se *coalition.StaleError
+	if !errors.As(err, &se) || se.Current.(*coalition.Pledge).Version != 2 {
+		t.Fatalf("stale error does not carry the current pledge: %v", err)
+	}
+	got, _ := s.FindPledge(sys, p.ID)
+	if got.Amount.Minor != 100*100_000_000 {
+		t.Fatalf("stale write changed the amount to %d", got.Amount.Minor)
+	}
+	// An invalid update changes nothing.
+	bad := "nope"
+	_, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: 2, Category: &bad})
+	wantKind(t, err, coalition.Invalid)
+	wantKind(t, s.DeletePledge(sys, p.ID, 1), coalition.Conflict)
+}
+
+func testPledgeUniqueness(t *testing.T, s coalition.Store) {
+	base(t, s)
+	p := pledge("DEU", 100, "2025-01")
+	p.SourceRef = "DEU/2025-01/military"
+	must(t, s.CreatePledge(sys, p))
+	q := pledge("DEU", 200, "2025-01")
+	q.SourceRef = "DEU/2025-01/military"
+	wantKind(t, s.CreatePledge(sys, q), coalition.Conflict)
+	q.Source = "another source"
+	must(t, s.CreatePledge(sys, q)) // same ref, other source: fine
+	// Records without a source ref never collide.
+	must(t, s.CreatePledge(sys, pledge("DEU", 1, "2025-01")))
+	must(t, s.CreatePledge(sys, pledge("DEU", 1, "2025-01")))
+}
+
+func testPledgeVisibility(t *testing.T, s coalition.Store) {
+	c := base(t, s)
+	pub := pledge("GBR", 10, "2025-01")
+	coal := pledge("GBR", 20, "2025-01")
+	coal.Visibility, coal.CoalitionID = coalition.CoalitionVis, &c.ID
+	conf := pledge("GBR", 40, "2025-01")
+	conf.Visibility, conf.CoalitionID = coalition.Confidential, &c.ID
+	for _, p := range []*coalition.Pledge{pub, coal, conf} {
+		must(t, s.CreatePledge(sys, p))
+	}
+	users := []struct {
+		name string
+		u    *coalition.User
+	}{
+		{"anonymous", nil},
+		{"observer", &coalition.User{ID: 1, Role: coalition.Observer}},
+		{"analyst", &coalition.User{ID: 2, Role: coalition.Analyst, Coalitions: []int64{c.ID}}},
+		{"analyst-other", &coalition.User{ID: 3, Role: coalition.Analyst, Coalitions: []int64{c.ID + 100}}},
+		{"delegate-gbr", &coalition.User{ID: 4, Role: coalition.Delegate, Country: "GBR", Coalitions: []int64{c.ID}}},
+		{"delegate-fra", &coalition.User{ID: 5, Role: coalition.Delegate, Country: "FRA", Coalitions: []int64{c.ID}}},
+		{"coordinator", &coalition.User{ID: 6, Role: coalition.Coordinator, Coalitions: []int64{c.ID}}},
+		{"admin", &coalition.User{ID: 7, Role: coalition.Admin}},
+		{"disabled-admin", &coalition.User{ID: 8, Role: coalition.Admin, Disabled: true}},
+	}
+	for _, u := range users {
+		ctx := coalition.WithUser(context.Background(), u.u)
+		// What the Go rule says each user may see.
+		var want int64
+		for _, p := range []*coalition.Pledge{pub, coal, conf} {
+			if coalition.CanSee(u.u, p.Visibility, p.Donor, p.CoalitionID) {
+				want += p.AmountEUR
+			}
+		}
+		// The list, the detail and the aggregate must all agree with it.
+		list, _, err := s.FindPledges(ctx, coalition.PledgeFilter{})
+		must(t, err)
+		var got int64
+		for _, p := range list {
+			got += p.AmountEUR
+		}
+		if got != want {
+			t.Errorf("%s: list sums %d, the rule allows %d", u.name, got, want)
+		}
+		for _, p := range []*coalition.Pledge{pub, coal, conf} {
+			_, err := s.FindPledge(ctx, p.ID)
+			if see := coalition.CanSee(u.u, p.Visibility, p.Donor, p.CoalitionID); see != (err == nil) {
+				t.Errorf("%s: FindPledge(%s) err=%v, rule says visible=%v", u.name, p.Visibility, err, see)
+			}
+		}
+		totals, err := s.DonorTotals(ctx, coalition.DonorFilter{})
+		must(t, err)
+		var agg float64
+		for _, r := range totals {
+			agg += r.TotalEUR
+		}
+		if agg != float64(want)/100 {
+			t.Errorf("%s: donor totals %.2f, the rule allows %.2f", u.name, agg, float64(want)/100)
+		}
+	}
+	// Spot checks of the rule itself (written out, not derived).
+	expect := map[string]int64{"anonymous": 10, "analyst": 30, "delegate-gbr": 70, "delegate-fra": 30, "coordinator": 70, "admin": 70, "disabled-admin": 10}
+	for _, u := range users {
+		w, ok := expect[u.name]
+		if !ok {
+			continue
+		}
+		ctx := coalition.WithUser(context.Background(), u.u)
+		totals, _ := s.DonorTotals(ctx, coalition.DonorFilter{})
+		var agg float64
+		for _, r := range totals {
+			agg += r.TotalEUR
+		}
+		if agg != float64(w)*1e6 {
+			t.Errorf("%s sees €%.0f m, want €%d m", u.name, agg/1e6, w)
+		}
+	}
+}
+
+func testDeliveries(t *testing.T, s coalition.Store) {
+	base(t, s)
+	p := pledge("DEU", 100, "2025-01")
+	must(t, s.CreatePledge(sys, p))
+	d := &coalition.Delivery{PledgeID: p.ID, Date: coalition.Date{Y: 2025, M: 3, D: 1}, AmountEUR: 50_000_000_00, Source: "test"}
+	must(t, s.CreateDelivery(sys, d))
+	got, err := s.FindDelivery(sys, d.ID)
+	must(t, err)
+	if got.AmountEUR != d.AmountEUR || got.Date != d.Date || got.PledgeID != p.ID {
+		t.Fatalf("delivery round trip: %+v", got)
+	}
+	list, _, err := s.FindDeliveries(sys, coalition.DeliveryFilter{Donor: "DEU"})
+	must(t, err)
+	if len(list) != 1 {
+		t.Fatalf("%d deliveries, want 1", len(list))
+	}
+	wantKind(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p.ID + 99, Date: d.Date, AmountEUR: 1, Source: "t"}), coalition.NotFound)
+	wantKind(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p.ID, Date: d.Date, Source: "t"}), coalition.Invalid)
+	// Deleting the pledge removes its deliveries.
+	must(t, s.DeletePledge(sys, p.ID, 1))
+	_, err = s.FindDelivery(sys, d.ID)
+	wantKind(t, err, coalition.NotFound)
+}
+
+func testRequirements(t *testing.T, s coalition.Store) {
+	c := base(t, s)
+	from, _ := coalition.ParseMonth("2026-01")
+	r := &coalition.Requirement{CoalitionID: &c.ID, Recipient: "UKR", Category: "air-defence", AmountEUR: 2_000_000_000_00,
+		From: from, To: from.Add(11), Priority: 1, Visibility: coalition.CoalitionVis, Source: "test"}
+	must(t, s.CreateRequirement(sys, r))
+	got, err := s.FindRequirement(sys, r.ID)
+	must(t, err)
+	if got.AmountEUR != r.AmountEUR || got.From != from || got.To != from.Add(11) || *got.CoalitionID != c.ID {
+		t.Fatalf("requirement round trip: %+v", got)
+	}
+	// Coalition-visible: an anonymous reader does not see it.
+	_, err = s.FindRequirement(context.Background(), r.ID)
+	wantKind(t, err, coalition.NotFound)
+	list, _, err := s.FindRequirements(sys, coalition.RequirementFilter{CoalitionID: &c.ID})
+	must(t, err)
+	if len(list) != 1 {
+		t.Fatalf("%d requirements, want 1", len(list))
+	}
+	wantKind(t, s.DeleteRequirement(sys, r.ID, 7), coalition.Conflict)
+	must(t, s.DeleteRequirement(sys, r.ID, 1))
+}
+
+func testEngagements(t *testing.T, s coalition.Store) {
+	base(t, s)
+	e := &coalition.Engagement{Date: coalition.Date{Y: 2025, M: 3, D: 2}, Kind: "summit", Title: "London summit",
+		Participants: []coalition.Participant{{Name: "Keir Starmer", Role: "Prime Minister", ISO3: "GBR"}, {ISO3: "FRA"}, {ISO3: "UKR"}},
+		Topics:       []string{"coalition", "ukraine-support"}, Visibility: coalition.Public, Source: "https://example.org/a", SourceRef: "a"}
+	must(t, s.CreateEngagement(sys, e))
+	got, err := s.FindEngagement(sys, e.ID)
+	must(t, err)
+	if len(got.Participants) != 3 || got.Participants[0].Name != "Keir Starmer" || len(got.Topics) != 2 {
+		t.Fatalf("engagement round trip: %+v", got)
+	}
+	e2 := *e
+	e2.ID, e2.Kind, e2.Topics, e2.SourceRef = 0, "call", []string{"nato"}, "b"
+	e2.Participants = []coalition.Participant{{ISO3: "DEU"}}
+	must(t, s.CreateEngagement(sys, &e2))
+	dup := *e
+	wantKind(t, s.CreateEngagement(sys, &dup), coalition.Conflict)
+	for _, c := range []struct {
+		f    coalition.EngagementFilter
+		want int
+	}{
+		{coalition.EngagementFilter{}, 2},
+		{coalition.EngagementFilter{Country: "FRA"}, 1},
+		{coalition.EngagementFilter{Kind: "call"}, 1},
+		{coalition.EngagementFilter{Topic: "coalition"}, 1},
+		{coalition.EngagementFilter{Topic: "coal"}, 0}, // topics match whole
+	} {
+		got, _, err := s.FindEngagements(sys, c.f)
+		must(t, err)
+		if len(got) != c.want {
+			t.Errorf("filter %+v: %d, want %d", c.f, len(got), c.want)
+		}
+	}
+	must(t, s.DeleteEngagement(sys, e.ID, 1))
+}
+
+func testPeople(t *testing.T, s coalition.Store) {
+	p := &coalition.Person{Name: "Donald Trump", Aliases: []string{"Trump"}, Offices: []coalition.Office{
+		{ISO3: "USA", Title: "President", Start: coalition.Date{Y: 2017, M: 1, D: 20}, End: coalition.Date{Y: 2021, M: 1, D: 20}, Source: "t"},
+		{ISO3: "USA", Title: "President", Start: coalition.Date{Y: 2025, M: 1, D: 20}, Source: "t"},
+	}}
+	must(t, s.UpsertPerson(sys, p))
+	must(t, s.UpsertPerson(sys, p)) // idempotent
+	got, err := s.FindPeople(sys, "trump")
+	must(t, err)
+	if len(got) != 1 || len(got[0].Offices) != 2 || got[0].Aliases[0] != "Trump" {
+		t.Fatalf("FindPeople = %+v", got)
+	}
+	if _, ok := got[0].OfficeOn(coalition.Date{Y: 2024, M: 2, D: 1}); ok {
+		t.Error("Trump held no office in February 2024")
+	}
+	if o, ok := got[0].OfficeOn(coalition.Date{Y: 2025, M: 3, D: 1}); !ok || o.Title != "President" {
+		t.Error("Trump is President in March 2025")
+	}
+}
+
+func testRiskEvents(t *testing.T, s coalition.Store) {
+	base(t, s)
+	r := &coalition.RiskEvent{ISO3: "FRA", Date: coalition.Date{Y: 2027, M: 4, D: 10}, Kind: "election", Label: "presidential",
+		Probability: 0.3, Factor: 0.5, Source: "test", Assumption: "default"}
+	must(t, s.CreateRiskEvent(sys, r))
+	dup := *r
+	wantKind(t, s.CreateRiskEvent(sys, &dup), coalition.Conflict)
+	p := 0.45
+	upd, err := s.UpdateRiskEvent(sys, r.ID, coalition.RiskEventUpdate{Version: 1, Probability: &p})
+	must(t, err)
+	if upd.Probability != 0.45 || upd.Version != 2 {
+		t.Fatalf("update: %+v", upd)
+	}
+	_, err = s.UpdateRiskEvent(sys, r.ID, coalition.RiskEventUpdate{Version: 1, Probability: &p})
+	wantKind(t, err, coalition.Conflict)
+	bad := 1.5
+	_, err = s.UpdateRiskEvent(sys, r.ID, coalition.RiskEventUpdate{Version: 2, Probability: &bad})
+	wantKind(t, err, coalition.Invalid)
+	list, err := s.FindRiskEvents(sys, coalition.RiskEventFilter{ISO3: "FRA"})
+	must(t, err)
+	if len(list) != 1 || list[0].Probability != 0.45 {
+		t.Fatalf("FindRiskEvents = %+v", list)
+	}
+}
+
+func testFX(t *testing.T, s coalition.Store) {
+	jan, _ := coalition.ParseMonth("2025-01")
+	ds := &coalition.Dataset{FXRates: []coalition.FXRate{
+		{Month: jan, Currency: "USD", UnitsPerEUR: 1.035, Source: "ECB"},
+		{Month: jan.Add(1), Currency: "USD", UnitsPerEUR: 1.041, Source: "ECB"},
+	}}
+	_, err := s.Load(sys, ds, false)
+	must(t, err)
+	r, err := s.FindRate(sys, "usd", jan.Add(5)) // nearest earlier month
+	must(t, err)
+	if r.UnitsPerEUR != 1.041 || r.Month != jan.Add(1) {
+		t.Fatalf("FindRate = %+v", r)
+	}
+	_, err = s.FindRate(sys, "USD", jan.Add(-1))
+	wantKind(t, err, coalition.NotFound)
+	e, err := s.FindRate(sys, "EUR", jan)
+	must(t, err)
+	if e.UnitsPerEUR != 1 {
+		t.Fatalf("EUR rate %v", e.UnitsPerEUR)
+	}
+}
+
+func testDonorTotals(t *testing.T, s coalition.Store) {
+	base(t, s)
+	var rates []coalition.FXRate
+	for m := 1; m <= 12; m++ {
+		rates = append(rates, coalition.FXRate{Month: coalition.MonthOf(2023, 1).Add(m - 1), Currency: "USD", UnitsPerEUR: 1.1, Source: "t"})
+	}
+	_, err := s.Load(sys, &coalition.Dataset{FXRates: rates}, false)
+	must(t, err)
+	hum := pledge("DEU", 50, "2025-02")
+	hum.Category = "humanitarian"
+	committed := pledge("DEU", 999, "2025-02")
+	committed.Status = coalition.Committed // not an allocation: not counted by default
+	for _, p := range []*coalition.Pledge{pledge("DEU", 100, "2024-12"), pledge("DEU", 200, "2025-01"), hum, committed, pledge("FRA", 30, "2025-01")} {
+		must(t, s.CreatePledge(sys, p))
+	}
+	rows, err := s.DonorTotals(sys, coalition.DonorFilter{})
+	must(t, err)
+	if len(rows) != 2 || rows[0].ISO3 != "DEU" {
+		t.Fatalf("rows = %+v", rows)
+	}
+	deu := rows[0]
+	// 100 + 200 military, 50 humanitarian; the committed 999 is left out.
+	if deu.MilitaryEUR != 300e6 || deu.HumanitarianEUR != 50e6 || deu.TotalEUR != 350e6 {
+		t.Fatalf("DEU = %+v", deu)
+	}
+	// GDP 4525.7bn USD at 1.1 USD/EUR = 4114.27bn EUR; 350m / 4114.27bn = 0.008507%.
+	wantPct := 350e6 / (4525.7e9 / 1.1) * 100
+	if deu.PctGDP == nil || fmt.Sprintf("%.6f", *deu.PctGDP) != fmt.Sprintf("%.6f", wantPct) {
+		t.Fatalf("DEU pct = %v, want %v", deu.PctGDP, wantPct)
+	}
+	// 350m / 83.3m people = 4.2017 EUR per head.
+	if deu.PerCapitaEUR == nil || fmt.Sprintf("%.4f", *deu.PerCapitaEUR) != "4.2017" {
+		t.Fatalf("DEU per capita = %v", deu.PerCapitaEUR)
+	}
+	jan, _ := coalition.ParseMonth("2025-01")
+	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Since: jan, Until: jan, Type: coalition.Military})
+	must(t, err)
+	if len(rows) != 2 || rows[0].TotalEUR != 200e6 || rows[1].TotalEUR != 30e6 {
+		t.Fatalf("January military = %+v", rows)
+	}
+	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Group: "T1"})
+	must(t, err)
+	if len(rows) != 1 || rows[0].ISO3 != "FRA" {
+		t.Fatalf("coalition T1 donors = %+v", rows)
+	}
+	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Statuses: []coalition.PledgeStatus{coalition.Committed}})
+	must(t, err)
+	if len(rows) != 1 || rows[0].TotalEUR != 999e6 {
+		t.Fatalf("committed = %+v", rows)
+	}
+	months, err := s.MonthlySupport(sys, coalition.DonorFilter{Group: "NATO"})
+	must(t, err)
+	if len(months) != 4 { // DEU 2024-12 mil, DEU 2025-01 mil, FRA 2025-01 mil, DEU 2025-02 hum
+		t.Fatalf("monthly = %+v", months)
+	}
+}
+
+func dataset() *coalition.Dataset {
+	p1, p2 := pledge("DEU", 100, "2025-01"), pledge("FRA", 200, "2025-02")
+	p1.SourceRef, p2.SourceRef = "r1", "r2"
+	return &coalition.Dataset{
+		Countries:   []*coalition.Country{{ISO3: "UKR", Name: "Ukraine", State: true, Source: "t"}, {ISO3: "DEU", Name: "Germany", State: true, Source: "t"}, {ISO3: "FRA", Name: "France", State: true, Source: "t"}},
+		Groups:      []*coalition.Group{{Code: "EU", Name: "EU", Source: "t", Members: []coalition.GroupMember{{ISO3: "DEU"}, {ISO3: "FRA"}}}},
+		Coalitions:  []*coalition.Coalition{{Code: "C", Name: "C", Recipient: "UKR", Members: []coalition.Membership{{ISO3: "DEU", Status: coalition.Joined}}}},
+		Pledges:     []*coalition.Pledge{p1, p2},
+		Engagements: []*coalition.Engagement{{Date: coalition.Date{Y: 2025, M: 1, D: 1}, Kind: "meeting", Title: "m", Participants: []coalition.Participant{{ISO3: "DEU"}}, Visibility: coalition.Public, Source: "t", SourceRef: "e1"}},
+		People:      []*coalition.Person{{Name: "A B", Offices: []coalition.Office{{ISO3: "DEU", Title: "Chancellor", Start: coalition.Date{Y: 2025, M: 5, D: 6}, Source: "t"}}}},
+	}
+}
+
+func testLoadIdempotent(t *testing.T, s coalition.Store) {
+	rep, err := s.Load(sys, dataset(), false)
+	must(t, err)
+	if rep.Created["pledges"] != 2 || rep.Created["countries"] != 3 || rep.Created["engagements"] != 1 {
+		t.Fatalf("first load: %+v", rep)
+	}
+	rep, err = s.Load(sys, dataset(), false)
+	must(t, err)
+	if rep.Changed() || rep.Unchanged["pledges"] != 2 || rep.Unchanged["people"] != 1 {
+		t.Fatalf("second load changed something: %+v", rep)
+	}
+	// A newer release with one changed amount updates exactly that.
+	ds := dataset()
+	ds.Pledges[1].Amount.Minor += 100
+	rep, err = s.Load(sys, ds, false)
+	must(t, err)
+	if rep.Updated["pledges"] != 1 || rep.Unchanged["pledges"] != 1 {
+		t.Fatalf("release update: %+v", rep)
+	}
+	// A dry run reports but writes nothing.
+	ds = dataset()
+	p3 := pledge("DEU", 5, "2025-03")
+	p3.SourceRef = "r3"
+	ds.Pledges = append(ds.Pledges, p3)
+	rep, err = s.Load(sys, ds, true)
+	must(t, err)
+	if rep.Created["pledges"] != 1 {
+		t.Fatalf("dry run: %+v", rep)
+	}
+	list, _, _ := s.FindPledges(sys, coalition.PledgeFilter{})
+	if len(list) != 2 {
+		t.Fatalf("dry run wrote: %d pledges", len(list))
+	}
+}
+
+func testLoadAllOrNothing(t *testing.T, s coalition.Store) {
+	_, err := s.Load(sys, dataset(), false)
+	must(t, err)
+	ds := dataset()
+	good := pledge("DEU", 7, "2025-04")
+	good.SourceRef = "new-good"
+	bad := pledge("DEU", 8, "2025-04")
+	bad.SourceRef, bad.Category = "new-bad", "nope"
+	ds.Pledges = append(ds.Pledges, good, bad)
+	_, err = s.Load(sys, ds, false)
+	wantKind(t, err, coalition.Invalid)
+	list, _, _ := s.FindPledges(sys, coalition.PledgeFilter{})
+	if len(list) != 2 {
+		t.Fatalf("a failed load left %d pledges, want the 2 from before", len(list))
+	}
+}
