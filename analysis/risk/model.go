@@ -1,0 +1,205 @@
+// Package risk is the political-risk Monte Carlo of Coalition: it turns
+// requirements, members' support and a calendar of risk events into the
+// probability of a shortfall, and tells which members' risks matter most.
+//
+// The model is defined in docs/risk-model.md. The package is pure: no store,
+// no global random source; the only clock read measures Result.ElapsedMS.
+package risk
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"coalition"
+)
+
+// Limits that keep a single run's memory bounded.
+const (
+	MaxMonths = 1200       // 100 years
+	MaxTrials = 10_000_000 // the per-trial arrays then take 8 bytes × (months+1) × trials
+)
+
+// Defaults for fields the JSON leaves out.
+const (
+	DefaultTrials = 10_000
+	DefaultSeed   = 1
+)
+
+// Model is the input of a run: the JSON accepted by `coalition risk --input`.
+type Model struct {
+	Start        coalition.Month   `json:"start"`
+	Months       int               `json:"months"`
+	Categories   []string          `json:"categories"`
+	Requirements map[string]Series `json:"requirements"` // category → amount per month; absent means 0
+	Members      []Member          `json:"members"`
+	// Correlation ρ of the events through one common factor, in [-1, 1].
+	Correlation        float64 `json:"correlation"`
+	ShortfallThreshold float64 `json:"shortfall_threshold"`
+	Trials             int     `json:"trials"`
+	Seed               uint64  `json:"seed"`
+}
+
+// Member is one supporting country (or institution).
+type Member struct {
+	ISO3        string            `json:"iso3"`
+	Support     map[string]Series `json:"support"`               // category → amount per month; absent means 0
+	Reliability *Reliability      `json:"reliability,omitempty"` // nil means a reliability of exactly 1
+	Events      []Event           `json:"events"`
+}
+
+// Reliability is the Beta(Alpha, Beta) distribution of the share of its
+// support that a member delivers.
+type Reliability struct {
+	Alpha float64 `json:"alpha"`
+	Beta  float64 `json:"beta"`
+}
+
+// Event is a political risk event of a member: with the given probability it
+// occurs, and from its month on the member's support is multiplied by Factor.
+type Event struct {
+	Month       coalition.Month `json:"month"`
+	Probability float64         `json:"probability"`
+	Factor      float64         `json:"factor"`
+	Label       string          `json:"label,omitempty"`
+	Source      string          `json:"source,omitempty"` // where the date comes from
+}
+
+// Series is an amount per month: one value for every month (a JSON number)
+// or one value per month (a JSON list).
+type Series struct {
+	Value   float64   // every month's value, when Monthly is nil
+	Monthly []float64 // one value per month of the model
+}
+
+// Const returns the series that is v every month.
+func Const(v float64) Series { return Series{Value: v} }
+
+// PerMonth returns the series with one value per month.
+func PerMonth(v ...float64) Series { return Series{Monthly: v} }
+
+// At returns the value of month index t (0 = the model's start).
+func (s Series) At(t int) float64 {
+	if s.Monthly == nil {
+		return s.Value
+	}
+	return s.Monthly[t]
+}
+
+func (s Series) MarshalJSON() ([]byte, error) {
+	if s.Monthly == nil {
+		return json.Marshal(s.Value)
+	}
+	return json.Marshal(s.Monthly)
+}
+
+func (s *Series) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	got, err := series(v, "")
+	if err != nil {
+		return err
+	}
+	*s = got
+	return nil
+}
+
+// Validate reports the first problem of m as an Invalid *coalition.Error that
+// names the JSON path of the field, e.g. members[2].events[0].probability.
+func (m *Model) Validate() error {
+	if m.Months <= 0 || m.Months > MaxMonths {
+		return coalition.FieldError("months", "want 1 to %d months, got %d", MaxMonths, m.Months)
+	}
+	if len(m.Categories) == 0 {
+		return coalition.FieldError("categories", "want at least one category")
+	}
+	known := make(map[string]bool, len(m.Categories))
+	for i, c := range m.Categories {
+		path := fmt.Sprintf("categories[%d]", i)
+		if c == "" {
+			return coalition.FieldError(path, "empty category name")
+		}
+		if known[c] {
+			return coalition.FieldError(path, "duplicate category %q", c)
+		}
+		known[c] = true
+	}
+	if err := validateAmounts(m.Requirements, known, m.Months, "requirements"); err != nil {
+		return err
+	}
+	seen := make(map[string]int, len(m.Members))
+	for i, mem := range m.Members {
+		path := fmt.Sprintf("members[%d]", i)
+		if mem.ISO3 == "" {
+			return coalition.FieldError(path+".iso3", "required")
+		}
+		if j, dup := seen[mem.ISO3]; dup {
+			return coalition.FieldError(path+".iso3", "duplicate member %q (also members[%d])", mem.ISO3, j)
+		}
+		seen[mem.ISO3] = i
+		if err := validateAmounts(mem.Support, known, m.Months, path+".support"); err != nil {
+			return err
+		}
+		if r := mem.Reliability; r != nil {
+			if !(r.Alpha > 0) || math.IsInf(r.Alpha, 0) {
+				return coalition.FieldError(path+".reliability.alpha", "must be a finite number > 0, got %v", r.Alpha)
+			}
+			if !(r.Beta > 0) || math.IsInf(r.Beta, 0) {
+				return coalition.FieldError(path+".reliability.beta", "must be a finite number > 0, got %v", r.Beta)
+			}
+		}
+		for j, e := range mem.Events {
+			epath := fmt.Sprintf("%s.events[%d]", path, j)
+			if !(e.Probability >= 0 && e.Probability <= 1) {
+				return coalition.FieldError(epath+".probability", "must be in [0, 1], got %v", e.Probability)
+			}
+			if !(e.Factor >= 0) || math.IsInf(e.Factor, 0) {
+				return coalition.FieldError(epath+".factor", "must be a finite number >= 0, got %v", e.Factor)
+			}
+		}
+	}
+	if !(math.Abs(m.Correlation) <= 1) {
+		return coalition.FieldError("correlation", "must be in [-1, 1], got %v", m.Correlation)
+	}
+	if !(m.ShortfallThreshold >= 0) || math.IsInf(m.ShortfallThreshold, 0) {
+		return coalition.FieldError("shortfall_threshold", "must be a finite number >= 0, got %v", m.ShortfallThreshold)
+	}
+	if m.Trials <= 0 || m.Trials > MaxTrials {
+		return coalition.FieldError("trials", "want 1 to %d trials, got %d", MaxTrials, m.Trials)
+	}
+	return nil
+}
+
+func validateAmounts(amounts map[string]Series, known map[string]bool, months int, path string) error {
+	for _, c := range sortedKeys(amounts) {
+		s := amounts[c]
+		p := path + "." + c
+		if !known[c] {
+			return coalition.FieldError(p, "unknown category %q (not in categories)", c)
+		}
+		if s.Monthly == nil {
+			if err := checkAmount(s.Value, p); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(s.Monthly) != months {
+			return coalition.FieldError(p, "want %d values (one per month) or one number, got a list of %d", months, len(s.Monthly))
+		}
+		for t, v := range s.Monthly {
+			if err := checkAmount(v, fmt.Sprintf("%s[%d]", p, t)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func checkAmount(v float64, path string) error {
+	if !(v >= 0) || math.IsInf(v, 0) {
+		return coalition.FieldError(path, "must be a finite amount >= 0, got %v", v)
+	}
+	return nil
+}

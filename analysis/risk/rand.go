@@ -1,0 +1,187 @@
+package risk
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// blockRand returns the random stream of one block of trials. It depends only
+// on the seed and the block index (never on the worker), so a run gives the
+// same numbers whatever the number of workers. The two PCG seeds are drawn
+// from SplitMix64 started at seed ⊕ (block+1)·φ, so that neighbouring blocks
+// and seeds get unrelated streams.
+func blockRand(seed uint64, block int) *rand.Rand {
+	x := seed ^ (uint64(block)+1)*0x9E3779B97F4A7C15
+	a := splitmix64(&x)
+	b := splitmix64(&x)
+	return rand.New(rand.NewPCG(a, b))
+}
+
+func splitmix64(x *uint64) uint64 {
+	*x += 0x9E3779B97F4A7C15
+	z := *x
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+	return z ^ (z >> 31)
+}
+
+// normalQuantile is Φ⁻¹(p), the inverse of the standard normal distribution
+// function, by Wichura's algorithm AS 241 (PPND16, Applied Statistics 37(3),
+// 1988), accurate to about 1e-16. Φ⁻¹(0) = -Inf and Φ⁻¹(1) = +Inf.
+func normalQuantile(p float64) float64 {
+	switch {
+	case p <= 0:
+		return math.Inf(-1)
+	case p >= 1:
+		return math.Inf(1)
+	}
+	q := p - 0.5
+	if math.Abs(q) <= 0.425 {
+		r := 0.180625 - q*q
+		return q * (((((((2.5090809287301226727e+3*r+3.3430575583588128105e+4)*r+6.7265770927008700853e+4)*r+
+			4.5921953931549871457e+4)*r+1.3731693765509461125e+4)*r+1.9715909503065514427e+3)*r+
+			1.3314166789178437745e+2)*r + 3.3871328727963666080e+0) /
+			(((((((5.2264952788528545610e+3*r+2.8729085735721942674e+4)*r+3.9307895800092710610e+4)*r+
+				2.1213794301586595867e+4)*r+5.3941960214247511077e+3)*r+6.8718700749205790830e+2)*r+
+				4.2313330701600911252e+1)*r + 1.0)
+	}
+	r := p
+	if q > 0 {
+		r = 1 - p
+	}
+	r = math.Sqrt(-math.Log(r))
+	var x float64
+	if r <= 5 {
+		r -= 1.6
+		x = (((((((7.74545014278341407640e-4*r+2.27238449892691845833e-2)*r+2.41780725177450611770e-1)*r+
+			1.27045825245236838258e+0)*r+3.64784832476320460504e+0)*r+5.76949722146069140550e+0)*r+
+			4.63033784615654529590e+0)*r + 1.42343711074968357734e+0) /
+			(((((((1.05075007164441684324e-9*r+5.47593808499534494600e-4)*r+1.51986665636164571966e-2)*r+
+				1.48103976427480074590e-1)*r+6.89767334985100004550e-1)*r+1.67638483018380384940e+0)*r+
+				2.05319162663775882187e+0)*r + 1.0)
+	} else {
+		r -= 5
+		x = (((((((2.01033439929228813265e-7*r+2.71155556874348757815e-5)*r+1.24266094738807843860e-3)*r+
+			2.65321895265761230930e-2)*r+2.96560571828504891230e-1)*r+1.78482653991729133580e+0)*r+
+			5.46378491116411436990e+0)*r + 6.65790464350110377720e+0) /
+			(((((((2.04426310338993978564e-15*r+1.42151175831644588870e-7)*r+1.84631831751005468180e-5)*r+
+				7.86869131145613259100e-4)*r+1.48753612908506148525e-2)*r+1.36929880922735805310e-1)*r+
+				5.99832206555887937690e-1)*r + 1.0)
+	}
+	if q < 0 {
+		x = -x
+	}
+	return x
+}
+
+// How a member's reliability is drawn.
+const (
+	relOne     = iota // no reliability given: exactly 1, no draw
+	relUniform        // Beta(1, 1) = U
+	relPowA           // Beta(α, 1) = U^(1/α)
+	relPowB           // Beta(1, β) = 1 − U^(1/β)
+	relGamma          // Beta(α, β) = X/(X+Y), X ~ Γ(α), Y ~ Γ(β)
+)
+
+// betaSampler draws Beta(α, β). Each kind uses exactly the draws documented
+// in docs/risk-model.md, so a seed gives the same stream on every machine.
+type betaSampler struct {
+	kind   int
+	inv    float64 // 1/α for relPowA, 1/β for relPowB
+	ga, gb gammaSampler
+	useLog bool // a shape below 1: combine the gammas in log space
+}
+
+func newBetaSampler(r *Reliability) betaSampler {
+	switch {
+	case r == nil:
+		return betaSampler{kind: relOne}
+	case r.Alpha == 1 && r.Beta == 1:
+		return betaSampler{kind: relUniform}
+	case r.Beta == 1:
+		return betaSampler{kind: relPowA, inv: 1 / r.Alpha}
+	case r.Alpha == 1:
+		return betaSampler{kind: relPowB, inv: 1 / r.Beta}
+	}
+	return betaSampler{kind: relGamma, ga: newGammaSampler(r.Alpha), gb: newGammaSampler(r.Beta),
+		useLog: r.Alpha < 1 || r.Beta < 1}
+}
+
+func (s *betaSampler) draw(rng *rand.Rand) float64 {
+	switch s.kind {
+	case relOne:
+		return 1
+	case relUniform:
+		return rng.Float64()
+	case relPowA:
+		return math.Pow(rng.Float64(), s.inv)
+	case relPowB:
+		return 1 - math.Pow(rng.Float64(), s.inv)
+	}
+	if s.useLog {
+		lx := s.ga.logDraw(rng)
+		ly := s.gb.logDraw(rng)
+		return 1 / (1 + math.Exp(ly-lx))
+	}
+	x := s.ga.draw(rng)
+	y := s.gb.draw(rng)
+	return x / (x + y)
+}
+
+// gammaSampler draws Γ(shape, 1) by Marsaglia and Tsang (2000); a shape
+// below 1 draws Γ(shape+1) and multiplies by U^(1/shape).
+type gammaSampler struct {
+	d, c     float64
+	boost    bool
+	invShape float64
+}
+
+func newGammaSampler(shape float64) gammaSampler {
+	g := gammaSampler{}
+	if shape < 1 {
+		g.boost = true
+		g.invShape = 1 / shape
+		shape++
+	}
+	g.d = shape - 1.0/3
+	g.c = 1 / math.Sqrt(9*g.d)
+	return g
+}
+
+// core draws Γ(shape) for shape >= 1 (the boosted shape when boost is set).
+func (g *gammaSampler) core(rng *rand.Rand) float64 {
+	for {
+		x := rng.NormFloat64()
+		v := 1 + g.c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		u := rng.Float64()
+		x2 := x * x
+		if u < 1-0.0331*x2*x2 {
+			return g.d * v
+		}
+		if math.Log(u) < 0.5*x2+g.d*(1-v+math.Log(v)) {
+			return g.d * v
+		}
+	}
+}
+
+func (g *gammaSampler) draw(rng *rand.Rand) float64 {
+	x := g.core(rng)
+	if g.boost {
+		x *= math.Pow(rng.Float64(), g.invShape)
+	}
+	return x
+}
+
+// logDraw returns the logarithm of a Γ(shape) draw, so that tiny shapes do not
+// underflow to 0.
+func (g *gammaSampler) logDraw(rng *rand.Rand) float64 {
+	lx := math.Log(g.core(rng))
+	if g.boost {
+		lx += math.Log(rng.Float64()) * g.invShape
+	}
+	return lx
+}

@@ -1,0 +1,489 @@
+package risk
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"coalition"
+)
+
+// BlockSize is the number of trials that share one random stream. It is part
+// of the definition of a run: the same model, seed and BlockSize give the same
+// result bit for bit, whatever the number of workers.
+const BlockSize = 1024
+
+// Options tune how a run is executed, never what it computes.
+type Options struct {
+	Workers int // goroutines; <= 0 means runtime.GOMAXPROCS(0)
+	// Progress, if set, is called with the number of trials done so far,
+	// from one goroutine at a time, after each block of trials.
+	Progress func(done, total int)
+}
+
+// Result is the output of a run (`coalition risk --json`).
+type Result struct {
+	Months     []MonthStat        `json:"months"`
+	Shortfall  ShortfallStat      `json:"shortfall"`
+	ByCategory map[string]float64 `json:"by_category"` // category → expected shortfall
+	Members    []MemberStat       `json:"members"`     // by attribution, largest first; null last
+	Trials     int                `json:"trials"`
+	Seed       uint64             `json:"seed"`
+	ElapsedMS  float64            `json:"elapsed_ms"`
+}
+
+// MonthStat describes the covered share of one month over the trials.
+type MonthStat struct {
+	Month coalition.Month `json:"month"`
+	Mean  float64         `json:"mean"`
+	P05   float64         `json:"p05"`
+	P50   float64         `json:"p50"`
+	P95   float64         `json:"p95"`
+}
+
+// ShortfallStat describes the total shortfall S over the trials.
+type ShortfallStat struct {
+	Mean           float64 `json:"mean"`
+	P50            float64 `json:"p50"`
+	P95            float64 `json:"p95"`
+	PPositive      float64 `json:"p_positive"`       // P(S > 0)
+	POverThreshold float64 `json:"p_over_threshold"` // P(S > shortfall_threshold)
+}
+
+// MemberStat is one member's risk: the probability that any of its events
+// occurs, and E[S | some event occurred] − E[S | none occurred], nil where
+// either side has no trials.
+type MemberStat struct {
+	ISO3        string   `json:"iso3"`
+	PEvent      float64  `json:"p_event"`
+	Attribution *float64 `json:"attribution"`
+}
+
+// Run validates m and simulates m.Trials trials with m.Seed. It stops early
+// with ctx's error when ctx is cancelled.
+func Run(ctx context.Context, m Model, opts Options) (Result, error) {
+	began := time.Now()
+	if err := m.Validate(); err != nil {
+		return Result{}, err
+	}
+	p := newPlan(&m)
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	n := m.Trials
+	blocks := (n + BlockSize - 1) / BlockSize
+	workers = min(workers, blocks)
+
+	shares := make([]float64, p.T*n) // shares[t*n+i]: covered share of month t in trial i
+	short := make([]float64, n)      // S of trial i
+
+	var (
+		mu      sync.Mutex
+		pending = map[int]*partial{}
+		next    int
+		done    int
+		total   = p.newPartial()
+	)
+	merge := func(b int, pt *partial) {
+		mu.Lock()
+		defer mu.Unlock()
+		pending[b] = pt
+		for {
+			q, ok := pending[next]
+			if !ok {
+				break
+			}
+			total.add(q)
+			done += q.trials
+			delete(pending, next)
+			next++
+		}
+		if opts.Progress != nil {
+			opts.Progress(done, n)
+		}
+	}
+
+	var nextBlock atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := p.newScratch()
+			for {
+				b := int(nextBlock.Add(1) - 1)
+				if b >= blocks || ctx.Err() != nil {
+					return
+				}
+				lo, hi := b*BlockSize, min((b+1)*BlockSize, n)
+				pt := p.newPartial()
+				p.runBlock(blockRand(m.Seed, b), lo, hi, n, shares, short, s, pt)
+				merge(b, pt)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("risk: run cancelled: %w", err)
+	}
+
+	res := Result{
+		Months:     make([]MonthStat, p.T),
+		ByCategory: make(map[string]float64, p.C),
+		Members:    make([]MemberStat, len(m.Members)),
+		Trials:     n,
+		Seed:       m.Seed,
+	}
+	fn := float64(n)
+	lo, mid, hi := nearestRank(5, n)-1, nearestRank(50, n)-1, nearestRank(95, n)-1
+	parallel(p.T+1, workers, func(t int) {
+		if t == p.T {
+			selectRanks(short, lo, mid, hi)
+			res.Shortfall.P50, res.Shortfall.P95 = short[mid], short[hi]
+			return
+		}
+		col := shares[t*n : (t+1)*n]
+		selectRanks(col, lo, mid, hi)
+		res.Months[t] = MonthStat{Month: m.Start.Add(t), Mean: total.sumShare[t] / fn,
+			P05: col[lo], P50: col[mid], P95: col[hi]}
+	})
+	res.Shortfall.Mean = total.sumS / fn
+	res.Shortfall.PPositive = float64(total.nPositive) / fn
+	res.Shortfall.POverThreshold = float64(total.nOver) / fn
+	for c, name := range m.Categories {
+		res.ByCategory[name] = total.sumCat[c] / fn
+	}
+	for i, mem := range m.Members {
+		st := MemberStat{ISO3: mem.ISO3, PEvent: float64(total.nEvent[i]) / fn}
+		if k := total.nEvent[i]; k > 0 && k < n {
+			a := total.sumEvent[i]/float64(k) - total.sumNoEvent[i]/float64(n-k)
+			st.Attribution = &a
+		}
+		res.Members[i] = st
+	}
+	slices.SortStableFunc(res.Members, func(a, b MemberStat) int {
+		switch {
+		case a.Attribution == nil && b.Attribution == nil:
+			return 0
+		case a.Attribution == nil:
+			return 1
+		case b.Attribution == nil:
+			return -1
+		}
+		return cmp.Compare(*b.Attribution, *a.Attribution)
+	})
+	res.ElapsedMS = float64(time.Since(began).Microseconds()) / 1000
+	return res, nil
+}
+
+// parallel calls f(0) … f(n-1) on up to workers goroutines.
+func parallel(n, workers int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(workers, n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// plan is a validated model laid out for the inner loop.
+type plan struct {
+	T, C      int
+	req       []float64 // req[c*T+t]
+	reqTot    []float64 // reqTot[t] = Σ_c req[c*T+t], summed in category order
+	rho, rhoc float64   // ρ and sqrt(1−ρ²)
+	threshold float64
+	nEvents   int
+	members   []memberPlan
+}
+
+type memberPlan struct {
+	rel    betaSampler
+	off    int       // index of the member's first event in the trial's occurrence flags
+	thr    []float64 // per event, input order: Φ⁻¹(probability)
+	factor []float64 // per event, input order
+	// The member's delivery as differences from month to month, cut into
+	// segments at the months of its events (g is constant within a segment).
+	segs []segment
+}
+
+// segment is the part of a member's months from the month of some of its
+// events (or month 0) up to the next event month.
+type segment struct {
+	first  []int32 // events of the member whose month opens this segment
+	change []entry // at the opening month t: (diff index of (c, t), support s[c][t−1])
+	steps  []entry // month 0 or support changes inside the segment: (diff index, s[c][t] − s[c][t−1])
+}
+
+// entry adds g·val (or Δg·val) to diff[idx].
+type entry struct {
+	idx int32
+	val float64
+}
+
+func newPlan(m *Model) *plan {
+	T, C := m.Months, len(m.Categories)
+	p := &plan{T: T, C: C, req: make([]float64, C*T), reqTot: make([]float64, T),
+		rho: m.Correlation, threshold: m.ShortfallThreshold}
+	p.rhoc = sqrt1m(m.Correlation)
+	for c, name := range m.Categories {
+		if s, ok := m.Requirements[name]; ok {
+			for t := range T {
+				p.req[c*T+t] = s.At(t)
+			}
+		}
+	}
+	for t := range T {
+		for c := range C {
+			p.reqTot[t] += p.req[c*T+t]
+		}
+	}
+	for _, mem := range m.Members {
+		p.members = append(p.members, newMemberPlan(m, mem, p.nEvents))
+		p.nEvents += len(mem.Events)
+	}
+	return p
+}
+
+func newMemberPlan(m *Model, mem Member, off int) memberPlan {
+	T := m.Months
+	mp := memberPlan{rel: newBetaSampler(mem.Reliability), off: off}
+	// segment boundaries: month 0 and every event month inside (0, T)
+	bounds := []int{0}
+	for _, e := range mem.Events {
+		if t := int(e.Month - m.Start); t > 0 && t < T {
+			bounds = append(bounds, t)
+		}
+	}
+	slices.Sort(bounds)
+	bounds = slices.Compact(bounds)
+	mp.segs = make([]segment, len(bounds))
+	segOf := func(t int) int { // the segment containing month t
+		i, found := slices.BinarySearch(bounds, t)
+		if !found {
+			i--
+		}
+		return i
+	}
+	for j, e := range mem.Events {
+		mp.thr = append(mp.thr, normalQuantile(e.Probability))
+		mp.factor = append(mp.factor, e.Factor)
+		// an event after the horizon changes nothing inside it
+		if t := int(e.Month - m.Start); t < T {
+			k := segOf(max(t, 0))
+			mp.segs[k].first = append(mp.segs[k].first, int32(j))
+		}
+	}
+	for c, name := range m.Categories {
+		s, ok := mem.Support[name]
+		if !ok {
+			continue
+		}
+		for t := range T {
+			idx := int32(c*T + t)
+			prev := 0.0
+			if t > 0 {
+				prev = s.At(t - 1)
+			}
+			if d := s.At(t) - prev; d != 0 {
+				k := segOf(t)
+				mp.segs[k].steps = append(mp.segs[k].steps, entry{idx, d})
+			}
+			if t > 0 && prev != 0 {
+				if k := segOf(t); bounds[k] == t {
+					mp.segs[k].change = append(mp.segs[k].change, entry{idx, prev})
+				}
+			}
+		}
+	}
+	return mp
+}
+
+// scratch is one worker's reusable memory: nothing is allocated per trial.
+type scratch struct {
+	r      []float64 // reliability per member
+	occ    []bool    // occurrence per event
+	anyOcc []bool    // per member: some event occurred
+	diff   []float64 // diff[c*T+t] = D[c][t] − D[c][t−1]
+	cov    []float64 // covered amount per month
+	cat    []float64 // shortfall per category
+}
+
+func (p *plan) newScratch() *scratch {
+	return &scratch{r: make([]float64, len(p.members)), occ: make([]bool, p.nEvents),
+		anyOcc: make([]bool, len(p.members)), diff: make([]float64, p.C*p.T),
+		cov: make([]float64, p.T), cat: make([]float64, p.C)}
+}
+
+// partial holds the streamed sums of one block, or of all blocks merged in
+// block order.
+type partial struct {
+	trials     int
+	sumShare   []float64
+	sumS       float64
+	sumCat     []float64
+	nPositive  int
+	nOver      int
+	nEvent     []int
+	sumEvent   []float64
+	sumNoEvent []float64
+}
+
+func (p *plan) newPartial() *partial {
+	M := len(p.members)
+	return &partial{sumShare: make([]float64, p.T), sumCat: make([]float64, p.C),
+		nEvent: make([]int, M), sumEvent: make([]float64, M), sumNoEvent: make([]float64, M)}
+}
+
+func (a *partial) add(b *partial) {
+	a.trials += b.trials
+	for t := range a.sumShare {
+		a.sumShare[t] += b.sumShare[t]
+	}
+	a.sumS += b.sumS
+	for c := range a.sumCat {
+		a.sumCat[c] += b.sumCat[c]
+	}
+	a.nPositive += b.nPositive
+	a.nOver += b.nOver
+	for m := range a.nEvent {
+		a.nEvent[m] += b.nEvent[m]
+		a.sumEvent[m] += b.sumEvent[m]
+		a.sumNoEvent[m] += b.sumNoEvent[m]
+	}
+}
+
+// runBlock simulates trials lo..hi-1 with rng, writing each trial's shares
+// and shortfall into the run's arrays (n trials in all) and its sums into pt.
+func (p *plan) runBlock(rng *rand.Rand, lo, hi, n int, shares, short []float64, s *scratch, pt *partial) {
+	T := p.T
+	for i := lo; i < hi; i++ {
+		p.draw(rng, s)
+		p.deliver(s)
+		S := p.evaluate(s)
+		for t := range T {
+			share := 1.0
+			if p.reqTot[t] > 0 {
+				share = s.cov[t] / p.reqTot[t]
+			}
+			shares[t*n+i] = share
+			pt.sumShare[t] += share
+			s.cov[t] = 0
+		}
+		short[i] = S
+		pt.sumS += S
+		for c := range p.C {
+			pt.sumCat[c] += s.cat[c]
+			s.cat[c] = 0
+		}
+		if S > 0 {
+			pt.nPositive++
+		}
+		if S > p.threshold {
+			pt.nOver++
+		}
+		for m, any := range s.anyOcc {
+			if any {
+				pt.nEvent[m]++
+				pt.sumEvent[m] += S
+			} else {
+				pt.sumNoEvent[m] += S
+			}
+		}
+	}
+	pt.trials = hi - lo
+}
+
+// draw draws one trial's random variables, in this order: Z, then for each
+// member in input order its reliability (if any) and one ε per event in input
+// order. It fills s.r, s.occ and s.anyOcc.
+func (p *plan) draw(rng *rand.Rand, s *scratch) {
+	z := p.rho * rng.NormFloat64()
+	for m := range p.members {
+		mp := &p.members[m]
+		s.r[m] = mp.rel.draw(rng)
+		any := false
+		for j, thr := range mp.thr {
+			o := z+p.rhoc*rng.NormFloat64() < thr
+			s.occ[mp.off+j] = o
+			any = any || o
+		}
+		s.anyOcc[m] = any
+	}
+}
+
+// deliver adds every member's delivery g[m][t]·support[m][c][t] to s.diff as
+// month-to-month differences, touching only month 0, the months where the
+// member's support changes and the months of its occurred events:
+// Δ(g·s)(t) = (g(t) − g(t−1))·s(t−1) + g(t)·(s(t) − s(t−1)).
+func (p *plan) deliver(s *scratch) {
+	diff := s.diff
+	for m := range p.members {
+		mp := &p.members[m]
+		occ := s.occ[mp.off : mp.off+len(mp.thr)]
+		g := s.r[m]
+		for k := range mp.segs {
+			seg := &mp.segs[k]
+			gnew := g
+			for _, j := range seg.first {
+				if occ[j] {
+					gnew *= mp.factor[j]
+				}
+			}
+			if k == 0 {
+				g = gnew
+			} else if gnew != g {
+				dg := gnew - g
+				for _, e := range seg.change {
+					diff[e.idx] += dg * e.val
+				}
+				g = gnew
+			}
+			for _, e := range seg.steps {
+				diff[e.idx] += g * e.val
+			}
+		}
+	}
+}
+
+// evaluate turns s.diff into D[c][t] by a running sum (and clears it), adds
+// min(D, R) to s.cov[t] and max(0, R − D) to s.cat[c], and returns S.
+func (p *plan) evaluate(s *scratch) float64 {
+	T := p.T
+	S := 0.0
+	for c := range p.C {
+		diff := s.diff[c*T : (c+1)*T]
+		req := p.req[c*T : (c+1)*T]
+		run, sc := 0.0, 0.0
+		for t := range T {
+			run += diff[t]
+			diff[t] = 0
+			if r := req[t]; run < r {
+				sc += r - run
+				s.cov[t] += run
+			} else {
+				s.cov[t] += r
+			}
+		}
+		s.cat[c] = sc
+		S += sc
+	}
+	return S
+}
