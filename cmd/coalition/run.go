@@ -22,6 +22,7 @@ func commands() map[string]command {
 		"burden":    {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
 		"countries": {"list countries with GDP, population, defence spending and memberships", runCountries},
 		"donors":    {"who gives what: support per donor in EUR and as a share of GDP", runDonors},
+		"ingest":    {"read texts and print proposed engagements and pledges", runIngest},
 		"migrate":   {"apply database migrations", runMigrate},
 		"seed":      {"load the bundled reference data (idempotent)", runSeed},
 		"serve":     {"serve the API and the dashboard", runServe},

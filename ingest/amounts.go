@@ -1,0 +1,480 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Words that, in an amount's clause, make it a mention and not a new
+// pledge: totals, earlier commitments, repayments, needs, comparisons.
+var mentionWords = map[string]string{
+	"since": "a total since a date", "total": "a total", "totals": "a total", "totalling": "a total", "totaling": "a total",
+	"bringing": "a running total", "brings": "a running total", "brought": "a running total", "cumulative": "a total",
+	"overall": "a total", "already": "an earlier commitment", "previously": "an earlier commitment", "earlier": "an earlier commitment",
+	"reaffirmed": "a reaffirmed commitment", "reaffirms": "a reaffirmed commitment", "reaffirm": "a reaffirmed commitment", "reaffirming": "a reaffirmed commitment",
+	"reiterated": "a reaffirmed commitment", "reiterates": "a reaffirmed commitment", "reiterating": "a reaffirmed commitment",
+	"repaid": "a repayment", "repay": "a repayment", "repays": "a repayment", "repaying": "a repayment", "repayment": "a repayment", "repayments": "a repayment",
+	"gdp": "an economic figure", "economy": "an economic figure", "spending": "spending, not support", "spends": "spending, not support",
+	"spent": "spending, not support", "costs": "a cost", "cost": "a cost", "damage": "a cost", "losses": "a cost", "needs": "a need",
+	"need": "a need", "needed": "a need", "shortfall": "a need", "gap": "a need", "estimated": "an estimate", "estimates": "an estimate",
+	"frozen": "frozen assets", "assets": "frozen assets", "compared": "a comparison", "than": "a comparison", "matching": "a comparison",
+	"requested": "a request", "request": "a request", "asked": "a request", "seeking": "a request", "seeks": "a request", "sought": "a request",
+	"appeal": "a request", "wants": "a request", "worth": "", "budget": "a budget", "revenue": "an economic figure", "revenues": "an economic figure",
+	"exports": "trade", "imports": "trade", "salary": "a cost", "contract": "a procurement contract", "contracts": "a procurement contract",
+	"paid": "a payment", "follows": "another donor's earlier amount", "following": "another donor's earlier amount", "matches": "a comparison", "received": "received, not given", "receives": "received, not given", "remaining": "a remainder",
+}
+
+var mentionPhrases = map[string]string{
+	"so far": "a total", "to date": "a total", "in all": "a total", "of which": "a part of another amount", "part of": "a part of another amount",
+	"has provided": "a total", "have provided": "a total", "had provided": "a total", "has given": "a total", "have given": "a total",
+	"has delivered": "a total", "have delivered": "a total", "has spent": "spending, not support", "had pledged": "an earlier commitment",
+	"had promised": "an earlier commitment", "had committed": "an earlier commitment", "last year": "an earlier commitment",
+	"has allocated": "a total", "have allocated": "a total", "budget support": "",
+}
+
+// Words before an amount in its sentence that keep it from being given now.
+var blockWords = map[string]string{
+	"could": "a possibility", "might": "a possibility", "may": "a possibility", "would": "a possibility", "considering": "under consideration",
+	"consider": "under consideration", "mulling": "under consideration", "weighing": "under consideration", "proposed": "a proposal",
+	"proposal": "a proposal", "proposes": "a proposal", "urged": "a request", "urges": "a request", "not": "a negation", "n't": "a negation",
+	"never": "a negation", "refused": "a refusal", "declined": "a refusal", "rejected": "a refusal", "blocked": "blocked", "vetoed": "blocked",
+	"halted": "halted", "suspended": "halted", "paused": "halted", "cancelled": "cancelled", "canceled": "cancelled", "withdrew": "withdrawn",
+	"hopes": "a hope", "hope": "a hope", "expects": "an expectation", "expected": "an expectation", "wants": "a request", "calls": "a request",
+	"called": "a request", "demanded": "a request", "if": "", "discuss": "under discussion", "discussed": "under discussion", "discussing": "under discussion",
+	"plans": "a plan", "planned": "a plan", "intends": "a plan", "aims": "a plan", "accused": "an accusation", "claimed": "a claim",
+}
+
+// Pledge triggers: announcing or giving now.
+var pledgeWords = map[string]bool{
+	"pledge": true, "pledged": true, "pledges": true, "pledging": true, "announce": true, "announced": true, "announces": true,
+	"announcing": true, "unveil": true, "unveiled": true, "unveils": true, "commit": true, "commits": true, "committed": true,
+	"approve": true, "approved": true, "approves": true, "allocate": true, "allocated": true, "allocates": true, "earmark": true,
+	"earmarked": true, "earmarks": true, "donate": true, "donated": true, "donates": true, "provides": true, "providing": true,
+	"disburse": true, "disbursed": true, "disburses": true, "grant": true, "granted": true, "grants": true, "gives": true,
+	"sends": true, "delivers": true, "contributes": true, "finances": true, "funds": true, "signed": true, "transfers": true,
+}
+
+// Verbs of giving after "will", "to", "is": "will provide", "is to send".
+var giveVerbs = map[string]bool{
+	"provide": true, "give": true, "send": true, "deliver": true, "contribute": true, "supply": true, "fund": true, "finance": true,
+	"invest": true, "increase": true, "raise": true, "boost": true, "double": true, "allocate": true, "disburse": true, "transfer": true, "donate": true, "spend": true, "make": true, "lend": true, "offer": true,
+}
+
+func isClauseBoundary(t token) bool {
+	if t.kind != tPunct {
+		return false
+	}
+	switch t.text {
+	case ",", ";", ":", "(", ")", "—", "–", "-":
+		return true
+	}
+	return false
+}
+
+// clause returns the tokens [a, b) of the clause around [i, j) in sentence s.
+func (d *doc) clause(s sentence, i, j int) (int, int) {
+	a, b := i, j
+	for a > s.i && !isClauseBoundary(d.toks[a-1]) {
+		a--
+	}
+	for b < s.j && !isClauseBoundary(d.toks[b]) {
+		b++
+	}
+	return a, b
+}
+
+// strongAfter are the cues that count anywhere after the amount in its
+// clause ("A$1.5 billion in support to Ukraine since 2022").
+var strongAfter = map[string]bool{"since": true, "total": true, "so far": true, "to date": true, "in all": true, "bringing": true,
+	"cumulative": true, "overall": true, "already": true, "previously": true, "earlier": true, "last year": true, "of which": true}
+
+// cue looks for a mention cue in tokens [a, b); strong: only strongAfter cues.
+func (d *doc) cue(a, b int, strong bool) string {
+	for k := a; k < b; k++ {
+		if k+1 < b {
+			ph := d.toks[k].norm + " " + d.toks[k+1].norm
+			if r, ok := mentionPhrases[ph]; ok && (!strong || strongAfter[ph]) {
+				if r == "" {
+					k++ // "budget support" is a category, not a budget
+					continue
+				}
+				return r
+			}
+		}
+		w := d.toks[k].norm
+		if r, ok := mentionWords[w]; ok && r != "" && (!strong || strongAfter[w]) {
+			if (w == "repaid" || w == "repay") && k > 0 && (d.toks[k-1].norm == "be" || d.toks[k-1].norm == "to") {
+				continue // "to be repaid": a loan given now
+			}
+			return r
+		}
+	}
+	return ""
+}
+
+// trigger finds a pledge trigger in sentence s; it returns its token or -1.
+func (d *doc) trigger(s sentence) int {
+	for k := s.i; k < s.j; k++ {
+		n := d.toks[k].norm
+		if pledgeWords[n] {
+			return k
+		}
+		if (n == "will" || n == "'ll" || n == "to" || n == "shall") && k+1 < s.j {
+			for q := k + 1; q < min(s.j, k+4); q++ {
+				if giveVerbs[d.toks[q].norm] {
+					return k
+				}
+			}
+		}
+		if n == "new" || n == "additional" || n == "fresh" || n == "further" || n == "extra" {
+			if k+3 < s.j {
+				for q := k + 1; q < k+4; q++ {
+					if w := d.toks[q].norm; w == "package" || w == "aid" || w == "tranche" || w == "funding" || w == "support" || w == "assistance" {
+						return k
+					}
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// actorAt returns the donor code of an actor mention: a country, an
+// organisation that gives (EU bodies as EUI), or a person's country.
+func (d *doc) actorOf(m mention) string {
+	switch m.kind {
+	case eCountry:
+		if m.form == formDemonym {
+			return ""
+		}
+		return d.kb.Countries[m.id].ISO3
+	case eOrg:
+		o := d.kb.Orgs[m.id]
+		if o.Donor != "" {
+			return o.Donor
+		}
+	case ePerson:
+		if m.id >= 0 {
+			_, c, _ := d.kb.People[m.id].Role(d.date)
+			return c
+		}
+	}
+	return ""
+}
+
+// actorBefore returns the nearest actor before token k in sentence s that
+// is not skip, and whether it came with "from" (a giver named after a
+// receiver).
+func (d *doc) actorBefore(s sentence, k int, skip string) (string, int) {
+	best, at := "", -1
+	for _, mi := range s.ments {
+		m := d.ments[mi]
+		if m.i >= k || m.i < at {
+			continue
+		}
+		if a := d.actorOf(m); a != "" && a != skip {
+			best, at = a, m.i
+		}
+	}
+	return best, at
+}
+
+// fromActor returns the actor right after "from" in [a, b).
+func (d *doc) fromActor(s sentence, a, b int, skip string) string {
+	for k := a; k < b; k++ {
+		if d.toks[k].norm != "from" {
+			continue
+		}
+		for _, mi := range s.ments {
+			m := d.ments[mi]
+			if m.i > k && m.i <= k+3 {
+				if x := d.actorOf(m); x != "" && x != skip {
+					return x
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// dominant returns the most mentioned country of the text other than skip
+// (and Russia), for "the Government will provide..." in a press release.
+func (d *doc) dominant(skip string) string {
+	count := map[string]int{}
+	first := map[string]int{}
+	for k, m := range d.ments {
+		a := d.actorOf(m)
+		if a == "" || a == skip || a == "RUS" {
+			continue
+		}
+		if _, ok := first[a]; !ok {
+			first[a] = k
+		}
+		count[a]++
+	}
+	best := ""
+	for a, n := range count {
+		if best == "" || n > count[best] || n == count[best] && first[a] < first[best] {
+			best = a
+		}
+	}
+	return best
+}
+
+func (d *doc) mentionsCountry(s sentence, iso string) bool {
+	for _, mi := range s.ments {
+		if d.actorOf(d.ments[mi]) == iso && d.ments[mi].kind == eCountry {
+			return true
+		}
+	}
+	return false
+}
+
+// recipient is Ukraine when the text names it (the first coalition's
+// recipient), else nobody.
+func (d *doc) recipient() string {
+	for _, m := range d.ments {
+		if m.kind == eCountry && d.kb.Countries[m.id].ISO3 == "UKR" {
+			return "UKR"
+		}
+	}
+	return ""
+}
+
+var dollarOf = map[string]string{"AUS": "AUD", "CAN": "CAD", "NZL": "NZD"}
+
+// classifyAmounts decides, for each amount, whether the text says a donor
+// gives it now (a pledge) or only mentions it, and why.
+func (d *doc) classifyAmounts() {
+	rcpt := d.recipient()
+	for si, s := range d.sents {
+		trig := d.trigger(s)
+		for n, ai := range s.amts {
+			a := &d.amounts[ai]
+			ca, cb := d.clause(s, a.i, a.j)
+			// the actor the amount belongs to
+			actor, _ := d.actorBefore(s, a.i, rcpt)
+			if actor == "" {
+				actor = d.dominant(rcpt)
+			}
+			if a.m.bareDollar {
+				if c, ok := dollarOf[actor]; ok && !d.mentionsCountry(s, "USA") {
+					a.m.Currency = c
+					sp := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
+					d.flag(FlagAmbiguous, fmt.Sprintf("a bare \"$\" read as %s because the amount is %s's", c, d.kb.countryName(actor)), &sp)
+				}
+			}
+			a.kind, a.reason = KindMention, ""
+			if r := d.cue(ca, a.i, false); r != "" {
+				a.reason = r
+				continue
+			}
+			if r := d.cue(a.j, cb, true); r != "" {
+				a.reason = r
+				continue
+			}
+			if r := d.cue(a.j, min(cb, a.j+4), false); r != "" {
+				a.reason = r
+				continue
+			}
+			if d.hasWord(s.i, ca, "since", "so far", "cumulative", "total") {
+				a.reason = "a total since a date"
+				continue
+			}
+			if len(s.amts) > 1 && !d.recipientAttached(a.j, s.j, rcpt) && d.hasWord(s.i, s.j, "including", "includes", "include") {
+				for _, other := range s.amts {
+					if other != ai && d.recipientAttached(d.amounts[other].j, s.j, rcpt) {
+						a.reason = "a wider total; the amount for the recipient is given apart"
+					}
+				}
+				if a.reason != "" {
+					continue
+				}
+			}
+			if n > 0 && !d.recipientAttached(a.j, s.j, rcpt) {
+				prev := d.amounts[s.amts[n-1]]
+				if a.i > 0 && d.toks[a.i-1].text == "(" && prev.j == a.i-1 {
+					a.reason = "the same amount in another currency"
+					continue
+				}
+				if d.hasWord(s.i, a.i, "including", "includes", "include") && d.hasWordAfter(prev.j, a.i, "including", "includes", "include") {
+					a.reason = "a part of another amount"
+					continue
+				}
+			}
+			if r := d.pastDate(s, ca, cb); r != "" {
+				a.reason = r
+				continue
+			}
+			if trig < 0 {
+				a.reason = "no announcement or giving verb in the sentence"
+				continue
+			}
+			if r := d.blocked(s.i, a.i); r != "" {
+				a.reason = r
+				continue
+			}
+			// attributed to another country: "France's €500m"
+			if a.i >= 2 && d.toks[a.i-1].norm == "'s" {
+				if k, ok := d.endAt[a.i-1]; ok {
+					if owner := d.actorOf(d.ments[k]); owner != "" {
+						a.donor = owner
+					}
+				}
+			}
+			donor := a.donor
+			if donor == "" {
+				donor, _ = d.actorBefore(s, max(trig, a.i), rcpt)
+				if donor == "" {
+					donor = d.fromActor(s, s.i, s.j, rcpt)
+				}
+			}
+			if donor == "" {
+				donor = d.dominant(rcpt)
+				a.reason = "pledge; donor taken from the text as a whole"
+			}
+			if donor == "" {
+				a.reason = "no donor named"
+				continue
+			}
+			from := ca
+			if n > 0 && d.amounts[s.amts[n-1]].j > from {
+				from = d.amounts[s.amts[n-1]].j
+			}
+			if ownerOther := d.ownerInClause(s, from, a.i, donor, rcpt); ownerOther != "" {
+				a.reason = "an amount of " + d.kb.countryName(ownerOther)
+				continue
+			}
+			a.kind, a.donor = KindPledge, donor
+			if a.reason == "" {
+				a.reason = "pledge: announced or given now"
+			}
+			_ = si
+		}
+	}
+}
+
+// ownerInClause: another actor than donor named in the amount's own clause
+// when that clause is not the first of the sentence ("..., after France
+// gave €1bn").
+func (d *doc) ownerInClause(s sentence, ca, ai int, donor, rcpt string) string {
+	for _, mi := range s.ments {
+		m := d.ments[mi]
+		if m.i >= ca && m.i < ai {
+			if x := d.actorOf(m); x != "" && x != donor && x != rcpt {
+				return x
+			}
+		}
+	}
+	return ""
+}
+
+func (d *doc) hasWord(a, b int, words ...string) bool {
+	for k := a; k < b; k++ {
+		for _, w := range words {
+			if d.toks[k].norm == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (d *doc) hasWordAfter(a, b int, words ...string) bool { return d.hasWord(a, b, words...) }
+
+// blocked: a modal, a negation or a request before the amount.
+func (d *doc) blocked(a, b int) string {
+	for k := a; k < b; k++ {
+		if r, ok := blockWords[d.toks[k].norm]; ok && r != "" {
+			if d.toks[k].norm == "may" && d.toks[k].upper {
+				continue // the month
+			}
+			return r
+		}
+	}
+	return ""
+}
+
+// pastDate: a date in the clause well before the text's date ("pledged in
+// March 2023").
+func (d *doc) pastDate(s sentence, a, b int) string {
+	if d.date.IsZero() {
+		return ""
+	}
+	for _, x := range s.dates {
+		if x.i < a || x.i >= b {
+			continue
+		}
+		past := false
+		switch x.Precision {
+		case PrecYear:
+			past = x.Date.Y < d.date.Y
+		case PrecMonth:
+			past = x.Date.Month() < d.date.Month().Add(-1)
+		default:
+			past = x.Date.Before(addDays(d.date, -45))
+		}
+		if past {
+			return "an earlier commitment (" + x.Date.String() + ")"
+		}
+	}
+	return ""
+}
+
+// category guesses the pledge category from the sentence's words.
+func (d *doc) category(s sentence) string {
+	text := strings.ToLower(d.text[d.toks[s.i].start:d.toks[s.j-1].end])
+	for _, c := range []struct{ code, words string }{
+		{"air-defence", "air defence|air defense|air-defence|patriot|iris-t|nasams|interceptor"},
+		{"ammunition", "ammunition|artillery|shells|howitzer|155mm|rockets"},
+		{"armour", "tanks|armoured|armored|infantry fighting|leopard|abrams|bradley"},
+		{"aircraft", "aircraft|f-16|jets|helicopters"},
+		{"drones", "drone|uav|uncrewed|unmanned"},
+		{"naval", "naval|boats|ships|maritime|vessels"},
+		{"training", "training"},
+		{"humanitarian", "humanitarian|food aid|medical|refugees|winter aid"},
+		{"reconstruction", "reconstruction|energy|rebuild|power grid|generators"},
+		{"budget-support", "budget support|budgetary support|budget"},
+		{"guarantees", "guarantee"},
+		{"loans", "loan"},
+		{"military", "military|weapons|defence|defense|arms|equipment"},
+		{"financial", "financial|economic|macro-financial"},
+	} {
+		for _, w := range strings.Split(c.words, "|") {
+			if strings.Contains(text, w) {
+				return c.code
+			}
+		}
+	}
+	return ""
+}
+
+// conditions returns an "if ..." or "provided that ..." clause of s.
+func (d *doc) conditions(s sentence) string {
+	for k := s.i; k < s.j; k++ {
+		n := d.toks[k].norm
+		if n == "if" || n == "provided" && k+1 < s.j && d.toks[k+1].norm == "that" || n == "subject" && k+1 < s.j && d.toks[k+1].norm == "to" || n == "conditional" || n == "unless" {
+			_, b := d.clause(s, k, k+1)
+			return strings.TrimSpace(d.text[d.toks[k].start:d.toks[b-1].end])
+		}
+	}
+	return ""
+}
+
+// recipientAttached: "for Ukraine" or "to Ukraine" within three tokens
+// after an amount.
+func (d *doc) recipientAttached(j, end int, rcpt string) bool {
+	if rcpt == "" {
+		return false
+	}
+	for k := j; k < min(end, j+3); k++ {
+		if n := d.toks[k].norm; n == "for" || n == "to" {
+			if mi, ok := d.endAtStart(k + 1); ok && d.actorOf(d.ments[mi]) == rcpt {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (d *doc) endAtStart(tok int) (int, bool) { return d.mentionStarting(tok) }

@@ -1,0 +1,181 @@
+package ingest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"coalition"
+)
+
+type expected struct {
+	GivenDate string `json:"given_date"`
+	People    []struct {
+		Name, Country, Role string
+	} `json:"people"`
+	Countries []string `json:"countries"`
+	Amounts   []struct {
+		Value    float64 `json:"value"`
+		Currency string  `json:"currency"`
+		Kind     string  `json:"kind"`
+	} `json:"amounts"`
+	Pledges []struct {
+		Donor    string  `json:"donor"`
+		Value    float64 `json:"value"`
+		Currency string  `json:"currency"`
+	} `json:"pledges"`
+	Flags []string `json:"flags"`
+}
+
+// score counts true positives, false positives and false negatives.
+type score struct{ tp, fp, fn int }
+
+func (s *score) add(got, want []string) {
+	left := map[string]int{}
+	for _, w := range want {
+		left[w]++
+	}
+	for _, g := range got {
+		if left[g] > 0 {
+			left[g]--
+			s.tp++
+		} else {
+			s.fp++
+		}
+	}
+	for _, n := range left {
+		s.fn += n
+	}
+}
+
+func (s score) precision() float64 {
+	if s.tp+s.fp == 0 {
+		return 1
+	}
+	return float64(s.tp) / float64(s.tp+s.fp)
+}
+
+func (s score) recall() float64 {
+	if s.tp+s.fn == 0 {
+		return 1
+	}
+	return float64(s.tp) / float64(s.tp+s.fn)
+}
+
+func money(v float64, cur string) string {
+	// 3 significant digits are enough to tell amounts apart and absorb float noise
+	return fmt.Sprintf("%s %.3g", cur, v)
+}
+
+// TestCorpus reads every text of testdata/corpus and compares it with the
+// analyst's expected file. People count with name, country and role (each
+// must match); countries as codes; amounts as value, currency and kind;
+// pledges as donor, value and currency.
+func TestCorpus(t *testing.T) {
+	kb := mustKB(t)
+	files, err := filepath.Glob("testdata/corpus/*.txt")
+	if err != nil || len(files) < 26 {
+		t.Fatalf("want at least 26 corpus texts, found %d (%v)", len(files), err)
+	}
+	var people, countries, amounts, pledges score
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want expected
+		b, err := os.ReadFile(strings.TrimSuffix(f, ".txt") + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		var opt Options
+		if want.GivenDate != "" {
+			if opt.Date, err = coalition.ParseDate(want.GivenDate); err != nil {
+				t.Fatal(err)
+			}
+		}
+		x := Extract(string(text), kb, opt)
+		var gp, wp, gc, wc, ga, wa, gpl, wpl []string
+		for _, p := range x.People {
+			gp = append(gp, p.Name+"|"+p.Country+"|"+p.Role)
+		}
+		for _, p := range want.People {
+			wp = append(wp, p.Name+"|"+p.Country+"|"+p.Role)
+		}
+		for _, c := range x.Countries {
+			gc = append(gc, c.Code)
+		}
+		wc = want.Countries
+		for _, a := range x.Amounts {
+			ga = append(ga, money(a.Value, a.Currency)+" "+a.Kind)
+		}
+		for _, a := range want.Amounts {
+			wa = append(wa, money(a.Value, a.Currency)+" "+a.Kind)
+		}
+		for _, p := range x.Proposals {
+			if p.Type == ProposePledge {
+				gpl = append(gpl, p.Donor+" "+money(p.Amount.Value, p.Amount.Currency))
+			}
+		}
+		for _, p := range want.Pledges {
+			wpl = append(wpl, p.Donor+" "+money(p.Value, p.Currency))
+		}
+		var before [4]score
+		before[0], before[1], before[2], before[3] = people, countries, amounts, pledges
+		people.add(gp, wp)
+		countries.add(gc, wc)
+		amounts.add(ga, wa)
+		pledges.add(gpl, wpl)
+		if people != before[0] || countries.fp+countries.fn != before[1].fp+before[1].fn || amounts.fp+amounts.fn != before[2].fp+before[2].fn || pledges.fp+pledges.fn != before[3].fp+before[3].fn {
+			if people.fp+people.fn != before[0].fp+before[0].fn || countries.fp+countries.fn != before[1].fp+before[1].fn || amounts.fp+amounts.fn != before[2].fp+before[2].fn || pledges.fp+pledges.fn != before[3].fp+before[3].fn {
+				t.Logf("%s:\n  people got %q\n        want %q\n  countries got %q want %q\n  amounts got %q\n          want %q\n  pledges got %q want %q",
+					filepath.Base(f), gp, wp, gc, wc, ga, wa, gpl, wpl)
+			}
+		}
+		var kinds []string
+		for _, fl := range x.Flags {
+			kinds = append(kinds, fl.Kind)
+		}
+		for _, k := range want.Flags {
+			if !strings.Contains(strings.Join(kinds, " "), k) {
+				t.Errorf("%s: flag %s not raised (flags %q)", filepath.Base(f), k, kinds)
+			}
+		}
+		if want.Flags != nil && len(want.Flags) == 0 {
+			for _, k := range kinds {
+				if k == FlagRole || k == FlagFutureDate {
+					t.Errorf("%s: unexpected flag %s", filepath.Base(f), k)
+				}
+			}
+		}
+	}
+	for _, r := range []struct {
+		name string
+		s    score
+		gate bool
+	}{{"people", people, true}, {"countries", countries, false}, {"amounts", amounts, false}, {"pledges", pledges, true}} {
+		t.Logf("%-9s precision %.3f recall %.3f (tp %d fp %d fn %d)", r.name, r.s.precision(), r.s.recall(), r.s.tp, r.s.fp, r.s.fn)
+		if r.gate && (r.s.precision() < 0.9 || r.s.recall() < 0.8) {
+			t.Errorf("%s: precision %.3f (want ≥ 0.9), recall %.3f (want ≥ 0.8)", r.name, r.s.precision(), r.s.recall())
+		}
+		if math.IsNaN(r.s.precision()) {
+			t.Fatal("NaN")
+		}
+	}
+}
+
+func mustKB(t testing.TB) *KB {
+	t.Helper()
+	kb, err := DefaultKB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kb
+}

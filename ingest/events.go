@@ -1,0 +1,570 @@
+package ingest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"coalition"
+)
+
+type event struct {
+	kind      string // call, meeting, talks (a call or meeting), summit, letter, statement
+	sents     []int
+	people    []int    // person ids, in order
+	govs      []string // governments taking part without a person (ISO3)
+	topics    []string
+	asks      []string
+	criticism bool
+	target    int // person criticised, or -1
+}
+
+var callWords = map[string]bool{"phone": true, "telephone": true, "phoned": true, "videoconference": true, "call": true, "calls": true, "called": true, "conversation": true, "spoke": true, "rang": true}
+var meetWords = map[string]bool{"met": true, "meet": true, "meets": true, "meeting": true, "hosted": true, "hosts": true, "visited": true, "visit": true, "visiting": true, "bilateral": true, "talks": true}
+var summitWords = map[string]bool{"summit": true, "conference": true, "ministerial": true, "ramstein": true, "udcg": true}
+var letterWords = map[string]bool{"letter": true, "wrote": true}
+var statementWords = map[string]bool{"said": true, "says": true, "told": true, "stated": true, "stating": true, "statement": true, "accused": true,
+	"accuses": true, "criticised": true, "criticized": true, "criticises": true, "criticizes": true, "condemned": true, "condemns": true,
+	"warned": true, "warns": true, "urged": true, "urges": true, "insisted": true, "insists": true, "argued": true, "declared": true,
+	"denounced": true, "welcomed": true, "welcomes": true, "praised": true, "slammed": true, "rejected": true, "dismissed": true, "announced": true}
+var criticismWords = map[string]bool{"accused": true, "accuses": true, "criticised": true, "criticized": true, "criticises": true, "criticizes": true,
+	"condemned": true, "condemns": true, "denounced": true, "slammed": true, "attacked": true}
+var anaphors = map[string]string{"call": "call", "conversation": "call", "talks": "talks", "meeting": "meeting", "summit": "summit", "discussion": "talks", "engagement": "talks"}
+var askWords = map[string]bool{"sought": true, "seeks": true, "seeking": true, "pressed": true, "presses": true, "asked": true, "urged": true, "requested": true}
+var govWords = map[string]bool{"government": true, "ministry": true, "spokesperson": true, "spokesman": true, "spokeswoman": true, "officials": true, "embassy": true, "office": true}
+
+var orgTopic = map[string]string{"AUKUS": "aukus", "NATO": "nato", "COW": "coalition", "UDCG": "ukraine-support"}
+
+// callTrigger finds a call/meeting/summit/letter word in s that is not
+// "called for", "calls on", "so-called".
+func (d *doc) eventTrigger(s sentence) (kind string, at int) {
+	for k := s.i; k < s.j; k++ {
+		n := d.toks[k].norm
+		next := ""
+		if k+1 < s.j {
+			next = d.toks[k+1].norm
+		}
+		switch {
+		case callWords[n]:
+			if n == "called" || n == "calls" || n == "call" {
+				if next == "for" || next == "on" || next == "it" || next == "upon" || next == "the" || next == "a" || next == "this" {
+					continue
+				}
+				// "called Trump", "Call to Trump", "call with Zelensky", "the call"
+				if !d.personAt(k+1, 3) && !(k > s.i && (d.toks[k-1].norm == "phone" || d.toks[k-1].norm == "the" || d.toks[k-1].norm == "video")) && next != "with" && next != "to" && next != "between" {
+					continue
+				}
+			}
+			if n == "spoke" && next != "with" && next != "to" && next != "by" {
+				continue
+			}
+			return "call", k
+		case meetWords[n]:
+			if n == "talks" {
+				return "talks", k
+			}
+			return "meeting", k
+		case summitWords[n]:
+			return "summit", k
+		case letterWords[n]:
+			return "letter", k
+		}
+	}
+	return "", -1
+}
+
+// personAt reports whether a person mention starts within n tokens of k.
+func (d *doc) personAt(k, n int) bool {
+	for q := k; q < k+n && q < len(d.toks); q++ {
+		if mi, ok := d.mentionStarting(q); ok && d.ments[mi].kind == ePerson && d.ments[mi].id >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *doc) sentPeople(s sentence) []int {
+	var ids []int
+	for _, m := range d.ments {
+		if m.kind == ePerson && m.id >= 0 && m.i >= s.i && m.i < s.j && !containsInt(ids, m.id) {
+			ids = append(ids, m.id)
+		}
+	}
+	return ids
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func addTopic(list []string, t string) []string {
+	for _, x := range list {
+		if x == t {
+			return list
+		}
+	}
+	return append(list, t)
+}
+
+func (d *doc) sentTopics(s sentence, into []string) []string {
+	for _, mi := range s.ments {
+		m := d.ments[mi]
+		switch m.kind {
+		case eTopic:
+			into = addTopic(into, d.kb.Topics[m.id].ID)
+		case eOrg:
+			if t, ok := orgTopic[d.kb.Orgs[m.id].ID]; ok {
+				into = addTopic(into, t)
+			}
+		}
+	}
+	return into
+}
+
+// speaker finds who makes a statement: the person or government named
+// nearest before the statement word, or right after it ("..., said Rutte").
+func (d *doc) speaker(s sentence, at int) (person int, gov string) {
+	person, bestTok := -1, -1
+	for _, m := range d.ments {
+		if m.kind == ePerson && m.id >= 0 && m.i >= s.i && m.j <= at && m.i > bestTok {
+			person, bestTok = m.id, m.i
+		}
+	}
+	// "the Australian government", "Downing Street", "the Kremlin"
+	for _, mi := range s.ments {
+		m := d.ments[mi]
+		if m.kind != eCountry || m.j > at || m.i < bestTok {
+			continue
+		}
+		if m.form == formMetonym && m.j == at || m.j < s.j && govWords[d.toks[m.j].norm] && m.j+1 <= at {
+			person, gov, bestTok = -1, d.kb.Countries[m.id].ISO3, m.i
+		}
+	}
+	if person < 0 && gov == "" {
+		for _, m := range d.ments {
+			if m.kind == ePerson && m.id >= 0 && m.i > at && m.i <= at+4 && m.i < s.j {
+				return m.id, ""
+			}
+		}
+	}
+	return person, gov
+}
+
+// events groups sentences into engagements, and proposes pledges and
+// memberships.
+func (d *doc) events() {
+	var evs []*event
+	lastOf := func(kinds ...string) *event {
+		for k := len(evs) - 1; k >= 0; k-- {
+			for _, kind := range kinds {
+				if evs[k].kind == kind {
+					return evs[k]
+				}
+			}
+		}
+		return nil
+	}
+	for si, s := range d.sents {
+		people := d.sentPeople(s)
+		// statements with a speaker come first
+		stmtAt := -1
+		for k := s.i; k < s.j; k++ {
+			if statementWords[d.toks[k].norm] {
+				stmtAt = k
+				break
+			}
+		}
+		if stmtAt >= 0 {
+			sp, gov := d.speaker(s, stmtAt)
+			hasPledge := false
+			for _, ai := range s.amts {
+				if d.amounts[ai].kind == KindPledge {
+					hasPledge = true
+				}
+			}
+			if (sp >= 0 || gov != "") && !hasPledge {
+				ev := &event{kind: "statement", sents: []int{si}, target: -1}
+				if sp >= 0 {
+					ev.people = []int{sp}
+				} else {
+					ev.govs = []string{gov}
+				}
+				for k := stmtAt; k < min(stmtAt+2, s.j); k++ {
+					if criticismWords[d.toks[k].norm] {
+						ev.criticism = true
+					}
+				}
+				if ev.criticism {
+					for _, m := range d.ments {
+						if m.kind == ePerson && m.id >= 0 && m.i > stmtAt && m.i < s.j && m.id != sp {
+							ev.target = m.id
+							break
+						}
+					}
+				}
+				ev.topics = d.sentTopics(s, nil)
+				if last := lastOf("statement"); last != nil && last.sents[len(last.sents)-1] == si-1 && sameSpeaker(last, ev) && !ev.criticism {
+					last.sents = append(last.sents, si)
+					last.topics = d.sentTopics(s, last.topics)
+					continue
+				}
+				evs = append(evs, ev)
+				continue
+			}
+		}
+		kind, at := d.eventTrigger(s)
+		anaphor := ""
+		for k := s.i + 1; k < s.j; k++ {
+			if d.toks[k-1].norm == "the" || d.toks[k-1].norm == "this" || d.toks[k-1].norm == "that" || k >= s.i+2 && d.toks[k-2].norm == "the" {
+				if a, ok := anaphors[d.toks[k].norm]; ok {
+					anaphor = a
+					break
+				}
+			}
+		}
+		if kind == "" && anaphor == "" && len(people) < 2 {
+			continue
+		}
+		// continuation of an earlier call or meeting: same people, or "the call"
+		var into *event
+		for k := len(evs) - 1; k >= 0 && into == nil; k-- {
+			e := evs[k]
+			if e.kind == "statement" || e.kind == "summit" && kind != "summit" {
+				continue
+			}
+			shared := 0
+			for _, p := range people {
+				if containsInt(e.people, p) {
+					shared++
+				}
+			}
+			if shared >= 2 || shared >= 1 && len(people) == shared && anaphor != "" || len(people) == 0 && anaphor != "" && (anaphor == e.kind || anaphor == "talks" || e.kind == "talks") {
+				into = e
+			}
+		}
+		if into == nil && kind == "" {
+			continue
+		}
+		if into == nil {
+			if len(people) == 0 {
+				continue
+			}
+			into = &event{kind: kind, target: -1}
+			evs = append(evs, into)
+		} else if into.kind == "talks" && (kind == "call" || kind == "meeting") || into.kind == "talks" && anaphor == "call" {
+			into.kind = kind
+			if anaphor == "call" {
+				into.kind = "call"
+			}
+		}
+		_ = at
+		into.sents = append(into.sents, si)
+		for _, p := range people {
+			if !containsInt(into.people, p) {
+				into.people = append(into.people, p)
+			}
+		}
+		into.topics = d.sentTopics(s, into.topics)
+		into.asks = append(into.asks, d.asks(s)...)
+	}
+	for _, ev := range evs {
+		d.proposeEngagement(ev)
+	}
+	d.proposePledges()
+	d.proposeMemberships()
+}
+
+func sameSpeaker(a, b *event) bool {
+	if len(a.people) > 0 && len(b.people) > 0 {
+		return a.people[0] == b.people[0]
+	}
+	return len(a.govs) > 0 && len(b.govs) > 0 && a.govs[0] == b.govs[0]
+}
+
+// asks: "sought assurances from Trump regarding...", "pressed Trump on...".
+func (d *doc) asks(s sentence) []string {
+	var out []string
+	for k := s.i; k < s.j; k++ {
+		if askWords[d.toks[k].norm] {
+			_, b := d.clause(s, k, k+1)
+			out = append(out, strings.TrimSpace(d.text[d.toks[k].start:d.toks[b-1].end]))
+		}
+	}
+	return out
+}
+
+func (d *doc) participant(id int) Participant {
+	p := &d.kb.People[id]
+	role, c, _ := p.Role(d.date)
+	return Participant{Name: p.Name, Role: role, ISO3: c}
+}
+
+func (d *doc) sentSpan(si int) Span {
+	s := d.sents[si]
+	return d.ri.span(d.toks[s.i].start, d.toks[s.j-1].end)
+}
+
+func (d *doc) sentText(si int) string {
+	s := d.sents[si]
+	t := strings.Join(strings.Fields(d.text[d.toks[s.i].start:d.toks[s.j-1].end]), " ")
+	if len(t) > 300 {
+		cut := strings.LastIndex(t[:300], " ")
+		if cut < 0 {
+			cut = 300
+		}
+		t = t[:cut] + "…"
+	}
+	return t
+}
+
+// eventDate is the first full date in the event's sentences, else the
+// text's date.
+func (d *doc) eventDate(sents []int) (coalition.Date, Span, bool) {
+	for _, si := range sents {
+		for _, x := range d.sents[si].dates {
+			if x.Precision == PrecDay {
+				return x.Date, d.ri.span(d.toks[x.i].start, d.toks[x.j-1].end), true
+			}
+		}
+	}
+	return d.date, Span{}, false
+}
+
+func (d *doc) proposeEngagement(ev *event) {
+	if ev.kind == "talks" {
+		ev.kind = "meeting"
+	}
+	p := Proposal{Type: ProposeEngagement, Kind: ev.kind, Topics: ev.topics, Asks: strings.Join(ev.asks, "; ")}
+	var names []string
+	for _, id := range ev.people {
+		pt := d.participant(id)
+		p.Participants = append(p.Participants, pt)
+		names = append(names, fmt.Sprintf("%s (%s)", pt.Name, pt.ISO3))
+		if !contains(p.Countries, pt.ISO3) {
+			p.Countries = append(p.Countries, pt.ISO3)
+		}
+	}
+	for _, g := range ev.govs {
+		p.Participants = append(p.Participants, Participant{Name: "Government of " + d.kb.countryName(g), ISO3: g})
+		names = append(names, "the government of "+d.kb.countryName(g))
+		if !contains(p.Countries, g) {
+			p.Countries = append(p.Countries, g)
+		}
+	}
+	if len(p.Participants) == 0 {
+		return
+	}
+	switch {
+	case ev.kind == "statement" && ev.criticism && ev.target >= 0:
+		p.Title = fmt.Sprintf("%s criticises %s", names[0], d.kb.People[ev.target].Name)
+		p.Participants = append(p.Participants, d.participant(ev.target))
+	case ev.kind == "statement":
+		p.Title = "Statement by " + names[0]
+	default:
+		p.Title = fmt.Sprintf("%s: %s", ev.kind, strings.Join(names, ", "))
+	}
+	for _, si := range ev.sents {
+		p.Evidence = append(p.Evidence, d.sentSpan(si))
+	}
+	p.Summary = d.sentText(ev.sents[0])
+	date, dsp, stated := d.eventDate(ev.sents)
+	if !date.IsZero() && (stated || d.known) {
+		p.Date = &date
+		if d.known && date.After(d.date) {
+			d.flag(FlagFutureDate, fmt.Sprintf("the %s is dated %s, after the text's date %s (planned, or a wrong date?)", ev.kind, date, d.date), &dsp)
+		}
+	}
+	conf := 0.5
+	switch ev.kind {
+	case "call", "meeting":
+		conf = 0.6
+		if len(ev.people) >= 2 {
+			conf += 0.2
+		}
+		if len(ev.sents) >= 2 {
+			conf += 0.1
+		}
+	case "summit":
+		conf = 0.6
+	case "statement":
+		conf = 0.6
+		if len(ev.people) > 0 {
+			conf += 0.1
+		}
+	}
+	p.Confidence = conf
+	d.out.Proposals = append(d.out.Proposals, p)
+}
+
+func (d *doc) proposePledges() {
+	rcpt := d.recipient()
+	for si, s := range d.sents {
+		for _, ai := range s.amts {
+			a := d.amounts[ai]
+			if a.kind != KindPledge {
+				continue
+			}
+			m := a.m
+			p := Proposal{Type: ProposePledge, Donor: a.donor, Recipient: rcpt, Category: d.category(s), Amount: &m, Status: "announced", Conditions: d.conditions(s)}
+			if a.donor == rcpt {
+				p.Recipient = ""
+			}
+			date, _, stated := d.eventDate([]int{si})
+			if !date.IsZero() && (stated || d.known) {
+				p.Announced = &date
+			}
+			p.Evidence = []Span{d.sentSpan(si), d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)}
+			conf := 0.8
+			if strings.HasPrefix(a.reason, "pledge; donor taken") {
+				conf = 0.6
+			}
+			if p.Recipient == "" {
+				conf -= 0.1
+			}
+			if p.Conditions != "" {
+				conf -= 0.1
+			}
+			p.Topics = d.sentTopics(s, nil)
+			p.Confidence = conf
+			d.out.Proposals = append(d.out.Proposals, p)
+		}
+	}
+}
+
+var inclusionWords = map[string]string{"including": "prospect", "include": "prospect", "includes": "prospect", "like": "prospect", "such": "prospect",
+	"joined": "joined", "join": "prospect", "joining": "prospect", "invited": "invited", "members": "joined"}
+var potentialWords = map[string]bool{"potentially": true, "could": true, "may": true, "might": true, "would": true, "possible": true, "possibly": true,
+	"proposed": true, "envisioned": true, "envisaged": true, "expected": true, "likely": true, "considering": true, "invited": true}
+
+// proposeMemberships: countries named as (possible) members of a coalition
+// ("a multinational alliance, potentially including the United Kingdom").
+func (d *doc) proposeMemberships() {
+	coalitionName := ""
+	for _, m := range d.ments {
+		if m.kind == eOrg && d.kb.Orgs[m.id].Kind == "coalition" {
+			coalitionName = d.kb.Orgs[m.id].Name
+			break
+		}
+	}
+	if coalitionName == "" {
+		return
+	}
+	rcpt := d.recipient()
+	seen := map[string]bool{}
+	for si, s := range d.sents {
+		if !d.hasWord(s.i, s.j, "coalition", "alliance", "group") {
+			continue
+		}
+		for k := s.i; k < s.j; k++ {
+			status, ok := inclusionWords[d.toks[k].norm]
+			if !ok {
+				continue
+			}
+			if d.hasWordList(s.i, k, potentialWords) && status == "joined" {
+				status = "prospect"
+			}
+			_, b := d.clause(s, k, k+1)
+			for _, mi := range s.ments {
+				m := d.ments[mi]
+				if m.kind != eCountry || m.i <= k || m.i >= b || m.form == formDemonym {
+					continue
+				}
+				iso := d.kb.Countries[m.id].ISO3
+				if iso == rcpt || seen[iso] {
+					continue
+				}
+				seen[iso] = true
+				conf := 0.5
+				if status == "joined" {
+					conf = 0.7
+				}
+				d.out.Proposals = append(d.out.Proposals, Proposal{Type: ProposeMembership, Coalition: coalitionName, Country: iso,
+					Recipient: rcpt, Status: status, Evidence: []Span{d.sentSpan(si), d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)}, Confidence: conf})
+			}
+		}
+	}
+}
+
+func (d *doc) hasWordList(a, b int, set map[string]bool) bool {
+	for k := a; k < b; k++ {
+		if set[d.toks[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// collect writes the mentions into the output, in order of first mention.
+func (d *doc) collect() {
+	out := d.out
+	byPerson := map[int][]Span{}
+	type agg struct {
+		first int
+		spans []Span
+	}
+	countries := map[int]*agg{}
+	orgs := map[int]*agg{}
+	for _, m := range d.ments {
+		sp := d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)
+		switch m.kind {
+		case ePerson:
+			if m.id >= 0 {
+				byPerson[m.id] = append(byPerson[m.id], sp)
+			}
+		case eCountry:
+			a := countries[m.id]
+			if a == nil {
+				a = &agg{first: m.i}
+				countries[m.id] = a
+			}
+			a.spans = append(a.spans, sp)
+		case eOrg:
+			a := orgs[m.id]
+			if a == nil {
+				a = &agg{first: m.i}
+				orgs[m.id] = a
+			}
+			a.spans = append(a.spans, sp)
+		}
+	}
+	sortSpans := func(s []Span) {
+		sort.Slice(s, func(i, j int) bool { return s[i][0] < s[j][0] })
+	}
+	out.People = []PersonMention{}
+	for _, id := range d.order {
+		p := &d.kb.People[id]
+		role, c, _ := p.Role(d.date)
+		sp := byPerson[id]
+		sortSpans(sp)
+		out.People = append(out.People, PersonMention{Name: p.Name, Role: role, Country: c, Spans: sp})
+	}
+	out.Countries = []CountryMention{}
+	for id, a := range countries {
+		sortSpans(a.spans)
+		c := d.kb.Countries[id]
+		out.Countries = append(out.Countries, CountryMention{Code: c.ISO3, Name: c.Name, Spans: a.spans})
+	}
+	sort.Slice(out.Countries, func(i, j int) bool { return out.Countries[i].Spans[0][0] < out.Countries[j].Spans[0][0] })
+	out.Organisations = []OrgMention{}
+	for id, a := range orgs {
+		sortSpans(a.spans)
+		o := d.kb.Orgs[id]
+		out.Organisations = append(out.Organisations, OrgMention{ID: o.ID, Name: o.Name, Spans: a.spans})
+	}
+	sort.Slice(out.Organisations, func(i, j int) bool { return out.Organisations[i].Spans[0][0] < out.Organisations[j].Spans[0][0] })
+	out.Amounts = []Amount{}
+	for _, a := range d.amounts {
+		out.Amounts = append(out.Amounts, Amount{Money: a.m, Kind: a.kind, Reason: a.reason, Span: d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)})
+	}
+	if out.Proposals == nil {
+		out.Proposals = []Proposal{}
+	}
+	if out.Flags == nil {
+		out.Flags = []Flag{}
+	}
+}

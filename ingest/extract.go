@@ -1,0 +1,388 @@
+package ingest
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"coalition"
+)
+
+// Options are the caller's settings for one extraction.
+type Options struct {
+	// Date is the text's date when the text states none (the --date flag).
+	// A date stated in the text's first lines wins over it.
+	Date coalition.Date
+}
+
+// Extraction is what Extract finds in one text. Every span is [start, end)
+// in runes (Unicode code points, as Go's utf8 decoding counts them; an
+// invalid byte counts as one rune) from the start of the input.
+type Extraction struct {
+	Date          coalition.Date   `json:"date"` // the text's date: stated, else Options.Date, else null
+	People        []PersonMention  `json:"people"`
+	Countries     []CountryMention `json:"countries"`
+	Organisations []OrgMention     `json:"organisations"`
+	Amounts       []Amount         `json:"amounts"`
+	Proposals     []Proposal       `json:"proposals"`
+	Flags         []Flag           `json:"flags"`
+}
+
+// PersonMention is a person of the KB found in the text, with the office
+// held on the text's date.
+type PersonMention struct {
+	Name    string `json:"name"`
+	Role    string `json:"role"`    // "Prime Minister", "former President", "" if none yet
+	Country string `json:"country"` // ISO3, or NATO, EUI, UNO
+	Spans   []Span `json:"spans"`
+}
+
+// CountryMention is a country referred to by name, adjective, demonym or
+// capital/seat.
+type CountryMention struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Spans []Span `json:"spans"`
+}
+
+// OrgMention is an organisation, institution, pact or coalition.
+type OrgMention struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Spans []Span `json:"spans"`
+}
+
+// Amount kinds.
+const (
+	KindPledge  = "pledge"  // a donor gives it now: a new package, an announcement
+	KindMention = "mention" // a total, an earlier commitment, someone else's, a need...
+)
+
+// Amount is money stated in the text.
+type Amount struct {
+	Money
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"` // why it is a mention or a pledge, for the reviewer
+	Span   Span   `json:"span"`
+}
+
+// Participant is a person or a government taking part in an engagement.
+type Participant struct {
+	Name string `json:"name,omitempty"`
+	Role string `json:"role,omitempty"`
+	ISO3 string `json:"iso3"`
+}
+
+// Proposal types.
+const (
+	ProposeEngagement = "engagement"
+	ProposePledge     = "pledge"
+	ProposeMembership = "membership" // a country named as a (possible) member of a coalition
+)
+
+// Proposal is a record proposed for review, with the spans that support it.
+// The fields used depend on Type; the others are left out of the JSON.
+type Proposal struct {
+	Type string `json:"type"`
+
+	// engagement
+	Kind         string          `json:"kind,omitempty"` // call, meeting, summit, letter, statement
+	Date         *coalition.Date `json:"date,omitempty"`
+	Title        string          `json:"title,omitempty"`
+	Summary      string          `json:"summary,omitempty"`
+	Participants []Participant   `json:"participants,omitempty"`
+	Countries    []string        `json:"countries,omitempty"`
+	Topics       []string        `json:"topics,omitempty"`
+	Asks         string          `json:"asks,omitempty"`
+
+	// pledge
+	Donor      string          `json:"donor,omitempty"`
+	Recipient  string          `json:"recipient,omitempty"`
+	Category   string          `json:"category,omitempty"`
+	Amount     *Money          `json:"amount,omitempty"`
+	Announced  *coalition.Date `json:"announced,omitempty"`
+	Status     string          `json:"status,omitempty"` // pledge: announced; membership: prospect, invited, joined
+	Conditions string          `json:"conditions,omitempty"`
+
+	// membership
+	Coalition string `json:"coalition,omitempty"`
+	Country   string `json:"country,omitempty"`
+
+	Evidence   []Span  `json:"evidence"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Flag kinds.
+const (
+	FlagRole        = "role_mismatch"   // a title that does not fit the date
+	FlagFutureDate  = "future_date"     // an event dated after the text
+	FlagDuplicate   = "duplicate"       // a pledge like one already recorded
+	FlagDateUnknown = "date_unknown"    // no date stated or given
+	FlagDateWindow  = "date_inferred"   // no date, but the titles fit a window
+	FlagAmbiguous   = "ambiguous_money" // a bare "$" read as another dollar
+)
+
+// Flag is a consistency warning for the reviewer.
+type Flag struct {
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+	Span    *Span  `json:"span"`
+}
+
+// doc is the working state of one extraction.
+type doc struct {
+	kb    *KB
+	ix    *index
+	text  string
+	toks  []token
+	ri    *runeIndex
+	sents []sentence
+	date  coalition.Date // for roles: stated, given, or the end of an inferred window
+	known bool           // date is the text's or the caller's, not inferred
+
+	ments   []mention
+	pending []pendingPerson
+	endAt   map[int]int // token index after a mention → its index in ments
+	amounts []amountAt
+	people  map[int]*personState
+	order   []int // people in order of first mention
+	out     *Extraction
+}
+
+type sentence struct {
+	i, j   int // tokens
+	future bool
+	ments  []int // indices into doc.ments
+	amts   []int // indices into doc.amounts
+	dates  []datedAt
+}
+
+type datedAt struct {
+	DateExpr
+	i, j int
+}
+
+type mention struct {
+	kind  uint8
+	form  uint8
+	i, j  int
+	sent  int
+	id    int
+	group string
+	title *title
+}
+
+type amountAt struct {
+	m      Money
+	i, j   int
+	sent   int
+	kind   string
+	reason string
+	donor  string
+}
+
+type personState struct {
+	id    int
+	spans []Span
+	named bool // the full name appeared
+}
+
+// Extract reads text against kb. It never fails: what it cannot read it
+// leaves out, and what looks wrong it flags.
+func Extract(text string, kb *KB, opt Options) *Extraction {
+	if !utf8.ValidString(text) {
+		// one U+FFFD per invalid byte keeps rune offsets equal to utf8.RuneCountInString's
+		text = strings.Map(func(r rune) rune { return r }, text)
+	}
+	d := &doc{kb: kb, ix: kb.index, text: text, ri: newRuneIndex(text), people: map[int]*personState{}, out: &Extraction{}}
+	d.toks = tokenize(text)
+	d.splitSentences()
+	if td, ok := d.statedDate(); ok {
+		d.date, d.known = td, true
+	} else if !opt.Date.IsZero() {
+		d.date, d.known = opt.Date, true
+	}
+	d.out.Date = coalition.Date{}
+	if d.known {
+		d.out.Date = d.date
+	}
+	d.scan()
+	d.resolvePeople()
+	if !d.known {
+		d.inferDate()
+	}
+	d.titleOnlyMentions()
+	d.roleFlags()
+	d.classifyAmounts()
+	d.events()
+	d.collect()
+	return d.out
+}
+
+// splitSentences cuts the tokens at . ! ? (not after an abbreviation or an
+// initial) and at line breaks.
+func (d *doc) splitSentences() {
+	start := 0
+	n := len(d.toks)
+	for k := 0; k < n; k++ {
+		t := d.toks[k]
+		if k > start && t.newline {
+			d.sents = append(d.sents, sentence{i: start, j: k})
+			start = k
+		}
+		if t.kind != tPunct || (t.text != "." && t.text != "!" && t.text != "?") {
+			continue
+		}
+		if t.text == "." && k > 0 && d.toks[k-1].end == t.start {
+			prev := d.toks[k-1]
+			if abbreviations[prev.norm] || (utf8.RuneCountInString(prev.text) == 1 && prev.upper) {
+				continue
+			}
+		}
+		end := k + 1
+		for end < n && !d.toks[end].newline && isClosingQuote(d.toks[end].text) {
+			end++
+		}
+		if end < n && !d.toks[end].newline && !d.toks[end].upper && d.toks[end].kind == tWord {
+			continue // "... 2.5 p.m. yesterday": no capital after, no break
+		}
+		d.sents = append(d.sents, sentence{i: start, j: end})
+		start = end
+		k = end - 1
+	}
+	if start < n {
+		d.sents = append(d.sents, sentence{i: start, j: n})
+	}
+	for si := range d.sents {
+		s := &d.sents[si]
+		for k := s.i; k < s.j; k++ {
+			if futureWords[d.toks[k].norm] {
+				s.future = true
+				break
+			}
+		}
+	}
+}
+
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "st": true, "gen": true, "lt": true, "col": true,
+	"sen": true, "rep": true, "gov": true, "jr": true, "sr": true, "no": true, "vs": true, "etc": true, "approx": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true,
+	"oct": true, "nov": true, "dec": true, "maj": true, "capt": true, "adm": true, "sgt": true, "hon": true, "rt": true,
+	"u.s": true, "u.k": true, "e.g": true, "i.e": true, "inc": true, "ltd": true, "co": true, "corp": true,
+}
+
+var futureWords = map[string]bool{"will": true, "shall": true, "next": true, "tomorrow": true, "scheduled": true, "upcoming": true, "due": true, "'ll": true, "plans": true}
+
+func isClosingQuote(s string) bool {
+	switch s {
+	case "\"", "”", "'", "’", ")":
+		return true
+	}
+	return false
+}
+
+// statedDate finds the text's own date: a full date in its first three
+// lines (a dateline, "Published 3 June 2024").
+func (d *doc) statedDate() (coalition.Date, bool) {
+	lines := 0
+	for k := 0; k < len(d.toks) && k < 80; k++ {
+		if d.toks[k].newline {
+			lines++
+			if lines >= 3 {
+				break
+			}
+		}
+		if e, _, ok := dateAt(d.toks, k, min(len(d.toks), k+8), coalition.Date{}, false); ok && e.Precision == PrecDay && !e.Relative {
+			return e.Date, true
+		}
+	}
+	return coalition.Date{}, false
+}
+
+// scan finds money, dates and index phrases sentence by sentence.
+func (d *doc) scan() {
+	var buf []byte
+	for si := range d.sents {
+		s := &d.sents[si]
+		for k := s.i; k < s.j; {
+			t := d.toks[k]
+			if t.kind == tNumber || t.kind == tSymbol || t.kind == tWord && (t.upper || qualifierStart[t.norm]) {
+				if m, next, ok := d.ix.moneyAt(d.toks, k, s.j); ok {
+					s.amts = append(s.amts, len(d.amounts))
+					d.amounts = append(d.amounts, amountAt{m: m, i: k, j: next, sent: si})
+					k = next
+					continue
+				}
+			}
+			if t.kind != tPunct && t.kind != tSymbol {
+				if e, next, ok := dateAt(d.toks, k, s.j, d.date, s.future); ok {
+					s.dates = append(s.dates, datedAt{e, k, next})
+					k = next
+					continue
+				}
+			}
+			if t.kind == tWord {
+				if m, ok := d.ix.lookup(d.toks, k, s.j, &buf); ok {
+					d.addMatch(si, m)
+					if onlyTopics(m) {
+						k++ // a topic phrase ("aid to Ukraine") does not hide the names inside it
+					} else {
+						k = m.j
+					}
+					continue
+				}
+			}
+			k++
+		}
+	}
+}
+
+var qualifierStart = func() map[string]bool {
+	m := map[string]bool{"between": true}
+	for _, q := range qualifiers {
+		m[strings.Fields(q)[0]] = true
+	}
+	return m
+}()
+
+// addMatch records an index match as mentions; people are resolved later,
+// so a match that may be a person keeps all its entries for now.
+func (d *doc) addMatch(si int, m match) {
+	s := &d.sents[si]
+	add := func(x mention) {
+		x.i, x.j, x.sent = m.i, m.j, si
+		s.ments = append(s.ments, len(d.ments))
+		d.ments = append(d.ments, x)
+	}
+	var persons []entry
+	for _, e := range m.entries {
+		if e.kind == ePerson {
+			persons = append(persons, e)
+		}
+	}
+	if len(persons) > 0 {
+		// a person candidate: kind ePerson with id -1 until resolved; its
+		// entries are kept in pending.
+		add(mention{kind: ePerson, id: -1 - len(d.pending)})
+		d.pending = append(d.pending, pendingPerson{entries: m.entries})
+		return
+	}
+	seen := map[[2]int]bool{}
+	for _, e := range m.entries {
+		key := [2]int{int(e.kind), e.id}
+		if seen[key] || e.kind == eCurrencyName {
+			continue
+		}
+		seen[key] = true
+		add(mention{kind: e.kind, form: e.form, id: e.id, group: e.group})
+	}
+}
+
+func onlyTopics(m match) bool {
+	for _, e := range m.entries {
+		if e.kind != eTopic {
+			return false
+		}
+	}
+	return true
+}

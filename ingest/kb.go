@@ -1,0 +1,401 @@
+package ingest
+
+import (
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+
+	"coalition"
+)
+
+//go:embed kb/*.csv
+var embedded embed.FS
+
+// KB is the knowledge base the extractor reads text against: plain data, so
+// that the store can be seeded from the same files (see kb/SOURCES.md).
+type KB struct {
+	People     []Person
+	Countries  []Country
+	Orgs       []Org
+	Currencies []Currency
+	Topics     []Topic
+	Offices    []OfficeTerm // title phrases ("defence minister") and their group
+
+	index *index // built once by LoadKB
+}
+
+// Person is someone with one or more terms of office.
+type Person struct {
+	Name    string   `json:"name"`
+	Aliases []string `json:"aliases"` // other spellings and the surname
+	Terms   []Term   `json:"terms"`
+}
+
+// Term is one office held from Start until End (zero End: still in office).
+// "In office on D" means Start <= D < End.
+type Term struct {
+	Country string         `json:"country"` // ISO3, or NATO, EUI, UNO
+	Office  string         `json:"office"`  // as in officeholders.csv: "Prime Minister"
+	Start   coalition.Date `json:"start"`
+	End     coalition.Date `json:"end"`
+	Source  string         `json:"source"`
+}
+
+// HeldOn reports whether the term covers d.
+func (t Term) HeldOn(d coalition.Date) bool {
+	if d.Before(t.Start) {
+		return false
+	}
+	return t.End.IsZero() || d.Before(t.End)
+}
+
+// Country is a country with the words that refer to it.
+type Country struct {
+	ISO3       string   `json:"iso3"`
+	Name       string   `json:"name"`
+	Names      []string `json:"names"`
+	Adjectives []string `json:"adjectives"`
+	Demonyms   []string `json:"demonyms"`
+	Metonyms   []string `json:"metonyms"` // capitals and seats: "Canberra", "Downing Street"
+}
+
+// Org is an international organisation, institution, pact or coalition.
+type Org struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`
+	Donor   string   `json:"donor"` // the donor code a pledge by it is recorded under (EUI for EU bodies)
+	Aliases []string `json:"aliases"`
+}
+
+// Currency is an ISO 4217 currency with its names and symbols.
+type Currency struct {
+	Code    string   `json:"code"`
+	Names   []string `json:"names"`
+	Symbols []string `json:"symbols"`
+}
+
+// Topic is a subject of an engagement, recognised by keywords.
+type Topic struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Keywords []string `json:"keywords"`
+}
+
+// OfficeTerm maps a title phrase in text to a group of offices.
+type OfficeTerm struct {
+	Phrase string `json:"phrase"`
+	Group  string `json:"group"`
+}
+
+var (
+	defaultOnce sync.Once
+	defaultKB   *KB
+	defaultErr  error
+)
+
+// DefaultKB returns the knowledge base bundled in the binary (ingest/kb).
+// It is loaded once; callers must not modify it.
+func DefaultKB() (*KB, error) {
+	defaultOnce.Do(func() {
+		sub, err := fs.Sub(embedded, "kb")
+		if err != nil {
+			defaultErr = err
+			return
+		}
+		defaultKB, defaultErr = LoadKB(sub)
+	})
+	return defaultKB, defaultErr
+}
+
+// LoadKB reads countries.csv, organisations.csv, currencies.csv, topics.csv,
+// offices.csv and officeholders.csv from the root of fsys. Errors name the
+// file, line and field.
+func LoadKB(fsys fs.FS) (*KB, error) {
+	kb := &KB{}
+	err := readCSV(fsys, "countries.csv", []string{"iso3", "name", "names", "adjectives", "demonyms", "metonyms"}, func(r row) error {
+		c := Country{ISO3: r.get("iso3"), Name: r.get("name"), Names: r.list("names"),
+			Adjectives: r.list("adjectives"), Demonyms: r.list("demonyms"), Metonyms: r.list("metonyms")}
+		if len(c.ISO3) != 3 {
+			return r.errf("iso3", "%q is not an ISO 3166-1 alpha-3 code", c.ISO3)
+		}
+		kb.Countries = append(kb.Countries, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "organisations.csv", []string{"id", "name", "kind", "donor", "aliases"}, func(r row) error {
+		o := Org{ID: r.get("id"), Name: r.get("name"), Kind: r.get("kind"), Donor: r.get("donor"), Aliases: r.list("aliases")}
+		if o.ID == "" {
+			return r.errf("id", "is required")
+		}
+		kb.Orgs = append(kb.Orgs, o)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "currencies.csv", []string{"code", "names", "symbols"}, func(r row) error {
+		c := Currency{Code: r.get("code"), Names: r.list("names"), Symbols: r.list("symbols")}
+		if len(c.Code) != 3 {
+			return r.errf("code", "%q is not an ISO 4217 code", c.Code)
+		}
+		kb.Currencies = append(kb.Currencies, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "topics.csv", []string{"id", "name", "keywords"}, func(r row) error {
+		t := Topic{ID: r.get("id"), Name: r.get("name"), Keywords: r.list("keywords")}
+		if t.ID == "" || len(t.Keywords) == 0 {
+			return r.errf("keywords", "a topic needs an id and keywords")
+		}
+		kb.Topics = append(kb.Topics, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readCSV(fsys, "offices.csv", []string{"phrase", "group"}, func(r row) error {
+		kb.Offices = append(kb.Offices, OfficeTerm{Phrase: r.get("phrase"), Group: r.get("group")})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]int{}
+	err = readCSV(fsys, "officeholders.csv", []string{"name", "aliases", "iso3", "office", "start", "end", "source"}, func(r row) error {
+		name := r.get("name")
+		if name == "" {
+			return r.errf("name", "is required")
+		}
+		start, err := coalition.ParseDate(r.get("start"))
+		if err != nil {
+			return r.errf("start", "%v", err)
+		}
+		var end coalition.Date
+		if s := r.get("end"); s != "" {
+			if end, err = coalition.ParseDate(s); err != nil {
+				return r.errf("end", "%v", err)
+			}
+			if end.Before(start) {
+				return r.errf("end", "%s is before start %s", end, start)
+			}
+		}
+		t := Term{Country: r.get("iso3"), Office: r.get("office"), Start: start, End: end, Source: r.get("source")}
+		i, ok := byName[name]
+		if !ok {
+			i = len(kb.People)
+			byName[name] = i
+			kb.People = append(kb.People, Person{Name: name})
+		}
+		p := &kb.People[i]
+		for _, a := range r.list("aliases") {
+			if !contains(p.Aliases, a) {
+				p.Aliases = append(p.Aliases, a)
+			}
+		}
+		p.Terms = append(p.Terms, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range kb.People {
+		ts := kb.People[i].Terms
+		sort.SliceStable(ts, func(a, b int) bool { return ts[a].Start.Before(ts[b].Start) })
+	}
+	kb.index = buildIndex(kb)
+	return kb, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// row is one CSV record with its header, for errors that name file, line and field.
+type row struct {
+	file string
+	line int
+	cols map[string]int
+	rec  []string
+}
+
+func (r row) get(field string) string { return strings.TrimSpace(r.rec[r.cols[field]]) }
+
+func (r row) list(field string) []string {
+	var out []string
+	for _, s := range strings.Split(r.get(field), "|") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r row) errf(field, format string, args ...any) error {
+	return coalition.FieldError(field, "%s:%d: %s", r.file, r.line, fmt.Sprintf(format, args...))
+}
+
+func readCSV(fsys fs.FS, name string, want []string, each func(row) error) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fmt.Errorf("ingest: knowledge base: %w", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return coalition.Errorf(coalition.Invalid, "%s: header: %v", name, err)
+	}
+	cols := map[string]int{}
+	for i, h := range head {
+		cols[strings.TrimSpace(h)] = i
+	}
+	for _, w := range want {
+		if _, ok := cols[w]; !ok {
+			return coalition.FieldError(w, "%s: column missing from header", name)
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return coalition.Errorf(coalition.Invalid, "%s:%d: %v", name, line, err)
+		}
+		if len(rec) != len(head) {
+			return coalition.Errorf(coalition.Invalid, "%s:%d: %d fields, want %d", name, line, len(rec), len(head))
+		}
+		if err := each(row{file: name, line: line, cols: cols, rec: rec}); err != nil {
+			return err
+		}
+	}
+}
+
+// officeGroup maps an office of officeholders.csv to the group its title
+// phrases use (offices.csv), so "defence minister" in text matches
+// "Defence Secretary" and "Secretary of Defense" in the table.
+func officeGroup(office string) string {
+	switch office {
+	case "President", "Acting President", "President of the Confederation":
+		return "president"
+	case "Prime Minister", "Acting Prime Minister", "Chancellor", "Acting Chancellor", "Taoiseach", "Premier":
+		return "head-of-government"
+	case "Foreign Minister", "Acting Foreign Minister", "Foreign Secretary", "Secretary of State":
+		return "foreign"
+	case "Defence Minister", "Defence Secretary", "Secretary of Defense", "Secretary of Defense/War":
+		return "defence"
+	case "Vice President":
+		return "vice-president"
+	case "Leader of the Opposition":
+		return "opposition"
+	case "Secretary General", "Secretary-General":
+		return "secretary-general"
+	case "President of the European Commission":
+		return "commission-president"
+	case "President of the European Council":
+		return "council-president"
+	case "High Representative for Foreign Affairs and Security Policy":
+		return "high-representative"
+	case "Monarch", "Emperor":
+		return "monarch"
+	}
+	return strings.ToLower(office)
+}
+
+// officeRank orders offices when a person holds several at once: the one
+// shown is the highest.
+func officeRank(office string) int {
+	switch officeGroup(office) {
+	case "president", "monarch":
+		return 0
+	case "head-of-government":
+		return 1
+	case "commission-president", "council-president", "secretary-general", "high-representative":
+		return 2
+	case "foreign", "defence":
+		return 3
+	case "vice-president":
+		return 4
+	}
+	return 5
+}
+
+// Role describes a person's position on date d: the office held ("Prime
+// Minister"), "former X" for the latest office left before d, or "" when
+// the person holds no office yet. The country is that term's.
+func (p *Person) Role(d coalition.Date) (role, country string, term *Term) {
+	if d.IsZero() {
+		// No date: the latest term, as the table knows it.
+		t := &p.Terms[len(p.Terms)-1]
+		if t.End.IsZero() {
+			return t.Office, t.Country, t
+		}
+		return "former " + t.Office, t.Country, t
+	}
+	var best *Term
+	for i := range p.Terms {
+		t := &p.Terms[i]
+		if t.HeldOn(d) && (best == nil || officeRank(t.Office) < officeRank(best.Office)) {
+			best = t
+		}
+	}
+	if best != nil {
+		return best.Office, best.Country, best
+	}
+	var last *Term
+	for i := range p.Terms {
+		t := &p.Terms[i]
+		if !t.End.IsZero() && !d.Before(t.End) && (last == nil || officeRank(t.Office) < officeRank(last.Office) || last.End.Before(t.End) && officeRank(t.Office) == officeRank(last.Office)) {
+			last = t
+		}
+	}
+	if last != nil {
+		return "former " + last.Office, last.Country, last
+	}
+	return "", p.Terms[0].Country, nil
+}
+
+// holds reports whether the person holds an office of group g on d.
+func (p *Person) holds(g string, d coalition.Date) bool {
+	for _, t := range p.Terms {
+		if officeGroup(t.Office) == g && t.HeldOn(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// country returns the ISO3 code for a country code or an org's donor code.
+func (kb *KB) countryName(iso3 string) string {
+	for _, c := range kb.Countries {
+		if c.ISO3 == iso3 {
+			return c.Name
+		}
+	}
+	switch iso3 {
+	case "EUI":
+		return "EU institutions"
+	case "NATO":
+		return "NATO"
+	case "UNO":
+		return "United Nations"
+	}
+	return iso3
+}
