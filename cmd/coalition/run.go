@@ -24,6 +24,7 @@ func commands() map[string]command {
 		"donors":    {"who gives what: support per donor in EUR and as a share of GDP", runDonors},
 		"ingest":    {"read texts and print proposed engagements and pledges", runIngest},
 		"migrate":   {"apply database migrations", runMigrate},
+		"risk":      {"simulate political risk: probability and size of a shortfall", runRisk},
 		"seed":      {"load the bundled reference data (idempotent)", runSeed},
 		"serve":     {"serve the API and the dashboard", runServe},
 		"version":   {"print the version", runVersion},
