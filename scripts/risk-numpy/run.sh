@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Compare the Go risk engine with the NumPy implementation of the same model
+# (docs/risk-model.md) at the reference size: 100,000 trials × 40 members ×
+# 10 categories × 36 months, 1–3 events per member, fixed seeds.
+#   scripts/risk-numpy/run.sh [trials]
+# Builds the Go binary, generates the model, runs both, prints the wall time
+# of each and their ratio, checks that the statistics agree within Monte Carlo
+# error, and ends with "risk-numpy: N passed, M failed" (exit 1 if M > 0).
+# Needs Debian's python3-numpy, run with /usr/bin/python3, and bc.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+py=/usr/bin/python3
+trials=${1:-100000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+if ! "$py" -c 'import numpy' 2>/dev/null; then
+	echo "risk-numpy: $py has no numpy (apt-get install -y python3-numpy)" >&2
+	echo "risk-numpy: 0 passed, 1 failed"
+	exit 1
+fi
+# COALITION_BIN=path uses a binary built elsewhere instead of building one
+if [ -n "${COALITION_BIN:-}" ]; then cp "$COALITION_BIN" "$tmp/coalition"
+else (cd "$root" && go build -o "$tmp/coalition" ./cmd/coalition); fi
+"$py" "$here/gen_model.py" > "$tmp/model.json"
+"$py" - "$tmp/model.json" "$trials" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1])); m["trials"] = int(sys.argv[2]); json.dump(m, open(sys.argv[1], "w"))
+PY
+# the committed copy the Go benchmark reads must be what the generator writes
+if cmp -s <("$py" "$here/gen_model.py") "$root/analysis/risk/testdata/reference-model.json"; then ok; else
+	ko "analysis/risk/testdata/reference-model.json differs from gen_model.py's output"; fi
+
+now() { date +%s.%N; }
+t0=$(now)
+"$tmp/coalition" risk --input "$tmp/model.json" --json > "$tmp/go.json"
+t1=$(now)
+"$py" "$here/risk_numpy.py" "$tmp/model.json" > "$tmp/numpy.json"
+t2=$(now)
+# a second Go run with another worker count must give the same result
+"$tmp/coalition" risk --input "$tmp/model.json" --json --workers 1 > "$tmp/go1.json"
+if diff -q <(grep -v elapsed_ms "$tmp/go.json") <(grep -v elapsed_ms "$tmp/go1.json") >/dev/null; then ok; else
+	ko "Go result differs between --workers default and --workers 1"; fi
+
+go_s=$(echo "$t1 - $t0" | bc -l)
+np_s=$(echo "$t2 - $t1" | bc -l)
+"$py" - "$tmp/go.json" "$tmp/numpy.json" "$go_s" "$np_s" "$(nproc)" <<'PY'
+import json, sys
+g, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+go_s, np_s = float(sys.argv[3]), float(sys.argv[4])
+print("model: %d trials, %d months, %d members, %d categories; %s cores" % (g["trials"], len(g["months"]),
+      len(g["members"]), len(g["by_category"]), sys.argv[5]))
+print("wall (process, incl. start-up and JSON): go %.3f s, numpy %.3f s, ratio numpy/go %.1fx" % (go_s, np_s, np_s / go_s))
+print("engine only (elapsed_ms):               go %.3f s, numpy %.3f s, ratio numpy/go %.1fx" % (
+      g["elapsed_ms"] / 1000, n["elapsed_ms"] / 1000, n["elapsed_ms"] / g["elapsed_ms"]))
+PY
+out=$("$py" "$here/compare.py" "$tmp/go.json" "$tmp/numpy.json" || true)
+echo "$out" | grep -v '^compare:' || true
+summary=$(echo "$out" | tail -1)
+p=$(echo "$summary" | sed -n 's/^compare: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+f=$(echo "$summary" | sed -n 's/^compare: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -z "$p" ]; then ko "compare.py did not finish: $summary"; else passed=$((passed + p)); failed=$((failed + f)); fi
+echo "risk-numpy: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
