@@ -15,6 +15,7 @@ type Store interface {
 	RiskEventStore
 	FXStore
 	DonorStore
+	ScenarioStore
 	Loader
 
 	// Ready returns nil when the database is reachable and fully migrated.

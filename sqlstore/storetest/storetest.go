@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"RiskEvents", testRiskEvents},
 		{"FX", testFX},
 		{"DonorTotals", testDonorTotals},
+		{"Scenarios", testScenarios}, {"ScenarioVisibility", testScenarioVisibility},
 		{"LoadIdempotent", testLoadIdempotent},
 		{"LoadAllOrNothing", testLoadAllOrNothing},
 		{"Ready", func(t *testing.T, s coalition.Store) {
