@@ -66,9 +66,11 @@ func model(v any) (Model, error) {
 	if m.Requirements, err = amounts(o["requirements"], "requirements"); err != nil {
 		return m, err
 	}
-	members, err := array(o["members"], "members")
-	if err != nil {
-		return m, err
+	var members []any
+	if v, ok := o["members"]; ok && v != nil {
+		if members, err = array(v, "members"); err != nil {
+			return m, err
+		}
 	}
 	for i, mv := range members {
 		mem, err := member(mv, fmt.Sprintf("members[%d]", i))
@@ -129,7 +131,7 @@ func member(v any, path string) (Member, error) {
 		}
 		mem.Reliability = &r
 	}
-	if ev, ok := o["events"]; ok {
+	if ev, ok := o["events"]; ok && ev != nil {
 		events, err := array(ev, path+".events")
 		if err != nil {
 			return mem, err
