@@ -20,5 +20,12 @@ func addRoutes(mux *http.ServeMux, s *server) {
 	mux.Handle("GET /api/v1/engagements/{id}", s.handle(s.getEngagement))
 	mux.Handle("GET /api/", s.handle(s.apiNotFound))
 	mux.Handle("GET /static/", s.static())
-	mux.Handle("GET /{$}", s.handle(s.overviewPage))
+	mux.Handle("GET /{$}", s.handlePage(s.overviewPage))
+	mux.Handle("GET /donors", s.handlePage(s.donorsPage))
+	mux.Handle("GET /donors.csv", s.handle(s.donorsCSV))
+	mux.Handle("GET /countries/{iso3}", s.handlePage(s.countryPage))
+	mux.Handle("GET /coalitions", s.handlePage(s.coalitionsPage))
+	mux.Handle("GET /coalitions/{id}", s.handlePage(s.coalitionPage))
+	mux.Handle("GET /engagements", s.handlePage(s.engagementsPage))
+	mux.Handle("GET /csv/{chart}", s.handle(s.chartCSV))
 }

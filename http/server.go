@@ -37,7 +37,7 @@ func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler
 	s := &server{log: log, store: store, cfg: cfg, files: assets(cfg.Dev), started: time.Now()}
 	s.tmpl = s.loadTemplates()
 	addRoutes(mux, s)
-	return recoverPanics(log, securityHeaders(mux))
+	return recoverPanics(log, gzipResponses(securityHeaders(mux)))
 }
 
 type server struct {

@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"html/template"
@@ -10,31 +11,93 @@ import (
 	"math"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
+
+	"coalition"
 )
+
+// eur formats an amount in euros for people: €1.2 bn, €350.0 m, €12 k.
+func eur(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e9:
+		return fmt.Sprintf("€%.1f bn", v/1e9)
+	case a >= 1e6:
+		return fmt.Sprintf("€%.1f m", v/1e6)
+	case a >= 1e3:
+		return fmt.Sprintf("€%.0f k", v/1e3)
+	default:
+		return fmt.Sprintf("€%.0f", v)
+	}
+}
+
+// pctOf formats a percentage: 0.35%, or "–" when unknown.
+func pctOf(p *float64) string {
+	if p == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f%%", *p)
+}
+
+// perCapita formats euros per person: €342.
+func perCapita(p *float64) string {
+	if p == nil {
+		return "–"
+	}
+	return fmt.Sprintf("€%.0f", *p)
+}
+
+// raw formats a number for CSV: plain, full precision, no unit.
+func raw(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// rawPtr formats an optional number for CSV; empty when unknown.
+func rawPtr(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return raw(*p)
+}
 
 // funcs are the template helpers: numbers formatted for people.
 var funcs = template.FuncMap{
-	"eur": func(v float64) string {
-		switch a := math.Abs(v); {
-		case a >= 1e9:
-			return fmt.Sprintf("€%.2f bn", v/1e9)
-		case a >= 1e6:
-			return fmt.Sprintf("€%.1f m", v/1e6)
-		case a >= 1e3:
-			return fmt.Sprintf("€%.0f k", v/1e3)
-		default:
-			return fmt.Sprintf("€%.0f", v)
+	"eur":       eur,
+	"pct":       pctOf,
+	"pctf":      func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
+	"percap":    perCapita,
+	"inc":       func(i int) int { return i + 1 },
+	"upper":     strings.ToUpper,
+	"title":     func(s string) string { return strings.ToUpper(s[:min(1, len(s))]) + s[min(1, len(s)):] },
+	"isURL":     func(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") },
+	"splitSrcs": splitSources,
+	"navItems":  func() []navItem { return nav },
+	"gdpNote":   func() string { return gdpNote },
+}
+
+// navItem is one entry of the main navigation.
+type navItem struct{ Key, Label, Href string }
+
+// nav lists the pages. Scenarios, risk and targets land in later phases.
+var nav = []navItem{
+	{"overview", "Overview", "/"},
+	{"donors", "Donors", "/donors"},
+	{"coalitions", "Coalitions", "/coalitions"},
+	{"engagements", "Engagements", "/engagements"},
+	{"scenarios", "Scenarios", "/scenarios"},
+	{"risk", "Risk", "/risk"},
+	{"targets", "Targets", "/targets"},
+	{"api", "API", "/api/v1/openapi.yaml"},
+}
+
+// splitSources splits a source field holding several URLs ("a ; b").
+func splitSources(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, " ; ") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
 		}
-	},
-	"pct": func(p *float64) string {
-		if p == nil {
-			return "–"
-		}
-		return fmt.Sprintf("%.2f%%", *p)
-	},
-	"inc": func(i int) int { return i + 1 },
+	}
+	return out
 }
 
 func (s *server) loadTemplates() *template.Template {
@@ -89,3 +152,134 @@ func (s *server) render(w http.ResponseWriter, status int, name string, data any
 
 // wantsHTML reports whether the client is a browser.
 func wantsHTML(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "text/html") }
+
+// page is what every page template needs: the layout reads it.
+type page struct {
+	Title   string
+	Nav     string // the active entry of the navigation
+	Version string
+	Problem string // a user-readable problem shown instead of the content
+}
+
+func (s *server) newPage(title, nav string) page {
+	return page{Title: title + " · Coalition", Nav: nav, Version: s.cfg.Version}
+}
+
+// errorPage is the data of error.html.
+type errorPage struct {
+	page
+	Status int
+}
+
+// handlePage is handle for pages: an error becomes an HTML page with the
+// status of its kind; internal errors are logged and shown as "internal error".
+func (s *server) handlePage(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		status := statusOf[coalition.ErrorKind(err)]
+		if status >= 500 {
+			s.log.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
+		}
+		d := errorPage{page: s.newPage(http.StatusText(status), ""), Status: status}
+		d.Problem = coalition.ErrorMessage(err)
+		w.Header().Set("Cache-Control", "no-store")
+		if rerr := s.render(w, status, "error.html", d); rerr != nil {
+			s.log.ErrorContext(r.Context(), "error page failed", "path", r.URL.Path, "err", rerr)
+			http.Error(w, d.Problem, status)
+		}
+	})
+}
+
+// cell is one table cell: Text for people, Raw for CSV (and machines).
+type cell struct {
+	Text string
+	Raw  string // empty: Text
+	Num  bool   // right-aligned, tabular figures
+	Href string // optional link
+}
+
+func textCell(s string) cell { return cell{Text: s, Raw: s} }
+
+func linkCell(s, href string) cell { return cell{Text: s, Raw: s, Href: href} }
+
+func eurCell(v float64) cell { return cell{Text: eur(v), Raw: raw(v), Num: true} }
+
+func pctCell(p *float64) cell { return cell{Text: pctOf(p), Raw: rawPtr(p), Num: true} }
+
+func intCell(n int) cell { s := strconv.Itoa(n); return cell{Text: s, Raw: s, Num: true} }
+
+// column is a table heading; Key, when set, makes it a sort link.
+type column struct {
+	Label string // for people
+	Name  string // CSV header
+	Num   bool
+	Sort  string // link that sorts by this column; empty: not sortable
+	Dir   string // "ascending" or "descending" when the table is sorted by it
+}
+
+// dataTable is the table behind a chart or a list, rendered as HTML and as
+// CSV from the same rows, so the download is exactly what is shown.
+type dataTable struct {
+	ID      string
+	Caption string
+	Columns []column
+	Rows    [][]cell
+}
+
+// writeCSV writes t as a CSV download named file.
+func writeCSV(w http.ResponseWriter, file string, t dataTable) error {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	head := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		head[i] = c.Name
+	}
+	cw.Write(head)
+	rec := make([]string, len(t.Columns))
+	for _, row := range t.Rows {
+		for i, c := range row {
+			rec[i] = c.Raw
+			if c.Raw == "" && !c.Num {
+				rec[i] = c.Text
+			}
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// chart is one figure: the data dashboard.js draws with echarts, the table
+// behind it, a CSV download, and the date and sources of its figures.
+type chart struct {
+	ID      string // DOM id of the chart container; its data is in ID+"-data"
+	Title   string
+	Kind    string // stack, bar, map, heat, timeline (see static/dashboard.js)
+	Data    any    // JSON for dashboard.js
+	Table   dataTable
+	CSV     string // URL of the CSV download
+	AsOf    coalition.Date
+	Sources []string
+	Note    string // how to read it, caveats
+	Empty   string // non-empty: there is nothing to draw; says what to do
+	Open    bool   // show the table without a click
+}
+
+// addSource appends src to list unless it is there already.
+func addSource(list []string, src string) []string {
+	for _, s := range list {
+		if s == src {
+			return list
+		}
+	}
+	return append(list, src)
+}

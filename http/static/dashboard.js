@@ -1,0 +1,197 @@
+// dashboard.js draws Coalition's charts with ECharts. Every chart container
+// <div data-chart="KIND" id="ID"> has its data in
+// <script type="application/json" id="ID-data"> (the CSP forbids inline
+// scripts; JSON blocks are not executed). The table behind each chart is in
+// the page already, so nothing is lost without JavaScript.
+(function () {
+  'use strict';
+
+  var typeColors = {
+    Military: '#1f5fa8', Financial: '#e0a030', Humanitarian: '#3a9d5d', Reconstruction: '#8c6bb1'
+  };
+  var palette = ['#1f5fa8', '#e0a030', '#3a9d5d', '#c0504d', '#8c6bb1', '#9aa5b1'];
+
+  // fmtEUR formats euros for people: €1.2 bn, €350.0 m, €12 k.
+  function fmtEUR(v) {
+    var a = Math.abs(v);
+    if (a >= 1e9) return '€' + (v / 1e9).toFixed(1) + ' bn';
+    if (a >= 1e6) return '€' + (v / 1e6).toFixed(1) + ' m';
+    if (a >= 1e3) return '€' + (v / 1e3).toFixed(0) + ' k';
+    return '€' + v.toFixed(0);
+  }
+
+  // fmtAxis is fmtEUR without decimals, for axis labels.
+  function fmtAxis(v) {
+    var a = Math.abs(v);
+    if (a >= 1e9) return '€' + (v / 1e9).toFixed(0) + ' bn';
+    if (a >= 1e6) return '€' + (v / 1e6).toFixed(0) + ' m';
+    return fmtEUR(v);
+  }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  function narrow() { return window.innerWidth < 640; }
+
+  var draw = {
+    // stack: {unit, x: [months], series: [{name, values}]} as stacked bars.
+    stack: function (chart, d) {
+      chart.setOption({
+        color: d.series.map(function (s, i) { return typeColors[s.name] || palette[i % palette.length]; }),
+        tooltip: {
+          trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true,
+          formatter: function (ps) {
+            var total = 0;
+            var lines = ps.filter(function (p) { return p.value; }).map(function (p) {
+              total += p.value;
+              return p.marker + esc(p.seriesName) + ': ' + fmtEUR(p.value);
+            });
+            return esc(ps[0].axisValue) + '<br>' + lines.join('<br>') + '<br><b>Total: ' + fmtEUR(total) + '</b>';
+          }
+        },
+        legend: { top: 0, type: 'scroll' },
+        grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
+        xAxis: { type: 'category', data: d.x, axisTick: { alignWithLabel: true } },
+        yAxis: { type: 'value', axisLabel: { formatter: fmtAxis } },
+        series: d.series.map(function (s) {
+          return { name: s.name, type: 'bar', stack: 'total', data: s.values, emphasis: { focus: 'series' } };
+        })
+      });
+    },
+
+    // bar: {unit, labels, series: [{name, values}]} as horizontal bars.
+    bar: function (chart, d) {
+      chart.setOption({
+        color: palette,
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmtEUR, confine: true },
+        grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: 'value', axisLabel: { formatter: fmtAxis } },
+        yAxis: { type: 'category', data: d.labels, inverse: true },
+        series: d.series.map(function (s) {
+          return { name: s.name, type: 'bar', data: s.values, label: { show: true, position: 'right', formatter: function (p) { return fmtEUR(p.value); } } };
+        })
+      });
+    },
+
+    // map: {topology, label, items: [{id, iso3, name, value, eur}]} on the
+    // world-atlas countries; ids are ISO 3166-1 numeric codes.
+    map: function (chart, d) {
+      chart.showLoading();
+      return fetch(d.topology).then(function (r) {
+        if (!r.ok) throw new Error('loading ' + d.topology + ': ' + r.status);
+        return r.json();
+      }).then(function (topo) {
+        var geo = topojson.feature(topo, topo.objects.countries);
+        geo.features = geo.features.filter(function (f) { return f.id !== '010'; }); // Antarctica
+        echarts.registerMap('world', geo);
+        var byID = {};
+        d.items.forEach(function (it) { byID[it.id] = it; });
+        var names = {};
+        geo.features.forEach(function (f) { names[f.id] = f.properties.name; });
+        var maxV = d.items.reduce(function (m, it) { return Math.max(m, it.value); }, 0) || 1;
+        chart.hideLoading();
+        chart.setOption({
+          tooltip: {
+            trigger: 'item', confine: true,
+            formatter: function (p) {
+              var it = byID[p.name];
+              if (!it) return esc(names[p.name] || p.name) + ': no support recorded';
+              return '<b>' + esc(it.name) + '</b><br>' + it.value.toFixed(2) + '% of GDP<br>' + fmtEUR(it.eur);
+            }
+          },
+          visualMap: {
+            min: 0, max: Math.ceil(maxV * 10) / 10, calculable: true, left: 8, bottom: 8,
+            text: [d.label, ''], inRange: { color: ['#dbe9f6', '#6aa1d4', '#1f5fa8', '#0b2e5c'] },
+            formatter: function (v) { return v.toFixed(2) + '%'; }, itemHeight: narrow() ? 80 : 140
+          },
+          series: [{
+            type: 'map', map: 'world', nameProperty: 'id', roam: false, aspectScale: 0.8,
+            top: 8, bottom: 8, left: 8, right: 8,
+            itemStyle: { areaColor: '#eceff3', borderColor: '#ffffff', borderWidth: 0.5 },
+            emphasis: { label: { show: false }, itemStyle: { areaColor: '#e0a030' } },
+            select: { disabled: true },
+            data: d.items.map(function (it) { return { name: it.id, value: it.value }; })
+          }]
+        });
+        chart.on('click', function (p) {
+          var it = byID[p.name];
+          if (it) window.location.href = '/countries/' + encodeURIComponent(it.iso3);
+        });
+      });
+    },
+
+    // heat: {x: [months], y: [categories], cells: [[x, y, pct]]}.
+    heat: function (chart, d) {
+      chart.setOption({
+        tooltip: {
+          confine: true,
+          formatter: function (p) { return esc(d.y[p.value[1]]) + ', ' + esc(d.x[p.value[0]]) + ': ' + p.value[2].toFixed(0) + '% covered'; }
+        },
+        grid: { left: 8, right: 8, top: 8, bottom: 56, containLabel: true },
+        xAxis: { type: 'category', data: d.x, splitArea: { show: true } },
+        yAxis: { type: 'category', data: d.y, splitArea: { show: true } },
+        visualMap: {
+          min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
+          text: ['100% covered', '0%'], inRange: { color: ['#c0504d', '#f2d16b', '#3a9d5d'] }
+        },
+        series: [{ type: 'heatmap', data: d.cells, label: { show: d.x.length <= 12, formatter: function (p) { return p.value[2].toFixed(0); } } }]
+      });
+    },
+
+    // timeline: {kinds, points: [{date, kind, title}]}: one lane per kind.
+    timeline: function (chart, d) {
+      chart.setOption({
+        color: palette,
+        tooltip: {
+          trigger: 'item', confine: true,
+          formatter: function (p) { return esc(p.value[0]) + ' · ' + esc(p.value[1]) + '<br>' + esc(p.value[2]); }
+        },
+        grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: 'time' },
+        yAxis: { type: 'category', data: d.kinds, inverse: true },
+        series: [{
+          type: 'scatter', symbolSize: 12, itemStyle: { opacity: 0.8 },
+          data: d.points.map(function (p) { return [p.date, p.kind, p.title]; })
+        }]
+      });
+    }
+  };
+
+  var live = [];
+
+  // init draws every chart under root that is not drawn yet.
+  function init(root) {
+    if (typeof echarts === 'undefined') return;
+    root.querySelectorAll('[data-chart]').forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var src = document.getElementById(el.id + '-data');
+      var fn = draw[el.dataset.chart];
+      if (!src || !fn) return;
+      el.dataset.drawn = 'yes';
+      var chart = echarts.init(el, null, { renderer: 'canvas' });
+      live.push(chart);
+      var p = fn(chart, JSON.parse(src.textContent));
+      if (p && p.catch) {
+        p.catch(function (err) {
+          chart.hideLoading();
+          el.textContent = 'The chart could not be drawn (' + err.message + '); the table below holds the same figures.';
+          console.error(err);
+        });
+      }
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () { init(document); });
+  document.addEventListener('htmx:afterSettle', function () { init(document); });
+  var pending = 0;
+  window.addEventListener('resize', function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      live = live.filter(function (c) { return !c.isDisposed() && document.body.contains(c.getDom()); });
+      live.forEach(function (c) { c.resize(); });
+    }, 100);
+  });
+})();

@@ -1,0 +1,230 @@
+package http
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"coalition"
+	"coalition/refdata"
+)
+
+// weaponsFile is Kiel's heavy-weapons file, per donor (by name) and category.
+const weaponsFile = "kiel/weapons.csv"
+
+// weaponsSource cites it.
+const weaponsSource = "Kiel Institute for the World Economy, Ukraine Support Tracker, Release 29, weapons.csv (heavy weapons delivered)"
+
+// weapon is one row of weapons.csv.
+type weapon struct {
+	Donor    string // the donor's name as Kiel spells it
+	Category string // Tanks, Howitzers, Air Defense, IFV, MLRS
+	Number   int
+	EUR      float64
+	List     string
+}
+
+var weapons struct {
+	once sync.Once
+	rows []weapon
+	err  error
+}
+
+// loadWeapons parses the embedded weapons.csv once.
+func loadWeapons() ([]weapon, error) {
+	weapons.once.Do(func() { weapons.rows, weapons.err = readWeapons() })
+	return weapons.rows, weapons.err
+}
+
+func readWeapons() ([]weapon, error) {
+	f, err := refdata.Open(weaponsFile)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	head, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s:1: %w", weaponsFile, err)
+	}
+	want := []string{"donor", "category", "number_of_weapons", "monetary_value_eur", "weapons_list"}
+	if strings.Join(head, ",") != strings.Join(want, ",") {
+		return nil, fmt.Errorf("%s:1: header is %v, want %v", weaponsFile, head, want)
+	}
+	var out []weapon
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", weaponsFile, err)
+		}
+		line, _ := r.FieldPos(0)
+		n, err := strconv.Atoi(rec[2])
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: number_of_weapons: %q is not a whole number", weaponsFile, line, rec[2])
+		}
+		v, err := strconv.ParseFloat(rec[3], 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: monetary_value_eur: %q is not a number", weaponsFile, line, rec[3])
+		}
+		out = append(out, weapon{Donor: rec[0], Category: rec[1], Number: n, EUR: v, List: rec[4]})
+	}
+}
+
+// barData is a horizontal bar chart.
+type barData struct {
+	Unit   string   `json:"unit"`
+	Labels []string `json:"labels"`
+	Series []series `json:"series"`
+}
+
+// weaponsChart is a donor's heavy weapons by category (value, with counts in the table).
+func weaponsChart(c *coalition.Country) (chart, error) {
+	ch := chart{ID: "country-weapons", Title: "Heavy weapons delivered by category", Kind: "bar",
+		AsOf: refdata.KielAsOf, Sources: []string{weaponsSource}, CSV: "/csv/country-weapons?iso3=" + c.ISO3, Open: true,
+		Note: "Kiel values heavy weapons at their estimated market price; numbers are units delivered."}
+	rows, err := loadWeapons()
+	if err != nil {
+		return ch, err
+	}
+	d := barData{Unit: "EUR", Series: []series{{Name: "Value", Values: []float64{}}}, Labels: []string{}}
+	ch.Table = dataTable{ID: ch.ID + "-table", Caption: "Heavy weapons delivered by " + c.Name, Columns: []column{
+		{Label: "Category", Name: "category"}, {Label: "Units", Name: "units", Num: true},
+		{Label: "Value", Name: "value_eur", Num: true}, {Label: "Systems", Name: "systems"},
+	}}
+	for _, w := range rows {
+		if w.Donor != c.Name {
+			continue
+		}
+		d.Labels = append(d.Labels, w.Category)
+		d.Series[0].Values = append(d.Series[0].Values, w.EUR)
+		ch.Table.Rows = append(ch.Table.Rows, []cell{textCell(w.Category), intCell(w.Number), eurCell(w.EUR), textCell(w.List)})
+	}
+	ch.Data = d
+	if len(ch.Table.Rows) == 0 {
+		ch.Empty = "Kiel's heavy-weapons file lists no deliveries by " + c.Name + ". It covers tanks, infantry fighting vehicles, howitzers, rocket launchers and air defence only."
+	}
+	return ch, nil
+}
+
+// countryMonthly is a donor's support per month by type.
+func (s *server) countryMonthly(ctx context.Context, c *coalition.Country) (chart, *coalition.DonorTotal, error) {
+	ch := chart{ID: "country-monthly", Title: "Support over time by type", Kind: "stack", CSV: "/csv/country-monthly?iso3=" + c.ISO3,
+		Note: "Allocations per month (Kiel's definition); loans count as financial aid."}
+	totals, err := s.store.DonorTotals(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return ch, nil, err
+	}
+	var total *coalition.DonorTotal
+	for i := range totals {
+		if totals[i].ISO3 == c.ISO3 {
+			total = &totals[i]
+			ch.AsOf = total.AsOf
+			ch.Sources = splitSources(total.Source)
+		}
+	}
+	monthly, err := s.store.MonthlySupport(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return ch, nil, err
+	}
+	ch.Data, ch.Table = monthlyByType(ch.ID, "Support from "+c.Name+" per month (EUR)", monthly, func(iso3 string) bool { return iso3 == c.ISO3 })
+	if len(ch.Table.Rows) == 0 {
+		ch.Empty = "No support from " + c.Name + " is recorded. Import its pledges (coalition import) or load the reference data (coalition seed)."
+	}
+	return ch, total, nil
+}
+
+// membership is one row of the memberships table.
+type membership struct {
+	Code, Name, Status, Href string
+	Since                    coalition.Date
+}
+
+type countryData struct {
+	page
+	Country     *coalition.Country
+	Total       *coalition.DonorTotal
+	Rank        int
+	Monthly     chart
+	Weapons     chart
+	Memberships []membership
+	Engagements []engagementRow
+	Source      string
+}
+
+// findCountry reads the {iso3} path value and finds the country.
+func (s *server) findCountry(ctx context.Context, v string) (*coalition.Country, error) {
+	iso := strings.ToUpper(v)
+	if !coalition.ValidISO3(iso) {
+		return nil, coalition.FieldError("iso3", "%q is not an ISO 3166-1 alpha-3 code", v)
+	}
+	return s.store.FindCountry(ctx, iso)
+}
+
+// countryPage is one country: its support, heavy weapons, memberships and engagements.
+func (s *server) countryPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.findCountry(ctx, r.PathValue("iso3"))
+	if err != nil {
+		return err
+	}
+	d := countryData{page: s.newPage(c.Name, "countries"), Country: c}
+	if d.Monthly, d.Total, err = s.countryMonthly(ctx, c); err != nil {
+		return err
+	}
+	if d.Weapons, err = weaponsChart(c); err != nil {
+		return err
+	}
+	groups, err := s.store.FindGroups(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		for _, m := range g.Members {
+			if m.ISO3 == c.ISO3 {
+				d.Memberships = append(d.Memberships, membership{Code: g.Code, Name: g.Name, Status: "member", Since: m.Since, Href: "/donors?group=" + g.Code})
+			}
+		}
+	}
+	coalitions, err := s.store.FindCoalitions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, co := range coalitions {
+		for _, m := range co.Members {
+			if m.ISO3 == c.ISO3 {
+				d.Memberships = append(d.Memberships, membership{Code: co.Code, Name: co.Name, Status: string(m.Status), Since: m.Since, Href: fmt.Sprintf("/coalitions/%d", co.ID)})
+			}
+		}
+	}
+	names, err := s.countryNames(ctx)
+	if err != nil {
+		return err
+	}
+	es, err := s.allEngagements(ctx, coalition.EngagementFilter{Country: c.ISO3})
+	if err != nil {
+		return err
+	}
+	d.Engagements = engagementRows(es, names)
+	return s.render(w, http.StatusOK, "country.html", d)
+}
+
+// countryNames maps ISO3 codes to names, in one query.
+func (s *server) countryNames(ctx context.Context) (map[string]string, error) {
+	cs, err := s.store.FindCountries(ctx, coalition.CountryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string, len(cs))
+	for _, c := range cs {
+		m[c.ISO3] = c.Name
+	}
+	return m, nil
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# build.sh installs the dashboard's front-end libraries from the npm registry
+# and copies their built files and licences into ../http/static/vendor/,
+# which is committed: the binary serves them, no CDN, works offline.
+# Run it after changing package.json, then commit http/static/vendor/.
+set -eu
+cd "$(dirname "$0")"
+npm install --no-audit --no-fund --ignore-scripts
+out=../http/static/vendor
+rm -rf "$out"
+mkdir -p "$out"
+cp node_modules/echarts/dist/echarts.min.js "$out/echarts.min.js"
+cp node_modules/echarts/LICENSE "$out/LICENSE.echarts.txt"
+cp node_modules/echarts/NOTICE "$out/NOTICE.echarts.txt"
+cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx.min.js"
+cp node_modules/htmx.org/LICENSE "$out/LICENSE.htmx.txt"
+cp node_modules/topojson-client/dist/topojson-client.min.js "$out/topojson-client.min.js"
+cp node_modules/topojson-client/LICENSE "$out/LICENSE.topojson-client.txt"
+cp node_modules/world-atlas/countries-110m.json "$out/countries-110m.json"
+cp node_modules/world-atlas/LICENSE "$out/LICENSE.world-atlas.txt"
+# Versions actually installed, for the record.
+node -e 'for (const p of ["echarts","htmx.org","topojson-client","world-atlas"]) console.log(p+" "+require("./node_modules/"+p+"/package.json").version)' > "$out/VERSIONS.txt"
+echo "vendor files in $out:"
+ls -l "$out"
