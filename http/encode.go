@@ -17,17 +17,17 @@ func encode(w http.ResponseWriter, status int, v any) error {
 	return enc.Encode(v)
 }
 
-// page is one page of a list with the cursor of the next.
-type page[T any] struct {
+// listPage is one page of a list with the cursor of the next.
+type listPage[T any] struct {
 	Items []T    `json:"items"`
 	Next  *int64 `json:"next"` // pass as ?after= for the next page; null at the end
 }
 
-func newPage[T any](items []T, more bool, lastID func(T) int64) page[T] {
+func newPage[T any](items []T, more bool, lastID func(T) int64) listPage[T] {
 	if items == nil {
 		items = []T{}
 	}
-	p := page[T]{Items: items}
+	p := listPage[T]{Items: items}
 	if more && len(items) > 0 {
 		id := lastID(items[len(items)-1])
 		p.Next = &id

@@ -6,8 +6,7 @@ import (
 	"fmt"
 
 	"coalition"
-	"coalition/importer"
-	"coalition/refdata"
+	seedpkg "coalition/seed"
 	"coalition/sqlstore"
 )
 
@@ -41,30 +40,10 @@ func openStore(ctx context.Context, e *env, dsn string) (*sqlstore.Store, error)
 	return s, nil
 }
 
-// referenceDataset is the bundled reference data as one dataset: the simple
-// tables from refdata, the Kiel monthly file through the kiel-csv importer.
-func referenceDataset() (*coalition.Dataset, error) {
-	ds, err := refdata.Load()
-	if err != nil {
-		return nil, err
-	}
-	f, err := refdata.Open(refdata.KielFile)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	ds.Pledges, err = importer.KielCSV(f, importer.KielOptions{File: refdata.KielFile, Source: refdata.KielSource, AsOf: refdata.KielAsOf})
-	if err != nil {
-		return nil, err
-	}
-	return ds, nil
-}
+// referenceDataset is the bundled reference data as one dataset.
+func referenceDataset() (*coalition.Dataset, error) { return seedpkg.Dataset() }
 
 // seed loads the reference dataset; it is idempotent.
 func seed(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadReport, error) {
-	ds, err := referenceDataset()
-	if err != nil {
-		return coalition.LoadReport{}, err
-	}
-	return s.Load(ctx, ds, dryRun)
+	return seedpkg.Load(ctx, s, dryRun)
 }
