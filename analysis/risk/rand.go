@@ -104,7 +104,7 @@ func newBetaSampler(r *Reliability) betaSampler {
 		return betaSampler{kind: relPowB, inv: 1 / r.Beta}
 	}
 	return betaSampler{kind: relGamma, ga: newGammaSampler(r.Alpha), gb: newGammaSampler(r.Beta),
-		useLog: r.Alpha < 1 || r.Beta < 1}
+		useLog: min(r.Alpha, r.Beta) < tinyShape}
 }
 
 func (s *betaSampler) draw(rng *rand.Rand) float64 {
@@ -127,6 +127,10 @@ func (s *betaSampler) draw(rng *rand.Rand) float64 {
 	y := s.gb.draw(rng)
 	return x / (x + y)
 }
+
+// tinyShape is the shape below which U^(1/shape) can underflow to 0 for a
+// uniform U ≥ 2⁻⁵³ (53·ln 2/745 ≈ 0.049); Beta draws then work in log space.
+const tinyShape = 0.05
 
 // gammaSampler draws Γ(shape, 1) by Marsaglia and Tsang (2000); a shape
 // below 1 draws Γ(shape+1) and multiplies by U^(1/shape).

@@ -244,7 +244,7 @@ func TestStatistical(t *testing.T) {
 			t.Errorf("attribution of BBB = %v, want 200", a)
 		}
 	})
-	for _, rel := range []Reliability{{2, 5}, {9, 1}, {1, 3}, {1, 1}, {0.5, 0.5}, {0.3, 2}, {30, 30}} {
+	for _, rel := range []Reliability{{2, 5}, {9, 1}, {1, 3}, {1, 1}, {0.5, 0.5}, {0.3, 2}, {30, 30}, {0.01, 0.02}, {0.04, 3}} {
 		// reliability alone: D = r × R, share = r, S = (1 − r) × 12 × 100
 		mem := supplier("AAA", 100)
 		mem.Reliability = &rel

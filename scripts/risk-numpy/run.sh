@@ -6,7 +6,7 @@
 # Builds the Go binary, generates the model, runs both, prints the wall time
 # of each and their ratio, checks that the statistics agree within Monte Carlo
 # error, and ends with "risk-numpy: N passed, M failed" (exit 1 if M > 0).
-# Needs Debian's python3-numpy, run with /usr/bin/python3, and bc.
+# Needs Debian's python3-numpy, run with /usr/bin/python3.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -36,27 +36,25 @@ PY
 if cmp -s <("$py" "$here/gen_model.py") "$root/analysis/risk/testdata/reference-model.json"; then ok; else
 	ko "analysis/risk/testdata/reference-model.json differs from gen_model.py's output"; fi
 
-now() { date +%s.%N; }
-t0=$(now)
-"$tmp/coalition" risk --input "$tmp/model.json" --json > "$tmp/go.json"
-t1=$(now)
-"$py" "$here/risk_numpy.py" "$tmp/model.json" > "$tmp/numpy.json"
-t2=$(now)
+# wall, user and system seconds of each process (bash's time keyword)
+TIMEFORMAT="%R %U %S"
+{ time "$tmp/coalition" risk --input "$tmp/model.json" --json > "$tmp/go.json"; } 2> "$tmp/go.time"
+{ time "$py" "$here/risk_numpy.py" "$tmp/model.json" > "$tmp/numpy.json"; } 2> "$tmp/numpy.time"
 # a second Go run with another worker count must give the same result
 "$tmp/coalition" risk --input "$tmp/model.json" --json --workers 1 > "$tmp/go1.json"
 if diff -q <(grep -v elapsed_ms "$tmp/go.json") <(grep -v elapsed_ms "$tmp/go1.json") >/dev/null; then ok; else
 	ko "Go result differs between --workers default and --workers 1"; fi
 
-go_s=$(echo "$t1 - $t0" | bc -l)
-np_s=$(echo "$t2 - $t1" | bc -l)
-"$py" - "$tmp/go.json" "$tmp/numpy.json" "$go_s" "$np_s" "$(nproc)" <<'PY'
+"$py" - "$tmp/go.json" "$tmp/numpy.json" "$(tail -1 "$tmp/go.time")" "$(tail -1 "$tmp/numpy.time")" "$(nproc)" <<'PY'
 import json, sys
 g, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-go_s, np_s = float(sys.argv[3]), float(sys.argv[4])
+gw, gu, gs = map(float, sys.argv[3].split())
+nw, nu, ns = map(float, sys.argv[4].split())
 print("model: %d trials, %d months, %d members, %d categories; %s cores" % (g["trials"], len(g["months"]),
       len(g["members"]), len(g["by_category"]), sys.argv[5]))
-print("wall (process, incl. start-up and JSON): go %.3f s, numpy %.3f s, ratio numpy/go %.1fx" % (go_s, np_s, np_s / go_s))
-print("engine only (elapsed_ms):               go %.3f s, numpy %.3f s, ratio numpy/go %.1fx" % (
+print("wall (whole process):     go %.3f s, numpy %.3f s, ratio numpy/go %.1fx" % (gw, nw, nw / gw))
+print("cpu (user+sys):           go %.3f s, numpy %.3f s, ratio numpy/go %.1fx" % (gu + gs, nu + ns, (nu + ns) / (gu + gs)))
+print("engine only (elapsed_ms): go %.3f s, numpy %.3f s, ratio numpy/go %.1fx" % (
       g["elapsed_ms"] / 1000, n["elapsed_ms"] / 1000, n["elapsed_ms"] / g["elapsed_ms"]))
 PY
 out=$("$py" "$here/compare.py" "$tmp/go.json" "$tmp/numpy.json" || true)
