@@ -16,8 +16,11 @@ import (
 
 // Limits that keep a single run's memory bounded.
 const (
-	MaxMonths = 1200       // 100 years
-	MaxTrials = 10_000_000 // the per-trial arrays then take 8 bytes × (months+1) × trials
+	MaxMonths = 1200 // 100 years
+	MaxTrials = 10_000_000
+	// MaxCells bounds trials × months: the exact percentiles keep one float64
+	// per trial and month (800 MB at the bound).
+	MaxCells = 100_000_000
 )
 
 // Defaults for fields the JSON leaves out.
@@ -112,6 +115,13 @@ func (m *Model) Validate() error {
 	if m.Months <= 0 || m.Months > MaxMonths {
 		return coalition.FieldError("months", "want 1 to %d months, got %d", MaxMonths, m.Months)
 	}
+	if m.Trials <= 0 || m.Trials > MaxTrials {
+		return coalition.FieldError("trials", "want 1 to %d trials, got %d", MaxTrials, m.Trials)
+	}
+	if m.Trials*m.Months > MaxCells {
+		return coalition.FieldError("trials", "trials × months = %d × %d is over %d (one number per trial and month is kept)",
+			m.Trials, m.Months, MaxCells)
+	}
 	if len(m.Categories) == 0 {
 		return coalition.FieldError("categories", "want at least one category")
 	}
@@ -165,9 +175,6 @@ func (m *Model) Validate() error {
 	}
 	if !(m.ShortfallThreshold >= 0) || math.IsInf(m.ShortfallThreshold, 0) {
 		return coalition.FieldError("shortfall_threshold", "must be a finite number >= 0, got %v", m.ShortfallThreshold)
-	}
-	if m.Trials <= 0 || m.Trials > MaxTrials {
-		return coalition.FieldError("trials", "want 1 to %d trials, got %d", MaxTrials, m.Trials)
 	}
 	return nil
 }

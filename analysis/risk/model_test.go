@@ -70,6 +70,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"requirement list length", `[2.0e9, 2.1e9]`, `[2.0e9]`, "requirements.financial"},
 		{"duplicate category", `["military", "financial"]`, `["military", "military"]`, "categories[1]"},
 		{"seed", `"correlation": 0.3`, `"correlation": 0.3, "seed": -1`, "seed"},
+		{"too many cells", `"months": 2`, `"months": 1100, "trials": 100000`, "trials"},
 		{"threshold", `"shortfall_threshold": 1.0e9`, `"shortfall_threshold": -1`, "shortfall_threshold"},
 	}
 	for _, tt := range tests {
