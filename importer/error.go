@@ -1,6 +1,6 @@
 // Package importer reads the file formats of this field (the Kiel tracker's
-// CSV, and more to come) into domain records, saying exactly where the input
-// is wrong.
+// CSV and XLSX, IATI activity XML, OCHA FTS flow JSON and Coalition's own
+// CSV) into domain records, saying exactly where the input is wrong.
 package importer
 
 import (
@@ -14,14 +14,27 @@ import (
 // RowError says where in which file which field is wrong.
 type RowError struct {
 	File, Field string
-	Row         int // CSV/JSON line, XLSX row, XML element line
+	Sheet       string // XLSX only
+	Row         int    // CSV/JSON line, XLSX row, XML element line
 	Err         error
 }
 
-func (e *RowError) Error() string { return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Row, e.Field, e.Err) }
+// Error is FILE:LINE:FIELD: reason, or FILE:SHEET!ROW:FIELD: reason for XLSX.
+func (e *RowError) Error() string {
+	if e.Sheet != "" {
+		return fmt.Sprintf("%s:%s!%d:%s: %v", e.File, e.Sheet, e.Row, e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s:%d:%s: %v", e.File, e.Row, e.Field, e.Err)
+}
+
 func (e *RowError) Unwrap() error { return e.Err }
 
-// Errors is every row error of one file. It is Invalid input.
+// MarshalJSON gives the report's form: file, sheet, row, field, reason.
+func (e *RowError) MarshalJSON() ([]byte, error) {
+	return jsonRowError(e)
+}
+
+// Errors is every row error of one import. It is Invalid input.
 type Errors []*RowError
 
 func (es Errors) Error() string {

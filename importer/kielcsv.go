@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -37,14 +38,57 @@ var kielISO = map[string]string{"EU": "EUI"}
 // amount. Amounts are converted exactly (decimal text to euro cents). Every
 // invalid row is reported; no pledge is returned if any row is invalid.
 func KielCSV(r io.Reader, opt KielOptions) ([]*coalition.Pledge, error) {
+	var out []*coalition.Pledge
+	err := kielCSV(r, opt, func(_ int, p *coalition.Pledge) { out = append(out, p) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// KielCSVTo reads a Kiel monthly file like KielCSV and sends each pledge,
+// with its provenance, to sink. Nothing is sent if any row is invalid.
+func KielCSVTo(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error) {
+	opt.defaults("kiel-csv")
+	rec := opt.Recipient
+	if rec == "" {
+		rec = "UKR"
+	}
+	var st Stats
+	var ps []*coalition.Pledge
+	var lines []int
+	err := kielCSV(r, KielOptions{File: opt.File, Source: opt.Source, AsOf: opt.AsOf, Recipient: rec}, func(line int, p *coalition.Pledge) {
+		ps, lines = append(ps, p), append(lines, line)
+	})
+	if err != nil {
+		if es, ok := AsErrors(err); ok {
+			st.Invalid = len(es)
+		}
+		return st, err
+	}
+	e := errs{max: opt.MaxErrors}
+	for i, p := range ps {
+		p.Provenance = opt.provenance("", lines[i], nil)
+		if err := sink.Pledge(ctx, p); err != nil {
+			e.add(opt.File, "", lines[i], "record", err)
+			st.Invalid++
+			continue
+		}
+		st.Records++
+	}
+	st.Rows = len(ps)
+	return st, e.err()
+}
+
+func kielCSV(r io.Reader, opt KielOptions, emit func(line int, p *coalition.Pledge)) error {
 	if opt.Recipient == "" {
 		opt.Recipient = "UKR"
 	}
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(newLineLimit(r, MaxLine))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("cannot read the header: %w", err)}}
+		return Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("cannot read the header: %w", err)}}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -57,9 +101,10 @@ func KielCSV(r io.Reader, opt KielOptions) ([]*coalition.Pledge, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return errs
 	}
 	var out []*coalition.Pledge
+	var outLines []int
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -116,6 +161,7 @@ func KielCSV(r io.Reader, opt KielOptions) ([]*coalition.Pledge, error) {
 			if cents == 0 {
 				continue
 			}
+			outLines = append(outLines, line)
 			out = append(out, &coalition.Pledge{
 				Donor: iso, Recipient: opt.Recipient, Category: kt.category,
 				Amount: coalition.Money{Minor: cents, Currency: "EUR"}, AmountEUR: cents, FXRate: 1, FXMonth: month,
@@ -126,9 +172,12 @@ func KielCSV(r io.Reader, opt KielOptions) ([]*coalition.Pledge, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return errs
 	}
-	return out, nil
+	for i, p := range out {
+		emit(outLines[i], p)
+	}
+	return nil
 }
 
 func timeMonth(m int) time.Month { return time.Month(m) }

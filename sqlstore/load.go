@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -334,4 +335,482 @@ func (tx *Tx) loadRiskEvents(ctx context.Context, ds *coalition.Dataset, rep *co
 		}
 	}
 	return nil
+}
+
+// ImportOptions says how an import ends.
+type ImportOptions struct {
+	DryRun bool // count, then roll back
+	// DeleteRemoved deletes the records of the imported sources that the
+	// import no longer contains; by default they are only counted.
+	DeleteRemoved bool
+}
+
+// ImportReport is a LoadReport plus the records that the imported sources
+// held before and the import no longer contains ("removed from source").
+type ImportReport struct {
+	coalition.LoadReport
+	Removed map[string]int `json:"removed_from_source"`
+	Deleted map[string]int `json:"deleted"`
+}
+
+// keyed is an existing record found by its natural key.
+type keyed struct {
+	id, version int64
+	sig         string
+	seen        bool
+}
+
+// Import is one import: a write transaction that takes records one at a
+// time (so a file of any size is never held in memory), matches them on
+// their natural keys, and commits all of them or nothing in Finish.
+type Import struct {
+	tx         *Tx
+	rep        ImportReport
+	pledges    map[string]map[string]*keyed // source → source_ref → row
+	deliveries map[string]map[string]*keyed
+	reqs       map[string]map[string]*keyed
+	engs       map[string]map[string]*keyed
+	risks      map[string]map[string]*keyed // source → iso3|date|kind|label
+	insPledge  *sql.Stmt
+	done       bool
+}
+
+// BeginImport starts an import as the user in ctx. Call Finish or Abort.
+func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	im := &Import{tx: tx,
+		rep: ImportReport{LoadReport: coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}},
+			Removed: map[string]int{}, Deleted: map[string]int{}},
+		pledges: map[string]map[string]*keyed{}, deliveries: map[string]map[string]*keyed{}, reqs: map[string]map[string]*keyed{},
+		engs: map[string]map[string]*keyed{}, risks: map[string]map[string]*keyed{}}
+	im.insPledge, err = tx.PrepareContext(ctx, s.dialect.rebind(`INSERT INTO pledges (donor, recipient, coalition_id, category, support_type,
+		amount_minor, currency, amount_eur_minor, fx_rate, fx_month, quantity, unit, announced, deliver_from, deliver_to, status, conditions,
+		visibility, source, source_ref, as_of, provenance, version, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`))
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("sqlstore: import: %w", err)
+	}
+	return im, nil
+}
+
+// Abort rolls the import back. It is a no-op after Finish.
+func (im *Import) Abort() {
+	if im.done {
+		return
+	}
+	im.done = true
+	im.insPledge.Close()
+	im.tx.Rollback()
+}
+
+// Finish counts (and with DeleteRemoved deletes) the records of the
+// imported sources that the import did not contain, then commits, or rolls
+// back with DryRun.
+func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, error) {
+	if im.done {
+		return im.rep, fmt.Errorf("sqlstore: import already finished")
+	}
+	defer im.Abort()
+	kinds := []struct {
+		kind, table string
+		m           map[string]map[string]*keyed
+	}{{"pledges", "pledges", im.pledges}, {"deliveries", "deliveries", im.deliveries}, {"requirements", "requirements", im.reqs},
+		{"engagements", "engagements", im.engs}, {"risk_events", "risk_events", im.risks}}
+	for _, k := range kinds {
+		for _, rows := range k.m {
+			for _, r := range rows {
+				if r.seen {
+					continue
+				}
+				im.rep.Removed[k.kind]++
+				if opt.DeleteRemoved {
+					if _, err := im.tx.exec(ctx, "DELETE FROM "+k.table+" WHERE id = ?", r.id); err != nil {
+						return im.rep, im.tx.s.mapErr(fmt.Errorf("sqlstore: import: delete removed %s: %w", k.kind, err))
+					}
+					im.rep.Deleted[k.kind]++
+				}
+			}
+		}
+	}
+	if opt.DryRun {
+		return im.rep, nil
+	}
+	im.insPledge.Close()
+	im.done = true
+	return im.rep, im.tx.Commit()
+}
+
+// Report returns the counts so far.
+func (im *Import) Report() ImportReport { return im.rep }
+
+// keys loads the natural keys of one source of one table on first use.
+func (im *Import) keys(ctx context.Context, m map[string]map[string]*keyed, source, q string) (map[string]*keyed, error) {
+	if rows, ok := m[source]; ok {
+		return rows, nil
+	}
+	rs, err := im.tx.query(ctx, q, source)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: import: %w", err)
+	}
+	defer rs.Close()
+	out := map[string]*keyed{}
+	for rs.Next() {
+		k := &keyed{}
+		var ref string
+		if err := rs.Scan(&k.id, &k.version, &ref, &k.sig); err != nil {
+			return nil, fmt.Errorf("sqlstore: import: %w", err)
+		}
+		out[ref] = k
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: import: %w", err)
+	}
+	m[source] = out
+	return out, nil
+}
+
+func i64ptr(p *int64) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprint(*p)
+}
+
+// importPledgeSig is every field an import sets, except provenance.
+func importPledgeSig(p *coalition.Pledge) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%d|%s|%d|%g|%d|%s|%s|%s|%d|%d|%s|%s|%s|%s", p.Donor, p.Recipient, i64ptr(p.CoalitionID), p.Category,
+		p.Amount.Minor, p.Amount.Currency, p.AmountEUR, p.FXRate, p.FXMonth, i64ptr(p.Quantity), p.Unit, p.Announced, p.DeliverFrom,
+		p.DeliverTo, p.Status, p.Conditions, p.Visibility, p.AsOf)
+}
+
+// Pledge creates p, or updates the pledge with the same (Source, SourceRef)
+// if it differs. A pledge without SourceRef is always created.
+func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
+	tx := im.tx
+	if p.Amount.Currency == "EUR" {
+		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if !coalition.CanSee(tx.user, p.Visibility, p.Donor, p.CoalitionID) && tx.user != nil {
+		return coalition.Errorf(coalition.Forbidden, "you may not import a pledge you could not see")
+	}
+	var old *keyed
+	if p.SourceRef != "" {
+		have, err := im.keys(ctx, im.pledges, p.Source, `SELECT id, version, source_ref, '' FROM pledges WHERE source = ? AND source_ref <> ''`)
+		if err != nil {
+			return err
+		}
+		old = have[p.SourceRef]
+		if old != nil && old.seen {
+			return coalition.FieldError("source_ref", "%q appears twice in this import", p.SourceRef)
+		}
+		if old != nil && old.sig == "" { // signatures are read on demand: most imports touch few existing rows
+			cur, err := tx.findPledgeAny(ctx, old.id)
+			if err != nil {
+				return err
+			}
+			old.sig = importPledgeSig(cur)
+		}
+	}
+	cat, _ := coalition.CategoryByCode(p.Category)
+	sig := importPledgeSig(p)
+	switch {
+	case old == nil:
+		p.Version, p.CreatedAt, p.UpdatedAt = 1, tx.now, tx.now
+		err := im.insPledge.QueryRowContext(ctx, p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor,
+			p.Amount.Currency, p.AmountEUR, p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status,
+			p.Conditions, p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, p.Version, ts(tx.now), ts(tx.now)).Scan(&p.ID)
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import pledge: %w", err))
+		}
+		im.rep.Created["pledges"]++
+		if p.SourceRef != "" {
+			im.pledges[p.Source][p.SourceRef] = &keyed{id: p.ID, version: 1, sig: sig, seen: true}
+		}
+	case old.sig != sig:
+		_, err := tx.exec(ctx, `UPDATE pledges SET donor = ?, recipient = ?, coalition_id = ?, category = ?, support_type = ?,
+			amount_minor = ?, currency = ?, amount_eur_minor = ?, fx_rate = ?, fx_month = ?, quantity = ?, unit = ?, announced = ?,
+			deliver_from = ?, deliver_to = ?, status = ?, conditions = ?, visibility = ?, as_of = ?, provenance = ?,
+			version = version + 1, updated_at = ? WHERE id = ?`,
+			p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency, p.AmountEUR, p.FXRate,
+			p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions, p.Visibility, p.AsOf,
+			p.Provenance, ts(tx.now), old.id)
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import pledge: %w", err))
+		}
+		p.ID, p.Version = old.id, old.version+1
+		old.seen, old.sig, old.version = true, sig, old.version+1
+		im.rep.Updated["pledges"]++
+	default:
+		p.ID, p.Version = old.id, old.version
+		old.seen = true
+		im.rep.Unchanged["pledges"]++
+	}
+	return nil
+}
+
+// findPledgeAny reads a pledge whatever the user may see (imports match
+// natural keys across the whole table).
+func (tx *Tx) findPledgeAny(ctx context.Context, id int64) (*coalition.Pledge, error) {
+	p, err := scanPledge(tx.queryRow(ctx, "SELECT "+pledgeCols+" FROM pledges WHERE id = ?", id))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: import: read pledge %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// Delivery records d against the pledge (pledgeSource, pledgeRef), or, when
+// pledgeRef is empty, against d.PledgeID. With ref it is matched on
+// (d.Source, ref).
+func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, provenance string, d *coalition.Delivery) error {
+	tx := im.tx
+	if pledgeRef != "" {
+		have, err := im.keys(ctx, im.pledges, pledgeSource, `SELECT id, version, source_ref, '' FROM pledges WHERE source = ? AND source_ref <> ''`)
+		if err != nil {
+			return err
+		}
+		k := have[pledgeRef]
+		if k == nil {
+			return coalition.FieldError("pledge_ref", "no pledge %q from source %q (import the pledges first, or in the same run)", pledgeRef, pledgeSource)
+		}
+		d.PledgeID = k.id
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if _, err := tx.findPledge(ctx, d.PledgeID); err != nil {
+		return err
+	}
+	sig := fmt.Sprintf("%d|%s|%d|%s", d.PledgeID, d.Date, d.AmountEUR, i64ptr(d.Quantity))
+	var old *keyed
+	if ref != "" {
+		have, err := im.keys(ctx, im.deliveries, d.Source, `SELECT id, version, source_ref,
+			CAST(pledge_id AS TEXT) || '|' || date || '|' || CAST(amount_eur_minor AS TEXT) || '|' || coalesce(CAST(quantity AS TEXT), '-')
+			FROM deliveries WHERE source = ? AND source_ref <> ''`)
+		if err != nil {
+			return err
+		}
+		old = have[ref]
+		if old != nil && old.seen {
+			return coalition.FieldError("source_ref", "%q appears twice in this import", ref)
+		}
+	}
+	switch {
+	case old == nil:
+		d.Version, d.CreatedAt = 1, tx.now
+		id, err := tx.insertID(ctx, `INSERT INTO deliveries (pledge_id, date, amount_eur_minor, quantity, source, source_ref, provenance,
+			version, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, ref, provenance, 1, ts(tx.now))
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import delivery: %w", err))
+		}
+		d.ID = id
+		im.rep.Created["deliveries"]++
+		if ref != "" {
+			im.deliveries[d.Source][ref] = &keyed{id: id, version: 1, sig: sig, seen: true}
+		}
+	case old.sig != sig:
+		if _, err := tx.exec(ctx, `UPDATE deliveries SET pledge_id = ?, date = ?, amount_eur_minor = ?, quantity = ?, provenance = ?,
+			version = version + 1 WHERE id = ?`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, provenance, old.id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import delivery: %w", err))
+		}
+		d.ID = old.id
+		old.seen, old.sig = true, sig
+		im.rep.Updated["deliveries"]++
+	default:
+		d.ID = old.id
+		old.seen = true
+		im.rep.Unchanged["deliveries"]++
+	}
+	return nil
+}
+
+// Requirement creates r or updates the one with the same (Source, ref).
+func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *coalition.Requirement) error {
+	tx := im.tx
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	sig := fmt.Sprintf("%s|%s|%s|%d|%s|%d|%d|%d|%d|%s", i64ptr(r.CoalitionID), r.Recipient, r.Category, r.AmountEUR, i64ptr(r.Quantity),
+		r.UnitValue, r.From, r.To, r.Priority, r.Visibility)
+	var old *keyed
+	if ref != "" {
+		have, err := im.keys(ctx, im.reqs, r.Source, `SELECT id, version, source_ref,
+			coalesce(CAST(coalition_id AS TEXT), '-') || '|' || recipient || '|' || category || '|' || CAST(amount_eur_minor AS TEXT) || '|' ||
+			coalesce(CAST(quantity AS TEXT), '-') || '|' || CAST(unit_value_eur_minor AS TEXT) || '|' || CAST(from_month AS TEXT) || '|' ||
+			CAST(to_month AS TEXT) || '|' || CAST(priority AS TEXT) || '|' || visibility
+			FROM requirements WHERE source = ? AND source_ref <> ''`)
+		if err != nil {
+			return err
+		}
+		old = have[ref]
+		if old != nil && old.seen {
+			return coalition.FieldError("source_ref", "%q appears twice in this import", ref)
+		}
+	}
+	switch {
+	case old == nil:
+		r.Version, r.CreatedAt = 1, tx.now
+		id, err := tx.insertID(ctx, `INSERT INTO requirements (coalition_id, recipient, category, amount_eur_minor, quantity,
+			unit_value_eur_minor, from_month, to_month, priority, visibility, source, source_ref, provenance, version, created_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue,
+			r.From, r.To, r.Priority, r.Visibility, r.Source, ref, provenance, 1, ts(tx.now))
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import requirement: %w", err))
+		}
+		r.ID = id
+		im.rep.Created["requirements"]++
+		if ref != "" {
+			im.reqs[r.Source][ref] = &keyed{id: id, version: 1, sig: sig, seen: true}
+		}
+	case old.sig != sig:
+		if _, err := tx.exec(ctx, `UPDATE requirements SET coalition_id = ?, recipient = ?, category = ?, amount_eur_minor = ?, quantity = ?,
+			unit_value_eur_minor = ?, from_month = ?, to_month = ?, priority = ?, visibility = ?, provenance = ?, version = version + 1
+			WHERE id = ?`, r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue, r.From, r.To, r.Priority,
+			r.Visibility, provenance, old.id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import requirement: %w", err))
+		}
+		r.ID = old.id
+		old.seen, old.sig = true, sig
+		im.rep.Updated["requirements"]++
+	default:
+		r.ID = old.id
+		old.seen = true
+		im.rep.Unchanged["requirements"]++
+	}
+	return nil
+}
+
+func engagementSig(e *coalition.Engagement) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%s|%s|%s|%s", e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes,
+		i64ptr(e.CoalitionID), e.Visibility)
+	for _, p := range e.Participants {
+		fmt.Fprintf(&b, ";%s|%s|%s", p.Name, p.Role, p.ISO3)
+	}
+	return b.String()
+}
+
+// Engagement creates e or replaces the one with the same (Source, SourceRef).
+func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error {
+	tx := im.tx
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if e.Topics == nil {
+		e.Topics = []string{}
+	}
+	var old *keyed
+	if e.SourceRef != "" {
+		have, err := im.keys(ctx, im.engs, e.Source, `SELECT id, version, source_ref, '' FROM engagements WHERE source = ? AND source_ref <> ''`)
+		if err != nil {
+			return err
+		}
+		old = have[e.SourceRef]
+		if old != nil && old.seen {
+			return coalition.FieldError("source_ref", "%q appears twice in this import", e.SourceRef)
+		}
+		if old != nil && old.sig == "" {
+			cur, err := tx.findEngagement(coalition.WithUser(ctx, coalition.System), old.id)
+			if err != nil {
+				return err
+			}
+			old.sig = engagementSig(cur)
+		}
+	}
+	sig := engagementSig(e)
+	switch {
+	case old == nil:
+		if err := tx.createEngagement(ctx, e); err != nil {
+			return err
+		}
+		im.rep.Created["engagements"]++
+		if e.SourceRef != "" {
+			im.engs[e.Source][e.SourceRef] = &keyed{id: e.ID, version: 1, sig: sig, seen: true}
+		}
+	case old.sig != sig:
+		if _, err := tx.exec(ctx, `UPDATE engagements SET date = ?, kind = ?, title = ?, summary = ?, topics = ?, asks = ?, outcomes = ?,
+			owner = ?, coalition_id = ?, visibility = ?, provenance = ?, version = version + 1 WHERE id = ?`,
+			e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes, e.Participants[0].ISO3, e.CoalitionID,
+			e.Visibility, e.Provenance, old.id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import engagement: %w", err))
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM engagement_participants WHERE engagement_id = ?", old.id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import engagement: %w", err))
+		}
+		for i, p := range e.Participants {
+			if _, err := tx.exec(ctx, "INSERT INTO engagement_participants (engagement_id, pos, name, role, iso3) VALUES (?,?,?,?,?)",
+				old.id, i, p.Name, p.Role, p.ISO3); err != nil {
+				return tx.s.mapErr(fmt.Errorf("sqlstore: import engagement: %w", err))
+			}
+		}
+		e.ID = old.id
+		old.seen, old.sig = true, sig
+		im.rep.Updated["engagements"]++
+	default:
+		e.ID = old.id
+		old.seen = true
+		im.rep.Unchanged["engagements"]++
+	}
+	return nil
+}
+
+// RiskEvent creates r unless a risk event with the same (ISO3, Date, Kind,
+// Label) exists; an existing one keeps the probability and factor users set.
+func (im *Import) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	have, err := im.keys(ctx, im.risks, r.Source, `SELECT id, version, iso3 || '|' || date || '|' || kind || '|' || label, ''
+		FROM risk_events WHERE source = ?`)
+	if err != nil {
+		return err
+	}
+	key := r.ISO3 + "|" + r.Date.String() + "|" + r.Kind + "|" + r.Label
+	if old := have[key]; old != nil {
+		if old.seen {
+			return coalition.FieldError("label", "risk event %s appears twice in this import", key)
+		}
+		old.seen = true
+		im.rep.Unchanged["risk_events"]++
+		return nil
+	}
+	var n int
+	if err := im.tx.queryRow(ctx, "SELECT count(*) FROM risk_events WHERE iso3 = ? AND date = ? AND kind = ? AND label = ?",
+		r.ISO3, r.Date, r.Kind, r.Label).Scan(&n); err != nil {
+		return fmt.Errorf("sqlstore: import risk event: %w", err)
+	}
+	if n > 0 { // the same event from another source
+		im.rep.Unchanged["risk_events"]++
+		return nil
+	}
+	if err := im.tx.createRiskEvent(ctx, r); err != nil {
+		return err
+	}
+	have[key] = &keyed{id: r.ID, version: 1, seen: true}
+	im.rep.Created["risk_events"]++
+	return nil
+}
+
+// AllRates returns the whole FX table, ordered by currency and month.
+func (s *Store) AllRates(ctx context.Context) ([]coalition.FXRate, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT month, currency, units_per_eur, source FROM fx_rates ORDER BY currency, month")
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: rates: %w", err)
+	}
+	defer rows.Close()
+	var out []coalition.FXRate
+	for rows.Next() {
+		var r coalition.FXRate
+		if err := rows.Scan(&r.Month, &r.Currency, &r.UnitsPerEUR, &r.Source); err != nil {
+			return nil, fmt.Errorf("sqlstore: rates: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,551 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"coalition"
+)
+
+// CSVKinds are the record kinds of Coalition's own CSV format.
+var CSVKinds = []string{"pledges", "deliveries", "requirements", "engagements", "risk-events"}
+
+// CSVColumns is the documented header of each kind (docs/importers.md).
+// Columns may come in any order; unknown columns are an error, missing
+// optional ones are empty.
+var CSVColumns = map[string][]string{
+	"pledges": {"source_ref", "donor", "recipient", "category", "status", "amount", "currency", "value_date", "amount_eur", "fx_rate",
+		"fx_month", "quantity", "unit", "announced", "deliver_from", "deliver_to", "conditions", "visibility", "coalition_id", "source", "as_of"},
+	"deliveries":   {"source_ref", "pledge_source", "pledge_ref", "pledge_id", "date", "amount_eur", "quantity", "source"},
+	"requirements": {"source_ref", "recipient", "category", "amount_eur", "quantity", "unit_value_eur", "from", "to", "priority", "visibility", "coalition_id", "source"},
+	"engagements":  {"source_ref", "date", "kind", "title", "summary", "participants", "topics", "asks", "outcomes", "visibility", "coalition_id", "source"},
+	"risk-events":  {"iso3", "date", "kind", "label", "probability", "factor", "source", "assumption"},
+}
+
+// csvRequired are the columns each kind cannot do without.
+var csvRequired = map[string][]string{
+	"pledges":      {"donor", "category", "amount", "currency", "announced"},
+	"deliveries":   {"date"},
+	"requirements": {"recipient", "category", "from", "to"},
+	"engagements":  {"date", "kind", "participants"},
+	"risk-events":  {"iso3", "date", "kind", "probability", "factor"},
+}
+
+var csvExamples = map[string][]string{
+	"pledges": {"NO-2024-001", "Norway", "UKR", "air-defence", "committed", "1200000000", "NOK", "2024-01-15", "", "", "", "2", "NASAMS launcher",
+		"2024-01-15", "2024-03", "2024-12", "", "public", "", "https://www.regjeringen.no/…", "2024-06-30"},
+	"deliveries":   {"NO-2024-001/d1", "csv: pledges.csv", "NO-2024-001", "", "2024-05-02", "50000000.00", "1", "https://…"},
+	"requirements": {"UKR-AD-2025", "UKR", "air-defence", "250000000.00", "", "", "2025-01", "2025-12", "1", "public", "", "https://…"},
+	"engagements": {"call-2025-03-15", "2025-03-15", "call", "Leaders' call on a coalition of the willing",
+		"Video call of 26 leaders on security guarantees", "Keir Starmer|Prime Minister|GBR;Emmanuel Macron|President|FRA", "coalition;security guarantees",
+		"", "", "public", "", "https://www.gov.uk/…"},
+	"risk-events": {"USA", "2026-11-03", "election", "US midterm elections", "0.3", "0.5", "https://www.fec.gov/…", "analyst assumption"},
+}
+
+// CSVTemplate writes the header and an example row of kind.
+func CSVTemplate(w io.Writer, kind string) error {
+	cols, ok := CSVColumns[kind]
+	if !ok {
+		return coalition.Errorf(coalition.Invalid, "--template %q: want one of %s", kind, strings.Join(CSVKinds, ", "))
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(cols)
+	cw.Write(csvExamples[kind])
+	cw.Flush()
+	return cw.Error()
+}
+
+// DetectCSVKind guesses the kind from a header: the kind whose required
+// columns are all present and that explains the most columns.
+func DetectCSVKind(header []string) (string, bool) {
+	have := map[string]bool{}
+	for _, h := range header {
+		have[cleanHeader(h)] = true
+	}
+	best, bestN := "", 0
+	for _, k := range CSVKinds {
+		ok := true
+		for _, c := range csvRequired[k] {
+			ok = ok && have[c]
+		}
+		if !ok {
+			continue
+		}
+		n := 0
+		for _, c := range CSVColumns[k] {
+			if have[c] {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = k, n
+		}
+	}
+	return best, best != ""
+}
+
+func cleanHeader(h string) string {
+	return strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+}
+
+// csvRow is one record with its line, addressed by column name.
+type csvRow struct {
+	col  map[string]int
+	rec  []string
+	line int
+	file string
+	e    *errs
+	bad  bool
+}
+
+func (r *csvRow) get(name string) string {
+	i, ok := r.col[name]
+	if !ok {
+		return ""
+	}
+	v := strings.TrimSpace(r.rec[i])
+	if v == "." {
+		return ""
+	}
+	return v
+}
+
+func (r *csvRow) fail(field string, format string, args ...any) {
+	r.bad = true
+	r.e.add(r.file, "", r.line, field, fmt.Errorf(format, args...))
+}
+
+func (r *csvRow) date(name string, required bool) coalition.Date {
+	s := r.get(name)
+	if s == "" {
+		if required {
+			r.fail(name, "is required")
+		}
+		return coalition.Date{}
+	}
+	d, err := coalition.ParseDate(s)
+	if err != nil {
+		r.fail(name, "%v", err)
+	}
+	return d
+}
+
+func (r *csvRow) month(name string, required bool) coalition.Month {
+	s := r.get(name)
+	if s == "" {
+		if required {
+			r.fail(name, "is required")
+		}
+		return 0
+	}
+	m, err := coalition.ParseMonth(s)
+	if err != nil {
+		r.fail(name, "%v", err)
+	}
+	return m
+}
+
+// money parses a non-negative decimal in major units into minor units of cur.
+func (r *csvRow) money(name, cur string, required bool) int64 {
+	s := r.get(name)
+	if s == "" {
+		if required {
+			r.fail(name, "is required")
+		}
+		return 0
+	}
+	v, err := coalition.ParseDecimal(s, 1, cur)
+	switch {
+	case err != nil:
+		r.fail(name, "%v", err)
+	case v < 0:
+		r.fail(name, "negative amount %s", s)
+	}
+	return v
+}
+
+func (r *csvRow) optInt(name string) *int64 {
+	s := r.get(name)
+	if s == "" {
+		return nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		r.fail(name, "%q is not a whole number", s)
+		return nil
+	}
+	if v < 0 {
+		r.fail(name, "must not be negative")
+	}
+	return &v
+}
+
+func (r *csvRow) float(name string) float64 {
+	s := r.get(name)
+	if s == "" {
+		r.fail(name, "is required")
+		return 0
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		r.fail(name, "%q is not a number", s)
+	}
+	return v
+}
+
+// hashRef is the natural key of a row whose source gives none.
+func (r *csvRow) hashRef() string {
+	h := sha256.New()
+	for _, f := range r.rec {
+		h.Write([]byte(strings.TrimSpace(f)))
+		h.Write([]byte{0})
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// fieldOf returns the field a domain error names, or def.
+func fieldOf(err error, def string) string {
+	var ce *coalition.Error
+	if errors.As(err, &ce) && ce.Field != "" {
+		return ce.Field
+	}
+	return def
+}
+
+// CSV reads Coalition's own CSV of one kind ("" detects it from the
+// header) and sends every valid record to sink. All row errors are returned
+// together; the caller decides whether the valid records stand.
+func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) (Stats, error) {
+	opt.defaults("csv")
+	var st Stats
+	e := &errs{max: opt.MaxErrors}
+	ll := newLineLimit(r, MaxLine)
+	cr := csv.NewReader(ll)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		var le *LongLineError
+		if errors.As(err, &le) {
+			return st, Errors{{File: opt.File, Row: le.Line, Field: "header", Err: le}}
+		}
+		return st, Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("cannot read the header: %w", err)}}
+	}
+	header = append([]string(nil), header...)
+	if kind == "" {
+		k, ok := DetectCSVKind(header)
+		if !ok {
+			return st, Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("not a Coalition CSV: the header %q matches none of %s (see coalition import csv --template KIND)",
+				strings.Join(header, ","), strings.Join(CSVKinds, ", "))}}
+		}
+		kind = k
+	}
+	cols, ok := CSVColumns[kind]
+	if !ok {
+		return st, coalition.Errorf(coalition.Invalid, "csv kind %q: want one of %s", kind, strings.Join(CSVKinds, ", "))
+	}
+	known := map[string]bool{}
+	for _, c := range cols {
+		known[c] = true
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = cleanHeader(h)
+		if !known[h] {
+			e.add(opt.File, "", 1, h, fmt.Errorf("unknown column for %s (want %s)", kind, strings.Join(cols, ",")))
+			continue
+		}
+		if _, dup := col[h]; dup {
+			e.add(opt.File, "", 1, h, fmt.Errorf("column appears twice"))
+		}
+		col[h] = i
+	}
+	for _, c := range csvRequired[kind] {
+		if _, ok := col[c]; !ok {
+			e.add(opt.File, "", 1, c, fmt.Errorf("missing required column"))
+		}
+	}
+	if len(e.list) > 0 {
+		return st, e.err()
+	}
+	for !e.full() {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var le *LongLineError
+			var pe *csv.ParseError
+			switch {
+			case errors.As(err, &le):
+				e.add(opt.File, "", le.Line, "row", le)
+				st.Invalid++
+				return st, e.err()
+			case errors.As(err, &pe):
+				line := pe.Line
+				if pe.StartLine != 0 && errors.Is(pe.Err, csv.ErrFieldCount) {
+					line = pe.StartLine
+				}
+				e.add(opt.File, "", line, "row", pe.Err)
+				st.Invalid++
+				if errors.Is(pe.Err, csv.ErrFieldCount) {
+					continue
+				}
+				return st, e.err() // a quote error: the rest cannot be trusted
+			default:
+				e.add(opt.File, "", 0, "file", err)
+				return st, e.err()
+			}
+		}
+		line, _ := cr.FieldPos(0)
+		st.Rows++
+		row := &csvRow{col: col, rec: rec, line: line, file: opt.File, e: e}
+		var send func() error
+		switch kind {
+		case "pledges":
+			send = csvPledge(ctx, row, &opt, sink)
+		case "deliveries":
+			send = csvDelivery(ctx, row, &opt, sink)
+		case "requirements":
+			send = csvRequirement(ctx, row, &opt, sink)
+		case "engagements":
+			send = csvEngagement(ctx, row, &opt, sink)
+		case "risk-events":
+			send = csvRiskEvent(ctx, row, &opt, sink)
+		}
+		if row.bad || send == nil {
+			st.Invalid++
+			continue
+		}
+		if err := send(); err != nil {
+			e.add(opt.File, "", line, fieldOf(err, "record"), err)
+			st.Invalid++
+			continue
+		}
+		st.Records++
+	}
+	return st, e.err()
+}
+
+func (r *csvRow) source(opt *Options) string {
+	if s := r.get("source"); s != "" {
+		return s
+	}
+	return opt.Source
+}
+
+func (r *csvRow) visibility() coalition.Visibility {
+	v := coalition.Visibility(r.get("visibility"))
+	if v == "" {
+		return coalition.Public
+	}
+	if !v.Valid() {
+		r.fail("visibility", "%q is not one of public, coalition, confidential", v)
+	}
+	return v
+}
+
+func (r *csvRow) country(name string, opt *Options, def string) string {
+	s := r.get(name)
+	if s == "" {
+		if def != "" {
+			return def
+		}
+		r.fail(name, "is required")
+		return ""
+	}
+	iso, err := opt.Names.Resolve(s)
+	if err != nil {
+		r.fail(name, "%v", err)
+	}
+	return iso
+}
+
+func csvPledge(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {
+	cur := strings.ToUpper(r.get("currency"))
+	if !coalition.ValidCurrency(cur) {
+		r.fail("currency", "%q is not an ISO 4217 currency code", r.get("currency"))
+		return nil
+	}
+	rec := opt.Recipient
+	if rec == "" {
+		rec = "UKR"
+	}
+	p := &coalition.Pledge{
+		Donor: r.country("donor", opt, ""), Recipient: r.country("recipient", opt, rec),
+		Category: r.get("category"), Status: coalition.PledgeStatus(r.get("status")),
+		Amount:    coalition.Money{Minor: r.money("amount", cur, true), Currency: cur},
+		Quantity:  r.optInt("quantity"),
+		Unit:      r.get("unit"),
+		Announced: r.date("announced", true), DeliverFrom: r.month("deliver_from", false), DeliverTo: r.month("deliver_to", false),
+		Conditions: r.get("conditions"), Visibility: r.visibility(), CoalitionID: r.optInt("coalition_id"),
+		Source: r.source(opt), SourceRef: r.get("source_ref"), AsOf: r.date("as_of", false),
+	}
+	if p.Status == "" {
+		p.Status = coalition.Announced
+	}
+	if p.AsOf.IsZero() {
+		p.AsOf = opt.AsOf
+	}
+	if p.SourceRef == "" {
+		p.SourceRef = r.hashRef()
+	}
+	if r.get("amount_eur") != "" {
+		// Given: keep it, with its rate and month (an export read back).
+		p.AmountEUR = r.money("amount_eur", "EUR", false)
+		p.FXMonth = r.month("fx_month", false)
+		if s := r.get("fx_rate"); s != "" {
+			p.FXRate = r.float("fx_rate")
+		}
+	} else if !r.bad {
+		vd := r.date("value_date", false)
+		if vd.IsZero() {
+			vd = p.Announced
+		}
+		if err := opt.FX.Convert(p, vd); err != nil {
+			r.fail("currency", "%v", err)
+		}
+	}
+	if r.bad {
+		return nil
+	}
+	p.Provenance = opt.provenance("", r.line, nil)
+	if err := p.Validate(); err != nil {
+		r.fail(fieldOf(err, "record"), "%v", err)
+		return nil
+	}
+	return func() error { return sink.Pledge(ctx, p) }
+}
+
+func csvDelivery(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {
+	d := &coalition.Delivery{Date: r.date("date", true), AmountEUR: r.money("amount_eur", "EUR", false), Quantity: r.optInt("quantity"), Source: r.source(opt)}
+	pref, psrc := r.get("pledge_ref"), r.get("pledge_source")
+	if psrc == "" {
+		psrc = d.Source
+	}
+	if pref == "" {
+		id := r.optInt("pledge_id")
+		if id == nil {
+			r.fail("pledge_ref", "a delivery needs pledge_ref (with pledge_source) or pledge_id")
+		} else {
+			d.PledgeID = *id
+		}
+	} else {
+		d.PledgeID = 1 // resolved by the sink; set so that Validate passes
+	}
+	ref := r.get("source_ref")
+	if ref == "" {
+		ref = r.hashRef()
+	}
+	if r.bad {
+		return nil
+	}
+	if err := d.Validate(); err != nil {
+		r.fail(fieldOf(err, "record"), "%v", err)
+		return nil
+	}
+	if pref != "" {
+		d.PledgeID = 0
+	}
+	prov := opt.provenance("", r.line, nil)
+	return func() error { return sink.Delivery(ctx, psrc, pref, ref, prov, d) }
+}
+
+func csvRequirement(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {
+	q := &coalition.Requirement{Recipient: r.country("recipient", opt, ""), Category: r.get("category"),
+		AmountEUR: r.money("amount_eur", "EUR", false), Quantity: r.optInt("quantity"), UnitValue: r.money("unit_value_eur", "EUR", false),
+		From: r.month("from", true), To: r.month("to", true), Visibility: r.visibility(), CoalitionID: r.optInt("coalition_id"), Source: r.source(opt)}
+	if s := r.get("priority"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			r.fail("priority", "%q is not a whole number", s)
+		}
+		q.Priority = v
+	}
+	ref := r.get("source_ref")
+	if ref == "" {
+		ref = r.hashRef()
+	}
+	if r.bad {
+		return nil
+	}
+	if err := q.Validate(); err != nil {
+		r.fail(fieldOf(err, "record"), "%v", err)
+		return nil
+	}
+	prov := opt.provenance("", r.line, nil)
+	return func() error { return sink.Requirement(ctx, ref, prov, q) }
+}
+
+// splitList splits "a;b; c" into trimmed, non-empty parts.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ";") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func csvEngagement(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {
+	e := &coalition.Engagement{Date: r.date("date", true), Kind: coalition.EngagementKind(r.get("kind")), Title: r.get("title"),
+		Summary: r.get("summary"), Topics: splitList(r.get("topics")), Asks: r.get("asks"), Outcomes: r.get("outcomes"),
+		Visibility: r.visibility(), CoalitionID: r.optInt("coalition_id"), Source: r.source(opt), SourceRef: r.get("source_ref")}
+	if e.Topics == nil {
+		e.Topics = []string{}
+	}
+	// participants: "Name|Role|Country; …", or just "Country; …".
+	for _, p := range splitList(r.get("participants")) {
+		f := strings.Split(p, "|")
+		var part coalition.Participant
+		switch len(f) {
+		case 1:
+			part.ISO3 = f[0]
+		case 3:
+			part.Name, part.Role, part.ISO3 = strings.TrimSpace(f[0]), strings.TrimSpace(f[1]), f[2]
+		default:
+			r.fail("participants", "%q: want Name|Role|Country or Country", p)
+			continue
+		}
+		iso, err := opt.Names.Resolve(part.ISO3)
+		if err != nil {
+			r.fail("participants", "%v", err)
+			continue
+		}
+		part.ISO3 = iso
+		e.Participants = append(e.Participants, part)
+	}
+	if e.SourceRef == "" {
+		e.SourceRef = r.hashRef()
+	}
+	if r.bad {
+		return nil
+	}
+	e.Provenance = opt.provenance("", r.line, nil)
+	if err := e.Validate(); err != nil {
+		r.fail(fieldOf(err, "record"), "%v", err)
+		return nil
+	}
+	return func() error { return sink.Engagement(ctx, e) }
+}
+
+func csvRiskEvent(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {
+	ev := &coalition.RiskEvent{ISO3: r.country("iso3", opt, ""), Date: r.date("date", true), Kind: r.get("kind"), Label: r.get("label"),
+		Probability: r.float("probability"), Factor: r.float("factor"), Source: r.source(opt), Assumption: r.get("assumption")}
+	if r.bad {
+		return nil
+	}
+	if err := ev.Validate(); err != nil {
+		r.fail(fieldOf(err, "record"), "%v", err)
+		return nil
+	}
+	return func() error { return sink.RiskEvent(ctx, ev) }
+}

@@ -1,0 +1,57 @@
+package importer
+
+import (
+	"fmt"
+	"sort"
+
+	"coalition"
+)
+
+// FXTable converts to euros with the ECB's monthly average reference rates:
+// the rate of the value date's month, or the nearest earlier month's.
+type FXTable struct {
+	rates map[string][]coalition.FXRate // by currency, ascending month
+}
+
+// NewFXTable indexes rates (any order).
+func NewFXTable(rates []coalition.FXRate) *FXTable {
+	t := &FXTable{rates: map[string][]coalition.FXRate{}}
+	for _, r := range rates {
+		t.rates[r.Currency] = append(t.rates[r.Currency], r)
+	}
+	for _, rs := range t.rates {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].Month < rs[j].Month })
+	}
+	return t
+}
+
+// Rate returns the rate for cur in month m, or the nearest earlier month's.
+func (t *FXTable) Rate(cur string, m coalition.Month) (coalition.FXRate, error) {
+	if cur == "EUR" {
+		return coalition.FXRate{Month: m, Currency: "EUR", UnitsPerEUR: 1, Source: "identity"}, nil
+	}
+	if !coalition.ValidCurrency(cur) {
+		return coalition.FXRate{}, fmt.Errorf("%q is not an ISO 4217 currency code", cur)
+	}
+	rs := t.rates[cur]
+	if len(rs) == 0 {
+		return coalition.FXRate{}, fmt.Errorf("unknown currency %s: the ECB table has no rates for it", cur)
+	}
+	i := sort.Search(len(rs), func(i int) bool { return rs[i].Month > m })
+	if i == 0 {
+		return coalition.FXRate{}, fmt.Errorf("no ECB rate for %s in or before %s (the table starts %s)", cur, m, rs[0].Month)
+	}
+	return rs[i-1], nil
+}
+
+// Convert sets p's AmountEUR, FXRate and FXMonth from p.Amount at the
+// value date's month.
+func (t *FXTable) Convert(p *coalition.Pledge, valueDate coalition.Date) error {
+	r, err := t.Rate(p.Amount.Currency, valueDate.Month())
+	if err != nil {
+		return err
+	}
+	p.FXRate, p.FXMonth = r.UnitsPerEUR, r.Month
+	p.AmountEUR = coalition.ToEUR(p.Amount, r.UnitsPerEUR)
+	return nil
+}

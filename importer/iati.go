@@ -1,0 +1,525 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"coalition"
+)
+
+// IATITransactionStatus maps IATI TransactionType codes to the pledge
+// lifecycle (docs/importers.md). Types not listed (5 interest repayment,
+// 6 loan repayment, 7 reimbursement, 8 purchase of equity, 9 sale of
+// equity, 10 credit guarantee) are not support to the recipient and are
+// skipped.
+var IATITransactionStatus = map[string]coalition.PledgeStatus{
+	"12": coalition.Announced, // outgoing pledge
+	"13": coalition.Announced, // incoming pledge
+	"2":  coalition.Committed, // outgoing commitment
+	"11": coalition.Committed, // incoming commitment
+	"3":  coalition.Delivered, // disbursement
+	"4":  coalition.Delivered, // expenditure
+	"1":  coalition.Delivered, // incoming funds
+}
+
+// incoming are the transaction types reported by the receiving side.
+var incoming = map[string]bool{"1": true, "11": true, "13": true}
+
+// iatiOrg is an organisation element: ref, type, narrative, activity id.
+type iatiOrg struct{ ref, typ, name, activity string }
+
+type iatiTx struct {
+	line                 int
+	ref, typ, date       string
+	value, cur, valDate  string
+	provider, receiver   iatiOrg
+	humanitarian         string
+	financeType, country string
+	sector               string
+}
+
+type iatiActivity struct {
+	line                       int
+	id, defCur, humanitarian   string
+	reporting                  iatiOrg
+	funding                    iatiOrg // participating-org role 1
+	countries                  []iatiCountry
+	sector, financeType, scope string
+	start, end                 string
+	txs                        []*iatiTx
+	budgets, planned           int
+}
+
+type iatiCountry struct {
+	code string
+	pct  float64
+}
+
+// IATI streams IATI 2.x activity XML: one pledge per transaction of a
+// mapped type (see IATITransactionStatus) to opt.Recipient (every recipient
+// when empty). Memory stays constant in the file size: one activity is
+// held at a time.
+func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error) {
+	opt.defaults("iati")
+	var st Stats
+	e := &errs{max: opt.MaxErrors}
+	recipient := ""
+	if opt.Recipient != "" {
+		iso, err := opt.Names.Resolve(opt.Recipient)
+		if err != nil {
+			return st, coalition.FieldError("recipient", "%v", err)
+		}
+		recipient = iso
+	}
+	tl := &tagLimit{r: r, max: MaxLine}
+	d := xml.NewDecoder(tl)
+	d.Strict = true
+	var (
+		path   []string
+		act    *iatiActivity
+		tx     *iatiTx
+		org    *iatiOrg
+		text   []byte
+		inText bool
+		root   bool
+	)
+	for !e.full() {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			if len(path) > 0 {
+				line, _ := d.InputPos()
+				e.add(opt.File, "", line, "xml", fmt.Errorf("the file ends inside <%s>: truncated?", path[len(path)-1]))
+			} else if !root {
+				e.add(opt.File, "", 1, "xml", errors.New("no <iati-activities> element: not an IATI activity file"))
+			}
+			break
+		}
+		if err != nil {
+			line, _ := d.InputPos()
+			var le *LongLineError
+			if errors.As(err, &le) {
+				e.add(opt.File, "", line, "xml", le)
+			} else {
+				e.add(opt.File, "", line, "xml", err)
+			}
+			break
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			name := t.Name.Local
+			path = append(path, name)
+			line, _ := d.InputPos()
+			switch {
+			case len(path) == 1:
+				if name != "iati-activities" {
+					e.add(opt.File, "", line, "xml", fmt.Errorf("root element <%s>: want <iati-activities> (an IATI activity file)", name))
+					return st, e.err()
+				}
+				root = true
+			case name == "iati-activity" && len(path) == 2:
+				act = &iatiActivity{line: line, defCur: attr(t, "default-currency"), humanitarian: attr(t, "humanitarian")}
+			case act == nil:
+			case name == "transaction" && len(path) == 3:
+				tx = &iatiTx{line: line, ref: attr(t, "ref"), humanitarian: attr(t, "humanitarian")}
+			case tx != nil:
+				switch name {
+				case "transaction-type":
+					tx.typ = attr(t, "code")
+				case "transaction-date":
+					tx.date = attr(t, "iso-date")
+				case "value":
+					tx.cur, tx.valDate, inText, text = attr(t, "currency"), attr(t, "value-date"), true, text[:0]
+				case "provider-org":
+					tx.provider = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "provider-activity-id")}
+					org = &tx.provider
+				case "receiver-org":
+					tx.receiver = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "receiver-activity-id")}
+					org = &tx.receiver
+				case "finance-type":
+					tx.financeType = attr(t, "code")
+				case "recipient-country":
+					tx.country = attr(t, "code")
+				case "sector":
+					if tx.sector == "" {
+						tx.sector = attr(t, "code")
+					}
+				case "narrative":
+					if org != nil && org.name == "" {
+						inText, text = true, text[:0]
+					}
+				}
+			case len(path) == 3:
+				switch name {
+				case "iati-identifier":
+					inText, text = true, text[:0]
+				case "reporting-org":
+					act.reporting = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type")}
+					org = &act.reporting
+				case "participating-org":
+					if attr(t, "role") == "1" && act.funding.ref == "" && act.funding.name == "" {
+						act.funding = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "activity-id")}
+						org = &act.funding
+					}
+				case "recipient-country":
+					pct := 100.0
+					if s := attr(t, "percentage"); s != "" {
+						if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 0 && v <= 100 {
+							pct = v
+						} else {
+							e.add(opt.File, "", line, "recipient-country/@percentage", fmt.Errorf("%q is not a percentage 0–100", s))
+						}
+					}
+					act.countries = append(act.countries, iatiCountry{strings.ToUpper(attr(t, "code")), pct})
+				case "sector":
+					if v := attr(t, "vocabulary"); (v == "" || v == "1" || v == "2") && act.sector == "" {
+						act.sector = attr(t, "code")
+					}
+				case "default-finance-type":
+					act.financeType = attr(t, "code")
+				case "humanitarian-scope":
+					act.scope = attr(t, "code")
+				case "activity-date":
+					switch attr(t, "type") {
+					case "1", "2":
+						if act.start == "" || attr(t, "type") == "2" {
+							act.start = attr(t, "iso-date")
+						}
+					case "3", "4":
+						if act.end == "" || attr(t, "type") == "4" {
+							act.end = attr(t, "iso-date")
+						}
+					}
+				case "budget":
+					act.budgets++
+				case "planned-disbursement":
+					act.planned++
+				}
+			case name == "narrative" && org != nil && org.name == "" && len(path) == 4:
+				inText, text = true, text[:0]
+			}
+		case xml.CharData:
+			if inText {
+				if len(text)+len(t) > MaxLine {
+					line, _ := d.InputPos()
+					e.add(opt.File, "", line, path[len(path)-1], fmt.Errorf("text longer than %d bytes", MaxLine))
+					return st, e.err()
+				}
+				text = append(text, t...)
+			}
+		case xml.EndElement:
+			if len(path) == 0 {
+				break // RawToken does not check nesting; Strict mode reports a stray end tag
+			}
+			name := path[len(path)-1]
+			if name != t.Name.Local {
+				line, _ := d.InputPos()
+				e.add(opt.File, "", line, "xml", fmt.Errorf("</%s> closes <%s>", t.Name.Local, name))
+				return st, e.err()
+			}
+			path = path[:len(path)-1]
+			if inText {
+				s := strings.TrimSpace(string(text))
+				switch {
+				case name == "iati-identifier" && act != nil:
+					act.id = s
+				case name == "value" && tx != nil:
+					tx.value = s
+				case name == "narrative" && org != nil:
+					org.name = s
+				}
+				inText = false
+			}
+			switch {
+			case name == "provider-org", name == "receiver-org", name == "reporting-org", name == "participating-org":
+				org = nil
+			case name == "transaction" && tx != nil && act != nil:
+				act.txs = append(act.txs, tx)
+				tx = nil
+			case name == "iati-activity" && act != nil:
+				iatiEmit(ctx, act, recipient, &opt, sink, e, &st)
+				act = nil
+			}
+		}
+	}
+	return st, e.err()
+}
+
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return strings.TrimSpace(a.Value)
+		}
+	}
+	return ""
+}
+
+// iatiCategory picks the category of a transaction.
+func iatiCategory(act *iatiActivity, tx *iatiTx) string {
+	fin := tx.financeType
+	if fin == "" {
+		fin = act.financeType
+	}
+	sector := tx.sector
+	if sector == "" {
+		sector = act.sector
+	}
+	switch {
+	case tx.humanitarian == "1" || (tx.humanitarian == "" && (act.humanitarian == "1" || act.scope != "")):
+		return "humanitarian"
+	case strings.HasPrefix(fin, "4"):
+		return "loans"
+	case strings.HasPrefix(sector, "72"), strings.HasPrefix(sector, "73"), strings.HasPrefix(sector, "74"):
+		return "humanitarian"
+	case sector == "51010":
+		return "budget-support"
+	case strings.HasPrefix(sector, "23"), strings.HasPrefix(sector, "21"), strings.HasPrefix(sector, "14"):
+		return "reconstruction"
+	}
+	return "financial"
+}
+
+func iatiEmit(ctx context.Context, act *iatiActivity, recipient string, opt *Options, sink Sink, e *errs, st *Stats) {
+	if act.id == "" {
+		e.add(opt.File, "", act.line, "iati-identifier", errors.New("is missing"))
+		st.Invalid += len(act.txs)
+		return
+	}
+	// The recipient and its share of activity-level amounts.
+	actRecipient, share := "", 1.0
+	var countryErr error
+	for _, c := range act.countries {
+		iso, err := opt.Names.Resolve(c.code)
+		if err != nil {
+			countryErr = fmt.Errorf("recipient-country %q: %v", c.code, err)
+			continue
+		}
+		if recipient != "" && iso == recipient {
+			actRecipient, share = iso, c.pct/100
+		}
+	}
+	if recipient == "" && len(act.countries) > 0 {
+		best := act.countries[0]
+		for _, c := range act.countries[1:] {
+			if c.pct > best.pct {
+				best = c
+			}
+		}
+		actRecipient, _ = opt.Names.Resolve(best.code)
+	}
+	seen := map[string]int{}
+	for _, tx := range act.txs {
+		st.Rows++
+		status, ok := IATITransactionStatus[tx.typ]
+		if !ok {
+			if tx.typ == "" {
+				e.add(opt.File, "", tx.line, "transaction-type", errors.New("is missing"))
+				st.Invalid++
+			} else {
+				st.Skipped++
+			}
+			continue
+		}
+		to, txShare := actRecipient, share
+		if tx.country != "" {
+			iso, err := opt.Names.Resolve(tx.country)
+			if err != nil {
+				e.add(opt.File, "", tx.line, "recipient-country", err)
+				st.Invalid++
+				continue
+			}
+			to, txShare = iso, 1
+			if recipient != "" && iso != recipient {
+				st.Skipped++
+				continue
+			}
+		}
+		if to == "" {
+			if recipient != "" {
+				st.Skipped++ // not to the recipient asked for
+				continue
+			}
+			if countryErr != nil {
+				e.add(opt.File, "", act.line, "recipient-country", countryErr)
+			} else {
+				e.add(opt.File, "", tx.line, "recipient-country", errors.New("the activity names no recipient country"))
+			}
+			st.Invalid++
+			continue
+		}
+		p, err := iatiPledge(act, tx, to, txShare, status, opt)
+		if err != nil {
+			var rerr *RowError
+			if errors.As(err, &rerr) {
+				e.add(opt.File, "", tx.line, rerr.Field, rerr.Err)
+			} else {
+				e.add(opt.File, "", tx.line, fieldOf(err, "transaction"), err)
+			}
+			st.Invalid++
+			continue
+		}
+		if n := seen[p.SourceRef]; n > 0 {
+			seen[p.SourceRef] = n + 1
+			p.SourceRef += "#" + strconv.Itoa(n+1)
+		} else {
+			seen[p.SourceRef] = 1
+		}
+		if err := sink.Pledge(ctx, p); err != nil {
+			e.add(opt.File, "", tx.line, fieldOf(err, "record"), err)
+			st.Invalid++
+			continue
+		}
+		st.Records++
+	}
+}
+
+func fieldErr(field string, format string, args ...any) error {
+	return &RowError{Field: field, Err: fmt.Errorf(format, args...)}
+}
+
+func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status coalition.PledgeStatus, opt *Options) (*coalition.Pledge, error) {
+	// The donor: the provider, else (for outgoing types) the reporting
+	// organisation, else the funding participant.
+	cands := []iatiOrg{tx.provider}
+	if !incoming[tx.typ] {
+		cands = append(cands, act.reporting)
+	}
+	cands = append(cands, act.funding)
+	donor, tried := "", ""
+	var lastErr error
+	for _, o := range cands {
+		for _, s := range []string{o.ref, o.name} {
+			if s == "" {
+				continue
+			}
+			if tried == "" {
+				tried = s
+			}
+			iso, err := opt.Names.Resolve(s)
+			if err == nil {
+				donor = iso
+				break
+			}
+			if lastErr == nil {
+				lastErr = err
+			}
+		}
+		if donor != "" {
+			break
+		}
+	}
+	if donor == "" {
+		if lastErr == nil {
+			return nil, fieldErr("provider-org", "no provider or reporting organisation names the donor")
+		}
+		return nil, fieldErr("provider-org", "%v", lastErr)
+	}
+	cur := strings.ToUpper(tx.cur)
+	if cur == "" {
+		cur = strings.ToUpper(act.defCur)
+	}
+	if cur == "" {
+		return nil, fieldErr("value/@currency", "no currency on the value and no default-currency on the activity")
+	}
+	if !coalition.ValidCurrency(cur) {
+		return nil, fieldErr("value/@currency", "%q is not an ISO 4217 currency code", cur)
+	}
+	if tx.value == "" {
+		return nil, fieldErr("value", "is missing")
+	}
+	minor, err := coalition.ParseDecimal(tx.value, 1, cur)
+	if err != nil {
+		return nil, fieldErr("value", "%v", err)
+	}
+	if minor < 0 {
+		return nil, fieldErr("value", "negative amount %s (a correction? enter it as a change to the original)", tx.value)
+	}
+	if share < 1 {
+		minor = int64(float64(minor)*share + 0.5)
+	}
+	if tx.date == "" {
+		return nil, fieldErr("transaction-date/@iso-date", "is missing")
+	}
+	date, err := coalition.ParseDate(tx.date)
+	if err != nil {
+		return nil, fieldErr("transaction-date/@iso-date", "%v", err)
+	}
+	vd := date // a missing value date falls back to the transaction date
+	if tx.valDate != "" {
+		if vd, err = coalition.ParseDate(tx.valDate); err != nil {
+			return nil, fieldErr("value/@value-date", "%v", err)
+		}
+	}
+	ref := tx.ref
+	if ref == "" {
+		h := sha256.Sum256([]byte(strings.Join([]string{tx.typ, tx.date, tx.value, cur, tx.valDate, tx.provider.ref, tx.receiver.ref, tx.receiver.name}, "\x00")))
+		ref = "sha256:" + hex.EncodeToString(h[:])[:16]
+	}
+	p := &coalition.Pledge{Donor: donor, Recipient: to, Category: iatiCategory(act, tx), Amount: coalition.Money{Minor: minor, Currency: cur},
+		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: act.id + "/" + ref, AsOf: opt.AsOf}
+	if status != coalition.Delivered {
+		if d, err := coalition.ParseDate(act.start); err == nil {
+			p.DeliverFrom = d.Month()
+		}
+		if d, err := coalition.ParseDate(act.end); err == nil && d.Month() >= p.DeliverFrom {
+			p.DeliverTo = d.Month()
+		}
+		if p.DeliverFrom == 0 || p.DeliverTo == 0 {
+			p.DeliverFrom, p.DeliverTo = 0, 0
+		}
+	}
+	if err := opt.FX.Convert(p, vd); err != nil {
+		return nil, fieldErr("value/@currency", "%v", err)
+	}
+	extra := map[string]string{"activity": act.id, "transaction_type": tx.typ, "value_date": vd.String()}
+	if tx.provider.activity != "" {
+		extra["provider_activity_id"] = tx.provider.activity
+	}
+	if tx.receiver.activity != "" {
+		extra["receiver_activity_id"] = tx.receiver.activity
+	}
+	if tx.receiver.name != "" || tx.receiver.ref != "" {
+		extra["receiver"] = strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)
+	}
+	if share < 1 {
+		extra["recipient_share"] = strconv.FormatFloat(share, 'f', -1, 64)
+	}
+	p.Provenance = opt.provenance("", tx.line, extra)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// tagLimit fails when more than max bytes pass without a '<' or '>': no
+// text node or tag of a real file is that long, and the XML decoder would
+// otherwise buffer it whole.
+type tagLimit struct {
+	r   io.Reader
+	max int
+	run int
+}
+
+func (t *tagLimit) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '<' || p[i] == '>' {
+			t.run = 0
+			continue
+		}
+		t.run++
+		if t.run > t.max {
+			return i, &LongLineError{Line: 0, Max: t.max}
+		}
+	}
+	return n, err
+}

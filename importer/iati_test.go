@@ -1,0 +1,107 @@
+package importer
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"coalition"
+)
+
+func TestIATI(t *testing.T) {
+	opt := testOptions("activities.xml")
+	opt.Recipient = "UA"
+	var c Collect
+	st, err := IATI(bg, open(t, "testdata/iati/activities.xml"), opt, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 8 transactions (6 + 1 + 1): T-5 (interest, type 5), T-6 (to Poland) and the Tanzania one are skipped: 5 records.
+	if st.Rows != 8 || st.Records != 5 || st.Skipped != 3 {
+		t.Errorf("stats = %+v, want 8 rows, 5 records, 3 skipped", st)
+	}
+	got := byRef(c.Pledges)
+	tests := []struct {
+		ref      string
+		donor    string
+		status   coalition.PledgeStatus
+		category string
+		eurCents int64
+		fxMonth  string
+	}{
+		{"GB-GOV-1-UKR-0001/T-1", "GBR", coalition.Announced, "reconstruction", 40_000_000_00, "2024-10"},
+		{"GB-GOV-1-UKR-0001/T-2", "GBR", coalition.Committed, "reconstruction", 30_000_000_00, "2024-11"},
+		{"GB-GOV-1-UKR-0001/T-3", "GBR", coalition.Delivered, "humanitarian", 12_000_000_00, "2025-02"},
+		// no value-date: the transaction date 2025-03-10; no March rate, so February's 0.85: 8,500,000 / 0.85 = 10,000,000.
+		{"GB-GOV-1-UKR-0001/T-4", "GBR", coalition.Delivered, "reconstruction", 10_000_000_00, "2025-02"},
+	}
+	for _, tt := range tests {
+		p := got[tt.ref]
+		if p == nil {
+			t.Errorf("%s: missing", tt.ref)
+			continue
+		}
+		if p.Donor != tt.donor || p.Recipient != "UKR" || p.Status != tt.status || p.Category != tt.category || p.AmountEUR != tt.eurCents || p.FXMonth.String() != tt.fxMonth {
+			t.Errorf("%s: got %s→%s %s %s %d cents (fx month %s), want %s→UKR %s %s %d (fx month %s)", tt.ref, p.Donor, p.Recipient, p.Status,
+				p.Category, p.AmountEUR, p.FXMonth, tt.donor, tt.status, tt.category, tt.eurCents, tt.fxMonth)
+		}
+	}
+	// The Netherlands: 60% of USD 10,000,000 = 6,000,000 USD at 1.087 = 5,519,779.208… EUR.
+	var nl *coalition.Pledge
+	for _, p := range c.Pledges {
+		if p.Donor == "NLD" {
+			nl = p
+		}
+	}
+	if nl == nil || nl.Amount.Minor != 6_000_000_00 || nl.AmountEUR != 5_519_779_21 || nl.Category != "humanitarian" {
+		t.Fatalf("NLD pledge = %+v, want USD 6,000,000.00 → EUR 5,519,779.21 humanitarian", nl)
+	}
+	if !strings.HasPrefix(nl.SourceRef, "XM-DAC-7-UKR-MD-02/sha256:") {
+		t.Errorf("NLD ref %q: want a content hash under the activity id", nl.SourceRef)
+	}
+	// Provenance keeps the traceability ids.
+	var prov Provenance
+	if err := json.Unmarshal([]byte(got["GB-GOV-1-UKR-0001/T-3"].Provenance), &prov); err != nil {
+		t.Fatal(err)
+	}
+	if prov.Extra["provider_activity_id"] != "GB-GOV-1-UKR-0001" || prov.Extra["receiver_activity_id"] != "XM-DAC-41114-UKR-ENERGY" || prov.Row == 0 || prov.User != "tester@example.org" {
+		t.Errorf("provenance = %+v", prov)
+	}
+}
+
+func TestIATIMalformed(t *testing.T) {
+	head := `<iati-activities version="2.03"><iati-activity default-currency="EUR"><iati-identifier>GB-1-X</iati-identifier>
+<reporting-org ref="GB-GOV-1" type="10"/><recipient-country code="UA"/>`
+	tx := func(typ, date, value, cur string) string {
+		return `<transaction><transaction-type code="` + typ + `"/><transaction-date iso-date="` + date + `"/><value currency="` + cur + `">` + value + `</value></transaction>`
+	}
+	tail := `</iati-activity></iati-activities>`
+	tests := []struct {
+		name, xml, want string
+	}{
+		{"truncated", head + tx("2", "2024-01-01", "5", "EUR"), "truncated"},
+		{"garbage", "\x00\x01\x02PK\x03\x04 not xml", "xml"},
+		{"wrong root", `<html><body/></html>`, "want <iati-activities>"},
+		{"bad date", head + tx("2", "2025-13-45", "5", "EUR") + tail, "2025-13-45"},
+		{"negative", head + tx("2", "2024-01-01", "-5", "EUR") + tail, "negative"},
+		{"unknown currency", head + tx("2", "2024-01-01", "5", "XYZ") + tail, "unknown currency XYZ"},
+		{"not a number", head + tx("2", "2024-01-01", "lots", "EUR") + tail, "not a decimal"},
+		{"unknown donor", strings.Replace(head, "GB-GOV-1", "Norwya", 1) + tx("2", "2024-01-01", "5", "EUR") + tail, "closest: Norway (NOR)"},
+		{"empty", "", "no <iati-activities>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Collect
+			_, err := IATI(bg, strings.NewReader(tt.xml), testOptions("x.xml"), &c)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tt.want)
+			}
+			if !strings.HasPrefix(err.Error(), "x.xml:") {
+				t.Errorf("err %q does not start with FILE:LINE", err)
+			}
+			if coalition.ErrorKind(err) != coalition.Invalid {
+				t.Errorf("kind = %s, want invalid", coalition.ErrorKind(err))
+			}
+		})
+	}
+}

@@ -1,0 +1,185 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"time"
+
+	"coalition"
+)
+
+// Options are what every importer needs besides the file.
+type Options struct {
+	File       string         // the file name, for errors and provenance
+	SHA256     string         // hex digest of the file's bytes (see HashingReader)
+	Source     string         // citation carried by every record; default "<format>: <file>"
+	AsOf       coalition.Date // the date the source's data is current to (default: import day)
+	User       string         // the importing user (email), for provenance
+	ImportedAt time.Time      // for provenance; default now
+	Recipient  string         // ISO3: keep only flows to this recipient (IATI, FTS); default recipient for Kiel
+	Names      *Names         // donor and recipient names → ISO3; default: every country known to NewNames(nil)
+	FX         *FXTable       // euro conversion; required for non-euro amounts
+	// MaxErrors stops reading after this many row errors (default 1000).
+	MaxErrors int
+}
+
+func (o *Options) defaults(format string) {
+	if o.Source == "" {
+		o.Source = format + ": " + o.File
+	}
+	if o.ImportedAt.IsZero() {
+		o.ImportedAt = time.Now().UTC()
+	}
+	if o.AsOf.IsZero() {
+		o.AsOf = coalition.DateOf(o.ImportedAt)
+	}
+	if o.Names == nil {
+		o.Names = NewNames(nil)
+	}
+	if o.FX == nil {
+		o.FX = &FXTable{}
+	}
+	if o.MaxErrors <= 0 {
+		o.MaxErrors = 1000
+	}
+}
+
+// Provenance is the JSON recorded on every imported record.
+type Provenance struct {
+	File       string    `json:"file"`
+	SHA256     string    `json:"sha256"`
+	Sheet      string    `json:"sheet,omitempty"`
+	Row        int       `json:"row"`
+	ImportedAt time.Time `json:"imported_at"`
+	User       string    `json:"user"`
+	// Extra keeps source details that have no column: original values,
+	// IATI activity ids for tracing, FTS parent flows.
+	Extra map[string]string `json:"extra,omitempty"`
+}
+
+func (o *Options) provenance(sheet string, row int, extra map[string]string) string {
+	b, _ := json.Marshal(Provenance{File: o.File, SHA256: o.SHA256, Sheet: sheet, Row: row, ImportedAt: o.ImportedAt, User: o.User, Extra: extra})
+	return string(b)
+}
+
+// Sink receives records as they are read; sqlstore's *Import is one, and
+// Collect another. A Sink error is reported against the row.
+type Sink interface {
+	Pledge(ctx context.Context, p *coalition.Pledge) error
+	// Delivery against the pledge (pledgeSource, pledgeRef), or d.PledgeID if pledgeRef is empty.
+	Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, provenance string, d *coalition.Delivery) error
+	Requirement(ctx context.Context, ref, provenance string, r *coalition.Requirement) error
+	Engagement(ctx context.Context, e *coalition.Engagement) error
+	RiskEvent(ctx context.Context, r *coalition.RiskEvent) error
+}
+
+// Delivery is a delivery with the natural keys that link it.
+type Delivery struct {
+	PledgeSource, PledgeRef, Ref, Provenance string
+	coalition.Delivery
+}
+
+// Requirement is a requirement with its natural key.
+type Requirement struct {
+	Ref, Provenance string
+	coalition.Requirement
+}
+
+// Collect is a Sink that keeps every record in memory (tests, small uploads).
+type Collect struct {
+	Pledges      []*coalition.Pledge
+	Deliveries   []*Delivery
+	Requirements []*Requirement
+	Engagements  []*coalition.Engagement
+	RiskEvents   []*coalition.RiskEvent
+}
+
+func (c *Collect) Pledge(_ context.Context, p *coalition.Pledge) error {
+	c.Pledges = append(c.Pledges, p)
+	return nil
+}
+
+func (c *Collect) Delivery(_ context.Context, ps, pr, ref, prov string, d *coalition.Delivery) error {
+	c.Deliveries = append(c.Deliveries, &Delivery{ps, pr, ref, prov, *d})
+	return nil
+}
+
+func (c *Collect) Requirement(_ context.Context, ref, prov string, r *coalition.Requirement) error {
+	c.Requirements = append(c.Requirements, &Requirement{ref, prov, *r})
+	return nil
+}
+
+func (c *Collect) Engagement(_ context.Context, e *coalition.Engagement) error {
+	c.Engagements = append(c.Engagements, e)
+	return nil
+}
+
+func (c *Collect) RiskEvent(_ context.Context, r *coalition.RiskEvent) error {
+	c.RiskEvents = append(c.RiskEvents, r)
+	return nil
+}
+
+// Stats counts what a parser read.
+type Stats struct {
+	Rows     int      `json:"rows"`     // data rows, transactions or flows read
+	Records  int      `json:"records"`  // records sent to the sink
+	Skipped  int      `json:"skipped"`  // rows left out on purpose (filters, unmapped types, duplicates)
+	Invalid  int      `json:"invalid"`  // rows with errors
+	Warnings []string `json:"warnings"` // checks that did not match (e.g. Kiel country totals)
+}
+
+// errs collects row errors up to a limit.
+type errs struct {
+	list Errors
+	max  int
+}
+
+func (e *errs) add(file, sheet string, row int, field string, err error) {
+	if len(e.list) < e.max {
+		e.list = append(e.list, &RowError{File: file, Sheet: sheet, Row: row, Field: field, Err: err})
+	}
+}
+
+func (e *errs) full() bool { return len(e.list) >= e.max }
+
+func (e *errs) err() error {
+	if len(e.list) == 0 {
+		return nil
+	}
+	return e.list
+}
+
+// HashingReader hashes what is read through it.
+type HashingReader struct {
+	r io.Reader
+	h interface {
+		io.Writer
+		Sum([]byte) []byte
+	}
+	N int64 // bytes read so far
+}
+
+// NewHashingReader wraps r.
+func NewHashingReader(r io.Reader) *HashingReader { return &HashingReader{r: r, h: sha256.New()} }
+
+func (h *HashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	h.N += int64(n)
+	return n, err
+}
+
+// Sum returns the hex SHA-256 of the bytes read so far.
+func (h *HashingReader) Sum() string { return hex.EncodeToString(h.h.Sum(nil)) }
+
+// HashFile returns the hex SHA-256 of r's bytes.
+func HashFile(r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
