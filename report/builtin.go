@@ -1,0 +1,81 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"coalition"
+	"coalition/analysis"
+)
+
+// BuiltinReport is a built-in scenario's result on the store's data.
+type BuiltinReport struct {
+	analysis.BuiltinResult
+	GDPYear int      `json:"gdp_year"` // the year whose ECB average converts GDP (usd_per_eur)
+	Sources []Source `json:"sources"`
+}
+
+// BuiltinScenario runs the built-in scenario name (replace-us, nato-40bn) on
+// the support, countries and FX rates the user in ctx may see. An unknown
+// name is NotFound.
+func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*BuiltinReport, error) {
+	if !slices.Contains(analysis.BuiltinNames, name) {
+		return nil, coalition.Errorf(coalition.NotFound, "no built-in scenario %q (want replace-us or nato-40bn)", name)
+	}
+	sup, err := monthlySupport(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.FindCountries(ctx, coalition.CountryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	fx := newFX(s)
+	year := refYear(cs)
+	if year == 0 {
+		return nil, coalition.Errorf(coalition.NotFound, "no country has a GDP figure: load the reference data first")
+	}
+	rate, err := fx.usdPerEUR(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	in := analysis.BuiltinInput{Support: sup, USDPerEUR: rate}
+	for _, c := range cs {
+		cd := analysis.CountryData{ISO3: c.ISO3, Name: c.Name, Memberships: c.Groups}
+		if c.PopulationM != nil {
+			cd.Population = *c.PopulationM * 1e6
+		}
+		eur, ok, err := fx.gdpEUR(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			// The engine takes one rate; a GDP of another year is restated
+			// so that GDPUSD / rate is its EUR value at its own year's rate.
+			cd.GDPUSD = eur * rate
+		}
+		in.Countries = append(in.Countries, cd)
+	}
+	res, err := analysis.RunBuiltin(name, in)
+	if err != nil {
+		return nil, err
+	}
+	rep := &BuiltinReport{BuiltinResult: res, GDPYear: year}
+	if rep.Sources, err = supportSources(ctx, s); err != nil {
+		return nil, err
+	}
+	rep.Sources = append(rep.Sources, countrySources(cs, "gdp", fmt.Sprint(year))...)
+	rep.Sources = append(rep.Sources, fx.sources()...)
+	switch name {
+	case "replace-us":
+		c, err := findCoalition(ctx, s, DefaultCoalition)
+		if err == nil {
+			rep.Sources = append(rep.Sources, Source{Figure: "members", Source: c.Source, AsOf: c.UpdatedAt.Format("2006-01-02")})
+		}
+	case "nato-40bn":
+		rep.Sources = append(rep.Sources, Source{Figure: "target", AsOf: "2024-07-10",
+			Source: "NATO Washington Summit Declaration, 10 Jul 2024: Pledge of Long-Term Security Assistance for Ukraine, a minimum baseline of €40 billion within the next year"})
+	}
+	return rep, nil
+}

@@ -1,0 +1,104 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"coalition"
+	"coalition/analysis"
+)
+
+// DefaultGapEUR is the yearly gap a prospect is asked to help close when
+// none is given: the Washington 2024 €40bn baseline.
+const DefaultGapEUR = analysis.NATO40bnBaseline
+
+// ProspectsReport ranks the countries outside a coalition for recruitment.
+type ProspectsReport struct {
+	Coalition string                   `json:"coalition"`
+	GapEUR    float64                  `json:"gap_eur"`
+	Weights   analysis.ProspectWeights `json:"weights"` // as used (defaults filled in)
+	Members   []string                 `json:"members"`
+	GDPYear   int                      `json:"gdp_year"`
+	USDPerEUR float64                  `json:"usd_per_eur"`
+	Prospects []analysis.Prospect      `json:"prospects"`
+	Sources   []Source                 `json:"sources"`
+}
+
+// Prospects ranks the states outside coalitionCode (default COW2025) with
+// a GDP figure, the recipient excepted, by capacity, alignment and past
+// support as a share of GDP (all allocations the user may see), and gives
+// each its GDP share of gapEUR (0 means DefaultGapEUR). Zero weights mean
+// analysis.DefaultProspectWeights.
+func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gapEUR float64, w analysis.ProspectWeights) (*ProspectsReport, error) {
+	if math.IsNaN(gapEUR) || math.IsInf(gapEUR, 0) || gapEUR < 0 {
+		return nil, coalition.FieldError("gap_eur", "must be a non-negative amount in EUR (got %g)", gapEUR)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"capacity", w.Capacity}, {"alliances", w.Alliances}, {"support", w.Support}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
+			return nil, coalition.FieldError("weights."+f.name, "must be a non-negative number (got %g)", f.v)
+		}
+	}
+	if w.Capacity == 0 && w.Alliances == 0 && w.Support == 0 {
+		w = analysis.DefaultProspectWeights
+	}
+	if gapEUR == 0 {
+		gapEUR = DefaultGapEUR
+	}
+	coal, err := findCoalition(ctx, s, coalitionCode)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.FindCountries(ctx, coalition.CountryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	totals, err := s.DonorTotals(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return nil, err
+	}
+	support := map[string]float64{}
+	for _, t := range totals {
+		support[t.ISO3] = t.TotalEUR
+	}
+	var used []*coalition.Country
+	for _, c := range cs {
+		if c.State && c.ISO3 != coal.Recipient && c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0 {
+			used = append(used, c)
+		}
+	}
+	fx := newFX(s)
+	year := refYear(used)
+	rep := &ProspectsReport{Coalition: coal.Code, GapEUR: gapEUR, Weights: w, Members: coal.JoinedMembers(), GDPYear: year, Prospects: []analysis.Prospect{}}
+	if rep.Members == nil {
+		rep.Members = []string{}
+	}
+	if year == 0 {
+		return rep, nil
+	}
+	if rep.USDPerEUR, err = fx.usdPerEUR(ctx, year); err != nil {
+		return nil, err
+	}
+	in := analysis.ProspectInput{Members: rep.Members, GapEUR: gapEUR, USDPerEUR: rep.USDPerEUR, Weights: w}
+	for _, c := range used {
+		eur, _, err := fx.gdpEUR(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		// One rate for all: restate a GDP of another year at the reference rate.
+		in.Countries = append(in.Countries, analysis.ProspectCountry{ISO3: c.ISO3, Name: c.Name, GDPUSD: eur * rep.USDPerEUR,
+			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3]})
+	}
+	rep.Prospects = analysis.Prospects(in)
+	if rep.Sources, err = supportSources(ctx, s); err != nil {
+		return nil, err
+	}
+	rep.Sources = append(rep.Sources, countrySources(used, "gdp and memberships", fmt.Sprint(year))...)
+	rep.Sources = append(rep.Sources, fx.sources()...)
+	rep.Sources = append(rep.Sources, Source{Figure: "members", Source: coal.Source, AsOf: coal.UpdatedAt.Format("2006-01-02")})
+	return rep, nil
+}

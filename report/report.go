@@ -1,0 +1,410 @@
+// Package report holds the use cases of the analysis engine: each function
+// reads what the user in ctx may see from a coalition.Store, builds the plain
+// inputs of the pure analysis package, calls it, and returns the result with
+// the sources and as-of dates of every figure it used.
+//
+// The conventions shared by all of them:
+//   - GDP in EUR = GDP in USD / the ECB annual average of the GDP year, the
+//     mean of that year's 12 monthly USD rates in the store's FX table;
+//   - support is the Kiel-style "allocations": pledges with status allocated
+//     or delivered, by announcement month (coalition.Store.MonthlySupport);
+//   - a coalition without stored requirements gets the requirement of the
+//     replace-us scenario: the average monthly support of all donors in
+//     2022–2024, per support type.
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"coalition"
+	"coalition/analysis"
+)
+
+// Source is where a figure came from, and how current it is.
+type Source struct {
+	Figure string `json:"figure"` // what the figure is, e.g. "support", "gdp", "fx"
+	Source string `json:"source"`
+	AsOf   string `json:"as_of,omitempty"` // YYYY-MM-DD, YYYY-MM or a year
+}
+
+// DefaultCoalition is the coalition used when none is named.
+const DefaultCoalition = "COW2025"
+
+// Baseline period of the default requirement (as in replace-us).
+var (
+	BaselineFrom = coalition.MonthOf(2022, time.January)
+	BaselineTo   = coalition.MonthOf(2024, time.December)
+)
+
+// fx holds the ECB annual averages of USD per EUR, computed on demand.
+type fx struct {
+	store coalition.FXStore
+	rates map[int]float64
+	src   map[int]string
+}
+
+func newFX(s coalition.FXStore) *fx {
+	return &fx{store: s, rates: map[int]float64{}, src: map[int]string{}}
+}
+
+// usdPerEUR returns the mean of the 12 monthly ECB USD rates of year. Every
+// month must be in the table (FindRate's fallback to an earlier month is not
+// accepted: it would silently mix years).
+func (f *fx) usdPerEUR(ctx context.Context, year int) (float64, error) {
+	if r, ok := f.rates[year]; ok {
+		return r, nil
+	}
+	var sum float64
+	var src string
+	for m := time.January; m <= time.December; m++ {
+		month := coalition.MonthOf(year, m)
+		r, err := f.store.FindRate(ctx, "USD", month)
+		if coalition.ErrorKind(err) == coalition.NotFound || (err == nil && r.Month != month) {
+			return 0, coalition.Errorf(coalition.NotFound, "no ECB USD rate for %s in the FX table: cannot convert %d GDP to EUR", month, year)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("report: usd rate %s: %w", month, err)
+		}
+		sum += r.UnitsPerEUR
+		if src == "" {
+			src = r.Source
+		}
+	}
+	f.rates[year] = sum / 12
+	f.src[year] = src
+	return f.rates[year], nil
+}
+
+// sources lists the FX averages used, one per year.
+func (f *fx) sources() []Source {
+	years := make([]int, 0, len(f.rates))
+	for y := range f.rates {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	var out []Source
+	for _, y := range years {
+		out = append(out, Source{Figure: "fx", AsOf: fmt.Sprint(y),
+			Source: fmt.Sprintf("USD per EUR %d = %.4f: mean of the 12 monthly ECB averages in the FX table (%s)", y, f.rates[y], f.src[y])})
+	}
+	return out
+}
+
+// gdpEUR converts a country's GDP to EUR at its GDP year's average; ok is
+// false when the country has no GDP.
+func (f *fx) gdpEUR(ctx context.Context, c *coalition.Country) (eur float64, ok bool, err error) {
+	if c.GDPUSDBn == nil || *c.GDPUSDBn <= 0 || c.GDPYear == 0 {
+		return 0, false, nil
+	}
+	r, err := f.usdPerEUR(ctx, c.GDPYear)
+	if err != nil {
+		return 0, false, err
+	}
+	return *c.GDPUSDBn * 1e9 / r, true, nil
+}
+
+// refYear is the most common GDP year among countries (ties: the latest).
+func refYear(cs []*coalition.Country) int {
+	n := map[int]int{}
+	best := 0
+	for _, c := range cs {
+		if c.GDPUSDBn == nil || c.GDPYear == 0 {
+			continue
+		}
+		n[c.GDPYear]++
+		if y := c.GDPYear; n[y] > n[best] || (n[y] == n[best] && y > best) {
+			best = y
+		}
+	}
+	return best
+}
+
+// countrySources summarises the countries' sources: their common part (the
+// dataset citation), without the per-country notes.
+func countrySources(cs []*coalition.Country, figure, asOf string) []Source {
+	var srcs []string
+	for _, c := range cs {
+		if c.Source != "" && !slices.Contains(srcs, c.Source) {
+			srcs = append(srcs, c.Source)
+		}
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	prefix := srcs[0]
+	for _, s := range srcs[1:] {
+		for !strings.HasPrefix(s, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	if len(srcs) > 1 {
+		// Cut at the last "; " so that no note is cut in half.
+		if i := strings.LastIndex(prefix, "; "); i > 0 {
+			prefix = prefix[:i]
+		}
+		prefix = strings.TrimSpace(prefix)
+		if prefix == "" {
+			prefix = fmt.Sprintf("%d different country sources (see /api/v1/countries)", len(srcs))
+		} else {
+			prefix += " (per-country notes: /api/v1/countries)"
+		}
+	}
+	return []Source{{Figure: figure, Source: prefix, AsOf: asOf}}
+}
+
+// supportSources returns the sources and the latest as-of date of the
+// support the user may see (allocated and delivered pledges).
+func supportSources(ctx context.Context, s coalition.DonorStore) ([]Source, error) {
+	rows, err := s.DonorTotals(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var asOf coalition.Date
+	var srcs []string
+	for _, r := range rows {
+		if r.AsOf.After(asOf) {
+			asOf = r.AsOf
+		}
+		for _, p := range strings.Split(r.Source, " ; ") {
+			if p != "" && !slices.Contains(srcs, p) {
+				srcs = append(srcs, p)
+			}
+		}
+	}
+	sort.Strings(srcs)
+	var out []Source
+	for _, src := range srcs {
+		s := Source{Figure: "support", Source: src}
+		if !asOf.IsZero() {
+			s.AsOf = asOf.String()
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// monthlySupport returns the allocations the user may see, per donor and
+// month, in the analysis shape (reconstruction, not a Kiel type, is left out
+// of the built-in scenarios: they are defined on the Kiel types).
+func monthlySupport(ctx context.Context, s coalition.DonorStore) ([]analysis.DonorMonth, error) {
+	rows, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		iso string
+		m   coalition.Month
+	}
+	idx := map[key]int{}
+	var out []analysis.DonorMonth
+	for _, r := range rows {
+		k := key{r.ISO3, r.Month}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, analysis.DonorMonth{ISO3: r.ISO3, Month: r.Month})
+		}
+		switch r.Type {
+		case coalition.Military:
+			out[i].Military += r.EUR
+		case coalition.Financial:
+			out[i].Financial += r.EUR
+		case coalition.Humanitarian:
+			out[i].Humanitarian += r.EUR
+		}
+	}
+	return out, nil
+}
+
+// findCoalition returns the coalition with code (default COW2025); an
+// unknown code is Invalid, naming the parameter.
+func findCoalition(ctx context.Context, s coalition.CoalitionStore, code string) (*coalition.Coalition, error) {
+	if code == "" {
+		code = DefaultCoalition
+	}
+	c, err := s.FindCoalitionByCode(ctx, code)
+	if coalition.ErrorKind(err) == coalition.NotFound {
+		return nil, coalition.FieldError("coalition", "%q is not a coalition code", code)
+	}
+	return c, err
+}
+
+// requirement is the monthly need per category over the analysed months,
+// with how it was obtained.
+type requirement struct {
+	basis   string
+	monthly map[string]float64 // the baseline per type, when basis is the baseline
+	needs   []analysis.Need
+	cats    map[string]bool // the categories needed
+	sources []Source
+}
+
+// loadRequirement returns the coalition's stored requirements visible to the
+// user in from..to, or, when it has none at all, the 2022–2024 average
+// monthly support of all donors per type.
+func loadRequirement(ctx context.Context, s coalition.Store, c *coalition.Coalition, from, to coalition.Month) (*requirement, error) {
+	var reqs []*coalition.Requirement
+	after := int64(0)
+	for {
+		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		reqs = append(reqs, page...)
+		if !more || len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	out := &requirement{cats: map[string]bool{}}
+	if len(reqs) > 0 {
+		out.basis = fmt.Sprintf("stored requirements of %s (%d visible to you)", c.Code, len(reqs))
+		srcs := map[string]bool{}
+		for _, r := range reqs {
+			out.cats[r.Category] = true
+			for m := max(r.From, from); m <= min(r.To, to); m++ {
+				out.needs = append(out.needs, analysis.Need{Category: r.Category, Month: m, Amount: r.MonthlyEUR()})
+			}
+			if !srcs[r.Source] {
+				srcs[r.Source] = true
+				out.sources = append(out.sources, Source{Figure: "requirement", Source: r.Source, AsOf: r.CreatedAt.Format("2006-01-02")})
+			}
+		}
+		return out, nil
+	}
+	sup, err := monthlySupport(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	out.monthly = baselineMonthly(sup)
+	out.basis = fmt.Sprintf("%s has no stored requirements: the average monthly support of all donors in %s..%s per type (as in replace-us)", c.Code, BaselineFrom, BaselineTo)
+	for _, t := range sortedKeys(out.monthly) {
+		out.cats[t] = true
+		for m := from; m <= to; m++ {
+			out.needs = append(out.needs, analysis.Need{Category: t, Month: m, Amount: out.monthly[t]})
+		}
+	}
+	return out, nil
+}
+
+// baselineMonthly is Σ allocations 2022-01..2024-12 / 36 per type.
+func baselineMonthly(sup []analysis.DonorMonth) map[string]float64 {
+	n := float64(BaselineTo-BaselineFrom) + 1
+	out := map[string]float64{analysis.TypeMilitary: 0, analysis.TypeFinancial: 0, analysis.TypeHumanitarian: 0}
+	for _, d := range sup {
+		if d.Month < BaselineFrom || d.Month > BaselineTo {
+			continue
+		}
+		out[analysis.TypeMilitary] += d.Military / n
+		out[analysis.TypeFinancial] += d.Financial / n
+		out[analysis.TypeHumanitarian] += d.Humanitarian / n
+	}
+	return out
+}
+
+// donorBaseline is each donor's own 2022–2024 monthly average per type.
+func donorBaseline(sup []analysis.DonorMonth) map[string]map[string]float64 {
+	n := float64(BaselineTo-BaselineFrom) + 1
+	out := map[string]map[string]float64{}
+	for _, d := range sup {
+		if d.Month < BaselineFrom || d.Month > BaselineTo {
+			continue
+		}
+		if out[d.ISO3] == nil {
+			out[d.ISO3] = map[string]float64{}
+		}
+		out[d.ISO3][analysis.TypeMilitary] += d.Military / n
+		out[d.ISO3][analysis.TypeFinancial] += d.Financial / n
+		out[d.ISO3][analysis.TypeHumanitarian] += d.Humanitarian / n
+	}
+	return out
+}
+
+// mapCategory files a pledge's category under a needed one: itself if
+// needed, else its support type if that is needed (an "air-defence" pledge
+// covers a "military" requirement).
+func mapCategory(cat string, needed map[string]bool) string {
+	if needed[cat] {
+		return cat
+	}
+	if c, ok := coalition.CategoryByCode(cat); ok && needed[string(c.Type)] {
+		return string(c.Type)
+	}
+	return cat
+}
+
+// pledgeFlows returns the visible, not cancelled pledges to recipient whose
+// delivery window meets from..to, as flows (categories mapped onto the
+// needed ones), with their delivered amounts: the recorded deliveries, or
+// the whole amount for a pledge marked delivered without any.
+func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from, to coalition.Month, needed map[string]bool) ([]analysis.Flow, []Source, error) {
+	delivered := map[int64]float64{}
+	after := int64(0)
+	for {
+		page, more, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{After: after, Limit: coalition.MaxPageSize})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, d := range page {
+			delivered[d.PledgeID] += float64(d.AmountEUR) / 100
+		}
+		if !more || len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	var flows []analysis.Flow
+	asOf := map[string]coalition.Date{}
+	after = 0
+	for {
+		page, more, err := s.FindPledges(ctx, coalition.PledgeFilter{Recipient: recipient, After: after, Limit: coalition.MaxPageSize})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range page {
+			if p.Status == coalition.Cancelled {
+				continue
+			}
+			wf, wt := p.Window()
+			if wt < from || wf > to {
+				continue
+			}
+			f := analysis.Flow{Donor: p.Donor, Category: mapCategory(p.Category, needed), From: wf, To: wt, Amount: p.EUR(), Delivered: delivered[p.ID]}
+			if p.Status == coalition.Delivered && f.Delivered == 0 {
+				f.Delivered = f.Amount
+			}
+			flows = append(flows, f)
+			if d, ok := asOf[p.Source]; !ok || p.AsOf.After(d) {
+				asOf[p.Source] = p.AsOf
+			}
+		}
+		if !more || len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	var srcs []Source
+	for _, src := range sortedKeys(asOf) {
+		s := Source{Figure: "pledges", Source: src}
+		if d := asOf[src]; !d.IsZero() {
+			s.AsOf = d.String()
+		}
+		srcs = append(srcs, s)
+	}
+	return flows, srcs, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,157 @@
+package report_test
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"coalition"
+	"coalition/importer"
+	"coalition/refdata"
+	"coalition/sqlstore"
+)
+
+var sys = coalition.WithUser(context.Background(), coalition.System)
+
+var (
+	seedOnce sync.Once
+	seedPath string
+	seedErr  error
+)
+
+// seeded returns a store holding the bundled reference data (countries,
+// groups, COW2025, FX rates, the Kiel release), loaded once into a template
+// file and copied for each test.
+func seeded(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	seedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "report-seed")
+		if err != nil {
+			seedErr = err
+			return
+		}
+		seedPath = filepath.Join(dir, "seed.db")
+		s, err := sqlstore.Open(context.Background(), "sqlite:"+seedPath)
+		if err != nil {
+			seedErr = err
+			return
+		}
+		defer s.Close()
+		ds, err := refdata.Load()
+		if err != nil {
+			seedErr = err
+			return
+		}
+		f, err := refdata.Open(refdata.KielFile)
+		if err != nil {
+			seedErr = err
+			return
+		}
+		defer f.Close()
+		if ds.Pledges, err = importer.KielCSV(f, importer.KielOptions{File: refdata.KielFile, Source: refdata.KielSource, AsOf: refdata.KielAsOf}); err != nil {
+			seedErr = err
+			return
+		}
+		_, seedErr = s.Load(sys, ds, false)
+	})
+	if seedErr != nil {
+		t.Fatal(seedErr)
+	}
+	dst := filepath.Join(t.TempDir(), "test.db")
+	copyFile(t, seedPath, dst)
+	s, err := sqlstore.Open(context.Background(), "sqlite:"+dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	in, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seedPath != "" {
+		os.RemoveAll(filepath.Dir(seedPath))
+	}
+	os.Exit(code)
+}
+
+// usd2023 is the mean of the 12 monthly USD rates of 2023, by a SQL query of
+// its own (not FindRate).
+func usdMean(t *testing.T, s *sqlstore.Store, year int) float64 {
+	t.Helper()
+	var avg float64
+	var n int
+	lo, hi := coalition.MonthOf(year, time.January), coalition.MonthOf(year, time.December)
+	if err := s.DB().QueryRow("SELECT avg(units_per_eur), count(*) FROM fx_rates WHERE currency = 'USD' AND month BETWEEN ? AND ?", lo, hi).Scan(&avg, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 12 {
+		t.Fatalf("%d USD rates in %d, want 12", n, year)
+	}
+	return avg
+}
+
+func near(got, want, rel float64) bool {
+	return math.Abs(got-want) <= rel*math.Max(1, math.Abs(want))
+}
+
+func wantField(t *testing.T, err error, field string) {
+	t.Helper()
+	var ce *coalition.Error
+	if err == nil || !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != field {
+		t.Fatalf("error = %v, want Invalid naming %q", err, field)
+	}
+}
+
+// nato2025e reads the test copy of the NATO 2025 estimates.
+func nato2025e(t *testing.T) map[string]float64 {
+	t.Helper()
+	f, err := os.Open("testdata/nato_defence_2025e.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, r := range recs[1:] {
+		if r[2] == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(r[2], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[r[0]] = v
+	}
+	return out
+}

@@ -1,0 +1,353 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"coalition"
+	"coalition/analysis"
+)
+
+// ScenarioSpec is a withdrawal scenario as users write it (JSON, the CLI's
+// flags, the API's body). Zero fields take the defaults named on each.
+type ScenarioSpec struct {
+	Name        string                `json:"name,omitempty"`
+	Withdrawals []analysis.Withdrawal `json:"withdrawals"`
+	// Key is the burden-sharing key: gdp (default), population, defence,
+	// equal, custom (Weights).
+	Key string `json:"key,omitempty"`
+	// Coalition's stored requirements are the need (default COW2025); without
+	// any, the 2022–2024 average monthly support per type is.
+	Coalition string `json:"coalition,omitempty"`
+	// Group shares the gap: a group or coalition code; default the
+	// coalition's joined members. The recipient, countries without GDP and
+	// full withdrawers never share.
+	Group string `json:"group,omitempty"`
+	// CapPctGDP caps each member's extra per year at this % of its GDP.
+	CapPctGDP float64 `json:"cap_pct_gdp,omitempty"`
+	// Caps are absolute ceilings on a member's extra, EUR per year, by ISO3.
+	Caps map[string]float64 `json:"caps,omitempty"`
+	// CategoryCaps are what a member can supply per category, EUR per year.
+	CategoryCaps map[string]map[string]float64 `json:"category_caps,omitempty"`
+	// Weights are the custom key's weights by ISO3.
+	Weights map[string]float64 `json:"weights,omitempty"`
+	// Horizon is the period analysed; default the calendar year of the
+	// earliest withdrawal.
+	Horizon *Horizon `json:"horizon,omitempty"`
+}
+
+// Horizon is a period of months, both ends inclusive.
+type Horizon struct {
+	From coalition.Month `json:"from"`
+	To   coalition.Month `json:"to"`
+}
+
+// ParseScenarioSpec decodes a spec strictly (unknown fields are errors).
+// Every error is Invalid.
+func ParseScenarioSpec(data []byte) (ScenarioSpec, error) {
+	var sp ScenarioSpec
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sp); err != nil {
+		return ScenarioSpec{}, coalition.Errorf(coalition.Invalid, "scenario: %v", err)
+	}
+	if dec.More() {
+		return ScenarioSpec{}, coalition.Errorf(coalition.Invalid, "scenario: more than one JSON value")
+	}
+	return sp, nil
+}
+
+// normalise upper-cases codes, fills defaults and checks the spec, naming
+// the field of the first problem.
+func (sp *ScenarioSpec) normalise() error {
+	sp.Coalition = strings.ToUpper(strings.TrimSpace(sp.Coalition))
+	if sp.Coalition == "" {
+		sp.Coalition = DefaultCoalition
+	}
+	sp.Group = strings.ToUpper(strings.TrimSpace(sp.Group))
+	sp.Key = strings.ToLower(strings.TrimSpace(sp.Key))
+	if sp.Key == "" {
+		sp.Key = analysis.KeyGDP
+	}
+	if sp.Withdrawals == nil {
+		sp.Withdrawals = []analysis.Withdrawal{}
+	}
+	for i := range sp.Withdrawals {
+		w := &sp.Withdrawals[i]
+		f := fmt.Sprintf("withdrawals[%d]", i)
+		for j, c := range w.Countries {
+			w.Countries[j] = strings.ToUpper(strings.TrimSpace(c))
+			if !coalition.ValidISO3(w.Countries[j]) {
+				return coalition.FieldError(fmt.Sprintf("%s.countries[%d]", f, j), "%q is not an ISO 3166-1 alpha-3 code", c)
+			}
+		}
+		if w.From == 0 {
+			return coalition.FieldError(f+".from", "is required (YYYY-MM)")
+		}
+		for j, c := range w.Categories {
+			if _, ok := coalition.CategoryByCode(c); !ok {
+				return coalition.FieldError(fmt.Sprintf("%s.categories[%d]", f, j), "%q is not a category (see /api/v1/categories)", c)
+			}
+		}
+		if err := w.Validate(f); err != nil {
+			return err
+		}
+	}
+	if sp.Horizon == nil {
+		if len(sp.Withdrawals) == 0 {
+			return coalition.FieldError("horizon", "give a horizon {from, to} or at least one withdrawal")
+		}
+		first := sp.Withdrawals[0].From
+		for _, w := range sp.Withdrawals {
+			first = min(first, w.From)
+		}
+		sp.Horizon = &Horizon{From: coalition.MonthOf(first.Year(), time.January), To: coalition.MonthOf(first.Year(), time.December)}
+	}
+	switch {
+	case sp.Horizon.From == 0:
+		return coalition.FieldError("horizon.from", "is required (YYYY-MM)")
+	case sp.Horizon.To == 0:
+		return coalition.FieldError("horizon.to", "is required (YYYY-MM)")
+	case sp.Horizon.To < sp.Horizon.From:
+		return coalition.FieldError("horizon.to", "is before horizon.from")
+	case sp.Horizon.To-sp.Horizon.From >= 12*50:
+		return coalition.FieldError("horizon.to", "the horizon is longer than 50 years")
+	}
+	if math.IsNaN(sp.CapPctGDP) || sp.CapPctGDP < 0 || sp.CapPctGDP > 100 {
+		return coalition.FieldError("cap_pct_gdp", "must be between 0 and 100 (got %g)", sp.CapPctGDP)
+	}
+	for _, iso := range sortedKeys(sp.Caps) {
+		if v := sp.Caps[iso]; math.IsNaN(v) || v < 0 {
+			return coalition.FieldError("caps."+iso, "must be a non-negative amount in EUR (got %g)", v)
+		}
+	}
+	for _, iso := range sortedKeys(sp.CategoryCaps) {
+		for _, c := range sortedKeys(sp.CategoryCaps[iso]) {
+			if v := sp.CategoryCaps[iso][c]; math.IsNaN(v) || v < 0 {
+				return coalition.FieldError("category_caps."+iso+"."+c, "must be a non-negative amount in EUR (got %g)", v)
+			}
+		}
+	}
+	for _, iso := range sortedKeys(sp.Weights) {
+		if v := sp.Weights[iso]; math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return coalition.FieldError("weights."+iso, "must be a non-negative number (got %g)", v)
+		}
+	}
+	if sp.Key == analysis.KeyCustom && len(sp.Weights) == 0 {
+		return coalition.FieldError("weights", "the custom key needs weights by ISO3")
+	}
+	return nil
+}
+
+// Excluded is a country left out of the burden sharing, with the reason.
+type Excluded struct {
+	ISO3   string `json:"iso3"`
+	Reason string `json:"reason"`
+}
+
+// ScenarioReport is a scenario's result on the store's data.
+type ScenarioReport struct {
+	Spec             ScenarioSpec `json:"spec"` // with the defaults filled in
+	RequirementBasis string       `json:"requirement_basis"`
+	// RequirementMonthly is the baseline need per type (without stored
+	// requirements).
+	RequirementMonthly map[string]float64 `json:"requirement_monthly,omitempty"`
+	// SupportBasis says what the expected support (the flows) is.
+	SupportBasis string                  `json:"support_basis"`
+	Members      []string                `json:"members"` // who shares the gap
+	Excluded     []Excluded              `json:"excluded"`
+	GDPYear      int                     `json:"gdp_year"`
+	USDPerEUR    float64                 `json:"usd_per_eur"`
+	Result       analysis.ScenarioResult `json:"result"`
+	Sources      []Source                `json:"sources"`
+}
+
+// RunScenario runs spec on what the user in ctx may see.
+//
+// Need: the coalition's stored requirements; without any, the average
+// monthly support of all donors in 2022–2024 per type. Expected support:
+// with stored requirements, the visible pledges to the coalition's recipient
+// over their delivery windows; without, every donor's own 2022–2024 monthly
+// average, kept up through the horizon (as in replace-us). A withdrawal
+// category that is a support type ("military") covers all its categories.
+func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*ScenarioReport, error) {
+	if err := spec.normalise(); err != nil {
+		return nil, err
+	}
+	coal, err := findCoalition(ctx, s, spec.Coalition)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.FindCountries(ctx, coalition.CountryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byISO := map[string]*coalition.Country{}
+	for _, c := range cs {
+		byISO[c.ISO3] = c
+	}
+	for i, w := range spec.Withdrawals {
+		for j, c := range w.Countries {
+			if byISO[c] == nil {
+				return nil, coalition.FieldError(fmt.Sprintf("withdrawals[%d].countries[%d]", i, j), "%q is not a known country", c)
+			}
+		}
+	}
+	from, to := spec.Horizon.From, spec.Horizon.To
+	req, err := loadRequirement(ctx, s, coal, from, to)
+	if err != nil {
+		return nil, err
+	}
+	rep := &ScenarioReport{Spec: spec, RequirementBasis: req.basis, RequirementMonthly: req.monthly, Members: []string{}, Excluded: []Excluded{}}
+	var flows []analysis.Flow
+	if req.monthly == nil {
+		var srcs []Source
+		flows, srcs, err = pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats)
+		if err != nil {
+			return nil, err
+		}
+		rep.SupportBasis = fmt.Sprintf("visible pledges to %s (not cancelled) spread over their delivery windows", coal.Recipient)
+		rep.Sources = append(rep.Sources, req.sources...)
+		rep.Sources = append(rep.Sources, srcs...)
+	} else {
+		sup, err := monthlySupport(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		n := float64(to-from) + 1
+		base := donorBaseline(sup)
+		for _, iso := range sortedKeys(base) {
+			for _, t := range sortedKeys(base[iso]) {
+				if avg := base[iso][t]; avg > 0 {
+					flows = append(flows, analysis.Flow{Donor: iso, Category: t, From: from, To: to, Amount: avg * n})
+				}
+			}
+		}
+		rep.SupportBasis = fmt.Sprintf("every donor keeps giving its own %s..%s monthly average per type", BaselineFrom, BaselineTo)
+		srcs, err := supportSources(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		rep.Sources = append(rep.Sources, srcs...)
+	}
+	withdrawals := make([]analysis.Withdrawal, len(spec.Withdrawals))
+	full := map[string]bool{}
+	for i, w := range spec.Withdrawals {
+		w.Categories = expandTypes(w.Categories)
+		withdrawals[i] = w
+		if len(w.Categories) == 0 && (w.Fraction == 0 || w.Fraction == 1) {
+			for _, c := range w.Countries {
+				full[c] = true
+			}
+		}
+	}
+
+	// Who shares the gap.
+	var candidates []string
+	if spec.Group != "" {
+		gcs, err := s.FindCountries(ctx, coalition.CountryFilter{Group: spec.Group})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range gcs {
+			candidates = append(candidates, c.ISO3)
+		}
+	} else {
+		candidates = coal.JoinedMembers()
+	}
+	fx := newFX(s)
+	var members []analysis.ScenarioMember
+	var used []*coalition.Country
+	for _, iso := range candidates {
+		c := byISO[iso]
+		switch {
+		case c == nil:
+			rep.Excluded = append(rep.Excluded, Excluded{iso, "not a known country"})
+			continue
+		case iso == coal.Recipient:
+			rep.Excluded = append(rep.Excluded, Excluded{iso, "the recipient"})
+			continue
+		case full[iso]:
+			rep.Excluded = append(rep.Excluded, Excluded{iso, "withdraws entirely"})
+			continue
+		}
+		gdp, ok, err := fx.gdpEUR(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			rep.Excluded = append(rep.Excluded, Excluded{iso, "no GDP figure"})
+			continue
+		}
+		m := analysis.ScenarioMember{ISO3: iso, GDPEUR: gdp, Weight: spec.Weights[iso]}
+		if c.PopulationM != nil {
+			m.Population = *c.PopulationM * 1e6
+		}
+		if c.DefencePctGDP != nil {
+			m.DefenceEUR = *c.DefencePctGDP / 100 * gdp
+		}
+		if v, ok := spec.Caps[iso]; ok {
+			m.CapEUR = &v
+		}
+		if cc := spec.CategoryCaps[iso]; len(cc) > 0 {
+			m.CategoryCaps = map[string]float64{}
+			for k, v := range cc {
+				m.CategoryCaps[mapCategory(k, req.cats)] += v
+			}
+		}
+		members = append(members, m)
+		used = append(used, c)
+		rep.Members = append(rep.Members, iso)
+	}
+	for _, iso := range sortedKeys(spec.Caps) {
+		if !slices.Contains(rep.Members, iso) {
+			return nil, coalition.FieldError("caps."+iso, "%s does not share the gap in this scenario", iso)
+		}
+	}
+	rep.GDPYear = refYear(used)
+	if rep.GDPYear != 0 {
+		if rep.USDPerEUR, err = fx.usdPerEUR(ctx, rep.GDPYear); err != nil {
+			return nil, err
+		}
+	}
+	res, err := analysis.Scenario(analysis.ScenarioInput{
+		Needs: req.needs, Flows: flows, Withdrawals: withdrawals, From: from, To: to,
+		Members: members, Key: spec.Key, CapPctGDP: spec.CapPctGDP,
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Result = res
+	rep.Sources = append(rep.Sources, countrySources(used, "gdp", fmt.Sprint(rep.GDPYear))...)
+	rep.Sources = append(rep.Sources, fx.sources()...)
+	rep.Sources = append(rep.Sources, Source{Figure: "members", Source: coal.Source, AsOf: coal.UpdatedAt.Format("2006-01-02")})
+	return rep, nil
+}
+
+// expandTypes adds, for each bare support type in cats, every category of
+// that type.
+func expandTypes(cats []string) []string {
+	if len(cats) == 0 {
+		return nil
+	}
+	var out []string
+	for _, c := range cats {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+		if cat, ok := coalition.CategoryByCode(c); ok && string(cat.Type) == c {
+			for _, sub := range coalition.CategoriesOfType(cat.Type) {
+				if !slices.Contains(out, sub) {
+					out = append(out, sub)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"coalition"
+	"coalition/analysis"
+	"coalition/refdata"
+)
+
+// TargetRow is one country against the alliance targets.
+type TargetRow struct {
+	analysis.TargetResult
+	GDPYear int `json:"gdp_year"` // the year of the GDP behind the USD gaps
+	// SourceDetail cites the current figure: the NATO 2025 estimate's press
+	// sources, or the country record's source.
+	SourceDetail string `json:"source_detail"`
+}
+
+// TargetsReport measures a group's members against NATO's 2% guideline and
+// the Hague 2025 commitment (3.5% core defence, 5% in all, by 2035).
+type TargetsReport struct {
+	Group   string      `json:"group"`
+	Rows    []TargetRow `json:"rows"`    // by name
+	Missing []string    `json:"missing"` // members without any defence figure (ISO3)
+	Note    string      `json:"note"`
+	Sources []Source    `json:"sources"`
+}
+
+// Targets measures the members of group (default NATO). The current figure
+// is, in order: NATO's 2025 estimate (bundled reference data) where found;
+// else the country record's figure, NATO's 2024 estimate or, where NATO has
+// none, SIPRI's (not comparable one to one). Each row's definition and
+// source say which.
+func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsReport, error) {
+	group = strings.ToUpper(strings.TrimSpace(group))
+	if group == "" {
+		group = "NATO"
+	}
+	cs, err := s.FindCountries(ctx, coalition.CountryFilter{Group: group})
+	if err != nil {
+		return nil, err
+	}
+	est, estSrc, err := refdata.NATO2025e()
+	if err != nil {
+		return nil, fmt.Errorf("report: NATO 2025 estimates: %w", err)
+	}
+	rep := &TargetsReport{Group: group, Rows: []TargetRow{}, Missing: []string{},
+		Note: "NATO figures use NATO's definition of defence expenditure; SIPRI's military expenditure differs by country and is not comparable one to one. Gaps in USD are per year at the GDP of gdp_year. The 5% gap compares core defence alone with the 5% total (no resilience figures exist in the data)."}
+	var in []analysis.TargetInput
+	var gdpYear []int
+	var detail []string
+	used := 0
+	var withGDP []*coalition.Country
+	for _, c := range cs {
+		ti := analysis.TargetInput{ISO3: c.ISO3, Name: c.Name}
+		if c.GDPUSDBn != nil {
+			ti.GDPUSD = *c.GDPUSDBn * 1e9
+			withGDP = append(withGDP, c)
+		}
+		src := c.Source
+		switch {
+		case c.DefencePctGDP != nil:
+			ti.DefencePct, ti.Year = *c.DefencePctGDP, c.DefenceYear
+			switch c.DefenceSource {
+			case "NATO":
+				ti.Source = fmt.Sprintf("NATO %de", c.DefenceYear)
+			case "SIPRI":
+				ti.Source = fmt.Sprintf("SIPRI %d", c.DefenceYear)
+			default:
+				ti.Source = strings.TrimSpace(fmt.Sprintf("%s %d", c.DefenceSource, c.DefenceYear))
+			}
+		case est[c.ISO3] == 0:
+			rep.Missing = append(rep.Missing, c.ISO3)
+			continue
+		}
+		if v, ok := est[c.ISO3]; ok {
+			ti.DefencePct2025e = &v
+			src = estSrc[c.ISO3]
+			if c.DefencePctGDP == nil { // only the 2025 estimate
+				ti.DefencePct, ti.Year, ti.Source = v, 2025, "NATO 2025e"
+			}
+			used++
+		}
+		in = append(in, ti)
+		gdpYear = append(gdpYear, c.GDPYear)
+		detail = append(detail, src)
+	}
+	for i, r := range analysis.Targets(in) {
+		rep.Rows = append(rep.Rows, TargetRow{TargetResult: r, GDPYear: gdpYear[i], SourceDetail: detail[i]})
+	}
+	rep.Sources = countrySources(withGDP, "gdp and defence (2024e or SIPRI)", fmt.Sprint(refYear(withGDP)))
+	if used > 0 {
+		rep.Sources = append(rep.Sources, Source{Figure: "defence 2025e", AsOf: "2025-08-28",
+			Source: fmt.Sprintf("NATO, Defence Expenditure of NATO Countries (2014-2025), 28 Aug 2025: 2025 estimates for %d of the rows (press sources per row in source_detail)", used)})
+	}
+	rep.Sources = append(rep.Sources,
+		Source{Figure: "target 2%", AsOf: "2023-07-11", Source: "NATO Wales Summit Declaration (5 Sep 2014) §14; a floor ('at least 2%') since the Vilnius Summit Communiqué (11 Jul 2023)"},
+		Source{Figure: "target 3.5% + 1.5%", AsOf: "2025-06-25", Source: "NATO The Hague Summit Declaration (25 Jun 2025): 5% of GDP by 2035, of which at least 3.5% core defence"})
+	return rep, nil
+}

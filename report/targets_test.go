@@ -1,0 +1,95 @@
+package report_test
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+
+	"coalition/report"
+)
+
+func TestTargetsNATO(t *testing.T) {
+	s := seeded(t)
+	rep, err := report.Targets(context.Background(), s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Group != "NATO" {
+		t.Fatalf("default group %q, want NATO", rep.Group)
+	}
+	est := nato2025e(t) // the test's own copy of the 2025 estimates
+	rows := map[string]report.TargetRow{}
+	for _, r := range rep.Rows {
+		rows[r.ISO3] = r
+	}
+	for _, iso := range []string{"POL", "ESP", "DEU", "USA"} {
+		r, ok := rows[iso]
+		if !ok {
+			t.Fatalf("no row for %s", iso)
+		}
+		c, err := s.FindCountry(sys, iso)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Current: the 2025 estimate where the copy has one, else the
+		// country's (NATO 2024e) figure.
+		cur, year, def := *c.DefencePctGDP, c.DefenceYear, "NATO"
+		if v, ok := est[iso]; ok {
+			cur, year = v, 2025
+		}
+		gap35 := math.Max(0, 3.5-cur)
+		gap2 := math.Max(0, 2-cur)
+		if r.CurrentPct != cur || r.Year != year || r.Definition != def {
+			t.Errorf("%s current %.2f (%d, %s), want %.2f (%d, %s)", iso, r.CurrentPct, r.Year, r.Definition, cur, year, def)
+		}
+		if !near(r.Gap35Pts, gap35, 1e-12) || !near(r.Gap2Pts, gap2, 1e-12) {
+			t.Errorf("%s gaps 2/3.5 = %.4f/%.4f, want %.4f/%.4f", iso, r.Gap2Pts, r.Gap35Pts, gap2, gap35)
+		}
+		if want := gap35 / 100 * *c.GDPUSDBn * 1e9; !near(r.Gap35USD, want, 1e-9) {
+			t.Errorf("%s gap to 3.5%% in USD %.0f, want %.0f", iso, r.Gap35USD, want)
+		}
+		if want := gap35 / float64(2035-year); !near(r.AnnualIncrease, want, 1e-12) {
+			t.Errorf("%s annual increase %.4f, want %.4f", iso, r.AnnualIncrease, want)
+		}
+		if r.SourceDetail == "" || r.GDPYear != c.GDPYear {
+			t.Errorf("%s: source detail %q, gdp year %d", iso, r.SourceDetail, r.GDPYear)
+		}
+	}
+	// Poland: 4.48 (2025e) is above 3.5, so no gap; the 2024 figure is kept.
+	if p := rows["POL"]; p.Gap35Pts != 0 || p.ReportedPct != 3.79 || p.ReportedYear != 2024 {
+		t.Errorf("Poland: %+v", p.TargetResult)
+	}
+	// Spain at 2.00 in 2025: 3.5 − 2.00 = 1.5 points, 1.5 / (2035 − 2025) = 0.15 a year.
+	if e := rows["ESP"]; !near(e.Gap35Pts, 1.5, 1e-12) || !near(e.AnnualIncrease, 0.15, 1e-12) || !e.Meets2 {
+		t.Errorf("Spain: %+v", e.TargetResult)
+	}
+	// Iceland has no armed forces and no figure.
+	if !slices.Contains(rep.Missing, "ISL") {
+		t.Errorf("missing = %v, want ISL among them", rep.Missing)
+	}
+	wantSources(t, rep.Sources, "defence 2025e", "target 2%")
+}
+
+func TestTargetsSIPRI(t *testing.T) {
+	s := seeded(t)
+	rep, err := report.Targets(context.Background(), s, "cow2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Rows {
+		if r.ISO3 == "AUS" {
+			// Australia is not in NATO: SIPRI 2024, 1.9% → 3.5 − 1.9 = 1.6 points.
+			if r.Definition != "SIPRI" || r.Source != "SIPRI 2024" || !near(r.Gap35Pts, 1.6, 1e-12) {
+				t.Fatalf("Australia: %+v", r.TargetResult)
+			}
+			return
+		}
+	}
+	t.Fatal("no row for Australia in COW2025")
+}
+
+func TestTargetsUnknownGroup(t *testing.T) {
+	_, err := report.Targets(context.Background(), seeded(t), "NOPE")
+	wantField(t, err, "group")
+}
