@@ -22,6 +22,7 @@ func commands() map[string]command {
 		"burden":    {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
 		"countries": {"list countries with GDP, population, defence spending and memberships", runCountries},
 		"donors":    {"who gives what: support per donor in EUR and as a share of GDP", runDonors},
+		"import":    {"import Kiel CSV/XLSX, IATI XML, OCHA FTS JSON or Coalition CSV files (all or nothing)", runImport},
 		"ingest":    {"read texts and print proposed engagements and pledges", runIngest},
 		"migrate":   {"apply database migrations", runMigrate},
 		"risk":      {"simulate political risk: probability and size of a shortfall", runRisk},

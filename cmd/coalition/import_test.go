@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"coalition"
+	"coalition/refdata"
+	"coalition/sqlstore"
+)
+
+// writeFile writes content to a file in a temporary folder.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// bundledKiel copies the bundled Kiel monthly file out of the binary.
+func bundledKiel(t *testing.T) string {
+	t.Helper()
+	f, err := refdata.Open(refdata.KielFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, "data_explorer.csv", string(b))
+}
+
+func importJSON(t *testing.T, args ...string) importReport {
+	t.Helper()
+	out, errOut, err := cli(t, nil, append([]string{"import", "--json"}, args...)...)
+	if err != nil {
+		t.Fatalf("import %v: %v\n%s", args, err, errOut)
+	}
+	var rep importReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return rep
+}
+
+// snapshot is what must not change when an import fails.
+type snapshot struct {
+	pledges, deliveries, engagements, requirements int
+	eur                                            int64
+}
+
+func takeSnapshot(t *testing.T, db string) snapshot {
+	t.Helper()
+	s, err := sqlstore.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var sn snapshot
+	q := s.DB().QueryRow(`SELECT (SELECT count(*) FROM pledges), (SELECT coalesce(sum(amount_eur_minor), 0) FROM pledges),
+		(SELECT count(*) FROM deliveries), (SELECT count(*) FROM engagements), (SELECT count(*) FROM requirements)`)
+	if err := q.Scan(&sn.pledges, &sn.eur, &sn.deliveries, &sn.engagements, &sn.requirements); err != nil {
+		t.Fatal(err)
+	}
+	return sn
+}
+
+// The bundled Kiel CSV imported with `coalition import kiel-csv` into a
+// database with the reference data but no pledges reproduces the per-donor
+// totals of ukraine_support.csv to the euro-million; a second import
+// changes nothing.
+func TestImportKielCSVReproducesDonorTotals(t *testing.T) {
+	db := tempDB(t)
+	ctx := coalition.WithUser(context.Background(), coalition.System)
+	s, err := sqlstore.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := referenceDataset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds.Pledges = nil
+	if _, err := s.Load(ctx, ds, false); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	file := bundledKiel(t)
+	rep := importJSON(t, "kiel-csv", file, "--db", db)
+	created := rep.Result.Created["pledges"]
+	if created == 0 || !rep.Committed {
+		t.Fatalf("report = %+v", rep)
+	}
+	out, _, err := cli(t, nil, "donors", "--json", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []donorRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	want := kielTotals(t)
+	got := map[string]donorRow{}
+	for _, r := range rows {
+		got[r.ISO3] = r
+	}
+	for iso, w := range want {
+		g := got[iso]
+		// The published figures are EUR bn rounded to 3 decimals (the euro-million):
+		// the imported sum must round to them, |v - w| <= half a million euros.
+		for i, v := range []float64{g.MilitaryEUR, g.FinancialEUR, g.HumanitarianEUR, g.TotalEUR} {
+			if math.Abs(v/1e9-w[i]) > 0.0005+1e-12 {
+				t.Errorf("%s column %d: imported %.3f bn, published %.3f bn", iso, i, v/1e9, w[i])
+			}
+		}
+	}
+	again := importJSON(t, "kiel-csv", file, "--db", db)
+	if again.Result.Unchanged["pledges"] != created || again.Result.Created["pledges"] != 0 || again.Result.Updated["pledges"] != 0 {
+		t.Errorf("second import: %+v, want all %d unchanged", again.Result, created)
+	}
+}
+
+// Importing the bundled file into a seeded database under the reference
+// data's own citation matches every seeded pledge: all unchanged.
+func TestImportKielCSVIntoSeeded(t *testing.T) {
+	db := tempDB(t)
+	before := takeSnapshot(t, db) // opening seeds? no: sqlstore.Open does not seed
+	if before.pledges != 0 {
+		t.Fatalf("fresh database has %d pledges", before.pledges)
+	}
+	if _, _, err := cli(t, nil, "seed", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	seeded := takeSnapshot(t, db)
+	rep := importJSON(t, "kiel-csv", bundledKiel(t), "--db", db, "--source", refdata.KielSource, "--as-of", refdata.KielAsOf.String())
+	if rep.Result.Unchanged["pledges"] != seeded.pledges || rep.Result.Created["pledges"] != 0 || rep.Result.Updated["pledges"] != 0 {
+		t.Errorf("result %+v, want %d unchanged", rep.Result, seeded.pledges)
+	}
+	if after := takeSnapshot(t, db); after != seeded {
+		t.Errorf("snapshot %+v, want %+v", after, seeded)
+	}
+}
+
+const iatiDoc = `<iati-activities version="2.03">
+<iati-activity default-currency="EUR"><iati-identifier>NO-BRC-971277882-UKR-1</iati-identifier>
+<reporting-org ref="XM-DAC-8" type="10"><narrative>Norway</narrative></reporting-org>
+<recipient-country code="UA"/>
+<transaction ref="a"><transaction-type code="2"/><transaction-date iso-date="2024-02-01"/><value value-date="2024-02-01">AMOUNT</value></transaction>
+<transaction ref="b"><transaction-type code="3"/><transaction-date iso-date="2024-06-01"/><value currency="USD" value-date="2024-06-01">1000000</value></transaction>
+TX_C
+</iati-activity></iati-activities>`
+
+func iatiFile(t *testing.T, amount string, withC bool) string {
+	c := ""
+	if withC {
+		c = `<transaction ref="c"><transaction-type code="3"/><transaction-date iso-date="2024-07-01"/><value value-date="2024-07-01">250000</value></transaction>`
+	}
+	return writeFile(t, "no.xml", strings.NewReplacer("AMOUNT", amount, "TX_C", c).Replace(iatiDoc))
+}
+
+// Import, import again (unchanged), then a newer release: one updated, one removed from source.
+func TestImportIATIIdempotentAndRelease(t *testing.T) {
+	db := tempDB(t)
+	first := importJSON(t, "iati", iatiFile(t, "5000000", true), "--recipient", "UA", "--db", db)
+	if first.Result.Created["pledges"] != 3 {
+		t.Fatalf("first: %+v", first.Result)
+	}
+	again := importJSON(t, "iati", iatiFile(t, "5000000", true), "--recipient", "UA", "--db", db)
+	if again.Result.Unchanged["pledges"] != 3 || again.Result.Created["pledges"]+again.Result.Updated["pledges"] != 0 {
+		t.Errorf("again: %+v, want 3 unchanged", again.Result)
+	}
+	newer := importJSON(t, "iati", iatiFile(t, "6000000", false), "--recipient", "UA", "--db", db)
+	r := newer.Result
+	if r.Updated["pledges"] != 1 || r.Unchanged["pledges"] != 1 || r.Removed["pledges"] != 1 || r.Deleted["pledges"] != 0 {
+		t.Errorf("newer release: %+v, want 1 updated, 1 unchanged, 1 removed from source (kept)", r)
+	}
+	if got := takeSnapshot(t, db).pledges; got <= 3 {
+		t.Errorf("pledges = %d: the removed one must be kept without --delete-removed", got)
+	}
+	del := importJSON(t, "iati", iatiFile(t, "6000000", false), "--recipient", "UA", "--db", db, "--delete-removed")
+	if del.Result.Deleted["pledges"] != 1 {
+		t.Errorf("--delete-removed: %+v", del.Result)
+	}
+}
+
+// Malformed files get clear errors (exit 2) and leave the database exactly as it was.
+func TestImportMalformedLeavesDatabase(t *testing.T) {
+	db := tempDB(t)
+	if _, _, err := cli(t, nil, "seed", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	before := takeSnapshot(t, db)
+	good := "donor,category,amount,currency,announced\nNorway,military,5,EUR,2024-01-01\n"
+	long := filepath.Join(t.TempDir(), "long.csv")
+	{
+		f, _ := os.Create(long)
+		f.WriteString("donor,category,amount,currency,announced\nNorway,military,")
+		f.Write([]byte(strings.Repeat("9", 3<<20))) // a 3 MB line: refused after 1 MB
+		f.Close()
+	}
+	tests := []struct {
+		name, format, file, want string
+	}{
+		{"truncated xml", "iati", writeFile(t, "t.xml", strings.Replace(iatiFile0(), "</iati-activity></iati-activities>", "", 1)), "t.xml:"},
+		{"binary garbage", "iati", writeFile(t, "g.xml", "\x00\x9f\x92\x96 garbage"), "g.xml:1:xml:"},
+		{"garbage fts", "fts", writeFile(t, "g.json", "\x00\x9f\x92\x96"), "g.json:1:json:"},
+		{"wrong column count", "csv", writeFile(t, "c.csv", good+"Norway,military,5,EUR\n"), "c.csv:3:row: wrong number of fields"},
+		{"negative", "csv", writeFile(t, "n.csv", good+"Norway,military,-5,EUR,2024-01-01\n"), "n.csv:3:amount: negative amount -5"},
+		{"bad date", "csv", writeFile(t, "d.csv", good+"Norway,military,5,EUR,2025-13-45\n"), "d.csv:3:announced: date \"2025-13-45\""},
+		{"unknown currency", "csv", writeFile(t, "u.csv", good+"Norway,military,5,XYZ,2024-01-01\n"), "u.csv:3:currency: unknown currency XYZ"},
+		{"unknown donor", "csv", writeFile(t, "k.csv", good+"Narway,military,5,EUR,2024-01-01\n"), "closest: Norway (NOR)"},
+		{"long line", "csv", long, "long.csv:2:row: line 2 is longer than 1048576 bytes"},
+		{"not a workbook", "kiel-xlsx", writeFile(t, "w.xlsx", "PK\x03\x04 nope"), "w.xlsx:0:file: not an XLSX workbook"},
+		{"kiel csv bad", "kiel-csv", writeFile(t, "kiel.csv", "country,iso,year,month,total,financial,humanitarian,military\nX,NOR,2024,13,1,1,1,1\n"), "kiel.csv:2:month"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, err := cli(t, nil, "import", tt.format, tt.file, "--db", db)
+			if err == nil || exitCode(err) != 2 {
+				t.Fatalf("err = %v (exit %d), want exit 2", err, exitCode(err))
+			}
+			if !strings.Contains(errOut+err.Error(), tt.want) {
+				t.Errorf("stderr %q, err %v: want %q", errOut, err, tt.want)
+			}
+			if after := takeSnapshot(t, db); after != before {
+				t.Errorf("database changed: %+v, want %+v", after, before)
+			}
+		})
+	}
+}
+
+func iatiFile0() string { return strings.NewReplacer("AMOUNT", "5", "TX_C", "").Replace(iatiDoc) }
+
+// --skip-invalid imports the valid rows and writes a report of the rest.
+func TestImportSkipInvalid(t *testing.T) {
+	db := tempDB(t)
+	file := writeFile(t, "p.csv", "source_ref,donor,category,amount,currency,announced\nA,Norway,military,5,EUR,2024-01-01\nB,Norway,military,-5,EUR,2024-01-01\n")
+	reportPath := filepath.Join(t.TempDir(), "report.json")
+	rep := importJSON(t, "csv", file, "--db", db, "--skip-invalid", "--report", reportPath)
+	if rep.Result.Created["pledges"] != 1 || len(rep.Errors) != 1 || !rep.Committed {
+		t.Fatalf("report %+v", rep)
+	}
+	b, err := os.ReadFile(reportPath)
+	if err != nil || !strings.Contains(string(b), `"field": "amount"`) || !strings.Contains(string(b), `"row": 3`) {
+		t.Errorf("report file: %s (%v)", b, err)
+	}
+	// Dry run: counted, not written.
+	dry := importJSON(t, "csv", writeFile(t, "q.csv", "source_ref,donor,category,amount,currency,announced\nC,Norway,military,5,EUR,2024-01-01\n"), "--db", db, "--dry-run")
+	if dry.Result.Created["pledges"] != 1 || dry.Committed {
+		t.Errorf("dry run %+v", dry)
+	}
+}
+
+func TestImportTemplate(t *testing.T) {
+	out, _, err := cli(t, nil, "import", "csv", "--template", "pledges")
+	if err != nil || !strings.HasPrefix(out, "source_ref,donor,recipient,category,status,amount,currency") || strings.Count(out, "\n") != 2 {
+		t.Errorf("template = %q, %v", out, err)
+	}
+	if _, _, err := cli(t, nil, "import", "xml", "f"); exitCode(err) != 2 {
+		t.Errorf("unknown format: %v", err)
+	}
+}
