@@ -475,12 +475,9 @@ func (p *plan) evaluate(s *scratch) float64 {
 		for t := range T {
 			run += diff[t]
 			diff[t] = 0
-			if r := req[t]; run < r {
-				sc += r - run
-				s.cov[t] += run
-			} else {
-				s.cov[t] += r
-			}
+			r := req[t]
+			sc += max(r-run, 0)
+			s.cov[t] += min(run, r)
 		}
 		s.cat[c] = sc
 		S += sc
