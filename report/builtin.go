@@ -65,13 +65,13 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 	if rep.Sources, err = supportSources(ctx, s); err != nil {
 		return nil, err
 	}
-	rep.Sources = append(rep.Sources, countrySources(cs, "gdp", fmt.Sprint(year))...)
+	rep.Sources = append(rep.Sources, countrySources(withGDP(cs), "gdp", fmt.Sprint(year))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
 	switch name {
 	case "replace-us":
 		c, err := findCoalition(ctx, s, DefaultCoalition)
 		if err == nil {
-			rep.Sources = append(rep.Sources, Source{Figure: "members", Source: c.Source, AsOf: c.UpdatedAt.Format("2006-01-02")})
+			rep.Sources = append(rep.Sources, membersSource(c))
 		}
 	case "nato-40bn":
 		rep.Sources = append(rep.Sources, Source{Figure: "target", AsOf: "2024-07-10",

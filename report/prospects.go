@@ -99,6 +99,6 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	}
 	rep.Sources = append(rep.Sources, countrySources(used, "gdp and memberships", fmt.Sprint(year))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
-	rep.Sources = append(rep.Sources, Source{Figure: "members", Source: coal.Source, AsOf: coal.UpdatedAt.Format("2006-01-02")})
+	rep.Sources = append(rep.Sources, membersSource(coal))
 	return rep, nil
 }

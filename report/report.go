@@ -124,6 +124,33 @@ func refYear(cs []*coalition.Country) int {
 	return best
 }
 
+// withGDP returns the countries that have a GDP figure.
+func withGDP(cs []*coalition.Country) []*coalition.Country {
+	var out []*coalition.Country
+	for _, c := range cs {
+		if c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// membersSource cites a coalition's membership, as of its latest joining
+// date.
+func membersSource(c *coalition.Coalition) Source {
+	var last coalition.Date
+	for _, m := range c.Members {
+		if m.Since.After(last) {
+			last = m.Since
+		}
+	}
+	s := Source{Figure: "members", Source: c.Code + ": " + c.Source}
+	if !last.IsZero() {
+		s.AsOf = last.String()
+	}
+	return s
+}
+
 // countrySources summarises the countries' sources: their common part (the
 // dataset citation), without the per-country notes.
 func countrySources(cs []*coalition.Country, figure, asOf string) []Source {

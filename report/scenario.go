@@ -326,7 +326,11 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	rep.Result = res
 	rep.Sources = append(rep.Sources, countrySources(used, "gdp", fmt.Sprint(rep.GDPYear))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
-	rep.Sources = append(rep.Sources, Source{Figure: "members", Source: coal.Source, AsOf: coal.UpdatedAt.Format("2006-01-02")})
+	src, err := sharersSource(ctx, s, coal, spec.Group)
+	if err != nil {
+		return nil, err
+	}
+	rep.Sources = append(rep.Sources, src)
 	return rep, nil
 }
 
@@ -350,4 +354,26 @@ func expandTypes(cats []string) []string {
 		}
 	}
 	return out
+}
+
+// sharersSource cites the membership of whoever shares the gap: the group
+// or coalition named, else the coalition.
+func sharersSource(ctx context.Context, s coalition.Store, coal *coalition.Coalition, group string) (Source, error) {
+	if group == "" || group == coal.Code {
+		return membersSource(coal), nil
+	}
+	gs, err := s.FindGroups(ctx)
+	if err != nil {
+		return Source{}, err
+	}
+	for _, g := range gs {
+		if g.Code == group {
+			return Source{Figure: "members", Source: g.Code + ": " + g.Source}, nil
+		}
+	}
+	c, err := s.FindCoalitionByCode(ctx, group)
+	if err != nil {
+		return Source{}, err
+	}
+	return membersSource(c), nil
 }

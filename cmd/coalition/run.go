@@ -21,13 +21,17 @@ func commands() map[string]command {
 	return map[string]command{
 		"burden":    {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
 		"countries": {"list countries with GDP, population, defence spending and memberships", runCountries},
+		"coverage":  {"need against support per category and month, with the gap", runCoverage},
 		"donors":    {"who gives what: support per donor in EUR and as a share of GDP", runDonors},
 		"import":    {"import Kiel CSV/XLSX, IATI XML, OCHA FTS JSON or Coalition CSV files (all or nothing)", runImport},
 		"ingest":    {"read texts and print proposed engagements and pledges", runIngest},
 		"migrate":   {"apply database migrations", runMigrate},
+		"prospects": {"rank countries outside a coalition for recruitment, with their ask", runProspects},
 		"risk":      {"simulate political risk: probability and size of a shortfall", runRisk},
+		"scenario":  {"what if a member withdraws: the new gap and who fills it, fairly", runScenario},
 		"seed":      {"load the bundled reference data (idempotent)", runSeed},
 		"serve":     {"serve the API and the dashboard", runServe},
+		"targets":   {"members against NATO 2% and the Hague 3.5%/5% targets", runTargets},
 		"version":   {"print the version", runVersion},
 		// more subcommands: one line each, in alphabetical order
 	}

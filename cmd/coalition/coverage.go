@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"coalition"
+	"coalition/report"
+)
+
+func runCoverage(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--json] [--db ...]",
+		"coalition coverage --coalition COW2025 --from 2025-01 --to 2025-12")
+	db := dbFlag(fs)
+	coal := fs.String("coalition", report.DefaultCoalition, "the coalition whose need is measured")
+	fromS := fs.String("from", "", "first month (YYYY-MM); default 11 months before --to")
+	toS := fs.String("to", "", "last month (YYYY-MM); default the last month with support")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseArgs(e, fs, args); err != nil {
+		return err
+	}
+	var from, to coalition.Month
+	var err error
+	if *fromS != "" {
+		if from, err = coalition.ParseMonth(*fromS); err != nil {
+			return coalition.FieldError("from", "%v", err)
+		}
+	}
+	if *toS != "" {
+		if to, err = coalition.ParseMonth(*toS); err != nil {
+			return coalition.FieldError("to", "%v", err)
+		}
+	}
+	s, err := openStore(ctx, e, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := report.Coverage(coalition.WithUser(ctx, coalition.System), s, *coal, from, to)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return anJSON(e.stdout, rep)
+	}
+	w := e.stdout
+	res := rep.Result
+	fmt.Fprintf(w, "%s (recipient %s), %s..%s\nNeed: %s.\nSupport: %s.\n\n", rep.Coalition, rep.Recipient, res.From, res.To, rep.RequirementBasis, rep.SupportBasis)
+	tw := table(w)
+	fmt.Fprintln(tw, "MONTH\tCATEGORY\tREQUIRED\tPLEDGED\tDELIVERED\tCOVERED\tGAP")
+	for _, c := range res.Cells {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.0f%%\t%s\n", c.Month, c.Category, eur(c.Required), eur(c.Pledged), eur(c.Delivered), c.CoveredShare*100, eur(c.Gap))
+	}
+	for _, c := range res.Categories {
+		fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\t%.0f%%\t%s\n", c.Category, eur(c.Required), eur(c.Pledged), eur(c.Delivered), c.CoveredShare*100, eur(c.Gap))
+	}
+	t := res.Total
+	fmt.Fprintf(tw, "total\tall\t%s\t%s\t%s\t%.0f%%\t%s\n", eur(t.Required), eur(t.Pledged), eur(t.Delivered), t.CoveredShare*100, eur(t.Gap))
+	tw.Flush()
+	fmt.Fprintln(w, "\nThe gap is the sum of the monthly gaps: a surplus in one month does not fill another.")
+	anSources(w, rep.Sources)
+	return nil
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestCoverageCLI(t *testing.T) {
+	db := analysisStoreDB(t)
+	out, _, err := runCLI(t, "", "coverage", "--from", "2025-01", "--to", "2025-12", "--json", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Coalition          string             `json:"coalition"`
+		RequirementMonthly map[string]float64 `json:"requirement_monthly"`
+		Result             struct {
+			From  string `json:"from"`
+			To    string `json:"to"`
+			Cells []struct {
+				Required, Pledged, Gap float64
+			} `json:"cells"`
+			Total struct {
+				Required float64 `json:"required"`
+				Pledged  float64 `json:"pledged"`
+				Gap      float64 `json:"gap"`
+			} `json:"total"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	var monthly float64
+	for _, v := range got.RequirementMonthly {
+		monthly += v
+	}
+	// 12 months × the baseline need; 3 types × 12 months of cells.
+	if got.Coalition != "COW2025" || got.Result.From != "2025-01" || got.Result.To != "2025-12" || len(got.Result.Cells) != 36 ||
+		math.Abs(got.Result.Total.Required-12*monthly) > 1e-6*monthly {
+		t.Fatalf("coverage %s %s..%s, %d cells, required %.0f (want %.0f)", got.Coalition, got.Result.From, got.Result.To, len(got.Result.Cells), got.Result.Total.Required, 12*monthly)
+	}
+	var gap float64
+	for _, c := range got.Result.Cells {
+		gap += math.Max(0, c.Required-c.Pledged)
+	}
+	if math.Abs(gap-got.Result.Total.Gap) > 1e-6*gap {
+		t.Errorf("total gap %.0f, Σ monthly gaps %.0f", got.Result.Total.Gap, gap)
+	}
+	table, _, err := runCLI(t, "", "coverage", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"MONTH", "total", "Sources:", "Kiel Institute"} {
+		if !strings.Contains(table, s) {
+			t.Errorf("table lacks %q", s)
+		}
+	}
+	for _, args := range [][]string{{"--from", "2025-13"}, {"--from", "2025-06", "--to", "2025-01"}, {"--coalition", "NOPE"}} {
+		_, _, err := runCLI(t, "", append([]string{"coverage", "--db", db}, args...)...)
+		wantExit(t, err, 2)
+	}
+}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"coalition"
+	"coalition/analysis"
+	"coalition/report"
+)
+
+func runScenario(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "scenario",
+		"scenario --builtin replace-us|nato-40bn [--json]\n"+
+			"       coalition scenario --withdraw USA[,GBR] --from YYYY-MM [--fraction 1] [--categories military,financial] [--key gdp] [--group COW2025] [--coalition COW2025] [--cap-pct-gdp 0.5] [--json]\n"+
+			"       coalition scenario --file s.json [--json]   (- reads standard input)",
+		"coalition scenario --withdraw USA --from 2025-02 --group COW2025 --cap-pct-gdp 0.5")
+	db := dbFlag(fs)
+	builtin := fs.String("builtin", "", "run a built-in scenario: "+strings.Join(analysis.BuiltinNames, " or "))
+	withdraw := fs.String("withdraw", "", "comma-separated ISO3 codes of the countries that withdraw")
+	from := fs.String("from", "", "the month the withdrawal starts (YYYY-MM)")
+	fraction := fs.Float64("fraction", 1, "the share of their support they withdraw, in (0, 1]")
+	categories := fs.String("categories", "", "comma-separated categories or types withdrawn (default: all)")
+	key := fs.String("key", "", "burden-sharing key: gdp (default), population, defence, equal")
+	group := fs.String("group", "", "who shares the gap: a group or coalition code (default: the coalition's members)")
+	coal := fs.String("coalition", "", "the coalition whose requirements are the need (default COW2025)")
+	capPct := fs.Float64("cap-pct-gdp", 0, "cap each member's extra support at this % of its GDP per year (0: none)")
+	file := fs.String("file", "", "a scenario as JSON (see docs/scenarios.md); - for standard input")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseArgs(e, fs, args); err != nil {
+		return err
+	}
+	modes := 0
+	for _, v := range []string{*builtin, *withdraw, *file} {
+		if v != "" {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return usagef("scenario: give exactly one of --builtin, --withdraw or --file")
+	}
+	if *builtin != "" && !slices.Contains(analysis.BuiltinNames, *builtin) {
+		return usagef("scenario: --builtin %q: want %s", *builtin, strings.Join(analysis.BuiltinNames, " or "))
+	}
+	var spec report.ScenarioSpec
+	switch {
+	case *file != "":
+		var data []byte
+		var err error
+		if *file == "-" {
+			data, err = io.ReadAll(e.stdin)
+		} else {
+			data, err = os.ReadFile(*file)
+		}
+		if err != nil {
+			return coalition.Errorf(coalition.Invalid, "--file: %v", err)
+		}
+		if spec, err = report.ParseScenarioSpec(data); err != nil {
+			return coalition.Errorf(coalition.Invalid, "%s: %v", *file, err)
+		}
+	case *withdraw != "":
+		if *from == "" {
+			return usagef("scenario: --withdraw needs --from YYYY-MM")
+		}
+		m, err := coalition.ParseMonth(*from)
+		if err != nil {
+			return coalition.FieldError("from", "%v", err)
+		}
+		spec = report.ScenarioSpec{
+			Withdrawals: []analysis.Withdrawal{{Countries: anList(*withdraw), From: m, Fraction: *fraction, Categories: anList(*categories)}},
+			Key:         *key, Group: *group, Coalition: *coal, CapPctGDP: *capPct,
+		}
+	}
+	s, err := openStore(ctx, e, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx = coalition.WithUser(ctx, coalition.System)
+	if *builtin != "" {
+		rep, err := report.BuiltinScenario(ctx, s, *builtin)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return anJSON(e.stdout, rep)
+		}
+		printBuiltin(e.stdout, rep)
+		return nil
+	}
+	rep, err := report.RunScenario(ctx, s, spec)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return anJSON(e.stdout, rep)
+	}
+	printScenario(e.stdout, rep)
+	return nil
+}
+
+func anList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func anJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func anSources(w io.Writer, srcs []report.Source) {
+	fmt.Fprintln(w, "\nSources:")
+	for _, s := range srcs {
+		asOf := ""
+		if s.AsOf != "" {
+			asOf = " (as of " + s.AsOf + ")"
+		}
+		fmt.Fprintf(w, "  %s: %s%s\n", s.Figure, s.Source, asOf)
+	}
+}
+
+func anPct(v float64) string { return fmt.Sprintf("%.3f%%", v) }
+
+func printBuiltin(w io.Writer, rep *report.BuiltinReport) {
+	fmt.Fprintf(w, "%s (%s..%s)\n%s\n", rep.Name, rep.From, rep.To, rep.Description)
+	if len(rep.RequirementMonthly) > 0 {
+		var parts []string
+		for _, t := range anKeys(rep.RequirementMonthly) {
+			parts = append(parts, t+" "+eur(rep.RequirementMonthly[t]))
+		}
+		fmt.Fprintf(w, "Requirement per month: %s\n", strings.Join(parts, ", "))
+	}
+	if rep.Scenario != nil {
+		for _, l := range rep.Scenario.Lost {
+			fmt.Fprintf(w, "Lost: %s %s; covered by the plan %s, unfilled %s\n", l.ISO3, eur(l.Amount), eur(rep.Scenario.Covered), eur(rep.Scenario.Unfilled))
+		}
+	}
+	fmt.Fprintln(w)
+	tw := table(w)
+	fmt.Fprintln(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA % GDP\tPLAN\tACTUAL 2025\tDIFFERENCE\tVERDICT")
+	for _, r := range rep.Rows {
+		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, r.WeightShare*100, eur(r.BaselineEUR), eur(r.ExtraEUR),
+			anPct(r.ExtraPctGDP), eur(r.PlanEUR), eur(r.ActualEUR), eur(r.DifferenceEUR), r.Verdict)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nPlan %s in all, actually allocated %s; %d members above their plan, %d below.\n",
+		eur(rep.PlanEUR), eur(rep.ActualEUR), anCount(rep.Rows, "more"), anCount(rep.Rows, "less"))
+	fmt.Fprintf(w, "GDP: %d, converted at %.4f USD per EUR.\n", rep.GDPYear, rep.USDPerEUR)
+	anSources(w, rep.Sources)
+}
+
+func anCount(rows []analysis.FairVsActual, verdict string) int {
+	n := 0
+	for _, r := range rows {
+		if r.Verdict == verdict {
+			n++
+		}
+	}
+	return n
+}
+
+func printScenario(w io.Writer, rep *report.ScenarioReport) {
+	sp := rep.Spec
+	for _, wd := range sp.Withdrawals {
+		frac := wd.Fraction
+		if frac == 0 {
+			frac = 1
+		}
+		cats := "all categories"
+		if len(wd.Categories) > 0 {
+			cats = strings.Join(wd.Categories, ", ")
+		}
+		fmt.Fprintf(w, "Withdrawal: %s, %.0f%% of %s from %s\n", strings.Join(wd.Countries, ", "), frac*100, cats, wd.From)
+	}
+	sharers := sp.Coalition + " members"
+	if sp.Group != "" {
+		sharers = sp.Group
+	}
+	capTxt := "no cap"
+	if sp.CapPctGDP > 0 {
+		capTxt = fmt.Sprintf("capped at %g%% of GDP a year", sp.CapPctGDP)
+	}
+	fmt.Fprintf(w, "Horizon %s..%s; the gap is shared by %s among %s (%d), %s.\n", sp.Horizon.From, sp.Horizon.To, rep.Result.Key, sharers, len(rep.Members), capTxt)
+	fmt.Fprintf(w, "Need: %s.\nSupport: %s.\n", rep.RequirementBasis, rep.SupportBasis)
+	res := rep.Result
+	fmt.Fprintf(w, "\nGap before the withdrawals %s; after %s (required %s).\n", eur(res.Before.Gap), eur(res.After.Total.Gap), eur(res.After.Total.Required))
+	for _, l := range res.Lost {
+		fmt.Fprintf(w, "Lost: %s %s\n", l.ISO3, eur(l.Amount))
+	}
+	for _, x := range rep.Excluded {
+		fmt.Fprintf(w, "Not sharing: %s (%s)\n", x.ISO3, x.Reason)
+	}
+	for _, y := range res.Years {
+		var unfilled float64
+		for _, u := range y.Unfilled {
+			unfilled += u
+		}
+		var gap float64
+		for _, g := range y.Gap {
+			gap += g
+		}
+		fmt.Fprintf(w, "\n%d (%d months): gap %s, covered %s, unfilled %s (%s)\n", y.Year, y.Months, eur(gap), eur(y.Covered), eur(unfilled), y.Method)
+		rows := slices.Clone(y.Members)
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].ExtraEUR > rows[j].ExtraEUR })
+		tw := table(w)
+		fmt.Fprintln(tw, "ISO3\tFAIR SHARE\tEXTRA\tEXTRA % GDP\tEXISTING\tNEW TOTAL % GDP")
+		for _, m := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.ISO3, eur(m.FairShare), eur(m.ExtraEUR), anPct(m.ExtraPctGDP), eur(m.ExistingEUR), anPct(m.NewTotalPctGDP))
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(w, "\nIn all: covered %s, unfilled %s. GDP %d at %.4f USD per EUR.\n", eur(res.Covered), eur(res.Unfilled), rep.GDPYear, rep.USDPerEUR)
+	anSources(w, rep.Sources)
+}
+
+func anKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
