@@ -1,0 +1,264 @@
+// Package exporter writes tables of records as CSV, XLSX (typed cells, a
+// header row, frozen panes and a Sources sheet) or JSON. Tables are any
+// slice of rows with a column spec, so scenario and risk results reuse it.
+package exporter
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"coalition"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Kind says how a column's values are typed in XLSX and JSON.
+type Kind int
+
+const (
+	Text   Kind = iota // string
+	Number             // float64 (euros, rates, shares)
+	Int                // int64
+	Date               // coalition.Date; empty when zero
+	Month              // coalition.Month; empty when zero
+)
+
+// Column is one column: its header and how to read it from a row.
+type Column[T any] struct {
+	Name  string
+	Kind  Kind
+	Value func(T) any // string, float64, int64, *int64, coalition.Date, coalition.Month or nil
+}
+
+// Meta describes the export for the Sources sheet.
+type Meta struct {
+	Title   string         // sheet name, e.g. "pledges"
+	AsOf    coalition.Date // the data's as-of date
+	Sources []string       // citations of the records
+	Made    time.Time      // when the export was made
+	Filters []string       // the filters applied, for the reader
+	User    string         // who exported (visibility depends on it)
+}
+
+// Formats lists the export formats.
+var Formats = []string{"csv", "xlsx", "json"}
+
+// ContentType returns the media type of a format.
+func ContentType(format string) string {
+	switch format {
+	case "xlsx":
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case "json":
+		return "application/json"
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// Write writes rows in format ("csv", "xlsx" or "json").
+func Write[T any](w io.Writer, format string, cols []Column[T], rows []T, meta Meta) error {
+	switch format {
+	case "csv":
+		return writeCSV(w, cols, rows)
+	case "xlsx":
+		return writeXLSX(w, cols, rows, meta)
+	case "json":
+		return writeJSON(w, cols, rows)
+	}
+	return coalition.FieldError("format", "%q: want csv, xlsx or json", format)
+}
+
+// text renders a value for CSV: exact decimals, ISO dates, empty for nil.
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case *int64:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatInt(*x, 10)
+	case *float64:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*x, 'f', -1, 64)
+	case coalition.Date:
+		if x.IsZero() {
+			return ""
+		}
+		return x.String()
+	case coalition.Month:
+		if x == 0 {
+			return ""
+		}
+		return x.String()
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+func writeCSV[T any](w io.Writer, cols []Column[T], rows []T) error {
+	cw := csv.NewWriter(w)
+	rec := make([]string, len(cols))
+	for i, c := range cols {
+		rec[i] = c.Name
+	}
+	cw.Write(rec)
+	for _, r := range rows {
+		for i, c := range cols {
+			rec[i] = text(c.Value(r))
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// jsonValue keeps numbers as numbers and dates as ISO strings.
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case *int64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *float64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case coalition.Date, coalition.Month:
+		if s := text(x); s != "" {
+			return s
+		}
+		return nil
+	}
+	return v
+}
+
+func writeJSON[T any](w io.Writer, cols []Column[T], rows []T) error {
+	out := make([]map[string]any, 0, len(rows))
+	for _, r := range rows {
+		m := make(map[string]any, len(cols))
+		for _, c := range cols {
+			m[c.Name] = jsonValue(c.Value(r))
+		}
+		out = append(out, m)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writeXLSX[T any](w io.Writer, cols []Column[T], rows []T, meta Meta) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := meta.Title
+	if sheet == "" {
+		sheet = "data"
+	}
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14, CustomNumFmt: strPtr("yyyy-mm-dd")})
+	monthStyle, _ := f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("yyyy-mm")})
+	numStyle, _ := f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("#,##0.00")})
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = excelize.Cell{StyleID: bold, Value: c.Name}
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	row := make([]any, len(cols))
+	for n, r := range rows {
+		for i, c := range cols {
+			v := jsonValue(c.Value(r))
+			switch x := v.(type) {
+			case nil:
+				row[i] = nil
+			case string:
+				switch c.Kind {
+				case Date:
+					d, _ := coalition.ParseDate(x)
+					row[i] = excelize.Cell{StyleID: dateStyle, Value: d.Time()}
+				case Month:
+					m, _ := coalition.ParseMonth(x)
+					row[i] = excelize.Cell{StyleID: monthStyle, Value: m.FirstDay().Time()}
+				default:
+					row[i] = x
+				}
+			case float64:
+				row[i] = excelize.Cell{StyleID: numStyle, Value: x}
+			default:
+				row[i] = x
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, n+2)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	// Sources: where the figures come from and how current they are.
+	src := "Sources"
+	f.NewSheet(src)
+	made := meta.Made
+	if made.IsZero() {
+		made = time.Now().UTC()
+	}
+	lines := [][]any{{"Export", sheet}, {"Data as of", asOfCell(meta.AsOf)}, {"Exported at", made.Format(time.RFC3339)}, {"Rows", len(rows)}}
+	if meta.User != "" {
+		lines = append(lines, []any{"Exported by", meta.User + " (only records this user may see)"})
+	}
+	if len(meta.Filters) > 0 {
+		lines = append(lines, []any{"Filters", strings.Join(meta.Filters, "; ")})
+	}
+	lines = append(lines, []any{}, []any{"Sources"})
+	for _, s := range meta.Sources {
+		lines = append(lines, []any{s})
+	}
+	for i, l := range lines {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(src, cell, &l); err != nil {
+			return err
+		}
+	}
+	f.SetCellStyle(src, "B2", "B2", dateStyle)
+	return f.Write(w)
+}
+
+func asOfCell(d coalition.Date) any {
+	if d.IsZero() {
+		return "unknown"
+	}
+	return d.Time()
+}
+
+func strPtr(s string) *string { return &s }
