@@ -30,6 +30,7 @@ type User struct {
 	Country    string    `json:"country,omitempty"`    // delegates: the country they speak for
 	Coalitions []int64   `json:"coalitions,omitempty"` // coordinators, delegates, analysts
 	Disabled   bool      `json:"disabled"`
+	Version    int64     `json:"version"`
 	CreatedAt  time.Time `json:"created_at"`
 }
 

@@ -17,6 +17,8 @@ type Store interface {
 	DonorStore
 	ScenarioStore
 	Loader
+	UserStore
+	AuditStore
 
 	// Ready returns nil when the database is reachable and fully migrated.
 	Ready(ctx context.Context) error

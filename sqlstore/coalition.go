@@ -39,6 +39,10 @@ func (t *timestamp) Scan(src any) error {
 	case []byte:
 		return t.Scan(string(v))
 	case string:
+		if v == "" {
+			t.Time = time.Time{}
+			return nil
+		}
 		p, err := time.Parse(time.RFC3339Nano, v)
 		t.Time = p
 		return err
@@ -143,7 +147,8 @@ func (s *Store) FindCoalitions(ctx context.Context) ([]*coalition.Coalition, err
 }
 
 // CreateCoalition sets ID and Version.
-func (s *Store) CreateCoalition(ctx context.Context, c *coalition.Coalition) error {
+func (s *Store) CreateCoalition(ctx context.Context, c *coalition.Coalition) (err error) {
+	defer func() { s.noteDenied(ctx, err, "create coalition") }()
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -152,7 +157,13 @@ func (s *Store) CreateCoalition(ctx context.Context, c *coalition.Coalition) err
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.requireWrite(isAdmin(tx.user), "only admins create coalitions"); err != nil {
+		return err
+	}
 	if err := tx.createCoalition(ctx, c); err != nil {
+		return err
+	}
+	if err := tx.audit(ctx, "create", "coalition", c.ID, nil, c, &c.ID); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -181,7 +192,8 @@ func (tx *Tx) insertMembers(ctx context.Context, c *coalition.Coalition) error {
 }
 
 // UpdateCoalition applies upd if upd.Version is current.
-func (s *Store) UpdateCoalition(ctx context.Context, id int64, upd coalition.CoalitionUpdate) (*coalition.Coalition, error) {
+func (s *Store) UpdateCoalition(ctx context.Context, id int64, upd coalition.CoalitionUpdate) (_ *coalition.Coalition, err error) {
+	defer func() { s.noteDenied(ctx, err, "update coalition") }()
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -191,6 +203,10 @@ func (s *Store) UpdateCoalition(ctx context.Context, id int64, upd coalition.Coa
 	if err != nil {
 		return nil, err
 	}
+	if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, &id), "only the coalition's coordinators manage it"); err != nil {
+		return nil, err
+	}
+	before := *c
 	if c.Version != upd.Version {
 		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
 			"coalition %d is at version %d, not %d: reload and try again", id, c.Version, upd.Version), Current: c}
@@ -228,5 +244,8 @@ func (s *Store) UpdateCoalition(ctx context.Context, id int64, upd coalition.Coa
 	}
 	c.Version++
 	c.UpdatedAt = tx.now
+	if err := tx.audit(ctx, "update", "coalition", id, before, c, &id); err != nil {
+		return nil, err
+	}
 	return c, tx.Commit()
 }

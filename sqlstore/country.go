@@ -131,7 +131,13 @@ func (s *Store) UpsertCountry(ctx context.Context, c *coalition.Country) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.requireWrite(isAdmin(tx.user), "only admins edit reference data"); err != nil {
+		return err
+	}
 	if err := tx.upsertCountry(ctx, c); err != nil {
+		return err
+	}
+	if err := tx.audit(ctx, "upsert", "country", c.ISO3, nil, c, nil); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -195,7 +201,13 @@ func (s *Store) UpsertGroup(ctx context.Context, g *coalition.Group) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.requireWrite(isAdmin(tx.user), "only admins edit reference data"); err != nil {
+		return err
+	}
 	if err := tx.upsertGroup(ctx, g); err != nil {
+		return err
+	}
+	if err := tx.audit(ctx, "upsert", "group", g.Code, nil, g, nil); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -85,7 +85,8 @@ func (s *Store) FindDeliveries(ctx context.Context, f coalition.DeliveryFilter) 
 }
 
 // CreateDelivery records a delivery against a visible pledge.
-func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) error {
+func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) (err error) {
+	defer func() { s.noteDenied(ctx, err, "create delivery") }()
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -94,7 +95,11 @@ func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) error
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.findPledge(ctx, d.PledgeID); err != nil {
+	p, err := tx.findPledge(ctx, d.PledgeID)
+	if err != nil {
+		return err
+	}
+	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not record deliveries of %s", p.Donor); err != nil {
 		return err
 	}
 	d.Version, d.CreatedAt = 1, tx.now
@@ -104,11 +109,15 @@ func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) error
 		return tx.s.mapErr(fmt.Errorf("sqlstore: create delivery: %w", err))
 	}
 	d.ID = id
+	if err := tx.audit(ctx, "create", "delivery", id, nil, d, p.CoalitionID); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
 // DeleteDelivery deletes a delivery at the given version.
-func (s *Store) DeleteDelivery(ctx context.Context, id, version int64) error {
+func (s *Store) DeleteDelivery(ctx context.Context, id, version int64) (err error) {
+	defer func() { s.noteDenied(ctx, err, "delete delivery") }()
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -118,11 +127,21 @@ func (s *Store) DeleteDelivery(ctx context.Context, id, version int64) error {
 	if err != nil {
 		return err
 	}
+	p, err := tx.findPledge(ctx, d.PledgeID)
+	if err != nil {
+		return err
+	}
+	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not delete deliveries of %s", p.Donor); err != nil {
+		return err
+	}
 	if d.Version != version {
 		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "delivery %d is at version %d, not %d", id, d.Version, version), Current: d}
 	}
 	if _, err := tx.exec(ctx, "DELETE FROM deliveries WHERE id = ?", id); err != nil {
 		return tx.s.mapErr(fmt.Errorf("sqlstore: delete delivery: %w", err))
+	}
+	if err := tx.audit(ctx, "delete", "delivery", id, d, nil, p.CoalitionID); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

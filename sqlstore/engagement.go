@@ -144,7 +144,8 @@ func (s *Store) FindEngagements(ctx context.Context, f coalition.EngagementFilte
 }
 
 // CreateEngagement inserts e and its participants.
-func (s *Store) CreateEngagement(ctx context.Context, e *coalition.Engagement) error {
+func (s *Store) CreateEngagement(ctx context.Context, e *coalition.Engagement) (err error) {
+	defer func() { s.noteDenied(ctx, err, "create engagement") }()
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -156,10 +157,17 @@ func (s *Store) CreateEngagement(ctx context.Context, e *coalition.Engagement) e
 	if err := tx.createEngagement(ctx, e); err != nil {
 		return err
 	}
+	if err := tx.audit(ctx, "create", "engagement", e.ID, nil, e, e.CoalitionID); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
 func (tx *Tx) createEngagement(ctx context.Context, e *coalition.Engagement) error {
+	if err := tx.requireWrite(coalition.CanWrite(tx.user, e.Participants[0].ISO3, e.CoalitionID),
+		"you may not record engagements of %s", e.Participants[0].ISO3); err != nil {
+		return err
+	}
 	e.Version, e.CreatedAt = 1, tx.now
 	if e.Topics == nil {
 		e.Topics = []string{}
@@ -182,7 +190,8 @@ func (tx *Tx) createEngagement(ctx context.Context, e *coalition.Engagement) err
 }
 
 // DeleteEngagement deletes an engagement at the given version.
-func (s *Store) DeleteEngagement(ctx context.Context, id, version int64) error {
+func (s *Store) DeleteEngagement(ctx context.Context, id, version int64) (err error) {
+	defer func() { s.noteDenied(ctx, err, "delete engagement") }()
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -192,11 +201,17 @@ func (s *Store) DeleteEngagement(ctx context.Context, id, version int64) error {
 	if err != nil {
 		return err
 	}
+	if err := tx.requireWrite(coalition.CanWrite(tx.user, e.Participants[0].ISO3, e.CoalitionID), "you may not delete engagements of %s", e.Participants[0].ISO3); err != nil {
+		return err
+	}
 	if e.Version != version {
 		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "engagement %d is at version %d, not %d", id, e.Version, version), Current: e}
 	}
 	if _, err := tx.exec(ctx, "DELETE FROM engagements WHERE id = ?", id); err != nil {
 		return tx.s.mapErr(fmt.Errorf("sqlstore: delete engagement: %w", err))
+	}
+	if err := tx.audit(ctx, "delete", "engagement", id, e, nil, e.CoalitionID); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -18,6 +18,9 @@ func (s *Store) Load(ctx context.Context, ds *coalition.Dataset, dryRun bool) (c
 		return rep, err
 	}
 	defer tx.Rollback()
+	if err := tx.requireWrite(canLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
+		return rep, err
+	}
 	steps := []func(context.Context, *coalition.Dataset, *coalition.LoadReport) error{
 		tx.loadCountries, tx.loadGroups, tx.loadCoalitions, tx.loadPeople, tx.loadFX,
 		tx.loadPledges, tx.loadEngagements, tx.loadRiskEvents,
@@ -30,7 +33,14 @@ func (s *Store) Load(ctx context.Context, ds *coalition.Dataset, dryRun bool) (c
 	if dryRun {
 		return rep, nil
 	}
+	if err := tx.audit(ctx, "load", "dataset", nil, nil, rep, nil); err != nil {
+		return rep, err
+	}
 	return rep, tx.Commit()
+}
+
+func canLoad(u *coalition.User) bool {
+	return u != nil && !u.Disabled && (u.Role == coalition.Admin || u.Role == coalition.Coordinator)
 }
 
 func count(rep *coalition.LoadReport, kind string, existed, changed bool) {

@@ -72,7 +72,13 @@ func (s *Store) UpsertPerson(ctx context.Context, p *coalition.Person) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.requireWrite(isAdmin(tx.user), "only admins edit reference data"); err != nil {
+		return err
+	}
 	if err := tx.upsertPerson(ctx, p); err != nil {
+		return err
+	}
+	if err := tx.audit(ctx, "upsert", "person", p.ID, nil, p, nil); err != nil {
 		return err
 	}
 	return tx.Commit()

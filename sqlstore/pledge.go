@@ -133,7 +133,8 @@ func (s *Store) FindPledges(ctx context.Context, f coalition.PledgeFilter) ([]*c
 }
 
 // CreatePledge inserts p and sets ID, Version and the timestamps.
-func (s *Store) CreatePledge(ctx context.Context, p *coalition.Pledge) error {
+func (s *Store) CreatePledge(ctx context.Context, p *coalition.Pledge) (err error) {
+	defer func() { s.noteDenied(ctx, err, "create pledge") }()
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -145,12 +146,16 @@ func (s *Store) CreatePledge(ctx context.Context, p *coalition.Pledge) error {
 	if err := tx.createPledge(ctx, p); err != nil {
 		return err
 	}
+	if err := tx.audit(ctx, "create", "pledge", p.ID, nil, p, p.CoalitionID); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
 func (tx *Tx) createPledge(ctx context.Context, p *coalition.Pledge) error {
-	if !coalition.CanSee(tx.user, p.Visibility, p.Donor, p.CoalitionID) && tx.user != nil {
-		return coalition.Errorf(coalition.Forbidden, "you may not create a pledge you could not see")
+	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID),
+		"you may not enter pledges for %s", p.Donor); err != nil {
+		return err
 	}
 	cat, _ := coalition.CategoryByCode(p.Category)
 	if p.Amount.Currency == "EUR" {
@@ -171,14 +176,22 @@ func (tx *Tx) createPledge(ctx context.Context, p *coalition.Pledge) error {
 }
 
 // UpdatePledge applies upd if upd.Version is current.
-func (s *Store) UpdatePledge(ctx context.Context, id int64, upd coalition.PledgeUpdate) (*coalition.Pledge, error) {
+func (s *Store) UpdatePledge(ctx context.Context, id int64, upd coalition.PledgeUpdate) (_ *coalition.Pledge, err error) {
+	defer func() { s.noteDenied(ctx, err, "update pledge") }()
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	before, err := tx.findPledge(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	p, err := tx.updatePledge(ctx, id, upd)
 	if err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, "update", "pledge", id, before, p, p.CoalitionID); err != nil {
 		return nil, err
 	}
 	return p, tx.Commit()
@@ -189,11 +202,17 @@ func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUp
 	if err != nil {
 		return nil, err
 	}
+	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not change pledges of %s", p.Donor); err != nil {
+		return nil, err
+	}
 	if p.Version != upd.Version {
 		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
 			"pledge %d is at version %d, not %d: reload and try again", id, p.Version, upd.Version), Current: p}
 	}
 	upd.Apply(p)
+	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
+		return nil, coalition.Errorf(coalition.Forbidden, "you may not move a pledge where you could not write it")
+	}
 	if p.Amount.Currency == "EUR" {
 		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
 	}
@@ -218,7 +237,8 @@ func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUp
 }
 
 // DeletePledge deletes a pledge (and its deliveries) at the given version.
-func (s *Store) DeletePledge(ctx context.Context, id, version int64) error {
+func (s *Store) DeletePledge(ctx context.Context, id, version int64) (err error) {
+	defer func() { s.noteDenied(ctx, err, "delete pledge") }()
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -228,12 +248,18 @@ func (s *Store) DeletePledge(ctx context.Context, id, version int64) error {
 	if err != nil {
 		return err
 	}
+	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not delete pledges of %s", p.Donor); err != nil {
+		return err
+	}
 	if p.Version != version {
 		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
 			"pledge %d is at version %d, not %d: reload and try again", id, p.Version, version), Current: p}
 	}
 	if _, err := tx.exec(ctx, "DELETE FROM pledges WHERE id = ? AND version = ?", id, version); err != nil {
 		return tx.s.mapErr(fmt.Errorf("sqlstore: delete pledge: %w", err))
+	}
+	if err := tx.audit(ctx, "delete", "pledge", id, p, nil, p.CoalitionID); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -65,7 +65,13 @@ func (s *Store) CreateRiskEvent(ctx context.Context, r *coalition.RiskEvent) err
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.requireWrite(canEditRisk(tx.user), "only admins and coordinators edit risk events"); err != nil {
+		return err
+	}
 	if err := tx.createRiskEvent(ctx, r); err != nil {
+		return err
+	}
+	if err := tx.audit(ctx, "create", "risk_event", r.ID, nil, r, nil); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -89,6 +95,9 @@ func (s *Store) UpdateRiskEvent(ctx context.Context, id int64, upd coalition.Ris
 		return nil, err
 	}
 	defer tx.Rollback()
+	if err := tx.requireWrite(canEditRisk(tx.user), "only admins and coordinators edit risk events"); err != nil {
+		return nil, err
+	}
 	r, err := scanRisk(tx.queryRow(ctx, "SELECT "+riskCols+" FROM risk_events WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, coalition.Errorf(coalition.NotFound, "risk event %d not found", id)
@@ -99,6 +108,7 @@ func (s *Store) UpdateRiskEvent(ctx context.Context, id int64, upd coalition.Ris
 	if r.Version != upd.Version {
 		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "risk event %d is at version %d, not %d", id, r.Version, upd.Version), Current: r}
 	}
+	before := *r
 	if upd.Probability != nil {
 		r.Probability = *upd.Probability
 	}
@@ -119,5 +129,12 @@ func (s *Store) UpdateRiskEvent(ctx context.Context, id int64, upd coalition.Ris
 		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update risk event: %w", err))
 	}
 	r.Version++
+	if err := tx.audit(ctx, "update", "risk_event", id, before, r, nil); err != nil {
+		return nil, err
+	}
 	return r, tx.Commit()
+}
+
+func canEditRisk(u *coalition.User) bool {
+	return u != nil && !u.Disabled && (u.Role == coalition.Admin || u.Role == coalition.Coordinator)
 }

@@ -40,6 +40,11 @@ func Run(t *testing.T, open Opener) {
 		{"Scenarios", testScenarios}, {"ScenarioVisibility", testScenarioVisibility},
 		{"LoadIdempotent", testLoadIdempotent},
 		{"LoadAllOrNothing", testLoadAllOrNothing},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"Tokens", testTokens},
+		{"WriteRules", testWriteRules},
+		{"AuditChain", testAuditChain},
 		{"Ready", func(t *testing.T, s coalition.Store) {
 			if err := s.Ready(context.Background()); err != nil {
 				t.Fatalf("Ready: %v", err)
