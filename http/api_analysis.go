@@ -1,0 +1,228 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"coalition"
+	"coalition/analysis"
+	"coalition/report"
+)
+
+// maxScenarioBody caps a scenario request body.
+const maxScenarioBody = 1 << 20
+
+func (p *params) float(name string, def float64) float64 {
+	s := p.str(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		p.fail(name, "%q: want a non-negative number", s)
+		return def
+	}
+	return v
+}
+
+func (p *params) month(name string) coalition.Month {
+	s := p.str(name)
+	if s == "" {
+		return 0
+	}
+	m, err := coalition.ParseMonth(s)
+	if err != nil {
+		p.fail(name, "%v", err)
+	}
+	return m
+}
+
+func (s *server) getTargets(w http.ResponseWriter, r *http.Request) error {
+	p := params{r: r}
+	group := p.str("group")
+	if p.err != nil {
+		return p.err
+	}
+	rep, err := report.Targets(r.Context(), s.store, group)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, rep)
+}
+
+func (s *server) getProspects(w http.ResponseWriter, r *http.Request) error {
+	p := params{r: r}
+	coal := p.str("coalition")
+	gap := p.float("gap_eur", 0)
+	wt := analysis.ProspectWeights{Capacity: p.float("w_capacity", 0), Alliances: p.float("w_alliances", 0), Support: p.float("w_support", 0)}
+	if p.err != nil {
+		return p.err
+	}
+	rep, err := report.Prospects(r.Context(), s.store, coal, gap, wt)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, rep)
+}
+
+func (s *server) getCoverage(w http.ResponseWriter, r *http.Request) error {
+	p := params{r: r}
+	coal := p.str("coalition")
+	from, to := p.month("from"), p.month("to")
+	if p.err != nil {
+		return p.err
+	}
+	rep, err := report.Coverage(r.Context(), s.store, coal, from, to)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, rep)
+}
+
+func (s *server) getBuiltinScenario(w http.ResponseWriter, r *http.Request) error {
+	rep, err := report.BuiltinScenario(r.Context(), s.store, r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, rep)
+}
+
+// readBody reads a JSON request body of at most maxScenarioBody bytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxScenarioBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, coalition.Errorf(coalition.Invalid, "the body is larger than %d bytes", maxScenarioBody)
+	}
+	if err != nil {
+		return nil, coalition.Errorf(coalition.Invalid, "reading the body: %v", err)
+	}
+	return b, nil
+}
+
+// runScenario runs an unsaved scenario: the body is a report.ScenarioSpec.
+func (s *server) runScenario(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	spec, err := report.ParseScenarioSpec(b)
+	if err != nil {
+		return err
+	}
+	rep, err := report.RunScenario(r.Context(), s.store, spec)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, rep)
+}
+
+// saveScenarioRequest is the body of POST /api/v1/scenarios.
+type saveScenarioRequest struct {
+	Name       string               `json:"name"`
+	Spec       json.RawMessage      `json:"spec"`
+	Visibility coalition.Visibility `json:"visibility"` // default public
+}
+
+// createScenario runs a spec and saves it with its result. Anonymous callers
+// can save public scenarios only.
+func (s *server) createScenario(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	var req saveScenarioRequest
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return coalition.Errorf(coalition.Invalid, "scenario: %v", err)
+	}
+	if len(req.Spec) == 0 {
+		return coalition.FieldError("spec", "is required")
+	}
+	spec, err := report.ParseScenarioSpec(req.Spec)
+	if err != nil {
+		return coalition.FieldError("spec", "%s", strings.TrimPrefix(coalition.ErrorMessage(err), "scenario: "))
+	}
+	name := strings.TrimSpace(req.Name)
+	if name == "" {
+		name = strings.TrimSpace(spec.Name)
+	}
+	if name == "" {
+		return coalition.FieldError("name", "is required")
+	}
+	if req.Visibility == "" {
+		req.Visibility = coalition.Public
+	}
+	if coalition.UserFrom(r.Context()) == nil && req.Visibility != coalition.Public {
+		return coalition.FieldError("visibility", "anonymous callers can save public scenarios only")
+	}
+	rep, err := report.RunScenario(r.Context(), s.store, spec)
+	if err != nil {
+		return err
+	}
+	coal, err := s.store.FindCoalitionByCode(r.Context(), rep.Spec.Coalition)
+	if err != nil {
+		return err
+	}
+	specJSON, err := json.Marshal(rep.Spec)
+	if err != nil {
+		return err
+	}
+	resJSON, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	sc := &coalition.Scenario{Name: name, Spec: specJSON, Result: resJSON, CoalitionID: &coal.ID, Visibility: req.Visibility}
+	if err := s.store.CreateScenario(r.Context(), sc); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/scenarios/"+strconv.FormatInt(sc.ID, 10))
+	return encode(w, http.StatusCreated, sc)
+}
+
+func (s *server) listScenarios(w http.ResponseWriter, r *http.Request) error {
+	p := params{r: r}
+	f := coalition.ScenarioFilter{
+		After: p.int64("after", 0, 0, 1<<62),
+		Limit: int(p.int64("limit", 100, 1, coalition.MaxPageSize)),
+	}
+	code := p.str("coalition")
+	if p.err != nil {
+		return p.err
+	}
+	if code != "" {
+		c, err := s.store.FindCoalitionByCode(r.Context(), code)
+		if coalition.ErrorKind(err) == coalition.NotFound {
+			return coalition.FieldError("coalition", "%q is not a coalition code", code)
+		}
+		if err != nil {
+			return err
+		}
+		f.CoalitionID = &c.ID
+	}
+	items, more, err := s.store.FindScenarios(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, newPage(items, more, func(sc *coalition.Scenario) int64 { return sc.ID }))
+}
+
+func (s *server) getScenario(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	sc, err := s.store.FindScenario(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(sc.Version, 10)))
+	return encode(w, http.StatusOK, sc)
+}
