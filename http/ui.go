@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 	"eur":       eur,
 	"pct":       pctOf,
 	"pctf":      func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
+	"deref":     func(p *float64) float64 { return *p },
 	"percap":    perCapita,
 	"inc":       func(i int) int { return i + 1 },
 	"upper":     strings.ToUpper,

@@ -126,7 +126,7 @@ func (q engagementQuery) encode() string {
 // engagementsChart is the timeline with the table behind it.
 func engagementsChart(rows []engagementRow, q engagementQuery) chart {
 	ch := chart{ID: "engagement-timeline", Title: "Timeline of engagements", Kind: "timeline", CSV: "/csv/engagements" + q.encode(),
-		Note: "One dot per engagement, in the lane of its kind; the table lists participants, topics and sources."}
+		Note: "One dot per engagement, in the lane of its kind. Each engagement's sources are listed with it below, in the table and in the CSV."}
 	d := timelineData{Points: []timelinePoint{}}
 	for _, k := range coalition.EngagementKinds {
 		d.Kinds = append(d.Kinds, string(k))
@@ -139,9 +139,6 @@ func engagementsChart(rows []engagementRow, q engagementQuery) chart {
 		d.Points = append(d.Points, timelinePoint{Date: e.Date.String(), Kind: e.Kind, Title: e.Title})
 		if e.Date.After(ch.AsOf) {
 			ch.AsOf = e.Date
-		}
-		for _, src := range e.Sources {
-			ch.Sources = addSource(ch.Sources, src)
 		}
 		ch.Table.Rows = append(ch.Table.Rows, []cell{
 			textCell(e.Date.String()), textCell(e.Kind), textCell(e.Title), textCell(participantsText(e.Participants)),

@@ -34,6 +34,21 @@
     });
   }
 
+  // unwrap moves the western points of rings that cross the antimeridian
+  // (Russia, Fiji) east by 360°, so that a flat map draws no line across the world.
+  function unwrap(g) {
+    var polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+    polys.forEach(function (rings) {
+      rings.forEach(function (ring) {
+        var crosses = false;
+        for (var i = 1; i < ring.length; i++) {
+          if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180) crosses = true;
+        }
+        if (crosses) ring.forEach(function (pt) { if (pt[0] < 0) pt[0] += 360; });
+      });
+    });
+  }
+
   function narrow() { return window.innerWidth < 640; }
 
   var draw = {
@@ -86,6 +101,12 @@
       }).then(function (topo) {
         var geo = topojson.feature(topo, topo.objects.countries);
         geo.features = geo.features.filter(function (f) { return f.id !== '010'; }); // Antarctica
+        geo.features.forEach(function (f) {
+          // the series matches regions on properties[nameProperty]; a few disputed
+          // areas (Kosovo, N. Cyprus, Somaliland) have no ISO code: key them by name.
+          f.properties.id = f.id || 'name:' + f.properties.name;
+          unwrap(f.geometry);
+        });
         echarts.registerMap('world', geo);
         var byID = {};
         d.items.forEach(function (it) { byID[it.id] = it; });
@@ -134,7 +155,7 @@
         xAxis: { type: 'category', data: d.x, splitArea: { show: true } },
         yAxis: { type: 'category', data: d.y, splitArea: { show: true } },
         visualMap: {
-          min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
+          min: 0, max: 100, orient: 'horizontal', left: 'center', bottom: 0,
           text: ['100% covered', '0%'], inRange: { color: ['#c0504d', '#f2d16b', '#3a9d5d'] }
         },
         series: [{ type: 'heatmap', data: d.cells, label: { show: d.x.length <= 12, formatter: function (p) { return p.value[2].toFixed(0); } } }]
@@ -172,6 +193,7 @@
       if (!src || !fn) return;
       el.dataset.drawn = 'yes';
       var chart = echarts.init(el, null, { renderer: 'canvas' });
+      chart.setOption({ animation: false }); // figures, not motion; screenshots show the final state
       live.push(chart);
       var p = fn(chart, JSON.parse(src.textContent));
       if (p && p.catch) {

@@ -1,0 +1,307 @@
+package http
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's chromium (or another Chrome). Without one the
+// browser tests skip, except under CI=true, where they fail.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed (apt-get install -y chromium); under CI=true the browser tests may not skip")
+	}
+	t.Skip("chromium is not installed: skipping the browser tests (apt-get install -y chromium)")
+	return ""
+}
+
+// artifactDir is where screenshots go: $COALITION_ARTIFACTS/browser, or a temp dir.
+func artifactDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("COALITION_ARTIFACTS")
+	if dir == "" {
+		d, err := os.MkdirTemp("", "coalition-screenshots-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir = d
+	} else {
+		dir = filepath.Join(dir, "browser")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", dir)
+	return dir
+}
+
+// browser starts a headless chromium with a fresh profile.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	exe := chromiumPath(t)
+	// A fresh profile; removed best-effort, as chromium's helpers may still
+	// be closing files in it when the test ends.
+	profile, err := os.MkdirTemp("", "coalition-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(profile) })
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Run(ctx); err != nil { // start the browser now, to fail early
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// console collects what a page reports: errors from the console, uncaught
+// exceptions, log entries of level error (CSP violations, failed loads),
+// and the status of each document.
+type console struct {
+	mu     sync.Mutex
+	errors []string
+	status map[string]int64 // document URL → HTTP status
+}
+
+func (c *console) listen(ctx context.Context) {
+	chromedp.ListenTarget(ctx, func(ev any) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				c.errors = append(c.errors, "console.error: "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			msg := ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				msg += " " + ev.ExceptionDetails.Exception.Description
+			}
+			c.errors = append(c.errors, "exception: "+msg)
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.LevelError {
+				c.errors = append(c.errors, fmt.Sprintf("log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
+			}
+		case *network.EventResponseReceived:
+			if ev.Type == network.ResourceTypeDocument {
+				c.status[ev.Response.URL] = ev.Response.Status
+			}
+		}
+	})
+}
+
+func (c *console) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.errors
+	c.errors = nil
+	return out
+}
+
+func (c *console) statusOf(url string) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status[url]
+}
+
+// chartCheck reports, for every chart container, whether it holds a canvas
+// or svg of non-zero size; and, for every data table, its number of rows.
+const chartCheck = `(() => {
+  const charts = [...document.querySelectorAll('[data-chart]')].map(el => {
+    const c = el.querySelector('canvas, svg');
+    const r = c ? c.getBoundingClientRect() : {width: 0, height: 0};
+    return {id: el.id, ok: !!c && r.width > 0 && r.height > 0};
+  });
+  const tables = [...document.querySelectorAll('table.data')].map(t => ({id: t.id, rows: t.querySelectorAll('tbody tr').length}));
+  const overflow = document.documentElement.scrollWidth - window.innerWidth;
+  return {charts, tables, overflow, ready: charts.every(c => c.ok)};
+})()`
+
+type pageState struct {
+	Charts []struct {
+		ID string `json:"id"`
+		OK bool   `json:"ok"`
+	} `json:"charts"`
+	Tables []struct {
+		ID   string `json:"id"`
+		Rows int    `json:"rows"`
+	} `json:"tables"`
+	Overflow int  `json:"overflow"` // page wider than the window, in px
+	Ready    bool `json:"ready"`
+}
+
+// TestBrowser opens every page in headless chromium against the real
+// server with the reference data: status 200, no console errors, every
+// chart drawn with a non-zero size, every table with rows; it saves
+// full-page screenshots at 1280 px and at phone width.
+func TestBrowser(t *testing.T) {
+	ctx := browser(t)
+	h, _ := newUIServer(t)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	dir := artifactDir(t)
+
+	con := &console{status: map[string]int64{}}
+	con.listen(ctx)
+	if err := chromedp.Run(ctx, cdplog.Enable(), runtime.Enable(), network.Enable()); err != nil {
+		t.Fatal(err)
+	}
+	pages := []struct {
+		name, path string
+		charts     int // chart containers the page must have
+	}{
+		{"overview", "/", 3},
+		{"donors", "/donors", 0},
+		{"donors-filtered", "/donors?type=military&group=NATO&sort=pct_gdp", 0},
+		{"country-DEU", "/countries/DEU", 2},
+		{"country-USA", "/countries/USA", 2},
+		{"coalitions", "/coalitions", 0},
+		{"coalition", "/coalitions/1", 1},
+		{"engagements", "/engagements", 1},
+		{"engagements-AUS", "/engagements?country=AUS", 1},
+	}
+	for _, width := range []int64{1280, 390} {
+		for _, p := range pages {
+			t.Run(fmt.Sprintf("%s@%d", p.name, width), func(t *testing.T) {
+				url := srv.URL + p.path
+				var st pageState
+				var shot []byte
+				tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+				defer cancel()
+				err := chromedp.Run(tctx,
+					chromedp.EmulateViewport(width, 900),
+					chromedp.Navigate(url),
+					chromedp.WaitReady("footer.site"),
+					chromedp.Poll(chartCheck+".ready", nil, chromedp.WithPollingTimeout(15*time.Second)),
+					chromedp.Evaluate(chartCheck, &st),
+					chromedp.FullScreenshot(&shot, 100), // quality 100: PNG
+				)
+				if err != nil {
+					t.Fatalf("%s: %v (state %+v, console %v)", url, err, st, con.take())
+				}
+				if got := con.statusOf(url); got != 200 {
+					t.Errorf("status %d, want 200", got)
+				}
+				for _, e := range con.take() {
+					t.Errorf("console: %s", e)
+				}
+				if len(st.Charts) != p.charts {
+					t.Errorf("%d charts, want %d", len(st.Charts), p.charts)
+				}
+				for _, c := range st.Charts {
+					if !c.OK {
+						t.Errorf("chart %s has no canvas or svg of non-zero size", c.ID)
+					}
+				}
+				if st.Overflow > 0 {
+					t.Errorf("the page is %d px wider than the %d px window", st.Overflow, width)
+				}
+				for _, tb := range st.Tables {
+					if tb.Rows == 0 {
+						t.Errorf("table %s has no rows", tb.ID)
+					}
+				}
+				file := filepath.Join(dir, fmt.Sprintf("%s-%d.png", p.name, width))
+				if err := os.WriteFile(file, shot, 0o644); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+}
+
+// TestBrowserFilters drives the htmx filters: choosing a type on /donors
+// swaps the table in place and pushes the filtered URL; the page at that
+// URL shows the same table; the CSV link follows the filter.
+func TestBrowserFilters(t *testing.T) {
+	ctx := browser(t)
+	h, _ := newUIServer(t)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	con := &console{status: map[string]int64{}}
+	con.listen(ctx)
+	tctx, cancel := context.WithTimeout(ctx, 40*time.Second)
+	defer cancel()
+	var before, after, loc, csvHref, reloaded string
+	var nodes []*cdp.Node
+	err := chromedp.Run(tctx, cdplog.Enable(), runtime.Enable(),
+		chromedp.Navigate(srv.URL+"/donors"),
+		chromedp.WaitReady("#donor-table"),
+		chromedp.Text(".summary", &before, chromedp.ByQuery),
+		chromedp.SetValue(`select[name="type"]`, "humanitarian", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('select[name="type"]').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
+		chromedp.Poll(`location.search.includes('type=humanitarian')`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Poll(`!!document.querySelector('a.csv[href*="type=humanitarian"]')`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Text(".summary", &after, chromedp.ByQuery),
+		chromedp.Location(&loc),
+		chromedp.AttributeValue("a.csv", "href", &csvHref, nil, chromedp.ByQuery),
+		chromedp.Nodes(`#donor-table tbody tr`, &nodes, chromedp.ByQueryAll),
+		// The pushed URL reproduces the page without JavaScript's help.
+		chromedp.Navigate(srv.URL+"/donors?type=humanitarian"),
+		chromedp.WaitReady("#donor-table"),
+		chromedp.Text(".summary", &reloaded, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("%v (console %v)", err, con.take())
+	}
+	if before == after {
+		t.Errorf("summary did not change after filtering: %q", after)
+	}
+	if !strings.Contains(loc, "type=humanitarian") || !strings.Contains(csvHref, "type=humanitarian") {
+		t.Errorf("location %q, CSV link %q: want both filtered by type=humanitarian", loc, csvHref)
+	}
+	if after != reloaded {
+		t.Errorf("swapped summary %q, reloaded %q: want the same", after, reloaded)
+	}
+	if len(nodes) == 0 {
+		t.Error("filtered table has no rows")
+	}
+	// The swapped table has as many rows as the CSV download.
+	req := httptest.NewRequest("GET", csvHref, nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if got := strings.Count(strings.TrimSpace(w.Body.String()), "\n"); got != len(nodes) {
+		t.Errorf("CSV has %d rows, the table %d", got, len(nodes))
+	}
+	for _, e := range con.take() {
+		t.Errorf("console: %s", e)
+	}
+}
