@@ -200,6 +200,18 @@ func (d *doc) fromActor(s sentence, a, b int, skip string) string {
 // dominant returns the most mentioned country of the text other than skip
 // (and Russia), for "the Government will provide..." in a press release.
 func (d *doc) dominant(skip string) string {
+	if v, ok := d.dom[skip]; ok {
+		return v
+	}
+	if d.dom == nil {
+		d.dom = map[string]string{}
+	}
+	v := d.dominantUncached(skip)
+	d.dom[skip] = v
+	return v
+}
+
+func (d *doc) dominantUncached(skip string) string {
 	count := map[string]int{}
 	first := map[string]int{}
 	for k, m := range d.ments {
@@ -233,12 +245,18 @@ func (d *doc) mentionsCountry(s sentence, iso string) bool {
 // recipient is Ukraine when the text names it (the first coalition's
 // recipient), else nobody.
 func (d *doc) recipient() string {
+	if d.rcpt != nil {
+		return *d.rcpt
+	}
+	r := ""
 	for _, m := range d.ments {
 		if m.kind == eCountry && d.kb.Countries[m.id].ISO3 == "UKR" {
-			return "UKR"
+			r = "UKR"
+			break
 		}
 	}
-	return ""
+	d.rcpt = &r
+	return r
 }
 
 var dollarOf = map[string]string{"AUS": "AUD", "CAN": "CAD", "NZL": "NZD"}
@@ -316,7 +334,7 @@ func (d *doc) classifyAmounts() {
 			}
 			// attributed to another country: "France's €500m"
 			if a.i >= 2 && d.toks[a.i-1].norm == "'s" {
-				if k, ok := d.endAt[a.i-1]; ok {
+				if k, ok := d.endAt.get(a.i - 1); ok {
 					if owner := d.actorOf(d.ments[k]); owner != "" {
 						a.donor = owner
 					}

@@ -48,6 +48,18 @@ var monthNames = map[string]time.Month{
 	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 
+// dateStart holds the words a date expression can begin with (besides numbers).
+var dateStart = func() map[string]bool {
+	m := map[string]bool{"today": true, "yesterday": true, "tomorrow": true, "last": true, "next": true, "this": true, "a": true, "one": true}
+	for w := range monthNames {
+		m[w] = true
+	}
+	for w := range weekdays {
+		m[w] = true
+	}
+	return m
+}()
+
 var weekdays = map[string]time.Weekday{
 	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
 	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,

@@ -85,12 +85,24 @@ func (d *doc) personAt(k, n int) bool {
 
 func (d *doc) sentPeople(s sentence) []int {
 	var ids []int
-	for _, m := range d.ments {
-		if m.kind == ePerson && m.id >= 0 && m.i >= s.i && m.i < s.j && !containsInt(ids, m.id) {
+	for _, m := range d.sentPersonMentions(s) {
+		if !containsInt(ids, m.id) {
 			ids = append(ids, m.id)
 		}
 	}
 	return ids
+}
+
+// sentPersonMentions returns the resolved person mentions of s in text order.
+func (d *doc) sentPersonMentions(s sentence) []mention {
+	var out []mention
+	for _, mi := range s.ments {
+		if m := d.ments[mi]; m.kind == ePerson && m.id >= 0 {
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].i < out[b].i })
+	return out
 }
 
 func containsInt(list []int, v int) bool {
@@ -130,8 +142,9 @@ func (d *doc) sentTopics(s sentence, into []string) []string {
 // nearest before the statement word, or right after it ("..., said Rutte").
 func (d *doc) speaker(s sentence, at int) (person int, gov string) {
 	person, bestTok := -1, -1
-	for _, m := range d.ments {
-		if m.kind == ePerson && m.id >= 0 && m.i >= s.i && m.j <= at && m.i > bestTok {
+	people := d.sentPersonMentions(s)
+	for _, m := range people {
+		if m.j <= at && m.i > bestTok {
 			person, bestTok = m.id, m.i
 		}
 	}
@@ -146,8 +159,8 @@ func (d *doc) speaker(s sentence, at int) (person int, gov string) {
 		}
 	}
 	if person < 0 && gov == "" {
-		for _, m := range d.ments {
-			if m.kind == ePerson && m.id >= 0 && m.i > at && m.i <= at+4 && m.i < s.j {
+		for _, m := range people {
+			if m.i > at && m.i <= at+4 {
 				return m.id, ""
 			}
 		}
@@ -200,8 +213,8 @@ func (d *doc) events() {
 					}
 				}
 				if ev.criticism {
-					for _, m := range d.ments {
-						if m.kind == ePerson && m.id >= 0 && m.i > stmtAt && m.i < s.j && m.id != sp {
+					for _, m := range d.sentPersonMentions(s) {
+						if m.i > stmtAt && m.id != sp {
 							ev.target = m.id
 							break
 						}
@@ -232,8 +245,11 @@ func (d *doc) events() {
 		}
 		// continuation of an earlier call or meeting: same people, or "the call"
 		var into *event
-		for k := len(evs) - 1; k >= 0 && into == nil; k-- {
+		for k := len(evs) - 1; k >= 0 && k >= len(evs)-8 && into == nil; k-- {
 			e := evs[k]
+			if si-e.sents[len(e.sents)-1] > 40 {
+				break // a continuation is told close to the event
+			}
 			if e.kind == "statement" || e.kind == "summit" && kind != "summit" {
 				continue
 			}

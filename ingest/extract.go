@@ -141,7 +141,11 @@ type doc struct {
 
 	ments   []mention
 	pending []pendingPerson
-	endAt   map[int]int // token index after a mention → its index in ments
+	persons []int   // indices of resolved person mentions, in document order
+	endAt   tokMap  // token index after a mention → its index in ments
+	startAt tokMap  // token index of a mention's first token → its index in ments
+	rcpt    *string // recipient(), once computed
+	dom     map[string]string
 	amounts []amountAt
 	people  map[int]*personState
 	order   []int // people in order of first mention
@@ -195,6 +199,7 @@ func Extract(text string, kb *KB, opt Options) *Extraction {
 	}
 	d := &doc{kb: kb, ix: kb.index, text: text, ri: newRuneIndex(text), people: map[int]*personState{}, out: &Extraction{}}
 	d.toks = tokenize(text)
+	d.ments = make([]mention, 0, len(d.toks)/6+1)
 	d.splitSentences()
 	if td, ok := d.statedDate(); ok {
 		d.date, d.known = td, true
@@ -221,6 +226,7 @@ func Extract(text string, kb *KB, opt Options) *Extraction {
 // splitSentences cuts the tokens at . ! ? (not after an abbreviation or an
 // initial) and at line breaks.
 func (d *doc) splitSentences() {
+	d.sents = make([]sentence, 0, len(d.toks)/20+1)
 	start := 0
 	n := len(d.toks)
 	for k := 0; k < n; k++ {
@@ -306,7 +312,7 @@ func (d *doc) scan() {
 		s := &d.sents[si]
 		for k := s.i; k < s.j; {
 			t := d.toks[k]
-			if t.kind == tNumber || t.kind == tSymbol || t.kind == tWord && (t.upper || qualifierStart[t.norm]) {
+			if t.kind == tNumber || t.kind == tSymbol || t.kind == tWord && (qualifierStart[t.norm] || t.upper && (isCode(t.text) || k+1 < s.j && d.toks[k+1].kind == tSymbol)) {
 				if m, next, ok := d.ix.moneyAt(d.toks, k, s.j); ok {
 					s.amts = append(s.amts, len(d.amounts))
 					d.amounts = append(d.amounts, amountAt{m: m, i: k, j: next, sent: si})
@@ -314,7 +320,7 @@ func (d *doc) scan() {
 					continue
 				}
 			}
-			if t.kind != tPunct && t.kind != tSymbol {
+			if t.kind == tNumber || t.kind == tWord && dateStart[t.norm] {
 				if e, next, ok := dateAt(d.toks, k, s.j, d.date, s.future); ok {
 					s.dates = append(s.dates, datedAt{e, k, next})
 					k = next
@@ -336,14 +342,6 @@ func (d *doc) scan() {
 		}
 	}
 }
-
-var qualifierStart = func() map[string]bool {
-	m := map[string]bool{"between": true}
-	for _, q := range qualifiers {
-		m[strings.Fields(q)[0]] = true
-	}
-	return m
-}()
 
 // addMatch records an index match as mentions; people are resolved later,
 // so a match that may be a person keeps all its entries for now.
@@ -386,3 +384,23 @@ func onlyTopics(m match) bool {
 	}
 	return true
 }
+
+// tokMap maps a token index to a mention index; -1 is none.
+type tokMap []int32
+
+func newTokMap(n int) tokMap {
+	m := make(tokMap, n+1)
+	for i := range m {
+		m[i] = -1
+	}
+	return m
+}
+
+func (m tokMap) get(tok int) (int, bool) {
+	if tok < 0 || tok >= len(m) || m[tok] < 0 {
+		return 0, false
+	}
+	return int(m[tok]), true
+}
+
+func (m tokMap) set(tok, k int) { m[tok] = int32(k) }

@@ -60,6 +60,23 @@ var qualifiers = []string{
 	"close to", "about", "around", "some", "roughly", "approximately", "an estimated", "less than", "under", "just over", "just under",
 }
 
+var qualifierWords = func() [][]string {
+	out := make([][]string, len(qualifiers))
+	for k, q := range qualifiers {
+		out[k] = strings.Fields(q)
+	}
+	return out
+}()
+
+// qualifierStart holds the first words of qualifiers and "between".
+var qualifierStart = func() map[string]bool {
+	m := map[string]bool{"between": true}
+	for _, q := range qualifiers {
+		m[strings.Fields(q)[0]] = true
+	}
+	return m
+}()
+
 var scales = map[string]float64{
 	"thousand": 1e3, "k": 1e3,
 	"million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
@@ -78,10 +95,12 @@ var dollarMarks = map[string]string{
 func (ix *index) moneyAt(toks []token, i, limit int) (Money, int, bool) {
 	var qual string
 	start := i
-	for _, q := range qualifiers {
-		if n, ok := wordsAt(toks, i, limit, q); ok {
-			qual, i = q, i+n
-			break
+	if i < limit && qualifierStart[toks[i].norm] {
+		for k, q := range qualifierWords {
+			if n, ok := wordsAtList(toks, i, limit, q); ok {
+				qual, i = qualifiers[k], i+n
+				break
+			}
 		}
 	}
 	if wordIs(toks, i, limit, "between") {
@@ -307,6 +326,15 @@ func parseNumber(s string) (v, scale float64, ok bool) {
 }
 
 func wordIs(toks []token, i, limit int, w string) bool { return i < limit && toks[i].norm == w }
+
+func wordsAtList(toks []token, i, limit int, words []string) (int, bool) {
+	for n, w := range words {
+		if i+n >= limit || toks[i+n].norm != w {
+			return 0, false
+		}
+	}
+	return len(words), true
+}
 
 // wordsAt reports whether the words of phrase follow at i, and how many.
 func wordsAt(toks []token, i, limit int, phrase string) (int, bool) {

@@ -32,10 +32,10 @@ var hypotheticalWords = map[string]bool{"returning": true, "potential": true, "p
 // a full name always; a surname after the full name, behind a title, or
 // when only one person of the KB bears it and it is not a common word.
 func (d *doc) resolvePeople() {
-	d.endAt = make(map[int]int, len(d.ments))
+	d.endAt = newTokMap(len(d.toks))
 	for k, m := range d.ments {
 		if m.kind != ePerson {
-			d.endAt[m.j] = k
+			d.endAt.set(m.j, k)
 		}
 	}
 	// countries mentioned anywhere, to break ties between namesakes
@@ -72,7 +72,8 @@ func (d *doc) resolvePeople() {
 					ps.named = true
 				}
 			}
-			d.endAt[m.j] = k
+			d.endAt.set(m.j, k)
+			d.persons = append(d.persons, k)
 			continue
 		}
 		// not a person here: keep what else the words name ("Montenegro")
@@ -80,7 +81,7 @@ func (d *doc) resolvePeople() {
 		for _, e := range p.entries {
 			if e.kind == eCountry || e.kind == eOrg || e.kind == eTopic {
 				m.kind, m.form, m.id = e.kind, e.form, e.id
-				d.endAt[m.j] = k
+				d.endAt.set(m.j, k)
 				break
 			}
 		}
@@ -229,7 +230,7 @@ func (d *doc) officeEndingAt(p, s int) *title {
 	if q-1 >= s && d.toks[q-1].norm == "'s" {
 		q--
 	}
-	if k, ok := d.endAt[q]; ok && q > s {
+	if k, ok := d.endAt.get(q); ok && q > s {
 		m := d.ments[k]
 		switch m.kind {
 		case eCountry:
@@ -464,20 +465,31 @@ func (d *doc) titleOnlyMentions() {
 			d.people[id] = ps
 			d.order = append(d.order, id)
 		}
-		d.ments = append(d.ments, mention{kind: ePerson, i: ti.i, j: ti.j, sent: m.sent, id: id, title: ti})
+		nm := mention{kind: ePerson, i: ti.i, j: ti.j, sent: m.sent, id: id, title: ti}
 		if ti.i > 0 && d.toks[ti.i-1].norm == "the" {
-			d.ments[len(d.ments)-1].i = ti.i - 1
+			nm.i = ti.i - 1
+		}
+		d.sents[m.sent].ments = append(d.sents[m.sent].ments, len(d.ments))
+		d.ments = append(d.ments, nm)
+		d.persons = append(d.persons, len(d.ments)-1)
+		if d.startAt != nil {
+			if _, taken := d.startAt.get(nm.i); !taken {
+				d.startAt.set(nm.i, len(d.ments)-1)
+			}
 		}
 	}
 }
 
 func (d *doc) mentionStarting(tok int) (int, bool) {
-	for k := range d.ments {
-		if d.ments[k].i == tok {
-			return k, true
+	if d.startAt == nil {
+		d.startAt = newTokMap(len(d.toks))
+		for k := len(d.ments) - 1; k >= 0; k-- {
+			if d.ments[k].kind != 255 {
+				d.startAt.set(d.ments[k].i, k)
+			}
 		}
 	}
-	return 0, false
+	return d.startAt.get(tok)
 }
 
 // titleReferent picks whom a title without a name means.
@@ -485,10 +497,13 @@ func (d *doc) titleReferent(ti *title, at mention) int {
 	// the latest person named before, whose office fits
 	best, fallback := -1, -1
 	bestTok := -1
-	for _, m := range d.ments {
-		if m.kind != ePerson || m.id < 0 || m.i >= at.i || m.i < bestTok {
+	looked := 0
+	for q := len(d.persons) - 1; q >= 0 && looked < 200; q-- {
+		m := d.ments[d.persons[q]]
+		if m.id < 0 || m.i >= at.i || m.i < bestTok {
 			continue
 		}
+		looked++
 		p := &d.kb.People[m.id]
 		fits := false
 		if ti.former {
@@ -498,8 +513,9 @@ func (d *doc) titleReferent(ti *title, at mention) int {
 		}
 		if fits {
 			best, bestTok = m.id, m.i
+			break
 		}
-		if ti.former && (heldBefore(p, ti.group, ti.country, coalition.Date{}) || holdsOn(p, ti.group, ti.country, coalition.Date{})) {
+		if ti.former && fallback < 0 && (heldBefore(p, ti.group, ti.country, coalition.Date{}) || holdsOn(p, ti.group, ti.country, coalition.Date{})) {
 			fallback = m.id
 		}
 	}

@@ -40,8 +40,9 @@ func isWordRune(r rune) bool {
 // tokenize splits text into tokens. It never fails; invalid UTF-8 bytes are
 // punctuation tokens of one byte.
 func tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/5+1)
+	toks := make([]token, 0, len(text)/4+1)
 	nl, blank := false, false
+	folded := map[string]string{} // words repeat: fold each spelling once
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
@@ -74,11 +75,27 @@ func tokenize(text string) []token {
 		}
 		t := token{start: start, end: i, text: text[start:i], kind: kind, newline: nl, blank: blank}
 		t.upper = unicode.IsUpper(r)
-		t.norm = fold(t.text)
-		toks = append(toks, t)
+		if n, ok := folded[t.text]; ok {
+			t.norm = n
+		} else {
+			t.norm = fold(t.text)
+			if len(folded) < 1<<16 {
+				folded[t.text] = t.norm
+			}
+		}
+		if k := possessiveAt(t.text); k > 0 && kind == tWord {
+			// "Australia's" is "Australia" and "'s"
+			a := t
+			a.end = t.start + k
+			a.text = text[a.start:a.end]
+			a.norm = fold(a.text)
+			toks = append(toks, a, token{start: a.end, end: t.end, kind: tWord, text: text[a.end:t.end], norm: "'s"})
+		} else {
+			toks = append(toks, t)
+		}
 		nl, blank = false, false
 	}
-	return splitPossessives(text, toks)
+	return toks
 }
 
 // scanWord returns the end of the word starting at i. Hyphens, apostrophes
@@ -157,37 +174,6 @@ func acronymEnd(text string, i int) bool {
 	}
 	p2, _ := utf8.DecodeLastRuneInString(text[:i-s1])
 	return p2 == '.'
-}
-
-// splitPossessives splits "Australia's" into "Australia" and "'s".
-func splitPossessives(text string, toks []token) []token {
-	n := 0
-	for _, t := range toks {
-		if t.kind == tWord && possessiveAt(t.text) > 0 {
-			n++
-		}
-	}
-	if n == 0 {
-		return toks
-	}
-	out := make([]token, 0, len(toks)+n)
-	for _, t := range toks {
-		k := 0
-		if t.kind == tWord {
-			k = possessiveAt(t.text)
-		}
-		if k == 0 {
-			out = append(out, t)
-			continue
-		}
-		a := t
-		a.end = t.start + k
-		a.text = text[a.start:a.end]
-		a.norm = fold(a.text)
-		b := token{start: a.end, end: t.end, kind: tWord, text: text[a.end:t.end], norm: "'s"}
-		out = append(out, a, b)
-	}
-	return out
 }
 
 // possessiveAt returns the byte index of "'s" / "’s" ending s, or 0.
@@ -275,11 +261,11 @@ var foldMap = func() map[rune]string {
 }()
 
 // runeIndex converts byte offsets into rune offsets. Offsets are converted
-// in any order; a checkpoint every 256 bytes keeps each call short.
+// in any order; a checkpoint every 64 bytes keeps each call short.
 type runeIndex struct {
 	text   string
 	ascii  bool
-	checks []int32 // runes before byte k*256
+	checks []int32 // runes before byte k*64
 }
 
 func newRuneIndex(text string) *runeIndex {
@@ -293,12 +279,12 @@ func newRuneIndex(text string) *runeIndex {
 	if ri.ascii {
 		return ri
 	}
-	ri.checks = make([]int32, len(text)/256+1)
+	ri.checks = make([]int32, len(text)/64+1)
 	n := int32(0)
 	for k := 0; k < len(ri.checks); k++ {
 		ri.checks[k] = n
-		end := min((k+1)*256, len(text))
-		for i := k * 256; i < end; i++ {
+		end := min((k+1)*64, len(text))
+		for i := k * 64; i < end; i++ {
 			if text[i]&0xC0 != 0x80 {
 				n++
 			}
@@ -312,9 +298,9 @@ func (ri *runeIndex) runes(b int) int {
 	if ri.ascii {
 		return b
 	}
-	k := b / 256
+	k := b / 64
 	n := int(ri.checks[k])
-	for i := k * 256; i < b; i++ {
+	for i := k * 64; i < b; i++ {
 		if ri.text[i]&0xC0 != 0x80 {
 			n++
 		}
