@@ -75,11 +75,18 @@ func money(v float64, cur string) string {
 // analyst's expected file. People count with name, country and role (each
 // must match); countries as codes; amounts as value, currency and kind;
 // pledges as donor, value and currency.
-func TestCorpus(t *testing.T) {
+func TestCorpus(t *testing.T) { scoreCorpus(t, "testdata/corpus", 26, 0.9, 0.8) }
+
+// TestHeldOut scores texts written after the rules were last changed; the
+// rules were not adjusted to them, so their figures are the honest ones. It
+// is a small set (5 texts): the gate is a regression alarm, not the target.
+func TestHeldOut(t *testing.T) { scoreCorpus(t, "testdata/heldout", 5, 0.5, 0.5) }
+
+func scoreCorpus(t *testing.T, dir string, least int, minPrecision, minRecall float64) {
 	kb := mustKB(t)
-	files, err := filepath.Glob("testdata/corpus/*.txt")
-	if err != nil || len(files) < 26 {
-		t.Fatalf("want at least 26 corpus texts, found %d (%v)", len(files), err)
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil || len(files) < least {
+		t.Fatalf("want at least %d texts in %s, found %d (%v)", least, dir, len(files), err)
 	}
 	var people, countries, amounts, pledges score
 	for _, f := range files {
@@ -162,8 +169,8 @@ func TestCorpus(t *testing.T) {
 		gate bool
 	}{{"people", people, true}, {"countries", countries, false}, {"amounts", amounts, false}, {"pledges", pledges, true}} {
 		t.Logf("%-9s precision %.3f recall %.3f (tp %d fp %d fn %d)", r.name, r.s.precision(), r.s.recall(), r.s.tp, r.s.fp, r.s.fn)
-		if r.gate && (r.s.precision() < 0.9 || r.s.recall() < 0.8) {
-			t.Errorf("%s: precision %.3f (want ≥ 0.9), recall %.3f (want ≥ 0.8)", r.name, r.s.precision(), r.s.recall())
+		if r.gate && (r.s.precision() < minPrecision || r.s.recall() < minRecall) {
+			t.Errorf("%s: precision %.3f (want ≥ %.1f), recall %.3f (want ≥ %.1f)", r.name, r.s.precision(), minPrecision, r.s.recall(), minRecall)
 		}
 		if math.IsNaN(r.s.precision()) {
 			t.Fatal("NaN")
