@@ -165,6 +165,8 @@ func (b *progressBar) finish() {
 }
 
 func printRisk(w io.Writer, m risk.Model, res risk.Result) error {
+	fmt.Fprintf(w, "covered share of requirements per month (mean and nearest-rank percentiles over %d trials, seed %d)\n\n",
+		res.Trials, res.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "month\tmean\tp05\tp50\tp95\t\n")
 	for _, ms := range res.Months {
@@ -174,8 +176,7 @@ func printRisk(w io.Writer, m risk.Model, res risk.Result) error {
 		return err
 	}
 	s := res.Shortfall
-	fmt.Fprintf(w, "\ncovered share of requirements per month (mean and percentiles over %d trials, seed %d)\n\n", res.Trials, res.Seed)
-	fmt.Fprintf(w, "shortfall S: mean %s, p50 %s, p95 %s\n", amount(s.Mean), amount(s.P50), amount(s.P95))
+	fmt.Fprintf(w, "\nshortfall S: mean %s, p50 %s, p95 %s\n", amount(s.Mean), amount(s.P50), amount(s.P95))
 	fmt.Fprintf(w, "P(S > 0) = %s, P(S > %s) = %s\n\n", pct(s.PPositive), amount(m.ShortfallThreshold), pct(s.POverThreshold))
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "category\texpected shortfall\t\n")
