@@ -91,6 +91,9 @@ var strongAfter = map[string]bool{"since": true, "total": true, "so far": true, 
 // cue looks for a mention cue in tokens [a, b); strong: only strongAfter cues.
 func (d *doc) cue(a, b int, strong bool) string {
 	for k := a; k < b; k++ {
+		if d.toks[k].cls&cMention == 0 {
+			continue
+		}
 		if k+1 < b {
 			ph := d.toks[k].norm + " " + d.toks[k+1].norm
 			if r, ok := mentionPhrases[ph]; ok && (!strong || strongAfter[ph]) {
@@ -115,6 +118,9 @@ func (d *doc) cue(a, b int, strong bool) string {
 // trigger finds a pledge trigger in sentence s; it returns its token or -1.
 func (d *doc) trigger(s sentence) int {
 	for k := s.i; k < s.j; k++ {
+		if d.toks[k].cls&(cPledge|cTriggerHead|cNewish) == 0 {
+			continue
+		}
 		n := d.toks[k].norm
 		if pledgeWords[n] {
 			return k
@@ -403,6 +409,9 @@ func (d *doc) hasWordAfter(a, b int, words ...string) bool { return d.hasWord(a,
 // blocked: a modal, a negation or a request before the amount.
 func (d *doc) blocked(a, b int) string {
 	for k := a; k < b; k++ {
+		if d.toks[k].cls&cBlock == 0 {
+			continue
+		}
 		if r, ok := blockWords[d.toks[k].norm]; ok && r != "" {
 			if d.toks[k].norm == "may" && d.toks[k].upper {
 				continue // the month

@@ -39,6 +39,9 @@ var orgTopic = map[string]string{"AUKUS": "aukus", "NATO": "nato", "COW": "coali
 // "called for", "calls on", "so-called".
 func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 	for k := s.i; k < s.j; k++ {
+		if d.toks[k].cls&(cCall|cMeet|cSummit|cLetter) == 0 {
+			continue
+		}
 		n := d.toks[k].norm
 		next := ""
 		if k+1 < s.j {
@@ -187,7 +190,7 @@ func (d *doc) events() {
 		// statements with a speaker come first
 		stmtAt := -1
 		for k := s.i; k < s.j; k++ {
-			if statementWords[d.toks[k].norm] {
+			if d.toks[k].cls&cStatement != 0 {
 				stmtAt = k
 				break
 			}
@@ -233,6 +236,9 @@ func (d *doc) events() {
 		kind, at := d.eventTrigger(s)
 		anaphor := ""
 		for k := s.i + 1; k < s.j; k++ {
+			if d.toks[k].cls&cAnaphor == 0 {
+				continue
+			}
 			if d.toks[k-1].norm == "the" || d.toks[k-1].norm == "this" || d.toks[k-1].norm == "that" || k >= s.i+2 && d.toks[k-2].norm == "the" {
 				if a, ok := anaphors[d.toks[k].norm]; ok {
 					anaphor = a
@@ -306,7 +312,7 @@ func sameSpeaker(a, b *event) bool {
 func (d *doc) asks(s sentence) []string {
 	var out []string
 	for k := s.i; k < s.j; k++ {
-		if askWords[d.toks[k].norm] {
+		if d.toks[k].cls&cAsk != 0 {
 			_, b := d.clause(s, k, k+1)
 			out = append(out, strings.TrimSpace(d.text[d.toks[k].start:d.toks[b-1].end]))
 		}

@@ -261,7 +261,7 @@ func (d *doc) splitSentences() {
 	for si := range d.sents {
 		s := &d.sents[si]
 		for k := s.i; k < s.j; k++ {
-			if futureWords[d.toks[k].norm] {
+			if d.toks[k].cls&cFuture != 0 {
 				s.future = true
 				break
 			}

@@ -20,9 +20,10 @@ type token struct {
 	text       string // as written
 	norm       string // folded: lower case, no diacritics, ’ → '
 	kind       uint8
-	upper      bool // first rune is upper case
-	newline    bool // a line break precedes this token
-	blank      bool // a blank line (paragraph break) precedes this token
+	cls        uint32 // word classes of norm (classes.go)
+	upper      bool   // first rune is upper case
+	newline    bool   // a line break precedes this token
+	blank      bool   // a blank line (paragraph break) precedes this token
 }
 
 func isCurrencySign(r rune) bool {
@@ -42,7 +43,11 @@ func isWordRune(r rune) bool {
 func tokenize(text string) []token {
 	toks := make([]token, 0, len(text)/4+1)
 	nl, blank := false, false
-	folded := map[string]string{} // words repeat: fold each spelling once
+	type folding struct {
+		norm string
+		cls  uint32
+	}
+	folded := map[string]folding{} // words repeat: fold each spelling once
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
@@ -75,12 +80,13 @@ func tokenize(text string) []token {
 		}
 		t := token{start: start, end: i, text: text[start:i], kind: kind, newline: nl, blank: blank}
 		t.upper = unicode.IsUpper(r)
-		if n, ok := folded[t.text]; ok {
-			t.norm = n
+		if f, ok := folded[t.text]; ok {
+			t.norm, t.cls = f.norm, f.cls
 		} else {
 			t.norm = fold(t.text)
+			t.cls = wordClass[t.norm]
 			if len(folded) < 1<<16 {
-				folded[t.text] = t.norm
+				folded[t.text] = folding{t.norm, t.cls}
 			}
 		}
 		if k := possessiveAt(t.text); k > 0 && kind == tWord {
@@ -89,6 +95,7 @@ func tokenize(text string) []token {
 			a.end = t.start + k
 			a.text = text[a.start:a.end]
 			a.norm = fold(a.text)
+			a.cls = wordClass[a.norm]
 			toks = append(toks, a, token{start: a.end, end: t.end, kind: tWord, text: text[a.end:t.end], norm: "'s"})
 		} else {
 			toks = append(toks, t)
