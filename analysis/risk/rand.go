@@ -10,11 +10,90 @@ import (
 // same numbers whatever the number of workers. The two PCG seeds are drawn
 // from SplitMix64 started at seed ⊕ (block+1)·φ, so that neighbouring blocks
 // and seeds get unrelated streams.
-func blockRand(seed uint64, block int) *rand.Rand {
+func blockRand(seed uint64, block int) *stream {
 	x := seed ^ (uint64(block)+1)*0x9E3779B97F4A7C15
 	a := splitmix64(&x)
 	b := splitmix64(&x)
-	return rand.New(rand.NewPCG(a, b))
+	return &stream{pcg: rand.NewPCG(a, b)}
+}
+
+// stream is a PCG generator (math/rand/v2) with the two distributions the
+// model needs, called directly rather than through rand.Rand's Source
+// interface: normal draws are most of a trial's random numbers.
+type stream struct {
+	pcg *rand.PCG
+}
+
+// Float64 is uniform in [0, 1), with 53 random bits.
+func (s *stream) Float64() float64 {
+	return float64(s.pcg.Uint64()>>11) * 0x1p-53
+}
+
+// NormFloat64 is standard normal, by the 128-layer ziggurat of Marsaglia and
+// Tsang (2000), the method of math/rand's NormFloat64, with its tables in
+// float64 and built at start-up.
+func (s *stream) NormFloat64() float64 {
+	for {
+		u := s.pcg.Uint64()
+		j := int32(u)
+		i := (u >> 32) & 0x7F
+		x := float64(j) * zigW[i]
+		a := j
+		if a < 0 {
+			a = -a
+		}
+		if uint32(a) < zigK[i] {
+			return x
+		}
+		if i == 0 { // the tail beyond zigR
+			for {
+				x = -math.Log(s.Float64()) / zigR
+				y := -math.Log(s.Float64())
+				if y+y >= x*x {
+					break
+				}
+			}
+			if j > 0 {
+				return zigR + x
+			}
+			return -zigR - x
+		}
+		if zigF[i]+s.Float64()*(zigF[i-1]-zigF[i]) < math.Exp(-0.5*x*x) {
+			return x
+		}
+	}
+}
+
+// The ziggurat's tables: zigR is the start of the tail, zigV the area of
+// each layer (Marsaglia and Tsang's values for 128 layers).
+const (
+	zigR = 3.442619855899
+	zigV = 9.91256303526217e-3
+)
+
+var (
+	zigK [128]uint32
+	zigW [128]float64
+	zigF [128]float64
+)
+
+func init() {
+	const m1 = 1 << 31
+	dn, tn := zigR, zigR
+	q := zigV / math.Exp(-0.5*dn*dn)
+	zigK[0] = uint32((dn / q) * m1)
+	zigK[1] = 0
+	zigW[0] = q / m1
+	zigW[127] = dn / m1
+	zigF[0] = 1
+	zigF[127] = math.Exp(-0.5 * dn * dn)
+	for i := 126; i >= 1; i-- {
+		dn = math.Sqrt(-2 * math.Log(zigV/dn+math.Exp(-0.5*dn*dn)))
+		zigK[i+1] = uint32((dn / tn) * m1)
+		tn = dn
+		zigF[i] = math.Exp(-0.5 * dn * dn)
+		zigW[i] = dn / m1
+	}
 }
 
 func splitmix64(x *uint64) uint64 {
@@ -107,7 +186,7 @@ func newBetaSampler(r *Reliability) betaSampler {
 		useLog: min(r.Alpha, r.Beta) < tinyShape}
 }
 
-func (s *betaSampler) draw(rng *rand.Rand) float64 {
+func (s *betaSampler) draw(rng *stream) float64 {
 	switch s.kind {
 	case relOne:
 		return 1
@@ -159,7 +238,7 @@ func newGammaSampler(shape float64) gammaSampler {
 }
 
 // core draws Γ(shape) for shape >= 1 (the boosted shape when boost is set).
-func (g *gammaSampler) core(rng *rand.Rand) float64 {
+func (g *gammaSampler) core(rng *stream) float64 {
 	for {
 		x := rng.NormFloat64()
 		v := 1 + g.c*x
@@ -178,7 +257,7 @@ func (g *gammaSampler) core(rng *rand.Rand) float64 {
 	}
 }
 
-func (g *gammaSampler) draw(rng *rand.Rand) float64 {
+func (g *gammaSampler) draw(rng *stream) float64 {
 	x := g.core(rng)
 	if g.boost {
 		x *= powU(rng.Float64(), g.invShape)
@@ -188,7 +267,7 @@ func (g *gammaSampler) draw(rng *rand.Rand) float64 {
 
 // logDraw returns the logarithm of a Γ(shape) draw, so that tiny shapes do not
 // underflow to 0.
-func (g *gammaSampler) logDraw(rng *rand.Rand) float64 {
+func (g *gammaSampler) logDraw(rng *stream) float64 {
 	lx := math.Log(g.core(rng))
 	if g.boost {
 		lx += math.Log(rng.Float64()) * g.invShape

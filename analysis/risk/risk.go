@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -372,7 +371,7 @@ func (a *partial) add(b *partial) {
 
 // runBlock simulates trials lo..hi-1 with rng, writing each trial's shares
 // and shortfall into the run's arrays (n trials in all) and its sums into pt.
-func (p *plan) runBlock(rng *rand.Rand, lo, hi, n int, shares, short []float64, s *scratch, pt *partial) {
+func (p *plan) runBlock(rng *stream, lo, hi, n int, shares, short []float64, s *scratch, pt *partial) {
 	T := p.T
 	for i := lo; i < hi; i++ {
 		p.draw(rng, s)
@@ -414,7 +413,7 @@ func (p *plan) runBlock(rng *rand.Rand, lo, hi, n int, shares, short []float64, 
 // draw draws one trial's random variables, in this order: Z, then for each
 // member in input order its reliability (if any) and one ε per event in input
 // order. It fills s.r, s.occ and s.anyOcc.
-func (p *plan) draw(rng *rand.Rand, s *scratch) {
+func (p *plan) draw(rng *stream, s *scratch) {
 	z := p.rho * rng.NormFloat64()
 	for m := range p.members {
 		mp := &p.members[m]

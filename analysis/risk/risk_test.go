@@ -408,3 +408,42 @@ func TestRunProgress(t *testing.T) {
 		t.Errorf("progress called %d times, last done = %d; want 5 calls ending at %d", calls, last, m.Trials)
 	}
 }
+
+// TestNormalDraws checks the ziggurat's normal draws against N(0, 1) at
+// 4 standard errors: mean, variance, P(x < 1.96) = 0.975 and, in the tail
+// beyond 3.44 (the ziggurat's tail branch), P(x < −3.5) = 2.326e-4.
+func TestNormalDraws(t *testing.T) {
+	const n = 2_000_000
+	rng := blockRand(7, 0)
+	sum, sum2, below196, below35 := 0.0, 0.0, 0, 0
+	for range n {
+		x := rng.NormFloat64()
+		sum += x
+		sum2 += x * x
+		if x < 1.959963984540054 {
+			below196++
+		}
+		if x < -3.5 {
+			below35++
+		}
+	}
+	mean, vr := sum/n, sum2/n
+	p196, p35 := float64(below196)/n, float64(below35)/n
+	const q35 = 2.326290790355401e-4 // Φ(−3.5)
+	if !within(mean, 0, 1/math.Sqrt(n), 4) || !within(vr, 1, math.Sqrt(2.0/n), 4) {
+		t.Errorf("mean %v, variance %v; want 0 and 1", mean, vr)
+	}
+	if !within(p196, 0.975, math.Sqrt(0.975*0.025/n), 4) || !within(p35, q35, math.Sqrt(q35/n), 4) {
+		t.Errorf("P(x<1.96) = %v, P(x<−3.5) = %v; want 0.975 and %v", p196, p35, q35)
+	}
+	// uniforms: mean ½, variance 1/12
+	u, u2 := 0.0, 0.0
+	for range n {
+		x := rng.Float64()
+		u += x
+		u2 += x * x
+	}
+	if !within(u/n, 0.5, math.Sqrt(1.0/12/n), 4) || !within(u2/n-(u/n)*(u/n), 1.0/12, 0.09/math.Sqrt(n), 4) {
+		t.Errorf("uniform mean %v, variance %v; want 0.5, 1/12", u/n, u2/n-(u/n)*(u/n))
+	}
+}
