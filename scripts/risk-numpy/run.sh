@@ -18,6 +18,8 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); }
 ko() { failed=$((failed + 1)); echo "FAIL $*"; }
+# give up after a step that leaves nothing to compare, still printing the summary
+die() { ko "$*"; echo "risk-numpy: $passed passed, $failed failed"; exit 1; }
 
 if ! "$py" -c 'import numpy' 2>/dev/null; then
 	echo "risk-numpy: $py has no numpy (apt-get install -y python3-numpy)" >&2
@@ -25,9 +27,9 @@ if ! "$py" -c 'import numpy' 2>/dev/null; then
 	exit 1
 fi
 # COALITION_BIN=path uses a binary built elsewhere instead of building one
-if [ -n "${COALITION_BIN:-}" ]; then cp "$COALITION_BIN" "$tmp/coalition"
-else (cd "$root" && go build -o "$tmp/coalition" ./cmd/coalition); fi
-"$py" "$here/gen_model.py" > "$tmp/model.json"
+if [ -n "${COALITION_BIN:-}" ]; then cp "$COALITION_BIN" "$tmp/coalition" || die "cannot copy $COALITION_BIN"
+else (cd "$root" && go build -o "$tmp/coalition" ./cmd/coalition) || die "go build ./cmd/coalition failed"; fi
+"$py" "$here/gen_model.py" > "$tmp/model.json" || die "gen_model.py failed"
 "$py" - "$tmp/model.json" "$trials" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1])); m["trials"] = int(sys.argv[2]); json.dump(m, open(sys.argv[1], "w"))
@@ -38,10 +40,12 @@ if cmp -s <("$py" "$here/gen_model.py") "$root/analysis/risk/testdata/reference-
 
 # wall, user and system seconds of each process (bash's time keyword)
 TIMEFORMAT="%R %U %S"
-{ time "$tmp/coalition" risk --input "$tmp/model.json" --json > "$tmp/go.json"; } 2> "$tmp/go.time"
-{ time "$py" "$here/risk_numpy.py" "$tmp/model.json" > "$tmp/numpy.json"; } 2> "$tmp/numpy.time"
+{ time "$tmp/coalition" risk --input "$tmp/model.json" --json > "$tmp/go.json"; } 2> "$tmp/go.time" ||
+	die "coalition risk failed: $(cat "$tmp/go.time")"
+{ time "$py" "$here/risk_numpy.py" "$tmp/model.json" > "$tmp/numpy.json"; } 2> "$tmp/numpy.time" ||
+	die "risk_numpy.py failed: $(cat "$tmp/numpy.time")"
 # a second Go run with another worker count must give the same result
-"$tmp/coalition" risk --input "$tmp/model.json" --json --workers 1 > "$tmp/go1.json"
+"$tmp/coalition" risk --input "$tmp/model.json" --json --workers 1 > "$tmp/go1.json" || die "coalition risk --workers 1 failed"
 if diff -q <(grep -v elapsed_ms "$tmp/go.json") <(grep -v elapsed_ms "$tmp/go1.json") >/dev/null; then ok; else
 	ko "Go result differs between --workers default and --workers 1"; fi
 
