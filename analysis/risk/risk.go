@@ -398,8 +398,8 @@ func (p *plan) runBlock(rng *stream, lo, hi, n int, shares, short []float64, s *
 		if S > p.threshold {
 			pt.nOver++
 		}
-		for m, any := range s.anyOcc {
-			if any {
+		for m, occurred := range s.anyOcc {
+			if occurred {
 				pt.nEvent[m]++
 				pt.sumEvent[m] += S
 			} else {
@@ -418,13 +418,13 @@ func (p *plan) draw(rng *stream, s *scratch) {
 	for m := range p.members {
 		mp := &p.members[m]
 		s.r[m] = mp.rel.draw(rng)
-		any := false
+		some := false
 		for j, thr := range mp.thr {
 			o := z+p.rhoc*rng.NormFloat64() < thr
 			s.occ[mp.off+j] = o
-			any = any || o
+			some = some || o
 		}
-		s.anyOcc[m] = any
+		s.anyOcc[m] = some
 	}
 }
 
