@@ -37,9 +37,28 @@ func (m Month) FirstDay() Date { return Date{Y: m.Year(), M: m.MonthOfYear(), D:
 
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), int(m.MonthOfYear())) }
 
-func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+// MarshalText writes "YYYY-MM", or "" for the zero Month (unknown).
+func (m Month) MarshalText() ([]byte, error) {
+	if m == 0 {
+		return []byte{}, nil
+	}
+	return []byte(m.String()), nil
+}
 
+// MarshalJSON writes the zero Month as null.
+func (m Month) MarshalJSON() ([]byte, error) {
+	if m == 0 {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + m.String() + `"`), nil
+}
+
+// UnmarshalText reads "YYYY-MM"; "" is the zero Month.
 func (m *Month) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*m = 0
+		return nil
+	}
 	v, err := ParseMonth(string(b))
 	if err != nil {
 		return err

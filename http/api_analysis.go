@@ -160,14 +160,28 @@ func (s *server) createScenario(w http.ResponseWriter, r *http.Request) error {
 	if req.Visibility == "" {
 		req.Visibility = coalition.Public
 	}
-	if coalition.UserFrom(r.Context()) == nil && req.Visibility != coalition.Public {
-		return coalition.FieldError("visibility", "anonymous callers can save public scenarios only")
+	if !req.Visibility.Valid() {
+		return coalition.FieldError("visibility", "%q is not one of public, coalition, confidential", req.Visibility)
 	}
-	rep, err := report.RunScenario(r.Context(), s.store, spec)
+	// Resolve the coalition first, then compute the result as the saved
+	// record's narrowest audience would see the data, so that a result
+	// saved for a wide audience never carries figures only its author may see.
+	pre, err := report.RunScenario(coalition.WithUser(r.Context(), nil), s.store, spec)
 	if err != nil {
 		return err
 	}
-	coal, err := s.store.FindCoalitionByCode(r.Context(), rep.Spec.Coalition)
+	coal, err := s.store.FindCoalitionByCode(r.Context(), pre.Spec.Coalition)
+	if err != nil {
+		return err
+	}
+	owner := ""
+	if u := coalition.UserFrom(r.Context()); u != nil && u.Role == coalition.Delegate {
+		owner = u.Country
+	}
+	if req.Visibility == coalition.Confidential && owner == "" {
+		return coalition.FieldError("visibility", "a confidential scenario belongs to a delegate's country: save it as a delegate, or as coalition")
+	}
+	rep, err := report.RunScenario(coalition.WithUser(r.Context(), audience(req.Visibility, owner, coal.ID)), s.store, spec)
 	if err != nil {
 		return err
 	}
@@ -179,7 +193,7 @@ func (s *server) createScenario(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sc := &coalition.Scenario{Name: name, Spec: specJSON, Result: resJSON, CoalitionID: &coal.ID, Visibility: req.Visibility}
+	sc := &coalition.Scenario{Name: name, Spec: specJSON, Result: resJSON, CoalitionID: &coal.ID, Visibility: req.Visibility, Owner: owner}
 	if err := s.store.CreateScenario(r.Context(), sc); err != nil {
 		return err
 	}
@@ -225,4 +239,16 @@ func (s *server) getScenario(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(sc.Version, 10)))
 	return encode(w, http.StatusOK, sc)
+}
+
+// audience is the narrowest reader of a record with that visibility: its
+// view of the data is what a saved result may contain.
+func audience(vis coalition.Visibility, owner string, coalitionID int64) *coalition.User {
+	switch vis {
+	case coalition.CoalitionVis:
+		return &coalition.User{Role: coalition.Analyst, Coalitions: []int64{coalitionID}}
+	case coalition.Confidential:
+		return &coalition.User{Role: coalition.Delegate, Country: owner, Coalitions: []int64{coalitionID}}
+	}
+	return nil
 }

@@ -15,7 +15,21 @@ import (
 
 func anPost(t *testing.T, url, body string) (int, http.Header, []byte) {
 	t.Helper()
-	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	return anPostAs(t, url, body, "")
+}
+
+// anPostAs posts with an API token ("" = anonymous).
+func anPostAs(t *testing.T, url, body, token string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +156,10 @@ func TestAnalysisEndpoints(t *testing.T) {
 func TestSavedScenarios(t *testing.T) {
 	srv, s := newTestServer(t)
 	body := `{"name":"US out","spec":{"withdrawals":[{"countries":["USA"],"from":"2025-02"}],"cap_pct_gdp":0.5}}`
-	code, h, b := anPost(t, srv.URL+"/api/v1/scenarios", body)
+	if code, _, _ := anPost(t, srv.URL+"/api/v1/scenarios", body); code != http.StatusUnauthorized {
+		t.Fatalf("anonymous save: %d, want 401", code)
+	}
+	code, h, b := anPostAs(t, srv.URL+"/api/v1/scenarios", body, adminToken(t, s))
 	var saved struct {
 		ID         int64           `json:"id"`
 		Name       string          `json:"name"`
@@ -192,7 +209,8 @@ func TestSavedScenarios(t *testing.T) {
 }
 
 func TestAnalysisProblems(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv, s := newTestServer(t)
+	token := adminToken(t, s)
 	cases := []struct {
 		method, path, body string
 		status             int
@@ -231,7 +249,7 @@ func TestAnalysisProblems(t *testing.T) {
 			if c.method == "GET" {
 				code, h, b = get(t, srv.URL+c.path)
 			} else {
-				code, h, b = anPost(t, srv.URL+c.path, c.body)
+				code, h, b = anPostAs(t, srv.URL+c.path, c.body, token)
 			}
 			anProblem(t, code, h, b, c.status, c.field)
 		})

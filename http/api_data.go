@@ -129,6 +129,15 @@ func donorParams(r *http.Request) (coalition.DonorFilter, error) {
 		p.fail("until", "is before since")
 	}
 	f.Group = strings.ToUpper(p.str("group"))
+	if st := p.str("status"); st != "" {
+		for _, v := range strings.Split(st, ",") {
+			ps := coalition.PledgeStatus(strings.TrimSpace(v))
+			if !ps.Valid() {
+				p.fail("status", "%q is not one of announced, committed, allocated, delivered, cancelled", v)
+			}
+			f.Statuses = append(f.Statuses, ps)
+		}
+	}
 	return f, p.err
 }
 

@@ -1,9 +1,38 @@
 package http
 
-import "net/http"
+// accessRules gives every route its rule (see access.go). A route without
+// one answers 500 and fails TestEveryRouteHasAnAccessRule.
+var accessRules = map[string]access{
+	"GET /healthz": anyone, "GET /readyz": anyone, "GET /api/v1/openapi.yaml": anyone,
+	"GET /api/v1/categories": anyone, "GET /api/v1/countries": anyone, "GET /api/v1/countries/{iso3}": anyone,
+	"GET /api/v1/groups": anyone, "GET /api/v1/coalitions": anyone, "GET /api/v1/coalitions/{id}": anyone,
+	"GET /api/v1/donors": anyone, "GET /api/v1/pledges": anyone, "GET /api/v1/pledges/{id}": anyone,
+	"GET /api/v1/engagements": anyone, "GET /api/v1/engagements/{id}": anyone,
+	"GET /api/v1/deliveries": anyone, "GET /api/v1/requirements": anyone, "GET /api/v1/risk-events": anyone,
+	"GET /api/v1/targets": anyone, "GET /api/v1/prospects": anyone, "GET /api/v1/coverage": anyone,
+	"GET /api/v1/scenarios/builtin/{name}": anyone, "POST /api/v1/scenarios/run": anyone,
+	"GET /api/v1/scenarios": anyone, "GET /api/v1/scenarios/{id}": anyone,
+	"GET /api/": anyone, "GET /static/": anyone,
+	"GET /{$}": anyone, "GET /donors": anyone, "GET /donors.csv": anyone, "GET /countries/{iso3}": anyone,
+	"GET /coalitions": anyone, "GET /coalitions/{id}": anyone, "GET /engagements": anyone, "GET /csv/{chart}": anyone,
+	"POST /api/v1/login": anyone, "GET /login": anyone, "POST /login": anyone,
+
+	"POST /api/v1/logout": signedIn, "GET /api/v1/me": signedIn, "POST /api/v1/me/password": signedIn,
+	"GET /api/v1/tokens": signedIn, "POST /api/v1/tokens": signedIn, "DELETE /api/v1/tokens/{id}": signedIn,
+	"POST /logout": signedIn, "GET /account": signedIn, "POST /account": signedIn,
+
+	"POST /api/v1/pledges": writer, "PATCH /api/v1/pledges/{id}": writer, "DELETE /api/v1/pledges/{id}": writer,
+	"POST /api/v1/deliveries": writer, "POST /api/v1/requirements": writer, "POST /api/v1/engagements": writer,
+	"PATCH /api/v1/coalitions/{id}": writer, "PATCH /api/v1/risk-events/{id}": writer, "POST /api/v1/scenarios": writer,
+
+	"GET /api/v1/audit": auditor, "GET /api/v1/audit/verify": auditor, "GET /audit": auditor,
+
+	"GET /api/v1/users": adminOnly, "POST /api/v1/users": adminOnly, "PATCH /api/v1/users/{id}": adminOnly,
+	"GET /admin/users": adminOnly, "POST /admin/users": adminOnly,
+}
 
 // addRoutes lists the whole HTTP surface, one line per route.
-func addRoutes(mux *http.ServeMux, s *server) {
+func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
 	mux.Handle("GET /api/v1/openapi.yaml", s.handle(s.openapi))
@@ -26,6 +55,29 @@ func addRoutes(mux *http.ServeMux, s *server) {
 	mux.Handle("POST /api/v1/scenarios", s.handle(s.createScenario))
 	mux.Handle("GET /api/v1/scenarios", s.handle(s.listScenarios))
 	mux.Handle("GET /api/v1/scenarios/{id}", s.handle(s.getScenario))
+	mux.Handle("GET /api/v1/deliveries", s.handle(s.listDeliveries))
+	mux.Handle("GET /api/v1/requirements", s.handle(s.listRequirements))
+	mux.Handle("GET /api/v1/risk-events", s.handle(s.listRiskEvents))
+	mux.Handle("POST /api/v1/pledges", s.handle(s.createPledge))
+	mux.Handle("PATCH /api/v1/pledges/{id}", s.handle(s.updatePledge))
+	mux.Handle("DELETE /api/v1/pledges/{id}", s.handle(s.deletePledge))
+	mux.Handle("POST /api/v1/deliveries", s.handle(s.createDelivery))
+	mux.Handle("POST /api/v1/requirements", s.handle(s.createRequirement))
+	mux.Handle("POST /api/v1/engagements", s.handle(s.createEngagement))
+	mux.Handle("PATCH /api/v1/coalitions/{id}", s.handle(s.updateCoalition))
+	mux.Handle("PATCH /api/v1/risk-events/{id}", s.handle(s.updateRiskEvent))
+	mux.Handle("POST /api/v1/login", s.handle(s.apiLogin))
+	mux.Handle("POST /api/v1/logout", s.handle(s.apiLogout))
+	mux.Handle("GET /api/v1/me", s.handle(s.apiMe))
+	mux.Handle("POST /api/v1/me/password", s.handle(s.apiPassword))
+	mux.Handle("GET /api/v1/tokens", s.handle(s.apiListTokens))
+	mux.Handle("POST /api/v1/tokens", s.handle(s.apiCreateToken))
+	mux.Handle("DELETE /api/v1/tokens/{id}", s.handle(s.apiRevokeToken))
+	mux.Handle("GET /api/v1/users", s.handle(s.apiListUsers))
+	mux.Handle("POST /api/v1/users", s.handle(s.apiCreateUser))
+	mux.Handle("PATCH /api/v1/users/{id}", s.handle(s.apiUpdateUser))
+	mux.Handle("GET /api/v1/audit", s.handle(s.apiAudit))
+	mux.Handle("GET /api/v1/audit/verify", s.handle(s.apiAuditVerify))
 	mux.Handle("GET /api/", s.handle(s.apiNotFound))
 	mux.Handle("GET /static/", s.static())
 	mux.Handle("GET /{$}", s.handlePage(s.overviewPage))
@@ -36,4 +88,12 @@ func addRoutes(mux *http.ServeMux, s *server) {
 	mux.Handle("GET /coalitions/{id}", s.handlePage(s.coalitionPage))
 	mux.Handle("GET /engagements", s.handlePage(s.engagementsPage))
 	mux.Handle("GET /csv/{chart}", s.handle(s.chartCSV))
+	mux.Handle("GET /login", s.handlePage(s.loginPage))
+	mux.Handle("POST /login", s.handlePage(s.loginSubmit))
+	mux.Handle("POST /logout", s.handlePage(s.logoutSubmit))
+	mux.Handle("GET /account", s.handlePage(s.accountPage))
+	mux.Handle("POST /account", s.handlePage(s.accountSubmit))
+	mux.Handle("GET /admin/users", s.handlePage(s.usersPage))
+	mux.Handle("POST /admin/users", s.handlePage(s.usersSubmit))
+	mux.Handle("GET /audit", s.handlePage(s.auditPage))
 }

@@ -34,19 +34,25 @@ func assets(dev bool) fs.FS {
 // NewServer returns the whole HTTP surface.
 func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	s := &server{log: log, store: store, cfg: cfg, files: assets(cfg.Dev), started: time.Now()}
+	s := &server{log: log, store: store, cfg: cfg, files: assets(cfg.Dev), started: time.Now(),
+		throttle: newThrottle(), now: time.Now}
 	s.tmpl = s.loadTemplates()
-	addRoutes(mux, s)
-	return recoverPanics(log, gzipResponses(securityHeaders(mux)))
+	addRoutes(&router{mux: mux, s: s}, s)
+	// Cookie-authenticated writes from another origin are refused (CSRF);
+	// scripts with API tokens send no browser origin headers and pass.
+	csrf := http.NewCrossOriginProtection()
+	return recoverPanics(log, gzipResponses(securityHeaders(csrf.Handler(s.authenticate(mux)))))
 }
 
 type server struct {
-	log     *slog.Logger
-	store   coalition.Store
-	cfg     Config
-	files   fs.FS
-	tmpl    *template.Template
-	started time.Time
+	log      *slog.Logger
+	store    coalition.Store
+	cfg      Config
+	files    fs.FS
+	tmpl     *template.Template
+	started  time.Time
+	throttle *throttle
+	now      func() time.Time
 }
 
 // securityHeaders sets the headers every response carries.

@@ -88,6 +88,7 @@ var nav = []navItem{
 	{"risk", "Risk", "/risk"},
 	{"targets", "Targets", "/targets"},
 	{"api", "API", "/api/v1/openapi.yaml"},
+	{"account", "Account", "/account"},
 }
 
 // splitSources splits a source field holding several URLs ("a ; b").

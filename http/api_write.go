@@ -1,0 +1,259 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"coalition"
+)
+
+// pledgeInput is what a client sends to create a pledge. Non-euro amounts
+// are converted at the ECB monthly rate of the announcement month (or the
+// nearest earlier one), which the pledge records.
+type pledgeInput struct {
+	Donor       string                 `json:"donor"`
+	Recipient   string                 `json:"recipient"`
+	CoalitionID *int64                 `json:"coalition_id"`
+	Category    string                 `json:"category"`
+	Amount      coalition.Money        `json:"amount"`
+	Quantity    *int64                 `json:"quantity"`
+	Unit        string                 `json:"unit"`
+	Announced   coalition.Date         `json:"announced"`
+	DeliverFrom coalition.Month        `json:"deliver_from"`
+	DeliverTo   coalition.Month        `json:"deliver_to"`
+	Status      coalition.PledgeStatus `json:"status"`
+	Conditions  string                 `json:"conditions"`
+	Visibility  coalition.Visibility   `json:"visibility"`
+	Source      string                 `json:"source"`
+}
+
+func (s *server) createPledge(w http.ResponseWriter, r *http.Request) error {
+	in, err := decode[pledgeInput](w, r)
+	if err != nil {
+		return err
+	}
+	p := &coalition.Pledge{Donor: strings.ToUpper(in.Donor), Recipient: strings.ToUpper(in.Recipient), CoalitionID: in.CoalitionID,
+		Category: in.Category, Amount: in.Amount, Quantity: in.Quantity, Unit: in.Unit, Announced: in.Announced,
+		DeliverFrom: in.DeliverFrom, DeliverTo: in.DeliverTo, Status: in.Status, Conditions: in.Conditions,
+		Visibility: in.Visibility, Source: in.Source, AsOf: coalition.DateOf(s.now())}
+	if p.Recipient == "" {
+		p.Recipient = "UKR"
+	}
+	if p.Status == "" {
+		p.Status = coalition.Announced
+	}
+	if p.Visibility == "" {
+		p.Visibility = coalition.Public
+	}
+	p.Amount.Currency = strings.ToUpper(p.Amount.Currency)
+	if err := s.convert(r, p); err != nil {
+		return err
+	}
+	if err := s.store.CreatePledge(r.Context(), p); err != nil {
+		return err
+	}
+	setETag(w, p.Version)
+	w.Header().Set("Location", "/api/v1/pledges/"+itoa(p.ID))
+	return encode(w, http.StatusCreated, p)
+}
+
+// convert sets the euro amount and the rate used.
+func (s *server) convert(r *http.Request, p *coalition.Pledge) error {
+	if p.Amount.Currency == "EUR" || p.Announced.IsZero() || !coalition.ValidCurrency(p.Amount.Currency) {
+		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+		return nil
+	}
+	rate, err := s.store.FindRate(r.Context(), p.Amount.Currency, p.Announced.Month())
+	if err != nil {
+		if coalition.ErrorKind(err) == coalition.NotFound {
+			return coalition.FieldError("amount.currency", "no ECB reference rate for %s on or before %s", p.Amount.Currency, p.Announced.Month())
+		}
+		return err
+	}
+	p.FXRate, p.FXMonth = rate.UnitsPerEUR, rate.Month
+	p.AmountEUR = coalition.ToEUR(p.Amount, rate.UnitsPerEUR)
+	return nil
+}
+
+func (s *server) updatePledge(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	upd, err := decode[coalition.PledgeUpdate](w, r)
+	if err != nil {
+		return err
+	}
+	if upd.Version, err = ifMatch(r); err != nil {
+		return err
+	}
+	if upd.Amount != nil {
+		cur, err := s.store.FindPledge(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		p := *cur
+		upd.Apply(&p)
+		p.Amount.Currency = strings.ToUpper(p.Amount.Currency)
+		if err := s.convert(r, &p); err != nil {
+			return err
+		}
+		upd.Amount, upd.AmountEUR, upd.FXRate = &p.Amount, &p.AmountEUR, &p.FXRate
+	}
+	p, err := s.store.UpdatePledge(r.Context(), id, upd)
+	if err != nil {
+		return err
+	}
+	setETag(w, p.Version)
+	return encode(w, http.StatusOK, p)
+}
+
+func (s *server) deletePledge(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeletePledge(r.Context(), id, v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
+	p := params{r: r}
+	f := coalition.DeliveryFilter{PledgeID: p.int64("pledge", 0, 0, 1<<62), Donor: p.iso3("donor"),
+		After: p.int64("after", 0, 0, 1<<62), Limit: int(p.int64("limit", 100, 1, coalition.MaxPageSize))}
+	if p.err != nil {
+		return p.err
+	}
+	items, more, err := s.store.FindDeliveries(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, newPage(items, more, func(d *coalition.Delivery) int64 { return d.ID }))
+}
+
+func (s *server) createDelivery(w http.ResponseWriter, r *http.Request) error {
+	d, err := decode[coalition.Delivery](w, r)
+	if err != nil {
+		return err
+	}
+	d.ID, d.Version = 0, 0
+	if err := s.store.CreateDelivery(r.Context(), &d); err != nil {
+		return err
+	}
+	setETag(w, d.Version)
+	return encode(w, http.StatusCreated, d)
+}
+
+func (s *server) listRequirements(w http.ResponseWriter, r *http.Request) error {
+	p := params{r: r}
+	f := coalition.RequirementFilter{Category: p.str("category"), After: p.int64("after", 0, 0, 1<<62),
+		Limit: int(p.int64("limit", 100, 1, coalition.MaxPageSize))}
+	if c := p.int64("coalition", 0, 0, 1<<62); c != 0 {
+		f.CoalitionID = &c
+	}
+	if p.err != nil {
+		return p.err
+	}
+	items, more, err := s.store.FindRequirements(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, newPage(items, more, func(q *coalition.Requirement) int64 { return q.ID }))
+}
+
+func (s *server) createRequirement(w http.ResponseWriter, r *http.Request) error {
+	q, err := decode[coalition.Requirement](w, r)
+	if err != nil {
+		return err
+	}
+	q.ID, q.Version = 0, 0
+	if q.Visibility == "" {
+		q.Visibility = coalition.CoalitionVis
+	}
+	if err := s.store.CreateRequirement(r.Context(), &q); err != nil {
+		return err
+	}
+	setETag(w, q.Version)
+	return encode(w, http.StatusCreated, q)
+}
+
+func (s *server) createEngagement(w http.ResponseWriter, r *http.Request) error {
+	e, err := decode[coalition.Engagement](w, r)
+	if err != nil {
+		return err
+	}
+	e.ID, e.Version = 0, 0
+	if e.Visibility == "" {
+		e.Visibility = coalition.Public
+	}
+	if err := s.store.CreateEngagement(r.Context(), &e); err != nil {
+		return err
+	}
+	setETag(w, e.Version)
+	return encode(w, http.StatusCreated, e)
+}
+
+func (s *server) updateCoalition(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	upd, err := decode[coalition.CoalitionUpdate](w, r)
+	if err != nil {
+		return err
+	}
+	if upd.Version, err = ifMatch(r); err != nil {
+		return err
+	}
+	c, err := s.store.UpdateCoalition(r.Context(), id, upd)
+	if err != nil {
+		return err
+	}
+	setETag(w, c.Version)
+	return encode(w, http.StatusOK, c)
+}
+
+func (s *server) listRiskEvents(w http.ResponseWriter, r *http.Request) error {
+	p := params{r: r}
+	f := coalition.RiskEventFilter{ISO3: p.iso3("country"), From: p.date("from"), To: p.date("to")}
+	if p.err != nil {
+		return p.err
+	}
+	items, err := s.store.FindRiskEvents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []*coalition.RiskEvent{}
+	}
+	return encode(w, http.StatusOK, items)
+}
+
+func (s *server) updateRiskEvent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	upd, err := decode[coalition.RiskEventUpdate](w, r)
+	if err != nil {
+		return err
+	}
+	if upd.Version, err = ifMatch(r); err != nil {
+		return err
+	}
+	e, err := s.store.UpdateRiskEvent(r.Context(), id, upd)
+	if err != nil {
+		return err
+	}
+	setETag(w, e.Version)
+	return encode(w, http.StatusOK, e)
+}
+
+func itoa(v int64) string { return strconvFormat(v) }
