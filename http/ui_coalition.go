@@ -129,6 +129,9 @@ func (s *server) coverageChart(ctx context.Context, c *coalition.Coalition) (cha
 				fl.To = fl.From
 			}
 			flows = append(flows, fl)
+			for _, src := range splitSources(p.Source) {
+				ch.Sources = addSource(ch.Sources, src)
+			}
 			if p.AsOf.After(ch.AsOf) {
 				ch.AsOf = p.AsOf
 			}

@@ -1,0 +1,60 @@
+package http
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"coalition"
+)
+
+// BenchmarkPages renders every page with the bundled reference data
+// (server time only: handler, queries, template, no network), and reports
+// each page's time as a multiple of the raw DonorTotals query measured in
+// the same run ("x-DonorTotals"), the one query every donor view needs.
+// The budget is 50 ms per page.
+func BenchmarkPages(b *testing.B) {
+	h, st := newUIServer(b)
+	ctx := context.Background()
+	// The reference is timed by hand: testing.Benchmark inside a running
+	// benchmark would wait on the lock the outer one holds.
+	refNs := timeRef(b, func() {
+		if _, err := st.DonorTotals(ctx, coalition.DonorFilter{}); err != nil {
+			b.Fatal(err)
+		}
+	})
+	b.Logf("reference: DonorTotals %.3f ms/op", refNs/1e6)
+	for _, path := range []string{
+		"/", "/donors", "/donors?type=military&group=NATO&sort=pct_gdp",
+		"/countries/DEU", "/coalitions", "/coalitions/1", "/engagements", "/engagements?country=AUS",
+		"/donors.csv", "/csv/support-monthly", "/csv/coalition-coverage?id=1",
+	} {
+		b.Run(path, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest("GET", path, nil)
+				req.Header.Set("Accept-Encoding", "gzip")
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != 200 {
+					b.Fatalf("GET %s: %d", path, w.Code)
+				}
+			}
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.ReportMetric(ns/1e6, "ms/page")
+			b.ReportMetric(ns/refNs, "x-DonorTotals")
+		})
+	}
+}
+
+// timeRef returns the mean ns of f over at least 200 ms and 20 runs, after one warm-up run.
+func timeRef(b *testing.B, f func()) float64 {
+	b.Helper()
+	f()
+	start, n := time.Now(), 0
+	for n < 20 || time.Since(start) < 200*time.Millisecond {
+		f()
+		n++
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(n)
+}
