@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -212,9 +213,12 @@ func importOne(ctx context.Context, im *sqlstore.Import, path string, req import
 	}
 	opt := importer.Options{File: fr.File, SHA256: fr.SHA256, Source: req.source, AsOf: req.asOf, User: req.user, ImportedAt: now,
 		Recipient: req.recipient, Names: names, FX: fx}
-	var sink importer.Sink = im
+	// Parsing and writing overlap: pledges go to the database from a
+	// goroutine of their own while the parser reads on.
+	async := newAsyncSink(ctx, im, fr.File)
+	var sink importer.Sink = async
 	if bar != nil {
-		sink = &countingSink{Sink: im, bar: bar}
+		sink = &countingSink{Sink: async, bar: bar}
 	}
 	var st importer.Stats
 	switch req.format {
@@ -229,17 +233,104 @@ func importOne(ctx context.Context, im *sqlstore.Import, path string, req import
 	case "csv":
 		st, err = importer.CSV(ctx, r, req.kind, opt, sink)
 	}
+	late := async.close()
+	st.Records -= len(late)
+	st.Invalid += len(late)
 	fr.Stats = st
 	if err == nil {
+		if len(late) > 0 {
+			return fr, late, nil
+		}
 		return fr, nil, nil
 	}
 	if es, ok := importer.AsErrors(err); ok {
-		return fr, es, nil
+		return fr, append(es, late...), nil
 	}
 	if coalition.ErrorKind(err) == coalition.Invalid {
-		return fr, importer.Errors{{File: fr.File, Field: "file", Err: err}}, nil
+		return fr, append(importer.Errors{{File: fr.File, Field: "file", Err: err}}, late...), nil
 	}
 	return fr, nil, err
+}
+
+// asyncSink writes pledges from a goroutine of its own; the other records
+// wait until the pledges before them are written (deliveries refer to them).
+// Errors of the asynchronous writes come back from close, placed by the
+// row in each pledge's provenance.
+type asyncSink struct {
+	im   *sqlstore.Import
+	file string
+	ctx  context.Context
+	ch   chan any // *coalition.Pledge, or a chan struct{} to signal "all written"
+	done chan struct{}
+	errs importer.Errors
+}
+
+func newAsyncSink(ctx context.Context, im *sqlstore.Import, file string) *asyncSink {
+	a := &asyncSink{im: im, file: file, ctx: ctx, ch: make(chan any, 4096), done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		for v := range a.ch {
+			switch x := v.(type) {
+			case *coalition.Pledge:
+				if err := im.Pledge(ctx, x); err != nil {
+					var where struct {
+						Sheet string `json:"sheet"`
+						Row   int    `json:"row"`
+					}
+					json.Unmarshal([]byte(x.Provenance), &where)
+					field := "record"
+					var ce *coalition.Error
+					if errors.As(err, &ce) && ce.Field != "" {
+						field = ce.Field
+					}
+					a.errs = append(a.errs, &importer.RowError{File: file, Sheet: where.Sheet, Row: where.Row, Field: field, Err: err})
+				}
+			case chan struct{}:
+				close(x)
+			}
+		}
+	}()
+	return a
+}
+
+func (a *asyncSink) Pledge(_ context.Context, p *coalition.Pledge) error {
+	c := *p // the parser may read its pledge on; the writer sets ID and version on the copy
+	a.ch <- &c
+	return nil
+}
+
+// sync waits until every pledge sent so far is written.
+func (a *asyncSink) sync() {
+	c := make(chan struct{})
+	a.ch <- c
+	<-c
+}
+
+func (a *asyncSink) Delivery(ctx context.Context, ps, pr, ref, prov string, d *coalition.Delivery) error {
+	a.sync()
+	return a.im.Delivery(ctx, ps, pr, ref, prov, d)
+}
+
+func (a *asyncSink) Requirement(ctx context.Context, ref, prov string, r *coalition.Requirement) error {
+	a.sync()
+	return a.im.Requirement(ctx, ref, prov, r)
+}
+
+func (a *asyncSink) Engagement(ctx context.Context, e *coalition.Engagement) error {
+	a.sync()
+	return a.im.Engagement(ctx, e)
+}
+
+func (a *asyncSink) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
+	a.sync()
+	return a.im.RiskEvent(ctx, r)
+}
+
+// close waits for the writer and returns its errors.
+func (a *asyncSink) close() importer.Errors {
+	close(a.ch)
+	<-a.done
+	return a.errs
 }
 
 // countingSink counts records for the progress bar.

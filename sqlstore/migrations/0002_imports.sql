@@ -10,4 +10,3 @@ ALTER TABLE requirements ADD COLUMN source_ref TEXT NOT NULL DEFAULT '';
 ALTER TABLE requirements ADD COLUMN provenance TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX requirements_source_ref ON requirements (source, source_ref) WHERE source_ref <> '';
 
-CREATE INDEX pledges_source ON pledges (source);
