@@ -33,6 +33,9 @@ func commands() map[string]command {
 		"seed":      {"load the bundled reference data (idempotent)", runSeed},
 		"serve":     {"serve the API and the dashboard", runServe},
 		"targets":   {"members against NATO 2% and the Hague 3.5%/5% targets", runTargets},
+		"audit":     {"verify the audit log's hash chain, or list entries", runAudit},
+		"token":     {"create, list and revoke API tokens", runToken},
+		"user":      {"add, list and disable accounts", runUser},
 		"version":   {"print the version", runVersion},
 		// more subcommands: one line each, in alphabetical order
 	}
