@@ -101,17 +101,31 @@ func donorTable(totals []coalition.DonorTotal, q donorQuery) dataTable {
 		rows = rows[:q.Top]
 	}
 	t := dataTable{ID: "donor-table", Caption: "Support per donor (EUR)"}
-	for _, c := range []column{
-		{Label: "#", Name: "rank", Num: true},
-		{Label: "Donor", Name: "donor", Sort: "name"},
-		{Label: "ISO3", Name: "iso3"},
-		{Label: "Military", Name: "military_eur", Num: true, Sort: "military"},
-		{Label: "Financial", Name: "financial_eur", Num: true, Sort: "financial"},
-		{Label: "Humanitarian", Name: "humanitarian_eur", Num: true, Sort: "humanitarian"},
-		{Label: "Total", Name: "total_eur", Num: true, Sort: "total"},
-		{Label: "% of GDP", Name: "pct_gdp", Num: true, Sort: "pct_gdp"},
-		{Label: "Per person", Name: "per_capita_eur", Num: true, Sort: "per_capita"},
-	} {
+	// With a type filter the other types' columns would be all zeros: leave them out.
+	typeCol := func(typ coalition.SupportType) bool { return q.Type == "" || q.Type == typ }
+	cols := []struct {
+		column
+		show bool
+		cell func(i int, r coalition.DonorTotal) cell
+	}{
+		{column{Label: "#", Name: "rank", Num: true}, true, func(i int, _ coalition.DonorTotal) cell { return intCell(i + 1) }},
+		{column{Label: "Donor", Name: "donor", Sort: "name"}, true, func(_ int, r coalition.DonorTotal) cell { return linkCell(r.Name, "/countries/"+r.ISO3) }},
+		{column{Label: "ISO3", Name: "iso3"}, true, func(_ int, r coalition.DonorTotal) cell { return textCell(r.ISO3) }},
+		{column{Label: "Military", Name: "military_eur", Num: true, Sort: "military"}, typeCol(coalition.Military), func(_ int, r coalition.DonorTotal) cell { return eurCell(r.MilitaryEUR) }},
+		{column{Label: "Financial", Name: "financial_eur", Num: true, Sort: "financial"}, typeCol(coalition.Financial), func(_ int, r coalition.DonorTotal) cell { return eurCell(r.FinancialEUR) }},
+		{column{Label: "Humanitarian", Name: "humanitarian_eur", Num: true, Sort: "humanitarian"}, typeCol(coalition.Humanitarian), func(_ int, r coalition.DonorTotal) cell { return eurCell(r.HumanitarianEUR) }},
+		{column{Label: "Reconstruction", Name: "reconstruction_eur", Num: true}, q.Type == coalition.Reconstruction, func(_ int, r coalition.DonorTotal) cell { return eurCell(r.ReconstructionEUR) }},
+		{column{Label: "Total", Name: "total_eur", Num: true, Sort: "total"}, true, func(_ int, r coalition.DonorTotal) cell { return eurCell(r.TotalEUR) }},
+		{column{Label: "% of GDP", Name: "pct_gdp", Num: true, Sort: "pct_gdp"}, true, func(_ int, r coalition.DonorTotal) cell { return pctCell(r.PctGDP) }},
+		{column{Label: "Per person", Name: "per_capita_eur", Num: true, Sort: "per_capita"}, true, func(_ int, r coalition.DonorTotal) cell {
+			return cell{Text: perCapita(r.PerCapitaEUR), Raw: rawPtr(r.PerCapitaEUR), Num: true}
+		}},
+	}
+	for _, col := range cols {
+		if !col.show {
+			continue
+		}
+		c := col.column
 		if c.Sort != "" {
 			next := q
 			next.Top = 0
@@ -126,11 +140,13 @@ func donorTable(totals []coalition.DonorTotal, q donorQuery) dataTable {
 		t.Columns = append(t.Columns, c)
 	}
 	for i, r := range rows {
-		t.Rows = append(t.Rows, []cell{
-			intCell(i + 1), linkCell(r.Name, "/countries/"+r.ISO3), textCell(r.ISO3),
-			eurCell(r.MilitaryEUR), eurCell(r.FinancialEUR), eurCell(r.HumanitarianEUR), eurCell(r.TotalEUR),
-			pctCell(r.PctGDP), {Text: perCapita(r.PerCapitaEUR), Raw: rawPtr(r.PerCapitaEUR), Num: true},
-		})
+		var row []cell
+		for _, col := range cols {
+			if col.show {
+				row = append(row, col.cell(i, r))
+			}
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
