@@ -1,16 +1,22 @@
 // Package seed composes the bundled reference data into one dataset: the
-// simple tables from refdata, and the Kiel monthly file through the
-// importer's kiel-csv code path (the same one users import with).
+// simple tables from refdata, the Kiel monthly file through the importer's
+// kiel-csv code path (the same one users import with), and the elections
+// calendar as editable risk events.
 package seed
 
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"coalition"
+	"coalition/analysis/risk"
 	"coalition/importer"
 	"coalition/refdata"
 )
+
+// ElectionsFile is the bundled calendar of scheduled national elections.
+const ElectionsFile = "elections.csv"
 
 // Dataset returns the whole reference dataset.
 func Dataset() (*coalition.Dataset, error) {
@@ -27,7 +33,69 @@ func Dataset() (*coalition.Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundled Kiel file: %w", err)
 	}
+	if ds.RiskEvents, err = ElectionEvents(); err != nil {
+		return nil, err
+	}
 	return ds, nil
+}
+
+// ElectionEvents turns every dated row of the bundled elections calendar
+// (refdata/data/elections.csv) into a stored risk event of kind "election":
+// its date (a month alone is placed on its first day; a year alone on the
+// first of June, risk.YearOnlyMonth), the default probability and factor of
+// risk.DefaultAssumptions for its kind, the calendar's source URLs, and an
+// Assumption that says these are editable user assumptions. Rows without a
+// date (postponed elections) are left out. Loading matches risk events on
+// (ISO3, Date, Kind, Label), so users' edits of probability and factor
+// survive a second seed.
+func ElectionEvents() ([]*coalition.RiskEvent, error) {
+	f, err := refdata.Open(ElectionsFile)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The whole calendar: every month from 1900 to 2199.
+	evs, err := risk.CalendarEvents(f, coalition.MonthOf(1900, time.January), 300*12, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bundled %s: %w", ElectionsFile, err)
+	}
+	out := make([]*coalition.RiskEvent, 0, len(evs))
+	for _, ce := range evs {
+		date, dateNote, err := electionDate(ce.Date)
+		if err != nil {
+			return nil, fmt.Errorf("bundled %s: %s %s: %w", ElectionsFile, ce.ISO3, ce.Election, err)
+		}
+		a := risk.DefaultAssumptions[ce.Kind]
+		out = append(out, &coalition.RiskEvent{
+			ISO3: ce.ISO3, Date: date, Kind: "election", Label: ce.Event.Label,
+			Probability: ce.Event.Probability, Factor: ce.Event.Factor, Source: ce.Event.Source,
+			Assumption: fmt.Sprintf("User assumption, not an estimate: the default rule for %s elections in risk.DefaultAssumptions "+
+				"(docs/risk-model.md) gives probability %.2f that the election cuts support and factor %.2f on the support from then on; "+
+				"edit both for this election. Date %s %s (%s)%s.",
+				ce.Kind, a.Probability, a.Factor, ce.DateStatus, ce.Date, ElectionsFile, dateNote),
+		})
+	}
+	return out, nil
+}
+
+// electionDate places a calendar date (YYYY-MM-DD, YYYY-MM or YYYY) on a day.
+func electionDate(s string) (coalition.Date, string, error) {
+	switch len(s) {
+	case 10:
+		d, err := coalition.ParseDate(s)
+		return d, "", err
+	case 7:
+		m, err := coalition.ParseMonth(s)
+		return m.FirstDay(), "; stored on the first day of the month", err
+	case 4:
+		m, err := coalition.ParseMonth(s + "-01")
+		if err != nil {
+			return coalition.Date{}, "", err
+		}
+		d := coalition.Date{Y: m.Year(), M: time.Month(risk.YearOnlyMonth), D: 1}
+		return d, fmt.Sprintf("; only the year is known: stored on %s (mid-year, assumed)", d), nil
+	}
+	return coalition.Date{}, "", fmt.Errorf("date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
 }
 
 // Load loads the reference dataset into s as the system user; it is idempotent.

@@ -1,0 +1,121 @@
+package seed
+
+import (
+	"context"
+	"encoding/csv"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"coalition"
+	"coalition/refdata"
+	"coalition/sqlstore"
+)
+
+// calendarRows reads elections.csv independently of risk.CalendarEvents:
+// the rows that have a date.
+func calendarRows(t *testing.T) [][]string {
+	t.Helper()
+	f, err := refdata.Open(ElectionsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, r := range recs[1:] {
+		if r[3] != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestElectionEvents(t *testing.T) {
+	rows := calendarRows(t)
+	evs, err := ElectionEvents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != len(rows) || len(rows) < 50 {
+		t.Fatalf("%d events from %d dated rows of %s, want one per row (and the calendar has at least 50)", len(evs), len(rows), ElectionsFile)
+	}
+	for i, e := range evs {
+		r := rows[i] // same file order
+		if e.ISO3 != r[0] || e.Kind != "election" || e.Source != r[7] || !strings.Contains(e.Label, r[2]) {
+			t.Errorf("event %d = %+v, want %s %q from %q", i, e, r[0], r[2], r[7])
+		}
+		// The stored date keeps the calendar's precision: the day, the month, or June of the year.
+		want := r[3]
+		switch len(r[3]) {
+		case 7:
+			want += "-01"
+		case 4:
+			want += "-06-01"
+		}
+		if e.Date.String() != want {
+			t.Errorf("%s %s: date %s, want %s (from %q)", e.ISO3, r[2], e.Date, want, r[3])
+		}
+		if err := e.Validate(); err != nil {
+			t.Errorf("%s %s: %v", e.ISO3, r[2], err)
+		}
+		if !strings.Contains(e.Assumption, "User assumption") || !strings.Contains(e.Assumption, "DefaultAssumptions") {
+			t.Errorf("%s: assumption %q does not say it is an editable default", e.ISO3, e.Assumption)
+		}
+	}
+	// Spot checks by the documented rule: the USA midterm is "partial"
+	// (0.30, 0.90), FRA's presidential 0.25, 0.75.
+	want := map[string][2]float64{"USA 2026-11-03": {0.30, 0.90}, "FRA 2027-04-18": {0.25, 0.75}, "ITA 2027-06-01": {0.30, 0.70}}
+	for _, e := range evs {
+		if w, ok := want[e.ISO3+" "+e.Date.String()]; ok {
+			if e.Probability != w[0] || e.Factor != w[1] {
+				t.Errorf("%s %s: probability %v factor %v, want %v", e.ISO3, e.Date, e.Probability, e.Factor, w)
+			}
+			delete(want, e.ISO3+" "+e.Date.String())
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("events not found: %v", want)
+	}
+}
+
+// TestLoadKeepsEdits: a second seed changes nothing, and a user's edit of an
+// election's probability survives it.
+func TestLoadKeepsEdits(t *testing.T) {
+	ctx := coalition.WithUser(context.Background(), coalition.System)
+	s, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "seed.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rep, err := Load(ctx, s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := calendarRows(t)
+	if rep.Created["risk_events"] != len(rows) {
+		t.Fatalf("first seed created %d risk events, want %d (dated rows of %s)", rep.Created["risk_events"], len(rows), ElectionsFile)
+	}
+	usa, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: "USA"})
+	if err != nil || len(usa) != 2 {
+		t.Fatalf("USA events = %v, %v; want 2", usa, err)
+	}
+	p := 0.9
+	if _, err := s.UpdateRiskEvent(ctx, usa[0].ID, coalition.RiskEventUpdate{Version: usa[0].Version, Probability: &p}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Load(ctx, s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Changed() || rep.Unchanged["risk_events"] != len(rows) {
+		t.Errorf("second seed: %+v, want no change and %d risk events unchanged", rep, len(rows))
+	}
+	again, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: "USA"})
+	if err != nil || len(again) != 2 || again[0].Probability != p {
+		t.Errorf("after the second seed USA events = %+v, %v; want 2 with the edited probability %v first", again, err, p)
+	}
+}
