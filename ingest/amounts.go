@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -115,9 +116,10 @@ func (d *doc) cue(a, b int, strong bool) string {
 	return ""
 }
 
-// trigger finds a pledge trigger in sentence s; it returns its token or -1.
-func (d *doc) trigger(s sentence) int {
-	for k := s.i; k < s.j; k++ {
+// trigger finds a pledge trigger in tokens [a, b) (the amount's coordinate
+// clause); it returns its token or -1.
+func (d *doc) trigger(a, b int) int {
+	for k := a; k < b; k++ {
 		if d.toks[k].cls&(cPledge|cTriggerHead|cNewish) == 0 {
 			continue
 		}
@@ -125,15 +127,15 @@ func (d *doc) trigger(s sentence) int {
 		if pledgeWords[n] {
 			return k
 		}
-		if (n == "will" || n == "'ll" || n == "to" || n == "shall") && k+1 < s.j {
-			for q := k + 1; q < min(s.j, k+4); q++ {
+		if (n == "will" || n == "'ll" || n == "to" || n == "shall") && k+1 < b {
+			for q := k + 1; q < min(b, k+4); q++ {
 				if giveVerbs[d.toks[q].norm] {
 					return k
 				}
 			}
 		}
 		if n == "new" || n == "additional" || n == "fresh" || n == "further" || n == "extra" {
-			if k+3 < s.j {
+			if k+3 < b {
 				for q := k + 1; q < k+4; q++ {
 					if w := d.toks[q].norm; w == "package" || w == "aid" || w == "tranche" || w == "funding" || w == "support" || w == "assistance" {
 						return k
@@ -144,6 +146,143 @@ func (d *doc) trigger(s sentence) int {
 	}
 	return -1
 }
+
+// Conjunctions that, after a comma, open a new clause with its own subject.
+var clauseConjunctions = map[string]bool{"and": true, "but": true, "while": true, "whereas": true, "although": true, "though": true,
+	"which": true, "who": true, "after": true, "as": true, "when": true, "before": true, "whilst": true}
+
+// Auxiliaries and modals: with a pledge or statement word they show that a
+// clause already has its verb.
+var auxWords = map[string]bool{"has": true, "have": true, "had": true, "is": true, "are": true, "was": true, "were": true, "will": true,
+	"would": true, "'ll": true, "shall": true, "can": true, "could": true, "did": true, "does": true}
+
+func (d *doc) verbish(k int) bool {
+	t := d.toks[k]
+	return t.cls&(cPledge|cGive|cStatement) != 0 || auxWords[t.norm]
+}
+
+// segment returns the coordinate clause [a, b) of sentence s around token
+// k. Clauses are cut at ";", at a comma followed by a conjunction
+// (", and Denmark pledged", ", which the World Bank estimates"), and at
+// "and"/"but" when the part before has a verb and an actor with its own
+// verb follows ("Germany announced €500m and the Netherlands pledged
+// €150m"), so that a pledge verb and its subject count only for the amounts
+// of their own clause.
+func (d *doc) segment(s sentence, k int) (int, int) {
+	a, b := s.i, s.j
+	for q := s.i; q < s.j; q++ {
+		if d.cutBefore(s, q) {
+			if q <= k {
+				a = q
+			} else {
+				b = q
+				break
+			}
+		}
+	}
+	return a, b
+}
+
+// cutBefore reports whether a new coordinate clause starts at token q.
+func (d *doc) cutBefore(s sentence, q int) bool {
+	if q <= s.i {
+		return false
+	}
+	t, prev := d.toks[q], d.toks[q-1]
+	if prev.kind == tPunct && prev.text == ";" {
+		return true
+	}
+	if t.kind != tWord {
+		return false
+	}
+	if prev.kind == tPunct && prev.text == "," && clauseConjunctions[t.norm] {
+		return true
+	}
+	if t.norm != "and" && t.norm != "but" {
+		return false
+	}
+	verb := false
+	for x := q - 1; x >= s.i; x-- {
+		if d.toks[x].kind == tPunct && d.toks[x].text == ";" {
+			break
+		}
+		if d.verbish(x) {
+			verb = true
+			break
+		}
+	}
+	if !verb {
+		return false
+	}
+	at := q + 1
+	if at < s.j && d.toks[at].norm == "the" {
+		at++
+	}
+	mi, ok := d.mentionStarting(at)
+	if !ok || d.actorOf(d.ments[mi]) == "" {
+		return false
+	}
+	for x := d.ments[mi].j; x < min(s.j, d.ments[mi].j+3); x++ {
+		if d.verbish(x) {
+			return true
+		}
+	}
+	return false
+}
+
+// donorsBefore returns the actors coordinated as the subject of the verb at
+// k in [a, k): the nearest actor before k, and those joined to it by "and"
+// or commas ("Sweden and Norway will jointly fund", "Norway, Denmark and
+// Iceland pledged"), in text order, without skip.
+func (d *doc) donorsBefore(s sentence, a, k int, skip string) []string {
+	var ms []mention
+	for _, mi := range s.ments {
+		m := d.ments[mi]
+		if m.i >= a && m.j <= k && d.actorOf(m) != "" {
+			ms = append(ms, m)
+		}
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	sort.Slice(ms, func(x, y int) bool { return ms[x].i < ms[y].i })
+	last := len(ms) - 1
+	for last >= 0 && d.actorOf(ms[last]) == skip {
+		last--
+	}
+	if last < 0 {
+		return nil
+	}
+	first := last
+	for first > 0 {
+		gap := ms[first].i - ms[first-1].j
+		if gap < 1 || gap > 2 {
+			break
+		}
+		join := true
+		for x := ms[first-1].j; x < ms[first].i; x++ {
+			if n := d.toks[x].norm; n != "and" && n != "," && n != "the" {
+				join = false
+			}
+		}
+		if !join {
+			break
+		}
+		first--
+	}
+	var out []string
+	for _, m := range ms[first : last+1] {
+		if x := d.actorOf(m); x != skip && !contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// nationalCurrency: the donor an amount belongs to when several give and
+// the currency is one of theirs alone.
+var nationalCurrency = map[string]string{"NOK": "NOR", "DKK": "DNK", "SEK": "SWE", "GBP": "GBR", "JPY": "JPN", "CAD": "CAN",
+	"AUD": "AUS", "NZD": "NZL", "USD": "USA", "CHF": "CHE", "PLN": "POL", "CZK": "CZE", "KRW": "KOR", "HUF": "HUN", "ISK": "ISL", "RON": "ROU", "BGN": "BGR"}
 
 // actorAt returns the donor code of an actor mention: a country, an
 // organisation that gives (EU bodies as EUI), or a person's country.
@@ -271,11 +410,12 @@ var dollarOf = map[string]string{"AUS": "AUD", "CAN": "CAD", "NZL": "NZD"}
 // gives it now (a pledge) or only mentions it, and why.
 func (d *doc) classifyAmounts() {
 	rcpt := d.recipient()
-	for si, s := range d.sents {
-		trig := d.trigger(s)
+	for _, s := range d.sents {
 		for n, ai := range s.amts {
 			a := &d.amounts[ai]
 			ca, cb := d.clause(s, a.i, a.j)
+			ga, gb := d.segment(s, a.i)
+			trig := d.trigger(ga, gb)
 			// the actor the amount belongs to
 			actor, _ := d.actorBefore(s, a.i, rcpt)
 			if actor == "" {
@@ -301,7 +441,7 @@ func (d *doc) classifyAmounts() {
 				a.reason = r
 				continue
 			}
-			if d.hasWord(s.i, ca, "since", "so far", "cumulative", "total") {
+			if d.hasWord(ga, ca, "since", "so far", "cumulative", "total") {
 				a.reason = "a total since a date"
 				continue
 			}
@@ -331,10 +471,10 @@ func (d *doc) classifyAmounts() {
 				continue
 			}
 			if trig < 0 {
-				a.reason = "no announcement or giving verb in the sentence"
+				a.reason = "no announcement or giving verb in the amount's clause"
 				continue
 			}
-			if r := d.blocked(s.i, a.i); r != "" {
+			if r := d.blocked(ga, a.i); r != "" {
 				a.reason = r
 				continue
 			}
@@ -346,46 +486,88 @@ func (d *doc) classifyAmounts() {
 					}
 				}
 			}
-			donor := a.donor
-			if donor == "" {
-				donor, _ = d.actorBefore(s, max(trig, a.i), rcpt)
-				if donor == "" {
-					donor = d.fromActor(s, s.i, s.j, rcpt)
+			var donors []string
+			if a.donor != "" {
+				donors = []string{a.donor}
+			} else {
+				// the subject of the clause's verb, else an actor earlier in
+				// the sentence ("Germany said on Monday, ..., it will provide")
+				donors = d.donorsBefore(s, ga, max(trig, a.i), rcpt)
+				if len(donors) == 0 {
+					donors = d.donorsBefore(s, s.i, max(trig, a.i), rcpt)
+				}
+				if len(donors) == 0 {
+					if x := d.fromActor(s, ga, gb, rcpt); x != "" {
+						donors = []string{x}
+					}
 				}
 			}
-			if donor == "" {
-				donor = d.dominant(rcpt)
-				a.reason = "pledge; donor taken from the text as a whole"
+			if len(donors) == 0 {
+				if x := d.dominant(rcpt); x != "" {
+					donors = []string{x}
+					a.reason = "pledge; donor taken from the text as a whole"
+				}
 			}
-			if donor == "" {
+			if len(donors) == 0 {
 				a.reason = "no donor named"
 				continue
 			}
-			from := ca
+			from := max(ca, ga)
 			if n > 0 && d.amounts[s.amts[n-1]].j > from {
 				from = d.amounts[s.amts[n-1]].j
 			}
-			if ownerOther := d.ownerInClause(s, from, a.i, donor, rcpt); ownerOther != "" {
+			if ownerOther := d.ownerInClause(s, from, a.i, donors, rcpt); ownerOther != "" {
 				a.reason = "an amount of " + d.kb.countryName(ownerOther)
 				continue
 			}
-			a.kind, a.donor = KindPledge, donor
+			a.kind = KindPledge
 			if a.reason == "" {
 				a.reason = "pledge: announced or given now"
 			}
-			_ = si
+			a.donor, a.donors, a.joint = d.splitDonors(s, ga, gb, ai, donors)
 		}
 	}
+}
+
+// splitDonors decides who gives an amount whose clause names several
+// donors: each its own share when the text says "respectively" (in order)
+// or the currency is one donor's own; every donor the same amount with
+// "each"; else the amount is joint, proposed once under the first donor.
+func (d *doc) splitDonors(s sentence, ga, gb, ai int, donors []string) (donor string, each []string, joint []string) {
+	if len(donors) == 1 {
+		return donors[0], nil, nil
+	}
+	a := d.amounts[ai]
+	var inSeg []int
+	for _, x := range s.amts {
+		if d.amounts[x].i >= ga && d.amounts[x].j <= gb {
+			inSeg = append(inSeg, x)
+		}
+	}
+	if d.hasWord(a.j, gb, "respectively") && len(inSeg) == len(donors) {
+		for n, x := range inSeg {
+			if x == ai {
+				return donors[n], nil, nil
+			}
+		}
+	}
+	if c, ok := nationalCurrency[a.m.Currency]; ok && contains(donors, c) {
+		return c, nil, nil
+	}
+	if d.hasWord(ga, min(gb, a.j+2), "each") { // "will each provide", "€50m each"
+		return donors[0], donors, nil
+	}
+	return donors[0], nil, donors
 }
 
 // ownerInClause: another actor than donor named in the amount's own clause
 // when that clause is not the first of the sentence ("..., after France
 // gave €1bn").
-func (d *doc) ownerInClause(s sentence, ca, ai int, donor, rcpt string) string {
+func (d *doc) ownerInClause(s sentence, ca, ai int, donors []string, rcpt string) string {
 	for _, mi := range s.ments {
 		m := d.ments[mi]
 		if m.i >= ca && m.i < ai {
-			if x := d.actorOf(m); x != "" && x != donor && x != rcpt {
+			if x := d.actorOf(m); x != "" && !contains(donors, x) && x != rcpt {
 				return x
 			}
 		}

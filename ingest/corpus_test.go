@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -77,16 +78,33 @@ func money(v float64, cur string) string {
 // pledges as donor, value and currency.
 func TestCorpus(t *testing.T) { scoreCorpus(t, "testdata/corpus", 26, 0.9, 0.8) }
 
-// TestHeldOut scores texts written after the rules were last changed; the
-// rules were not adjusted to them, so their figures are the honest ones. It
-// is a small set (5 texts): the gate is a regression alarm, not the target.
-func TestHeldOut(t *testing.T) { scoreCorpus(t, "testdata/heldout", 5, 0.5, 0.5) }
+// TestHeldOut scores texts the rules were not adjusted to, so their figures
+// are the honest ones, against the bar (precision 0.9, recall 0.8 on
+// people and pledges). h6–h10 were written and committed before the
+// clause-scoped triggers and per-donor pledges were coded; they are also
+// scored apart, as a regression alarm only (5 texts, 7 pledges: one error
+// moves precision by more than 0.1).
+func TestHeldOut(t *testing.T) {
+	t.Run("all", func(t *testing.T) { scoreCorpus(t, "testdata/heldout/h*.txt", 10, 0.9, 0.8) })
+	t.Run("h6-h10", func(t *testing.T) {
+		scoreCorpus(t, "testdata/heldout/h[6-9]-*.txt testdata/heldout/h10-*.txt", 5, 0.5, 0.5)
+	})
+}
 
-func scoreCorpus(t *testing.T, dir string, least int, minPrecision, minRecall float64) {
+func scoreCorpus(t *testing.T, pattern string, least int, minPrecision, minRecall float64) {
 	kb := mustKB(t)
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	// pattern: a directory, or globs separated by spaces
+	var files []string
+	var err error
+	for _, p := range strings.Fields(pattern) {
+		if !strings.HasSuffix(p, ".txt") {
+			p = filepath.Join(p, "*.txt")
+		}
+		more, gerr := filepath.Glob(p)
+		files, err = append(files, more...), errors.Join(err, gerr)
+	}
 	if err != nil || len(files) < least {
-		t.Fatalf("want at least %d texts in %s, found %d (%v)", least, dir, len(files), err)
+		t.Fatalf("want at least %d texts in %s, found %d (%v)", least, pattern, len(files), err)
 	}
 	var people, countries, amounts, pledges score
 	for _, f := range files {

@@ -431,31 +431,56 @@ func (d *doc) proposePledges() {
 			if a.kind != KindPledge {
 				continue
 			}
-			m := a.m
-			p := Proposal{Type: ProposePledge, Donor: a.donor, Recipient: rcpt, Category: d.category(s), Amount: &m, Status: "announced", Conditions: d.conditions(s)}
-			if a.donor == rcpt {
-				p.Recipient = ""
+			donors := a.donors
+			if len(donors) == 0 {
+				donors = []string{a.donor}
 			}
-			date, _, stated := d.eventDate([]int{si})
-			if !date.IsZero() && (stated || d.known) {
-				p.Announced = &date
+			for _, donor := range donors {
+				d.proposePledge(si, s, a, donor, rcpt)
 			}
-			p.Evidence = []Span{d.sentSpan(si), d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)}
-			conf := 0.8
-			if strings.HasPrefix(a.reason, "pledge; donor taken") {
-				conf = 0.6
-			}
-			if p.Recipient == "" {
-				conf -= 0.1
-			}
-			if p.Conditions != "" {
-				conf -= 0.1
-			}
-			p.Topics = d.sentTopics(s, nil)
-			p.Confidence = conf
-			d.out.Proposals = append(d.out.Proposals, p)
 		}
 	}
+}
+
+func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) {
+	m := a.m
+	p := Proposal{Type: ProposePledge, Donor: donor, Recipient: rcpt, Category: d.category(s), Amount: &m, Status: "announced", Conditions: d.conditions(s)}
+	if donor == rcpt {
+		p.Recipient = ""
+	}
+	date, _, stated := d.eventDate([]int{si})
+	if !date.IsZero() && (stated || d.known) {
+		p.Announced = &date
+	}
+	amt := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
+	p.Evidence = []Span{d.sentSpan(si), amt}
+	conf := 0.8
+	if strings.HasPrefix(a.reason, "pledge; donor taken") {
+		conf = 0.6
+	}
+	if p.Recipient == "" {
+		conf -= 0.1
+	}
+	if p.Conditions != "" {
+		conf -= 0.1
+	}
+	if len(a.joint) > 1 {
+		conf -= 0.2
+		for _, x := range a.joint {
+			if x != donor {
+				p.JointWith = append(p.JointWith, x)
+			}
+		}
+		var names []string
+		for _, x := range a.joint {
+			names = append(names, d.kb.countryName(x))
+		}
+		d.flag(FlagJoint, fmt.Sprintf("%s is announced jointly by %s: proposed once under %s; split it by hand if the shares are known",
+			m.String(), strings.Join(names, " and "), d.kb.countryName(donor)), &amt)
+	}
+	p.Topics = d.sentTopics(s, nil)
+	p.Confidence = conf
+	d.out.Proposals = append(d.out.Proposals, p)
 }
 
 var inclusionWords = map[string]string{"including": "prospect", "include": "prospect", "includes": "prospect", "like": "prospect", "such": "prospect",

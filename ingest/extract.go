@@ -96,6 +96,7 @@ type Proposal struct {
 
 	// pledge
 	Donor      string          `json:"donor,omitempty"`
+	JointWith  []string        `json:"joint_with,omitempty"` // other donors of a joint amount
 	Recipient  string          `json:"recipient,omitempty"`
 	Category   string          `json:"category,omitempty"`
 	Amount     *Money          `json:"amount,omitempty"`
@@ -119,6 +120,7 @@ const (
 	FlagDateUnknown = "date_unknown"    // no date stated or given
 	FlagDateWindow  = "date_inferred"   // no date, but the titles fit a window
 	FlagAmbiguous   = "ambiguous_money" // a bare "$" read as another dollar
+	FlagJoint       = "joint_pledge"    // one amount announced by several donors together
 )
 
 // Flag is a consistency warning for the reviewer.
@@ -182,6 +184,8 @@ type amountAt struct {
 	kind   string
 	reason string
 	donor  string
+	donors []string // "each": every one of them gives the amount
+	joint  []string // given together, not split: proposed once, flagged
 }
 
 type personState struct {
