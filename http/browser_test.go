@@ -76,6 +76,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("hide-scrollbars", true), // as on phones: screenshots as wide as the layout
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	}
@@ -151,7 +152,7 @@ const chartCheck = `(() => {
     return {id: el.id, ok: !!c && r.width > 0 && r.height > 0};
   });
   const tables = [...document.querySelectorAll('table.data')].map(t => ({id: t.id, rows: t.querySelectorAll('tbody tr').length}));
-  const overflow = document.documentElement.scrollWidth - window.innerWidth;
+  const overflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
   return {charts, tables, overflow, ready: charts.every(c => c.ok)};
 })()`
 
