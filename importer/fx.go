@@ -10,7 +10,13 @@ import (
 // FXTable converts to euros with the ECB's monthly average reference rates:
 // the rate of the value date's month, or the nearest earlier month's.
 type FXTable struct {
-	rates map[string][]coalition.FXRate // by currency, ascending month
+	rates  map[string][]coalition.FXRate // by currency, ascending month
+	lookup func(cur string, m coalition.Month) (*coalition.FXRate, error)
+}
+
+// NewFXLookup converts with a store's FindRate (nearest earlier month).
+func NewFXLookup(find func(cur string, m coalition.Month) (*coalition.FXRate, error)) *FXTable {
+	return &FXTable{lookup: find}
 }
 
 // NewFXTable indexes rates (any order).
@@ -32,6 +38,13 @@ func (t *FXTable) Rate(cur string, m coalition.Month) (coalition.FXRate, error) 
 	}
 	if !coalition.ValidCurrency(cur) {
 		return coalition.FXRate{}, fmt.Errorf("%q is not an ISO 4217 currency code", cur)
+	}
+	if t.lookup != nil {
+		r, err := t.lookup(cur, m)
+		if err != nil {
+			return coalition.FXRate{}, fmt.Errorf("unknown currency %s, or no ECB rate for it in or before %s", cur, m)
+		}
+		return *r, nil
 	}
 	rs := t.rates[cur]
 	if len(rs) == 0 {

@@ -110,7 +110,10 @@ func kielCSV(r io.Reader, opt KielOptions, emit func(line int, p *coalition.Pled
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {

@@ -2,6 +2,9 @@ package importer
 
 import (
 	"bytes"
+	"flag"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -162,3 +165,21 @@ func TestKielXLSXMalformed(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteXLSXSeed keeps the XLSX fuzz seed in testdata in step with the fixture (go test -run WriteXLSXSeed -update-seed).
+func TestWriteXLSXSeed(t *testing.T) {
+	if !*updateSeed {
+		t.Skip("-update-seed not set")
+	}
+	data := kielWorkbook(t, kielMain, nil)
+	var b strings.Builder
+	b.WriteString("go test fuzz v1\n[]byte(")
+	b.WriteString(strconv.Quote(string(data)))
+	b.WriteString(")\n")
+	os.MkdirAll("testdata/fuzz/FuzzKielXLSX", 0o755)
+	if err := os.WriteFile("testdata/fuzz/FuzzKielXLSX/workbook", []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var updateSeed = flag.Bool("update-seed", false, "rewrite the XLSX fuzz seed")
