@@ -630,30 +630,74 @@ func (d *doc) pastDate(s sentence, a, b int) string {
 	return ""
 }
 
-// category guesses the pledge category from the sentence's words.
-func (d *doc) category(s sentence) string {
-	text := strings.ToLower(d.text[d.toks[s.i].start:d.toks[s.j-1].end])
-	for _, c := range []struct{ code, words string }{
-		{"air-defence", "air defence|air defense|air-defence|patriot|iris-t|nasams|interceptor"},
-		{"ammunition", "ammunition|artillery|shells|howitzer|155mm|rockets"},
-		{"armour", "tanks|armoured|armored|infantry fighting|leopard|abrams|bradley"},
-		{"aircraft", "aircraft|f-16|jets|helicopters"},
-		{"drones", "drone|uav|uncrewed|unmanned"},
-		{"naval", "naval|boats|ships|maritime|vessels"},
-		{"training", "training"},
-		{"humanitarian", "humanitarian|food aid|medical|refugees|winter aid"},
-		{"reconstruction", "reconstruction|energy|rebuild|power grid|generators"},
-		{"budget-support", "budget support|budgetary support|budget"},
-		{"guarantees", "guarantee"},
-		{"loans", "loan"},
-		{"military", "military|weapons|defence|defense|arms|equipment"},
-		{"financial", "financial|economic|macro-financial"},
-	} {
+// categories in order of precedence: the first whose word occurs in the
+// sentence wins. A word matches inside a longer word ("drone" in "drones").
+var categories = []struct{ code, words string }{
+	{"air-defence", "air defence|air defense|air-defence|patriot|iris-t|nasams|interceptor"},
+	{"ammunition", "ammunition|artillery|shells|howitzer|155mm|rockets"},
+	{"armour", "tanks|armoured|armored|infantry fighting|leopard|abrams|bradley"},
+	{"aircraft", "aircraft|f-16|jets|helicopters"},
+	{"drones", "drone|uav|uncrewed|unmanned"},
+	{"naval", "naval|boats|ships|maritime|vessels"},
+	{"training", "training"},
+	{"humanitarian", "humanitarian|food aid|medical|refugees|winter aid"},
+	{"reconstruction", "reconstruction|energy|rebuild|power grid|generators"},
+	{"budget-support", "budget support|budgetary support|budget"},
+	{"guarantees", "guarantee"},
+	{"loans", "loan"},
+	{"military", "military|weapons|defence|defense|arms|equipment"},
+	{"financial", "financial|economic|macro-financial"},
+}
+
+// categoryPairFirst holds the first words of the two-word category words.
+var categoryPairFirst = func() map[string]bool {
+	first := map[string]bool{}
+	for _, c := range categories {
 		for _, w := range strings.Split(c.words, "|") {
-			if strings.Contains(text, w) {
-				return c.code
+			if a, _, ok := strings.Cut(w, " "); ok {
+				first[a] = true
 			}
 		}
+	}
+	return first
+}()
+
+func categoryRankOf(text string) int8 {
+	for r, c := range categories {
+		for _, w := range strings.Split(c.words, "|") {
+			if strings.Contains(text, w) {
+				return int8(r)
+			}
+		}
+	}
+	return int8(len(categories))
+}
+
+// category guesses the pledge category from the sentence's words: the
+// category of highest precedence whose word occurs in a token ("drones") or
+// across two ("air defence"). Each spelling is looked at once per text.
+func (d *doc) category(s sentence) string {
+	if d.cats == nil {
+		d.cats = map[string]int8{}
+	}
+	rank := func(w string) int8 {
+		r, ok := d.cats[w]
+		if !ok {
+			r = categoryRankOf(w)
+			d.cats[w] = r
+		}
+		return r
+	}
+	best := int8(len(categories))
+	for k := s.i; k < s.j; k++ {
+		n := d.toks[k].norm
+		best = min(best, rank(n))
+		if categoryPairFirst[n] && k+1 < s.j {
+			best = min(best, rank(n+" "+d.toks[k+1].norm))
+		}
+	}
+	if int(best) < len(categories) {
+		return categories[best].code
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -96,15 +97,17 @@ func (d *doc) sentPeople(s sentence) []int {
 	return ids
 }
 
-// sentPersonMentions returns the resolved person mentions of s in text order.
+// sentPersonMentions returns the resolved person mentions of s in text
+// order, in a buffer that the next call reuses.
 func (d *doc) sentPersonMentions(s sentence) []mention {
-	var out []mention
+	out := d.pmBuf[:0]
+	defer func() { d.pmBuf = out[:0] }()
 	for _, mi := range s.ments {
 		if m := d.ments[mi]; m.kind == ePerson && m.id >= 0 {
 			out = append(out, m)
 		}
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].i < out[b].i })
+	slices.SortFunc(out, func(a, b mention) int { return a.i - b.i })
 	return out
 }
 
@@ -294,6 +297,14 @@ func (d *doc) events() {
 		into.topics = d.sentTopics(s, into.topics)
 		into.asks = append(into.asks, d.asks(s)...)
 	}
+	npledge := 0
+	for _, a := range d.amounts {
+		if a.kind == KindPledge {
+			npledge += max(1, len(a.donors))
+		}
+	}
+	// one allocation: a Proposal is large, and growing the slice copies it
+	d.out.Proposals = make([]Proposal, 0, len(evs)+npledge+4)
 	for _, ev := range evs {
 		d.proposeEngagement(ev)
 	}
@@ -333,7 +344,11 @@ func (d *doc) sentSpan(si int) Span {
 
 func (d *doc) sentText(si int) string {
 	s := d.sents[si]
-	t := strings.Join(strings.Fields(d.text[d.toks[s.i].start:d.toks[s.j-1].end]), " ")
+	raw := d.text[d.toks[s.i].start:d.toks[s.j-1].end]
+	if len(raw) > 600 {
+		raw = raw[:600] // enough for 300 bytes after folding the spaces
+	}
+	t := strings.Join(strings.Fields(raw), " ")
 	if len(t) > 300 {
 		cut := strings.LastIndex(t[:300], " ")
 		if cut < 0 {
@@ -398,7 +413,7 @@ func (d *doc) proposeEngagement(ev *event) {
 	if !date.IsZero() && (stated || d.known) {
 		p.Date = &date
 		if d.known && date.After(d.date) {
-			d.flag(FlagFutureDate, fmt.Sprintf("the %s is dated %s, after the text's date %s (planned, or a wrong date?)", ev.kind, date, d.date), &dsp)
+			d.flag(FlagFutureDate, "the "+ev.kind+" is dated "+date.String()+", after the text's date "+d.date.String()+" (planned, or a wrong date?)", &dsp)
 		}
 	}
 	conf := 0.5
@@ -604,7 +619,7 @@ func (d *doc) collect() {
 		out.Organisations = append(out.Organisations, OrgMention{ID: o.ID, Name: o.Name, Spans: a.spans})
 	}
 	sort.Slice(out.Organisations, func(i, j int) bool { return out.Organisations[i].Spans[0][0] < out.Organisations[j].Spans[0][0] })
-	out.Amounts = []Amount{}
+	out.Amounts = make([]Amount, 0, len(d.amounts))
 	for _, a := range d.amounts {
 		out.Amounts = append(out.Amounts, Amount{Money: a.m, Kind: a.kind, Reason: a.reason, Span: d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)})
 	}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"coalition"
@@ -152,6 +153,9 @@ type doc struct {
 	people  map[int]*personState
 	order   []int // people in order of first mention
 	out     *Extraction
+	sc      *scratch
+	pmBuf   []mention
+	cats    map[string]int8 // category rank of a folded word
 }
 
 type sentence struct {
@@ -201,9 +205,12 @@ func Extract(text string, kb *KB, opt Options) *Extraction {
 		// one U+FFFD per invalid byte keeps rune offsets equal to utf8.RuneCountInString's
 		text = strings.Map(func(r rune) rune { return r }, text)
 	}
-	d := &doc{kb: kb, ix: kb.index, text: text, ri: newRuneIndex(text), people: map[int]*personState{}, out: &Extraction{}}
-	d.toks = tokenize(text)
-	d.ments = make([]mention, 0, len(d.toks)/6+1)
+	sc := getScratch()
+	defer putScratch(sc)
+	d := &doc{kb: kb, ix: kb.index, text: text, ri: newRuneIndex(text), people: map[int]*personState{}, out: &Extraction{}, sc: sc}
+	sc.toks = tokenizeInto(sc.toks, sc.folded, text)
+	d.toks = sc.toks
+	d.ments = sc.ments[:0]
 	d.splitSentences()
 	if td, ok := d.statedDate(); ok {
 		d.date, d.known = td, true
@@ -224,13 +231,66 @@ func Extract(text string, kb *KB, opt Options) *Extraction {
 	d.classifyAmounts()
 	d.events()
 	d.collect()
+	sc.ments = d.ments
 	return d.out
+}
+
+// scratch holds the large buffers of one extraction, reused by the next
+// (a free list): tokens, mentions, token maps and the spellings cache. The
+// Extraction returned never points into them.
+type scratch struct {
+	toks           []token
+	ments          []mention
+	folded         map[string]folding
+	endAt, startAt tokMap
+	mentIdx        []int
+	sents          []sentence
+}
+
+// Spare scratches: a short free list, not a sync.Pool, because a 5 MB text
+// runs several garbage collections, and a pool is emptied by two of them.
+var (
+	scratchMu   sync.Mutex
+	scratchFree []*scratch
+)
+
+const maxSpareScratches = 4
+
+func getScratch() *scratch {
+	scratchMu.Lock()
+	defer scratchMu.Unlock()
+	if n := len(scratchFree); n > 0 {
+		sc := scratchFree[n-1]
+		scratchFree = scratchFree[:n-1]
+		return sc
+	}
+	return &scratch{folded: map[string]folding{}}
+}
+
+func putScratch(sc *scratch) {
+	if len(sc.folded) >= maxFolded {
+		clear(sc.folded)
+	}
+	const keep = 4 << 20 // tokens: do not hold more than ~256 MB for one huge text
+	if cap(sc.toks) > keep {
+		sc.toks = nil
+	}
+	clear(sc.toks[:cap(sc.toks)]) // drop references to the text
+	sc.toks = sc.toks[:0]
+	clear(sc.sents[:cap(sc.sents)])
+	sc.sents = sc.sents[:0]
+	scratchMu.Lock()
+	defer scratchMu.Unlock()
+	if len(scratchFree) < maxSpareScratches {
+		scratchFree = append(scratchFree, sc)
+	}
 }
 
 // splitSentences cuts the tokens at . ! ? (not after an abbreviation or an
 // initial) and at line breaks.
 func (d *doc) splitSentences() {
-	d.sents = make([]sentence, 0, len(d.toks)/20+1)
+	d.sents = d.sc.sents[:0]
+	defer func() { d.sc.sents = d.sents }()
 	start := 0
 	n := len(d.toks)
 	for k := 0; k < n; k++ {
@@ -312,8 +372,11 @@ func (d *doc) statedDate() (coalition.Date, bool) {
 // scan finds money, dates and index phrases sentence by sentence.
 func (d *doc) scan() {
 	var buf []byte
+	idx := d.sc.mentIdx[:0] // every sentence's mention indices, one backing array
 	for si := range d.sents {
 		s := &d.sents[si]
+		from := len(idx)
+		s.ments = idx
 		for k := s.i; k < s.j; {
 			t := d.toks[k]
 			if t.kind == tNumber || t.kind == tSymbol || t.kind == tWord && (qualifierStart[t.norm] || t.upper && (isCode(t.text) || k+1 < s.j && d.toks[k+1].kind == tSymbol)) {
@@ -344,7 +407,10 @@ func (d *doc) scan() {
 			}
 			k++
 		}
+		idx = s.ments
+		s.ments = idx[from:len(idx):len(idx)] // a later append copies instead of overwriting the next sentence's
 	}
+	d.sc.mentIdx = idx
 }
 
 // addMatch records an index match as mentions; people are resolved later,
@@ -392,8 +458,11 @@ func onlyTopics(m match) bool {
 // tokMap maps a token index to a mention index; -1 is none.
 type tokMap []int32
 
-func newTokMap(n int) tokMap {
-	m := make(tokMap, n+1)
+func newTokMap(m tokMap, n int) tokMap {
+	if cap(m) < n+1 {
+		m = make(tokMap, n+1)
+	}
+	m = m[:n+1]
 	for i := range m {
 		m[i] = -1
 	}

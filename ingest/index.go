@@ -41,6 +41,7 @@ type entry struct {
 type index struct {
 	phrases  map[string][]entry
 	prefixes map[string]bool
+	first    map[string]bool // folded first tokens of all phrases: most tokens stop at one lookup
 	maxLen   int
 	currency map[string]string // folded symbol or code → ISO code ("a$" → AUD)
 	codes    []string          // currency codes by KB index
@@ -67,7 +68,7 @@ var weakSurnames = map[string]bool{
 var titleWords = map[string]bool{"president": true, "king": true, "queen": true, "secretary": true, "prime": true, "chancellor": true, "the": true}
 
 func buildIndex(kb *KB) *index {
-	ix := &index{phrases: map[string][]entry{}, prefixes: map[string]bool{}, currency: map[string]string{}}
+	ix := &index{phrases: map[string][]entry{}, prefixes: map[string]bool{}, first: map[string]bool{}, currency: map[string]string{}}
 	for i, c := range kb.Countries {
 		for _, a := range c.Names {
 			ix.add(a, entry{kind: eCountry, form: formName, id: i})
@@ -125,6 +126,7 @@ func (ix *index) add(a string, e entry) {
 	if len(toks) == 0 {
 		return
 	}
+	ix.first[toks[0].norm] = true
 	e.pat = make([]string, len(toks))
 	var key strings.Builder
 	for i, t := range toks {
@@ -156,6 +158,9 @@ type match struct {
 // lookup returns the longest phrase starting at token i whose case fits, or
 // ok=false. buf is scratch space.
 func (ix *index) lookup(toks []token, i, limit int, buf *[]byte) (m match, ok bool) {
+	if !ix.first[toks[i].norm] {
+		return m, false
+	}
 	b := (*buf)[:0]
 	for j := i; j < limit && j-i < ix.maxLen; j++ {
 		if j > i {
@@ -166,13 +171,7 @@ func (ix *index) lookup(toks []token, i, limit int, buf *[]byte) (m match, ok bo
 		}
 		b = append(b, toks[j].norm...)
 		if es, found := ix.phrases[string(b)]; found {
-			var fit []entry
-			for _, e := range es {
-				if caseFits(toks[i:j+1], e.pat) {
-					fit = append(fit, e)
-				}
-			}
-			if len(fit) > 0 {
+			if fit := fitting(toks[i:j+1], es); len(fit) > 0 {
 				m, ok = match{i: i, j: j + 1, entries: fit}, true
 			}
 		}
@@ -182,6 +181,27 @@ func (ix *index) lookup(toks []token, i, limit int, buf *[]byte) (m match, ok bo
 	}
 	*buf = b
 	return m, ok
+}
+
+// fitting returns the entries of es whose case fits toks: es itself (the
+// index's slice, which callers only read) when all do, as is usual.
+func fitting(toks []token, es []entry) []entry {
+	n := 0
+	for _, e := range es {
+		if caseFits(toks, e.pat) {
+			n++
+		}
+	}
+	if n == len(es) || n == 0 {
+		return es[:n]
+	}
+	fit := make([]entry, 0, n)
+	for _, e := range es {
+		if caseFits(toks, e.pat) {
+			fit = append(fit, e)
+		}
+	}
+	return fit
 }
 
 // caseFits checks capitalisation: a capitalised alias token needs a

@@ -32,7 +32,8 @@ var hypotheticalWords = map[string]bool{"returning": true, "potential": true, "p
 // a full name always; a surname after the full name, behind a title, or
 // when only one person of the KB bears it and it is not a common word.
 func (d *doc) resolvePeople() {
-	d.endAt = newTokMap(len(d.toks))
+	d.endAt = newTokMap(d.sc.endAt, len(d.toks))
+	d.sc.endAt = d.endAt
 	for k, m := range d.ments {
 		if m.kind != ePerson {
 			d.endAt.set(m.j, k)
@@ -482,7 +483,8 @@ func (d *doc) titleOnlyMentions() {
 
 func (d *doc) mentionStarting(tok int) (int, bool) {
 	if d.startAt == nil {
-		d.startAt = newTokMap(len(d.toks))
+		d.startAt = newTokMap(d.sc.startAt, len(d.toks))
+		d.sc.startAt = d.startAt
 		for k := len(d.ments) - 1; k >= 0; k-- {
 			if d.ments[k].kind != 255 {
 				d.startAt.set(d.ments[k].i, k)

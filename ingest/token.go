@@ -40,14 +40,29 @@ func isWordRune(r rune) bool {
 
 // tokenize splits text into tokens. It never fails; invalid UTF-8 bytes are
 // punctuation tokens of one byte.
-func tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/4+1)
-	nl, blank := false, false
-	type folding struct {
-		norm string
-		cls  uint32
+func tokenize(text string) []token { return tokenizeInto(nil, nil, text) }
+
+// folding is a spelling's folded form and word classes.
+type folding struct {
+	norm string
+	cls  uint32
+}
+
+// maxFolded bounds the spellings cache of tokenizeInto.
+const maxFolded = 1 << 16
+
+// tokenizeInto appends the tokens of text to toks[:0]. folded caches the
+// folded form of each spelling (words repeat); it may be nil, and may be
+// kept across calls: its strings are copies, not slices of text.
+func tokenizeInto(toks []token, folded map[string]folding, text string) []token {
+	if cap(toks) == 0 {
+		toks = make([]token, 0, len(text)/5+16) // English runs about 5.5 bytes per token
 	}
-	folded := map[string]folding{} // words repeat: fold each spelling once
+	toks = toks[:0]
+	if folded == nil {
+		folded = map[string]folding{}
+	}
+	nl, blank := false, false
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
@@ -85,8 +100,15 @@ func tokenize(text string) []token {
 		} else {
 			t.norm = fold(t.text)
 			t.cls = wordClass[t.norm]
-			if len(folded) < 1<<16 {
-				folded[t.text] = folding{t.norm, t.cls}
+			if len(folded) < maxFolded {
+				key := strings.Clone(t.text)
+				norm := t.norm
+				if norm == t.text {
+					norm = key
+				} else {
+					norm = strings.Clone(norm)
+				}
+				folded[key] = folding{norm, t.cls}
 			}
 		}
 		if k := possessiveAt(t.text); k > 0 && kind == tWord {
