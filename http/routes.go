@@ -12,6 +12,7 @@ var accessRules = map[string]access{
 	"GET /api/v1/targets": anyone, "GET /api/v1/prospects": anyone, "GET /api/v1/coverage": anyone,
 	"GET /api/v1/scenarios/builtin/{name}": anyone, "POST /api/v1/scenarios/run": anyone,
 	"GET /api/v1/scenarios": anyone, "GET /api/v1/scenarios/{id}": anyone,
+	"GET /api/v1/export/{what}": anyone, "POST /api/v1/imports": writer,
 	"GET /api/": anyone, "GET /static/": anyone,
 	"GET /{$}": anyone, "GET /donors": anyone, "GET /donors.csv": anyone, "GET /countries/{iso3}": anyone,
 	"GET /coalitions": anyone, "GET /coalitions/{id}": anyone, "GET /engagements": anyone, "GET /csv/{chart}": anyone,
@@ -78,6 +79,8 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("PATCH /api/v1/users/{id}", s.handle(s.apiUpdateUser))
 	mux.Handle("GET /api/v1/audit", s.handle(s.apiAudit))
 	mux.Handle("GET /api/v1/audit/verify", s.handle(s.apiAuditVerify))
+	mux.Handle("POST /api/v1/imports", s.handle(s.postImport))
+	mux.Handle("GET /api/v1/export/{what}", s.handle(s.getExport))
 	mux.Handle("GET /api/", s.handle(s.apiNotFound))
 	mux.Handle("GET /static/", s.static())
 	mux.Handle("GET /{$}", s.handlePage(s.overviewPage))
