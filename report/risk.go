@@ -130,6 +130,9 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 	}
 	end := start.Add(horizon - 1)
 	in := &RiskInput{Coalition: coal.Code, Recipient: coal.Recipient, Members: []RiskMember{}, Notes: []string{}}
+	if last != 0 && start <= last {
+		in.Notes = append(in.Notes, fmt.Sprintf("The horizon starts in %s, before the last month of recorded support (%s): a member with recorded allocations in the horizon is modelled by its pledges alone, with nothing after them.", start, last))
+	}
 
 	// Members.
 	members := []string{}
@@ -374,6 +377,26 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 	}
 	in.Model = m
 	return in, nil
+}
+
+// RiskReport is a risk model built from a stored coalition and its result.
+type RiskReport struct {
+	*RiskInput
+	Result risk.Result `json:"result"`
+}
+
+// RunRisk builds the model of RiskModel and runs it; run's Workers and
+// Progress apply, and ctx cancels the run.
+func RunRisk(ctx context.Context, s coalition.Store, coalitionCode string, start coalition.Month, horizon int, opts RiskOptions, run risk.Options) (*RiskReport, error) {
+	in, err := RiskModel(ctx, s, coalitionCode, start, horizon, opts)
+	if err != nil {
+		return nil, err
+	}
+	res, err := risk.Run(ctx, in.Model, run)
+	if err != nil {
+		return nil, err
+	}
+	return &RiskReport{RiskInput: in, Result: res}, nil
 }
 
 // supportType is the support type of a category code ("" if unknown).

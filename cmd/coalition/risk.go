@@ -13,9 +13,10 @@ import (
 
 	"coalition"
 	"coalition/analysis/risk"
+	"coalition/report"
 )
 
-const riskUsage = "risk --input model.json [--trials N] [--seed S] [--workers W] [--json]"
+const riskUsage = "risk (--input model.json | --coalition CODE [--horizon 36] [--start YYYY-MM] [--print-model] [--db ...]) [--trials N] [--seed S] [--workers W] [--json]"
 
 // optionalInt is an integer flag that knows whether it was given (on the
 // command line or through COALITION_<FLAG>).
@@ -62,11 +63,16 @@ func (o *optionalUint) Set(s string) error {
 }
 
 func runRisk(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "risk", riskUsage, "coalition risk --input model.json --trials 100000 --seed 7 --json")
+	fs := newFlagSet(e, "risk", riskUsage, "coalition risk --coalition COW2025 --horizon 36 --trials 100000 --seed 7 --json")
 	input := fs.String("input", "", "model JSON file (docs/risk-model.md), - for stdin")
+	coal := fs.String("coalition", "", "build the model from this stored coalition (its members and the United States, pledges, requirements, risk events)")
+	horizon := fs.Int("horizon", report.DefaultRiskHorizon, "with --coalition: months in the model")
+	startS := fs.String("start", "", "with --coalition: first month (YYYY-MM); default the month after the last month of recorded support")
+	printModel := fs.Bool("print-model", false, "with --coalition: print the model JSON (for --input) instead of running it")
+	db := dbFlag(fs)
 	var trials optionalInt
 	var seed optionalUint
-	fs.Var(&trials, "trials", "number of trials (default: the model's, else 10000)")
+	fs.Var(&trials, "trials", "number of trials (default: the model's, else 10000; 20000 with --coalition)")
 	fs.Var(&seed, "seed", "random seed (default: the model's, else 1)")
 	workers := fs.Int("workers", 0, "goroutines (default: one per CPU); the result does not depend on it")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
@@ -77,21 +83,38 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("risk: unexpected argument %q", pos[0])
 	}
-	model, err := riskModel(e, *input)
-	if err != nil {
-		return err
-	}
-	if trials.set {
-		if trials.v <= 0 || trials.v > risk.MaxTrials {
-			return coalition.FieldError("--trials", "want 1 to %d, got %d", risk.MaxTrials, trials.v)
-		}
-		model.Trials = int(trials.v)
-	}
-	if seed.set {
-		model.Seed = seed.v
+	if trials.set && (trials.v <= 0 || trials.v > risk.MaxTrials) {
+		return coalition.FieldError("--trials", "want 1 to %d, got %d", risk.MaxTrials, trials.v)
 	}
 	if *workers < 0 {
 		return usagef("risk: --workers: want a number >= 0, got %d", *workers)
+	}
+	var in *report.RiskInput
+	var model risk.Model
+	switch {
+	case *input != "" && *coal != "":
+		return usagef("risk: give --input or --coalition, not both")
+	case *coal != "":
+		if in, err = riskFromStore(ctx, e, *db, *coal, *startS, *horizon, trials, seed); err != nil {
+			return err
+		}
+		model = in.Model
+		if *printModel {
+			return anJSON(e.stdout, model)
+		}
+	default:
+		if *printModel {
+			return usagef("risk: --print-model needs --coalition")
+		}
+		if model, err = riskModel(e, *input); err != nil {
+			return err
+		}
+		if trials.set {
+			model.Trials = int(trials.v)
+		}
+		if seed.set {
+			model.Seed = seed.v
+		}
 	}
 	opts := risk.Options{Workers: *workers}
 	if e.isTerminal(e.stderr) {
@@ -103,6 +126,12 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if in != nil {
+		if *asJSON {
+			return anJSON(e.stdout, report.RiskReport{RiskInput: in, Result: res})
+		}
+		return printStoredRisk(e.stdout, in, res)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -111,11 +140,35 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	return printRisk(e.stdout, model, res)
 }
 
-// riskModel builds the model to run. Today it comes from --input; a
-// --coalition flag can build it from the store here.
+// riskFromStore builds the model of a stored coalition, as the local
+// operator (the CLI sees every record).
+func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon int, trials optionalInt, seed optionalUint) (*report.RiskInput, error) {
+	var start coalition.Month
+	if startS != "" {
+		var err error
+		if start, err = coalition.ParseMonth(startS); err != nil {
+			return nil, coalition.FieldError("--start", "%v", err)
+		}
+	}
+	if horizon < 1 || horizon > report.MaxRiskHorizon {
+		return nil, coalition.FieldError("--horizon", "want 1 to %d months, got %d", report.MaxRiskHorizon, horizon)
+	}
+	s, err := openStore(ctx, e, db)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	opts := report.RiskOptions{Trials: int(trials.v)}
+	if seed.set {
+		opts.Seed = &seed.v
+	}
+	return report.RiskModel(coalition.WithUser(ctx, coalition.System), s, code, start, horizon, opts)
+}
+
+// riskModel reads the model to run from --input.
 func riskModel(e *env, input string) (risk.Model, error) {
 	if input == "" {
-		return risk.Model{}, usagef("risk: --input is required (a model JSON file, or - for stdin)")
+		return risk.Model{}, usagef("risk: give --input (a model JSON file, or - for stdin) or --coalition CODE")
 	}
 	var r io.Reader = e.stdin
 	if input != "-" {
@@ -131,6 +184,32 @@ func riskModel(e *env, input string) (risk.Model, error) {
 		return risk.Model{}, fmt.Errorf("%s: %w", input, err)
 	}
 	return m, nil
+}
+
+// printStoredRisk prints where a stored coalition's model came from, then
+// the result and the sources.
+func printStoredRisk(w io.Writer, in *report.RiskInput, res risk.Result) error {
+	m := in.Model
+	fmt.Fprintf(w, "%s (recipient %s): political risk over %s..%s\nNeed: %s.\n", in.Coalition, in.Recipient,
+		m.Start, m.Start.Add(m.Months-1), in.RequirementBasis)
+	for _, n := range in.Notes {
+		fmt.Fprintf(w, "Note: %s\n", n)
+	}
+	fmt.Fprintln(w)
+	tw := table(w)
+	fmt.Fprintln(tw, "MEMBER\tROLE\tSUPPORT BASIS\tSUPPORT IN HORIZON\tRISK EVENTS")
+	for _, rm := range in.Members {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", rm.ISO3, rm.Role, rm.SupportBasis, eur(rm.SupportEUR), len(rm.Events))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	if err := printRisk(w, m, res); err != nil {
+		return err
+	}
+	anSources(w, in.Sources)
+	return nil
 }
 
 // progressBar draws a bar on a terminal once a run has lasted half a second,

@@ -37,6 +37,10 @@ func commands() map[string]command {
 		"token":     {"create, list and revoke API tokens", runToken},
 		"user":      {"add, list and disable accounts", runUser},
 		"version":   {"print the version", runVersion},
+
+		"risk-events": {"list the stored risk events (elections and other political risks) with their assumptions", runRiskEvents},
+		"backup":      {"write a consistent online backup with a checksum (SQLite or PostgreSQL)", runBackup},
+		"restore":     {"restore a backup into an empty database, verifying checksum and schema version", runRestore},
 		// more subcommands: one line each, in alphabetical order
 	}
 }
