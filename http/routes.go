@@ -3,7 +3,7 @@ package http
 // accessRules gives every route its rule (see access.go). A route without
 // one answers 500 and fails TestEveryRouteHasAnAccessRule.
 var accessRules = map[string]access{
-	"GET /healthz": anyone, "GET /readyz": anyone, "GET /api/v1/openapi.yaml": anyone,
+	"GET /healthz": anyone, "GET /readyz": anyone, "GET /metrics": auditor, "GET /api/v1/openapi.yaml": anyone,
 	"GET /api/v1/categories": anyone, "GET /api/v1/countries": anyone, "GET /api/v1/countries/{iso3}": anyone,
 	"GET /api/v1/groups": anyone, "GET /api/v1/coalitions": anyone, "GET /api/v1/coalitions/{id}": anyone,
 	"GET /api/v1/donors": anyone, "GET /api/v1/pledges": anyone, "GET /api/v1/pledges/{id}": anyone,
@@ -12,6 +12,7 @@ var accessRules = map[string]access{
 	"GET /api/v1/targets": anyone, "GET /api/v1/prospects": anyone, "GET /api/v1/coverage": anyone,
 	"GET /api/v1/scenarios/builtin/{name}": anyone, "POST /api/v1/scenarios/run": anyone,
 	"GET /api/v1/scenarios": anyone, "GET /api/v1/scenarios/{id}": anyone,
+	"POST /api/v1/risk": anyone, "GET /api/v1/risk/coalition/{code}": anyone,
 	"GET /api/v1/export/{what}": anyone, "POST /api/v1/imports": writer,
 	"GET /api/": anyone, "GET /static/": anyone,
 	"GET /{$}": anyone, "GET /donors": anyone, "GET /donors.csv": anyone, "GET /countries/{iso3}": anyone,
@@ -35,7 +36,8 @@ var accessRules = map[string]access{
 // addRoutes lists the whole HTTP surface, one line per route.
 func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /healthz", s.handle(s.healthz))
-	mux.Handle("GET /readyz", s.handle(s.readyz))
+	mux.Handle("GET /readyz", s.handle(s.readiness))
+	mux.Handle("GET /metrics", s.handle(s.metricsPage))
 	mux.Handle("GET /api/v1/openapi.yaml", s.handle(s.openapi))
 	mux.Handle("GET /api/v1/categories", s.handle(s.listCategories))
 	mux.Handle("GET /api/v1/countries", s.handle(s.listCountries))
@@ -56,6 +58,8 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("POST /api/v1/scenarios", s.handle(s.createScenario))
 	mux.Handle("GET /api/v1/scenarios", s.handle(s.listScenarios))
 	mux.Handle("GET /api/v1/scenarios/{id}", s.handle(s.getScenario))
+	mux.Handle("POST /api/v1/risk", s.handle(s.postRisk))
+	mux.Handle("GET /api/v1/risk/coalition/{code}", s.handle(s.getRiskCoalition))
 	mux.Handle("GET /api/v1/deliveries", s.handle(s.listDeliveries))
 	mux.Handle("GET /api/v1/requirements", s.handle(s.listRequirements))
 	mux.Handle("GET /api/v1/risk-events", s.handle(s.listRiskEvents))

@@ -21,6 +21,11 @@ var embedded embed.FS
 type Config struct {
 	Dev     bool   // read templates and static files from ./http on disk
 	Version string // shown in the footer and /healthz
+	Limits  Limits // deadlines, body limits and rate limits (zero: off)
+	// Unready, when it returns true, makes /readyz answer 503 (draining).
+	Unready func() bool
+	// Metrics receives request, import and risk-run figures; nil: a new one.
+	Metrics *Metrics
 }
 
 // assets returns the templates and static files: embedded, or from disk with -dev.
@@ -34,14 +39,19 @@ func assets(dev bool) fs.FS {
 // NewServer returns the whole HTTP surface.
 func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler {
 	mux := http.NewServeMux()
+	log = slog.New(requestIDHandler{log.Handler()})
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	cfg.Metrics.watchStore(store)
 	s := &server{log: log, store: store, cfg: cfg, files: assets(cfg.Dev), started: time.Now(),
-		throttle: newThrottle(), now: time.Now}
+		throttle: newThrottle(), now: time.Now, metrics: cfg.Metrics, limiter: newLimiter(cfg.Limits)}
 	s.tmpl = s.loadTemplates()
 	addRoutes(&router{mux: mux, s: s}, s)
 	// Cookie-authenticated writes from another origin are refused (CSRF);
 	// scripts with API tokens send no browser origin headers and pass.
 	csrf := http.NewCrossOriginProtection()
-	return recoverPanics(log, gzipResponses(securityHeaders(csrf.Handler(s.authenticate(mux)))))
+	return recoverPanics(log, s.observe(mux, gzipResponses(securityHeaders(csrf.Handler(s.authenticate(s.rateLimit(mux, mux)))))))
 }
 
 type server struct {
@@ -53,6 +63,8 @@ type server struct {
 	started  time.Time
 	throttle *throttle
 	now      func() time.Time
+	metrics  *Metrics
+	limiter  *limiter
 }
 
 // securityHeaders sets the headers every response carries.

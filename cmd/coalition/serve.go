@@ -8,10 +8,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"coalition"
 	chttp "coalition/http"
+	"coalition/sqlstore"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -22,6 +24,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	dev := fs.Bool("dev", false, "read templates and static files from ./http on disk")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	o := opsFlags(fs)
 	if _, err := parseArgs(e, fs, args); err != nil {
 		return err
 	}
@@ -29,17 +32,25 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Fail fast, with one line, on a database that cannot be served.
+	if err := sqlstore.Preflight(ctx, *db, o.lockTimeout); err != nil {
+		return err
+	}
 	s, err := openStore(ctx, e, *db)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() {
+		s.Close()
+		log.Info("store closed")
+	}()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return coalition.Errorf(coalition.Unavailable, "cannot listen on %s: %v", *addr, err)
 	}
+	var draining atomic.Bool
 	srv := &http.Server{
-		Handler:           chttp.NewServer(log, s, chttp.Config{Dev: *dev, Version: version}),
+		Handler:           chttp.NewServer(log, s, chttp.Config{Dev: *dev, Version: version, Limits: o.limits, Unready: draining.Load}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -53,11 +64,21 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing requests in flight")
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// /readyz turns unready first, so that a load balancer stops sending;
+	// then the listener closes and requests in flight finish (bounded);
+	// then the store closes (deferred above).
+	draining.Store(true)
+	log.Info("shutting down: /readyz is unready", "drain_delay", o.drainDelay)
+	select {
+	case <-time.After(o.drainDelay):
+	case err := <-errc:
+		return err
+	}
+	log.Info("shutting down: finishing requests in flight", "timeout", o.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+		return fmt.Errorf("shutdown: requests still running after %s: %w", o.shutdownTimeout, err)
 	}
 	fmt.Fprintln(e.stdout, "coalition: stopped")
 	return nil
