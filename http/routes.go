@@ -12,7 +12,6 @@ var accessRules = map[string]access{
 	"GET /api/v1/targets": anyone, "GET /api/v1/prospects": anyone, "GET /api/v1/coverage": anyone,
 	"GET /api/v1/scenarios/builtin/{name}": anyone, "POST /api/v1/scenarios/run": anyone,
 	"GET /api/v1/scenarios": anyone, "GET /api/v1/scenarios/{id}": anyone,
-	"POST /api/v1/risk": anyone, "GET /api/v1/risk/coalition/{code}": anyone,
 	"GET /api/v1/export/{what}": anyone, "POST /api/v1/imports": writer,
 	"GET /api/": anyone, "GET /static/": anyone,
 	"GET /{$}": anyone, "GET /donors": anyone, "GET /donors.csv": anyone, "GET /countries/{iso3}": anyone,
@@ -58,8 +57,6 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("POST /api/v1/scenarios", s.handle(s.createScenario))
 	mux.Handle("GET /api/v1/scenarios", s.handle(s.listScenarios))
 	mux.Handle("GET /api/v1/scenarios/{id}", s.handle(s.getScenario))
-	mux.Handle("POST /api/v1/risk", s.handle(s.postRisk))
-	mux.Handle("GET /api/v1/risk/coalition/{code}", s.handle(s.getRiskCoalition))
 	mux.Handle("GET /api/v1/deliveries", s.handle(s.listDeliveries))
 	mux.Handle("GET /api/v1/requirements", s.handle(s.listRequirements))
 	mux.Handle("GET /api/v1/risk-events", s.handle(s.listRiskEvents))
