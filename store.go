@@ -19,6 +19,7 @@ type Store interface {
 	Loader
 	UserStore
 	AuditStore
+	ProposalStore
 
 	// Ready returns nil when the database is reachable and fully migrated.
 	Ready(ctx context.Context) error

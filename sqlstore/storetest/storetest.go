@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"WriteRules", testWriteRules},
 		{"AuditChain", testAuditChain},
+		{"Proposals", testProposals},
 		{"VisibilityProperty", testVisibilityProperty},
 		{"Ready", func(t *testing.T, s coalition.Store) {
 			if err := s.Ready(context.Background()); err != nil {

@@ -1,0 +1,95 @@
+package ingest
+
+import (
+	"encoding/json"
+	"math"
+
+	"coalition"
+)
+
+// Records turns an extraction into proposals for the review queue: each
+// proposed engagement, pledge or membership as the record it would create
+// (a coalition.Engagement, a coalition.Pledge, a coalition.Member with the
+// coalition's name), its evidence, confidence and the flags that concern it
+// (a flag with a span concerns the proposals whose evidence holds it; a flag
+// without one concerns them all). Source, visibility and provenance are
+// filled in by the store when a person accepts the proposal.
+func Records(x *Extraction) []*coalition.Proposal {
+	out := make([]*coalition.Proposal, 0, len(x.Proposals))
+	for _, p := range x.Proposals {
+		var rec any
+		owner := ""
+		switch p.Type {
+		case ProposePledge:
+			pl := coalition.Pledge{Donor: p.Donor, Recipient: p.Recipient, Category: p.Category, Status: coalition.Announced, Conditions: p.Conditions}
+			if p.Amount != nil {
+				pl.Amount = coalition.Money{Minor: minorUnits(p.Amount.Value, p.Amount.Currency), Currency: p.Amount.Currency}
+			}
+			if p.Announced != nil {
+				pl.Announced = *p.Announced
+			}
+			if pl.Category == "" {
+				pl.Category = "military"
+			}
+			rec, owner = pl, p.Donor
+		case ProposeEngagement:
+			e := coalition.Engagement{Kind: coalition.EngagementKind(p.Kind), Title: p.Title, Summary: p.Summary, Topics: p.Topics, Asks: p.Asks}
+			if p.Date != nil {
+				e.Date = *p.Date
+			}
+			for _, pt := range p.Participants {
+				if coalition.ValidISO3(pt.ISO3) { // NATO, EU and UN officials have no country code to record
+					e.Participants = append(e.Participants, coalition.Participant{Name: pt.Name, Role: pt.Role, ISO3: pt.ISO3})
+				}
+			}
+			if len(e.Participants) > 0 {
+				owner = e.Participants[0].ISO3
+			}
+			rec = e
+		case ProposeMembership:
+			rec = struct {
+				Coalition string `json:"coalition"`
+				ISO3      string `json:"iso3"`
+				Status    string `json:"status"`
+			}{p.Coalition, p.Country, p.Status}
+			owner = p.Country
+		default:
+			continue
+		}
+		b, err := json.Marshal(rec)
+		if err != nil {
+			continue // plain structs of strings and numbers always marshal
+		}
+		cp := &coalition.Proposal{Type: coalition.ProposalType(p.Type), Record: b, Owner: owner, Confidence: p.Confidence,
+			Evidence: make([][2]int, 0, len(p.Evidence)), Flags: []coalition.ProposalFlag{}}
+		for _, e := range p.Evidence {
+			cp.Evidence = append(cp.Evidence, [2]int(e))
+		}
+		for _, f := range x.Flags {
+			if f.Span == nil || covers(p.Evidence, *f.Span) {
+				pf := coalition.ProposalFlag{Kind: f.Kind, Message: f.Message}
+				if f.Span != nil {
+					s := [2]int(*f.Span)
+					pf.Span = &s
+				}
+				cp.Flags = append(cp.Flags, pf)
+			}
+		}
+		out = append(out, cp)
+	}
+	return out
+}
+
+func covers(evidence []Span, s Span) bool {
+	for _, e := range evidence {
+		if e[0] <= s[0] && s[1] <= e[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// minorUnits converts a value in major units to the currency's minor units.
+func minorUnits(v float64, currency string) int64 {
+	return int64(math.Round(v * math.Pow10(coalition.MinorDigits(currency))))
+}

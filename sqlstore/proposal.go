@@ -1,0 +1,336 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"coalition"
+)
+
+// CreateIngest stores a text and its proposals, all pending, in one transaction.
+func (s *Store) CreateIngest(ctx context.Context, t *coalition.IngestText, ps []*coalition.Proposal) (err error) {
+	defer func() { s.noteDenied(ctx, err, "submit text") }()
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	for i, p := range ps {
+		if err := p.Validate(); err != nil {
+			return coalition.Errorf(coalition.Invalid, "proposal %d: %s", i, coalition.ErrorMessage(err))
+		}
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not submit texts"); err != nil {
+		return err
+	}
+	t.SubmittedBy, t.CreatedAt = tx.user.Email, tx.now
+	id, err := tx.insertID(ctx, `INSERT INTO ingest_texts (title, body, text_date, source, submitted_by, created_at) VALUES (?,?,?,?,?,?)`,
+		t.Title, t.Text, t.Date, t.Source, t.SubmittedBy, ts(tx.now))
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: create ingest: %w", err))
+	}
+	t.ID = id
+	for _, p := range ps {
+		p.IngestID, p.Status, p.Version, p.CreatedAt = id, coalition.ProposalPending, 1, tx.now
+		p.DecidedBy, p.DecidedAt, p.RecordID = "", time.Time{}, 0
+		if p.Evidence == nil {
+			p.Evidence = [][2]int{}
+		}
+		if p.Flags == nil {
+			p.Flags = []coalition.ProposalFlag{}
+		}
+		pid, err := tx.insertID(ctx, `INSERT INTO proposals (ingest_id, type, record_json, owner, evidence, confidence, flags, status,
+			version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			id, string(p.Type), string(p.Record), p.Owner, toJSON(p.Evidence), p.Confidence, toJSON(p.Flags), string(p.Status),
+			p.Version, ts(tx.now))
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: create proposal: %w", err))
+		}
+		p.ID = pid
+	}
+	summary := map[string]any{"title": t.Title, "source": t.Source, "bytes": len(t.Text), "proposals": len(ps)}
+	if err := tx.audit(ctx, "create", "ingest", id, nil, summary, nil); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// FindIngest returns a submitted text.
+func (s *Store) FindIngest(ctx context.Context, id int64) (*coalition.IngestText, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.requireRead(); err != nil {
+		return nil, err
+	}
+	var t coalition.IngestText
+	var created timestamp
+	err = tx.queryRow(ctx, "SELECT id, title, body, text_date, source, submitted_by, created_at FROM ingest_texts WHERE id = ?", id).
+		Scan(&t.ID, &t.Title, &t.Text, &t.Date, &t.Source, &t.SubmittedBy, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "text %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find ingest: %w", err)
+	}
+	t.CreatedAt = created.Time
+	return &t, nil
+}
+
+// requireRead: the review queue is for signed-in roles other than observers.
+func (tx *Tx) requireRead() error {
+	if tx.user == nil {
+		return coalition.Errorf(coalition.Unauthorized, "sign in to see the review queue")
+	}
+	if !coalition.CanReadQueue(tx.user) {
+		return coalition.Errorf(coalition.Forbidden, "you may not see the review queue")
+	}
+	return nil
+}
+
+const proposalCols = `id, ingest_id, type, record_json, owner, evidence, confidence, flags, status, decided_by, decided_at,
+	record_id, version, created_at`
+
+func scanProposal(sc interface{ Scan(...any) error }) (*coalition.Proposal, error) {
+	var p coalition.Proposal
+	var record, evidence, flags string
+	var decided, created timestamp
+	if err := sc.Scan(&p.ID, &p.IngestID, &p.Type, &record, &p.Owner, &evidence, &p.Confidence, &flags, &p.Status,
+		&p.DecidedBy, &decided, &p.RecordID, &p.Version, &created); err != nil {
+		return nil, err
+	}
+	p.Record = json.RawMessage(record)
+	if err := json.Unmarshal([]byte(evidence), &p.Evidence); err != nil {
+		return nil, fmt.Errorf("proposal %d evidence: %w", p.ID, err)
+	}
+	if err := json.Unmarshal([]byte(flags), &p.Flags); err != nil {
+		return nil, fmt.Errorf("proposal %d flags: %w", p.ID, err)
+	}
+	p.DecidedAt, p.CreatedAt = decided.Time, created.Time
+	return &p, nil
+}
+
+// FindProposals returns matching proposals, oldest first.
+func (s *Store) FindProposals(ctx context.Context, f coalition.ProposalFilter) ([]*coalition.Proposal, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.requireRead(); err != nil {
+		return nil, err
+	}
+	where, args := []string{"1 = 1"}, []any{}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, string(f.Status))
+	}
+	if f.Type != "" {
+		where, args = append(where, "type = ?"), append(args, string(f.Type))
+	}
+	if f.IngestID != 0 {
+		where, args = append(where, "ingest_id = ?"), append(args, f.IngestID)
+	}
+	rows, err := tx.query(ctx, "SELECT "+proposalCols+" FROM proposals WHERE "+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY id LIMIT %d", pageSize(f.Limit)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find proposals: %w", err)
+	}
+	defer rows.Close()
+	out := []*coalition.Proposal{}
+	for rows.Next() {
+		p, err := scanProposal(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: find proposals: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// FindProposal returns one proposal.
+func (s *Store) FindProposal(ctx context.Context, id int64) (*coalition.Proposal, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.requireRead(); err != nil {
+		return nil, err
+	}
+	return tx.findProposal(ctx, id)
+}
+
+func (tx *Tx) findProposal(ctx context.Context, id int64) (*coalition.Proposal, error) {
+	p, err := scanProposal(tx.queryRow(ctx, "SELECT "+proposalCols+" FROM proposals WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "proposal %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find proposal: %w", err)
+	}
+	return p, nil
+}
+
+// DecideProposal accepts or rejects a pending proposal; accepting creates
+// its pledge or engagement in the same transaction.
+func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coalition.Decision, edited json.RawMessage) (_ *coalition.Proposal, err error) {
+	defer func() { s.noteDenied(ctx, err, "decide proposal") }()
+	if d != coalition.Accept && d != coalition.Reject {
+		return nil, coalition.FieldError("decision", "%q is not accept or reject", d)
+	}
+	if len(bytes.TrimSpace(edited)) > 0 && !json.Valid(edited) {
+		return nil, coalition.FieldError("record", "is not valid JSON")
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not review proposals"); err != nil {
+		return nil, err
+	}
+	p, err := tx.findProposal(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.requireWrite(coalition.CanDecide(tx.user, p), "you may not decide proposal %d (%s of %s)", id, p.Type, p.Owner); err != nil {
+		return nil, err
+	}
+	if p.Status != coalition.ProposalPending {
+		return nil, coalition.Errorf(coalition.Conflict, "proposal %d was already %s by %s", id, p.Status, p.DecidedBy)
+	}
+	if p.Version != version {
+		return nil, coalition.Errorf(coalition.Conflict, "proposal %d is at version %d, not %d: reload and try again", id, p.Version, version)
+	}
+	before := *p
+	if len(bytes.TrimSpace(edited)) > 0 {
+		p.Record = append(json.RawMessage(nil), edited...)
+	}
+	p.Status, p.DecidedBy, p.DecidedAt = coalition.ProposalRejected, tx.user.Email, tx.now
+	var created any
+	if d == coalition.Accept {
+		p.Status = coalition.ProposalAccepted
+		if created, err = tx.acceptRecord(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	res, err := tx.exec(ctx, `UPDATE proposals SET record_json = ?, owner = ?, status = ?, decided_by = ?, decided_at = ?, record_id = ?,
+		version = version + 1 WHERE id = ? AND version = ?`,
+		string(p.Record), p.Owner, string(p.Status), p.DecidedBy, ts(tx.now), p.RecordID, id, version)
+	if err != nil {
+		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: decide proposal: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, coalition.Errorf(coalition.Conflict, "proposal %d changed meanwhile: reload and try again", id)
+	}
+	p.Version++
+	if err := tx.audit(ctx, string(d), "proposal", id, &before, p, nil); err != nil {
+		return nil, err
+	}
+	if created != nil {
+		if err := tx.audit(ctx, "create", string(p.Type), p.RecordID, nil, created, nil); err != nil {
+			return nil, err
+		}
+	}
+	return p, tx.Commit()
+}
+
+// acceptRecord creates the proposal's pledge or engagement, with the text
+// as its source and the proposal as its provenance.
+func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, error) {
+	var text coalition.IngestText
+	var textDate coalition.Date
+	if err := tx.queryRow(ctx, "SELECT title, source, text_date FROM ingest_texts WHERE id = ?", p.IngestID).
+		Scan(&text.Title, &text.Source, &textDate); err != nil {
+		return nil, fmt.Errorf("sqlstore: accept proposal %d: its text: %w", p.ID, err)
+	}
+	prov := toJSON(map[string]any{"proposal": p.ID, "ingest": p.IngestID, "user": tx.user.Email, "accepted_at": ts(tx.now)})
+	ref := fmt.Sprintf("proposal:%d", p.ID)
+	decode := func(v any) error {
+		dec := json.NewDecoder(bytes.NewReader(p.Record))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			return coalition.FieldError("record", "is not a %s: %v", p.Type, err)
+		}
+		return nil
+	}
+	switch p.Type {
+	case coalition.ProposePledge:
+		var pl coalition.Pledge
+		if err := decode(&pl); err != nil {
+			return nil, err
+		}
+		pl.ID, pl.Version, pl.Provenance, pl.SourceRef = 0, 0, prov, ref
+		if pl.Source == "" {
+			pl.Source = text.Label()
+		}
+		if pl.Announced.IsZero() {
+			pl.Announced = textDate
+		}
+		if pl.Status == "" {
+			pl.Status = coalition.Announced
+		}
+		if pl.Visibility == "" {
+			pl.Visibility = coalition.Public
+		}
+		if pl.AsOf.IsZero() {
+			pl.AsOf = pl.Announced
+		}
+		if pl.CoalitionID == nil && tx.user.Role == coalition.Coordinator && len(tx.user.Coalitions) > 0 {
+			c := tx.user.Coalitions[0] // a coordinator records in its coalition
+			pl.CoalitionID = &c
+		}
+		if err := pl.Validate(); err != nil {
+			return nil, err
+		}
+		p.Owner = pl.Donor
+		if !coalition.CanDecide(tx.user, p) {
+			return nil, coalition.Errorf(coalition.Forbidden, "you may not accept pledges of %s", pl.Donor)
+		}
+		if err := tx.createPledge(ctx, &pl); err != nil {
+			return nil, err
+		}
+		p.Record, p.RecordID = json.RawMessage(toJSON(&pl)), pl.ID
+		return &pl, nil
+	case coalition.ProposeEngagement:
+		var e coalition.Engagement
+		if err := decode(&e); err != nil {
+			return nil, err
+		}
+		e.ID, e.Version, e.Provenance, e.SourceRef = 0, 0, prov, ref
+		if e.Source == "" {
+			e.Source = text.Label()
+		}
+		if e.Date.IsZero() {
+			e.Date = textDate
+		}
+		if e.Visibility == "" {
+			e.Visibility = coalition.Public
+		}
+		if e.CoalitionID == nil && tx.user.Role == coalition.Coordinator && len(tx.user.Coalitions) > 0 {
+			c := tx.user.Coalitions[0]
+			e.CoalitionID = &c
+		}
+		if err := e.Validate(); err != nil {
+			return nil, err
+		}
+		if err := tx.createEngagement(ctx, &e); err != nil {
+			return nil, err
+		}
+		p.Owner = e.Participants[0].ISO3
+		p.Record, p.RecordID = json.RawMessage(toJSON(&e)), e.ID
+		return &e, nil
+	}
+	return nil, nil // membership: the decision is recorded; the coalition's members are edited apart
+}
