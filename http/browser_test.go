@@ -271,6 +271,8 @@ func TestBrowserFilters(t *testing.T) {
 		chromedp.Evaluate(`document.querySelector('select[name="type"]').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
 		chromedp.Poll(`location.search.includes('type=humanitarian')`, nil, chromedp.WithPollingTimeout(10*time.Second)),
 		chromedp.Poll(`!!document.querySelector('a.csv[href*="type=humanitarian"]')`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		// htmx replaces the table and its summary: wait until the new one has its text.
+		chromedp.Poll(`(() => { const e = document.querySelector('.summary'); return !!e && e.innerText.trim().length > 0 })()`, nil, chromedp.WithPollingTimeout(10*time.Second)),
 		chromedp.Text(".summary", &after, chromedp.ByQuery),
 		chromedp.Location(&loc),
 		chromedp.AttributeValue("a.csv", "href", &csvHref, nil, chromedp.ByQuery),
