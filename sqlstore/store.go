@@ -214,9 +214,25 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		return 0, coalition.Errorf(coalition.Unavailable,
 			"the database is at schema version %d, newer than this binary knows (%d): upgrade coalition", cur, latest)
 	}
+	// Apply every migration not yet recorded, in order, even one numbered
+	// below the newest applied (migrations written in parallel land so).
+	applied := map[int]bool{}
+	rows, err := s.db.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("sqlstore: migrate: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
 	n := 0
 	for _, m := range ms {
-		if m.version <= cur {
+		if applied[m.version] {
 			continue
 		}
 		tx, err := s.db.BeginTx(ctx, nil)
@@ -245,9 +261,13 @@ func (s *Store) Ready(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return coalition.Errorf(coalition.Unavailable, "database unreachable: %v", err)
 	}
-	v, _ := s.SchemaVersion(ctx)
-	if v != s.LatestVersion() {
-		return coalition.Errorf(coalition.Unavailable, "database at schema version %d, want %d", v, s.LatestVersion())
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		return coalition.Errorf(coalition.Unavailable, "database not migrated: %v", err)
+	}
+	ms, _ := migrations(s.dialect)
+	if n != len(ms) {
+		return coalition.Errorf(coalition.Unavailable, "database has %d of %d migrations applied", n, len(ms))
 	}
 	return nil
 }
