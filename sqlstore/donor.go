@@ -55,8 +55,10 @@ func (tx *Tx) annualUSDPerEUR(ctx context.Context) (map[int]float64, error) {
 	return out, rows.Err()
 }
 
-// donorWhere builds the WHERE clause shared by the donor aggregates.
-func (tx *Tx) donorWhere(ctx context.Context, f coalition.DonorFilter) (string, []any, error) {
+// donorWhere builds the WHERE clause shared by the donor aggregates, over
+// pledge_rollup p (raw false: months) or pledges p (raw true: dates). Both
+// tables have the columns visible and the filters read.
+func (tx *Tx) donorWhere(ctx context.Context, f coalition.DonorFilter, raw bool) (string, []any, error) {
 	cond, args := visible(tx.user, "p.", "p.donor")
 	where := []string{cond}
 	statuses := f.Statuses
@@ -72,11 +74,17 @@ func (tx *Tx) donorWhere(ctx context.Context, f coalition.DonorFilter) (string, 
 	if f.Type != "" {
 		where, args = append(where, "p.support_type = ?"), append(args, string(f.Type))
 	}
-	if f.Since != 0 {
+	switch {
+	case raw && f.Since != 0:
 		where, args = append(where, "p.announced >= ?"), append(args, f.Since.FirstDay().String())
+	case f.Since != 0:
+		where, args = append(where, "p.month >= ?"), append(args, f.Since.String())
 	}
-	if f.Until != 0 {
+	switch {
+	case raw && f.Until != 0:
 		where, args = append(where, "p.announced < ?"), append(args, f.Until.Add(1).FirstDay().String())
+	case f.Until != 0:
+		where, args = append(where, "p.month <= ?"), append(args, f.Until.String())
 	}
 	if f.Group != "" {
 		code := strings.ToUpper(f.Group)
@@ -94,21 +102,23 @@ func (tx *Tx) donorWhere(ctx context.Context, f coalition.DonorFilter) (string, 
 	return strings.Join(where, " AND "), args, nil
 }
 
-// DonorTotals sums visible pledges per donor and type.
+// DonorTotals sums visible pledges per donor and type, from pledge_rollup
+// (see rollup.go).
 func (s *Store) DonorTotals(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorTotal, error) {
+	return s.donorTotals(ctx, f, false)
+}
+
+func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bool) ([]coalition.DonorTotal, error) {
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	where, args, err := tx.donorWhere(ctx, f)
+	where, args, err := tx.donorWhere(ctx, f, raw)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, `SELECT p.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, p.support_type,
-		sum(p.amount_eur_minor), max(p.as_of), min(p.source), max(p.source)
-		FROM pledges p JOIN countries c ON c.iso3 = p.donor
-		WHERE `+where+` GROUP BY p.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, p.support_type`, args...)
+	rows, err := tx.query(ctx, donorTotalsSQL(where, raw), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: donor totals: %w", err)
 	}
@@ -189,20 +199,23 @@ func (s *Store) DonorTotals(ctx context.Context, f coalition.DonorFilter) ([]coa
 	return out, nil
 }
 
-// MonthlySupport sums visible pledges per donor, announcement month and type.
+// MonthlySupport sums visible pledges per donor, announcement month and
+// type, from pledge_rollup (see rollup.go).
 func (s *Store) MonthlySupport(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorMonth, error) {
+	return s.monthlySupport(ctx, f, false)
+}
+
+func (s *Store) monthlySupport(ctx context.Context, f coalition.DonorFilter, raw bool) ([]coalition.DonorMonth, error) {
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	where, args, err := tx.donorWhere(ctx, f)
+	where, args, err := tx.donorWhere(ctx, f, raw)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, `SELECT p.donor, substr(p.announced, 1, 7), p.support_type, sum(p.amount_eur_minor)
-		FROM pledges p WHERE `+where+` GROUP BY p.donor, substr(p.announced, 1, 7), p.support_type
-		ORDER BY 2, 1, 3`, args...)
+	rows, err := tx.query(ctx, monthlySQL(where, raw), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 	}

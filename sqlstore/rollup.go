@@ -1,0 +1,145 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"coalition"
+)
+
+// pledge_rollup (migration 0006) holds, per donor, announcement month
+// ("YYYY-MM"), support type, status, visibility and coalition (0: none), the
+// exact sum of amount_eur_minor, the number of pledges, max(as_of) and
+// min/max(source). Triggers keep it in the same transaction as every write to
+// pledges, whichever path makes it. DonorTotals and MonthlySupport read it
+// under the same visible(...) condition as the pledges (the rollup keeps the
+// columns the rule reads, with the donor as owner), so their answers equal
+// the raw sums for every user. See docs/scale-out.md.
+
+// donorTotalsSQL is DonorTotals' query over pledge_rollup p, or over
+// pledges p when raw.
+func donorTotalsSQL(where string, raw bool) string {
+	table, asOf, minSrc, maxSrc := "pledge_rollup", "p.max_as_of", "p.min_source", "p.max_source"
+	if raw {
+		table, asOf, minSrc, maxSrc = "pledges", "p.as_of", "p.source", "p.source"
+	}
+	return `SELECT p.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, p.support_type,
+		sum(p.amount_eur_minor), max(` + asOf + `), min(` + minSrc + `), max(` + maxSrc + `)
+		FROM ` + table + ` p JOIN countries c ON c.iso3 = p.donor
+		WHERE ` + where + ` GROUP BY p.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, p.support_type`
+}
+
+// monthlySQL is MonthlySupport's query over pledge_rollup p, or over
+// pledges p when raw.
+func monthlySQL(where string, raw bool) string {
+	table, month := "pledge_rollup", "p.month"
+	if raw {
+		table, month = "pledges", "substr(p.announced, 1, 7)"
+	}
+	return `SELECT p.donor, ` + month + `, p.support_type, sum(p.amount_eur_minor)
+		FROM ` + table + ` p WHERE ` + where + ` GROUP BY p.donor, ` + month + `, p.support_type
+		ORDER BY 2, 1, 3`
+}
+
+// RawDonorTotals is DonorTotals computed from the pledges themselves,
+// without the rollup: the reference for equality tests and benchmarks.
+func (s *Store) RawDonorTotals(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorTotal, error) {
+	return s.donorTotals(ctx, f, true)
+}
+
+// RawMonthlySupport is MonthlySupport computed from the pledges themselves.
+func (s *Store) RawMonthlySupport(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorMonth, error) {
+	return s.monthlySupport(ctx, f, true)
+}
+
+// rollupKeyCols are the grouping columns of pledge_rollup, as computed
+// from pledges.
+const rollupFromPledges = `SELECT donor, substr(announced, 1, 7), support_type, status, visibility, coalesce(coalition_id, 0),
+	sum(amount_eur_minor), count(*), max(as_of), min(source), max(source)
+	FROM pledges GROUP BY donor, substr(announced, 1, 7), support_type, status, visibility, coalesce(coalition_id, 0)`
+
+const rollupRows = `SELECT donor, month, support_type, status, visibility, coalition_id,
+	amount_eur_minor, pledges, max_as_of, min_source, max_source FROM pledge_rollup`
+
+// RollupDiff compares pledge_rollup with the same groups computed from the
+// pledges, in one snapshot, and describes every group that differs (at most
+// max of them; nil when the rollup is exact). It reads every pledge: a
+// check for tests and `coalition gen`, not for requests.
+func (s *Store) RollupDiff(ctx context.Context, max int) ([]string, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	want, err := tx.rollupMap(ctx, rollupFromPledges)
+	if err != nil {
+		return nil, err
+	}
+	got, err := tx.rollupMap(ctx, rollupRows)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for k, w := range want {
+		if g, ok := got[k]; !ok {
+			out = append(out, fmt.Sprintf("group %s: missing from the rollup, pledges give %s", k, w))
+		} else if g != w {
+			out = append(out, fmt.Sprintf("group %s: rollup %s, pledges give %s", k, g, w))
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			out = append(out, fmt.Sprintf("group %s: in the rollup (%s) but no pledge is", k, g))
+		}
+	}
+	sort.Strings(out)
+	if len(out) > max {
+		out = append(out[:max], fmt.Sprintf("… and %d more", len(out)-max))
+	}
+	return out, nil
+}
+
+func (tx *Tx) rollupMap(ctx context.Context, q string) (map[string]string, error) {
+	rows, err := tx.query(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: rollup check: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var donor, month, typ, status, vis, minSrc, maxSrc string
+		var coal, sum, n int64
+		var asOf coalition.Date
+		if err := rows.Scan(&donor, &month, &typ, &status, &vis, &coal, &sum, &n, &asOf, &minSrc, &maxSrc); err != nil {
+			return nil, fmt.Errorf("sqlstore: rollup check: %w", err)
+		}
+		k := fmt.Sprintf("%s/%s/%s/%s/%s/%d", donor, month, typ, status, vis, coal)
+		out[k] = fmt.Sprintf("sum=%d n=%d as_of=%s sources=[%q %q]", sum, n, asOf, minSrc, maxSrc)
+	}
+	return out, rows.Err()
+}
+
+// RebuildRollup recomputes pledge_rollup from the pledges in one write
+// transaction (a repair; the triggers keep it exact otherwise).
+func (s *Store) RebuildRollup(ctx context.Context) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.requireWrite(tx.user != nil && tx.user.Role == coalition.Admin, "only an administrator may rebuild the rollup"); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM pledge_rollup"); err != nil {
+		return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO pledge_rollup (donor, month, support_type, status, visibility, coalition_id,
+		amount_eur_minor, pledges, max_as_of, min_source, max_source) `+rollupFromPledges); err != nil {
+		return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
+	}
+	if err := tx.audit(ctx, "rebuild", "pledge_rollup", nil, nil, nil, nil); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
