@@ -87,6 +87,7 @@ var nav = []navItem{
 	{"scenarios", "Scenarios", "/scenarios"},
 	{"risk", "Risk", "/risk"},
 	{"targets", "Targets", "/targets"},
+	{"review", "Review", "/review"},
 	{"api", "API", "/api/v1/openapi.yaml"},
 	{"account", "Account", "/account"},
 }

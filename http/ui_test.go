@@ -225,8 +225,9 @@ func TestEveryTemplateRendered(t *testing.T) {
 		t.Fatal(err)
 	}
 	rendered := map[string]bool{"layout.html": true} // only defines blocks
-	// The sign-in, account, users and audit pages are rendered by TestAuthPagesRender.
-	for _, n := range []string{"login.html", "account.html", "users.html", "audit.html"} {
+	// The sign-in, account, users and audit pages are rendered by TestAuthPagesRender;
+	// the review page by TestReviewPage.
+	for _, n := range []string{"login.html", "account.html", "users.html", "audit.html", "review.html"} {
 		rendered[n] = true
 	}
 	h, _ := newUIServer(t)

@@ -291,6 +291,9 @@ func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, err
 			c := tx.user.Coalitions[0] // a coordinator records in its coalition
 			pl.CoalitionID = &c
 		}
+		if err := tx.toEUR(ctx, &pl); err != nil {
+			return nil, err
+		}
 		if err := pl.Validate(); err != nil {
 			return nil, err
 		}
@@ -333,4 +336,23 @@ func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, err
 		return &e, nil
 	}
 	return nil, nil // membership: the decision is recorded; the coalition's members are edited apart
+}
+
+// toEUR converts a non-euro pledge at the ECB monthly rate of its
+// announcement month (or the nearest earlier one), as the API does.
+func (tx *Tx) toEUR(ctx context.Context, p *coalition.Pledge) error {
+	if p.Amount.Currency == "EUR" || p.Announced.IsZero() || !coalition.ValidCurrency(p.Amount.Currency) || p.AmountEUR > 0 {
+		return nil
+	}
+	var r coalition.FXRate
+	err := tx.queryRow(ctx, `SELECT month, units_per_eur FROM fx_rates WHERE currency = ? AND month <= ? ORDER BY month DESC LIMIT 1`,
+		p.Amount.Currency, p.Announced.Month()).Scan(&r.Month, &r.UnitsPerEUR)
+	if errors.Is(err, sql.ErrNoRows) {
+		return coalition.FieldError("amount.currency", "no ECB reference rate for %s on or before %s", p.Amount.Currency, p.Announced.Month())
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: rate for %s: %w", p.Amount.Currency, err)
+	}
+	p.FXRate, p.FXMonth, p.AmountEUR = r.UnitsPerEUR, r.Month, coalition.ToEUR(p.Amount, r.UnitsPerEUR)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -13,12 +14,16 @@ import (
 )
 
 // runIngest reads news texts and government statements and prints what
-// the extractor proposes. Nothing is stored (the review queue comes later).
+// the extractor proposes. With --queue it stores each text and its
+// proposals for review (coalition proposals); nothing enters the record
+// until a person accepts a proposal.
 func runIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ingest", "ingest FILE... [--date YYYY-MM-DD] [--json]",
-		"coalition ingest article.txt --date 2025-03-01 --json")
+	fs := newFlagSet(e, "ingest", "ingest FILE... [--date YYYY-MM-DD] [--json] [--queue] [--db ...]",
+		"coalition ingest article.txt --date 2025-03-01 --queue")
 	dateFlag := fs.String("date", "", "the texts' date when a text states none (YYYY-MM-DD)")
 	asJSON := fs.Bool("json", false, "print JSON (one object per file; an array for several files)")
+	queue := fs.Bool("queue", false, "store the texts and their proposals in the review queue (as the local System operator)")
+	db := dbFlag(fs)
 	files, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
@@ -37,6 +42,9 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	kb, err := ingest.DefaultKB()
 	if err != nil {
 		return fmt.Errorf("ingest: knowledge base: %w", err)
+	}
+	if *queue {
+		return queueFiles(ctx, e, *db, kb, files, opt.Date, *asJSON)
 	}
 	type result struct {
 		File string `json:"file"`
@@ -133,4 +141,51 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// queueFiles stores each file and its proposals for review.
+func queueFiles(ctx context.Context, e *env, db string, kb *ingest.KB, files []string, date coalition.Date, asJSON bool) error {
+	texts := make([]*coalition.IngestText, 0, len(files))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return coalition.FieldError("FILE", "%v", err)
+		}
+		texts = append(texts, &coalition.IngestText{Title: filepath.Base(f), Text: string(b), Date: date, Source: "file:" + filepath.Base(f)})
+	}
+	s, err := openStore(ctx, e, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx = coalition.WithUser(ctx, coalition.System)
+	if kb, err = ingest.KBFor(ctx, s, kb); err != nil {
+		return err
+	}
+	type queued struct {
+		Text      *coalition.IngestText `json:"text"`
+		Proposals []*coalition.Proposal `json:"proposals"`
+	}
+	var out []queued
+	for _, t := range texts {
+		_, ps, err := ingest.Queue(ctx, s, kb, t)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.Title, err)
+		}
+		t.Text = "" // not repeated in the output
+		out = append(out, queued{t, ps})
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	w := table(e.stdout)
+	fmt.Fprintln(w, "TEXT\tFILE\tDATE\tPROPOSALS")
+	for _, q := range out {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%d\n", q.Text.ID, q.Text.Title, dash(q.Text.Date.String()), len(q.Proposals))
+	}
+	w.Flush()
+	fmt.Fprintln(e.stdout, "\nReview them with 'coalition proposals' and 'coalition proposals accept|reject ID'.")
+	return nil
 }

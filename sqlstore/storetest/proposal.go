@@ -130,6 +130,22 @@ func testProposals(t *testing.T, s coalition.Store) {
 		t.Errorf("engagement from proposal = %+v", e)
 	}
 
+	// A non-euro pledge is converted at the rate of its month when accepted.
+	feb, _ := coalition.ParseMonth("2025-02")
+	_, err = s.Load(sys, &coalition.Dataset{FXRates: []coalition.FXRate{{Month: feb, Currency: "GBP", UnitsPerEUR: 0.8, Source: "ECB"}}}, false)
+	must(t, err)
+	gbp, _ := json.Marshal(coalition.Pledge{Donor: "GBR", Recipient: "UKR", Category: "loans", Amount: coalition.Money{Minor: 2_000_000_00, Currency: "GBP"}})
+	in2, ps2 := text(), []*coalition.Proposal{{Type: coalition.ProposePledge, Record: gbp, Owner: "GBR", Confidence: 0.8}}
+	must(t, s.CreateIngest(coord, in2, ps2))
+	acc, err = s.DecideProposal(coord, ps2[0].ID, 1, coalition.Accept, nil)
+	must(t, err)
+	gp, err := s.FindPledge(sys, acc.RecordID)
+	must(t, err)
+	// £2,000,000 at 0.8 GBP per EUR (February's rate, the latest on or before 4 March) = €2,500,000 = 250,000,000 cents
+	if gp.AmountEUR != 250_000_000 || gp.FXRate != 0.8 || gp.FXMonth != feb {
+		t.Errorf("converted pledge: eur minor %d, rate %v, month %v", gp.AmountEUR, gp.FXRate, gp.FXMonth)
+	}
+
 	// Every decision is audited, and the chain holds.
 	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{})
 	must(t, err)
@@ -139,8 +155,8 @@ func testProposals(t *testing.T, s coalition.Store) {
 			decisions[a.Action]++
 		}
 	}
-	if decisions["accept"] != 2 || decisions["reject"] != 1 {
-		t.Errorf("audited decisions = %v, want 2 accept and 1 reject", decisions)
+	if decisions["accept"] != 3 || decisions["reject"] != 1 {
+		t.Errorf("audited decisions = %v, want 3 accept and 1 reject", decisions)
 	}
 	if _, broken, reason, err := s.VerifyAudit(sys); err != nil || broken != 0 {
 		t.Errorf("audit chain broken at %d: %s %v", broken, reason, err)

@@ -1,0 +1,97 @@
+package http
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"coalition"
+)
+
+// TestReviewPage: a delegate submits a text over the API, the review page
+// shows it with its evidence marked and its flags, the delegate accepts its
+// own country's pledge (If-Match), may not decide another proposal, and a
+// second acceptance is a conflict.
+func TestReviewPage(t *testing.T) {
+	w := newAuthWorld(t)
+	text := "PARIS, 4 March 2025 – France will provide €500 million in air defence to Ukraine, President Emmanuel Macron said after a call with Volodymyr Zelenskyy."
+	body, _ := json.Marshal(map[string]string{"text": text, "title": "Paris", "source": "https://example.org/paris"})
+	status, resp, _ := w.do(t, "delegate-FRA", "POST", "/api/v1/ingest", string(body))
+	if status != http.StatusCreated {
+		t.Fatalf("POST /api/v1/ingest: %d %s", status, resp)
+	}
+	var res struct {
+		Text      coalition.IngestText  `json:"text"`
+		Proposals []*coalition.Proposal `json:"proposals"`
+	}
+	if err := json.Unmarshal(resp, &res); err != nil {
+		t.Fatal(err)
+	}
+	var fra, other *coalition.Proposal
+	for _, p := range res.Proposals {
+		if p.Type == coalition.ProposePledge && p.Owner == "FRA" {
+			fra = p
+		} else if other == nil {
+			other = p
+		}
+	}
+	if fra == nil || other == nil {
+		t.Fatalf("want a French pledge and another proposal, got %s", resp)
+	}
+	// Observers do not see the queue; analysts do.
+	if status, _, _ := w.do(t, "observer", "GET", "/api/v1/proposals", ""); status != http.StatusForbidden {
+		t.Errorf("observer GET /api/v1/proposals: %d, want 403", status)
+	}
+	status, page, _ := w.do(t, "analyst", "GET", "/review", "", "Accept", "text/html")
+	if status != http.StatusOK {
+		t.Fatalf("GET /review: %d %s", status, page)
+	}
+	for _, want := range []string{`id="proposal-` + strconv.FormatInt(fra.ID, 10) + `"`, "<mark>€500 million</mark>", "https://example.org/paris"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("review page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(page), `value="accept"`) {
+		t.Error("an analyst is shown the accept form")
+	}
+	id := strconv.FormatInt(fra.ID, 10)
+	if status, resp, _ := w.do(t, "delegate-FRA", "POST", "/api/v1/proposals/"+id+"/accept", ""); status != http.StatusPreconditionRequired {
+		t.Errorf("accept without If-Match: %d %s, want 428", status, resp)
+	}
+	if status, _, _ := w.do(t, "delegate-FRA", "POST", "/api/v1/proposals/"+strconv.FormatInt(other.ID, 10)+"/accept", "", "If-Match", `"1"`); status != http.StatusForbidden {
+		t.Errorf("a delegate accepting a non-pledge: %d, want 403", status)
+	}
+	status, resp, hdr := w.do(t, "delegate-FRA", "POST", "/api/v1/proposals/"+id+"/accept", "", "If-Match", `"1"`)
+	if status != http.StatusOK {
+		t.Fatalf("accept: %d %s", status, resp)
+	}
+	var acc coalition.Proposal
+	if err := json.Unmarshal(resp, &acc); err != nil {
+		t.Fatal(err)
+	}
+	if acc.Status != coalition.ProposalAccepted || acc.RecordID == 0 || hdr.Get("ETag") != `"2"` {
+		t.Errorf("accepted: %+v, ETag %s", acc, hdr.Get("ETag"))
+	}
+	if status, _, _ := w.do(t, "delegate-FRA", "GET", "/api/v1/pledges/"+strconv.FormatInt(acc.RecordID, 10), ""); status != http.StatusOK {
+		t.Errorf("the accepted pledge is not readable: %d", status)
+	}
+	if status, _, _ := w.do(t, "admin", "POST", "/api/v1/proposals/"+id+"/reject", "", "If-Match", `"2"`); status != http.StatusConflict {
+		t.Errorf("deciding twice: %d, want 409", status)
+	}
+}
+
+func TestMarkSegments(t *testing.T) {
+	// "ab€cd ef": spans [2,4) and [3,6) merge into [2,6) = "€cd "; [7,99) is out of range
+	got := markSegments("ab€cd ef", [][2]int{{3, 6}, {2, 4}, {7, 99}})
+	want := []segment{{"ab", false}, {"€cd ", true}, {"ef", false}}
+	if len(got) != len(want) {
+		t.Fatalf("markSegments = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("segment %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
