@@ -128,6 +128,9 @@ type saveScenarioRequest struct {
 	Name       string               `json:"name"`
 	Spec       json.RawMessage      `json:"spec"`
 	Visibility coalition.Visibility `json:"visibility"` // default public
+	// Risk, if set, also runs the risk model of the scenario's coalition
+	// and saves it as the result's "risk" field (see api_risk.go).
+	Risk *riskRequest `json:"risk,omitempty"`
 }
 
 // createScenario runs a spec and saves it with its result. Anonymous callers
@@ -189,7 +192,18 @@ func (s *server) createScenario(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resJSON, err := json.Marshal(rep)
+	var result any = rep
+	if req.Risk != nil {
+		rk, err := scenarioRisk(coalition.WithUser(r.Context(), audience(req.Visibility, owner, coal.ID)), s.store, *req.Risk, coal.Code)
+		if err != nil {
+			return err
+		}
+		result = struct {
+			*report.ScenarioReport
+			Risk *report.RiskReport `json:"risk"`
+		}{rep, rk}
+	}
+	resJSON, err := json.Marshal(result)
 	if err != nil {
 		return err
 	}

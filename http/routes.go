@@ -12,6 +12,7 @@ var accessRules = map[string]access{
 	"GET /api/v1/targets": anyone, "GET /api/v1/prospects": anyone, "GET /api/v1/coverage": anyone,
 	"GET /api/v1/scenarios/builtin/{name}": anyone, "POST /api/v1/scenarios/run": anyone,
 	"GET /api/v1/scenarios": anyone, "GET /api/v1/scenarios/{id}": anyone,
+	"POST /api/v1/risk": anyone, "GET /api/v1/risk/coalition/{code}": anyone,
 	"GET /api/v1/export/{what}": anyone, "POST /api/v1/imports": writer,
 	"GET /api/": anyone, "GET /static/": anyone,
 	"GET /{$}": anyone, "GET /donors": anyone, "GET /donors.csv": anyone, "GET /countries/{iso3}": anyone,
@@ -25,9 +26,6 @@ var accessRules = map[string]access{
 	"POST /api/v1/pledges": writer, "PATCH /api/v1/pledges/{id}": writer, "DELETE /api/v1/pledges/{id}": writer,
 	"POST /api/v1/deliveries": writer, "POST /api/v1/requirements": writer, "POST /api/v1/engagements": writer,
 	"PATCH /api/v1/coalitions/{id}": writer, "PATCH /api/v1/risk-events/{id}": writer, "POST /api/v1/scenarios": writer,
-
-	"POST /api/v1/ingest": writer, "POST /api/v1/proposals/{id}/accept": writer, "POST /api/v1/proposals/{id}/reject": writer,
-	"GET /api/v1/proposals": signedIn, "GET /api/v1/proposals/{id}": signedIn, "GET /review": signedIn, "POST /review": writer,
 
 	"GET /api/v1/audit": auditor, "GET /api/v1/audit/verify": auditor, "GET /audit": auditor,
 
@@ -60,6 +58,8 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("POST /api/v1/scenarios", s.handle(s.createScenario))
 	mux.Handle("GET /api/v1/scenarios", s.handle(s.listScenarios))
 	mux.Handle("GET /api/v1/scenarios/{id}", s.handle(s.getScenario))
+	mux.Handle("POST /api/v1/risk", s.handle(s.postRisk))
+	mux.Handle("GET /api/v1/risk/coalition/{code}", s.handle(s.getRiskCoalition))
 	mux.Handle("GET /api/v1/deliveries", s.handle(s.listDeliveries))
 	mux.Handle("GET /api/v1/requirements", s.handle(s.listRequirements))
 	mux.Handle("GET /api/v1/risk-events", s.handle(s.listRiskEvents))
@@ -103,11 +103,4 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /admin/users", s.handlePage(s.usersPage))
 	mux.Handle("POST /admin/users", s.handlePage(s.usersSubmit))
 	mux.Handle("GET /audit", s.handlePage(s.auditPage))
-	mux.Handle("POST /api/v1/ingest", s.handle(s.postIngest))
-	mux.Handle("GET /api/v1/proposals", s.handle(s.listProposals))
-	mux.Handle("GET /api/v1/proposals/{id}", s.handle(s.getProposal))
-	mux.Handle("POST /api/v1/proposals/{id}/accept", s.handle(s.acceptProposal))
-	mux.Handle("POST /api/v1/proposals/{id}/reject", s.handle(s.rejectProposal))
-	mux.Handle("GET /review", s.handlePage(s.reviewPage))
-	mux.Handle("POST /review", s.handlePage(s.reviewSubmit))
 }

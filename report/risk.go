@@ -188,6 +188,9 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 			total += v
 		}
 	}
+	if total == 0 {
+		in.Notes = append(in.Notes, fmt.Sprintf("Nothing is required in %s..%s (%s): no shortfall is possible.", start, end, req.basis))
+	}
 
 	// Support from visible pledges.
 	support := map[string]map[string][]float64{}
