@@ -27,6 +27,9 @@ var accessRules = map[string]access{
 	"POST /api/v1/deliveries": writer, "POST /api/v1/requirements": writer, "POST /api/v1/engagements": writer,
 	"PATCH /api/v1/coalitions/{id}": writer, "PATCH /api/v1/risk-events/{id}": writer, "POST /api/v1/scenarios": writer,
 
+	"POST /api/v1/ingest": writer, "POST /api/v1/proposals/{id}/accept": writer, "POST /api/v1/proposals/{id}/reject": writer,
+	"GET /api/v1/proposals": signedIn, "GET /api/v1/proposals/{id}": signedIn, "GET /review": signedIn, "POST /review": writer,
+
 	"GET /api/v1/audit": auditor, "GET /api/v1/audit/verify": auditor, "GET /audit": auditor,
 
 	"GET /api/v1/users": adminOnly, "POST /api/v1/users": adminOnly, "PATCH /api/v1/users/{id}": adminOnly,
@@ -103,4 +106,11 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /admin/users", s.handlePage(s.usersPage))
 	mux.Handle("POST /admin/users", s.handlePage(s.usersSubmit))
 	mux.Handle("GET /audit", s.handlePage(s.auditPage))
+	mux.Handle("POST /api/v1/ingest", s.handle(s.postIngest))
+	mux.Handle("GET /api/v1/proposals", s.handle(s.listProposals))
+	mux.Handle("GET /api/v1/proposals/{id}", s.handle(s.getProposal))
+	mux.Handle("POST /api/v1/proposals/{id}/accept", s.handle(s.acceptProposal))
+	mux.Handle("POST /api/v1/proposals/{id}/reject", s.handle(s.rejectProposal))
+	mux.Handle("GET /review", s.handlePage(s.reviewPage))
+	mux.Handle("POST /review", s.handlePage(s.reviewSubmit))
 }
