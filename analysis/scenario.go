@@ -295,8 +295,8 @@ func Scenario(in ScenarioInput) (ScenarioResult, error) {
 			yr.Members = append(yr.Members, row)
 		}
 		res.Covered += yr.Covered
-		for _, u := range yr.Unfilled {
-			res.Unfilled += u
+		for _, c := range sortedKeys(yr.Unfilled) { // a fixed order: the same sum bit for bit
+			res.Unfilled += yr.Unfilled[c]
 		}
 		res.Years = append(res.Years, yr)
 	}
