@@ -24,6 +24,7 @@ func commands() map[string]command {
 		"coverage":  {"need against support per category and month, with the gap", runCoverage},
 		"donors":    {"who gives what: support per donor in EUR and as a share of GDP", runDonors},
 		"export":    {"export pledges, deliveries, donors or engagements as CSV, XLSX or JSON", runExport},
+		"gen":       {"generate synthetic pledges and deliveries (marked SYNTHETIC) for scale tests", runGen},
 		"import":    {"import Kiel CSV/XLSX, IATI XML, OCHA FTS JSON or Coalition CSV files (all or nothing)", runImport},
 		"ingest":    {"read texts and print proposed engagements and pledges", runIngest},
 		"migrate":   {"apply database migrations", runMigrate},
