@@ -195,9 +195,16 @@ func TestBrowser(t *testing.T) {
 		{"country-DEU", "/countries/DEU", 2},
 		{"country-USA", "/countries/USA", 2},
 		{"coalitions", "/coalitions", 0},
-		{"coalition", "/coalitions/1", 1},
+		{"coalition", "/coalitions/1", 2},
 		{"engagements", "/engagements", 1},
 		{"engagements-AUS", "/engagements?country=AUS", 1},
+		{"scenarios", "/scenarios", 0},
+		{"scenario-USA", "/scenarios?withdraw=USA&from=2025-02&group=COW2025&cap=0.5&run=1", 2},
+		{"scenario-replace-us", "/scenarios?builtin=replace-us", 2},
+		{"scenario-nato-40bn", "/scenarios?builtin=nato-40bn", 1},
+		{"risk", "/risk", 2},
+		{"risk-NB8", "/risk?coalition=NB8", 2},
+		{"targets", "/targets", 1},
 	}
 	for _, width := range []int64{1280, 390} {
 		for _, p := range pages {
@@ -305,6 +312,102 @@ func TestBrowserFilters(t *testing.T) {
 		t.Errorf("CSV has %d rows, the table %d", got, len(nodes))
 	}
 	for _, e := range con.take() {
+		t.Errorf("console: %s", e)
+	}
+}
+
+// scenarioState reads the scenario result: the plan table's rows (text) and
+// whether both charts hold a drawn canvas.
+const scenarioState = `(() => {
+  const rows = [...document.querySelectorAll('#scenario-plan-table tbody tr')].map(tr => tr.innerText);
+  const gap = [...document.querySelectorAll('#scenario-gap-table tbody tr')].map(tr => tr.innerText);
+  const drawn = ['scenario-plan', 'scenario-gap'].every(id => {
+    const c = document.querySelector('#' + id + ' canvas');
+    return !!c && c.getBoundingClientRect().width > 0 && c.getBoundingClientRect().height > 0;
+  });
+  const head = [...document.querySelectorAll('#scenario-result .headline div')].map(d => d.innerText);
+  return {rows, gap, head, drawn, title: (document.querySelector('#result-title') || {}).innerText || ''};
+})()`
+
+type scenarioResultState struct {
+	Rows  []string `json:"rows"`
+	Gap   []string `json:"gap"`
+	Head  []string `json:"head"`
+	Drawn bool     `json:"drawn"`
+	Title string   `json:"title"`
+}
+
+// TestBrowserScenario drives the what-if builder: choose the United States
+// (alone), submit, and check that the plan table and both charts appear;
+// then open the resulting URL in a fresh tab and check that it shows the
+// same figures.
+func TestBrowserScenario(t *testing.T) {
+	ctx := browser(t)
+	h, _ := newUIServer(t)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	dir := artifactDir(t)
+	con := &console{status: map[string]int64{}}
+	con.listen(ctx)
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	var first scenarioResultState
+	var loc string
+	var shot []byte
+	err := chromedp.Run(tctx, cdplog.Enable(), runtime.Enable(), network.Enable(),
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/scenarios?from=2025-03&cap=0.25"), // a form with non-default values, not yet run
+		chromedp.WaitReady("#scenario-form"),
+		// Choose the United States alone, as a person would in the multi-select.
+		chromedp.Evaluate(`(() => { const s = document.querySelector('select[name="withdraw"]');
+		  for (const o of s.options) o.selected = o.value === 'USA'; return s.selectedOptions.length; })()`, nil),
+		chromedp.Click(`#scenario-form button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitReady("#scenario-plan-table"),
+		chromedp.Poll(scenarioState+".drawn", nil, chromedp.WithPollingTimeout(15*time.Second)),
+		chromedp.Evaluate(scenarioState, &first),
+		chromedp.Location(&loc),
+		chromedp.FullScreenshot(&shot, 100),
+	)
+	if err != nil {
+		t.Fatalf("%v (console %v)", err, con.take())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "scenario-builder-1280.png"), shot, 0o644); err != nil {
+		t.Error(err)
+	}
+	if got := con.statusOf(loc); got != 200 {
+		t.Errorf("result %s: status %d, want 200", loc, got)
+	}
+	for _, want := range []string{"withdraw=USA", "from=2025-03", "cap=0.25", "run=1"} {
+		if !strings.Contains(loc, want) {
+			t.Errorf("result URL %s lacks %s", loc, want)
+		}
+	}
+	if !strings.Contains(first.Title, "United States withdraws") {
+		t.Errorf("result title %q, want the United States withdrawing", first.Title)
+	}
+	if len(first.Rows) == 0 || len(first.Gap) == 0 || len(first.Head) == 0 {
+		t.Fatalf("result: %d plan rows, %d gap rows, %d headline figures; want some of each", len(first.Rows), len(first.Gap), len(first.Head))
+	}
+	// The shareable URL, in a fresh tab, reproduces the result.
+	tab, cancelTab := chromedp.NewContext(ctx)
+	defer cancelTab()
+	con2 := &console{status: map[string]int64{}}
+	con2.listen(tab)
+	var again scenarioResultState
+	if err := chromedp.Run(tab, cdplog.Enable(), runtime.Enable(),
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(loc),
+		chromedp.WaitReady("#scenario-plan-table"),
+		chromedp.Poll(scenarioState+".drawn", nil, chromedp.WithPollingTimeout(15*time.Second)),
+		chromedp.Evaluate(scenarioState, &again),
+	); err != nil {
+		t.Fatalf("fresh tab %s: %v (console %v)", loc, err, con2.take())
+	}
+	if strings.Join(again.Rows, "\n") != strings.Join(first.Rows, "\n") || strings.Join(again.Gap, "\n") != strings.Join(first.Gap, "\n") ||
+		strings.Join(again.Head, "|") != strings.Join(first.Head, "|") || again.Title != first.Title {
+		t.Errorf("the shared URL shows other figures:\nfirst %+v\nagain %+v", first, again)
+	}
+	for _, e := range append(con.take(), con2.take()...) {
 		t.Errorf("console: %s", e)
 	}
 }

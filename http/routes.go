@@ -6,7 +6,7 @@ var accessRules = map[string]access{
 	"GET /healthz": anyone, "GET /readyz": anyone, "GET /metrics": auditor, "GET /api/v1/openapi.yaml": anyone,
 	"GET /api/v1/categories": anyone, "GET /api/v1/countries": anyone, "GET /api/v1/countries/{iso3}": anyone,
 	"GET /api/v1/groups": anyone, "GET /api/v1/coalitions": anyone, "GET /api/v1/coalitions/{id}": anyone,
-	"GET /api/v1/donors": anyone, "GET /api/v1/pledges": anyone, "GET /api/v1/pledges/{id}": anyone,
+	"GET /api/v1/donors": anyone, "GET /api/v1/donors/monthly": anyone, "GET /api/v1/pledges": anyone, "GET /api/v1/pledges/{id}": anyone,
 	"GET /api/v1/engagements": anyone, "GET /api/v1/engagements/{id}": anyone,
 	"GET /api/v1/deliveries": anyone, "GET /api/v1/requirements": anyone, "GET /api/v1/risk-events": anyone,
 	"GET /api/v1/targets": anyone, "GET /api/v1/prospects": anyone, "GET /api/v1/coverage": anyone,
@@ -17,6 +17,7 @@ var accessRules = map[string]access{
 	"GET /api/": anyone, "GET /static/": anyone,
 	"GET /{$}": anyone, "GET /donors": anyone, "GET /donors.csv": anyone, "GET /countries/{iso3}": anyone,
 	"GET /coalitions": anyone, "GET /coalitions/{id}": anyone, "GET /engagements": anyone, "GET /csv/{chart}": anyone,
+	"GET /scenarios": anyone, "GET /risk": anyone, "GET /targets": anyone,
 	"POST /api/v1/login": anyone, "GET /login": anyone, "POST /login": anyone,
 
 	"POST /api/v1/logout": signedIn, "GET /api/v1/me": signedIn, "POST /api/v1/me/password": signedIn,
@@ -49,6 +50,7 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /api/v1/coalitions", s.handle(s.listCoalitions))
 	mux.Handle("GET /api/v1/coalitions/{id}", s.handle(s.getCoalition))
 	mux.Handle("GET /api/v1/donors", s.handle(s.listDonors))
+	mux.Handle("GET /api/v1/donors/monthly", s.handle(s.listDonorMonths))
 	mux.Handle("GET /api/v1/pledges", s.handle(s.listPledges))
 	mux.Handle("GET /api/v1/pledges/{id}", s.handle(s.getPledge))
 	mux.Handle("GET /api/v1/engagements", s.handle(s.listEngagements))
@@ -97,6 +99,9 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /coalitions", s.handlePage(s.coalitionsPage))
 	mux.Handle("GET /coalitions/{id}", s.handlePage(s.coalitionPage))
 	mux.Handle("GET /engagements", s.handlePage(s.engagementsPage))
+	mux.Handle("GET /scenarios", s.handlePage(s.scenariosPage))
+	mux.Handle("GET /risk", s.handlePage(s.riskPage))
+	mux.Handle("GET /targets", s.handlePage(s.targetsPage))
 	mux.Handle("GET /csv/{chart}", s.handle(s.chartCSV))
 	mux.Handle("GET /login", s.handlePage(s.loginPage))
 	mux.Handle("POST /login", s.handlePage(s.loginSubmit))

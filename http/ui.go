@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"math"
 	"net/http"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,18 +19,7 @@ import (
 )
 
 // eur formats an amount in euros for people: €1.2 bn, €350.0 m, €12 k.
-func eur(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1e9:
-		return fmt.Sprintf("€%.1f bn", v/1e9)
-	case a >= 1e6:
-		return fmt.Sprintf("€%.1f m", v/1e6)
-	case a >= 1e3:
-		return fmt.Sprintf("€%.0f k", v/1e3)
-	default:
-		return fmt.Sprintf("€%.0f", v)
-	}
-}
+func eur(v float64) string { return coalition.FormatEUR(v, 1) }
 
 // pctOf formats a percentage: 0.35%, or "–" when unknown.
 func pctOf(p *float64) string {
@@ -62,6 +51,8 @@ func rawPtr(p *float64) string {
 // funcs are the template helpers: numbers formatted for people.
 var funcs = template.FuncMap{
 	"eur":       eur,
+	"usd":       usd,
+	"mul100":    func(v float64) float64 { return 100 * v },
 	"pct":       pctOf,
 	"pctf":      func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
 	"deref":     func(p *float64) float64 { return *p },
@@ -89,7 +80,6 @@ var nav = []navItem{
 	{"targets", "Targets", "/targets"},
 	{"review", "Review", "/review"},
 	{"api", "API", "/api/v1/openapi.yaml"},
-	{"account", "Account", "/account"},
 }
 
 // splitSources splits a source field holding several URLs ("a ; b").
@@ -136,12 +126,42 @@ func (s *server) static() http.Handler {
 	})
 }
 
+// pageWriter is the ResponseWriter that handlePage gives page handlers: it
+// carries the signed-in user to render, so that the header can show it
+// without every handler passing the request along.
+type pageWriter struct {
+	http.ResponseWriter
+	user *coalition.User
+}
+
+// Unwrap lets http.ResponseController reach the writer underneath.
+func (w *pageWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withUser returns a copy of data, a page struct embedding page, with its
+// User field set to u. Other values are returned unchanged.
+func withUser(data any, u *coalition.User) any {
+	v := reflect.ValueOf(data)
+	if u == nil || v.Kind() != reflect.Struct {
+		return data
+	}
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	if f := c.FieldByName("User"); f.IsValid() && f.CanSet() && f.Type() == reflect.TypeOf(u) {
+		f.Set(reflect.ValueOf(u))
+	}
+	return c.Interface()
+}
+
 // render executes a page template into a buffer first, so that a template
-// error becomes a clean 500 instead of half a page.
+// error becomes a clean 500 instead of half a page. Under handlePage, the
+// signed-in user is set on the page (page.User) for the header.
 func (s *server) render(w http.ResponseWriter, status int, name string, data any) error {
 	t := s.tmpl
 	if s.cfg.Dev {
 		t = s.loadTemplates()
+	}
+	if pw, ok := w.(*pageWriter); ok {
+		data = withUser(data, pw.user)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
@@ -162,6 +182,8 @@ type page struct {
 	Nav     string // the active entry of the navigation
 	Version string
 	Problem string // a user-readable problem shown instead of the content
+	// User is the signed-in user, nil for anonymous readers; render sets it.
+	User *coalition.User
 }
 
 func (s *server) newPage(title, nav string) page {
@@ -177,7 +199,8 @@ type errorPage struct {
 // handlePage is handle for pages: an error becomes an HTML page with the
 // status of its kind; internal errors are logged and shown as "internal error".
 func (s *server) handlePage(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w := &pageWriter{ResponseWriter: rw, user: coalition.UserFrom(r.Context())}
 		err := h(w, r)
 		if err == nil {
 			return

@@ -73,6 +73,67 @@ type heatData struct {
 // coverageChart compares the coalition's requirements with the pledges of
 // its joined members to its recipient, per category and month.
 func (s *server) coverageChart(ctx context.Context, c *coalition.Coalition) (chart, error) {
+	ch, _, err := s.coverageCharts(ctx, c)
+	return ch, err
+}
+
+// coverageCharts is the coverage heat map and the gap chart drawn from the
+// same coverage: required against covered per month, all categories together.
+func (s *server) coverageCharts(ctx context.Context, c *coalition.Coalition) (chart, chart, error) {
+	gap := chart{ID: "coalition-gap", Title: "Required against covered per month", Kind: "gap",
+		CSV:  fmt.Sprintf("/csv/coalition-gap?id=%d", c.ID),
+		Note: "Covered = required − gap in each category and month, added up over the categories: a surplus in one category fills no other category's gap."}
+	ch, res, err := s.coverage(ctx, c)
+	if err != nil || ch.Empty != "" {
+		gap.Empty = ch.Empty
+		return ch, gap, err
+	}
+	gap.Sources, gap.AsOf = ch.Sources, ch.AsOf
+	x := monthsBetween(res.From, res.To)
+	d := gapData{X: x, Required: make([]float64, len(x)), Covered: make([]float64, len(x)), Gap: make([]float64, len(x))}
+	for _, cc := range res.Cells {
+		if !res.required[cc.Category] || cc.Month < res.From || cc.Month > res.To {
+			continue
+		}
+		i := cc.Month - res.From
+		d.Required[i] += cc.Required
+		d.Gap[i] += cc.Gap
+		d.Covered[i] += cc.Required - cc.Gap
+	}
+	gap.Table = dataTable{ID: gap.ID + "-table", Caption: "Required, covered and gap per month, all categories (EUR)", Columns: []column{
+		{Label: "Month", Name: "month"}, {Label: "Required", Name: "required_eur", Num: true},
+		{Label: "Covered", Name: "covered_eur", Num: true}, {Label: "Gap", Name: "gap_eur", Num: true},
+		{Label: "Covered share", Name: "covered_pct", Num: true},
+	}}
+	for i, m := range x {
+		share := 100.0
+		if d.Required[i] > 0 {
+			share = 100 * d.Covered[i] / d.Required[i]
+		}
+		gap.Table.Rows = append(gap.Table.Rows, []cell{textCell(m), eurCell(d.Required[i]), eurCell(d.Covered[i]), eurCell(d.Gap[i]),
+			{Text: fmt.Sprintf("%.0f%%", share), Raw: raw(share), Num: true}})
+	}
+	gap.Data = d
+	return ch, gap, nil
+}
+
+// gapData is required against covered per month.
+type gapData struct {
+	X        []string  `json:"x"`
+	Required []float64 `json:"required"`
+	Covered  []float64 `json:"covered"`
+	Gap      []float64 `json:"gap"`
+}
+
+// coverageResult is the coverage behind the heat map, with the categories
+// that something is required in.
+type coverageResult struct {
+	analysis.CoverageResult
+	required map[string]bool
+}
+
+// coverage builds the heat map and returns the coverage it is drawn from.
+func (s *server) coverage(ctx context.Context, c *coalition.Coalition) (chart, *coverageResult, error) {
 	ch := chart{ID: "coalition-coverage", Title: "Requirement coverage by category and month", Kind: "heat",
 		CSV:  fmt.Sprintf("/csv/coalition-coverage?id=%d", c.ID),
 		Note: "Covered share = pledged ÷ required in each cell (at most 100%). Pledged: pledges of joined members to the recipient, spread evenly over their delivery window."}
@@ -81,7 +142,7 @@ func (s *server) coverageChart(ctx context.Context, c *coalition.Coalition) (cha
 	for {
 		items, more, err := s.store.FindRequirements(ctx, f)
 		if err != nil {
-			return ch, err
+			return ch, nil, err
 		}
 		reqs = append(reqs, items...)
 		if !more || len(items) == 0 {
@@ -92,7 +153,7 @@ func (s *server) coverageChart(ctx context.Context, c *coalition.Coalition) (cha
 	if len(reqs) == 0 {
 		ch.Empty = "No requirements are recorded for this coalition yet. Record what " + c.Recipient +
 			" needs (a requirement per category, monthly amount and period); this heat map then shows how much of each need the members' pledges cover, month by month."
-		return ch, nil
+		return ch, nil, nil
 	}
 	var needs []analysis.Need
 	var from, to coalition.Month
@@ -115,7 +176,7 @@ func (s *server) coverageChart(ctx context.Context, c *coalition.Coalition) (cha
 	for {
 		items, more, err := s.store.FindPledges(ctx, pf)
 		if err != nil {
-			return ch, err
+			return ch, nil, err
 		}
 		for _, p := range items {
 			if p.Status == coalition.Cancelled || !(joined[p.Donor] || (p.CoalitionID != nil && *p.CoalitionID == c.ID)) {
@@ -175,7 +236,7 @@ func (s *server) coverageChart(ctx context.Context, c *coalition.Coalition) (cha
 		})
 	}
 	ch.Data = d
-	return ch, nil
+	return ch, &coverageResult{res, required}, nil
 }
 
 type coalitionData struct {
@@ -187,6 +248,7 @@ type coalitionData struct {
 	Off       []pipelineColumn
 	Joined    int
 	Coverage  chart
+	Gap       chart
 }
 
 // coalitionPage is one coalition: leads, the membership pipeline and requirement coverage.
@@ -209,7 +271,7 @@ func (s *server) coalitionPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Board, d.Off = pipeline(c, names)
 	d.Joined = len(c.JoinedMembers())
-	if d.Coverage, err = s.coverageChart(ctx, c); err != nil {
+	if d.Coverage, d.Gap, err = s.coverageCharts(ctx, c); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "coalition.html", d)

@@ -11,7 +11,9 @@ import (
 	"sync"
 
 	"coalition"
+	"coalition/analysis"
 	"coalition/refdata"
+	"coalition/report"
 )
 
 // weaponsFile is Kiel's heavy-weapons file, per donor (by name) and category.
@@ -157,6 +159,57 @@ type countryData struct {
 	Memberships []membership
 	Engagements []engagementRow
 	Source      string
+	Target      *report.TargetRow // nil: not a NATO member with a figure
+	TargetNote  string
+	TargetSrcs  []string
+	RiskEvents  []*coalition.RiskEvent
+	FairShares  []fairShareRow
+}
+
+// fairShareRow is the country's line in one built-in scenario.
+type fairShareRow struct {
+	Name, Label, Href string
+	From, To          coalition.Month
+	Row               *analysis.FairVsActual // nil: it does not share this burden
+	Sources           []string
+}
+
+// countryAnalysis fills the NATO target status, the risk events and the
+// fair-share position in the built-in scenarios.
+func (s *server) countryAnalysis(ctx context.Context, d *countryData) error {
+	iso := d.Country.ISO3
+	tr, err := report.Targets(ctx, s.store, "NATO")
+	if err != nil {
+		return err
+	}
+	for i := range tr.Rows {
+		if tr.Rows[i].ISO3 == iso {
+			d.Target = &tr.Rows[i]
+		}
+	}
+	d.TargetNote = tr.Note
+	d.TargetSrcs, _ = reportSources(tr.Sources)
+	if d.RiskEvents, err = s.store.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: iso}); err != nil {
+		return err
+	}
+	for _, name := range analysis.BuiltinNames {
+		rep, err := report.BuiltinScenario(ctx, s.store, name)
+		if coalition.ErrorKind(err) == coalition.NotFound {
+			continue // no GDP figures: nothing to share
+		}
+		if err != nil {
+			return err
+		}
+		fs := fairShareRow{Name: name, Label: builtinLabels[name], Href: "/scenarios?builtin=" + name, From: rep.From, To: rep.To}
+		fs.Sources, _ = reportSources(rep.Sources)
+		for i := range rep.Rows {
+			if rep.Rows[i].ISO3 == iso {
+				fs.Row = &rep.Rows[i]
+			}
+		}
+		d.FairShares = append(d.FairShares, fs)
+	}
+	return nil
 }
 
 // findCountry reads the {iso3} path value and finds the country.
@@ -213,6 +266,9 @@ func (s *server) countryPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Engagements = engagementRows(es, names)
+	if err := s.countryAnalysis(ctx, &d); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "country.html", d)
 }
 

@@ -41,6 +41,51 @@ func (s *server) chartCSV(w http.ResponseWriter, r *http.Request) error {
 		if ch, err = s.coverageChart(ctx, c); err != nil {
 			return err
 		}
+	case "coalition-gap":
+		c, err := s.findCoalition(ctx, r.URL.Query().Get("id"))
+		if err != nil {
+			return err
+		}
+		if _, ch, err = s.coverageCharts(ctx, c); err != nil {
+			return err
+		}
+	case "scenario-gap", "scenario-plan":
+		q, err := scenarioParams(r)
+		if err != nil {
+			return err
+		}
+		if q.Builtin == "" && len(q.Withdraw) == 0 {
+			return coalition.FieldError("withdraw", "choose at least one country that withdraws")
+		}
+		v, err := s.scenarioResult(ctx, q)
+		if err != nil {
+			return err
+		}
+		ch = v.Plan
+		if name == "scenario-gap" {
+			if v.Gap.ID == "" {
+				return coalition.Errorf(coalition.NotFound, "this scenario has no gap chart")
+			}
+			ch = v.Gap
+		}
+	case "targets":
+		var err error
+		if ch, _, err = s.targetsChart(ctx, r.URL.Query().Get("group")); err != nil {
+			return err
+		}
+	case "risk-fan", "risk-members":
+		q, err := riskParams(r)
+		if err != nil {
+			return err
+		}
+		v, err := s.riskRun(ctx, q)
+		if err != nil {
+			return err
+		}
+		ch = v.Fan
+		if name == "risk-members" {
+			ch = v.Members
+		}
 	case "engagements":
 		q, err := engagementParams(r)
 		if err != nil {

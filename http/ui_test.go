@@ -18,8 +18,8 @@ import (
 	"testing"
 
 	"coalition"
-	"coalition/importer"
 	"coalition/refdata"
+	"coalition/seed"
 	"coalition/sqlstore"
 )
 
@@ -30,8 +30,8 @@ var (
 )
 
 // uiStore returns a SQLite store with the bundled reference data, as
-// cmd/coalition's seed loads it (refdata.Load plus the Kiel monthly file
-// through importer.KielCSV), plus realistic extras the reference data lacks:
+// cmd/coalition's seed loads it (seed.Dataset: refdata, the Kiel monthly
+// file through importer.KielCSV, the elections calendar), plus realistic extras the reference data lacks:
 // requirements for the coalition, members at every pipeline step, and an
 // engagement with named people. The data is loaded once into a template
 // file and copied per test with VACUUM INTO.
@@ -74,16 +74,9 @@ func seedUI(ctx context.Context, path string) error {
 		return err
 	}
 	defer s.Close()
-	ds, err := refdata.Load()
-	if err != nil {
-		return err
-	}
-	f, err := refdata.Open(refdata.KielFile)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	ds.Pledges, err = importer.KielCSV(f, importer.KielOptions{File: refdata.KielFile, Source: refdata.KielSource, AsOf: refdata.KielAsOf})
+	// What `coalition seed` loads: the reference tables, the Kiel monthly
+	// file through the kiel-csv importer and the elections calendar as risk events.
+	ds, err := seed.Dataset()
 	if err != nil {
 		return err
 	}
@@ -124,6 +117,17 @@ func addUIExtras(ctx context.Context, s *sqlstore.Store) error {
 		if err := s.CreateRequirement(ctx, &r); err != nil {
 			return err
 		}
+	}
+	// A second coalition without stored requirements: its need is the
+	// 2022–2024 baseline, as for a freshly seeded database, and its members
+	// have elections in the default risk horizon (2026-05..2029-04).
+	nb := &coalition.Coalition{Code: "NB8", Name: "Nordic-Baltic support group (test)", Purpose: "test: hand-made coalition without requirements",
+		Recipient: "UKR", Leads: []string{"NOR", "SWE"}, Source: "test: hand-made coalition"}
+	for _, iso := range []string{"DNK", "EST", "FIN", "ISL", "LTU", "LVA", "NOR", "SWE"} {
+		nb.Members = append(nb.Members, coalition.Membership{ISO3: iso, Status: coalition.Joined, Since: coalition.Date{Y: 2025, M: 1, D: 1}})
+	}
+	if err := s.CreateCoalition(ctx, nb); err != nil {
+		return err
 	}
 	return s.CreateEngagement(ctx, &coalition.Engagement{
 		Date: coalition.Date{Y: 2025, M: 3, D: 4}, Kind: "call",
@@ -174,19 +178,44 @@ var pageCases = []struct {
 	{"/donors?type=humanitarian&group=NATO&since=2023-01&until=2024-12&sort=name", 200, []string{`aria-sort="ascending"`, `/donors.csv?group=NATO&amp;since=2023-01&amp;sort=name&amp;type=humanitarian&amp;until=2024-12`}},
 	{"/donors?sort=bogus", 400, []string{"sort", "bogus"}},
 	{"/donors?until=2020-01&since=2021-01", 400, []string{"until"}},
-	{"/countries/DEU", 200, []string{"Germany", `id="country-monthly"`, `id="country-weapons"`, "Leopard", "NATO", "Coalition of the willing", `id="nato-target"`, `id="risk-events"`, `id="fair-share"`}},
-	{"/countries/aus", 200, []string{"Australia", "Anthony Albanese", "&lt;script&gt;alert(1)&lt;/script&gt;", "M1A1 Abrams"}},
+	{"/countries/DEU", 200, []string{"Germany", `id="country-monthly"`, `id="country-weapons"`, "Leopard", "NATO", "Coalition of the willing", `id="nato-target"`, `id="risk-events"`, `id="fair-share"`,
+		`id="target-table"`, "3.5% core defence by 2035", `id="country-risk-events"`, "Federal election (Bundestag)", "User assumption", `id="country-fair-share"`, `href="/scenarios?builtin=nato-40bn"`}},
+	{"/countries/aus", 200, []string{"Australia", "Anthony Albanese", "&lt;script&gt;alert(1)&lt;/script&gt;", "M1A1 Abrams", "is not a NATO member", `id="country-fair-share"`}},
 	{"/countries/RUS", 200, []string{"Russia", "No support from Russia is recorded", "lists no deliveries by Russia"}},
 	{"/countries/XYZ", 404, []string{"XYZ"}},
 	{"/countries/1234", 400, []string{"iso3"}},
 	{"/coalitions", 200, []string{"Coalition of the willing (2025)", `href="/coalitions/1"`}},
-	{"/coalitions/1", 200, []string{"Prospect", "Invited", "Considering", "Joined", "Saudi Arabia", "South Korea", "United Kingdom", `id="coalition-coverage"`, "Air defence"}},
+	{"/coalitions/1", 200, []string{"Prospect", "Invited", "Considering", "Joined", "Saudi Arabia", "South Korea", "United Kingdom", `id="coalition-coverage"`, "Air defence", `id="coalition-gap"`, `id="coalition-gap-data"`, `href="/csv/coalition-gap?id=1"`}},
 	{"/coalitions/COW2025", 200, []string{"Members by status"}},
 	{"/coalitions/999", 404, []string{"not found"}},
 	{"/engagements", 200, []string{`id="engagement-timeline"`, "Anthony Albanese", "summit", `hx-get="/engagements"`}},
 	{"/engagements?country=AUS&topic=aukus", 200, []string{"1 engagements", "Anthony Albanese"}},
 	{"/engagements?country=AUS&topic=no-such-topic", 200, []string{"No engagement matches these filters"}},
 	{"/engagements?kind=tweet", 400, []string{"kind"}},
+	// The header: anonymous readers get a sign-in link.
+	{"/targets", 200, []string{`href="/login"`, "Sign in", `id="targets"`, `id="targets-data"`, `id="targets-table"`, "3.5% core", "SIPRI", "Poland", `href="/csv/targets?group=NATO"`, "Data as of"}},
+	{"/targets?group=eu", 200, []string{"Alliance targets: EU", `<option value="EU" selected>`}},
+	{"/targets?group=NOPE", 400, []string{"group", "NOPE"}},
+	{"/scenarios", 200, []string{`id="scenario-form"`, `<option value="USA" selected>United States</option>`, `href="/scenarios?builtin=replace-us"`, `href="/scenarios?builtin=nato-40bn"`, "Run the scenario", "press “Run the scenario”"}},
+	{"/scenarios?withdraw=USA&from=2025-02&fraction=1&key=gdp&group=COW2025&cap=0.5&run=1", 200, []string{
+		"United States withdraws entirely from 2025-02", `id="scenario-gap"`, `id="scenario-plan"`, `id="scenario-plan-data"`, `id="scenario-plan-table"`,
+		"Germany", "new gap", "unfilled", `<option value="COW2025" selected>`, `href="/csv/scenario-plan?cap=0.5&amp;coalition=COW2025&amp;fraction=1&amp;from=2025-02&amp;group=COW2025&amp;key=gdp&amp;run=1&amp;withdraw=USA"`, "Data as of", "ECB"}},
+	{"/scenarios?withdraw=USA&withdraw=GBR&from=2025-07&fraction=0.5&categories=military&key=population&cap=", 200, []string{
+		"United States, United Kingdom withdraw 50% of their support in military from 2025-07", "by population", "without a cap", `<option value="GBR" selected>`}},
+	{"/scenarios?builtin=replace-us", 200, []string{"Built-in scenario: replace-us", `id="scenario-gap"`, `id="scenario-plan"`, "Japan", `href="/csv/scenario-plan?builtin=replace-us"`}},
+	{"/scenarios?builtin=nato-40bn", 200, []string{"Built-in scenario: nato-40bn", `id="scenario-plan"`, "Washington Summit"}},
+	{"/scenarios?builtin=nope", 400, []string{"builtin", "nope"}},
+	{"/scenarios?run=1", 400, []string{"Choose at least one country"}},
+	{"/scenarios?withdraw=XYZ", 400, []string{"withdrawals[0].countries[0]", "XYZ"}},
+	{"/scenarios?withdraw=USA&fraction=2", 400, []string{"fraction"}},
+	{"/scenarios?withdraw=USA&coalition=NOPE", 400, []string{"coalition", "NOPE"}},
+	{"/scenarios?withdraw=USA&coalition=NB8&group=NB8&cap=0.25", 200, []string{"United States withdraws entirely", "average", "capped at 0.25% of its GDP", "Finland"}},
+	{"/risk?coalition=NB8&horizon=24&trials=2000&seed=7", 200, []string{`id="risk-fan"`, `id="risk-fan-data"`, `id="risk-members"`, `id="risk-members-data"`, "2000</span><span>trials, seed 7",
+		`id="risk-events-table"`, "Riksdag", "user assumptions", `href="/csv/risk-fan?coalition=NB8&amp;horizon=24&amp;seed=7&amp;trials=2000"`, "probability of a shortfall above", "Sweden"}},
+	{"/risk", 200, []string{`id="risk-fan"`, "trials, seed 1", `<option value="COW2025" selected>`, "no shortfall is possible"}},
+	{"/risk?start=2025-01&horizon=12", 200, []string{`id="risk-fan"`, "No risk event of these members falls in the horizon"}},
+	{"/risk?trials=1000000", 400, []string{"trials"}},
+	{"/risk?coalition=NOPE", 400, []string{"NOPE"}},
 }
 
 // TestPages renders every template with the reference data and checks the
@@ -246,6 +275,12 @@ func TestEveryTemplateRendered(t *testing.T) {
 			rendered["coalitions.html"] = true
 		case strings.Contains(body, `id="engagement-results"`):
 			rendered["engagements.html"] = true
+		case strings.Contains(body, `id="scenario-form"`):
+			rendered["scenarios.html"] = true
+		case strings.Contains(body, `id="risk-fan"`):
+			rendered["risk.html"] = true
+		case strings.Contains(body, `id="targets-figure"`):
+			rendered["targets.html"] = true
 		case tc.status >= 400:
 			rendered["error.html"] = true
 		}
@@ -274,6 +309,9 @@ func TestEmptyStore(t *testing.T) {
 		{"/donors", "No donor matches"},
 		{"/coalitions", "No coalition is recorded yet"},
 		{"/engagements", "No engagement matches"},
+		{"/scenarios", "press “Run the scenario”"},
+		{"/targets", "No group NATO is recorded yet"},
+		{"/risk", "No coalition is recorded yet"},
 	} {
 		w := get(t, h, tc.path)
 		if w.Code != 200 || !strings.Contains(w.Body.String(), tc.want) {

@@ -51,6 +51,15 @@
 
   function narrow() { return window.innerWidth < 640; }
 
+  // fitHeight makes a chart at least px tall (long category lists).
+  function fitHeight(chart, px) {
+    var el = chart.getDom();
+    if (px > el.clientHeight) {
+      el.style.height = px + 'px';
+      chart.resize();
+    }
+  }
+
   var draw = {
     // stack: {unit, x: [months], series: [{name, values}]} as stacked bars.
     stack: function (chart, d) {
@@ -77,17 +86,88 @@
       });
     },
 
-    // bar: {unit, labels, series: [{name, values}]} as horizontal bars.
+    // bar: {unit, labels, series: [{name, values}]} as horizontal bars; with
+    // several series, grouped with a legend; tall enough for every label.
     bar: function (chart, d) {
+      var many = d.series.length > 1;
+      fitHeight(chart, d.labels.length * (many ? 12 * d.series.length + 6 : 26) + (many ? 60 : 24));
       chart.setOption({
         color: palette,
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmtEUR, confine: true },
-        grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-        xAxis: { type: 'value', axisLabel: { formatter: fmtAxis } },
-        yAxis: { type: 'category', data: d.labels, inverse: true },
+        legend: { show: many, top: 0 },
+        grid: { left: 8, right: many ? 16 : 56, top: many ? 30 : 8, bottom: 8, containLabel: true },
+        xAxis: { type: 'value', axisLabel: { formatter: fmtAxis, hideOverlap: true } },
+        yAxis: { type: 'category', data: d.labels, inverse: true, axisLabel: { width: narrow() ? 90 : 160, overflow: 'truncate' } },
         series: d.series.map(function (s) {
-          return { name: s.name, type: 'bar', data: s.values, label: { show: true, position: 'right', formatter: function (p) { return fmtEUR(p.value); } } };
+          return { name: s.name, type: 'bar', data: s.values, label: { show: !many, position: 'right', formatter: function (p) { return fmtEUR(p.value); } } };
         })
+      });
+    },
+
+    // targets: {labels, values (% of GDP), definitions, lines: [2, 3.5, 5]}:
+    // horizontal bars coloured by definition, with the targets as lines.
+    targets: function (chart, d) {
+      fitHeight(chart, d.labels.length * 22 + 60);
+      var defColor = { NATO: '#1f5fa8', SIPRI: '#e0a030' };
+      chart.setOption({
+        tooltip: {
+          trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true,
+          formatter: function (ps) { var p = ps[0]; return esc(p.name) + ': ' + p.value.toFixed(2) + '% of GDP (' + esc(d.definitions[p.dataIndex]) + ')'; }
+        },
+        grid: { left: 8, right: 40, top: 28, bottom: 8, containLabel: true },
+        xAxis: { type: 'value', max: function (v) { return Math.max(5.5, Math.ceil(v.max)); }, axisLabel: { formatter: '{value}%' } },
+        yAxis: { type: 'category', data: d.labels, inverse: true, axisLabel: { width: narrow() ? 90 : 160, overflow: 'truncate' } },
+        series: [{
+          type: 'bar', data: d.values.map(function (v, i) { return { value: v, itemStyle: { color: defColor[d.definitions[i]] || '#9aa5b1' } }; }),
+          label: { show: !narrow(), position: 'right', formatter: function (p) { return p.value.toFixed(2) + '%'; } },
+          markLine: {
+            symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#c0504d' },
+            label: { position: 'end', formatter: function (p) { return p.value + '%'; } },
+            data: d.lines.map(function (v) { return { xAxis: v }; })
+          }
+        }]
+      });
+    },
+
+    // fan: {x, p05, p50, p95, mean} in %: the p05–p95 band and the median.
+    fan: function (chart, d) {
+      var band = d.p95.map(function (v, i) { return v - d.p05[i]; });
+      chart.setOption({
+        color: ['#1f5fa8'],
+        tooltip: {
+          trigger: 'axis', confine: true,
+          formatter: function (ps) {
+            var i = ps[0].dataIndex;
+            return esc(d.x[i]) + '<br>95th percentile: ' + d.p95[i].toFixed(1) + '%<br>median: ' + d.p50[i].toFixed(1) +
+              '%<br>5th percentile: ' + d.p05[i].toFixed(1) + '%<br>mean: ' + d.mean[i].toFixed(1) + '%';
+          }
+        },
+        legend: { top: 0, data: ['5th–95th percentile', 'Median'] },
+        grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+        xAxis: { type: 'category', data: d.x, boundaryGap: false },
+        yAxis: { type: 'value', min: function (v) { return Math.max(0, Math.floor(v.min / 10) * 10); }, max: 100, axisLabel: { formatter: '{value}%' } },
+        series: [
+          { name: 'p05', type: 'line', data: d.p05, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
+          { name: '5th–95th percentile', type: 'line', data: band, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(31,95,168,0.22)' }, itemStyle: { color: 'rgba(31,95,168,0.4)' } },
+          { name: 'Median', type: 'line', data: d.p50, symbol: 'none', lineStyle: { width: 2, color: '#1f5fa8' }, itemStyle: { color: '#1f5fa8' } }
+        ]
+      });
+    },
+
+    // gap: {x, required, covered, gap}: covered and gap stacked, required as a line.
+    gap: function (chart, d) {
+      chart.setOption({
+        color: ['#3a9d5d', '#c0504d', '#13263f'],
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmtEUR, confine: true },
+        legend: { top: 0 },
+        grid: { left: 8, right: 12, top: 32, bottom: 8, containLabel: true },
+        xAxis: { type: 'category', data: d.x },
+        yAxis: { type: 'value', axisLabel: { formatter: fmtAxis } },
+        series: [
+          { name: 'Covered', type: 'bar', stack: 'need', data: d.covered },
+          { name: 'Gap', type: 'bar', stack: 'need', data: d.gap },
+          { name: 'Required', type: 'line', data: d.required, symbol: 'none', step: 'middle', lineStyle: { width: 2 } }
+        ]
       });
     },
 
