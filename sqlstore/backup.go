@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -448,6 +449,9 @@ func Restore(ctx context.Context, file, dsn string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	if latest := (&Store{dialect: sqlite}).LatestVersion(); m.SchemaVersion > latest {
+		return nil, coalition.Errorf(coalition.Invalid, "the backup is at schema version %d, newer than this binary knows (%d): restore with a newer coalition", m.SchemaVersion, latest)
+	}
 	sqlitePath := ""
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		sqlitePath = strings.TrimPrefix(dsn, "sqlite:")
@@ -616,79 +620,32 @@ func restoreJSONL(ctx context.Context, data, dsn string, m *Manifest) error {
 	if _, err := s.Migrate(ctx); err != nil {
 		return err
 	}
-	f, err := os.Open(data)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
 	tx, err := s.begin(coalition.WithUser(ctx, coalition.System))
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.exec(ctx, "DELETE FROM audit_head"); err != nil {
-		return fmt.Errorf("restore: %w", err)
+	// Pass 1 loads every table. Tables kept by triggers (rollups) may have
+	// been changed by a later table's rows: pass 2 reloads those whose
+	// digest differs from the backup's.
+	loaded, err := s.loadSections(ctx, tx, data, nil)
+	if err != nil {
+		return err
 	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<30)
-	var table string
-	var stmt *sql.Stmt
-	line := 0
-	loaded := []string{}
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if len(b) > 0 && b[0] == '{' {
-			var head struct {
-				Table   string   `json:"table"`
-				Columns []string `json:"columns"`
-			}
-			if err := json.Unmarshal(b, &head); err != nil || head.Table == "" {
-				return coalition.Errorf(coalition.Invalid, "backup data line %d: not a table header", line)
-			}
-			if stmt != nil {
-				stmt.Close()
-			}
-			qcols := make([]string, len(head.Columns))
-			marks := make([]string, len(head.Columns))
-			for i, c := range head.Columns {
-				qcols[i], marks[i] = quoteIdent(c), "?"
-			}
-			table = head.Table
-			stmt, err = tx.PrepareContext(ctx, s.dialect.rebind("INSERT INTO "+quoteIdent(table)+" ("+strings.Join(qcols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")"))
-			if err != nil {
-				return fmt.Errorf("restore: table %s: %w", table, err)
-			}
-			loaded = append(loaded, table)
-			continue
-		}
-		if stmt == nil {
-			return coalition.Errorf(coalition.Invalid, "backup data line %d: a row before any table header", line)
-		}
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.UseNumber()
-		var vals []any
-		if err := dec.Decode(&vals); err != nil {
-			return coalition.Errorf(coalition.Invalid, "backup data line %d: %v", line, err)
-		}
-		for i, v := range vals {
-			if n, ok := v.(json.Number); ok {
-				if iv, err := n.Int64(); err == nil {
-					vals[i] = iv
-				} else if fv, err := n.Float64(); err == nil {
-					vals[i] = fv
-				}
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
-			return s.mapErr(fmt.Errorf("restore: table %s, backup data line %d: %w", table, line, err))
+	_, ds, err := snapshotDigests(ctx, tx, s.dialect)
+	if err != nil {
+		return err
+	}
+	again := map[string]bool{}
+	for t, want := range m.Tables {
+		if ds[t] != want {
+			again[t] = true
 		}
 	}
-	if stmt != nil {
-		stmt.Close()
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("restore: %w", err)
+	if len(again) > 0 {
+		if _, err := s.loadSections(ctx, tx, data, again); err != nil {
+			return err
+		}
 	}
 	if s.dialect == postgres {
 		for _, t := range loaded {
@@ -705,7 +662,7 @@ func restoreJSONL(ctx context.Context, data, dsn string, m *Manifest) error {
 			}
 		}
 	}
-	_, ds, err := snapshotDigests(ctx, tx, s.dialect)
+	_, ds, err = snapshotDigests(ctx, tx, s.dialect)
 	if err != nil {
 		return err
 	}
@@ -713,4 +670,91 @@ func restoreJSONL(ctx context.Context, data, dsn string, m *Manifest) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// loadSections replaces the rows of the tables in the JSON-lines data
+// (only those in only, when it is not nil) with the backup's rows, and
+// returns the tables it loaded.
+func (s *Store) loadSections(ctx context.Context, tx *Tx, data string, only map[string]bool) ([]string, error) {
+	f, err := os.Open(data)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	var table string
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	skip := true
+	line := 0
+	var loaded []string
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if len(b) > 0 && b[0] == '{' {
+			var head struct {
+				Table   string   `json:"table"`
+				Columns []string `json:"columns"`
+			}
+			if err := json.Unmarshal(b, &head); err != nil || head.Table == "" {
+				return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: not a table header", line)
+			}
+			if stmt != nil {
+				stmt.Close()
+				stmt = nil
+			}
+			table = head.Table
+			skip = only != nil && !only[table]
+			if skip {
+				continue
+			}
+			if _, err := tx.exec(ctx, "DELETE FROM "+quoteIdent(table)); err != nil {
+				return nil, fmt.Errorf("restore: table %s: %w", table, err)
+			}
+			qcols := make([]string, len(head.Columns))
+			marks := make([]string, len(head.Columns))
+			for i, c := range head.Columns {
+				qcols[i], marks[i] = quoteIdent(c), "?"
+			}
+			stmt, err = tx.PrepareContext(ctx, s.dialect.rebind("INSERT INTO "+quoteIdent(table)+" ("+strings.Join(qcols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")"))
+			if err != nil {
+				return nil, fmt.Errorf("restore: table %s: %w", table, err)
+			}
+			loaded = append(loaded, table)
+			continue
+		}
+		if table == "" {
+			return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: a row before any table header", line)
+		}
+		if skip {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var vals []any
+		if err := dec.Decode(&vals); err != nil {
+			return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: %v", line, err)
+		}
+		for i, v := range vals {
+			if n, ok := v.(json.Number); ok {
+				if iv, err := n.Int64(); err == nil {
+					vals[i] = iv
+				} else if fv, err := n.Float64(); err == nil {
+					vals[i] = fv
+				}
+			}
+		}
+		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
+			return nil, s.mapErr(fmt.Errorf("restore: table %s, backup data line %d: %w", table, line, err))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	return loaded, nil
 }

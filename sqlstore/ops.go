@@ -2,8 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"coalition"
@@ -27,7 +31,10 @@ func (s *Store) AuditLength(ctx context.Context) (int64, error) {
 func Preflight(ctx context.Context, dsn string, wait time.Duration) error {
 	s, err := OpenNoMigrate(ctx, dsn)
 	if err != nil {
-		return err
+		if ro := readOnlyFolder(dsn); ro != "" {
+			return coalition.Errorf(coalition.Unavailable, "database %s is on a read-only file system or folder (%s): writes would fail", redact(dsn), ro)
+		}
+		return oneLine(err)
 	}
 	defer s.Close()
 	name := redact(dsn)
@@ -94,4 +101,33 @@ func sqliteWriteProblem(name string, wait time.Duration, err error) error {
 func (s *Store) schemaVersionQuiet(ctx context.Context) int {
 	v, _ := s.SchemaVersion(ctx)
 	return v
+}
+
+// readOnlyFolder returns why a SQLite database's folder cannot be written,
+// or "" (PostgreSQL, or a writable folder).
+func readOnlyFolder(dsn string) string {
+	if strings.Contains(dsn, "://") {
+		return ""
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	f, err := os.CreateTemp(filepath.Dir(path), ".coalition-probe-*")
+	if err != nil {
+		if errors.Is(err, syscall.EROFS) || errors.Is(err, os.ErrPermission) {
+			return err.Error()
+		}
+		return ""
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return ""
+}
+
+// oneLine folds a multi-line driver message (pgx lists every address it
+// tried) into one line, keeping the error's kind.
+func oneLine(err error) error {
+	msg := err.Error()
+	if !strings.ContainsAny(msg, "\n\t") {
+		return err
+	}
+	return coalition.Errorf(coalition.ErrorKind(err), "%s", strings.Join(strings.Fields(msg), " "))
 }

@@ -427,14 +427,15 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (*coalition.User, 
 	now := ts(s.now())
 	var scope coalition.TokenScope
 	var tokenID int64
-	row := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT u.id, u.email, u.role, u.country, u.coalitions, u.disabled, u.version, u.created_at, t.scope, t.id
+	row := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT u.id, u.email, u.role, u.country, u.coalitions, u.disabled, u.version, u.created_at, t.scope, t.id, t.last_used
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.secret_hash = ? AND t.revoked_at = '' AND (t.expires_at = '' OR t.expires_at > ?) AND u.disabled = 0`), secretHash(secret), now)
 	var u coalition.User
 	var coals string
 	var disabled int
 	var created timestamp
-	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Country, &coals, &disabled, &u.Version, &created, &scope, &tokenID)
+	var lastUsed string
+	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Country, &coals, &disabled, &u.Version, &created, &scope, &tokenID, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", coalition.Errorf(coalition.Unauthorized, "the token is unknown, expired or revoked")
 	}
@@ -447,7 +448,19 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (*coalition.User, 
 		}
 	}
 	u.CreatedAt = created.Time
-	s.db.ExecContext(ctx, s.dialect.rebind("UPDATE api_tokens SET last_used = ? WHERE id = ?"), now, tokenID)
+	// Note the use at most once a minute (a write per request would cost a
+	// commit per read), through the one writer path: on SQLite a write
+	// outside wmu makes a concurrent writer's transaction fail with
+	// SQLITE_BUSY instead of waiting.
+	if lu, err := time.Parse(time.RFC3339Nano, lastUsed); err != nil || s.now().Sub(lu) > time.Minute {
+		if s.dialect == sqlite {
+			s.wmu.Lock()
+		}
+		s.db.ExecContext(ctx, s.dialect.rebind("UPDATE api_tokens SET last_used = ? WHERE id = ?"), now, tokenID)
+		if s.dialect == sqlite {
+			s.wmu.Unlock()
+		}
+	}
 	return &u, scope, nil
 }
 
