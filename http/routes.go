@@ -17,6 +17,7 @@ var accessRules = map[string]access{
 	"GET /api/": anyone, "GET /static/": anyone,
 	"GET /{$}": anyone, "GET /donors": anyone, "GET /donors.csv": anyone, "GET /countries/{iso3}": anyone,
 	"GET /coalitions": anyone, "GET /coalitions/{id}": anyone, "GET /engagements": anyone, "GET /csv/{chart}": anyone,
+	"GET /scenarios": anyone, "GET /risk": anyone, "GET /targets": anyone,
 	"POST /api/v1/login": anyone, "GET /login": anyone, "POST /login": anyone,
 
 	"POST /api/v1/logout": signedIn, "GET /api/v1/me": signedIn, "POST /api/v1/me/password": signedIn,
@@ -98,6 +99,9 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /coalitions", s.handlePage(s.coalitionsPage))
 	mux.Handle("GET /coalitions/{id}", s.handlePage(s.coalitionPage))
 	mux.Handle("GET /engagements", s.handlePage(s.engagementsPage))
+	mux.Handle("GET /scenarios", s.handlePage(s.scenariosPage))
+	mux.Handle("GET /risk", s.handlePage(s.riskPage))
+	mux.Handle("GET /targets", s.handlePage(s.targetsPage))
 	mux.Handle("GET /csv/{chart}", s.handle(s.chartCSV))
 	mux.Handle("GET /login", s.handlePage(s.loginPage))
 	mux.Handle("POST /login", s.handlePage(s.loginSubmit))
