@@ -29,6 +29,9 @@ func BenchmarkPages(b *testing.B) {
 		"/", "/donors", "/donors?type=military&group=NATO&sort=pct_gdp",
 		"/countries/DEU", "/coalitions", "/coalitions/1", "/engagements", "/engagements?country=AUS",
 		"/donors.csv", "/csv/support-monthly", "/csv/coalition-coverage?id=1",
+		"/countries/USA", "/scenarios", "/scenarios?withdraw=USA&from=2025-02&group=COW2025&cap=0.5&run=1",
+		"/scenarios?builtin=replace-us", "/scenarios?builtin=nato-40bn", "/targets",
+		"/risk", "/risk?coalition=NB8", "/risk?coalition=NB8&trials=1000", "/csv/scenario-plan?builtin=replace-us", "/csv/targets", "/csv/coalition-gap?id=1",
 	} {
 		b.Run(path, func(b *testing.B) {
 			for b.Loop() {

@@ -110,10 +110,22 @@ func (s *server) riskRun(ctx context.Context, q riskQuery) (*riskView, error) {
 	}
 	v := &riskView{Input: in, Result: res, Threshold: in.Model.ShortfallThreshold, Start: in.Model.Start, End: in.Model.Start.Add(in.Model.Months - 1)}
 	v.Sources, v.AsOf = reportSources(in.Sources)
+	// The charts cite everything but the events, which the events table
+	// lists with their sources; the page lists all of them once.
+	var chartSrcs []report.Source
+	for _, src := range in.Sources {
+		if !strings.HasPrefix(src.Figure, "risk event ") {
+			chartSrcs = append(chartSrcs, src)
+		}
+	}
+	cited, _ := reportSources(chartSrcs)
+	if len(chartSrcs) < len(in.Sources) {
+		cited = append(cited, "risk events: see the table of risk events used, below")
+	}
 	qs := q.encode()
 
 	v.Fan = chart{ID: "risk-fan", Title: "Covered share of the requirement per month: 5th, 50th and 95th percentile", Kind: "fan",
-		CSV: "/csv/risk-fan" + qs, Sources: v.Sources, AsOf: v.AsOf,
+		CSV: "/csv/risk-fan" + qs, Sources: cited, AsOf: v.AsOf,
 		Note: fmt.Sprintf("Over %d trials (seed %d): in 90%% of them the covered share lies inside the band; the line is the median. Covered share = delivered ÷ required in the month.", res.Trials, res.Seed)}
 	fd := fanData{Unit: "%", X: []string{}}
 	v.Fan.Table = dataTable{ID: v.Fan.ID + "-table", Caption: "Covered share per month over the trials (%)", Columns: []column{
@@ -133,7 +145,7 @@ func (s *server) riskRun(ctx context.Context, q riskQuery) (*riskView, error) {
 	}
 
 	v.Members = chart{ID: "risk-members", Title: "Which member's risk matters most", Kind: "bar", CSV: "/csv/risk-members" + qs,
-		Sources: v.Sources, AsOf: v.AsOf, Open: true,
+		Sources: cited, AsOf: v.AsOf, Open: true,
 		Note: "Attribution: the expected shortfall when some risk event of the member occurs minus when none does (EUR over the horizon); blank where one side has no trials."}
 	bd := barData{Unit: "EUR", Labels: []string{}, Series: []series{{Name: "Attribution", Values: []float64{}}}}
 	v.Members.Table = dataTable{ID: v.Members.ID + "-table", Caption: "Members' risk over the horizon", Columns: []column{

@@ -145,7 +145,11 @@
         legend: { top: 0, data: ['5th–95th percentile', 'Median'] },
         grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
         xAxis: { type: 'category', data: d.x, boundaryGap: false },
-        yAxis: { type: 'value', min: function (v) { return Math.max(0, Math.floor(v.min / 10) * 10); }, max: 100, axisLabel: { formatter: '{value}%' } },
+        yAxis: {
+          type: 'value', axisLabel: { formatter: '{value}%' },
+          min: function (v) { return Math.max(0, Math.floor(v.min / 10) * 10); },
+          max: function (v) { return Math.min(100, Math.max(10, Math.ceil(v.max / 10) * 10)); }
+        },
         series: [
           { name: 'p05', type: 'line', data: d.p05, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
           { name: '5th–95th percentile', type: 'line', data: band, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(31,95,168,0.22)' }, itemStyle: { color: 'rgba(31,95,168,0.4)' } },
