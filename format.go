@@ -7,15 +7,22 @@ import (
 
 // FormatEUR writes an amount in euros for people: €1.2 bn, €350.0 m,
 // €12 k, €950, with bnDecimals digits after the point for billions.
+// A negative amount reads -€985.0 m.
 func FormatEUR(v float64, bnDecimals int) string {
-	switch a := math.Abs(v); {
-	case a >= 1e9:
-		return fmt.Sprintf("€%.*f bn", bnDecimals, v/1e9)
-	case a >= 1e6:
-		return fmt.Sprintf("€%.1f m", v/1e6)
-	case a >= 1e3:
-		return fmt.Sprintf("€%.0f k", v/1e3)
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("%s€%.*f bn", sign, bnDecimals, v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("%s€%.1f m", sign, v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%s€%.0f k", sign, v/1e3)
+	case math.Round(v) == 0:
+		return "€0"
 	default:
-		return fmt.Sprintf("€%.0f", v)
+		return fmt.Sprintf("%s€%.0f", sign, v)
 	}
 }
