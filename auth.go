@@ -148,6 +148,10 @@ type AuditStore interface {
 	VerifyAudit(ctx context.Context) (n int64, broken int64, reason string, err error)
 	// RecordDenied appends a permission denial (the store records its own).
 	RecordDenied(ctx context.Context, what string) error
+	// ChangeSeq returns the audit chain's length. Every mutation appends to
+	// the chain, so it changes exactly when the data changes, for every
+	// server on the same database: a key for caches.
+	ChangeSeq(ctx context.Context) (int64, error)
 }
 
 // RequestInfo is where a request came from, for the audit log.

@@ -49,7 +49,7 @@ func (s *server) getTargets(w http.ResponseWriter, r *http.Request) error {
 	if p.err != nil {
 		return p.err
 	}
-	rep, err := report.Targets(r.Context(), s.store, group)
+	rep, err := cached(r.Context(), s, "targets/"+group, func() (*report.TargetsReport, error) { return report.Targets(r.Context(), s.store, group) })
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,8 @@ func (s *server) getCoverage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) getBuiltinScenario(w http.ResponseWriter, r *http.Request) error {
-	rep, err := report.BuiltinScenario(r.Context(), s.store, r.PathValue("name"))
+	name := r.PathValue("name")
+	rep, err := cached(r.Context(), s, "builtin/"+name, func() (*report.BuiltinReport, error) { return report.BuiltinScenario(r.Context(), s.store, name) })
 	if err != nil {
 		return err
 	}

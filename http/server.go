@@ -62,6 +62,7 @@ type server struct {
 	tmpl     *template.Template
 	started  time.Time
 	throttle *throttle
+	results  resultCache
 	now      func() time.Time
 	metrics  *Metrics
 	limiter  *limiter

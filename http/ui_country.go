@@ -178,7 +178,7 @@ type fairShareRow struct {
 // fair-share position in the built-in scenarios.
 func (s *server) countryAnalysis(ctx context.Context, d *countryData) error {
 	iso := d.Country.ISO3
-	tr, err := report.Targets(ctx, s.store, "NATO")
+	tr, err := cached(ctx, s, "targets/NATO", func() (*report.TargetsReport, error) { return report.Targets(ctx, s.store, "NATO") })
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (s *server) countryAnalysis(ctx context.Context, d *countryData) error {
 		return err
 	}
 	for _, name := range analysis.BuiltinNames {
-		rep, err := report.BuiltinScenario(ctx, s.store, name)
+		rep, err := cached(ctx, s, "builtin/"+name, func() (*report.BuiltinReport, error) { return report.BuiltinScenario(ctx, s.store, name) })
 		if coalition.ErrorKind(err) == coalition.NotFound {
 			continue // no GDP figures: nothing to share
 		}

@@ -89,15 +89,24 @@ type riskView struct {
 // riskRun builds the coalition's model from the store (report.RiskModel)
 // and runs it (risk.Run) with the query's trials and seed.
 func (s *server) riskRun(ctx context.Context, q riskQuery) (*riskView, error) {
-	seed := q.Seed
-	in, err := report.RiskModel(ctx, s.store, q.Coalition, q.Start, q.Horizon, report.RiskOptions{Trials: q.Trials, Seed: &seed})
+	type run struct {
+		in  *report.RiskInput
+		res risk.Result
+	}
+	key := fmt.Sprintf("risk/%s/%s/%d/%d/%d", q.Coalition, q.Start, q.Horizon, q.Trials, q.Seed)
+	got, err := cached(ctx, s, key, func() (run, error) {
+		seed := q.Seed
+		in, err := report.RiskModel(ctx, s.store, q.Coalition, q.Start, q.Horizon, report.RiskOptions{Trials: q.Trials, Seed: &seed})
+		if err != nil {
+			return run{}, err
+		}
+		res, err := runRiskModel(ctx, in.Model) // shares the API's limit on runs at once
+		return run{in, res}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	res, err := risk.Run(ctx, in.Model, risk.Options{})
-	if err != nil {
-		return nil, err
-	}
+	in, res := got.in, got.res
 	names, err := s.countryNames(ctx)
 	if err != nil {
 		return nil, err

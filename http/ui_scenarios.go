@@ -171,7 +171,7 @@ func (s *server) scenarioResult(ctx context.Context, q scenarioQuery) (*scenario
 	qs := q.encode()
 	v := &scenarioView{}
 	if q.Builtin != "" {
-		rep, err := report.BuiltinScenario(ctx, s.store, q.Builtin)
+		rep, err := cached(ctx, s, "builtin/"+q.Builtin, func() (*report.BuiltinReport, error) { return report.BuiltinScenario(ctx, s.store, q.Builtin) })
 		if err != nil {
 			return nil, err
 		}

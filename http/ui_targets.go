@@ -34,7 +34,7 @@ var targetLines = []float64{2, 3.5, 5}
 // targetsChart measures group's members against the targets, sorted by the
 // gap to 3.5% core (largest first), then by the gap to 2%.
 func (s *server) targetsChart(ctx context.Context, group string) (chart, *report.TargetsReport, error) {
-	rep, err := report.Targets(ctx, s.store, group)
+	rep, err := cached(ctx, s, "targets/"+group, func() (*report.TargetsReport, error) { return report.Targets(ctx, s.store, group) })
 	if err != nil {
 		return chart{}, nil, err
 	}

@@ -224,3 +224,12 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, int64, string, error) {
 	}
 	return n, 0, "", nil
 }
+
+// ChangeSeq returns the sequence number of the newest audit entry.
+func (s *Store) ChangeSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.db.QueryRowContext(ctx, "SELECT seq FROM audit_head WHERE id = 1").Scan(&seq); err != nil {
+		return 0, fmt.Errorf("sqlstore: change seq: %w", err)
+	}
+	return seq, nil
+}
