@@ -24,10 +24,12 @@ func donorTotalsSQL(where string, raw bool) string {
 	if raw {
 		table, asOf, minSrc, maxSrc = "pledges", "p.as_of", "p.source", "p.source"
 	}
-	return `SELECT p.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, p.support_type,
-		sum(p.amount_eur_minor), max(` + asOf + `), min(` + minSrc + `), max(` + maxSrc + `)
-		FROM ` + table + ` p JOIN countries c ON c.iso3 = p.donor
-		WHERE ` + where + ` GROUP BY p.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, p.support_type`
+	// Sum first, then join the few (donor, type) rows to countries.
+	return `SELECT t.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, t.support_type, t.eur, t.as_of, t.src1, t.src2
+		FROM (SELECT p.donor, p.support_type, sum(p.amount_eur_minor) AS eur, max(` + asOf + `) AS as_of,
+			min(` + minSrc + `) AS src1, max(` + maxSrc + `) AS src2
+			FROM ` + table + ` p WHERE ` + where + ` GROUP BY p.donor, p.support_type) t
+		JOIN countries c ON c.iso3 = t.donor`
 }
 
 // monthlySQL is MonthlySupport's query over pledge_rollup p, or over
