@@ -148,6 +148,12 @@ func (w *statusWriter) WriteHeader(status int) {
 			Status: http.StatusServiceUnavailable, Detail: "the request took longer than " + w.timeout.String() + " and was stopped; nothing was changed; try again"})
 		return
 	}
+	if status == http.StatusInternalServerError && errors.Is(w.r.Context().Err(), context.Canceled) {
+		// The client went away and the store saw its cancelled context: not a
+		// server failure. Counted as 499 (client closed request), nothing sent.
+		w.status, w.swallowed = 499, true
+		return
+	}
 	w.status = status
 	w.ResponseWriter.WriteHeader(status)
 }

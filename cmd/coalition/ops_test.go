@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -618,5 +619,45 @@ func TestBackupRestoreRefusals(t *testing.T) {
 		if d2[name] != want {
 			t.Errorf("table %s: restored %+v, source %+v", name, d2[name], want)
 		}
+	}
+}
+
+// TestVersionFromLdflags: scripts/build.sh's -ldflags reach `coalition version`.
+func TestVersionFromLdflags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	bin := filepath.Join(t.TempDir(), "coalition")
+	cmd := exec.Command("go", "build", "-ldflags", "-X main.version=v9.8.7 -X main.commit=abc123 -X main.date=2026-01-02T03:04:05Z", "-o", bin, ".")
+	cmd.Env = append(cleanEnv(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"v9.8.7", "commit abc123", "built 2026-01-02T03:04:05Z"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("version: %q lacks %q", out, want)
+		}
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	ready := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !ready {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	if out := opscli(t, "", "healthcheck", "--url", srv.URL+"/readyz"); !strings.Contains(out, "ready") {
+		t.Errorf("healthcheck of a ready server: %q", out)
+	}
+	ready = false
+	err := run(context.Background(), []string{"healthcheck", "--url", srv.URL + "/readyz"}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || exitCode(err) == 0 || !strings.Contains(err.Error(), "503") {
+		t.Errorf("healthcheck of a draining server: %v (exit %d), want a failure naming 503", err, exitCode(err))
 	}
 }

@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"risk-events": {"list the stored risk events (elections and other political risks) with their assumptions", runRiskEvents},
 		"backup":      {"write a consistent online backup with a checksum (SQLite or PostgreSQL)", runBackup},
 		"restore":     {"restore a backup into an empty database, verifying checksum and schema version", runRestore},
+		"healthcheck": {"ask a running server whether it is ready (for container HEALTHCHECKs)", runHealthcheck},
 		// more subcommands: one line each, in alphabetical order
 	}
 }

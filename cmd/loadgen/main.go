@@ -249,7 +249,6 @@ var reads = []struct{ route, path string }{
 	{"GET /api/v1/countries", "/api/v1/countries"},
 	{"GET /api/v1/countries/{iso3}", "/api/v1/countries/DEU"},
 	{"GET /api/v1/targets", "/api/v1/targets"},
-	{"GET /api/v1/coverage", "/api/v1/coverage"},
 }
 
 var donors = []string{"DEU", "FRA", "GBR", "POL", "NLD", "SWE", "DNK", "CAN", "NOR", "FIN"}
@@ -298,9 +297,12 @@ func (g *gen) one(ctx context.Context, rng *rand.Rand, mine []created) []created
 			}
 		}
 	default:
-		if rng.IntN(2) == 0 {
+		switch rng.IntN(3) {
+		case 0:
 			g.timed(ctx, "analysis", "GET /api/v1/scenarios/builtin/{name}", "GET", "/api/v1/scenarios/builtin/replace-us", "", "")
-		} else {
+		case 1:
+			g.timed(ctx, "analysis", "GET /api/v1/coverage", "GET", "/api/v1/coverage", "", "")
+		default:
 			body := `{"withdrawals":[{"countries":["` + donors[rng.IntN(len(donors))] + `"],"from":"2025-02"}],"cap_pct_gdp":0.5}`
 			g.timed(ctx, "analysis", "POST /api/v1/scenarios/run", "POST", "/api/v1/scenarios/run", body, "")
 		}
