@@ -229,7 +229,14 @@ func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUp
 		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update pledge: %w", err))
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, coalition.Errorf(coalition.Conflict, "pledge %d changed meanwhile: reload and try again", id)
+		// Another transaction committed between our read and our write
+		// (PostgreSQL, READ COMMITTED): answer with the pledge as it is now.
+		cur, err := tx.findPledge(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
+			"pledge %d changed meanwhile (now version %d): reload and try again", id, cur.Version), Current: cur}
 	}
 	p.Version++
 	p.UpdatedAt = tx.now

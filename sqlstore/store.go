@@ -36,6 +36,12 @@ type Store struct {
 	// wmu serialises SQLite writers inside this process (one writer path);
 	// other processes wait on SQLite's busy timeout.
 	wmu sync.Mutex
+	// w is the handle writes go through. On SQLite it is a pool of one
+	// connection whose transactions BEGIN IMMEDIATE, so that a writer takes
+	// the database's write lock at once (waiting out other processes on the
+	// busy timeout) and never queues behind readers for a connection. On
+	// PostgreSQL it is db.
+	w *sql.DB
 	now func() time.Time
 }
 
@@ -70,6 +76,7 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
 		if err == nil {
 			s.db.SetMaxOpenConns(16)
 			s.db.SetMaxIdleConns(16)
+			s.w = s.db
 		}
 	case strings.Contains(dsn, "://"):
 		return nil, coalition.Errorf(coalition.Invalid, "--db %q: want sqlite:FILE, a file path, or postgres://…", dsn)
@@ -91,6 +98,13 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
 		s.db, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 		if err == nil {
 			s.db.SetMaxOpenConns(8)
+			q.Set("_txlock", "immediate")
+			s.w, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		}
+		if err == nil {
+			s.w.SetMaxOpenConns(1)
+			s.w.SetMaxIdleConns(1)
+			s.w.SetConnMaxIdleTime(0)
 		}
 	}
 	if err != nil {
@@ -99,13 +113,13 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(pctx); err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, coalition.Errorf(coalition.Unavailable, "database %s is not reachable: %v", redact(dsn), err)
 	}
 	if s.dialect == sqlite {
 		// A file that is not a database fails here, not later.
 		if _, err := s.db.ExecContext(ctx, "SELECT count(*) FROM sqlite_master"); err != nil {
-			s.db.Close()
+			s.Close()
 			return nil, coalition.Errorf(coalition.Unavailable, "database %s: %v", redact(dsn), err)
 		}
 	}
@@ -125,7 +139,12 @@ func redact(dsn string) string {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.w != nil && s.w != s.db {
+		s.w.Close()
+	}
+	return s.db.Close()
+}
 
 // DB exposes the handle for tests and benchmarks in this module.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -205,7 +224,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		s.wmu.Lock()
 		defer s.wmu.Unlock()
 	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return 0, s.mapErr(fmt.Errorf("sqlstore: migrate: %w", err))
 	}
@@ -235,7 +254,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		if applied[m.version] {
 			continue
 		}
-		tx, err := s.db.BeginTx(ctx, nil)
+		tx, err := s.w.BeginTx(ctx, nil)
 		if err != nil {
 			return n, fmt.Errorf("sqlstore: migrate: %w", err)
 		}
@@ -306,7 +325,7 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	if s.dialect == sqlite {
 		s.wmu.Lock()
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		if s.dialect == sqlite {
 			s.wmu.Unlock()

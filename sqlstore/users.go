@@ -456,7 +456,7 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (*coalition.User, 
 		if s.dialect == sqlite {
 			s.wmu.Lock()
 		}
-		s.db.ExecContext(ctx, s.dialect.rebind("UPDATE api_tokens SET last_used = ? WHERE id = ?"), now, tokenID)
+		s.w.ExecContext(ctx, s.dialect.rebind("UPDATE api_tokens SET last_used = ? WHERE id = ?"), now, tokenID)
 		if s.dialect == sqlite {
 			s.wmu.Unlock()
 		}
