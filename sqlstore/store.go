@@ -41,7 +41,7 @@ type Store struct {
 	// the database's write lock at once (waiting out other processes on the
 	// busy timeout) and never queues behind readers for a connection. On
 	// PostgreSQL it is db.
-	w *sql.DB
+	w   *sql.DB
 	now func() time.Time
 }
 
