@@ -146,7 +146,7 @@ func (s *server) listDonors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.store.DonorTotals(r.Context(), f)
+	rows, err := s.donorTotals(r.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func (s *server) listDonorMonths(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.store.MonthlySupport(r.Context(), f)
+	rows, err := s.monthlySupport(r.Context(), f)
 	if err != nil {
 		return err
 	}

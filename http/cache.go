@@ -41,24 +41,46 @@ func cached[T any](ctx context.Context, s *server, key string, compute func() (T
 		return compute()
 	}
 	key = audienceKey(coalition.UserFrom(ctx)) + "\x00" + key
-	c := &s.results
-	c.mu.Lock()
-	if c.seq != seq || len(c.m) >= maxCached {
-		c.seq, c.m = seq, map[string]any{}
+	if v, ok := s.results.load(seq, key); ok {
+		if t, ok := v.(T); ok {
+			return t, nil
+		}
 	}
-	if v, ok := c.m[key]; ok {
-		c.mu.Unlock()
-		return v.(T), nil
-	}
-	c.mu.Unlock()
 	v, err := compute()
 	if err != nil {
 		return v, err
 	}
+	s.results.store(seq, key, v)
+	return v, nil
+}
+
+func (c *resultCache) load(seq int64, key string) (any, bool) {
 	c.mu.Lock()
-	if c.seq == seq {
+	defer c.mu.Unlock()
+	if c.m == nil || c.seq != seq || len(c.m) >= maxCached {
+		c.seq, c.m = seq, map[string]any{}
+	}
+	v, ok := c.m[key]
+	return v, ok
+}
+
+func (c *resultCache) store(seq int64, key string, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m != nil && c.seq == seq {
 		c.m[key] = v
 	}
-	c.mu.Unlock()
-	return v, nil
+}
+
+// donorTotals is the store's DonorTotals, kept until the data changes. The
+// caller gets its own copy of the slice and may sort it.
+func (s *server) donorTotals(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorTotal, error) {
+	rows, err := cached(ctx, s, fmt.Sprintf("donors/%+v", f), func() ([]coalition.DonorTotal, error) { return s.store.DonorTotals(ctx, f) })
+	return append([]coalition.DonorTotal(nil), rows...), err
+}
+
+// monthlySupport is the store's MonthlySupport, kept until the data changes.
+func (s *server) monthlySupport(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorMonth, error) {
+	rows, err := cached(ctx, s, fmt.Sprintf("monthly/%+v", f), func() ([]coalition.DonorMonth, error) { return s.store.MonthlySupport(ctx, f) })
+	return append([]coalition.DonorMonth(nil), rows...), err
 }

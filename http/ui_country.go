@@ -120,7 +120,7 @@ func weaponsChart(c *coalition.Country) (chart, error) {
 func (s *server) countryMonthly(ctx context.Context, c *coalition.Country) (chart, *coalition.DonorTotal, error) {
 	ch := chart{ID: "country-monthly", Title: "Support over time by type", Kind: "stack", CSV: "/csv/country-monthly?iso3=" + c.ISO3,
 		Note: "Allocations per month (Kiel's definition); loans count as financial aid."}
-	totals, err := s.store.DonorTotals(ctx, coalition.DonorFilter{})
+	totals, err := s.donorTotals(ctx, coalition.DonorFilter{})
 	if err != nil {
 		return ch, nil, err
 	}
@@ -132,7 +132,7 @@ func (s *server) countryMonthly(ctx context.Context, c *coalition.Country) (char
 			ch.Sources = splitSources(total.Source)
 		}
 	}
-	monthly, err := s.store.MonthlySupport(ctx, coalition.DonorFilter{})
+	monthly, err := s.monthlySupport(ctx, coalition.DonorFilter{})
 	if err != nil {
 		return ch, nil, err
 	}

@@ -179,7 +179,7 @@ func (s *server) donorsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Query = q
-	totals, err := s.store.DonorTotals(r.Context(), q.DonorFilter)
+	totals, err := s.donorTotals(r.Context(), q.DonorFilter)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (s *server) donorsCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	totals, err := s.store.DonorTotals(r.Context(), q.DonorFilter)
+	totals, err := s.donorTotals(r.Context(), q.DonorFilter)
 	if err != nil {
 		return err
 	}

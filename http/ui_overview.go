@@ -28,10 +28,10 @@ func (s *server) loadSupport(ctx context.Context, r *http.Request) (*support, er
 		return nil, err
 	}
 	d := &support{Filter: f, Query: filterQuery(f)}
-	if d.Totals, err = s.store.DonorTotals(ctx, f); err != nil {
+	if d.Totals, err = s.donorTotals(ctx, f); err != nil {
 		return nil, err
 	}
-	if d.Monthly, err = s.store.MonthlySupport(ctx, f); err != nil {
+	if d.Monthly, err = s.monthlySupport(ctx, f); err != nil {
 		return nil, err
 	}
 	for _, t := range d.Totals {

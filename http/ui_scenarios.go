@@ -223,7 +223,7 @@ func (s *server) scenarioResult(ctx context.Context, q scenarioQuery) (*scenario
 	}
 	v.Headline = scenarioFigures(&res)
 	// Actual allocations of the same members in the horizon: one query.
-	totals, err := s.store.DonorTotals(ctx, coalition.DonorFilter{Since: rep.Spec.Horizon.From, Until: rep.Spec.Horizon.To})
+	totals, err := s.donorTotals(ctx, coalition.DonorFilter{Since: rep.Spec.Horizon.From, Until: rep.Spec.Horizon.To})
 	if err != nil {
 		return nil, err
 	}
