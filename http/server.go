@@ -45,13 +45,13 @@ func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler
 	}
 	cfg.Metrics.watchStore(store)
 	s := &server{log: log, store: store, cfg: cfg, files: assets(cfg.Dev), started: time.Now(),
-		throttle: newThrottle(), now: time.Now, metrics: cfg.Metrics, limiter: newLimiter(cfg.Limits)}
+		throttle: newThrottle(), now: time.Now, metrics: cfg.Metrics, limiter: newLimiter(cfg.Limits), heavy: newHeavyGate()}
 	s.tmpl = s.loadTemplates()
 	addRoutes(&router{mux: mux, s: s}, s)
 	// Cookie-authenticated writes from another origin are refused (CSRF);
 	// scripts with API tokens send no browser origin headers and pass.
 	csrf := http.NewCrossOriginProtection()
-	return recoverPanics(log, s.observe(mux, gzipResponses(securityHeaders(csrf.Handler(s.authenticate(s.rateLimit(mux, mux)))))))
+	return recoverPanics(log, s.observe(mux, gzipResponses(securityHeaders(csrf.Handler(s.authenticate(s.rateLimit(mux, s.gateHeavy(mux, mux))))))))
 }
 
 type server struct {
@@ -63,6 +63,7 @@ type server struct {
 	started  time.Time
 	throttle *throttle
 	results  resultCache
+	heavy    chan struct{} // see heavy.go
 	now      func() time.Time
 	metrics  *Metrics
 	limiter  *limiter
