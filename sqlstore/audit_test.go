@@ -62,3 +62,44 @@ func TestAuditTamperDetected(t *testing.T) {
 		})
 	}
 }
+
+// TestImportWriteRules: imports follow the same write rules as single
+// writes, and a finished import is audited.
+func TestImportWriteRules(t *testing.T) {
+	s := openSQLite(t).(*sqlstore.Store)
+	sys := coalition.WithUser(context.Background(), coalition.System)
+	for _, c := range []string{"FRA", "GBR", "UKR"} {
+		if err := s.UpsertCountry(sys, &coalition.Country{ISO3: c, Name: c, Source: "t"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	delegate := coalition.WithUser(context.Background(), &coalition.User{ID: 5, Role: coalition.Delegate, Country: "FRA"})
+	if _, err := s.BeginImport(delegate); coalition.ErrorKind(err) != coalition.Forbidden {
+		t.Fatalf("a delegate began an import: %v", err)
+	}
+	coord := coalition.WithUser(context.Background(), &coalition.User{ID: 6, Role: coalition.Coordinator, Coalitions: []int64{77}})
+	im, err := s.BeginImport(coord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &coalition.Pledge{Donor: "GBR", Recipient: "UKR", Category: "humanitarian", Amount: coalition.Money{Minor: 100, Currency: "EUR"},
+		Announced: coalition.Date{Y: 2025, M: 1, D: 1}, Status: coalition.Allocated, Visibility: coalition.Public, Source: "t", SourceRef: "x"}
+	if err := im.Pledge(coord, p); coalition.ErrorKind(err) != coalition.Forbidden {
+		t.Fatalf("a coordinator imported a pledge outside its coalitions: %v", err)
+	}
+	im.Abort()
+	im, err = s.BeginImport(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Pledge(sys, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.Finish(sys, sqlstore.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Action: "import"})
+	if err != nil || len(entries) != 1 || !strings.Contains(entries[0].After, `"pledges":1`) {
+		t.Fatalf("import audit: %v %+v", err, entries)
+	}
+}

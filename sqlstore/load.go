@@ -387,9 +387,14 @@ type Import struct {
 }
 
 // BeginImport starts an import as the user in ctx. Call Finish or Abort.
-func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
+func (s *Store) BeginImport(ctx context.Context) (_ *Import, err error) {
+	defer func() { s.noteDenied(ctx, err, "import") }()
 	tx, err := s.begin(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := tx.requireWrite(canLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
+		tx.Rollback()
 		return nil, err
 	}
 	im := &Import{tx: tx,
@@ -465,6 +470,9 @@ func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, 
 	if opt.DryRun {
 		return im.rep, nil
 	}
+	if err := im.tx.audit(ctx, "import", "dataset", nil, nil, im.rep, nil); err != nil {
+		return im.rep, err
+	}
 	im.insPledge.Close()
 	im.done = true
 	return im.rep, im.tx.Commit()
@@ -523,8 +531,8 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if !coalition.CanSee(tx.user, p.Visibility, p.Donor, p.CoalitionID) && tx.user != nil {
-		return coalition.Errorf(coalition.Forbidden, "you may not import a pledge you could not see")
+	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
+		return coalition.Errorf(coalition.Forbidden, "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
 	}
 	var old *keyed
 	if p.SourceRef != "" {
@@ -679,6 +687,9 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	if !coalition.CanManageCoalition(tx.user, r.CoalitionID) {
+		return coalition.Errorf(coalition.Forbidden, "only the coalition's coordinators set its requirements")
+	}
 	sig := fmt.Sprintf("%s|%s|%s|%d|%s|%d|%d|%d|%d|%s", i64ptr(r.CoalitionID), r.Recipient, r.Category, r.AmountEUR, i64ptr(r.Quantity),
 		r.UnitValue, r.From, r.To, r.Priority, r.Visibility)
 	var old *keyed
@@ -744,6 +755,9 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 	tx := im.tx
 	if err := e.Validate(); err != nil {
 		return err
+	}
+	if !coalition.CanWrite(tx.user, e.Participants[0].ISO3, e.CoalitionID) {
+		return coalition.Errorf(coalition.Forbidden, "you may not record engagements of %s", e.Participants[0].ISO3)
 	}
 	if e.Topics == nil {
 		e.Topics = []string{}
