@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"coalition"
 )
@@ -151,26 +150,12 @@ func (s *Store) FindAudit(ctx context.Context, f coalition.AuditFilter) ([]*coal
 	if f.CoalitionID != nil {
 		where, args = append(where, "coalition_id = ?"), append(args, *f.CoalitionID)
 	}
-	n := pageSize(f.Limit)
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind("SELECT "+auditCols+" FROM audit_log WHERE "+strings.Join(where, " AND ")+
-		" ORDER BY seq LIMIT "+strconv.Itoa(n+1)), args...)
+	tx, err := s.readTx(ctx)
 	if err != nil {
-		return nil, false, fmt.Errorf("sqlstore: find audit: %w", err)
+		return nil, false, err
 	}
-	defer rows.Close()
-	var out []*coalition.AuditEntry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("sqlstore: find audit: %w", err)
-		}
-		out = append(out, e)
-	}
-	more := len(out) > n
-	if more {
-		out = out[:n]
-	}
-	return out, more, rows.Err()
+	defer tx.Rollback()
+	return queryPage(ctx, tx, "audit entries", auditCols, "audit_log", where, "seq", args, f.Limit, scanAudit)
 }
 
 // VerifyAudit recomputes the whole chain in seq order. It detects a changed

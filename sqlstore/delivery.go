@@ -62,26 +62,7 @@ func (s *Store) FindDeliveries(ctx context.Context, f coalition.DeliveryFilter) 
 	if f.Donor != "" {
 		where, args = append(where, "p.donor = ?"), append(args, strings.ToUpper(f.Donor))
 	}
-	n := pageSize(f.Limit)
-	rows, err := tx.query(ctx, "SELECT "+deliveryCols+" FROM deliveries d JOIN pledges p ON p.id = d.pledge_id WHERE "+
-		strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY d.id LIMIT %d", n+1), args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("sqlstore: find deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []*coalition.Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("sqlstore: find deliveries: %w", err)
-		}
-		out = append(out, d)
-	}
-	more := len(out) > n
-	if more {
-		out = out[:n]
-	}
-	return out, more, rows.Err()
+	return queryPage(ctx, tx, "deliveries", deliveryCols, "deliveries d JOIN pledges p ON p.id = d.pledge_id", where, "d.id", args, f.Limit, scanDelivery)
 }
 
 // CreateDelivery records a delivery against a visible pledge.

@@ -117,28 +117,9 @@ func (s *Store) FindEngagements(ctx context.Context, f coalition.EngagementFilte
 	if !f.To.IsZero() {
 		where, args = append(where, "date <= ?"), append(args, f.To.String())
 	}
-	n := pageSize(f.Limit)
-	rows, err := tx.query(ctx, "SELECT "+engagementCols+" FROM engagements WHERE "+strings.Join(where, " AND ")+
-		fmt.Sprintf(" ORDER BY id LIMIT %d", n+1), args...)
+	out, more, err := queryPage(ctx, tx, "engagements", engagementCols, "engagements", where, "id", args, f.Limit, scanEngagement)
 	if err != nil {
-		return nil, false, fmt.Errorf("sqlstore: find engagements: %w", err)
-	}
-	var out []*coalition.Engagement
-	for rows.Next() {
-		e, err := scanEngagement(rows)
-		if err != nil {
-			rows.Close()
-			return nil, false, fmt.Errorf("sqlstore: find engagements: %w", err)
-		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, false, err
-	}
-	more := len(out) > n
-	if more {
-		out = out[:n]
 	}
 	return out, more, tx.loadParticipants(ctx, out)
 }

@@ -107,29 +107,7 @@ func (s *Store) FindPledges(ctx context.Context, f coalition.PledgeFilter) ([]*c
 	if f.SourceRef != "" {
 		add("source_ref = ?", f.SourceRef)
 	}
-	n := pageSize(f.Limit)
-	rows, err := tx.query(ctx, "SELECT "+pledgeCols+" FROM pledges WHERE "+strings.Join(where, " AND ")+
-		fmt.Sprintf(" ORDER BY id LIMIT %d", n+1), args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("sqlstore: find pledges: %w", err)
-	}
-	defer rows.Close()
-	out := make([]*coalition.Pledge, 0, n)
-	for rows.Next() {
-		p, err := scanPledge(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("sqlstore: find pledges: %w", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	more := len(out) > n
-	if more {
-		out = out[:n]
-	}
-	return out, more, nil
+	return queryPage(ctx, tx, "pledges", pledgeCols, "pledges", where, "id", args, f.Limit, scanPledge)
 }
 
 // CreatePledge inserts p and sets ID, Version and the timestamps.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"coalition"
 )
@@ -63,26 +62,7 @@ func (s *Store) FindRequirements(ctx context.Context, f coalition.RequirementFil
 	if f.Category != "" {
 		where, args = append(where, "category = ?"), append(args, f.Category)
 	}
-	n := pageSize(f.Limit)
-	rows, err := tx.query(ctx, "SELECT "+requirementCols+" FROM requirements WHERE "+strings.Join(where, " AND ")+
-		fmt.Sprintf(" ORDER BY id LIMIT %d", n+1), args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("sqlstore: find requirements: %w", err)
-	}
-	defer rows.Close()
-	var out []*coalition.Requirement
-	for rows.Next() {
-		r, err := scanRequirement(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("sqlstore: find requirements: %w", err)
-		}
-		out = append(out, r)
-	}
-	more := len(out) > n
-	if more {
-		out = out[:n]
-	}
-	return out, more, rows.Err()
+	return queryPage(ctx, tx, "requirements", requirementCols, "requirements", where, "id", args, f.Limit, scanRequirement)
 }
 
 // CreateRequirement inserts r.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"coalition"
 )
@@ -64,26 +63,7 @@ func (s *Store) FindScenarios(ctx context.Context, f coalition.ScenarioFilter) (
 	if f.CoalitionID != nil {
 		where, args = append(where, "coalition_id = ?"), append(args, *f.CoalitionID)
 	}
-	n := pageSize(f.Limit)
-	rows, err := tx.query(ctx, "SELECT "+scenarioCols+" FROM scenarios WHERE "+strings.Join(where, " AND ")+
-		fmt.Sprintf(" ORDER BY id LIMIT %d", n+1), args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("sqlstore: find scenarios: %w", err)
-	}
-	defer rows.Close()
-	var out []*coalition.Scenario
-	for rows.Next() {
-		sc, err := scanScenario(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("sqlstore: find scenarios: %w", err)
-		}
-		out = append(out, sc)
-	}
-	more := len(out) > n
-	if more {
-		out = out[:n]
-	}
-	return out, more, rows.Err()
+	return queryPage(ctx, tx, "scenarios", scenarioCols, "scenarios", where, "id", args, f.Limit, scanScenario)
 }
 
 // CreateScenario inserts sc; its author is the user in ctx.
