@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"os"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -73,6 +72,5 @@ func FuzzExtract(f *testing.F) {
 				check("flag", *fl.Span)
 			}
 		}
-		_ = strings.TrimSpace
 	})
 }
