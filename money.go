@@ -63,6 +63,88 @@ func (m Money) String() string {
 // exactly, rounding half away from zero at the minor unit.
 func ParseDecimal(s string, scale int64, cur string) (int64, error) {
 	s = strings.TrimSpace(s)
+	if v, ok := parseDecimalFast(s, scale, MinorDigits(cur)); ok {
+		return v, nil
+	}
+	return parseDecimalRat(s, scale, cur)
+}
+
+// parseDecimalFast handles the common case without allocating: digits, an
+// optional point and more digits, at most 18 of them, and scale a power of
+// ten. ok is false for anything else (parseDecimalRat decides).
+func parseDecimalFast(s string, scale int64, minorDigits int) (v int64, ok bool) {
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	var mant int64
+	digits, frac, seenPoint := 0, 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 18 {
+				return 0, false
+			}
+			mant = mant*10 + int64(c-'0')
+			if mant > 0 {
+				digits++
+			}
+			if seenPoint {
+				frac++
+			}
+		case c == '.' && !seenPoint:
+			seenPoint = true
+		default:
+			return 0, false
+		}
+	}
+	if len(s) == 0 || s == "." || (seenPoint && (s[0] == '.' || s[len(s)-1] == '.')) {
+		return 0, false
+	}
+	exp := minorDigits // scale × 10^minorDigits as a power of ten
+	for sc := scale; sc != 1; sc /= 10 {
+		if sc <= 0 || sc%10 != 0 {
+			return 0, false
+		}
+		exp++
+	}
+	if neg {
+		mant = -mant
+	}
+	switch {
+	case exp >= frac:
+		for range exp - frac {
+			if mant > math.MaxInt64/10 || mant < math.MinInt64/10 {
+				return 0, false
+			}
+			mant *= 10
+		}
+		return mant, true
+	case frac-exp > 18:
+		return 0, false
+	default:
+		d := int64(1)
+		for range frac - exp {
+			d *= 10
+		}
+		q, r := mant/d, mant%d
+		if r < 0 {
+			r = -r
+		}
+		if 2*r >= d { // half away from zero
+			if mant < 0 {
+				q--
+			} else {
+				q++
+			}
+		}
+		return q, true
+	}
+}
+
+// parseDecimalRat is ParseDecimal for every form big.Rat reads.
+func parseDecimalRat(s string, scale int64, cur string) (int64, error) {
 	r, ok := new(big.Rat).SetString(s)
 	if !ok || strings.ContainsAny(s, "/") {
 		return 0, fmt.Errorf("%q is not a decimal number", s)

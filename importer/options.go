@@ -4,11 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"sort"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"coalition"
 )
@@ -26,6 +26,12 @@ type Options struct {
 	FX         *FXTable       // euro conversion; required for non-euro amounts
 	// MaxErrors stops reading after this many row errors (default 1000).
 	MaxErrors int
+
+	// the parts of every record's provenance that do not change, and the
+	// fields they were made from
+	provHead, provTail []byte
+	provFor            [3]string // File, SHA256, User
+	provAt             time.Time
 }
 
 func (o *Options) defaults(format string) {
@@ -64,23 +70,24 @@ type Provenance struct {
 
 func (o *Options) provenance(sheet string, row int, extra map[string]string) string {
 	// Written by hand: it is on the path of every record of a large import.
+	if o.provHead == nil || o.provFor != [3]string{o.File, o.SHA256, o.User} || !o.provAt.Equal(o.ImportedAt) {
+		o.provFor, o.provAt = [3]string{o.File, o.SHA256, o.User}, o.ImportedAt
+		o.provHead = appendJSONString(append(appendJSONString([]byte(`{"file":`), o.File), `,"sha256":`...), o.SHA256)
+		o.provTail = appendJSONString(append(appendJSONString([]byte(`,"imported_at":`), o.ImportedAt.Format(time.RFC3339Nano)),
+			`,"user":`...), o.User)
+	}
 	b := make([]byte, 0, 256)
-	b = append(b, `{"file":`...)
-	b = strconv.AppendQuote(b, o.File)
-	b = append(b, `,"sha256":`...)
-	b = strconv.AppendQuote(b, o.SHA256)
+	b = append(b, o.provHead...)
 	if sheet != "" {
 		b = append(b, `,"sheet":`...)
-		b = strconv.AppendQuote(b, sheet)
+		b = appendJSONString(b, sheet)
 	}
 	b = append(b, `,"row":`...)
 	b = strconv.AppendInt(b, int64(row), 10)
-	b = append(b, `,"imported_at":`...)
-	b = strconv.AppendQuote(b, o.ImportedAt.Format(time.RFC3339Nano))
-	b = append(b, `,"user":`...)
-	b = strconv.AppendQuote(b, o.User)
+	b = append(b, o.provTail...)
 	if len(extra) > 0 {
-		keys := make([]string, 0, len(extra))
+		var buf [8]string
+		keys := buf[:0]
 		for k := range extra {
 			keys = append(keys, k)
 		}
@@ -90,17 +97,54 @@ func (o *Options) provenance(sheet string, row int, extra map[string]string) str
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = strconv.AppendQuote(b, k)
+			b = appendJSONString(b, k)
 			b = append(b, ':')
-			b = strconv.AppendQuote(b, extra[k])
+			b = appendJSONString(b, extra[k])
 		}
 		b = append(b, '}')
 	}
 	b = append(b, '}')
-	if !json.Valid(b) { // strconv.Quote's \x escapes of invalid UTF-8 are not JSON
-		b, _ = json.Marshal(Provenance{File: o.File, SHA256: o.SHA256, Sheet: sheet, Row: row, ImportedAt: o.ImportedAt, User: o.User, Extra: extra})
-	}
 	return string(b)
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it
+// (invalid UTF-8 becomes U+FFFD), without its HTML escapes.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029': // valid JSON, but not JavaScript
+			b = append(b, `\u202`...)
+			b = append(b, hexDigits[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }
 
 // Sink receives records as they are read; sqlstore's *Import is one, and

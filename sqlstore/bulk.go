@@ -102,11 +102,8 @@ func (tx *Tx) bulkPledges(ctx context.Context, ps []*coalition.Pledge, wantIDs b
 		chunk := ps[start:min(start+per, len(ps))]
 		args = args[:0]
 		for _, p := range chunk {
-			cat, _ := coalition.CategoryByCode(p.Category)
 			p.Version, p.CreatedAt, p.UpdatedAt = 1, tx.now, tx.now
-			args = append(args, p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency,
-				p.AmountEUR, p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions,
-				p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, p.Version, now, now)
+			args = appendPledgeArgs(args, p, now)
 		}
 		q := "INSERT INTO pledges (" + pledgeInsertCols + ") VALUES " + valuesList(len(chunk), pledgeInsertN)
 		if !wantIDs {
@@ -162,6 +159,15 @@ func (tx *Tx) bulkDeliveries(ctx context.Context, ds []BulkDelivery, ids map[str
 		}
 	}
 	return nil
+}
+
+// appendPledgeArgs appends the values of pledgeInsertCols for a new pledge
+// written at now.
+func appendPledgeArgs(args []any, p *coalition.Pledge, now string) []any {
+	cat, _ := coalition.CategoryByCode(p.Category)
+	return append(args, p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency,
+		p.AmountEUR, p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions,
+		p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, 1, now, now)
 }
 
 // valuesList returns "(?,…,?),(?,…,?)": rows groups of cols placeholders.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
 
 	"coalition"
@@ -374,6 +375,13 @@ type keyed struct {
 // Import is one import: a write transaction that takes records one at a
 // time (so a file of any size is never held in memory), matches them on
 // their natural keys, and commits all of them or nothing in Finish.
+//
+// New pledges are written in multi-row INSERTs of importBatch rows. So that
+// a batch cannot fail for one row's sake, Pledge checks before buffering
+// everything the database would refuse (the record's own rules, the
+// writer's rights, donor, recipient and coalition existing, a natural key
+// given twice); an error while writing a batch is the database's own (disk
+// full, say) and fails the whole import (Err, Finish).
 type Import struct {
 	tx         *Tx
 	rep        ImportReport
@@ -382,14 +390,64 @@ type Import struct {
 	reqs       map[string]map[string]*keyed
 	engs       map[string]map[string]*keyed
 	risks      map[string]map[string]*keyed // source → iso3|date|kind|label
-	insPledge  *sql.Stmt
+	// created holds a hash of every natural key of a pledge this import
+	// created, by source: 8 bytes a pledge instead of the key itself. A hit
+	// is confirmed in the database (hashes may collide).
+	created    map[string]map[uint64]struct{}
+	seed       maphash.Seed
+	countries  map[string]bool // ISO3 codes in the database
+	coalitions map[int64]bool
+	pending    []*coalition.Pledge // new pledges not yet written
+	insBatch   *sql.Stmt           // INSERT of importBatch rows
+	args       []any
+	err        error // the database failed: nothing more is done
 	done       bool
+	// On SQLite the import runs with foreign keys off (Pledge checks the
+	// references of pledges; Finish checks the other tables it wrote) and
+	// without the per-row rollup trigger, which Finish puts back after
+	// adding the new pledges (ids above rollupAfter) to pledge_rollup in
+	// one statement. Both spare every batch a statement journal.
+	unchecked bool
+	wrote     map[string]bool // tables written, for the foreign-key check
+	trigger   string          // the CREATE TRIGGER to put back, once dropped
+	rollup    map[rollupKey]*rollupAgg
 }
+
+// rollupKey is a group of pledge_rollup; rollupAgg what the new pledges of
+// an import add to it.
+type rollupKey struct {
+	donor                           string
+	month                           coalition.Month
+	supportType, status, visibility string
+	coalition                       int64
+}
+
+type rollupAgg struct {
+	amount, pledges      int64
+	maxAsOf              coalition.Date // zero: NULL
+	minSource, maxSource string
+}
+
+func (a *rollupAgg) add(p *coalition.Pledge) {
+	if a.pledges == 0 {
+		a.minSource, a.maxSource = p.Source, p.Source
+	}
+	a.amount += p.AmountEUR
+	a.pledges++
+	if !p.AsOf.IsZero() && (a.maxAsOf.IsZero() || p.AsOf.After(a.maxAsOf)) {
+		a.maxAsOf = p.AsOf
+	}
+	a.minSource, a.maxSource = min(a.minSource, p.Source), max(a.maxSource, p.Source)
+}
+
+// importBatch is how many new pledges one INSERT writes (25 parameters a
+// row: 6,250 parameters, within both engines' limits).
+const importBatch = 250
 
 // BeginImport starts an import as the user in ctx. Call Finish or Abort.
 func (s *Store) BeginImport(ctx context.Context) (_ *Import, err error) {
 	defer func() { s.noteDenied(ctx, err, "import") }()
-	tx, err := s.begin(ctx)
+	tx, err := s.beginUnchecked(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +455,7 @@ func (s *Store) BeginImport(ctx context.Context) (_ *Import, err error) {
 		tx.Rollback()
 		return nil, err
 	}
-	im := &Import{tx: tx,
+	im := &Import{tx: tx, unchecked: s.dialect == sqlite, wrote: map[string]bool{}, rollup: map[rollupKey]*rollupAgg{},
 		rep: ImportReport{LoadReport: coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}},
 			Removed: map[string]int{}, Deleted: map[string]int{}},
 		pledges: map[string]map[string]*keyed{}, deliveries: map[string]map[string]*keyed{}, reqs: map[string]map[string]*keyed{},
@@ -413,19 +471,198 @@ func (s *Store) BeginImport(ctx context.Context) (_ *Import, err error) {
 			}
 		}
 	}
-	returning := " RETURNING id"
-	if s.dialect == sqlite {
-		returning = ""
+	im.created, im.seed = map[string]map[uint64]struct{}{}, maphash.MakeSeed()
+	if im.countries, err = im.stringSet(ctx, "SELECT iso3 FROM countries"); err == nil {
+		im.coalitions, err = im.idSet(ctx, "SELECT id FROM coalitions")
 	}
-	im.insPledge, err = tx.PrepareContext(ctx, s.dialect.rebind(`INSERT INTO pledges (donor, recipient, coalition_id, category, support_type,
-		amount_minor, currency, amount_eur_minor, fx_rate, fx_month, quantity, unit, announced, deliver_from, deliver_to, status, conditions,
-		visibility, source, source_ref, as_of, provenance, version, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`+returning))
+	if err == nil {
+		insert := "INSERT INTO"
+		if s.dialect == sqlite {
+			// Pledge has checked what the database would refuse, so a
+			// failing batch fails the import: OR ROLLBACK (the whole
+			// transaction) spares SQLite a statement journal per batch.
+			insert = "INSERT OR ROLLBACK INTO"
+		}
+		im.insBatch, err = tx.PrepareContext(ctx, s.dialect.rebind(insert+" pledges ("+pledgeInsertCols+") VALUES "+
+			valuesList(importBatch, pledgeInsertN)))
+	}
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("sqlstore: import: %w", err)
 	}
+	im.args = make([]any, 0, importBatch*pledgeInsertN)
 	return im, nil
+}
+
+func (im *Import) stringSet(ctx context.Context, q string) (map[string]bool, error) {
+	rows, err := im.tx.query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
+}
+
+func (im *Import) idSet(ctx context.Context, q string) (map[int64]bool, error) {
+	rows, err := im.tx.query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
+}
+
+// deferRollup drops SQLite's per-row rollup trigger for the rest of the
+// import (inside its transaction: a rollback puts it back); the import
+// sums its new pledges by rollup group instead (addToRollup).
+func (im *Import) deferRollup(ctx context.Context) error {
+	if !im.unchecked || im.trigger != "" {
+		return nil
+	}
+	if err := im.tx.queryRow(ctx, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'pledge_rollup_insert'").Scan(&im.trigger); err != nil {
+		return fmt.Errorf("sqlstore: import: read the rollup trigger: %w", err)
+	}
+	if _, err := im.tx.exec(ctx, "DROP TRIGGER pledge_rollup_insert"); err != nil {
+		return fmt.Errorf("sqlstore: import: %w", err)
+	}
+	return nil
+}
+
+// addToRollup adds the pending pledges to their rollup groups.
+func (im *Import) addToRollup() {
+	if im.trigger == "" {
+		return
+	}
+	for _, p := range im.pending {
+		cat, _ := coalition.CategoryByCode(p.Category)
+		k := rollupKey{donor: p.Donor, month: p.Announced.Month(), supportType: string(cat.Type), status: string(p.Status),
+			visibility: string(p.Visibility)}
+		if p.CoalitionID != nil {
+			k.coalition = *p.CoalitionID
+		}
+		a := im.rollup[k]
+		if a == nil {
+			a = &rollupAgg{}
+			im.rollup[k] = a
+		}
+		a.add(p)
+	}
+}
+
+// rollupCatchUp writes what the new pledges add to pledge_rollup, merged
+// as the trigger merges one pledge, and puts the trigger back.
+func (im *Import) rollupCatchUp(ctx context.Context) error {
+	if im.trigger == "" {
+		return nil
+	}
+	for k, a := range im.rollup {
+		var asOf any
+		if !a.maxAsOf.IsZero() {
+			asOf = a.maxAsOf.String()
+		}
+		if _, err := im.tx.exec(ctx, `INSERT INTO pledge_rollup (donor, month, support_type, status, visibility, coalition_id,
+			amount_eur_minor, pledges, max_as_of, min_source, max_source) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT (donor, month, support_type, status, visibility, coalition_id) DO UPDATE SET
+				amount_eur_minor = amount_eur_minor + excluded.amount_eur_minor,
+				pledges = pledges + excluded.pledges,
+				max_as_of = CASE WHEN excluded.max_as_of IS NULL THEN max_as_of
+				                 WHEN max_as_of IS NULL OR excluded.max_as_of > max_as_of THEN excluded.max_as_of
+				                 ELSE max_as_of END,
+				min_source = min(min_source, excluded.min_source),
+				max_source = max(max_source, excluded.max_source)`,
+			k.donor, k.month.String(), k.supportType, k.status, k.visibility, k.coalition, a.amount, a.pledges, asOf,
+			a.minSource, a.maxSource); err != nil {
+			return im.tx.s.mapErr(fmt.Errorf("sqlstore: import: update the rollup: %w", err))
+		}
+	}
+	if _, err := im.tx.exec(ctx, im.trigger); err != nil {
+		return im.tx.s.mapErr(fmt.Errorf("sqlstore: import: restore the rollup trigger: %w", err))
+	}
+	im.trigger = ""
+	return nil
+}
+
+// checkReferences runs SQLite's foreign-key check on the tables the import
+// wrote, other than pledges (Pledge checked those references itself).
+func (im *Import) checkReferences(ctx context.Context) error {
+	if !im.unchecked {
+		return nil
+	}
+	for _, t := range []string{"deliveries", "requirements", "engagements", "engagement_participants", "risk_events"} {
+		if !im.wrote[t] {
+			continue
+		}
+		rows, err := im.tx.query(ctx, "PRAGMA foreign_key_check("+t+")")
+		if err != nil {
+			return fmt.Errorf("sqlstore: import: check references: %w", err)
+		}
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		found := rows.Next()
+		if found {
+			err = rows.Scan(&table, &rowid, &parent, &fk)
+		}
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("sqlstore: import: check references: %w", err)
+		}
+		if found {
+			return coalition.Errorf(coalition.Invalid, "import: %s row %d refers to a missing %s", table, rowid.Int64, parent)
+		}
+	}
+	return nil
+}
+
+// Err is the database error that ended the import early, if any.
+func (im *Import) Err() error { return im.err }
+
+// flush writes the pending new pledges.
+func (im *Import) flush(ctx context.Context) error {
+	if im.err != nil {
+		return im.err
+	}
+	if len(im.pending) == 0 {
+		return nil
+	}
+	im.wrote["pledges"] = true
+	err := im.deferRollup(ctx)
+	switch {
+	case err != nil:
+	case len(im.pending) == importBatch:
+		im.args = im.args[:0]
+		now := ts(im.tx.now)
+		for _, p := range im.pending {
+			im.args = appendPledgeArgs(im.args, p, now)
+		}
+		im.addToRollup()
+		_, err = im.insBatch.ExecContext(ctx, im.args...)
+	default:
+		_, err = im.tx.bulkPledges(ctx, im.pending, false)
+		im.addToRollup()
+	}
+	clear(im.pending)
+	im.pending = im.pending[:0]
+	if err != nil {
+		im.err = im.tx.s.mapErr(fmt.Errorf("sqlstore: import: write pledges: %w", err))
+	}
+	return im.err
 }
 
 // Abort rolls the import back. It is a no-op after Finish.
@@ -434,7 +671,7 @@ func (im *Import) Abort() {
 		return
 	}
 	im.done = true
-	im.insPledge.Close()
+	im.insBatch.Close()
 	im.tx.Rollback()
 }
 
@@ -446,6 +683,9 @@ func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, 
 		return im.rep, fmt.Errorf("sqlstore: import already finished")
 	}
 	defer im.Abort()
+	if err := im.flush(ctx); err != nil {
+		return im.rep, err
+	}
 	kinds := []struct {
 		kind, table string
 		m           map[string]map[string]*keyed
@@ -459,6 +699,20 @@ func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, 
 				}
 				im.rep.Removed[k.kind]++
 				if opt.DeleteRemoved {
+					// What ON DELETE CASCADE does, done here: foreign keys
+					// may be off for the import.
+					switch k.table {
+					case "pledges":
+						_, err := im.tx.exec(ctx, "DELETE FROM deliveries WHERE pledge_id = ?", r.id)
+						if err != nil {
+							return im.rep, im.tx.s.mapErr(fmt.Errorf("sqlstore: import: delete removed %s: %w", k.kind, err))
+						}
+					case "engagements":
+						_, err := im.tx.exec(ctx, "DELETE FROM engagement_participants WHERE engagement_id = ?", r.id)
+						if err != nil {
+							return im.rep, im.tx.s.mapErr(fmt.Errorf("sqlstore: import: delete removed %s: %w", k.kind, err))
+						}
+					}
 					if _, err := im.tx.exec(ctx, "DELETE FROM "+k.table+" WHERE id = ?", r.id); err != nil {
 						return im.rep, im.tx.s.mapErr(fmt.Errorf("sqlstore: import: delete removed %s: %w", k.kind, err))
 					}
@@ -467,13 +721,19 @@ func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, 
 			}
 		}
 	}
+	if err := im.rollupCatchUp(ctx); err != nil {
+		return im.rep, err
+	}
+	if err := im.checkReferences(ctx); err != nil {
+		return im.rep, err
+	}
 	if opt.DryRun {
 		return im.rep, nil
 	}
 	if err := im.tx.audit(ctx, "import", "dataset", nil, nil, im.rep, nil); err != nil {
 		return im.rep, err
 	}
-	im.insPledge.Close()
+	im.insBatch.Close()
 	im.done = true
 	return im.rep, im.tx.Commit()
 }
@@ -522,9 +782,13 @@ func importPledgeSig(p *coalition.Pledge) string {
 }
 
 // Pledge creates p, or updates the pledge with the same (Source, SourceRef)
-// if it differs. A pledge without SourceRef is always created.
+// if it differs. A pledge without SourceRef is always created. New pledges
+// are written in batches (p is copied); their IDs are not set on p.
 func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	tx := im.tx
+	if im.err != nil {
+		return im.err
+	}
 	if p.Amount.Currency == "EUR" {
 		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
 	}
@@ -533,6 +797,14 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	}
 	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
 		return coalition.Errorf(coalition.Forbidden, "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
+	}
+	for _, c := range []struct{ field, iso string }{{"donor", p.Donor}, {"recipient", p.Recipient}} {
+		if !im.countries[c.iso] {
+			return coalition.FieldError(c.field, "%s is not a country in this database", c.iso)
+		}
+	}
+	if p.CoalitionID != nil && !im.coalitions[*p.CoalitionID] {
+		return coalition.FieldError("coalition_id", "no coalition %d", *p.CoalitionID)
 	}
 	var old *keyed
 	if p.SourceRef != "" {
@@ -551,34 +823,27 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 			}
 			old.sig = importPledgeSig(cur)
 		}
+		if old == nil {
+			if err := im.claim(ctx, p.Source, p.SourceRef); err != nil {
+				return err
+			}
+		}
 	}
-	cat, _ := coalition.CategoryByCode(p.Category)
 	sig := ""
 	if old != nil {
 		sig = importPledgeSig(p)
 	}
 	switch {
 	case old == nil:
-		p.Version, p.CreatedAt, p.UpdatedAt = 1, tx.now, tx.now
-		args := []any{p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor,
-			p.Amount.Currency, p.AmountEUR, p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status,
-			p.Conditions, p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, p.Version, ts(tx.now), ts(tx.now)}
-		var err error
-		if tx.s.dialect == sqlite { // no RETURNING: a plain exec is much cheaper per row
-			var res sql.Result
-			if res, err = im.insPledge.ExecContext(ctx, args...); err == nil {
-				p.ID, err = res.LastInsertId()
-			}
-		} else {
-			err = im.insPledge.QueryRowContext(ctx, args...).Scan(&p.ID)
-		}
-		if err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: import pledge: %w", err))
-		}
-		// Created records are not kept in memory (an import may create
-		// millions): the unique index refuses a natural key given twice.
+		c := new(coalition.Pledge)
+		*c = *p
+		im.pending = append(im.pending, c)
 		im.rep.Created["pledges"]++
+		if len(im.pending) == importBatch {
+			return im.flush(ctx)
+		}
 	case old.sig != sig:
+		cat, _ := coalition.CategoryByCode(p.Category)
 		_, err := tx.exec(ctx, `UPDATE pledges SET donor = ?, recipient = ?, coalition_id = ?, category = ?, support_type = ?,
 			amount_minor = ?, currency = ?, amount_eur_minor = ?, fx_rate = ?, fx_month = ?, quantity = ?, unit = ?, announced = ?,
 			deliver_from = ?, deliver_to = ?, status = ?, conditions = ?, visibility = ?, as_of = ?, provenance = ?,
@@ -587,7 +852,8 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 			p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions, p.Visibility, p.AsOf,
 			p.Provenance, ts(tx.now), old.id)
 		if err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: import pledge: %w", err))
+			im.err = tx.s.mapErr(fmt.Errorf("sqlstore: import pledge: %w", err))
+			return im.err
 		}
 		p.ID, p.Version = old.id, old.version+1
 		old.seen, old.sig, old.version = true, sig, old.version+1
@@ -597,6 +863,31 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 		old.seen = true
 		im.rep.Unchanged["pledges"]++
 	}
+	return nil
+}
+
+// claim records that this import creates the pledge (source, ref), or
+// says that it already did.
+func (im *Import) claim(ctx context.Context, source, ref string) error {
+	set := im.created[source]
+	if set == nil {
+		set = map[uint64]struct{}{}
+		im.created[source] = set
+	}
+	h := maphash.String(im.seed, ref)
+	if _, dup := set[h]; dup { // the same key, or another with the same hash: ask the database
+		if err := im.flush(ctx); err != nil {
+			return err
+		}
+		var n int
+		if err := im.tx.queryRow(ctx, "SELECT count(*) FROM pledges WHERE source = ? AND source_ref = ?", source, ref).Scan(&n); err != nil {
+			return fmt.Errorf("sqlstore: import pledge: %w", err)
+		}
+		if n > 0 {
+			return coalition.FieldError("source_ref", "%q appears twice in this import", ref)
+		}
+	}
+	set[h] = struct{}{}
 	return nil
 }
 
@@ -615,6 +906,10 @@ func (tx *Tx) findPledgeAny(ctx context.Context, id int64) (*coalition.Pledge, e
 // (d.Source, ref).
 func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, provenance string, d *coalition.Delivery) error {
 	tx := im.tx
+	if err := im.flush(ctx); err != nil {
+		return err
+	}
+	im.wrote["deliveries"] = true
 	if pledgeRef != "" {
 		have, err := im.keys(ctx, im.pledges, pledgeSource, `SELECT id, version, source_ref, '' FROM pledges WHERE source = ? AND source_ref <> ''`)
 		if err != nil {
@@ -684,6 +979,10 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 // Requirement creates r or updates the one with the same (Source, ref).
 func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *coalition.Requirement) error {
 	tx := im.tx
+	if err := im.flush(ctx); err != nil {
+		return err
+	}
+	im.wrote["requirements"] = true
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -753,6 +1052,11 @@ func engagementSig(e *coalition.Engagement) string {
 // Engagement creates e or replaces the one with the same (Source, SourceRef).
 func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error {
 	tx := im.tx
+	if err := im.flush(ctx); err != nil {
+		return err
+	}
+	im.wrote["engagements"] = true
+	im.wrote["engagement_participants"] = true
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -820,6 +1124,10 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 // RiskEvent creates r unless a risk event with the same (ISO3, Date, Kind,
 // Label) exists; an existing one keeps the probability and factor users set.
 func (im *Import) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
+	if err := im.flush(ctx); err != nil {
+		return err
+	}
+	im.wrote["risk_events"] = true
 	if err := r.Validate(); err != nil {
 		return err
 	}

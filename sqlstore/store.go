@@ -6,6 +6,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -99,6 +100,11 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
 		if err == nil {
 			s.db.SetMaxOpenConns(8)
 			q.Set("_txlock", "immediate")
+			// Statement journals (every INSERT into pledges has one: triggers
+			// and a unique index) in memory. SQLite decides where they go
+			// when a transaction begins, so this must be the connection's
+			// setting, not a PRAGMA inside the transaction.
+			q.Add("_pragma", "temp_store(2)")
 			s.w, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 		}
 		if err == nil {
@@ -299,6 +305,9 @@ type Tx struct {
 	user     *coalition.User
 	readOnly bool
 	released bool
+	// conn is the SQLite writer connection of a transaction begun with
+	// foreign keys off (beginUnchecked); release turns them on again.
+	conn *sql.Conn
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -335,6 +344,45 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	return &Tx{Tx: tx, s: s, now: s.now(), user: coalition.UserFrom(ctx)}, nil
 }
 
+// beginUnchecked starts a write transaction that SQLite runs without
+// enforcing foreign keys, for imports that check every reference
+// themselves: with them off (and no row trigger) a multi-row INSERT needs
+// no statement journal. On PostgreSQL it is begin.
+func (s *Store) beginUnchecked(ctx context.Context) (*Tx, error) {
+	if s.dialect != sqlite {
+		return s.begin(ctx)
+	}
+	s.wmu.Lock()
+	conn, err := s.w.Conn(ctx)
+	if err == nil {
+		// The pragma is a no-op inside a transaction, so it goes first.
+		if _, err = conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			conn.Close()
+		}
+	}
+	var tx *sql.Tx
+	if err == nil {
+		if tx, err = conn.BeginTx(ctx, nil); err != nil {
+			restoreForeignKeys(conn)
+		}
+	}
+	if err != nil {
+		s.wmu.Unlock()
+		return nil, s.mapErr(fmt.Errorf("sqlstore: begin: %w", err))
+	}
+	return &Tx{Tx: tx, s: s, now: s.now(), user: coalition.UserFrom(ctx), conn: conn}, nil
+}
+
+// restoreForeignKeys turns foreign keys on again and gives the connection
+// back to the pool; a connection where that fails is discarded, never
+// reused without them.
+func restoreForeignKeys(conn *sql.Conn) {
+	if _, err := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	conn.Close()
+}
+
 // readTx starts a read-only transaction (a consistent snapshot).
 func (s *Store) readTx(ctx context.Context) (*Tx, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == postgres})
@@ -363,6 +411,9 @@ func (tx *Tx) Rollback() {
 func (tx *Tx) release() {
 	if tx.s.dialect == sqlite && !tx.readOnly && !tx.released {
 		tx.released = true
+		if tx.conn != nil {
+			restoreForeignKeys(tx.conn)
+		}
 		tx.s.wmu.Unlock()
 	}
 }

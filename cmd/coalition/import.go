@@ -233,7 +233,10 @@ func importOne(ctx context.Context, im *sqlstore.Import, path string, req import
 	case "csv":
 		st, err = importer.CSV(ctx, r, req.kind, opt, sink)
 	}
-	late := async.close()
+	late, fatal := async.close()
+	if fatal != nil {
+		return fr, nil, fatal
+	}
 	st.Records -= len(late)
 	st.Invalid += len(late)
 	fr.Stats = st
@@ -263,6 +266,8 @@ type asyncSink struct {
 	ch   chan any // *coalition.Pledge, or a chan struct{} to signal "all written"
 	done chan struct{}
 	errs importer.Errors
+	// fatal is a database error while writing: the import cannot go on
+	fatal error
 }
 
 func newAsyncSink(ctx context.Context, im *sqlstore.Import, file string) *asyncSink {
@@ -272,7 +277,14 @@ func newAsyncSink(ctx context.Context, im *sqlstore.Import, file string) *asyncS
 		for v := range a.ch {
 			switch x := v.(type) {
 			case *coalition.Pledge:
+				if a.fatal != nil {
+					continue
+				}
 				if err := im.Pledge(ctx, x); err != nil {
+					if im.Err() != nil { // the database failed, not this record
+						a.fatal = err
+						continue
+					}
 					var where struct {
 						Sheet string `json:"sheet"`
 						Row   int    `json:"row"`
@@ -326,11 +338,12 @@ func (a *asyncSink) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error
 	return a.im.RiskEvent(ctx, r)
 }
 
-// close waits for the writer and returns its errors.
-func (a *asyncSink) close() importer.Errors {
+// close waits for the writer and returns the records it refused, and the
+// database error that stopped it, if any.
+func (a *asyncSink) close() (importer.Errors, error) {
 	close(a.ch)
 	<-a.done
-	return a.errs
+	return a.errs, a.fatal
 }
 
 // countingSink counts records for the progress bar.
