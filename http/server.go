@@ -26,6 +26,11 @@ type Config struct {
 	Unready func() bool
 	// Metrics receives request, import and risk-run figures; nil: a new one.
 	Metrics *Metrics
+	// HeavySlots is how many analyses run at once (0: DefaultHeavySlots).
+	HeavySlots int
+	// LowPriorityAnalyses runs analyses on threads of lower priority (see
+	// heavy.go); useful only with more Go processors than cores.
+	LowPriorityAnalyses bool
 }
 
 // assets returns the templates and static files: embedded, or from disk with -dev.
@@ -45,7 +50,7 @@ func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler
 	}
 	cfg.Metrics.watchStore(store)
 	s := &server{log: log, store: store, cfg: cfg, files: assets(cfg.Dev), started: time.Now(),
-		throttle: newThrottle(), now: time.Now, metrics: cfg.Metrics, limiter: newLimiter(cfg.Limits), heavy: newHeavyGate()}
+		throttle: newThrottle(), now: time.Now, metrics: cfg.Metrics, limiter: newLimiter(cfg.Limits), heavy: newHeavyGate(cfg.HeavySlots)}
 	s.tmpl = s.loadTemplates()
 	addRoutes(&router{mux: mux, s: s}, s)
 	// Cookie-authenticated writes from another origin are refused (CSRF);

@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,9 +51,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return coalition.Errorf(coalition.Unavailable, "cannot listen on %s: %v", *addr, err)
 	}
+	// Analyses run at most half the processors at once, on threads of lower
+	// priority, and get processors of their own on top of those for reads
+	// and writes: the system's scheduler then serves reads and writes
+	// first. GOMAXPROCS set by the operator is left as it is (and analyses
+	// keep normal priority).
+	slots, lowPriority := analysisProcs()
+	log.Debug("analyses", "slots", slots, "low_priority", lowPriority, "gomaxprocs", runtime.GOMAXPROCS(0))
 	var draining atomic.Bool
 	srv := &http.Server{
-		Handler:           chttp.NewServer(log, s, chttp.Config{Dev: *dev, Version: version, Limits: o.limits, Unready: draining.Load}),
+		Handler: chttp.NewServer(log, s, chttp.Config{Dev: *dev, Version: version, Limits: o.limits, Unready: draining.Load,
+			HeavySlots: slots, LowPriorityAnalyses: lowPriority}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -98,3 +109,14 @@ func newLogger(e *env, format, level string) (*slog.Logger, error) {
 	}
 	return nil, usagef("--log-format %q: want text or json", format)
 }
+
+// analysisProcs raises GOMAXPROCS once per process by the analysis slots
+// (see runServe) and returns them.
+var analysisProcs = sync.OnceValues(func() (slots int, lowPriority bool) {
+	slots = chttp.DefaultHeavySlots()
+	if os.Getenv("GOMAXPROCS") != "" {
+		return slots, false
+	}
+	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + slots)
+	return slots, true
+})
