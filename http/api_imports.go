@@ -2,102 +2,80 @@ package http
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
-	"time"
 
 	"coalition"
 	"coalition/importer"
+	"coalition/imports"
 )
 
 // maxImportBody is the largest file the API imports; larger files go through the CLI.
 const maxImportBody = 64 << 20
 
-// importResult is the report of POST /api/v1/imports.
-type importResult struct {
-	Format    string               `json:"format"`
-	File      string               `json:"file"`
-	SHA256    string               `json:"sha256"`
-	Bytes     int                  `json:"bytes"`
-	DryRun    bool                 `json:"dry_run"`
-	Committed bool                 `json:"committed"`
-	Stats     importer.Stats       `json:"stats"`
-	Result    coalition.LoadReport `json:"result"`
-}
-
 // postImport imports one uploaded file (multipart field "file", or the raw
-// body) of ?format=kiel-csv|kiel-xlsx|iati|fts|csv in one transaction: all of
-// it, or nothing with a 400 problem listing every row error.
+// body) through the pipeline of coalition import (package imports), in one
+// transaction as the user of the request. Query: format (required), kind,
+// recipient, source, as_of, dry_run, skip_invalid, delete_removed. 200 with
+// the report when it was committed or dry run (with skip_invalid, the
+// invalid rows are skipped and listed in it); invalid rows without
+// skip_invalid: nothing is written, 400 with a problem listing every one.
 func (s *server) postImport(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
-	format := p.str("format")
-	switch format {
-	case "kiel-csv", "kiel-xlsx", "iati", "fts", "csv":
-	default:
-		p.fail("format", "%q: want kiel-csv, kiel-xlsx, iati, fts or csv", format)
+	req := imports.Request{Format: p.str("format"), Kind: p.str("kind"), Recipient: p.str("recipient"), Source: p.str("source"),
+		DryRun: p.flag("dry_run"), SkipInvalid: p.flag("skip_invalid"), DeleteRemoved: p.flag("delete_removed")}
+	if !slices.Contains(imports.Formats, req.Format) {
+		p.fail("format", "%q: want one of %s", req.Format, strings.Join(imports.Formats, ", "))
 	}
-	dry := p.str("dry_run") == "1" || p.str("dry_run") == "true"
+	if req.Kind != "" && !slices.Contains(importer.CSVKinds, req.Kind) {
+		p.fail("kind", "%q: want one of %s", req.Kind, strings.Join(importer.CSVKinds, ", "))
+	}
+	if d := p.str("as_of"); d != "" {
+		var err error
+		if req.AsOf, err = coalition.ParseDate(d); err != nil {
+			p.fail("as_of", "%v", err)
+		}
+	}
 	if p.err != nil {
 		return p.err
+	}
+	store, ok := s.store.(imports.Store)
+	if !ok {
+		return fmt.Errorf("http: import: the store (%T) cannot import", s.store)
 	}
 	name, data, err := readUpload(w, r)
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	countries, err := s.store.FindCountries(ctx, coalition.CountryFilter{})
+	if u := coalition.UserFrom(r.Context()); u != nil {
+		req.User = u.Email
+	}
+	rep, err := imports.Run(r.Context(), store, req, []imports.File{{Name: name, Size: int64(len(data)), R: bytes.NewReader(data)}})
 	if err != nil {
 		return err
 	}
-	user := "anonymous"
-	if u := coalition.UserFrom(ctx); u != nil {
-		user = u.Email
+	if len(rep.Errors) > 0 && !req.SkipInvalid {
+		return writeRowErrors(w, rep.Errors)
 	}
-	sum, _ := importer.HashFile(bytes.NewReader(data))
-	opt := importer.Options{File: name, SHA256: sum, Source: p.str("source"), User: user, ImportedAt: time.Now().UTC(),
-		Recipient: p.str("recipient"), Names: importer.NewNames(countries),
-		FX: importer.NewFXLookup(func(cur string, m coalition.Month) (*coalition.FXRate, error) { return s.store.FindRate(ctx, cur, m) })}
-	if d := p.str("as_of"); d != "" {
-		if opt.AsOf, err = coalition.ParseDate(d); err != nil {
-			return coalition.FieldError("as_of", "%v", err)
-		}
-	}
-	var c importer.Collect
-	st, err := runImporter(ctx, format, p.str("kind"), bytes.NewReader(data), opt, &c)
-	if err != nil {
-		if es, ok := importer.AsErrors(err); ok {
-			return writeRowErrors(w, es)
-		}
-		return err
-	}
-	if len(c.Deliveries)+len(c.Requirements) > 0 {
-		return coalition.Errorf(coalition.Invalid, "deliveries and requirements are imported with the CLI (coalition import); this file has %d", len(c.Deliveries)+len(c.Requirements))
-	}
-	ds := &coalition.Dataset{Pledges: c.Pledges, Engagements: c.Engagements, RiskEvents: c.RiskEvents}
-	rep, err := s.store.Load(ctx, ds, dry)
-	if err != nil {
-		return err
-	}
-	return encode(w, http.StatusOK, importResult{Format: format, File: name, SHA256: sum, Bytes: len(data), DryRun: dry, Committed: !dry, Stats: st, Result: rep})
+	return encode(w, http.StatusOK, rep)
 }
 
-func runImporter(ctx context.Context, format, kind string, r io.Reader, opt importer.Options, sink importer.Sink) (importer.Stats, error) {
-	switch format {
-	case "kiel-csv":
-		return importer.KielCSVTo(ctx, r, opt, sink)
-	case "kiel-xlsx":
-		return importer.KielXLSX(ctx, r, opt, sink)
-	case "iati":
-		return importer.IATI(ctx, r, opt, sink)
-	case "fts":
-		return importer.FTS(ctx, r, opt, sink)
+// flag reads a boolean parameter: 1 or true, 0 or false, or absent.
+func (p *params) flag(name string) bool {
+	switch strings.ToLower(p.str(name)) {
+	case "", "0", "false":
+		return false
+	case "1", "true":
+		return true
 	}
-	return importer.CSV(ctx, r, kind, opt, sink)
+	p.fail(name, "%q: want 1, true, 0 or false", p.str(name))
+	return false
 }
 
 // readUpload reads the "file" part of a multipart form, or the raw body,

@@ -1,0 +1,217 @@
+// Package imports is the one import pipeline of the CLI (coalition import)
+// and the HTTP API (POST /api/v1/imports): files of one format are parsed
+// by the importer package and streamed into one sqlstore.Import, which
+// commits all of them, or, with SkipInvalid, the valid records.
+package imports
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"coalition"
+	"coalition/importer"
+	"coalition/sqlstore"
+)
+
+// Formats are the formats Run reads.
+var Formats = []string{"kiel-csv", "kiel-xlsx", "iati", "fts", "csv"}
+
+// Store is what an import needs of the database; *sqlstore.Store is one.
+type Store interface {
+	FindCountries(ctx context.Context, f coalition.CountryFilter) ([]*coalition.Country, error)
+	AllRates(ctx context.Context) ([]coalition.FXRate, error)
+	// BeginImport starts an import as the user in ctx (admins and
+	// coordinators only).
+	BeginImport(ctx context.Context) (*sqlstore.Import, error)
+}
+
+// Request is one import of one or more files of one format.
+type Request struct {
+	Format    string         // one of Formats
+	Kind      string         // csv: pledges, deliveries, requirements, engagements or risk-events; "": from the header
+	Recipient string         // IATI, FTS: only flows to this recipient; Kiel and CSV: the default recipient
+	Source    string         // citation of every record; default "<format>: <file name>"
+	AsOf      coalition.Date // the date the files' data is current to; default today
+	DryRun    bool           // count, then roll back
+	// SkipInvalid commits the valid records and reports the invalid ones;
+	// by default one invalid row means nothing is written.
+	SkipInvalid bool
+	// DeleteRemoved deletes the records of the imported sources that the
+	// files no longer contain; by default they are only counted.
+	DeleteRemoved bool
+	User          string // the importing user's email, for provenance; default the user in ctx
+	// Progress, when set, is called before each file is read; a non-nil
+	// Progress it returns follows the reading (the CLI's progress bar).
+	Progress func(name string, size int64) Progress
+}
+
+// Progress follows the reading of one file.
+type Progress interface {
+	Reader(r io.Reader) io.Reader // what the parser reads instead of r
+	Record()                      // one more record was sent to the database
+	Done()                        // the file has been read
+}
+
+// File is one input file. R is read from its start twice: once to hash it,
+// once to parse it.
+type File struct {
+	Name string // the base name, for errors, provenance and the default source
+	Size int64
+	R    io.ReadSeeker
+}
+
+// FileReport is what one file gave.
+type FileReport struct {
+	File   string         `json:"file"`
+	SHA256 string         `json:"sha256"`
+	Bytes  int64          `json:"bytes"`
+	Stats  importer.Stats `json:"stats"`
+}
+
+// Report is the outcome of an import: printed or written by the CLI,
+// returned by the API.
+type Report struct {
+	Format string `json:"format"`
+	DryRun bool   `json:"dry_run"`
+	// Committed is false when nothing was written (dry run, or invalid
+	// rows without SkipInvalid).
+	Committed bool                  `json:"committed"`
+	Files     []FileReport          `json:"files"`
+	Result    sqlstore.ImportReport `json:"result"`
+	Errors    importer.Errors       `json:"errors"`
+}
+
+// Run imports files in one transaction, as the user in ctx (whose write
+// rules every record must pass). It commits only if no row was invalid
+// (or SkipInvalid) and not DryRun; Report.Committed says which. Invalid
+// rows are in Report.Errors; the error is for what stops the import as a
+// whole: a bad request, a file that cannot be read, the user's rights, or
+// the database failing (sqlstore.Import.Err), which is never a row error.
+func Run(ctx context.Context, s Store, req Request, files []File) (*Report, error) {
+	if !slices.Contains(Formats, req.Format) {
+		return nil, coalition.FieldError("format", "%q: want one of %s", req.Format, strings.Join(Formats, ", "))
+	}
+	if len(files) == 0 {
+		return nil, coalition.Errorf(coalition.Invalid, "import %s: no file given", req.Format)
+	}
+	if req.User == "" {
+		if u := coalition.UserFrom(ctx); u != nil {
+			req.User = u.Email
+		}
+	}
+	countries, err := s.FindCountries(ctx, coalition.CountryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rates, err := s.AllRates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names, fx := importer.NewNames(countries), importer.NewFXTable(rates)
+	if req.Recipient != "" {
+		if _, err := names.Resolve(req.Recipient); err != nil {
+			return nil, coalition.FieldError("recipient", "%v", err)
+		}
+	}
+	im, err := s.BeginImport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer im.Abort()
+	rep := &Report{Format: req.Format, DryRun: req.DryRun, Files: []FileReport{}, Errors: importer.Errors{}}
+	now := time.Now().UTC()
+	for _, f := range files {
+		fr, errs, err := importFile(ctx, im, f, req, names, fx, now)
+		if err != nil {
+			return nil, err
+		}
+		rep.Files = append(rep.Files, fr)
+		rep.Errors = append(rep.Errors, errs...)
+	}
+	rep.Result = im.Report()
+	if len(rep.Errors) > 0 && !req.SkipInvalid {
+		return rep, nil // rolled back by the deferred Abort
+	}
+	rep.Result, err = im.Finish(ctx, sqlstore.ImportOptions{DryRun: req.DryRun, DeleteRemoved: req.DeleteRemoved})
+	if err != nil {
+		return nil, err
+	}
+	rep.Committed = !req.DryRun
+	return rep, nil
+}
+
+// importFile parses one file into im. It returns the file's row errors,
+// and an error only for what ends the import.
+func importFile(ctx context.Context, im *sqlstore.Import, f File, req Request, names *importer.Names, fx *importer.FXTable, now time.Time) (FileReport, importer.Errors, error) {
+	fr := FileReport{File: f.Name, Bytes: f.Size}
+	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
+		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	var err error
+	if fr.SHA256, err = importer.HashFile(f.R); err != nil {
+		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
+		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	var r io.Reader = f.R
+	var prog Progress
+	if req.Progress != nil {
+		if prog = req.Progress(fr.File, fr.Bytes); prog != nil {
+			r = prog.Reader(r)
+			defer prog.Done()
+		}
+	}
+	opt := importer.Options{File: fr.File, SHA256: fr.SHA256, Source: req.Source, AsOf: req.AsOf, User: req.User, ImportedAt: now,
+		Recipient: req.Recipient, Names: names, FX: fx}
+	// Parsing and writing overlap: pledges go to the database from a
+	// goroutine of their own while the parser reads on.
+	async := newAsyncSink(ctx, im, fr.File)
+	var sink importer.Sink = async
+	if prog != nil {
+		sink = &countingSink{Sink: async, p: prog}
+	}
+	var st importer.Stats
+	switch req.Format {
+	case "kiel-csv":
+		st, err = importer.KielCSVTo(ctx, r, opt, sink)
+	case "kiel-xlsx":
+		st, err = importer.KielXLSX(ctx, r, opt, sink)
+	case "iati":
+		st, err = importer.IATI(ctx, r, opt, sink)
+	case "fts":
+		st, err = importer.FTS(ctx, r, opt, sink)
+	case "csv":
+		st, err = importer.CSV(ctx, r, req.Kind, opt, sink)
+	}
+	late, fatal := async.close()
+	if fatal == nil {
+		// A delivery, requirement, engagement or risk event written on
+		// this goroutine may have met the failure: the parser took it for
+		// a row error.
+		fatal = im.Err()
+	}
+	if fatal != nil {
+		return fr, nil, fatal
+	}
+	st.Records -= len(late)
+	st.Invalid += len(late)
+	fr.Stats = st
+	if err == nil {
+		if len(late) > 0 {
+			return fr, late, nil
+		}
+		return fr, nil, nil
+	}
+	if es, ok := importer.AsErrors(err); ok {
+		return fr, append(es, late...), nil
+	}
+	if coalition.ErrorKind(err) == coalition.Invalid {
+		return fr, append(importer.Errors{{File: fr.File, Field: "file", Err: err}}, late...), nil
+	}
+	return fr, nil, err
+}

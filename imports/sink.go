@@ -1,0 +1,131 @@
+package imports
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"coalition"
+	"coalition/importer"
+	"coalition/sqlstore"
+)
+
+// asyncSink writes pledges from a goroutine of its own; the other records
+// wait until the pledges before them are written (deliveries refer to them).
+// Errors of the asynchronous writes come back from close, placed by the
+// row in each pledge's provenance.
+type asyncSink struct {
+	im   *sqlstore.Import
+	ch   chan any // *coalition.Pledge, or a chan struct{} to signal "all written"
+	done chan struct{}
+	errs importer.Errors
+	// fatal is a database error while writing: the import cannot go on
+	fatal error
+}
+
+func newAsyncSink(ctx context.Context, im *sqlstore.Import, file string) *asyncSink {
+	a := &asyncSink{im: im, ch: make(chan any, 4096), done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		for v := range a.ch {
+			switch x := v.(type) {
+			case *coalition.Pledge:
+				if a.fatal != nil {
+					continue
+				}
+				if err := im.Pledge(ctx, x); err != nil {
+					if im.Err() != nil { // the database failed, not this record
+						a.fatal = err
+						continue
+					}
+					var where struct {
+						Sheet string `json:"sheet"`
+						Row   int    `json:"row"`
+					}
+					json.Unmarshal([]byte(x.Provenance), &where)
+					field := "record"
+					var ce *coalition.Error
+					if errors.As(err, &ce) && ce.Field != "" {
+						field = ce.Field
+					}
+					a.errs = append(a.errs, &importer.RowError{File: file, Sheet: where.Sheet, Row: where.Row, Field: field, Err: err})
+				}
+			case chan struct{}:
+				close(x)
+			}
+		}
+	}()
+	return a
+}
+
+func (a *asyncSink) Pledge(_ context.Context, p *coalition.Pledge) error {
+	c := *p // the parser may read its pledge on; the writer sets ID and version on the copy
+	a.ch <- &c
+	return nil
+}
+
+// sync waits until every pledge sent so far is written.
+func (a *asyncSink) sync() {
+	c := make(chan struct{})
+	a.ch <- c
+	<-c
+}
+
+func (a *asyncSink) Delivery(ctx context.Context, ps, pr, ref, prov string, d *coalition.Delivery) error {
+	a.sync()
+	return a.im.Delivery(ctx, ps, pr, ref, prov, d)
+}
+
+func (a *asyncSink) Requirement(ctx context.Context, ref, prov string, r *coalition.Requirement) error {
+	a.sync()
+	return a.im.Requirement(ctx, ref, prov, r)
+}
+
+func (a *asyncSink) Engagement(ctx context.Context, e *coalition.Engagement) error {
+	a.sync()
+	return a.im.Engagement(ctx, e)
+}
+
+func (a *asyncSink) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
+	a.sync()
+	return a.im.RiskEvent(ctx, r)
+}
+
+// close waits for the writer and returns the records it refused, and the
+// database error that stopped it, if any.
+func (a *asyncSink) close() (importer.Errors, error) {
+	close(a.ch)
+	<-a.done
+	return a.errs, a.fatal
+}
+
+// countingSink tells a Progress of every record.
+type countingSink struct {
+	importer.Sink
+	p Progress
+}
+
+func (c *countingSink) Pledge(ctx context.Context, p *coalition.Pledge) error {
+	c.p.Record()
+	return c.Sink.Pledge(ctx, p)
+}
+
+func (c *countingSink) Delivery(ctx context.Context, ps, pr, ref, prov string, d *coalition.Delivery) error {
+	c.p.Record()
+	return c.Sink.Delivery(ctx, ps, pr, ref, prov, d)
+}
+
+func (c *countingSink) Requirement(ctx context.Context, ref, prov string, r *coalition.Requirement) error {
+	c.p.Record()
+	return c.Sink.Requirement(ctx, ref, prov, r)
+}
+
+func (c *countingSink) Engagement(ctx context.Context, e *coalition.Engagement) error {
+	c.p.Record()
+	return c.Sink.Engagement(ctx, e)
+}
+
+func (c *countingSink) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
+	c.p.Record()
+	return c.Sink.RiskEvent(ctx, r)
+}
