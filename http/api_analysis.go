@@ -195,7 +195,7 @@ func (s *server) createScenario(w http.ResponseWriter, r *http.Request) error {
 	}
 	var result any = rep
 	if req.Risk != nil {
-		rk, err := scenarioRisk(coalition.WithUser(r.Context(), audience(req.Visibility, owner, coal.ID)), s.store, *req.Risk, coal.Code)
+		rk, err := scenarioRisk(coalition.WithUser(r.Context(), audience(req.Visibility, owner, coal.ID)), s.store, s.metrics, *req.Risk, coal.Code)
 		if err != nil {
 			return err
 		}

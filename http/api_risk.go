@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"coalition"
 	"coalition/analysis/risk"
@@ -72,7 +73,7 @@ func (rq riskRequest) options(prefix string) (coalition.Month, report.RiskOption
 }
 
 // runRisk runs a stored coalition's model on what the user in ctx may see.
-func (rq riskRequest) run(ctx context.Context, s coalition.Store, prefix string) (*report.RiskReport, error) {
+func (rq riskRequest) run(ctx context.Context, s coalition.Store, obs *Metrics, prefix string) (*report.RiskReport, error) {
 	start, opts, err := rq.options(prefix)
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func (rq riskRequest) run(ctx context.Context, s coalition.Store, prefix string)
 	if err != nil {
 		return nil, prefixField(err, prefix)
 	}
-	res, err := runRiskModel(ctx, in.Model)
+	res, err := runRiskModel(ctx, obs, in.Model)
 	if err != nil {
 		return nil, err
 	}
@@ -98,15 +99,18 @@ func prefixField(err error, prefix string) error {
 }
 
 // runRiskModel runs m when a slot is free; a client that goes away (or a
-// deadline) stops the wait and the run.
-func runRiskModel(ctx context.Context, m risk.Model) (risk.Result, error) {
+// deadline) stops the wait and the run. obs (may be nil) records how long
+// the run took.
+func runRiskModel(ctx context.Context, obs *Metrics, m risk.Model) (risk.Result, error) {
 	select {
 	case riskSlots <- struct{}{}:
 		defer func() { <-riskSlots }()
 	case <-ctx.Done():
 		return risk.Result{}, coalition.Errorf(coalition.Unavailable, "the risk run was stopped before it started: %v", ctx.Err())
 	}
+	began := time.Now()
 	res, err := risk.Run(ctx, m, risk.Options{})
+	obs.ObserveRiskRun(time.Since(began), err)
 	if err != nil && ctx.Err() != nil {
 		return risk.Result{}, coalition.Errorf(coalition.Unavailable, "the risk run was stopped: %v (try fewer trials)", ctx.Err())
 	}
@@ -134,7 +138,7 @@ func (s *server) postRisk(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		rep, err := rq.run(r.Context(), s.store, "")
+		rep, err := rq.run(r.Context(), s.store, s.metrics, "")
 		if err != nil {
 			return err
 		}
@@ -147,7 +151,7 @@ func (s *server) postRisk(w http.ResponseWriter, r *http.Request) error {
 	if m.Trials > MaxRiskTrials {
 		return coalition.FieldError("trials", "want 1 to %d trials per request, got %d (run more with the CLI)", MaxRiskTrials, m.Trials)
 	}
-	res, err := runRiskModel(r.Context(), m)
+	res, err := runRiskModel(r.Context(), s.metrics, m)
 	if err != nil {
 		return err
 	}
@@ -168,7 +172,7 @@ func (s *server) getRiskCoalition(w http.ResponseWriter, r *http.Request) error 
 	if p.err != nil {
 		return p.err
 	}
-	rep, err := rq.run(r.Context(), s.store, "")
+	rep, err := rq.run(r.Context(), s.store, s.metrics, "")
 	if err != nil {
 		return err
 	}
@@ -203,10 +207,10 @@ func decodeRiskRequest(b []byte) (riskRequest, error) {
 
 // scenarioRisk runs the risk model of a saved scenario's coalition (code);
 // errors name the fields as "risk.<field>".
-func scenarioRisk(ctx context.Context, s coalition.Store, rq riskRequest, code string) (*report.RiskReport, error) {
+func scenarioRisk(ctx context.Context, s coalition.Store, obs *Metrics, rq riskRequest, code string) (*report.RiskReport, error) {
 	if rq.Coalition != "" && !strings.EqualFold(strings.TrimSpace(rq.Coalition), code) {
 		return nil, coalition.FieldError("risk.coalition", "%q is not the scenario's coalition %s (leave it out)", rq.Coalition, code)
 	}
 	rq.Coalition = code
-	return rq.run(ctx, s, "risk.")
+	return rq.run(ctx, s, obs, "risk.")
 }

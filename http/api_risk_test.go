@@ -246,7 +246,7 @@ func TestRiskRunStops(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = runRiskModel(ctx, m)
+	_, err = runRiskModel(ctx, nil, m)
 	if coalition.ErrorKind(err) != coalition.Unavailable {
 		t.Errorf("cancelled: %v, want Unavailable", err)
 	}
@@ -272,7 +272,7 @@ func TestRiskRunStops(t *testing.T) {
 	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	began := time.Now()
-	_, err = runRiskModel(ctx, big)
+	_, err = runRiskModel(ctx, nil, big)
 	var ce *coalition.Error
 	if !errors.As(err, &ce) || ce.Kind != coalition.Unavailable {
 		t.Errorf("deadline: %v, want Unavailable", err)

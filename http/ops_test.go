@@ -87,6 +87,9 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	w.do(t, "GET", "/api/v1/pledges/999999999", "", "")
+	if res, b := w.do(t, "POST", "/api/v1/risk", w.token, `{"coalition":"COW2025","trials":500,"seed":1}`); res.StatusCode != 200 {
+		t.Fatalf("risk run: %d %s", res.StatusCode, b)
+	}
 	// Anonymous: refused (the guard sends non-API GETs to the sign-in page).
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	anon, err := noFollow.Get(w.srv.URL + "/metrics")
@@ -112,6 +115,7 @@ func TestMetrics(t *testing.T) {
 		`coalition_http_request_duration_seconds_bucket{code="200",route="GET /api/v1/countries",le="+Inf"} 3`,
 		`go_sql_open_connections{db_name="coalition"}`,
 		"coalition_audit_chain_length " + strconv.FormatInt(head, 10),
+		`coalition_risk_run_duration_seconds_count{outcome="ok"} 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -100,7 +100,7 @@ func (s *server) riskRun(ctx context.Context, q riskQuery) (*riskView, error) {
 		if err != nil {
 			return run{}, err
 		}
-		res, err := runRiskModel(ctx, in.Model) // shares the API's limit on runs at once
+		res, err := runRiskModel(ctx, s.metrics, in.Model) // shares the API's limit on runs at once
 		return run{in, res}, err
 	})
 	if err != nil {
