@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"coalition"
 	"coalition/importer"
@@ -56,12 +57,16 @@ func (s *server) postImport(w http.ResponseWriter, r *http.Request) error {
 	if u := coalition.UserFrom(r.Context()); u != nil {
 		req.User = u.Email
 	}
+	began := time.Now()
 	rep, err := imports.Run(r.Context(), store, req, []imports.File{{Name: name, Size: int64(len(data)), R: bytes.NewReader(data)}})
-	if err != nil {
+	if err == nil && len(rep.Errors) > 0 && !req.SkipInvalid {
+		err = writeRowErrors(w, rep.Errors)
+		s.metrics.ObserveImport(req.Format, time.Since(began), coalition.Errorf(coalition.Invalid, "invalid rows"))
 		return err
 	}
-	if len(rep.Errors) > 0 && !req.SkipInvalid {
-		return writeRowErrors(w, rep.Errors)
+	s.metrics.ObserveImport(req.Format, time.Since(began), err)
+	if err != nil {
+		return err
 	}
 	return encode(w, http.StatusOK, rep)
 }

@@ -90,6 +90,14 @@ func TestMetrics(t *testing.T) {
 	if res, b := w.do(t, "POST", "/api/v1/risk", w.token, `{"coalition":"COW2025","trials":500,"seed":1}`); res.StatusCode != 200 {
 		t.Fatalf("risk run: %d %s", res.StatusCode, b)
 	}
+	csv := "source_ref,donor,recipient,category,status,amount,currency,announced,visibility,source\n" +
+		"M-1,Norway,UKR,air-defence,committed,1000,EUR,2024-01-15,public,metrics test\n"
+	if res, b := w.do(t, "POST", "/api/v1/imports?format=csv&kind=pledges&file=m.csv", w.token, csv, "Content-Type", "text/csv"); res.StatusCode != 200 {
+		t.Fatalf("import: %d %s", res.StatusCode, b)
+	}
+	if res, b := w.do(t, "POST", "/api/v1/imports?format=csv&kind=pledges&file=m.csv", w.token, csv+"M-2,Nowhere,UKR,air-defence,committed,1,EUR,2024-01-15,public,x\n", "Content-Type", "text/csv"); res.StatusCode != 400 {
+		t.Fatalf("invalid import: %d %s", res.StatusCode, b)
+	}
 	// Anonymous: refused (the guard sends non-API GETs to the sign-in page).
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	anon, err := noFollow.Get(w.srv.URL + "/metrics")
@@ -116,6 +124,8 @@ func TestMetrics(t *testing.T) {
 		`go_sql_open_connections{db_name="coalition"}`,
 		"coalition_audit_chain_length " + strconv.FormatInt(head, 10),
 		`coalition_risk_run_duration_seconds_count{outcome="ok"} 1`,
+		`coalition_import_duration_seconds_count{format="csv",outcome="ok"} 1`,
+		`coalition_import_duration_seconds_count{format="csv",outcome="error"} 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
