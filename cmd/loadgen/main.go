@@ -30,6 +30,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 func main() {
@@ -170,11 +172,12 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	if err := g.discover(ctx); err != nil {
 		return nil, err
 	}
-	var ticks <-chan time.Time
+	// The pace is a token bucket (one token, refilled at Rate): each
+	// client reserves the next free slot, so slots are not lost when the
+	// generator's own goroutines are scheduled late, as a ticker's are.
+	var pace *rate.Limiter
 	if c.Rate > 0 {
-		t := time.NewTicker(time.Duration(float64(time.Second) / c.Rate))
-		defer t.Stop()
-		ticks = t.C
+		pace = rate.NewLimiter(rate.Limit(c.Rate), 1)
 	}
 	var sent atomic.Int64
 	start := time.Now()
@@ -186,12 +189,8 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 			rng := rand.New(rand.NewPCG(uint64(i), 42))
 			var mine []created
 			for {
-				if ticks != nil {
-					select {
-					case <-ticks:
-					case <-ctx.Done():
-						return
-					}
+				if pace != nil && pace.Wait(ctx) != nil {
+					return
 				}
 				if ctx.Err() != nil || sent.Add(1) > c.MaxRequests {
 					return
