@@ -3,7 +3,10 @@ package http
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 
 	"coalition"
 )
@@ -17,6 +20,9 @@ type resultCache struct {
 	mu  sync.Mutex
 	seq int64
 	m   map[string]any
+	// flight makes concurrent requests for the same missing result (same
+	// data version, audience and key) wait for one computation.
+	flight singleflight.Group
 }
 
 const maxCached = 256
@@ -46,12 +52,20 @@ func cached[T any](ctx context.Context, s *server, key string, compute func() (T
 			return t, nil
 		}
 	}
-	v, err := compute()
-	if err != nil {
+	v, err, shared := s.results.flight.Do(strconv.FormatInt(seq, 10)+"\x00"+key, func() (any, error) {
+		v, err := compute()
+		if err == nil {
+			s.results.store(seq, key, v)
+		}
 		return v, err
+	})
+	if err != nil && shared && ctx.Err() == nil {
+		// The failed computation may have been another request's, stopped
+		// because that request went away: compute for this one.
+		return compute()
 	}
-	s.results.store(seq, key, v)
-	return v, nil
+	t, _ := v.(T)
+	return t, err
 }
 
 func (c *resultCache) load(seq int64, key string) (any, bool) {
