@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +16,7 @@ import (
 	"coalition/importer"
 	"coalition/imports"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // mustOpen is a temporary SQLite store with four countries and one NOK rate.
@@ -32,36 +29,7 @@ func mustOpen(t *testing.T) *sqlstore.Store {
 // COALITION_TEST_POSTGRES; the test skips without one (fails under CI=true).
 func mustOpenPostgres(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	base := os.Getenv("COALITION_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but COALITION_TEST_POSTGRES is not set")
-		}
-		t.Skip("COALITION_TEST_POSTGRES not set")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("imports_%d", rand.Uint64()%1e12)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("PostgreSQL at %s: %v", base, err)
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return openWith(t, u.String())
+	return openWith(t, sqltest.SchemaURL(t, "imports"))
 }
 
 func openWith(t *testing.T, dsn string) *sqlstore.Store {

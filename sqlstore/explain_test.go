@@ -2,11 +2,9 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"coalition"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestQueryPlans fills a store with enough pledges for the planner (30,000
@@ -273,36 +272,7 @@ func openSQLiteInternal(t *testing.T) *Store {
 // (skipped without it, failed under CI=true).
 func openPostgresInternal(t *testing.T) *Store {
 	t.Helper()
-	base := os.Getenv("COALITION_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but COALITION_TEST_POSTGRES is not set")
-		}
-		t.Skip("COALITION_TEST_POSTGRES not set")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("plans_%d", rand.Uint64()%1e12)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("PostgreSQL at %s: %v", base, err)
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := Open(context.Background(), u.String())
+	s, err := Open(context.Background(), sqltest.SchemaURL(t, "plans"))
 	if err != nil {
 		t.Fatal(err)
 	}

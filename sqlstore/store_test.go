@@ -2,10 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +9,7 @@ import (
 
 	"coalition"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 	"coalition/sqlstore/storetest"
 )
 
@@ -27,46 +24,12 @@ func openSQLite(t *testing.T) coalition.Store {
 }
 
 // postgresURL returns the test server's URL; under CI=true a missing one fails.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("COALITION_TEST_POSTGRES")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but COALITION_TEST_POSTGRES is not set: PostgreSQL tests must run in CI")
-		}
-		t.Skip("COALITION_TEST_POSTGRES not set")
-	}
-	return u
-}
+func postgresURL(t *testing.T) string { return sqltest.BaseURL(t) }
 
 // openPostgres gives each test a schema of its own, dropped afterwards.
 func openPostgres(t *testing.T) coalition.Store {
 	t.Helper()
-	base := postgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("t_%d", rand.Uint64()%1e12)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("PostgreSQL at %s: %v", base, err)
-	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := sqlstore.Open(context.Background(), u.String())
+	s, err := sqlstore.Open(context.Background(), sqltest.SchemaURL(t, "t"))
 	if err != nil {
 		t.Fatal(err)
 	}

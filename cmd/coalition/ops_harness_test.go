@@ -12,9 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"coalition/sqlstore/sqltest"
 )
 
 var (
@@ -74,30 +74,7 @@ func freshDSN(t *testing.T, engine string) string {
 	if engine == "sqlite" {
 		return "sqlite:" + filepath.Join(t.TempDir(), "coalition.db")
 	}
-	base := os.Getenv("COALITION_TEST_POSTGRES")
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("ops_%d", rand.Uint64()%1e12)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("PostgreSQL at %s: %v", base, err)
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return sqltest.SchemaURL(t, "ops")
 }
 
 // openSQL opens dsn with database/sql for checks that bypass the store.
