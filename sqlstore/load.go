@@ -472,8 +472,8 @@ func (s *Store) BeginImport(ctx context.Context) (_ *Import, err error) {
 		}
 	}
 	im.created, im.seed = map[string]map[uint64]struct{}{}, maphash.MakeSeed()
-	if im.countries, err = im.stringSet(ctx, "SELECT iso3 FROM countries"); err == nil {
-		im.coalitions, err = im.idSet(ctx, "SELECT id FROM coalitions")
+	if im.countries, err = scanSet[string](ctx, tx, "SELECT iso3 FROM countries"); err == nil {
+		im.coalitions, err = scanSet[int64](ctx, tx, "SELECT id FROM coalitions")
 	}
 	if err == nil {
 		insert := "INSERT INTO"
@@ -494,32 +494,16 @@ func (s *Store) BeginImport(ctx context.Context) (_ *Import, err error) {
 	return im, nil
 }
 
-func (im *Import) stringSet(ctx context.Context, q string) (map[string]bool, error) {
-	rows, err := im.tx.query(ctx, q)
+// scanSet runs q (one column) into a set.
+func scanSet[T comparable](ctx context.Context, tx *Tx, q string) (map[T]bool, error) {
+	rows, err := tx.query(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	out := map[T]bool{}
 	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out[v] = true
-	}
-	return out, rows.Err()
-}
-
-func (im *Import) idSet(ctx context.Context, q string) (map[int64]bool, error) {
-	rows, err := im.tx.query(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var v int64
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
