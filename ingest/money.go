@@ -107,7 +107,13 @@ func (ix *index) moneyAt(toks []token, i, limit int) (Money, int, bool) {
 		m, j, ok := ix.simpleMoneyAt(toks, i+1, limit)
 		if ok && wordIs(toks, j, limit, "and") {
 			if m2, k, ok2 := ix.rangeEnd(toks, j+1, limit, m); ok2 {
-				m.Max = m2.Value
+				// "between €2bn and €1bn" is the range €1–2bn; equal ends are
+				// one amount.
+				lo, hi := min(m.Value, m2.Value), max(m.Value, m2.Value)
+				m.Value, m.Max = lo, hi
+				if lo == hi {
+					m.Max = 0
+				}
 				m.Qualifier = "between"
 				return m, k, true
 			}
