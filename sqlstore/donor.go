@@ -118,7 +118,7 @@ func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bo
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, donorTotalsSQL(where, raw), args...)
+	rows, err := tx.query(ctx, donorTotalsSQL(where, raw, f), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: donor totals: %w", err)
 	}

@@ -55,7 +55,7 @@ func TestQueryPlans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, tables, plan := explain(t, ctx, s, donorTotalsSQL(where, true), args); !tables["pledges"] {
+			if _, tables, plan := explain(t, ctx, s, donorTotalsSQL(where, true, coalition.DonorFilter{}), args); !tables["pledges"] {
 				t.Errorf("the raw donor totals do not read pledges? plan:\n%s", plan)
 			}
 		})
@@ -93,7 +93,7 @@ func hotQueries(t *testing.T, ctx context.Context, s *Store) []planCase {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, planCase{name: c.name, query: donorTotalsSQL(where, false), args: args, notRead: []string{"pledges"}})
+		out = append(out, planCase{name: c.name, query: donorTotalsSQL(where, false, c.f), args: args, notRead: []string{"pledges"}})
 		where, args, err = tx.donorWhere(ctx, c.f, false)
 		if err != nil {
 			t.Fatal(err)

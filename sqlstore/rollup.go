@@ -17,10 +17,13 @@ import (
 // columns the rule reads, with the donor as owner), so their answers equal
 // the raw sums for every user. See docs/scale-out.md.
 
-// donorTotalsSQL is DonorTotals' query over pledge_rollup p, or over
-// pledges p when raw.
-func donorTotalsSQL(where string, raw bool) string {
+// donorTotalsSQL is DonorTotals' query over pledge_rollup p (pledge_totals
+// when f has no period), or over pledges p when raw.
+func donorTotalsSQL(where string, raw bool, f coalition.DonorFilter) string {
 	table, asOf, minSrc, maxSrc := "pledge_rollup", "p.max_as_of", "p.min_source", "p.max_source"
+	if f.Since == 0 && f.Until == 0 {
+		table = "pledge_totals" // the same columns without the month (migration 0007)
+	}
 	if raw {
 		table, asOf, minSrc, maxSrc = "pledges", "p.as_of", "p.source", "p.source"
 	}
@@ -64,7 +67,15 @@ const rollupFromPledges = `SELECT donor, substr(announced, 1, 7), support_type, 
 const rollupRows = `SELECT donor, month, support_type, status, visibility, coalition_id,
 	amount_eur_minor, pledges, max_as_of, min_source, max_source FROM pledge_rollup`
 
-// RollupDiff compares pledge_rollup with the same groups computed from the
+// totalsFromPledges and totalsRows are the same for pledge_totals (month '*').
+const totalsFromPledges = `SELECT donor, '*', support_type, status, visibility, coalesce(coalition_id, 0),
+	sum(amount_eur_minor), count(*), max(as_of), min(source), max(source)
+	FROM pledges GROUP BY donor, support_type, status, visibility, coalesce(coalition_id, 0)`
+
+const totalsRows = `SELECT donor, '*', support_type, status, visibility, coalition_id,
+	amount_eur_minor, pledges, max_as_of, min_source, max_source FROM pledge_totals`
+
+// RollupDiff compares pledge_rollup and pledge_totals with the same groups computed from the
 // pledges, in one snapshot, and describes every group that differs (at most
 // max of them; nil when the rollup is exact). It reads every pledge: a
 // check for tests and `coalition gen`, not for requests.
@@ -74,25 +85,29 @@ func (s *Store) RollupDiff(ctx context.Context, max int) ([]string, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	want, err := tx.rollupMap(ctx, rollupFromPledges)
-	if err != nil {
-		return nil, err
-	}
-	got, err := tx.rollupMap(ctx, rollupRows)
-	if err != nil {
-		return nil, err
-	}
 	var out []string
-	for k, w := range want {
-		if g, ok := got[k]; !ok {
-			out = append(out, fmt.Sprintf("group %s: missing from the rollup, pledges give %s", k, w))
-		} else if g != w {
-			out = append(out, fmt.Sprintf("group %s: rollup %s, pledges give %s", k, g, w))
+	for _, c := range []struct{ table, want, got string }{
+		{"pledge_rollup", rollupFromPledges, rollupRows}, {"pledge_totals", totalsFromPledges, totalsRows},
+	} {
+		want, err := tx.rollupMap(ctx, c.want)
+		if err != nil {
+			return nil, err
 		}
-	}
-	for k, g := range got {
-		if _, ok := want[k]; !ok {
-			out = append(out, fmt.Sprintf("group %s: in the rollup (%s) but no pledge is", k, g))
+		got, err := tx.rollupMap(ctx, c.got)
+		if err != nil {
+			return nil, err
+		}
+		for k, w := range want {
+			if g, ok := got[k]; !ok {
+				out = append(out, fmt.Sprintf("%s group %s: missing, pledges give %s", c.table, k, w))
+			} else if g != w {
+				out = append(out, fmt.Sprintf("%s group %s: %s, pledges give %s", c.table, k, g, w))
+			}
+		}
+		for k, g := range got {
+			if _, ok := want[k]; !ok {
+				out = append(out, fmt.Sprintf("%s group %s: %s but no pledge is in it", c.table, k, g))
+			}
 		}
 	}
 	sort.Strings(out)
@@ -133,8 +148,12 @@ func (s *Store) RebuildRollup(ctx context.Context) error {
 	if err := tx.requireWrite(tx.user != nil && tx.user.Role == coalition.Admin, "only an administrator may rebuild the rollup"); err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, "DELETE FROM pledge_rollup"); err != nil {
-		return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
+	// The totals first: then the rollup's delete triggers find nothing to
+	// subtract, and its insert triggers build the totals again.
+	for _, table := range []string{"pledge_totals", "pledge_rollup"} {
+		if _, err := tx.exec(ctx, "DELETE FROM "+table); err != nil {
+			return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
+		}
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO pledge_rollup (donor, month, support_type, status, visibility, coalition_id,
 		amount_eur_minor, pledges, max_as_of, min_source, max_source) `+rollupFromPledges); err != nil {
