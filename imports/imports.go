@@ -1,6 +1,6 @@
 // Package imports is the one import pipeline of the CLI (coalition import)
 // and the HTTP API (POST /api/v1/imports): files of one format are parsed
-// by the importer package and streamed into one sqlstore.Import, which
+// by the importer package and streamed into one coalition.Import (sqlstore's), which
 // commits all of them, or, with SkipInvalid, the valid records.
 package imports
 
@@ -14,7 +14,6 @@ import (
 
 	"coalition"
 	"coalition/importer"
-	"coalition/sqlstore"
 )
 
 // Formats are the formats Run reads.
@@ -24,9 +23,7 @@ var Formats = []string{"kiel-csv", "kiel-xlsx", "iati", "fts", "csv"}
 type Store interface {
 	FindCountries(ctx context.Context, f coalition.CountryFilter) ([]*coalition.Country, error)
 	AllRates(ctx context.Context) ([]coalition.FXRate, error)
-	// BeginImport starts an import as the user in ctx (admins and
-	// coordinators only).
-	BeginImport(ctx context.Context) (*sqlstore.Import, error)
+	coalition.Importer
 }
 
 // Request is one import of one or more files of one format.
@@ -79,10 +76,10 @@ type Report struct {
 	DryRun bool   `json:"dry_run"`
 	// Committed is false when nothing was written (dry run, or invalid
 	// rows without SkipInvalid).
-	Committed bool                  `json:"committed"`
-	Files     []FileReport          `json:"files"`
-	Result    sqlstore.ImportReport `json:"result"`
-	Errors    importer.Errors       `json:"errors"`
+	Committed bool                   `json:"committed"`
+	Files     []FileReport           `json:"files"`
+	Result    coalition.ImportReport `json:"result"`
+	Errors    importer.Errors        `json:"errors"`
 }
 
 // Run imports files in one transaction, as the user in ctx (whose write
@@ -90,7 +87,7 @@ type Report struct {
 // (or SkipInvalid) and not DryRun; Report.Committed says which. Invalid
 // rows are in Report.Errors; the error is for what stops the import as a
 // whole: a bad request, a file that cannot be read, the user's rights, or
-// the database failing (sqlstore.Import.Err), which is never a row error.
+// the database failing (coalition.Import.Err), which is never a row error.
 func Run(ctx context.Context, s Store, req Request, files []File) (*Report, error) {
 	if !slices.Contains(Formats, req.Format) {
 		return nil, coalition.FieldError("format", "%q: want one of %s", req.Format, strings.Join(Formats, ", "))
@@ -136,7 +133,7 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 	if len(rep.Errors) > 0 && !req.SkipInvalid {
 		return rep, nil // rolled back by the deferred Abort
 	}
-	rep.Result, err = im.Finish(ctx, sqlstore.ImportOptions{DryRun: req.DryRun, DeleteRemoved: req.DeleteRemoved})
+	rep.Result, err = im.Finish(ctx, coalition.ImportOptions{DryRun: req.DryRun, DeleteRemoved: req.DeleteRemoved})
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +143,7 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 
 // importFile parses one file into im. It returns the file's row errors,
 // and an error only for what ends the import.
-func importFile(ctx context.Context, im *sqlstore.Import, f File, req Request, names *importer.Names, fx *importer.FXTable, now time.Time) (FileReport, importer.Errors, error) {
+func importFile(ctx context.Context, im coalition.Import, f File, req Request, names *importer.Names, fx *importer.FXTable, now time.Time) (FileReport, importer.Errors, error) {
 	fr := FileReport{File: f.Name, Bytes: f.Size}
 	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
 		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)

@@ -7,7 +7,6 @@ import (
 
 	"coalition"
 	"coalition/importer"
-	"coalition/sqlstore"
 )
 
 // asyncSink writes pledges from a goroutine of its own; the other records
@@ -15,7 +14,7 @@ import (
 // Errors of the asynchronous writes come back from close, placed by the
 // row in each pledge's provenance.
 type asyncSink struct {
-	im   *sqlstore.Import
+	im   coalition.Import
 	ch   chan any // *coalition.Pledge, or a chan struct{} to signal "all written"
 	done chan struct{}
 	errs importer.Errors
@@ -23,7 +22,7 @@ type asyncSink struct {
 	fatal error
 }
 
-func newAsyncSink(ctx context.Context, im *sqlstore.Import, file string) *asyncSink {
+func newAsyncSink(ctx context.Context, im coalition.Import, file string) *asyncSink {
 	a := &asyncSink{im: im, ch: make(chan any, 4096), done: make(chan struct{})}
 	go func() {
 		defer close(a.done)

@@ -349,21 +349,16 @@ func (tx *Tx) loadRiskEvents(ctx context.Context, ds *coalition.Dataset, rep *co
 	return nil
 }
 
-// ImportOptions says how an import ends.
-type ImportOptions struct {
-	DryRun bool // count, then roll back
-	// DeleteRemoved deletes the records of the imported sources that the
-	// import no longer contains; by default they are only counted.
-	DeleteRemoved bool
-}
+var (
+	_ coalition.Import   = (*Import)(nil)
+	_ coalition.Importer = (*Store)(nil)
+)
 
-// ImportReport is a LoadReport plus the records that the imported sources
-// held before and the import no longer contains ("removed from source").
-type ImportReport struct {
-	coalition.LoadReport
-	Removed map[string]int `json:"removed_from_source"`
-	Deleted map[string]int `json:"deleted"`
-}
+// ImportOptions and ImportReport are the domain's (coalition.Import).
+type (
+	ImportOptions = coalition.ImportOptions
+	ImportReport  = coalition.ImportReport
+)
 
 // keyed is an existing record found by its natural key.
 type keyed struct {
@@ -445,7 +440,7 @@ func (a *rollupAgg) add(p *coalition.Pledge) {
 const importBatch = 250
 
 // BeginImport starts an import as the user in ctx. Call Finish or Abort.
-func (s *Store) BeginImport(ctx context.Context) (_ *Import, err error) {
+func (s *Store) BeginImport(ctx context.Context) (_ coalition.Import, err error) {
 	defer func() { s.noteDenied(ctx, err, "import") }()
 	tx, err := s.beginUnchecked(ctx)
 	if err != nil {
