@@ -44,6 +44,9 @@ type Store struct {
 	// PostgreSQL it is db.
 	w   *sql.DB
 	now func() time.Time
+	// stop ends the SQLite checkpointer (checkpoints), which closes
+	// stopped when it has.
+	stop, stopped chan struct{}
 }
 
 var _ coalition.Store = (*Store)(nil)
@@ -105,6 +108,10 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
 			// when a transaction begins, so this must be the connection's
 			// setting, not a PRAGMA inside the transaction.
 			q.Add("_pragma", "temp_store(2)")
+			// Commits do not copy the WAL into the database file
+			// (checkpoints does, in the background), so that no write
+			// waits for that copy and its fsync.
+			q.Add("_pragma", "wal_autocheckpoint(0)")
 			s.w, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 		}
 		if err == nil {
@@ -128,8 +135,36 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
 			s.Close()
 			return nil, coalition.Errorf(coalition.Unavailable, "database %s: %v", redact(dsn), err)
 		}
+		s.stop, s.stopped = make(chan struct{}), make(chan struct{})
+		go s.checkpoints(checkpointEvery)
 	}
 	return s, nil
+}
+
+// checkpointEvery is how often checkpoints copies the WAL.
+const checkpointEvery = 250 * time.Millisecond
+
+// checkpoints copies committed pages from SQLite's WAL into the database
+// file every interval, until Close. PASSIVE: it neither waits for nor
+// blocks readers and the writer, and copies what no reader still needs;
+// SQLite starts the WAL file over once everything is copied. A failure (a
+// full disk) is tried again at the next interval; nothing is lost, the
+// pages stay in the WAL.
+func (s *Store) checkpoints(interval time.Duration) {
+	defer close(s.stopped)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		var busy, frames, copied int
+		s.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+		cancel()
+	}
 }
 
 // redact hides a password in a URL.
@@ -146,6 +181,11 @@ func redact(dsn string) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.stop != nil {
+		close(s.stop)
+		<-s.stopped
+		s.stop = nil
+	}
 	if s.w != nil && s.w != s.db {
 		s.w.Close()
 	}
