@@ -399,9 +399,9 @@ type Import struct {
 	done       bool
 	// On SQLite the import runs with foreign keys off (Pledge checks the
 	// references of pledges; Finish checks the other tables it wrote) and
-	// without the per-row rollup trigger, which Finish puts back after
-	// adding the new pledges (ids above rollupAfter) to pledge_rollup in
-	// one statement. Both spare every batch a statement journal.
+	// without the per-row rollup trigger: the import sums its new pledges
+	// per rollup group (rollup) and Finish merges them into pledge_rollup
+	// and puts the trigger back. Both spare every batch a statement journal.
 	unchecked bool
 	wrote     map[string]bool // tables written, for the foreign-key check
 	trigger   string          // the CREATE TRIGGER to put back, once dropped
