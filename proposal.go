@@ -124,7 +124,8 @@ type ProposalFilter struct {
 	Status   ProposalStatus
 	Type     ProposalType
 	IngestID int64
-	Limit    int // default 100, at most MaxPageSize
+	After    int64 // keyset: only proposals with a larger id
+	Limit    int   // default 100, at most MaxPageSize
 }
 
 // CanDecide is the review rule: admins and coordinators accept or reject

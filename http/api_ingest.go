@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"coalition"
@@ -135,18 +136,29 @@ func (s *server) postIngest(w http.ResponseWriter, r *http.Request) error {
 	return encode(w, http.StatusCreated, res)
 }
 
+// listProposals answers one page (limit, default 100), oldest first; a
+// full page carries a Link header to the next one (after = its last id).
 func (s *server) listProposals(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	f := coalition.ProposalFilter{Status: coalition.ProposalStatus(q.Get("status")), Type: coalition.ProposalType(q.Get("type"))}
+	p := params{r: r}
+	f := coalition.ProposalFilter{Status: coalition.ProposalStatus(p.str("status")), Type: coalition.ProposalType(p.str("type")),
+		After: p.int64("after", 0, 0, 1<<62), Limit: int(p.int64("limit", 100, 1, coalition.MaxPageSize))}
 	if f.Status != "" && !f.Status.Valid() {
-		return coalition.FieldError("status", "%q is not one of pending, accepted, rejected", f.Status)
+		p.fail("status", "%q is not one of pending, accepted, rejected", f.Status)
 	}
 	if f.Type != "" && !f.Type.Valid() {
-		return coalition.FieldError("type", "%q is not one of engagement, pledge, membership", f.Type)
+		p.fail("type", "%q is not one of engagement, pledge, membership", f.Type)
+	}
+	if p.err != nil {
+		return p.err
 	}
 	ps, err := s.store.FindProposals(r.Context(), f)
 	if err != nil {
 		return err
+	}
+	if len(ps) == f.Limit {
+		next := r.URL.Query()
+		next.Set("after", strconv.FormatInt(ps[len(ps)-1].ID, 10))
+		w.Header().Set("Link", "<"+r.URL.Path+"?"+next.Encode()+`>; rel="next"`)
 	}
 	return encode(w, http.StatusOK, ps)
 }

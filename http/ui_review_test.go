@@ -44,6 +44,39 @@ func TestReviewPage(t *testing.T) {
 	if status, _, _ := w.do(t, "observer", "GET", "/api/v1/proposals", ""); status != http.StatusForbidden {
 		t.Errorf("observer GET /api/v1/proposals: %d, want 403", status)
 	}
+	// The API list pages: one proposal a page, a Link to the next, and
+	// following the links gives every proposal once, in order.
+	var seen []int64
+	next := "/api/v1/proposals?limit=1"
+	for range len(res.Proposals) + 1 {
+		status, resp, hdr := w.do(t, "analyst", "GET", next, "")
+		var ps []*coalition.Proposal
+		if status != http.StatusOK || json.Unmarshal(resp, &ps) != nil || len(ps) > 1 {
+			t.Fatalf("GET %s: %d %s", next, status, resp)
+		}
+		for _, p := range ps {
+			seen = append(seen, p.ID)
+		}
+		link := hdr.Get("Link")
+		if link == "" {
+			break
+		}
+		if !strings.HasSuffix(link, `>; rel="next"`) || !strings.HasPrefix(link, "</api/v1/proposals?") {
+			t.Fatalf("Link %q", link)
+		}
+		next = strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`)
+	}
+	if len(seen) != len(res.Proposals) {
+		t.Fatalf("paging gave %v, want the %d proposals", seen, len(res.Proposals))
+	}
+	for i, p := range res.Proposals {
+		if seen[i] != p.ID {
+			t.Fatalf("paging gave %v, want the proposals' ids in order", seen)
+		}
+	}
+	if status, resp, _ := w.do(t, "analyst", "GET", "/api/v1/proposals?limit=0", ""); status != http.StatusBadRequest {
+		t.Errorf("limit=0: %d %s, want 400", status, resp)
+	}
 	status, page, _ := w.do(t, "analyst", "GET", "/review", "", "Accept", "text/html")
 	if status != http.StatusOK {
 		t.Fatalf("GET /review: %d %s", status, page)

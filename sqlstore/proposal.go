@@ -141,6 +141,9 @@ func (s *Store) FindProposals(ctx context.Context, f coalition.ProposalFilter) (
 	if f.IngestID != 0 {
 		where, args = append(where, "ingest_id = ?"), append(args, f.IngestID)
 	}
+	if f.After > 0 {
+		where, args = append(where, "id > ?"), append(args, f.After)
+	}
 	rows, err := tx.query(ctx, "SELECT "+proposalCols+" FROM proposals WHERE "+strings.Join(where, " AND ")+
 		fmt.Sprintf(" ORDER BY id LIMIT %d", pageSize(f.Limit)), args...)
 	if err != nil {

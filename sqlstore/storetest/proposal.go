@@ -66,6 +66,17 @@ func testProposals(t *testing.T, s coalition.Store) {
 	if len(pending) != 3 || pending[0].Flags[0].Kind != "duplicate" || pending[0].Evidence[0] != [2]int{0, 37} {
 		t.Fatalf("FindProposals(pending) = %d proposals (want 3), first %+v", len(pending), pending[0])
 	}
+	// Keyset pages: two, then the rest after the last id, then none.
+	page1, err := s.FindProposals(analyst, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2})
+	must(t, err)
+	page2, err := s.FindProposals(analyst, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2, After: page1[len(page1)-1].ID})
+	must(t, err)
+	if len(page1) != 2 || len(page2) != 1 || page1[0].ID != pending[0].ID || page1[1].ID != pending[1].ID || page2[0].ID != pending[2].ID {
+		t.Fatalf("pages of 2: %d then %d proposals, not the 3 pending in order", len(page1), len(page2))
+	}
+	if rest, err := s.FindProposals(analyst, coalition.ProposalFilter{After: pending[2].ID, Status: coalition.ProposalPending}); err != nil || len(rest) != 0 {
+		t.Fatalf("after the last pending proposal: %d, %v", len(rest), err)
+	}
 
 	// Nothing is in the record before a person accepts it.
 	before, _, err := s.FindPledges(sys, coalition.PledgeFilter{Donor: "FRA"})
