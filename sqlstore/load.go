@@ -746,6 +746,35 @@ func (im *Import) keys(ctx context.Context, m map[string]map[string]*keyed, sour
 	return out, nil
 }
 
+// pledgeKeys loads the natural keys of one source's pledges (see keys).
+const pledgeKeys = `SELECT id, version, source_ref, '' FROM pledges WHERE source = ? AND source_ref <> ''`
+
+// known returns the record of source with natural key ref that existed
+// before the import (loaded by q, see keys), or nil for a new one or an
+// empty ref; a key this import has already matched is an error.
+func (im *Import) known(ctx context.Context, m map[string]map[string]*keyed, source, ref, q string) (*keyed, error) {
+	if ref == "" {
+		return nil, nil
+	}
+	have, err := im.keys(ctx, m, source, q)
+	if err != nil {
+		return nil, err
+	}
+	old := have[ref]
+	if old != nil && old.seen {
+		return nil, coalition.FieldError("source_ref", "%q appears twice in this import", ref)
+	}
+	return old, nil
+}
+
+// remember notes a record the import created under (source, ref), so that
+// the same key later in the import is refused.
+func remember(m map[string]map[string]*keyed, source, ref string, id int64, sig string) {
+	if ref != "" {
+		m[source][ref] = &keyed{id: id, version: 1, sig: sig, seen: true}
+	}
+}
+
 func i64ptr(p *int64) string {
 	if p == nil {
 		return "-"
@@ -785,27 +814,20 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	if p.CoalitionID != nil && !im.coalitions[*p.CoalitionID] {
 		return coalition.FieldError("coalition_id", "no coalition %d", *p.CoalitionID)
 	}
-	var old *keyed
-	if p.SourceRef != "" {
-		have, err := im.keys(ctx, im.pledges, p.Source, `SELECT id, version, source_ref, '' FROM pledges WHERE source = ? AND source_ref <> ''`)
+	old, err := im.known(ctx, im.pledges, p.Source, p.SourceRef, pledgeKeys)
+	if err != nil {
+		return err
+	}
+	switch {
+	case old != nil && old.sig == "": // signatures are read on demand: most imports touch few existing rows
+		cur, err := tx.findPledgeAny(ctx, old.id)
 		if err != nil {
 			return err
 		}
-		old = have[p.SourceRef]
-		if old != nil && old.seen {
-			return coalition.FieldError("source_ref", "%q appears twice in this import", p.SourceRef)
-		}
-		if old != nil && old.sig == "" { // signatures are read on demand: most imports touch few existing rows
-			cur, err := tx.findPledgeAny(ctx, old.id)
-			if err != nil {
-				return err
-			}
-			old.sig = importPledgeSig(cur)
-		}
-		if old == nil {
-			if err := im.claim(ctx, p.Source, p.SourceRef); err != nil {
-				return err
-			}
+		old.sig = importPledgeSig(cur)
+	case old == nil && p.SourceRef != "":
+		if err := im.claim(ctx, p.Source, p.SourceRef); err != nil {
+			return err
 		}
 	}
 	sig := ""
@@ -890,7 +912,7 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 	}
 	im.wrote["deliveries"] = true
 	if pledgeRef != "" {
-		have, err := im.keys(ctx, im.pledges, pledgeSource, `SELECT id, version, source_ref, '' FROM pledges WHERE source = ? AND source_ref <> ''`)
+		have, err := im.keys(ctx, im.pledges, pledgeSource, pledgeKeys)
 		if err != nil {
 			return err
 		}
@@ -913,18 +935,11 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 		return err
 	}
 	sig := fmt.Sprintf("%d|%s|%d|%s", d.PledgeID, d.Date, d.AmountEUR, i64ptr(d.Quantity))
-	var old *keyed
-	if ref != "" {
-		have, err := im.keys(ctx, im.deliveries, d.Source, `SELECT id, version, source_ref,
-			CAST(pledge_id AS TEXT) || '|' || date || '|' || CAST(amount_eur_minor AS TEXT) || '|' || coalesce(CAST(quantity AS TEXT), '-')
-			FROM deliveries WHERE source = ? AND source_ref <> ''`)
-		if err != nil {
-			return err
-		}
-		old = have[ref]
-		if old != nil && old.seen {
-			return coalition.FieldError("source_ref", "%q appears twice in this import", ref)
-		}
+	old, err := im.known(ctx, im.deliveries, d.Source, ref, `SELECT id, version, source_ref,
+		CAST(pledge_id AS TEXT) || '|' || date || '|' || CAST(amount_eur_minor AS TEXT) || '|' || coalesce(CAST(quantity AS TEXT), '-')
+		FROM deliveries WHERE source = ? AND source_ref <> ''`)
+	if err != nil {
+		return err
 	}
 	switch {
 	case old == nil:
@@ -936,9 +951,7 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 		}
 		d.ID = id
 		im.rep.Created["deliveries"]++
-		if ref != "" {
-			im.deliveries[d.Source][ref] = &keyed{id: id, version: 1, sig: sig, seen: true}
-		}
+		remember(im.deliveries, d.Source, ref, id, sig)
 	case old.sig != sig:
 		if _, err := tx.exec(ctx, `UPDATE deliveries SET pledge_id = ?, date = ?, amount_eur_minor = ?, quantity = ?, provenance = ?,
 			version = version + 1 WHERE id = ?`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, provenance, old.id); err != nil {
@@ -970,20 +983,13 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 	}
 	sig := fmt.Sprintf("%s|%s|%s|%d|%s|%d|%d|%d|%d|%s", i64ptr(r.CoalitionID), r.Recipient, r.Category, r.AmountEUR, i64ptr(r.Quantity),
 		r.UnitValue, r.From, r.To, r.Priority, r.Visibility)
-	var old *keyed
-	if ref != "" {
-		have, err := im.keys(ctx, im.reqs, r.Source, `SELECT id, version, source_ref,
-			coalesce(CAST(coalition_id AS TEXT), '-') || '|' || recipient || '|' || category || '|' || CAST(amount_eur_minor AS TEXT) || '|' ||
-			coalesce(CAST(quantity AS TEXT), '-') || '|' || CAST(unit_value_eur_minor AS TEXT) || '|' || CAST(from_month AS TEXT) || '|' ||
-			CAST(to_month AS TEXT) || '|' || CAST(priority AS TEXT) || '|' || visibility
-			FROM requirements WHERE source = ? AND source_ref <> ''`)
-		if err != nil {
-			return err
-		}
-		old = have[ref]
-		if old != nil && old.seen {
-			return coalition.FieldError("source_ref", "%q appears twice in this import", ref)
-		}
+	old, err := im.known(ctx, im.reqs, r.Source, ref, `SELECT id, version, source_ref,
+		coalesce(CAST(coalition_id AS TEXT), '-') || '|' || recipient || '|' || category || '|' || CAST(amount_eur_minor AS TEXT) || '|' ||
+		coalesce(CAST(quantity AS TEXT), '-') || '|' || CAST(unit_value_eur_minor AS TEXT) || '|' || CAST(from_month AS TEXT) || '|' ||
+		CAST(to_month AS TEXT) || '|' || CAST(priority AS TEXT) || '|' || visibility
+		FROM requirements WHERE source = ? AND source_ref <> ''`)
+	if err != nil {
+		return err
 	}
 	switch {
 	case old == nil:
@@ -997,9 +1003,7 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 		}
 		r.ID = id
 		im.rep.Created["requirements"]++
-		if ref != "" {
-			im.reqs[r.Source][ref] = &keyed{id: id, version: 1, sig: sig, seen: true}
-		}
+		remember(im.reqs, r.Source, ref, id, sig)
 	case old.sig != sig:
 		if _, err := tx.exec(ctx, `UPDATE requirements SET coalition_id = ?, recipient = ?, category = ?, amount_eur_minor = ?, quantity = ?,
 			unit_value_eur_minor = ?, from_month = ?, to_month = ?, priority = ?, visibility = ?, provenance = ?, version = version + 1
@@ -1045,23 +1049,16 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 	if e.Topics == nil {
 		e.Topics = []string{}
 	}
-	var old *keyed
-	if e.SourceRef != "" {
-		have, err := im.keys(ctx, im.engs, e.Source, `SELECT id, version, source_ref, '' FROM engagements WHERE source = ? AND source_ref <> ''`)
+	old, err := im.known(ctx, im.engs, e.Source, e.SourceRef, `SELECT id, version, source_ref, '' FROM engagements WHERE source = ? AND source_ref <> ''`)
+	if err != nil {
+		return err
+	}
+	if old != nil && old.sig == "" {
+		cur, err := tx.findEngagement(coalition.WithUser(ctx, coalition.System), old.id)
 		if err != nil {
 			return err
 		}
-		old = have[e.SourceRef]
-		if old != nil && old.seen {
-			return coalition.FieldError("source_ref", "%q appears twice in this import", e.SourceRef)
-		}
-		if old != nil && old.sig == "" {
-			cur, err := tx.findEngagement(coalition.WithUser(ctx, coalition.System), old.id)
-			if err != nil {
-				return err
-			}
-			old.sig = engagementSig(cur)
-		}
+		old.sig = engagementSig(cur)
 	}
 	sig := engagementSig(e)
 	switch {
@@ -1070,9 +1067,7 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 			return err
 		}
 		im.rep.Created["engagements"]++
-		if e.SourceRef != "" {
-			im.engs[e.Source][e.SourceRef] = &keyed{id: e.ID, version: 1, sig: sig, seen: true}
-		}
+		remember(im.engs, e.Source, e.SourceRef, e.ID, sig)
 	case old.sig != sig:
 		if _, err := tx.exec(ctx, `UPDATE engagements SET date = ?, kind = ?, title = ?, summary = ?, topics = ?, asks = ?, outcomes = ?,
 			owner = ?, coalition_id = ?, visibility = ?, provenance = ?, version = version + 1 WHERE id = ?`,
