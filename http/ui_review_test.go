@@ -40,7 +40,8 @@ func TestReviewPage(t *testing.T) {
 	if fra == nil || other == nil {
 		t.Fatalf("want a French pledge and another proposal, got %s", resp)
 	}
-	// Observers do not see the queue; analysts do.
+	// Observers do not see the queue; analysts see no undecided proposal
+	// (they may decide none); the coordinator, a reviewer, sees them all.
 	if status, _, _ := w.do(t, "observer", "GET", "/api/v1/proposals", ""); status != http.StatusForbidden {
 		t.Errorf("observer GET /api/v1/proposals: %d, want 403", status)
 	}
@@ -49,7 +50,7 @@ func TestReviewPage(t *testing.T) {
 	var seen []int64
 	next := "/api/v1/proposals?limit=1"
 	for range len(res.Proposals) + 1 {
-		status, resp, hdr := w.do(t, "analyst", "GET", next, "")
+		status, resp, hdr := w.do(t, "coordinator", "GET", next, "")
 		var ps []*coalition.Proposal
 		if status != http.StatusOK || json.Unmarshal(resp, &ps) != nil || len(ps) > 1 {
 			t.Fatalf("GET %s: %d %s", next, status, resp)
@@ -77,17 +78,21 @@ func TestReviewPage(t *testing.T) {
 	if status, resp, _ := w.do(t, "analyst", "GET", "/api/v1/proposals?limit=0", ""); status != http.StatusBadRequest {
 		t.Errorf("limit=0: %d %s, want 400", status, resp)
 	}
-	status, page, _ := w.do(t, "analyst", "GET", "/review", "", "Accept", "text/html")
+	status, page, _ := w.do(t, "coordinator", "GET", "/review", "", "Accept", "text/html")
 	if status != http.StatusOK {
 		t.Fatalf("GET /review: %d %s", status, page)
 	}
-	for _, want := range []string{`id="proposal-` + strconv.FormatInt(fra.ID, 10) + `"`, "<mark>€500 million</mark>", "https://example.org/paris"} {
+	for _, want := range []string{`id="proposal-` + strconv.FormatInt(fra.ID, 10) + `"`, "<mark>€500 million</mark>", "https://example.org/paris", `value="accept"`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("review page lacks %q", want)
 		}
 	}
-	if strings.Contains(string(page), `value="accept"`) {
-		t.Error("an analyst is shown the accept form")
+	status, page, _ = w.do(t, "analyst", "GET", "/review", "", "Accept", "text/html")
+	if status != http.StatusOK {
+		t.Fatalf("analyst GET /review: %d %s", status, page)
+	}
+	if strings.Contains(string(page), "proposal-"+strconv.FormatInt(fra.ID, 10)) || strings.Contains(string(page), `value="accept"`) {
+		t.Error("an analyst is shown an undecided proposal or the accept form")
 	}
 	id := strconv.FormatInt(fra.ID, 10)
 	if status, resp, _ := w.do(t, "delegate-FRA", "POST", "/api/v1/proposals/"+id+"/accept", ""); status != http.StatusPreconditionRequired {
@@ -112,6 +117,74 @@ func TestReviewPage(t *testing.T) {
 	}
 	if status, _, _ := w.do(t, "admin", "POST", "/api/v1/proposals/"+id+"/reject", "", "If-Match", `"2"`); status != http.StatusConflict {
 		t.Errorf("deciding twice: %d, want 409", status)
+	}
+}
+
+// TestReviewQueueFollowsRecordVisibility: a GBR delegate ingests a text and
+// accepts its pledge as confidential. The French delegate, the analyst and
+// the coordinator (of a coalition the pledge is not in) then see neither
+// the proposal, nor its text, nor the amount on the review page; the GBR
+// delegate and the administrator still do.
+func TestReviewQueueFollowsRecordVisibility(t *testing.T) {
+	w := newAuthWorld(t)
+	text := "LONDON, 4 March 2025 – The United Kingdom will provide £2.345 billion in loans to Ukraine, the Prime Minister said."
+	body, _ := json.Marshal(map[string]string{"text": text, "title": "London", "source": "https://example.org/london"})
+	status, resp, _ := w.do(t, "delegate-GBR", "POST", "/api/v1/ingest", string(body))
+	if status != http.StatusCreated {
+		t.Fatalf("POST /api/v1/ingest: %d %s", status, resp)
+	}
+	var res struct {
+		Proposals []*coalition.Proposal `json:"proposals"`
+	}
+	if err := json.Unmarshal(resp, &res); err != nil {
+		t.Fatal(err)
+	}
+	var gbr *coalition.Proposal
+	for _, p := range res.Proposals {
+		if p.Type == coalition.ProposePledge && p.Owner == "GBR" {
+			gbr = p
+		}
+	}
+	if gbr == nil {
+		t.Fatalf("no GBR pledge proposed: %s", resp)
+	}
+	var record map[string]any
+	if err := json.Unmarshal(gbr.Record, &record); err != nil {
+		t.Fatal(err)
+	}
+	record["visibility"] = "confidential"
+	edited, _ := json.Marshal(record)
+	id := strconv.FormatInt(gbr.ID, 10)
+	if status, resp, _ := w.do(t, "delegate-GBR", "POST", "/api/v1/proposals/"+id+"/accept", string(edited), "If-Match", `"1"`); status != http.StatusOK {
+		t.Fatalf("accept as confidential: %d %s", status, resp)
+	}
+	for _, tc := range []struct {
+		role string
+		see  bool
+	}{{"delegate-GBR", true}, {"admin", true}, {"delegate-FRA", false}, {"analyst", false}, {"coordinator", false}} {
+		t.Run(tc.role, func(t *testing.T) {
+			status, resp, _ := w.do(t, tc.role, "GET", "/api/v1/proposals/"+id, "")
+			if want := map[bool]int{true: 200, false: 404}[tc.see]; status != want {
+				t.Errorf("GET /api/v1/proposals/%s: %d %s, want %d", id, status, resp, want)
+			}
+			if !tc.see && strings.Contains(string(resp), "2.345") {
+				t.Errorf("the refusal quotes the amount: %s", resp)
+			}
+			status, resp, _ = w.do(t, tc.role, "GET", "/api/v1/proposals?status=accepted", "")
+			if status != http.StatusOK {
+				t.Fatalf("GET /api/v1/proposals?status=accepted: %d %s", status, resp)
+			}
+			if got := strings.Contains(string(resp), `"id":`+id+`,`) || strings.Contains(string(resp), "234500000"); got != tc.see {
+				t.Errorf("accepted list shows the proposal: %v, want %v (%s)", got, tc.see, resp)
+			}
+			status, page, _ := w.do(t, tc.role, "GET", "/review?status=accepted", "", "Accept", "text/html")
+			if status != http.StatusOK {
+				t.Fatalf("GET /review?status=accepted: %d", status)
+			}
+			if got := strings.Contains(string(page), "2.345") || strings.Contains(string(page), "example.org/london"); got != tc.see {
+				t.Errorf("review page shows the text or amount: %v, want %v", got, tc.see)
+			}
+		})
 	}
 }
 

@@ -76,7 +76,9 @@ func (s *Store) FindIngest(ctx context.Context, id int64) (*coalition.IngestText
 	}
 	var t coalition.IngestText
 	var created timestamp
-	err = tx.queryRow(ctx, "SELECT id, title, body, text_date, source, submitted_by, created_at FROM ingest_texts WHERE id = ?", id).
+	cond, args := textVisible(tx.user)
+	err = tx.queryRow(ctx, "SELECT t.id, t.title, t.body, t.text_date, t.source, t.submitted_by, t.created_at FROM ingest_texts t WHERE t.id = ? AND "+cond,
+		append([]any{id}, args...)...).
 		Scan(&t.ID, &t.Title, &t.Text, &t.Date, &t.Source, &t.SubmittedBy, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, coalition.Errorf(coalition.NotFound, "text %d not found", id)
@@ -86,6 +88,61 @@ func (s *Store) FindIngest(ctx context.Context, id int64) (*coalition.IngestText
 	}
 	t.CreatedAt = created.Time
 	return &t, nil
+}
+
+// proposalVisible returns a SQL condition over proposals p joined with
+// their text t that says whether user u may see a proposal:
+//   - an accepted pledge or engagement follows the record it became: only
+//     those who may see that record now (coalition.CanSee, as visible says)
+//     see the proposal, whoever submitted it;
+//   - a pending or rejected proposal, or a decided membership, is seen by
+//     the text's submitter and by those who may decide it
+//     (coalition.CanDecide: coordinators, and a delegate for its own
+//     country's pledges);
+//   - administrators see every proposal.
+func proposalVisible(u *coalition.User) (string, []any) {
+	if u != nil && !u.Disabled && u.Role == coalition.Admin {
+		return "1=1", nil
+	}
+	if u == nil || u.Disabled {
+		return "1=0", nil
+	}
+	pledgeCond, pledgeArgs := visible(u, "r.", "r.donor")
+	engCond, engArgs := visible(u, "r.", "r.owner")
+	decider, decArgs := "1=0", []any(nil)
+	switch u.Role {
+	case coalition.Coordinator:
+		decider = "1=1"
+	case coalition.Delegate:
+		if u.Country != "" {
+			decider, decArgs = "(p.type = 'pledge' AND p.owner = ?)", []any{u.Country}
+		}
+	}
+	cond := "((p.status = 'accepted' AND p.type = 'pledge' AND EXISTS (SELECT 1 FROM pledges r WHERE r.id = p.record_id AND " + pledgeCond + "))" +
+		" OR (p.status = 'accepted' AND p.type = 'engagement' AND EXISTS (SELECT 1 FROM engagements r WHERE r.id = p.record_id AND " + engCond + "))" +
+		" OR ((p.status <> 'accepted' OR p.type NOT IN ('pledge', 'engagement')) AND (t.submitted_by = ? OR " + decider + ")))"
+	args := append(append(append(pledgeArgs, engArgs...), u.Email), decArgs...)
+	return cond, args
+}
+
+// textVisible returns a SQL condition over ingest_texts t: its submitter
+// and administrators see a text; anyone else sees it when they may see at
+// least one of its proposals and every proposal of it that became a record
+// (a text accepted as a confidential pledge is that pledge's source, and is
+// hidden with it).
+func textVisible(u *coalition.User) (string, []any) {
+	if u != nil && !u.Disabled && u.Role == coalition.Admin {
+		return "1=1", nil
+	}
+	if u == nil || u.Disabled {
+		return "1=0", nil
+	}
+	pc, pa := proposalVisible(u)
+	cond := "(t.submitted_by = ? OR (EXISTS (SELECT 1 FROM proposals p WHERE p.ingest_id = t.id AND " + pc + ")" +
+		" AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.ingest_id = t.id AND p.status = 'accepted'" +
+		" AND p.type IN ('pledge', 'engagement') AND NOT " + pc + ")))"
+	args := append(append([]any{u.Email}, pa...), pa...)
+	return cond, args
 }
 
 // requireRead: the review queue is for signed-in roles other than observers.
@@ -99,8 +156,8 @@ func (tx *Tx) requireRead() error {
 	return nil
 }
 
-const proposalCols = `id, ingest_id, type, record_json, owner, evidence, confidence, flags, status, decided_by, decided_at,
-	record_id, version, created_at`
+const proposalCols = `p.id, p.ingest_id, p.type, p.record_json, p.owner, p.evidence, p.confidence, p.flags, p.status, p.decided_by,
+	p.decided_at, p.record_id, p.version, p.created_at`
 
 func scanProposal(sc interface{ Scan(...any) error }) (*coalition.Proposal, error) {
 	var p coalition.Proposal
@@ -131,21 +188,22 @@ func (s *Store) FindProposals(ctx context.Context, f coalition.ProposalFilter) (
 	if err := tx.requireRead(); err != nil {
 		return nil, err
 	}
-	where, args := []string{"1 = 1"}, []any{}
+	cond, args := proposalVisible(tx.user)
+	where := []string{cond}
 	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, string(f.Status))
+		where, args = append(where, "p.status = ?"), append(args, string(f.Status))
 	}
 	if f.Type != "" {
-		where, args = append(where, "type = ?"), append(args, string(f.Type))
+		where, args = append(where, "p.type = ?"), append(args, string(f.Type))
 	}
 	if f.IngestID != 0 {
-		where, args = append(where, "ingest_id = ?"), append(args, f.IngestID)
+		where, args = append(where, "p.ingest_id = ?"), append(args, f.IngestID)
 	}
 	if f.After > 0 {
-		where, args = append(where, "id > ?"), append(args, f.After)
+		where, args = append(where, "p.id > ?"), append(args, f.After)
 	}
-	rows, err := tx.query(ctx, "SELECT "+proposalCols+" FROM proposals WHERE "+strings.Join(where, " AND ")+
-		fmt.Sprintf(" ORDER BY id LIMIT %d", pageSize(f.Limit)), args...)
+	rows, err := tx.query(ctx, "SELECT "+proposalCols+" FROM proposals p JOIN ingest_texts t ON t.id = p.ingest_id WHERE "+
+		strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY p.id LIMIT %d", pageSize(f.Limit)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: find proposals: %w", err)
 	}
@@ -174,8 +232,12 @@ func (s *Store) FindProposal(ctx context.Context, id int64) (*coalition.Proposal
 	return tx.findProposal(ctx, id)
 }
 
+// findProposal returns the proposal if the user of tx may see it
+// (proposalVisible), else NotFound.
 func (tx *Tx) findProposal(ctx context.Context, id int64) (*coalition.Proposal, error) {
-	p, err := scanProposal(tx.queryRow(ctx, "SELECT "+proposalCols+" FROM proposals WHERE id = ?", id))
+	cond, args := proposalVisible(tx.user)
+	p, err := scanProposal(tx.queryRow(ctx, "SELECT "+proposalCols+" FROM proposals p JOIN ingest_texts t ON t.id = p.ingest_id WHERE p.id = ? AND "+cond,
+		append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, coalition.Errorf(coalition.NotFound, "proposal %d not found", id)
 	}

@@ -50,7 +50,7 @@ func testProposals(t *testing.T, s coalition.Store) {
 	if in.ID == 0 || in.SubmittedBy != "fr@x" || ps[2].ID == 0 || ps[0].IngestID != in.ID || ps[0].Status != coalition.ProposalPending {
 		t.Fatalf("CreateIngest: text %+v, proposal %+v", in, ps[0])
 	}
-	got, err := s.FindIngest(analyst, in.ID)
+	got, err := s.FindIngest(coord, in.ID)
 	must(t, err)
 	if got.Text != in.Text || got.Date != in.Date || got.Source != in.Source {
 		t.Errorf("FindIngest = %+v, want %+v", got, in)
@@ -61,20 +61,27 @@ func testProposals(t *testing.T, s coalition.Store) {
 	wantKind(t, err, coalition.Forbidden)
 	_, err = s.FindProposals(anon, coalition.ProposalFilter{})
 	wantKind(t, err, coalition.Unauthorized)
-	pending, err := s.FindProposals(analyst, coalition.ProposalFilter{Status: coalition.ProposalPending})
+	// Undecided proposals are the submitter's and the reviewers': an
+	// analyst, who may decide none, sees none of them, nor their text.
+	if hidden, err := s.FindProposals(analyst, coalition.ProposalFilter{Status: coalition.ProposalPending}); err != nil || len(hidden) != 0 {
+		t.Fatalf("analyst lists %d pending proposals (%v), want 0", len(hidden), err)
+	}
+	_, err = s.FindIngest(analyst, in.ID)
+	wantKind(t, err, coalition.NotFound)
+	pending, err := s.FindProposals(coord, coalition.ProposalFilter{Status: coalition.ProposalPending})
 	must(t, err)
 	if len(pending) != 3 || pending[0].Flags[0].Kind != "duplicate" || pending[0].Evidence[0] != [2]int{0, 37} {
 		t.Fatalf("FindProposals(pending) = %d proposals (want 3), first %+v", len(pending), pending[0])
 	}
 	// Keyset pages: two, then the rest after the last id, then none.
-	page1, err := s.FindProposals(analyst, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2})
+	page1, err := s.FindProposals(fr, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2})
 	must(t, err)
-	page2, err := s.FindProposals(analyst, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2, After: page1[len(page1)-1].ID})
+	page2, err := s.FindProposals(fr, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2, After: page1[len(page1)-1].ID})
 	must(t, err)
 	if len(page1) != 2 || len(page2) != 1 || page1[0].ID != pending[0].ID || page1[1].ID != pending[1].ID || page2[0].ID != pending[2].ID {
 		t.Fatalf("pages of 2: %d then %d proposals, not the 3 pending in order", len(page1), len(page2))
 	}
-	if rest, err := s.FindProposals(analyst, coalition.ProposalFilter{After: pending[2].ID, Status: coalition.ProposalPending}); err != nil || len(rest) != 0 {
+	if rest, err := s.FindProposals(fr, coalition.ProposalFilter{After: pending[2].ID, Status: coalition.ProposalPending}); err != nil || len(rest) != 0 {
 		t.Fatalf("after the last pending proposal: %d, %v", len(rest), err)
 	}
 

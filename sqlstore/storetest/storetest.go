@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditChain", testAuditChain},
 		{"Proposals", testProposals},
 		{"VisibilityProperty", testVisibilityProperty},
+		{"ProposalVisibilityProperty", testProposalVisibilityProperty},
 		{"RollupProperty", testRollupProperty},
 		{"Ready", func(t *testing.T, s coalition.Store) {
 			if err := s.Ready(context.Background()); err != nil {
