@@ -182,9 +182,11 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 		}
 		in.Sources = append(in.Sources, base...)
 	}
+	// Summed in the order of cats, never of the map: the same inputs give
+	// the same bits (the default shortfall threshold is a share of it).
 	var total float64
-	for _, r := range reqs {
-		for _, v := range r {
+	for _, c := range cats {
+		for _, v := range reqs[c] {
 			total += v
 		}
 	}

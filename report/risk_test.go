@@ -1,8 +1,11 @@
 package report_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -284,5 +287,32 @@ func TestRiskModelErrors(t *testing.T) {
 	} {
 		_, err := report.RiskModel(ctx, s, c.code, 0, c.horizon, c.opts)
 		wantField(t, err, c.field)
+	}
+}
+
+// TestRiskModelBitIdentical: the same inputs give the same model, to the
+// last bit, however Go orders its maps (the default shortfall threshold
+// was summed over a map and differed in its last digits between requests).
+func TestRiskModelBitIdentical(t *testing.T) {
+	s := seededWithElections(t)
+	start, _ := coalition.ParseMonth("2025-01")
+	var first *report.RiskInput
+	for i := range 25 {
+		in, err := report.RiskModel(context.Background(), s, "COW2025", start, 36, report.RiskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = in
+			continue
+		}
+		if got, want := math.Float64bits(in.Model.ShortfallThreshold), math.Float64bits(first.Model.ShortfallThreshold); got != want {
+			t.Fatalf("run %d: shortfall threshold %.6f, first run %.6f", i, in.Model.ShortfallThreshold, first.Model.ShortfallThreshold)
+		}
+		a, _ := json.Marshal(in.Model)
+		b, _ := json.Marshal(first.Model)
+		if !bytes.Equal(a, b) {
+			t.Fatalf("run %d: the model differs from the first run's", i)
+		}
 	}
 }
