@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"coalition"
@@ -60,7 +61,10 @@ func checkPassword(hash, pw string) bool {
 
 // dummyHash makes a failed login for an unknown e-mail cost as much as one
 // with a wrong password.
-var dummyHash = hashPassword("not a real password, only for timing")
+// It is computed on first use (an argon2id hash costs ~40 ms and 19 MiB),
+// not when the package loads, so commands that never sign anyone in do not
+// pay for it.
+var dummyHash = sync.OnceValue(func() string { return hashPassword("not a real password, only for timing") })
 
 func secretHash(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
@@ -298,7 +302,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*coal
 	ok := false
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		checkPassword(dummyHash, password)
+		checkPassword(dummyHash(), password)
 	case err != nil:
 		return nil, fmt.Errorf("sqlstore: authenticate: %w", err)
 	default:
