@@ -60,7 +60,15 @@ type CoverageTotal struct {
 	Pledged      float64 `json:"pledged"`
 	Delivered    float64 `json:"delivered"`
 	CoveredShare float64 `json:"covered_share"` // (required − gap)/required; 1 when nothing is required
-	Gap          float64 `json:"gap"`
+	// Gap is the monthly gap: the sum of the monthly shortfalls, where a
+	// surplus in one month fills no other month.
+	Gap float64 `json:"gap"`
+	// NetGap is the net gap over the period: max(0, required − pledged) of
+	// the whole period in one category, where support early or late in the
+	// period counts against the need of any month of it. The overall total
+	// adds up the categories' net gaps: a surplus in one category fills no
+	// other category's need.
+	NetGap float64 `json:"net_gap"`
 }
 
 // CoverageResult is required vs pledged vs delivered per category × month
@@ -125,7 +133,9 @@ func Coverage(needs []Need, flows []Flow, from, to coalition.Month) CoverageResu
 			tot.Gap += cell.Gap
 		}
 		tot.CoveredShare = share(tot.Required, tot.Gap)
+		tot.NetGap = max(0, tot.Required-tot.Pledged)
 		res.Categories = append(res.Categories, tot)
+		res.Total.NetGap += tot.NetGap
 		res.Total.Required += tot.Required
 		res.Total.Pledged += tot.Pledged
 		res.Total.Delivered += tot.Delivered

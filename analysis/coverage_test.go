@@ -46,13 +46,16 @@ func TestCoverageHandComputed(t *testing.T) {
 	// air: required 200, pledged 100, delivered 40, gap 100, share 0.5.
 	// ammo: required 50, pledged 30, gap 50 (February's surplus does not fill
 	// January), share 0. Total: 250, 130, 40, gap 150, share 100/250 = 0.4.
-	wantCats := []CoverageTotal{{"air", 200, 100, 40, 0.5, 100}, {"ammo", 50, 30, 0, 0, 50}}
+	// Net gaps over the period: air max(0, 200 − 100) = 100; ammo
+	// max(0, 50 − 30) = 20 (February's surplus counts against January's
+	// need); total 100 + 20 = 120, less than the monthly gap of 150.
+	wantCats := []CoverageTotal{{"air", 200, 100, 40, 0.5, 100, 100}, {"ammo", 50, 30, 0, 0, 50, 20}}
 	for i := range wantCats {
 		if got.Categories[i] != wantCats[i] {
 			t.Errorf("category %d = %+v, want %+v", i, got.Categories[i], wantCats[i])
 		}
 	}
-	if w := (CoverageTotal{"", 250, 130, 40, 0.4, 150}); got.Total != w {
+	if w := (CoverageTotal{"", 250, 130, 40, 0.4, 150, 120}); got.Total != w {
 		t.Errorf("total = %+v, want %+v", got.Total, w)
 	}
 }

@@ -74,11 +74,11 @@ func (s *server) getProspects(w http.ResponseWriter, r *http.Request) error {
 func (s *server) getCoverage(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	coal := p.str("coalition")
-	from, to := p.month("from"), p.month("to")
+	opt := report.CoverageOptions{From: p.month("from"), To: p.month("to"), Counts: p.str("counts")}
 	if p.err != nil {
 		return p.err
 	}
-	rep, err := report.Coverage(r.Context(), s.store, coal, from, to)
+	rep, err := report.Coverage(r.Context(), s.store, coal, opt)
 	if err != nil {
 		return err
 	}

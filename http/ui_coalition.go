@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 
 	"coalition"
-	"coalition/analysis"
+	"coalition/report"
 )
 
 // findCoalition accepts a numeric id or a code (COW2025), as the API does.
@@ -70,32 +71,57 @@ type heatData struct {
 	Unit  string       `json:"unit"`
 }
 
-// coverageChart compares the coalition's requirements with the pledges of
-// its joined members to its recipient, per category and month.
-func (s *server) coverageChart(ctx context.Context, c *coalition.Coalition) (chart, error) {
-	ch, _, err := s.coverageCharts(ctx, c)
+// coverageOptions reads the coverage question of a page or CSV request:
+// from, to and counts, the parameters of GET /api/v1/coverage.
+func coverageOptions(r *http.Request) (report.CoverageOptions, error) {
+	p := params{r: r}
+	opt := report.CoverageOptions{From: p.month("from"), To: p.month("to"), Counts: p.str("counts")}
+	return opt, p.err
+}
+
+// coverageQuery is the query string of a coalition's coverage downloads.
+func coverageQuery(c *coalition.Coalition, opt report.CoverageOptions) string {
+	q := url.Values{"id": {strconv.FormatInt(c.ID, 10)}}
+	if opt.From != 0 {
+		q.Set("from", opt.From.String())
+	}
+	if opt.To != 0 {
+		q.Set("to", opt.To.String())
+	}
+	if opt.Counts != "" {
+		q.Set("counts", opt.Counts)
+	}
+	return q.Encode()
+}
+
+// coverageChart is the coverage heat map of the coalition (report.Coverage,
+// as the CLI and the API compute it).
+func (s *server) coverageChart(ctx context.Context, c *coalition.Coalition, opt report.CoverageOptions) (chart, error) {
+	ch, _, err := s.coverageCharts(ctx, c, opt)
 	return ch, err
 }
 
 // coverageCharts is the coverage heat map and the gap chart drawn from the
 // same coverage: required against covered per month, all categories together.
-func (s *server) coverageCharts(ctx context.Context, c *coalition.Coalition) (chart, chart, error) {
+func (s *server) coverageCharts(ctx context.Context, c *coalition.Coalition, opt report.CoverageOptions) (chart, chart, error) {
 	gap := chart{ID: "coalition-gap", Title: "Required against covered per month", Kind: "gap",
-		CSV:  fmt.Sprintf("/csv/coalition-gap?id=%d", c.ID),
+		CSV:  "/csv/coalition-gap?" + coverageQuery(c, opt),
 		Note: "Covered = required − gap in each category and month, added up over the categories: a surplus in one category fills no other category's gap."}
-	ch, res, err := s.coverage(ctx, c)
+	ch, res, err := s.coverage(ctx, c, opt)
 	if err != nil || ch.Empty != "" {
 		gap.Empty = ch.Empty
 		return ch, gap, err
 	}
 	gap.Sources, gap.AsOf = ch.Sources, ch.AsOf
-	x := monthsBetween(res.From, res.To)
+	gap.Note += fmt.Sprintf(" Monthly gap over the period (the sum of the gap bars): %s; net gap (need minus support over the whole period, per category): %s.",
+		eur(res.MonthlyGapEUR), eur(res.NetGapEUR))
+	x := monthsBetween(res.Result.From, res.Result.To)
 	d := gapData{X: x, Required: make([]float64, len(x)), Covered: make([]float64, len(x)), Gap: make([]float64, len(x))}
-	for _, cc := range res.Cells {
-		if !res.required[cc.Category] || cc.Month < res.From || cc.Month > res.To {
+	for _, cc := range res.Result.Cells {
+		if !res.required[cc.Category] || cc.Month < res.Result.From || cc.Month > res.Result.To {
 			continue
 		}
-		i := cc.Month - res.From
+		i := cc.Month - res.Result.From
 		d.Required[i] += cc.Required
 		d.Gap[i] += cc.Gap
 		d.Covered[i] += cc.Required - cc.Gap
@@ -128,84 +154,40 @@ type gapData struct {
 // coverageResult is the coverage behind the heat map, with the categories
 // that something is required in.
 type coverageResult struct {
-	analysis.CoverageResult
+	*report.CoverageReport
 	required map[string]bool
 }
 
 // coverage builds the heat map and returns the coverage it is drawn from.
-func (s *server) coverage(ctx context.Context, c *coalition.Coalition) (chart, *coverageResult, error) {
+func (s *server) coverage(ctx context.Context, c *coalition.Coalition, opt report.CoverageOptions) (chart, *coverageResult, error) {
 	ch := chart{ID: "coalition-coverage", Title: "Requirement coverage by category and month", Kind: "heat",
-		CSV:  fmt.Sprintf("/csv/coalition-coverage?id=%d", c.ID),
-		Note: "Covered share = pledged ÷ required in each cell (at most 100%). Pledged: pledges of joined members to the recipient, spread evenly over their delivery window."}
-	var reqs []*coalition.Requirement
-	f := coalition.RequirementFilter{CoalitionID: &c.ID, Limit: coalition.MaxPageSize}
-	for {
-		items, more, err := s.store.FindRequirements(ctx, f)
-		if err != nil {
-			return ch, nil, err
-		}
-		reqs = append(reqs, items...)
-		if !more || len(items) == 0 {
-			break
-		}
-		f.After = items[len(items)-1].ID
-	}
-	if len(reqs) == 0 {
-		ch.Empty = "No requirements are recorded for this coalition yet. Record what " + c.Recipient +
-			" needs (a requirement per category, monthly amount and period); this heat map then shows how much of each need the members' pledges cover, month by month."
+		CSV: "/csv/coalition-coverage?" + coverageQuery(c, opt)}
+	rep, err := report.Coverage(ctx, s.store, c.Code, opt)
+	if coalition.ErrorKind(err) == coalition.NotFound {
+		ch.Empty = "Nothing to compare: " + coalition.ErrorMessage(err) + "."
 		return ch, nil, nil
 	}
-	var needs []analysis.Need
-	var from, to coalition.Month
-	for _, r := range reqs {
-		if from == 0 || r.From < from {
-			from = r.From
-		}
-		to = max(to, r.To)
-		for m := r.From; m <= r.To; m++ {
-			needs = append(needs, analysis.Need{Category: r.Category, Month: m, Amount: r.MonthlyEUR()})
-		}
-		ch.Sources = addSource(ch.Sources, r.Source)
+	if err != nil {
+		return ch, nil, err
 	}
-	joined := map[string]bool{}
-	for _, iso := range c.JoinedMembers() {
-		joined[iso] = true
+	ch.Note = fmt.Sprintf("Covered share = pledged ÷ required in each cell (at most 100%%). Need: %s. Pledged: %s.", rep.RequirementBasis, rep.SupportBasis)
+	for _, src := range rep.Sources {
+		label := src.Figure + ": " + src.Source
+		if src.AsOf != "" {
+			label += " (as of " + src.AsOf + ")"
+			if d, err := coalition.ParseDate(src.AsOf); err == nil && d.After(ch.AsOf) {
+				ch.AsOf = d
+			}
+		}
+		ch.Sources = addSource(ch.Sources, label)
 	}
-	var flows []analysis.Flow
-	pf := coalition.PledgeFilter{Recipient: c.Recipient, Limit: coalition.MaxPageSize}
-	for {
-		items, more, err := s.store.FindPledges(ctx, pf)
-		if err != nil {
-			return ch, nil, err
-		}
-		for _, p := range items {
-			if p.Status == coalition.Cancelled || !(joined[p.Donor] || (p.CoalitionID != nil && *p.CoalitionID == c.ID)) {
-				continue
-			}
-			fl := analysis.Flow{Donor: p.Donor, Category: p.Category, From: p.DeliverFrom, To: p.DeliverTo, Amount: p.EUR()}
-			if fl.From == 0 {
-				fl.From = p.Announced.Month()
-			}
-			if fl.To == 0 {
-				fl.To = fl.From
-			}
-			flows = append(flows, fl)
-			for _, src := range splitSources(p.Source) {
-				ch.Sources = addSource(ch.Sources, src)
-			}
-			if p.AsOf.After(ch.AsOf) {
-				ch.AsOf = p.AsOf
-			}
-		}
-		if !more || len(items) == 0 {
-			break
-		}
-		pf.After = items[len(items)-1].ID
-	}
-	res := analysis.Coverage(needs, flows, from, to)
+	res := rep.Result
+	from, to := res.From, res.To
 	required := map[string]bool{}
-	for _, n := range needs {
-		required[n.Category] = true
+	for _, cat := range res.Categories {
+		if cat.Required > 0 {
+			required[cat.Category] = true
+		}
 	}
 	d := heatData{X: monthsBetween(from, to), Unit: "%", Cells: [][3]float64{}}
 	ch.Table = dataTable{ID: ch.ID + "-table", Caption: "Required, pledged and covered share per category and month", Columns: []column{
@@ -236,7 +218,7 @@ func (s *server) coverage(ctx context.Context, c *coalition.Coalition) (chart, *
 		})
 	}
 	ch.Data = d
-	return ch, &coverageResult{res, required}, nil
+	return ch, &coverageResult{rep, required}, nil
 }
 
 type coalitionData struct {
@@ -249,6 +231,7 @@ type coalitionData struct {
 	Joined    int
 	Coverage  chart
 	Gap       chart
+	Counts    string // whose pledges the coverage counts (report.CountsAll, report.CountsMembers)
 }
 
 // coalitionPage is one coalition: leads, the membership pipeline and requirement coverage.
@@ -271,7 +254,15 @@ func (s *server) coalitionPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Board, d.Off = pipeline(c, names)
 	d.Joined = len(c.JoinedMembers())
-	if d.Coverage, d.Gap, err = s.coverageCharts(ctx, c); err != nil {
+	opt, err := coverageOptions(r)
+	if err != nil {
+		return err
+	}
+	d.Counts = opt.Counts
+	if d.Counts == "" {
+		d.Counts = report.DefaultCounts
+	}
+	if d.Coverage, d.Gap, err = s.coverageCharts(ctx, c, opt); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "coalition.html", d)

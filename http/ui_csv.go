@@ -38,7 +38,11 @@ func (s *server) chartCSV(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if ch, err = s.coverageChart(ctx, c); err != nil {
+		opt, err := coverageOptions(r)
+		if err != nil {
+			return err
+		}
+		if ch, err = s.coverageChart(ctx, c, opt); err != nil {
 			return err
 		}
 	case "coalition-gap":
@@ -46,7 +50,11 @@ func (s *server) chartCSV(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if _, ch, err = s.coverageCharts(ctx, c); err != nil {
+		opt, err := coverageOptions(r)
+		if err != nil {
+			return err
+		}
+		if _, ch, err = s.coverageCharts(ctx, c, opt); err != nil {
 			return err
 		}
 	case "scenario-gap", "scenario-plan":

@@ -450,9 +450,10 @@ func countLines(t *testing.T, s string) int {
 
 // TestCoverageNumbers checks the heat map against hand arithmetic: nobody
 // pledges air defence, so each month of it is 0% covered with a €500 m gap.
+// The period is the requirement's (2025), given as the API takes it.
 func TestCoverageNumbers(t *testing.T) {
 	h, _ := newUIServer(t)
-	recs, err := csv.NewReader(get(t, h, "/csv/coalition-coverage?id=1").Body).ReadAll()
+	recs, err := csv.NewReader(get(t, h, "/csv/coalition-coverage?id=1&from=2025-01&to=2025-12").Body).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

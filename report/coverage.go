@@ -8,6 +8,29 @@ import (
 	"coalition/analysis"
 )
 
+// Who counts towards a coalition's coverage: one parameter, the same for
+// the CLI, the API and the pages.
+const (
+	// CountsAll counts every donor's visible pledges to the recipient: is
+	// the recipient's need covered, by anyone?
+	CountsAll = "all"
+	// CountsMembers counts the pledges of the coalition's joined members
+	// and those recorded in the coalition: does the coalition cover it?
+	CountsMembers = "members"
+	// DefaultCounts is what coverage counts when nobody says.
+	DefaultCounts = CountsAll
+)
+
+// CoverageOptions are the parameters of a coverage question.
+type CoverageOptions struct {
+	// From and To bound the period; zero months default to the 12 months
+	// ending with the last month of visible support, and one given bound
+	// makes a 12-month period with it.
+	From, To coalition.Month
+	// Counts is CountsAll or CountsMembers; empty means DefaultCounts.
+	Counts string
+}
+
 // CoverageReport is a coalition's need against the support the user may
 // see, per category and month.
 type CoverageReport struct {
@@ -16,22 +39,39 @@ type CoverageReport struct {
 	RequirementBasis string `json:"requirement_basis"`
 	// RequirementMonthly is the baseline need per type (without stored
 	// requirements).
-	RequirementMonthly map[string]float64      `json:"requirement_monthly,omitempty"`
-	SupportBasis       string                  `json:"support_basis"`
-	Result             analysis.CoverageResult `json:"result"`
-	Sources            []Source                `json:"sources"`
+	RequirementMonthly map[string]float64 `json:"requirement_monthly,omitempty"`
+	SupportBasis       string             `json:"support_basis"`
+	// Counts says whose support counts (CountsAll or CountsMembers).
+	Counts string `json:"counts"`
+	// NetGapEUR is the headline: Σ over categories of max(0, need −
+	// support) over the whole period. MonthlyGapEUR is the sum of the
+	// monthly shortfalls (a surplus in one month fills no other), always at
+	// least the net gap.
+	NetGapEUR     float64                 `json:"net_gap_eur"`
+	MonthlyGapEUR float64                 `json:"monthly_gap_eur"`
+	Result        analysis.CoverageResult `json:"result"`
+	Sources       []Source                `json:"sources"`
 }
 
 // Coverage compares coalitionCode's need (default COW2025: its stored
 // requirements, else the 2022–2024 average monthly support per type) with
-// the visible, not cancelled pledges to its recipient, spread over their
-// delivery windows (a pledge in a category the need does not name counts
-// under its support type when that is needed). Zero months default to the
-// 12 months ending with the last month of visible support; one given bound
-// makes a 12-month period with it.
-func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, from, to coalition.Month) (*CoverageReport, error) {
+// the visible, not cancelled pledges to its recipient of those opt.Counts
+// names, spread over their delivery windows (a pledge in a category the
+// need does not name counts under its support type when that is needed).
+// The CLI, the API and the coalition page (and its CSV downloads) all call
+// it.
+func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, opt CoverageOptions) (*CoverageReport, error) {
+	from, to := opt.From, opt.To
 	if from != 0 && to != 0 && to < from {
 		return nil, coalition.FieldError("to", "is before from (%s < %s)", to, from)
+	}
+	counts := opt.Counts
+	switch counts {
+	case "":
+		counts = DefaultCounts
+	case CountsAll, CountsMembers:
+	default:
+		return nil, coalition.FieldError("counts", "%q is not one of %s, %s", counts, CountsAll, CountsMembers)
 	}
 	coal, err := findCoalition(ctx, s, coalitionCode)
 	if err != nil {
@@ -62,13 +102,24 @@ func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, from
 	if err != nil {
 		return nil, err
 	}
-	flows, srcs, err := pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats)
+	who, basis := func(*coalition.Pledge) bool { return true }, "every donor's"
+	if counts == CountsMembers {
+		joined := map[string]bool{}
+		for _, iso := range coal.JoinedMembers() {
+			joined[iso] = true
+		}
+		who = func(p *coalition.Pledge) bool { return joined[p.Donor] || (p.CoalitionID != nil && *p.CoalitionID == coal.ID) }
+		basis = fmt.Sprintf("joined members' (and %s's own)", coal.Code)
+	}
+	flows, srcs, err := pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats, who)
 	if err != nil {
 		return nil, err
 	}
 	rep := &CoverageReport{Coalition: coal.Code, Recipient: coal.Recipient, RequirementBasis: req.basis, RequirementMonthly: req.monthly,
-		SupportBasis: fmt.Sprintf("visible pledges to %s (not cancelled) spread over their delivery windows; delivered = recorded deliveries", coal.Recipient),
+		SupportBasis: fmt.Sprintf("%s visible pledges to %s (not cancelled) spread evenly over their delivery windows (a pledge without one counts in its announcement month); delivered = recorded deliveries", basis, coal.Recipient),
+		Counts:       counts,
 		Result:       analysis.Coverage(req.needs, flows, from, to)}
+	rep.NetGapEUR, rep.MonthlyGapEUR = rep.Result.Total.NetGap, rep.Result.Total.Gap
 	rep.Sources = append(rep.Sources, req.sources...)
 	if req.monthly != nil {
 		base, err := supportSources(ctx, s)

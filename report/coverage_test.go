@@ -22,7 +22,7 @@ func cell(t *testing.T, rep *report.CoverageReport, category, month string) (req
 
 func TestCoverageDefault(t *testing.T) {
 	s := seeded(t)
-	rep, err := report.Coverage(context.Background(), s, "", 0, 0)
+	rep, err := report.Coverage(context.Background(), s, "", report.CoverageOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestCoverageVisibility(t *testing.T) {
 	fra := coalition.WithUser(anon, &coalition.User{ID: 10, Role: coalition.Delegate, Country: "FRA", Coalitions: []int64{cow.ID}})
 	before := map[string]float64{}
 	for name, ctx := range map[string]context.Context{"anonymous": anon, "gbr": gbr, "fra": fra} {
-		rep, err := report.Coverage(ctx, s, "COW2025", from, to)
+		rep, err := report.Coverage(ctx, s, "COW2025", report.CoverageOptions{From: from, To: to})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestCoverageVisibility(t *testing.T) {
 	}
 	for name, want := range map[string]float64{"anonymous": 0, "gbr": 4e8, "fra": 0} {
 		ctx := map[string]context.Context{"anonymous": anon, "gbr": gbr, "fra": fra}[name]
-		rep, err := report.Coverage(ctx, s, "COW2025", from, to)
+		rep, err := report.Coverage(ctx, s, "COW2025", report.CoverageOptions{From: from, To: to})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +101,7 @@ func TestCoverageVisibility(t *testing.T) {
 	if err := s.CreateRequirement(sys, r); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := report.Coverage(gbr, s, "COW2025", from, to)
+	rep, err := report.Coverage(gbr, s, "COW2025", report.CoverageOptions{From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestCoverageVisibility(t *testing.T) {
 			t.Errorf("air-defence gap over the year %.0f, want 3.48e10", c.Gap)
 		}
 	}
-	rep, err = report.Coverage(anon, s, "COW2025", from, to)
+	rep, err = report.Coverage(anon, s, "COW2025", report.CoverageOptions{From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,8 +129,8 @@ func TestCoverageVisibility(t *testing.T) {
 func TestCoverageErrors(t *testing.T) {
 	s := seeded(t)
 	a, _ := coalition.ParseMonth("2025-06")
-	_, err := report.Coverage(context.Background(), s, "", a, a-1)
+	_, err := report.Coverage(context.Background(), s, "", report.CoverageOptions{From: a, To: a-1})
 	wantField(t, err, "to")
-	_, err = report.Coverage(context.Background(), s, "NOPE", 0, 0)
+	_, err = report.Coverage(context.Background(), s, "NOPE", report.CoverageOptions{})
 	wantField(t, err, "coalition")
 }

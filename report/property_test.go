@@ -53,7 +53,7 @@ func TestResultsDoNotDependOnHiddenRecords(t *testing.T) {
 	from, _ := coalition.ParseMonth("2025-01")
 	to, _ := coalition.ParseMonth("2026-12")
 	results := func(ctx context.Context, s *sqlstore.Store) string {
-		cov, err := report.Coverage(ctx, s, "COW2025", from, to)
+		cov, err := report.Coverage(ctx, s, "COW2025", report.CoverageOptions{From: from, To: to})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -370,7 +370,10 @@ func mapCategory(cat string, needed map[string]bool) string {
 // delivery window meets from..to, as flows (categories mapped onto the
 // needed ones), with their delivered amounts: the recorded deliveries, or
 // the whole amount for a pledge marked delivered without any.
-func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from, to coalition.Month, needed map[string]bool) ([]analysis.Flow, []Source, error) {
+// pledgeFlows returns the flows of the visible, not cancelled pledges to
+// recipient in from..to for which counts is true (nil: all).
+func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from, to coalition.Month, needed map[string]bool,
+	counts func(*coalition.Pledge) bool) ([]analysis.Flow, []Source, error) {
 	delivered := map[int64]float64{}
 	after := int64(0)
 	for {
@@ -395,7 +398,7 @@ func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from,
 			return nil, nil, err
 		}
 		for _, p := range page {
-			if p.Status == coalition.Cancelled {
+			if p.Status == coalition.Cancelled || (counts != nil && !counts(p)) {
 				continue
 			}
 			wf, wt := p.Window()

@@ -208,7 +208,7 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	var flows []analysis.Flow
 	if req.monthly == nil {
 		var srcs []Source
-		flows, srcs, err = pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats)
+		flows, srcs, err = pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -9,12 +9,13 @@ import (
 )
 
 func runCoverage(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--json] [--db ...]",
+	fs := newFlagSet(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members] [--json] [--db ...]",
 		"coalition coverage --coalition COW2025 --from 2025-01 --to 2025-12")
 	db := dbFlag(fs)
 	coal := fs.String("coalition", report.DefaultCoalition, "the coalition whose need is measured")
 	fromS := fs.String("from", "", "first month (YYYY-MM); default 11 months before --to")
 	toS := fs.String("to", "", "last month (YYYY-MM); default the last month with support")
+	counts := fs.String("counts", report.DefaultCounts, "whose pledges count: all (every donor) or members (the coalition's joined members)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parseArgs(e, fs, args); err != nil {
 		return err
@@ -36,7 +37,7 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	rep, err := report.Coverage(coalition.WithUser(ctx, coalition.System), s, *coal, from, to)
+	rep, err := report.Coverage(coalition.WithUser(ctx, coalition.System), s, *coal, report.CoverageOptions{From: from, To: to, Counts: *counts})
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,8 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 	t := res.Total
 	fmt.Fprintf(tw, "total\tall\t%s\t%s\t%s\t%.0f%%\t%s\n", eur(t.Required), eur(t.Pledged), eur(t.Delivered), t.CoveredShare*100, eur(t.Gap))
 	tw.Flush()
-	fmt.Fprintln(w, "\nThe gap is the sum of the monthly gaps: a surplus in one month does not fill another.")
+	fmt.Fprintf(w, "\nNet gap over %s..%s: %s (per category, need minus support over the whole period, added up over the categories).\n", res.From, res.To, eur(rep.NetGapEUR))
+	fmt.Fprintf(w, "Monthly gap: %s (the GAP column: the sum of the monthly shortfalls; a surplus in one month does not fill another).\n", eur(rep.MonthlyGapEUR))
 	anSources(w, rep.Sources)
 	return nil
 }
