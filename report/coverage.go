@@ -108,7 +108,9 @@ func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, opt 
 		for _, iso := range coal.JoinedMembers() {
 			joined[iso] = true
 		}
-		who = func(p *coalition.Pledge) bool { return joined[p.Donor] || (p.CoalitionID != nil && *p.CoalitionID == coal.ID) }
+		who = func(p *coalition.Pledge) bool {
+			return joined[p.Donor] || (p.CoalitionID != nil && *p.CoalitionID == coal.ID)
+		}
 		basis = fmt.Sprintf("joined members' (and %s's own)", coal.Code)
 	}
 	flows, srcs, err := pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats, who)

@@ -129,7 +129,7 @@ func TestCoverageVisibility(t *testing.T) {
 func TestCoverageErrors(t *testing.T) {
 	s := seeded(t)
 	a, _ := coalition.ParseMonth("2025-06")
-	_, err := report.Coverage(context.Background(), s, "", report.CoverageOptions{From: a, To: a-1})
+	_, err := report.Coverage(context.Background(), s, "", report.CoverageOptions{From: a, To: a - 1})
 	wantField(t, err, "to")
 	_, err = report.Coverage(context.Background(), s, "NOPE", report.CoverageOptions{})
 	wantField(t, err, "coalition")
