@@ -2,6 +2,7 @@ package coalition
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -208,3 +209,28 @@ type StaleError struct {
 
 func (e *StaleError) Error() string { return e.Err.Error() }
 func (e *StaleError) Unwrap() error { return e.Err }
+
+// DefaultRecipient is the recipient of a pledge that names none.
+const DefaultRecipient = "UKR"
+
+// SetDefaults fills what a person entering a pledge may leave out, the same
+// way on every path (the API, accepted proposals): codes in upper case, the
+// recipient DefaultRecipient, the status announced, the visibility public,
+// and the as-of date the announcement's (the date its source is current
+// to), unless given.
+func (p *Pledge) SetDefaults() {
+	p.Donor, p.Recipient = strings.ToUpper(p.Donor), strings.ToUpper(p.Recipient)
+	p.Amount.Currency = strings.ToUpper(p.Amount.Currency)
+	if p.Recipient == "" {
+		p.Recipient = DefaultRecipient
+	}
+	if p.Status == "" {
+		p.Status = Announced
+	}
+	if p.Visibility == "" {
+		p.Visibility = Public
+	}
+	if p.AsOf.IsZero() {
+		p.AsOf = p.Announced
+	}
+}

@@ -44,7 +44,8 @@ type DonorTotal struct {
 	HumanitarianEUR   float64  `json:"humanitarian_eur"`
 	ReconstructionEUR float64  `json:"reconstruction_eur"`
 	TotalEUR          float64  `json:"total_eur"`
-	PctGDP            *float64 `json:"pct_gdp"` // total as % of GDP (see GDPBasis); null without GDP
+	PctGDP            *float64 `json:"pct_gdp"`           // total as % of GDP (see GDPBasis); null without GDP
+	GDPEUR            *float64 `json:"gdp_eur,omitempty"` // the GDP PctGDP divides by, in EUR (Country.GDPEUR)
 	PerCapitaEUR      *float64 `json:"per_capita_eur"`
 	GDPBasis          string   `json:"gdp_basis,omitempty"`
 	AsOf              Date     `json:"as_of"`

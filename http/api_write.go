@@ -2,14 +2,13 @@ package http
 
 import (
 	"net/http"
-	"strings"
 
 	"coalition"
 )
 
-// pledgeInput is what a client sends to create a pledge. Non-euro amounts
-// are converted at the ECB monthly rate of the announcement month (or the
-// nearest earlier one), which the pledge records.
+// pledgeInput is what a client sends to create a pledge. The store converts
+// the amount to euros at the ECB monthly rate of the announcement month (or
+// the nearest earlier one), which the pledge records.
 type pledgeInput struct {
 	Donor       string                 `json:"donor"`
 	Recipient   string                 `json:"recipient"`
@@ -25,6 +24,7 @@ type pledgeInput struct {
 	Conditions  string                 `json:"conditions"`
 	Visibility  coalition.Visibility   `json:"visibility"`
 	Source      string                 `json:"source"`
+	AsOf        coalition.Date         `json:"as_of"` // default: announced
 }
 
 func (s *server) createPledge(w http.ResponseWriter, r *http.Request) error {
@@ -32,47 +32,17 @@ func (s *server) createPledge(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &coalition.Pledge{Donor: strings.ToUpper(in.Donor), Recipient: strings.ToUpper(in.Recipient), CoalitionID: in.CoalitionID,
+	p := &coalition.Pledge{Donor: in.Donor, Recipient: in.Recipient, CoalitionID: in.CoalitionID,
 		Category: in.Category, Amount: in.Amount, Quantity: in.Quantity, Unit: in.Unit, Announced: in.Announced,
 		DeliverFrom: in.DeliverFrom, DeliverTo: in.DeliverTo, Status: in.Status, Conditions: in.Conditions,
-		Visibility: in.Visibility, Source: in.Source, AsOf: coalition.DateOf(s.now())}
-	if p.Recipient == "" {
-		p.Recipient = "UKR"
-	}
-	if p.Status == "" {
-		p.Status = coalition.Announced
-	}
-	if p.Visibility == "" {
-		p.Visibility = coalition.Public
-	}
-	p.Amount.Currency = strings.ToUpper(p.Amount.Currency)
-	if err := s.convert(r, p); err != nil {
-		return err
-	}
+		Visibility: in.Visibility, Source: in.Source, AsOf: in.AsOf}
+	p.SetDefaults()
 	if err := s.store.CreatePledge(r.Context(), p); err != nil {
 		return err
 	}
 	setETag(w, p.Version)
 	w.Header().Set("Location", "/api/v1/pledges/"+itoa(p.ID))
 	return encode(w, http.StatusCreated, p)
-}
-
-// convert sets the euro amount and the rate used.
-func (s *server) convert(r *http.Request, p *coalition.Pledge) error {
-	if p.Amount.Currency == "EUR" || p.Announced.IsZero() || !coalition.ValidCurrency(p.Amount.Currency) {
-		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
-		return nil
-	}
-	rate, err := s.store.FindRate(r.Context(), p.Amount.Currency, p.Announced.Month())
-	if err != nil {
-		if coalition.ErrorKind(err) == coalition.NotFound {
-			return coalition.FieldError("amount.currency", "no ECB reference rate for %s on or before %s", p.Amount.Currency, p.Announced.Month())
-		}
-		return err
-	}
-	p.FXRate, p.FXMonth = rate.UnitsPerEUR, rate.Month
-	p.AmountEUR = coalition.ToEUR(p.Amount, rate.UnitsPerEUR)
-	return nil
 }
 
 func (s *server) updatePledge(w http.ResponseWriter, r *http.Request) error {
@@ -87,18 +57,12 @@ func (s *server) updatePledge(w http.ResponseWriter, r *http.Request) error {
 	if upd.Version, err = ifMatch(r); err != nil {
 		return err
 	}
-	if upd.Amount != nil {
-		cur, err := s.store.FindPledge(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		p := *cur
-		upd.Apply(&p)
-		p.Amount.Currency = strings.ToUpper(p.Amount.Currency)
-		if err := s.convert(r, &p); err != nil {
-			return err
-		}
-		upd.Amount, upd.AmountEUR, upd.FXRate = &p.Amount, &p.AmountEUR, &p.FXRate
+	// The euro amount is derived (coalition.ConvertPledge), never sent.
+	if upd.AmountEUR != nil {
+		return coalition.FieldError("amount_eur_minor", "is derived from amount at the ECB rate of the announcement month: send amount instead")
+	}
+	if upd.FXRate != nil {
+		return coalition.FieldError("fx_rate", "is the ECB rate of the announcement month, set by the server: send amount instead")
 	}
 	p, err := s.store.UpdatePledge(r.Context(), id, upd)
 	if err != nil {

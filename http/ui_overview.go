@@ -111,16 +111,16 @@ func byType(ts []coalition.DonorTotal) []typeTotal {
 }
 
 // shareOfGDP is the support of the donors with a known GDP as a share of
-// their combined GDP: Σ total / Σ GDP, where each donor's GDP is
-// total / (pct/100). Nil when no donor has a GDP.
+// their combined GDP: Σ total / Σ GDP (each donor's GDP in EUR as the store
+// gives it). Nil when no donor has a GDP.
 func shareOfGDP(ts []coalition.DonorTotal) *float64 {
 	var support, gdp float64
 	for _, t := range ts {
-		if t.PctGDP == nil || *t.PctGDP <= 0 {
+		if t.GDPEUR == nil || *t.GDPEUR <= 0 || t.TotalEUR <= 0 {
 			continue
 		}
 		support += t.TotalEUR
-		gdp += t.TotalEUR / (*t.PctGDP / 100)
+		gdp += *t.GDPEUR
 	}
 	if gdp == 0 {
 		return nil

@@ -222,46 +222,15 @@ func (s *server) scenarioResult(ctx context.Context, q scenarioQuery) (*scenario
 		v.Excluded = append(v.Excluded, name(e.ISO3)+" ("+e.Reason+")")
 	}
 	v.Headline = scenarioFigures(&res)
-	// Actual allocations of the same members in the horizon: one query.
-	totals, err := s.donorTotals(ctx, coalition.DonorFilter{Since: rep.Spec.Horizon.From, Until: rep.Spec.Horizon.To})
-	if err != nil {
-		return nil, err
-	}
-	actual := map[string]float64{}
-	for _, t := range totals {
-		actual[t.ISO3] = t.TotalEUR
-		if t.AsOf.After(v.AsOf) {
-			v.AsOf = t.AsOf
-		}
-	}
-	byISO := map[string]*planRow{}
+	// Plan against actual allocations: report.RunScenario computes it.
 	var rows []planRow
-	for _, iso := range rep.Members {
-		rows = append(rows, planRow{ISO3: iso, Name: name(iso), Actual: actual[iso]})
-	}
-	for i := range rows {
-		byISO[rows[i].ISO3] = &rows[i]
-	}
-	months := 0
-	for _, y := range res.Years {
-		months += y.Months
-	}
-	for _, y := range res.Years {
-		for _, m := range y.Members {
-			r := byISO[m.ISO3]
-			if r == nil {
-				continue
-			}
-			r.FairShare += m.FairShare
-			r.Extra += m.ExtraEUR
-			r.Existing += m.ExistingEUR
-			r.ExtraPctGDP += m.ExtraPctGDP * float64(y.Months) / float64(max(months, 1))
+	for _, r := range rep.Plan {
+		rows = append(rows, planRow{ISO3: r.ISO3, Name: name(r.ISO3), FairShare: r.FairShareEUR, Extra: r.ExtraEUR, ExtraPctGDP: r.ExtraPctGDP,
+			Existing: r.ExistingEUR, Plan: r.PlanEUR, Actual: r.ActualEUR})
+		if r.ActualAsOf.After(v.AsOf) {
+			v.AsOf = r.ActualAsOf
 		}
 	}
-	for i := range rows {
-		rows[i].Plan = rows[i].Existing + rows[i].Extra
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Plan > rows[j].Plan })
 	v.Gap = gapChart(&res, qs, v.Sources, v.AsOf)
 	v.Plan = planChart(rows, qs, "Plan (what it gives after the withdrawals, plus its extra) against actual allocations in "+rep.Spec.Horizon.From.String()+".."+rep.Spec.Horizon.To.String(), v.Sources, v.AsOf)
 	v.Plan.Note += " Actual: allocations recorded by the Kiel tracker (all types) in the same months; support basis of the plan: " + rep.SupportBasis + "."

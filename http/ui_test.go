@@ -527,7 +527,8 @@ func TestFormat(t *testing.T) {
 // 300): (1+3)/(200+300) = 0.8%; a donor without GDP is left out.
 func TestShareOfGDP(t *testing.T) {
 	p := func(v float64) *float64 { return &v }
-	got := shareOfGDP([]coalition.DonorTotal{{TotalEUR: 1, PctGDP: p(0.5)}, {TotalEUR: 3, PctGDP: p(1)}, {TotalEUR: 100}})
+	// Σ support / Σ GDP of the donors with a GDP: (1 + 3) / (200 + 300) = 0.8%.
+	got := shareOfGDP([]coalition.DonorTotal{{TotalEUR: 1, PctGDP: p(0.5), GDPEUR: p(200)}, {TotalEUR: 3, PctGDP: p(1), GDPEUR: p(300)}, {TotalEUR: 100}})
 	if got == nil || *got < 0.8-1e-12 || *got > 0.8+1e-12 {
 		t.Errorf("got %v, want 0.8", got)
 	}

@@ -58,13 +58,13 @@ func (t *FXTable) Rate(cur string, m coalition.Month) (coalition.FXRate, error) 
 }
 
 // Convert sets p's AmountEUR, FXRate and FXMonth from p.Amount at the
-// value date's month.
+// value date's month: coalition.ConvertPledge, as the API does.
 func (t *FXTable) Convert(p *coalition.Pledge, valueDate coalition.Date) error {
-	r, err := t.Rate(p.Amount.Currency, valueDate.Month())
-	if err != nil {
-		return err
-	}
-	p.FXRate, p.FXMonth = r.UnitsPerEUR, r.Month
-	p.AmountEUR = coalition.ToEUR(p.Amount, r.UnitsPerEUR)
-	return nil
+	return coalition.ConvertPledge(p, valueDate, func(cur string, m coalition.Month) (*coalition.FXRate, error) {
+		r, err := t.Rate(cur, m)
+		if err != nil {
+			return nil, err
+		}
+		return &r, nil
+	})
 }

@@ -52,32 +52,37 @@ func newFX(s coalition.FXStore) *fx {
 	return &fx{store: s, rates: map[int]float64{}, src: map[int]string{}}
 }
 
-// usdPerEUR returns the mean of the 12 monthly ECB USD rates of year. Every
-// month must be in the table (FindRate's fallback to an earlier month is not
-// accepted: it would silently mix years).
+// usdPerEUR returns coalition.AnnualRate of USD in year: the mean of its 12
+// monthly ECB rates, every one of which must be in the table (FindRate's
+// fallback to an earlier month is not accepted: it would silently mix
+// years).
 func (f *fx) usdPerEUR(ctx context.Context, year int) (float64, error) {
 	if r, ok := f.rates[year]; ok {
 		return r, nil
 	}
-	var sum float64
+	var monthly []coalition.FXRate
 	var src string
 	for m := time.January; m <= time.December; m++ {
 		month := coalition.MonthOf(year, m)
 		r, err := f.store.FindRate(ctx, "USD", month)
 		if coalition.ErrorKind(err) == coalition.NotFound || (err == nil && r.Month != month) {
-			return 0, coalition.Errorf(coalition.NotFound, "no ECB USD rate for %s in the FX table: cannot convert %d GDP to EUR", month, year)
+			continue // AnnualRate names the missing month
 		}
 		if err != nil {
 			return 0, fmt.Errorf("report: usd rate %s: %w", month, err)
 		}
-		sum += r.UnitsPerEUR
+		monthly = append(monthly, *r)
 		if src == "" {
 			src = r.Source
 		}
 	}
-	f.rates[year] = sum / 12
+	rate, err := coalition.AnnualRate(monthly, "USD", year)
+	if err != nil {
+		return 0, coalition.Errorf(coalition.NotFound, "%s: cannot convert %d GDP to EUR", coalition.ErrorMessage(err), year)
+	}
+	f.rates[year] = rate
 	f.src[year] = src
-	return f.rates[year], nil
+	return rate, nil
 }
 
 // sources lists the FX averages used, one per year.
@@ -105,7 +110,8 @@ func (f *fx) gdpEUR(ctx context.Context, c *coalition.Country) (eur float64, ok 
 	if err != nil {
 		return 0, false, err
 	}
-	return *c.GDPUSDBn * 1e9 / r, true, nil
+	eur, ok = c.GDPEUR(r)
+	return eur, ok, nil
 }
 
 // refYear is the most common GDP year among countries (ties: the latest).

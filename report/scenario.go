@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -165,7 +166,64 @@ type ScenarioReport struct {
 	GDPYear      int                     `json:"gdp_year"`
 	USDPerEUR    float64                 `json:"usd_per_eur"`
 	Result       analysis.ScenarioResult `json:"result"`
-	Sources      []Source                `json:"sources"`
+	// Plan is each sharing member's plan over the horizon against what it
+	// actually allocated in the same months, largest plan first.
+	Plan    []PlanRow `json:"plan"`
+	Sources []Source  `json:"sources"`
+}
+
+// PlanRow is one member's plan in a scenario, summed over the horizon's
+// years, next to its recorded allocations in the same months.
+type PlanRow struct {
+	ISO3         string         `json:"iso3"`
+	FairShareEUR float64        `json:"fair_share_eur"` // its share of the gap by the key, before caps
+	ExtraEUR     float64        `json:"extra_eur"`      // what the plan asks of it, after caps
+	ExtraPctGDP  float64        `json:"extra_pct_gdp"`  // the yearly extra as % of GDP, averaged over the horizon's months
+	ExistingEUR  float64        `json:"existing_eur"`   // what it gives already, after the withdrawals
+	PlanEUR      float64        `json:"plan_eur"`       // existing + extra
+	ActualEUR    float64        `json:"actual_eur"`     // allocations the user may see, all types, in the horizon
+	ActualAsOf   coalition.Date `json:"actual_as_of"`
+}
+
+// planVsActual sums each member's plan over the result's years and reads
+// its visible allocations in the horizon (one query).
+func planVsActual(ctx context.Context, s coalition.Store, rep *ScenarioReport) ([]PlanRow, error) {
+	totals, err := s.DonorTotals(ctx, coalition.DonorFilter{Since: rep.Spec.Horizon.From, Until: rep.Spec.Horizon.To})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]PlanRow, len(rep.Members))
+	byISO := map[string]*PlanRow{}
+	for i, iso := range rep.Members {
+		rows[i].ISO3 = iso
+		byISO[iso] = &rows[i]
+	}
+	for _, t := range totals {
+		if r := byISO[t.ISO3]; r != nil {
+			r.ActualEUR, r.ActualAsOf = t.TotalEUR, t.AsOf
+		}
+	}
+	months := 0
+	for _, y := range rep.Result.Years {
+		months += y.Months
+	}
+	for _, y := range rep.Result.Years {
+		for _, m := range y.Members {
+			r := byISO[m.ISO3]
+			if r == nil {
+				continue
+			}
+			r.FairShareEUR += m.FairShare
+			r.ExtraEUR += m.ExtraEUR
+			r.ExistingEUR += m.ExistingEUR
+			r.ExtraPctGDP += m.ExtraPctGDP * float64(y.Months) / float64(max(months, 1))
+		}
+	}
+	for i := range rows {
+		rows[i].PlanEUR = rows[i].ExistingEUR + rows[i].ExtraEUR
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].PlanEUR > rows[j].PlanEUR })
+	return rows, nil
 }
 
 // RunScenario runs spec on what the user in ctx may see.
@@ -324,6 +382,9 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 		return nil, err
 	}
 	rep.Result = res
+	if rep.Plan, err = planVsActual(ctx, s, rep); err != nil {
+		return nil, err
+	}
 	rep.Sources = append(rep.Sources, countrySources(used, "gdp", fmt.Sprint(rep.GDPYear))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
 	src, err := sharersSource(ctx, s, coal, spec.Group)

@@ -13,12 +13,21 @@ import (
 
 // FindRate returns the rate for cur in month, or the nearest earlier month's.
 func (s *Store) FindRate(ctx context.Context, cur string, month coalition.Month) (*coalition.FXRate, error) {
+	return findRate(ctx, s.db.QueryRowContext, s.dialect, cur, month)
+}
+
+// findRate is FindRate in the transaction.
+func (tx *Tx) findRate(ctx context.Context, cur string, month coalition.Month) (*coalition.FXRate, error) {
+	return findRate(ctx, tx.QueryRowContext, tx.s.dialect, cur, month)
+}
+
+func findRate(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row, d dialect, cur string, month coalition.Month) (*coalition.FXRate, error) {
 	cur = strings.ToUpper(cur)
 	if cur == "EUR" {
 		return &coalition.FXRate{Month: month, Currency: "EUR", UnitsPerEUR: 1, Source: "identity"}, nil
 	}
 	var r coalition.FXRate
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT month, currency, units_per_eur, source FROM fx_rates
+	err := queryRow(ctx, d.rebind(`SELECT month, currency, units_per_eur, source FROM fx_rates
 		WHERE currency = ? AND month <= ? ORDER BY month DESC LIMIT 1`), cur, month).Scan(&r.Month, &r.Currency, &r.UnitsPerEUR, &r.Source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, coalition.Errorf(coalition.NotFound, "no euro reference rate for %s in or before %s", cur, month)
@@ -29,30 +38,37 @@ func (s *Store) FindRate(ctx context.Context, cur string, month coalition.Month)
 	return &r, nil
 }
 
-// annualUSDPerEUR returns the mean monthly USD rate of each year in the table.
+// annualUSDPerEUR returns coalition.AnnualRate of USD for each year whose
+// 12 months are all in the table; a year with a month missing has none (and
+// its GDPs no euro value: pct_gdp stays null).
 func (tx *Tx) annualUSDPerEUR(ctx context.Context) (map[int]float64, error) {
 	rows, err := tx.query(ctx, "SELECT month, units_per_eur FROM fx_rates WHERE currency = 'USD'")
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: usd rates: %w", err)
 	}
 	defer rows.Close()
-	sum, n := map[int]float64{}, map[int]int{}
+	var rates []coalition.FXRate
 	for rows.Next() {
-		var m coalition.Month
-		var r float64
-		if err := rows.Scan(&m, &r); err != nil {
+		r := coalition.FXRate{Currency: "USD"}
+		if err := rows.Scan(&r.Month, &r.UnitsPerEUR); err != nil {
 			return nil, err
 		}
-		sum[m.Year()] += r
-		n[m.Year()]++
+		rates = append(rates, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	years := map[int]bool{}
+	for _, r := range rates {
+		years[r.Month.Year()] = true
 	}
 	out := map[int]float64{}
-	for y, s := range sum {
-		if n[y] == 12 {
-			out[y] = s / 12
+	for y := range years {
+		if v, err := coalition.AnnualRate(rates, "USD", y); err == nil {
+			out[y] = v
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // donorWhere builds the WHERE clause shared by the donor aggregates, over
@@ -172,11 +188,14 @@ func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bo
 		t.HumanitarianEUR = float64(a.cents[coalition.Humanitarian]) / 100
 		t.ReconstructionEUR = float64(a.cents[coalition.Reconstruction]) / 100
 		t.TotalEUR = float64(total) / 100
-		if rate, ok := usd[a.gdpYear]; ok && a.gdp.Valid && a.gdp.Float64 > 0 {
-			gdpEUR := a.gdp.Float64 * 1e9 / rate
+		country := coalition.Country{GDPYear: a.gdpYear}
+		if a.gdp.Valid {
+			country.GDPUSDBn = &a.gdp.Float64
+		}
+		if gdpEUR, ok := country.GDPEUR(usd[a.gdpYear]); ok {
 			pct := t.TotalEUR / gdpEUR * 100
-			t.PctGDP = &pct
-			t.GDPBasis = fmt.Sprintf("World Bank GDP %d (USD %.1fbn) at the ECB %d average of %.4f USD per EUR", a.gdpYear, a.gdp.Float64, a.gdpYear, rate)
+			t.PctGDP, t.GDPEUR = &pct, &gdpEUR
+			t.GDPBasis = fmt.Sprintf("World Bank GDP %d (USD %.1fbn) at the ECB %d average of %.4f USD per EUR", a.gdpYear, a.gdp.Float64, a.gdpYear, usd[a.gdpYear])
 		}
 		if a.pop.Valid && a.pop.Float64 > 0 {
 			pc := t.TotalEUR / (a.pop.Float64 * 1e6)

@@ -113,14 +113,17 @@ func (s *Store) FindPledges(ctx context.Context, f coalition.PledgeFilter) ([]*c
 // CreatePledge inserts p and sets ID, Version and the timestamps.
 func (s *Store) CreatePledge(ctx context.Context, p *coalition.Pledge) (err error) {
 	defer func() { s.noteDenied(ctx, err, "create pledge") }()
-	if err := p.Validate(); err != nil {
-		return err
-	}
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.toEUR(ctx, p); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
 	if err := tx.createPledge(ctx, p); err != nil {
 		return err
 	}
@@ -136,9 +139,6 @@ func (tx *Tx) createPledge(ctx context.Context, p *coalition.Pledge) error {
 		return err
 	}
 	cat, _ := coalition.CategoryByCode(p.Category)
-	if p.Amount.Currency == "EUR" {
-		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
-	}
 	p.Version, p.CreatedAt, p.UpdatedAt = 1, tx.now, tx.now
 	id, err := tx.insertID(ctx, `INSERT INTO pledges (donor, recipient, coalition_id, category, support_type, amount_minor, currency,
 		amount_eur_minor, fx_rate, fx_month, quantity, unit, announced, deliver_from, deliver_to, status, conditions, visibility,
@@ -191,8 +191,12 @@ func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUp
 	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
 		return nil, coalition.Errorf(coalition.Forbidden, "you may not move a pledge where you could not write it")
 	}
-	if p.Amount.Currency == "EUR" {
-		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+	if upd.AmountEUR == nil && (upd.Amount != nil || upd.Announced != nil) {
+		// A new amount or date converts again; loads that bring their own
+		// converted figures set AmountEUR.
+		if err := tx.toEUR(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err

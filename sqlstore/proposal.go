@@ -343,15 +343,7 @@ func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, err
 		if pl.Announced.IsZero() {
 			pl.Announced = textDate
 		}
-		if pl.Status == "" {
-			pl.Status = coalition.Announced
-		}
-		if pl.Visibility == "" {
-			pl.Visibility = coalition.Public
-		}
-		if pl.AsOf.IsZero() {
-			pl.AsOf = pl.Announced
-		}
+		pl.SetDefaults()
 		if pl.CoalitionID == nil && tx.user.Role == coalition.Coordinator && len(tx.user.Coalitions) > 0 {
 			c := tx.user.Coalitions[0] // a coordinator records in its coalition
 			pl.CoalitionID = &c
@@ -403,21 +395,15 @@ func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, err
 	return nil, nil // membership: the decision is recorded; the coalition's members are edited apart
 }
 
-// toEUR converts a non-euro pledge at the ECB monthly rate of its
-// announcement month (or the nearest earlier one), as the API does.
+// toEUR converts the pledge at the ECB monthly rate of its announcement
+// month (or the nearest earlier one): coalition.ConvertPledge, as the API
+// and the imports do.
 func (tx *Tx) toEUR(ctx context.Context, p *coalition.Pledge) error {
-	if p.Amount.Currency == "EUR" || p.Announced.IsZero() || !coalition.ValidCurrency(p.Amount.Currency) || p.AmountEUR > 0 {
-		return nil
-	}
-	var r coalition.FXRate
-	err := tx.queryRow(ctx, `SELECT month, units_per_eur FROM fx_rates WHERE currency = ? AND month <= ? ORDER BY month DESC LIMIT 1`,
-		p.Amount.Currency, p.Announced.Month()).Scan(&r.Month, &r.UnitsPerEUR)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := coalition.ConvertPledge(p, p.Announced, func(cur string, m coalition.Month) (*coalition.FXRate, error) {
+		return tx.findRate(ctx, cur, m)
+	})
+	if coalition.ErrorKind(err) == coalition.NotFound {
 		return coalition.FieldError("amount.currency", "no ECB reference rate for %s on or before %s", p.Amount.Currency, p.Announced.Month())
 	}
-	if err != nil {
-		return fmt.Errorf("sqlstore: rate for %s: %w", p.Amount.Currency, err)
-	}
-	p.FXRate, p.FXMonth, p.AmountEUR = r.UnitsPerEUR, r.Month, coalition.ToEUR(p.Amount, r.UnitsPerEUR)
-	return nil
+	return err
 }

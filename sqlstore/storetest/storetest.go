@@ -197,13 +197,22 @@ func testCoalitions(t *testing.T, s coalition.Store) {
 func testPledges(t *testing.T, s coalition.Store) {
 	base(t, s)
 	p := pledge("DEU", 1900, "2025-03")
+	feb, _ := coalition.ParseMonth("2025-02")
+	_, err := s.Load(sys, &coalition.Dataset{FXRates: []coalition.FXRate{{Month: feb, Currency: "USD", UnitsPerEUR: 1.0799, Source: "ECB"}}}, false)
+	must(t, err)
 	p.Amount = coalition.Money{Minor: 2_000_000_000_00, Currency: "USD"}
-	p.AmountEUR, p.FXRate, p.FXMonth = 1_852_000_000_00, 1.0799, p.Announced.Month()
+	// What a client sends as the euro amount is ignored: the store converts
+	// at the ECB rate of the announcement month, or the nearest earlier
+	// month's (February here): $2,000,000,000 / 1.0799 = €1,852,023,335.49.
+	p.AmountEUR, p.FXRate = 1, 99
 	p.Quantity, p.Unit = ptr(int64(4)), "IRIS-T SLM"
 	p.Conditions = "only if the US takes part"
 	must(t, s.CreatePledge(sys, p))
 	if p.ID == 0 || p.Version != 1 || p.CreatedAt.IsZero() {
 		t.Fatalf("created: %+v", p)
+	}
+	if p.AmountEUR != 1_852_023_335_49 || p.FXRate != 1.0799 || p.FXMonth != feb || !p.FXStale() {
+		t.Fatalf("converted: eur minor %d rate %v month %s stale %v; want 185202333549 at 1.0799 of 2025-02, stale", p.AmountEUR, p.FXRate, p.FXMonth, p.FXStale())
 	}
 	got, err := s.FindPledge(sys, p.ID)
 	must(t, err)
