@@ -6,6 +6,7 @@ var accessRules = map[string]access{
 	"GET /healthz": anyone, "GET /readyz": anyone, "GET /metrics": auditor, "GET /api/v1/openapi.yaml": anyone,
 	"GET /api/v1/categories": anyone, "GET /api/v1/countries": anyone, "GET /api/v1/countries/{iso3}": anyone,
 	"GET /api/v1/groups": anyone, "GET /api/v1/coalitions": anyone, "GET /api/v1/coalitions/{id}": anyone,
+	"GET /api/v1/datasets": anyone,
 	"GET /api/v1/donors": anyone, "GET /api/v1/donors/monthly": anyone, "GET /api/v1/pledges": anyone, "GET /api/v1/pledges/{id}": anyone,
 	"GET /api/v1/engagements": anyone, "GET /api/v1/engagements/{id}": anyone,
 	"GET /api/v1/deliveries": anyone, "GET /api/v1/requirements": anyone, "GET /api/v1/risk-events": anyone,
@@ -47,6 +48,7 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /api/v1/countries", s.handle(s.listCountries))
 	mux.Handle("GET /api/v1/countries/{iso3}", s.handle(s.getCountry))
 	mux.Handle("GET /api/v1/groups", s.handle(s.listGroups))
+	mux.Handle("GET /api/v1/datasets", s.handle(s.listDatasets))
 	mux.Handle("GET /api/v1/coalitions", s.handle(s.listCoalitions))
 	mux.Handle("GET /api/v1/coalitions/{id}", s.handle(s.getCoalition))
 	mux.Handle("GET /api/v1/donors", s.handle(s.listDonors))
