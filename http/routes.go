@@ -6,7 +6,6 @@ var accessRules = map[string]access{
 	"GET /healthz": anyone, "GET /readyz": anyone, "GET /metrics": auditor, "GET /api/v1/openapi.yaml": anyone,
 	"GET /api/v1/categories": anyone, "GET /api/v1/countries": anyone, "GET /api/v1/countries/{iso3}": anyone,
 	"GET /api/v1/groups": anyone, "GET /api/v1/coalitions": anyone, "GET /api/v1/coalitions/{id}": anyone,
-	"GET /api/v1/datasets": anyone,
 	"GET /api/v1/donors": anyone, "GET /api/v1/donors/monthly": anyone, "GET /api/v1/pledges": anyone, "GET /api/v1/pledges/{id}": anyone,
 	"GET /api/v1/engagements": anyone, "GET /api/v1/engagements/{id}": anyone,
 	"GET /api/v1/deliveries": anyone, "GET /api/v1/requirements": anyone, "GET /api/v1/risk-events": anyone,
@@ -20,6 +19,7 @@ var accessRules = map[string]access{
 	"GET /coalitions": anyone, "GET /coalitions/{id}": anyone, "GET /engagements": anyone, "GET /csv/{chart}": anyone,
 	"GET /scenarios": anyone, "GET /risk": anyone, "GET /targets": anyone,
 	"POST /api/v1/login": anyone, "GET /login": anyone, "POST /login": anyone,
+	"GET /api/v1/datasets": anyone,
 
 	"POST /api/v1/logout": signedIn, "GET /api/v1/me": signedIn, "POST /api/v1/me/password": signedIn,
 	"GET /api/v1/tokens": signedIn, "POST /api/v1/tokens": signedIn, "DELETE /api/v1/tokens/{id}": signedIn,
