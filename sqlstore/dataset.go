@@ -119,9 +119,6 @@ func (tx *Tx) beginRelease(ctx context.Context, r coalition.Release, force, skip
 	}
 	st.r = r
 	st.rep.Release, st.rep.AsOf = r.Name, r.AsOf
-	if st.skip {
-		st.rep.Release, st.rep.AsOf = prev.Name, prev.AsOf
-	}
 	if r.Records == coalition.ReleasePledges && !st.skip {
 		if st.before, err = tx.releaseTotals(ctx, r.Dataset); err != nil {
 			return nil, err

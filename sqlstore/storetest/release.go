@@ -171,7 +171,7 @@ func testReleases(t *testing.T, s coalition.Store) {
 	wantKind(t, err, coalition.Conflict)
 	rep, err = s.Load(sys, &coalition.Dataset{Pledges: v1, Releases: []coalition.Release{r1}}, false)
 	must(t, err)
-	if rep.Changed() || rep.Releases[0].Action != "older, skipped" || rep.Releases[0].Release != "2" {
+	if rep.Changed() || rep.Releases[0].Action != "older, skipped" || rep.Releases[0].Release != "1" || rep.Releases[0].Previous != "2" {
 		t.Fatalf("loading an older release: %+v", rep)
 	}
 	if got := totals(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
