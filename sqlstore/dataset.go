@@ -110,8 +110,8 @@ func (tx *Tx) beginRelease(ctx context.Context, r coalition.Release, force, skip
 		case skipOlder:
 			st.rep.Action, st.skip = "older, skipped", true
 		default:
-			return nil, coalition.Errorf(coalition.Conflict, "%s: release %s (data to %s) is older than the loaded release %s (data to %s): "+
-				"nothing was imported (--force, or force=1 in the API, loads it anyway)", r.Dataset, r.Name, r.AsOf, prev.Name, prev.AsOf)
+			return nil, coalition.Errorf(coalition.Conflict, "%s: %s is older than the loaded %s: nothing was imported "+
+				"(--force, or force=1 in the API, loads it anyway)", r.Dataset, describeRelease(r), describeRelease(*prev))
 		}
 	}
 	if r.Source == "" {
@@ -125,6 +125,15 @@ func (tx *Tx) beginRelease(ctx context.Context, r coalition.Release, force, skip
 		}
 	}
 	return st, nil
+}
+
+// describeRelease is "release 29 (data to 2026-04-30)", or "the release
+// with data to 2026-04-30" when it has no number of its own.
+func describeRelease(r coalition.Release) string {
+	if r.Name == coalition.DefaultReleaseName(r.AsOf) {
+		return "the release with data to " + r.AsOf.String()
+	}
+	return fmt.Sprintf("release %s (data to %s)", r.Name, r.AsOf)
 }
 
 // releaseTotals sums the pledges of dataset per donor and support type.
