@@ -289,3 +289,28 @@ func lineWith(out, prefix string) string {
 	}
 	return ""
 }
+
+// A release is loaded whole: a row the database refuses (a donor it does
+// not hold) with --skip-invalid writes nothing, since skipping the row
+// would delete that donor-month's record.
+func TestImportKielReleaseNotInPart(t *testing.T) {
+	db := tempDB(t)
+	if _, errOut, err := cli(t, nil, "seed", "--db", db); err != nil {
+		t.Fatalf("seed: %v\n%s", err, errOut)
+	}
+	before := donorTotals(t, db)
+	file, _ := newerKiel(t)
+	b, _ := os.ReadFile(file)
+	bad := writeFile(t, "r30-bad.csv", string(b)+"Atlantis,ATL,2026,5,1,0,0,1,0,0,0,0\n")
+	_, errOut, err := cli(t, nil, "import", "kiel-csv", bad, "--db", db, "--release", "30", "--skip-invalid")
+	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "a release is loaded whole") || !strings.Contains(errOut, "ATL is not a country in this database") {
+		t.Fatalf("err = %v (exit %d)\n%s", err, exitCode(err), errOut)
+	}
+	if got := donorTotals(t, db); !near(sum(got), sum(before)) {
+		t.Fatalf("a refused release changed the total: %v → %v", sum(before), sum(got))
+	}
+	out, _, err := cli(t, nil, "datasets", "--db", db)
+	if err != nil || !strings.Contains(lineWith(out, "kiel "), " 29 ") || !strings.Contains(lineWith(out, "kiel "), "1450") {
+		t.Fatalf("datasets: %v\n%s", err, out)
+	}
+}

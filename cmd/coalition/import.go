@@ -113,6 +113,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		for _, re := range rep.Errors {
 			fmt.Fprintln(e.stderr, re.Error())
 		}
+		if *skip {
+			return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (a release is loaded whole: fix them)", len(rep.Errors))
+		}
 		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (fix them, or use --skip-invalid)", len(rep.Errors))
 	}
 	return nil
