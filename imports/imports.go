@@ -31,7 +31,7 @@ type Request struct {
 	Format    string         // one of Formats
 	Kind      string         // csv: pledges, deliveries, requirements, engagements or risk-events; "": from the header
 	Recipient string         // IATI, FTS: only flows to this recipient; Kiel and CSV: the default recipient
-	Source    string         // citation of every record; default "<format>: <file name>"
+	Source    string         // citation of every record; default "<format>: <file name>" (kiel-csv: the release's, see declareRelease)
 	AsOf      coalition.Date // the date the files' data is current to; default today
 	DryRun    bool           // count, then roll back
 	// SkipInvalid commits the valid records and reports the invalid ones;

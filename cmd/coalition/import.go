@@ -28,7 +28,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	reportFile := fs.String("report", "", "write the full report (with every error) as JSON to this file")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	recipient := fs.String("recipient", "", "only flows to this recipient (ISO2, ISO3 or name; IATI, FTS); Kiel and CSV default recipient (UKR)")
-	source := fs.String("source", "", "citation carried by every record (default \"<format>: <file name>\"); records are matched on (source, natural key)")
+	source := fs.String("source", "", "citation carried by every record (default \"<format>: <file name>\"; kiel-csv: the release's citation); records are matched on (source, natural key), kiel-csv records on (dataset, key) whatever the source")
 	kind := fs.String("kind", "", "csv: pledges, deliveries, requirements, engagements or risk-events (default: from the header)")
 	template := fs.String("template", "", "csv: print the header and an example row of this kind, and exit")
 	asOf := fs.String("as-of", "", "the date the file's data is current to (YYYY-MM-DD; default today)")
