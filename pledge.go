@@ -55,6 +55,12 @@ type Pledge struct {
 	Version     int64        `json:"version"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
+
+	// Dataset and Release name the published dataset release the pledge
+	// was loaded from (see Release); empty for pledges entered by people,
+	// which no release touches. Set only by loads and imports.
+	Dataset string `json:"dataset,omitempty"`
+	Release string `json:"release,omitempty"`
 }
 
 // EUR returns the euro amount as a float, for analysis.

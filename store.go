@@ -20,6 +20,7 @@ type Store interface {
 	UserStore
 	AuditStore
 	ProposalStore
+	DatasetStore
 
 	// Ready returns nil when the database is reachable and fully migrated.
 	Ready(ctx context.Context) error

@@ -23,14 +23,16 @@ const maxImportBody = 64 << 20
 // postImport imports one uploaded file (multipart field "file", or the raw
 // body) through the pipeline of coalition import (package imports), in one
 // transaction as the user of the request. Query: format (required), kind,
-// recipient, source, as_of, dry_run, skip_invalid, delete_removed. 200 with
+// recipient, source, as_of, dry_run, skip_invalid, delete_removed, release,
+// force (kiel-csv: see imports.Request). 200 with
 // the report when it was committed or dry run (with skip_invalid, the
 // invalid rows are skipped and listed in it); invalid rows without
 // skip_invalid: nothing is written, 400 with a problem listing every one.
 func (s *server) postImport(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	req := imports.Request{Format: p.str("format"), Kind: p.str("kind"), Recipient: p.str("recipient"), Source: p.str("source"),
-		DryRun: p.flag("dry_run"), SkipInvalid: p.flag("skip_invalid"), DeleteRemoved: p.flag("delete_removed")}
+		DryRun: p.flag("dry_run"), SkipInvalid: p.flag("skip_invalid"), DeleteRemoved: p.flag("delete_removed"),
+		Release: p.str("release"), Force: p.flag("force")}
 	if !slices.Contains(imports.Formats, req.Format) {
 		p.fail("format", "%q: want one of %s", req.Format, strings.Join(imports.Formats, ", "))
 	}

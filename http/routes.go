@@ -19,6 +19,7 @@ var accessRules = map[string]access{
 	"GET /coalitions": anyone, "GET /coalitions/{id}": anyone, "GET /engagements": anyone, "GET /csv/{chart}": anyone,
 	"GET /scenarios": anyone, "GET /risk": anyone, "GET /targets": anyone,
 	"POST /api/v1/login": anyone, "GET /login": anyone, "POST /login": anyone,
+	"GET /api/v1/datasets": anyone,
 
 	"POST /api/v1/logout": signedIn, "GET /api/v1/me": signedIn, "POST /api/v1/me/password": signedIn,
 	"GET /api/v1/tokens": signedIn, "POST /api/v1/tokens": signedIn, "DELETE /api/v1/tokens/{id}": signedIn,
@@ -47,6 +48,7 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /api/v1/countries", s.handle(s.listCountries))
 	mux.Handle("GET /api/v1/countries/{iso3}", s.handle(s.getCountry))
 	mux.Handle("GET /api/v1/groups", s.handle(s.listGroups))
+	mux.Handle("GET /api/v1/datasets", s.handle(s.listDatasets))
 	mux.Handle("GET /api/v1/coalitions", s.handle(s.listCoalitions))
 	mux.Handle("GET /api/v1/coalitions/{id}", s.handle(s.getCoalition))
 	mux.Handle("GET /api/v1/donors", s.handle(s.listDonors))

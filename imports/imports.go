@@ -31,7 +31,7 @@ type Request struct {
 	Format    string         // one of Formats
 	Kind      string         // csv: pledges, deliveries, requirements, engagements or risk-events; "": from the header
 	Recipient string         // IATI, FTS: only flows to this recipient; Kiel and CSV: the default recipient
-	Source    string         // citation of every record; default "<format>: <file name>"
+	Source    string         // citation of every record; default "<format>: <file name>" (kiel-csv: the release's, see declareRelease)
 	AsOf      coalition.Date // the date the files' data is current to; default today
 	DryRun    bool           // count, then roll back
 	// SkipInvalid commits the valid records and reports the invalid ones;
@@ -41,6 +41,12 @@ type Request struct {
 	// files no longer contain; by default they are only counted.
 	DeleteRemoved bool
 	User          string // the importing user's email, for provenance; default the user in ctx
+	// Release names the release of a published dataset the file is
+	// (kiel-csv: the publisher's number, e.g. "29"; default "data to
+	// YYYY-MM" from the file's last month with data). Force loads a release
+	// older than the one loaded.
+	Release string
+	Force   bool
 	// Progress, when set, is called before each file is read; a non-nil
 	// Progress it returns follows the reading (the CLI's progress bar).
 	Progress func(name string, size int64) Progress
@@ -120,6 +126,10 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 	}
 	defer im.Abort()
 	rep := &Report{Format: req.Format, DryRun: req.DryRun, Files: []FileReport{}, Errors: importer.Errors{}}
+	release, err := declareRelease(ctx, im, &req, files)
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC()
 	for _, f := range files {
 		fr, errs, err := importFile(ctx, im, f, req, names, fx, now)
@@ -130,7 +140,8 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 		rep.Errors = append(rep.Errors, errs...)
 	}
 	rep.Result = im.Report()
-	if len(rep.Errors) > 0 && !req.SkipInvalid {
+	if len(rep.Errors) > 0 && (!req.SkipInvalid || release) {
+		// A release is loaded whole: a skipped row would remove its record.
 		return rep, nil // rolled back by the deferred Abort
 	}
 	rep.Result, err = im.Finish(ctx, coalition.ImportOptions{DryRun: req.DryRun, DeleteRemoved: req.DeleteRemoved})
@@ -139,6 +150,48 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 	}
 	rep.Committed = !req.DryRun
 	return rep, nil
+}
+
+// declareRelease tells im which release of a published dataset the files
+// are, for the formats that are one (kiel-csv: the Kiel tracker's monthly
+// data, one file a release). It identifies the release from the file's
+// content (importer.KielRelease), so that the file's name and --source play
+// no part in matching its records; req.AsOf becomes the release's. A file
+// with invalid rows declares nothing: its parse reports them.
+func declareRelease(ctx context.Context, im coalition.Import, req *Request, files []File) (bool, error) {
+	if req.Format != "kiel-csv" {
+		if req.Release != "" || req.Force {
+			return false, coalition.FieldError("release", "only kiel-csv files are releases of a published dataset")
+		}
+		return false, nil
+	}
+	if len(files) != 1 {
+		return false, coalition.Errorf(coalition.Invalid, "import kiel-csv: one file is one release of the Kiel data: import them one at a time (got %d files)", len(files))
+	}
+	f := files[0]
+	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
+		return false, fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	sum, err := importer.HashFile(f.R)
+	if err != nil {
+		return false, fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
+		return false, fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	rel, err := importer.KielRelease(f.R, f.Name, req.Release, req.Source, req.AsOf)
+	if _, rowErrs := importer.AsErrors(err); rowErrs {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	rel.SHA256 = sum
+	if err := im.Release(ctx, rel, req.Force); err != nil {
+		return false, err
+	}
+	req.AsOf = rel.AsOf
+	return true, nil
 }
 
 // importFile parses one file into im. It returns the file's row errors,

@@ -43,6 +43,18 @@ const KielSource = "Kiel Institute for the World Economy, Ukraine Support Tracke
 // KielAsOf is the last day covered by the bundled Kiel release.
 var KielAsOf = coalition.Date{Y: 2026, M: 4, D: 30}
 
+// KielRelease is the Kiel Institute's number of the bundled release
+// (kiel/release_info.csv).
+const KielRelease = "29"
+
+// The bundled published datasets besides Kiel's (coalition.Release): the
+// ECB's rates, the World Bank's GDP and population, NATO's defence figures.
+const (
+	FXDataset        = "ecb-fx"
+	WorldBankDataset = "worldbank"
+	NATODataset      = "nato"
+)
+
 // table reads a CSV with a header row into maps, naming the file and line on error.
 type table struct {
 	name string
@@ -209,7 +221,37 @@ func Load() (*coalition.Dataset, error) {
 	if ds.FXRates, err = rates(); err != nil {
 		return nil, err
 	}
+	ds.Releases = releases(ds)
 	return ds, nil
+}
+
+// releases are the published datasets of ds's FX rates and countries.
+func releases(ds *coalition.Dataset) []coalition.Release {
+	var last coalition.Month
+	for _, r := range ds.FXRates {
+		last = max(last, r.Month)
+	}
+	fxAsOf := last.LastDay()
+	wb, nato := 0, 0
+	for _, c := range ds.Countries {
+		if c.GDPUSDBn != nil && c.GDPYear == 2023 {
+			wb++
+		}
+		if c.DefenceSource == "NATO" {
+			nato++
+		}
+	}
+	return []coalition.Release{
+		{Dataset: FXDataset, Name: coalition.DefaultReleaseName(fxAsOf), AsOf: fxAsOf, Records: coalition.ReleaseFXRates,
+			Title:  "ECB euro reference rates, monthly means (fx_eur_monthly.csv)",
+			Source: "ECB euro foreign exchange reference rates, monthly means of the daily rates (refdata fx_eur_monthly.csv, fx_sources.md)"},
+		{Dataset: WorldBankDataset, Name: "2023", AsOf: coalition.Date{Y: 2023, M: 12, D: 31}, Records: coalition.ReleaseCountries, Count: wb,
+			Title:  "World Bank World Development Indicators: GDP (current US$) and population, 2023 (countries.csv)",
+			Source: countriesSource},
+		{Dataset: NATODataset, Name: "2025", AsOf: coalition.Date{Y: 2025, M: 8, D: 28}, Records: coalition.ReleaseCountries, Count: nato,
+			Title:  "NATO, Defence Expenditure of NATO Countries (2014-2025), 28 Aug 2025: defence % of GDP (countries.csv, nato_defence_2025e.csv)",
+			Source: nato2025Source},
+	}
 }
 
 // NATO2025e returns the NATO 2025 estimates of defence spending, % of GDP,

@@ -7,6 +7,8 @@ package seed
 import (
 	"context"
 	"fmt"
+	"io"
+	"path"
 	"time"
 
 	"coalition"
@@ -24,19 +26,56 @@ func Dataset() (*coalition.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := refdata.Open(refdata.KielFile)
+	rel, pledges, err := KielRelease()
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	ds.Pledges, err = importer.KielCSV(f, importer.KielOptions{File: refdata.KielFile, Source: refdata.KielSource, AsOf: refdata.KielAsOf})
-	if err != nil {
-		return nil, fmt.Errorf("bundled Kiel file: %w", err)
-	}
+	ds.Releases = append([]coalition.Release{rel}, ds.Releases...)
+	ds.Pledges = pledges
 	if ds.RiskEvents, err = ElectionEvents(); err != nil {
 		return nil, err
 	}
 	return ds, nil
+}
+
+// KielRelease reads the bundled Kiel monthly file as a user's kiel-csv
+// import does (importer.KielRelease, then the kiel-csv parser): release 29
+// of the Kiel dataset, with data to April 2026, and its pledges, which
+// belong to it (Pledge.Dataset).
+func KielRelease() (coalition.Release, []*coalition.Pledge, error) {
+	read := func(fn func(r io.Reader) error) error {
+		f, err := refdata.Open(refdata.KielFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := fn(f); err != nil {
+			return fmt.Errorf("bundled Kiel file: %w", err)
+		}
+		return nil
+	}
+	var rel coalition.Release
+	var ps []*coalition.Pledge
+	err := read(func(r io.Reader) (err error) {
+		rel, err = importer.KielRelease(r, path.Base(refdata.KielFile), refdata.KielRelease, "", coalition.Date{})
+		return err
+	})
+	if err == nil {
+		err = read(func(r io.Reader) (err error) {
+			ps, err = importer.KielCSV(r, importer.KielOptions{File: refdata.KielFile, Source: rel.Source, AsOf: rel.AsOf})
+			return err
+		})
+	}
+	if err != nil {
+		return rel, nil, err
+	}
+	if rel.AsOf != refdata.KielAsOf || rel.Source != refdata.KielSource {
+		return rel, nil, fmt.Errorf("bundled Kiel file: read as %s cited %q, want data to %s cited %q", rel, rel.Source, refdata.KielAsOf, refdata.KielSource)
+	}
+	for _, p := range ps {
+		p.Dataset, p.Release = rel.Dataset, rel.Name
+	}
+	return rel, ps, nil
 }
 
 // ElectionEvents turns every dated row of the bundled elections calendar

@@ -119,3 +119,35 @@ func TestLoadKeepsEdits(t *testing.T) {
 		t.Errorf("after the second seed USA events = %+v, %v; want 2 with the edited probability %v first", again, err, p)
 	}
 }
+
+// The bundled Kiel file goes through the importer's release path: its
+// content says data to April 2026, it is release 29 with the reference
+// citation, and every pledge belongs to it.
+func TestKielRelease(t *testing.T) {
+	rel, ps, err := KielRelease()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel.Dataset != "kiel" || rel.Name != "29" || rel.AsOf != refdata.KielAsOf || rel.Source != refdata.KielSource || rel.Records != coalition.ReleasePledges {
+		t.Fatalf("release = %+v", rel)
+	}
+	if len(ps) != 1450 {
+		t.Fatalf("%d pledges, want 1450", len(ps))
+	}
+	for _, p := range ps {
+		if p.Dataset != "kiel" || p.Release != "29" || p.Source != refdata.KielSource || p.AsOf != refdata.KielAsOf {
+			t.Fatalf("pledge %s: dataset %q release %q source %q as of %s", p.SourceRef, p.Dataset, p.Release, p.Source, p.AsOf)
+		}
+	}
+	ds, err := Dataset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range ds.Releases {
+		names = append(names, r.Dataset+" "+r.Name)
+	}
+	if got := strings.Join(names, ", "); got != "kiel 29, ecb-fx data to 2026-06, worldbank 2023, nato 2025" {
+		t.Fatalf("releases = %s", got)
+	}
+}

@@ -26,9 +26,9 @@ type BulkReport struct {
 // pledgeInsertCols are the columns a bulk insert writes, in order.
 const pledgeInsertCols = `donor, recipient, coalition_id, category, support_type, amount_minor, currency, amount_eur_minor, fx_rate,
 	fx_month, quantity, unit, announced, deliver_from, deliver_to, status, conditions, visibility, source, source_ref, as_of,
-	provenance, version, created_at, updated_at`
+	provenance, version, created_at, updated_at, dataset, dataset_release`
 
-const pledgeInsertN = 25
+const pledgeInsertN = 27
 
 // BulkInsert writes ps and ds in one transaction with multi-row INSERTs
 // and appends one audit entry for the whole batch (counts and sources, not
@@ -167,7 +167,7 @@ func appendPledgeArgs(args []any, p *coalition.Pledge, now string) []any {
 	cat, _ := coalition.CategoryByCode(p.Category)
 	return append(args, p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency,
 		p.AmountEUR, p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions,
-		p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, 1, now, now)
+		p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, 1, now, now, p.Dataset, p.Release)
 }
 
 // valuesList returns "(?,…,?),(?,…,?)": rows groups of cols placeholders.

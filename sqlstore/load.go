@@ -12,7 +12,9 @@ import (
 )
 
 // Load applies ds in one transaction. Records are matched on their natural
-// keys; with dryRun the transaction is rolled back after counting.
+// keys; with dryRun the transaction is rolled back after counting. The
+// pledges of a release in ds.Releases replace the release of their dataset
+// loaded before (same or newer; an older release is skipped and reported).
 func (s *Store) Load(ctx context.Context, ds *coalition.Dataset, dryRun bool) (coalition.LoadReport, error) {
 	rep := coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
 	tx, err := s.begin(ctx)
@@ -23,14 +25,39 @@ func (s *Store) Load(ctx context.Context, ds *coalition.Dataset, dryRun bool) (c
 	if err := tx.requireWrite(canLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
 		return rep, err
 	}
+	rels := map[string]*releaseLoad{}
+	for _, r := range ds.Releases {
+		if rels[r.Dataset] != nil {
+			return rep, coalition.FieldError("dataset", "two releases of %s in one load", r.Dataset)
+		}
+		if rels[r.Dataset], err = tx.beginRelease(ctx, r, false, true); err != nil {
+			return rep, err
+		}
+	}
+	removed := map[string][]int64{}
 	steps := []func(context.Context, *coalition.Dataset, *coalition.LoadReport) error{
 		tx.loadCountries, tx.loadGroups, tx.loadCoalitions, tx.loadPeople, tx.loadFX,
-		tx.loadPledges, tx.loadEngagements, tx.loadRiskEvents,
+		func(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport) error {
+			return tx.loadPledges(ctx, ds, rep, rels, removed)
+		},
+		tx.loadEngagements, tx.loadRiskEvents,
 	}
 	for _, step := range steps {
 		if err := step(ctx, ds, &rep); err != nil {
 			return rep, err
 		}
+	}
+	for _, r := range ds.Releases {
+		st := rels[r.Dataset]
+		if st.r.Records == coalition.ReleaseFXRates && !st.skip {
+			if err := tx.tagRates(ctx, st, ds.FXRates); err != nil {
+				return rep, err
+			}
+		}
+		if err := tx.finishRelease(ctx, st, removed[r.Dataset]); err != nil {
+			return rep, err
+		}
+		rep.Releases = append(rep.Releases, st.rep)
 	}
 	if dryRun {
 		return rep, nil
@@ -251,15 +278,21 @@ func pledgeSig(p *coalition.Pledge) string {
 		p.AmountEUR, p.Announced, p.Status, p.Visibility, p.AsOf, p.DeliverFrom, p.DeliverTo)
 }
 
-func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport) error {
+// loadPledges creates or updates ds.Pledges: those of a release (Dataset
+// set) matched on (dataset, source_ref), noting in removed the dataset's
+// pledges the release no longer has; the others on (source, source_ref).
+func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport, rels map[string]*releaseLoad,
+	removed map[string][]int64) error {
 	if len(ds.Pledges) == 0 {
 		return nil
 	}
 	type row struct {
 		id, version int64
 		sig         string
+		dataset     string
+		seen        bool
 	}
-	have := map[string]row{}
+	have := map[string]*row{}
 	rows, err := tx.query(ctx, "SELECT "+pledgeCols+" FROM pledges WHERE source_ref <> ''")
 	if err != nil {
 		return fmt.Errorf("sqlstore: load pledges: %w", err)
@@ -270,34 +303,98 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 			rows.Close()
 			return fmt.Errorf("sqlstore: load pledges: %w", err)
 		}
-		have[p.Source+"\x00"+p.SourceRef] = row{p.ID, p.Version, pledgeSig(p)}
+		if p.Dataset != "" {
+			have["d\x00"+p.Dataset+"\x00"+p.SourceRef] = &row{p.ID, p.Version, releaseSig(p), p.Dataset, false}
+		} else {
+			have["s\x00"+p.Source+"\x00"+p.SourceRef] = &row{p.ID, p.Version, pledgeSig(p), "", false}
+		}
 	}
 	rows.Close()
 	for i, p := range ds.Pledges {
+		key, sigOf := "s\x00"+p.Source+"\x00"+p.SourceRef, pledgeSig
+		if p.Dataset != "" {
+			st := rels[p.Dataset]
+			if st == nil || st.r.Records != coalition.ReleasePledges {
+				return coalition.FieldError("dataset", "pledges[%d] (%s): no release of pledges of %q in this load", i, p.SourceRef, p.Dataset)
+			}
+			if st.skip {
+				continue // an older release than the one loaded
+			}
+			if p.SourceRef == "" {
+				return coalition.FieldError("source_ref", "pledges[%d]: a record of %s needs its key", i, p.Dataset)
+			}
+			st.claim(p)
+			key, sigOf = "d\x00"+p.Dataset+"\x00"+p.SourceRef, releaseSig
+		} else {
+			p.Release = ""
+		}
 		if p.Amount.Currency == "EUR" {
 			p.AmountEUR, p.FXRate = p.Amount.Minor, 1
 		}
 		if err := p.Validate(); err != nil {
 			return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
 		}
-		old, ok := have[p.Source+"\x00"+p.SourceRef]
-		changed := ok && old.sig != pledgeSig(p)
+		old, ok := have[key]
+		if ok && old.seen {
+			return coalition.FieldError("source_ref", "pledges[%d]: %q appears twice in this load", i, p.SourceRef)
+		}
+		changed := ok && old.sig != sigOf(p)
 		count(rep, "pledges", ok, changed)
+		if st := rels[p.Dataset]; p.Dataset != "" {
+			switch {
+			case !ok:
+				st.rep.Created++
+			case changed:
+				st.rep.Updated++
+			default:
+				st.rep.Unchanged++
+			}
+		}
 		switch {
 		case !ok:
 			if err := tx.createPledge(ctx, p); err != nil {
 				return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
 			}
+			if p.SourceRef != "" {
+				have[key] = &row{p.ID, p.Version, sigOf(p), p.Dataset, true}
+			}
 		case changed:
+			old.seen = true
 			upd := coalition.PledgeUpdate{Version: old.version, Category: &p.Category, Amount: &p.Amount, AmountEUR: &p.AmountEUR,
 				FXRate: &p.FXRate, Announced: &p.Announced, DeliverFrom: &p.DeliverFrom, DeliverTo: &p.DeliverTo,
 				Status: &p.Status, Visibility: &p.Visibility, Source: &p.Source}
 			if _, err := tx.updatePledge(ctx, old.id, upd); err != nil {
 				return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
 			}
-			if _, err := tx.exec(ctx, "UPDATE pledges SET donor = ?, recipient = ?, as_of = ? WHERE id = ?", p.Donor, p.Recipient, p.AsOf, old.id); err != nil {
+			if _, err := tx.exec(ctx, "UPDATE pledges SET donor = ?, recipient = ?, as_of = ?, dataset_release = ? WHERE id = ?",
+				p.Donor, p.Recipient, p.AsOf, p.Release, old.id); err != nil {
 				return tx.s.mapErr(fmt.Errorf("sqlstore: load pledges: %w", err))
 			}
+		default:
+			old.seen = true
+		}
+	}
+	for _, r := range have {
+		if r.dataset != "" && !r.seen && rels[r.dataset] != nil && !rels[r.dataset].skip {
+			removed[r.dataset] = append(removed[r.dataset], r.id)
+		}
+	}
+	return nil
+}
+
+// tagRates marks the FX rates of ds as the records of the release st.
+func (tx *Tx) tagRates(ctx context.Context, st *releaseLoad, rates []coalition.FXRate) error {
+	var n int
+	if err := tx.queryRow(ctx, "SELECT count(*) FROM fx_rates WHERE dataset = ? AND dataset_release = ?", st.r.Dataset, st.r.Name).Scan(&n); err != nil {
+		return fmt.Errorf("sqlstore: load fx rates: %w", err)
+	}
+	if n == len(rates) {
+		return nil // tagged before (the rates are keyed on currency and month: none is twice in rates)
+	}
+	for _, r := range rates {
+		if _, err := tx.exec(ctx, `UPDATE fx_rates SET dataset = ?, dataset_release = ? WHERE currency = ? AND month = ?
+			AND (dataset <> ? OR dataset_release <> ?)`, st.r.Dataset, st.r.Name, r.Currency, r.Month, st.r.Dataset, st.r.Name); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: load fx rates: %w", err))
 		}
 	}
 	return nil
@@ -385,6 +482,11 @@ type Import struct {
 	reqs       map[string]map[string]*keyed
 	engs       map[string]map[string]*keyed
 	risks      map[string]map[string]*keyed // source → iso3|date|kind|label
+	// rel is the release of a published dataset the pledges belong to
+	// (Release); its pledges are matched in relPledges, dataset →
+	// source_ref → row, whatever their citation.
+	rel        *releaseLoad
+	relPledges map[string]map[string]*keyed
 	// created holds a hash of every natural key of a pledge this import
 	// created, by source: 8 bytes a pledge instead of the key itself. A hit
 	// is confirmed in the database (hashes may collide).
@@ -435,8 +537,8 @@ func (a *rollupAgg) add(p *coalition.Pledge) {
 	a.minSource, a.maxSource = min(a.minSource, p.Source), max(a.maxSource, p.Source)
 }
 
-// importBatch is how many new pledges one INSERT writes (25 parameters a
-// row: 6,250 parameters, within both engines' limits).
+// importBatch is how many new pledges one INSERT writes (27 parameters a
+// row: 6,750 parameters, within both engines' limits).
 const importBatch = 250
 
 // BeginImport starts an import as the user in ctx. Call Finish or Abort.
@@ -454,7 +556,7 @@ func (s *Store) BeginImport(ctx context.Context) (_ coalition.Import, err error)
 		rep: ImportReport{LoadReport: coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}},
 			Removed: map[string]int{}, Deleted: map[string]int{}},
 		pledges: map[string]map[string]*keyed{}, deliveries: map[string]map[string]*keyed{}, reqs: map[string]map[string]*keyed{},
-		engs: map[string]map[string]*keyed{}, risks: map[string]map[string]*keyed{}}
+		engs: map[string]map[string]*keyed{}, risks: map[string]map[string]*keyed{}, relPledges: map[string]map[string]*keyed{}}
 	if s.dialect == sqlite {
 		// Statement journals of a long import go to memory, not to a temp
 		// file (they were most of the import's time), and a larger page
@@ -700,6 +802,22 @@ func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, 
 			}
 		}
 	}
+	if st := im.rel; st != nil {
+		var removed []int64
+		for _, r := range im.relPledges[st.r.Dataset] {
+			if !r.seen {
+				removed = append(removed, r.id)
+			}
+		}
+		st.rep.Created, st.rep.Updated, st.rep.Unchanged = im.rep.Created["pledges"], im.rep.Updated["pledges"], im.rep.Unchanged["pledges"]
+		if err := im.tx.finishRelease(ctx, st, removed); err != nil {
+			return im.rep, err
+		}
+		im.rep.Removed["pledges"] += len(removed)
+		im.rep.Deleted["pledges"] += len(removed)
+		rr := st.rep
+		im.rep.Release = &rr
+	}
 	if err := im.rollupCatchUp(ctx); err != nil {
 		return im.rep, err
 	}
@@ -746,8 +864,11 @@ func (im *Import) keys(ctx context.Context, m map[string]map[string]*keyed, sour
 	return out, nil
 }
 
-// pledgeKeys loads the natural keys of one source's pledges (see keys).
-const pledgeKeys = `SELECT id, version, source_ref, '' FROM pledges WHERE source = ? AND source_ref <> ''`
+// pledgeKeys loads the natural keys of one source's pledges (see keys); a
+// record of a published dataset is marked "dataset:NAME" (other imports
+// may not change it).
+const pledgeKeys = `SELECT id, version, source_ref, CASE WHEN dataset <> '' THEN 'dataset:' || dataset ELSE '' END
+	FROM pledges WHERE source = ? AND source_ref <> ''`
 
 // known returns the record of source with natural key ref that existed
 // before the import (loaded by q, see keys), or nil for a new one or an
@@ -789,13 +910,51 @@ func importPledgeSig(p *coalition.Pledge) string {
 		p.DeliverTo, p.Status, p.Conditions, p.Visibility, p.AsOf)
 }
 
+// Release says that the pledges that follow are the records of release r
+// of a published dataset (see coalition.Import). Only administrators load
+// releases.
+func (im *Import) Release(ctx context.Context, r coalition.Release, force bool) error {
+	if im.err != nil {
+		return im.err
+	}
+	if im.rel != nil {
+		return coalition.Errorf(coalition.Invalid, "import: one release at a time (%s is being loaded)", im.rel.r)
+	}
+	if n := im.rep.Created["pledges"] + im.rep.Updated["pledges"] + im.rep.Unchanged["pledges"]; n > 0 {
+		return fmt.Errorf("sqlstore: import: Release after %d pledges", n)
+	}
+	if r.Records != "" && r.Records != coalition.ReleasePledges {
+		return coalition.FieldError("kind", "an import loads releases of pledges, not %s", r.Records)
+	}
+	st, err := im.tx.beginRelease(ctx, r, force, false)
+	if err != nil {
+		return err
+	}
+	im.rel = st
+	return nil
+}
+
+// releaseKeys loads the natural keys of one dataset's pledges (see keys).
+const releaseKeys = `SELECT id, version, source_ref, '' FROM pledges WHERE dataset = ? AND source_ref <> ''`
+
 // Pledge creates p, or updates the pledge with the same (Source, SourceRef)
 // if it differs. A pledge without SourceRef is always created. New pledges
-// are written in batches (p is copied); their IDs are not set on p.
+// are written in batches (p is copied); their IDs are not set on p. After
+// Release, p is a record of the release, matched on (dataset, SourceRef).
 func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	tx := im.tx
 	if im.err != nil {
 		return im.err
+	}
+	keys, keyOf, keyQuery, sigOf := im.pledges, p.Source, pledgeKeys, importPledgeSig
+	if im.rel != nil {
+		if p.SourceRef == "" {
+			return coalition.FieldError("source_ref", "a record of %s needs its key", im.rel.r.Dataset)
+		}
+		im.rel.claim(p)
+		keys, keyOf, keyQuery, sigOf = im.relPledges, p.Dataset, releaseKeys, releaseSig
+	} else {
+		p.Dataset, p.Release = "", ""
 	}
 	if p.Amount.Currency == "EUR" {
 		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
@@ -814,17 +973,21 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	if p.CoalitionID != nil && !im.coalitions[*p.CoalitionID] {
 		return coalition.FieldError("coalition_id", "no coalition %d", *p.CoalitionID)
 	}
-	old, err := im.known(ctx, im.pledges, p.Source, p.SourceRef, pledgeKeys)
+	old, err := im.known(ctx, keys, keyOf, p.SourceRef, keyQuery)
 	if err != nil {
 		return err
 	}
+	if old != nil && strings.HasPrefix(old.sig, "dataset:") && im.rel == nil {
+		return coalition.FieldError("source_ref", "%q of %q is a record of the published dataset %s: load a release of it instead",
+			p.SourceRef, p.Source, strings.TrimPrefix(old.sig, "dataset:"))
+	}
 	switch {
-	case old != nil && old.sig == "": // signatures are read on demand: most imports touch few existing rows
+	case old != nil && (old.sig == "" || strings.HasPrefix(old.sig, "dataset:")): // signatures are read on demand: most imports touch few existing rows
 		cur, err := tx.findPledgeAny(ctx, old.id)
 		if err != nil {
 			return err
 		}
-		old.sig = importPledgeSig(cur)
+		old.sig = sigOf(cur)
 	case old == nil && p.SourceRef != "":
 		if err := im.claim(ctx, p.Source, p.SourceRef); err != nil {
 			return err
@@ -832,7 +995,7 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	}
 	sig := ""
 	if old != nil {
-		sig = importPledgeSig(p)
+		sig = sigOf(p)
 	}
 	switch {
 	case old == nil:
@@ -848,10 +1011,10 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 		_, err := tx.exec(ctx, `UPDATE pledges SET donor = ?, recipient = ?, coalition_id = ?, category = ?, support_type = ?,
 			amount_minor = ?, currency = ?, amount_eur_minor = ?, fx_rate = ?, fx_month = ?, quantity = ?, unit = ?, announced = ?,
 			deliver_from = ?, deliver_to = ?, status = ?, conditions = ?, visibility = ?, as_of = ?, provenance = ?,
-			version = version + 1, updated_at = ? WHERE id = ?`,
+			source = ?, dataset = ?, dataset_release = ?, version = version + 1, updated_at = ? WHERE id = ?`,
 			p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency, p.AmountEUR, p.FXRate,
 			p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions, p.Visibility, p.AsOf,
-			p.Provenance, ts(tx.now), old.id)
+			p.Provenance, p.Source, p.Dataset, p.Release, ts(tx.now), old.id)
 		if err != nil {
 			im.err = tx.s.mapErr(fmt.Errorf("sqlstore: import pledge: %w", err))
 			return im.err

@@ -12,7 +12,7 @@ import (
 
 const pledgeCols = `id, donor, recipient, coalition_id, category, amount_minor, currency, amount_eur_minor, fx_rate, fx_month,
 	quantity, unit, announced, deliver_from, deliver_to, status, conditions, visibility, source, source_ref, as_of,
-	provenance, version, created_at, updated_at`
+	provenance, version, created_at, updated_at, dataset, dataset_release`
 
 func scanPledge(sc interface{ Scan(...any) error }) (*coalition.Pledge, error) {
 	var p coalition.Pledge
@@ -20,7 +20,7 @@ func scanPledge(sc interface{ Scan(...any) error }) (*coalition.Pledge, error) {
 	var created, updated timestamp
 	err := sc.Scan(&p.ID, &p.Donor, &p.Recipient, &coal, &p.Category, &p.Amount.Minor, &p.Amount.Currency, &p.AmountEUR,
 		&p.FXRate, &p.FXMonth, &qty, &p.Unit, &p.Announced, &p.DeliverFrom, &p.DeliverTo, &p.Status, &p.Conditions,
-		&p.Visibility, &p.Source, &p.SourceRef, &p.AsOf, &p.Provenance, &p.Version, &created, &updated)
+		&p.Visibility, &p.Source, &p.SourceRef, &p.AsOf, &p.Provenance, &p.Version, &created, &updated, &p.Dataset, &p.Release)
 	if err != nil {
 		return nil, err
 	}
@@ -110,9 +110,12 @@ func (s *Store) FindPledges(ctx context.Context, f coalition.PledgeFilter) ([]*c
 	return queryPage(ctx, tx, "pledges", pledgeCols, "pledges", where, "id", args, f.Limit, scanPledge)
 }
 
-// CreatePledge inserts p and sets ID, Version and the timestamps.
+// CreatePledge inserts p and sets ID, Version and the timestamps. A pledge
+// entered this way belongs to no published dataset (Dataset and Release are
+// cleared): only loads and imports of a release set them.
 func (s *Store) CreatePledge(ctx context.Context, p *coalition.Pledge) (err error) {
 	defer func() { s.noteDenied(ctx, err, "create pledge") }()
+	p.Dataset, p.Release = "", ""
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -142,10 +145,11 @@ func (tx *Tx) createPledge(ctx context.Context, p *coalition.Pledge) error {
 	p.Version, p.CreatedAt, p.UpdatedAt = 1, tx.now, tx.now
 	id, err := tx.insertID(ctx, `INSERT INTO pledges (donor, recipient, coalition_id, category, support_type, amount_minor, currency,
 		amount_eur_minor, fx_rate, fx_month, quantity, unit, announced, deliver_from, deliver_to, status, conditions, visibility,
-		source, source_ref, as_of, provenance, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		source, source_ref, as_of, provenance, version, created_at, updated_at, dataset, dataset_release)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency, p.AmountEUR,
 		p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions,
-		p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, p.Version, ts(tx.now), ts(tx.now))
+		p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, p.Version, ts(tx.now), ts(tx.now), p.Dataset, p.Release)
 	if err != nil {
 		return tx.s.mapErr(fmt.Errorf("sqlstore: create pledge: %w", err))
 	}

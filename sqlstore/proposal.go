@@ -351,6 +351,7 @@ func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, err
 		if err := tx.toEUR(ctx, &pl); err != nil {
 			return nil, err
 		}
+		pl.Dataset, pl.Release = "", "" // a reviewed proposal is entered by a person, never a dataset's record
 		if err := pl.Validate(); err != nil {
 			return nil, err
 		}

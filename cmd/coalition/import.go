@@ -20,7 +20,7 @@ import (
 type importReport = imports.Report
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "import <kiel-csv|kiel-xlsx|iati|fts|csv> FILE... [--dry-run] [--skip-invalid] [--report FILE] [--json] [--recipient UA] [--source TEXT] [--kind KIND] [--db ...]\n       coalition import csv --template pledges|deliveries|requirements|engagements|risk-events",
+	fs := newFlagSet(e, "import", "import <kiel-csv|kiel-xlsx|iati|fts|csv> FILE... [--dry-run] [--skip-invalid] [--report FILE] [--json] [--recipient UA] [--source TEXT] [--kind KIND] [--release N] [--force] [--db ...]\n       coalition import csv --template pledges|deliveries|requirements|engagements|risk-events",
 		"coalition import iati activities.xml --recipient UA --dry-run")
 	db := dbFlag(fs)
 	dry := fs.Bool("dry-run", false, "show what would change without writing")
@@ -28,11 +28,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	reportFile := fs.String("report", "", "write the full report (with every error) as JSON to this file")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	recipient := fs.String("recipient", "", "only flows to this recipient (ISO2, ISO3 or name; IATI, FTS); Kiel and CSV default recipient (UKR)")
-	source := fs.String("source", "", "citation carried by every record (default \"<format>: <file name>\"); records are matched on (source, natural key)")
+	source := fs.String("source", "", "citation carried by every record (default \"<format>: <file name>\"; kiel-csv: the release's citation); records are matched on (source, natural key), kiel-csv records on (dataset, key) whatever the source")
 	kind := fs.String("kind", "", "csv: pledges, deliveries, requirements, engagements or risk-events (default: from the header)")
 	template := fs.String("template", "", "csv: print the header and an example row of this kind, and exit")
 	asOf := fs.String("as-of", "", "the date the file's data is current to (YYYY-MM-DD; default today)")
 	deleteRemoved := fs.Bool("delete-removed", false, "delete records of the same source that the files no longer contain (default: only count them)")
+	release := fs.String("release", "", "kiel-csv: the publisher's release number, e.g. 29 (default \"data to YYYY-MM\" from the file's last month with data)")
+	force := fs.Bool("force", false, "kiel-csv: load a release older than the one loaded")
 	pos, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
@@ -82,6 +84,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	ctx = coalition.WithUser(ctx, coalition.System)
 	rep, err := imports.Run(ctx, s, imports.Request{Format: format, Kind: *kind, Recipient: *recipient, Source: *source,
 		AsOf: asOfDate, DryRun: *dry, SkipInvalid: *skip, DeleteRemoved: *deleteRemoved, User: coalition.System.Email,
+		Release: *release, Force: *force,
 		Progress: func(name string, size int64) imports.Progress {
 			if size < 4<<20 || !e.isTerminal(e.stderr) {
 				return nil
@@ -106,9 +109,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	} else {
 		printImportReport(e, rep)
 	}
-	if len(rep.Errors) > 0 && !*skip {
+	if len(rep.Errors) > 0 && (!*skip || !rep.Committed && !rep.DryRun) { // a release is never loaded in part
 		for _, re := range rep.Errors {
 			fmt.Fprintln(e.stderr, re.Error())
+		}
+		if *skip {
+			return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (a release is loaded whole: fix them)", len(rep.Errors))
 		}
 		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (fix them, or use --skip-invalid)", len(rep.Errors))
 	}
@@ -150,6 +156,9 @@ func printImportReport(e *env, rep *importReport) {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\n", k, r.Created[k], r.Updated[k], r.Unchanged[k], r.Removed[k])
 	}
 	w.Flush()
+	if r.Release != nil {
+		printRelease(e, *r.Release)
+	}
 	for _, f := range rep.Files {
 		for _, warn := range f.Stats.Warnings {
 			fmt.Fprintf(e.stdout, "warning: %s: %s\n", f.File, warn)

@@ -72,6 +72,13 @@ func printReport(e *env, rep coalition.LoadReport, dry bool) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", k, rep.Created[k], rep.Updated[k], rep.Unchanged[k])
 	}
 	tw.Flush()
+	for _, r := range rep.Releases {
+		kept := ""
+		if r.Action == "older, skipped" {
+			kept = fmt.Sprintf(" (release %s, data to %s, stays loaded)", r.Previous, r.PreviousAsOf)
+		}
+		fmt.Fprintf(e.stdout, "%s release %s (data to %s): %s%s\n", r.Dataset, r.Release, r.AsOf, r.Action, kept)
+	}
 	if dry {
 		fmt.Fprintln(e.stdout, "dry run: nothing was written")
 	}

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"Scenarios", testScenarios}, {"ScenarioVisibility", testScenarioVisibility},
 		{"LoadIdempotent", testLoadIdempotent},
 		{"LoadAllOrNothing", testLoadAllOrNothing},
+		{"Releases", testReleases},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"Tokens", testTokens},

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"coalition"
+)
+
+// runDatasets lists the published datasets loaded: release, as-of date and
+// record count of each.
+func runDatasets(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "datasets", "datasets [--json] [--db ...]", "coalition datasets --json")
+	db := dbFlag(fs)
+	asJSON := fs.Bool("json", false, `print JSON: {"datasets": [{"name", "release", "as_of", "records", …}]}`)
+	if _, err := parseArgs(e, fs, args); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, e, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ds, err := s.Datasets(coalition.WithUser(ctx, coalition.System))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Datasets []coalition.DatasetInfo `json:"datasets"`
+		}{ds})
+	}
+	tw := table(e.stdout)
+	fmt.Fprintln(tw, "DATASET\tRELEASE\tAS OF\tRECORDS\tKIND\tLOADED\tTITLE")
+	for _, d := range ds {
+		loaded := "–"
+		if !d.LoadedAt.IsZero() {
+			loaded = d.LoadedAt.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", d.Name, d.Release, d.AsOf, d.Records, d.Kind, loaded, d.Title)
+	}
+	return tw.Flush()
+}
+
+// printRelease prints what loading a release did, with the donors' totals
+// it changed ("USA military +€1.20 bn").
+func printRelease(e *env, r coalition.ReleaseReport) {
+	fmt.Fprintln(e.stdout)
+	prev := ""
+	if r.Previous != "" {
+		prev = fmt.Sprintf(", was release %s (data to %s)", r.Previous, r.PreviousAsOf)
+	}
+	fmt.Fprintf(e.stdout, "%s release %s (data to %s): %s%s; %d created, %d updated, %d unchanged, %d removed\n",
+		r.Dataset, r.Release, r.AsOf, r.Action, prev, r.Created, r.Updated, r.Unchanged, r.Removed)
+	if len(r.Changes) == 0 {
+		fmt.Fprintln(e.stdout, "no donor's total changed")
+		return
+	}
+	tw := table(e.stdout)
+	fmt.Fprintln(tw, "DONOR\tTYPE\tBEFORE\tAFTER\tCHANGE")
+	for _, c := range r.Changes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Donor, c.Type, eur(float64(c.Before)/100), eur(float64(c.After)/100), signedEUR(c.Change))
+	}
+	tw.Flush()
+}
+
+// signedEUR is a change in euro cents: "+€1.20 bn", "−€350.00 m".
+func signedEUR(cents int64) string {
+	if cents < 0 {
+		return "-" + strings.TrimPrefix(eur(float64(-cents)/100), "+")
+	}
+	return "+" + eur(float64(cents)/100)
+}

@@ -1,0 +1,85 @@
+package http_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"coalition/refdata"
+)
+
+// GET /api/v1/datasets lists the loaded releases; POST /api/v1/imports of
+// the bundled Kiel file under another name and citation matches the seeded
+// release 29 (nothing doubles) and says so; an older release is a 409.
+func TestDatasetsAPI(t *testing.T) {
+	srv, s := newTestServer(t)
+	token := adminToken(t, s)
+	code, _, b := get(t, srv.URL+"/api/v1/datasets")
+	if code != http.StatusOK {
+		t.Fatalf("datasets: %d %s", code, b)
+	}
+	var raw struct {
+		Datasets []map[string]any `json:"datasets"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	kiel := map[string]any{}
+	for _, d := range raw.Datasets {
+		if d["name"] == "kiel" {
+			kiel = d
+		}
+	}
+	if kiel["release"] != "29" || kiel["as_of"] != "2026-04-30" || kiel["records"] != float64(1450) || len(raw.Datasets) != 4 {
+		t.Fatalf("datasets = %s", b)
+	}
+
+	f, err := refdata.Open(refdata.KielFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(f)
+	f.Close()
+	code, b = postFile(t, srv.URL+"/api/v1/imports?format=kiel-csv&source=my+citation", token, "download.csv", string(data), true)
+	if code != http.StatusOK {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	var rep struct {
+		Result struct {
+			Created, Unchanged map[string]int
+			Release            *struct {
+				Release string `json:"release"`
+				Action  string `json:"action"`
+				Changes []any  `json:"changes"`
+			} `json:"release"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Result.Created["pledges"] != 0 || rep.Result.Unchanged["pledges"] != 1450 || rep.Result.Release == nil ||
+		rep.Result.Release.Action != "same" || rep.Result.Release.Release != "29" || len(rep.Result.Release.Changes) != 0 {
+		t.Fatalf("import of the same release: %s", b)
+	}
+
+	// Release 28-like: the same file without April 2026.
+	var older strings.Builder
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		if !strings.Contains(line, ",2026,4,") {
+			older.WriteString(line)
+		}
+	}
+	code, b = postFile(t, srv.URL+"/api/v1/imports?format=kiel-csv", token, "older.csv", older.String(), true)
+	var p problemDoc
+	json.Unmarshal(b, &p)
+	if code != http.StatusConflict || !strings.Contains(p.Detail, "older than the loaded release 29") {
+		t.Fatalf("older release: %d %s", code, b)
+	}
+	// release and force belong to kiel-csv only.
+	code, b = postFile(t, srv.URL+"/api/v1/imports?format=csv&release=3", token, "p.csv", pledgesCSV, true)
+	if code != http.StatusBadRequest {
+		t.Fatalf("csv with release: %d %s", code, b)
+	}
+}
