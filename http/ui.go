@@ -202,7 +202,7 @@ func (s *server) handlePage(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w := &pageWriter{ResponseWriter: rw, user: coalition.UserFrom(r.Context())}
 		err := h(w, r)
-		if err == nil {
+		if err == nil || tooLarge(w, r) {
 			return
 		}
 		status := statusOf[coalition.ErrorKind(err)]
