@@ -173,9 +173,6 @@ func (s *server) render(w http.ResponseWriter, status int, name string, data any
 	return err
 }
 
-// wantsHTML reports whether the client is a browser.
-func wantsHTML(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "text/html") }
-
 // page is what every page template needs: the layout reads it.
 type page struct {
 	Title   string
