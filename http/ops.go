@@ -1,7 +1,6 @@
 package http
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -19,8 +18,8 @@ import (
 )
 
 // Limits bounds what one request and one client may cost. Zero values
-// switch a limit off (tests), except the body limits: zero is their
-// default. `coalition serve` sets the defaults.
+// switch a limit off (tests), except the body limits: zero (or less) is
+// their default. `coalition serve` sets the defaults.
 type Limits struct {
 	RequestTimeout time.Duration // deadline of a request, passed down to the store
 	LongTimeout    time.Duration // deadline of imports and analyses (risk, scenario runs)
@@ -74,18 +73,24 @@ const (
 
 // bodyLimit returns the most bytes a body of size b may have.
 func (l Limits) bodyLimit(b bodySize) int64 {
-	max := cmp.Or(l.MaxBody, DefaultMaxBody)
+	orDefault := func(n, def int64) int64 {
+		if n <= 0 {
+			return def
+		}
+		return n
+	}
+	m := orDefault(l.MaxBody, DefaultMaxBody)
 	switch b {
 	case bodySmall:
-		return max / 16
+		return m / 16
 	case bodyText:
-		return max * 2
+		return m * 2
 	case bodyModel:
-		return max * 4
+		return m * 4
 	case bodyImport:
-		return cmp.Or(l.MaxImportBody, DefaultMaxImportBody)
+		return orDefault(l.MaxImportBody, DefaultMaxImportBody)
 	}
-	return max
+	return m
 }
 
 // requestIDHandler adds the request id of the context (set by authenticate)
