@@ -173,4 +173,15 @@ func TestLargeChunkedImportIsStreamedToDisk(t *testing.T) {
 			}
 		})
 	}
+	t.Run("over --max-import-body: 413, no file left", func(t *testing.T) {
+		small := newOpsServer(t, chttp.Config{Limits: chttp.Limits{MaxImportBody: 1 * mib}})
+		body := io.MultiReader(strings.NewReader("bogus,header\n"), &zeros{2 * mib})
+		res, b := small.send(t, "/api/v1/imports?format=csv", "text/csv", body, true)
+		if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "larger than 1048576 bytes") {
+			t.Errorf("a 2 MiB chunked import over a 1 MiB limit: %d %.300s, want 413 naming the limit", res.StatusCode, b)
+		}
+		if left, _ := filepath.Glob(filepath.Join(tmp, "coalition-import-*")); len(left) != 0 {
+			t.Errorf("the refused import left temporary files %v, want none", left)
+		}
+	})
 }
