@@ -9,56 +9,55 @@ import (
 )
 
 // access is who may call a route. Finer rules (whose pledge, which
-// coalition, what visibility) are the store's: every query and mutation
-// sees the user in the request's context.
+// coalition, what visibility, which role may write what) are the store's:
+// every query and mutation sees the user in the request's context.
+//
+// There is no separate "writer" level: it behaved exactly like signedIn.
+// A read-scoped API token is refused on every non-GET route that is not
+// open to anyone (guard), and which roles may write which records is the
+// role table's, enforced once in the store (an observer's or an analyst's
+// pledge is a 403 from there, and audited); a guard that knew it too
+// would be a second copy of that rule.
 type access int
 
 const (
-	anyone    access = iota // anonymous readers too; the store shows them public records only
-	signedIn                // any account (session or token)
-	writer                  // an account, and a token with the write scope
+	unset     access = iota // a route without a rule: 500, and TestEveryRouteHasAnAccessRule fails
+	anyone                  // anonymous readers too; the store shows them public records only
+	signedIn                // any account (session or token); a read token only for GET
 	auditor                 // admins and coordinators
 	adminOnly               // admins
 )
 
 func (a access) String() string {
-	return [...]string{"anyone", "signed-in", "writer", "auditor", "admin"}[a]
+	return [...]string{"NONE", "anyone", "signed-in", "auditor", "admin"}[a]
 }
 
-// router registers routes with their access rule and remembers them, so
-// that tests can enumerate the whole surface.
-type router struct {
-	mux      *http.ServeMux
-	s        *server
-	patterns []string
-}
-
-// Handle registers h behind the access rule of pattern.
-func (rt *router) Handle(pattern string, h http.Handler) {
-	rt.patterns = append(rt.patterns, pattern)
-	a, ok := accessRules[pattern]
-	if !ok {
-		rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			writeProblem(w, http.StatusInternalServerError, "internal", "route "+pattern+" has no access rule", "")
-		}))
-		return
+// addRoutes registers the route table on mux, each handler wrapped once.
+func (s *server) addRoutes(mux *http.ServeMux) {
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.wrap(rt))
 	}
-	rt.mux.Handle(pattern, rt.s.guard(a, h))
 }
 
-// Routes lists every registered pattern with its access rule, sorted.
+// wrap puts a route's rules around its handler, outermost first: its body
+// limit and deadline (limit), its rate (rateLimit), its analysis slot
+// (gateHeavy) and its access rule (guard). They run inside authenticate
+// (server.go), which every request passes, matched or not.
+func (s *server) wrap(rt route) http.Handler {
+	if rt.access == unset || rt.class.name == "" {
+		pattern := rt.pattern
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeProblem(w, http.StatusInternalServerError, "internal", "route "+pattern+" has no access rule or class", "")
+		})
+	}
+	return s.limit(rt, s.rateLimit(rt.class, s.gateHeavy(rt.weight, s.guard(rt.access, rt.h))))
+}
+
+// Routes lists every route of the table with its access rule, sorted.
 func Routes() []string {
-	s := &server{}
-	rt := &router{mux: http.NewServeMux(), s: s}
-	addRoutes(rt, s)
-	out := make([]string, len(rt.patterns))
-	for i, p := range rt.patterns {
-		a, ok := accessRules[p]
-		rule := "NONE"
-		if ok {
-			rule = a.String()
-		}
-		out[i] = p + " " + rule
+	var out []string
+	for _, rt := range (&server{}).routes() {
+		out = append(out, rt.pattern+" "+rt.access.String())
 	}
 	sort.Strings(out)
 	return out

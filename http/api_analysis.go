@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"math"
 	"net/http"
@@ -14,9 +13,6 @@ import (
 	"coalition/analysis"
 	"coalition/report"
 )
-
-// maxScenarioBody caps a scenario request body.
-const maxScenarioBody = 1 << 20
 
 func (p *params) float(name string, def float64) float64 {
 	s := p.str(name)
@@ -94,13 +90,9 @@ func (s *server) getBuiltinScenario(w http.ResponseWriter, r *http.Request) erro
 	return encode(w, http.StatusOK, rep)
 }
 
-// readBody reads a JSON request body of at most maxScenarioBody bytes.
+// readBody reads a request body (at most its route's limit: ops.go).
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxScenarioBody))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, coalition.Errorf(coalition.Invalid, "the body is larger than %d bytes", maxScenarioBody)
-	}
+	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		return nil, coalition.Errorf(coalition.Invalid, "reading the body: %v", err)
 	}

@@ -239,7 +239,7 @@ func TestAnalysisProblems(t *testing.T) {
 		{"POST", "/api/v1/scenarios", `{"name":"x"}`, 400, "spec"},
 		{"POST", "/api/v1/scenarios", `{"name":"x","spec":{"withdrawals":[{"countries":["USA"],"from":"2025-02"}]},"visibility":"confidential"}`, 400, "visibility"},
 		{"POST", "/api/v1/scenarios", `{"name":"x","spec":{"withdrawals":[{"countries":["USA"],"from":"2025-02"}],"key":"gni"}}`, 400, "key"},
-		{"POST", "/api/v1/scenarios/run", `{"name":"` + strings.Repeat("x", 1<<20) + `"}`, 400, ""},
+		{"POST", "/api/v1/scenarios/run", `{"name":"` + strings.Repeat("x", 1<<20) + `"}`, 413, ""}, // over the route's body limit
 	}
 	for _, c := range cases {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {

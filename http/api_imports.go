@@ -1,13 +1,15 @@
 package http
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
+	"mime/multipart"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -16,9 +18,6 @@ import (
 	"coalition/importer"
 	"coalition/imports"
 )
-
-// maxImportBody is the largest file the API imports; larger files go through the CLI.
-const maxImportBody = 64 << 20
 
 // postImport imports one uploaded file (multipart field "file", or the raw
 // body) through the pipeline of coalition import (package imports), in one
@@ -52,15 +51,16 @@ func (s *server) postImport(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fmt.Errorf("http: import: the store (%T) cannot import", s.store)
 	}
-	name, data, err := readUpload(w, r)
+	name, f, size, done, err := readUpload(r)
 	if err != nil {
 		return err
 	}
+	defer done()
 	if u := coalition.UserFrom(r.Context()); u != nil {
 		req.User = u.Email
 	}
 	began := time.Now()
-	rep, err := imports.Run(r.Context(), store, req, []imports.File{{Name: name, Size: int64(len(data)), R: bytes.NewReader(data)}})
+	rep, err := imports.Run(r.Context(), store, req, []imports.File{{Name: name, Size: size, R: f}})
 	if err == nil && len(rep.Errors) > 0 && !req.SkipInvalid {
 		err = writeRowErrors(w, rep.Errors)
 		s.metrics.ObserveImport(req.Format, time.Since(began), coalition.Errorf(coalition.Invalid, "invalid rows"))
@@ -85,54 +85,68 @@ func (p *params) flag(name string) bool {
 	return false
 }
 
-// readUpload reads the "file" part of a multipart form, or the raw body,
-// up to maxImportBody.
-func readUpload(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
-	body := http.MaxBytesReader(w, r.Body, maxImportBody)
-	tooBig := func(err error) error {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return coalition.Errorf(coalition.Invalid, "the file is larger than %d MB: import it with the CLI", maxImportBody>>20)
-		}
-		return coalition.Errorf(coalition.Invalid, "cannot read the upload: %v", err)
-	}
+// readUpload streams the "file" part of a multipart form, or the raw body,
+// to a temporary file, so that an import of any size holds only a buffer
+// in memory. The body is counted while it streams: past its route's limit
+// (--max-import-body) the read fails and the answer is 413 (ops.go). The
+// caller closes the file with done, which removes it.
+func readUpload(r *http.Request) (name string, f *os.File, size int64, done func(), err error) {
 	mt, mp, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var src io.Reader = r.Body
+	name = strings.TrimSpace(r.URL.Query().Get("file"))
 	if mt == "multipart/form-data" {
-		mr, err := (&http.Request{Header: http.Header{"Content-Type": {r.Header.Get("Content-Type")}}, Body: body}).MultipartReader()
-		if err != nil || mp["boundary"] == "" {
-			return "", nil, coalition.Errorf(coalition.Invalid, "malformed multipart body")
+		if mp["boundary"] == "" {
+			return "", nil, 0, nil, coalition.Errorf(coalition.Invalid, "malformed multipart body")
 		}
-		for {
-			part, err := mr.NextPart()
-			if err == io.EOF {
-				return "", nil, coalition.FieldError("file", "the form has no file field")
-			}
-			if err != nil {
-				return "", nil, tooBig(err)
-			}
-			if part.FormName() != "file" {
-				continue
-			}
-			data, err := io.ReadAll(part)
-			if err != nil {
-				return "", nil, tooBig(err)
-			}
-			name := part.FileName()
-			if name == "" {
-				name = "upload"
-			}
-			return name, data, nil
+		part, err := filePart(multipart.NewReader(r.Body, mp["boundary"]))
+		if err != nil {
+			return "", nil, 0, nil, err
 		}
+		src, name = part, part.FileName()
 	}
-	data, err := io.ReadAll(body)
-	if err != nil {
-		return "", nil, tooBig(err)
-	}
-	name := r.URL.Query().Get("file")
 	if name == "" {
 		name = "upload"
 	}
-	return strings.TrimSpace(name), data, nil
+	if f, err = os.CreateTemp("", "coalition-import-*"); err != nil {
+		return "", nil, 0, nil, fmt.Errorf("http: import: %w", err)
+	}
+	done = func() {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	if size, err = io.Copy(f, src); err != nil {
+		done()
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return "", nil, 0, nil, err
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) { // the temporary file, not the upload
+			return "", nil, 0, nil, fmt.Errorf("http: import: %w", err)
+		}
+		return "", nil, 0, nil, coalition.Errorf(coalition.Invalid, "cannot read the upload: %v", err)
+	}
+	return name, f, size, done, nil
+}
+
+// filePart returns the form's "file" part.
+func filePart(mr *multipart.Reader) (*multipart.Part, error) {
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, coalition.FieldError("file", "the form has no file field")
+		}
+		if err != nil {
+			var mb *http.MaxBytesError
+			if errors.As(err, &mb) {
+				return nil, err
+			}
+			return nil, coalition.Errorf(coalition.Invalid, "cannot read the upload: %v", err)
+		}
+		if part.FormName() == "file" {
+			return part, nil
+		}
+	}
 }
 
 // writeRowErrors is a 400 problem document with every row error.

@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -14,10 +13,10 @@ import (
 	"coalition/ingest"
 )
 
-// maxIngestBody bounds a submitted text (JSON, plain text or a multipart
-// file): news articles and statements are far smaller; longer texts go
-// through the CLI.
-const maxIngestBody = 2 << 20
+// ingestMemory is how much of a multipart form ParseMultipartForm keeps in
+// memory (the rest goes to temporary files). The body's limit is its
+// route's (ops.go: classText); longer texts go through the CLI.
+const ingestMemory = 2 << 20
 
 // ingestInput is the JSON form of POST /api/v1/ingest.
 type ingestInput struct {
@@ -31,19 +30,14 @@ type ingestInput struct {
 // "file" field (and optional date, title and source fields).
 func readIngest(w http.ResponseWriter, r *http.Request) (ingestInput, error) {
 	var in ingestInput
-	body := http.MaxBytesReader(w, r.Body, maxIngestBody)
-	tooBig := func(err error) error {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return coalition.Errorf(coalition.Invalid, "the text is larger than %d MB: ingest it with the CLI", maxIngestBody>>20)
-		}
+	body := r.Body
+	tooBig := func(err error) error { // over the limit: a 413 (ops.go)
 		return coalition.Errorf(coalition.Invalid, "cannot read the body: %v", err)
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mt {
 	case "multipart/form-data":
-		r.Body = body
-		if err := r.ParseMultipartForm(maxIngestBody); err != nil {
+		if err := r.ParseMultipartForm(ingestMemory); err != nil {
 			return in, tooBig(err)
 		}
 		in.Date, in.Title, in.Source = r.FormValue("date"), r.FormValue("title"), r.FormValue("source")
@@ -205,9 +199,9 @@ func (s *server) decide(w http.ResponseWriter, r *http.Request, d coalition.Deci
 	if err != nil {
 		return err
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
+	b, err := io.ReadAll(r.Body) // at most its route's limit (ops.go: classSmall)
 	if err != nil {
-		return coalition.Errorf(coalition.Invalid, "the body is larger than 64 KB")
+		return coalition.Errorf(coalition.Invalid, "cannot read the body: %v", err)
 	}
 	var edited json.RawMessage
 	if t := bytes.TrimSpace(b); len(t) > 0 && !bytes.Equal(t, []byte("{}")) {

@@ -24,9 +24,6 @@ const (
 	// DefaultRiskTrials is the number of trials of a stored coalition's run
 	// when the request names none.
 	DefaultRiskTrials = report.DefaultRiskTrials
-	// maxRiskBody caps a POST /api/v1/risk body (a full model with per-month
-	// lists for 40 members and 10 categories is about 200 kB).
-	maxRiskBody = 4 << 20
 	// riskRuns is how many runs may compute at once; each uses every core.
 	// Others wait for a slot, or give up when their client goes away.
 	riskRuns = 2
@@ -121,11 +118,7 @@ func runRiskModel(ctx context.Context, obs *Metrics, m risk.Model) (risk.Result,
 // with the result alone) or a stored coalition's model ({"coalition": …},
 // answered with the model, its sources and the result).
 func (s *server) postRisk(w http.ResponseWriter, r *http.Request) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRiskBody))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return coalition.Errorf(coalition.Invalid, "the body is larger than %d bytes", maxRiskBody)
-	}
+	b, err := io.ReadAll(r.Body) // at most its route's limit (ops.go: classModel)
 	if err != nil {
 		return coalition.Errorf(coalition.Invalid, "reading the body: %v", err)
 	}

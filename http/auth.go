@@ -357,7 +357,6 @@ func (s *server) loginPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		return coalition.Errorf(coalition.Invalid, "the form could not be read")
 	}
@@ -403,7 +402,6 @@ func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 
 // accountSubmit handles the account page's forms: password, new token, revoke.
 func (s *server) accountSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		return coalition.Errorf(coalition.Invalid, "the form could not be read")
 	}
@@ -463,7 +461,6 @@ func (s *server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *server) usersSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		return coalition.Errorf(coalition.Invalid, "the form could not be read")
 	}

@@ -11,22 +11,17 @@ import (
 	"coalition"
 )
 
-// maxBody is the largest JSON body the API reads (imports have their own limit).
-const maxBody = 1 << 20
-
-// decode reads a JSON body into a T, refusing unknown fields, trailing
-// data and bodies over maxBody, with a message that names the problem.
+// decode reads a JSON body into a T, refusing unknown fields and trailing
+// data, with a message that names the problem. The body's limit is its
+// route's (ops.go: a body over it is a 413).
 func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	var v T
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
-		var mbe *http.MaxBytesError
 		var ute *json.UnmarshalTypeError
 		var se *json.SyntaxError
 		switch {
-		case errors.As(err, &mbe):
-			return v, coalition.Errorf(coalition.Invalid, "the body is larger than %d bytes", maxBody)
 		case errors.As(err, &ute):
 			return v, coalition.FieldError(ute.Field, "want %s, got %s", ute.Type, ute.Value)
 		case errors.As(err, &se):

@@ -43,8 +43,12 @@ func writeProblemDoc(w http.ResponseWriter, p problem) {
 }
 
 // writeError maps err to a problem; anything not a *coalition.Error is
-// logged in full and shown as "internal error".
+// logged in full and shown as "internal error". A request whose body went
+// over its route's limit answers 413, whatever err says (ops.go: tooLarge).
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if tooLarge(w, r) {
+		return
+	}
 	kind := coalition.ErrorKind(err)
 	status := statusOf[kind]
 	p := problem{Type: "/problems/" + string(kind), Title: http.StatusText(status), Status: status}

@@ -9,21 +9,24 @@ import (
 	"coalition"
 )
 
-// heavyRoutes are the analyses whose cost grows with the data (coverage,
-// scenarios, risk runs, imports, and the pages that run them). At most
-// Config.HeavySlots of them run at once (default: half the processors), so
-// that reads and writes always keep a processor: an analysis waits for its
-// turn (bounded by the request's deadline) instead of slowing every other
-// request. The value says whether the route may also run at a lower
-// operating-system priority (lowPriority): not those that hold the
-// database's writer (saving a scenario, imports), which would make every
-// write wait for them.
-var heavyRoutes = map[string]bool{
-	"GET /api/v1/coverage": true, "GET /api/v1/prospects": true, "GET /api/v1/scenarios/builtin/{name}": true,
-	"POST /api/v1/scenarios/run": true, "POST /api/v1/scenarios": false, "POST /api/v1/risk": true,
-	"GET /api/v1/risk/coalition/{code}": true, "POST /api/v1/imports": false,
-	"GET /scenarios": true, "GET /risk": true,
-}
+// weight says whether a route is an analysis whose cost grows with the
+// data (coverage, scenarios, risk runs, imports, and the pages that run
+// them). At most Config.HeavySlots of them run at once (default: half the
+// processors), so that reads and writes always keep a processor: an
+// analysis waits for its turn (bounded by the request's deadline) instead
+// of slowing every other request.
+type weight int
+
+const (
+	light weight = iota // runs at once
+	// heavy waits for a slot, and may run at a lower operating-system
+	// priority (Config.LowPriorityAnalyses, runAtLowPriority).
+	heavy
+	// heavyWriter waits for a slot but keeps its priority: it holds the
+	// database's writer (saving a scenario, imports), and at a lower
+	// priority every write would wait for it.
+	heavyWriter
+)
 
 // DefaultHeavySlots is how many analyses run at once by default.
 func DefaultHeavySlots() int { return max(1, runtime.GOMAXPROCS(0)/2) }
@@ -35,15 +38,13 @@ func newHeavyGate(slots int) chan struct{} {
 	return make(chan struct{}, slots)
 }
 
-// gateHeavy admits heavy routes through s.heavy.
-func (s *server) gateHeavy(mux *http.ServeMux, next http.Handler) http.Handler {
+// gateHeavy admits a heavy route through s.heavy.
+func (s *server) gateHeavy(wt weight, next http.Handler) http.Handler {
+	if wt == light {
+		return next
+	}
+	low := wt == heavy
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, pattern := mux.Handler(r)
-		low, heavy := heavyRoutes[pattern]
-		if !heavy {
-			next.ServeHTTP(w, r)
-			return
-		}
 		select {
 		case s.heavy <- struct{}{}:
 			defer func() { <-s.heavy }()

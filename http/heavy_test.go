@@ -26,9 +26,9 @@ func TestHeavyGate(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		running.Add(-1)
 	})
-	mux.Handle("GET /api/v1/coverage", slow)
-	mux.Handle("GET /api/v1/pledges", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	h := s.gateHeavy(mux, mux)
+	mux.Handle("GET /api/v1/coverage", s.gateHeavy(heavy, slow))
+	mux.Handle("GET /api/v1/pledges", s.gateHeavy(light, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	h := mux
 	var wg sync.WaitGroup
 	for i := 0; i < 6; i++ {
 		wg.Add(1)

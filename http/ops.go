@@ -3,12 +3,12 @@ package http
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"math"
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,33 +18,79 @@ import (
 )
 
 // Limits bounds what one request and one client may cost. Zero values
-// switch a limit off (tests); `coalition serve` sets the defaults.
+// switch a limit off (tests), except the body limits: zero (or less) is
+// their default. `coalition serve` sets the defaults.
 type Limits struct {
 	RequestTimeout time.Duration // deadline of a request, passed down to the store
 	LongTimeout    time.Duration // deadline of imports and analyses (risk, scenario runs)
-	MaxBody        int64         // request body limit (bytes), imports excepted
-	MaxImportBody  int64         // request body limit of /api/v1/imports
+	MaxBody        int64         // body limit of the API's JSON; other classes are a share of it (see bodySize)
+	MaxImportBody  int64         // body limit of /api/v1/imports
 	WriteRate      float64       // writes per second per client (token bucket)
 	WriteBurst     int
 	AnalysisRate   float64 // expensive analyses per second per client
 	AnalysisBurst  int
 }
 
-// routeClass sorts routes for limits: "analysis" (expensive), "import",
-// "write", or "" (reads).
-func routeClass(pattern string) string {
-	method, path, _ := strings.Cut(pattern, " ")
-	switch {
-	case strings.HasPrefix(path, "/api/v1/imports"):
-		return "import"
-	case pattern == "POST /api/v1/risk" || pattern == "POST /api/v1/scenarios/run":
-		return "analysis"
-	case pattern == "POST /api/v1/login" || pattern == "POST /login":
-		return "" // the login throttle counts failures instead
-	case method != "" && method != http.MethodGet && method != http.MethodHead:
-		return "write"
+// Defaults of the body limits (Limits.MaxBody, Limits.MaxImportBody).
+const (
+	DefaultMaxBody       = 1 << 20
+	DefaultMaxImportBody = 64 << 20
+)
+
+// class is what a route may cost: its deadline, its body limit and its rate.
+// Every route of the table (routes.go) names one.
+type class struct {
+	name string   // for the table and its tests
+	long bool     // Limits.LongTimeout instead of RequestTimeout
+	body bodySize // which share of the configured limits its body may have
+	rate string   // its token bucket: "write", "analysis", or "" (none)
+	hint string   // added to the 413's detail
+}
+
+var (
+	classRead     = class{name: "read", body: bodyJSON}
+	classWrite    = class{name: "write", body: bodyJSON, rate: "write"}
+	classSmall    = class{name: "small write", body: bodySmall, rate: "write"} // forms and proposal decisions
+	classText     = class{name: "text", body: bodyText, rate: "write"}         // texts to ingest
+	classSignIn   = class{name: "sign-in", body: bodySmall}                    // the login throttle counts failures instead of a rate
+	classAnalysis = class{name: "analysis", long: true, body: bodyJSON, rate: "analysis"}
+	classModel    = class{name: "risk model", long: true, body: bodyModel, rate: "analysis"}
+	classImport   = class{name: "import", long: true, body: bodyImport, rate: "analysis", hint: ": import larger files with the CLI"}
+)
+
+// bodySize is a route class's body limit, as a share of the configured
+// limits: one flag (--max-body) moves all of them, and the defaults are
+// the limits each kind of body always had.
+type bodySize int
+
+const (
+	bodyJSON   bodySize = iota // MaxBody (1 MiB by default): JSON of the API
+	bodySmall                  // MaxBody/16 (64 KiB): sign-in, forms, proposal decisions
+	bodyText                   // MaxBody×2 (2 MiB): a text to ingest
+	bodyModel                  // MaxBody×4 (4 MiB): a full risk model with per-month lists
+	bodyImport                 // MaxImportBody (64 MiB): a file to import
+)
+
+// bodyLimit returns the most bytes a body of size b may have.
+func (l Limits) bodyLimit(b bodySize) int64 {
+	orDefault := func(n, def int64) int64 {
+		if n <= 0 {
+			return def
+		}
+		return n
 	}
-	return ""
+	m := orDefault(l.MaxBody, DefaultMaxBody)
+	switch b {
+	case bodySmall:
+		return m / 16
+	case bodyText:
+		return m * 2
+	case bodyModel:
+		return m * 4
+	case bodyImport:
+		return orDefault(l.MaxImportBody, DefaultMaxImportBody)
+	}
+	return m
 }
 
 // requestIDHandler adds the request id of the context (set by authenticate)
@@ -64,48 +110,123 @@ func (h requestIDHandler) WithGroup(name string) slog.Handler {
 	return requestIDHandler{h.Handler.WithGroup(name)}
 }
 
-// observe is the outermost middleware: it finds the route pattern, applies
-// the body limit and the deadline, then logs and counts the request.
+// observe is the outermost middleware: it logs and counts each request
+// under its route's pattern, which the route's own wrapper (limit) notes in
+// the request's *exchange.
 // A request that ran out of its deadline and would answer 500 answers 503
 // with Retry-After instead (the client may try again; nothing was committed
 // or the commit was complete).
-func (s *server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
+func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		_, pattern := mux.Handler(r)
-		if pattern == "" {
-			pattern = "unmatched"
+		x := &exchange{pattern: "unmatched"}
+		ctx := context.WithValue(r.Context(), exchangeKey{}, x)
+		// Until the route's own deadline (limit), the longest one bounds
+		// what runs first (authenticate's lookup of the session or token).
+		if d := max(s.cfg.Limits.RequestTimeout, s.cfg.Limits.LongTimeout); d > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
 		}
-		class := routeClass(pattern)
-		lim := s.cfg.Limits
-		maxBody := lim.MaxBody
-		if class == "import" {
-			maxBody = lim.MaxImportBody
+		r = r.WithContext(ctx)
+		sw := &statusWriter{ResponseWriter: w, r: r, x: x}
+		next.ServeHTTP(sw, r)
+		s.logRequest(r, x.pattern, sw, start)
+	})
+}
+
+// exchange is what a route's wrapper tells observe about a request.
+type exchange struct {
+	pattern string          // the route's, or "unmatched"
+	timeout time.Duration   // the route's deadline, if any
+	ctx     context.Context // the context that carries it
+	body    *limitedBody    // the body, behind the route's limit
+}
+
+type exchangeKey struct{}
+
+func exchangeOf(r *http.Request) *exchange {
+	x, _ := r.Context().Value(exchangeKey{}).(*exchange)
+	return x
+}
+
+// limit applies a route's class: the body limit (413 at once when the
+// declared length is over it; a body that turns out longer, chunked, fails
+// its read and the answer is 413 too: see tooLarge) and the deadline.
+func (s *server) limit(rt route, next http.Handler) http.Handler {
+	lim := s.cfg.Limits
+	maxBody := lim.bodyLimit(rt.class.body)
+	timeout := lim.RequestTimeout
+	if rt.class.long {
+		timeout = lim.LongTimeout
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		x := exchangeOf(r)
+		if x == nil { // a test that calls the handler without observe
+			x = &exchange{}
+			r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
 		}
-		sw := &statusWriter{ResponseWriter: w, r: r}
-		if maxBody > 0 && r.Body != nil {
-			if r.ContentLength > maxBody {
-				writeProblem(sw, http.StatusRequestEntityTooLarge, "too_large",
-					"the body has "+strconv.FormatInt(r.ContentLength, 10)+" bytes; this route accepts at most "+strconv.FormatInt(maxBody, 10), "")
-				s.logRequest(r, pattern, sw, start)
-				return
-			}
-			r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
+		x.pattern = rt.pattern
+		if r.ContentLength > maxBody {
+			writeProblem(w, http.StatusRequestEntityTooLarge, "too_large",
+				"the body has "+strconv.FormatInt(r.ContentLength, 10)+" bytes; this route accepts at most "+strconv.FormatInt(maxBody, 10)+rt.class.hint, "")
+			return
 		}
-		timeout := lim.RequestTimeout
-		if class == "import" || class == "analysis" {
-			timeout = lim.LongTimeout
+		if r.Body != nil {
+			x.body = &limitedBody{rc: r.Body, left: maxBody, limit: maxBody, hint: rt.class.hint}
 		}
 		if timeout > 0 {
 			ctx, cancel := context.WithTimeout(r.Context(), timeout)
 			defer cancel()
 			r = r.WithContext(ctx)
-			sw.r = r
-			sw.timeout = timeout
+			x.ctx, x.timeout = ctx, timeout
 		}
-		next.ServeHTTP(sw, r)
-		s.logRequest(r, pattern, sw, start)
+		if x.body != nil {
+			r.Body = x.body
+		}
+		next.ServeHTTP(w, r)
 	})
+}
+
+// limitedBody is a request body behind its route's limit: a read past the
+// limit fails with *http.MaxBytesError, and the answer is then 413.
+type limitedBody struct {
+	rc    io.ReadCloser
+	left  int64 // bytes that may still be read
+	limit int64
+	hint  string
+	over  bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.over {
+		return 0, &http.MaxBytesError{Limit: b.limit}
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1] // one byte more than allowed tells a long body
+	}
+	n, err := b.rc.Read(p)
+	if int64(n) > b.left {
+		n, b.left, b.over = int(b.left), 0, true
+		return n, &http.MaxBytesError{Limit: b.limit}
+	}
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
+
+// tooLarge writes a 413 problem and returns true when r's body went over
+// its route's limit: whatever error the handler made of the failed read
+// (a malformed form, a truncated JSON value), the answer is 413.
+func tooLarge(w http.ResponseWriter, r *http.Request) bool {
+	x := exchangeOf(r)
+	if x == nil || x.body == nil || !x.body.over {
+		return false
+	}
+	writeProblem(w, http.StatusRequestEntityTooLarge, "too_large",
+		"the body is larger than "+strconv.FormatInt(x.body.limit, 10)+" bytes, the most this route accepts"+x.body.hint, "")
+	return true
 }
 
 func (s *server) logRequest(r *http.Request, pattern string, sw *statusWriter, start time.Time) {
@@ -128,9 +249,9 @@ func (s *server) logRequest(r *http.Request, pattern string, sw *statusWriter, s
 type statusWriter struct {
 	http.ResponseWriter
 	r         *http.Request
+	x         *exchange
 	status    int
 	bytes     int64
-	timeout   time.Duration
 	swallowed bool // a 500 after the deadline was replaced by a 503
 }
 
@@ -138,14 +259,14 @@ func (w *statusWriter) WriteHeader(status int) {
 	if w.status != 0 {
 		return
 	}
-	if status == http.StatusInternalServerError && w.timeout > 0 && errors.Is(w.r.Context().Err(), context.DeadlineExceeded) {
+	if status == http.StatusInternalServerError && w.x.timeout > 0 && errors.Is(w.x.ctx.Err(), context.DeadlineExceeded) {
 		w.status, w.swallowed = http.StatusServiceUnavailable, true
 		h := w.Header()
 		h.Del("Content-Encoding") // the gzip writer's bytes are swallowed below
 		h.Del("Content-Length")
 		h.Set("Retry-After", "1")
 		writeProblemDoc(w.ResponseWriter, problem{Type: "/problems/unavailable", Title: "Service Unavailable",
-			Status: http.StatusServiceUnavailable, Detail: "the request took longer than " + w.timeout.String() + " and was stopped; nothing was changed; try again"})
+			Status: http.StatusServiceUnavailable, Detail: "the request took longer than " + w.x.timeout.String() + " and was stopped; nothing was changed; try again"})
 		return
 	}
 	if status == http.StatusInternalServerError && errors.Is(w.r.Context().Err(), context.Canceled) {
@@ -178,26 +299,21 @@ func (w *statusWriter) Flush() {
 	}
 }
 
-// rateLimit refuses writes and analyses beyond a client's token bucket with
-// 429 and Retry-After. A client is its user id when signed in, else its
-// address. It runs inside authenticate (it needs the user).
-func (s *server) rateLimit(mux *http.ServeMux, next http.Handler) http.Handler {
+// rateLimit refuses writes and analyses beyond a client's token bucket
+// (the class's rate) with 429 and Retry-After. A client is its user id
+// when signed in, else its address. It runs inside authenticate (it needs
+// the user).
+func (s *server) rateLimit(c class, next http.Handler) http.Handler {
+	if c.rate == "" {
+		return next
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, pattern := mux.Handler(r)
-		class := routeClass(pattern)
-		if class == "import" {
-			class = "analysis"
-		}
-		if class == "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		wait := s.limiter.take(class, clientKey(r), time.Now())
+		wait := s.limiter.take(c.rate, clientKey(r), time.Now())
 		if wait > 0 {
-			s.metrics.limited.WithLabelValues(class).Inc()
+			s.metrics.limited.WithLabelValues(c.rate).Inc()
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			s.writeError(w, r, coalition.Errorf(coalition.RateLimited,
-				"too many %s requests from this client: try again in %s", class, wait.Round(time.Millisecond)))
+				"too many %s requests from this client: try again in %s", c.rate, wait.Round(time.Millisecond)))
 			return
 		}
 		next.ServeHTTP(w, r)

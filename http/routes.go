@@ -1,123 +1,101 @@
 package http
 
-// accessRules gives every route its rule (see access.go). A route without
-// one answers 500 and fails TestEveryRouteHasAnAccessRule.
-var accessRules = map[string]access{
-	"GET /healthz": anyone, "GET /readyz": anyone, "GET /metrics": auditor, "GET /api/v1/openapi.yaml": anyone,
-	"GET /api/v1/categories": anyone, "GET /api/v1/countries": anyone, "GET /api/v1/countries/{iso3}": anyone,
-	"GET /api/v1/groups": anyone, "GET /api/v1/coalitions": anyone, "GET /api/v1/coalitions/{id}": anyone,
-	"GET /api/v1/donors": anyone, "GET /api/v1/donors/monthly": anyone, "GET /api/v1/pledges": anyone, "GET /api/v1/pledges/{id}": anyone,
-	"GET /api/v1/engagements": anyone, "GET /api/v1/engagements/{id}": anyone,
-	"GET /api/v1/deliveries": anyone, "GET /api/v1/requirements": anyone, "GET /api/v1/risk-events": anyone,
-	"GET /api/v1/targets": anyone, "GET /api/v1/prospects": anyone, "GET /api/v1/coverage": anyone,
-	"GET /api/v1/scenarios/builtin/{name}": anyone, "POST /api/v1/scenarios/run": anyone,
-	"GET /api/v1/scenarios": anyone, "GET /api/v1/scenarios/{id}": anyone,
-	"POST /api/v1/risk": anyone, "GET /api/v1/risk/coalition/{code}": anyone,
-	"GET /api/v1/export/{what}": anyone, "POST /api/v1/imports": writer,
-	"GET /api/": anyone, "GET /static/": anyone,
-	"GET /{$}": anyone, "GET /donors": anyone, "GET /donors.csv": anyone, "GET /countries/{iso3}": anyone,
-	"GET /coalitions": anyone, "GET /coalitions/{id}": anyone, "GET /engagements": anyone, "GET /csv/{chart}": anyone,
-	"GET /scenarios": anyone, "GET /risk": anyone, "GET /targets": anyone,
-	"POST /api/v1/login": anyone, "GET /login": anyone, "POST /login": anyone,
-	"GET /api/v1/datasets": anyone,
+import "net/http"
 
-	"POST /api/v1/logout": signedIn, "GET /api/v1/me": signedIn, "POST /api/v1/me/password": signedIn,
-	"GET /api/v1/tokens": signedIn, "POST /api/v1/tokens": signedIn, "DELETE /api/v1/tokens/{id}": signedIn,
-	"POST /logout": signedIn, "GET /account": signedIn, "POST /account": signedIn,
-
-	"POST /api/v1/pledges": writer, "PATCH /api/v1/pledges/{id}": writer, "DELETE /api/v1/pledges/{id}": writer,
-	"POST /api/v1/deliveries": writer, "POST /api/v1/requirements": writer, "POST /api/v1/engagements": writer,
-	"PATCH /api/v1/coalitions/{id}": writer, "PATCH /api/v1/risk-events/{id}": writer, "POST /api/v1/scenarios": writer,
-
-	"POST /api/v1/ingest": writer, "POST /api/v1/proposals/{id}/accept": writer, "POST /api/v1/proposals/{id}/reject": writer,
-	"GET /api/v1/proposals": signedIn, "GET /api/v1/proposals/{id}": signedIn, "GET /review": signedIn, "POST /review": writer,
-
-	"GET /api/v1/audit": auditor, "GET /api/v1/audit/verify": auditor, "GET /audit": auditor,
-
-	"GET /api/v1/users": adminOnly, "POST /api/v1/users": adminOnly, "PATCH /api/v1/users/{id}": adminOnly,
-	"GET /admin/users": adminOnly, "POST /admin/users": adminOnly,
+// route is one line of the route table: everything the server knows of a
+// route. Its handler is wrapped once, at registration (see wrap in
+// access.go); no middleware looks a pattern up again.
+type route struct {
+	pattern string
+	access  access       // who may call it (access.go)
+	class   class        // its deadline, body limit and rate (ops.go)
+	weight  weight       // light, or an analysis that waits for a slot (heavy.go)
+	h       http.Handler // the handler itself
 }
 
-// addRoutes lists the whole HTTP surface, one line per route.
-func addRoutes(mux *router, s *server) {
-	mux.Handle("GET /healthz", s.handle(s.healthz))
-	mux.Handle("GET /readyz", s.handle(s.readiness))
-	mux.Handle("GET /metrics", s.handle(s.metricsPage))
-	mux.Handle("GET /api/v1/openapi.yaml", s.handle(s.openapi))
-	mux.Handle("GET /api/v1/categories", s.handle(s.listCategories))
-	mux.Handle("GET /api/v1/countries", s.handle(s.listCountries))
-	mux.Handle("GET /api/v1/countries/{iso3}", s.handle(s.getCountry))
-	mux.Handle("GET /api/v1/groups", s.handle(s.listGroups))
-	mux.Handle("GET /api/v1/datasets", s.handle(s.listDatasets))
-	mux.Handle("GET /api/v1/coalitions", s.handle(s.listCoalitions))
-	mux.Handle("GET /api/v1/coalitions/{id}", s.handle(s.getCoalition))
-	mux.Handle("GET /api/v1/donors", s.handle(s.listDonors))
-	mux.Handle("GET /api/v1/donors/monthly", s.handle(s.listDonorMonths))
-	mux.Handle("GET /api/v1/pledges", s.handle(s.listPledges))
-	mux.Handle("GET /api/v1/pledges/{id}", s.handle(s.getPledge))
-	mux.Handle("GET /api/v1/engagements", s.handle(s.listEngagements))
-	mux.Handle("GET /api/v1/engagements/{id}", s.handle(s.getEngagement))
-	mux.Handle("GET /api/v1/targets", s.handle(s.getTargets))
-	mux.Handle("GET /api/v1/prospects", s.handle(s.getProspects))
-	mux.Handle("GET /api/v1/coverage", s.handle(s.getCoverage))
-	mux.Handle("GET /api/v1/scenarios/builtin/{name}", s.handle(s.getBuiltinScenario))
-	mux.Handle("POST /api/v1/scenarios/run", s.handle(s.runScenario))
-	mux.Handle("POST /api/v1/scenarios", s.handle(s.createScenario))
-	mux.Handle("GET /api/v1/scenarios", s.handle(s.listScenarios))
-	mux.Handle("GET /api/v1/scenarios/{id}", s.handle(s.getScenario))
-	mux.Handle("POST /api/v1/risk", s.handle(s.postRisk))
-	mux.Handle("GET /api/v1/risk/coalition/{code}", s.handle(s.getRiskCoalition))
-	mux.Handle("GET /api/v1/deliveries", s.handle(s.listDeliveries))
-	mux.Handle("GET /api/v1/requirements", s.handle(s.listRequirements))
-	mux.Handle("GET /api/v1/risk-events", s.handle(s.listRiskEvents))
-	mux.Handle("POST /api/v1/pledges", s.handle(s.createPledge))
-	mux.Handle("PATCH /api/v1/pledges/{id}", s.handle(s.updatePledge))
-	mux.Handle("DELETE /api/v1/pledges/{id}", s.handle(s.deletePledge))
-	mux.Handle("POST /api/v1/deliveries", s.handle(s.createDelivery))
-	mux.Handle("POST /api/v1/requirements", s.handle(s.createRequirement))
-	mux.Handle("POST /api/v1/engagements", s.handle(s.createEngagement))
-	mux.Handle("PATCH /api/v1/coalitions/{id}", s.handle(s.updateCoalition))
-	mux.Handle("PATCH /api/v1/risk-events/{id}", s.handle(s.updateRiskEvent))
-	mux.Handle("POST /api/v1/login", s.handle(s.apiLogin))
-	mux.Handle("POST /api/v1/logout", s.handle(s.apiLogout))
-	mux.Handle("GET /api/v1/me", s.handle(s.apiMe))
-	mux.Handle("POST /api/v1/me/password", s.handle(s.apiPassword))
-	mux.Handle("GET /api/v1/tokens", s.handle(s.apiListTokens))
-	mux.Handle("POST /api/v1/tokens", s.handle(s.apiCreateToken))
-	mux.Handle("DELETE /api/v1/tokens/{id}", s.handle(s.apiRevokeToken))
-	mux.Handle("GET /api/v1/users", s.handle(s.apiListUsers))
-	mux.Handle("POST /api/v1/users", s.handle(s.apiCreateUser))
-	mux.Handle("PATCH /api/v1/users/{id}", s.handle(s.apiUpdateUser))
-	mux.Handle("GET /api/v1/audit", s.handle(s.apiAudit))
-	mux.Handle("GET /api/v1/audit/verify", s.handle(s.apiAuditVerify))
-	mux.Handle("POST /api/v1/imports", s.handle(s.postImport))
-	mux.Handle("GET /api/v1/export/{what}", s.handle(s.getExport))
-	mux.Handle("GET /api/", s.handle(s.apiNotFound))
-	mux.Handle("GET /static/", s.static())
-	mux.Handle("GET /{$}", s.handlePage(s.overviewPage))
-	mux.Handle("GET /donors", s.handlePage(s.donorsPage))
-	mux.Handle("GET /donors.csv", s.handle(s.donorsCSV))
-	mux.Handle("GET /countries/{iso3}", s.handlePage(s.countryPage))
-	mux.Handle("GET /coalitions", s.handlePage(s.coalitionsPage))
-	mux.Handle("GET /coalitions/{id}", s.handlePage(s.coalitionPage))
-	mux.Handle("GET /engagements", s.handlePage(s.engagementsPage))
-	mux.Handle("GET /scenarios", s.handlePage(s.scenariosPage))
-	mux.Handle("GET /risk", s.handlePage(s.riskPage))
-	mux.Handle("GET /targets", s.handlePage(s.targetsPage))
-	mux.Handle("GET /csv/{chart}", s.handle(s.chartCSV))
-	mux.Handle("GET /login", s.handlePage(s.loginPage))
-	mux.Handle("POST /login", s.handlePage(s.loginSubmit))
-	mux.Handle("POST /logout", s.handlePage(s.logoutSubmit))
-	mux.Handle("GET /account", s.handlePage(s.accountPage))
-	mux.Handle("POST /account", s.handlePage(s.accountSubmit))
-	mux.Handle("GET /admin/users", s.handlePage(s.usersPage))
-	mux.Handle("POST /admin/users", s.handlePage(s.usersSubmit))
-	mux.Handle("GET /audit", s.handlePage(s.auditPage))
-	mux.Handle("POST /api/v1/ingest", s.handle(s.postIngest))
-	mux.Handle("GET /api/v1/proposals", s.handle(s.listProposals))
-	mux.Handle("GET /api/v1/proposals/{id}", s.handle(s.getProposal))
-	mux.Handle("POST /api/v1/proposals/{id}/accept", s.handle(s.acceptProposal))
-	mux.Handle("POST /api/v1/proposals/{id}/reject", s.handle(s.rejectProposal))
-	mux.Handle("GET /review", s.handlePage(s.reviewPage))
-	mux.Handle("POST /review", s.handlePage(s.reviewSubmit))
+// routes is the whole HTTP surface, one line per route:
+// pattern, access, class, weight, handler.
+func (s *server) routes() []route {
+	return []route{
+		{"GET /healthz", anyone, classRead, light, s.handle(s.healthz)},
+		{"GET /readyz", anyone, classRead, light, s.handle(s.readiness)},
+		{"GET /metrics", auditor, classRead, light, s.handle(s.metricsPage)},
+		{"GET /api/v1/openapi.yaml", anyone, classRead, light, s.handle(s.openapi)},
+		{"GET /api/v1/categories", anyone, classRead, light, s.handle(s.listCategories)},
+		{"GET /api/v1/countries", anyone, classRead, light, s.handle(s.listCountries)},
+		{"GET /api/v1/countries/{iso3}", anyone, classRead, light, s.handle(s.getCountry)},
+		{"GET /api/v1/groups", anyone, classRead, light, s.handle(s.listGroups)},
+		{"GET /api/v1/datasets", anyone, classRead, light, s.handle(s.listDatasets)},
+		{"GET /api/v1/coalitions", anyone, classRead, light, s.handle(s.listCoalitions)},
+		{"GET /api/v1/coalitions/{id}", anyone, classRead, light, s.handle(s.getCoalition)},
+		{"GET /api/v1/donors", anyone, classRead, light, s.handle(s.listDonors)},
+		{"GET /api/v1/donors/monthly", anyone, classRead, light, s.handle(s.listDonorMonths)},
+		{"GET /api/v1/pledges", anyone, classRead, light, s.handle(s.listPledges)},
+		{"GET /api/v1/pledges/{id}", anyone, classRead, light, s.handle(s.getPledge)},
+		{"GET /api/v1/engagements", anyone, classRead, light, s.handle(s.listEngagements)},
+		{"GET /api/v1/engagements/{id}", anyone, classRead, light, s.handle(s.getEngagement)},
+		{"GET /api/v1/targets", anyone, classRead, light, s.handle(s.getTargets)},
+		{"GET /api/v1/prospects", anyone, classRead, heavy, s.handle(s.getProspects)},
+		{"GET /api/v1/coverage", anyone, classRead, heavy, s.handle(s.getCoverage)},
+		{"GET /api/v1/scenarios/builtin/{name}", anyone, classRead, heavy, s.handle(s.getBuiltinScenario)},
+		{"POST /api/v1/scenarios/run", anyone, classAnalysis, heavy, s.handle(s.runScenario)},
+		{"POST /api/v1/scenarios", signedIn, classWrite, heavyWriter, s.handle(s.createScenario)},
+		{"GET /api/v1/scenarios", anyone, classRead, light, s.handle(s.listScenarios)},
+		{"GET /api/v1/scenarios/{id}", anyone, classRead, light, s.handle(s.getScenario)},
+		{"POST /api/v1/risk", anyone, classModel, heavy, s.handle(s.postRisk)},
+		{"GET /api/v1/risk/coalition/{code}", anyone, classRead, heavy, s.handle(s.getRiskCoalition)},
+		{"GET /api/v1/deliveries", anyone, classRead, light, s.handle(s.listDeliveries)},
+		{"GET /api/v1/requirements", anyone, classRead, light, s.handle(s.listRequirements)},
+		{"GET /api/v1/risk-events", anyone, classRead, light, s.handle(s.listRiskEvents)},
+		{"POST /api/v1/pledges", signedIn, classWrite, light, s.handle(s.createPledge)},
+		{"PATCH /api/v1/pledges/{id}", signedIn, classWrite, light, s.handle(s.updatePledge)},
+		{"DELETE /api/v1/pledges/{id}", signedIn, classWrite, light, s.handle(s.deletePledge)},
+		{"POST /api/v1/deliveries", signedIn, classWrite, light, s.handle(s.createDelivery)},
+		{"POST /api/v1/requirements", signedIn, classWrite, light, s.handle(s.createRequirement)},
+		{"POST /api/v1/engagements", signedIn, classWrite, light, s.handle(s.createEngagement)},
+		{"PATCH /api/v1/coalitions/{id}", signedIn, classWrite, light, s.handle(s.updateCoalition)},
+		{"PATCH /api/v1/risk-events/{id}", signedIn, classWrite, light, s.handle(s.updateRiskEvent)},
+		{"POST /api/v1/login", anyone, classSignIn, light, s.handle(s.apiLogin)},
+		{"POST /api/v1/logout", signedIn, classWrite, light, s.handle(s.apiLogout)},
+		{"GET /api/v1/me", signedIn, classRead, light, s.handle(s.apiMe)},
+		{"POST /api/v1/me/password", signedIn, classWrite, light, s.handle(s.apiPassword)},
+		{"GET /api/v1/tokens", signedIn, classRead, light, s.handle(s.apiListTokens)},
+		{"POST /api/v1/tokens", signedIn, classWrite, light, s.handle(s.apiCreateToken)},
+		{"DELETE /api/v1/tokens/{id}", signedIn, classWrite, light, s.handle(s.apiRevokeToken)},
+		{"GET /api/v1/users", adminOnly, classRead, light, s.handle(s.apiListUsers)},
+		{"POST /api/v1/users", adminOnly, classWrite, light, s.handle(s.apiCreateUser)},
+		{"PATCH /api/v1/users/{id}", adminOnly, classWrite, light, s.handle(s.apiUpdateUser)},
+		{"GET /api/v1/audit", auditor, classRead, light, s.handle(s.apiAudit)},
+		{"GET /api/v1/audit/verify", auditor, classRead, light, s.handle(s.apiAuditVerify)},
+		{"POST /api/v1/imports", signedIn, classImport, heavyWriter, s.handle(s.postImport)},
+		{"GET /api/v1/export/{what}", anyone, classRead, light, s.handle(s.getExport)},
+		{"GET /api/", anyone, classRead, light, s.handle(s.apiNotFound)},
+		{"GET /static/", anyone, classRead, light, s.static()},
+		{"GET /{$}", anyone, classRead, light, s.handlePage(s.overviewPage)},
+		{"GET /donors", anyone, classRead, light, s.handlePage(s.donorsPage)},
+		{"GET /donors.csv", anyone, classRead, light, s.handle(s.donorsCSV)},
+		{"GET /countries/{iso3}", anyone, classRead, light, s.handlePage(s.countryPage)},
+		{"GET /coalitions", anyone, classRead, light, s.handlePage(s.coalitionsPage)},
+		{"GET /coalitions/{id}", anyone, classRead, light, s.handlePage(s.coalitionPage)},
+		{"GET /engagements", anyone, classRead, light, s.handlePage(s.engagementsPage)},
+		{"GET /scenarios", anyone, classRead, heavy, s.handlePage(s.scenariosPage)},
+		{"GET /risk", anyone, classRead, heavy, s.handlePage(s.riskPage)},
+		{"GET /targets", anyone, classRead, light, s.handlePage(s.targetsPage)},
+		{"GET /csv/{chart}", anyone, classRead, light, s.handle(s.chartCSV)},
+		{"GET /login", anyone, classRead, light, s.handlePage(s.loginPage)},
+		{"POST /login", anyone, classSignIn, light, s.handlePage(s.loginSubmit)},
+		{"POST /logout", signedIn, classWrite, light, s.handlePage(s.logoutSubmit)},
+		{"GET /account", signedIn, classRead, light, s.handlePage(s.accountPage)},
+		{"POST /account", signedIn, classSmall, light, s.handlePage(s.accountSubmit)},
+		{"GET /admin/users", adminOnly, classRead, light, s.handlePage(s.usersPage)},
+		{"POST /admin/users", adminOnly, classSmall, light, s.handlePage(s.usersSubmit)},
+		{"GET /audit", auditor, classRead, light, s.handlePage(s.auditPage)},
+		{"POST /api/v1/ingest", signedIn, classText, light, s.handle(s.postIngest)},
+		{"GET /api/v1/proposals", signedIn, classRead, light, s.handle(s.listProposals)},
+		{"GET /api/v1/proposals/{id}", signedIn, classRead, light, s.handle(s.getProposal)},
+		{"POST /api/v1/proposals/{id}/accept", signedIn, classSmall, light, s.handle(s.acceptProposal)},
+		{"POST /api/v1/proposals/{id}/reject", signedIn, classSmall, light, s.handle(s.rejectProposal)},
+		{"GET /review", signedIn, classRead, light, s.handlePage(s.reviewPage)},
+		{"POST /review", signedIn, classText, light, s.handlePage(s.reviewSubmit)},
+	}
 }

@@ -52,11 +52,11 @@ func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler
 	s := &server{log: log, store: store, cfg: cfg, files: assets(cfg.Dev), started: time.Now(),
 		throttle: newThrottle(), now: time.Now, metrics: cfg.Metrics, limiter: newLimiter(cfg.Limits), heavy: newHeavyGate(cfg.HeavySlots)}
 	s.tmpl = s.loadTemplates()
-	addRoutes(&router{mux: mux, s: s}, s)
+	s.addRoutes(mux)
 	// Cookie-authenticated writes from another origin are refused (CSRF);
 	// scripts with API tokens send no browser origin headers and pass.
 	csrf := http.NewCrossOriginProtection()
-	return recoverPanics(log, s.observe(mux, gzipResponses(securityHeaders(csrf.Handler(s.authenticate(s.rateLimit(mux, s.gateHeavy(mux, mux))))))))
+	return recoverPanics(log, s.observe(gzipResponses(securityHeaders(csrf.Handler(s.authenticate(mux))))))
 }
 
 type server struct {

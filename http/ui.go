@@ -173,9 +173,6 @@ func (s *server) render(w http.ResponseWriter, status int, name string, data any
 	return err
 }
 
-// wantsHTML reports whether the client is a browser.
-func wantsHTML(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "text/html") }
-
 // page is what every page template needs: the layout reads it.
 type page struct {
 	Title   string
@@ -202,7 +199,7 @@ func (s *server) handlePage(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w := &pageWriter{ResponseWriter: rw, user: coalition.UserFrom(r.Context())}
 		err := h(w, r)
-		if err == nil {
+		if err == nil || tooLarge(w, r) {
 			return
 		}
 		status := statusOf[coalition.ErrorKind(err)]

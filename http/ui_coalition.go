@@ -32,10 +32,6 @@ type memberCard struct {
 	Since            coalition.Date
 }
 
-// pipelineSteps are the board's columns, in order; suspended and withdrawn
-// members are listed under the board.
-var pipelineSteps = []coalition.MembershipStatus{coalition.Prospect, coalition.Invited, coalition.Considering, coalition.Joined}
-
 func pipeline(c *coalition.Coalition, names map[string]string) (board, off []pipelineColumn) {
 	by := map[coalition.MembershipStatus][]memberCard{}
 	for _, m := range c.Members {

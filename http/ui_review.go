@@ -155,9 +155,8 @@ func proposalSummary(p *coalition.Proposal) string {
 // reviewSubmit handles the page's forms: submit a text, accept (as
 // proposed or edited) or reject a proposal.
 func (s *server) reviewSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxIngestBody)
 	if err := r.ParseForm(); err != nil {
-		return coalition.Errorf(coalition.Invalid, "the form could not be read (at most %d MB)", maxIngestBody>>20)
+		return coalition.Errorf(coalition.Invalid, "the form could not be read")
 	}
 	f := r.PostForm
 	var err error

@@ -21,8 +21,8 @@ func opsFlags(fs *flag.FlagSet) *serveOps {
 	l := &o.limits
 	fs.DurationVar(&l.RequestTimeout, "request-timeout", 30*time.Second, "deadline of a request, passed down to the database (0: none)")
 	fs.DurationVar(&l.LongTimeout, "long-request-timeout", 5*time.Minute, "deadline of imports, risk runs and scenario runs (0: none)")
-	fs.Int64Var(&l.MaxBody, "max-body", 1<<20, "largest request body in bytes (imports excepted)")
-	fs.Int64Var(&l.MaxImportBody, "max-import-body", 64<<20, "largest import body in bytes")
+	fs.Int64Var(&l.MaxBody, "max-body", chttp.DefaultMaxBody, "body limit of the API's JSON in bytes; forms and sign-in 1/16 of it, texts to ingest 2x, risk models 4x (imports: --max-import-body)")
+	fs.Int64Var(&l.MaxImportBody, "max-import-body", chttp.DefaultMaxImportBody, "largest import body in bytes (streamed to a temporary file)")
 	fs.Float64Var(&l.WriteRate, "write-rate", 20, "writes per second per client (user or address); 0: no limit")
 	fs.IntVar(&l.WriteBurst, "write-burst", 40, "writes a client may send at once above --write-rate")
 	fs.Float64Var(&l.AnalysisRate, "analysis-rate", 1, "risk runs, scenario runs and imports per second per client; 0: no limit")
