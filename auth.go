@@ -172,30 +172,3 @@ func RequestFrom(ctx context.Context) RequestInfo {
 	ri, _ := ctx.Value(requestKey{}).(RequestInfo)
 	return ri
 }
-
-// CanWrite is the write rule for records owned by a country (pledges,
-// deliveries): admins; delegates of that country; coordinators of the
-// record's coalition. Analysts and observers never write.
-func CanWrite(u *User, owner string, coalitionID *int64) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	switch u.Role {
-	case Admin:
-		return true
-	case Delegate:
-		return owner != "" && owner == u.Country
-	case Coordinator:
-		return u.InCoalition(coalitionID)
-	}
-	return false
-}
-
-// CanManageCoalition: admins, and coordinators of that coalition (members,
-// requirements, scenarios).
-func CanManageCoalition(u *User, coalitionID *int64) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	return u.Role == Admin || (u.Role == Coordinator && u.InCoalition(coalitionID))
-}

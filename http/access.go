@@ -77,9 +77,9 @@ func (s *server) guard(a access, h http.Handler) http.Handler {
 			err = coalition.Errorf(coalition.Unauthorized, "sign in first (POST /api/v1/login, or an API token as 'Authorization: Bearer …')")
 		case tokenScope(r) == coalition.ScopeRead && r.Method != http.MethodGet && r.Method != http.MethodHead:
 			err = coalition.Errorf(coalition.Forbidden, "this API token may only read")
-		case a == auditor && u.Role != coalition.Admin && u.Role != coalition.Coordinator:
+		case a == auditor && !coalition.CanAudit(u):
 			err = coalition.Errorf(coalition.Forbidden, "only admins and coordinators may do this")
-		case a == adminOnly && u.Role != coalition.Admin:
+		case a == adminOnly && !coalition.IsAdmin(u):
 			err = coalition.Errorf(coalition.Forbidden, "only admins may do this")
 		}
 		if err != nil {

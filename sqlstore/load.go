@@ -15,34 +15,28 @@ import (
 // keys; with dryRun the transaction is rolled back after counting.
 func (s *Store) Load(ctx context.Context, ds *coalition.Dataset, dryRun bool) (coalition.LoadReport, error) {
 	rep := coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return rep, err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(canLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
-		return rep, err
-	}
-	steps := []func(context.Context, *coalition.Dataset, *coalition.LoadReport) error{
-		tx.loadCountries, tx.loadGroups, tx.loadCoalitions, tx.loadPeople, tx.loadFX,
-		tx.loadPledges, tx.loadEngagements, tx.loadRiskEvents,
-	}
-	for _, step := range steps {
-		if err := step(ctx, ds, &rep); err != nil {
+	return writeValue(s, ctx, "load", func(tx *Tx) (coalition.LoadReport, error) {
+		if err := tx.requireWrite(coalition.CanLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
 			return rep, err
 		}
-	}
-	if dryRun {
+		steps := []func(context.Context, *coalition.Dataset, *coalition.LoadReport) error{
+			tx.loadCountries, tx.loadGroups, tx.loadCoalitions, tx.loadPeople, tx.loadFX,
+			tx.loadPledges, tx.loadEngagements, tx.loadRiskEvents,
+		}
+		for _, step := range steps {
+			if err := step(ctx, ds, &rep); err != nil {
+				return rep, err
+			}
+		}
+		if dryRun {
+			tx.discard = true
+			return rep, nil
+		}
+		if err := tx.audit(ctx, "load", "dataset", nil, nil, rep, nil); err != nil {
+			return rep, err
+		}
 		return rep, nil
-	}
-	if err := tx.audit(ctx, "load", "dataset", nil, nil, rep, nil); err != nil {
-		return rep, err
-	}
-	return rep, tx.Commit()
-}
-
-func canLoad(u *coalition.User) bool {
-	return u != nil && !u.Disabled && (u.Role == coalition.Admin || u.Role == coalition.Coordinator)
+	})
 }
 
 func count(rep *coalition.LoadReport, kind string, existed, changed bool) {
@@ -446,7 +440,7 @@ func (s *Store) BeginImport(ctx context.Context) (_ coalition.Import, err error)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.requireWrite(canLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
+	if err := tx.requireWrite(coalition.CanLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
 		tx.Rollback()
 		return nil, err
 	}

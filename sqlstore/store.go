@@ -345,6 +345,10 @@ type Tx struct {
 	user     *coalition.User
 	readOnly bool
 	released bool
+	// checked, audited and discard are for write: a permission check ran,
+	// an audit entry was appended, the transaction is to be rolled back
+	// although fn succeeded (a dry run).
+	checked, audited, discard bool
 	// conn is the SQLite writer connection of a transaction begun with
 	// foreign keys off (beginUnchecked); release turns them on again.
 	conn *sql.Conn
