@@ -147,6 +147,10 @@ type AuditStore interface {
 	// the seq of the first broken one (0 when intact).
 	VerifyAudit(ctx context.Context) (n int64, broken int64, reason string, err error)
 	// RecordDenied appends a permission denial (the store records its own).
+	// Identical denials of one principal (user, or address when anonymous)
+	// within a window are summarised: the first is written at once, the
+	// others as one entry with their count when the window closes; the
+	// counts add up to the denials.
 	RecordDenied(ctx context.Context, what string) error
 	// ChangeSeq returns the audit chain's length. Every mutation appends to
 	// the chain, so it changes exactly when the data changes, for every

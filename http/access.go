@@ -1,9 +1,12 @@
 package http
 
 import (
+	"math"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"coalition"
 )
@@ -84,7 +87,12 @@ func (s *server) guard(a access, h http.Handler) http.Handler {
 		}
 		if err != nil {
 			if coalition.ErrorKind(err) == coalition.Forbidden {
+				// The store summarises repeated denials of one principal
+				// and route (one entry with a count per window).
 				s.store.RecordDenied(r.Context(), r.Method+" "+r.URL.Path)
+			}
+			if s.refusedTooOften(w, r) {
+				return
 			}
 			if isPage(r) && u == nil {
 				http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
@@ -95,6 +103,25 @@ func (s *server) guard(a access, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// refusedTooOften counts a refused read against the client's write budget
+// (refused writes were counted when they came in) and answers 429 with
+// Retry-After once it is spent: a client that keeps requesting what it may
+// not read is slowed down like one that writes too much.
+func (s *server) refusedTooOften(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	wait := s.limiter.take("write", clientKey(r), time.Now())
+	if wait <= 0 {
+		return false
+	}
+	s.metrics.limited.WithLabelValues("refused").Inc()
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	s.writeError(w, r, coalition.Errorf(coalition.RateLimited,
+		"too many refused requests from this client: try again in %s", wait.Round(time.Millisecond)))
+	return true
 }
 
 // isPage reports whether r asks for an HTML page rather than the API.

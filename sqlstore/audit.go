@@ -84,11 +84,6 @@ func (s *Store) appendAudit(ctx context.Context, action, entity string, id any, 
 	return tx.Commit()
 }
 
-// RecordDenied appends a permission denial.
-func (s *Store) RecordDenied(ctx context.Context, what string) error {
-	return s.appendAudit(ctx, "denied", "", nil, map[string]string{"what": what})
-}
-
 const auditCols = "seq, at, user_id, email, addr, action, entity, entity_id, before_json, after_json, coalition_id, prev_hash, hash"
 
 func scanAudit(sc interface{ Scan(...any) error }) (*coalition.AuditEntry, error) {

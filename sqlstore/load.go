@@ -798,7 +798,7 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 		return err
 	}
 	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
-		return coalition.Errorf(coalition.Forbidden, "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
+		return tx.refuse("import pledge", "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
 	}
 	for _, c := range []struct{ field, iso string }{{"donor", p.Donor}, {"recipient", p.Recipient}} {
 		if !im.countries[c.iso] {
@@ -973,7 +973,7 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 		return err
 	}
 	if !coalition.CanManageCoalition(tx.user, r.CoalitionID) {
-		return coalition.Errorf(coalition.Forbidden, "only the coalition's coordinators set its requirements")
+		return tx.refuse("import requirement", "only the coalition's coordinators set its requirements")
 	}
 	sig := fmt.Sprintf("%s|%s|%s|%d|%s|%d|%d|%d|%d|%s", i64ptr(r.CoalitionID), r.Recipient, r.Category, r.AmountEUR, i64ptr(r.Quantity),
 		r.UnitValue, r.From, r.To, r.Priority, r.Visibility)
@@ -1038,7 +1038,7 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 		return err
 	}
 	if !coalition.CanWrite(tx.user, e.Participants[0].ISO3, e.CoalitionID) {
-		return coalition.Errorf(coalition.Forbidden, "you may not record engagements of %s", e.Participants[0].ISO3)
+		return tx.refuse("import engagement", "you may not record engagements of %s", e.Participants[0].ISO3)
 	}
 	if e.Topics == nil {
 		e.Topics = []string{}

@@ -66,6 +66,27 @@ func (tx *Tx) requireWrite(allowed bool, format string, args ...any) error {
 	return nil
 }
 
+// refuse is the refusal of one row inside a long transaction (an import,
+// which reports it and goes on): a Forbidden error, audited as a denial
+// when the transaction ends.
+func (tx *Tx) refuse(what, format string, args ...any) error {
+	err := coalition.Errorf(coalition.Forbidden, format, args...)
+	tx.refusals = append(tx.refusals, what+": "+coalition.ErrorMessage(err))
+	return err
+}
+
+// auditRefusals records the refusals of a transaction that has ended.
+func (tx *Tx) auditRefusals() {
+	if len(tx.refusals) == 0 {
+		return
+	}
+	ctx := coalition.WithRequest(coalition.WithUser(context.Background(), tx.user), tx.req)
+	for _, what := range tx.refusals {
+		tx.s.RecordDenied(ctx, what)
+	}
+	tx.refusals = nil
+}
+
 // checkVersion is the one optimistic-locking check: nil when the record is
 // at the version the caller read, else a Conflict that carries the record
 // as it is now (the API answers 409 with it).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -227,4 +228,48 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 			t.Fatalf("VerifyAudit: %d entries, broken at %d (%s), %v", n, broken, reason, err)
 		}
 	})
+}
+
+// TestImportRowRefusalsAudited: an import reports a row it may not write
+// and goes on; the refusal is audited when the import ends (the audit
+// needs the writer the import holds).
+func TestImportRowRefusalsAudited(t *testing.T) {
+	s := openSQLite(t).(*sqlstore.Store)
+	sys := coalition.WithUser(context.Background(), coalition.System)
+	for _, c := range []string{"FRA", "GBR", "UKR"} {
+		if err := s.UpsertCountry(sys, &coalition.Country{ISO3: c, Name: c, Source: "t"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	coord := coalition.WithUser(context.Background(), &coalition.User{ID: 6, Email: "co@x", Role: coalition.Coordinator, Coalitions: []int64{77}})
+	im, err := s.BeginImport(coord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		p := &coalition.Pledge{Donor: "GBR", Recipient: "UKR", Category: "humanitarian", Amount: coalition.Money{Minor: 100, Currency: "EUR"},
+			Announced: coalition.Date{Y: 2025, M: 1, D: 1}, Status: coalition.Allocated, Visibility: coalition.Public, Source: "t", SourceRef: "x" + strconv.Itoa(i)}
+		if err := im.Pledge(coord, p); coalition.ErrorKind(err) != coalition.Forbidden {
+			t.Fatalf("row %d: %v, want forbidden", i, err)
+		}
+	}
+	if got := len(storetest.Denials(t, s)); got != 0 {
+		t.Fatalf("%d denied entries while the import runs, want 0 (written when it ends)", got)
+	}
+	im.Abort()
+	if err := s.FlushDenials(); err != nil {
+		t.Fatal(err)
+	}
+	ds := storetest.Denials(t, s)
+	var sum int64
+	for _, d := range ds {
+		want := "import pledge: you may not import pledges of GBR (coordinators: only into their coalitions)"
+		if d.What != want || d.Email != "co@x" {
+			t.Errorf("denied entry %+v, want %q by co@x", d, want)
+		}
+		sum += d.Count
+	}
+	if len(ds) != 2 || sum != 3 {
+		t.Errorf("%d entries counting %d, want 2 entries (the first, then a summary) counting 3", len(ds), sum)
+	}
 }
