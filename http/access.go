@@ -88,8 +88,9 @@ func (s *server) guard(a access, h http.Handler) http.Handler {
 		if err != nil {
 			if coalition.ErrorKind(err) == coalition.Forbidden {
 				// The store summarises repeated denials of one principal
-				// and route (one entry with a count per window).
-				s.store.RecordDenied(r.Context(), r.Method+" "+r.URL.Path)
+				// and what (one entry with a count per window): the route's
+				// pattern, so that varying an id does not defeat it.
+				s.store.RecordDenied(r.Context(), deniedRoute(r))
 			}
 			if s.refusedTooOften(w, r) {
 				return
@@ -103,6 +104,15 @@ func (s *server) guard(a access, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// deniedRoute names a refused request in the audit log by its route
+// pattern ("GET /api/v1/users/{id}"), or its path when it matched none.
+func deniedRoute(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return r.Method + " " + r.URL.Path
 }
 
 // refusedTooOften counts a refused read against the client's write budget

@@ -84,3 +84,49 @@ func TestDeniedFloodIsSummarisedAndLimited(t *testing.T) {
 		}
 	})
 }
+
+// TestDeniedRouteIsItsPattern: denials are summarised per route, so that
+// varying an id does not write an entry per request.
+func TestDeniedRouteIsItsPattern(t *testing.T) {
+	w := newOpsServer(t, chttp.Config{})
+	sys := coalition.WithUser(context.Background(), coalition.System)
+	obs := &coalition.User{Email: "observer@example.org", Role: coalition.Observer}
+	if err := w.store.CreateUser(sys, obs, "a long and uncommon passphrase 8"); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := w.store.CreateToken(coalition.WithUser(sys, obs), "t", coalition.ScopeWrite, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 100
+	for i := range n {
+		res, _ := w.do(t, "PATCH", "/api/v1/users/"+strconv.Itoa(i+1), token, `{"version":1}`, "If-Match", `"1"`)
+		if res.StatusCode != http.StatusForbidden {
+			t.Fatalf("PATCH by an observer: %d, want 403", res.StatusCode)
+		}
+	}
+	if err := w.store.FlushDenials(); err != nil {
+		t.Fatal(err)
+	}
+	es, _, err := w.store.FindAudit(sys, coalition.AuditFilter{Action: "denied", Limit: coalition.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, e := range es {
+		var v struct {
+			What  string `json:"what"`
+			Count int64  `json:"count"`
+		}
+		if err := json.Unmarshal([]byte(e.After), &v); err != nil {
+			t.Fatal(err)
+		}
+		if want := "PATCH /api/v1/users/{id}"; v.What != want {
+			t.Errorf("entry %d: what %q, want %q", e.Seq, v.What, want)
+		}
+		sum += v.Count
+	}
+	if len(es) != 2 || sum != n {
+		t.Errorf("%d entries counting %d, want 2 (the first, then a summary) counting %d", len(es), sum, n)
+	}
+}
