@@ -147,6 +147,10 @@ type AuditStore interface {
 	// the seq of the first broken one (0 when intact).
 	VerifyAudit(ctx context.Context) (n int64, broken int64, reason string, err error)
 	// RecordDenied appends a permission denial (the store records its own).
+	// Identical denials of one principal (user, or address when anonymous)
+	// within a window are summarised: the first is written at once, the
+	// others as one entry with their count when the window closes; the
+	// counts add up to the denials.
 	RecordDenied(ctx context.Context, what string) error
 	// ChangeSeq returns the audit chain's length. Every mutation appends to
 	// the chain, so it changes exactly when the data changes, for every
@@ -171,31 +175,4 @@ func WithRequest(ctx context.Context, ri RequestInfo) context.Context {
 func RequestFrom(ctx context.Context) RequestInfo {
 	ri, _ := ctx.Value(requestKey{}).(RequestInfo)
 	return ri
-}
-
-// CanWrite is the write rule for records owned by a country (pledges,
-// deliveries): admins; delegates of that country; coordinators of the
-// record's coalition. Analysts and observers never write.
-func CanWrite(u *User, owner string, coalitionID *int64) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	switch u.Role {
-	case Admin:
-		return true
-	case Delegate:
-		return owner != "" && owner == u.Country
-	case Coordinator:
-		return u.InCoalition(coalitionID)
-	}
-	return false
-}
-
-// CanManageCoalition: admins, and coordinators of that coalition (members,
-// requirements, scenarios).
-func CanManageCoalition(u *User, coalitionID *int64) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	return u.Role == Admin || (u.Role == Coordinator && u.InCoalition(coalitionID))
 }

@@ -49,37 +49,3 @@ func UserFrom(ctx context.Context) *User {
 	u, _ := ctx.Value(userKey{}).(*User)
 	return u
 }
-
-// InCoalition reports whether u belongs to coalition id.
-func (u *User) InCoalition(id *int64) bool {
-	return u != nil && id != nil && slices.Contains(u.Coalitions, *id)
-}
-
-// CanSee is the visibility rule, stated once in Go (the store's SQL mirrors it
-// and a test checks that the two agree):
-//   - public: everyone;
-//   - coalition: admins, and coordinators, delegates and analysts of that coalition;
-//   - confidential: admins, the owner country's delegates, and coordinators of
-//     the record's coalition.
-func CanSee(u *User, vis Visibility, owner string, coalitionID *int64) bool {
-	if vis == Public {
-		return true
-	}
-	if u == nil || u.Disabled {
-		return false
-	}
-	switch u.Role {
-	case Admin:
-		return true
-	case Coordinator:
-		return u.InCoalition(coalitionID)
-	case Delegate:
-		if vis == Confidential {
-			return owner != "" && owner == u.Country
-		}
-		return u.InCoalition(coalitionID) || owner == u.Country
-	case Analyst:
-		return vis == CoalitionVis && u.InCoalition(coalitionID)
-	}
-	return false
-}

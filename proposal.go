@@ -128,32 +128,6 @@ type ProposalFilter struct {
 	Limit    int   // default 100, at most MaxPageSize
 }
 
-// CanDecide is the review rule: admins and coordinators accept or reject
-// any proposal; a delegate only pledges whose donor is its own country.
-func CanDecide(u *User, p *Proposal) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	switch u.Role {
-	case Admin, Coordinator:
-		return true
-	case Delegate:
-		return p.Type == ProposePledge && p.Owner != "" && p.Owner == u.Country
-	}
-	return false
-}
-
-// CanSubmitText: admins, coordinators and delegates submit texts.
-func CanSubmitText(u *User) bool {
-	return u != nil && !u.Disabled && (u.Role == Admin || u.Role == Coordinator || u.Role == Delegate)
-}
-
-// CanReadQueue: every signed-in role but observers reads the review queue
-// (proposals are not yet records, so they are not public).
-func CanReadQueue(u *User) bool {
-	return u != nil && !u.Disabled && u.Role != Observer && u.Role.Valid()
-}
-
 // ProposalStore keeps submitted texts and the review queue.
 type ProposalStore interface {
 	// CreateIngest stores the text and its proposals (all pending) in one

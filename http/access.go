@@ -1,9 +1,12 @@
 package http
 
 import (
+	"math"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"coalition"
 )
@@ -76,14 +79,20 @@ func (s *server) guard(a access, h http.Handler) http.Handler {
 			err = coalition.Errorf(coalition.Unauthorized, "sign in first (POST /api/v1/login, or an API token as 'Authorization: Bearer …')")
 		case tokenScope(r) == coalition.ScopeRead && r.Method != http.MethodGet && r.Method != http.MethodHead:
 			err = coalition.Errorf(coalition.Forbidden, "this API token may only read")
-		case a == auditor && u.Role != coalition.Admin && u.Role != coalition.Coordinator:
+		case a == auditor && !coalition.CanAudit(u):
 			err = coalition.Errorf(coalition.Forbidden, "only admins and coordinators may do this")
-		case a == adminOnly && u.Role != coalition.Admin:
+		case a == adminOnly && !coalition.IsAdmin(u):
 			err = coalition.Errorf(coalition.Forbidden, "only admins may do this")
 		}
 		if err != nil {
 			if coalition.ErrorKind(err) == coalition.Forbidden {
-				s.store.RecordDenied(r.Context(), r.Method+" "+r.URL.Path)
+				// The store summarises repeated denials of one principal
+				// and what (one entry with a count per window): the route's
+				// pattern, so that varying an id does not defeat it.
+				s.store.RecordDenied(r.Context(), deniedRoute(r))
+			}
+			if s.refusedTooOften(w, r) {
+				return
 			}
 			if isPage(r) && u == nil {
 				http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
@@ -94,6 +103,34 @@ func (s *server) guard(a access, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// deniedRoute names a refused request in the audit log by its route
+// pattern ("GET /api/v1/users/{id}"), or its path when it matched none.
+func deniedRoute(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return r.Method + " " + r.URL.Path
+}
+
+// refusedTooOften counts a refused read against the client's write budget
+// (refused writes were counted when they came in) and answers 429 with
+// Retry-After once it is spent: a client that keeps requesting what it may
+// not read is slowed down like one that writes too much.
+func (s *server) refusedTooOften(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	wait := s.limiter.take("write", clientKey(r), time.Now())
+	if wait <= 0 {
+		return false
+	}
+	s.metrics.limited.WithLabelValues("refused").Inc()
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	s.writeError(w, r, coalition.Errorf(coalition.RateLimited,
+		"too many refused requests from this client: try again in %s", wait.Round(time.Millisecond)))
+	return true
 }
 
 // isPage reports whether r asks for an HTML page rather than the API.

@@ -518,7 +518,7 @@ func (s *server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if more && len(items) > 0 {
 		d.Next = &items[len(items)-1].Seq
 	}
-	if u := coalition.UserFrom(r.Context()); u != nil && u.Role == coalition.Admin {
+	if coalition.IsAdmin(coalition.UserFrom(r.Context())) {
 		n, broken, reason, err := s.store.VerifyAudit(r.Context())
 		if err != nil {
 			return err

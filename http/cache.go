@@ -27,18 +27,6 @@ type resultCache struct {
 
 const maxCached = 256
 
-// audienceKey names what a user may see: users with the same key see the
-// same records (the visibility rule depends on nothing else).
-func audienceKey(u *coalition.User) string {
-	if u == nil || u.Disabled || u.Role == coalition.Observer {
-		return "public"
-	}
-	if u.Role == coalition.Admin {
-		return "admin"
-	}
-	return fmt.Sprintf("%s|%s|%v", u.Role, u.Country, u.Coalitions)
-}
-
 // cached returns the value for key computed for the user in ctx, computing
 // it at most once per data version.
 func cached[T any](ctx context.Context, s *server, key string, compute func() (T, error)) (T, error) {
@@ -46,7 +34,7 @@ func cached[T any](ctx context.Context, s *server, key string, compute func() (T
 	if err != nil {
 		return compute()
 	}
-	key = audienceKey(coalition.UserFrom(ctx)) + "\x00" + key
+	key = coalition.AudienceKey(coalition.UserFrom(ctx)) + "\x00" + key
 	if v, ok := s.results.load(seq, key); ok {
 		if t, ok := v.(T); ok {
 			return t, nil

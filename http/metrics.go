@@ -50,7 +50,7 @@ func NewMetrics() *Metrics {
 	}, []string{"outcome"})
 	m.limited = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "coalition_http_rate_limited_total",
-		Help: "Requests refused with 429 by the per-client rate limiter, by class (write or analysis).",
+		Help: "Requests refused with 429 by the per-client rate limiter, by class (write, analysis, or refused: reads refused too often).",
 	}, []string{"class"})
 	m.reg.MustRegister(m.requests, m.latency, m.imports, m.risk, m.limited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -58,6 +58,7 @@ func (tx *Tx) audit(ctx context.Context, action, entity string, id any, before, 
 		e.UserID, e.Email = u.ID, u.Email
 	}
 	e.Hash = auditHash(e)
+	tx.audited = true
 	if _, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at, user_id, email, addr, action, entity, entity_id, before_json, after_json,
 		coalition_id, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.Seq, ts(e.At), e.UserID, e.Email, e.Addr, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.Coalition, e.PrevHash, e.Hash); err != nil {
@@ -83,33 +84,6 @@ func (s *Store) appendAudit(ctx context.Context, action, entity string, id any, 
 	return tx.Commit()
 }
 
-// RecordDenied appends a permission denial.
-func (s *Store) RecordDenied(ctx context.Context, what string) error {
-	return s.appendAudit(ctx, "denied", "", nil, map[string]string{"what": what})
-}
-
-// noteDenied records a Forbidden or Unauthorized outcome of a mutation.
-func (s *Store) noteDenied(ctx context.Context, err error, what string) {
-	if k := coalition.ErrorKind(err); err != nil && (k == coalition.Forbidden || k == coalition.Unauthorized) {
-		s.RecordDenied(ctx, what+": "+coalition.ErrorMessage(err))
-	}
-}
-
-// requireWrite returns Unauthorized for anonymous writers and Forbidden
-// when the rule says no.
-func (tx *Tx) requireWrite(allowed bool, format string, args ...any) error {
-	if tx.user == nil {
-		return coalition.Errorf(coalition.Unauthorized, "sign in to make changes")
-	}
-	if tx.user.Disabled {
-		return coalition.Errorf(coalition.Forbidden, "this account is disabled")
-	}
-	if !allowed {
-		return coalition.Errorf(coalition.Forbidden, format, args...)
-	}
-	return nil
-}
-
 const auditCols = "seq, at, user_id, email, addr, action, entity, entity_id, before_json, after_json, coalition_id, prev_hash, hash"
 
 func scanAudit(sc interface{ Scan(...any) error }) (*coalition.AuditEntry, error) {
@@ -132,7 +106,7 @@ func (s *Store) FindAudit(ctx context.Context, f coalition.AuditFilter) ([]*coal
 	}
 	where, args := []string{"seq > ?"}, []any{f.After}
 	switch {
-	case u.Disabled || (u.Role != coalition.Admin && u.Role != coalition.Coordinator):
+	case !coalition.CanAudit(u):
 		return nil, false, coalition.Errorf(coalition.Forbidden, "only admins and coordinators read the audit log")
 	case u.Role == coalition.Coordinator:
 		in, a := inCoalitions(u, "")

@@ -37,55 +37,52 @@ const pledgeInsertN = 27
 // is kept by the same triggers as for single writes. IDs are not set on ps.
 // Meant for generated and very large loads: callers choose the batch size
 // (10,000 rows is a good one on both engines).
-func (s *Store) BulkInsert(ctx context.Context, ps []*coalition.Pledge, ds []BulkDelivery) (rep BulkReport, err error) {
-	defer func() { s.noteDenied(ctx, err, "bulk insert") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return rep, err
-	}
-	defer tx.Rollback()
-	sources := map[string]bool{}
-	for i, p := range ps {
-		if p.Amount.Currency == "EUR" {
-			p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+func (s *Store) BulkInsert(ctx context.Context, ps []*coalition.Pledge, ds []BulkDelivery) (BulkReport, error) {
+	return writeValue(s, ctx, "bulk insert", func(tx *Tx) (BulkReport, error) {
+		var rep BulkReport
+		sources := map[string]bool{}
+		for i, p := range ps {
+			if p.Amount.Currency == "EUR" {
+				p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+			}
+			if err := p.Validate(); err != nil {
+				return rep, fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
+			}
+			if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not enter pledges for %s", p.Donor); err != nil {
+				return rep, err
+			}
+			sources[p.Source] = true
 		}
-		if err := p.Validate(); err != nil {
-			return rep, fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
-		}
-		if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not enter pledges for %s", p.Donor); err != nil {
-			return rep, err
-		}
-		sources[p.Source] = true
-	}
-	if s.dialect == sqlite {
-		// As for imports: statement journals in memory, a larger page cache.
-		for _, pragma := range []string{"PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -262144"} {
-			if _, err := tx.exec(ctx, pragma); err != nil {
-				return rep, fmt.Errorf("sqlstore: bulk insert: %s: %w", pragma, err)
+		if s.dialect == sqlite {
+			// As for imports: statement journals in memory, a larger page cache.
+			for _, pragma := range []string{"PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -262144"} {
+				if _, err := tx.exec(ctx, pragma); err != nil {
+					return rep, fmt.Errorf("sqlstore: bulk insert: %s: %w", pragma, err)
+				}
 			}
 		}
-	}
-	ids, err := tx.bulkPledges(ctx, ps, len(ds) > 0)
-	if err != nil {
-		return rep, err
-	}
-	rep.Pledges = len(ps)
-	if err := tx.bulkDeliveries(ctx, ds, ids); err != nil {
-		return rep, err
-	}
-	rep.Deliveries = len(ds)
-	srcs := make([]string, 0, len(sources))
-	for src := range sources {
-		srcs = append(srcs, src)
-	}
-	summary := map[string]any{"pledges": rep.Pledges, "deliveries": rep.Deliveries, "sources": srcs}
-	if len(ps) > 0 {
-		summary["first_ref"], summary["last_ref"] = ps[0].SourceRef, ps[len(ps)-1].SourceRef
-	}
-	if err := tx.audit(ctx, "bulk-create", "pledge", nil, nil, summary, nil); err != nil {
-		return rep, err
-	}
-	return rep, tx.Commit()
+		ids, err := tx.bulkPledges(ctx, ps, len(ds) > 0)
+		if err != nil {
+			return rep, err
+		}
+		rep.Pledges = len(ps)
+		if err := tx.bulkDeliveries(ctx, ds, ids); err != nil {
+			return rep, err
+		}
+		rep.Deliveries = len(ds)
+		srcs := make([]string, 0, len(sources))
+		for src := range sources {
+			srcs = append(srcs, src)
+		}
+		summary := map[string]any{"pledges": rep.Pledges, "deliveries": rep.Deliveries, "sources": srcs}
+		if len(ps) > 0 {
+			summary["first_ref"], summary["last_ref"] = ps[0].SourceRef, ps[len(ps)-1].SourceRef
+		}
+		if err := tx.audit(ctx, "bulk-create", "pledge", nil, nil, summary, nil); err != nil {
+			return rep, err
+		}
+		return rep, nil
+	})
 }
 
 // bulkPledges inserts ps in statements of many rows; with wantIDs it

@@ -147,26 +147,22 @@ func (s *Store) FindCoalitions(ctx context.Context) ([]*coalition.Coalition, err
 }
 
 // CreateCoalition sets ID and Version.
-func (s *Store) CreateCoalition(ctx context.Context, c *coalition.Coalition) (err error) {
-	defer func() { s.noteDenied(ctx, err, "create coalition") }()
+func (s *Store) CreateCoalition(ctx context.Context, c *coalition.Coalition) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(isAdmin(tx.user), "only admins create coalitions"); err != nil {
-		return err
-	}
-	if err := tx.createCoalition(ctx, c); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, "create", "coalition", c.ID, nil, c, &c.ID); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "create coalition", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only admins create coalitions"); err != nil {
+			return err
+		}
+		if err := tx.createCoalition(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "create", "coalition", c.ID, nil, c, &c.ID); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) createCoalition(ctx context.Context, c *coalition.Coalition) error {
@@ -192,60 +188,55 @@ func (tx *Tx) insertMembers(ctx context.Context, c *coalition.Coalition) error {
 }
 
 // UpdateCoalition applies upd if upd.Version is current.
-func (s *Store) UpdateCoalition(ctx context.Context, id int64, upd coalition.CoalitionUpdate) (_ *coalition.Coalition, err error) {
-	defer func() { s.noteDenied(ctx, err, "update coalition") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c, err := tx.findCoalition(ctx, "id = ?", id)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, &id), "only the coalition's coordinators manage it"); err != nil {
-		return nil, err
-	}
-	before := *c
-	if c.Version != upd.Version {
-		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
-			"coalition %d is at version %d, not %d: reload and try again", id, c.Version, upd.Version), Current: c}
-	}
-	if upd.Name != nil {
-		c.Name = *upd.Name
-	}
-	if upd.Purpose != nil {
-		c.Purpose = *upd.Purpose
-	}
-	if upd.Leads != nil {
-		c.Leads = *upd.Leads
-	}
-	if upd.Members != nil {
-		c.Members = *upd.Members
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	res, err := tx.exec(ctx, "UPDATE coalitions SET name = ?, purpose = ?, leads = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-		c.Name, c.Purpose, strings.Join(c.Leads, ","), ts(tx.now), id, upd.Version)
-	if err != nil {
-		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update coalition: %w", err))
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, coalition.Errorf(coalition.Conflict, "coalition %d changed meanwhile: reload and try again", id)
-	}
-	if upd.Members != nil {
-		if _, err := tx.exec(ctx, "DELETE FROM coalition_members WHERE coalition_id = ?", id); err != nil {
-			return nil, fmt.Errorf("sqlstore: update coalition: %w", err)
-		}
-		if err := tx.insertMembers(ctx, c); err != nil {
+func (s *Store) UpdateCoalition(ctx context.Context, id int64, upd coalition.CoalitionUpdate) (*coalition.Coalition, error) {
+	return writeValue(s, ctx, "update coalition", func(tx *Tx) (*coalition.Coalition, error) {
+		c, err := tx.findCoalition(ctx, "id = ?", id)
+		if err != nil {
 			return nil, err
 		}
-	}
-	c.Version++
-	c.UpdatedAt = tx.now
-	if err := tx.audit(ctx, "update", "coalition", id, before, c, &id); err != nil {
-		return nil, err
-	}
-	return c, tx.Commit()
+		if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, &id), "only the coalition's coordinators manage it"); err != nil {
+			return nil, err
+		}
+		before := *c
+		if err := checkVersion("coalition", id, c.Version, upd.Version, c); err != nil {
+			return nil, err
+		}
+		if upd.Name != nil {
+			c.Name = *upd.Name
+		}
+		if upd.Purpose != nil {
+			c.Purpose = *upd.Purpose
+		}
+		if upd.Leads != nil {
+			c.Leads = *upd.Leads
+		}
+		if upd.Members != nil {
+			c.Members = *upd.Members
+		}
+		if err := c.Validate(); err != nil {
+			return nil, err
+		}
+		res, err := tx.exec(ctx, "UPDATE coalitions SET name = ?, purpose = ?, leads = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			c.Name, c.Purpose, strings.Join(c.Leads, ","), ts(tx.now), id, upd.Version)
+		if err != nil {
+			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update coalition: %w", err))
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil, coalition.Errorf(coalition.Conflict, "coalition %d changed meanwhile: reload and try again", id)
+		}
+		if upd.Members != nil {
+			if _, err := tx.exec(ctx, "DELETE FROM coalition_members WHERE coalition_id = ?", id); err != nil {
+				return nil, fmt.Errorf("sqlstore: update coalition: %w", err)
+			}
+			if err := tx.insertMembers(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		c.Version++
+		c.UpdatedAt = tx.now
+		if err := tx.audit(ctx, "update", "coalition", id, before, c, &id); err != nil {
+			return nil, err
+		}
+		return c, nil
+	})
 }

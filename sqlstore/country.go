@@ -126,21 +126,18 @@ func (s *Store) UpsertCountry(ctx context.Context, c *coalition.Country) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(isAdmin(tx.user), "only admins edit reference data"); err != nil {
-		return err
-	}
-	if err := tx.upsertCountry(ctx, c); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, "upsert", "country", c.ISO3, nil, c, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "upsert country", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only admins edit reference data"); err != nil {
+			return err
+		}
+		if err := tx.upsertCountry(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "upsert", "country", c.ISO3, nil, c, nil); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) upsertCountry(ctx context.Context, c *coalition.Country) error {
@@ -196,21 +193,18 @@ func (s *Store) UpsertGroup(ctx context.Context, g *coalition.Group) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(isAdmin(tx.user), "only admins edit reference data"); err != nil {
-		return err
-	}
-	if err := tx.upsertGroup(ctx, g); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, "upsert", "group", g.Code, nil, g, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "upsert group", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only admins edit reference data"); err != nil {
+			return err
+		}
+		if err := tx.upsertGroup(ctx, g); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "upsert", "group", g.Code, nil, g, nil); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) upsertGroup(ctx context.Context, g *coalition.Group) error {

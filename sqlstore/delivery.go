@@ -66,63 +66,55 @@ func (s *Store) FindDeliveries(ctx context.Context, f coalition.DeliveryFilter) 
 }
 
 // CreateDelivery records a delivery against a visible pledge.
-func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) (err error) {
-	defer func() { s.noteDenied(ctx, err, "create delivery") }()
+func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	p, err := tx.findPledge(ctx, d.PledgeID)
-	if err != nil {
-		return err
-	}
-	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not record deliveries of %s", p.Donor); err != nil {
-		return err
-	}
-	d.Version, d.CreatedAt = 1, tx.now
-	id, err := tx.insertID(ctx, "INSERT INTO deliveries (pledge_id, date, amount_eur_minor, quantity, source, version, created_at) VALUES (?,?,?,?,?,?,?)",
-		d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, d.Version, ts(tx.now))
-	if err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: create delivery: %w", err))
-	}
-	d.ID = id
-	if err := tx.audit(ctx, "create", "delivery", id, nil, d, p.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "create delivery", func(tx *Tx) error {
+		p, err := tx.findPledge(ctx, d.PledgeID)
+		if err != nil {
+			return err
+		}
+		if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not record deliveries of %s", p.Donor); err != nil {
+			return err
+		}
+		d.Version, d.CreatedAt = 1, tx.now
+		id, err := tx.insertID(ctx, "INSERT INTO deliveries (pledge_id, date, amount_eur_minor, quantity, source, version, created_at) VALUES (?,?,?,?,?,?,?)",
+			d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, d.Version, ts(tx.now))
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: create delivery: %w", err))
+		}
+		d.ID = id
+		if err := tx.audit(ctx, "create", "delivery", id, nil, d, p.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // DeleteDelivery deletes a delivery at the given version.
-func (s *Store) DeleteDelivery(ctx context.Context, id, version int64) (err error) {
-	defer func() { s.noteDenied(ctx, err, "delete delivery") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	d, err := tx.findDelivery(ctx, id)
-	if err != nil {
-		return err
-	}
-	p, err := tx.findPledge(ctx, d.PledgeID)
-	if err != nil {
-		return err
-	}
-	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not delete deliveries of %s", p.Donor); err != nil {
-		return err
-	}
-	if d.Version != version {
-		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "delivery %d is at version %d, not %d", id, d.Version, version), Current: d}
-	}
-	if _, err := tx.exec(ctx, "DELETE FROM deliveries WHERE id = ?", id); err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: delete delivery: %w", err))
-	}
-	if err := tx.audit(ctx, "delete", "delivery", id, d, nil, p.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+func (s *Store) DeleteDelivery(ctx context.Context, id, version int64) error {
+	return s.write(ctx, "delete delivery", func(tx *Tx) error {
+		d, err := tx.findDelivery(ctx, id)
+		if err != nil {
+			return err
+		}
+		p, err := tx.findPledge(ctx, d.PledgeID)
+		if err != nil {
+			return err
+		}
+		if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not delete deliveries of %s", p.Donor); err != nil {
+			return err
+		}
+		if err := checkVersion("delivery", id, d.Version, version, d); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM deliveries WHERE id = ?", id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: delete delivery: %w", err))
+		}
+		if err := tx.audit(ctx, "delete", "delivery", id, d, nil, p.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }

@@ -125,23 +125,19 @@ func (s *Store) FindEngagements(ctx context.Context, f coalition.EngagementFilte
 }
 
 // CreateEngagement inserts e and its participants.
-func (s *Store) CreateEngagement(ctx context.Context, e *coalition.Engagement) (err error) {
-	defer func() { s.noteDenied(ctx, err, "create engagement") }()
+func (s *Store) CreateEngagement(ctx context.Context, e *coalition.Engagement) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.createEngagement(ctx, e); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, "create", "engagement", e.ID, nil, e, e.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "create engagement", func(tx *Tx) error {
+		if err := tx.createEngagement(ctx, e); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "create", "engagement", e.ID, nil, e, e.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) createEngagement(ctx context.Context, e *coalition.Engagement) error {
@@ -171,28 +167,24 @@ func (tx *Tx) createEngagement(ctx context.Context, e *coalition.Engagement) err
 }
 
 // DeleteEngagement deletes an engagement at the given version.
-func (s *Store) DeleteEngagement(ctx context.Context, id, version int64) (err error) {
-	defer func() { s.noteDenied(ctx, err, "delete engagement") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	e, err := tx.findEngagement(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := tx.requireWrite(coalition.CanWrite(tx.user, e.Participants[0].ISO3, e.CoalitionID), "you may not delete engagements of %s", e.Participants[0].ISO3); err != nil {
-		return err
-	}
-	if e.Version != version {
-		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "engagement %d is at version %d, not %d", id, e.Version, version), Current: e}
-	}
-	if _, err := tx.exec(ctx, "DELETE FROM engagements WHERE id = ?", id); err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: delete engagement: %w", err))
-	}
-	if err := tx.audit(ctx, "delete", "engagement", id, e, nil, e.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+func (s *Store) DeleteEngagement(ctx context.Context, id, version int64) error {
+	return s.write(ctx, "delete engagement", func(tx *Tx) error {
+		e, err := tx.findEngagement(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.requireWrite(coalition.CanWrite(tx.user, e.Participants[0].ISO3, e.CoalitionID), "you may not delete engagements of %s", e.Participants[0].ISO3); err != nil {
+			return err
+		}
+		if err := checkVersion("engagement", id, e.Version, version, e); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM engagements WHERE id = ?", id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: delete engagement: %w", err))
+		}
+		if err := tx.audit(ctx, "delete", "engagement", id, e, nil, e.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }

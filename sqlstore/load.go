@@ -17,59 +17,54 @@ import (
 // loaded before (same or newer; an older release is skipped and reported).
 func (s *Store) Load(ctx context.Context, ds *coalition.Dataset, dryRun bool) (coalition.LoadReport, error) {
 	rep := coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return rep, err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(canLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
-		return rep, err
-	}
-	rels := map[string]*releaseLoad{}
-	for _, r := range ds.Releases {
-		if rels[r.Dataset] != nil {
-			return rep, coalition.FieldError("dataset", "two releases of %s in one load", r.Dataset)
-		}
-		if rels[r.Dataset], err = tx.beginRelease(ctx, r, false, true); err != nil {
+	return writeValue(s, ctx, "load", func(tx *Tx) (coalition.LoadReport, error) {
+		if err := tx.requireWrite(coalition.CanLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
 			return rep, err
 		}
-	}
-	removed := map[string][]int64{}
-	steps := []func(context.Context, *coalition.Dataset, *coalition.LoadReport) error{
-		tx.loadCountries, tx.loadGroups, tx.loadCoalitions, tx.loadPeople, tx.loadFX,
-		func(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport) error {
-			return tx.loadPledges(ctx, ds, rep, rels, removed)
-		},
-		tx.loadEngagements, tx.loadRiskEvents,
-	}
-	for _, step := range steps {
-		if err := step(ctx, ds, &rep); err != nil {
-			return rep, err
-		}
-	}
-	for _, r := range ds.Releases {
-		st := rels[r.Dataset]
-		if st.r.Records == coalition.ReleaseFXRates && !st.skip {
-			if err := tx.tagRates(ctx, st, ds.FXRates); err != nil {
+		rels := map[string]*releaseLoad{}
+		for _, r := range ds.Releases {
+			if rels[r.Dataset] != nil {
+				return rep, coalition.FieldError("dataset", "two releases of %s in one load", r.Dataset)
+			}
+			var err error
+			if rels[r.Dataset], err = tx.beginRelease(ctx, r, false, true); err != nil {
 				return rep, err
 			}
 		}
-		if err := tx.finishRelease(ctx, st, removed[r.Dataset]); err != nil {
+		removed := map[string][]int64{}
+		steps := []func(context.Context, *coalition.Dataset, *coalition.LoadReport) error{
+			tx.loadCountries, tx.loadGroups, tx.loadCoalitions, tx.loadPeople, tx.loadFX,
+			func(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport) error {
+				return tx.loadPledges(ctx, ds, rep, rels, removed)
+			},
+			tx.loadEngagements, tx.loadRiskEvents,
+		}
+		for _, step := range steps {
+			if err := step(ctx, ds, &rep); err != nil {
+				return rep, err
+			}
+		}
+		for _, r := range ds.Releases {
+			st := rels[r.Dataset]
+			if st.r.Records == coalition.ReleaseFXRates && !st.skip {
+				if err := tx.tagRates(ctx, st, ds.FXRates); err != nil {
+					return rep, err
+				}
+			}
+			if err := tx.finishRelease(ctx, st, removed[r.Dataset]); err != nil {
+				return rep, err
+			}
+			rep.Releases = append(rep.Releases, st.rep)
+		}
+		if dryRun {
+			tx.discard = true
+			return rep, nil
+		}
+		if err := tx.audit(ctx, "load", "dataset", nil, nil, rep, nil); err != nil {
 			return rep, err
 		}
-		rep.Releases = append(rep.Releases, st.rep)
-	}
-	if dryRun {
 		return rep, nil
-	}
-	if err := tx.audit(ctx, "load", "dataset", nil, nil, rep, nil); err != nil {
-		return rep, err
-	}
-	return rep, tx.Commit()
-}
-
-func canLoad(u *coalition.User) bool {
-	return u != nil && !u.Disabled && (u.Role == coalition.Admin || u.Role == coalition.Coordinator)
+	})
 }
 
 func count(rep *coalition.LoadReport, kind string, existed, changed bool) {
@@ -548,7 +543,7 @@ func (s *Store) BeginImport(ctx context.Context) (_ coalition.Import, err error)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.requireWrite(canLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
+	if err := tx.requireWrite(coalition.CanLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
 		tx.Rollback()
 		return nil, err
 	}
@@ -963,7 +958,7 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 		return err
 	}
 	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
-		return coalition.Errorf(coalition.Forbidden, "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
+		return tx.refuse("import pledge", "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
 	}
 	for _, c := range []struct{ field, iso string }{{"donor", p.Donor}, {"recipient", p.Recipient}} {
 		if !im.countries[c.iso] {
@@ -1142,7 +1137,7 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 		return err
 	}
 	if !coalition.CanManageCoalition(tx.user, r.CoalitionID) {
-		return coalition.Errorf(coalition.Forbidden, "only the coalition's coordinators set its requirements")
+		return tx.refuse("import requirement", "only the coalition's coordinators set its requirements")
 	}
 	sig := fmt.Sprintf("%s|%s|%s|%d|%s|%d|%d|%d|%d|%s", i64ptr(r.CoalitionID), r.Recipient, r.Category, r.AmountEUR, i64ptr(r.Quantity),
 		r.UnitValue, r.From, r.To, r.Priority, r.Visibility)
@@ -1207,7 +1202,7 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 		return err
 	}
 	if !coalition.CanWrite(tx.user, e.Participants[0].ISO3, e.CoalitionID) {
-		return coalition.Errorf(coalition.Forbidden, "you may not record engagements of %s", e.Participants[0].ISO3)
+		return tx.refuse("import engagement", "you may not record engagements of %s", e.Participants[0].ISO3)
 	}
 	if e.Topics == nil {
 		e.Topics = []string{}

@@ -67,21 +67,18 @@ func (s *Store) UpsertPerson(ctx context.Context, p *coalition.Person) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(isAdmin(tx.user), "only admins edit reference data"); err != nil {
-		return err
-	}
-	if err := tx.upsertPerson(ctx, p); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, "upsert", "person", p.ID, nil, p, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "upsert person", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only admins edit reference data"); err != nil {
+			return err
+		}
+		if err := tx.upsertPerson(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "upsert", "person", p.ID, nil, p, nil); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) upsertPerson(ctx context.Context, p *coalition.Person) error {

@@ -112,28 +112,22 @@ func (s *Store) FindPledges(ctx context.Context, f coalition.PledgeFilter) ([]*c
 
 // CreatePledge inserts p and sets ID, Version and the timestamps. A pledge
 // entered this way belongs to no published dataset (Dataset and Release are
-// cleared): only loads and imports of a release set them.
-func (s *Store) CreatePledge(ctx context.Context, p *coalition.Pledge) (err error) {
-	defer func() { s.noteDenied(ctx, err, "create pledge") }()
+// cleared): only loads and imports of a release set them. Its euro amount
+// is converted here (coalition.ConvertPledge), whatever the caller sent.
+func (s *Store) CreatePledge(ctx context.Context, p *coalition.Pledge) error {
 	p.Dataset, p.Release = "", ""
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.toEUR(ctx, p); err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	if err := tx.createPledge(ctx, p); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, "create", "pledge", p.ID, nil, p, p.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "create pledge", func(tx *Tx) error {
+		if err := tx.toEUR(ctx, p); err != nil {
+			return err
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		if err := tx.createPledge(ctx, p); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "create", "pledge", p.ID, nil, p, p.CoalitionID)
+	})
 }
 
 func (tx *Tx) createPledge(ctx context.Context, p *coalition.Pledge) error {
@@ -158,25 +152,21 @@ func (tx *Tx) createPledge(ctx context.Context, p *coalition.Pledge) error {
 }
 
 // UpdatePledge applies upd if upd.Version is current.
-func (s *Store) UpdatePledge(ctx context.Context, id int64, upd coalition.PledgeUpdate) (_ *coalition.Pledge, err error) {
-	defer func() { s.noteDenied(ctx, err, "update pledge") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	before, err := tx.findPledge(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	p, err := tx.updatePledge(ctx, id, upd)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, "update", "pledge", id, before, p, p.CoalitionID); err != nil {
-		return nil, err
-	}
-	return p, tx.Commit()
+func (s *Store) UpdatePledge(ctx context.Context, id int64, upd coalition.PledgeUpdate) (*coalition.Pledge, error) {
+	return writeValue(s, ctx, "update pledge", func(tx *Tx) (*coalition.Pledge, error) {
+		before, err := tx.findPledge(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := tx.updatePledge(ctx, id, upd)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.audit(ctx, "update", "pledge", id, before, p, p.CoalitionID); err != nil {
+			return nil, err
+		}
+		return p, nil
+	})
 }
 
 func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUpdate) (*coalition.Pledge, error) {
@@ -187,9 +177,8 @@ func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUp
 	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not change pledges of %s", p.Donor); err != nil {
 		return nil, err
 	}
-	if p.Version != upd.Version {
-		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
-			"pledge %d is at version %d, not %d: reload and try again", id, p.Version, upd.Version), Current: p}
+	if err := checkVersion("pledge", id, p.Version, upd.Version, p); err != nil {
+		return nil, err
 	}
 	upd.Apply(p)
 	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
@@ -230,29 +219,24 @@ func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUp
 }
 
 // DeletePledge deletes a pledge (and its deliveries) at the given version.
-func (s *Store) DeletePledge(ctx context.Context, id, version int64) (err error) {
-	defer func() { s.noteDenied(ctx, err, "delete pledge") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	p, err := tx.findPledge(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not delete pledges of %s", p.Donor); err != nil {
-		return err
-	}
-	if p.Version != version {
-		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict,
-			"pledge %d is at version %d, not %d: reload and try again", id, p.Version, version), Current: p}
-	}
-	if _, err := tx.exec(ctx, "DELETE FROM pledges WHERE id = ? AND version = ?", id, version); err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: delete pledge: %w", err))
-	}
-	if err := tx.audit(ctx, "delete", "pledge", id, p, nil, p.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+func (s *Store) DeletePledge(ctx context.Context, id, version int64) error {
+	return s.write(ctx, "delete pledge", func(tx *Tx) error {
+		p, err := tx.findPledge(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not delete pledges of %s", p.Donor); err != nil {
+			return err
+		}
+		if err := checkVersion("pledge", id, p.Version, version, p); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM pledges WHERE id = ? AND version = ?", id, version); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: delete pledge: %w", err))
+		}
+		if err := tx.audit(ctx, "delete", "pledge", id, p, nil, p.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }

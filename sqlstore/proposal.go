@@ -14,8 +14,7 @@ import (
 )
 
 // CreateIngest stores a text and its proposals, all pending, in one transaction.
-func (s *Store) CreateIngest(ctx context.Context, t *coalition.IngestText, ps []*coalition.Proposal) (err error) {
-	defer func() { s.noteDenied(ctx, err, "submit text") }()
+func (s *Store) CreateIngest(ctx context.Context, t *coalition.IngestText, ps []*coalition.Proposal) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -24,44 +23,41 @@ func (s *Store) CreateIngest(ctx context.Context, t *coalition.IngestText, ps []
 			return coalition.Errorf(coalition.Invalid, "proposal %d: %s", i, coalition.ErrorMessage(err))
 		}
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not submit texts"); err != nil {
-		return err
-	}
-	t.SubmittedBy, t.CreatedAt = tx.user.Email, tx.now
-	id, err := tx.insertID(ctx, `INSERT INTO ingest_texts (title, body, text_date, source, submitted_by, created_at) VALUES (?,?,?,?,?,?)`,
-		t.Title, t.Text, t.Date, t.Source, t.SubmittedBy, ts(tx.now))
-	if err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: create ingest: %w", err))
-	}
-	t.ID = id
-	for _, p := range ps {
-		p.IngestID, p.Status, p.Version, p.CreatedAt = id, coalition.ProposalPending, 1, tx.now
-		p.DecidedBy, p.DecidedAt, p.RecordID = "", time.Time{}, 0
-		if p.Evidence == nil {
-			p.Evidence = [][2]int{}
+	return s.write(ctx, "submit text", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not submit texts"); err != nil {
+			return err
 		}
-		if p.Flags == nil {
-			p.Flags = []coalition.ProposalFlag{}
-		}
-		pid, err := tx.insertID(ctx, `INSERT INTO proposals (ingest_id, type, record_json, owner, evidence, confidence, flags, status,
-			version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-			id, string(p.Type), string(p.Record), p.Owner, toJSON(p.Evidence), p.Confidence, toJSON(p.Flags), string(p.Status),
-			p.Version, ts(tx.now))
+		t.SubmittedBy, t.CreatedAt = tx.user.Email, tx.now
+		id, err := tx.insertID(ctx, `INSERT INTO ingest_texts (title, body, text_date, source, submitted_by, created_at) VALUES (?,?,?,?,?,?)`,
+			t.Title, t.Text, t.Date, t.Source, t.SubmittedBy, ts(tx.now))
 		if err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: create proposal: %w", err))
+			return tx.s.mapErr(fmt.Errorf("sqlstore: create ingest: %w", err))
 		}
-		p.ID = pid
-	}
-	summary := map[string]any{"title": t.Title, "source": t.Source, "bytes": len(t.Text), "proposals": len(ps)}
-	if err := tx.audit(ctx, "create", "ingest", id, nil, summary, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+		t.ID = id
+		for _, p := range ps {
+			p.IngestID, p.Status, p.Version, p.CreatedAt = id, coalition.ProposalPending, 1, tx.now
+			p.DecidedBy, p.DecidedAt, p.RecordID = "", time.Time{}, 0
+			if p.Evidence == nil {
+				p.Evidence = [][2]int{}
+			}
+			if p.Flags == nil {
+				p.Flags = []coalition.ProposalFlag{}
+			}
+			pid, err := tx.insertID(ctx, `INSERT INTO proposals (ingest_id, type, record_json, owner, evidence, confidence, flags, status,
+				version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+				id, string(p.Type), string(p.Record), p.Owner, toJSON(p.Evidence), p.Confidence, toJSON(p.Flags), string(p.Status),
+				p.Version, ts(tx.now))
+			if err != nil {
+				return tx.s.mapErr(fmt.Errorf("sqlstore: create proposal: %w", err))
+			}
+			p.ID = pid
+		}
+		summary := map[string]any{"title": t.Title, "source": t.Source, "bytes": len(t.Text), "proposals": len(ps)}
+		if err := tx.audit(ctx, "create", "ingest", id, nil, summary, nil); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // FindIngest returns a submitted text.
@@ -249,66 +245,62 @@ func (tx *Tx) findProposal(ctx context.Context, id int64) (*coalition.Proposal, 
 
 // DecideProposal accepts or rejects a pending proposal; accepting creates
 // its pledge or engagement in the same transaction.
-func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coalition.Decision, edited json.RawMessage) (_ *coalition.Proposal, err error) {
-	defer func() { s.noteDenied(ctx, err, "decide proposal") }()
+func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coalition.Decision, edited json.RawMessage) (*coalition.Proposal, error) {
 	if d != coalition.Accept && d != coalition.Reject {
 		return nil, coalition.FieldError("decision", "%q is not accept or reject", d)
 	}
 	if len(bytes.TrimSpace(edited)) > 0 && !json.Valid(edited) {
 		return nil, coalition.FieldError("record", "is not valid JSON")
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not review proposals"); err != nil {
-		return nil, err
-	}
-	p, err := tx.findProposal(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.requireWrite(coalition.CanDecide(tx.user, p), "you may not decide proposal %d (%s of %s)", id, p.Type, p.Owner); err != nil {
-		return nil, err
-	}
-	if p.Status != coalition.ProposalPending {
-		return nil, coalition.Errorf(coalition.Conflict, "proposal %d was already %s by %s", id, p.Status, p.DecidedBy)
-	}
-	if p.Version != version {
-		return nil, coalition.Errorf(coalition.Conflict, "proposal %d is at version %d, not %d: reload and try again", id, p.Version, version)
-	}
-	before := *p
-	if len(bytes.TrimSpace(edited)) > 0 {
-		p.Record = append(json.RawMessage(nil), edited...)
-	}
-	p.Status, p.DecidedBy, p.DecidedAt = coalition.ProposalRejected, tx.user.Email, tx.now
-	var created any
-	if d == coalition.Accept {
-		p.Status = coalition.ProposalAccepted
-		if created, err = tx.acceptRecord(ctx, p); err != nil {
+	return writeValue(s, ctx, "decide proposal", func(tx *Tx) (*coalition.Proposal, error) {
+		if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not review proposals"); err != nil {
 			return nil, err
 		}
-	}
-	res, err := tx.exec(ctx, `UPDATE proposals SET record_json = ?, owner = ?, status = ?, decided_by = ?, decided_at = ?, record_id = ?,
-		version = version + 1 WHERE id = ? AND version = ?`,
-		string(p.Record), p.Owner, string(p.Status), p.DecidedBy, ts(tx.now), p.RecordID, id, version)
-	if err != nil {
-		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: decide proposal: %w", err))
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, coalition.Errorf(coalition.Conflict, "proposal %d changed meanwhile: reload and try again", id)
-	}
-	p.Version++
-	if err := tx.audit(ctx, string(d), "proposal", id, &before, p, nil); err != nil {
-		return nil, err
-	}
-	if created != nil {
-		if err := tx.audit(ctx, "create", string(p.Type), p.RecordID, nil, created, nil); err != nil {
+		p, err := tx.findProposal(ctx, id)
+		if err != nil {
 			return nil, err
 		}
-	}
-	return p, tx.Commit()
+		if err := tx.requireWrite(coalition.CanDecide(tx.user, p), "you may not decide proposal %d (%s of %s)", id, p.Type, p.Owner); err != nil {
+			return nil, err
+		}
+		if p.Status != coalition.ProposalPending {
+			return nil, coalition.Errorf(coalition.Conflict, "proposal %d was already %s by %s", id, p.Status, p.DecidedBy)
+		}
+		if err := checkVersion("proposal", id, p.Version, version, p); err != nil {
+			return nil, err
+		}
+		before := *p
+		if len(bytes.TrimSpace(edited)) > 0 {
+			p.Record = append(json.RawMessage(nil), edited...)
+		}
+		p.Status, p.DecidedBy, p.DecidedAt = coalition.ProposalRejected, tx.user.Email, tx.now
+		var created any
+		if d == coalition.Accept {
+			p.Status = coalition.ProposalAccepted
+			if created, err = tx.acceptRecord(ctx, p); err != nil {
+				return nil, err
+			}
+		}
+		res, err := tx.exec(ctx, `UPDATE proposals SET record_json = ?, owner = ?, status = ?, decided_by = ?, decided_at = ?, record_id = ?,
+			version = version + 1 WHERE id = ? AND version = ?`,
+			string(p.Record), p.Owner, string(p.Status), p.DecidedBy, ts(tx.now), p.RecordID, id, version)
+		if err != nil {
+			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: decide proposal: %w", err))
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil, coalition.Errorf(coalition.Conflict, "proposal %d changed meanwhile: reload and try again", id)
+		}
+		p.Version++
+		if err := tx.audit(ctx, string(d), "proposal", id, &before, p, nil); err != nil {
+			return nil, err
+		}
+		if created != nil {
+			if err := tx.audit(ctx, "create", string(p.Type), p.RecordID, nil, created, nil); err != nil {
+				return nil, err
+			}
+		}
+		return p, nil
+	})
 }
 
 // acceptRecord creates the proposal's pledge or engagement, with the text

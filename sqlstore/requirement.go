@@ -66,57 +66,49 @@ func (s *Store) FindRequirements(ctx context.Context, f coalition.RequirementFil
 }
 
 // CreateRequirement inserts r.
-func (s *Store) CreateRequirement(ctx context.Context, r *coalition.Requirement) (err error) {
-	defer func() { s.noteDenied(ctx, err, "create requirement") }()
+func (s *Store) CreateRequirement(ctx context.Context, r *coalition.Requirement) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, r.CoalitionID), "only the coalition's coordinators set its requirements"); err != nil {
-		return err
-	}
-	r.Version, r.CreatedAt = 1, tx.now
-	id, err := tx.insertID(ctx, `INSERT INTO requirements (coalition_id, recipient, category, amount_eur_minor, quantity, unit_value_eur_minor,
-		from_month, to_month, priority, visibility, source, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue, r.From, r.To, r.Priority, r.Visibility,
-		r.Source, r.Version, ts(tx.now))
-	if err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: create requirement: %w", err))
-	}
-	r.ID = id
-	if err := tx.audit(ctx, "create", "requirement", id, nil, r, r.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "create requirement", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, r.CoalitionID), "only the coalition's coordinators set its requirements"); err != nil {
+			return err
+		}
+		r.Version, r.CreatedAt = 1, tx.now
+		id, err := tx.insertID(ctx, `INSERT INTO requirements (coalition_id, recipient, category, amount_eur_minor, quantity, unit_value_eur_minor,
+			from_month, to_month, priority, visibility, source, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue, r.From, r.To, r.Priority, r.Visibility,
+			r.Source, r.Version, ts(tx.now))
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: create requirement: %w", err))
+		}
+		r.ID = id
+		if err := tx.audit(ctx, "create", "requirement", id, nil, r, r.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // DeleteRequirement deletes a requirement at the given version.
-func (s *Store) DeleteRequirement(ctx context.Context, id, version int64) (err error) {
-	defer func() { s.noteDenied(ctx, err, "delete requirement") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := tx.findRequirement(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, r.CoalitionID), "only the coalition's coordinators set its requirements"); err != nil {
-		return err
-	}
-	if r.Version != version {
-		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "requirement %d is at version %d, not %d", id, r.Version, version), Current: r}
-	}
-	if _, err := tx.exec(ctx, "DELETE FROM requirements WHERE id = ?", id); err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: delete requirement: %w", err))
-	}
-	if err := tx.audit(ctx, "delete", "requirement", id, r, nil, r.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+func (s *Store) DeleteRequirement(ctx context.Context, id, version int64) error {
+	return s.write(ctx, "delete requirement", func(tx *Tx) error {
+		r, err := tx.findRequirement(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, r.CoalitionID), "only the coalition's coordinators set its requirements"); err != nil {
+			return err
+		}
+		if err := checkVersion("requirement", id, r.Version, version, r); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM requirements WHERE id = ?", id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: delete requirement: %w", err))
+		}
+		if err := tx.audit(ctx, "delete", "requirement", id, r, nil, r.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }

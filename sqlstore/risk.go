@@ -60,21 +60,18 @@ func (s *Store) CreateRiskEvent(ctx context.Context, r *coalition.RiskEvent) err
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(canEditRisk(tx.user), "only admins and coordinators edit risk events"); err != nil {
-		return err
-	}
-	if err := tx.createRiskEvent(ctx, r); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, "create", "risk_event", r.ID, nil, r, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, "create risk event", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.CanEditRisk(tx.user), "only admins and coordinators edit risk events"); err != nil {
+			return err
+		}
+		if err := tx.createRiskEvent(ctx, r); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "create", "risk_event", r.ID, nil, r, nil); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) createRiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
@@ -90,51 +87,44 @@ func (tx *Tx) createRiskEvent(ctx context.Context, r *coalition.RiskEvent) error
 
 // UpdateRiskEvent edits the assumptions of a risk event at a version.
 func (s *Store) UpdateRiskEvent(ctx context.Context, id int64, upd coalition.RiskEventUpdate) (*coalition.RiskEvent, error) {
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(canEditRisk(tx.user), "only admins and coordinators edit risk events"); err != nil {
-		return nil, err
-	}
-	r, err := scanRisk(tx.queryRow(ctx, "SELECT "+riskCols+" FROM risk_events WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, coalition.Errorf(coalition.NotFound, "risk event %d not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: update risk event: %w", err)
-	}
-	if r.Version != upd.Version {
-		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "risk event %d is at version %d, not %d", id, r.Version, upd.Version), Current: r}
-	}
-	before := *r
-	if upd.Probability != nil {
-		r.Probability = *upd.Probability
-	}
-	if upd.Factor != nil {
-		r.Factor = *upd.Factor
-	}
-	if upd.Label != nil {
-		r.Label = *upd.Label
-	}
-	if upd.Assumption != nil {
-		r.Assumption = *upd.Assumption
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	if _, err := tx.exec(ctx, "UPDATE risk_events SET probability = ?, factor = ?, label = ?, assumption = ?, version = version + 1 WHERE id = ? AND version = ?",
-		r.Probability, r.Factor, r.Label, r.Assumption, id, upd.Version); err != nil {
-		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update risk event: %w", err))
-	}
-	r.Version++
-	if err := tx.audit(ctx, "update", "risk_event", id, before, r, nil); err != nil {
-		return nil, err
-	}
-	return r, tx.Commit()
-}
-
-func canEditRisk(u *coalition.User) bool {
-	return u != nil && !u.Disabled && (u.Role == coalition.Admin || u.Role == coalition.Coordinator)
+	return writeValue(s, ctx, "update risk event", func(tx *Tx) (*coalition.RiskEvent, error) {
+		if err := tx.requireWrite(coalition.CanEditRisk(tx.user), "only admins and coordinators edit risk events"); err != nil {
+			return nil, err
+		}
+		r, err := scanRisk(tx.queryRow(ctx, "SELECT "+riskCols+" FROM risk_events WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, coalition.Errorf(coalition.NotFound, "risk event %d not found", id)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: update risk event: %w", err)
+		}
+		if err := checkVersion("risk event", id, r.Version, upd.Version, r); err != nil {
+			return nil, err
+		}
+		before := *r
+		if upd.Probability != nil {
+			r.Probability = *upd.Probability
+		}
+		if upd.Factor != nil {
+			r.Factor = *upd.Factor
+		}
+		if upd.Label != nil {
+			r.Label = *upd.Label
+		}
+		if upd.Assumption != nil {
+			r.Assumption = *upd.Assumption
+		}
+		if err := r.Validate(); err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, "UPDATE risk_events SET probability = ?, factor = ?, label = ?, assumption = ?, version = version + 1 WHERE id = ? AND version = ?",
+			r.Probability, r.Factor, r.Label, r.Assumption, id, upd.Version); err != nil {
+			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update risk event: %w", err))
+		}
+		r.Version++
+		if err := tx.audit(ctx, "update", "risk_event", id, before, r, nil); err != nil {
+			return nil, err
+		}
+		return r, nil
+	})
 }

@@ -140,27 +140,24 @@ func (tx *Tx) rollupMap(ctx context.Context, q string) (map[string]string, error
 // RebuildRollup recomputes pledge_rollup from the pledges in one write
 // transaction (a repair; the triggers keep it exact otherwise).
 func (s *Store) RebuildRollup(ctx context.Context) error {
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(tx.user != nil && tx.user.Role == coalition.Admin, "only an administrator may rebuild the rollup"); err != nil {
-		return err
-	}
-	// The totals first: then the rollup's delete triggers find nothing to
-	// subtract, and its insert triggers build the totals again.
-	for _, table := range []string{"pledge_totals", "pledge_rollup"} {
-		if _, err := tx.exec(ctx, "DELETE FROM "+table); err != nil {
+	return s.write(ctx, "rebuild rollup", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only an administrator may rebuild the rollup"); err != nil {
+			return err
+		}
+		// The totals first: then the rollup's delete triggers find nothing to
+		// subtract, and its insert triggers build the totals again.
+		for _, table := range []string{"pledge_totals", "pledge_rollup"} {
+			if _, err := tx.exec(ctx, "DELETE FROM "+table); err != nil {
+				return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
+			}
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO pledge_rollup (donor, month, support_type, status, visibility, coalition_id,
+			amount_eur_minor, pledges, max_as_of, min_source, max_source) `+rollupFromPledges); err != nil {
 			return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
 		}
-	}
-	if _, err := tx.exec(ctx, `INSERT INTO pledge_rollup (donor, month, support_type, status, visibility, coalition_id,
-		amount_eur_minor, pledges, max_as_of, min_source, max_source) `+rollupFromPledges); err != nil {
-		return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
-	}
-	if err := tx.audit(ctx, "rebuild", "pledge_rollup", nil, nil, nil, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if err := tx.audit(ctx, "rebuild", "pledge_rollup", nil, nil, nil, nil); err != nil {
+			return err
+		}
+		return nil
+	})
 }

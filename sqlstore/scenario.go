@@ -67,8 +67,7 @@ func (s *Store) FindScenarios(ctx context.Context, f coalition.ScenarioFilter) (
 }
 
 // CreateScenario inserts sc; its author is the user in ctx.
-func (s *Store) CreateScenario(ctx context.Context, sc *coalition.Scenario) (err error) {
-	defer func() { s.noteDenied(ctx, err, "create scenario") }()
+func (s *Store) CreateScenario(ctx context.Context, sc *coalition.Scenario) error {
 	u := coalition.UserFrom(ctx)
 	if sc.Owner == "" && u != nil && u.Role == coalition.Delegate {
 		sc.Owner = u.Country
@@ -76,68 +75,48 @@ func (s *Store) CreateScenario(ctx context.Context, sc *coalition.Scenario) (err
 	if err := sc.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(canSaveScenario(u, sc), "you may not save a scenario with that visibility for that coalition"); err != nil {
-		return err
-	}
-	sc.Version, sc.CreatedAt, sc.CreatedBy = 1, tx.now, nil
-	if u != nil && u.ID != 0 {
-		id := u.ID
-		sc.CreatedBy = &id
-	}
-	id, err := tx.insertID(ctx, `INSERT INTO scenarios (name, spec, result, coalition_id, owner, visibility, created_by, version, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?)`,
-		sc.Name, string(sc.Spec), string(sc.Result), sc.CoalitionID, sc.Owner, sc.Visibility, sc.CreatedBy, sc.Version, ts(tx.now))
-	if err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: create scenario: %w", err))
-	}
-	sc.ID = id
-	if err := tx.audit(ctx, "create", "scenario", id, nil, map[string]any{"name": sc.Name, "visibility": sc.Visibility, "spec": sc.Spec}, sc.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// canSaveScenario: admins and the coalition's coordinators; delegates and
-// analysts for audiences they belong to themselves.
-func canSaveScenario(u *coalition.User, sc *coalition.Scenario) bool {
-	if coalition.CanManageCoalition(u, sc.CoalitionID) {
-		return true
-	}
-	if u == nil || u.Disabled || (u.Role != coalition.Delegate && u.Role != coalition.Analyst) {
-		return false
-	}
-	return coalition.CanSee(u, sc.Visibility, sc.Owner, sc.CoalitionID)
+	return s.write(ctx, "create scenario", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.CanSaveScenario(u, sc), "you may not save a scenario with that visibility for that coalition"); err != nil {
+			return err
+		}
+		sc.Version, sc.CreatedAt, sc.CreatedBy = 1, tx.now, nil
+		if u != nil && u.ID != 0 {
+			id := u.ID
+			sc.CreatedBy = &id
+		}
+		id, err := tx.insertID(ctx, `INSERT INTO scenarios (name, spec, result, coalition_id, owner, visibility, created_by, version, created_at)
+			VALUES (?,?,?,?,?,?,?,?,?)`,
+			sc.Name, string(sc.Spec), string(sc.Result), sc.CoalitionID, sc.Owner, sc.Visibility, sc.CreatedBy, sc.Version, ts(tx.now))
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: create scenario: %w", err))
+		}
+		sc.ID = id
+		if err := tx.audit(ctx, "create", "scenario", id, nil, map[string]any{"name": sc.Name, "visibility": sc.Visibility, "spec": sc.Spec}, sc.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // DeleteScenario deletes a visible scenario at the given version.
-func (s *Store) DeleteScenario(ctx context.Context, id, version int64) (err error) {
-	defer func() { s.noteDenied(ctx, err, "delete scenario") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	sc, err := tx.findScenario(ctx, id)
-	if err != nil {
-		return err
-	}
-	mine := tx.user != nil && sc.CreatedBy != nil && *sc.CreatedBy == tx.user.ID
-	if err := tx.requireWrite(mine || coalition.CanManageCoalition(tx.user, sc.CoalitionID), "only its author and the coalition's coordinators delete a scenario"); err != nil {
-		return err
-	}
-	if sc.Version != version {
-		return &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "scenario %d is at version %d, not %d", id, sc.Version, version), Current: sc}
-	}
-	if _, err := tx.exec(ctx, "DELETE FROM scenarios WHERE id = ?", id); err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: delete scenario: %w", err))
-	}
-	if err := tx.audit(ctx, "delete", "scenario", id, map[string]any{"name": sc.Name}, nil, sc.CoalitionID); err != nil {
-		return err
-	}
-	return tx.Commit()
+func (s *Store) DeleteScenario(ctx context.Context, id, version int64) error {
+	return s.write(ctx, "delete scenario", func(tx *Tx) error {
+		sc, err := tx.findScenario(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.requireWrite(coalition.CanDeleteScenario(tx.user, sc), "only its author and the coalition's coordinators delete a scenario"); err != nil {
+			return err
+		}
+		if err := checkVersion("scenario", id, sc.Version, version, sc); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM scenarios WHERE id = ?", id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: delete scenario: %w", err))
+		}
+		if err := tx.audit(ctx, "delete", "scenario", id, map[string]any{"name": sc.Name}, nil, sc.CoalitionID); err != nil {
+			return err
+		}
+		return nil
+	})
 }

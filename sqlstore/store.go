@@ -47,6 +47,8 @@ type Store struct {
 	// stop ends the SQLite checkpointer (checkpoints), which closes
 	// stopped when it has.
 	stop, stopped chan struct{}
+	// denials summarises repeated permission denials (denials.go).
+	denials denials
 }
 
 var _ coalition.Store = (*Store)(nil)
@@ -179,8 +181,10 @@ func redact(dsn string) string {
 	return u.String()
 }
 
-// Close closes the database.
+// Close writes the summaries of open denial windows and closes the
+// database.
 func (s *Store) Close() error {
+	s.FlushDenials()
 	if s.stop != nil {
 		close(s.stop)
 		<-s.stopped
@@ -345,6 +349,15 @@ type Tx struct {
 	user     *coalition.User
 	readOnly bool
 	released bool
+	// checked, audited and discard are for write: a permission check ran,
+	// an audit entry was appended, the transaction is to be rolled back
+	// although fn succeeded (a dry run).
+	checked, audited, discard bool
+	// refusals are the denials of a long transaction (an import's rows),
+	// audited when it ends: the audit needs the writer it holds. req is
+	// where the transaction's request came from, for those entries.
+	refusals []string
+	req      coalition.RequestInfo
 	// conn is the SQLite writer connection of a transaction begun with
 	// foreign keys off (beginUnchecked); release turns them on again.
 	conn *sql.Conn
@@ -381,7 +394,7 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		}
 		return nil, s.mapErr(fmt.Errorf("sqlstore: begin: %w", err))
 	}
-	return &Tx{Tx: tx, s: s, now: s.now(), user: coalition.UserFrom(ctx)}, nil
+	return &Tx{Tx: tx, s: s, now: s.now(), user: coalition.UserFrom(ctx), req: coalition.RequestFrom(ctx)}, nil
 }
 
 // beginUnchecked starts a write transaction that SQLite runs without
@@ -410,7 +423,7 @@ func (s *Store) beginUnchecked(ctx context.Context) (*Tx, error) {
 		s.wmu.Unlock()
 		return nil, s.mapErr(fmt.Errorf("sqlstore: begin: %w", err))
 	}
-	return &Tx{Tx: tx, s: s, now: s.now(), user: coalition.UserFrom(ctx), conn: conn}, nil
+	return &Tx{Tx: tx, s: s, now: s.now(), user: coalition.UserFrom(ctx), req: coalition.RequestFrom(ctx), conn: conn}, nil
 }
 
 // restoreForeignKeys turns foreign keys on again and gives the connection
@@ -436,6 +449,7 @@ func (s *Store) readTx(ctx context.Context) (*Tx, error) {
 func (tx *Tx) Commit() error {
 	err := tx.Tx.Commit()
 	tx.release()
+	tx.auditRefusals()
 	if err != nil {
 		return tx.s.mapErr(fmt.Errorf("sqlstore: commit: %w", err))
 	}
@@ -446,6 +460,7 @@ func (tx *Tx) Commit() error {
 func (tx *Tx) Rollback() {
 	tx.Tx.Rollback()
 	tx.release()
+	tx.auditRefusals()
 }
 
 func (tx *Tx) release() {

@@ -109,11 +109,8 @@ func publicUser(u *coalition.User) map[string]any {
 	return map[string]any{"id": u.ID, "email": u.Email, "role": u.Role, "country": u.Country, "coalitions": u.Coalitions, "disabled": u.Disabled}
 }
 
-func isAdmin(u *coalition.User) bool { return u != nil && !u.Disabled && u.Role == coalition.Admin }
-
 // CreateUser creates an account; only admins (or the local System operator) may.
-func (s *Store) CreateUser(ctx context.Context, u *coalition.User, password string) (err error) {
-	defer func() { s.noteDenied(ctx, err, "create user") }()
+func (s *Store) CreateUser(ctx context.Context, u *coalition.User, password string) error {
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
 	if err := u.Validate(); err != nil {
 		return err
@@ -121,28 +118,25 @@ func (s *Store) CreateUser(ctx context.Context, u *coalition.User, password stri
 	if err := coalition.CheckPassword(password); err != nil {
 		return err
 	}
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(isAdmin(tx.user), "only admins manage users"); err != nil {
-		return err
-	}
-	u.Version, u.CreatedAt = 1, tx.now
-	id, err := tx.insertID(ctx, "INSERT INTO users (email, password_hash, role, country, coalitions, disabled, version, created_at) VALUES (?,?,?,?,?,?,?,?)",
-		u.Email, hashPassword(password), u.Role, u.Country, joinIDs(u.Coalitions), boolInt(u.Disabled), u.Version, ts(tx.now))
-	if err != nil {
-		if coalition.ErrorKind(tx.s.mapErr(err)) == coalition.Conflict {
-			return coalition.FieldError("email", "%s already has an account", u.Email)
+	return s.write(ctx, "create user", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only admins manage users"); err != nil {
+			return err
 		}
-		return tx.s.mapErr(fmt.Errorf("sqlstore: create user: %w", err))
-	}
-	u.ID = id
-	if err := tx.audit(ctx, "create", "user", id, nil, publicUser(u), nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+		u.Version, u.CreatedAt = 1, tx.now
+		id, err := tx.insertID(ctx, "INSERT INTO users (email, password_hash, role, country, coalitions, disabled, version, created_at) VALUES (?,?,?,?,?,?,?,?)",
+			u.Email, hashPassword(password), u.Role, u.Country, joinIDs(u.Coalitions), boolInt(u.Disabled), u.Version, ts(tx.now))
+		if err != nil {
+			if coalition.ErrorKind(tx.s.mapErr(err)) == coalition.Conflict {
+				return coalition.FieldError("email", "%s already has an account", u.Email)
+			}
+			return tx.s.mapErr(fmt.Errorf("sqlstore: create user: %w", err))
+		}
+		u.ID = id
+		if err := tx.audit(ctx, "create", "user", id, nil, publicUser(u), nil); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func boolInt(b bool) int {
@@ -166,7 +160,7 @@ func (tx *Tx) findUser(ctx context.Context, where string, arg any) (*coalition.U
 // FindUser: admins see everyone, others themselves.
 func (s *Store) FindUser(ctx context.Context, id int64) (*coalition.User, error) {
 	me := coalition.UserFrom(ctx)
-	if !isAdmin(me) && (me == nil || me.ID != id) {
+	if !coalition.IsAdmin(me) && (me == nil || me.ID != id) {
 		return nil, coalition.Errorf(coalition.NotFound, "user %d not found", id)
 	}
 	tx, err := s.readTx(ctx)
@@ -179,7 +173,7 @@ func (s *Store) FindUser(ctx context.Context, id int64) (*coalition.User, error)
 
 // FindUserByEmail is for admins and the local operator.
 func (s *Store) FindUserByEmail(ctx context.Context, email string) (*coalition.User, error) {
-	if !isAdmin(coalition.UserFrom(ctx)) {
+	if !coalition.IsAdmin(coalition.UserFrom(ctx)) {
 		return nil, coalition.Errorf(coalition.Forbidden, "only admins look up users")
 	}
 	tx, err := s.readTx(ctx)
@@ -192,7 +186,7 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (*coalition.U
 
 // FindUsers lists accounts (admins only).
 func (s *Store) FindUsers(ctx context.Context) ([]*coalition.User, error) {
-	if !isAdmin(coalition.UserFrom(ctx)) {
+	if !coalition.IsAdmin(coalition.UserFrom(ctx)) {
 		return nil, coalition.Errorf(coalition.Forbidden, "only admins list users")
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY id")
@@ -213,53 +207,49 @@ func (s *Store) FindUsers(ctx context.Context) ([]*coalition.User, error) {
 
 // UpdateUser changes role, country, coalitions or disabled (admins only).
 // Disabling a user ends their sessions and tokens at once.
-func (s *Store) UpdateUser(ctx context.Context, id int64, upd coalition.UserUpdate) (_ *coalition.User, err error) {
-	defer func() { s.noteDenied(ctx, err, "update user") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := tx.requireWrite(isAdmin(tx.user), "only admins manage users"); err != nil {
-		return nil, err
-	}
-	u, err := tx.findUser(ctx, "id = ?", id)
-	if err != nil {
-		return nil, err
-	}
-	if u.Version != upd.Version {
-		return nil, &coalition.StaleError{Err: coalition.Errorf(coalition.Conflict, "user %d is at version %d, not %d", id, u.Version, upd.Version), Current: u}
-	}
-	before := publicUser(u)
-	if upd.Role != nil {
-		u.Role = *upd.Role
-	}
-	if upd.Country != nil {
-		u.Country = *upd.Country
-	}
-	if upd.Coalitions != nil {
-		u.Coalitions = *upd.Coalitions
-	}
-	if upd.Disabled != nil {
-		u.Disabled = *upd.Disabled
-	}
-	if err := u.Validate(); err != nil {
-		return nil, err
-	}
-	if _, err := tx.exec(ctx, "UPDATE users SET role = ?, country = ?, coalitions = ?, disabled = ?, version = version + 1 WHERE id = ? AND version = ?",
-		u.Role, u.Country, joinIDs(u.Coalitions), boolInt(u.Disabled), id, upd.Version); err != nil {
-		return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update user: %w", err))
-	}
-	if u.Disabled {
-		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
-			return nil, fmt.Errorf("sqlstore: update user: %w", err)
+func (s *Store) UpdateUser(ctx context.Context, id int64, upd coalition.UserUpdate) (*coalition.User, error) {
+	return writeValue(s, ctx, "update user", func(tx *Tx) (*coalition.User, error) {
+		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only admins manage users"); err != nil {
+			return nil, err
 		}
-	}
-	u.Version++
-	if err := tx.audit(ctx, "update", "user", id, before, publicUser(u), nil); err != nil {
-		return nil, err
-	}
-	return u, tx.Commit()
+		u, err := tx.findUser(ctx, "id = ?", id)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkVersion("user", id, u.Version, upd.Version, u); err != nil {
+			return nil, err
+		}
+		before := publicUser(u)
+		if upd.Role != nil {
+			u.Role = *upd.Role
+		}
+		if upd.Country != nil {
+			u.Country = *upd.Country
+		}
+		if upd.Coalitions != nil {
+			u.Coalitions = *upd.Coalitions
+		}
+		if upd.Disabled != nil {
+			u.Disabled = *upd.Disabled
+		}
+		if err := u.Validate(); err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, "UPDATE users SET role = ?, country = ?, coalitions = ?, disabled = ?, version = version + 1 WHERE id = ? AND version = ?",
+			u.Role, u.Country, joinIDs(u.Coalitions), boolInt(u.Disabled), id, upd.Version); err != nil {
+			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update user: %w", err))
+		}
+		if u.Disabled {
+			if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+				return nil, fmt.Errorf("sqlstore: update user: %w", err)
+			}
+		}
+		u.Version++
+		if err := tx.audit(ctx, "update", "user", id, before, publicUser(u), nil); err != nil {
+			return nil, err
+		}
+		return u, nil
+	})
 }
 
 // ChangePassword changes the password of the user in ctx and ends their
@@ -475,7 +465,7 @@ func (s *Store) FindTokens(ctx context.Context) ([]*coalition.Token, error) {
 		return nil, coalition.Errorf(coalition.Unauthorized, "sign in to list tokens")
 	}
 	q, args := "SELECT id, user_id, name, scope, expires_at, revoked_at, last_used, created_at FROM api_tokens", []any{}
-	if !isAdmin(me) {
+	if !coalition.IsAdmin(me) {
 		q, args = q+" WHERE user_id = ?", append(args, me.ID)
 	}
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q+" ORDER BY id"), args...)
@@ -498,30 +488,28 @@ func (s *Store) FindTokens(ctx context.Context) ([]*coalition.Token, error) {
 
 // RevokeToken revokes a token of the user in ctx (admins: any); it takes
 // effect at once.
-func (s *Store) RevokeToken(ctx context.Context, id int64) (err error) {
-	defer func() { s.noteDenied(ctx, err, "revoke token") }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if tx.user == nil {
-		return coalition.Errorf(coalition.Unauthorized, "sign in to revoke a token")
-	}
-	var owner int64
-	if err := tx.queryRow(ctx, "SELECT user_id FROM api_tokens WHERE id = ?", id).Scan(&owner); errors.Is(err, sql.ErrNoRows) {
-		return coalition.Errorf(coalition.NotFound, "token %d not found", id)
-	} else if err != nil {
-		return fmt.Errorf("sqlstore: revoke token: %w", err)
-	}
-	if owner != tx.user.ID && !isAdmin(tx.user) {
-		return coalition.Errorf(coalition.NotFound, "token %d not found", id)
-	}
-	if _, err := tx.exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''", ts(tx.now), id); err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: revoke token: %w", err))
-	}
-	if err := tx.audit(ctx, "revoke", "token", id, nil, nil, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	return s.write(ctx, "revoke token", func(tx *Tx) error {
+		if tx.user == nil {
+			return coalition.Errorf(coalition.Unauthorized, "sign in to revoke a token")
+		}
+		var owner int64
+		if err := tx.queryRow(ctx, "SELECT user_id FROM api_tokens WHERE id = ?", id).Scan(&owner); errors.Is(err, sql.ErrNoRows) {
+			return coalition.Errorf(coalition.NotFound, "token %d not found", id)
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: revoke token: %w", err)
+		}
+		// Someone else's token is NotFound, not Forbidden: whether it exists
+		// is not theirs to know.
+		if err := tx.requireWrite(owner == tx.user.ID || coalition.IsAdmin(tx.user), "not yours"); err != nil {
+			return coalition.Errorf(coalition.NotFound, "token %d not found", id)
+		}
+		if _, err := tx.exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''", ts(tx.now), id); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: revoke token: %w", err))
+		}
+		if err := tx.audit(ctx, "revoke", "token", id, nil, nil, nil); err != nil {
+			return err
+		}
+		return nil
+	})
 }

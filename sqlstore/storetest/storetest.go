@@ -45,6 +45,8 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Tokens", testTokens},
 		{"WriteRules", testWriteRules},
+		{"RefusedRiskUpdateAudited", testRefusedRiskUpdateAudited},
+		{"ScenarioSaveRule", testScenarioSaveRule},
 		{"AuditChain", testAuditChain},
 		{"Proposals", testProposals},
 		{"VisibilityProperty", testVisibilityProperty},
