@@ -8,7 +8,7 @@ var accessRules = map[string]access{
 	"GET /api/v1/groups": anyone, "GET /api/v1/coalitions": anyone, "GET /api/v1/coalitions/{id}": anyone,
 	"GET /api/v1/donors": anyone, "GET /api/v1/donors/monthly": anyone, "GET /api/v1/pledges": anyone, "GET /api/v1/pledges/{id}": anyone,
 	"GET /api/v1/engagements": anyone, "GET /api/v1/engagements/{id}": anyone,
-	"GET /api/v1/deliveries": anyone, "GET /api/v1/requirements": anyone, "GET /api/v1/risk-events": anyone,
+	"GET /api/v1/deliveries": anyone, "GET /api/v1/requirements": anyone, "GET /api/v1/risk-events": anyone, "GET /api/v1/risk-events/{id}": anyone,
 	"GET /api/v1/targets": anyone, "GET /api/v1/prospects": anyone, "GET /api/v1/coverage": anyone,
 	"GET /api/v1/scenarios/builtin/{name}": anyone, "POST /api/v1/scenarios/run": anyone,
 	"GET /api/v1/scenarios": anyone, "GET /api/v1/scenarios/{id}": anyone,
@@ -33,7 +33,7 @@ var accessRules = map[string]access{
 
 	"GET /api/v1/audit": auditor, "GET /api/v1/audit/verify": auditor, "GET /audit": auditor,
 
-	"GET /api/v1/users": adminOnly, "POST /api/v1/users": adminOnly, "PATCH /api/v1/users/{id}": adminOnly,
+	"GET /api/v1/users": adminOnly, "GET /api/v1/users/{id}": adminOnly, "POST /api/v1/users": adminOnly, "PATCH /api/v1/users/{id}": adminOnly,
 	"GET /admin/users": adminOnly, "POST /admin/users": adminOnly,
 }
 
@@ -68,6 +68,7 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("GET /api/v1/deliveries", s.handle(s.listDeliveries))
 	mux.Handle("GET /api/v1/requirements", s.handle(s.listRequirements))
 	mux.Handle("GET /api/v1/risk-events", s.handle(s.listRiskEvents))
+	mux.Handle("GET /api/v1/risk-events/{id}", s.handle(s.getRiskEvent))
 	mux.Handle("POST /api/v1/pledges", s.handle(s.createPledge))
 	mux.Handle("PATCH /api/v1/pledges/{id}", s.handle(s.updatePledge))
 	mux.Handle("DELETE /api/v1/pledges/{id}", s.handle(s.deletePledge))
@@ -85,6 +86,7 @@ func addRoutes(mux *router, s *server) {
 	mux.Handle("DELETE /api/v1/tokens/{id}", s.handle(s.apiRevokeToken))
 	mux.Handle("GET /api/v1/users", s.handle(s.apiListUsers))
 	mux.Handle("POST /api/v1/users", s.handle(s.apiCreateUser))
+	mux.Handle("GET /api/v1/users/{id}", s.handle(s.apiGetUser))
 	mux.Handle("PATCH /api/v1/users/{id}", s.handle(s.apiUpdateUser))
 	mux.Handle("GET /api/v1/audit", s.handle(s.apiAudit))
 	mux.Handle("GET /api/v1/audit/verify", s.handle(s.apiAuditVerify))

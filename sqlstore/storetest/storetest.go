@@ -41,7 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"LoadIdempotent", testLoadIdempotent},
 		{"LoadAllOrNothing", testLoadAllOrNothing},
 		{"Users", testUsers},
-		{"Sessions", testSessions},
+		{"Sessions", testSessions}, {"PasswordEndsSessions", testPasswordEndsSessions},
 		{"Tokens", testTokens},
 		{"WriteRules", testWriteRules},
 		{"AuditChain", testAuditChain},
