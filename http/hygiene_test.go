@@ -113,7 +113,7 @@ func TestThrottlePairBackoff(t *testing.T) {
 }
 
 // TestThrottleAddressBudget: one address may fail addrBurst times over any
-// accounts, then waits at most addrEvery per further attempt; accounts that
+// accounts, then waits at most every per further attempt; accounts that
 // signed in from that address before are not held. The old throttle locked
 // everyone behind the address out for 15 minutes after 20 failures.
 func TestThrottleAddressBudget(t *testing.T) {
@@ -127,8 +127,8 @@ func TestThrottleAddressBudget(t *testing.T) {
 		}
 	}
 	status, after := tw.signIn(t, proxy, "fr@example.org", testPassword)
-	if secs, _ := strconv.Atoi(after); status != 429 || secs < 1 || secs > int(addrEvery/time.Second) {
-		t.Fatalf("new account through the spent proxy: %d Retry-After %q, want 429 within %v", status, after, addrEvery)
+	if secs, _ := strconv.Atoi(after); status != 429 || secs < 1 || secs > int(every/time.Second) {
+		t.Fatalf("new account through the spent proxy: %d Retry-After %q, want 429 within %v", status, after, every)
 	}
 	if status, _ := tw.signIn(t, proxy, "gb@example.org", testPassword); status != 200 {
 		t.Errorf("gb, who signed in through the proxy before, while the proxy's budget is spent: %d, want 200", status)
@@ -136,9 +136,40 @@ func TestThrottleAddressBudget(t *testing.T) {
 	if status, _ := tw.signIn(t, owner, "fr@example.org", testPassword); status != 200 {
 		t.Errorf("fr from another address: %d, want 200", status)
 	}
-	tw.now = tw.now.Add(addrEvery)
+	tw.now = tw.now.Add(every)
 	if status, _ := tw.signIn(t, proxy, "fr@example.org", testPassword); status != 200 {
-		t.Errorf("fr through the proxy after %v: %d, want 200 (a delay, not a lockout)", addrEvery, status)
+		t.Errorf("fr through the proxy after %v: %d, want 200 (a delay, not a lockout)", every, status)
+	}
+}
+
+// TestThrottleAccountBudget: many addresses together (a botnet) spend one
+// account's budget; then new addresses wait at most a minute per attempt,
+// while the owner signs in from an address they used before and other
+// accounts are not affected. The old throttle locked the account for
+// everyone after five failures.
+func TestThrottleAccountBudget(t *testing.T) {
+	tw := newThrottled(t)
+	if status, _ := tw.signIn(t, owner, "fr@example.org", testPassword); status != 200 {
+		t.Fatalf("owner signs in: %d", status)
+	}
+	for i := 0; i < acctBurst; i++ {
+		if status, _ := tw.signIn(t, "10.9.0."+strconv.Itoa(i+1), "fr@example.org", "wrong password here"); status != 401 {
+			t.Fatalf("botnet attempt %d: %d, want 401", i+1, status)
+		}
+	}
+	status, after := tw.signIn(t, "10.9.1.1", "fr@example.org", testPassword)
+	if secs, _ := strconv.Atoi(after); status != 429 || secs < 1 || secs > int(every/time.Second) {
+		t.Fatalf("a new address after the botnet: %d Retry-After %q, want 429 within %v", status, after, every)
+	}
+	if status, _ := tw.signIn(t, owner, "fr@example.org", testPassword); status != 200 {
+		t.Errorf("owner from their usual address while the account's budget is spent: %d, want 200", status)
+	}
+	if status, _ := tw.signIn(t, "10.9.1.2", "gb@example.org", testPassword); status != 200 {
+		t.Errorf("another account from a new address: %d, want 200", status)
+	}
+	tw.now = tw.now.Add(every)
+	if status, _ := tw.signIn(t, "10.9.1.1", "fr@example.org", testPassword); status != 200 {
+		t.Errorf("fr from a new address after %v: %d, want 200 (a delay, not a lockout)", every, status)
 	}
 }
 
@@ -180,6 +211,20 @@ func TestThrottleGuessRates(t *testing.T) {
 		if many[h] > 60 {
 			t.Errorf("hour %d: %d guesses from one address, want about 60", h+1, many[h])
 		}
+	}
+	// One account from a new address every second (a botnet): at most 40 + 60
+	// in the first hour, 60 an hour after.
+	now = now.Add(48 * time.Hour)
+	spread := make([]int, 3)
+	for i := 0; i < 3*3600; i++ {
+		if _, wait := th.attempt("target@example.org", "10."+strconv.Itoa(i/65536)+"."+strconv.Itoa(i/256%256)+"."+strconv.Itoa(i%256)); wait == 0 {
+			spread[i/3600]++
+		}
+		now = now.Add(time.Second)
+	}
+	t.Logf("one account, a new address every second, guesses per hour: %v", spread)
+	if spread[0] > acctBurst+60 || spread[1] > 60 || spread[2] > 60 {
+		t.Errorf("guesses at one account from many addresses per hour: %v, want at most %d, then 60", spread, acctBurst+60)
 	}
 	// Parallel attempts cannot all pass before the first failure is counted:
 	// attempts count from the start.

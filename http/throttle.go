@@ -16,24 +16,32 @@ import (
 //     that. A success clears the pair. The owner signing in from another
 //     address is not affected at all.
 //   - Per address, a budget of failures (a token bucket): addrBurst at
-//     once, refilled at one per addrEvery, so one address gets at most 90
+//     once, refilled at one per every, so one address gets at most 89
 //     guesses in its first hour and 60 an hour after that, over all
-//     accounts (credential stuffing). An empty budget delays the address's
-//     attempts by at most addrEvery; it never locks it for long. Accounts
-//     that have signed in from the address before (within knownFor) are
-//     not held by it: people behind a shared proxy keep signing in while
-//     someone else at the same address guesses.
+//     accounts (credential stuffing, password spraying).
+//   - Per account, a budget of acctBurst refilled at one per every, so that
+//     many addresses together (a botnet) get at most 99 guesses at one
+//     account in the first hour and 60 an hour after that.
+//
+// An empty budget delays attempts by at most every (a minute); it never
+// locks anyone out for long. And it does not hold an account at an address
+// it signed in from before (within knownFor): people behind a shared proxy
+// keep signing in while someone else there guesses, and the owner signs in
+// from their usual addresses while a botnet spends the account's budget.
+// Only the pair's own backoff applies to those.
 //
 // Attempts are counted when they start and forgiven when they succeed, so
 // that parallel requests cannot all pass the check before any failure is
-// counted. IPv6 addresses count by /64 (one subscriber's prefix).
+// counted. IPv6 addresses count by /64 (one subscriber's prefix). The state
+// is in memory, per server process.
 const (
 	pairFree   = 5
 	pairBase   = time.Minute
 	pairMax    = time.Hour
 	pairForget = 24 * time.Hour // a pair without attempts for this long starts afresh
 	addrBurst  = 30
-	addrEvery  = time.Minute
+	acctBurst  = 40
+	every      = time.Minute // one failure refilled, per address and per account
 	knownFor   = 30 * 24 * time.Hour
 	sweepEvery = time.Minute
 )
@@ -41,9 +49,10 @@ const (
 type throttle struct {
 	mu    sync.Mutex
 	now   func() time.Time
-	pairs map[string]*pairState  // account + "\x00" + address
-	addrs map[string]*addrBudget // address
-	known map[string]time.Time   // pair → last successful sign-in
+	pairs map[string]*pairState // account + "\x00" + address
+	addrs map[string]time.Time  // address → when its budget is full again
+	accts map[string]time.Time  // account → when its budget is full again
+	known map[string]time.Time  // pair → last successful sign-in
 	swept time.Time
 }
 
@@ -53,21 +62,15 @@ type pairState struct {
 	next  time.Time // no attempt before this
 }
 
-// addrBudget is a token bucket kept as the time at which it would be full
-// again (GCRA): each counted failure moves full on by addrEvery, and an
-// attempt is allowed while full stays within addrBurst × addrEvery of now.
-type addrBudget struct {
-	full time.Time
-}
-
 // ticket is one attempt in progress.
 type ticket struct {
-	pair, addr string
-	took       bool // a token of the address budget was taken
+	account, addr, pair string
+	tookAddr, tookAcct  bool // a failure was taken from the budget
 }
 
 func newThrottle() *throttle {
-	return &throttle{now: time.Now, pairs: map[string]*pairState{}, addrs: map[string]*addrBudget{}, known: map[string]time.Time{}}
+	return &throttle{now: time.Now, pairs: map[string]*pairState{}, addrs: map[string]time.Time{},
+		accts: map[string]time.Time{}, known: map[string]time.Time{}}
 }
 
 // pairDelay is how long a pair waits after its fails-th unforgiven attempt.
@@ -96,23 +99,28 @@ func addrKey(addr string) string {
 	return ip.String()
 }
 
-// take takes one failure from addr's budget, or says how long to wait.
-func (t *throttle) take(addr string, now time.Time) time.Duration {
-	b := t.addrs[addr]
-	if b == nil {
-		b = &addrBudget{}
-		t.addrs[addr] = b
-	}
-	full := b.full
+// take takes one failure from the budget of key in m, a token bucket kept
+// as the time at which it is full again (GCRA): each failure moves that
+// time on by every, and may not move it beyond burst × every from now.
+// It returns how long to wait when the budget is spent.
+func take(m map[string]time.Time, key string, burst int, now time.Time) time.Duration {
+	full := m[key]
 	if full.Before(now) {
 		full = now
 	}
-	full = full.Add(addrEvery)
-	if over := full.Sub(now) - addrBurst*addrEvery; over > 0 {
+	full = full.Add(every)
+	if over := full.Sub(now) - time.Duration(burst)*every; over > 0 {
 		return over
 	}
-	b.full = full
+	m[key] = full
 	return 0
+}
+
+// give returns a failure taken by take.
+func give(m map[string]time.Time, key string) {
+	if full, ok := m[key]; ok {
+		m[key] = full.Add(-every)
+	}
 }
 
 // attempt starts a sign-in attempt for account from addr. A positive wait
@@ -124,7 +132,7 @@ func (t *throttle) attempt(account, addr string) (ticket, time.Duration) {
 	now := t.now()
 	t.sweep(now)
 	addr = addrKey(addr)
-	tk := ticket{pair: account + "\x00" + addr, addr: addr}
+	tk := ticket{account: account, addr: addr, pair: account + "\x00" + addr}
 	p := t.pairs[tk.pair]
 	if p != nil && now.Sub(p.last) > pairForget {
 		delete(t.pairs, tk.pair)
@@ -133,9 +141,16 @@ func (t *throttle) attempt(account, addr string) (ticket, time.Duration) {
 	if p != nil && now.Before(p.next) {
 		return tk, p.next.Sub(now)
 	}
-	if wait := t.take(addr, now); wait == 0 {
-		tk.took = true
-	} else if known := t.known[tk.pair]; known.IsZero() || now.Sub(known) > knownFor {
+	known := !t.known[tk.pair].IsZero() && now.Sub(t.known[tk.pair]) <= knownFor
+	if wait := take(t.addrs, addr, addrBurst, now); wait == 0 {
+		tk.tookAddr = true
+	} else if !known {
+		return tk, wait
+	}
+	if wait := take(t.accts, account, acctBurst, now); wait == 0 {
+		tk.tookAcct = true
+	} else if !known {
+		t.refund(tk)
 		return tk, wait
 	}
 	if p == nil {
@@ -169,14 +184,17 @@ func (t *throttle) cancel(tk ticket) {
 }
 
 func (t *throttle) refund(tk ticket) {
-	if b := t.addrs[tk.addr]; b != nil && tk.took {
-		b.full = b.full.Add(-addrEvery)
+	if tk.tookAddr {
+		give(t.addrs, tk.addr)
+	}
+	if tk.tookAcct {
+		give(t.accts, tk.account)
 	}
 }
 
 // sweep drops, at most once every sweepEvery, the state that no longer
 // matters: pairs idle for pairForget, full budgets, old successes. Memory
-// is thus bounded by the pairs and addresses seen within a day.
+// is thus bounded by the pairs, accounts and addresses seen within a day.
 func (t *throttle) sweep(now time.Time) {
 	if now.Sub(t.swept) < sweepEvery {
 		return
@@ -187,9 +205,11 @@ func (t *throttle) sweep(now time.Time) {
 			delete(t.pairs, k)
 		}
 	}
-	for k, b := range t.addrs {
-		if !b.full.After(now) {
-			delete(t.addrs, k)
+	for _, m := range []map[string]time.Time{t.addrs, t.accts} {
+		for k, full := range m {
+			if !full.After(now) {
+				delete(m, k)
+			}
 		}
 	}
 	for k, at := range t.known {

@@ -270,4 +270,16 @@ func testPasswordEndsSessions(t *testing.T, s coalition.Store) {
 	}
 	_, err = s.Authenticate(bg, u.Email, goodPassword)
 	must(t, err)
+
+	// Disabling the user stops its tokens at once too.
+	tok, _, err = s.CreateToken(uctx, "script 3", coalition.ScopeRead, time.Time{})
+	must(t, err)
+	cur, err := s.FindUser(actx, u.ID)
+	must(t, err)
+	yes := true
+	_, err = s.UpdateUser(actx, u.ID, coalition.UserUpdate{Version: cur.Version, Disabled: &yes})
+	must(t, err)
+	if tokenLive() {
+		t.Fatal("token of a disabled user still works")
+	}
 }
