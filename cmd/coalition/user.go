@@ -159,7 +159,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 }
 
 func runToken(ctx context.Context, e *env, args []string) error {
-	usage := "token create --email E --name N [--scope read|write] [--expires 720h] | token list [--email E] | token revoke ID"
+	usage := "token create --email E --name N [--scope read|write] [--expires 720h] | token list [--email E] | token revoke ID | token revoke --email E (all of theirs)"
 	fs := newFlagSet(e, "token", usage, "coalition token create --email analyst@example.org --name nightly-export --scope read --expires 2160h")
 	db := dbFlag(fs)
 	email := fs.String("email", "", "whose token")
@@ -241,8 +241,11 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		}
 		return tw.Flush()
 	case "revoke":
+		if len(pos) == 1 && *email != "" {
+			return revokeAllTokens(sys, e, s, *email)
+		}
 		if len(pos) != 2 {
-			return usagef("token revoke: want the token id")
+			return usagef("token revoke: want the token id, or --email E for all of the user's tokens")
 		}
 		id, err := strconv.ParseInt(pos[1], 10, 64)
 		if err != nil {
@@ -255,6 +258,29 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	return usagef("token: unknown action %q (want create, list or revoke)", pos[0])
+}
+
+// revokeAllTokens revokes every active token of the user with email.
+func revokeAllTokens(ctx context.Context, e *env, s coalition.Store, email string) error {
+	u, err := s.FindUserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	ts, err := s.FindTokens(ctx)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, t := range ts {
+		if t.UserID == u.ID && t.RevokedAt.IsZero() {
+			if err := s.RevokeToken(ctx, t.ID); err != nil {
+				return err
+			}
+			n++
+		}
+	}
+	fmt.Fprintf(e.stdout, "revoked %d tokens of %s\n", n, u.Email)
+	return nil
 }
 
 // errBrokenChain makes `audit verify` exit 1 with its message.

@@ -171,4 +171,32 @@ func TestUserPasswordReset(t *testing.T) {
 		t.Fatalf("user password --revoke-tokens: %v %q", err, out)
 	}
 	check(false, false)
+
+	// token revoke --email revokes every token of the user, and only theirs.
+	if _, _, err := cliIn(t, pw, "user", "add", "--email", "gb@example.org", "--role", "observer", "--password-stdin", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	var secrets []string
+	for _, who := range []string{"fr@example.org", "fr@example.org", "gb@example.org"} {
+		out, _, err := cliIn(t, "", "token", "create", "--email", who, "--name", "x", "--db", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets = append(secrets, strings.TrimSpace(out))
+	}
+	out, _, err = cliIn(t, "", "token", "revoke", "--email", "fr@example.org", "--db", db)
+	if err != nil || !strings.Contains(out, "revoked 2 tokens") {
+		t.Fatalf("token revoke --email: %v %q", err, out)
+	}
+	s, err = sqlstore.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i, secret := range secrets {
+		_, _, err := s.TokenUser(ctx, secret)
+		if live, want := err == nil, i == 2; live != want {
+			t.Errorf("token %d live %v after revoking fr's tokens, want %v", i, live, want)
+		}
+	}
 }
