@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -112,6 +113,33 @@ func (s *server) login(w http.ResponseWriter, r *http.Request, email, password s
 	return u, nil
 }
 
+// changePassword changes the password of the user in the request under the
+// sign-in throttle: a wrong old password is a guess like a wrong password at
+// sign-in, so a stolen session cannot be used to find the password faster.
+func (s *server) changePassword(w http.ResponseWriter, r *http.Request, c coalition.PasswordChange) error {
+	u := coalition.UserFrom(r.Context())
+	if u == nil {
+		return coalition.Errorf(coalition.Unauthorized, "sign in to change your password")
+	}
+	tk, wait := s.throttle.attempt(u.Email, coalition.RequestFrom(r.Context()).Addr)
+	if wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		return coalition.Errorf(coalition.RateLimited, "too many wrong passwords: try again in %s", waitText(secs))
+	}
+	err := s.store.ChangePassword(r.Context(), c)
+	var ce *coalition.Error
+	switch {
+	case err == nil:
+		s.throttle.succeeded(tk)
+	case errors.As(err, &ce) && ce.Field == "old_password":
+		// a wrong old password: the attempt stays counted
+	default:
+		s.throttle.cancel(tk) // a weak new password, or the store failed: no guess
+	}
+	return err
+}
+
 // waitText says how long to wait in words: "40 seconds", "3 minutes".
 func waitText(secs int) string {
 	if secs < 120 {
@@ -183,7 +211,7 @@ func (s *server) apiPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := coalition.PasswordChange{Old: in.Old, New: in.New, KeepSession: currentSession(r), RevokeTokens: in.RevokeTokens}
-	if err := s.store.ChangePassword(r.Context(), c); err != nil {
+	if err := s.changePassword(w, r, c); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -421,7 +449,7 @@ func (s *server) accountSubmit(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			c := coalition.PasswordChange{Old: f.Get("old_password"), New: f.Get("new_password"),
 				KeepSession: currentSession(r), RevokeTokens: f.Get("revoke_tokens") != ""}
-			if err = s.store.ChangePassword(r.Context(), c); err == nil {
+			if err = s.changePassword(w, r, c); err == nil {
 				d.Done = "Your password was changed; your other sessions have ended."
 				if c.RevokeTokens {
 					d.Done = "Your password was changed; your other sessions have ended and your API tokens were revoked."

@@ -451,3 +451,39 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		t.Errorf("session after a change made with a token: %d, want 401", got)
 	}
 }
+
+// TestPasswordChangeIsThrottled: a wrong old password at a password change
+// counts like a wrong password at sign-in, so a stolen session or token
+// cannot guess the password faster than the sign-in form allows.
+func TestPasswordChangeIsThrottled(t *testing.T) {
+	tw := newThrottled(t)
+	change := func(old string) (int, string) {
+		t.Helper()
+		req := httptest.NewRequest("POST", "/api/v1/me/password", strings.NewReader(`{"old_password":"`+old+`","new_password":"another long passphrase, 2nd"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tw.w.tokens["delegate-FRA"])
+		req.RemoteAddr = attacker + ":40000"
+		rec := httptest.NewRecorder()
+		tw.h.ServeHTTP(rec, req)
+		return rec.Code, rec.Header().Get("Retry-After")
+	}
+	for i := 0; i < pairFree; i++ {
+		if status, _ := change("wrong old password " + strconv.Itoa(i)); status != 400 {
+			t.Fatalf("wrong old password %d: %d, want 400", i+1, status)
+		}
+	}
+	if status, after := change(testPassword); status != 429 || after != "60" {
+		t.Fatalf("after %d wrong old passwords: %d Retry-After %q, want 429 and 60", pairFree, status, after)
+	}
+	// The same pair is held at the sign-in form too; the owner elsewhere is not.
+	if status, _ := tw.signIn(t, attacker, "fr@example.org", testPassword); status != 429 {
+		t.Errorf("sign-in from the guessing address: %d, want 429", status)
+	}
+	if status, _ := tw.signIn(t, owner, "fr@example.org", testPassword); status != 200 {
+		t.Errorf("owner from another address: %d, want 200", status)
+	}
+	tw.now = tw.now.Add(time.Minute)
+	if status, _ := change(testPassword); status != 204 {
+		t.Errorf("right old password after the wait: %d, want 204", status)
+	}
+}
