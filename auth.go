@@ -81,6 +81,16 @@ type UserUpdate struct {
 	Disabled   *bool    `json:"disabled"`
 }
 
+// PasswordChange is a user's change of their own password.
+type PasswordChange struct {
+	Old, New string
+	// KeepSession is the session the change comes from (empty: none); it
+	// stays valid, every other session of the user ends.
+	KeepSession string
+	// RevokeTokens also revokes every API token of the user.
+	RevokeTokens bool
+}
+
 // UserStore keeps accounts, sessions and API tokens. Only admins manage
 // users; everyone may manage their own password, sessions and tokens.
 type UserStore interface {
@@ -91,8 +101,14 @@ type UserStore interface {
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	FindUsers(ctx context.Context) ([]*User, error)
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
-	// ChangePassword checks the old password of the user in ctx.
-	ChangePassword(ctx context.Context, old, new string) error
+	// ChangePassword checks c.Old against the password of the user in ctx,
+	// sets c.New and ends every other session of the user (all but
+	// c.KeepSession); with c.RevokeTokens it also revokes the user's tokens.
+	ChangePassword(ctx context.Context, c PasswordChange) error
+	// ResetPassword sets the password of user id without the old one
+	// (admins and the local operator) and ends all the user's sessions; with
+	// revokeTokens it also revokes the user's tokens.
+	ResetPassword(ctx context.Context, id int64, password string, revokeTokens bool) error
 	// Authenticate returns the user for email and password; Unauthorized
 	// with one generic message on any failure. Both outcomes are audited.
 	Authenticate(ctx context.Context, email, password string) (*User, error)

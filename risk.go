@@ -64,6 +64,8 @@ type RiskEventFilter struct {
 // RiskEventStore persists risk events.
 type RiskEventStore interface {
 	FindRiskEvents(ctx context.Context, f RiskEventFilter) ([]*RiskEvent, error)
+	// FindRiskEvent returns a NotFound error if id is unknown.
+	FindRiskEvent(ctx context.Context, id int64) (*RiskEvent, error)
 	CreateRiskEvent(ctx context.Context, r *RiskEvent) error
 	UpdateRiskEvent(ctx context.Context, id int64, upd RiskEventUpdate) (*RiskEvent, error)
 }

@@ -100,6 +100,7 @@ func (s *server) getCoalition(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, c.Version) // PATCH wants it back as If-Match
 	return encode(w, http.StatusOK, c)
 }
 

@@ -200,6 +200,19 @@ func (s *server) listRiskEvents(w http.ResponseWriter, r *http.Request) error {
 	return encode(w, http.StatusOK, items)
 }
 
+func (s *server) getRiskEvent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := s.store.FindRiskEvent(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	setETag(w, e.Version)
+	return encode(w, http.StatusOK, e)
+}
+
 func (s *server) updateRiskEvent(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -4,14 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"coalition"
 )
@@ -45,6 +47,11 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			host = r.RemoteAddr
 		}
 		ctx := coalition.WithRequest(r.Context(), coalition.RequestInfo{Addr: host, ID: id})
+		if r.Header.Get("Authorization") != "" || hasSessionCookie(r) {
+			// The answer depends on who asks: no cache may keep it. Public
+			// static files override this (see static).
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		if h := r.Header.Get("Authorization"); h != "" {
 			secret, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
@@ -69,83 +76,31 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// throttle limits failed logins per account and per address.
-type throttle struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
-	window   time.Duration
-	limit    map[string]int // by key prefix: "acct:" and "addr:"
-	now      func() time.Time
+func hasSessionCookie(r *http.Request) bool {
+	c, err := r.Cookie(sessionCookie)
+	return err == nil && c.Value != ""
 }
 
-func newThrottle() *throttle {
-	return &throttle{failures: map[string][]time.Time{}, window: 15 * time.Minute,
-		limit: map[string]int{"acct:": 5, "addr:": 20}, now: time.Now}
-}
-
-// blocked returns how long the caller must wait, or 0.
-func (t *throttle) blocked(keys ...string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	var wait time.Duration
-	for _, k := range keys {
-		recent := t.recent(k, now)
-		if lim := t.limit[k[:5]]; len(recent) >= lim {
-			if w := recent[len(recent)-lim].Add(t.window).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	return wait
-}
-
-func (t *throttle) recent(k string, now time.Time) []time.Time {
-	fs := t.failures[k]
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) > t.window {
-		i++
-	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(t.failures, k)
-	} else {
-		t.failures[k] = fs
-	}
-	return fs
-}
-
-func (t *throttle) fail(keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	for _, k := range keys {
-		t.failures[k] = append(t.recent(k, now), now)
-	}
-}
-
-func (t *throttle) reset(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.failures, key)
-}
-
-// login checks credentials under the throttle and starts a new session
-// (a fresh id at every login: no fixation); the old session, if any, ends.
+// login checks credentials under the throttle (throttle.go) and starts a
+// new session (a fresh id at every login: no fixation); the old session,
+// if any, ends.
 func (s *server) login(w http.ResponseWriter, r *http.Request, email, password string) (*coalition.User, error) {
-	acct, addr := "acct:"+strings.ToLower(strings.TrimSpace(email)), "addr:"+coalition.RequestFrom(r.Context()).Addr
-	if wait := s.throttle.blocked(acct, addr); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		return nil, coalition.Errorf(coalition.RateLimited, "too many failed sign-ins: try again in %d minutes", int(wait.Minutes())+1)
+	w.Header().Set("Cache-Control", "no-store")
+	acct := strings.ToLower(strings.TrimSpace(email))
+	tk, wait := s.throttle.attempt(acct, coalition.RequestFrom(r.Context()).Addr)
+	if wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		return nil, coalition.Errorf(coalition.RateLimited, "too many failed sign-ins: try again in %s", waitText(secs))
 	}
 	u, err := s.store.Authenticate(r.Context(), email, password)
 	if err != nil {
-		if coalition.ErrorKind(err) == coalition.Unauthorized {
-			s.throttle.fail(acct, addr)
+		if coalition.ErrorKind(err) != coalition.Unauthorized {
+			s.throttle.cancel(tk) // not a guess: the store failed
 		}
 		return nil, err
 	}
-	s.throttle.reset(acct)
+	s.throttle.succeeded(tk)
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		s.store.DeleteSession(coalition.WithUser(r.Context(), u), c.Value)
 	}
@@ -156,6 +111,52 @@ func (s *server) login(w http.ResponseWriter, r *http.Request, email, password s
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sid, Path: "/", MaxAge: int(sessionTTL.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)})
 	return u, nil
+}
+
+// changePassword changes the password of the user in the request under the
+// sign-in throttle: a wrong old password is a guess like a wrong password at
+// sign-in, so a stolen session cannot be used to find the password faster.
+func (s *server) changePassword(w http.ResponseWriter, r *http.Request, c coalition.PasswordChange) error {
+	u := coalition.UserFrom(r.Context())
+	if u == nil {
+		return coalition.Errorf(coalition.Unauthorized, "sign in to change your password")
+	}
+	tk, wait := s.throttle.attempt(u.Email, coalition.RequestFrom(r.Context()).Addr)
+	if wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		return coalition.Errorf(coalition.RateLimited, "too many wrong passwords: try again in %s", waitText(secs))
+	}
+	err := s.store.ChangePassword(r.Context(), c)
+	var ce *coalition.Error
+	switch {
+	case err == nil:
+		s.throttle.succeeded(tk)
+	case errors.As(err, &ce) && ce.Field == "old_password":
+		// a wrong old password: the attempt stays counted
+	default:
+		s.throttle.cancel(tk) // a weak new password, or the store failed: no guess
+	}
+	return err
+}
+
+// waitText says how long to wait in words: "40 seconds", "3 minutes".
+func waitText(secs int) string {
+	if secs < 120 {
+		return fmt.Sprintf("%d seconds", secs)
+	}
+	return fmt.Sprintf("%d minutes", (secs+59)/60)
+}
+
+// currentSession returns the session id the request carries, or "".
+func currentSession(r *http.Request) string {
+	if r.Header.Get("Authorization") != "" {
+		return "" // a token, not a session, made this request
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
 }
 
 func isTLS(r *http.Request) bool {
@@ -202,13 +203,15 @@ func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) apiPassword(w http.ResponseWriter, r *http.Request) error {
 	in, err := decode[struct {
-		Old string `json:"old_password"`
-		New string `json:"new_password"`
+		Old          string `json:"old_password"`
+		New          string `json:"new_password"`
+		RevokeTokens bool   `json:"revoke_tokens"`
 	}](w, r)
 	if err != nil {
 		return err
 	}
-	if err := s.store.ChangePassword(r.Context(), in.Old, in.New); err != nil {
+	c := coalition.PasswordChange{Old: in.Old, New: in.New, KeepSession: currentSession(r), RevokeTokens: in.RevokeTokens}
+	if err := s.changePassword(w, r, c); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -289,6 +292,19 @@ func (s *server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 	return encode(w, http.StatusCreated, u)
 }
 
+func (s *server) apiGetUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.store.FindUser(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	setETag(w, u.Version)
+	return encode(w, http.StatusOK, u)
+}
+
 func (s *server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -345,8 +361,24 @@ type loginData struct {
 	Email, Next string
 }
 
+// safeNext returns next if it is a path on this site, else "/": it must
+// start with exactly one "/" (not "//" or "/\", which browsers read as
+// another host), hold no backslash, control character or invalid UTF-8
+// (browsers drop tabs and newlines, turning "/\t/evil" into "//evil"),
+// and parse as a URL without scheme or host.
 func safeNext(next string) string {
-	if u, err := url.Parse(next); err != nil || next == "" || u.IsAbs() || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+	if len(next) == 0 || next[0] != '/' || len(next) > 2048 || !utf8.ValidString(next) {
+		return "/"
+	}
+	if len(next) > 1 && (next[1] == '/' || next[1] == '\\') {
+		return "/"
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' || unicode.IsControl(c) || c == '\u2028' || c == '\u2029' {
+			return "/"
+		}
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
 	}
 	return next
@@ -412,8 +444,15 @@ func (s *server) accountSubmit(w http.ResponseWriter, r *http.Request) error {
 	case "password":
 		if f.Get("new_password") != f.Get("confirm") {
 			err = coalition.FieldError("confirm", "the two new passwords differ")
-		} else if err = s.store.ChangePassword(r.Context(), f.Get("old_password"), f.Get("new_password")); err == nil {
-			d.Done = "Your password was changed."
+		} else {
+			c := coalition.PasswordChange{Old: f.Get("old_password"), New: f.Get("new_password"),
+				KeepSession: currentSession(r), RevokeTokens: f.Get("revoke_tokens") != ""}
+			if err = s.changePassword(w, r, c); err == nil {
+				d.Done = "Your password was changed; your other sessions have ended."
+				if c.RevokeTokens {
+					d.Done = "Your password was changed; your other sessions have ended and your API tokens were revoked."
+				}
+			}
 		}
 	case "token":
 		var exp time.Time

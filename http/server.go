@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"time"
+	"unicode/utf8"
 
 	"coalition"
 )
@@ -43,6 +44,12 @@ func assets(dev bool) fs.FS {
 
 // NewServer returns the whole HTTP surface.
 func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler {
+	_, h := newServer(log, store, cfg)
+	return h
+}
+
+// newServer is NewServer that also returns the server, for tests.
+func newServer(log *slog.Logger, store coalition.Store, cfg Config) (*server, http.Handler) {
 	mux := http.NewServeMux()
 	log = slog.New(requestIDHandler{log.Handler()})
 	if cfg.Metrics == nil {
@@ -56,7 +63,24 @@ func NewServer(log *slog.Logger, store coalition.Store, cfg Config) http.Handler
 	// Cookie-authenticated writes from another origin are refused (CSRF);
 	// scripts with API tokens send no browser origin headers and pass.
 	csrf := http.NewCrossOriginProtection()
-	return recoverPanics(log, s.observe(gzipResponses(securityHeaders(csrf.Handler(s.authenticate(mux))))))
+	return s, recoverPanics(log, s.observe(gzipResponses(securityHeaders(csrf.Handler(validPaths(s.authenticate(mux)))))))
+}
+
+// validPaths answers 404 to a path that no route can have: invalid UTF-8,
+// NUL or another control character (once decoded). Handlers never see one.
+func validPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		ok := utf8.ValidString(p)
+		for i := 0; ok && i < len(p); i++ {
+			ok = p[i] >= 0x20 && p[i] != 0x7f
+		}
+		if !ok {
+			writeProblem(w, http.StatusNotFound, string(coalition.NotFound), "no such page or endpoint", "")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 type server struct {

@@ -119,6 +119,13 @@ func (s *server) static() http.Handler {
 	sub, _ := fs.Sub(s.files, "static")
 	fileServer := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Only files: a path that is not a valid name (invalid UTF-8 made the
+		// file server answer 500), a folder (a listing) or missing is 404.
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if fi, err := fs.Stat(sub, name); name == "" || !fs.ValidPath(name) || err != nil || fi.IsDir() {
+			writeProblem(w, http.StatusNotFound, string(coalition.NotFound), "no such file", "")
+			return
+		}
 		if r.URL.Query().Get("v") != "" && !s.cfg.Dev {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		}

@@ -55,6 +55,23 @@ func (s *Store) FindRiskEvents(ctx context.Context, f coalition.RiskEventFilter)
 	return out, rows.Err()
 }
 
+// FindRiskEvent returns one risk event (risk events are public).
+func (s *Store) FindRiskEvent(ctx context.Context, id int64) (*coalition.RiskEvent, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	r, err := scanRisk(tx.queryRow(ctx, "SELECT "+riskCols+" FROM risk_events WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, coalition.Errorf(coalition.NotFound, "risk event %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find risk event: %w", err)
+	}
+	return r, nil
+}
+
 // CreateRiskEvent inserts r; Conflict if the same event exists.
 func (s *Store) CreateRiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
 	if err := r.Validate(); err != nil {

@@ -253,13 +253,14 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd coalition.UserUpda
 }
 
 // ChangePassword changes the password of the user in ctx and ends their
-// other sessions.
-func (s *Store) ChangePassword(ctx context.Context, old, new string) error {
+// other sessions (all but c.KeepSession); c.RevokeTokens revokes their
+// tokens too. A stolen session or token must not outlive the new password.
+func (s *Store) ChangePassword(ctx context.Context, c coalition.PasswordChange) error {
 	me := coalition.UserFrom(ctx)
 	if me == nil || me.ID == 0 {
 		return coalition.Errorf(coalition.Unauthorized, "sign in to change your password")
 	}
-	if err := coalition.CheckPassword(new); err != nil {
+	if err := coalition.CheckPassword(c.New); err != nil {
 		return err
 	}
 	tx, err := s.begin(ctx)
@@ -271,16 +272,59 @@ func (s *Store) ChangePassword(ctx context.Context, old, new string) error {
 	if err := tx.queryRow(ctx, "SELECT password_hash FROM users WHERE id = ?", me.ID).Scan(&hash); err != nil {
 		return fmt.Errorf("sqlstore: change password: %w", err)
 	}
-	if !checkPassword(hash, old) {
+	if !checkPassword(hash, c.Old) {
 		return coalition.FieldError("old_password", "is not your current password")
 	}
-	if _, err := tx.exec(ctx, "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?", hashPassword(new), me.ID); err != nil {
-		return tx.s.mapErr(fmt.Errorf("sqlstore: change password: %w", err))
+	keep := ""
+	if c.KeepSession != "" {
+		keep = secretHash(c.KeepSession)
 	}
-	if err := tx.audit(ctx, "password_change", "user", me.ID, nil, nil, nil); err != nil {
+	if err := tx.setPassword(ctx, "password_change", me.ID, c.New, keep, c.RevokeTokens); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// ResetPassword sets the password of user id (admins and the local
+// operator) and ends all of the user's sessions; revokeTokens revokes the
+// user's tokens too.
+func (s *Store) ResetPassword(ctx context.Context, id int64, password string, revokeTokens bool) error {
+	if err := coalition.CheckPassword(password); err != nil {
+		return err
+	}
+	return s.write(ctx, "reset password", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only admins reset passwords"); err != nil {
+			return err
+		}
+		if _, err := tx.findUser(ctx, "id = ?", id); err != nil {
+			return err
+		}
+		return tx.setPassword(ctx, "password_reset", id, password, "", revokeTokens)
+	})
+}
+
+// setPassword stores a new password hash for user id, deletes the user's
+// sessions except the one whose id hash is keep, optionally revokes the
+// user's tokens, and audits what it ended.
+func (tx *Tx) setPassword(ctx context.Context, action string, id int64, password, keep string, revokeTokens bool) error {
+	if _, err := tx.exec(ctx, "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?", hashPassword(password), id); err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: %s: %w", action, err))
+	}
+	res, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", id, keep)
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: %s: %w", action, err))
+	}
+	ended, _ := res.RowsAffected()
+	after := map[string]any{"sessions_ended": ended}
+	if revokeTokens {
+		res, err := tx.exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = ''", ts(tx.now), id)
+		if err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: %s: %w", action, err))
+		}
+		revoked, _ := res.RowsAffected()
+		after["tokens_revoked"] = revoked
+	}
+	return tx.audit(ctx, action, "user", id, nil, after, nil)
 }
 
 // Authenticate checks email and password. Any failure is the same

@@ -29,7 +29,7 @@ var writerExempt = map[string]string{
 
 // isWriter says whether a Store method changes data, by its name.
 func isWriter(name string) bool {
-	for _, p := range []string{"Create", "Update", "Delete", "Upsert", "Decide", "Revoke", "Rebuild", "Load", "Begin", "Bulk", "Change", "Record", "Migrate", "Backup", "Restore", "Set", "Add", "Remove"} {
+	for _, p := range []string{"Create", "Update", "Delete", "Upsert", "Decide", "Revoke", "Reset", "Rebuild", "Load", "Begin", "Bulk", "Change", "Record", "Migrate", "Backup", "Restore", "Set", "Add", "Remove"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -119,6 +119,9 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 		},
 		"UpsertGroup": func() error {
 			return s.UpsertGroup(observer, &coalition.Group{Code: "G", Name: "G", Source: "t", Members: []coalition.GroupMember{{ISO3: "FRA"}}})
+		},
+		"ResetPassword": func() error {
+			return s.ResetPassword(observer, 1, "a long enough new passphrase", false)
 		},
 		"UpsertPerson": func() error {
 			return s.UpsertPerson(observer, &coalition.Person{Name: "A B", Offices: []coalition.Office{{ISO3: "FRA", Title: "t", Start: coalition.Date{Y: 2025, M: 1, D: 1}, Source: "t"}}})

@@ -50,7 +50,7 @@ func readPassword(e *env, fromStdin bool) (string, error) {
 }
 
 func runUser(ctx context.Context, e *env, args []string) error {
-	usage := "user add --email E --role admin|coordinator|delegate|analyst|observer [--country ISO3] [--coalitions COW2025,...] [--password-stdin] | user list [--json] | user disable --email E"
+	usage := "user add --email E --role admin|coordinator|delegate|analyst|observer [--country ISO3] [--coalitions COW2025,...] [--password-stdin] | user list [--json] | user disable --email E | user password --email E [--password-stdin] [--revoke-tokens]"
 	fs := newFlagSet(e, "user", usage, "echo 'a long passphrase here' | coalition user add --email admin@example.org --role admin --password-stdin")
 	db := dbFlag(fs)
 	email := fs.String("email", "", "the account's e-mail address")
@@ -58,13 +58,14 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	country := fs.String("country", "", "delegates: the ISO3 code of the country they speak for")
 	coals := fs.String("coalitions", "", "coordinators, delegates, analysts: coalition codes, comma-separated")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of a terminal prompt")
+	revokeTokens := fs.Bool("revoke-tokens", false, "user password: also revoke all the user's API tokens")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("user: want one of add, list, disable (usage: coalition %s)", usage)
+		return usagef("user: want one of add, list, disable, password (usage: coalition %s)", usage)
 	}
 	s, err := openStore(ctx, e, *db)
 	if err != nil {
@@ -132,12 +133,33 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "disabled %s; their sessions ended\n", u.Email)
 		return nil
+	case "password":
+		if *email == "" {
+			return usagef("user password: --email is required")
+		}
+		u, err := s.FindUserByEmail(sys, *email)
+		if err != nil {
+			return err
+		}
+		pw, err := readPassword(e, *pwStdin)
+		if err != nil {
+			return err
+		}
+		if err := s.ResetPassword(sys, u.ID, pw, *revokeTokens); err != nil {
+			return err
+		}
+		msg := "their sessions ended"
+		if *revokeTokens {
+			msg = "their sessions ended and their API tokens were revoked"
+		}
+		fmt.Fprintf(e.stdout, "set a new password for %s; %s\n", u.Email, msg)
+		return nil
 	}
-	return usagef("user: unknown action %q (want add, list or disable)", pos[0])
+	return usagef("user: unknown action %q (want add, list, disable or password)", pos[0])
 }
 
 func runToken(ctx context.Context, e *env, args []string) error {
-	usage := "token create --email E --name N [--scope read|write] [--expires 720h] | token list [--email E] | token revoke ID"
+	usage := "token create --email E --name N [--scope read|write] [--expires 720h] | token list [--email E] | token revoke ID | token revoke --email E (all of theirs)"
 	fs := newFlagSet(e, "token", usage, "coalition token create --email analyst@example.org --name nightly-export --scope read --expires 2160h")
 	db := dbFlag(fs)
 	email := fs.String("email", "", "whose token")
@@ -219,8 +241,11 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		}
 		return tw.Flush()
 	case "revoke":
+		if len(pos) == 1 && *email != "" {
+			return revokeAllTokens(sys, e, s, *email)
+		}
 		if len(pos) != 2 {
-			return usagef("token revoke: want the token id")
+			return usagef("token revoke: want the token id, or --email E for all of the user's tokens")
 		}
 		id, err := strconv.ParseInt(pos[1], 10, 64)
 		if err != nil {
@@ -233,6 +258,29 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	return usagef("token: unknown action %q (want create, list or revoke)", pos[0])
+}
+
+// revokeAllTokens revokes every active token of the user with email.
+func revokeAllTokens(ctx context.Context, e *env, s coalition.Store, email string) error {
+	u, err := s.FindUserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	ts, err := s.FindTokens(ctx)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, t := range ts {
+		if t.UserID == u.ID && t.RevokedAt.IsZero() {
+			if err := s.RevokeToken(ctx, t.ID); err != nil {
+				return err
+			}
+			n++
+		}
+	}
+	fmt.Fprintf(e.stdout, "revoked %d tokens of %s\n", n, u.Email)
+	return nil
 }
 
 // errBrokenChain makes `audit verify` exit 1 with its message.

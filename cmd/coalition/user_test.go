@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"coalition"
 	"coalition/sqlstore"
@@ -113,5 +114,89 @@ func TestUsersTokensAndAudit(t *testing.T) {
 	_, _, err = cliIn(t, "", "audit", "verify", "--db", db)
 	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "entry 2") {
 		t.Fatalf("tampered chain: %v", err)
+	}
+}
+
+// TestUserPasswordReset: `user password` sets a new password, ends every
+// session of the user and, with --revoke-tokens, revokes their tokens.
+func TestUserPasswordReset(t *testing.T) {
+	db := tempDB(t)
+	const pw = "a long and uncommon passphrase 7\n"
+	if _, _, err := cliIn(t, pw, "user", "add", "--email", "fr@example.org", "--role", "observer", "--password-stdin", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := cliIn(t, "", "token", "create", "--email", "fr@example.org", "--name", "script", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret = strings.TrimSpace(secret)
+	ctx := context.Background()
+	s, err := sqlstore.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.Authenticate(ctx, "fr@example.org", strings.TrimSpace(pw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid, err := s.CreateSession(ctx, u.ID, time.Hour)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(wantSession, wantToken bool) {
+		t.Helper()
+		s, err := sqlstore.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		_, serr := s.SessionUser(ctx, sid)
+		_, _, terr := s.TokenUser(ctx, secret)
+		if (serr == nil) != wantSession || (terr == nil) != wantToken {
+			t.Errorf("session live %v (want %v), token live %v (want %v)", serr == nil, wantSession, terr == nil, wantToken)
+		}
+	}
+	if _, _, err := cliIn(t, "short\n", "user", "password", "--email", "fr@example.org", "--password-stdin", "--db", db); exitCode(err) != 2 {
+		t.Errorf("weak password: %v (exit %d), want exit 2", err, exitCode(err))
+	}
+	check(true, true)
+	out, _, err := cliIn(t, "another long passphrase, 2nd\n", "user", "password", "--email", "fr@example.org", "--password-stdin", "--db", db)
+	if err != nil || !strings.Contains(out, "sessions ended") {
+		t.Fatalf("user password: %v %q", err, out)
+	}
+	check(false, true)
+	out, _, err = cliIn(t, pw, "user", "password", "--email", "fr@example.org", "--password-stdin", "--revoke-tokens", "--db", db)
+	if err != nil || !strings.Contains(out, "tokens were revoked") {
+		t.Fatalf("user password --revoke-tokens: %v %q", err, out)
+	}
+	check(false, false)
+
+	// token revoke --email revokes every token of the user, and only theirs.
+	if _, _, err := cliIn(t, pw, "user", "add", "--email", "gb@example.org", "--role", "observer", "--password-stdin", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	var secrets []string
+	for _, who := range []string{"fr@example.org", "fr@example.org", "gb@example.org"} {
+		out, _, err := cliIn(t, "", "token", "create", "--email", who, "--name", "x", "--db", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets = append(secrets, strings.TrimSpace(out))
+	}
+	out, _, err = cliIn(t, "", "token", "revoke", "--email", "fr@example.org", "--db", db)
+	if err != nil || !strings.Contains(out, "revoked 2 tokens") {
+		t.Fatalf("token revoke --email: %v %q", err, out)
+	}
+	s, err = sqlstore.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i, secret := range secrets {
+		_, _, err := s.TokenUser(ctx, secret)
+		if live, want := err == nil, i == 2; live != want {
+			t.Errorf("token %d live %v after revoking fr's tokens, want %v", i, live, want)
+		}
 	}
 }

@@ -213,3 +213,73 @@ func testAuditChain(t *testing.T, s coalition.Store) {
 		}
 	}
 }
+
+// testPasswordEndsSessions: changing a password ends the user's other
+// sessions (and, if asked, revokes their tokens); a reset ends them all.
+func testPasswordEndsSessions(t *testing.T, s coalition.Store) {
+	base(t, s)
+	admin, actx := adminUser(t, s)
+	u := &coalition.User{Email: "gb@example.org", Role: coalition.Observer}
+	must(t, s.CreateUser(actx, u, goodPassword))
+	uctx := coalition.WithUser(context.Background(), u)
+	bg := context.Background()
+	here, err := s.CreateSession(bg, u.ID, time.Hour)
+	must(t, err)
+	there, err := s.CreateSession(bg, u.ID, time.Hour)
+	must(t, err)
+	adminSession, err := s.CreateSession(bg, admin.ID, time.Hour)
+	must(t, err)
+	tok, _, err := s.CreateToken(uctx, "script", coalition.ScopeRead, time.Time{})
+	must(t, err)
+	live := func(sid string) bool { _, err := s.SessionUser(bg, sid); return err == nil }
+	tokenLive := func() bool { _, _, err := s.TokenUser(bg, tok); return err == nil }
+
+	const second = "a second long passphrase 99"
+	wantKind(t, s.ChangePassword(uctx, coalition.PasswordChange{Old: "wrong old password", New: second, KeepSession: here}), coalition.Invalid)
+	if !live(there) {
+		t.Fatal("a refused change ended a session")
+	}
+	must(t, s.ChangePassword(uctx, coalition.PasswordChange{Old: goodPassword, New: second, KeepSession: here}))
+	if !live(here) || live(there) || !tokenLive() || !live(adminSession) {
+		t.Fatalf("after a change: kept session %v (want true), other %v (want false), token %v (want true), another user's session %v (want true)",
+			live(here), live(there), tokenLive(), live(adminSession))
+	}
+	if _, err := s.Authenticate(bg, u.Email, goodPassword); err == nil {
+		t.Fatal("the old password still signs in")
+	}
+	_, err = s.Authenticate(bg, u.Email, second)
+	must(t, err)
+	must(t, s.ChangePassword(uctx, coalition.PasswordChange{Old: second, New: goodPassword, KeepSession: here, RevokeTokens: true}))
+	if !live(here) || tokenLive() {
+		t.Fatalf("after a change with RevokeTokens: kept session %v (want true), token %v (want false)", live(here), tokenLive())
+	}
+
+	// A reset (admins only) ends every session.
+	tok, _, err = s.CreateToken(uctx, "script 2", coalition.ScopeRead, time.Time{})
+	must(t, err)
+	wantKind(t, s.ResetPassword(uctx, u.ID, second, true), coalition.Forbidden)
+	wantKind(t, s.ResetPassword(actx, u.ID, "short", false), coalition.Invalid)
+	wantKind(t, s.ResetPassword(actx, 999999, second, false), coalition.NotFound)
+	must(t, s.ResetPassword(actx, u.ID, second, false))
+	if live(here) || !tokenLive() {
+		t.Fatalf("after a reset: session %v (want false), token %v (want true)", live(here), tokenLive())
+	}
+	must(t, s.ResetPassword(sys, u.ID, goodPassword, true))
+	if tokenLive() {
+		t.Fatal("token after a reset with revokeTokens")
+	}
+	_, err = s.Authenticate(bg, u.Email, goodPassword)
+	must(t, err)
+
+	// Disabling the user stops its tokens at once too.
+	tok, _, err = s.CreateToken(uctx, "script 3", coalition.ScopeRead, time.Time{})
+	must(t, err)
+	cur, err := s.FindUser(actx, u.ID)
+	must(t, err)
+	yes := true
+	_, err = s.UpdateUser(actx, u.ID, coalition.UserUpdate{Version: cur.Version, Disabled: &yes})
+	must(t, err)
+	if tokenLive() {
+		t.Fatal("token of a disabled user still works")
+	}
+}

@@ -42,7 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"LoadAllOrNothing", testLoadAllOrNothing},
 		{"Releases", testReleases},
 		{"Users", testUsers},
-		{"Sessions", testSessions},
+		{"Sessions", testSessions}, {"PasswordEndsSessions", testPasswordEndsSessions},
 		{"Tokens", testTokens},
 		{"WriteRules", testWriteRules},
 		{"RefusedRiskUpdateAudited", testRefusedRiskUpdateAudited},
