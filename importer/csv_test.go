@@ -87,7 +87,7 @@ func TestCSVLongLine(t *testing.T) {
 	r := io.MultiReader(strings.NewReader("donor,category,amount,currency,announced\nNorway,military,"), &repeat{b: '9', n: 20 << 20})
 	var c Collect
 	_, err := CSV(bg, r, "pledges", testOptions("long.csv"), &c)
-	if err == nil || !strings.Contains(err.Error(), "long.csv:2:row: line 2 is longer than") {
+	if err == nil || !strings.Contains(err.Error(), "long.csv:2:amount: longer than 1048576 bytes") {
 		t.Fatalf("err = %v", err)
 	}
 	if coalition.ErrorKind(err) != coalition.Invalid {
