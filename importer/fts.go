@@ -113,7 +113,10 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 	}
 	defer removeSpool(tmp)
 	lines := &lineIndex{r: bufio.NewReaderSize(io.NewSectionReader(tmp, 0, size), 64<<10)}
+	// A file that breaks off (truncated, or a syntax error) is an error at
+	// that line; the flows before it are read (what --skip-invalid keeps).
 	flows, err := ftsFlows(tmp, lines)
+	var parseErr *RowError
 	if err != nil {
 		var se *json.SyntaxError
 		line := 1
@@ -131,7 +134,7 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 		if errors.As(err, &fe) {
 			line, err = fe.line, fe.err
 		}
-		return st, Errors{{File: opt.File, Row: line, Field: "json", Err: err}}
+		parseErr = &RowError{File: opt.File, Row: line, Field: "json", Err: err}
 	}
 	// Count each flow once.
 	byID := map[ftsID]*ftsFlow{}
@@ -180,6 +183,10 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 			continue
 		}
 		st.Records++
+	}
+	if parseErr != nil {
+		e.list = append(e.list, parseErr)
+		st.Invalid++
 	}
 	return st, e.err()
 }
@@ -285,7 +292,7 @@ func ftsFlows(r io.Reader, lines *lineIndex) ([]*ftsFlow, error) {
 		return err
 	}
 	if err := walk(0); err != nil {
-		return nil, err
+		return flows, err
 	}
 	if !found {
 		return nil, &ftsErr{1, errors.New("no data.flows array: not an FTS flow response")}

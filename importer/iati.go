@@ -108,7 +108,7 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 			line, _ := d.InputPos()
 			var le *LongLineError
 			if errors.As(err, &le) {
-				e.add(opt.File, "", line, "xml", le)
+				e.add(opt.File, "", le.Line, "xml", le)
 			} else {
 				e.add(opt.File, "", line, "xml", err)
 			}
@@ -502,11 +502,14 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 
 // tagLimit fails when more than max bytes pass without a '<' or '>': no
 // text node or tag of a real file is that long, and the XML decoder would
-// otherwise buffer it whole.
+// otherwise buffer it whole. The error carries the line where the run
+// starts.
 type tagLimit struct {
-	r   io.Reader
-	max int
-	run int
+	r       io.Reader
+	max     int
+	run     int
+	line    int // 1-based line of the next byte
+	runLine int
 }
 
 func (t *tagLimit) Read(p []byte) (int, error) {
@@ -516,9 +519,15 @@ func (t *tagLimit) Read(p []byte) (int, error) {
 			t.run = 0
 			continue
 		}
+		if t.run == 0 {
+			t.runLine = t.line + 1
+		}
+		if p[i] == '\n' {
+			t.line++
+		}
 		t.run++
 		if t.run > t.max {
-			return i, &LongLineError{Line: 0, Max: t.max}
+			return i, &LongLineError{Line: t.runLine, What: "a text or tag", Max: t.max}
 		}
 	}
 	return n, err

@@ -106,12 +106,17 @@ func (l *csvLimit) Read(p []byte) (int, error) {
 // that carries it.
 type LongLineError struct {
 	Line  int
-	Field int // CSV: the 0-based field where the limit was reached
+	Field int    // CSV: the 0-based field where the limit was reached
+	What  string // what is too long; "" is "the line"
 	Max   int
 }
 
 func (e *LongLineError) Error() string {
-	return fmt.Sprintf("longer than %d bytes: not a file of this format, or a broken one", e.Max)
+	what := e.What
+	if what == "" {
+		what = "the line"
+	}
+	return fmt.Sprintf("%s is longer than %d bytes: not a file of this format, or a broken one", what, e.Max)
 }
 
 func (e *LongLineError) Unwrap() error {

@@ -262,3 +262,36 @@ func TestRunSeeksToStart(t *testing.T) {
 		t.Fatalf("%v %+v", err, rep)
 	}
 }
+
+const kielHeader = "country,iso,year,month,total,financial,humanitarian,military\n"
+
+// A Kiel CSV row of a donor the database does not hold is one error, not
+// one per non-zero column (before: three); with SkipInvalid the other rows
+// are imported, and so are the rows before a truncated last line, which is
+// an error of its own line (before: nothing imported, no error).
+func TestRunKielCSVOneErrorPerRow(t *testing.T) {
+	s := mustOpen(t)
+	unknown := kielHeader + "Norway,NOR,2024,1,3,1,1,1\nBelgium,BEL,2024,1,3,1,1,1\nGermany,DEU,2024,2,2,1,1,0\n"
+	rep, err := imports.Run(asAdmin(), s, imports.Request{Format: "kiel-csv", SkipInvalid: true}, []imports.File{file("k.csv", unknown)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Row != 3 || rep.Errors[0].Field != "iso" || rep.Files[0].Stats.Invalid != 1 {
+		t.Fatalf("errors %v, stats %+v: want one, k.csv:3:iso", rep.Errors, rep.Files[0].Stats)
+	}
+	if got := rep.Result.Created["pledges"]; got != 5 || !rep.Committed {
+		t.Errorf("created %d pledges (committed %v), want 5 of NOR and DEU", got, rep.Committed)
+	}
+
+	truncated := kielHeader + "Norway,NOR,2024,3,3,1,1,1\nGermany,DEU,2024,3,2,1,1,0\nFrance,FRA,2024,3,1,0."
+	rep, err = imports.Run(asAdmin(), s, imports.Request{Format: "kiel-csv", SkipInvalid: true}, []imports.File{file("t.csv", truncated)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Row != 4 || !strings.Contains(rep.Errors[0].Error(), "t.csv:4:row: wrong number of fields") {
+		t.Fatalf("errors %v: want t.csv:4:row: wrong number of fields", rep.Errors)
+	}
+	if got := rep.Result.Created["pledges"]; got != 5 || !rep.Committed {
+		t.Errorf("created %d pledges (committed %v), want the 5 of the rows before", got, rep.Committed)
+	}
+}

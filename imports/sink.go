@@ -42,6 +42,9 @@ func newAsyncSink(ctx context.Context, im coalition.Import, file string) *asyncS
 						Row   int    `json:"row"`
 					}
 					json.Unmarshal([]byte(x.Provenance), &where)
+					if n := len(a.errs); n > 0 && a.errs[n-1].Row == where.Row && a.errs[n-1].Sheet == where.Sheet {
+						continue // one row, one error (a Kiel CSV row is up to three pledges)
+					}
 					field := "record"
 					var ce *coalition.Error
 					if errors.As(err, &ce) && ce.Field != "" {
