@@ -145,6 +145,10 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 // and an error only for what ends the import.
 func importFile(ctx context.Context, im coalition.Import, f File, req Request, names *importer.Names, fx *importer.FXTable, now time.Time) (FileReport, importer.Errors, error) {
 	fr := FileReport{File: f.Name, Bytes: f.Size}
+	if max := importer.MaxSize(req.Format); max > 0 && f.Size > max {
+		// Refused before reading: the parser would stop at the limit too.
+		return fr, importer.Errors{{File: f.Name, Field: "file", Err: &importer.TooLargeError{Max: max}}}, nil
+	}
 	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
 		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)
 	}

@@ -295,3 +295,23 @@ func TestRunKielCSVOneErrorPerRow(t *testing.T) {
 		t.Errorf("created %d pledges (committed %v), want the 5 of the rows before", got, rep.Committed)
 	}
 }
+
+// A file over its format's size limit is refused by its size, before it
+// is read.
+func TestRunRefusesOversizeFile(t *testing.T) {
+	s := mustOpen(t)
+	big := imports.File{Name: "big.json", Size: importer.MaxFTSFile + 1, R: &unreadable{}}
+	rep, err := imports.Run(asAdmin(), s, imports.Request{Format: "fts"}, []imports.File{big})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Error() != "big.json:0:file: larger than 256 MB: split it" || rep.Committed {
+		t.Errorf("errors %v, committed %v", rep.Errors, rep.Committed)
+	}
+}
+
+// unreadable fails every read: the test shows the file was not read.
+type unreadable struct{}
+
+func (unreadable) Read([]byte) (int, error)       { return 0, errors.New("read") }
+func (unreadable) Seek(int64, int) (int64, error) { return 0, nil }
