@@ -124,7 +124,7 @@ func TestKielXLSXHugeValueRefusedInBoundedMemory(t *testing.T) {
 		t.Skip("writes a 1,000 MiB compressed part")
 	}
 	for _, tt := range []struct{ into, want string }{
-		{"sheet", `h.xlsx:xl/worksheets/sheet1.xml!3:A3: the cell is longer than 32767 characters (Excel's limit): "` + strings.Repeat("A", 80) + `"…`},
+		{"sheet", `h.xlsx:Bilateral Assistance, MAIN DATA!3:A3: the cell is longer than 32767 characters (Excel's limit): "` + strings.Repeat("A", 80) + `"…`},
 		{"sst", `h.xlsx:xl/sharedStrings.xml!1:si: shared string 1 is longer than 32767 characters (Excel's limit): "` + strings.Repeat("A", 80) + `"…`},
 	} {
 		t.Run(tt.into, func(t *testing.T) {
@@ -219,5 +219,47 @@ func TestFTSRefusedInBoundedMemory(t *testing.T) {
 				t.Errorf("refusing allocated %d MiB, want at most %d MiB", allocs>>20, refuseBound>>20)
 			}
 		})
+	}
+}
+
+// The other limits, each at the place it names.
+func TestContentLimits(t *testing.T) {
+	// A quoted CSV field over many lines is one record: refused at 1 MiB,
+	// at the record's first line, naming the field.
+	field := io.MultiReader(strings.NewReader("source_ref,donor,category,amount,currency,announced\nA,\""), &repeat{b: '\n', n: 2 << 20})
+	_, err := CSV(bg, field, "pledges", testOptions("q.csv"), &Collect{})
+	if want := "q.csv:2:donor: the line is longer than 1048576 bytes: not a file of this format, or a broken one"; err == nil || err.Error() != want {
+		t.Errorf("quoted field: %v\nwant %s", err, want)
+	}
+	// JSON nested 200 deep.
+	_, err = FTS(bg, strings.NewReader("\n"+strings.Repeat("[", 200)), testOptions("d.json"), &Collect{})
+	if want := "d.json:2:json: nested deeper than 100 arrays and objects"; err == nil || err.Error() != want {
+		t.Errorf("deep JSON: %v\nwant %s", err, want)
+	}
+	// A name longer than any country is not looked up (nor measured
+	// against every name), and quoted short.
+	long := strings.Repeat("N", 5000)
+	if _, err := NewNames(testCountries()).Resolve(long); err == nil || len(err.Error()) > 200 {
+		t.Errorf("long name: %.300v", err)
+	}
+	// A workbook part other than a worksheet that unzips to more than
+	// 16 MB (excelize would hold it in memory), and a 2 MiB tag.
+	for _, tt := range []struct {
+		part, want string
+		body       io.Reader
+	}{
+		{"xl/styles.xml", "w.xlsx:xl/styles.xml!0:file: the part unzips to 17 MB: more than 16 MB", &repeat{b: ' ', n: 17 << 20}},
+		{"xl/theme/theme1.xml", "w.xlsx:xl/theme/theme1.xml!0:xml: a tag is longer than 1048576 bytes: \"a" + strings.Repeat(" ", 79) + "\"…",
+			io.MultiReader(strings.NewReader("<a"), &repeat{b: ' ', n: 2 << 20})},
+	} {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		w, _ := zw.Create(tt.part)
+		io.Copy(w, tt.body)
+		zw.Close()
+		_, err := KielXLSX(bg, &b, testOptions("w.xlsx"), &Collect{})
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: %.300v\nwant %s", tt.part, err, tt.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
@@ -50,6 +51,7 @@ func checkXLSX(zr *zip.Reader, file string) error {
 			return &RowError{File: file, Sheet: zf.Name, Field: "file", Err: fmt.Errorf("the part unzips to %d MB: more than %d MB", size>>20, maxXLSXPart>>20)}
 		}
 	}
+	names := sheetNames(zr)
 	buf := make([]byte, 32<<10)
 	for _, zf := range zr.File {
 		name := strings.ToLower(zf.Name)
@@ -60,7 +62,11 @@ func checkXLSX(zr *zip.Reader, file string) error {
 		if err != nil {
 			return &RowError{File: file, Sheet: zf.Name, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}
 		}
-		s := &xlsxScan{file: file, part: zf.Name, sheet: strings.Contains(name, "worksheets/"), sst: strings.HasSuffix(name, "sharedstrings.xml")}
+		part := zf.Name
+		if n, ok := names[strings.ReplaceAll(zf.Name, "\\", "/")]; ok {
+			part = n
+		}
+		s := &xlsxScan{file: file, part: part, sheet: strings.Contains(name, "worksheets/"), sst: strings.HasSuffix(name, "sharedstrings.xml")}
 		for {
 			n, err := rc.Read(buf)
 			if serr := s.scan(buf[:n]); serr != nil {
@@ -241,4 +247,56 @@ func (s *xlsxScan) err(e error) error {
 		return &RowError{File: s.file, Sheet: s.part, Row: s.row, Field: "row", Err: e}
 	}
 	return &RowError{File: s.file, Sheet: s.part, Field: "xml", Err: e}
+}
+
+// sheetNames maps worksheet parts (xl/worksheets/sheet1.xml) to the
+// names of their sheets, from xl/workbook.xml and its relationships; a
+// part it cannot name keeps its part name in errors. Tags over 4 KiB end
+// the reading (tagLimit), so this costs little whatever the parts hold.
+func sheetNames(zr *zip.Reader) map[string]string {
+	attrs := func(part, elem string) []map[string]string {
+		var out []map[string]string
+		for _, zf := range zr.File {
+			if !strings.EqualFold(zf.Name, part) {
+				continue
+			}
+			rc, err := zf.Open()
+			if err != nil {
+				return nil
+			}
+			defer rc.Close()
+			d := xml.NewDecoder(&tagLimit{r: rc, max: 4096})
+			for {
+				tok, err := d.RawToken()
+				if err != nil {
+					return out
+				}
+				if se, ok := tok.(xml.StartElement); ok && se.Name.Local == elem {
+					m := map[string]string{}
+					for _, a := range se.Attr {
+						m[a.Name.Local] = a.Value
+					}
+					out = append(out, m)
+				}
+			}
+		}
+		return nil
+	}
+	target := map[string]string{}
+	for _, r := range attrs("xl/_rels/workbook.xml.rels", "Relationship") {
+		t := r["Target"]
+		if strings.HasPrefix(t, "/") {
+			t = t[1:]
+		} else {
+			t = "xl/" + t
+		}
+		target[r["Id"]] = t
+	}
+	names := map[string]string{}
+	for _, sh := range attrs("xl/workbook.xml", "sheet") {
+		if t, ok := target[sh["id"]]; ok {
+			names[t] = sh["name"]
+		}
+	}
+	return names
 }
