@@ -73,6 +73,11 @@ func KielCSVTo(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats,
 	})
 	if es, ok := AsErrors(err); ok {
 		st.Invalid += len(es)
+		for _, re := range es {
+			if re.Row > 1 {
+				st.Rows++
+			}
+		}
 		return st, append(es, e.list...)
 	}
 	if err != nil {
@@ -151,9 +156,6 @@ func kielCSV(r io.Reader, opt KielOptions, names *Names, emit func(line int, ps 
 		if rerr != nil {
 			rerr.File, rerr.Row = opt.File, line
 			errs = append(errs, rerr)
-			continue
-		}
-		if len(ps) == 0 {
 			continue
 		}
 		if names != nil {
