@@ -102,6 +102,7 @@ func kielCSV(r io.Reader, opt KielOptions, names *Names, emit func(line int, ps 
 		}
 		return Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("cannot read the header: %w", err)}}
 	}
+	header = append([]string(nil), header...) // the reader reuses its record
 	col := map[string]int{}
 	for i, h := range header {
 		col[cleanHeader(h)] = i

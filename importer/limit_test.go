@@ -263,3 +263,46 @@ func TestContentLimits(t *testing.T) {
 		}
 	}
 }
+
+// The streamed formats refuse a 1 GB line, quoted field or XML text at its
+// first MiB, allocating less than 12 MiB (the reader's buffer grows to
+// MaxLine by doubling).
+func TestStreamedRefusedInBoundedMemory(t *testing.T) {
+	const bound = refuseBound + 8*MaxLine
+	gb := func(head string, b byte) io.Reader { return io.MultiReader(strings.NewReader(head), &repeat{b: b, n: 1 << 30}) }
+	tests := []struct {
+		name string
+		read func() error
+		want string
+	}{
+		{"csv line", func() error {
+			_, err := CSV(bg, gb("donor,category,amount,currency,announced\nNorway,", 'x'), "", testOptions("l.csv"), &Collect{})
+			return err
+		}, "l.csv:2:category: the line is longer than 1048576 bytes"},
+		{"csv quoted field", func() error {
+			_, err := CSV(bg, gb("donor,category,amount,currency,announced\n\"", '\n'), "", testOptions("q.csv"), &Collect{})
+			return err
+		}, "q.csv:2:donor: the line is longer than 1048576 bytes"},
+		{"kiel csv", func() error {
+			_, err := KielCSVTo(bg, gb(kielHeader+"Norway,NOR,2024,1,", '9'), testOptions("k.csv"), &Collect{})
+			return err
+		}, "k.csv:2:total: the line is longer than 1048576 bytes"},
+		{"iati text", func() error {
+			_, err := IATI(bg, gb("<iati-activities>\n<iati-activity><iati-identifier>", 'x'), testOptions("i.xml"), &Collect{})
+			return err
+		}, "i.xml:2:xml: a text or tag is longer than 1048576 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			allocs, peak := allocated(t, func() { err = tt.read() })
+			t.Logf("%d KiB allocated, live heap peak +%d KiB", allocs>>10, peak>>10)
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("err = %.300v, want %q", err, tt.want)
+			}
+			if allocs > bound {
+				t.Errorf("refusing allocated %d KiB, want at most %d KiB", allocs>>10, bound>>10)
+			}
+		})
+	}
+}
