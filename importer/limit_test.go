@@ -269,7 +269,9 @@ func TestContentLimits(t *testing.T) {
 // MaxLine by doubling).
 func TestStreamedRefusedInBoundedMemory(t *testing.T) {
 	const bound = refuseBound + 8*MaxLine
-	gb := func(head string, b byte) io.Reader { return io.MultiReader(strings.NewReader(head), &repeat{b: b, n: 1 << 30}) }
+	gb := func(head string, b byte) io.Reader {
+		return io.MultiReader(strings.NewReader(head), &repeat{b: b, n: 1 << 30})
+	}
 	tests := []struct {
 		name string
 		read func() error
