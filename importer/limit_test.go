@@ -243,12 +243,12 @@ func TestContentLimits(t *testing.T) {
 		t.Errorf("long name: %.300v", err)
 	}
 	// A workbook part other than a worksheet that unzips to more than
-	// 16 MB (excelize would hold it in memory), and a 2 MiB tag.
+	// 64 MB (excelize would hold it in memory), and a 2 MiB tag.
 	for _, tt := range []struct {
 		part, want string
 		body       io.Reader
 	}{
-		{"xl/styles.xml", "w.xlsx:xl/styles.xml!0:file: the part unzips to 17 MB: more than 16 MB", &repeat{b: ' ', n: 17 << 20}},
+		{"xl/styles.xml", "w.xlsx:xl/styles.xml!0:file: the part unzips to 65 MB: more than 64 MB", &repeat{b: ' ', n: 65 << 20}},
 		{"xl/theme/theme1.xml", "w.xlsx:xl/theme/theme1.xml!0:xml: a tag is longer than 1048576 bytes: \"a" + strings.Repeat(" ", 79) + "\"…",
 			io.MultiReader(strings.NewReader("<a"), &repeat{b: ' ', n: 2 << 20})},
 	} {

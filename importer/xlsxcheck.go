@@ -19,8 +19,9 @@ const (
 	// MaxXLSXUnzipped is the most all parts of a workbook may unzip to.
 	MaxXLSXUnzipped = 1 << 30
 	// maxXLSXPart is the most a part other than a worksheet or the shared
-	// strings may unzip to (excelize holds those in memory).
-	maxXLSXPart = 16 << 20
+	// strings may unzip to (excelize holds those in memory; a pivot cache
+	// can be large).
+	maxXLSXPart = 64 << 20
 	// maxXLSXRow is the most XML one worksheet row may take.
 	maxXLSXRow = 16 << 20
 	// maxXLSXParts is the most parts (zip entries) a workbook may have.
