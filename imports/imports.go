@@ -199,7 +199,7 @@ func importFile(ctx context.Context, im coalition.Import, f File, req Request, n
 	if fatal != nil {
 		return fr, nil, fatal
 	}
-	st.Records -= len(late)
+	st.Records -= async.refused
 	st.Invalid += len(late)
 	fr.Stats = st
 	if err == nil {

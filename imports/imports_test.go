@@ -283,6 +283,17 @@ func TestRunKielCSVOneErrorPerRow(t *testing.T) {
 		t.Errorf("created %d pledges (committed %v), want 5 of NOR and DEU", got, rep.Committed)
 	}
 
+	// The database refuses the second row's three pledges (their keys are
+	// given twice): one error for the row.
+	twice := kielHeader + "Norway,NOR,2024,5,3,1,1,1\nNorway,NOR,2024,5,3,1,1,1\n"
+	rep, err = imports.Run(asAdmin(), s, imports.Request{Format: "kiel-csv"}, []imports.File{file("d.csv", twice)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Row != 3 || rep.Files[0].Stats.Records != 3 || rep.Files[0].Stats.Invalid != 1 {
+		t.Errorf("errors %v, stats %+v: want one, d.csv:3, 3 records", rep.Errors, rep.Files[0].Stats)
+	}
+
 	truncated := kielHeader + "Norway,NOR,2024,3,3,1,1,1\nGermany,DEU,2024,3,2,1,1,0\nFrance,FRA,2024,3,1,0."
 	rep, err = imports.Run(asAdmin(), s, imports.Request{Format: "kiel-csv", SkipInvalid: true}, []imports.File{file("t.csv", truncated)})
 	if err != nil {
