@@ -107,9 +107,14 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 		if err != nil {
 			line, _ := d.InputPos()
 			var le *LongLineError
-			if errors.As(err, &le) {
+			var se *xml.SyntaxError
+			switch {
+			case errors.As(err, &le):
 				e.add(opt.File, "", le.Line, "xml", le)
-			} else {
+			case errors.As(err, &se):
+				// The line is the error's row, not repeated in its text.
+				e.add(opt.File, "", se.Line, "xml", fmt.Errorf("XML syntax error: %s", se.Msg))
+			default:
 				e.add(opt.File, "", line, "xml", err)
 			}
 			break

@@ -118,3 +118,11 @@ func TestIATILongTextOneLine(t *testing.T) {
 		t.Fatalf("err = %v\nwant %s", err, want)
 	}
 }
+
+// A syntax error names its line once, as the row.
+func TestIATISyntaxErrorOneLine(t *testing.T) {
+	_, err := IATI(bg, strings.NewReader("<iati-activities>\n<a>\n\n</a\n\nb>"), testOptions("s.xml"), &Collect{})
+	if want := "s.xml:6:xml: XML syntax error: invalid characters between </a and >"; err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+}
