@@ -358,3 +358,27 @@ func TestImportSkipInvalidTruncated(t *testing.T) {
 		})
 	}
 }
+
+// Standard input has the format's size limit: 257 MB for fts is refused
+// once 256 MB have been spooled, exit 2.
+func TestImportStdinSizeLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spools 256 MB")
+	}
+	var out, errOut bytes.Buffer
+	in := io.LimitReader(spaces{}, 257<<20)
+	err := run(context.Background(), []string{"import", "fts", "-", "--db", tempDB(t)}, func(string) string { return "" }, in, &out, &errOut)
+	if err == nil || exitCode(err) != 2 || err.Error() != "import fts: standard input is larger than 256 MB: split it" {
+		t.Fatalf("err = %v (exit %d)", err, exitCode(err))
+	}
+}
+
+// spaces is an endless reader of spaces.
+type spaces struct{}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
