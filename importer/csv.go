@@ -131,7 +131,7 @@ func (r *csvRow) date(name string, required bool) coalition.Date {
 		}
 		return coalition.Date{}
 	}
-	d, err := coalition.ParseDate(s)
+	d, err := parseDate(s)
 	if err != nil {
 		r.fail(name, "%v", err)
 	}
@@ -146,7 +146,7 @@ func (r *csvRow) month(name string, required bool) coalition.Month {
 		}
 		return 0
 	}
-	m, err := coalition.ParseMonth(s)
+	m, err := parseMonth(s)
 	if err != nil {
 		r.fail(name, "%v", err)
 	}
@@ -162,7 +162,7 @@ func (r *csvRow) money(name, cur string, required bool) int64 {
 		}
 		return 0
 	}
-	v, err := coalition.ParseDecimal(s, 1, cur)
+	v, err := parseDecimal(s, 1, cur)
 	switch {
 	case err != nil:
 		r.fail(name, "%v", err)
@@ -179,7 +179,7 @@ func (r *csvRow) optInt(name string) *int64 {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		r.fail(name, "%q is not a whole number", s)
+		r.fail(name, "%s is not a whole number", quote(s))
 		return nil
 	}
 	if v < 0 {
@@ -196,7 +196,7 @@ func (r *csvRow) float(name string) float64 {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		r.fail(name, "%q is not a number", s)
+		r.fail(name, "%s is not a number", quote(s))
 	}
 	return v
 }
@@ -209,6 +209,17 @@ func (r *csvRow) hashRef() string {
 		h.Write([]byte{0})
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// csvFields checks every field with csvText; it returns the index of the
+// first bad one.
+func csvFields(rec []string) (int, error) {
+	for i, f := range rec {
+		if err := csvText(f); err != nil {
+			return i, err
+		}
+	}
+	return 0, nil
 }
 
 // fieldOf returns the field a domain error names, or def.
@@ -227,9 +238,7 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 	opt.defaults("csv")
 	var st Stats
 	e := &errs{max: opt.MaxErrors}
-	ll := newLineLimit(r, MaxLine)
-	cr := csv.NewReader(ll)
-	cr.ReuseRecord = true
+	cr, _ := newCSVReader(r)
 	header, err := cr.Read()
 	if err != nil {
 		var le *LongLineError
@@ -239,11 +248,16 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 		return st, Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("cannot read the header: %w", err)}}
 	}
 	header = append([]string(nil), header...)
+	for i, h := range header {
+		if err := csvText(h); err != nil {
+			return st, Errors{{File: opt.File, Row: 1, Field: fmt.Sprintf("column %d", i+1), Err: err}}
+		}
+	}
 	if kind == "" {
 		k, ok := DetectCSVKind(header)
 		if !ok {
-			return st, Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("not a Coalition CSV: the header %q matches none of %s (see coalition import csv --template KIND)",
-				strings.Join(header, ","), strings.Join(CSVKinds, ", "))}}
+			return st, Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("not a Coalition CSV: the header %s matches none of %s (see coalition import csv --template KIND)",
+				quote(strings.Join(header, ",")), strings.Join(CSVKinds, ", "))}}
 		}
 		kind = k
 	}
@@ -285,7 +299,11 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 			var pe *csv.ParseError
 			switch {
 			case errors.As(err, &le):
-				e.add(opt.File, "", le.Line, "row", le)
+				field := "row"
+				if le.Field < len(header) {
+					field = cleanHeader(header[le.Field])
+				}
+				e.add(opt.File, "", le.Line, field, le)
 				st.Invalid++
 				return st, e.err()
 			case errors.As(err, &pe):
@@ -306,6 +324,11 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 		}
 		line, _ := cr.FieldPos(0)
 		st.Rows++
+		if i, err := csvFields(rec); err != nil {
+			e.add(opt.File, "", line, cleanHeader(header[i]), err)
+			st.Invalid++
+			continue
+		}
 		row := &csvRow{col: col, rec: rec, line: line, file: opt.File, e: e}
 		var send func() error
 		switch kind {
@@ -347,7 +370,7 @@ func (r *csvRow) visibility() coalition.Visibility {
 		return coalition.Public
 	}
 	if !v.Valid() {
-		r.fail("visibility", "%q is not one of public, coalition, confidential", v)
+		r.fail("visibility", "%s is not one of public, coalition, confidential", quote(string(v)))
 	}
 	return v
 }
@@ -371,7 +394,7 @@ func (r *csvRow) country(name string, opt *Options, def string) string {
 func csvPledge(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {
 	cur := strings.ToUpper(r.get("currency"))
 	if !coalition.ValidCurrency(cur) {
-		r.fail("currency", "%q is not an ISO 4217 currency code", r.get("currency"))
+		r.fail("currency", "%s is not an ISO 4217 currency code", quote(r.get("currency")))
 		return nil
 	}
 	rec := opt.Recipient
@@ -465,7 +488,7 @@ func csvRequirement(ctx context.Context, r *csvRow, opt *Options, sink Sink) fun
 	if s := r.get("priority"); s != "" {
 		v, err := strconv.Atoi(s)
 		if err != nil {
-			r.fail("priority", "%q is not a whole number", s)
+			r.fail("priority", "%s is not a whole number", quote(s))
 		}
 		q.Priority = v
 	}
@@ -512,7 +535,7 @@ func csvEngagement(ctx context.Context, r *csvRow, opt *Options, sink Sink) func
 		case 3:
 			part.Name, part.Role, part.ISO3 = strings.TrimSpace(f[0]), strings.TrimSpace(f[1]), f[2]
 		default:
-			r.fail("participants", "%q: want Name|Role|Country or Country", p)
+			r.fail("participants", "%s: want Name|Role|Country or Country", quote(p))
 			continue
 		}
 		iso, err := opt.Names.Resolve(part.ISO3)

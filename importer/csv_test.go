@@ -87,7 +87,7 @@ func TestCSVLongLine(t *testing.T) {
 	r := io.MultiReader(strings.NewReader("donor,category,amount,currency,announced\nNorway,military,"), &repeat{b: '9', n: 20 << 20})
 	var c Collect
 	_, err := CSV(bg, r, "pledges", testOptions("long.csv"), &c)
-	if err == nil || !strings.Contains(err.Error(), "long.csv:2:row: line 2 is longer than") {
+	if err == nil || !strings.Contains(err.Error(), "long.csv:2:amount: the line is longer than 1048576 bytes") {
 		t.Fatalf("err = %v", err)
 	}
 	if coalition.ErrorKind(err) != coalition.Invalid {
@@ -111,4 +111,59 @@ func (r *repeat) Read(p []byte) (int, error) {
 	}
 	r.n -= k
 	return k, nil
+}
+
+// A UTF-8 byte-order mark (Excel's "CSV UTF-8") is accepted by every CSV
+// importer, before a quoted header too (before: Kiel CSV refused it with
+// `bare " in non-quoted-field`).
+func TestCSVByteOrderMark(t *testing.T) {
+	const bom = "\ufeff"
+	kiel := `"country","iso","year","month","total","financial","humanitarian","military"` + "\nNorway,NOR,2024,1,3,1,1,1\n"
+	st, err := KielCSVTo(bg, strings.NewReader(bom+kiel), testOptions("k.csv"), &Collect{})
+	if err != nil || st.Records != 3 {
+		t.Errorf("kiel-csv with a BOM: %d records, %v; want 3", st.Records, err)
+	}
+	if ps, err := KielCSV(strings.NewReader(bom+kiel), KielOptions{File: "k.csv"}); err != nil || len(ps) != 3 {
+		t.Errorf("KielCSV with a BOM: %d pledges, %v; want 3", len(ps), err)
+	}
+	coal := `"source_ref","donor","category","amount","currency","announced"` + "\nA,Norway,military,5,EUR,2024-01-01\n"
+	if st, err := CSV(bg, strings.NewReader(bom+coal), "", testOptions("c.csv"), &Collect{}); err != nil || st.Records != 1 {
+		t.Errorf("csv with a BOM: %d records, %v; want 1", st.Records, err)
+	}
+}
+
+// Invalid UTF-8 (or a NUL) in any field is refused, naming the file, line
+// and field (before: stored as raw bytes on SQLite).
+func TestCSVInvalidUTF8(t *testing.T) {
+	in := "source_ref,donor,category,amount,currency,announced,source\nA,Norway,military,5,EUR,2024-01-01,ok\nB,Norway,military,5,EUR,2024-01-01,caf\xe9\nC,Norway,military,5,EUR,2024-01-01,a\x00b\n"
+	var c Collect
+	st, err := CSV(bg, strings.NewReader(in), "", testOptions("u.csv"), &c)
+	want := "u.csv:3:source: invalid UTF-8 at byte 4 (save the file as UTF-8)\nu.csv:4:source: a NUL character at byte 2"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+	if st.Records != 1 || st.Invalid != 2 || len(c.Pledges) != 1 {
+		t.Errorf("stats %+v, %d pledges: want the valid row only", st, len(c.Pledges))
+	}
+	kiel := kielHeader + "Norw\xffy,NOR,2024,1,3,1,1,1\n"
+	if _, err := KielCSVTo(bg, strings.NewReader(kiel), testOptions("k.csv"), &Collect{}); err == nil || err.Error() != "k.csv:2:column 1: invalid UTF-8 at byte 5 (save the file as UTF-8)" {
+		t.Errorf("kiel-csv: %v", err)
+	}
+}
+
+const kielHeader = "country,iso,year,month,total,financial,humanitarian,military\n"
+
+// One invalid Kiel row is one error, whatever its columns (before: one per
+// non-zero column when the sink refused the donor).
+func TestKielCSVOneErrorPerRow(t *testing.T) {
+	in := kielHeader + "Norway,NOR,2024,1,3,1,1,1\nBelgium,BEL,2024,1,3,1,1,1\nFrance,FRA,2024,1,3,x,y,z\n"
+	var c Collect
+	st, err := KielCSVTo(bg, strings.NewReader(in), testOptions("k.csv"), &c)
+	es, _ := AsErrors(err)
+	if len(es) != 2 || es[0].Row != 3 || es[0].Field != "iso" || es[1].Row != 4 || es[1].Field != "military" || st.Invalid != 2 {
+		t.Fatalf("errors %v, stats %+v: want k.csv:3:iso and k.csv:4:military", err, st)
+	}
+	if len(c.Pledges) != 3 || st.Records != 3 {
+		t.Errorf("%d pledges sent, stats %+v: want the 3 of the valid row", len(c.Pledges), st)
+	}
 }

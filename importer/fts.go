@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -62,7 +63,6 @@ type ftsFlow struct {
 	NewMoney         *bool       `json:"newMoney"`
 	ParentFlowID     ftsID       `json:"parentFlowId"`
 	ChildFlowIDs     []ftsID     `json:"childFlowIds"`
-	Description      string      `json:"description"`
 	RefCode          string      `json:"refCode"`
 	Source           []ftsObject `json:"sourceObjects"`
 	Destination      []ftsObject `json:"destinationObjects"`
@@ -94,26 +94,47 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 		}
 		recipient = iso
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxFTSFile+1))
+	// The file is spooled to disk through jsonLimit: one pass that stops
+	// at the size limit or at the first token or flow over its limit,
+	// whatever the input, with a copy buffer's worth of memory. Then it
+	// is decoded as a stream, one flow at a time.
+	jl := &jsonLimit{file: opt.File, line: 1}
+	tmp, size, err := spool(r, MaxFTSFile, jl)
 	if err != nil {
+		var re *RowError
+		var tl *TooLargeError
+		switch {
+		case errors.As(err, &re):
+			return st, Errors{re}
+		case errors.As(err, &tl):
+			return st, Errors{{File: opt.File, Row: jl.line, Field: "file", Err: fmt.Errorf("larger than %d MB: split it by page", MaxFTSFile>>20)}}
+		}
 		return st, Errors{{File: opt.File, Row: 0, Field: "file", Err: err}}
 	}
-	if len(data) > MaxFTSFile {
-		return st, Errors{{File: opt.File, Row: 0, Field: "file", Err: fmt.Errorf("larger than %d MB: split it by page", MaxFTSFile>>20)}}
-	}
-	lines := lineIndex{data: data}
-	flows, err := ftsFlows(data, &lines)
+	defer removeSpool(tmp)
+	lines := &lineIndex{r: bufio.NewReaderSize(io.NewSectionReader(tmp, 0, size), 64<<10)}
+	// A file that breaks off (truncated, or a syntax error) is an error at
+	// that line; the flows before it are read (what --skip-invalid keeps).
+	flows, err := ftsFlows(tmp, lines)
+	var parseErr *RowError
 	if err != nil {
 		var se *json.SyntaxError
 		line := 1
 		if errors.As(err, &se) {
 			line = lines.at(se.Offset)
 		}
+		switch {
+		case size == 0:
+			err = errors.New("the file is empty")
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			line = lines.at(size)
+			err = fmt.Errorf("the file ends inside a value: truncated? (%w)", io.ErrUnexpectedEOF)
+		}
 		var fe *ftsErr
 		if errors.As(err, &fe) {
 			line, err = fe.line, fe.err
 		}
-		return st, Errors{{File: opt.File, Row: line, Field: "json", Err: err}}
+		parseErr = &RowError{File: opt.File, Row: line, Field: "json", Err: err}
 	}
 	// Count each flow once.
 	byID := map[ftsID]*ftsFlow{}
@@ -163,6 +184,10 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 		}
 		st.Records++
 	}
+	if parseErr != nil {
+		e.list = append(e.list, parseErr)
+		st.Invalid++
+	}
 	return st, e.err()
 }
 
@@ -173,10 +198,14 @@ type ftsErr struct {
 
 func (e *ftsErr) Error() string { return e.err.Error() }
 
+// MaxFTSFlows is the most flows one FTS file may hold (every flow is held
+// until the file is read, to count each once).
+const MaxFTSFlows = 200_000
+
 // ftsFlows finds data.flows (or flows, or a top-level array) and decodes
 // each flow, noting its line.
-func ftsFlows(data []byte, lines *lineIndex) ([]*ftsFlow, error) {
-	d := json.NewDecoder(bytes.NewReader(data))
+func ftsFlows(r io.Reader, lines *lineIndex) ([]*ftsFlow, error) {
+	d := json.NewDecoder(r)
 	tok, err := d.Token()
 	if err != nil {
 		return nil, err
@@ -184,16 +213,19 @@ func ftsFlows(data []byte, lines *lineIndex) ([]*ftsFlow, error) {
 	var flows []*ftsFlow
 	readArray := func() error {
 		for d.More() {
-			off := d.InputOffset()
+			start := lines.start(d.InputOffset())
+			if len(flows) == MaxFTSFlows {
+				return &ftsErr{start, fmt.Errorf("more than %d flows: split the file by page", MaxFTSFlows)}
+			}
 			var f ftsFlow
 			if err := d.Decode(&f); err != nil {
 				var te *json.UnmarshalTypeError
 				if errors.As(err, &te) {
-					return &ftsErr{lines.at(off + skipSpace(data[off:])), fmt.Errorf("flow field %s: %v", te.Field, err)}
+					return &ftsErr{start, fmt.Errorf("flow field %s: %v", te.Field, err)}
 				}
 				return err
 			}
-			f.line = lines.at(off + skipSpace(data[off:]))
+			f.line = start
 			flows = append(flows, &f)
 		}
 		_, err := d.Token() // ]
@@ -243,9 +275,16 @@ func ftsFlows(data []byte, lines *lineIndex) ([]*ftsFlow, error) {
 					}
 				}
 			default:
-				var skip json.RawMessage
-				if err := d.Decode(&skip); err != nil {
+				// Skipped token by token: the decoder never holds more
+				// than one token of it.
+				t, err := d.Token()
+				if err != nil {
 					return err
+				}
+				if t == json.Delim('[') || t == json.Delim('{') {
+					if err := skipRest(d); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -253,7 +292,7 @@ func ftsFlows(data []byte, lines *lineIndex) ([]*ftsFlow, error) {
 		return err
 	}
 	if err := walk(0); err != nil {
-		return nil, err
+		return flows, err
 	}
 	if !found {
 		return nil, &ftsErr{1, errors.New("no data.flows array: not an FTS flow response")}
@@ -278,32 +317,41 @@ func skipRest(d *json.Decoder) error {
 	return nil
 }
 
-func skipSpace(b []byte) int64 {
-	for i, c := range b {
-		if c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != ',' {
-			return int64(i)
-		}
-	}
-	return int64(len(b))
-}
-
-// lineIndex turns byte offsets into 1-based lines, for offsets that grow.
+// lineIndex turns byte offsets that grow into 1-based lines, reading the
+// file a second time alongside the decoder.
 type lineIndex struct {
-	data []byte
+	r    *bufio.Reader
 	off  int64
 	line int
 }
 
+// at is the line of the byte at off (or of the last byte read, if off is
+// behind it).
 func (l *lineIndex) at(off int64) int {
-	if off < l.off {
-		l.off, l.line = 0, 0
+	for l.off < off {
+		b, err := l.r.ReadByte()
+		if err != nil {
+			break
+		}
+		l.off++
+		if b == '\n' {
+			l.line++
+		}
 	}
-	if off > int64(len(l.data)) {
-		off = int64(len(l.data))
-	}
-	l.line += bytes.Count(l.data[l.off:off], []byte{'\n'})
-	l.off = off
 	return l.line + 1
+}
+
+// start is the line of the first byte at or after off that is not space
+// or a comma: where the next value starts.
+func (l *lineIndex) start(off int64) int {
+	l.at(off)
+	for {
+		b, err := l.r.Peek(1)
+		if err != nil || (b[0] != ' ' && b[0] != '\n' && b[0] != '\r' && b[0] != '\t' && b[0] != ',') {
+			return l.line + 1
+		}
+		l.at(l.off + 1)
+	}
 }
 
 func ftsDate(s string) (coalition.Date, error) {
@@ -311,13 +359,13 @@ func ftsDate(s string) (coalition.Date, error) {
 	if len(s) >= 10 {
 		s = s[:10]
 	}
-	return coalition.ParseDate(s)
+	return parseDate(s)
 }
 
 func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, bool, error) {
 	status, ok := FTSStatus[strings.ToLower(strings.TrimSpace(f.Status))]
 	if !ok {
-		return nil, false, fieldErr("status", "%q is not one of pledge, commitment, paid", f.Status)
+		return nil, false, fieldErr("status", "%s is not one of pledge, commitment, paid", quote(f.Status))
 	}
 	// Recipient: a destination location.
 	to, shared := "", false
@@ -375,9 +423,9 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, b
 		return nil, false, fieldErr("amountUSD", "the flow has no amount")
 	}
 	if !coalition.ValidCurrency(cur) {
-		return nil, false, fieldErr("originalCurrency", "%q is not an ISO 4217 currency code", f.OriginalCurrency)
+		return nil, false, fieldErr("originalCurrency", "%s is not an ISO 4217 currency code", quote(f.OriginalCurrency))
 	}
-	minor, err := coalition.ParseDecimal(amount, 1, cur)
+	minor, err := parseDecimal(amount, 1, cur)
 	if err != nil {
 		return nil, false, fieldErr("originalAmount", "%v", err)
 	}

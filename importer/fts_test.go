@@ -67,3 +67,26 @@ func TestFTSMalformed(t *testing.T) {
 		})
 	}
 }
+
+// A truncated FTS file is an error at the line where it ends; the flows
+// before it are read (what --skip-invalid keeps). Line numbers of flows
+// are those of their first line.
+func TestFTSTruncated(t *testing.T) {
+	flow := func(id string) string {
+		return `{"id":"` + id + `","status":"paid","originalAmount":5,"originalCurrency":"EUR","date":"2024-01-01",` + "\n" +
+			`"sourceObjects":[{"type":"Organization","name":"Norway, Government of"}],"destinationObjects":[{"type":"Location","name":"Ukraine"}]}`
+	}
+	in := "{\"data\": {\"flows\": [\n" + flow("1") + ",\n" + flow("2") + ",\n" + `{"id":"3","status":"pa`
+	var c Collect
+	st, err := FTS(bg, strings.NewReader(in), testOptions("t.json"), &c)
+	want := "t.json:6:json: the file ends inside a value: truncated? (unexpected EOF)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+	if len(c.Pledges) != 2 || st.Records != 2 || st.Invalid != 1 {
+		t.Fatalf("%d pledges, stats %+v: want the 2 complete flows", len(c.Pledges), st)
+	}
+	if !strings.Contains(c.Pledges[1].Provenance, `"row":4`) {
+		t.Errorf("second flow provenance %s: want row 4", c.Pledges[1].Provenance)
+	}
+}

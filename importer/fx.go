@@ -37,7 +37,7 @@ func (t *FXTable) Rate(cur string, m coalition.Month) (coalition.FXRate, error) 
 		return coalition.FXRate{Month: m, Currency: "EUR", UnitsPerEUR: 1, Source: "identity"}, nil
 	}
 	if !coalition.ValidCurrency(cur) {
-		return coalition.FXRate{}, fmt.Errorf("%q is not an ISO 4217 currency code", cur)
+		return coalition.FXRate{}, fmt.Errorf("%s is not an ISO 4217 currency code", quote(cur))
 	}
 	if t.lookup != nil {
 		r, err := t.lookup(cur, m)

@@ -107,9 +107,14 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 		if err != nil {
 			line, _ := d.InputPos()
 			var le *LongLineError
-			if errors.As(err, &le) {
-				e.add(opt.File, "", line, "xml", le)
-			} else {
+			var se *xml.SyntaxError
+			switch {
+			case errors.As(err, &le):
+				e.add(opt.File, "", le.Line, "xml", le)
+			case errors.As(err, &se):
+				// The line is the error's row, not repeated in its text.
+				e.add(opt.File, "", se.Line, "xml", fmt.Errorf("XML syntax error: %s", se.Msg))
+			default:
 				e.add(opt.File, "", line, "xml", err)
 			}
 			break
@@ -176,7 +181,7 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 						if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 0 && v <= 100 {
 							pct = v
 						} else {
-							e.add(opt.File, "", line, "recipient-country/@percentage", fmt.Errorf("%q is not a percentage 0–100", s))
+							e.add(opt.File, "", line, "recipient-country/@percentage", fmt.Errorf("%s is not a percentage 0–100", quote(s)))
 						}
 					}
 					act.countries = append(act.countries, iatiCountry{strings.ToUpper(attr(t, "code")), pct})
@@ -300,7 +305,7 @@ func iatiEmit(ctx context.Context, act *iatiActivity, recipient string, opt *Opt
 	for _, c := range act.countries {
 		iso, err := opt.Names.Resolve(c.code)
 		if err != nil {
-			countryErr = fmt.Errorf("recipient-country %q: %v", c.code, err)
+			countryErr = fmt.Errorf("recipient-country %s: %v", quote(c.code), err)
 			continue
 		}
 		if recipient != "" && iso == recipient {
@@ -431,12 +436,12 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 		return nil, fieldErr("value/@currency", "no currency on the value and no default-currency on the activity")
 	}
 	if !coalition.ValidCurrency(cur) {
-		return nil, fieldErr("value/@currency", "%q is not an ISO 4217 currency code", cur)
+		return nil, fieldErr("value/@currency", "%s is not an ISO 4217 currency code", quote(cur))
 	}
 	if tx.value == "" {
 		return nil, fieldErr("value", "is missing")
 	}
-	minor, err := coalition.ParseDecimal(tx.value, 1, cur)
+	minor, err := parseDecimal(tx.value, 1, cur)
 	if err != nil {
 		return nil, fieldErr("value", "%v", err)
 	}
@@ -449,13 +454,13 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	if tx.date == "" {
 		return nil, fieldErr("transaction-date/@iso-date", "is missing")
 	}
-	date, err := coalition.ParseDate(tx.date)
+	date, err := parseDate(tx.date)
 	if err != nil {
 		return nil, fieldErr("transaction-date/@iso-date", "%v", err)
 	}
 	vd := date // a missing value date falls back to the transaction date
 	if tx.valDate != "" {
-		if vd, err = coalition.ParseDate(tx.valDate); err != nil {
+		if vd, err = parseDate(tx.valDate); err != nil {
 			return nil, fieldErr("value/@value-date", "%v", err)
 		}
 	}
@@ -467,10 +472,10 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	p := &coalition.Pledge{Donor: donor, Recipient: to, Category: iatiCategory(act, tx), Amount: coalition.Money{Minor: minor, Currency: cur},
 		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: act.id + "/" + ref, AsOf: opt.AsOf}
 	if status != coalition.Delivered {
-		if d, err := coalition.ParseDate(act.start); err == nil {
+		if d, err := parseDate(act.start); err == nil {
 			p.DeliverFrom = d.Month()
 		}
-		if d, err := coalition.ParseDate(act.end); err == nil && d.Month() >= p.DeliverFrom {
+		if d, err := parseDate(act.end); err == nil && d.Month() >= p.DeliverFrom {
 			p.DeliverTo = d.Month()
 		}
 		if p.DeliverFrom == 0 || p.DeliverTo == 0 {
@@ -502,11 +507,14 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 
 // tagLimit fails when more than max bytes pass without a '<' or '>': no
 // text node or tag of a real file is that long, and the XML decoder would
-// otherwise buffer it whole.
+// otherwise buffer it whole. The error carries the line where the run
+// starts.
 type tagLimit struct {
-	r   io.Reader
-	max int
-	run int
+	r       io.Reader
+	max     int
+	run     int
+	line    int // 1-based line of the next byte
+	runLine int
 }
 
 func (t *tagLimit) Read(p []byte) (int, error) {
@@ -516,9 +524,15 @@ func (t *tagLimit) Read(p []byte) (int, error) {
 			t.run = 0
 			continue
 		}
+		if t.run == 0 {
+			t.runLine = t.line + 1
+		}
+		if p[i] == '\n' {
+			t.line++
+		}
 		t.run++
 		if t.run > t.max {
-			return i, &LongLineError{Line: 0, Max: t.max}
+			return i, &LongLineError{Line: t.runLine, What: "a text or tag", Max: t.max}
 		}
 	}
 	return n, err

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
@@ -103,5 +104,25 @@ func TestIATIMalformed(t *testing.T) {
 				t.Errorf("kind = %s, want invalid", coalition.ErrorKind(err))
 			}
 		})
+	}
+}
+
+// A run of 2 MB of whitespace is refused with one line number: where the
+// run starts (before: the decoder's line and "line 0").
+func TestIATILongTextOneLine(t *testing.T) {
+	r := io.MultiReader(strings.NewReader("<iati-activities>\n<iati-activity>\n<iati-identifier>"), &repeat{b: ' ', n: 2 << 20})
+	var c Collect
+	_, err := IATI(bg, r, testOptions("w.xml"), &c)
+	want := "w.xml:3:xml: a text or tag is longer than 1048576 bytes: not a file of this format, or a broken one"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+}
+
+// A syntax error names its line once, as the row.
+func TestIATISyntaxErrorOneLine(t *testing.T) {
+	_, err := IATI(bg, strings.NewReader("<iati-activities>\n<a>\n\n</a\n\nb>"), testOptions("s.xml"), &Collect{})
+	if want := "s.xml:6:xml: XML syntax error: invalid characters between </a and >"; err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
 	}
 }

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"archive/zip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -44,7 +45,26 @@ func KielXLSX(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, 
 	opt.defaults("kiel-xlsx")
 	var st Stats
 	e := &errs{max: opt.MaxErrors}
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: 16 << 20})
+	// The workbook is spooled to disk (a zip is read from its end), and
+	// every part is checked against the limits (checkXLSX) before
+	// excelize reads it.
+	tmp, size, err := spool(r, MaxXLSXFile, nil)
+	if err != nil {
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			return st, Errors{{File: opt.File, Field: "file", Err: err}}
+		}
+		return st, err
+	}
+	defer removeSpool(tmp)
+	zr, err := zip.NewReader(tmp, size)
+	if err != nil {
+		return st, Errors{{File: opt.File, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}}
+	}
+	if err := checkXLSX(zr, opt.File); err != nil {
+		return st, Errors{err.(*RowError)}
+	}
+	f, err := excelize.OpenReader(tmp, excelize.Options{UnzipSizeLimit: MaxXLSXUnzipped, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return st, Errors{{File: opt.File, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}}
 	}
@@ -190,7 +210,7 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 	case "commitment":
 		status, valueCol = coalition.Committed, "tot_activity_value_eur"
 	default:
-		return nil, nil, fieldErr("measure", "%q is not Allocation or Commitment", get("measure"))
+		return nil, nil, fieldErr("measure", "%s is not Allocation or Commitment", quote(get("measure")))
 	}
 	raw := get(valueCol)
 	if raw == "" {
@@ -227,7 +247,7 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 	case "humanitarian":
 		category = "humanitarian"
 	default:
-		return nil, nil, fieldErr("aid_type_general", "%q is not Financial, Humanitarian or Military", get("aid_type_general"))
+		return nil, nil, fieldErr("aid_type_general", "%s is not Financial, Humanitarian or Military", quote(get("aid_type_general")))
 	}
 	// Dates: the announcement; else the tracker month; else the first earmarked year.
 	var announced coalition.Date
@@ -235,13 +255,13 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 	if y1, y2, ok := earmarked(get("earmarked_year")); ok {
 		from, to = coalition.MonthOf(y1, time.January), coalition.MonthOf(y2, time.December)
 	} else if s := get("earmarked_year"); s != "" {
-		return nil, nil, fieldErr("earmarked_year", "%q is not a year or a range like 2023-2027", s)
+		return nil, nil, fieldErr("earmarked_year", "%s is not a year or a range like 2023-2027", quote(s))
 	}
 	month := 0
 	if s := get("month"); s != "" {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || v < 0 || v != math.Trunc(v) {
-			return nil, nil, fieldErr("month", "%q is not a tracker month (1 = January 2022)", s)
+			return nil, nil, fieldErr("month", "%s is not a tracker month (1 = January 2022)", quote(s))
 		}
 		month = int(v)
 	}
@@ -269,7 +289,7 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 	if s := get("item_numb"); s != "" {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || v < 0 {
-			return nil, nil, fieldErr("item_numb", "%q is not a number of units", s)
+			return nil, nil, fieldErr("item_numb", "%s is not a number of units", quote(s))
 		}
 		n := int64(v)
 		qty = &n
@@ -312,7 +332,7 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 
 // kielEUR parses a euro amount (Kiel writes plain euros) into cents.
 func kielEUR(s string) (int64, error) {
-	c, err := coalition.ParseDecimal(strings.ReplaceAll(s, ",", ""), 1, "EUR")
+	c, err := parseDecimal(strings.ReplaceAll(s, ",", ""), 1, "EUR")
 	if err != nil {
 		// Cells formatted as scientific numbers: 1.2E+9.
 		v, ferr := strconv.ParseFloat(s, 64)
@@ -329,7 +349,7 @@ func kielEUR(s string) (int64, error) {
 
 // kielDate reads ISO dates, US m/d/y dates and Excel serial days.
 func kielDate(s string) (coalition.Date, error) {
-	if d, err := coalition.ParseDate(s); err == nil {
+	if d, err := parseDate(s); err == nil {
 		return d, nil
 	}
 	for _, layout := range []string{"1/2/2006", "01/02/2006", "1/2/06", "2006-01-02 15:04:05"} {
@@ -343,7 +363,7 @@ func kielDate(s string) (coalition.Date, error) {
 			return coalition.DateOf(t), nil
 		}
 	}
-	return coalition.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD, M/D/YYYY or an Excel date)", s)
+	return coalition.Date{}, fmt.Errorf("%s is not a date (YYYY-MM-DD, M/D/YYYY or an Excel date)", quote(s))
 }
 
 // earmarked reads "2024" or "2023-2027".

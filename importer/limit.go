@@ -2,56 +2,318 @@ package importer
 
 import (
 	"bufio"
-	"errors"
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
+	"unicode/utf8"
 
 	"coalition"
 )
 
-// MaxLine is the longest line a text importer accepts (CSV, JSON lines are
-// not limited: JSON is read token by token).
-const MaxLine = 1 << 20
+// The limits on what one input may contain. A value over a limit stops the
+// read at that point with an error naming the file, the line or row and the
+// field; the error quotes at most the first QuoteMax characters of the value.
+const (
+	// MaxLine is the longest CSV record (a line, or several when a quoted
+	// field holds line breaks) and the longest XML text node or tag
+	// outside a spreadsheet cell, in bytes.
+	MaxLine = 1 << 20
+	// MaxJSONToken is the longest JSON string or number (FTS), in bytes.
+	MaxJSONToken = 1 << 20
+	// MaxJSONElement is the largest element of a JSON array (one FTS flow
+	// with everything in it), in bytes.
+	MaxJSONElement = 4 << 20
+	// MaxCell is the longest XLSX cell or shared string, in characters:
+	// Excel's own limit.
+	MaxCell = 32767
+	// QuoteMax is how many characters of an offending value an error quotes.
+	QuoteMax = 80
+)
 
-// errLongLine is returned by lineLimit.
-var errLongLine = errors.New("line too long")
-
-// lineLimit passes bytes through and fails as soon as a line exceeds max
-// bytes, so a file with a 2 GB line costs at most max bytes of memory.
-type lineLimit struct {
-	r    *bufio.Reader
-	max  int
-	cur  int // bytes in the current line so far
-	line int // 1-based line number of the current line
+// quote is %q of s cut to its first QuoteMax characters (then "…"), so an
+// error never echoes a huge value.
+func quote(s string) string {
+	n := 0
+	for i := range s {
+		if n == QuoteMax {
+			return fmt.Sprintf("%q…", s[:i])
+		}
+		n++
+	}
+	return fmt.Sprintf("%q", s)
 }
 
-func newLineLimit(r io.Reader, max int) *lineLimit {
-	return &lineLimit{r: bufio.NewReaderSize(r, 64<<10), max: max, line: 1}
+// skipBOM drops a UTF-8 byte-order mark at the start of r (Excel writes
+// one in "CSV UTF-8").
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\ufeff")) {
+		br.Discard(3)
+	}
+	return br
 }
 
-func (l *lineLimit) Read(p []byte) (int, error) {
+// newCSVReader is the reader of every CSV importer: a byte-order mark is
+// dropped and a record longer than MaxLine stops the read (see csvLimit).
+func newCSVReader(r io.Reader) (*csv.Reader, *csvLimit) {
+	l := &csvLimit{r: skipBOM(r), max: MaxLine, line: 1, recLine: 1}
+	cr := csv.NewReader(l)
+	cr.ReuseRecord = true
+	return cr, l
+}
+
+// csvLimit passes bytes through and fails as soon as one CSV record
+// exceeds max bytes, so a file with a 2 GB line (or a 2 GB quoted field
+// over many lines) costs at most max bytes of memory. It follows quotes
+// to know where records and fields end.
+type csvLimit struct {
+	r       io.Reader
+	max     int
+	quoted  bool
+	cur     int // bytes of the current record so far
+	field   int // 0-based field of the current record
+	line    int // 1-based line of the next byte
+	recLine int // line where the current record starts
+}
+
+func (l *csvLimit) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	for i := 0; i < n; i++ {
-		if p[i] == '\n' {
-			l.cur = 0
+		switch c := p[i]; {
+		case c == '"':
+			l.quoted = !l.quoted
+		case c == '\n':
 			l.line++
-			continue
+			if !l.quoted {
+				l.cur, l.field, l.recLine = 0, 0, l.line
+				continue
+			}
+		case c == ',' && !l.quoted:
+			l.field++
 		}
 		l.cur++
 		if l.cur > l.max {
-			return i, &LongLineError{Line: l.line, Max: l.max}
+			return i, &LongLineError{Line: l.recLine, Field: l.field, Max: l.max}
 		}
 	}
 	return n, err
 }
 
-// LongLineError reports a line longer than the importer accepts.
-type LongLineError struct{ Line, Max int }
+// LongLineError reports a line (a CSV record, an XML text node or tag)
+// longer than the importer accepts. The line is the row of the RowError
+// that carries it.
+type LongLineError struct {
+	Line  int
+	Field int    // CSV: the 0-based field where the limit was reached
+	What  string // what is too long; "" is "the line"
+	Max   int
+}
 
 func (e *LongLineError) Error() string {
-	return fmt.Sprintf("line %d is longer than %d bytes: not a file of this format, or a broken one", e.Line, e.Max)
+	what := e.What
+	if what == "" {
+		what = "the line"
+	}
+	return fmt.Sprintf("%s is longer than %d bytes: not a file of this format, or a broken one", what, e.Max)
 }
 
 func (e *LongLineError) Unwrap() error {
 	return &coalition.Error{Kind: coalition.Invalid, Message: "line too long"}
+}
+
+// csvText checks that a field is valid UTF-8 without NUL characters: what
+// the database stores is text.
+func csvText(s string) error {
+	if !utf8.ValidString(s) {
+		i := 0
+		for i < len(s) {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			i += size
+		}
+		return fmt.Errorf("invalid UTF-8 at byte %d (save the file as UTF-8)", i+1)
+	}
+	if i := bytes.IndexByte([]byte(s), 0); i >= 0 {
+		return fmt.Errorf("a NUL character at byte %d", i+1)
+	}
+	return nil
+}
+
+// spool copies r to a temporary file, at most max bytes (0: no limit),
+// passing every byte to check (if not nil) on the way. It returns the file,
+// positioned at its start, and its size; the caller removes it with
+// removeSpool. Memory: one copy buffer, whatever r is.
+func spool(r io.Reader, max int64, check io.Writer) (*os.File, int64, error) {
+	f, err := os.CreateTemp("", "coalition-import-*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("importer: spool: %w", err)
+	}
+	var w io.Writer = f
+	if check != nil {
+		w = io.MultiWriter(check, f)
+	}
+	src := r
+	if max > 0 {
+		src = io.LimitReader(r, max+1)
+	}
+	n, err := io.CopyBuffer(w, src, make([]byte, 64<<10))
+	if err == nil && max > 0 && n > max {
+		err = &TooLargeError{Max: max}
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		removeSpool(f)
+		return nil, n, err
+	}
+	return f, n, nil
+}
+
+func removeSpool(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// TooLargeError reports an input over a format's size limit.
+type TooLargeError struct{ Max int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("larger than %d MB: split it", e.Max>>20)
+}
+
+func (e *TooLargeError) Unwrap() error {
+	return &coalition.Error{Kind: coalition.Invalid, Message: "file too large"}
+}
+
+// MaxSize is the largest file a format reads (0: no limit, it is streamed).
+func MaxSize(format string) int64 {
+	switch format {
+	case "fts":
+		return MaxFTSFile
+	case "kiel-xlsx":
+		return MaxXLSXFile
+	}
+	return 0
+}
+
+// maxScalar is the longest text read as a number or a date: no real one
+// is longer, and the domain's parsers quote what they refuse whole.
+const maxScalar = 64
+
+func parseDecimal(s string, scale int64, cur string) (int64, error) {
+	if len(s) > maxScalar {
+		return 0, fmt.Errorf("%s is not a decimal number (longer than %d bytes)", quote(s), maxScalar)
+	}
+	return coalition.ParseDecimal(s, scale, cur)
+}
+
+func parseDate(s string) (coalition.Date, error) {
+	if len(s) > maxScalar {
+		return coalition.Date{}, fmt.Errorf("date %s: want a real date as YYYY-MM-DD", quote(s))
+	}
+	return coalition.ParseDate(s)
+}
+
+func parseMonth(s string) (coalition.Month, error) {
+	if len(s) > maxScalar {
+		return 0, fmt.Errorf("month %s: want YYYY-MM", quote(s))
+	}
+	return coalition.ParseMonth(s)
+}
+
+// maxJSONDepth is the deepest nesting of JSON arrays and objects read.
+const maxJSONDepth = 100
+
+// jsonLimit is an io.Writer that follows JSON byte by byte and fails at
+// the first string or number longer than MaxJSONToken, array element
+// larger than MaxJSONElement, or nesting deeper than maxJSONDepth. It does
+// not check the syntax (the decoder does); it keeps encoding/json from
+// buffering a huge value.
+type jsonLimit struct {
+	file      string
+	line      int // 1-based line of the next byte
+	off       int64
+	inStr     bool
+	esc       bool
+	tok       int // bytes of the current string or literal
+	tokLine   int // its line
+	stack     []byte
+	elemDepth int   // stack depth of the outermost array element being read (0: none)
+	elemStart int64 // its offset
+	elemLine  int
+	prefix    []byte // the start of the current token, for the error
+}
+
+func (j *jsonLimit) Write(p []byte) (int, error) {
+	for _, c := range p {
+		j.off++
+		if j.inStr {
+			j.tok++
+			if len(j.prefix) < 4*QuoteMax+8 {
+				j.prefix = append(j.prefix, c)
+			}
+			switch {
+			case j.esc:
+				j.esc = false
+			case c == '\\':
+				j.esc = true
+			case c == '"':
+				j.inStr, j.tok = false, 0
+			}
+			if j.tok > MaxJSONToken {
+				return 0, j.err(j.tokLine, fmt.Errorf("a string longer than %d bytes: %s", MaxJSONToken, quote(string(j.prefix))))
+			}
+		} else {
+			switch c {
+			case '"':
+				j.inStr, j.tok, j.tokLine, j.prefix = true, 0, j.line, j.prefix[:0]
+			case '{', '[':
+				if j.elemDepth == 0 && len(j.stack) > 0 && j.stack[len(j.stack)-1] == '[' {
+					j.elemDepth, j.elemStart, j.elemLine = len(j.stack)+1, j.off-1, j.line
+				}
+				j.stack = append(j.stack, c)
+				if len(j.stack) > maxJSONDepth {
+					return 0, j.err(j.line, fmt.Errorf("nested deeper than %d arrays and objects", maxJSONDepth))
+				}
+				j.tok = 0
+			case '}', ']':
+				if len(j.stack) > 0 {
+					j.stack = j.stack[:len(j.stack)-1]
+				}
+				if len(j.stack) < j.elemDepth {
+					j.elemDepth = 0
+				}
+				j.tok = 0
+			case ' ', '\t', '\r', '\n', ',', ':':
+				j.tok = 0
+			default:
+				if j.tok == 0 {
+					j.tokLine, j.prefix = j.line, j.prefix[:0]
+				}
+				j.tok++
+				if len(j.prefix) < 4*QuoteMax+8 {
+					j.prefix = append(j.prefix, c)
+				}
+				if j.tok > MaxJSONToken {
+					return 0, j.err(j.tokLine, fmt.Errorf("a number or word longer than %d bytes: %s", MaxJSONToken, quote(string(j.prefix))))
+				}
+			}
+		}
+		if c == '\n' {
+			j.line++
+		}
+		if j.elemDepth > 0 && j.off-j.elemStart > MaxJSONElement {
+			return 0, j.err(j.elemLine, fmt.Errorf("an array element (a flow) larger than %d MB", MaxJSONElement>>20))
+		}
+	}
+	return len(p), nil
+}
+
+func (j *jsonLimit) err(line int, e error) error {
+	return &RowError{File: j.file, Row: line, Field: "json", Err: e}
 }

@@ -113,6 +113,9 @@ func norm(s string) string {
 	return b.String()
 }
 
+// maxName is the longest name Resolve looks up.
+const maxName = 200
+
 // Resolve maps a name, an ISO2/ISO3 code, an FTS "Norway, Government of"
 // or an IATI organisation ref of a government to ISO3.
 func (n *Names) Resolve(name string) (string, error) {
@@ -120,12 +123,15 @@ func (n *Names) Resolve(name string) (string, error) {
 	if s == "" {
 		return "", fmt.Errorf("is empty")
 	}
+	if len(s) > maxName {
+		return "", fmt.Errorf("unknown country or donor %s: longer than any name (%d bytes)", quote(s), maxName)
+	}
 	iso, ok := n.lookup(s)
 	if !ok {
-		return "", fmt.Errorf("unknown country or donor %q (closest: %s)", s, strings.Join(n.Closest(s, 3), ", "))
+		return "", fmt.Errorf("unknown country or donor %s (closest: %s)", quote(s), strings.Join(n.Closest(s, 3), ", "))
 	}
 	if n.known != nil && !n.known[iso] {
-		return "", fmt.Errorf("%q is %s, which is not a country in the database (closest: %s)", s, iso, strings.Join(n.Closest(s, 3), ", "))
+		return "", fmt.Errorf("%s is %s, which is not a country in the database (closest: %s)", quote(s), iso, strings.Join(n.Closest(s, 3), ", "))
 	}
 	return iso, nil
 }
@@ -164,6 +170,9 @@ func (n *Names) Closest(s string, k int) []string {
 	type cand struct {
 		name string
 		d    int
+	}
+	if len(s) > maxName {
+		s = s[:maxName]
 	}
 	q := norm(s)
 	seen := map[string]bool{}

@@ -26,9 +26,11 @@ const KielTitle = "Kiel Institute for the World Economy, Ukraine Support Tracker
 func KielRelease(r io.Reader, file, name, source string, asOf coalition.Date) (coalition.Release, error) {
 	var last coalition.Month
 	n := 0
-	err := kielCSV(r, KielOptions{File: file, Source: "-"}, func(_ int, p *coalition.Pledge) {
-		n++
-		last = max(last, p.FXMonth)
+	err := kielCSV(r, KielOptions{File: file, Source: "-"}, nil, func(_ int, ps []*coalition.Pledge) {
+		for _, p := range ps {
+			n++
+			last = max(last, p.FXMonth)
+		}
 	})
 	if err != nil {
 		return coalition.Release{}, err

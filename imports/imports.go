@@ -198,6 +198,10 @@ func declareRelease(ctx context.Context, im coalition.Import, req *Request, file
 // and an error only for what ends the import.
 func importFile(ctx context.Context, im coalition.Import, f File, req Request, names *importer.Names, fx *importer.FXTable, now time.Time) (FileReport, importer.Errors, error) {
 	fr := FileReport{File: f.Name, Bytes: f.Size}
+	if max := importer.MaxSize(req.Format); max > 0 && f.Size > max {
+		// Refused before reading: the parser would stop at the limit too.
+		return fr, importer.Errors{{File: f.Name, Field: "file", Err: &importer.TooLargeError{Max: max}}}, nil
+	}
 	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
 		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)
 	}
@@ -248,7 +252,7 @@ func importFile(ctx context.Context, im coalition.Import, f File, req Request, n
 	if fatal != nil {
 		return fr, nil, fatal
 	}
-	st.Records -= len(late)
+	st.Records -= async.refused
 	st.Invalid += len(late)
 	fr.Stats = st
 	if err == nil {

@@ -262,3 +262,69 @@ func TestRunSeeksToStart(t *testing.T) {
 		t.Fatalf("%v %+v", err, rep)
 	}
 }
+
+const kielHeader = "country,iso,year,month,total,financial,humanitarian,military\n"
+
+// A Kiel CSV row of a donor the database does not hold is one error, not
+// one per non-zero column (before: three); a truncated last line is an
+// error of its own line (before: no error at all). The other rows are read
+// and counted, but a Kiel file is a release of the kiel dataset, loaded
+// whole: with any invalid row nothing is committed, even with SkipInvalid
+// (a release in part would replace the whole release).
+func TestRunKielCSVOneErrorPerRow(t *testing.T) {
+	s := mustOpen(t)
+	unknown := kielHeader + "Norway,NOR,2024,1,3,1,1,1\nBelgium,BEL,2024,1,3,1,1,1\nGermany,DEU,2024,2,2,1,1,0\n"
+	rep, err := imports.Run(asAdmin(), s, imports.Request{Format: "kiel-csv", SkipInvalid: true}, []imports.File{file("k.csv", unknown)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Row != 3 || rep.Errors[0].Field != "iso" || rep.Files[0].Stats.Invalid != 1 {
+		t.Fatalf("errors %v, stats %+v: want one, k.csv:3:iso", rep.Errors, rep.Files[0].Stats)
+	}
+	if got := rep.Result.Created["pledges"]; got != 5 || rep.Committed {
+		t.Errorf("created %d pledges (committed %v), want 5 of NOR and DEU counted, not committed", got, rep.Committed)
+	}
+
+	// The database refuses the second row's three pledges (their keys are
+	// given twice): one error for the row.
+	twice := kielHeader + "Norway,NOR,2024,5,3,1,1,1\nNorway,NOR,2024,5,3,1,1,1\n"
+	rep, err = imports.Run(asAdmin(), s, imports.Request{Format: "kiel-csv"}, []imports.File{file("d.csv", twice)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Row != 3 || rep.Files[0].Stats.Records != 3 || rep.Files[0].Stats.Invalid != 1 {
+		t.Errorf("errors %v, stats %+v: want one, d.csv:3, 3 records", rep.Errors, rep.Files[0].Stats)
+	}
+
+	truncated := kielHeader + "Norway,NOR,2024,3,3,1,1,1\nGermany,DEU,2024,3,2,1,1,0\nFrance,FRA,2024,3,1,0."
+	rep, err = imports.Run(asAdmin(), s, imports.Request{Format: "kiel-csv", SkipInvalid: true}, []imports.File{file("t.csv", truncated)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Row != 4 || !strings.Contains(rep.Errors[0].Error(), "t.csv:4:row: wrong number of fields") {
+		t.Fatalf("errors %v: want t.csv:4:row: wrong number of fields", rep.Errors)
+	}
+	if got := rep.Result.Created["pledges"]; got != 5 || rep.Committed {
+		t.Errorf("created %d pledges (committed %v), want the 5 of the rows before counted, not committed", got, rep.Committed)
+	}
+}
+
+// A file over its format's size limit is refused by its size, before it
+// is read.
+func TestRunRefusesOversizeFile(t *testing.T) {
+	s := mustOpen(t)
+	big := imports.File{Name: "big.json", Size: importer.MaxFTSFile + 1, R: &unreadable{}}
+	rep, err := imports.Run(asAdmin(), s, imports.Request{Format: "fts"}, []imports.File{big})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Error() != "big.json:0:file: larger than 256 MB: split it" || rep.Committed {
+		t.Errorf("errors %v, committed %v", rep.Errors, rep.Committed)
+	}
+}
+
+// unreadable fails every read: the test shows the file was not read.
+type unreadable struct{}
+
+func (unreadable) Read([]byte) (int, error)       { return 0, errors.New("read") }
+func (unreadable) Seek(int64, int) (int64, error) { return 0, nil }

@@ -18,6 +18,9 @@ type asyncSink struct {
 	ch   chan any // *coalition.Pledge, or a chan struct{} to signal "all written"
 	done chan struct{}
 	errs importer.Errors
+	// refused counts the pledges the database refused (errs has one
+	// error per row)
+	refused int
 	// fatal is a database error while writing: the import cannot go on
 	fatal error
 }
@@ -26,6 +29,7 @@ func newAsyncSink(ctx context.Context, im coalition.Import, file string) *asyncS
 	a := &asyncSink{im: im, ch: make(chan any, 4096), done: make(chan struct{})}
 	go func() {
 		defer close(a.done)
+		lastRefused := "" // the provenance of the last pledge refused
 		for v := range a.ch {
 			switch x := v.(type) {
 			case *coalition.Pledge:
@@ -37,6 +41,11 @@ func newAsyncSink(ctx context.Context, im coalition.Import, file string) *asyncS
 						a.fatal = err
 						continue
 					}
+					a.refused++
+					if x.Provenance == lastRefused {
+						continue // one row, one error: a Kiel CSV row's pledges share their provenance
+					}
+					lastRefused = x.Provenance
 					var where struct {
 						Sheet string `json:"sheet"`
 						Row   int    `json:"row"`

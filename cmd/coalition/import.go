@@ -20,7 +20,7 @@ import (
 type importReport = imports.Report
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "import <kiel-csv|kiel-xlsx|iati|fts|csv> FILE... [--dry-run] [--skip-invalid] [--report FILE] [--json] [--recipient UA] [--source TEXT] [--kind KIND] [--release N] [--force] [--db ...]\n       coalition import csv --template pledges|deliveries|requirements|engagements|risk-events",
+	fs := newFlagSet(e, "import", "import <kiel-csv|kiel-xlsx|iati|fts|csv> FILE...|- [--dry-run] [--skip-invalid] [--report FILE] [--json] [--recipient UA] [--source TEXT] [--kind KIND] [--release N] [--force] [--db ...]\n       coalition import csv --template pledges|deliveries|requirements|engagements|risk-events",
 		"coalition import iati activities.xml --recipient UA --dry-run")
 	db := dbFlag(fs)
 	dry := fs.Bool("dry-run", false, "show what would change without writing")
@@ -58,7 +58,14 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			return usagef("import: --as-of: %v", err)
 		}
 	}
+	stdin := 0
 	for _, f := range files {
+		if f == "-" {
+			if stdin++; stdin > 1 {
+				return usagef("import: - (standard input) given twice")
+			}
+			continue
+		}
 		if _, err := os.Stat(f); err != nil {
 			return coalition.Errorf(coalition.Invalid, "import: %v", err)
 		}
@@ -70,6 +77,19 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	defer s.Close()
 	in := make([]imports.File, 0, len(files))
 	for _, path := range files {
+		if path == "-" {
+			f, err := spoolStdin(e.stdin, format)
+			if err != nil {
+				return err
+			}
+			defer removeTemp(f)
+			fi, err := f.Stat()
+			if err != nil {
+				return err
+			}
+			in = append(in, imports.File{Name: "stdin", Size: fi.Size(), R: f})
+			continue
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return coalition.Errorf(coalition.Invalid, "import: %v", err)
@@ -109,16 +129,61 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	} else {
 		printImportReport(e, rep)
 	}
-	if len(rep.Errors) > 0 && (!*skip || !rep.Committed && !rep.DryRun) { // a release is never loaded in part
-		for _, re := range rep.Errors {
-			fmt.Fprintln(e.stderr, re.Error())
-		}
-		if *skip {
-			return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (a release is loaded whole: fix them)", len(rep.Errors))
-		}
+	for _, re := range rep.Errors {
+		fmt.Fprintln(e.stderr, re.Error())
+	}
+	if len(rep.Errors) > 0 && *skip && !rep.Committed && !rep.DryRun { // a release is never loaded in part
+		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (a release is loaded whole: fix them)", len(rep.Errors))
+	}
+	if len(rep.Errors) > 0 && !*skip {
 		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (fix them, or use --skip-invalid)", len(rep.Errors))
 	}
+	if len(rep.Errors) > 0 {
+		records := 0
+		for _, f := range rep.Files {
+			records += f.Stats.Records
+		}
+		verb := "imported"
+		if rep.DryRun {
+			verb = "would be imported (dry run)"
+		}
+		fmt.Fprintf(e.stderr, "coalition: import: %d invalid rows skipped; %d records %s\n", len(rep.Errors), records, verb)
+	}
 	return nil
+}
+
+// spoolStdin copies standard input to a temporary file, which an import
+// reads twice (to hash it, then to parse it) and XLSX from its end; at
+// most the format's size limit is copied.
+func spoolStdin(stdin io.Reader, format string) (*os.File, error) {
+	f, err := os.CreateTemp("", "coalition-stdin-*")
+	if err != nil {
+		return nil, fmt.Errorf("import: standard input: %w", err)
+	}
+	src, max := stdin, importer.MaxSize(format)
+	if max > 0 {
+		src = io.LimitReader(stdin, max+1)
+	}
+	n, err := io.Copy(f, src)
+	if err == nil && max > 0 && n > max {
+		err = coalition.Errorf(coalition.Invalid, "import %s: standard input is larger than %d MB: split it", format, max>>20)
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		removeTemp(f)
+		if coalition.ErrorKind(err) == coalition.Invalid {
+			return nil, err
+		}
+		return nil, fmt.Errorf("import: standard input: %w", err)
+	}
+	return f, nil
+}
+
+func removeTemp(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
 }
 
 func contains(xs []string, s string) bool {

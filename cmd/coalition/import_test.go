@@ -1,18 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"coalition"
 	"coalition/refdata"
 	"coalition/sqlstore"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // writeFile writes content to a file in a temporary folder.
@@ -222,7 +226,7 @@ func TestImportMalformedLeavesDatabase(t *testing.T) {
 		{"bad date", "csv", writeFile(t, "d.csv", good+"Norway,military,5,EUR,2025-13-45\n"), "d.csv:3:announced: date \"2025-13-45\""},
 		{"unknown currency", "csv", writeFile(t, "u.csv", good+"Norway,military,5,XYZ,2024-01-01\n"), "u.csv:3:currency: unknown currency XYZ"},
 		{"unknown donor", "csv", writeFile(t, "k.csv", good+"Narway,military,5,EUR,2024-01-01\n"), "closest: Norway (NOR)"},
-		{"long line", "csv", long, "long.csv:2:row: line 2 is longer than 1048576 bytes"},
+		{"long line", "csv", long, "long.csv:2:amount: the line is longer than 1048576 bytes"},
 		{"not a workbook", "kiel-xlsx", writeFile(t, "w.xlsx", "PK\x03\x04 nope"), "w.xlsx:0:file: not an XLSX workbook"},
 		{"kiel csv bad", "kiel-csv", writeFile(t, "kiel.csv", "country,iso,year,month,total,financial,humanitarian,military\nX,NOR,2024,13,1,1,1,1\n"), "kiel.csv:2:month"},
 	}
@@ -272,4 +276,125 @@ func TestImportTemplate(t *testing.T) {
 	if _, _, err := cli(t, nil, "import", "xml", "f"); exitCode(err) != 2 {
 		t.Errorf("unknown format: %v", err)
 	}
+}
+
+// `coalition import FORMAT -` reads standard input, for every format (the
+// pipeline reads a file twice and a workbook from its end: standard input
+// is spooled to a temporary file). Before: `seek /dev/stdin: illegal seek`.
+func TestImportStdin(t *testing.T) {
+	wb := excelize.NewFile()
+	main := "Bilateral Assistance, MAIN DATA"
+	wb.SetSheetName("Sheet1", main)
+	wb.SetSheetRow(main, "A1", &[]any{"donor", "announcement_date", "aid_type_general", "measure", "tot_activity_value_EUR", "tot_sub_activity_value_EUR_redistr"})
+	wb.SetSheetRow(main, "A2", &[]any{"Norway", "2024-01-15", "Military", "Allocation", 110000000, 95000000})
+	var xlsx bytes.Buffer
+	if err := wb.Write(&xlsx); err != nil {
+		t.Fatal(err)
+	}
+	fts := `{"data":{"flows":[{"id":1,"status":"paid","originalAmount":5,"originalCurrency":"EUR","date":"2024-01-01","sourceObjects":[{"type":"Organization","name":"Norway, Government of"}],"destinationObjects":[{"type":"Location","name":"Ukraine"}]}]}}`
+	tests := []struct {
+		format, in string
+		args       []string
+		want       int // pledges created
+	}{
+		{"csv", "source_ref,donor,category,amount,currency,announced\nA,Norway,military,5,EUR,2024-01-01\n", nil, 1},
+		// The database holds Kiel release 29 (to 2026-04): this one, to
+		// 2024-01, is older and loads only when forced.
+		{"kiel-csv", "country,iso,year,month,total,financial,humanitarian,military\nNorway,NOR,2024,1,3,1,1,1\n", []string{"--force"}, 3},
+		{"iati", iatiFile0(), []string{"--recipient", "UA"}, 2},
+		{"fts", fts, nil, 1},
+		{"kiel-xlsx", xlsx.String(), nil, 1},
+	}
+	db := tempDB(t)
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			args := append([]string{"import", tt.format, "-", "--json", "--dry-run", "--db", db}, tt.args...)
+			if err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(tt.in), &out, &errOut); err != nil {
+				t.Fatalf("import %s -: %v\n%s", tt.format, err, errOut.String())
+			}
+			var rep importReport
+			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+				t.Fatal(err)
+			}
+			if got := rep.Result.Created["pledges"]; got != tt.want || len(rep.Files) != 1 || rep.Files[0].File != "stdin" || rep.Files[0].Bytes != int64(len(tt.in)) {
+				t.Errorf("created %d pledges (want %d), files %+v", got, tt.want, rep.Files)
+			}
+		})
+	}
+	if _, _, err := cli(t, nil, "import", "csv", "-", "-", "--db", db); exitCode(err) != 2 {
+		t.Errorf("- twice: %v, want a usage error", err)
+	}
+}
+
+// --skip-invalid on a file whose last line is cut off imports every valid
+// row and prints every invalid one, and a summary line, on standard error.
+// A Kiel file is a release, loaded whole: its invalid row is printed and
+// the import refused, exit 2, nothing stored (before: nothing imported, no
+// error, exit 0).
+func TestImportSkipInvalidTruncated(t *testing.T) {
+	db := tempDB(t)
+	if _, _, err := cli(t, nil, "seed", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		format, content, wantErr string
+		records                  int
+	}{
+		{"kiel-csv", "country,iso,year,month,total,financial,humanitarian,military\nNorway,NOR,2024,1,3,1,1,1\nFrance,FRA,2024,1,2,1,1,0\nGermany,DEU,2024,1,1,0.", "t.kiel-csv:4:row: wrong number of fields", 5},
+		{"csv", "source_ref,donor,category,amount,currency,announced\nA,Norway,military,5,EUR,2024-01-01\nB,France,military,5,EUR,2024-01-01\nC,Germany,milit", "t.csv:4:row: wrong number of fields", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			file := writeFile(t, "t."+tt.format, tt.content)
+			before := takeSnapshot(t, db)
+			out, errOut, err := cli(t, nil, "import", tt.format, file, "--skip-invalid", "--db", db)
+			if tt.format == "kiel-csv" {
+				if exitCode(err) != 2 || !strings.Contains(err.Error(), "a release is loaded whole") || errOut != tt.wantErr+"\n" {
+					t.Fatalf("exit %d: %v\nstderr %q", exitCode(err), err, errOut)
+				}
+				if after := takeSnapshot(t, db); after.pledges != before.pledges {
+					t.Errorf("%d pledges stored by a refused release", after.pledges-before.pledges)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("exit %d: %v\n%s", exitCode(err), err, errOut)
+			}
+			want := tt.wantErr + "\ncoalition: import: 1 invalid rows skipped; " + strconv.Itoa(tt.records) + " records imported\n"
+			if errOut != want {
+				t.Errorf("stderr %q\nwant %q", errOut, want)
+			}
+			if !strings.Contains(out, "1 invalid rows were skipped") {
+				t.Errorf("stdout %q", out)
+			}
+			if after := takeSnapshot(t, db); after.pledges-before.pledges != tt.records {
+				t.Errorf("%d pledges stored, want %d", after.pledges-before.pledges, tt.records)
+			}
+		})
+	}
+}
+
+// Standard input has the format's size limit: 257 MB for fts is refused
+// once 256 MB have been spooled, exit 2.
+func TestImportStdinSizeLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spools 256 MB")
+	}
+	var out, errOut bytes.Buffer
+	in := io.LimitReader(spaces{}, 257<<20)
+	err := run(context.Background(), []string{"import", "fts", "-", "--db", tempDB(t)}, func(string) string { return "" }, in, &out, &errOut)
+	if err == nil || exitCode(err) != 2 || err.Error() != "import fts: standard input is larger than 256 MB: split it" {
+		t.Fatalf("err = %v (exit %d)", err, exitCode(err))
+	}
+}
+
+// spaces is an endless reader of spaces.
+type spaces struct{}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
 }
