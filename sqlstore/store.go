@@ -9,6 +9,7 @@ import (
 	"database/sql/driver"
 	"embed"
 	"errors"
+	"math"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -474,6 +475,10 @@ func (s *Store) mapErr(err error) error {
 		return &wrapped{coalition.Errorf(coalition.Conflict, "a record with the same key already exists"), err}
 	case errors.As(err, &pe) && pe.Code == "23503", strings.Contains(msg, "FOREIGN KEY constraint failed"):
 		return &wrapped{coalition.Errorf(coalition.Invalid, "a referenced record (country, coalition or pledge) does not exist"), err}
+	case errors.As(err, &pe) && pe.Code == "22003", strings.Contains(msg, "integer overflow"):
+		// A rollup total past 64 bits (rows stored before the limits of
+		// coalition.MaxAmountMinor, or more than 9,223 maximal pledges in one group).
+		return &wrapped{coalition.Errorf(coalition.Invalid, "a total would exceed the largest amount the database holds (%d minor units)", int64(math.MaxInt64)), err}
 	case errors.As(err, &pe) && (pe.Code == "53100" || pe.Code == "25006"),
 		strings.Contains(msg, "database or disk is full"), strings.Contains(msg, "readonly database"):
 		return &wrapped{coalition.Errorf(coalition.Unavailable, "storage is full or read-only: writes are refused, reads still work"), err}
