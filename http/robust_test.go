@@ -510,6 +510,34 @@ func TestOutOfRangeValuesAre400(t *testing.T) {
 			if status != 400 || prob.Field != "amount_eur_minor" {
 				t.Errorf("delivery of MaxInt64: %d field %q, want 400 naming amount_eur_minor (%.300s)", status, prob.Field, resp)
 			}
+			// NUL and invalid UTF-8 in filters, path values and non-record
+			// bodies: a 400 on both engines (PostgreSQL answered 500).
+			for _, p := range []string{"/api/v1/pledges?donor=%00", "/api/v1/pledges?category=%FF", "/api/v1/countries/%00AB",
+				"/api/v1/engagements?topic=%00", "/api/v1/engagements?topic=%FF", "/api/v1/export/pledges?donor=%00",
+				"/api/v1/export/engagements?topic=%FF", "/api/v1/donors?group=%00", "/api/v1/countries?group=%00",
+				"/api/v1/risk/coalition/%00", "/api/v1/targets?group=%00", "/api/v1/coverage?coalition=%00",
+				"/api/v1/requirements?category=%00", "/csv/targets?group=%00", "/api/v1/audit?entity=%00"} {
+				for _, role := range []string{"", "admin"} {
+					status, body, _ := w.do(t, role, "GET", p, "")
+					if status != 400 && !(role == "" && p == "/api/v1/audit?entity=%00" && status == 401) {
+						t.Errorf("GET %s as %q: %d, want 400 (%.200s)", p, role, status, body)
+					}
+				}
+			}
+			if status, body, _ := w.do(t, "", "GET", "/donors?group=%00", ""); status != 400 {
+				t.Errorf("GET /donors?group=%%00: %d, want 400 (%.200s)", status, body)
+			}
+			for _, c := range [][2]string{
+				{"/api/v1/login", `{"email":"a\u0000@example.org","password":"x"}`},
+				{"/api/v1/tokens", `{"name":"a\u0000","scope":"read"}`},
+				{"/api/v1/risk", `{"coalition":"C\u0000W"}`},
+				{"/api/v1/scenarios", `{"name":"a\u0000","spec":{"withdrawals":[{"countries":["GBR"],"from":"2025-01"}]}}`},
+				{"/api/v1/ingest", `{"text":"France will give €5 million","title":"\u0000"}`},
+			} {
+				if status, body, _ := w.do(t, "admin", "POST", c[0], c[1]); status != 400 {
+					t.Errorf("POST %s with a NUL: %d, want 400 (%.200s)", c[0], status, body)
+				}
+			}
 			// Nothing out of range was stored.
 			_, list, _ := w.do(t, "admin", "GET", "/api/v1/pledges?donor=GBR&limit=1000", "")
 			if strings.Contains(string(list), "9999-12-31") || strings.Contains(string(list), "0001-01-01") || strings.Contains(string(list), "9223372036854775807") {
