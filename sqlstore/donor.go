@@ -18,8 +18,8 @@ func (s *Store) FindRate(ctx context.Context, cur string, month coalition.Month)
 		return &coalition.FXRate{Month: month, Currency: "EUR", UnitsPerEUR: 1, Source: "identity"}, nil
 	}
 	var r coalition.FXRate
-	err := s.queryRow(ctx, `SELECT month, currency, units_per_eur, source FROM fx_rates
-		WHERE currency = ? AND month <= ? ORDER BY month DESC LIMIT 1`, cur, month).Scan(&r.Month, &r.Currency, &r.UnitsPerEUR, &r.Source)
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT month, currency, units_per_eur, source FROM fx_rates
+		WHERE currency = ? AND month <= ? ORDER BY month DESC LIMIT 1`), cur, month).Scan(&r.Month, &r.Currency, &r.UnitsPerEUR, &r.Source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, coalition.Errorf(coalition.NotFound, "no euro reference rate for %s in or before %s", cur, month)
 	}
