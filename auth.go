@@ -39,7 +39,7 @@ func CheckPassword(pw string) error {
 // Validate checks a user's fields (not the password).
 func (u *User) Validate() error {
 	switch {
-	case !strings.Contains(u.Email, "@") || len(u.Email) > 254 || strings.ContainsAny(u.Email, " \t\r\n"):
+	case !strings.Contains(u.Email, "@") || len(u.Email) > 254 || strings.ContainsAny(u.Email, " \t\r\n") || CheckText("email", u.Email, 254) != nil:
 		return FieldError("email", "%q is not an e-mail address", u.Email)
 	case !u.Role.Valid():
 		return FieldError("role", "%q is not one of admin, coordinator, delegate, analyst, observer", u.Role)

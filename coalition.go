@@ -78,8 +78,19 @@ func (c *Coalition) Validate() error {
 			return FieldError(indexed("members", i, "iso3"), "%s is listed twice", m.ISO3)
 		}
 		seen[m.ISO3] = true
+		if err := firstError(
+			CheckDate(indexed("members", i, "since"), m.Since),
+			CheckText(indexed("members", i, "note"), m.Note, MaxTextBytes),
+		); err != nil {
+			return err
+		}
 	}
-	return nil
+	return firstError(
+		CheckText("code", c.Code, MaxNameBytes),
+		CheckText("name", c.Name, MaxNameBytes),
+		CheckText("purpose", c.Purpose, MaxTextBytes),
+		CheckText("source", c.Source, MaxSourceBytes),
+	)
 }
 
 // Joined returns the ISO3 codes of members whose status is joined.

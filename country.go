@@ -41,7 +41,11 @@ func (c *Country) Validate() error {
 	case c.Source == "":
 		return FieldError("source", "every figure needs a source")
 	}
-	return nil
+	return firstError(
+		CheckText("name", c.Name, MaxNameBytes),
+		CheckText("defence_source", c.DefenceSource, MaxNameBytes),
+		CheckText("source", c.Source, MaxSourceBytes),
+	)
 }
 
 // CountryFilter selects countries.
@@ -76,7 +80,11 @@ func (g *Group) Validate() error {
 			return FieldError(indexed("members", i, "iso3"), "%q is not an ISO 3166-1 alpha-3 code", m.ISO3)
 		}
 	}
-	return nil
+	return firstError(
+		CheckText("code", g.Code, MaxNameBytes),
+		CheckText("name", g.Name, MaxNameBytes),
+		CheckText("source", g.Source, MaxSourceBytes),
+	)
 }
 
 // CountryStore keeps countries and groups. Country data is public.

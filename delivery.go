@@ -32,7 +32,16 @@ func (d *Delivery) Validate() error {
 	case d.Source == "":
 		return FieldError("source", "every figure needs a source")
 	}
-	return nil
+	var qty error
+	if d.Quantity != nil {
+		qty = CheckAmount("quantity", *d.Quantity)
+	}
+	return firstError(
+		CheckDate("date", d.Date),
+		CheckAmount("amount_eur_minor", d.AmountEUR),
+		qty,
+		CheckText("source", d.Source, MaxSourceBytes),
+	)
 }
 
 // DeliveryFilter selects deliveries. A delivery is visible when its pledge is.

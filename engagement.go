@@ -68,8 +68,28 @@ func (e *Engagement) Validate() error {
 		if !ValidISO3(p.ISO3) {
 			return FieldError(indexed("participants", i, "iso3"), "%q is not an ISO 3166-1 alpha-3 code", p.ISO3)
 		}
+		if err := firstError(
+			CheckText(indexed("participants", i, "name"), p.Name, MaxNameBytes),
+			CheckText(indexed("participants", i, "role"), p.Role, MaxNameBytes),
+		); err != nil {
+			return err
+		}
 	}
-	return nil
+	for i, t := range e.Topics {
+		if err := CheckText(indexed("topics", i, ""), t, MaxNameBytes); err != nil {
+			return err
+		}
+	}
+	return firstError(
+		CheckDate("date", e.Date),
+		CheckText("title", e.Title, MaxNameBytes),
+		CheckText("summary", e.Summary, MaxTextBytes),
+		CheckText("asks", e.Asks, MaxTextBytes),
+		CheckText("outcomes", e.Outcomes, MaxTextBytes),
+		CheckText("source", e.Source, MaxSourceBytes),
+		CheckText("source_ref", e.SourceRef, MaxSourceBytes),
+		CheckText("provenance", e.Provenance, MaxTextBytes),
+	)
 }
 
 // EngagementFilter selects engagements.

@@ -184,7 +184,7 @@ func ToEUR(m Money, rate float64) int64 {
 		return m.Minor
 	}
 	eur := m.Float() / rate
-	return int64(math.Round(eur * 100))
+	return SaturateInt64(math.Round(eur * 100)) // past int64: Validate refuses it by field
 }
 
 // FXStore reads the dated conversion table.

@@ -41,6 +41,14 @@ func (p *Person) Validate() error {
 	if p.Name == "" {
 		return FieldError("name", "is required")
 	}
+	if err := CheckText("name", p.Name, MaxNameBytes); err != nil {
+		return err
+	}
+	for i, a := range p.Aliases {
+		if err := CheckText(indexed("aliases", i, ""), a, MaxNameBytes); err != nil {
+			return err
+		}
+	}
 	for i, o := range p.Offices {
 		switch {
 		case o.ISO3 == "":
@@ -53,6 +61,15 @@ func (p *Person) Validate() error {
 			return FieldError(indexed("offices", i, "end"), "is before start")
 		case o.Source == "":
 			return FieldError(indexed("offices", i, "source"), "is required")
+		}
+		if err := firstError(
+			CheckText(indexed("offices", i, "iso3"), o.ISO3, MaxNameBytes),
+			CheckText(indexed("offices", i, "title"), o.Title, MaxNameBytes),
+			checkDateFrom(indexed("offices", i, "start"), o.Start, MinOfficeDate),
+			checkDateFrom(indexed("offices", i, "end"), o.End, MinOfficeDate),
+			CheckText(indexed("offices", i, "source"), o.Source, MaxSourceBytes),
+		); err != nil {
+			return err
 		}
 	}
 	return nil

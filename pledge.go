@@ -103,10 +103,35 @@ func (p *Pledge) Validate() error {
 	case p.Source == "":
 		return FieldError("source", "every figure needs a source")
 	}
-	return nil
+	return p.checkLimits()
 }
 
-// Window returns the delivery window, defaulting to the announcement month.
+// checkLimits checks the fields against the domain of valid values (limits.go).
+func (p *Pledge) checkLimits() error {
+	var qty error
+	if p.Quantity != nil {
+		qty = CheckAmount("quantity", *p.Quantity)
+	}
+	return firstError(
+		CheckAmount("amount.minor", p.Amount.Minor),
+		CheckAmount("amount_eur_minor", p.AmountEUR),
+		qty,
+		CheckDate("announced", p.Announced),
+		CheckMonth("deliver_from", p.DeliverFrom),
+		CheckMonth("deliver_to", p.DeliverTo),
+		CheckMonth("fx_month", p.FXMonth),
+		CheckDate("as_of", p.AsOf),
+		CheckText("unit", p.Unit, MaxNameBytes),
+		CheckText("conditions", p.Conditions, MaxTextBytes),
+		CheckText("source", p.Source, MaxSourceBytes),
+		CheckText("source_ref", p.SourceRef, MaxSourceBytes),
+		CheckText("provenance", p.Provenance, MaxTextBytes),
+	)
+}
+
+// Window returns the delivery window, defaulting to the announcement month,
+// within [MinMonth, MaxMonth] (ClampMonth: a pledge stored before the
+// limits never stretches an analysis over thousands of years).
 func (p *Pledge) Window() (from, to Month) {
 	from, to = p.DeliverFrom, p.DeliverTo
 	if from == 0 {
@@ -115,7 +140,7 @@ func (p *Pledge) Window() (from, to Month) {
 	if to == 0 || to < from {
 		to = from
 	}
-	return from, to
+	return ClampMonth(from), ClampMonth(to)
 }
 
 // PledgeFilter selects pledges. Zero fields match everything.

@@ -66,7 +66,12 @@ func (t *IngestText) Validate() error {
 	case len(t.Source) > 2000:
 		return FieldError("source", "is longer than 2000 characters")
 	}
-	return nil
+	return firstError(
+		CheckText("text", t.Text, MaxIngestText),
+		CheckText("title", t.Title, MaxNameBytes),
+		CheckText("source", t.Source, MaxSourceBytes),
+		CheckDate("date", t.Date),
+	)
 }
 
 // Label is how the text is cited as a record's source: its source, else

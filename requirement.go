@@ -48,7 +48,18 @@ func (r *Requirement) Validate() error {
 	case r.Source == "":
 		return FieldError("source", "every figure needs a source")
 	}
-	return nil
+	var qty error
+	if r.Quantity != nil {
+		qty = CheckAmount("quantity", *r.Quantity)
+	}
+	return firstError(
+		CheckAmount("amount_eur_minor", r.AmountEUR),
+		qty,
+		CheckAmount("unit_value_eur_minor", r.UnitValue),
+		CheckMonth("from", r.From),
+		CheckMonth("to", r.To),
+		CheckText("source", r.Source, MaxSourceBytes),
+	)
 }
 
 // MonthlyEUR returns the requirement per month in euros (amount, or quantity × unit value spread over the period).

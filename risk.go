@@ -43,7 +43,12 @@ func (r *RiskEvent) Validate() error {
 	case r.Source == "":
 		return FieldError("source", "every date needs a source")
 	}
-	return nil
+	return firstError(
+		CheckDate("date", r.Date),
+		CheckText("label", r.Label, MaxNameBytes),
+		CheckText("source", r.Source, MaxSourceBytes),
+		CheckText("assumption", r.Assumption, MaxTextBytes),
+	)
 }
 
 // RiskEventUpdate edits a risk event's assumptions.

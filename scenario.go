@@ -34,6 +34,8 @@ func (s *Scenario) Validate() error {
 		return FieldError("name", "is required")
 	case len(s.Name) > 200:
 		return FieldError("name", "is longer than 200 bytes")
+	case CheckText("name", s.Name, 200) != nil:
+		return CheckText("name", s.Name, 200)
 	case len(s.Spec) == 0:
 		return FieldError("spec", "is required")
 	case !json.Valid(s.Spec):

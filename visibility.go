@@ -16,5 +16,8 @@ func (v Visibility) Valid() bool {
 }
 
 func indexed(list string, i int, field string) string {
+	if field == "" {
+		return fmt.Sprintf("%s[%d]", list, i)
+	}
 	return fmt.Sprintf("%s[%d].%s", list, i, field)
 }

@@ -291,7 +291,7 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 		if err != nil || v < 0 {
 			return nil, nil, fieldErr("item_numb", "%s is not a number of units", quote(s))
 		}
-		n := int64(v)
+		n := coalition.SaturateInt64(v) // past int64: Validate refuses it by field
 		qty = &n
 	}
 	ref := get("activity_id")
@@ -319,7 +319,7 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 		var dq *int64
 		if s := get("item_numb_deliv"); s != "" {
 			if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 0 {
-				n := int64(v)
+				n := coalition.SaturateInt64(v)
 				dq = &n
 			}
 		}

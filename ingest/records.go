@@ -91,5 +91,5 @@ func covers(evidence []Span, s Span) bool {
 
 // minorUnits converts a value in major units to the currency's minor units.
 func minorUnits(v float64, currency string) int64 {
-	return int64(math.Round(v * math.Pow10(coalition.MinorDigits(currency))))
+	return coalition.SaturateInt64(math.Round(v * math.Pow10(coalition.MinorDigits(currency))))
 }

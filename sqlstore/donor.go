@@ -150,7 +150,7 @@ func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bo
 		var iso, name, typ string
 		var gdp, pop sql.NullFloat64
 		var gdpYear int
-		var sum int64
+		var sum coalition.Minor
 		var asOf coalition.Date
 		var src1, src2 string
 		if err := rows.Scan(&iso, &name, &gdp, &gdpYear, &pop, &typ, &sum, &asOf, &src1, &src2); err != nil {
@@ -162,7 +162,7 @@ func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bo
 			a = &acc{t: coalition.DonorTotal{ISO3: iso, Name: name}, cents: map[coalition.SupportType]int64{}, gdp: gdp, pop: pop, gdpYear: gdpYear, sources: map[string]bool{}}
 			byDonor[iso] = a
 		}
-		a.cents[coalition.SupportType(typ)] += sum
+		a.cents[coalition.SupportType(typ)] = coalition.AddMinor(a.cents[coalition.SupportType(typ)], int64(sum))
 		if asOf.After(a.t.AsOf) {
 			a.t.AsOf = asOf
 		}
@@ -181,7 +181,7 @@ func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bo
 		t := a.t
 		var total int64
 		for _, c := range a.cents {
-			total += c
+			total = coalition.AddMinor(total, c)
 		}
 		t.MilitaryEUR = float64(a.cents[coalition.Military]) / 100
 		t.FinancialEUR = float64(a.cents[coalition.Financial]) / 100
@@ -240,18 +240,27 @@ func (s *Store) monthlySupport(ctx context.Context, f coalition.DonorFilter, raw
 	}
 	defer rows.Close()
 	var out []coalition.DonorMonth
+	at := map[[3]string]int{} // (donor, month, type) → index in out, to merge clamped months
 	for rows.Next() {
 		var d coalition.DonorMonth
 		var month, typ string
-		var cents int64
+		var cents coalition.Minor
 		if err := rows.Scan(&d.ISO3, &month, &typ, &cents); err != nil {
 			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 		}
-		m, err := coalition.ParseMonth(month)
+		// Rows stored before the limits (a pledge of 9999-12-31) count at
+		// the edge of the supported range: see coalition.StoredMonth.
+		m, err := coalition.StoredMonth(month)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 		}
 		d.Month, d.Type, d.EUR = m, coalition.SupportType(typ), float64(cents)/100
+		k := [3]string{d.ISO3, m.String(), typ}
+		if i, ok := at[k]; ok {
+			out[i].EUR += d.EUR
+			continue
+		}
+		at[k] = len(out)
 		out = append(out, d)
 	}
 	return out, rows.Err()

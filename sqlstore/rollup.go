@@ -17,6 +17,13 @@ import (
 // columns the rule reads, with the donor as owner), so their answers equal
 // the raw sums for every user. See docs/scale-out.md.
 
+// sumMinor sums a column of minor units without ever failing: × 1.0 makes
+// SQLite sum REALs (exact below 2^53, see coalition.MaxAmountMinor) instead
+// of raising "integer overflow", and PostgreSQL sum an exact numeric instead
+// of casting back to bigint. Scan the result into a coalition.Minor, which
+// saturates.
+func sumMinor(col string) string { return "sum(" + col + " * 1.0)" }
+
 // donorTotalsSQL is DonorTotals' query over pledge_rollup p (pledge_totals
 // when f has no period), or over pledges p when raw.
 func donorTotalsSQL(where string, raw bool, f coalition.DonorFilter) string {
@@ -29,7 +36,7 @@ func donorTotalsSQL(where string, raw bool, f coalition.DonorFilter) string {
 	}
 	// Sum first, then join the few (donor, type) rows to countries.
 	return `SELECT t.donor, c.name, c.gdp_usd_bn, c.gdp_year, c.population_m, t.support_type, t.eur, t.as_of, t.src1, t.src2
-		FROM (SELECT p.donor, p.support_type, sum(p.amount_eur_minor) AS eur, max(` + asOf + `) AS as_of,
+		FROM (SELECT p.donor, p.support_type, ` + sumMinor("p.amount_eur_minor") + ` AS eur, max(` + asOf + `) AS as_of,
 			min(` + minSrc + `) AS src1, max(` + maxSrc + `) AS src2
 			FROM ` + table + ` p WHERE ` + where + ` GROUP BY p.donor, p.support_type) t
 		JOIN countries c ON c.iso3 = t.donor`
@@ -42,7 +49,7 @@ func monthlySQL(where string, raw bool) string {
 	if raw {
 		table, month = "pledges", "substr(p.announced, 1, 7)"
 	}
-	return `SELECT p.donor, ` + month + `, p.support_type, sum(p.amount_eur_minor)
+	return `SELECT p.donor, ` + month + `, p.support_type, ` + sumMinor("p.amount_eur_minor") + `
 		FROM ` + table + ` p WHERE ` + where + ` GROUP BY p.donor, ` + month + `, p.support_type
 		ORDER BY 2, 1, 3`
 }
@@ -126,7 +133,8 @@ func (tx *Tx) rollupMap(ctx context.Context, q string) (map[string]string, error
 	out := map[string]string{}
 	for rows.Next() {
 		var donor, month, typ, status, vis, minSrc, maxSrc string
-		var coal, sum, n int64
+		var coal, n int64
+		var sum coalition.Minor
 		var asOf coalition.Date
 		if err := rows.Scan(&donor, &month, &typ, &status, &vis, &coal, &sum, &n, &asOf, &minSrc, &maxSrc); err != nil {
 			return nil, fmt.Errorf("sqlstore: rollup check: %w", err)

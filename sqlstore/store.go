@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"coalition"
 
@@ -364,16 +366,52 @@ type Tx struct {
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := checkArgs(args); err != nil {
+		return nil, err
+	}
 	return tx.ExecContext(ctx, tx.s.dialect.rebind(q), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := checkArgs(args); err != nil {
+		return nil, err
+	}
 	return tx.QueryContext(ctx, tx.s.dialect.rebind(q), args...)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) rowScanner {
+	if err := checkArgs(args); err != nil {
+		return errRow{err}
+	}
 	return tx.QueryRowContext(ctx, tx.s.dialect.rebind(q), args...)
 }
+
+// queryRow is Tx.queryRow outside a transaction.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) rowScanner {
+	if err := checkArgs(args); err != nil {
+		return errRow{err}
+	}
+	return s.db.QueryRowContext(ctx, s.dialect.rebind(q), args...)
+}
+
+// checkArgs refuses a text parameter that PostgreSQL cannot hold (a NUL
+// byte, invalid UTF-8: "invalid byte sequence for encoding UTF8") before it
+// reaches either engine, so that such a filter or key (?topic=%00,
+// /risk/coalition/%FF, a login name) is a 400 on both engines, not a 500 on
+// one. Records never get this far: their Validate refuses such text by field.
+func checkArgs(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && (!utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0) {
+			return coalition.Errorf(coalition.Invalid, "a parameter is not valid UTF-8 or contains a NUL character")
+		}
+	}
+	return nil
+}
+
+// errRow is a row that fails to scan with err.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // insertID runs an INSERT … RETURNING id.
 func (tx *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error) {
@@ -489,6 +527,10 @@ func (s *Store) mapErr(err error) error {
 		return &wrapped{coalition.Errorf(coalition.Conflict, "a record with the same key already exists"), err}
 	case errors.As(err, &pe) && pe.Code == "23503", strings.Contains(msg, "FOREIGN KEY constraint failed"):
 		return &wrapped{coalition.Errorf(coalition.Invalid, "a referenced record (country, coalition or pledge) does not exist"), err}
+	case errors.As(err, &pe) && pe.Code == "22003", strings.Contains(msg, "integer overflow"):
+		// A rollup total past 64 bits (rows stored before the limits of
+		// coalition.MaxAmountMinor, or more than 9,223 maximal pledges in one group).
+		return &wrapped{coalition.Errorf(coalition.Invalid, "a total would exceed the largest amount the database holds (%d minor units)", int64(math.MaxInt64)), err}
 	case errors.As(err, &pe) && (pe.Code == "53100" || pe.Code == "25006"),
 		strings.Contains(msg, "database or disk is full"), strings.Contains(msg, "readonly database"):
 		return &wrapped{coalition.Errorf(coalition.Unavailable, "storage is full or read-only: writes are refused, reads still work"), err}

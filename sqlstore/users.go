@@ -332,7 +332,7 @@ func (tx *Tx) setPassword(ctx context.Context, action string, id int64, password
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*coalition.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	var hash string
-	u, err := scanUserHash(s.db.QueryRowContext(ctx, s.dialect.rebind("SELECT "+userCols+", password_hash FROM users WHERE email = ?"), email), &hash)
+	u, err := scanUserHash(s.queryRow(ctx, "SELECT "+userCols+", password_hash FROM users WHERE email = ?", email), &hash)
 	ok := false
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -352,7 +352,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*coal
 	return u, nil
 }
 
-func scanUserHash(row *sql.Row, hash *string) (*coalition.User, error) {
+func scanUserHash(row rowScanner, hash *string) (*coalition.User, error) {
 	var u coalition.User
 	var coals string
 	var disabled int

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"coalition"
 	"coalition/sqlstore"
 )
 
@@ -514,7 +515,7 @@ func TestDiskFull(t *testing.T) {
 	f.Close()
 	os.Truncate(filler, mustSize(t, filler)-200<<10)
 
-	big := strings.Repeat("x", 16<<10)
+	big := strings.Repeat("x", coalition.MaxTextBytes) // the longest conditions allowed
 	acked, full := 0, false
 	var problem string
 	for i := 0; i < 200 && !full; i++ {
@@ -531,7 +532,7 @@ func TestDiskFull(t *testing.T) {
 		}
 	}
 	if !full {
-		t.Fatalf("200 writes of 16 KB on a full file system all succeeded")
+		t.Fatalf("200 writes of 10 KB on a full file system all succeeded")
 	}
 	if !strings.Contains(problem, "full or read-only") || !strings.Contains(problem, `"status":503`) {
 		t.Errorf("503 problem %s does not say the storage is full", problem)
