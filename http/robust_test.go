@@ -155,6 +155,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/api/v1/deliveries":               {"/api/v1/deliveries", "/api/v1/deliveries?donor=GBR"},
 		"/api/v1/requirements":             {"/api/v1/requirements", "/api/v1/requirements?coalition_id=" + cow},
 		"/api/v1/risk-events":              {"/api/v1/risk-events", "/api/v1/risk-events?from=1990-01-01&to=2100-12-31"},
+		"/api/v1/risk-events/{id}":         prefix("/api/v1/risk-events/", ids(c.riskEvents)),
 		"/api/v1/targets":                  {"/api/v1/targets", "/api/v1/targets?group=NATO"},
 		"/api/v1/prospects":                {"/api/v1/prospects"},
 		"/api/v1/coverage":                 {"/api/v1/coverage", "/api/v1/coverage?coalition=COW2025&from=1990-01&to=2100-12"},
@@ -188,6 +189,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/api/v1/audit/verify":   {"/api/v1/audit/verify"},
 		"/audit":                 {"/audit"},
 		"/api/v1/users":          {"/api/v1/users"},
+		"/api/v1/users/{id}":     {"/api/v1/users/1", "/api/v1/users/" + strconv.FormatInt(w.users["admin"].ID, 10)},
 		"/admin/users":           {"/admin/users"},
 		"/api/v1/datasets":       {"/api/v1/datasets"}, // the dataset releases (#16), once merged
 	}
@@ -512,12 +514,19 @@ func TestOutOfRangeValuesAre400(t *testing.T) {
 			if status != 400 || prob.Field != "amount_eur_minor" {
 				t.Errorf("delivery of MaxInt64: %d field %q, want 400 naming amount_eur_minor (%.300s)", status, prob.Field, resp)
 			}
-			// NUL and invalid UTF-8 in filters, path values and non-record
-			// bodies: a 400 on both engines (PostgreSQL answered 500).
-			for _, p := range []string{"/api/v1/pledges?donor=%00", "/api/v1/pledges?category=%FF", "/api/v1/countries/%00AB",
+			// A path with NUL (or another control character, or invalid
+			// UTF-8) names no page: 404, before any handler.
+			for _, p := range []string{"/api/v1/countries/%00AB", "/api/v1/risk/coalition/%00"} {
+				if status, body, _ := w.do(t, "admin", "GET", p, ""); status != 404 {
+					t.Errorf("GET %s: %d, want 404 (%.200s)", p, status, body)
+				}
+			}
+			// NUL and invalid UTF-8 in filters and non-record bodies: a 400
+			// on both engines (PostgreSQL answered 500).
+			for _, p := range []string{"/api/v1/pledges?donor=%00", "/api/v1/pledges?category=%FF",
 				"/api/v1/engagements?topic=%00", "/api/v1/engagements?topic=%FF", "/api/v1/export/pledges?donor=%00",
 				"/api/v1/export/engagements?topic=%FF", "/api/v1/donors?group=%00", "/api/v1/countries?group=%00",
-				"/api/v1/risk/coalition/%00", "/api/v1/targets?group=%00", "/api/v1/coverage?coalition=%00",
+				"/api/v1/targets?group=%00", "/api/v1/coverage?coalition=%00",
 				"/api/v1/requirements?category=%00", "/csv/targets?group=%00", "/api/v1/audit?entity=%00"} {
 				for _, role := range []string{"", "admin"} {
 					status, body, _ := w.do(t, role, "GET", p, "")

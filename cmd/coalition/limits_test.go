@@ -19,7 +19,7 @@ func TestImportOutOfRangeValuesExit2(t *testing.T) {
 		{"year 1", "Norway,military,5,EUR,0001-01-01,", "x.csv:2:announced:", "0001-01-01 is outside"},
 		{"amount past the maximum", "Norway,military,10000000000000.01,EUR,2024-01-01,", "x.csv:2:amount.minor:", "1000000000000001 is more than the largest amount allowed"},
 		{"MaxInt64 cents", "Norway,military,92233720368547758.07,EUR,2024-01-01,", "x.csv:2:amount", ""},
-		{"invalid UTF-8", "Norway,military,5,EUR,2024-01-01,caf\xe9", "x.csv:2:conditions:", "is not valid UTF-8"},
+		{"invalid UTF-8", "Norway,military,5,EUR,2024-01-01,caf\xe9", "x.csv:2:conditions:", "invalid UTF-8"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, errOut, err := cli(t, nil, "import", "csv", writeFile(t, "x.csv", head+c.row+"\n"), "--db", db)
