@@ -4,10 +4,12 @@
 package exporter
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -61,13 +63,29 @@ func ContentType(format string) string {
 
 // Write writes rows in format ("csv", "xlsx" or "json").
 func Write[T any](w io.Writer, format string, cols []Column[T], rows []T, meta Meta) error {
+	return WriteSeq(w, format, cols, func(yield func(T, error) bool) {
+		for _, r := range rows {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}, func() Meta { return meta })
+}
+
+// WriteSeq writes the rows of seq in format as they come, holding one row
+// at a time (an export of a million rows needs no more memory than one of
+// ten): CSV and JSON are written row by row, XLSX through excelize's
+// StreamWriter, which spills to a temporary file. meta is called after the
+// last row, so it may describe them all (the XLSX Sources sheet is written
+// last). The first error of seq stops the write and is returned.
+func WriteSeq[T any](w io.Writer, format string, cols []Column[T], seq iter.Seq2[T, error], meta func() Meta) error {
 	switch format {
 	case "csv":
-		return writeCSV(w, cols, rows)
+		return writeCSV(w, cols, seq)
 	case "xlsx":
-		return writeXLSX(w, cols, rows, meta)
+		return writeXLSX(w, cols, seq, meta)
 	case "json":
-		return writeJSON(w, cols, rows)
+		return writeJSON(w, cols, seq)
 	}
 	return coalition.FieldError("format", "%q: want csv, xlsx or json", format)
 }
@@ -111,14 +129,17 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-func writeCSV[T any](w io.Writer, cols []Column[T], rows []T) error {
+func writeCSV[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error]) error {
 	cw := csv.NewWriter(w)
 	rec := make([]string, len(cols))
 	for i, c := range cols {
 		rec[i] = c.Name
 	}
 	cw.Write(rec)
-	for _, r := range rows {
+	for r, err := range seq {
+		if err != nil {
+			return err
+		}
 		for i, c := range cols {
 			rec[i] = text(c.Value(r))
 		}
@@ -152,24 +173,43 @@ func jsonValue(v any) any {
 	return v
 }
 
-func writeJSON[T any](w io.Writer, cols []Column[T], rows []T) error {
-	out := make([]map[string]any, 0, len(rows))
-	for _, r := range rows {
-		m := make(map[string]any, len(cols))
+// writeJSON writes an indented array of objects (keys in order, as
+// encoding/json writes a map), one row at a time.
+func writeJSON[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error]) error {
+	bw := bufio.NewWriter(w)
+	m := make(map[string]any, len(cols))
+	n := 0
+	for r, err := range seq {
+		if err != nil {
+			return err
+		}
 		for _, c := range cols {
 			m[c.Name] = jsonValue(c.Value(r))
 		}
-		out = append(out, m)
+		b, err := json.MarshalIndent(m, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if n == 0 {
+			sep = "[\n  "
+		}
+		bw.WriteString(sep)
+		bw.Write(b)
+		n++
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if n == 0 {
+		bw.WriteString("[]\n")
+	} else {
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
 }
 
-func writeXLSX[T any](w io.Writer, cols []Column[T], rows []T, meta Meta) error {
+func writeXLSX[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error], metaOf func() Meta) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := meta.Title
+	sheet := metaOf().Title
 	if sheet == "" {
 		sheet = "data"
 	}
@@ -195,7 +235,11 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], rows []T, meta Meta) error 
 		return err
 	}
 	row := make([]any, len(cols))
-	for n, r := range rows {
+	n := 0
+	for r, err := range seq {
+		if err != nil {
+			return err
+		}
 		for i, c := range cols {
 			v := jsonValue(c.Value(r))
 			switch x := v.(type) {
@@ -222,10 +266,12 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], rows []T, meta Meta) error 
 		if err := sw.SetRow(cell, row); err != nil {
 			return err
 		}
+		n++
 	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
+	meta := metaOf()
 	// Sources: where the figures come from and how current they are.
 	src := "Sources"
 	f.NewSheet(src)
@@ -233,7 +279,7 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], rows []T, meta Meta) error 
 	if made.IsZero() {
 		made = time.Now().UTC()
 	}
-	lines := [][]any{{"Export", sheet}, {"Data as of", asOfCell(meta.AsOf)}, {"Exported at", made.Format(time.RFC3339)}, {"Rows", len(rows)}}
+	lines := [][]any{{"Export", sheet}, {"Data as of", asOfCell(meta.AsOf)}, {"Exported at", made.Format(time.RFC3339)}, {"Rows", n}}
 	if meta.User != "" {
 		lines = append(lines, []any{"Exported by", meta.User + " (only records this user may see)"})
 	}

@@ -1,9 +1,12 @@
 package http
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 
 	"coalition"
@@ -33,18 +36,34 @@ func (s *server) getExport(w http.ResponseWriter, r *http.Request) error {
 			f[k] = v
 		}
 	}
-	var buf bytes.Buffer // a failure becomes a problem, not half a file
-	if err := exporter.Export(r.Context(), s.store, what, format, f, &buf); err != nil {
+	// The export streams into a temporary file, so that a failure becomes
+	// a problem, not half a file, and memory does not grow with the export.
+	tmp, err := os.CreateTemp("", "coalition-export-*")
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := exporter.Export(r.Context(), s.store, what, format, f, bw); err != nil {
 		var ce *coalition.Error
 		if errors.As(err, &ce) && ce.Field == "what" {
 			return coalition.Errorf(coalition.NotFound, "no export %q: want one of %s", what, strings.Join(exporter.What, ", "))
 		}
 		return err
 	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	w.Header().Set("Content-Type", exporter.ContentType(format))
 	w.Header().Set("Content-Disposition", `attachment; filename="`+what+"."+format+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Vary", "Accept, Authorization, Cookie")
-	_, err := w.Write(buf.Bytes())
+	_, err = io.Copy(w, tmp)
 	return err
 }
