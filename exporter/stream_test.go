@@ -77,7 +77,7 @@ func peakHeap(f func()) uint64 {
 func TestExportStreams(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
-		format      string
+		format     string
 		small, big int64
 	}{{"csv", 10_000, 100_000}, {"json", 10_000, 100_000}, {"xlsx", 50_000, 200_000}} {
 		t.Run(tc.format, func(t *testing.T) {
