@@ -178,6 +178,27 @@ func testProposalVisibilityProperty(t *testing.T, s coalition.Store) {
 			checks++
 		}
 	}
+	// The audit log: whoever may read it reads no entry about a pledge
+	// made from a proposal that it may not see.
+	byRecord := map[string]*record{}
+	for _, r := range all {
+		if r.pledge != nil {
+			byRecord[fmt.Sprint(r.pledge.ID)] = r
+		}
+	}
+	for _, u := range []*coalition.User{
+		{ID: 990, Email: "co-a@x", Role: coalition.Coordinator, Coalitions: []int64{c1.ID}},
+		{ID: 991, Email: "co-b@x", Role: coalition.Coordinator, Coalitions: []int64{c2.ID}},
+	} {
+		entries, _, err := s.FindAudit(coalition.WithUser(context.Background(), u), coalition.AuditFilter{Entity: "pledge", Limit: coalition.MaxPageSize})
+		must(t, err)
+		for _, e := range entries {
+			if r := byRecord[e.EntityID]; r != nil && !maySee(u, r) {
+				t.Fatalf("coordinator %+v reads audit entry %d about pledge %s it may not see", u, e.Seq, e.EntityID)
+			}
+			checks++
+		}
+	}
 	if checks < 3000 {
 		t.Fatalf("only %d checks", checks)
 	}
