@@ -63,9 +63,9 @@ func TestOneAnswer(t *testing.T) {
 			csvs: []string{"/csv/scenario-plan?builtin=nato-40bn"}, fromCSV: scenarioCSV},
 		{name: "custom scenario", cli: []string{"scenario", "--withdraw", "USA", "--from", "2025-02", "--cap-pct-gdp", "0.5"},
 			method: "POST", api: "/api/v1/scenarios/run",
-			body: `{"withdrawals":[{"countries":["USA"],"from":"2025-02"}],"cap_pct_gdp":0.5}`,
-			json: scenarioFigures("plan", "existing_eur", "result"),
-			csvs: []string{"/csv/scenario-plan?withdraw=USA&from=2025-02&cap=0.5&run=1", "/csv/scenario-gap?withdraw=USA&from=2025-02&cap=0.5&run=1"},
+			body:    `{"withdrawals":[{"countries":["USA"],"from":"2025-02"}],"cap_pct_gdp":0.5}`,
+			json:    scenarioFigures("plan", "existing_eur", "result"),
+			csvs:    []string{"/csv/scenario-plan?withdraw=USA&from=2025-02&cap=0.5&run=1", "/csv/scenario-gap?withdraw=USA&from=2025-02&cap=0.5&run=1"},
 			fromCSV: scenarioCSV},
 		{name: "custom scenario, half of military, NATO by population, no cap",
 			cli: []string{"scenario", "--withdraw", "USA,GBR", "--from", "2025-06", "--fraction", "0.5", "--categories", "military",
@@ -92,7 +92,7 @@ func TestOneAnswer(t *testing.T) {
 			csvs: []string{"/donors.csv?type=military&since=2025-01&group=NATO"}, fromCSV: donorCSV},
 		{name: "risk", cli: []string{"risk", "--coalition", "COW2025", "--trials", "500", "--seed", "7"},
 			api: "/api/v1/risk/coalition/COW2025?trials=500&seed=7", json: riskFigures,
-			csvs: []string{"/csv/risk-fan?coalition=COW2025&trials=500&seed=7", "/csv/risk-members?coalition=COW2025&trials=500&seed=7"},
+			csvs:    []string{"/csv/risk-fan?coalition=COW2025&trials=500&seed=7", "/csv/risk-members?coalition=COW2025&trials=500&seed=7"},
 			fromCSV: riskCSV},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
