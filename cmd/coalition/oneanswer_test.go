@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -122,6 +123,39 @@ func TestOneAnswer(t *testing.T) {
 			}
 		})
 	}
+	// The targets page's headline is the report's summary, as the CLI prints it.
+	t.Run("targets page headline", func(t *testing.T) {
+		out, _, err := runCLI(t, "", "targets", "--json", "--db", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep struct {
+			Rows    []any `json:"rows"`
+			Summary struct {
+				Meets2   int     `json:"meets_2"`
+				At35     int     `json:"at_3_5"`
+				Gap35USD float64 `json:"gap_3_5_usd"`
+				NATO     int     `json:"nato_definition"`
+				SIPRI    int     `json:"sipri_definition"`
+			} `json:"summary"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Summary.Meets2 == 0 || rep.Summary.NATO == 0 {
+			t.Fatalf("CLI summary %+v: nothing counted", rep.Summary)
+		}
+		body := string(oneAnswerGet(t, srv.URL, "", "/targets", ""))
+		for _, want := range []string{
+			fmt.Sprintf(`<span class="big">%d of %d</span>`, rep.Summary.Meets2, len(rep.Rows)),
+			fmt.Sprintf(`<span class="big">%d</span><span>at or above 3.5%% core`, rep.Summary.At35),
+			fmt.Sprintf(`<span class="big">%d NATO · %d SIPRI</span>`, rep.Summary.NATO, rep.Summary.SIPRI),
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("targets page has no %s", want)
+			}
+		}
+	})
 }
 
 // sameFigures compares got with want: every figure of got must be in want
@@ -330,6 +364,13 @@ var targetFields = map[string]string{"current_pct": "current_pct", "year": "year
 func targetFigures(t *testing.T, v map[string]any) figures {
 	f := figures{}
 	rowFigures(f, list(v["rows"]), "iso3", targetFields)
+	if sum, ok := get(v, "summary").(map[string]any); ok {
+		for k, x := range sum {
+			if n, ok := x.(float64); ok {
+				f["summary/summary_"+k] = n // a field name no CSV column has
+			}
+		}
+	}
 	return f
 }
 
