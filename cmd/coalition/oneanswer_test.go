@@ -405,12 +405,26 @@ func riskFigures(t *testing.T, v map[string]any) figures {
 	f := figures{}
 	rowFigures(f, list(get(v, "result", "months")), "month", map[string]string{"p05": "p05", "p50": "p50", "p95": "p95", "mean": "mean"})
 	rowFigures(f, list(get(v, "result", "members")), "iso3", map[string]string{"p_event": "p_event", "attribution": "attribution"})
+	for _, m := range list(v["members"]) { // the model's members: support and events
+		iso, _ := m["iso3"].(string)
+		f[iso+"/support_eur"], _ = m["support_eur"].(float64)
+		evs, _ := m["events"].([]any)
+		f[iso+"/events"] = float64(len(evs))
+	}
+	if sf, ok := get(v, "result", "shortfall").(map[string]any); ok {
+		for k, x := range sf {
+			if n, ok := x.(float64); ok {
+				f["shortfall/shortfall_"+k] = n
+			}
+		}
+	}
 	return f
 }
 
 func riskCSV(t *testing.T, path string, rows [][]string) figures {
 	if strings.HasPrefix(path, "/csv/risk-members") {
-		return csvFigures(t, path, rows, "iso3", map[string]string{"p_event": "p_event", "attribution_eur": "attribution"})
+		return csvFigures(t, path, rows, "iso3", map[string]string{"p_event": "p_event", "attribution_eur": "attribution",
+			"support_eur": "support_eur", "events": "events"})
 	}
 	f := csvFigures(t, path, rows, "month", map[string]string{"p05_pct": "p05", "p50_pct": "p50", "p95_pct": "p95", "mean_pct": "mean"})
 	for k, v := range f { // the page shows percentages
