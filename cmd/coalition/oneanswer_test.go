@@ -35,6 +35,7 @@ type oneAnswer struct {
 	json    func(t *testing.T, v map[string]any) figures
 	csvs    []string // the page's downloads: paths and queries
 	fromCSV func(t *testing.T, path string, rows [][]string) figures
+	want    figures // some figures known beforehand, when the case has them
 }
 
 // TestOneAnswer: each analysis asked through the CLI, the API and the
@@ -50,6 +51,14 @@ func TestOneAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	// One committed pledge (the seed's are all allocations), out of every
+	// other analysis's horizon, for the donor table by status.
+	jan, _ := coalition.ParseMonth("2030-01")
+	if err := s.CreatePledge(ctx, &coalition.Pledge{Donor: "NOR", Recipient: "UKR", Category: "air-defence",
+		Amount: coalition.Money{Minor: 150e6 * 100, Currency: "EUR"}, AmountEUR: 150e6 * 100, FXRate: 1, Announced: coalition.Date{Y: 2029, M: 12, D: 1},
+		DeliverFrom: jan, DeliverTo: jan + 2, Status: coalition.Committed, Visibility: coalition.Public, Source: "test pledge", AsOf: coalition.Date{Y: 2029, M: 12, D: 1}}); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(http.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), s, http.Config{}))
 	defer srv.Close()
 
@@ -91,6 +100,9 @@ func TestOneAnswer(t *testing.T) {
 		{name: "donors, NATO military since 2025-01", cli: []string{"donors", "--type", "military", "--since", "2025-01", "--group", "NATO"},
 			api: "/api/v1/donors?type=military&since=2025-01&group=NATO", json: donorFigures,
 			csvs: []string{"/donors.csv?type=military&since=2025-01&group=NATO"}, fromCSV: donorCSV},
+		{name: "donors, committed and delivered", cli: []string{"donors", "--status", "committed,delivered"},
+			api: "/api/v1/donors?status=committed,delivered", json: donorFigures,
+			csvs: []string{"/donors.csv?status=committed,delivered"}, fromCSV: donorCSV, want: figures{"NOR/military_eur": 150e6, "NOR/total_eur": 150e6}},
 		{name: "risk", cli: []string{"risk", "--coalition", "COW2025", "--trials", "500", "--seed", "7"},
 			api: "/api/v1/risk/coalition/COW2025?trials=500&seed=7", json: riskFigures,
 			csvs:    []string{"/csv/risk-fan?coalition=COW2025&trials=500&seed=7", "/csv/risk-members?coalition=COW2025&trials=500&seed=7"},
@@ -104,6 +116,11 @@ func TestOneAnswer(t *testing.T) {
 			cli := tc.json(t, decodeAny(t, "CLI", []byte(out)))
 			if len(cli) == 0 {
 				t.Fatal("CLI: no figures")
+			}
+			for k, w := range tc.want {
+				if got, ok := cli[k]; !ok || got != w {
+					t.Errorf("CLI: %s = %v, want %v", k, got, w)
+				}
 			}
 			api := tc.json(t, decodeAny(t, "API", oneAnswerGet(t, srv.URL, tc.method, tc.api, tc.body)))
 			sameFigures(t, "API", "CLI", api, cli, nil)
@@ -123,6 +140,13 @@ func TestOneAnswer(t *testing.T) {
 			}
 		})
 	}
+	// The CLI refuses a status as the API does, naming the field.
+	t.Run("donors --status bogus", func(t *testing.T) {
+		_, _, err := runCLI(t, "", "donors", "--status", "allocated,bogus", "--db", db)
+		if got, want := fmt.Sprint(err), `status: "bogus" is not one of announced, committed, allocated, delivered, cancelled`; got != want {
+			t.Errorf("error %q, want %q", got, want)
+		}
+	})
 	// The targets page's headline is the report's summary, as the CLI prints it.
 	t.Run("targets page headline", func(t *testing.T) {
 		out, _, err := runCLI(t, "", "targets", "--json", "--db", db)
