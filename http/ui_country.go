@@ -2,83 +2,15 @@ package http
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync"
 
 	"coalition"
 	"coalition/analysis"
 	"coalition/refdata"
 	"coalition/report"
 )
-
-// weaponsFile is Kiel's heavy-weapons file, per donor (by name) and category.
-const weaponsFile = "kiel/weapons.csv"
-
-// weaponsSource cites it.
-const weaponsSource = "Kiel Institute for the World Economy, Ukraine Support Tracker, Release 29, weapons.csv (heavy weapons delivered)"
-
-// weapon is one row of weapons.csv.
-type weapon struct {
-	Donor    string // the donor's name as Kiel spells it
-	Category string // Tanks, Howitzers, Air Defense, IFV, MLRS
-	Number   int
-	EUR      float64
-	List     string
-}
-
-var weapons struct {
-	once sync.Once
-	rows []weapon
-	err  error
-}
-
-// loadWeapons parses the embedded weapons.csv once.
-func loadWeapons() ([]weapon, error) {
-	weapons.once.Do(func() { weapons.rows, weapons.err = readWeapons() })
-	return weapons.rows, weapons.err
-}
-
-func readWeapons() ([]weapon, error) {
-	f, err := refdata.Open(weaponsFile)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s:1: %w", weaponsFile, err)
-	}
-	want := []string{"donor", "category", "number_of_weapons", "monetary_value_eur", "weapons_list"}
-	if strings.Join(head, ",") != strings.Join(want, ",") {
-		return nil, fmt.Errorf("%s:1: header is %v, want %v", weaponsFile, head, want)
-	}
-	var out []weapon
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", weaponsFile, err)
-		}
-		line, _ := r.FieldPos(0)
-		n, err := strconv.Atoi(rec[2])
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: number_of_weapons: %q is not a whole number", weaponsFile, line, rec[2])
-		}
-		v, err := strconv.ParseFloat(rec[3], 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: monetary_value_eur: %q is not a number", weaponsFile, line, rec[3])
-		}
-		out = append(out, weapon{Donor: rec[0], Category: rec[1], Number: n, EUR: v, List: rec[4]})
-	}
-}
 
 // barData is a horizontal bar chart.
 type barData struct {
@@ -90,9 +22,9 @@ type barData struct {
 // weaponsChart is a donor's heavy weapons by category (value, with counts in the table).
 func weaponsChart(c *coalition.Country) (chart, error) {
 	ch := chart{ID: "country-weapons", Title: "Heavy weapons delivered by category", Kind: "bar",
-		AsOf: refdata.KielAsOf, Sources: []string{weaponsSource}, CSV: "/csv/country-weapons?iso3=" + c.ISO3, Open: true,
+		AsOf: refdata.KielAsOf, Sources: []string{refdata.WeaponsSource}, CSV: "/csv/country-weapons?iso3=" + c.ISO3, Open: true,
 		Note: "Kiel values heavy weapons at their estimated market price; numbers are units delivered."}
-	rows, err := loadWeapons()
+	rows, err := refdata.WeaponsOf(c.ISO3) // by code: the store's display name may differ from Kiel's
 	if err != nil {
 		return ch, err
 	}
@@ -102,9 +34,6 @@ func weaponsChart(c *coalition.Country) (chart, error) {
 		{Label: "Value", Name: "value_eur", Num: true}, {Label: "Systems", Name: "systems"},
 	}}
 	for _, w := range rows {
-		if w.Donor != c.Name {
-			continue
-		}
 		d.Labels = append(d.Labels, w.Category)
 		d.Series[0].Values = append(d.Series[0].Values, w.EUR)
 		ch.Table.Rows = append(ch.Table.Rows, []cell{textCell(w.Category), intCell(w.Number), eurCell(w.EUR), textCell(w.List)})

@@ -121,22 +121,9 @@ func (s *server) targetsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := targetsData{page: s.newPage("Alliance targets", "targets"), Group: rep.Group, Chart: ch, Rows: len(rep.Rows)}
-	for _, row := range rep.Rows {
-		if row.Meets2 {
-			d.Meets2++
-		}
-		if row.Gap35Pts <= 0 {
-			d.At35++
-		}
-		d.Gap35 += row.Gap35USD
-		switch row.Definition {
-		case "NATO":
-			d.NATO++
-		case "SIPRI":
-			d.SIPRI++
-		}
-	}
+	sum := rep.Summary // report.Targets adds the rows up
+	d := targetsData{page: s.newPage("Alliance targets", "targets"), Group: rep.Group, Chart: ch, Rows: len(rep.Rows),
+		Meets2: sum.Meets2, At35: sum.At35, Gap35: sum.Gap35USD, NATO: sum.NATO, SIPRI: sum.SIPRI}
 	names, err := s.countryNames(ctx)
 	if err != nil {
 		return err

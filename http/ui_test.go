@@ -439,7 +439,7 @@ func TestCSV(t *testing.T) {
 
 // countLines counts the weapons.csv lines that contain s.
 func countLines(t *testing.T, s string) int {
-	f, err := refdata.Open(weaponsFile)
+	f, err := refdata.Open(refdata.WeaponsFile)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,11 +22,22 @@ type TargetRow struct {
 // TargetsReport measures a group's members against NATO's 2% guideline and
 // the Hague 2025 commitment (3.5% core defence, 5% in all, by 2035).
 type TargetsReport struct {
-	Group   string      `json:"group"`
-	Rows    []TargetRow `json:"rows"`    // by name
-	Missing []string    `json:"missing"` // members without any defence figure (ISO3)
-	Note    string      `json:"note"`
-	Sources []Source    `json:"sources"`
+	Group   string         `json:"group"`
+	Rows    []TargetRow    `json:"rows"`    // by name
+	Missing []string       `json:"missing"` // members without any defence figure (ISO3)
+	Note    string         `json:"note"`
+	Sources []Source       `json:"sources"`
+	Summary TargetsSummary `json:"summary"`
+}
+
+// TargetsSummary adds up a TargetsReport's rows, once for every surface
+// (the page's headline, the CLI's last line).
+type TargetsSummary struct {
+	Meets2   int     `json:"meets_2"`          // rows at or above 2% of GDP
+	At35     int     `json:"at_3_5"`           // rows at or above 3.5% core (no gap left)
+	Gap35USD float64 `json:"gap_3_5_usd"`      // the rows' gaps to 3.5%, added up, USD a year
+	NATO     int     `json:"nato_definition"`  // rows on NATO's definition
+	SIPRI    int     `json:"sipri_definition"` // rows on SIPRI's (not comparable one to one)
 }
 
 // Targets measures the members of group (default NATO). The current figure
@@ -90,6 +101,7 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 	}
 	for i, r := range analysis.Targets(in) {
 		rep.Rows = append(rep.Rows, TargetRow{TargetResult: r, GDPYear: gdpYear[i], SourceDetail: detail[i]})
+		rep.Summary.add(r)
 	}
 	rep.Sources = countrySources(withGDP, "gdp and defence (2024e or SIPRI)", fmt.Sprint(refYear(withGDP)))
 	if used > 0 {
@@ -100,4 +112,20 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 		Source{Figure: "target 2%", AsOf: "2023-07-11", Source: "NATO Wales Summit Declaration (5 Sep 2014) §14; a floor ('at least 2%') since the Vilnius Summit Communiqué (11 Jul 2023)"},
 		Source{Figure: "target 3.5% + 1.5%", AsOf: "2025-06-25", Source: "NATO The Hague Summit Declaration (25 Jun 2025): 5% of GDP by 2035, of which at least 3.5% core defence"})
 	return rep, nil
+}
+
+func (sum *TargetsSummary) add(r analysis.TargetResult) {
+	if r.Meets2 {
+		sum.Meets2++
+	}
+	if r.Gap35Pts <= 0 {
+		sum.At35++
+	}
+	sum.Gap35USD += r.Gap35USD
+	switch r.Definition {
+	case "NATO":
+		sum.NATO++
+	case "SIPRI":
+		sum.SIPRI++
+	}
 }

@@ -93,3 +93,42 @@ func TestTargetsUnknownGroup(t *testing.T) {
 	_, err := report.Targets(context.Background(), seeded(t), "NOPE")
 	wantField(t, err, "group")
 }
+
+// TestTargetsSummary: the summary the page and the CLI show adds up the
+// rows: NATO's members at 2%, at 3.5% core, the gaps to 3.5% and the rows
+// by definition, counted here from the rows themselves.
+func TestTargetsSummary(t *testing.T) {
+	for _, group := range []string{"NATO", "EU"} {
+		rep, err := report.Targets(context.Background(), seeded(t), group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want report.TargetsSummary
+		for _, r := range rep.Rows {
+			if r.CurrentPct >= 2 {
+				want.Meets2++
+			}
+			if r.CurrentPct >= 3.5 {
+				want.At35++
+			}
+			want.Gap35USD += r.Gap35USD
+			switch r.Definition {
+			case "NATO":
+				want.NATO++
+			case "SIPRI":
+				want.SIPRI++
+			}
+		}
+		got := rep.Summary
+		if got.Meets2 != want.Meets2 || got.At35 != want.At35 || got.NATO != want.NATO || got.SIPRI != want.SIPRI {
+			t.Errorf("%s: meets 2%% %d, at 3.5%% %d, NATO %d, SIPRI %d; want %d, %d, %d, %d", group,
+				got.Meets2, got.At35, got.NATO, got.SIPRI, want.Meets2, want.At35, want.NATO, want.SIPRI)
+		}
+		if !near(got.Gap35USD, want.Gap35USD, 1e-9) || want.Gap35USD <= 0 {
+			t.Errorf("%s: gaps to 3.5%% %.0f, want %.0f (> 0)", group, got.Gap35USD, want.Gap35USD)
+		}
+		if want.Meets2 == 0 || want.NATO == 0 {
+			t.Errorf("%s: the test counts nothing (meets 2%% %d, NATO %d)", group, want.Meets2, want.NATO)
+		}
+	}
+}

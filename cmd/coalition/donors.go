@@ -4,23 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"coalition"
 )
 
 func runDonors(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--json] [--db ...]",
+	fs := newFlagSet(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status allocated,delivered] [--json] [--db ...]",
 		"coalition donors --type military --since 2025-01 --json")
 	db := dbFlag(fs)
 	typ := fs.String("type", "", "only this type of support")
 	since := fs.String("since", "", "from this month (YYYY-MM), inclusive")
 	until := fs.String("until", "", "to this month (YYYY-MM), inclusive")
 	group := fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
+	status := fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parseArgs(e, fs, args); err != nil {
 		return err
 	}
-	f, err := donorFilter(*typ, *since, *until, *group)
+	f, err := donorFilter(*typ, *since, *until, *group, *status)
 	if err != nil {
 		return err
 	}
@@ -50,7 +52,15 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 			eur(r.HumanitarianEUR), eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
 	}
 	tw.Flush()
-	fmt.Fprintf(e.stdout, "\n%d donors, %s in all. Status: allocated and delivered.\n", len(rows), eur(total))
+	statuses := "allocated and delivered"
+	if len(f.Statuses) > 0 {
+		var names []string
+		for _, st := range f.Statuses {
+			names = append(names, string(st))
+		}
+		statuses = strings.Join(names, ", ")
+	}
+	fmt.Fprintf(e.stdout, "\n%d donors, %s in all. Status: %s.\n", len(rows), eur(total), statuses)
 	srcs := map[string]bool{}
 	for _, r := range rows {
 		if !srcs[r.Source] {
@@ -63,7 +73,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 }
 
 // donorFilter checks the CLI and API parameters of the donor table.
-func donorFilter(typ, since, until, group string) (coalition.DonorFilter, error) {
+func donorFilter(typ, since, until, group, status string) (coalition.DonorFilter, error) {
 	var f coalition.DonorFilter
 	if typ != "" {
 		if !coalition.ValidSupportType(typ) {
@@ -86,5 +96,14 @@ func donorFilter(typ, since, until, group string) (coalition.DonorFilter, error)
 		return f, coalition.FieldError("until", "is before since")
 	}
 	f.Group = group
+	if status != "" {
+		for _, v := range strings.Split(status, ",") {
+			ps := coalition.PledgeStatus(strings.TrimSpace(v))
+			if !ps.Valid() {
+				return f, coalition.FieldError("status", "%q is not one of announced, committed, allocated, delivered, cancelled", v)
+			}
+			f.Statuses = append(f.Statuses, ps)
+		}
+	}
 	return f, nil
 }

@@ -33,17 +33,16 @@ func runTargets(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(w, "%s against NATO's 2%% guideline and the Hague 2025 commitment (3.5%% core defence, 5%% in all, by 2035)\n\n", rep.Group)
 	tw := table(w)
 	fmt.Fprintln(tw, "ISO3\tCOUNTRY\tCURRENT\tYEAR\tDEFINITION\tMEETS 2%\tGAP 3.5 (PTS)\tGAP 3.5 (USD/YR)\tGAP 5 (PTS)\tPTS/YR TO 2035")
-	meets := 0
 	for _, r := range rep.Rows {
 		yes := "no"
 		if r.Meets2 {
-			yes, meets = "yes", meets+1
+			yes = "yes"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%d\t%s\t%s\t%.2f\t%s\t%.2f\t%.3f\n", r.ISO3, r.Name, r.CurrentPct, r.Year, r.Source, yes,
 			r.Gap35Pts, usd(r.Gap35USD), r.Gap5Pts, r.AnnualIncrease)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d of %d meet 2%%.", meets, len(rep.Rows))
+	fmt.Fprintf(w, "\n%d of %d meet 2%%.", rep.Summary.Meets2, len(rep.Rows))
 	if len(rep.Missing) > 0 {
 		fmt.Fprintf(w, " No figure: %s.", strings.Join(rep.Missing, ", "))
 	}
