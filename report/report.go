@@ -302,7 +302,7 @@ func loadRequirement(ctx context.Context, s coalition.Store, c *coalition.Coalit
 
 // historicalBasis names the historical model.
 func historicalBasis() string {
-	return fmt.Sprintf("historical model: the average monthly support of all donors in %s..%s (as in replace-us), not an assessed need", BaselineFrom, BaselineTo)
+	return fmt.Sprintf("historical model (the average monthly support of all donors in %s..%s, as in replace-us; not an assessed need)", BaselineFrom, BaselineTo)
 }
 
 // loadNeed returns the need in from..to. With NeedStored: the coalition's
