@@ -19,8 +19,16 @@ type Requirement struct {
 	Priority    int        `json:"priority"` // 1 highest
 	Visibility  Visibility `json:"visibility"`
 	Source      string     `json:"source"`
-	Version     int64      `json:"version"`
-	CreatedAt   time.Time  `json:"created_at"`
+	// Capability is what is needed (e.g. "155 mm artillery shells",
+	// "external budget financing gap"), Unit its unit where the need is
+	// physical, AsOf the date of the figure (YYYY-MM-DD) and Note what it
+	// covers. All optional.
+	Capability string    `json:"capability,omitempty"`
+	Unit       string    `json:"unit,omitempty"`
+	AsOf       string    `json:"as_of,omitempty"`
+	Note       string    `json:"note,omitempty"`
+	Version    int64     `json:"version"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 func (r *Requirement) Validate() error {
@@ -48,6 +56,11 @@ func (r *Requirement) Validate() error {
 	case r.Source == "":
 		return FieldError("source", "every figure needs a source")
 	}
+	if r.AsOf != "" {
+		if _, err := ParseDate(r.AsOf); err != nil {
+			return FieldError("as_of", "%q is not a date (YYYY-MM-DD)", r.AsOf)
+		}
+	}
 	var qty error
 	if r.Quantity != nil {
 		qty = CheckAmount("quantity", *r.Quantity)
@@ -59,6 +72,9 @@ func (r *Requirement) Validate() error {
 		CheckMonth("from", r.From),
 		CheckMonth("to", r.To),
 		CheckText("source", r.Source, MaxSourceBytes),
+		CheckText("capability", r.Capability, MaxNameBytes),
+		CheckText("unit", r.Unit, MaxNameBytes),
+		CheckText("note", r.Note, MaxTextBytes),
 	)
 }
 

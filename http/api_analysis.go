@@ -70,7 +70,7 @@ func (s *server) getProspects(w http.ResponseWriter, r *http.Request) error {
 func (s *server) getCoverage(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	coal := p.str("coalition")
-	opt := report.CoverageOptions{From: p.month("from"), To: p.month("to"), Counts: p.str("counts")}
+	opt := report.CoverageOptions{From: p.month("from"), To: p.month("to"), Counts: p.str("counts"), Need: p.str("need")}
 	if p.err != nil {
 		return p.err
 	}
@@ -258,4 +258,19 @@ func audience(vis coalition.Visibility, owner string, coalitionID int64) *coalit
 		return &coalition.User{Role: coalition.Delegate, Country: owner, Coalitions: []int64{coalitionID}}
 	}
 	return nil
+}
+
+// getNeeds lists a coalition's requirements visible to the caller
+// (report.Needs, as `coalition needs --json`).
+func (s *server) getNeeds(w http.ResponseWriter, r *http.Request) error {
+	p := params{r: r}
+	coal := p.str("coalition")
+	if p.err != nil {
+		return p.err
+	}
+	rep, err := report.Needs(r.Context(), s.store, coal)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, rep)
 }

@@ -97,8 +97,8 @@ func TestAnalysisEndpoints(t *testing.T) {
 			}
 		}
 	}
-	// Coverage over 2025: required = 12 × the monthly need.
-	code, _, b = get(t, srv.URL+"/api/v1/coverage?coalition=COW2025&from=2025-01&to=2025-12")
+	// Coverage over 2025 on the historical model: required = 12 × the monthly need.
+	code, _, b = get(t, srv.URL+"/api/v1/coverage?coalition=COW2025&from=2025-01&to=2025-12&need=historical")
 	var cov struct {
 		RequirementMonthly map[string]float64 `json:"requirement_monthly"`
 		Result             struct {
@@ -114,6 +114,22 @@ func TestAnalysisEndpoints(t *testing.T) {
 	}
 	if math.Abs(cov.Result.Total.Required-12*monthly) > 1e-6*monthly || monthly == 0 {
 		t.Errorf("coverage required %.0f, want 12 × %.0f", cov.Result.Total.Required, monthly)
+	}
+	// need is checked like counts.
+	if code, _, _ := get(t, srv.URL+"/api/v1/coverage?need=assessed"); code != 400 {
+		t.Errorf("need=assessed: %d, want 400", code)
+	}
+	// Without stored requirements (the bundled needs deleted), a scenario's
+	// need is replace-us's: the historical model.
+	sys := coalition.WithUser(context.Background(), coalition.System)
+	rs, _, err := s.FindRequirements(sys, coalition.RequirementFilter{Limit: coalition.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if err := s.DeleteRequirement(sys, r.ID, r.Version); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// Built-in: the US loses 11 months of its 2022–2024 average.
 	code, _, b = get(t, srv.URL+"/api/v1/scenarios/builtin/replace-us")

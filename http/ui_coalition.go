@@ -68,10 +68,10 @@ type heatData struct {
 }
 
 // coverageOptions reads the coverage question of a page or CSV request:
-// from, to and counts, the parameters of GET /api/v1/coverage.
+// from, to, counts and need, the parameters of GET /api/v1/coverage.
 func coverageOptions(r *http.Request) (report.CoverageOptions, error) {
 	p := params{r: r}
-	opt := report.CoverageOptions{From: p.month("from"), To: p.month("to"), Counts: p.str("counts")}
+	opt := report.CoverageOptions{From: p.month("from"), To: p.month("to"), Counts: p.str("counts"), Need: p.str("need")}
 	return opt, p.err
 }
 
@@ -86,6 +86,9 @@ func coverageQuery(c *coalition.Coalition, opt report.CoverageOptions) string {
 	}
 	if opt.Counts != "" {
 		q.Set("counts", opt.Counts)
+	}
+	if opt.Need != "" {
+		q.Set("need", opt.Need)
 	}
 	return q.Encode()
 }

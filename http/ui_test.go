@@ -212,7 +212,9 @@ var pageCases = []struct {
 	{"/scenarios?withdraw=USA&coalition=NB8&group=NB8&cap=0.25", 200, []string{"United States withdraws entirely", "average", "capped at 0.25% of its GDP", "Finland"}},
 	{"/risk?coalition=NB8&horizon=24&trials=2000&seed=7", 200, []string{`id="risk-fan"`, `id="risk-fan-data"`, `id="risk-members"`, `id="risk-members-data"`, "2000</span><span>trials, seed 7",
 		`id="risk-events-table"`, "Riksdag", "user assumptions", `href="/csv/risk-fan?coalition=NB8&amp;horizon=24&amp;seed=7&amp;trials=2000"`, "probability of a shortfall above", "Sweden"}},
-	{"/risk", 200, []string{`id="risk-fan"`, "trials, seed 1", `<option value="COW2025" selected>`, "no shortfall is possible"}},
+	// COW2025's stored requirements end in 2025; in the default horizon every
+	// type takes the historical model (before, nothing was required).
+	{"/risk", 200, []string{`id="risk-fan"`, "trials, seed 1", `<option value="COW2025" selected>`, "historical model"}},
 	{"/risk?start=2025-01&horizon=12", 200, []string{`id="risk-fan"`, "No risk event of these members falls in the horizon"}},
 	{"/risk?trials=1000000", 400, []string{"trials"}},
 	{"/risk?coalition=NOPE", 400, []string{"NOPE"}},
@@ -409,7 +411,9 @@ func TestCSV(t *testing.T) {
 		{"/csv/support-monthly", "month,military_eur,financial_eur,humanitarian_eur,total_eur", func() int { return 52 }},
 		{"/csv/country-weapons?iso3=DEU", "category,units,value_eur,systems", func() int { return countLines(t, "\"Germany\"") }},
 		// 3 requirement categories × 12 months of 2025.
-		{"/csv/coalition-coverage?id=1", "category,month,required_eur,pledged_eur,gap_eur,covered_pct", func() int { return 36 }},
+		// military, air defence and financial stored; humanitarian has no
+		// stored requirement and takes the historical model: 4 × 12 months.
+		{"/csv/coalition-coverage?id=1", "category,month,required_eur,pledged_eur,gap_eur,covered_pct", func() int { return 48 }},
 		{"/csv/engagements?country=AUS&topic=aukus", "date,kind,title,participants,topics,sources", func() int { return 1 }},
 	} {
 		w := get(t, h, tc.path)

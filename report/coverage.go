@@ -29,6 +29,8 @@ type CoverageOptions struct {
 	From, To coalition.Month
 	// Counts is CountsAll or CountsMembers; empty means DefaultCounts.
 	Counts string
+	// Need is NeedStored or NeedHistorical; empty means DefaultNeed.
+	Need string
 }
 
 // CoverageReport is a coalition's need against the support the user may
@@ -37,8 +39,12 @@ type CoverageReport struct {
 	Coalition        string `json:"coalition"`
 	Recipient        string `json:"recipient"`
 	RequirementBasis string `json:"requirement_basis"`
-	// RequirementMonthly is the baseline need per type (without stored
-	// requirements).
+	// Need is the need basis asked for (NeedStored or NeedHistorical);
+	// RequirementBases says, per support type, which basis its need has.
+	Need             string            `json:"need"`
+	RequirementBases map[string]string `json:"requirement_bases"`
+	// RequirementMonthly is the historical model's need per type, for the
+	// types (and months) that use it.
 	RequirementMonthly map[string]float64 `json:"requirement_monthly,omitempty"`
 	SupportBasis       string             `json:"support_basis"`
 	// Counts says whose support counts (CountsAll or CountsMembers).
@@ -53,8 +59,9 @@ type CoverageReport struct {
 	Sources       []Source                `json:"sources"`
 }
 
-// Coverage compares coalitionCode's need (default COW2025: its stored
-// requirements, else the 2022–2024 average monthly support per type) with
+// Coverage compares coalitionCode's need (default COW2025; opt.Need: its
+// stored requirements, and per support type and month without any the
+// historical model, the 2022–2024 average monthly support per type) with
 // the visible, not cancelled pledges to its recipient of those opt.Counts
 // names, spread over their delivery windows (a pledge in a category the
 // need does not name counts under its support type when that is needed).
@@ -72,6 +79,14 @@ func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, opt 
 	case CountsAll, CountsMembers:
 	default:
 		return nil, coalition.FieldError("counts", "%q is not one of %s, %s", counts, CountsAll, CountsMembers)
+	}
+	need := opt.Need
+	switch need {
+	case "":
+		need = DefaultNeed
+	case NeedStored, NeedHistorical:
+	default:
+		return nil, coalition.FieldError("need", "%q is not one of %s, %s", need, NeedStored, NeedHistorical)
 	}
 	coal, err := findCoalition(ctx, s, coalitionCode)
 	if err != nil {
@@ -98,7 +113,7 @@ func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, opt 
 	if to-from >= 12*50 {
 		return nil, coalition.FieldError("to", "the period is longer than 50 years")
 	}
-	req, err := loadRequirement(ctx, s, coal, from, to)
+	req, err := loadNeed(ctx, s, coal, from, to, need)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +133,7 @@ func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, opt 
 		return nil, err
 	}
 	rep := &CoverageReport{Coalition: coal.Code, Recipient: coal.Recipient, RequirementBasis: req.basis, RequirementMonthly: req.monthly,
+		Need: need, RequirementBases: req.bases,
 		SupportBasis: fmt.Sprintf("%s visible pledges to %s (not cancelled) spread evenly over their delivery windows (a pledge without one counts in its announcement month); delivered = recorded deliveries", basis, coal.Recipient),
 		Counts:       counts,
 		Result:       analysis.Coverage(req.needs, flows, from, to)}
@@ -129,7 +145,7 @@ func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, opt 
 			return nil, err
 		}
 		for i := range base {
-			base[i].Figure = "requirement (2022–2024 support)"
+			base[i].Figure = "requirement (historical model: 2022–2024 support)"
 		}
 		rep.Sources = append(rep.Sources, base...)
 	}

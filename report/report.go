@@ -8,9 +8,10 @@
 //     mean of that year's 12 monthly USD rates in the store's FX table;
 //   - support is the Kiel-style "allocations": pledges with status allocated
 //     or delivered, by announcement month (coalition.Store.MonthlySupport);
-//   - a coalition without stored requirements gets the requirement of the
-//     replace-us scenario: the average monthly support of all donors in
-//     2022–2024, per support type.
+//   - the need is the coalition's stored requirements; a support type
+//     without one in a month gets, for that type and month, the historical
+//     model (the requirement of the replace-us scenario: the average monthly
+//     support of all donors in 2022–2024, per type), and the basis says so.
 package report
 
 import (
@@ -268,62 +269,164 @@ func findCoalition(ctx context.Context, s coalition.CoalitionStore, code string)
 	return c, err
 }
 
+// The need basis of coverage: one parameter for the CLI (--need), the API
+// and the pages (need=).
+const (
+	// NeedStored uses the coalition's stored requirements; a support type
+	// without any in a month falls back, for that type and month only, to
+	// the historical model, and the basis says so.
+	NeedStored = "stored"
+	// NeedHistorical uses only the historical model: the 2022–2024 average
+	// monthly support of all donors per type, labelled as a model.
+	NeedHistorical = "historical"
+	// DefaultNeed is the need basis when nobody says.
+	DefaultNeed = NeedStored
+)
+
 // requirement is the monthly need per category over the analysed months,
 // with how it was obtained.
 type requirement struct {
-	basis   string
-	monthly map[string]float64 // the baseline per type, when basis is the baseline
+	basis string
+	// bases says, per support type, which basis its need has.
+	bases   map[string]string
+	monthly map[string]float64 // the historical model per type, for the types that use it (nil: none)
 	needs   []analysis.Need
 	cats    map[string]bool // the categories needed
 	sources []Source
 }
 
-// loadRequirement returns the coalition's stored requirements visible to the
-// user in from..to, or, when it has none at all, the 2022–2024 average
-// monthly support of all donors per type.
+// loadRequirement is loadNeed with the default basis (NeedStored).
 func loadRequirement(ctx context.Context, s coalition.Store, c *coalition.Coalition, from, to coalition.Month) (*requirement, error) {
+	return loadNeed(ctx, s, c, from, to, NeedStored)
+}
+
+// historicalBasis names the historical model.
+func historicalBasis() string {
+	return fmt.Sprintf("historical model (the average monthly support of all donors in %s..%s, as in replace-us; not an assessed need)", BaselineFrom, BaselineTo)
+}
+
+// loadNeed returns the need in from..to. With NeedStored: the coalition's
+// stored requirements visible to the user; for each support type of the
+// historical model (military, financial, humanitarian), the months that no
+// stored requirement of that type covers take the historical model's
+// figure for that type, never €0 in silence. With NeedHistorical: the
+// historical model for every type.
+func loadNeed(ctx context.Context, s coalition.Store, c *coalition.Coalition, from, to coalition.Month, need string) (*requirement, error) {
+	out := &requirement{cats: map[string]bool{}, bases: map[string]string{}}
 	var reqs []*coalition.Requirement
-	after := int64(0)
-	for {
-		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		reqs = append(reqs, page...)
-		if !more || len(page) == 0 {
-			break
-		}
-		after = page[len(page)-1].ID
-	}
-	out := &requirement{cats: map[string]bool{}}
-	if len(reqs) > 0 {
-		out.basis = fmt.Sprintf("stored requirements of %s (%d visible to you)", c.Code, len(reqs))
-		srcs := map[string]bool{}
-		for _, r := range reqs {
-			out.cats[r.Category] = true
-			for m := max(r.From, from); m <= min(r.To, to); m++ {
-				out.needs = append(out.needs, analysis.Need{Category: r.Category, Month: m, Amount: r.MonthlyEUR()})
+	if need != NeedHistorical {
+		after := int64(0)
+		for {
+			page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
+			if err != nil {
+				return nil, err
 			}
-			if !srcs[r.Source] {
-				srcs[r.Source] = true
-				out.sources = append(out.sources, Source{Figure: "requirement", Source: r.Source, AsOf: r.CreatedAt.Format("2006-01-02")})
+			reqs = append(reqs, page...)
+			if !more || len(page) == 0 {
+				break
 			}
+			after = page[len(page)-1].ID
 		}
-		return out, nil
 	}
-	sup, err := monthlySupport(ctx, s)
-	if err != nil {
-		return nil, err
+	covered := map[string]map[coalition.Month]bool{} // per type
+	rows := map[string]int{}                         // stored requirements per type
+	srcs := map[string]bool{}
+	for _, r := range reqs {
+		t := supportType(r.Category)
+		rows[t]++
+		out.cats[r.Category] = true
+		for m := max(r.From, from); m <= min(r.To, to); m++ {
+			out.needs = append(out.needs, analysis.Need{Category: r.Category, Month: m, Amount: r.MonthlyEUR()})
+			if covered[t] == nil {
+				covered[t] = map[coalition.Month]bool{}
+			}
+			covered[t][m] = true
+		}
+		if !srcs[r.Source] {
+			srcs[r.Source] = true
+			asOf := r.AsOf
+			if asOf == "" {
+				asOf = r.CreatedAt.Format("2006-01-02")
+			}
+			out.sources = append(out.sources, Source{Figure: "requirement", Source: r.Source, AsOf: asOf})
+		}
 	}
-	out.monthly = baselineMonthly(sup)
-	out.basis = fmt.Sprintf("%s has no stored requirements: the average monthly support of all donors in %s..%s per type (as in replace-us)", c.Code, BaselineFrom, BaselineTo)
-	for _, t := range sortedKeys(out.monthly) {
-		out.cats[t] = true
+	var hist map[string]float64
+	types := make([]string, 0, len(coalition.SupportTypes))
+	for _, t := range coalition.SupportTypes {
+		types = append(types, string(t))
+	}
+	sort.Strings(types) // the order the needs were always appended in
+	for _, typ := range types {
+		var missing []coalition.Month
 		for m := from; m <= to; m++ {
-			out.needs = append(out.needs, analysis.Need{Category: t, Month: m, Amount: out.monthly[t]})
+			if !covered[typ][m] {
+				missing = append(missing, m)
+			}
 		}
+		stored := fmt.Sprintf("stored requirements of %s (%d visible to you)", c.Code, rows[typ])
+		if len(missing) == 0 {
+			out.bases[typ] = stored
+			continue
+		}
+		if hist == nil {
+			sup, err := monthlySupport(ctx, s)
+			if err != nil {
+				return nil, err
+			}
+			hist = baselineMonthly(sup)
+		}
+		v, ok := hist[typ]
+		switch {
+		case !ok && len(missing) == int(to-from)+1:
+			out.bases[typ] = "no stored requirement and no historical model for this type: not measured"
+			continue
+		case !ok:
+			out.bases[typ] = fmt.Sprintf("%s in %d of %d months; the other months have no stored requirement and no historical model: not measured", stored, int(to-from)+1-len(missing), int(to-from)+1)
+			continue
+		case need == NeedHistorical:
+			out.bases[typ] = historicalBasis() + " (need=historical)"
+		case len(missing) == int(to-from)+1:
+			out.bases[typ] = historicalBasis() + fmt.Sprintf(" (%s has no stored requirement of this type for %s..%s)", c.Code, from, to)
+		default:
+			out.bases[typ] = fmt.Sprintf("%s for %d months; %s for the %d months without one (%s)", stored, int(to-from)+1-len(missing), historicalBasis(), len(missing), monthRanges(missing))
+		}
+		if out.monthly == nil {
+			out.monthly = map[string]float64{}
+		}
+		out.monthly[typ] = v
+		out.cats[typ] = true
+		for _, m := range missing {
+			out.needs = append(out.needs, analysis.Need{Category: typ, Month: m, Amount: v})
+		}
+	}
+	parts := make([]string, 0, len(out.bases))
+	for _, t := range coalition.SupportTypes {
+		parts = append(parts, fmt.Sprintf("%s: %s", t, out.bases[string(t)]))
+	}
+	out.basis = strings.Join(parts, "; ")
+	if len(reqs) == 0 && need != NeedHistorical {
+		out.basis = fmt.Sprintf("%s has no stored requirements: %s", c.Code, out.basis)
 	}
 	return out, nil
+}
+
+// monthRanges writes sorted months as ranges: "2026-01..2026-06, 2026-09".
+func monthRanges(ms []coalition.Month) string {
+	var parts []string
+	for i := 0; i < len(ms); {
+		j := i
+		for j+1 < len(ms) && ms[j+1] == ms[j]+1 {
+			j++
+		}
+		if i == j {
+			parts = append(parts, ms[i].String())
+		} else {
+			parts = append(parts, ms[i].String()+".."+ms[j].String())
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 // baselineMonthly is Σ allocations 2022-01..2024-12 / 36 per type.

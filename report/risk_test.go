@@ -184,6 +184,15 @@ func TestRiskModelEditedEvent(t *testing.T) {
 		AmountEUR: 100e6 * 100, From: start, To: end, Visibility: coalition.Public, Source: "test need"}); err != nil {
 		t.Fatal(err)
 	}
+	// Nothing financial or humanitarian is needed: said explicitly, as €0
+	// requirements (without them those types fall back to the historical
+	// model, and the 2022–2024 average would be needed with no supply).
+	for _, cat := range []string{"financial", "humanitarian"} {
+		if err := s.CreateRequirement(sys, &coalition.Requirement{CoalitionID: &tst.ID, Recipient: "UKR", Category: cat,
+			From: start, To: end, Visibility: coalition.Public, Source: "test: nothing needed"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := s.CreatePledge(sys, &coalition.Pledge{Donor: "FRA", Recipient: "UKR", Category: "air-defence",
 		Amount: coalition.Money{Minor: 36 * 200e6 * 100, Currency: "EUR"}, AmountEUR: 36 * 200e6 * 100,
 		Announced: coalition.Date{Y: 2026, M: 4, D: 1}, DeliverFrom: start, DeliverTo: end,

@@ -137,11 +137,91 @@ func electionDate(s string) (coalition.Date, string, error) {
 	return coalition.Date{}, "", fmt.Errorf("date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
 }
 
-// Load loads the reference dataset into s as the system user; it is idempotent.
+// Load loads the reference dataset into s as the system user; it is
+// idempotent. When s is also a store of coalitions and requirements (a
+// sqlstore.Store), it then loads the bundled needs (LoadNeeds).
 func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadReport, error) {
 	ds, err := Dataset()
 	if err != nil {
 		return coalition.LoadReport{}, err
 	}
-	return s.Load(coalition.WithUser(ctx, coalition.System), ds, dryRun)
+	ctx = coalition.WithUser(ctx, coalition.System)
+	rep, err := s.Load(ctx, ds, dryRun)
+	if err != nil {
+		return rep, err
+	}
+	if ns, ok := s.(NeedsStore); ok {
+		err = LoadNeeds(ctx, ns, dryRun, &rep)
+	}
+	return rep, err
+}
+
+// NeedsStore is what LoadNeeds writes to.
+type NeedsStore interface {
+	FindCoalitionByCode(ctx context.Context, code string) (*coalition.Coalition, error)
+	coalition.RequirementStore
+}
+
+// LoadNeeds adds the bundled needs (refdata.Needs) as requirements of
+// COW2025, counted under "requirements" in rep. A row is created only when
+// the coalition has no requirement with the same source, category and first
+// month: requirements are editable, and the seed never overwrites users' edits;
+// a deleted row comes back with the next seed (delete it after seeding, or
+// store a replacement with another source).
+func LoadNeeds(ctx context.Context, s NeedsStore, dryRun bool, rep *coalition.LoadReport) error {
+	needs, err := refdata.Needs()
+	if err != nil {
+		return err
+	}
+	count := func(m *map[string]int) {
+		if *m == nil {
+			*m = map[string]int{}
+		}
+		(*m)["requirements"]++
+	}
+	c, err := s.FindCoalitionByCode(ctx, refdata.NeedsCoalition)
+	if coalition.ErrorKind(err) == coalition.NotFound && dryRun {
+		for range needs {
+			count(&rep.Created)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("seed needs: %w", err)
+	}
+	have := map[string]bool{}
+	after := int64(0)
+	for {
+		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for _, r := range page {
+			have[needKey(r)] = true
+		}
+		if !more || len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	for _, n := range needs {
+		r := n.Requirement
+		if have[needKey(r)] {
+			count(&rep.Unchanged)
+			continue
+		}
+		count(&rep.Created)
+		if dryRun {
+			continue
+		}
+		r.CoalitionID = &c.ID
+		if err := s.CreateRequirement(ctx, r); err != nil {
+			return fmt.Errorf("seed needs: %s %s: %w", r.Category, r.From, err)
+		}
+	}
+	return nil
+}
+
+func needKey(r *coalition.Requirement) string {
+	return r.Source + "|" + r.Category + "|" + r.From.String()
 }

@@ -10,14 +10,14 @@ import (
 )
 
 const requirementCols = `id, coalition_id, recipient, category, amount_eur_minor, quantity, unit_value_eur_minor, from_month, to_month,
-	priority, visibility, source, version, created_at`
+	priority, visibility, source, version, created_at, capability, unit, as_of, note`
 
 func scanRequirement(sc interface{ Scan(...any) error }) (*coalition.Requirement, error) {
 	var r coalition.Requirement
 	var coal, qty sql.NullInt64
 	var created timestamp
 	if err := sc.Scan(&r.ID, &coal, &r.Recipient, &r.Category, &r.AmountEUR, &qty, &r.UnitValue, &r.From, &r.To,
-		&r.Priority, &r.Visibility, &r.Source, &r.Version, &created); err != nil {
+		&r.Priority, &r.Visibility, &r.Source, &r.Version, &created, &r.Capability, &r.Unit, &r.AsOf, &r.Note); err != nil {
 		return nil, err
 	}
 	r.CoalitionID, r.Quantity, r.CreatedAt = nullInt(coal), nullInt(qty), created.Time
@@ -76,9 +76,10 @@ func (s *Store) CreateRequirement(ctx context.Context, r *coalition.Requirement)
 		}
 		r.Version, r.CreatedAt = 1, tx.now
 		id, err := tx.insertID(ctx, `INSERT INTO requirements (coalition_id, recipient, category, amount_eur_minor, quantity, unit_value_eur_minor,
-			from_month, to_month, priority, visibility, source, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			from_month, to_month, priority, visibility, source, version, created_at, capability, unit, as_of, note)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue, r.From, r.To, r.Priority, r.Visibility,
-			r.Source, r.Version, ts(tx.now))
+			r.Source, r.Version, ts(tx.now), r.Capability, r.Unit, r.AsOf, r.Note)
 		if err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: create requirement: %w", err))
 		}

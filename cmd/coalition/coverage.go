@@ -9,13 +9,14 @@ import (
 )
 
 func runCoverage(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members] [--json] [--db ...]",
+	fs := newFlagSet(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members] [--need stored|historical] [--json] [--db ...]",
 		"coalition coverage --coalition COW2025 --from 2025-01 --to 2025-12")
 	db := dbFlag(fs)
 	coal := fs.String("coalition", report.DefaultCoalition, "the coalition whose need is measured")
 	fromS := fs.String("from", "", "first month (YYYY-MM); default 11 months before --to")
 	toS := fs.String("to", "", "last month (YYYY-MM); default the last month with support")
 	counts := fs.String("counts", report.DefaultCounts, "whose pledges count: all (every donor) or members (the coalition's joined members)")
+	need := fs.String("need", report.DefaultNeed, "the need: stored (the coalition's requirements; per support type without any, the historical model) or historical (only the 2022-2024 average support, a model)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parseArgs(e, fs, args); err != nil {
 		return err
@@ -37,7 +38,7 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	rep, err := report.Coverage(coalition.WithUser(ctx, coalition.System), s, *coal, report.CoverageOptions{From: from, To: to, Counts: *counts})
+	rep, err := report.Coverage(coalition.WithUser(ctx, coalition.System), s, *coal, report.CoverageOptions{From: from, To: to, Counts: *counts, Need: *need})
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,14 @@ func TestCoverageOneAnswer(t *testing.T) {
 		AmountEUR: 100e6 * 100, From: jan, To: mar, Visibility: coalition.Public, Source: "test need"}); err != nil {
 		t.Fatal(err)
 	}
+	// Nothing financial or humanitarian is needed, said explicitly (without
+	// a stored row those types take the historical model).
+	for _, cat := range []string{"financial", "humanitarian"} {
+		if err := s.CreateRequirement(ctx, &coalition.Requirement{CoalitionID: &cow.ID, Recipient: "UKR", Category: cat,
+			From: jan, To: mar, Visibility: coalition.Public, Source: "test: nothing needed"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := s.CreatePledge(ctx, &coalition.Pledge{Donor: "USA", Recipient: "UKR", Category: "air-defence",
 		Amount: coalition.Money{Minor: 150e6 * 100, Currency: "EUR"}, AmountEUR: 150e6 * 100, FXRate: 1, Announced: coalition.Date{Y: 2029, M: 12, D: 1},
 		DeliverFrom: jan, DeliverTo: mar, Status: coalition.Committed, Visibility: coalition.Public, Source: "test pledge", AsOf: coalition.Date{Y: 2029, M: 12, D: 1}}); err != nil {

@@ -9,7 +9,8 @@ import (
 
 func TestCoverageCLI(t *testing.T) {
 	db := analysisStoreDB(t)
-	out, _, err := runCLI(t, "", "coverage", "--from", "2025-01", "--to", "2025-12", "--json", "--db", db)
+	// The historical model, asked for: the 2022–2024 average per type.
+	out, _, err := runCLI(t, "", "coverage", "--from", "2025-01", "--to", "2025-12", "--need", "historical", "--json", "--db", db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +48,28 @@ func TestCoverageCLI(t *testing.T) {
 	}
 	if math.Abs(gap-got.Result.Total.Gap) > 1e-6*gap {
 		t.Errorf("total gap %.0f, Σ monthly gaps %.0f", got.Result.Total.Gap, gap)
+	}
+	// The default: the seeded, sourced 2025 needs, by hand 12 × (NATO
+	// 3,333,333,333.33 + IMF 1,986,974,617.16 + OCHA 209,264,358.51) =
+	// 12 × 5,529,572,309.00 = €66,354,867,708.
+	out, _, err = runCLI(t, "", "coverage", "--from", "2025-01", "--to", "2025-12", "--json", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored struct {
+		Need   string            `json:"need"`
+		Bases  map[string]string `json:"requirement_bases"`
+		Result struct {
+			Total struct {
+				Required float64 `json:"required"`
+			} `json:"total"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(out), &stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored.Need != "stored" || math.Abs(stored.Result.Total.Required-66_354_867_708) > 0.5 || !strings.HasPrefix(stored.Bases["financial"], "stored requirements") {
+		t.Errorf("default need %q: required %.2f, want 66354867708; bases %q", stored.Need, stored.Result.Total.Required, stored.Bases)
 	}
 	table, _, err := runCLI(t, "", "coverage", "--db", db)
 	if err != nil {

@@ -457,11 +457,13 @@ func testRequirements(t *testing.T, s coalition.Store) {
 	c := base(t, s)
 	from, _ := coalition.ParseMonth("2026-01")
 	r := &coalition.Requirement{CoalitionID: &c.ID, Recipient: "UKR", Category: "air-defence", AmountEUR: 2_000_000_000_00,
-		From: from, To: from.Add(11), Priority: 1, Visibility: coalition.CoalitionVis, Source: "test"}
+		From: from, To: from.Add(11), Priority: 1, Visibility: coalition.CoalitionVis, Source: "test",
+		Capability: "Patriot interceptors", Unit: "missile", AsOf: "2025-12-01", Note: "what it covers"}
 	must(t, s.CreateRequirement(sys, r))
 	got, err := s.FindRequirement(sys, r.ID)
 	must(t, err)
-	if got.AmountEUR != r.AmountEUR || got.From != from || got.To != from.Add(11) || *got.CoalitionID != c.ID {
+	if got.AmountEUR != r.AmountEUR || got.From != from || got.To != from.Add(11) || *got.CoalitionID != c.ID ||
+		got.Capability != r.Capability || got.Unit != r.Unit || got.AsOf != r.AsOf || got.Note != r.Note {
 		t.Fatalf("requirement round trip: %+v", got)
 	}
 	// Coalition-visible: an anonymous reader does not see it.
@@ -471,6 +473,14 @@ func testRequirements(t *testing.T, s coalition.Store) {
 	must(t, err)
 	if len(list) != 1 {
 		t.Fatalf("%d requirements, want 1", len(list))
+	}
+	// A bad as-of date names the field; nothing is written.
+	bad := *r
+	bad.ID, bad.AsOf = 0, "2025-13-01"
+	err = s.CreateRequirement(sys, &bad)
+	var ce *coalition.Error
+	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "as_of" {
+		t.Errorf("as_of 2025-13-01: %v, want Invalid naming as_of", err)
 	}
 	wantKind(t, s.DeleteRequirement(sys, r.ID, 7), coalition.Conflict)
 	must(t, s.DeleteRequirement(sys, r.ID, 1))
