@@ -76,6 +76,18 @@ func (sp *ScenarioSpec) normalise() error {
 	if sp.Key == "" {
 		sp.Key = analysis.KeyGDP
 	}
+	if err := sp.normaliseWithdrawals(); err != nil {
+		return err
+	}
+	if err := sp.normaliseHorizon(); err != nil {
+		return err
+	}
+	return sp.checkCapsAndWeights()
+}
+
+// normaliseWithdrawals upper-cases the withdrawals' countries and checks
+// each withdrawal.
+func (sp *ScenarioSpec) normaliseWithdrawals() error {
 	if sp.Withdrawals == nil {
 		sp.Withdrawals = []analysis.Withdrawal{}
 	}
@@ -100,6 +112,12 @@ func (sp *ScenarioSpec) normalise() error {
 			return err
 		}
 	}
+	return nil
+}
+
+// normaliseHorizon defaults the horizon to the calendar year of the earliest
+// withdrawal and checks it.
+func (sp *ScenarioSpec) normaliseHorizon() error {
 	if sp.Horizon == nil {
 		if len(sp.Withdrawals) == 0 {
 			return coalition.FieldError("horizon", "give a horizon {from, to} or at least one withdrawal")
@@ -120,6 +138,12 @@ func (sp *ScenarioSpec) normalise() error {
 	case sp.Horizon.To-sp.Horizon.From >= 12*50:
 		return coalition.FieldError("horizon.to", "the horizon is longer than 50 years")
 	}
+	return nil
+}
+
+// checkCapsAndWeights checks the caps and the key's weights, in the order
+// of their keys.
+func (sp *ScenarioSpec) checkCapsAndWeights() error {
 	if math.IsNaN(sp.CapPctGDP) || sp.CapPctGDP < 0 || sp.CapPctGDP > 100 {
 		return coalition.FieldError("cap_pct_gdp", "must be between 0 and 100 (got %g)", sp.CapPctGDP)
 	}
