@@ -469,64 +469,13 @@ func fieldErr(field string, format string, args ...any) error {
 }
 
 func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status coalition.PledgeStatus, opt *Options) (*coalition.Pledge, error) {
-	// The donor: the provider, else (for outgoing types) the reporting
-	// organisation, else the funding participant.
-	cands := []iatiOrg{tx.provider}
-	if !incoming[tx.typ] {
-		cands = append(cands, act.reporting)
-	}
-	cands = append(cands, act.funding)
-	donor, tried := "", ""
-	var lastErr error
-	for _, o := range cands {
-		for _, s := range []string{o.ref, o.name} {
-			if s == "" {
-				continue
-			}
-			if tried == "" {
-				tried = s
-			}
-			iso, err := opt.Names.Resolve(s)
-			if err == nil {
-				donor = iso
-				break
-			}
-			if lastErr == nil {
-				lastErr = err
-			}
-		}
-		if donor != "" {
-			break
-		}
-	}
-	if donor == "" {
-		if lastErr == nil {
-			return nil, fieldErr("provider-org", "no provider or reporting organisation names the donor")
-		}
-		return nil, fieldErr("provider-org", "%v", lastErr)
-	}
-	cur := strings.ToUpper(tx.cur)
-	if cur == "" {
-		cur = strings.ToUpper(act.defCur)
-	}
-	if cur == "" {
-		return nil, fieldErr("value/@currency", "no currency on the value and no default-currency on the activity")
-	}
-	if !coalition.ValidCurrency(cur) {
-		return nil, fieldErr("value/@currency", "%s is not an ISO 4217 currency code", quote(cur))
-	}
-	if tx.value == "" {
-		return nil, fieldErr("value", "is missing")
-	}
-	minor, err := parseDecimal(tx.value, 1, cur)
+	donor, err := iatiDonor(act, tx, opt)
 	if err != nil {
-		return nil, fieldErr("value", "%v", err)
+		return nil, err
 	}
-	if minor < 0 {
-		return nil, fieldErr("value", "negative amount %s (a correction? enter it as a change to the original)", tx.value)
-	}
-	if share < 1 {
-		minor = int64(float64(minor)*share + 0.5)
+	minor, cur, err := iatiAmount(act, tx, share)
+	if err != nil {
+		return nil, err
 	}
 	if tx.date == "" {
 		return nil, fieldErr("transaction-date/@iso-date", "is missing")
@@ -562,6 +511,85 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	if err := opt.FX.Convert(p, vd); err != nil {
 		return nil, fieldErr("value/@currency", "%v", err)
 	}
+	p.Provenance = opt.provenance("", tx.line, iatiExtra(act, tx, share, vd))
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// iatiDonor is the donor of a transaction: the provider, else (for
+// outgoing types) the reporting organisation, else the funding participant.
+func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
+	cands := []iatiOrg{tx.provider}
+	if !incoming[tx.typ] {
+		cands = append(cands, act.reporting)
+	}
+	cands = append(cands, act.funding)
+	donor, tried := "", ""
+	var lastErr error
+	for _, o := range cands {
+		for _, s := range []string{o.ref, o.name} {
+			if s == "" {
+				continue
+			}
+			if tried == "" {
+				tried = s
+			}
+			iso, err := opt.Names.Resolve(s)
+			if err == nil {
+				donor = iso
+				break
+			}
+			if lastErr == nil {
+				lastErr = err
+			}
+		}
+		if donor != "" {
+			break
+		}
+	}
+	if donor == "" {
+		if lastErr == nil {
+			return "", fieldErr("provider-org", "no provider or reporting organisation names the donor")
+		}
+		return "", fieldErr("provider-org", "%v", lastErr)
+	}
+	return donor, nil
+}
+
+// iatiAmount is a transaction's value in minor units of its currency (the
+// activity's default when it names none), times share when the recipient
+// has only that share of the activity.
+func iatiAmount(act *iatiActivity, tx *iatiTx, share float64) (int64, string, error) {
+	cur := strings.ToUpper(tx.cur)
+	if cur == "" {
+		cur = strings.ToUpper(act.defCur)
+	}
+	if cur == "" {
+		return 0, "", fieldErr("value/@currency", "no currency on the value and no default-currency on the activity")
+	}
+	if !coalition.ValidCurrency(cur) {
+		return 0, "", fieldErr("value/@currency", "%s is not an ISO 4217 currency code", quote(cur))
+	}
+	if tx.value == "" {
+		return 0, "", fieldErr("value", "is missing")
+	}
+	minor, err := parseDecimal(tx.value, 1, cur)
+	if err != nil {
+		return 0, "", fieldErr("value", "%v", err)
+	}
+	if minor < 0 {
+		return 0, "", fieldErr("value", "negative amount %s (a correction? enter it as a change to the original)", tx.value)
+	}
+	if share < 1 {
+		minor = int64(float64(minor)*share + 0.5)
+	}
+	return minor, cur, nil
+}
+
+// iatiExtra is what a pledge's provenance keeps of its transaction.
+func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) map[string]string {
 	extra := map[string]string{"activity": act.id, "transaction_type": tx.typ, "value_date": vd.String()}
 	if tx.provider.activity != "" {
 		extra["provider_activity_id"] = tx.provider.activity
@@ -575,11 +603,7 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	if share < 1 {
 		extra["recipient_share"] = strconv.FormatFloat(share, 'f', -1, 64)
 	}
-	p.Provenance = opt.provenance("", tx.line, extra)
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return extra
 }
 
 // tagLimit fails when more than max bytes pass without a '<' or '>': no
