@@ -36,7 +36,7 @@ var govWords = map[string]bool{"government": true, "ministry": true, "spokespers
 
 var orgTopic = map[string]string{"AUKUS": "aukus", "NATO": "nato", "COW": "coalition", "UDCG": "ukraine-support"}
 
-// callTrigger finds a call/meeting/summit/letter word in s that is not
+// eventTrigger finds a call/meeting/summit/letter word in s that is not
 // "called for", "calls on", "so-called".
 func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 	for k := s.i; k < s.j; k++ {
@@ -50,16 +50,7 @@ func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 		}
 		switch {
 		case callWords[n]:
-			if n == "called" || n == "calls" || n == "call" {
-				if next == "for" || next == "on" || next == "it" || next == "upon" || next == "the" || next == "a" || next == "this" {
-					continue
-				}
-				// "called Trump", "Call to Trump", "call with Zelensky", "the call"
-				if !d.personAt(k+1, 3) && !(k > s.i && (d.toks[k-1].norm == "phone" || d.toks[k-1].norm == "the" || d.toks[k-1].norm == "video")) && next != "with" && next != "to" && next != "between" {
-					continue
-				}
-			}
-			if n == "spoke" && next != "with" && next != "to" && next != "by" {
+			if !d.isCall(s, k, n, next) {
 				continue
 			}
 			return "call", k
@@ -75,6 +66,25 @@ func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 		}
 	}
 	return "", -1
+}
+
+// isCall reports whether the call word n at k, followed by next, is a
+// call: not "called for", "calls on"; "called Trump", "Call to Trump",
+// "call with Zelensky", "the call"; "spoke with", not "spoke" alone.
+func (d *doc) isCall(s sentence, k int, n, next string) bool {
+	if n == "called" || n == "calls" || n == "call" {
+		if next == "for" || next == "on" || next == "it" || next == "upon" || next == "the" || next == "a" || next == "this" {
+			return false
+		}
+		// "called Trump", "Call to Trump", "call with Zelensky", "the call"
+		if !d.personAt(k+1, 3) && !(k > s.i && (d.toks[k-1].norm == "phone" || d.toks[k-1].norm == "the" || d.toks[k-1].norm == "video")) && next != "with" && next != "to" && next != "between" {
+			return false
+		}
+	}
+	if n == "spoke" && next != "with" && next != "to" && next != "by" {
+		return false
+	}
+	return true
 }
 
 // personAt reports whether a person mention starts within n tokens of k.
