@@ -37,8 +37,6 @@ func (d DonorMonth) byType(t string) float64 {
 	return d.Humanitarian
 }
 
-func (d DonorMonth) total() float64 { return d.Military + d.Financial + d.Humanitarian }
-
 // CountryData is what the built-in scenarios need about a country.
 type CountryData struct {
 	ISO3       string  `json:"iso3"`

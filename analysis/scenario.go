@@ -183,116 +183,11 @@ func Scenario(in ScenarioInput) (ScenarioResult, error) {
 	}
 	sort.SliceStable(res.Lost, func(i, j int) bool { return res.Lost[i].Amount > res.Lost[j].Amount })
 
-	// Existing support per donor and year, after the withdrawals.
-	existing := map[string]map[int]float64{}
-	for _, f := range kept {
-		k := float64(f.months())
-		for m := max(f.From, in.From); m <= min(f.last(), in.To); m++ {
-			if existing[f.Donor] == nil {
-				existing[f.Donor] = map[int]float64{}
-			}
-			existing[f.Donor][m.Year()] += f.Amount / k
-		}
-	}
+	existing := existingByYear(kept, in.From, in.To)
 	for y := in.From.Year(); y <= in.To.Year(); y++ {
-		first := max(in.From, coalition.MonthOf(y, 1))
-		last := min(in.To, coalition.MonthOf(y, 12))
-		months := int(last-first) + 1
-		part := float64(months) / 12
-		yr := ScenarioYear{Year: y, Months: months, Gap: map[string]float64{}, Unfilled: map[string]float64{}, Members: []ScenarioMemberYear{}}
-		var cats []string
-		for _, c := range after.Cells {
-			if c.Month >= first && c.Month <= last {
-				if _, ok := yr.Gap[c.Category]; !ok {
-					cats = append(cats, c.Category)
-				}
-				yr.Gap[c.Category] += c.Gap
-			}
-		}
-		extra := map[string]float64{}
-		fair := map[string]float64{}
-		if len(in.Members) == 0 || len(cats) == 0 {
-			for c, g := range yr.Gap {
-				yr.Unfilled[c] = g
-			}
-		} else {
-			ws := make([]float64, len(in.Members))
-			caps := make([]float64, len(in.Members))
-			var catCaps bool
-			for i, m := range in.Members {
-				ws[i] = weightOf(m, key)
-				caps[i] = math.Inf(1)
-				if in.CapPctGDP > 0 {
-					caps[i] = in.CapPctGDP / 100 * m.GDPEUR * part
-				}
-				if m.CapEUR != nil {
-					caps[i] = math.Min(caps[i], *m.CapEUR*part)
-				}
-				for _, c := range cats {
-					if _, ok := m.CategoryCaps[c]; ok {
-						catCaps = true
-					}
-				}
-			}
-			if catCaps {
-				yr.Method = "lp"
-				p := BurdenProblem{Categories: cats, Gap: yr.Gap}
-				for i, m := range in.Members {
-					bm := BurdenMember{ISO3: m.ISO3, Weight: ws[i]}
-					if !math.IsInf(caps[i], 1) {
-						bm.Cap = &caps[i]
-					}
-					for _, c := range cats {
-						if v, ok := m.CategoryCaps[c]; ok {
-							if bm.CategoryCaps == nil {
-								bm.CategoryCaps = map[string]float64{}
-							}
-							bm.CategoryCaps[c] = v * part
-						}
-					}
-					p.Members = append(p.Members, bm)
-				}
-				br, err := SolveBurden(p)
-				if err != nil {
-					return ScenarioResult{}, fmt.Errorf("analysis: scenario year %d: %w", y, err)
-				}
-				yr.Covered, yr.Deviation, yr.Unfilled = br.Covered, br.Deviation, br.Unfilled
-				for _, ms := range br.Members {
-					extra[ms.ISO3], fair[ms.ISO3] = ms.Total, ms.FairShare
-				}
-			} else {
-				// One pool: water-filling gives the proportional optimum;
-				// every category is covered in the same proportion.
-				yr.Method = "water-filling"
-				var total float64
-				for _, c := range cats {
-					total += yr.Gap[c]
-				}
-				x := WaterFill(total, ws, caps)
-				for i, m := range in.Members {
-					extra[m.ISO3] = x[i]
-					yr.Covered += x[i]
-				}
-				for i, m := range in.Members {
-					fair[m.ISO3] = ws[i] / wsum * yr.Covered
-					yr.Deviation += math.Abs(x[i] - fair[m.ISO3])
-				}
-				for _, c := range cats {
-					yr.Unfilled[c] = 0
-					if total > 0 {
-						yr.Unfilled[c] = yr.Gap[c] * (1 - yr.Covered/total)
-					}
-				}
-			}
-		}
-		for _, m := range in.Members {
-			ex := existing[m.ISO3][y]
-			row := ScenarioMemberYear{ISO3: m.ISO3, FairShare: fair[m.ISO3], ExtraEUR: extra[m.ISO3], ExistingEUR: ex}
-			if m.GDPEUR > 0 {
-				row.ExtraPctGDP = row.ExtraEUR / (m.GDPEUR * part) * 100
-				row.NewTotalPctGDP = (ex + row.ExtraEUR) / (m.GDPEUR * part) * 100
-			}
-			yr.Members = append(yr.Members, row)
+		yr, err := scenarioYear(in, key, wsum, y, after, existing)
+		if err != nil {
+			return ScenarioResult{}, err
 		}
 		res.Covered += yr.Covered
 		for _, c := range sortedKeys(yr.Unfilled) { // a fixed order: the same sum bit for bit
@@ -301,4 +196,145 @@ func Scenario(in ScenarioInput) (ScenarioResult, error) {
 		res.Years = append(res.Years, yr)
 	}
 	return res, nil
+}
+
+// existingByYear is the existing support per donor and year in from..to,
+// after the withdrawals (kept).
+func existingByYear(kept []Flow, from, to coalition.Month) map[string]map[int]float64 {
+	existing := map[string]map[int]float64{}
+	for _, f := range kept {
+		k := float64(f.months())
+		for m := max(f.From, from); m <= min(f.last(), to); m++ {
+			if existing[f.Donor] == nil {
+				existing[f.Donor] = map[int]float64{}
+			}
+			existing[f.Donor][m.Year()] += f.Amount / k
+		}
+	}
+	return existing
+}
+
+// scenarioYear shares calendar year y's gap (the part of it in the
+// horizon) among the members.
+func scenarioYear(in ScenarioInput, key string, wsum float64, y int, after CoverageResult, existing map[string]map[int]float64) (ScenarioYear, error) {
+	first := max(in.From, coalition.MonthOf(y, 1))
+	last := min(in.To, coalition.MonthOf(y, 12))
+	months := int(last-first) + 1
+	part := float64(months) / 12
+	yr := ScenarioYear{Year: y, Months: months, Gap: map[string]float64{}, Unfilled: map[string]float64{}, Members: []ScenarioMemberYear{}}
+	var cats []string
+	for _, c := range after.Cells {
+		if c.Month >= first && c.Month <= last {
+			if _, ok := yr.Gap[c.Category]; !ok {
+				cats = append(cats, c.Category)
+			}
+			yr.Gap[c.Category] += c.Gap
+		}
+	}
+	extra := map[string]float64{}
+	fair := map[string]float64{}
+	if len(in.Members) == 0 || len(cats) == 0 {
+		for c, g := range yr.Gap {
+			yr.Unfilled[c] = g
+		}
+	} else {
+		ws, caps, catCaps := yearWeightsAndCaps(in, key, cats, part)
+		if catCaps {
+			if err := shareByLP(&yr, in.Members, cats, ws, caps, part, extra, fair); err != nil {
+				return ScenarioYear{}, fmt.Errorf("analysis: scenario year %d: %w", y, err)
+			}
+		} else {
+			shareByWaterFilling(&yr, in.Members, cats, ws, caps, wsum, extra, fair)
+		}
+	}
+	for _, m := range in.Members {
+		ex := existing[m.ISO3][y]
+		row := ScenarioMemberYear{ISO3: m.ISO3, FairShare: fair[m.ISO3], ExtraEUR: extra[m.ISO3], ExistingEUR: ex}
+		if m.GDPEUR > 0 {
+			row.ExtraPctGDP = row.ExtraEUR / (m.GDPEUR * part) * 100
+			row.NewTotalPctGDP = (ex + row.ExtraEUR) / (m.GDPEUR * part) * 100
+		}
+		yr.Members = append(yr.Members, row)
+	}
+	return yr, nil
+}
+
+// yearWeightsAndCaps returns the members' weights under key and their caps
+// for a year of which part is in the horizon (+Inf: none), and whether any
+// member caps one of cats.
+func yearWeightsAndCaps(in ScenarioInput, key string, cats []string, part float64) (ws, caps []float64, catCaps bool) {
+	ws = make([]float64, len(in.Members))
+	caps = make([]float64, len(in.Members))
+	for i, m := range in.Members {
+		ws[i] = weightOf(m, key)
+		caps[i] = math.Inf(1)
+		if in.CapPctGDP > 0 {
+			caps[i] = in.CapPctGDP / 100 * m.GDPEUR * part
+		}
+		if m.CapEUR != nil {
+			caps[i] = math.Min(caps[i], *m.CapEUR*part)
+		}
+		for _, c := range cats {
+			if _, ok := m.CategoryCaps[c]; ok {
+				catCaps = true
+			}
+		}
+	}
+	return ws, caps, catCaps
+}
+
+// shareByLP shares yr's gap with the burden LP (category caps apply),
+// filling yr's totals and each member's extra and fair share.
+func shareByLP(yr *ScenarioYear, members []ScenarioMember, cats []string, ws, caps []float64, part float64, extra, fair map[string]float64) error {
+	yr.Method = "lp"
+	p := BurdenProblem{Categories: cats, Gap: yr.Gap}
+	for i, m := range members {
+		bm := BurdenMember{ISO3: m.ISO3, Weight: ws[i]}
+		if !math.IsInf(caps[i], 1) {
+			bm.Cap = &caps[i]
+		}
+		for _, c := range cats {
+			if v, ok := m.CategoryCaps[c]; ok {
+				if bm.CategoryCaps == nil {
+					bm.CategoryCaps = map[string]float64{}
+				}
+				bm.CategoryCaps[c] = v * part
+			}
+		}
+		p.Members = append(p.Members, bm)
+	}
+	br, err := SolveBurden(p)
+	if err != nil {
+		return err
+	}
+	yr.Covered, yr.Deviation, yr.Unfilled = br.Covered, br.Deviation, br.Unfilled
+	for _, ms := range br.Members {
+		extra[ms.ISO3], fair[ms.ISO3] = ms.Total, ms.FairShare
+	}
+	return nil
+}
+
+// shareByWaterFilling shares yr's gap as one pool: water-filling gives the
+// proportional optimum; every category is covered in the same proportion.
+func shareByWaterFilling(yr *ScenarioYear, members []ScenarioMember, cats []string, ws, caps []float64, wsum float64, extra, fair map[string]float64) {
+	yr.Method = "water-filling"
+	var total float64
+	for _, c := range cats {
+		total += yr.Gap[c]
+	}
+	x := WaterFill(total, ws, caps)
+	for i, m := range members {
+		extra[m.ISO3] = x[i]
+		yr.Covered += x[i]
+	}
+	for i, m := range members {
+		fair[m.ISO3] = ws[i] / wsum * yr.Covered
+		yr.Deviation += math.Abs(x[i] - fair[m.ISO3])
+	}
+	for _, c := range cats {
+		yr.Unfilled[c] = 0
+		if total > 0 {
+			yr.Unfilled[c] = yr.Gap[c] * (1 - yr.Covered/total)
+		}
+	}
 }

@@ -367,70 +367,20 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, b
 	if !ok {
 		return nil, false, fieldErr("status", "%s is not one of pledge, commitment, paid", quote(f.Status))
 	}
-	// Recipient: a destination location.
-	to, shared := "", false
-	var locErr error
-	for _, o := range f.Destination {
-		if o.Type != "Location" {
-			continue
-		}
-		iso, err := opt.Names.Resolve(o.Name)
-		if err != nil {
-			if _, real := opt.Names.lookup(o.Name); !real {
-				locErr = err // a misspelling, maybe of the recipient
-			}
-			continue
-		}
-		if iso == recipient {
-			to, shared = iso, o.Behavior == "shared"
-		}
+	to, shared, err := ftsRecipient(f, recipient, opt)
+	if err != nil {
+		return nil, false, err
 	}
 	if to == "" {
-		if locErr != nil {
-			return nil, false, fieldErr("destinationObjects", "%v", locErr)
-		}
 		return nil, true, nil // not a flow to the recipient
 	}
-	// Donor: the source organisation, else the source location.
-	donor := ""
-	var donorErr error
-	for _, typ := range []string{"Organization", "Location"} {
-		for _, o := range f.Source {
-			if o.Type != typ || donor != "" {
-				continue
-			}
-			iso, err := opt.Names.Resolve(o.Name)
-			if err != nil {
-				if donorErr == nil {
-					donorErr = err
-				}
-				continue
-			}
-			donor = iso
-		}
-	}
-	if donor == "" {
-		if donorErr == nil {
-			donorErr = errors.New("no source organisation or location")
-		}
-		return nil, false, fieldErr("sourceObjects", "%v", donorErr)
-	}
-	cur, amount := strings.ToUpper(strings.TrimSpace(f.OriginalCurrency)), f.OriginalAmount.String()
-	if cur == "" || amount == "" {
-		cur, amount = "USD", f.AmountUSD.String()
-	}
-	if amount == "" {
-		return nil, false, fieldErr("amountUSD", "the flow has no amount")
-	}
-	if !coalition.ValidCurrency(cur) {
-		return nil, false, fieldErr("originalCurrency", "%s is not an ISO 4217 currency code", quote(f.OriginalCurrency))
-	}
-	minor, err := parseDecimal(amount, 1, cur)
+	donor, err := ftsDonor(f, opt)
 	if err != nil {
-		return nil, false, fieldErr("originalAmount", "%v", err)
+		return nil, false, err
 	}
-	if minor < 0 {
-		return nil, false, fieldErr("originalAmount", "negative amount %s", amount)
+	minor, cur, err := ftsAmount(f)
+	if err != nil {
+		return nil, false, err
 	}
 	var date coalition.Date
 	field := ""
@@ -455,6 +405,94 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, b
 	if f.ContributionType == "in-kind" {
 		p.Conditions = "in-kind"
 	}
+	p.Provenance = opt.provenance("", f.line, ftsExtra(f, field, shared))
+	if err := p.Validate(); err != nil {
+		return nil, false, err
+	}
+	return p, false, nil
+}
+
+// ftsRecipient is recipient when a destination location of f names it
+// ("" when none does), and whether that destination is shared; a
+// destination that names no known place, maybe a misspelling of the
+// recipient, is an error when none names it.
+func ftsRecipient(f *ftsFlow, recipient string, opt *Options) (to string, shared bool, err error) {
+	var locErr error
+	for _, o := range f.Destination {
+		if o.Type != "Location" {
+			continue
+		}
+		iso, err := opt.Names.Resolve(o.Name)
+		if err != nil {
+			if _, real := opt.Names.lookup(o.Name); !real {
+				locErr = err // a misspelling, maybe of the recipient
+			}
+			continue
+		}
+		if iso == recipient {
+			to, shared = iso, o.Behavior == "shared"
+		}
+	}
+	if to == "" && locErr != nil {
+		return "", false, fieldErr("destinationObjects", "%v", locErr)
+	}
+	return to, shared, nil
+}
+
+// ftsDonor is the source organisation of f, else its source location.
+func ftsDonor(f *ftsFlow, opt *Options) (string, error) {
+	donor := ""
+	var donorErr error
+	for _, typ := range []string{"Organization", "Location"} {
+		for _, o := range f.Source {
+			if o.Type != typ || donor != "" {
+				continue
+			}
+			iso, err := opt.Names.Resolve(o.Name)
+			if err != nil {
+				if donorErr == nil {
+					donorErr = err
+				}
+				continue
+			}
+			donor = iso
+		}
+	}
+	if donor == "" {
+		if donorErr == nil {
+			donorErr = errors.New("no source organisation or location")
+		}
+		return "", fieldErr("sourceObjects", "%v", donorErr)
+	}
+	return donor, nil
+}
+
+// ftsAmount is f's original amount in minor units of its currency, else its
+// amount in USD.
+func ftsAmount(f *ftsFlow) (int64, string, error) {
+	cur, amount := strings.ToUpper(strings.TrimSpace(f.OriginalCurrency)), f.OriginalAmount.String()
+	if cur == "" || amount == "" {
+		cur, amount = "USD", f.AmountUSD.String()
+	}
+	if amount == "" {
+		return 0, "", fieldErr("amountUSD", "the flow has no amount")
+	}
+	if !coalition.ValidCurrency(cur) {
+		return 0, "", fieldErr("originalCurrency", "%s is not an ISO 4217 currency code", quote(f.OriginalCurrency))
+	}
+	minor, err := parseDecimal(amount, 1, cur)
+	if err != nil {
+		return 0, "", fieldErr("originalAmount", "%v", err)
+	}
+	if minor < 0 {
+		return 0, "", fieldErr("originalAmount", "negative amount %s", amount)
+	}
+	return minor, cur, nil
+}
+
+// ftsExtra is what a pledge's provenance keeps of its flow; field names the
+// flow's date used.
+func ftsExtra(f *ftsFlow, field string, shared bool) map[string]string {
 	extra := map[string]string{"flow_id": string(f.ID), "version_id": f.VersionID.String(), "value_date_field": field}
 	if f.ParentFlowID != "" {
 		extra["parent_flow_id"] = string(f.ParentFlowID)
@@ -468,9 +506,5 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, b
 	if f.RefCode != "" {
 		extra["ref_code"] = f.RefCode
 	}
-	p.Provenance = opt.provenance("", f.line, extra)
-	if err := p.Validate(); err != nil {
-		return nil, false, err
-	}
-	return p, false, nil
+	return extra
 }

@@ -66,197 +66,274 @@ type iatiCountry struct {
 // mapped type (see IATITransactionStatus) to opt.Recipient (every recipient
 // when empty). Memory stays constant in the file size: one activity is
 // held at a time.
+//
+// The parser walks RawToken and keeps its state in an iatiParser, one
+// method per kind of token. Decoding each <iati-activity> with
+// xml.Decoder.DecodeElement into tagged structs would be shorter but is not
+// done: DecodeElement gives no position for the elements inside the
+// activity, and every error here names the line of its own transaction or
+// recipient-country element (file:line:field); it also goes through
+// Token (namespace translation, nesting checks) and reflection, where the
+// import's goal is at most 3× a bare RawToken pass and it stands at
+// 2.3–2.7× (docs/benchmarks.md).
 func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error) {
 	opt.defaults("iati")
-	var st Stats
-	e := &errs{max: opt.MaxErrors}
-	recipient := ""
+	p := &iatiParser{ctx: ctx, opt: &opt, sink: sink, e: &errs{max: opt.MaxErrors}}
 	if opt.Recipient != "" {
 		iso, err := opt.Names.Resolve(opt.Recipient)
 		if err != nil {
-			return st, coalition.FieldError("recipient", "%v", err)
+			return p.st, coalition.FieldError("recipient", "%v", err)
 		}
-		recipient = iso
+		p.recipient = iso
 	}
-	tl := &tagLimit{r: r, max: MaxLine}
-	d := xml.NewDecoder(tl)
-	d.Strict = true
-	var (
-		path   []string
-		act    *iatiActivity
-		tx     *iatiTx
-		org    *iatiOrg
-		text   []byte
-		inText bool
-		root   bool
-	)
-	for !e.full() {
+	p.d = xml.NewDecoder(&tagLimit{r: r, max: MaxLine})
+	p.d.Strict = true
+	for !p.e.full() {
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return p.st, err
 		}
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			if len(path) > 0 {
-				line, _ := d.InputPos()
-				e.add(opt.File, "", line, "xml", fmt.Errorf("the file ends inside <%s>: truncated?", path[len(path)-1]))
-			} else if !root {
-				e.add(opt.File, "", 1, "xml", errors.New("no <iati-activities> element: not an IATI activity file"))
-			}
-			break
-		}
+		tok, err := p.d.RawToken()
 		if err != nil {
-			line, _ := d.InputPos()
-			var le *LongLineError
-			var se *xml.SyntaxError
-			switch {
-			case errors.As(err, &le):
-				e.add(opt.File, "", le.Line, "xml", le)
-			case errors.As(err, &se):
-				// The line is the error's row, not repeated in its text.
-				e.add(opt.File, "", se.Line, "xml", fmt.Errorf("XML syntax error: %s", se.Msg))
-			default:
-				e.add(opt.File, "", line, "xml", err)
-			}
+			p.readError(err)
 			break
 		}
+		stop := false
 		switch t := tok.(type) {
 		case xml.StartElement:
-			name := t.Name.Local
-			path = append(path, name)
-			line, _ := d.InputPos()
-			switch {
-			case len(path) == 1:
-				if name != "iati-activities" {
-					e.add(opt.File, "", line, "xml", fmt.Errorf("root element <%s>: want <iati-activities> (an IATI activity file)", name))
-					return st, e.err()
-				}
-				root = true
-			case name == "iati-activity" && len(path) == 2:
-				act = &iatiActivity{line: line, defCur: attr(t, "default-currency"), humanitarian: attr(t, "humanitarian")}
-			case act == nil:
-			case name == "transaction" && len(path) == 3:
-				tx = &iatiTx{line: line, ref: attr(t, "ref"), humanitarian: attr(t, "humanitarian")}
-			case tx != nil:
-				switch name {
-				case "transaction-type":
-					tx.typ = attr(t, "code")
-				case "transaction-date":
-					tx.date = attr(t, "iso-date")
-				case "value":
-					tx.cur, tx.valDate, inText, text = attr(t, "currency"), attr(t, "value-date"), true, text[:0]
-				case "provider-org":
-					tx.provider = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "provider-activity-id")}
-					org = &tx.provider
-				case "receiver-org":
-					tx.receiver = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "receiver-activity-id")}
-					org = &tx.receiver
-				case "finance-type":
-					tx.financeType = attr(t, "code")
-				case "recipient-country":
-					tx.country = attr(t, "code")
-				case "sector":
-					if tx.sector == "" {
-						tx.sector = attr(t, "code")
-					}
-				case "narrative":
-					if org != nil && org.name == "" {
-						inText, text = true, text[:0]
-					}
-				}
-			case len(path) == 3:
-				switch name {
-				case "iati-identifier":
-					inText, text = true, text[:0]
-				case "reporting-org":
-					act.reporting = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type")}
-					org = &act.reporting
-				case "participating-org":
-					if attr(t, "role") == "1" && act.funding.ref == "" && act.funding.name == "" {
-						act.funding = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "activity-id")}
-						org = &act.funding
-					}
-				case "recipient-country":
-					pct := 100.0
-					if s := attr(t, "percentage"); s != "" {
-						if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 0 && v <= 100 {
-							pct = v
-						} else {
-							e.add(opt.File, "", line, "recipient-country/@percentage", fmt.Errorf("%s is not a percentage 0–100", quote(s)))
-						}
-					}
-					act.countries = append(act.countries, iatiCountry{strings.ToUpper(attr(t, "code")), pct})
-				case "sector":
-					if v := attr(t, "vocabulary"); (v == "" || v == "1" || v == "2") && act.sector == "" {
-						act.sector = attr(t, "code")
-					}
-				case "default-finance-type":
-					act.financeType = attr(t, "code")
-				case "humanitarian-scope":
-					act.scope = attr(t, "code")
-				case "activity-date":
-					switch attr(t, "type") {
-					case "1", "2":
-						if act.start == "" || attr(t, "type") == "2" {
-							act.start = attr(t, "iso-date")
-						}
-					case "3", "4":
-						if act.end == "" || attr(t, "type") == "4" {
-							act.end = attr(t, "iso-date")
-						}
-					}
-				case "budget":
-					act.budgets++
-				case "planned-disbursement":
-					act.planned++
-				}
-			case name == "narrative" && org != nil && org.name == "" && len(path) == 4:
-				inText, text = true, text[:0]
-			}
+			stop = p.start(t)
 		case xml.CharData:
-			if inText {
-				if len(text)+len(t) > MaxLine {
-					line, _ := d.InputPos()
-					e.add(opt.File, "", line, path[len(path)-1], fmt.Errorf("text longer than %d bytes", MaxLine))
-					return st, e.err()
-				}
-				text = append(text, t...)
-			}
+			stop = p.charData(t)
 		case xml.EndElement:
-			if len(path) == 0 {
-				break // RawToken does not check nesting; Strict mode reports a stray end tag
-			}
-			name := path[len(path)-1]
-			if name != t.Name.Local {
-				line, _ := d.InputPos()
-				e.add(opt.File, "", line, "xml", fmt.Errorf("</%s> closes <%s>", t.Name.Local, name))
-				return st, e.err()
-			}
-			path = path[:len(path)-1]
-			if inText {
-				s := strings.TrimSpace(string(text))
-				switch {
-				case name == "iati-identifier" && act != nil:
-					act.id = s
-				case name == "value" && tx != nil:
-					tx.value = s
-				case name == "narrative" && org != nil:
-					org.name = s
-				}
-				inText = false
-			}
-			switch {
-			case name == "provider-org", name == "receiver-org", name == "reporting-org", name == "participating-org":
-				org = nil
-			case name == "transaction" && tx != nil && act != nil:
-				act.txs = append(act.txs, tx)
-				tx = nil
-			case name == "iati-activity" && act != nil:
-				iatiEmit(ctx, act, recipient, &opt, sink, e, &st)
-				act = nil
-			}
+			stop = p.end(t)
+		}
+		if stop {
+			break
 		}
 	}
-	return st, e.err()
+	return p.st, p.e.err()
+}
+
+// iatiParser is IATI's state between tokens.
+type iatiParser struct {
+	ctx       context.Context
+	opt       *Options
+	sink      Sink
+	recipient string // ISO3; "" for every recipient
+	d         *xml.Decoder
+	e         *errs
+	st        Stats
+
+	path   []string // the open elements
+	act    *iatiActivity
+	tx     *iatiTx
+	org    *iatiOrg // the organisation whose narrative is its name
+	text   []byte
+	inText bool // text is being collected for the open element
+	root   bool // <iati-activities> was seen
+}
+
+// readError records the error (or the end of the file) that ended the
+// token stream.
+func (p *iatiParser) readError(err error) {
+	opt, e := p.opt, p.e
+	if err == io.EOF {
+		if len(p.path) > 0 {
+			line, _ := p.d.InputPos()
+			e.add(opt.File, "", line, "xml", fmt.Errorf("the file ends inside <%s>: truncated?", p.path[len(p.path)-1]))
+		} else if !p.root {
+			e.add(opt.File, "", 1, "xml", errors.New("no <iati-activities> element: not an IATI activity file"))
+		}
+		return
+	}
+	line, _ := p.d.InputPos()
+	var le *LongLineError
+	var se *xml.SyntaxError
+	switch {
+	case errors.As(err, &le):
+		e.add(opt.File, "", le.Line, "xml", le)
+	case errors.As(err, &se):
+		// The line is the error's row, not repeated in its text.
+		e.add(opt.File, "", se.Line, "xml", fmt.Errorf("XML syntax error: %s", se.Msg))
+	default:
+		e.add(opt.File, "", line, "xml", err)
+	}
+}
+
+// collect starts collecting the open element's text.
+func (p *iatiParser) collect() { p.inText, p.text = true, p.text[:0] }
+
+// start opens an element; it reports whether parsing must stop.
+func (p *iatiParser) start(t xml.StartElement) bool {
+	name := t.Name.Local
+	p.path = append(p.path, name)
+	line, _ := p.d.InputPos()
+	switch {
+	case len(p.path) == 1:
+		if name != "iati-activities" {
+			p.e.add(p.opt.File, "", line, "xml", fmt.Errorf("root element <%s>: want <iati-activities> (an IATI activity file)", name))
+			return true
+		}
+		p.root = true
+	case name == "iati-activity" && len(p.path) == 2:
+		p.act = &iatiActivity{line: line, defCur: attr(t, "default-currency"), humanitarian: attr(t, "humanitarian")}
+	case p.act == nil:
+	case name == "transaction" && len(p.path) == 3:
+		p.tx = &iatiTx{line: line, ref: attr(t, "ref"), humanitarian: attr(t, "humanitarian")}
+	case p.tx != nil:
+		p.txElement(name, t)
+	case len(p.path) == 3:
+		p.activityElement(name, t, line)
+	case name == "narrative" && p.org != nil && p.org.name == "" && len(p.path) == 4:
+		p.collect()
+	}
+	return false
+}
+
+// txElement reads an element inside a transaction.
+func (p *iatiParser) txElement(name string, t xml.StartElement) {
+	tx := p.tx
+	switch name {
+	case "transaction-type":
+		tx.typ = attr(t, "code")
+	case "transaction-date":
+		tx.date = attr(t, "iso-date")
+	case "value":
+		tx.cur, tx.valDate = attr(t, "currency"), attr(t, "value-date")
+		p.collect()
+	case "provider-org":
+		tx.provider = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "provider-activity-id")}
+		p.org = &tx.provider
+	case "receiver-org":
+		tx.receiver = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "receiver-activity-id")}
+		p.org = &tx.receiver
+	case "finance-type":
+		tx.financeType = attr(t, "code")
+	case "recipient-country":
+		tx.country = attr(t, "code")
+	case "sector":
+		if tx.sector == "" {
+			tx.sector = attr(t, "code")
+		}
+	case "narrative":
+		if p.org != nil && p.org.name == "" {
+			p.collect()
+		}
+	}
+}
+
+// activityElement reads a child element of an activity (not a
+// transaction), at line.
+func (p *iatiParser) activityElement(name string, t xml.StartElement, line int) {
+	act := p.act
+	switch name {
+	case "iati-identifier":
+		p.collect()
+	case "reporting-org":
+		act.reporting = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type")}
+		p.org = &act.reporting
+	case "participating-org":
+		if attr(t, "role") == "1" && act.funding.ref == "" && act.funding.name == "" {
+			act.funding = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "activity-id")}
+			p.org = &act.funding
+		}
+	case "recipient-country":
+		p.recipientCountry(t, line)
+	case "sector":
+		if v := attr(t, "vocabulary"); (v == "" || v == "1" || v == "2") && act.sector == "" {
+			act.sector = attr(t, "code")
+		}
+	case "default-finance-type":
+		act.financeType = attr(t, "code")
+	case "humanitarian-scope":
+		act.scope = attr(t, "code")
+	case "activity-date":
+		act.date(t)
+	case "budget":
+		act.budgets++
+	case "planned-disbursement":
+		act.planned++
+	}
+}
+
+// recipientCountry reads an activity's recipient-country at line: its
+// percentage defaults to 100.
+func (p *iatiParser) recipientCountry(t xml.StartElement, line int) {
+	pct := 100.0
+	if s := attr(t, "percentage"); s != "" {
+		if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 0 && v <= 100 {
+			pct = v
+		} else {
+			p.e.add(p.opt.File, "", line, "recipient-country/@percentage", fmt.Errorf("%s is not a percentage 0–100", quote(s)))
+		}
+	}
+	p.act.countries = append(p.act.countries, iatiCountry{strings.ToUpper(attr(t, "code")), pct})
+}
+
+// date reads an activity-date: the actual start (2) or end (4) wins over
+// the planned one (1, 3).
+func (act *iatiActivity) date(t xml.StartElement) {
+	switch attr(t, "type") {
+	case "1", "2":
+		if act.start == "" || attr(t, "type") == "2" {
+			act.start = attr(t, "iso-date")
+		}
+	case "3", "4":
+		if act.end == "" || attr(t, "type") == "4" {
+			act.end = attr(t, "iso-date")
+		}
+	}
+}
+
+// charData collects text; it reports whether parsing must stop.
+func (p *iatiParser) charData(t xml.CharData) bool {
+	if !p.inText {
+		return false
+	}
+	if len(p.text)+len(t) > MaxLine {
+		line, _ := p.d.InputPos()
+		p.e.add(p.opt.File, "", line, p.path[len(p.path)-1], fmt.Errorf("text longer than %d bytes", MaxLine))
+		return true
+	}
+	p.text = append(p.text, t...)
+	return false
+}
+
+// end closes an element, emitting an activity's pledges when it closes;
+// it reports whether parsing must stop.
+func (p *iatiParser) end(t xml.EndElement) bool {
+	if len(p.path) == 0 {
+		return false // RawToken does not check nesting; Strict mode reports a stray end tag
+	}
+	name := p.path[len(p.path)-1]
+	if name != t.Name.Local {
+		line, _ := p.d.InputPos()
+		p.e.add(p.opt.File, "", line, "xml", fmt.Errorf("</%s> closes <%s>", t.Name.Local, name))
+		return true
+	}
+	p.path = p.path[:len(p.path)-1]
+	if p.inText {
+		s := strings.TrimSpace(string(p.text))
+		switch {
+		case name == "iati-identifier" && p.act != nil:
+			p.act.id = s
+		case name == "value" && p.tx != nil:
+			p.tx.value = s
+		case name == "narrative" && p.org != nil:
+			p.org.name = s
+		}
+		p.inText = false
+	}
+	switch {
+	case name == "provider-org", name == "receiver-org", name == "reporting-org", name == "participating-org":
+		p.org = nil
+	case name == "transaction" && p.tx != nil && p.act != nil:
+		p.act.txs = append(p.act.txs, p.tx)
+		p.tx = nil
+	case name == "iati-activity" && p.act != nil:
+		iatiEmit(p.ctx, p.act, p.recipient, p.opt, p.sink, p.e, &p.st)
+		p.act = nil
+	}
+	return false
 }
 
 func attr(t xml.StartElement, name string) string {
@@ -392,64 +469,13 @@ func fieldErr(field string, format string, args ...any) error {
 }
 
 func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status coalition.PledgeStatus, opt *Options) (*coalition.Pledge, error) {
-	// The donor: the provider, else (for outgoing types) the reporting
-	// organisation, else the funding participant.
-	cands := []iatiOrg{tx.provider}
-	if !incoming[tx.typ] {
-		cands = append(cands, act.reporting)
-	}
-	cands = append(cands, act.funding)
-	donor, tried := "", ""
-	var lastErr error
-	for _, o := range cands {
-		for _, s := range []string{o.ref, o.name} {
-			if s == "" {
-				continue
-			}
-			if tried == "" {
-				tried = s
-			}
-			iso, err := opt.Names.Resolve(s)
-			if err == nil {
-				donor = iso
-				break
-			}
-			if lastErr == nil {
-				lastErr = err
-			}
-		}
-		if donor != "" {
-			break
-		}
-	}
-	if donor == "" {
-		if lastErr == nil {
-			return nil, fieldErr("provider-org", "no provider or reporting organisation names the donor")
-		}
-		return nil, fieldErr("provider-org", "%v", lastErr)
-	}
-	cur := strings.ToUpper(tx.cur)
-	if cur == "" {
-		cur = strings.ToUpper(act.defCur)
-	}
-	if cur == "" {
-		return nil, fieldErr("value/@currency", "no currency on the value and no default-currency on the activity")
-	}
-	if !coalition.ValidCurrency(cur) {
-		return nil, fieldErr("value/@currency", "%s is not an ISO 4217 currency code", quote(cur))
-	}
-	if tx.value == "" {
-		return nil, fieldErr("value", "is missing")
-	}
-	minor, err := parseDecimal(tx.value, 1, cur)
+	donor, err := iatiDonor(act, tx, opt)
 	if err != nil {
-		return nil, fieldErr("value", "%v", err)
+		return nil, err
 	}
-	if minor < 0 {
-		return nil, fieldErr("value", "negative amount %s (a correction? enter it as a change to the original)", tx.value)
-	}
-	if share < 1 {
-		minor = int64(float64(minor)*share + 0.5)
+	minor, cur, err := iatiAmount(act, tx, share)
+	if err != nil {
+		return nil, err
 	}
 	if tx.date == "" {
 		return nil, fieldErr("transaction-date/@iso-date", "is missing")
@@ -485,6 +511,85 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	if err := opt.FX.Convert(p, vd); err != nil {
 		return nil, fieldErr("value/@currency", "%v", err)
 	}
+	p.Provenance = opt.provenance("", tx.line, iatiExtra(act, tx, share, vd))
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// iatiDonor is the donor of a transaction: the provider, else (for
+// outgoing types) the reporting organisation, else the funding participant.
+func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
+	cands := []iatiOrg{tx.provider}
+	if !incoming[tx.typ] {
+		cands = append(cands, act.reporting)
+	}
+	cands = append(cands, act.funding)
+	donor, tried := "", ""
+	var lastErr error
+	for _, o := range cands {
+		for _, s := range []string{o.ref, o.name} {
+			if s == "" {
+				continue
+			}
+			if tried == "" {
+				tried = s
+			}
+			iso, err := opt.Names.Resolve(s)
+			if err == nil {
+				donor = iso
+				break
+			}
+			if lastErr == nil {
+				lastErr = err
+			}
+		}
+		if donor != "" {
+			break
+		}
+	}
+	if donor == "" {
+		if lastErr == nil {
+			return "", fieldErr("provider-org", "no provider or reporting organisation names the donor")
+		}
+		return "", fieldErr("provider-org", "%v", lastErr)
+	}
+	return donor, nil
+}
+
+// iatiAmount is a transaction's value in minor units of its currency (the
+// activity's default when it names none), times share when the recipient
+// has only that share of the activity.
+func iatiAmount(act *iatiActivity, tx *iatiTx, share float64) (int64, string, error) {
+	cur := strings.ToUpper(tx.cur)
+	if cur == "" {
+		cur = strings.ToUpper(act.defCur)
+	}
+	if cur == "" {
+		return 0, "", fieldErr("value/@currency", "no currency on the value and no default-currency on the activity")
+	}
+	if !coalition.ValidCurrency(cur) {
+		return 0, "", fieldErr("value/@currency", "%s is not an ISO 4217 currency code", quote(cur))
+	}
+	if tx.value == "" {
+		return 0, "", fieldErr("value", "is missing")
+	}
+	minor, err := parseDecimal(tx.value, 1, cur)
+	if err != nil {
+		return 0, "", fieldErr("value", "%v", err)
+	}
+	if minor < 0 {
+		return 0, "", fieldErr("value", "negative amount %s (a correction? enter it as a change to the original)", tx.value)
+	}
+	if share < 1 {
+		minor = int64(float64(minor)*share + 0.5)
+	}
+	return minor, cur, nil
+}
+
+// iatiExtra is what a pledge's provenance keeps of its transaction.
+func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) map[string]string {
 	extra := map[string]string{"activity": act.id, "transaction_type": tx.typ, "value_date": vd.String()}
 	if tx.provider.activity != "" {
 		extra["provider_activity_id"] = tx.provider.activity
@@ -498,11 +603,7 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	if share < 1 {
 		extra["recipient_share"] = strconv.FormatFloat(share, 'f', -1, 64)
 	}
-	p.Provenance = opt.provenance("", tx.line, extra)
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return extra
 }
 
 // tagLimit fails when more than max bytes pass without a '<' or '>': no

@@ -45,40 +45,11 @@ func KielXLSX(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, 
 	opt.defaults("kiel-xlsx")
 	var st Stats
 	e := &errs{max: opt.MaxErrors}
-	// The workbook is spooled to disk (a zip is read from its end), and
-	// every part is checked against the limits (checkXLSX) before
-	// excelize reads it.
-	tmp, size, err := spool(r, MaxXLSXFile, nil)
+	f, sheet, closeFile, err := kielOpen(r, &opt)
 	if err != nil {
-		var tl *TooLargeError
-		if errors.As(err, &tl) {
-			return st, Errors{{File: opt.File, Field: "file", Err: err}}
-		}
 		return st, err
 	}
-	defer removeSpool(tmp)
-	zr, err := zip.NewReader(tmp, size)
-	if err != nil {
-		return st, Errors{{File: opt.File, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}}
-	}
-	if err := checkXLSX(zr, opt.File); err != nil {
-		return st, Errors{err.(*RowError)}
-	}
-	f, err := excelize.OpenReader(tmp, excelize.Options{UnzipSizeLimit: MaxXLSXUnzipped, UnzipXMLSizeLimit: 16 << 20})
-	if err != nil {
-		return st, Errors{{File: opt.File, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}}
-	}
-	defer f.Close()
-	sheet := ""
-	for _, s := range f.GetSheetList() {
-		if strings.EqualFold(strings.TrimSpace(s), KielMainSheet) || strings.EqualFold(strings.TrimSpace(s), "Clean Data") {
-			sheet = s
-			break
-		}
-	}
-	if sheet == "" {
-		return st, Errors{{File: opt.File, Field: "sheet", Err: fmt.Errorf("no sheet %q (the workbook has %s)", KielMainSheet, strings.Join(f.GetSheetList(), ", "))}}
-	}
+	defer closeFile()
 	recipient := opt.Recipient
 	if recipient == "" {
 		recipient = "UKR"
@@ -104,15 +75,7 @@ func KielXLSX(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, 
 		}
 		if len(col) == 0 {
 			// The header row: the first with a donor column.
-			for i, c := range cells {
-				h := strings.ToLower(strings.TrimSpace(c))
-				if m, ok := kielOldHeaders[h]; ok {
-					h = m
-				}
-				if _, dup := col[h]; !dup && h != "" {
-					col[h] = i
-				}
-			}
+			kielHeaderColumns(cells, col)
 			if _, ok := col["donor"]; !ok {
 				col = map[string]int{}
 				if rowNum >= 20 {
@@ -121,17 +84,7 @@ func KielXLSX(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, 
 			}
 			continue
 		}
-		get := func(name string) string {
-			i, ok := col[name]
-			if !ok || i >= len(cells) {
-				return ""
-			}
-			v := strings.TrimSpace(cells[i])
-			if v == "." || strings.EqualFold(v, "NA") {
-				return ""
-			}
-			return v
-		}
+		get := func(name string) string { return kielCell(cells, col, name) }
 		if get("donor") == "" {
 			continue // blank rows between blocks
 		}
@@ -186,6 +139,74 @@ func KielXLSX(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, 
 		st.Warnings = kielCheckSummary(f, &opt, alloc, commit)
 	}
 	return st, e.err()
+}
+
+// kielOpen spools the workbook to disk (a zip is read from its end),
+// checks every part against the limits (checkXLSX) before excelize reads
+// it, and finds the main sheet; closeFile closes and removes the spool.
+func kielOpen(r io.Reader, opt *Options) (f *excelize.File, sheet string, closeFile func(), err error) {
+	tmp, size, err := spool(r, MaxXLSXFile, nil)
+	if err != nil {
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			return nil, "", nil, Errors{{File: opt.File, Field: "file", Err: err}}
+		}
+		return nil, "", nil, err
+	}
+	zr, err := zip.NewReader(tmp, size)
+	if err != nil {
+		removeSpool(tmp)
+		return nil, "", nil, Errors{{File: opt.File, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}}
+	}
+	if err := checkXLSX(zr, opt.File); err != nil {
+		removeSpool(tmp)
+		return nil, "", nil, Errors{err.(*RowError)}
+	}
+	f, err = excelize.OpenReader(tmp, excelize.Options{UnzipSizeLimit: MaxXLSXUnzipped, UnzipXMLSizeLimit: 16 << 20})
+	if err != nil {
+		removeSpool(tmp)
+		return nil, "", nil, Errors{{File: opt.File, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}}
+	}
+	closeFile = func() {
+		f.Close()
+		removeSpool(tmp)
+	}
+	for _, s := range f.GetSheetList() {
+		if strings.EqualFold(strings.TrimSpace(s), KielMainSheet) || strings.EqualFold(strings.TrimSpace(s), "Clean Data") {
+			return f, s, closeFile, nil
+		}
+	}
+	err = Errors{{File: opt.File, Field: "sheet", Err: fmt.Errorf("no sheet %q (the workbook has %s)", KielMainSheet, strings.Join(f.GetSheetList(), ", "))}}
+	closeFile()
+	return nil, "", nil, err
+}
+
+// kielCell is the trimmed cell of column name, "" when missing or "." or
+// NA.
+func kielCell(cells []string, col map[string]int, name string) string {
+	i, ok := col[name]
+	if !ok || i >= len(cells) {
+		return ""
+	}
+	v := strings.TrimSpace(cells[i])
+	if v == "." || strings.EqualFold(v, "NA") {
+		return ""
+	}
+	return v
+}
+
+// kielHeaderColumns maps the header names in cells (lower case, old names
+// renamed) to their first column.
+func kielHeaderColumns(cells []string, col map[string]int) {
+	for i, c := range cells {
+		h := strings.ToLower(strings.TrimSpace(c))
+		if m, ok := kielOldHeaders[h]; ok {
+			h = m
+		}
+		if _, dup := col[h]; !dup && h != "" {
+			col[h] = i
+		}
+	}
 }
 
 // kielRow turns one MAIN DATA row into a pledge (nil: nothing to record)

@@ -36,7 +36,7 @@ var govWords = map[string]bool{"government": true, "ministry": true, "spokespers
 
 var orgTopic = map[string]string{"AUKUS": "aukus", "NATO": "nato", "COW": "coalition", "UDCG": "ukraine-support"}
 
-// callTrigger finds a call/meeting/summit/letter word in s that is not
+// eventTrigger finds a call/meeting/summit/letter word in s that is not
 // "called for", "calls on", "so-called".
 func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 	for k := s.i; k < s.j; k++ {
@@ -50,16 +50,7 @@ func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 		}
 		switch {
 		case callWords[n]:
-			if n == "called" || n == "calls" || n == "call" {
-				if next == "for" || next == "on" || next == "it" || next == "upon" || next == "the" || next == "a" || next == "this" {
-					continue
-				}
-				// "called Trump", "Call to Trump", "call with Zelensky", "the call"
-				if !d.personAt(k+1, 3) && !(k > s.i && (d.toks[k-1].norm == "phone" || d.toks[k-1].norm == "the" || d.toks[k-1].norm == "video")) && next != "with" && next != "to" && next != "between" {
-					continue
-				}
-			}
-			if n == "spoke" && next != "with" && next != "to" && next != "by" {
+			if !d.isCall(s, k, n, next) {
 				continue
 			}
 			return "call", k
@@ -75,6 +66,25 @@ func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 		}
 	}
 	return "", -1
+}
+
+// isCall reports whether the call word n at k, followed by next, is a
+// call: not "called for", "calls on"; "called Trump", "Call to Trump",
+// "call with Zelensky", "the call"; "spoke with", not "spoke" alone.
+func (d *doc) isCall(s sentence, k int, n, next string) bool {
+	if n == "called" || n == "calls" || n == "call" {
+		if next == "for" || next == "on" || next == "it" || next == "upon" || next == "the" || next == "a" || next == "this" {
+			return false
+		}
+		// "called Trump", "Call to Trump", "call with Zelensky", "the call"
+		if !d.personAt(k+1, 3) && !(k > s.i && (d.toks[k-1].norm == "phone" || d.toks[k-1].norm == "the" || d.toks[k-1].norm == "video")) && next != "with" && next != "to" && next != "between" {
+			return false
+		}
+	}
+	if n == "spoke" && next != "with" && next != "to" && next != "by" {
+		return false
+	}
+	return true
 }
 
 // personAt reports whether a person mention starts within n tokens of k.
@@ -177,126 +187,11 @@ func (d *doc) speaker(s sentence, at int) (person int, gov string) {
 // events groups sentences into engagements, and proposes pledges and
 // memberships.
 func (d *doc) events() {
-	var evs []*event
-	lastOf := func(kinds ...string) *event {
-		for k := len(evs) - 1; k >= 0; k-- {
-			for _, kind := range kinds {
-				if evs[k].kind == kind {
-					return evs[k]
-				}
-			}
-		}
-		return nil
-	}
+	g := &eventGrouper{d: d}
 	for si, s := range d.sents {
-		people := d.sentPeople(s)
-		// statements with a speaker come first
-		stmtAt := -1
-		for k := s.i; k < s.j; k++ {
-			if d.toks[k].cls&cStatement != 0 {
-				stmtAt = k
-				break
-			}
-		}
-		if stmtAt >= 0 {
-			sp, gov := d.speaker(s, stmtAt)
-			hasPledge := false
-			for _, ai := range s.amts {
-				if d.amounts[ai].kind == KindPledge {
-					hasPledge = true
-				}
-			}
-			if (sp >= 0 || gov != "") && !hasPledge {
-				ev := &event{kind: "statement", sents: []int{si}, target: -1}
-				if sp >= 0 {
-					ev.people = []int{sp}
-				} else {
-					ev.govs = []string{gov}
-				}
-				for k := stmtAt; k < min(stmtAt+2, s.j); k++ {
-					if criticismWords[d.toks[k].norm] {
-						ev.criticism = true
-					}
-				}
-				if ev.criticism {
-					for _, m := range d.sentPersonMentions(s) {
-						if m.i > stmtAt && m.id != sp {
-							ev.target = m.id
-							break
-						}
-					}
-				}
-				ev.topics = d.sentTopics(s, nil)
-				if last := lastOf("statement"); last != nil && last.sents[len(last.sents)-1] == si-1 && sameSpeaker(last, ev) && !ev.criticism {
-					last.sents = append(last.sents, si)
-					last.topics = d.sentTopics(s, last.topics)
-					continue
-				}
-				evs = append(evs, ev)
-				continue
-			}
-		}
-		kind, at := d.eventTrigger(s)
-		anaphor := ""
-		for k := s.i + 1; k < s.j; k++ {
-			if d.toks[k].cls&cAnaphor == 0 {
-				continue
-			}
-			if d.toks[k-1].norm == "the" || d.toks[k-1].norm == "this" || d.toks[k-1].norm == "that" || k >= s.i+2 && d.toks[k-2].norm == "the" {
-				if a, ok := anaphors[d.toks[k].norm]; ok {
-					anaphor = a
-					break
-				}
-			}
-		}
-		if kind == "" && anaphor == "" && len(people) < 2 {
-			continue
-		}
-		// continuation of an earlier call or meeting: same people, or "the call"
-		var into *event
-		for k := len(evs) - 1; k >= 0 && k >= len(evs)-8 && into == nil; k-- {
-			e := evs[k]
-			if si-e.sents[len(e.sents)-1] > 40 {
-				break // a continuation is told close to the event
-			}
-			if e.kind == "statement" || e.kind == "summit" && kind != "summit" {
-				continue
-			}
-			shared := 0
-			for _, p := range people {
-				if containsInt(e.people, p) {
-					shared++
-				}
-			}
-			if shared >= 2 || shared >= 1 && len(people) == shared && anaphor != "" || len(people) == 0 && anaphor != "" && (anaphor == e.kind || anaphor == "talks" || e.kind == "talks") {
-				into = e
-			}
-		}
-		if into == nil && kind == "" {
-			continue
-		}
-		if into == nil {
-			if len(people) == 0 {
-				continue
-			}
-			into = &event{kind: kind, target: -1}
-			evs = append(evs, into)
-		} else if into.kind == "talks" && (kind == "call" || kind == "meeting") || into.kind == "talks" && anaphor == "call" {
-			into.kind = kind
-			if anaphor == "call" {
-				into.kind = "call"
-			}
-		}
-		_ = at
-		into.sents = append(into.sents, si)
-		for _, p := range people {
-			if !containsInt(into.people, p) {
-				into.people = append(into.people, p)
-			}
-		}
-		into.topics = d.sentTopics(s, into.topics)
-		into.asks = append(into.asks, d.asks(s)...)
+		g.sentence(si, s)
 	}
+	evs := g.evs
 	npledge := 0
 	for _, a := range d.amounts {
 		if a.kind == KindPledge {
@@ -310,6 +205,159 @@ func (d *doc) events() {
 	}
 	d.proposePledges()
 	d.proposeMemberships()
+}
+
+// eventGrouper collects the events of a text, one sentence at a time.
+type eventGrouper struct {
+	d   *doc
+	evs []*event
+}
+
+// lastOf is the latest event of one of kinds, or nil.
+func (g *eventGrouper) lastOf(kinds ...string) *event {
+	for k := len(g.evs) - 1; k >= 0; k-- {
+		for _, kind := range kinds {
+			if g.evs[k].kind == kind {
+				return g.evs[k]
+			}
+		}
+	}
+	return nil
+}
+
+// sentence adds sentence si (s) to the events: as a statement, as the
+// start of a new call or meeting, or as the continuation of an earlier one.
+func (g *eventGrouper) sentence(si int, s sentence) {
+	d := g.d
+	people := d.sentPeople(s)
+	// statements with a speaker come first
+	if g.statement(si, s) {
+		return
+	}
+	kind, _ := d.eventTrigger(s)
+	anaphor := d.sentAnaphor(s)
+	if kind == "" && anaphor == "" && len(people) < 2 {
+		return
+	}
+	into := g.continuation(si, people, kind, anaphor)
+	if into == nil && kind == "" {
+		return
+	}
+	if into == nil {
+		if len(people) == 0 {
+			return
+		}
+		into = &event{kind: kind, target: -1}
+		g.evs = append(g.evs, into)
+	} else if into.kind == "talks" && (kind == "call" || kind == "meeting") || into.kind == "talks" && anaphor == "call" {
+		into.kind = kind
+		if anaphor == "call" {
+			into.kind = "call"
+		}
+	}
+	into.sents = append(into.sents, si)
+	for _, p := range people {
+		if !containsInt(into.people, p) {
+			into.people = append(into.people, p)
+		}
+	}
+	into.topics = d.sentTopics(s, into.topics)
+	into.asks = append(into.asks, d.asks(s)...)
+}
+
+// statement adds sentence si (s) as a statement when it has a statement
+// verb with a speaker and no pledge, joining the previous sentence's
+// statement by the same speaker unless it criticises; it reports whether
+// it did.
+func (g *eventGrouper) statement(si int, s sentence) bool {
+	d := g.d
+	stmtAt := -1
+	for k := s.i; k < s.j; k++ {
+		if d.toks[k].cls&cStatement != 0 {
+			stmtAt = k
+			break
+		}
+	}
+	if stmtAt < 0 {
+		return false
+	}
+	sp, gov := d.speaker(s, stmtAt)
+	hasPledge := false
+	for _, ai := range s.amts {
+		if d.amounts[ai].kind == KindPledge {
+			hasPledge = true
+		}
+	}
+	if (sp < 0 && gov == "") || hasPledge {
+		return false
+	}
+	ev := &event{kind: "statement", sents: []int{si}, target: -1}
+	if sp >= 0 {
+		ev.people = []int{sp}
+	} else {
+		ev.govs = []string{gov}
+	}
+	for k := stmtAt; k < min(stmtAt+2, s.j); k++ {
+		if criticismWords[d.toks[k].norm] {
+			ev.criticism = true
+		}
+	}
+	if ev.criticism {
+		for _, m := range d.sentPersonMentions(s) {
+			if m.i > stmtAt && m.id != sp {
+				ev.target = m.id
+				break
+			}
+		}
+	}
+	ev.topics = d.sentTopics(s, nil)
+	if last := g.lastOf("statement"); last != nil && last.sents[len(last.sents)-1] == si-1 && sameSpeaker(last, ev) && !ev.criticism {
+		last.sents = append(last.sents, si)
+		last.topics = d.sentTopics(s, last.topics)
+		return true
+	}
+	g.evs = append(g.evs, ev)
+	return true
+}
+
+// sentAnaphor is the kind of event a phrase like "the call" in s refers
+// back to, or "".
+func (d *doc) sentAnaphor(s sentence) string {
+	for k := s.i + 1; k < s.j; k++ {
+		if d.toks[k].cls&cAnaphor == 0 {
+			continue
+		}
+		if d.toks[k-1].norm == "the" || d.toks[k-1].norm == "this" || d.toks[k-1].norm == "that" || k >= s.i+2 && d.toks[k-2].norm == "the" {
+			if a, ok := anaphors[d.toks[k].norm]; ok {
+				return a
+			}
+		}
+	}
+	return ""
+}
+
+// continuation is the earlier call or meeting that sentence si continues
+// (same people, or "the call"), or nil.
+func (g *eventGrouper) continuation(si int, people []int, kind, anaphor string) *event {
+	for k := len(g.evs) - 1; k >= 0 && k >= len(g.evs)-8; k-- {
+		e := g.evs[k]
+		if si-e.sents[len(e.sents)-1] > 40 {
+			return nil // a continuation is told close to the event
+		}
+		if e.kind == "statement" || e.kind == "summit" && kind != "summit" {
+			continue
+		}
+		shared := 0
+		for _, p := range people {
+			if containsInt(e.people, p) {
+				shared++
+			}
+		}
+		if shared >= 2 || shared >= 1 && len(people) == shared && anaphor != "" || len(people) == 0 && anaphor != "" && (anaphor == e.kind || anaphor == "talks" || e.kind == "talks") {
+			return e
+		}
+	}
+	return nil
 }
 
 func sameSpeaker(a, b *event) bool {

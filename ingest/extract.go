@@ -194,7 +194,6 @@ type amountAt struct {
 
 type personState struct {
 	id    int
-	spans []Span
 	named bool // the full name appeared
 }
 

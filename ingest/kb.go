@@ -372,16 +372,6 @@ func (p *Person) Role(d coalition.Date) (role, country string, term *Term) {
 	return "", p.Terms[0].Country, nil
 }
 
-// holds reports whether the person holds an office of group g on d.
-func (p *Person) holds(g string, d coalition.Date) bool {
-	for _, t := range p.Terms {
-		if officeGroup(t.Office) == g && t.HeldOn(d) {
-			return true
-		}
-	}
-	return false
-}
-
 // country returns the ISO3 code for a country code or an org's donor code.
 func (kb *KB) countryName(iso3 string) string {
 	for _, c := range kb.Countries {

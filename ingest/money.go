@@ -341,15 +341,3 @@ func wordsAtList(toks []token, i, limit int, words []string) (int, bool) {
 	}
 	return len(words), true
 }
-
-// wordsAt reports whether the words of phrase follow at i, and how many.
-func wordsAt(toks []token, i, limit int, phrase string) (int, bool) {
-	n := 0
-	for _, w := range strings.Fields(phrase) {
-		if i+n >= limit || toks[i+n].norm != w {
-			return 0, false
-		}
-		n++
-	}
-	return n, true
-}

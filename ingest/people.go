@@ -498,11 +498,10 @@ func (d *doc) mentionStarting(tok int) (int, bool) {
 func (d *doc) titleReferent(ti *title, at mention) int {
 	// the latest person named before, whose office fits
 	best, fallback := -1, -1
-	bestTok := -1
 	looked := 0
 	for q := len(d.persons) - 1; q >= 0 && looked < 200; q-- {
 		m := d.ments[d.persons[q]]
-		if m.id < 0 || m.i >= at.i || m.i < bestTok {
+		if m.id < 0 || m.i >= at.i {
 			continue
 		}
 		looked++
@@ -514,7 +513,7 @@ func (d *doc) titleReferent(ti *title, at mention) int {
 			fits = holdsOn(p, ti.group, ti.country, d.date)
 		}
 		if fits {
-			best, bestTok = m.id, m.i
+			best = m.id
 			break
 		}
 		if ti.former && fallback < 0 && (heldBefore(p, ti.group, ti.country, coalition.Date{}) || holdsOn(p, ti.group, ti.country, coalition.Date{})) {

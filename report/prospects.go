@@ -32,22 +32,9 @@ type ProspectsReport struct {
 // each its GDP share of gapEUR (0 means DefaultGapEUR). Zero weights mean
 // analysis.DefaultProspectWeights.
 func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gapEUR float64, w analysis.ProspectWeights) (*ProspectsReport, error) {
-	if math.IsNaN(gapEUR) || math.IsInf(gapEUR, 0) || gapEUR < 0 {
-		return nil, coalition.FieldError("gap_eur", "must be a non-negative amount in EUR (got %g)", gapEUR)
-	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"capacity", w.Capacity}, {"alliances", w.Alliances}, {"support", w.Support}} {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
-			return nil, coalition.FieldError("weights."+f.name, "must be a non-negative number (got %g)", f.v)
-		}
-	}
-	if w.Capacity == 0 && w.Alliances == 0 && w.Support == 0 {
-		w = analysis.DefaultProspectWeights
-	}
-	if gapEUR == 0 {
-		gapEUR = DefaultGapEUR
+	gapEUR, w, err := prospectArgs(gapEUR, w)
+	if err != nil {
+		return nil, err
 	}
 	coal, err := findCoalition(ctx, s, coalitionCode)
 	if err != nil {
@@ -65,12 +52,7 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	for _, t := range totals {
 		support[t.ISO3] = t.TotalEUR
 	}
-	var used []*coalition.Country
-	for _, c := range cs {
-		if c.State && c.ISO3 != coal.Recipient && c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0 {
-			used = append(used, c)
-		}
-	}
+	used := prospectCandidates(cs, coal.Recipient)
 	fx := newFX(s)
 	year := refYear(used)
 	rep := &ProspectsReport{Coalition: coal.Code, GapEUR: gapEUR, Weights: w, Members: coal.JoinedMembers(), GDPYear: year, Prospects: []analysis.Prospect{}}
@@ -101,4 +83,38 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	rep.Sources = append(rep.Sources, fx.sources()...)
 	rep.Sources = append(rep.Sources, membersSource(coal))
 	return rep, nil
+}
+
+// prospectArgs checks the gap and the weights, and fills their defaults.
+func prospectArgs(gapEUR float64, w analysis.ProspectWeights) (float64, analysis.ProspectWeights, error) {
+	if math.IsNaN(gapEUR) || math.IsInf(gapEUR, 0) || gapEUR < 0 {
+		return 0, w, coalition.FieldError("gap_eur", "must be a non-negative amount in EUR (got %g)", gapEUR)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"capacity", w.Capacity}, {"alliances", w.Alliances}, {"support", w.Support}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
+			return 0, w, coalition.FieldError("weights."+f.name, "must be a non-negative number (got %g)", f.v)
+		}
+	}
+	if w.Capacity == 0 && w.Alliances == 0 && w.Support == 0 {
+		w = analysis.DefaultProspectWeights
+	}
+	if gapEUR == 0 {
+		gapEUR = DefaultGapEUR
+	}
+	return gapEUR, w, nil
+}
+
+// prospectCandidates are the states other than the recipient with a GDP
+// figure.
+func prospectCandidates(cs []*coalition.Country, recipient string) []*coalition.Country {
+	var used []*coalition.Country
+	for _, c := range cs {
+		if c.State && c.ISO3 != recipient && c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0 {
+			used = append(used, c)
+		}
+	}
+	return used
 }

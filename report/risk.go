@@ -128,54 +128,118 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 		}
 		start = last.Add(1)
 	}
-	end := start.Add(horizon - 1)
-	in := &RiskInput{Coalition: coal.Code, Recipient: coal.Recipient, Members: []RiskMember{}, Notes: []string{}}
+	b := &riskBuild{s: s, coal: coal, sup: sup, last: last, start: start, end: start.Add(horizon - 1), horizon: horizon,
+		in:      &RiskInput{Coalition: coal.Code, Recipient: coal.Recipient, Members: []RiskMember{}, Notes: []string{}},
+		role:    map[string]string{},
+		reqs:    map[string][]float64{},
+		support: map[string]map[string][]float64{}}
 	if last != 0 && start <= last {
-		in.Notes = append(in.Notes, fmt.Sprintf("The horizon starts in %s, before the last month of recorded support (%s): a member with recorded allocations in the horizon is modelled by its pledges alone, with nothing after them.", start, last))
+		b.note("The horizon starts in %s, before the last month of recorded support (%s): a member with recorded allocations in the horizon is modelled by its pledges alone, with nothing after them.", start, last)
 	}
-
-	// Members.
-	members := []string{}
-	role := map[string]string{}
-	for _, iso := range coal.JoinedMembers() {
-		if iso != coal.Recipient && role[iso] == "" {
-			members = append(members, iso)
-			role[iso] = "joined"
-		}
-	}
-	in.Sources = append(in.Sources, membersSource(coal))
-	if role["USA"] == "" && coal.Recipient != "USA" {
-		members = append(members, "USA")
-		role["USA"] = "united-states"
-		in.Notes = append(in.Notes, fmt.Sprintf("The United States is not a joined member of %s; it is in the model as a donor whose support may waver.", coal.Code))
-	}
-
-	// Requirements, per support type and month.
-	req, err := loadRequirement(ctx, s, coal, start, end)
-	if err != nil {
+	b.addMembers()
+	if err := b.addRequirements(ctx); err != nil {
 		return nil, err
 	}
+	if err := b.addPledgeSupport(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.addBaselineSupport(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.addEvents(ctx); err != nil {
+		return nil, err
+	}
+	m := b.model(opts)
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	b.in.Model = m
+	return b.in, nil
+}
+
+// riskBuild is the state RiskModel's steps share, in the order they run:
+// each step reads what the ones before it filled in and appends its notes
+// and sources to in.
+type riskBuild struct {
+	s          coalition.Store
+	coal       *coalition.Coalition
+	sup        []coalition.DonorMonth // all visible monthly support
+	last       coalition.Month        // the last month of sup (0: none)
+	start, end coalition.Month
+	horizon    int
+	in         *RiskInput
+
+	members []string          // in model order
+	role    map[string]string // ISO3 → RiskMember.Role; "" for non-members
+	cats    []string          // RiskCategories plus any a requirement asks for
+	reqs    map[string][]float64
+	total   float64 // the requirement over the horizon, summed in the order of cats
+	// support is ISO3 → category → month offset → EUR.
+	support  map[string]map[string][]float64
+	baseline []string // members whose support is their baseline
+	events   map[string][]risk.Event
+	eventIDs map[string][]int64
+}
+
+func (b *riskBuild) note(format string, args ...any) {
+	b.in.Notes = append(b.in.Notes, fmt.Sprintf(format, args...))
+}
+
+func (b *riskBuild) add(iso, cat string, t int, v float64) {
+	if b.support[iso] == nil {
+		b.support[iso] = map[string][]float64{}
+	}
+	if b.support[iso][cat] == nil {
+		b.support[iso][cat] = make([]float64, b.horizon)
+	}
+	b.support[iso][cat][t] += v
+}
+
+// addMembers sets the members: the joined members, then the United States.
+func (b *riskBuild) addMembers() {
+	coal := b.coal
+	for _, iso := range coal.JoinedMembers() {
+		if iso != coal.Recipient && b.role[iso] == "" {
+			b.members = append(b.members, iso)
+			b.role[iso] = "joined"
+		}
+	}
+	b.in.Sources = append(b.in.Sources, membersSource(coal))
+	if b.role["USA"] == "" && coal.Recipient != "USA" {
+		b.members = append(b.members, "USA")
+		b.role["USA"] = "united-states"
+		b.note("The United States is not a joined member of %s; it is in the model as a donor whose support may waver.", coal.Code)
+	}
+}
+
+// addRequirements sets the requirements, per support type and month, and
+// their total.
+func (b *riskBuild) addRequirements(ctx context.Context) error {
+	req, err := loadRequirement(ctx, b.s, b.coal, b.start, b.end)
+	if err != nil {
+		return err
+	}
+	in := b.in
 	in.RequirementBasis, in.RequirementMonthly = req.basis, req.monthly
-	cats := slices.Clone(RiskCategories)
-	reqs := map[string][]float64{}
+	b.cats = slices.Clone(RiskCategories)
 	for _, n := range req.needs {
 		t := supportType(n.Category)
 		if t == "" {
 			continue
 		}
-		if !slices.Contains(cats, t) {
-			cats = append(cats, t)
+		if !slices.Contains(b.cats, t) {
+			b.cats = append(b.cats, t)
 		}
-		if reqs[t] == nil {
-			reqs[t] = make([]float64, horizon)
+		if b.reqs[t] == nil {
+			b.reqs[t] = make([]float64, b.horizon)
 		}
-		reqs[t][n.Month-start] += n.Amount
+		b.reqs[t][n.Month-b.start] += n.Amount
 	}
 	in.Sources = append(in.Sources, req.sources...)
 	if req.monthly != nil {
-		base, err := supportSources(ctx, s)
+		base, err := supportSources(ctx, b.s)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range base {
 			base[i].Figure = fmt.Sprintf("requirement (%s..%s support)", BaselineFrom, BaselineTo)
@@ -184,37 +248,31 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 	}
 	// Summed in the order of cats, never of the map: the same inputs give
 	// the same bits (the default shortfall threshold is a share of it).
-	var total float64
-	for _, c := range cats {
-		for _, v := range reqs[c] {
-			total += v
+	for _, c := range b.cats {
+		for _, v := range b.reqs[c] {
+			b.total += v
 		}
 	}
-	if total == 0 {
-		in.Notes = append(in.Notes, fmt.Sprintf("Nothing is required in %s..%s (%s): no shortfall is possible.", start, end, req.basis))
+	if b.total == 0 {
+		b.note("Nothing is required in %s..%s (%s): no shortfall is possible.", b.start, b.end, req.basis)
 	}
+	return nil
+}
 
-	// Support from visible pledges.
-	support := map[string]map[string][]float64{}
-	add := func(iso, cat string, t int, v float64) {
-		if support[iso] == nil {
-			support[iso] = map[string][]float64{}
-		}
-		if support[iso][cat] == nil {
-			support[iso][cat] = make([]float64, horizon)
-		}
-		support[iso][cat][t] += v
-	}
+// addPledgeSupport spreads the members' visible pledges over their delivery
+// windows.
+func (b *riskBuild) addPledgeSupport(ctx context.Context) error {
+	start, end := b.start, b.end
 	pledgeSrc := map[string]coalition.Date{}
 	skipped := map[string]float64{} // support types not in the model
 	after := int64(0)
 	for {
-		page, more, err := s.FindPledges(ctx, coalition.PledgeFilter{Recipient: coal.Recipient, After: after, Limit: coalition.MaxPageSize})
+		page, more, err := b.s.FindPledges(ctx, coalition.PledgeFilter{Recipient: b.coal.Recipient, After: after, Limit: coalition.MaxPageSize})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, p := range page {
-			if p.Status == coalition.Cancelled || role[p.Donor] == "" {
+			if p.Status == coalition.Cancelled || b.role[p.Donor] == "" {
 				continue
 			}
 			wf, wt := p.Window()
@@ -224,11 +282,11 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 			t := supportType(p.Category)
 			perMonth := p.EUR() / float64(wt-wf+1)
 			for m := max(wf, start); m <= min(wt, end); m++ {
-				if !slices.Contains(cats, t) {
+				if !slices.Contains(b.cats, t) {
 					skipped[t] += perMonth
 					continue
 				}
-				add(p.Donor, t, int(m-start), perMonth)
+				b.add(p.Donor, t, int(m-start), perMonth)
 			}
 			if d, ok := pledgeSrc[p.Source]; !ok || p.AsOf.After(d) {
 				pledgeSrc[p.Source] = p.AsOf
@@ -244,85 +302,99 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 		if d := pledgeSrc[src]; !d.IsZero() {
 			s.AsOf = d.String()
 		}
-		in.Sources = append(in.Sources, s)
+		b.in.Sources = append(b.in.Sources, s)
 	}
 	for _, t := range sortedKeys(skipped) {
-		in.Notes = append(in.Notes, fmt.Sprintf("Pledged %s support (%.0f EUR in the horizon) is left out: the requirements name no %s need.", t, skipped[t], t))
+		b.note("Pledged %s support (%.0f EUR in the horizon) is left out: the requirements name no %s need.", t, skipped[t], t)
 	}
+	return nil
+}
 
-	// Baseline for members without pledges in the horizon.
-	var baseline []string
-	if last != 0 {
-		bFrom := last.Add(1 - BaselineMonths)
-		avg := map[string]map[string]float64{}
-		for _, d := range sup {
-			if d.Month < bFrom || d.Month > last || role[d.ISO3] == "" || support[d.ISO3] != nil {
+// addBaselineSupport gives members without pledges in the horizon their
+// average monthly allocations of the last BaselineMonths months of data.
+func (b *riskBuild) addBaselineSupport(ctx context.Context) error {
+	last := b.last
+	if last == 0 {
+		return nil
+	}
+	bFrom := last.Add(1 - BaselineMonths)
+	avg := map[string]map[string]float64{}
+	for _, d := range b.sup {
+		if d.Month < bFrom || d.Month > last || b.role[d.ISO3] == "" || b.support[d.ISO3] != nil {
+			continue
+		}
+		if avg[d.ISO3] == nil {
+			avg[d.ISO3] = map[string]float64{}
+		}
+		avg[d.ISO3][string(d.Type)] += d.EUR / BaselineMonths
+	}
+	for _, iso := range b.members {
+		if b.support[iso] != nil {
+			continue
+		}
+		b.baseline = append(b.baseline, iso)
+		for _, t := range sortedKeys(avg[iso]) {
+			if !slices.Contains(b.cats, t) || avg[iso][t] == 0 {
 				continue
 			}
-			if avg[d.ISO3] == nil {
-				avg[d.ISO3] = map[string]float64{}
+			for m := range b.horizon {
+				b.add(iso, t, m, avg[iso][t])
 			}
-			avg[d.ISO3][string(d.Type)] += d.EUR / BaselineMonths
-		}
-		for _, iso := range members {
-			if support[iso] != nil {
-				continue
-			}
-			baseline = append(baseline, iso)
-			for _, t := range sortedKeys(avg[iso]) {
-				if !slices.Contains(cats, t) || avg[iso][t] == 0 {
-					continue
-				}
-				for m := range horizon {
-					add(iso, t, m, avg[iso][t])
-				}
-			}
-		}
-		if len(baseline) > 0 {
-			in.Notes = append(in.Notes, fmt.Sprintf("No visible pledge of %s to %s has a delivery window in %s..%s: their support is their average monthly allocations of %s..%s (the last %d months of data), per type, kept up through the horizon.",
-				strings.Join(baseline, ", "), coal.Recipient, start, end, bFrom, last, BaselineMonths))
-			srcs, err := supportSources(ctx, s)
-			if err != nil {
-				return nil, err
-			}
-			for i := range srcs {
-				srcs[i].Figure = fmt.Sprintf("support (baseline %s..%s)", bFrom, last)
-			}
-			in.Sources = append(in.Sources, srcs...)
 		}
 	}
-
-	// Risk events in the horizon.
-	evs, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{From: start.FirstDay(), To: lastDay(end)})
+	if len(b.baseline) == 0 {
+		return nil
+	}
+	b.note("No visible pledge of %s to %s has a delivery window in %s..%s: their support is their average monthly allocations of %s..%s (the last %d months of data), per type, kept up through the horizon.",
+		strings.Join(b.baseline, ", "), b.coal.Recipient, b.start, b.end, bFrom, last, BaselineMonths)
+	srcs, err := supportSources(ctx, b.s)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	events := map[string][]risk.Event{}
-	eventIDs := map[string][]int64{}
+	for i := range srcs {
+		srcs[i].Figure = fmt.Sprintf("support (baseline %s..%s)", bFrom, last)
+	}
+	b.in.Sources = append(b.in.Sources, srcs...)
+	return nil
+}
+
+// addEvents takes the members' stored risk events in the horizon.
+func (b *riskBuild) addEvents(ctx context.Context) error {
+	evs, err := b.s.FindRiskEvents(ctx, coalition.RiskEventFilter{From: b.start.FirstDay(), To: lastDay(b.end)})
+	if err != nil {
+		return err
+	}
+	b.events = map[string][]risk.Event{}
+	b.eventIDs = map[string][]int64{}
 	nEvents := 0
 	for _, r := range evs {
-		if role[r.ISO3] == "" {
+		if b.role[r.ISO3] == "" {
 			continue
 		}
 		nEvents++
-		events[r.ISO3] = append(events[r.ISO3], risk.Event{Month: r.Date.Month(), Probability: r.Probability, Factor: r.Factor,
+		b.events[r.ISO3] = append(b.events[r.ISO3], risk.Event{Month: r.Date.Month(), Probability: r.Probability, Factor: r.Factor,
 			Label: fmt.Sprintf("%s [risk event %d, version %d]", r.Label, r.ID, r.Version), Source: r.Source})
-		eventIDs[r.ISO3] = append(eventIDs[r.ISO3], r.ID)
-		in.Sources = append(in.Sources,
+		b.eventIDs[r.ISO3] = append(b.eventIDs[r.ISO3], r.ID)
+		b.in.Sources = append(b.in.Sources,
 			Source{Figure: fmt.Sprintf("risk event %d (%s %s %s): date", r.ID, r.ISO3, r.Kind, r.Date), Source: r.Source, AsOf: r.Date.String()},
 			Source{Figure: fmt.Sprintf("risk event %d: probability %g, factor %g (version %d)", r.ID, r.Probability, r.Factor, r.Version), Source: r.Assumption})
 	}
 	if nEvents == 0 {
-		in.Notes = append(in.Notes, fmt.Sprintf("No stored risk event of these members falls in %s..%s (run `coalition seed` to load the bundled elections calendar).", start, end))
+		b.note("No stored risk event of these members falls in %s..%s (run `coalition seed` to load the bundled elections calendar).", b.start, b.end)
 	} else {
-		in.Notes = append(in.Notes, fmt.Sprintf("%d stored risk events of these members fall in %s..%s; their probabilities and factors are user assumptions, editable (PATCH /api/v1/risk-events/{id}).", nEvents, start, end))
+		b.note("%d stored risk events of these members fall in %s..%s; their probabilities and factors are user assumptions, editable (PATCH /api/v1/risk-events/{id}).", nEvents, b.start, b.end)
 	}
+	return nil
+}
 
-	// The model.
-	m := risk.Model{Start: start, Months: horizon, Categories: cats, Requirements: map[string]risk.Series{},
+// model assembles the model from the steps before and opts, and the
+// members' RiskMember records.
+func (b *riskBuild) model(opts RiskOptions) risk.Model {
+	in := b.in
+	m := risk.Model{Start: b.start, Months: b.horizon, Categories: b.cats, Requirements: map[string]risk.Series{},
 		Correlation: DefaultRiskCorrelation, Trials: opts.Trials, Seed: risk.DefaultSeed}
-	for _, c := range cats {
-		if r := reqs[c]; r != nil {
+	for _, c := range b.cats {
+		if r := b.reqs[c]; r != nil {
 			m.Requirements[c] = compact(r)
 		}
 	}
@@ -337,51 +409,59 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 	if opts.ShortfallThreshold != nil {
 		m.ShortfallThreshold = *opts.ShortfallThreshold
 	} else {
-		m.ShortfallThreshold = DefaultShortfallShare * total
+		m.ShortfallThreshold = DefaultShortfallShare * b.total
 		in.Sources = append(in.Sources, Source{Figure: "shortfall_threshold",
-			Source: fmt.Sprintf("default: %g%% of the total requirement over the horizon (%.0f EUR)", 100*DefaultShortfallShare, total)})
+			Source: fmt.Sprintf("default: %g%% of the total requirement over the horizon (%.0f EUR)", 100*DefaultShortfallShare, b.total)})
 	}
-	var rel *risk.Reliability
-	switch {
-	case opts.ExactReliability:
-		in.Notes = append(in.Notes, "Reliability is left out: every member delivers exactly its support, apart from its risk events.")
-	case opts.Reliability != nil:
-		r := *opts.Reliability
-		rel = &r
-	default:
-		r := DefaultReliability
-		rel = &r
-		in.Sources = append(in.Sources, Source{Figure: "reliability", Source: fmt.Sprintf("default user assumption: every member delivers a share Beta(%g, %g) of its support, mean %g (docs/risk-model.md)",
-			r.Alpha, r.Beta, r.Alpha/(r.Alpha+r.Beta))})
-	}
-	for _, iso := range members {
-		mem := risk.Member{ISO3: iso, Support: map[string]risk.Series{}, Reliability: rel, Events: events[iso]}
-		if mem.Events == nil {
-			mem.Events = []risk.Event{}
-		}
-		rm := RiskMember{ISO3: iso, Role: role[iso], SupportBasis: "pledges", Events: eventIDs[iso]}
-		if slices.Contains(baseline, iso) {
-			rm.SupportBasis = "baseline"
-		}
-		if rm.Events == nil {
-			rm.Events = []int64{}
-		}
-		for _, c := range cats {
-			if v := support[iso][c]; v != nil {
-				mem.Support[c] = compact(v)
-				for _, x := range v {
-					rm.SupportEUR += x
-				}
-			}
-		}
+	rel := b.reliability(opts)
+	for _, iso := range b.members {
+		mem, rm := b.member(iso, rel)
 		m.Members = append(m.Members, mem)
 		in.Members = append(in.Members, rm)
 	}
-	if err := m.Validate(); err != nil {
-		return nil, err
+	return m
+}
+
+// reliability is every member's reliability under opts (nil: exact).
+func (b *riskBuild) reliability(opts RiskOptions) *risk.Reliability {
+	switch {
+	case opts.ExactReliability:
+		b.note("Reliability is left out: every member delivers exactly its support, apart from its risk events.")
+		return nil
+	case opts.Reliability != nil:
+		r := *opts.Reliability
+		return &r
+	default:
+		r := DefaultReliability
+		b.in.Sources = append(b.in.Sources, Source{Figure: "reliability", Source: fmt.Sprintf("default user assumption: every member delivers a share Beta(%g, %g) of its support, mean %g (docs/risk-model.md)",
+			r.Alpha, r.Beta, r.Alpha/(r.Alpha+r.Beta))})
+		return &r
 	}
-	in.Model = m
-	return in, nil
+}
+
+// member is one member of the model and the record of where its inputs
+// came from.
+func (b *riskBuild) member(iso string, rel *risk.Reliability) (risk.Member, RiskMember) {
+	mem := risk.Member{ISO3: iso, Support: map[string]risk.Series{}, Reliability: rel, Events: b.events[iso]}
+	if mem.Events == nil {
+		mem.Events = []risk.Event{}
+	}
+	rm := RiskMember{ISO3: iso, Role: b.role[iso], SupportBasis: "pledges", Events: b.eventIDs[iso]}
+	if slices.Contains(b.baseline, iso) {
+		rm.SupportBasis = "baseline"
+	}
+	if rm.Events == nil {
+		rm.Events = []int64{}
+	}
+	for _, c := range b.cats {
+		if v := b.support[iso][c]; v != nil {
+			mem.Support[c] = compact(v)
+			for _, x := range v {
+				rm.SupportEUR += x
+			}
+		}
+	}
+	return mem, rm
 }
 
 // RiskReport is a risk model built from a stored coalition and its result.

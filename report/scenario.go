@@ -76,6 +76,18 @@ func (sp *ScenarioSpec) normalise() error {
 	if sp.Key == "" {
 		sp.Key = analysis.KeyGDP
 	}
+	if err := sp.normaliseWithdrawals(); err != nil {
+		return err
+	}
+	if err := sp.normaliseHorizon(); err != nil {
+		return err
+	}
+	return sp.checkCapsAndWeights()
+}
+
+// normaliseWithdrawals upper-cases the withdrawals' countries and checks
+// each withdrawal.
+func (sp *ScenarioSpec) normaliseWithdrawals() error {
 	if sp.Withdrawals == nil {
 		sp.Withdrawals = []analysis.Withdrawal{}
 	}
@@ -100,6 +112,12 @@ func (sp *ScenarioSpec) normalise() error {
 			return err
 		}
 	}
+	return nil
+}
+
+// normaliseHorizon defaults the horizon to the calendar year of the earliest
+// withdrawal and checks it.
+func (sp *ScenarioSpec) normaliseHorizon() error {
 	if sp.Horizon == nil {
 		if len(sp.Withdrawals) == 0 {
 			return coalition.FieldError("horizon", "give a horizon {from, to} or at least one withdrawal")
@@ -120,6 +138,12 @@ func (sp *ScenarioSpec) normalise() error {
 	case sp.Horizon.To-sp.Horizon.From >= 12*50:
 		return coalition.FieldError("horizon.to", "the horizon is longer than 50 years")
 	}
+	return nil
+}
+
+// checkCapsAndWeights checks the caps and the key's weights, in the order
+// of their keys.
+func (sp *ScenarioSpec) checkCapsAndWeights() error {
 	if math.IsNaN(sp.CapPctGDP) || sp.CapPctGDP < 0 || sp.CapPctGDP > 100 {
 		return coalition.FieldError("cap_pct_gdp", "must be between 0 and 100 (got %g)", sp.CapPctGDP)
 	}
@@ -263,105 +287,21 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 		return nil, err
 	}
 	rep := &ScenarioReport{Spec: spec, RequirementBasis: req.basis, RequirementMonthly: req.monthly, Members: []string{}, Excluded: []Excluded{}}
-	var flows []analysis.Flow
-	if req.monthly == nil {
-		var srcs []Source
-		flows, srcs, err = pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats, nil)
-		if err != nil {
-			return nil, err
-		}
-		rep.SupportBasis = fmt.Sprintf("visible pledges to %s (not cancelled) spread over their delivery windows", coal.Recipient)
-		rep.Sources = append(rep.Sources, req.sources...)
-		rep.Sources = append(rep.Sources, srcs...)
-	} else {
-		sup, err := monthlySupport(ctx, s)
-		if err != nil {
-			return nil, err
-		}
-		n := float64(to-from) + 1
-		base := donorBaseline(sup)
-		for _, iso := range sortedKeys(base) {
-			for _, t := range sortedKeys(base[iso]) {
-				if avg := base[iso][t]; avg > 0 {
-					flows = append(flows, analysis.Flow{Donor: iso, Category: t, From: from, To: to, Amount: avg * n})
-				}
-			}
-		}
-		rep.SupportBasis = fmt.Sprintf("every donor keeps giving its own %s..%s monthly average per type", BaselineFrom, BaselineTo)
-		srcs, err := supportSources(ctx, s)
-		if err != nil {
-			return nil, err
-		}
-		rep.Sources = append(rep.Sources, srcs...)
+	flows, err := scenarioFlows(ctx, s, coal, req, rep)
+	if err != nil {
+		return nil, err
 	}
-	withdrawals := make([]analysis.Withdrawal, len(spec.Withdrawals))
-	full := map[string]bool{}
-	for i, w := range spec.Withdrawals {
-		w.Categories = expandTypes(w.Categories)
-		withdrawals[i] = w
-		if len(w.Categories) == 0 && (w.Fraction == 0 || w.Fraction == 1) {
-			for _, c := range w.Countries {
-				full[c] = true
-			}
-		}
-	}
+	withdrawals, full := scenarioWithdrawals(spec.Withdrawals)
 
 	// Who shares the gap.
-	var candidates []string
-	if spec.Group != "" {
-		gcs, err := s.FindCountries(ctx, coalition.CountryFilter{Group: spec.Group})
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range gcs {
-			candidates = append(candidates, c.ISO3)
-		}
-	} else {
-		candidates = coal.JoinedMembers()
+	candidates, err := sharerCandidates(ctx, s, coal, spec.Group)
+	if err != nil {
+		return nil, err
 	}
 	fx := newFX(s)
-	var members []analysis.ScenarioMember
-	var used []*coalition.Country
-	for _, iso := range candidates {
-		c := byISO[iso]
-		switch {
-		case c == nil:
-			rep.Excluded = append(rep.Excluded, Excluded{iso, "not a known country"})
-			continue
-		case iso == coal.Recipient:
-			rep.Excluded = append(rep.Excluded, Excluded{iso, "the recipient"})
-			continue
-		case full[iso]:
-			rep.Excluded = append(rep.Excluded, Excluded{iso, "withdraws entirely"})
-			continue
-		}
-		gdp, ok, err := fx.gdpEUR(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			rep.Excluded = append(rep.Excluded, Excluded{iso, "no GDP figure"})
-			continue
-		}
-		m := analysis.ScenarioMember{ISO3: iso, GDPEUR: gdp, Weight: spec.Weights[iso]}
-		if c.PopulationM != nil {
-			m.Population = *c.PopulationM * 1e6
-		}
-		if c.DefencePctGDP != nil {
-			m.DefenceEUR = *c.DefencePctGDP / 100 * gdp
-		}
-		if v, ok := spec.Caps[iso]; ok {
-			m.CapEUR = &v
-		}
-		if cc := spec.CategoryCaps[iso]; len(cc) > 0 {
-			m.CategoryCaps = map[string]float64{}
-			for k, v := range cc {
-				m.CategoryCaps[mapCategory(k, req.cats)] += v
-			}
-		}
-		members = append(members, m)
-		used = append(used, c)
-		rep.Members = append(rep.Members, iso)
+	members, used, err := scenarioMembers(ctx, fx, rep, candidates, byISO, full, coal.Recipient, req.cats)
+	if err != nil {
+		return nil, err
 	}
 	for _, iso := range sortedKeys(spec.Caps) {
 		if !slices.Contains(rep.Members, iso) {
@@ -393,6 +333,135 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	}
 	rep.Sources = append(rep.Sources, src)
 	return rep, nil
+}
+
+// scenarioFlows is the expected support over rep's horizon: the visible
+// pledges with stored requirements, every donor's own baseline without. It
+// sets rep.SupportBasis and appends the sources to rep.
+func scenarioFlows(ctx context.Context, s coalition.Store, coal *coalition.Coalition, req *requirement, rep *ScenarioReport) ([]analysis.Flow, error) {
+	from, to := rep.Spec.Horizon.From, rep.Spec.Horizon.To
+	if req.monthly == nil {
+		flows, srcs, err := pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats, nil)
+		if err != nil {
+			return nil, err
+		}
+		rep.SupportBasis = fmt.Sprintf("visible pledges to %s (not cancelled) spread over their delivery windows", coal.Recipient)
+		rep.Sources = append(rep.Sources, req.sources...)
+		rep.Sources = append(rep.Sources, srcs...)
+		return flows, nil
+	}
+	sup, err := monthlySupport(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	var flows []analysis.Flow
+	n := float64(to-from) + 1
+	base := donorBaseline(sup)
+	for _, iso := range sortedKeys(base) {
+		for _, t := range sortedKeys(base[iso]) {
+			if avg := base[iso][t]; avg > 0 {
+				flows = append(flows, analysis.Flow{Donor: iso, Category: t, From: from, To: to, Amount: avg * n})
+			}
+		}
+	}
+	rep.SupportBasis = fmt.Sprintf("every donor keeps giving its own %s..%s monthly average per type", BaselineFrom, BaselineTo)
+	srcs, err := supportSources(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	rep.Sources = append(rep.Sources, srcs...)
+	return flows, nil
+}
+
+// scenarioWithdrawals expands each withdrawal's support types into their
+// categories, and names the countries that withdraw entirely.
+func scenarioWithdrawals(ws []analysis.Withdrawal) ([]analysis.Withdrawal, map[string]bool) {
+	withdrawals := make([]analysis.Withdrawal, len(ws))
+	full := map[string]bool{}
+	for i, w := range ws {
+		w.Categories = expandTypes(w.Categories)
+		withdrawals[i] = w
+		if len(w.Categories) == 0 && (w.Fraction == 0 || w.Fraction == 1) {
+			for _, c := range w.Countries {
+				full[c] = true
+			}
+		}
+	}
+	return withdrawals, full
+}
+
+// sharerCandidates are the members of group, or the coalition's joined
+// members without one.
+func sharerCandidates(ctx context.Context, s coalition.Store, coal *coalition.Coalition, group string) ([]string, error) {
+	if group == "" {
+		return coal.JoinedMembers(), nil
+	}
+	gcs, err := s.FindCountries(ctx, coalition.CountryFilter{Group: group})
+	if err != nil {
+		return nil, err
+	}
+	var candidates []string
+	for _, c := range gcs {
+		candidates = append(candidates, c.ISO3)
+	}
+	return candidates, nil
+}
+
+// scenarioMembers keeps the candidates that can share the gap, recording
+// each one left out in rep.Excluded and each one kept in rep.Members.
+func scenarioMembers(ctx context.Context, fx *fx, rep *ScenarioReport, candidates []string, byISO map[string]*coalition.Country,
+	full map[string]bool, recipient string, cats map[string]bool) ([]analysis.ScenarioMember, []*coalition.Country, error) {
+	spec := &rep.Spec
+	var members []analysis.ScenarioMember
+	var used []*coalition.Country
+	for _, iso := range candidates {
+		c := byISO[iso]
+		switch {
+		case c == nil:
+			rep.Excluded = append(rep.Excluded, Excluded{iso, "not a known country"})
+			continue
+		case iso == recipient:
+			rep.Excluded = append(rep.Excluded, Excluded{iso, "the recipient"})
+			continue
+		case full[iso]:
+			rep.Excluded = append(rep.Excluded, Excluded{iso, "withdraws entirely"})
+			continue
+		}
+		gdp, ok, err := fx.gdpEUR(ctx, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			rep.Excluded = append(rep.Excluded, Excluded{iso, "no GDP figure"})
+			continue
+		}
+		members = append(members, scenarioMember(spec, c, gdp, cats))
+		used = append(used, c)
+		rep.Members = append(rep.Members, iso)
+	}
+	return members, used, nil
+}
+
+// scenarioMember is country c as a member sharing the gap under spec.
+func scenarioMember(spec *ScenarioSpec, c *coalition.Country, gdp float64, cats map[string]bool) analysis.ScenarioMember {
+	iso := c.ISO3
+	m := analysis.ScenarioMember{ISO3: iso, GDPEUR: gdp, Weight: spec.Weights[iso]}
+	if c.PopulationM != nil {
+		m.Population = *c.PopulationM * 1e6
+	}
+	if c.DefencePctGDP != nil {
+		m.DefenceEUR = *c.DefencePctGDP / 100 * gdp
+	}
+	if v, ok := spec.Caps[iso]; ok {
+		m.CapEUR = &v
+	}
+	if cc := spec.CategoryCaps[iso]; len(cc) > 0 {
+		m.CategoryCaps = map[string]float64{}
+		for k, v := range cc {
+			m.CategoryCaps[mapCategory(k, cats)] += v
+		}
+	}
+	return m
 }
 
 // expandTypes adds, for each bare support type in cats, every category of

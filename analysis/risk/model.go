@@ -149,25 +149,8 @@ func (m *Model) Validate() error {
 			return coalition.FieldError(path+".iso3", "duplicate member %q (also members[%d])", mem.ISO3, j)
 		}
 		seen[mem.ISO3] = i
-		if err := validateAmounts(mem.Support, known, m.Months, path+".support"); err != nil {
+		if err := mem.validate(path, known, m.Months); err != nil {
 			return err
-		}
-		if r := mem.Reliability; r != nil {
-			if !(r.Alpha > 0) || math.IsInf(r.Alpha, 0) {
-				return coalition.FieldError(path+".reliability.alpha", "must be a finite number > 0, got %v", r.Alpha)
-			}
-			if !(r.Beta > 0) || math.IsInf(r.Beta, 0) {
-				return coalition.FieldError(path+".reliability.beta", "must be a finite number > 0, got %v", r.Beta)
-			}
-		}
-		for j, e := range mem.Events {
-			epath := fmt.Sprintf("%s.events[%d]", path, j)
-			if !(e.Probability >= 0 && e.Probability <= 1) {
-				return coalition.FieldError(epath+".probability", "must be in [0, 1], got %v", e.Probability)
-			}
-			if !(e.Factor >= 0) || math.IsInf(e.Factor, 0) {
-				return coalition.FieldError(epath+".factor", "must be a finite number >= 0, got %v", e.Factor)
-			}
 		}
 	}
 	if !(math.Abs(m.Correlation) <= 1) {
@@ -175,6 +158,32 @@ func (m *Model) Validate() error {
 	}
 	if !(m.ShortfallThreshold >= 0) || math.IsInf(m.ShortfallThreshold, 0) {
 		return coalition.FieldError("shortfall_threshold", "must be a finite number >= 0, got %v", m.ShortfallThreshold)
+	}
+	return nil
+}
+
+// validate checks a member's support, reliability and events; path is
+// the member's, e.g. members[2].
+func (mem *Member) validate(path string, known map[string]bool, months int) error {
+	if err := validateAmounts(mem.Support, known, months, path+".support"); err != nil {
+		return err
+	}
+	if r := mem.Reliability; r != nil {
+		if !(r.Alpha > 0) || math.IsInf(r.Alpha, 0) {
+			return coalition.FieldError(path+".reliability.alpha", "must be a finite number > 0, got %v", r.Alpha)
+		}
+		if !(r.Beta > 0) || math.IsInf(r.Beta, 0) {
+			return coalition.FieldError(path+".reliability.beta", "must be a finite number > 0, got %v", r.Beta)
+		}
+	}
+	for j, e := range mem.Events {
+		epath := fmt.Sprintf("%s.events[%d]", path, j)
+		if !(e.Probability >= 0 && e.Probability <= 1) {
+			return coalition.FieldError(epath+".probability", "must be in [0, 1], got %v", e.Probability)
+		}
+		if !(e.Factor >= 0) || math.IsInf(e.Factor, 0) {
+			return coalition.FieldError(epath+".factor", "must be a finite number >= 0, got %v", e.Factor)
+		}
 	}
 	return nil
 }

@@ -58,48 +58,18 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			return usagef("import: --as-of: %v", err)
 		}
 	}
-	stdin := 0
-	for _, f := range files {
-		if f == "-" {
-			if stdin++; stdin > 1 {
-				return usagef("import: - (standard input) given twice")
-			}
-			continue
-		}
-		if _, err := os.Stat(f); err != nil {
-			return coalition.Errorf(coalition.Invalid, "import: %v", err)
-		}
+	if err := checkImportFiles(files); err != nil {
+		return err
 	}
 	s, err := openStore(ctx, e, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	in := make([]imports.File, 0, len(files))
-	for _, path := range files {
-		if path == "-" {
-			f, err := spoolStdin(e.stdin, format)
-			if err != nil {
-				return err
-			}
-			defer removeTemp(f)
-			fi, err := f.Stat()
-			if err != nil {
-				return err
-			}
-			in = append(in, imports.File{Name: "stdin", Size: fi.Size(), R: f})
-			continue
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return coalition.Errorf(coalition.Invalid, "import: %v", err)
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		in = append(in, imports.File{Name: filepath.Base(path), Size: fi.Size(), R: f})
+	in, closeFiles, err := openImportFiles(e, format, files)
+	defer closeFiles()
+	if err != nil {
+		return err
 	}
 	ctx = coalition.WithUser(ctx, coalition.System)
 	rep, err := imports.Run(ctx, s, imports.Request{Format: format, Kind: *kind, Recipient: *recipient, Source: *source,
@@ -114,20 +84,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *reportFile != "" {
-		b, _ := json.MarshalIndent(rep, "", "  ")
-		if werr := os.WriteFile(*reportFile, append(b, '\n'), 0o644); werr != nil {
-			return fmt.Errorf("import: --report: %w", werr)
-		}
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return err
-		}
-	} else {
-		printImportReport(e, rep)
+	if err := writeImportReport(e, rep, *reportFile, *asJSON); err != nil {
+		return err
 	}
 	for _, re := range rep.Errors {
 		fmt.Fprintln(e.stderr, re.Error())
@@ -149,6 +107,81 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stderr, "coalition: import: %d invalid rows skipped; %d records %s\n", len(rep.Errors), records, verb)
 	}
+	return nil
+}
+
+// checkImportFiles checks that every file exists and that standard input
+// is given at most once, before the store is opened.
+func checkImportFiles(files []string) error {
+	stdin := 0
+	for _, f := range files {
+		if f == "-" {
+			if stdin++; stdin > 1 {
+				return usagef("import: - (standard input) given twice")
+			}
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			return coalition.Errorf(coalition.Invalid, "import: %v", err)
+		}
+	}
+	return nil
+}
+
+// openImportFiles opens files ("-" spools standard input to a temporary
+// file); closeFiles, never nil, closes (and removes) what was opened, last
+// first, also after an error.
+func openImportFiles(e *env, format string, files []string) (in []imports.File, closeFiles func(), err error) {
+	var closers []func()
+	closeFiles = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	in = make([]imports.File, 0, len(files))
+	for _, path := range files {
+		if path == "-" {
+			f, err := spoolStdin(e.stdin, format)
+			if err != nil {
+				return nil, closeFiles, err
+			}
+			closers = append(closers, func() { removeTemp(f) })
+			fi, err := f.Stat()
+			if err != nil {
+				return nil, closeFiles, err
+			}
+			in = append(in, imports.File{Name: "stdin", Size: fi.Size(), R: f})
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, closeFiles, coalition.Errorf(coalition.Invalid, "import: %v", err)
+		}
+		closers = append(closers, func() { f.Close() })
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, closeFiles, err
+		}
+		in = append(in, imports.File{Name: filepath.Base(path), Size: fi.Size(), R: f})
+	}
+	return in, closeFiles, nil
+}
+
+// writeImportReport writes the report to reportFile (when given) and
+// prints it, as JSON or as a table.
+func writeImportReport(e *env, rep *importReport, reportFile string, asJSON bool) error {
+	if reportFile != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if werr := os.WriteFile(reportFile, append(b, '\n'), 0o644); werr != nil {
+			return fmt.Errorf("import: --report: %w", werr)
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printImportReport(e, rep)
 	return nil
 }
 

@@ -79,49 +79,9 @@ func runUser(ctx context.Context, e *env, args []string) error {
 			return usagef("user add: --email and --role are required")
 		}
 		u := &coalition.User{Email: *email, Role: coalition.Role(*role), Country: strings.ToUpper(*country)}
-		for _, code := range strings.Split(*coals, ",") {
-			if code = strings.TrimSpace(code); code == "" {
-				continue
-			}
-			c, err := s.FindCoalitionByCode(sys, code)
-			if err != nil {
-				return coalition.FieldError("coalitions", "%q is not a coalition code", code)
-			}
-			u.Coalitions = append(u.Coalitions, c.ID)
-		}
-		if err := u.Validate(); err != nil {
-			return err
-		}
-		pw, err := readPassword(e, *pwStdin)
-		if err != nil {
-			return err
-		}
-		if err := s.CreateUser(sys, u, pw); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "created user %d %s (%s)\n", u.ID, u.Email, u.Role)
-		return nil
+		return addUser(sys, e, s, u, *coals, *pwStdin)
 	case "list":
-		us, err := s.FindUsers(sys)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			if us == nil {
-				us = []*coalition.User{}
-			}
-			return json.NewEncoder(e.stdout).Encode(us)
-		}
-		tw := table(e.stdout)
-		fmt.Fprintln(tw, "ID\tE-MAIL\tROLE\tCOUNTRY\tCOALITIONS\tSTATE\tCREATED")
-		for _, u := range us {
-			state := "active"
-			if u.Disabled {
-				state = "disabled"
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\t%s\t%s\n", u.ID, u.Email, u.Role, u.Country, u.Coalitions, state, u.CreatedAt.Format("2006-01-02"))
-		}
-		return tw.Flush()
+		return listUsers(sys, e, s, *asJSON)
 	case "disable":
 		u, err := s.FindUserByEmail(sys, *email)
 		if err != nil {
@@ -156,6 +116,57 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	return usagef("user: unknown action %q (want add, list, disable or password)", pos[0])
+}
+
+// addUser creates u, a member of the comma-separated coalition codes
+// coals, with a password read from the terminal or standard input.
+func addUser(sys context.Context, e *env, s coalition.Store, u *coalition.User, coals string, pwStdin bool) error {
+	for _, code := range strings.Split(coals, ",") {
+		if code = strings.TrimSpace(code); code == "" {
+			continue
+		}
+		c, err := s.FindCoalitionByCode(sys, code)
+		if err != nil {
+			return coalition.FieldError("coalitions", "%q is not a coalition code", code)
+		}
+		u.Coalitions = append(u.Coalitions, c.ID)
+	}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	pw, err := readPassword(e, pwStdin)
+	if err != nil {
+		return err
+	}
+	if err := s.CreateUser(sys, u, pw); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created user %d %s (%s)\n", u.ID, u.Email, u.Role)
+	return nil
+}
+
+// listUsers prints every user, as JSON or as a table.
+func listUsers(sys context.Context, e *env, s coalition.Store, asJSON bool) error {
+	us, err := s.FindUsers(sys)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if us == nil {
+			us = []*coalition.User{}
+		}
+		return json.NewEncoder(e.stdout).Encode(us)
+	}
+	tw := table(e.stdout)
+	fmt.Fprintln(tw, "ID\tE-MAIL\tROLE\tCOUNTRY\tCOALITIONS\tSTATE\tCREATED")
+	for _, u := range us {
+		state := "active"
+		if u.Disabled {
+			state = "disabled"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\t%s\t%s\n", u.ID, u.Email, u.Role, u.Country, u.Coalitions, state, u.CreatedAt.Format("2006-01-02"))
+	}
+	return tw.Flush()
 }
 
 func runToken(ctx context.Context, e *env, args []string) error {
@@ -204,42 +215,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "token %d for %s (%s): shown once, store it now; send it as 'Authorization: Bearer <token>'\n", t.ID, u.Email, t.Scope)
 		return nil
 	case "list":
-		ts, err := s.FindTokens(sys)
-		if err != nil {
-			return err
-		}
-		if *email != "" {
-			u, err := s.FindUserByEmail(sys, *email)
-			if err != nil {
-				return err
-			}
-			var mine []*coalition.Token
-			for _, t := range ts {
-				if t.UserID == u.ID {
-					mine = append(mine, t)
-				}
-			}
-			ts = mine
-		}
-		if *asJSON {
-			if ts == nil {
-				ts = []*coalition.Token{}
-			}
-			return json.NewEncoder(e.stdout).Encode(ts)
-		}
-		tw := table(e.stdout)
-		fmt.Fprintln(tw, "ID\tUSER\tNAME\tSCOPE\tEXPIRES\tSTATE")
-		for _, t := range ts {
-			exp, state := "never", "active"
-			if !t.ExpiresAt.IsZero() {
-				exp = t.ExpiresAt.Format("2006-01-02")
-			}
-			if !t.RevokedAt.IsZero() {
-				state = "revoked"
-			}
-			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", t.ID, t.UserID, t.Name, t.Scope, exp, state)
-		}
-		return tw.Flush()
+		return listTokens(sys, e, s, *email, *asJSON)
 	case "revoke":
 		if len(pos) == 1 && *email != "" {
 			return revokeAllTokens(sys, e, s, *email)
@@ -261,6 +237,47 @@ func runToken(ctx context.Context, e *env, args []string) error {
 }
 
 // revokeAllTokens revokes every active token of the user with email.
+// listTokens prints every token, or those of the user with email, as JSON
+// or as a table.
+func listTokens(sys context.Context, e *env, s coalition.Store, email string, asJSON bool) error {
+	ts, err := s.FindTokens(sys)
+	if err != nil {
+		return err
+	}
+	if email != "" {
+		u, err := s.FindUserByEmail(sys, email)
+		if err != nil {
+			return err
+		}
+		var mine []*coalition.Token
+		for _, t := range ts {
+			if t.UserID == u.ID {
+				mine = append(mine, t)
+			}
+		}
+		ts = mine
+	}
+	if asJSON {
+		if ts == nil {
+			ts = []*coalition.Token{}
+		}
+		return json.NewEncoder(e.stdout).Encode(ts)
+	}
+	tw := table(e.stdout)
+	fmt.Fprintln(tw, "ID\tUSER\tNAME\tSCOPE\tEXPIRES\tSTATE")
+	for _, t := range ts {
+		exp, state := "never", "active"
+		if !t.ExpiresAt.IsZero() {
+			exp = t.ExpiresAt.Format("2006-01-02")
+		}
+		if !t.RevokedAt.IsZero() {
+			state = "revoked"
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", t.ID, t.UserID, t.Name, t.Scope, exp, state)
+	}
+	return tw.Flush()
+}
+
 func revokeAllTokens(ctx context.Context, e *env, s coalition.Store, email string) error {
 	u, err := s.FindUserByEmail(ctx, email)
 	if err != nil {
