@@ -268,11 +268,6 @@ func (tx *Tx) loadFX(ctx context.Context, ds *coalition.Dataset, rep *coalition.
 	return nil
 }
 
-func pledgeSig(p *coalition.Pledge) string {
-	return fmt.Sprintf("%s|%s|%s|%d|%s|%d|%s|%s|%s|%s|%d|%d", p.Donor, p.Recipient, p.Category, p.Amount.Minor, p.Amount.Currency,
-		p.AmountEUR, p.Announced, p.Status, p.Visibility, p.AsOf, p.DeliverFrom, p.DeliverTo)
-}
-
 // loadPledges creates or updates ds.Pledges: those of a release (Dataset
 // set) matched on (dataset, source_ref), noting in removed the dataset's
 // pledges the release no longer has; the others on (source, source_ref).
@@ -282,10 +277,8 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 		return nil
 	}
 	type row struct {
-		id, version int64
-		sig         string
-		dataset     string
-		seen        bool
+		cur  *coalition.Pledge // as stored
+		seen bool
 	}
 	have := map[string]*row{}
 	rows, err := tx.query(ctx, "SELECT "+pledgeCols+" FROM pledges WHERE source_ref <> ''")
@@ -299,14 +292,14 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 			return fmt.Errorf("sqlstore: load pledges: %w", err)
 		}
 		if p.Dataset != "" {
-			have["d\x00"+p.Dataset+"\x00"+p.SourceRef] = &row{p.ID, p.Version, releaseSig(p), p.Dataset, false}
+			have["d\x00"+p.Dataset+"\x00"+p.SourceRef] = &row{cur: p}
 		} else {
-			have["s\x00"+p.Source+"\x00"+p.SourceRef] = &row{p.ID, p.Version, pledgeSig(p), "", false}
+			have["s\x00"+p.Source+"\x00"+p.SourceRef] = &row{cur: p}
 		}
 	}
 	rows.Close()
 	for i, p := range ds.Pledges {
-		key, sigOf := "s\x00"+p.Source+"\x00"+p.SourceRef, pledgeSig
+		key := "s\x00" + p.Source + "\x00" + p.SourceRef
 		if p.Dataset != "" {
 			st := rels[p.Dataset]
 			if st == nil || st.r.Records != coalition.ReleasePledges {
@@ -319,7 +312,7 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 				return coalition.FieldError("source_ref", "pledges[%d]: a record of %s needs its key", i, p.Dataset)
 			}
 			st.claim(p)
-			key, sigOf = "d\x00"+p.Dataset+"\x00"+p.SourceRef, releaseSig
+			key = "d\x00" + p.Dataset + "\x00" + p.SourceRef
 		} else {
 			p.Release = ""
 		}
@@ -333,7 +326,7 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 		if ok && old.seen {
 			return coalition.FieldError("source_ref", "pledges[%d]: %q appears twice in this load", i, p.SourceRef)
 		}
-		changed := ok && old.sig != sigOf(p)
+		changed := ok && !sameImported(old.cur, p)
 		count(rep, "pledges", ok, changed)
 		if st := rels[p.Dataset]; p.Dataset != "" {
 			switch {
@@ -351,27 +344,26 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 				return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
 			}
 			if p.SourceRef != "" {
-				have[key] = &row{p.ID, p.Version, sigOf(p), p.Dataset, true}
+				have[key] = &row{cur: p, seen: true}
 			}
 		case changed:
 			old.seen = true
-			upd := coalition.PledgeUpdate{Version: old.version, Category: &p.Category, Amount: &p.Amount, AmountEUR: &p.AmountEUR,
-				FXRate: &p.FXRate, Announced: &p.Announced, DeliverFrom: &p.DeliverFrom, DeliverTo: &p.DeliverTo,
-				Status: &p.Status, Visibility: &p.Visibility, Source: &p.Source}
-			if _, err := tx.updatePledge(ctx, old.id, upd); err != nil {
-				return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
+			// As updatePledge would: the user must be able to write the
+			// pledge as it is and as it will be.
+			if err := tx.requireWrite(coalition.CanWrite(tx.user, old.cur.Donor, old.cur.CoalitionID) &&
+				coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not change pledges of %s", old.cur.Donor); err != nil {
+				return err
 			}
-			if _, err := tx.exec(ctx, "UPDATE pledges SET donor = ?, recipient = ?, as_of = ?, dataset_release = ? WHERE id = ?",
-				p.Donor, p.Recipient, p.AsOf, p.Release, old.id); err != nil {
-				return tx.s.mapErr(fmt.Errorf("sqlstore: load pledges: %w", err))
+			if err := tx.rewritePledge(ctx, old.cur.ID, p); err != nil {
+				return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
 			}
 		default:
 			old.seen = true
 		}
 	}
 	for _, r := range have {
-		if r.dataset != "" && !r.seen && rels[r.dataset] != nil && !rels[r.dataset].skip {
-			removed[r.dataset] = append(removed[r.dataset], r.id)
+		if d := r.cur.Dataset; d != "" && !r.seen && rels[d] != nil && !rels[d].skip {
+			removed[d] = append(removed[d], r.cur.ID)
 		}
 	}
 	return nil
@@ -455,7 +447,7 @@ type (
 // keyed is an existing record found by its natural key.
 type keyed struct {
 	id, version int64
-	sig         string
+	dataset     string // of a pledge of a published dataset
 	seen        bool
 }
 
@@ -847,7 +839,7 @@ func (im *Import) keys(ctx context.Context, m map[string]map[string]*keyed, sour
 	for rs.Next() {
 		k := &keyed{}
 		var ref string
-		if err := rs.Scan(&k.id, &k.version, &ref, &k.sig); err != nil {
+		if err := rs.Scan(&k.id, &k.version, &ref, &k.dataset); err != nil {
 			return nil, fmt.Errorf("sqlstore: import: %w", err)
 		}
 		out[ref] = k
@@ -859,11 +851,10 @@ func (im *Import) keys(ctx context.Context, m map[string]map[string]*keyed, sour
 	return out, nil
 }
 
-// pledgeKeys loads the natural keys of one source's pledges (see keys); a
-// record of a published dataset is marked "dataset:NAME" (other imports
-// may not change it).
-const pledgeKeys = `SELECT id, version, source_ref, CASE WHEN dataset <> '' THEN 'dataset:' || dataset ELSE '' END
-	FROM pledges WHERE source = ? AND source_ref <> ''`
+// pledgeKeys loads the natural keys of one source's pledges (see keys),
+// with the dataset of a record of a published dataset (other imports may
+// not change it).
+const pledgeKeys = `SELECT id, version, source_ref, dataset FROM pledges WHERE source = ? AND source_ref <> ''`
 
 // known returns the record of source with natural key ref that existed
 // before the import (loaded by q, see keys), or nil for a new one or an
@@ -885,24 +876,10 @@ func (im *Import) known(ctx context.Context, m map[string]map[string]*keyed, sou
 
 // remember notes a record the import created under (source, ref), so that
 // the same key later in the import is refused.
-func remember(m map[string]map[string]*keyed, source, ref string, id int64, sig string) {
+func remember(m map[string]map[string]*keyed, source, ref string, id int64) {
 	if ref != "" {
-		m[source][ref] = &keyed{id: id, version: 1, sig: sig, seen: true}
+		m[source][ref] = &keyed{id: id, version: 1, seen: true}
 	}
-}
-
-func i64ptr(p *int64) string {
-	if p == nil {
-		return "-"
-	}
-	return fmt.Sprint(*p)
-}
-
-// importPledgeSig is every field an import sets, except provenance.
-func importPledgeSig(p *coalition.Pledge) string {
-	return fmt.Sprintf("%s|%s|%s|%s|%d|%s|%d|%g|%d|%s|%s|%s|%d|%d|%s|%s|%s|%s", p.Donor, p.Recipient, i64ptr(p.CoalitionID), p.Category,
-		p.Amount.Minor, p.Amount.Currency, p.AmountEUR, p.FXRate, p.FXMonth, i64ptr(p.Quantity), p.Unit, p.Announced, p.DeliverFrom,
-		p.DeliverTo, p.Status, p.Conditions, p.Visibility, p.AsOf)
 }
 
 // Release says that the pledges that follow are the records of release r
@@ -941,13 +918,13 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	if im.err != nil {
 		return im.err
 	}
-	keys, keyOf, keyQuery, sigOf := im.pledges, p.Source, pledgeKeys, importPledgeSig
+	keys, keyOf, keyQuery := im.pledges, p.Source, pledgeKeys
 	if im.rel != nil {
 		if p.SourceRef == "" {
 			return coalition.FieldError("source_ref", "a record of %s needs its key", im.rel.r.Dataset)
 		}
 		im.rel.claim(p)
-		keys, keyOf, keyQuery, sigOf = im.relPledges, p.Dataset, releaseKeys, releaseSig
+		keys, keyOf, keyQuery = im.relPledges, p.Dataset, releaseKeys
 	} else {
 		p.Dataset, p.Release = "", ""
 	}
@@ -972,25 +949,20 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	if err != nil {
 		return err
 	}
-	if old != nil && strings.HasPrefix(old.sig, "dataset:") && im.rel == nil {
+	if old != nil && old.dataset != "" && im.rel == nil {
 		return coalition.FieldError("source_ref", "%q of %q is a record of the published dataset %s: load a release of it instead",
-			p.SourceRef, p.Source, strings.TrimPrefix(old.sig, "dataset:"))
+			p.SourceRef, p.Source, old.dataset)
 	}
+	var cur *coalition.Pledge // the stored pledge, read on demand: most imports touch few existing rows
 	switch {
-	case old != nil && (old.sig == "" || strings.HasPrefix(old.sig, "dataset:")): // signatures are read on demand: most imports touch few existing rows
-		cur, err := tx.findPledgeAny(ctx, old.id)
-		if err != nil {
+	case old != nil:
+		if cur, err = tx.findPledgeAny(ctx, old.id); err != nil {
 			return err
 		}
-		old.sig = sigOf(cur)
-	case old == nil && p.SourceRef != "":
+	case p.SourceRef != "":
 		if err := im.claim(ctx, p.Source, p.SourceRef); err != nil {
 			return err
 		}
-	}
-	sig := ""
-	if old != nil {
-		sig = sigOf(p)
 	}
 	switch {
 	case old == nil:
@@ -1001,21 +973,13 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 		if len(im.pending) == importBatch {
 			return im.flush(ctx)
 		}
-	case old.sig != sig:
-		cat, _ := coalition.CategoryByCode(p.Category)
-		_, err := tx.exec(ctx, `UPDATE pledges SET donor = ?, recipient = ?, coalition_id = ?, category = ?, support_type = ?,
-			amount_minor = ?, currency = ?, amount_eur_minor = ?, fx_rate = ?, fx_month = ?, quantity = ?, unit = ?, announced = ?,
-			deliver_from = ?, deliver_to = ?, status = ?, conditions = ?, visibility = ?, as_of = ?, provenance = ?,
-			source = ?, dataset = ?, dataset_release = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency, p.AmountEUR, p.FXRate,
-			p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions, p.Visibility, p.AsOf,
-			p.Provenance, p.Source, p.Dataset, p.Release, ts(tx.now), old.id)
-		if err != nil {
-			im.err = tx.s.mapErr(fmt.Errorf("sqlstore: import pledge: %w", err))
+	case !sameImported(cur, p):
+		if err := tx.rewritePledge(ctx, old.id, p); err != nil {
+			im.err = err
 			return im.err
 		}
 		p.ID, p.Version = old.id, old.version+1
-		old.seen, old.sig, old.version = true, sig, old.version+1
+		old.seen, old.version = true, old.version+1
 		im.rep.Updated["pledges"]++
 	default:
 		p.ID, p.Version = old.id, old.version
@@ -1092,12 +1056,15 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 	if _, err := tx.findPledge(ctx, d.PledgeID); err != nil {
 		return err
 	}
-	sig := fmt.Sprintf("%d|%s|%d|%s", d.PledgeID, d.Date, d.AmountEUR, i64ptr(d.Quantity))
-	old, err := im.known(ctx, im.deliveries, d.Source, ref, `SELECT id, version, source_ref,
-		CAST(pledge_id AS TEXT) || '|' || date || '|' || CAST(amount_eur_minor AS TEXT) || '|' || coalesce(CAST(quantity AS TEXT), '-')
-		FROM deliveries WHERE source = ? AND source_ref <> ''`)
+	old, err := im.known(ctx, im.deliveries, d.Source, ref, `SELECT id, version, source_ref, '' FROM deliveries WHERE source = ? AND source_ref <> ''`)
 	if err != nil {
 		return err
+	}
+	var cur *coalition.Delivery // read on demand, as for pledges
+	if old != nil {
+		if cur, err = scanDelivery(tx.queryRow(ctx, "SELECT "+deliveryCols+" FROM deliveries d WHERE d.id = ?", old.id)); err != nil {
+			return fmt.Errorf("sqlstore: import: read delivery %d: %w", old.id, err)
+		}
 	}
 	switch {
 	case old == nil:
@@ -1109,14 +1076,14 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 		}
 		d.ID = id
 		im.rep.Created["deliveries"]++
-		remember(im.deliveries, d.Source, ref, id, sig)
-	case old.sig != sig:
+		remember(im.deliveries, d.Source, ref, id)
+	case !sameDelivery(cur, d):
 		if _, err := tx.exec(ctx, `UPDATE deliveries SET pledge_id = ?, date = ?, amount_eur_minor = ?, quantity = ?, provenance = ?,
 			version = version + 1 WHERE id = ?`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, provenance, old.id); err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: import delivery: %w", err))
 		}
 		d.ID = old.id
-		old.seen, old.sig = true, sig
+		old.seen = true
 		im.rep.Updated["deliveries"]++
 	default:
 		d.ID = old.id
@@ -1139,15 +1106,15 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 	if !coalition.CanManageCoalition(tx.user, r.CoalitionID) {
 		return tx.refuse("import requirement", "only the coalition's coordinators set its requirements")
 	}
-	sig := fmt.Sprintf("%s|%s|%s|%d|%s|%d|%d|%d|%d|%s", i64ptr(r.CoalitionID), r.Recipient, r.Category, r.AmountEUR, i64ptr(r.Quantity),
-		r.UnitValue, r.From, r.To, r.Priority, r.Visibility)
-	old, err := im.known(ctx, im.reqs, r.Source, ref, `SELECT id, version, source_ref,
-		coalesce(CAST(coalition_id AS TEXT), '-') || '|' || recipient || '|' || category || '|' || CAST(amount_eur_minor AS TEXT) || '|' ||
-		coalesce(CAST(quantity AS TEXT), '-') || '|' || CAST(unit_value_eur_minor AS TEXT) || '|' || CAST(from_month AS TEXT) || '|' ||
-		CAST(to_month AS TEXT) || '|' || CAST(priority AS TEXT) || '|' || visibility
-		FROM requirements WHERE source = ? AND source_ref <> ''`)
+	old, err := im.known(ctx, im.reqs, r.Source, ref, `SELECT id, version, source_ref, '' FROM requirements WHERE source = ? AND source_ref <> ''`)
 	if err != nil {
 		return err
+	}
+	var cur *coalition.Requirement // read on demand, as for pledges
+	if old != nil {
+		if cur, err = scanRequirement(tx.queryRow(ctx, "SELECT "+requirementCols+" FROM requirements WHERE id = ?", old.id)); err != nil {
+			return fmt.Errorf("sqlstore: import: read requirement %d: %w", old.id, err)
+		}
 	}
 	switch {
 	case old == nil:
@@ -1161,8 +1128,8 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 		}
 		r.ID = id
 		im.rep.Created["requirements"]++
-		remember(im.reqs, r.Source, ref, id, sig)
-	case old.sig != sig:
+		remember(im.reqs, r.Source, ref, id)
+	case !sameRequirement(cur, r):
 		if _, err := tx.exec(ctx, `UPDATE requirements SET coalition_id = ?, recipient = ?, category = ?, amount_eur_minor = ?, quantity = ?,
 			unit_value_eur_minor = ?, from_month = ?, to_month = ?, priority = ?, visibility = ?, provenance = ?, version = version + 1
 			WHERE id = ?`, r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue, r.From, r.To, r.Priority,
@@ -1170,7 +1137,7 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 			return tx.s.mapErr(fmt.Errorf("sqlstore: import requirement: %w", err))
 		}
 		r.ID = old.id
-		old.seen, old.sig = true, sig
+		old.seen = true
 		im.rep.Updated["requirements"]++
 	default:
 		r.ID = old.id
@@ -1178,16 +1145,6 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 		im.rep.Unchanged["requirements"]++
 	}
 	return nil
-}
-
-func engagementSig(e *coalition.Engagement) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%s|%s|%s|%s", e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes,
-		i64ptr(e.CoalitionID), e.Visibility)
-	for _, p := range e.Participants {
-		fmt.Fprintf(&b, ";%s|%s|%s", p.Name, p.Role, p.ISO3)
-	}
-	return b.String()
 }
 
 // Engagement creates e or replaces the one with the same (Source, SourceRef).
@@ -1211,22 +1168,20 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 	if err != nil {
 		return err
 	}
-	if old != nil && old.sig == "" {
-		cur, err := tx.findEngagement(coalition.WithUser(ctx, coalition.System), old.id)
-		if err != nil {
+	var cur *coalition.Engagement // read on demand, as for pledges
+	if old != nil {
+		if cur, err = tx.findEngagement(coalition.WithUser(ctx, coalition.System), old.id); err != nil {
 			return err
 		}
-		old.sig = engagementSig(cur)
 	}
-	sig := engagementSig(e)
 	switch {
 	case old == nil:
 		if err := tx.createEngagement(ctx, e); err != nil {
 			return err
 		}
 		im.rep.Created["engagements"]++
-		remember(im.engs, e.Source, e.SourceRef, e.ID, sig)
-	case old.sig != sig:
+		remember(im.engs, e.Source, e.SourceRef, e.ID)
+	case !sameEngagement(cur, e):
 		if _, err := tx.exec(ctx, `UPDATE engagements SET date = ?, kind = ?, title = ?, summary = ?, topics = ?, asks = ?, outcomes = ?,
 			owner = ?, coalition_id = ?, visibility = ?, provenance = ?, version = version + 1 WHERE id = ?`,
 			e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes, e.Participants[0].ISO3, e.CoalitionID,
@@ -1243,7 +1198,7 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 			}
 		}
 		e.ID = old.id
-		old.seen, old.sig = true, sig
+		old.seen = true
 		im.rep.Updated["engagements"]++
 	default:
 		e.ID = old.id

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"LoadIdempotent", testLoadIdempotent},
 		{"LoadAllOrNothing", testLoadAllOrNothing},
 		{"Releases", testReleases},
+		{"ReloadPledge", testReloadPledge},
 		{"Users", testUsers},
 		{"Sessions", testSessions}, {"PasswordEndsSessions", testPasswordEndsSessions},
 		{"Tokens", testTokens},

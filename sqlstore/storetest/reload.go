@@ -1,0 +1,112 @@
+package storetest
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"coalition"
+)
+
+// reloadPledge is the pledge every case of testReloadPledge starts from:
+// a US-dollar pledge with every field a load or import may set filled in.
+func reloadPledge(ref string) *coalition.Pledge {
+	return &coalition.Pledge{Donor: "DEU", Recipient: "UKR", Category: "air-defence",
+		Amount: coalition.Money{Minor: 1_000_000, Currency: "USD"}, AmountEUR: 900_000, FXRate: 1.1, FXMonth: coalition.MonthOf(2025, 1),
+		Quantity: ptr(int64(3)), Unit: "launcher", Announced: coalition.Date{Y: 2025, M: 1, D: 10},
+		DeliverFrom: coalition.MonthOf(2025, 2), DeliverTo: coalition.MonthOf(2025, 6), Status: coalition.Committed, Conditions: "none",
+		Visibility: coalition.Public, Source: "reload test", SourceRef: ref, AsOf: coalition.Date{Y: 2025, M: 2, D: 1}}
+}
+
+// Loading a pledge again with any one field changed updates it and
+// stores the new value, whether it comes through Load (as the seed does)
+// or through an Import (as the importers do); loading it again unchanged
+// changes nothing. The two paths once compared different fields: Load
+// reported a quantity 3 → 5 "unchanged" and kept 3.
+func testReloadPledge(t *testing.T, s coalition.Store) {
+	c := base(t, s)
+	type change struct {
+		field  string
+		set    func(p *coalition.Pledge)
+		get    func(p *coalition.Pledge) any
+		wanted any
+	}
+	changes := []change{
+		{"quantity", func(p *coalition.Pledge) { p.Quantity = ptr(int64(5)) }, func(p *coalition.Pledge) any { return val(p.Quantity) }, int64(5)},
+		{"quantity removed", func(p *coalition.Pledge) { p.Quantity = nil }, func(p *coalition.Pledge) any { return val(p.Quantity) }, nil},
+		{"unit", func(p *coalition.Pledge) { p.Unit = "battery" }, func(p *coalition.Pledge) any { return p.Unit }, "battery"},
+		{"conditions", func(p *coalition.Pledge) { p.Conditions = "only with others" }, func(p *coalition.Pledge) any { return p.Conditions }, "only with others"},
+		{"coalition", func(p *coalition.Pledge) { p.CoalitionID = &c.ID }, func(p *coalition.Pledge) any { return val(p.CoalitionID) }, c.ID},
+		{"fx_rate", func(p *coalition.Pledge) { p.FXRate = 1.25 }, func(p *coalition.Pledge) any { return p.FXRate }, 1.25},
+		{"fx_month", func(p *coalition.Pledge) { p.FXMonth = coalition.MonthOf(2025, 3) }, func(p *coalition.Pledge) any { return p.FXMonth }, coalition.MonthOf(2025, 3)},
+		{"amount", func(p *coalition.Pledge) { p.Amount.Minor = 2_000_000 }, func(p *coalition.Pledge) any { return p.Amount.Minor }, int64(2_000_000)},
+		{"currency", func(p *coalition.Pledge) { p.Amount.Currency = "GBP" }, func(p *coalition.Pledge) any { return p.Amount.Currency }, "GBP"},
+		{"amount_eur", func(p *coalition.Pledge) { p.AmountEUR = 800_000 }, func(p *coalition.Pledge) any { return p.AmountEUR }, int64(800_000)},
+		{"donor", func(p *coalition.Pledge) { p.Donor = "FRA" }, func(p *coalition.Pledge) any { return p.Donor }, "FRA"},
+		{"recipient", func(p *coalition.Pledge) { p.Recipient = "EST" }, func(p *coalition.Pledge) any { return p.Recipient }, "EST"},
+		{"category", func(p *coalition.Pledge) { p.Category = "ammunition" }, func(p *coalition.Pledge) any { return p.Category }, "ammunition"},
+		{"announced", func(p *coalition.Pledge) { p.Announced.D = 11 }, func(p *coalition.Pledge) any { return p.Announced.String() }, "2025-01-11"},
+		{"deliver_to", func(p *coalition.Pledge) { p.DeliverTo = coalition.MonthOf(2025, 9) }, func(p *coalition.Pledge) any { return p.DeliverTo }, coalition.MonthOf(2025, 9)},
+		{"status", func(p *coalition.Pledge) { p.Status = coalition.Delivered }, func(p *coalition.Pledge) any { return p.Status }, coalition.Delivered},
+		{"visibility", func(p *coalition.Pledge) { p.Visibility = coalition.Confidential }, func(p *coalition.Pledge) any { return p.Visibility }, coalition.Confidential},
+		{"as_of", func(p *coalition.Pledge) { p.AsOf.D = 2 }, func(p *coalition.Pledge) any { return p.AsOf.String() }, "2025-02-02"},
+	}
+	paths := []struct {
+		name string
+		load func(t *testing.T, p *coalition.Pledge) coalition.LoadReport
+	}{
+		{"Load", func(t *testing.T, p *coalition.Pledge) coalition.LoadReport {
+			rep, err := s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{p}}, false)
+			must(t, err)
+			return rep
+		}},
+		{"Import", func(t *testing.T, p *coalition.Pledge) coalition.LoadReport {
+			im, err := s.(coalition.Importer).BeginImport(sys)
+			must(t, err)
+			defer im.Abort()
+			must(t, im.Pledge(sys, p))
+			rep, err := im.Finish(sys, coalition.ImportOptions{})
+			must(t, err)
+			return rep.LoadReport
+		}},
+	}
+	counts := func(rep coalition.LoadReport) string {
+		return fmt.Sprintf("created %d, updated %d, unchanged %d", rep.Created["pledges"], rep.Updated["pledges"], rep.Unchanged["pledges"])
+	}
+	for _, path := range paths {
+		for _, ch := range changes {
+			t.Run(path.name+"/"+ch.field, func(t *testing.T) {
+				ref := path.name + "/" + ch.field
+				if got, want := counts(path.load(t, reloadPledge(ref))), "created 1, updated 0, unchanged 0"; got != want {
+					t.Fatalf("first load: %s, want %s", got, want)
+				}
+				if got, want := counts(path.load(t, reloadPledge(ref))), "created 0, updated 0, unchanged 1"; got != want {
+					t.Fatalf("same pledge again: %s, want %s", got, want)
+				}
+				p := reloadPledge(ref)
+				ch.set(p)
+				if got, want := counts(path.load(t, p)), "created 0, updated 1, unchanged 0"; got != want {
+					t.Errorf("%s changed: %s, want %s", ch.field, got, want)
+				}
+				stored := byRef(t, s)[ref]
+				if stored == nil {
+					t.Fatalf("no pledge %s after the second load", ref)
+				}
+				if got := ch.get(stored); !reflect.DeepEqual(got, ch.wanted) {
+					t.Errorf("stored %s = %v, want %v", ch.field, got, ch.wanted)
+				}
+				if got, want := counts(path.load(t, p)), "created 0, updated 0, unchanged 1"; got != want {
+					t.Errorf("changed pledge again: %s, want %s", got, want)
+				}
+			})
+		}
+	}
+}
+
+// val is *p, or nil for a nil p.
+func val[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
