@@ -110,3 +110,99 @@ func val[T any](p *T) any {
 	}
 	return *p
 }
+
+// Deliveries, requirements and engagements imported again: unchanged
+// when they are the same, updated (and stored) when one field changed.
+// Their stored records are compared in Go, as pledges are (sameImported).
+func testReimportRecords(t *testing.T, s coalition.Store) {
+	c := base(t, s)
+	p := reloadPledge("p1")
+	im := func(t *testing.T, add func(im coalition.Import) error) coalition.LoadReport {
+		t.Helper()
+		im, err := s.(coalition.Importer).BeginImport(sys)
+		must(t, err)
+		defer im.Abort()
+		must(t, add(im))
+		rep, err := im.Finish(sys, coalition.ImportOptions{})
+		must(t, err)
+		return rep.LoadReport
+	}
+	im(t, func(im coalition.Import) error { return im.Pledge(sys, p) })
+	counts := func(rep coalition.LoadReport, kind string) string {
+		return fmt.Sprintf("created %d, updated %d, unchanged %d", rep.Created[kind], rep.Updated[kind], rep.Unchanged[kind])
+	}
+	cases := []struct {
+		kind   string
+		add    func(im coalition.Import, changed bool) error
+		stored func(t *testing.T) any
+		wanted any
+	}{
+		{"deliveries", func(im coalition.Import, changed bool) error {
+			d := &coalition.Delivery{Date: coalition.Date{Y: 2025, M: 3, D: 1}, AmountEUR: 100_000, Quantity: ptr(int64(2)), Source: "reload test"}
+			if changed {
+				d.Quantity = ptr(int64(3))
+			}
+			return im.Delivery(sys, p.Source, p.SourceRef, "d1", "", d)
+		}, func(t *testing.T) any {
+			ds, _, err := s.FindDeliveries(sys, coalition.DeliveryFilter{})
+			must(t, err)
+			if len(ds) != 1 {
+				t.Fatalf("%d deliveries, want 1", len(ds))
+			}
+			return val(ds[0].Quantity)
+		}, int64(3)},
+		{"requirements", func(im coalition.Import, changed bool) error {
+			r := &coalition.Requirement{CoalitionID: &c.ID, Recipient: "UKR", Category: "air-defence", AmountEUR: 500_000,
+				Quantity: ptr(int64(4)), UnitValue: 125_000, From: coalition.MonthOf(2025, 1), To: coalition.MonthOf(2025, 12), Priority: 1,
+				Visibility: coalition.Public, Source: "reload test"}
+			if changed {
+				r.Quantity = nil
+			}
+			return im.Requirement(sys, "q1", "", r)
+		}, func(t *testing.T) any {
+			rs, _, err := s.FindRequirements(sys, coalition.RequirementFilter{})
+			must(t, err)
+			if len(rs) != 1 {
+				t.Fatalf("%d requirements, want 1", len(rs))
+			}
+			return val(rs[0].Quantity)
+		}, nil},
+		{"engagements", func(im coalition.Import, changed bool) error {
+			e := &coalition.Engagement{Date: coalition.Date{Y: 2025, M: 1, D: 1}, Kind: "meeting", Title: "m", Topics: []string{"air", "ammo"},
+				Participants: []coalition.Participant{{ISO3: "DEU"}}, Visibility: coalition.Public, Source: "reload test", SourceRef: "e1"}
+			if changed {
+				e.Topics = []string{"air"}
+			}
+			return im.Engagement(sys, e)
+		}, func(t *testing.T) any {
+			es, _, err := s.FindEngagements(sys, coalition.EngagementFilter{})
+			must(t, err)
+			if len(es) != 1 {
+				t.Fatalf("%d engagements, want 1", len(es))
+			}
+			return fmt.Sprint(es[0].Topics)
+		}, "[air]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.kind, func(t *testing.T) {
+			for _, step := range []struct {
+				name    string
+				changed bool
+				want    string
+			}{
+				{"first", false, "created 1, updated 0, unchanged 0"},
+				{"same again", false, "created 0, updated 0, unchanged 1"},
+				{"changed", true, "created 0, updated 1, unchanged 0"},
+				{"changed again", true, "created 0, updated 0, unchanged 1"},
+			} {
+				rep := im(t, func(im coalition.Import) error { return tc.add(im, step.changed) })
+				if got := counts(rep, tc.kind); got != step.want {
+					t.Errorf("%s: %s, want %s", step.name, got, step.want)
+				}
+			}
+			if got := tc.stored(t); !reflect.DeepEqual(got, tc.wanted) {
+				t.Errorf("stored = %v, want %v", got, tc.wanted)
+			}
+		})
+	}
+}

@@ -41,7 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"LoadIdempotent", testLoadIdempotent},
 		{"LoadAllOrNothing", testLoadAllOrNothing},
 		{"Releases", testReleases},
-		{"ReloadPledge", testReloadPledge},
+		{"ReloadPledge", testReloadPledge}, {"ReimportRecords", testReimportRecords},
 		{"Users", testUsers},
 		{"Sessions", testSessions}, {"PasswordEndsSessions", testPasswordEndsSessions},
 		{"Tokens", testTokens},
