@@ -146,17 +146,20 @@ func (tx *Tx) loadGroups(ctx context.Context, ds *coalition.Dataset, rep *coalit
 	if len(ds.Groups) == 0 {
 		return nil
 	}
-	have, err := tx.existing(ctx, `SELECT g.code, g.name || '|' || g.source || '|' || coalesce((SELECT count(*) FROM group_members m WHERE m.group_code = g.code), 0)
-		FROM alliance_groups g`)
+	stored, err := tx.findGroups(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("sqlstore: load groups: %w", err)
+	}
+	have := map[string]*coalition.Group{}
+	for _, g := range stored {
+		have[g.Code] = g
 	}
 	for i, g := range ds.Groups {
 		if err := g.Validate(); err != nil {
 			return fmt.Errorf("groups[%d] (%s): %w", i, g.Code, err)
 		}
-		sig, ok := have[g.Code]
-		changed := sig != fmt.Sprintf("%s|%s|%d", g.Name, g.Source, len(g.Members))
+		old, ok := have[g.Code]
+		changed := ok && !sameGroup(old, g)
 		count(rep, "groups", ok, changed)
 		if !ok || changed {
 			if err := tx.upsertGroup(ctx, g); err != nil {
@@ -243,21 +246,21 @@ func (tx *Tx) loadFX(ctx context.Context, ds *coalition.Dataset, rep *coalition.
 	if len(ds.FXRates) == 0 {
 		return nil
 	}
-	have, err := tx.existing(ctx, "SELECT currency || '/' || CAST(month AS TEXT), CAST(units_per_eur AS TEXT) || '|' || source FROM fx_rates")
+	stored, err := tx.allRates(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("sqlstore: load fx rates: %w", err)
+	}
+	type key struct {
+		currency string
+		month    coalition.Month
+	}
+	have := map[key]coalition.FXRate{}
+	for _, r := range stored {
+		have[key{r.Currency, r.Month}] = r
 	}
 	for _, r := range ds.FXRates {
-		key := fmt.Sprintf("%s/%d", r.Currency, r.Month)
-		sig, ok := have[key]
-		var oldRate float64
-		var oldSrc string
-		if ok {
-			parts := strings.SplitN(sig, "|", 2)
-			fmt.Sscan(parts[0], &oldRate)
-			oldSrc = parts[1]
-		}
-		changed := ok && (oldRate != r.UnitsPerEUR || oldSrc != r.Source)
+		old, ok := have[key{r.Currency, r.Month}]
+		changed := ok && old != r
 		count(rep, "fx_rates", ok, changed)
 		if !ok || changed {
 			if err := tx.upsertRate(ctx, r); err != nil {
@@ -1251,7 +1254,16 @@ func (im *Import) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
 
 // AllRates returns the whole FX table, ordered by currency and month.
 func (s *Store) AllRates(ctx context.Context) ([]coalition.FXRate, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT month, currency, units_per_eur, source FROM fx_rates ORDER BY currency, month")
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.allRates(ctx)
+}
+
+func (tx *Tx) allRates(ctx context.Context) ([]coalition.FXRate, error) {
+	rows, err := tx.query(ctx, "SELECT month, currency, units_per_eur, source FROM fx_rates ORDER BY currency, month")
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: rates: %w", err)
 	}

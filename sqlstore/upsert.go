@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"coalition"
 )
@@ -86,4 +87,17 @@ func sameEngagement(a, b *coalition.Engagement) bool {
 	return a.Date == b.Date && a.Kind == b.Kind && a.Title == b.Title && a.Summary == b.Summary &&
 		joinTopics(a.Topics) == joinTopics(b.Topics) && a.Asks == b.Asks && a.Outcomes == b.Outcomes &&
 		sameInt(a.CoalitionID, b.CoalitionID) && a.Visibility == b.Visibility && slices.Equal(a.Participants, b.Participants)
+}
+
+// sameGroup reports whether loading the incoming group b over the stored
+// a (matched on code) would change nothing: name, source and the members
+// with their dates, in any order (a is ordered by ISO3, as findGroups
+// returns it).
+func sameGroup(a, b *coalition.Group) bool {
+	if a.Name != b.Name || a.Source != b.Source || len(a.Members) != len(b.Members) {
+		return false
+	}
+	ms := slices.Clone(b.Members)
+	slices.SortFunc(ms, func(x, y coalition.GroupMember) int { return strings.Compare(x.ISO3, y.ISO3) })
+	return slices.Equal(a.Members, ms)
 }

@@ -206,3 +206,75 @@ func testReimportRecords(t *testing.T, s coalition.Store) {
 		})
 	}
 }
+
+// Reference data loaded again: a group whose members changed (same
+// count) is updated and stored with its new members; an FX rate with
+// all 17 significant digits loaded again is unchanged. Load once
+// compared a group's member count and a rate's text form from SQL.
+func testReloadReference(t *testing.T, s coalition.Store) {
+	base(t, s)
+	load := func(t *testing.T, ds *coalition.Dataset) coalition.LoadReport {
+		t.Helper()
+		rep, err := s.Load(sys, ds, false)
+		must(t, err)
+		return rep
+	}
+	counts := func(rep coalition.LoadReport, kind string) string {
+		return fmt.Sprintf("created %d, updated %d, unchanged %d", rep.Created[kind], rep.Updated[kind], rep.Unchanged[kind])
+	}
+	t.Run("group members", func(t *testing.T) {
+		group := func(members ...string) *coalition.Dataset {
+			g := &coalition.Group{Code: "G7X", Name: "Test group", Source: "reload test"}
+			for _, iso := range members {
+				g.Members = append(g.Members, coalition.GroupMember{ISO3: iso})
+			}
+			return &coalition.Dataset{Groups: []*coalition.Group{g}}
+		}
+		for _, step := range []struct {
+			name    string
+			members []string
+			want    string
+		}{
+			{"first", []string{"DEU", "FRA"}, "created 1, updated 0, unchanged 0"},
+			{"same in another order", []string{"FRA", "DEU"}, "created 0, updated 0, unchanged 1"},
+			{"one member replaced", []string{"DEU", "GBR"}, "created 0, updated 1, unchanged 0"},
+			{"same again", []string{"DEU", "GBR"}, "created 0, updated 0, unchanged 1"},
+		} {
+			if got := counts(load(t, group(step.members...)), "groups"); got != step.want {
+				t.Errorf("%s: %s, want %s", step.name, got, step.want)
+			}
+		}
+		gs, err := s.FindGroups(sys)
+		must(t, err)
+		var got []string
+		for _, g := range gs {
+			if g.Code == "G7X" {
+				for _, m := range g.Members {
+					got = append(got, m.ISO3)
+				}
+			}
+		}
+		if fmt.Sprint(got) != "[DEU GBR]" {
+			t.Errorf("stored members = %v, want [DEU GBR]", got)
+		}
+	})
+	t.Run("fx rate", func(t *testing.T) {
+		rate := func(v float64) *coalition.Dataset {
+			return &coalition.Dataset{FXRates: []coalition.FXRate{{Month: coalition.MonthOf(2025, 1), Currency: "USD", UnitsPerEUR: v, Source: "ECB"}}}
+		}
+		for _, step := range []struct {
+			name string
+			rate float64
+			want string
+		}{
+			{"first", 1.0412345678901234, "created 1, updated 0, unchanged 0"},
+			{"same again", 1.0412345678901234, "created 0, updated 0, unchanged 1"},
+			{"changed", 1.0413, "created 0, updated 1, unchanged 0"},
+			{"changed again", 1.0413, "created 0, updated 0, unchanged 1"},
+		} {
+			if got := counts(load(t, rate(step.rate)), "fx_rates"); got != step.want {
+				t.Errorf("%s: %s, want %s", step.name, got, step.want)
+			}
+		}
+	})
+}
