@@ -115,39 +115,50 @@ func (s *Store) BeginImport(ctx context.Context) (_ coalition.Import, err error)
 		tx.Rollback()
 		return nil, err
 	}
-	im := &Import{tx: tx, unchecked: s.dialect == sqlite, wrote: map[string]bool{}, rollup: map[rollupKey]*rollupAgg{},
+	im, err := newImport(ctx, tx, s.dialect == sqlite)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return im, nil
+}
+
+// newImport starts an import in tx. unchecked says that tx was begun by
+// beginUnchecked on SQLite, for this import alone (see Import.unchecked);
+// Load passes false to write its pledges in its own transaction.
+func newImport(ctx context.Context, tx *Tx, unchecked bool) (*Import, error) {
+	im := &Import{tx: tx, unchecked: unchecked, wrote: map[string]bool{}, rollup: map[rollupKey]*rollupAgg{},
 		rep: ImportReport{LoadReport: coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}},
 			Removed: map[string]int{}, Deleted: map[string]int{}},
 		pledges: map[string]map[string]*keyed{}, deliveries: map[string]map[string]*keyed{}, reqs: map[string]map[string]*keyed{},
 		engs: map[string]map[string]*keyed{}, risks: map[string]map[string]*keyed{}, relPledges: map[string]map[string]*keyed{}}
-	if s.dialect == sqlite {
+	if unchecked {
 		// Statement journals of a long import go to memory, not to a temp
 		// file (they were most of the import's time), and a larger page
 		// cache keeps the indexes' pages; both for this connection only.
 		for _, pragma := range []string{"PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"} {
 			if _, err := tx.exec(ctx, pragma); err != nil {
-				tx.Rollback()
 				return nil, fmt.Errorf("sqlstore: import: %s: %w", pragma, err)
 			}
 		}
 	}
 	im.created, im.seed = map[string]map[uint64]struct{}{}, maphash.MakeSeed()
+	var err error
 	if im.countries, err = scanSet[string](ctx, tx, "SELECT iso3 FROM countries"); err == nil {
 		im.coalitions, err = scanSet[int64](ctx, tx, "SELECT id FROM coalitions")
 	}
 	if err == nil {
 		insert := "INSERT INTO"
-		if s.dialect == sqlite {
+		if unchecked {
 			// Pledge has checked what the database would refuse, so a
 			// failing batch fails the import: OR ROLLBACK (the whole
 			// transaction) spares SQLite a statement journal per batch.
 			insert = "INSERT OR ROLLBACK INTO"
 		}
-		im.insBatch, err = tx.PrepareContext(ctx, s.dialect.rebind(insert+" pledges ("+pledgeInsertCols+") VALUES "+
+		im.insBatch, err = tx.PrepareContext(ctx, tx.s.dialect.rebind(insert+" pledges ("+pledgeInsertCols+") VALUES "+
 			valuesList(importBatch, pledgeInsertN)))
 	}
 	if err != nil {
-		tx.Rollback()
 		return nil, fmt.Errorf("sqlstore: import: %w", err)
 	}
 	im.args = make([]any, 0, importBatch*pledgeInsertN)

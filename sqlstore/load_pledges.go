@@ -7,38 +7,24 @@ import (
 	"coalition"
 )
 
-// loadPledges creates or updates ds.Pledges: those of a release (Dataset
-// set) matched on (dataset, source_ref), noting in removed the dataset's
-// pledges the release no longer has; the others on (source, source_ref).
+// loadPledges writes ds.Pledges through the natural-key upsert of an
+// import (Import.Pledge) in the load's transaction: those of a release
+// (Dataset set) matched on (dataset, source_ref), noting in removed the
+// dataset's pledges the release no longer has; the others on (source,
+// source_ref).
 func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport, rels map[string]*releaseLoad,
 	removed map[string][]int64) error {
 	if len(ds.Pledges) == 0 {
 		return nil
 	}
-	type row struct {
-		cur  *coalition.Pledge // as stored
-		seen bool
-	}
-	have := map[string]*row{}
-	rows, err := tx.query(ctx, "SELECT "+pledgeCols+" FROM pledges WHERE source_ref <> ''")
+	im, err := newImport(ctx, tx, false)
 	if err != nil {
-		return fmt.Errorf("sqlstore: load pledges: %w", err)
+		return err
 	}
-	for rows.Next() {
-		p, err := scanPledge(rows)
-		if err != nil {
-			rows.Close()
-			return fmt.Errorf("sqlstore: load pledges: %w", err)
-		}
-		if p.Dataset != "" {
-			have["d\x00"+p.Dataset+"\x00"+p.SourceRef] = &row{cur: p}
-		} else {
-			have["s\x00"+p.Source+"\x00"+p.SourceRef] = &row{cur: p}
-		}
-	}
-	rows.Close()
+	defer im.insBatch.Close()
+	n := im.rep.LoadReport
 	for i, p := range ds.Pledges {
-		key := "s\x00" + p.Source + "\x00" + p.SourceRef
+		im.rel = nil
 		if p.Dataset != "" {
 			st := rels[p.Dataset]
 			if st == nil || st.r.Records != coalition.ReleasePledges {
@@ -47,62 +33,34 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 			if st.skip {
 				continue // an older release than the one loaded
 			}
-			if p.SourceRef == "" {
-				return coalition.FieldError("source_ref", "pledges[%d]: a record of %s needs its key", i, p.Dataset)
-			}
-			st.claim(p)
-			key = "d\x00" + p.Dataset + "\x00" + p.SourceRef
-		} else {
-			p.Release = ""
+			im.rel = st
 		}
-		if p.Amount.Currency == "EUR" {
-			p.AmountEUR, p.FXRate = p.Amount.Minor, 1
-		}
-		if err := p.Validate(); err != nil {
+		created, updated, unchanged := n.Created["pledges"], n.Updated["pledges"], n.Unchanged["pledges"]
+		if err := im.Pledge(ctx, p); err != nil {
 			return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
 		}
-		old, ok := have[key]
-		if ok && old.seen {
-			return coalition.FieldError("source_ref", "pledges[%d]: %q appears twice in this load", i, p.SourceRef)
-		}
-		changed := ok && !sameImported(old.cur, p)
-		count(rep, "pledges", ok, changed)
-		if st := rels[p.Dataset]; p.Dataset != "" {
-			switch {
-			case !ok:
-				st.rep.Created++
-			case changed:
-				st.rep.Updated++
-			default:
-				st.rep.Unchanged++
-			}
-		}
-		switch {
-		case !ok:
-			if err := tx.createPledge(ctx, p); err != nil {
-				return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
-			}
-			if p.SourceRef != "" {
-				have[key] = &row{cur: p, seen: true}
-			}
-		case changed:
-			old.seen = true
-			// As updatePledge would: the user must be able to write the
-			// pledge as it is and as it will be.
-			if err := tx.requireWrite(coalition.CanWrite(tx.user, old.cur.Donor, old.cur.CoalitionID) &&
-				coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not change pledges of %s", old.cur.Donor); err != nil {
-				return err
-			}
-			if err := tx.rewritePledge(ctx, old.cur.ID, p); err != nil {
-				return fmt.Errorf("pledges[%d] (%s): %w", i, p.SourceRef, err)
-			}
-		default:
-			old.seen = true
+		if st := im.rel; st != nil {
+			st.rep.Created += n.Created["pledges"] - created
+			st.rep.Updated += n.Updated["pledges"] - updated
+			st.rep.Unchanged += n.Unchanged["pledges"] - unchanged
 		}
 	}
-	for _, r := range have {
-		if d := r.cur.Dataset; d != "" && !r.seen && rels[d] != nil && !rels[d].skip {
-			removed[d] = append(removed[d], r.cur.ID)
+	if err := im.flush(ctx); err != nil {
+		return err
+	}
+	for _, m := range []struct{ to, from map[string]int }{{rep.Created, n.Created}, {rep.Updated, n.Updated}, {rep.Unchanged, n.Unchanged}} {
+		if v := m.from["pledges"]; v > 0 {
+			m.to["pledges"] += v
+		}
+	}
+	for dataset, rows := range im.relPledges {
+		if st := rels[dataset]; st == nil || st.skip {
+			continue
+		}
+		for _, r := range rows {
+			if !r.seen {
+				removed[dataset] = append(removed[dataset], r.id)
+			}
 		}
 	}
 	return nil
