@@ -74,6 +74,16 @@ func count(rep *coalition.LoadReport, kind string, existed, changed bool) {
 	}
 }
 
+// addCounts adds the counts of kind in from (an import's) to rep.
+func addCounts(rep *coalition.LoadReport, from coalition.LoadReport, kind string) {
+	for _, m := range []struct{ to, from map[string]int }{{rep.Created, from.Created}, {rep.Updated, from.Updated},
+		{rep.Unchanged, from.Unchanged}} {
+		if v := m.from[kind]; v > 0 {
+			m.to[kind] += v
+		}
+	}
+}
+
 // existing runs q (two columns: key, signature) into a map.
 func (tx *Tx) existing(ctx context.Context, q string) (map[string]string, error) {
 	rows, err := tx.query(ctx, q)

@@ -183,29 +183,6 @@ func (tx *Tx) loadFX(ctx context.Context, ds *coalition.Dataset, rep *coalition.
 	return nil
 }
 
-func (tx *Tx) loadEngagements(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport) error {
-	if len(ds.Engagements) == 0 {
-		return nil
-	}
-	have, err := tx.existing(ctx, "SELECT source || '|' || source_ref, '' FROM engagements WHERE source_ref <> ''")
-	if err != nil {
-		return err
-	}
-	for i, e := range ds.Engagements {
-		if err := e.Validate(); err != nil {
-			return fmt.Errorf("engagements[%d] (%s): %w", i, e.SourceRef, err)
-		}
-		_, ok := have[e.Source+"|"+e.SourceRef]
-		count(rep, "engagements", ok, false)
-		if !ok {
-			if err := tx.createEngagement(ctx, e); err != nil {
-				return fmt.Errorf("engagements[%d] (%s): %w", i, e.SourceRef, err)
-			}
-		}
-	}
-	return nil
-}
-
 func (tx *Tx) loadRiskEvents(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport) error {
 	if len(ds.RiskEvents) == 0 {
 		return nil

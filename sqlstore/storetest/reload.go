@@ -278,3 +278,60 @@ func testReloadReference(t *testing.T, s coalition.Store) {
 		}
 	})
 }
+
+// An engagement loaded again with a changed title is updated through Load
+// as through an Import; Load once only created engagements it did not
+// have and reported a changed one unchanged.
+func testReloadEngagement(t *testing.T, s coalition.Store) {
+	base(t, s)
+	eng := func(ref, title string) *coalition.Engagement {
+		return &coalition.Engagement{Date: coalition.Date{Y: 2025, M: 1, D: 1}, Kind: "meeting", Title: title,
+			Participants: []coalition.Participant{{ISO3: "DEU"}}, Visibility: coalition.Public, Source: "reload test", SourceRef: ref}
+	}
+	paths := []struct {
+		name string
+		load func(t *testing.T, e *coalition.Engagement) coalition.LoadReport
+	}{
+		{"Load", func(t *testing.T, e *coalition.Engagement) coalition.LoadReport {
+			rep, err := s.Load(sys, &coalition.Dataset{Engagements: []*coalition.Engagement{e}}, false)
+			must(t, err)
+			return rep
+		}},
+		{"Import", func(t *testing.T, e *coalition.Engagement) coalition.LoadReport {
+			im, err := s.(coalition.Importer).BeginImport(sys)
+			must(t, err)
+			defer im.Abort()
+			must(t, im.Engagement(sys, e))
+			rep, err := im.Finish(sys, coalition.ImportOptions{})
+			must(t, err)
+			return rep.LoadReport
+		}},
+	}
+	for _, path := range paths {
+		t.Run(path.name, func(t *testing.T) {
+			for _, step := range []struct{ title, want string }{
+				{"first", "created 1, updated 0, unchanged 0"},
+				{"first", "created 0, updated 0, unchanged 1"},
+				{"renamed", "created 0, updated 1, unchanged 0"},
+				{"renamed", "created 0, updated 0, unchanged 1"},
+			} {
+				rep := path.load(t, eng(path.name, step.title))
+				got := fmt.Sprintf("created %d, updated %d, unchanged %d", rep.Created["engagements"], rep.Updated["engagements"], rep.Unchanged["engagements"])
+				if got != step.want {
+					t.Errorf("title %q: %s, want %s", step.title, got, step.want)
+				}
+			}
+			es, _, err := s.FindEngagements(sys, coalition.EngagementFilter{})
+			must(t, err)
+			var title string
+			for _, e := range es {
+				if e.SourceRef == path.name {
+					title = e.Title
+				}
+			}
+			if title != "renamed" {
+				t.Errorf("stored title = %q, want %q", title, "renamed")
+			}
+		})
+	}
+}

@@ -42,7 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"LoadAllOrNothing", testLoadAllOrNothing},
 		{"Releases", testReleases},
 		{"ReloadPledge", testReloadPledge}, {"ReimportRecords", testReimportRecords},
-		{"ReloadReference", testReloadReference},
+		{"ReloadReference", testReloadReference}, {"ReloadEngagement", testReloadEngagement},
 		{"Users", testUsers},
 		{"Sessions", testSessions}, {"PasswordEndsSessions", testPasswordEndsSessions},
 		{"Tokens", testTokens},

@@ -1,3 +1,6 @@
+// Pledges and engagements of a Load go through the natural-key upsert of an
+// import (Import.Pledge, Import.Engagement), in the load's transaction.
+
 package sqlstore
 
 import (
@@ -48,11 +51,7 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 	if err := im.flush(ctx); err != nil {
 		return err
 	}
-	for _, m := range []struct{ to, from map[string]int }{{rep.Created, n.Created}, {rep.Updated, n.Updated}, {rep.Unchanged, n.Unchanged}} {
-		if v := m.from["pledges"]; v > 0 {
-			m.to["pledges"] += v
-		}
-	}
+	addCounts(rep, im.rep.LoadReport, "pledges")
 	for dataset, rows := range im.relPledges {
 		if st := rels[dataset]; st == nil || st.skip {
 			continue
@@ -63,6 +62,27 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 			}
 		}
 	}
+	return nil
+}
+
+// loadEngagements writes ds.Engagements through the natural-key upsert of
+// an import (Import.Engagement), matched on (source, source_ref), in the
+// load's transaction.
+func (tx *Tx) loadEngagements(ctx context.Context, ds *coalition.Dataset, rep *coalition.LoadReport) error {
+	if len(ds.Engagements) == 0 {
+		return nil
+	}
+	im, err := newImport(ctx, tx, false)
+	if err != nil {
+		return err
+	}
+	defer im.insBatch.Close()
+	for i, e := range ds.Engagements {
+		if err := im.Engagement(ctx, e); err != nil {
+			return fmt.Errorf("engagements[%d] (%s): %w", i, e.SourceRef, err)
+		}
+	}
+	addCounts(rep, im.rep.LoadReport, "engagements")
 	return nil
 }
 
