@@ -100,6 +100,11 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 			return im.flush(ctx)
 		}
 	case !sameImported(cur, p):
+		// As updatePledge: the user must be able to write the pledge as it
+		// is, not only as it will be (checked above).
+		if !coalition.CanWrite(tx.user, cur.Donor, cur.CoalitionID) {
+			return tx.refuse("import pledge", "you may not change pledge %q of %s", p.SourceRef, cur.Donor)
+		}
 		if err := tx.rewritePledge(ctx, old.id, p); err != nil {
 			im.err = err
 			return im.err

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"testing"
@@ -331,6 +332,52 @@ func testReloadEngagement(t *testing.T, s coalition.Store) {
 			}
 			if title != "renamed" {
 				t.Errorf("stored title = %q, want %q", title, "renamed")
+			}
+		})
+	}
+}
+
+// A coordinator may not take over, by its natural key, a pledge they
+// could not write: loading or importing it again into their coalition is
+// Forbidden and leaves it as it was (the upsert checks the stored pledge
+// as updatePledge does, not only the incoming one).
+func testReloadForeignPledge(t *testing.T, s coalition.Store) {
+	c := base(t, s)
+	coord := coalition.WithUser(context.Background(), &coalition.User{ID: 61, Email: "co@x", Role: coalition.Coordinator, Coalitions: []int64{c.ID}})
+	paths := []struct {
+		name string
+		load func(ctx context.Context, p *coalition.Pledge) error
+	}{
+		{"Load", func(ctx context.Context, p *coalition.Pledge) error {
+			_, err := s.Load(ctx, &coalition.Dataset{Pledges: []*coalition.Pledge{p}}, false)
+			return err
+		}},
+		{"Import", func(ctx context.Context, p *coalition.Pledge) error {
+			im, err := s.(coalition.Importer).BeginImport(ctx)
+			if err != nil {
+				return err
+			}
+			defer im.Abort()
+			if err := im.Pledge(ctx, p); err != nil {
+				return err
+			}
+			_, err = im.Finish(ctx, coalition.ImportOptions{})
+			return err
+		}},
+	}
+	for _, path := range paths {
+		t.Run(path.name, func(t *testing.T) {
+			ref := "foreign/" + path.name
+			must(t, path.load(sys, reloadPledge(ref))) // no coalition: only admins write it
+			p := reloadPledge(ref)
+			p.CoalitionID, p.Quantity = &c.ID, ptr(int64(99))
+			wantKind(t, path.load(coord, p), coalition.Forbidden)
+			stored := byRef(t, s)[ref]
+			if stored == nil {
+				t.Fatalf("no pledge %s", ref)
+			}
+			if got := fmt.Sprint(val(stored.CoalitionID), " ", val(stored.Quantity)); got != "<nil> 3" {
+				t.Errorf("stored coalition and quantity = %s, want <nil> 3", got)
 			}
 		})
 	}

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"Releases", testReleases},
 		{"ReloadPledge", testReloadPledge}, {"ReimportRecords", testReimportRecords},
 		{"ReloadReference", testReloadReference}, {"ReloadEngagement", testReloadEngagement},
+		{"ReloadForeignPledge", testReloadForeignPledge},
 		{"Users", testUsers},
 		{"Sessions", testSessions}, {"PasswordEndsSessions", testPasswordEndsSessions},
 		{"Tokens", testTokens},
