@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 
 	"coalition"
 )
@@ -11,6 +10,10 @@ import (
 // keys; with dryRun the transaction is rolled back after counting. The
 // pledges of a release in ds.Releases replace the release of their dataset
 // loaded before (same or newer; an older release is skipped and reported).
+// Load writes the reference tables itself (countries, groups, coalitions,
+// people, FX rates, risk events); pledges and engagements go through the
+// import's natural-key upsert (Import.Pledge, Import.Engagement), so a
+// record loaded again is unchanged or updated exactly as an import says.
 func (s *Store) Load(ctx context.Context, ds *coalition.Dataset, dryRun bool) (coalition.LoadReport, error) {
 	rep := coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
 	return writeValue(s, ctx, "load", func(tx *Tx) (coalition.LoadReport, error) {
@@ -82,22 +85,4 @@ func addCounts(rep *coalition.LoadReport, from coalition.LoadReport, kind string
 			m.to[kind] += v
 		}
 	}
-}
-
-// existing runs q (two columns: key, signature) into a map.
-func (tx *Tx) existing(ctx context.Context, q string) (map[string]string, error) {
-	rows, err := tx.query(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: load: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var k, sig string
-		if err := rows.Scan(&k, &sig); err != nil {
-			return nil, fmt.Errorf("sqlstore: load: %w", err)
-		}
-		out[k] = sig
-	}
-	return out, rows.Err()
 }

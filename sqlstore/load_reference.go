@@ -187,15 +187,33 @@ func (tx *Tx) loadRiskEvents(ctx context.Context, ds *coalition.Dataset, rep *co
 	if len(ds.RiskEvents) == 0 {
 		return nil
 	}
-	have, err := tx.existing(ctx, "SELECT iso3 || '|' || date || '|' || kind || '|' || label, '' FROM risk_events")
+	type key struct {
+		iso3        string
+		date        coalition.Date
+		kind, label string
+	}
+	rows, err := tx.query(ctx, "SELECT iso3, date, kind, label FROM risk_events")
 	if err != nil {
-		return err
+		return fmt.Errorf("sqlstore: load risk events: %w", err)
+	}
+	have := map[key]bool{}
+	for rows.Next() {
+		var k key
+		if err := rows.Scan(&k.iso3, &k.date, &k.kind, &k.label); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlstore: load risk events: %w", err)
+		}
+		have[k] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: load risk events: %w", err)
 	}
 	for i, r := range ds.RiskEvents {
 		if err := r.Validate(); err != nil {
 			return fmt.Errorf("risk_events[%d] (%s %s): %w", i, r.ISO3, r.Date, err)
 		}
-		_, ok := have[r.ISO3+"|"+r.Date.String()+"|"+r.Kind+"|"+r.Label]
+		ok := have[key{r.ISO3, r.Date, r.Kind, r.Label}]
 		count(rep, "risk_events", ok, false)
 		if !ok {
 			if err := tx.createRiskEvent(ctx, r); err != nil {
