@@ -163,6 +163,11 @@ func (s *Store) FindGroups(ctx context.Context) ([]*coalition.Group, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
+	return tx.findGroups(ctx)
+}
+
+// findGroups returns every group with its members, ordered by code and ISO3.
+func (tx *Tx) findGroups(ctx context.Context) ([]*coalition.Group, error) {
 	rows, err := tx.query(ctx, `SELECT g.code, g.name, g.source, m.iso3, m.since, m.until
 		FROM alliance_groups g LEFT JOIN group_members m ON m.group_code = g.code ORDER BY g.code, m.iso3`)
 	if err != nil {

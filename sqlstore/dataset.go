@@ -160,15 +160,6 @@ func (st *releaseLoad) claim(p *coalition.Pledge) {
 	p.Dataset, p.Release, p.Source, p.AsOf = st.r.Dataset, st.r.Name, st.r.Source, st.r.AsOf
 }
 
-// releaseSig is every field of a dataset pledge that a release compares:
-// not its citation, as-of date, provenance or release (a newer release
-// restamps those on every record it keeps, see finishRelease).
-func releaseSig(p *coalition.Pledge) string {
-	c := *p
-	c.AsOf = coalition.Date{}
-	return importPledgeSig(&c)
-}
-
 // finishRelease deletes the pledges of the dataset that the release no
 // longer contains (removed, by id), restamps the others with the release's
 // name, citation and as-of date, records the release as loaded, and fills

@@ -1,0 +1,156 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+
+	"coalition"
+)
+
+// Release says that the pledges that follow are the records of release r
+// of a published dataset (see coalition.Import). Only administrators load
+// releases.
+func (im *Import) Release(ctx context.Context, r coalition.Release, force bool) error {
+	if im.err != nil {
+		return im.err
+	}
+	if im.rel != nil {
+		return coalition.Errorf(coalition.Invalid, "import: one release at a time (%s is being loaded)", im.rel.r)
+	}
+	if n := im.rep.Created["pledges"] + im.rep.Updated["pledges"] + im.rep.Unchanged["pledges"]; n > 0 {
+		return fmt.Errorf("sqlstore: import: Release after %d pledges", n)
+	}
+	if r.Records != "" && r.Records != coalition.ReleasePledges {
+		return coalition.FieldError("kind", "an import loads releases of pledges, not %s", r.Records)
+	}
+	st, err := im.tx.beginRelease(ctx, r, force, false)
+	if err != nil {
+		return err
+	}
+	im.rel = st
+	return nil
+}
+
+// releaseKeys loads the natural keys of one dataset's pledges (see keys).
+const releaseKeys = `SELECT id, version, source_ref, '' FROM pledges WHERE dataset = ? AND source_ref <> ''`
+
+// Pledge creates p, or updates the pledge with the same (Source, SourceRef)
+// if it differs. A pledge without SourceRef is always created. New pledges
+// are written in batches (p is copied); their IDs are not set on p. After
+// Release, p is a record of the release, matched on (dataset, SourceRef).
+func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
+	tx := im.tx
+	if im.err != nil {
+		return im.err
+	}
+	keys, keyOf, keyQuery := im.pledges, p.Source, pledgeKeys
+	if im.rel != nil {
+		if p.SourceRef == "" {
+			return coalition.FieldError("source_ref", "a record of %s needs its key", im.rel.r.Dataset)
+		}
+		im.rel.claim(p)
+		keys, keyOf, keyQuery = im.relPledges, p.Dataset, releaseKeys
+	} else {
+		p.Dataset, p.Release = "", ""
+	}
+	if p.Amount.Currency == "EUR" {
+		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
+		return tx.refuse("import pledge", "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
+	}
+	for _, c := range []struct{ field, iso string }{{"donor", p.Donor}, {"recipient", p.Recipient}} {
+		if !im.countries[c.iso] {
+			return coalition.FieldError(c.field, "%s is not a country in this database", c.iso)
+		}
+	}
+	if p.CoalitionID != nil && !im.coalitions[*p.CoalitionID] {
+		return coalition.FieldError("coalition_id", "no coalition %d", *p.CoalitionID)
+	}
+	old, err := im.known(ctx, keys, keyOf, p.SourceRef, keyQuery)
+	if err != nil {
+		return err
+	}
+	if old != nil && old.dataset != "" && im.rel == nil {
+		return coalition.FieldError("source_ref", "%q of %q is a record of the published dataset %s: load a release of it instead",
+			p.SourceRef, p.Source, old.dataset)
+	}
+	var cur *coalition.Pledge // the stored pledge, read on demand: most imports touch few existing rows
+	switch {
+	case old != nil:
+		if cur, err = tx.findPledgeAny(ctx, old.id); err != nil {
+			return err
+		}
+	case p.SourceRef != "":
+		if err := im.claim(ctx, p.Source, p.SourceRef); err != nil {
+			return err
+		}
+	}
+	switch {
+	case old == nil:
+		c := new(coalition.Pledge)
+		*c = *p
+		im.pending = append(im.pending, c)
+		im.rep.Created["pledges"]++
+		if len(im.pending) == importBatch {
+			return im.flush(ctx)
+		}
+	case !sameImported(cur, p):
+		// As updatePledge: the user must be able to write the pledge as it
+		// is, not only as it will be (checked above).
+		if !coalition.CanWrite(tx.user, cur.Donor, cur.CoalitionID) {
+			return tx.refuse("import pledge", "you may not change pledge %q of %s", p.SourceRef, cur.Donor)
+		}
+		if err := tx.rewritePledge(ctx, old.id, p); err != nil {
+			im.err = err
+			return im.err
+		}
+		p.ID, p.Version = old.id, old.version+1
+		old.seen, old.version = true, old.version+1
+		im.rep.Updated["pledges"]++
+	default:
+		p.ID, p.Version = old.id, old.version
+		old.seen = true
+		im.rep.Unchanged["pledges"]++
+	}
+	return nil
+}
+
+// claim records that this import creates the pledge (source, ref), or
+// says that it already did.
+func (im *Import) claim(ctx context.Context, source, ref string) error {
+	set := im.created[source]
+	if set == nil {
+		set = map[uint64]struct{}{}
+		im.created[source] = set
+	}
+	h := maphash.String(im.seed, ref)
+	if _, dup := set[h]; dup { // the same key, or another with the same hash: ask the database
+		if err := im.flush(ctx); err != nil {
+			return err
+		}
+		var n int
+		if err := im.tx.queryRow(ctx, "SELECT count(*) FROM pledges WHERE source = ? AND source_ref = ?", source, ref).Scan(&n); err != nil {
+			return fmt.Errorf("sqlstore: import pledge: %w", err)
+		}
+		if n > 0 {
+			return coalition.FieldError("source_ref", "%q appears twice in this import", ref)
+		}
+	}
+	set[h] = struct{}{}
+	return nil
+}
+
+// findPledgeAny reads a pledge whatever the user may see (imports match
+// natural keys across the whole table).
+func (tx *Tx) findPledgeAny(ctx context.Context, id int64) (*coalition.Pledge, error) {
+	p, err := scanPledge(tx.queryRow(ctx, "SELECT "+pledgeCols+" FROM pledges WHERE id = ?", id))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: import: read pledge %d: %w", id, err)
+	}
+	return p, nil
+}
