@@ -95,10 +95,59 @@ type RequirementFilter struct {
 	Limit       int
 }
 
+// RequirementUpdate edits a requirement: the set fields replace the
+// requirement's, Version is the version the caller read.
+type RequirementUpdate struct {
+	Version    int64       `json:"version"`
+	Category   *string     `json:"category"`
+	AmountEUR  *int64      `json:"amount_eur_minor"`
+	Quantity   *int64      `json:"quantity"`
+	UnitValue  *int64      `json:"unit_value_eur_minor"`
+	From       *Month      `json:"from"`
+	To         *Month      `json:"to"`
+	Priority   *int        `json:"priority"`
+	Visibility *Visibility `json:"visibility"`
+	Source     *string     `json:"source"`
+	Capability *string     `json:"capability"`
+	Unit       *string     `json:"unit"`
+	AsOf       *string     `json:"as_of"`
+	Note       *string     `json:"note"`
+}
+
+// Apply copies the set fields of u onto r; the caller validates r after.
+func (u RequirementUpdate) Apply(r *Requirement) {
+	set(&r.Category, u.Category)
+	set(&r.AmountEUR, u.AmountEUR)
+	if u.Quantity != nil {
+		r.Quantity = u.Quantity
+	}
+	set(&r.UnitValue, u.UnitValue)
+	set(&r.From, u.From)
+	set(&r.To, u.To)
+	set(&r.Priority, u.Priority)
+	set(&r.Visibility, u.Visibility)
+	set(&r.Source, u.Source)
+	set(&r.Capability, u.Capability)
+	set(&r.Unit, u.Unit)
+	set(&r.AsOf, u.AsOf)
+	set(&r.Note, u.Note)
+}
+
+// set copies *v to *dst when v is set (an update's optional field).
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
 // RequirementStore persists requirements.
 type RequirementStore interface {
 	FindRequirement(ctx context.Context, id int64) (*Requirement, error)
 	FindRequirements(ctx context.Context, f RequirementFilter) ([]*Requirement, bool, error)
 	CreateRequirement(ctx context.Context, r *Requirement) error
+	// UpdateRequirement applies upd: Conflict (a *StaleError with the
+	// requirement as it is) if upd.Version is not current, Invalid if the
+	// result does not validate.
+	UpdateRequirement(ctx context.Context, id int64, upd RequirementUpdate) (*Requirement, error)
 	DeleteRequirement(ctx context.Context, id int64, version int64) error
 }

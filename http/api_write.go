@@ -148,6 +148,55 @@ func (s *server) createRequirement(w http.ResponseWriter, r *http.Request) error
 	return encode(w, http.StatusCreated, q)
 }
 
+func (s *server) getRequirement(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	q, err := s.store.FindRequirement(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	setETag(w, q.Version)
+	return encode(w, http.StatusOK, q)
+}
+
+func (s *server) updateRequirement(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	upd, err := decode[coalition.RequirementUpdate](w, r)
+	if err != nil {
+		return err
+	}
+	if upd.Version, err = ifMatch(r); err != nil {
+		return err
+	}
+	q, err := s.store.UpdateRequirement(r.Context(), id, upd)
+	if err != nil {
+		return err
+	}
+	setETag(w, q.Version)
+	return encode(w, http.StatusOK, q)
+}
+
+func (s *server) deleteRequirement(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteRequirement(r.Context(), id, v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *server) createEngagement(w http.ResponseWriter, r *http.Request) error {
 	e, err := decode[coalition.Engagement](w, r)
 	if err != nil {

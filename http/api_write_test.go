@@ -63,3 +63,52 @@ func TestPledgeEuroAmountIsDerived(t *testing.T) {
 		t.Errorf("after a new date: eur %d (want %d) month %s (want %s)", p.AmountEUR, want, p.FXMonth, rate.Month)
 	}
 }
+
+// TestRequirementEditAndDelete (issue 16): a requirement is read with its
+// ETag, changed with PATCH and deleted with DELETE, both only with If-Match
+// (428 without); a stale version is 409 with the requirement as it is; a
+// bad value names its field; an observer may not change it.
+func TestRequirementEditAndDelete(t *testing.T) {
+	w := newAuthWorld(t)
+	status, resp, hdr := w.do(t, "coordinator", "POST", "/api/v1/requirements", `{"coalition_id":`+itoa(w.cow.ID)+
+		`,"recipient":"UKR","category":"armour","amount_eur_minor":100000,"from":"2026-01","to":"2026-12","visibility":"public","source":"test"}`)
+	if status != http.StatusCreated {
+		t.Fatalf("POST: %d %s", status, resp)
+	}
+	path := "/api/v1/requirements/" + itoa(idOf(t, resp))
+	if status, _, h := w.do(t, "", "GET", path, ""); status != 200 || h.Get("ETag") != `"1"` {
+		t.Fatalf("GET: %d ETag %q, want 200 and \"1\"", status, h.Get("ETag"))
+	}
+	if status, resp, _ := w.do(t, "coordinator", "PATCH", path, `{"amount_eur_minor":250000}`); status != http.StatusPreconditionRequired {
+		t.Errorf("PATCH without If-Match: %d %s, want 428", status, resp)
+	}
+	if status, resp, _ := w.do(t, "observer", "PATCH", path, `{"amount_eur_minor":250000}`, "If-Match", `"1"`); status != http.StatusForbidden {
+		t.Errorf("PATCH by an observer: %d %s, want 403", status, resp)
+	}
+	if status, resp, _ := w.do(t, "coordinator", "PATCH", path, `{"to":"2025-01"}`, "If-Match", `"1"`); status != http.StatusBadRequest ||
+		!strings.Contains(string(resp), `"field":"to"`) {
+		t.Errorf("PATCH to before from: %d %s, want 400 naming to", status, resp)
+	}
+	status, resp, hdr = w.do(t, "coordinator", "PATCH", path, `{"amount_eur_minor":250000,"capability":"T-72 spare parts","note":"revised"}`, "If-Match", hdr.Get("ETag"))
+	var q coalition.Requirement
+	if err := json.Unmarshal(resp, &q); status != 200 || err != nil || hdr.Get("ETag") != `"2"` || q.AmountEUR != 250000 ||
+		q.Capability != "T-72 spare parts" || q.Note != "revised" || q.Category != "armour" || q.Source != "test" {
+		t.Fatalf("PATCH: %d ETag %q %s", status, hdr.Get("ETag"), resp)
+	}
+	status, resp, _ = w.do(t, "coordinator", "PATCH", path, `{"amount_eur_minor":1}`, "If-Match", `"1"`)
+	if status != http.StatusConflict || !strings.Contains(string(resp), `"amount_eur_minor":250000`) {
+		t.Errorf("PATCH at a stale version: %d %s, want 409 with the current requirement", status, resp)
+	}
+	if status, resp, _ := w.do(t, "coordinator", "DELETE", path, ""); status != http.StatusPreconditionRequired {
+		t.Errorf("DELETE without If-Match: %d %s, want 428", status, resp)
+	}
+	if status, resp, _ := w.do(t, "coordinator", "DELETE", path, "", "If-Match", `"1"`); status != http.StatusConflict {
+		t.Errorf("DELETE at a stale version: %d %s, want 409", status, resp)
+	}
+	if status, resp, _ := w.do(t, "coordinator", "DELETE", path, "", "If-Match", `"2"`); status != http.StatusNoContent {
+		t.Fatalf("DELETE: %d %s, want 204", status, resp)
+	}
+	if status, _, _ := w.do(t, "admin", "GET", path, ""); status != http.StatusNotFound {
+		t.Errorf("GET after DELETE: %d, want 404", status)
+	}
+}

@@ -352,14 +352,20 @@ func TestEveryPatchableRecordHasAnETag(t *testing.T) {
 	if err := json.Unmarshal(body, &risk); err != nil || len(risk) == 0 {
 		t.Fatalf("risk events: %v (%d)", err, len(risk))
 	}
+	var reqs struct{ Items []coalition.Requirement }
+	_, body, _ = w.do(t, "admin", "GET", "/api/v1/requirements", "")
+	if err := json.Unmarshal(body, &reqs); err != nil || len(reqs.Items) == 0 {
+		t.Fatalf("requirements: %v (%d)", err, len(reqs.Items))
+	}
 	cases := map[string]struct {
 		id    int64
 		patch string
 	}{
-		"/api/v1/pledges/{id}":     {w.pledges[coalition.Public].ID, `{"status":"allocated"}`},
-		"/api/v1/coalitions/{id}":  {w.cow.ID, `{"purpose":"tested"}`},
-		"/api/v1/risk-events/{id}": {risk[0].ID, `{"assumption":"tested"}`},
-		"/api/v1/users/{id}":       {w.users["observer"].ID, `{"disabled":false}`},
+		"/api/v1/requirements/{id}": {reqs.Items[0].ID, `{"note":"tested"}`},
+		"/api/v1/pledges/{id}":      {w.pledges[coalition.Public].ID, `{"status":"allocated"}`},
+		"/api/v1/coalitions/{id}":   {w.cow.ID, `{"purpose":"tested"}`},
+		"/api/v1/risk-events/{id}":  {risk[0].ID, `{"assumption":"tested"}`},
+		"/api/v1/users/{id}":        {w.users["observer"].ID, `{"disabled":false}`},
 	}
 	routes := map[string]bool{}
 	for _, r := range Routes() {

@@ -95,7 +95,7 @@ var robustRoles = []string{"", "observer", "analyst", "delegate-FRA", "delegate-
 
 // created remembers the ids the write routes returned, to fill {id}.
 type created struct {
-	pledges, engagements, scenarios, proposals, riskEvents []int64
+	pledges, engagements, scenarios, proposals, riskEvents, requirements []int64
 }
 
 // readPaths expands every GET pattern of the router into the paths to
@@ -154,6 +154,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/api/v1/engagements/{id}":         prefix("/api/v1/engagements/", ids(c.engagements)),
 		"/api/v1/deliveries":               {"/api/v1/deliveries", "/api/v1/deliveries?donor=GBR"},
 		"/api/v1/requirements":             {"/api/v1/requirements", "/api/v1/requirements?coalition_id=" + cow},
+		"/api/v1/requirements/{id}":        prefix("/api/v1/requirements/", ids(c.requirements)),
 		"/api/v1/risk-events":              {"/api/v1/risk-events", "/api/v1/risk-events?from=1990-01-01&to=2100-12-31"},
 		"/api/v1/risk-events/{id}":         prefix("/api/v1/risk-events/", ids(c.riskEvents)),
 		"/api/v1/targets":                  {"/api/v1/targets", "/api/v1/targets?group=NATO"},
@@ -304,12 +305,14 @@ func TestNoReadRouteFailsOnExtremeValues(t *testing.T) {
 				"pledge_id": c.pledges[0], "date": "2100-12-31", "amount_eur_minor": max, "quantity": max, "source": src})
 			mustWrite(t, w, "delegate-GBR", "POST", "/api/v1/deliveries", 201, map[string]any{
 				"pledge_id": c.pledges[0], "date": "1990-01-01", "amount_eur_minor": max, "source": "test"})
-			mustWrite(t, w, "coordinator", "POST", "/api/v1/requirements", 201, map[string]any{
+			rq := mustWrite(t, w, "coordinator", "POST", "/api/v1/requirements", 201, map[string]any{
 				"coalition_id": cow, "recipient": "UKR", "category": "air-defence", "amount_eur_minor": max,
 				"from": "1990-01", "to": "2100-12", "priority": 1, "visibility": "public", "source": src})
-			mustWrite(t, w, "coordinator", "POST", "/api/v1/requirements", 201, map[string]any{
+			c.requirements = append(c.requirements, idOf(t, rq))
+			rq = mustWrite(t, w, "coordinator", "POST", "/api/v1/requirements", 201, map[string]any{
 				"coalition_id": cow, "recipient": "UKR", "category": "armour", "quantity": max, "unit_value_eur_minor": max,
 				"from": "2100-12", "to": "2100-12", "priority": 2, "visibility": "coalition", "source": "test"})
+			c.requirements = append(c.requirements, idOf(t, rq))
 			e := mustWrite(t, w, "delegate-GBR", "POST", "/api/v1/engagements", 201, map[string]any{
 				"date": "1990-01-01", "kind": "meeting", "title": name, "summary": long, "asks": long, "outcomes": long,
 				"participants": []map[string]any{{"iso3": "GBR", "name": name, "role": name}, {"iso3": "UKR", "name": "Зеленський"}},

@@ -113,3 +113,46 @@ func (s *Store) DeleteRequirement(ctx context.Context, id, version int64) error 
 		return nil
 	})
 }
+
+// UpdateRequirement applies upd if upd.Version is current. The coalition
+// of a requirement is not changed by an update (delete and create instead).
+func (s *Store) UpdateRequirement(ctx context.Context, id int64, upd coalition.RequirementUpdate) (*coalition.Requirement, error) {
+	return writeValue(s, ctx, "update requirement", func(tx *Tx) (*coalition.Requirement, error) {
+		r, err := tx.findRequirement(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, r.CoalitionID), "only the coalition's coordinators set its requirements"); err != nil {
+			return nil, err
+		}
+		if err := checkVersion("requirement", id, r.Version, upd.Version, r); err != nil {
+			return nil, err
+		}
+		before := *r
+		upd.Apply(r)
+		if err := r.Validate(); err != nil {
+			return nil, err
+		}
+		res, err := tx.exec(ctx, `UPDATE requirements SET category = ?, amount_eur_minor = ?, quantity = ?, unit_value_eur_minor = ?,
+			from_month = ?, to_month = ?, priority = ?, visibility = ?, source = ?, capability = ?, unit = ?, as_of = ?, note = ?,
+			version = version + 1 WHERE id = ? AND version = ?`,
+			r.Category, r.AmountEUR, r.Quantity, r.UnitValue, r.From, r.To, r.Priority, r.Visibility, r.Source,
+			r.Capability, r.Unit, r.AsOf, r.Note, id, upd.Version)
+		if err != nil {
+			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update requirement: %w", err))
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			// Changed by another transaction between our read and our write.
+			cur, err := tx.findRequirement(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return nil, checkVersion("requirement", id, cur.Version, upd.Version, cur)
+		}
+		r.Version++
+		if err := tx.audit(ctx, "update", "requirement", id, &before, r, r.CoalitionID); err != nil {
+			return nil, err
+		}
+		return r, nil
+	})
+}

@@ -151,7 +151,11 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 		"DeleteEngagement":  func() error { return s.DeleteEngagement(observer, en.ID, en.Version) },
 		"CreateRequirement": func() error { return s.CreateRequirement(observer, req()) },
 		"DeleteRequirement": func() error { return s.DeleteRequirement(observer, rq.ID, rq.Version) },
-		"CreateRiskEvent":   func() error { r := risk(); r.Label = "y"; return s.CreateRiskEvent(observer, r) },
+		"UpdateRequirement": func() error {
+			_, err := s.UpdateRequirement(observer, rq.ID, coalition.RequirementUpdate{Version: rq.Version, Note: &name})
+			return err
+		},
+		"CreateRiskEvent": func() error { r := risk(); r.Label = "y"; return s.CreateRiskEvent(observer, r) },
 		"UpdateRiskEvent": func() error {
 			_, err := s.UpdateRiskEvent(observer, rk.ID, coalition.RiskEventUpdate{Version: rk.Version, Probability: &prob})
 			return err

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"coalition"
@@ -485,8 +486,47 @@ func testRequirements(t *testing.T, s coalition.Store) {
 	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "as_of" {
 		t.Errorf("as_of 2025-13-01: %v, want Invalid naming as_of", err)
 	}
-	wantKind(t, s.DeleteRequirement(sys, r.ID, 7), coalition.Conflict)
-	must(t, s.DeleteRequirement(sys, r.ID, 1))
+	// Update: the set fields change (also the fields of migration 0009),
+	// the others stay; the version moves on and the audit log has both sides.
+	amount, note := int64(3_000_000_000_00), "revised after the Ramstein meeting"
+	upd, err := s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount, Note: &note})
+	must(t, err)
+	if upd.Version != 2 || upd.AmountEUR != amount || upd.Note != note || upd.Capability != r.Capability || upd.From != from {
+		t.Fatalf("update: %+v", upd)
+	}
+	got, err = s.FindRequirement(sys, r.ID)
+	must(t, err)
+	if got.Version != 2 || got.AmountEUR != amount || got.Note != note || got.Unit != r.Unit || got.AsOf != r.AsOf {
+		t.Fatalf("after update: %+v", got)
+	}
+	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "requirement", Action: "update"})
+	must(t, err)
+	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(r.ID) || !strings.Contains(entries[0].Before, `"note":"what it covers"`) ||
+		!strings.Contains(entries[0].After, `"version":2`) {
+		t.Errorf("audit of the update: %+v", entries)
+	}
+	// A stale version is a conflict that carries the requirement as it is.
+	_, err = s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount})
+	var stale *coalition.StaleError
+	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.Requirement).Version != 2 {
+		t.Errorf("stale update: %v, want Conflict with version 2", err)
+	}
+	// Validate runs on the result: an end before the start names "to".
+	early := from.Add(-1)
+	_, err = s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 2, To: &early})
+	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "to" {
+		t.Errorf("to before from: %v, want Invalid naming to", err)
+	}
+	// An observer may neither edit nor delete it.
+	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
+	_, err = s.UpdateRequirement(observer, r.ID, coalition.RequirementUpdate{Version: 2, AmountEUR: &amount})
+	if k := coalition.ErrorKind(err); k != coalition.Forbidden && k != coalition.NotFound {
+		t.Errorf("observer update: %v, want Forbidden or NotFound", err)
+	}
+	wantKind(t, s.DeleteRequirement(sys, r.ID, 1), coalition.Conflict)
+	must(t, s.DeleteRequirement(sys, r.ID, 2))
+	_, err = s.FindRequirement(sys, r.ID)
+	wantKind(t, err, coalition.NotFound)
 }
 
 func testEngagements(t *testing.T, s coalition.Store) {
