@@ -102,6 +102,38 @@ type EngagementFilter struct {
 	Limit    int
 }
 
+// EngagementUpdate edits an engagement: the set fields replace the
+// engagement's (Participants and Topics as a whole), Version is the version
+// the caller read. The coalition and the import key (source_ref,
+// provenance) are not changed by an update.
+type EngagementUpdate struct {
+	Version      int64           `json:"version"`
+	Date         *Date           `json:"date"`
+	Kind         *EngagementKind `json:"kind"`
+	Title        *string         `json:"title"`
+	Summary      *string         `json:"summary"`
+	Participants *[]Participant  `json:"participants"`
+	Topics       *[]string       `json:"topics"`
+	Asks         *string         `json:"asks"`
+	Outcomes     *string         `json:"outcomes"`
+	Visibility   *Visibility     `json:"visibility"`
+	Source       *string         `json:"source"`
+}
+
+// Apply copies the set fields of u onto e; the caller validates e after.
+func (u EngagementUpdate) Apply(e *Engagement) {
+	set(&e.Date, u.Date)
+	set(&e.Kind, u.Kind)
+	set(&e.Title, u.Title)
+	set(&e.Summary, u.Summary)
+	set(&e.Participants, u.Participants)
+	set(&e.Topics, u.Topics)
+	set(&e.Asks, u.Asks)
+	set(&e.Outcomes, u.Outcomes)
+	set(&e.Visibility, u.Visibility)
+	set(&e.Source, u.Source)
+}
+
 // EngagementStore persists engagements.
 type EngagementStore interface {
 	FindEngagement(ctx context.Context, id int64) (*Engagement, error)
@@ -109,5 +141,9 @@ type EngagementStore interface {
 	FindEngagements(ctx context.Context, f EngagementFilter) ([]*Engagement, bool, error)
 	// CreateEngagement: Conflict if (Source, SourceRef) is taken.
 	CreateEngagement(ctx context.Context, e *Engagement) error
+	// UpdateEngagement applies upd: Conflict (a *StaleError with the
+	// engagement as it is) if upd.Version is not current, Invalid if the
+	// result does not validate.
+	UpdateEngagement(ctx context.Context, id int64, upd EngagementUpdate) (*Engagement, error)
 	DeleteEngagement(ctx context.Context, id int64, version int64) error
 }

@@ -239,5 +239,6 @@ func (s *server) getEngagement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, e.Version)
 	return encode(w, http.StatusOK, e)
 }

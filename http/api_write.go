@@ -213,6 +213,42 @@ func (s *server) createEngagement(w http.ResponseWriter, r *http.Request) error 
 	return encode(w, http.StatusCreated, e)
 }
 
+func (s *server) updateEngagement(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	upd, err := decode[coalition.EngagementUpdate](w, r)
+	if err != nil {
+		return err
+	}
+	if upd.Version, err = ifMatch(r); err != nil {
+		return err
+	}
+	e, err := s.store.UpdateEngagement(r.Context(), id, upd)
+	if err != nil {
+		return err
+	}
+	setETag(w, e.Version)
+	return encode(w, http.StatusOK, e)
+}
+
+func (s *server) deleteEngagement(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteEngagement(r.Context(), id, v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *server) updateCoalition(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -112,3 +112,48 @@ func TestRequirementEditAndDelete(t *testing.T) {
 		t.Errorf("GET after DELETE: %d, want 404", status)
 	}
 }
+
+// TestEngagementEditAndDelete (issue 16): an engagement's GET has its ETag;
+// PATCH and DELETE need If-Match (428 without); a stale version is 409; a
+// delegate may edit the engagements of its country but not another's.
+func TestEngagementEditAndDelete(t *testing.T) {
+	w := newAuthWorld(t)
+	status, resp, hdr := w.do(t, "delegate-GBR", "POST", "/api/v1/engagements",
+		`{"date":"2025-03-02","kind":"summit","title":"London summit","participants":[{"iso3":"GBR"},{"iso3":"UKR"}],"source":"test"}`)
+	if status != http.StatusCreated {
+		t.Fatalf("POST: %d %s", status, resp)
+	}
+	path := "/api/v1/engagements/" + itoa(idOf(t, resp))
+	if status, _, h := w.do(t, "", "GET", path, ""); status != 200 || h.Get("ETag") != `"1"` {
+		t.Fatalf("GET: %d ETag %q, want 200 and \"1\"", status, h.Get("ETag"))
+	}
+	if status, resp, _ := w.do(t, "delegate-GBR", "PATCH", path, `{"outcomes":"x"}`); status != http.StatusPreconditionRequired {
+		t.Errorf("PATCH without If-Match: %d %s, want 428", status, resp)
+	}
+	if status, resp, _ := w.do(t, "delegate-FRA", "PATCH", path, `{"outcomes":"x"}`, "If-Match", `"1"`); status != http.StatusForbidden {
+		t.Errorf("PATCH by France's delegate: %d %s, want 403", status, resp)
+	}
+	if status, resp, _ := w.do(t, "delegate-GBR", "PATCH", path, `{"kind":"dinner"}`, "If-Match", `"1"`); status != http.StatusBadRequest ||
+		!strings.Contains(string(resp), `"field":"kind"`) {
+		t.Errorf("PATCH a bad kind: %d %s, want 400 naming kind", status, resp)
+	}
+	status, resp, hdr = w.do(t, "delegate-GBR", "PATCH", path, `{"outcomes":"air defence package","topics":["air-defence"]}`, "If-Match", hdr.Get("ETag"))
+	var e coalition.Engagement
+	if err := json.Unmarshal(resp, &e); status != 200 || err != nil || hdr.Get("ETag") != `"2"` || e.Outcomes != "air defence package" ||
+		len(e.Topics) != 1 || e.Title != "London summit" || len(e.Participants) != 2 {
+		t.Fatalf("PATCH: %d ETag %q %s", status, hdr.Get("ETag"), resp)
+	}
+	if status, resp, _ := w.do(t, "delegate-GBR", "PATCH", path, `{"outcomes":"y"}`, "If-Match", `"1"`); status != http.StatusConflict ||
+		!strings.Contains(string(resp), "air defence package") {
+		t.Errorf("PATCH at a stale version: %d %s, want 409 with the current engagement", status, resp)
+	}
+	if status, resp, _ := w.do(t, "delegate-GBR", "DELETE", path, ""); status != http.StatusPreconditionRequired {
+		t.Errorf("DELETE without If-Match: %d %s, want 428", status, resp)
+	}
+	if status, resp, _ := w.do(t, "delegate-GBR", "DELETE", path, "", "If-Match", `"2"`); status != http.StatusNoContent {
+		t.Fatalf("DELETE: %d %s, want 204", status, resp)
+	}
+	if status, _, _ := w.do(t, "admin", "GET", path, ""); status != http.StatusNotFound {
+		t.Errorf("GET after DELETE: %d, want 404", status)
+	}
+}

@@ -357,11 +357,17 @@ func TestEveryPatchableRecordHasAnETag(t *testing.T) {
 	if err := json.Unmarshal(body, &reqs); err != nil || len(reqs.Items) == 0 {
 		t.Fatalf("requirements: %v (%d)", err, len(reqs.Items))
 	}
+	var engs struct{ Items []coalition.Engagement }
+	_, body, _ = w.do(t, "admin", "GET", "/api/v1/engagements", "")
+	if err := json.Unmarshal(body, &engs); err != nil || len(engs.Items) == 0 {
+		t.Fatalf("engagements: %v (%d)", err, len(engs.Items))
+	}
 	cases := map[string]struct {
 		id    int64
 		patch string
 	}{
 		"/api/v1/requirements/{id}": {reqs.Items[0].ID, `{"note":"tested"}`},
+		"/api/v1/engagements/{id}":  {engs.Items[0].ID, `{"outcomes":"tested"}`},
 		"/api/v1/pledges/{id}":      {w.pledges[coalition.Public].ID, `{"status":"allocated"}`},
 		"/api/v1/coalitions/{id}":   {w.cow.ID, `{"purpose":"tested"}`},
 		"/api/v1/risk-events/{id}":  {risk[0].ID, `{"assumption":"tested"}`},

@@ -58,6 +58,8 @@ func (s *server) routes() []route {
 		{"PATCH /api/v1/requirements/{id}", signedIn, classWrite, light, s.handle(s.updateRequirement)},
 		{"DELETE /api/v1/requirements/{id}", signedIn, classWrite, light, s.handle(s.deleteRequirement)},
 		{"POST /api/v1/engagements", signedIn, classWrite, light, s.handle(s.createEngagement)},
+		{"PATCH /api/v1/engagements/{id}", signedIn, classWrite, light, s.handle(s.updateEngagement)},
+		{"DELETE /api/v1/engagements/{id}", signedIn, classWrite, light, s.handle(s.deleteEngagement)},
 		{"PATCH /api/v1/coalitions/{id}", signedIn, classWrite, light, s.handle(s.updateCoalition)},
 		{"PATCH /api/v1/risk-events/{id}", signedIn, classWrite, light, s.handle(s.updateRiskEvent)},
 		{"POST /api/v1/login", anyone, classSignIn, light, s.handle(s.apiLogin)},

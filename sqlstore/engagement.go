@@ -188,3 +188,64 @@ func (s *Store) DeleteEngagement(ctx context.Context, id, version int64) error {
 		return nil
 	})
 }
+
+// UpdateEngagement applies upd if upd.Version is current; new participants
+// replace the old ones. The writer must be allowed to write the engagement
+// both before and after the change (its first participant owns it).
+func (s *Store) UpdateEngagement(ctx context.Context, id int64, upd coalition.EngagementUpdate) (*coalition.Engagement, error) {
+	return writeValue(s, ctx, "update engagement", func(tx *Tx) (*coalition.Engagement, error) {
+		e, err := tx.findEngagement(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		owner := e.Participants[0].ISO3
+		if err := tx.requireWrite(coalition.CanWrite(tx.user, owner, e.CoalitionID), "you may not change engagements of %s", owner); err != nil {
+			return nil, err
+		}
+		if err := checkVersion("engagement", id, e.Version, upd.Version, e); err != nil {
+			return nil, err
+		}
+		before := *e
+		upd.Apply(e)
+		if e.Topics == nil {
+			e.Topics = []string{}
+		}
+		if err := e.Validate(); err != nil {
+			return nil, err
+		}
+		if o := e.Participants[0].ISO3; !coalition.CanWrite(tx.user, o, e.CoalitionID) {
+			return nil, coalition.Errorf(coalition.Forbidden, "you may not give an engagement to %s", o)
+		}
+		res, err := tx.exec(ctx, `UPDATE engagements SET date = ?, kind = ?, title = ?, summary = ?, topics = ?, asks = ?, outcomes = ?,
+			owner = ?, visibility = ?, source = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes, e.Participants[0].ISO3,
+			e.Visibility, e.Source, id, upd.Version)
+		if err != nil {
+			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update engagement: %w", err))
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			// Changed by another transaction between our read and our write.
+			cur, err := tx.findEngagement(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return nil, checkVersion("engagement", id, cur.Version, upd.Version, cur)
+		}
+		if upd.Participants != nil {
+			if _, err := tx.exec(ctx, "DELETE FROM engagement_participants WHERE engagement_id = ?", id); err != nil {
+				return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update engagement: %w", err))
+			}
+			for i, p := range e.Participants {
+				if _, err := tx.exec(ctx, "INSERT INTO engagement_participants (engagement_id, pos, name, role, iso3) VALUES (?,?,?,?,?)",
+					id, i, p.Name, p.Role, p.ISO3); err != nil {
+					return nil, tx.s.mapErr(fmt.Errorf("sqlstore: engagement participant: %w", err))
+				}
+			}
+		}
+		e.Version++
+		if err := tx.audit(ctx, "update", "engagement", id, &before, e, e.CoalitionID); err != nil {
+			return nil, err
+		}
+		return e, nil
+	})
+}

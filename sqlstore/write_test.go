@@ -148,7 +148,11 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 		"CreateEngagement": func() error {
 			return s.CreateEngagement(observer, eng())
 		},
-		"DeleteEngagement":  func() error { return s.DeleteEngagement(observer, en.ID, en.Version) },
+		"DeleteEngagement": func() error { return s.DeleteEngagement(observer, en.ID, en.Version) },
+		"UpdateEngagement": func() error {
+			_, err := s.UpdateEngagement(observer, en.ID, coalition.EngagementUpdate{Version: en.Version, Title: &name})
+			return err
+		},
 		"CreateRequirement": func() error { return s.CreateRequirement(observer, req()) },
 		"DeleteRequirement": func() error { return s.DeleteRequirement(observer, rq.ID, rq.Version) },
 		"UpdateRequirement": func() error {

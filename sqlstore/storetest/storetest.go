@@ -562,7 +562,55 @@ func testEngagements(t *testing.T, s coalition.Store) {
 			t.Errorf("filter %+v: %d, want %d", c.f, len(got), c.want)
 		}
 	}
-	must(t, s.DeleteEngagement(sys, e.ID, 1))
+	// Update: the set fields change, new participants replace the old ones,
+	// the rest stays; the filters follow; the audit log has both sides.
+	outcomes := "air defence package agreed"
+	parts := []coalition.Participant{{ISO3: "GBR", Name: "Keir Starmer"}, {ISO3: "DEU"}}
+	upd, err := s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes, Participants: &parts})
+	must(t, err)
+	if upd.Version != 2 || upd.Outcomes != outcomes || len(upd.Participants) != 2 || upd.Title != e.Title || len(upd.Topics) != 2 {
+		t.Fatalf("update: %+v", upd)
+	}
+	got, err = s.FindEngagement(sys, e.ID)
+	must(t, err)
+	if got.Version != 2 || got.Outcomes != outcomes || len(got.Participants) != 2 || got.Participants[1].ISO3 != "DEU" ||
+		got.Participants[0].Name != "Keir Starmer" || got.Summary != e.Summary {
+		t.Fatalf("after update: %+v", got)
+	}
+	if fra, _, err := s.FindEngagements(sys, coalition.EngagementFilter{Country: "FRA"}); err != nil || len(fra) != 0 {
+		t.Errorf("FRA no longer takes part: %d engagements (%v)", len(fra), err)
+	}
+	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "engagement", Action: "update"})
+	must(t, err)
+	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(e.ID) || !strings.Contains(entries[0].Before, `"iso3":"FRA"`) ||
+		!strings.Contains(entries[0].After, outcomes) {
+		t.Errorf("audit of the update: %+v", entries)
+	}
+	// A stale version is a conflict with the engagement as it is.
+	_, err = s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes})
+	var stale *coalition.StaleError
+	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.Engagement).Version != 2 {
+		t.Errorf("stale update: %v, want Conflict with version 2", err)
+	}
+	// Validate runs on the result: no participants names the field.
+	none := []coalition.Participant{}
+	_, err = s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &none})
+	var ce *coalition.Error
+	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "participants" {
+		t.Errorf("no participants: %v, want Invalid naming participants", err)
+	}
+	// An observer may not change it; GBR's delegate may not give it to FRA.
+	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
+	_, err = s.UpdateEngagement(observer, e.ID, coalition.EngagementUpdate{Version: 2, Outcomes: &outcomes})
+	wantKind(t, err, coalition.Forbidden)
+	gbr := coalition.WithUser(context.Background(), &coalition.User{ID: 78, Email: "gb@x", Role: coalition.Delegate, Country: "GBR"})
+	toFRA := []coalition.Participant{{ISO3: "FRA"}}
+	_, err = s.UpdateEngagement(gbr, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &toFRA})
+	wantKind(t, err, coalition.Forbidden)
+	wantKind(t, s.DeleteEngagement(sys, e.ID, 1), coalition.Conflict)
+	must(t, s.DeleteEngagement(sys, e.ID, 2))
+	_, err = s.FindEngagement(sys, e.ID)
+	wantKind(t, err, coalition.NotFound)
 }
 
 func testPeople(t *testing.T, s coalition.Store) {
