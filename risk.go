@@ -73,4 +73,7 @@ type RiskEventStore interface {
 	FindRiskEvent(ctx context.Context, id int64) (*RiskEvent, error)
 	CreateRiskEvent(ctx context.Context, r *RiskEvent) error
 	UpdateRiskEvent(ctx context.Context, id int64, upd RiskEventUpdate) (*RiskEvent, error)
+	// DeleteRiskEvent deletes a risk event at the given version: Conflict (a
+	// *StaleError with the event as it is) if version is not current.
+	DeleteRiskEvent(ctx context.Context, id int64, version int64) error
 }

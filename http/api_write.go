@@ -318,4 +318,20 @@ func (s *server) updateRiskEvent(w http.ResponseWriter, r *http.Request) error {
 	return encode(w, http.StatusOK, e)
 }
 
+func (s *server) deleteRiskEvent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteRiskEvent(r.Context(), id, v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func itoa(v int64) string { return strconvFormat(v) }

@@ -157,3 +157,32 @@ func TestEngagementEditAndDelete(t *testing.T) {
 		t.Errorf("GET after DELETE: %d, want 404", status)
 	}
 }
+
+// TestRiskEventDelete (issue 16): DELETE /api/v1/risk-events/{id} needs
+// If-Match (428 without), refuses an observer (403) and a stale version
+// (409), and deletes at the current one.
+func TestRiskEventDelete(t *testing.T) {
+	w := newAuthWorld(t)
+	var risk []coalition.RiskEvent
+	_, body, _ := w.do(t, "", "GET", "/api/v1/risk-events", "")
+	if err := json.Unmarshal(body, &risk); err != nil || len(risk) == 0 {
+		t.Fatalf("risk events: %v (%d)", err, len(risk))
+	}
+	path := "/api/v1/risk-events/" + itoa(risk[0].ID)
+	etag := `"` + itoa(risk[0].Version) + `"`
+	if status, resp, _ := w.do(t, "coordinator", "DELETE", path, ""); status != http.StatusPreconditionRequired {
+		t.Errorf("DELETE without If-Match: %d %s, want 428", status, resp)
+	}
+	if status, resp, _ := w.do(t, "observer", "DELETE", path, "", "If-Match", etag); status != http.StatusForbidden {
+		t.Errorf("DELETE by an observer: %d %s, want 403", status, resp)
+	}
+	if status, resp, _ := w.do(t, "coordinator", "DELETE", path, "", "If-Match", `"`+itoa(risk[0].Version+1)+`"`); status != http.StatusConflict {
+		t.Errorf("DELETE at a wrong version: %d %s, want 409", status, resp)
+	}
+	if status, resp, _ := w.do(t, "coordinator", "DELETE", path, "", "If-Match", etag); status != http.StatusNoContent {
+		t.Fatalf("DELETE: %d %s, want 204", status, resp)
+	}
+	if status, _, _ := w.do(t, "", "GET", path, ""); status != http.StatusNotFound {
+		t.Errorf("GET after DELETE: %d, want 404", status)
+	}
+}

@@ -62,6 +62,7 @@ func (s *server) routes() []route {
 		{"DELETE /api/v1/engagements/{id}", signedIn, classWrite, light, s.handle(s.deleteEngagement)},
 		{"PATCH /api/v1/coalitions/{id}", signedIn, classWrite, light, s.handle(s.updateCoalition)},
 		{"PATCH /api/v1/risk-events/{id}", signedIn, classWrite, light, s.handle(s.updateRiskEvent)},
+		{"DELETE /api/v1/risk-events/{id}", signedIn, classWrite, light, s.handle(s.deleteRiskEvent)},
 		{"POST /api/v1/login", anyone, classSignIn, light, s.handle(s.apiLogin)},
 		{"POST /api/v1/logout", signedIn, classWrite, light, s.handle(s.apiLogout)},
 		{"GET /api/v1/me", signedIn, classRead, light, s.handle(s.apiMe)},

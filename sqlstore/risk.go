@@ -145,3 +145,27 @@ func (s *Store) UpdateRiskEvent(ctx context.Context, id int64, upd coalition.Ris
 		return r, nil
 	})
 }
+
+// DeleteRiskEvent deletes a risk event at the given version (admins and
+// coordinators, as for editing).
+func (s *Store) DeleteRiskEvent(ctx context.Context, id, version int64) error {
+	return s.write(ctx, "delete risk event", func(tx *Tx) error {
+		if err := tx.requireWrite(coalition.CanEditRisk(tx.user), "only admins and coordinators edit risk events"); err != nil {
+			return err
+		}
+		r, err := scanRisk(tx.queryRow(ctx, "SELECT "+riskCols+" FROM risk_events WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return coalition.Errorf(coalition.NotFound, "risk event %d not found", id)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete risk event: %w", err)
+		}
+		if err := checkVersion("risk event", id, r.Version, version, r); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM risk_events WHERE id = ? AND version = ?", id, version); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: delete risk event: %w", err))
+		}
+		return tx.audit(ctx, "delete", "risk_event", id, r, nil, nil)
+	})
+}

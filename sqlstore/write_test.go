@@ -160,6 +160,7 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 			return err
 		},
 		"CreateRiskEvent": func() error { r := risk(); r.Label = "y"; return s.CreateRiskEvent(observer, r) },
+		"DeleteRiskEvent": func() error { return s.DeleteRiskEvent(observer, rk.ID, rk.Version) },
 		"UpdateRiskEvent": func() error {
 			_, err := s.UpdateRiskEvent(observer, rk.ID, coalition.RiskEventUpdate{Version: rk.Version, Probability: &prob})
 			return err

@@ -656,6 +656,23 @@ func testRiskEvents(t *testing.T, s coalition.Store) {
 	if len(list) != 1 || list[0].Probability != 0.45 {
 		t.Fatalf("FindRiskEvents = %+v", list)
 	}
+	// Delete: admins and coordinators, at the current version, audited.
+	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
+	wantKind(t, s.DeleteRiskEvent(observer, r.ID, 2), coalition.Forbidden)
+	err = s.DeleteRiskEvent(sys, r.ID, 1)
+	var stale *coalition.StaleError
+	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.RiskEvent).Version != 2 {
+		t.Errorf("stale delete: %v, want Conflict with version 2", err)
+	}
+	must(t, s.DeleteRiskEvent(sys, r.ID, 2))
+	_, err = s.FindRiskEvent(sys, r.ID)
+	wantKind(t, err, coalition.NotFound)
+	wantKind(t, s.DeleteRiskEvent(sys, r.ID, 2), coalition.NotFound)
+	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "risk_event", Action: "delete"})
+	must(t, err)
+	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(r.ID) || !strings.Contains(entries[0].Before, `"probability":0.45`) {
+		t.Errorf("audit of the delete: %+v", entries)
+	}
 }
 
 func testFX(t *testing.T, s coalition.Store) {
