@@ -8,6 +8,8 @@ import (
 	stdhttp "net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"coalition"
@@ -93,5 +95,49 @@ func withoutNeeds(t *testing.T, db string) {
 		if err := s.DeleteRequirement(ctx, r.ID, r.Version); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// `coalition needs edit ID --amount-eur-per-month X` changes a stored
+// requirement (audited as the operator) and `needs delete ID` deletes it;
+// a bad amount names its flag and changes nothing (issue 16).
+func TestNeedsEditAndDelete(t *testing.T) {
+	db := analysisStoreDB(t)
+	ctx := coalition.WithUser(context.Background(), coalition.System)
+	find := func() []*coalition.Requirement {
+		s, err := sqlstore.Open(ctx, "sqlite:"+db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		rs, _, err := s.FindRequirements(ctx, coalition.RequirementFilter{Limit: coalition.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	before := find()
+	if len(before) == 0 {
+		t.Fatal("no requirements seeded")
+	}
+	r := before[0]
+	id := strconv.FormatInt(r.ID, 10)
+	if _, _, err := cli(t, nil, "needs", "edit", id, "--amount-eur-per-month", "lots", "--db", db); err == nil ||
+		!strings.Contains(err.Error(), "amount-eur-per-month") {
+		t.Errorf("a bad amount: %v, want an error naming --amount-eur-per-month", err)
+	}
+	out, _, err := cli(t, nil, "needs", "edit", id, "--amount-eur-per-month", "4500000000.50", "--note", "revised", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := find()[0]
+	if got.ID != r.ID || got.AmountEUR != 450000000050 || got.Note != "revised" || got.Version != r.Version+1 || got.Source != r.Source {
+		t.Errorf("after edit (%s): %+v", out, got)
+	}
+	if _, _, err := cli(t, nil, "needs", "delete", id, "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	if after := find(); len(after) != len(before)-1 || after[0].ID == r.ID {
+		t.Errorf("after delete: %d requirements, want %d without %d", len(after), len(before)-1, r.ID)
 	}
 }
