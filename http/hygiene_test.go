@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -352,11 +353,16 @@ func TestEveryPatchableRecordHasAnETag(t *testing.T) {
 	if err := json.Unmarshal(body, &risk); err != nil || len(risk) == 0 {
 		t.Fatalf("risk events: %v (%d)", err, len(risk))
 	}
+	dl := &coalition.Delivery{PledgeID: w.pledges[coalition.Public].ID, Date: coalition.Date{Y: 2025, M: 3, D: 1}, AmountEUR: 1, Source: "t"}
+	if err := w.store.CreateDelivery(coalition.WithUser(context.Background(), coalition.System), dl); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string]struct {
 		id    int64
 		patch string
 	}{
 		"/api/v1/pledges/{id}":     {w.pledges[coalition.Public].ID, `{"status":"allocated"}`},
+		"/api/v1/deliveries/{id}":  {dl.ID, `{"source":"tested"}`},
 		"/api/v1/coalitions/{id}":  {w.cow.ID, `{"purpose":"tested"}`},
 		"/api/v1/risk-events/{id}": {risk[0].ID, `{"assumption":"tested"}`},
 		"/api/v1/users/{id}":       {w.users["observer"].ID, `{"disabled":false}`},
