@@ -7,14 +7,17 @@ import (
 
 // Delivery records support actually delivered against a pledge.
 type Delivery struct {
-	ID        int64     `json:"id"`
-	PledgeID  int64     `json:"pledge_id"`
-	Date      Date      `json:"date"`
-	AmountEUR int64     `json:"amount_eur_minor"` // euro cents
-	Quantity  *int64    `json:"quantity,omitempty"`
-	Source    string    `json:"source"`
-	Version   int64     `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        int64  `json:"id"`
+	PledgeID  int64  `json:"pledge_id"`
+	Date      Date   `json:"date"`
+	AmountEUR int64  `json:"amount_eur_minor"` // euro cents
+	Quantity  *int64 `json:"quantity,omitempty"`
+	Source    string `json:"source"`
+	// OverDelivery says why this delivery may take the pledge's deliveries
+	// above the pledge's euro amount (CheckDelivery); empty for most.
+	OverDelivery string    `json:"over_delivery,omitempty"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 func (d *Delivery) Validate() error {
@@ -41,7 +44,25 @@ func (d *Delivery) Validate() error {
 		CheckAmount("amount_eur_minor", d.AmountEUR),
 		qty,
 		CheckText("source", d.Source, MaxSourceBytes),
+		CheckText("over_delivery", d.OverDelivery, MaxTextBytes),
 	)
+}
+
+// CheckDelivery is the rule every delivery write applies (the API, the CLI
+// and the imports): d may not be dated after today, and the pledge's
+// deliveries, others (the euro cents of its other deliveries) plus d, may
+// not exceed the pledge's euro amount unless d.OverDelivery says why. A
+// pledge without a euro amount (a quantity only) bounds no euro sum.
+func CheckDelivery(p *Pledge, others int64, d *Delivery, today Date) error {
+	if d.Date.After(today) {
+		return FieldError("date", "%s is in the future (today is %s): record a delivery once it happened", d.Date, today)
+	}
+	if sum := AddMinor(others, d.AmountEUR); p.AmountEUR > 0 && d.OverDelivery == "" && sum > p.AmountEUR {
+		return FieldError("amount_eur_minor",
+			"deliveries would total %s against pledge %d of %s: give over_delivery (why more was delivered than pledged) to record it",
+			FormatEUR(float64(sum)/100, 2), p.ID, FormatEUR(float64(p.AmountEUR)/100, 2))
+	}
+	return nil
 }
 
 // DeliveryFilter selects deliveries. A delivery is visible when its pledge is.
@@ -58,5 +79,38 @@ type DeliveryStore interface {
 	FindDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, bool, error)
 	// CreateDelivery returns NotFound if the pledge is unknown or hidden.
 	CreateDelivery(ctx context.Context, d *Delivery) error
+	// UpdateDelivery applies u at u.Version (Conflict if stale), under
+	// CheckDelivery.
+	UpdateDelivery(ctx context.Context, id int64, u DeliveryUpdate) (*Delivery, error)
 	DeleteDelivery(ctx context.Context, id int64, version int64) error
+}
+
+// DeliveryUpdate is a partial edit of a delivery; nil fields stay. The
+// pledge a delivery belongs to does not change: delete and record anew.
+type DeliveryUpdate struct {
+	Version      int64   `json:"-"`
+	Date         *Date   `json:"date"`
+	AmountEUR    *int64  `json:"amount_eur_minor"`
+	Quantity     *int64  `json:"quantity"`
+	Source       *string `json:"source"`
+	OverDelivery *string `json:"over_delivery"`
+}
+
+// Apply sets d's fields from u.
+func (u DeliveryUpdate) Apply(d *Delivery) {
+	if u.Date != nil {
+		d.Date = *u.Date
+	}
+	if u.AmountEUR != nil {
+		d.AmountEUR = *u.AmountEUR
+	}
+	if u.Quantity != nil {
+		d.Quantity = u.Quantity
+	}
+	if u.Source != nil {
+		d.Source = *u.Source
+	}
+	if u.OverDelivery != nil {
+		d.OverDelivery = *u.OverDelivery
+	}
 }

@@ -69,6 +69,7 @@ var DeliveryColumns = []Column[DeliveryRow]{
 	{"amount_eur", Text, func(d DeliveryRow) any { return decimal(d.AmountEUR, "EUR") }},
 	{"quantity", Int, func(d DeliveryRow) any { return d.Quantity }},
 	{"source", Text, func(d DeliveryRow) any { return d.Source }},
+	{"over_delivery", Text, func(d DeliveryRow) any { return d.OverDelivery }},
 }
 
 // DonorColumns are the columns of the donor totals.

@@ -115,6 +115,57 @@ func (s *server) createDelivery(w http.ResponseWriter, r *http.Request) error {
 	return encode(w, http.StatusCreated, d)
 }
 
+func (s *server) getDelivery(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.store.FindDelivery(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	setETag(w, d.Version)
+	return encode(w, http.StatusOK, d)
+}
+
+// updateDelivery corrects a delivery at the version of If-Match; the store
+// checks it against its pledge as it checks a new one.
+func (s *server) updateDelivery(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	upd, err := decode[coalition.DeliveryUpdate](w, r)
+	if err != nil {
+		return err
+	}
+	if upd.Version, err = ifMatch(r); err != nil {
+		return err
+	}
+	d, err := s.store.UpdateDelivery(r.Context(), id, upd)
+	if err != nil {
+		return err
+	}
+	setETag(w, d.Version)
+	return encode(w, http.StatusOK, d)
+}
+
+func (s *server) deleteDelivery(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteDelivery(r.Context(), id, v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *server) listRequirements(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	f := coalition.RequirementFilter{Category: p.str("category"), After: p.int64("after", 0, 0, 1<<62),

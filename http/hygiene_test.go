@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -362,6 +363,10 @@ func TestEveryPatchableRecordHasAnETag(t *testing.T) {
 	if err := json.Unmarshal(body, &engs); err != nil || len(engs.Items) == 0 {
 		t.Fatalf("engagements: %v (%d)", err, len(engs.Items))
 	}
+	dl := &coalition.Delivery{PledgeID: w.pledges[coalition.Public].ID, Date: coalition.Date{Y: 2025, M: 3, D: 1}, AmountEUR: 1, Source: "t"}
+	if err := w.store.CreateDelivery(coalition.WithUser(context.Background(), coalition.System), dl); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string]struct {
 		id    int64
 		patch string
@@ -372,6 +377,7 @@ func TestEveryPatchableRecordHasAnETag(t *testing.T) {
 		"/api/v1/coalitions/{id}":   {w.cow.ID, `{"purpose":"tested"}`},
 		"/api/v1/risk-events/{id}":  {risk[0].ID, `{"assumption":"tested"}`},
 		"/api/v1/users/{id}":        {w.users["observer"].ID, `{"disabled":false}`},
+		"/api/v1/deliveries/{id}":   {dl.ID, `{"source":"tested"}`},
 	}
 	routes := map[string]bool{}
 	for _, r := range Routes() {

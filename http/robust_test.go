@@ -95,7 +95,7 @@ var robustRoles = []string{"", "observer", "analyst", "delegate-FRA", "delegate-
 
 // created remembers the ids the write routes returned, to fill {id}.
 type created struct {
-	pledges, engagements, scenarios, proposals, riskEvents, requirements []int64
+	pledges, engagements, scenarios, proposals, riskEvents, requirements, deliveries []int64
 }
 
 // readPaths expands every GET pattern of the router into the paths to
@@ -153,6 +153,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/api/v1/engagements":              {"/api/v1/engagements", "/api/v1/engagements?from=1990-01-01&to=2100-12-31"},
 		"/api/v1/engagements/{id}":         prefix("/api/v1/engagements/", ids(c.engagements)),
 		"/api/v1/deliveries":               {"/api/v1/deliveries", "/api/v1/deliveries?donor=GBR"},
+		"/api/v1/deliveries/{id}":          prefix("/api/v1/deliveries/", ids(c.deliveries)),
 		"/api/v1/requirements":             {"/api/v1/requirements", "/api/v1/requirements?coalition_id=" + cow},
 		"/api/v1/requirements/{id}":        prefix("/api/v1/requirements/", ids(c.requirements)),
 		"/api/v1/risk-events":              {"/api/v1/risk-events", "/api/v1/risk-events?from=1990-01-01&to=2100-12-31"},
@@ -301,10 +302,15 @@ func TestNoReadRouteFailsOnExtremeValues(t *testing.T) {
 			}
 			mustWrite(t, w, "delegate-GBR", "PATCH", "/api/v1/pledges/"+itoa(c.pledges[0]), 200,
 				map[string]any{"announced": "2100-12-31", "conditions": long}, "If-Match", `"1"`)
-			mustWrite(t, w, "delegate-GBR", "POST", "/api/v1/deliveries", 201, map[string]any{
-				"pledge_id": c.pledges[0], "date": "2100-12-31", "amount_eur_minor": max, "quantity": max, "source": src})
-			mustWrite(t, w, "delegate-GBR", "POST", "/api/v1/deliveries", 201, map[string]any{
-				"pledge_id": c.pledges[0], "date": "1990-01-01", "amount_eur_minor": max, "source": "test"})
+			// A delivery is dated today at the latest; a second maximal
+			// one says why it exceeds the pledge.
+			d1 := mustWrite(t, w, "delegate-GBR", "POST", "/api/v1/deliveries", 201, map[string]any{
+				"pledge_id": c.pledges[0], "date": time.Now().UTC().Format(time.DateOnly), "amount_eur_minor": max, "quantity": max, "source": src})
+			d2 := mustWrite(t, w, "delegate-GBR", "POST", "/api/v1/deliveries", 201, map[string]any{
+				"pledge_id": c.pledges[0], "date": "1990-01-01", "amount_eur_minor": max, "source": "test", "over_delivery": long})
+			c.deliveries = append(c.deliveries, idOf(t, d1), idOf(t, d2))
+			mustWrite(t, w, "delegate-GBR", "PATCH", "/api/v1/deliveries/"+itoa(c.deliveries[1]), 200,
+				map[string]any{"source": src, "quantity": max}, "If-Match", `"1"`)
 			rq := mustWrite(t, w, "coordinator", "POST", "/api/v1/requirements", 201, map[string]any{
 				"coalition_id": cow, "recipient": "UKR", "category": "air-defence", "amount_eur_minor": max,
 				"from": "1990-01", "to": "2100-12", "priority": 1, "visibility": "public", "source": src})

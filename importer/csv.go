@@ -24,7 +24,7 @@ var CSVKinds = []string{"pledges", "deliveries", "requirements", "engagements", 
 var CSVColumns = map[string][]string{
 	"pledges": {"source_ref", "donor", "recipient", "category", "status", "amount", "currency", "value_date", "amount_eur", "fx_rate",
 		"fx_month", "quantity", "unit", "announced", "deliver_from", "deliver_to", "conditions", "visibility", "coalition_id", "source", "as_of"},
-	"deliveries":   {"source_ref", "pledge_source", "pledge_ref", "pledge_id", "date", "amount_eur", "quantity", "source"},
+	"deliveries":   {"source_ref", "pledge_source", "pledge_ref", "pledge_id", "date", "amount_eur", "quantity", "source", "over_delivery"},
 	"requirements": {"source_ref", "recipient", "category", "amount_eur", "quantity", "unit_value_eur", "from", "to", "priority", "visibility", "coalition_id", "source"},
 	"engagements":  {"source_ref", "date", "kind", "title", "summary", "participants", "topics", "asks", "outcomes", "visibility", "coalition_id", "source"},
 	"risk-events":  {"iso3", "date", "kind", "label", "probability", "factor", "source", "assumption"},
@@ -42,7 +42,7 @@ var csvRequired = map[string][]string{
 var csvExamples = map[string][]string{
 	"pledges": {"NO-2024-001", "Norway", "UKR", "air-defence", "committed", "1200000000", "NOK", "2024-01-15", "", "", "", "2", "NASAMS launcher",
 		"2024-01-15", "2024-03", "2024-12", "", "public", "", "https://www.regjeringen.no/…", "2024-06-30"},
-	"deliveries":   {"NO-2024-001/d1", "csv: pledges.csv", "NO-2024-001", "", "2024-05-02", "50000000.00", "1", "https://…"},
+	"deliveries":   {"NO-2024-001/d1", "csv: pledges.csv", "NO-2024-001", "", "2024-05-02", "50000000.00", "1", "https://…", ""},
 	"requirements": {"UKR-AD-2025", "UKR", "air-defence", "250000000.00", "", "", "2025-01", "2025-12", "1", "public", "", "https://…"},
 	"engagements": {"call-2025-03-15", "2025-03-15", "call", "Leaders' call on a coalition of the willing",
 		"Video call of 26 leaders on security guarantees", "Keir Starmer|Prime Minister|GBR;Emmanuel Macron|President|FRA", "coalition;security guarantees",
@@ -448,7 +448,8 @@ func csvPledge(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() e
 }
 
 func csvDelivery(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {
-	d := &coalition.Delivery{Date: r.date("date", true), AmountEUR: r.money("amount_eur", "EUR", false), Quantity: r.optInt("quantity"), Source: r.source(opt)}
+	d := &coalition.Delivery{Date: r.date("date", true), AmountEUR: r.money("amount_eur", "EUR", false), Quantity: r.optInt("quantity"), Source: r.source(opt),
+		OverDelivery: r.get("over_delivery")}
 	pref, psrc := r.get("pledge_ref"), r.get("pledge_source")
 	if psrc == "" {
 		psrc = d.Source

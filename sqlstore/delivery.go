@@ -10,13 +10,13 @@ import (
 	"coalition"
 )
 
-const deliveryCols = "d.id, d.pledge_id, d.date, d.amount_eur_minor, d.quantity, d.source, d.version, d.created_at"
+const deliveryCols = "d.id, d.pledge_id, d.date, d.amount_eur_minor, d.quantity, d.source, d.over_delivery, d.version, d.created_at"
 
 func scanDelivery(sc interface{ Scan(...any) error }) (*coalition.Delivery, error) {
 	var d coalition.Delivery
 	var qty sql.NullInt64
 	var created timestamp
-	if err := sc.Scan(&d.ID, &d.PledgeID, &d.Date, &d.AmountEUR, &qty, &d.Source, &d.Version, &created); err != nil {
+	if err := sc.Scan(&d.ID, &d.PledgeID, &d.Date, &d.AmountEUR, &qty, &d.Source, &d.OverDelivery, &d.Version, &created); err != nil {
 		return nil, err
 	}
 	d.Quantity, d.CreatedAt = nullInt(qty), created.Time
@@ -78,9 +78,12 @@ func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) error
 		if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not record deliveries of %s", p.Donor); err != nil {
 			return err
 		}
+		if err := tx.checkDelivery(ctx, p, d); err != nil {
+			return err
+		}
 		d.Version, d.CreatedAt = 1, tx.now
-		id, err := tx.insertID(ctx, "INSERT INTO deliveries (pledge_id, date, amount_eur_minor, quantity, source, version, created_at) VALUES (?,?,?,?,?,?,?)",
-			d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, d.Version, ts(tx.now))
+		id, err := tx.insertID(ctx, "INSERT INTO deliveries (pledge_id, date, amount_eur_minor, quantity, source, over_delivery, version, created_at) VALUES (?,?,?,?,?,?,?,?)",
+			d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, d.OverDelivery, d.Version, ts(tx.now))
 		if err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: create delivery: %w", err))
 		}
@@ -89,6 +92,68 @@ func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) error
 			return err
 		}
 		return nil
+	})
+}
+
+// checkDelivery applies coalition.CheckDelivery to d against pledge p: the
+// sum of p's other deliveries (all but d.ID) and today's date in the store's
+// clock. The sum is taken in Go, saturating, so that no stored row can make
+// it overflow.
+func (tx *Tx) checkDelivery(ctx context.Context, p *coalition.Pledge, d *coalition.Delivery) error {
+	rows, err := tx.query(ctx, "SELECT amount_eur_minor FROM deliveries WHERE pledge_id = ? AND id <> ?", p.ID, d.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: sum deliveries: %w", err)
+	}
+	defer rows.Close()
+	var others int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return fmt.Errorf("sqlstore: sum deliveries: %w", err)
+		}
+		others = coalition.AddMinor(others, v)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: sum deliveries: %w", err)
+	}
+	return coalition.CheckDelivery(p, others, d, coalition.DateOf(tx.now))
+}
+
+// UpdateDelivery edits a delivery at a version, under the same rule as
+// CreateDelivery; who may record a pledge's deliveries may edit them.
+func (s *Store) UpdateDelivery(ctx context.Context, id int64, upd coalition.DeliveryUpdate) (*coalition.Delivery, error) {
+	return writeValue(s, ctx, "update delivery", func(tx *Tx) (*coalition.Delivery, error) {
+		d, err := tx.findDelivery(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := tx.findPledge(ctx, d.PledgeID)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not edit deliveries of %s", p.Donor); err != nil {
+			return nil, err
+		}
+		if err := checkVersion("delivery", id, d.Version, upd.Version, d); err != nil {
+			return nil, err
+		}
+		before := *d
+		upd.Apply(d)
+		if err := d.Validate(); err != nil {
+			return nil, err
+		}
+		if err := tx.checkDelivery(ctx, p, d); err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, "UPDATE deliveries SET date = ?, amount_eur_minor = ?, quantity = ?, source = ?, over_delivery = ?, version = version + 1 WHERE id = ? AND version = ?",
+			d.Date, d.AmountEUR, d.Quantity, d.Source, d.OverDelivery, id, upd.Version); err != nil {
+			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update delivery: %w", err))
+		}
+		d.Version++
+		if err := tx.audit(ctx, "update", "delivery", id, before, d, p.CoalitionID); err != nil {
+			return nil, err
+		}
+		return d, nil
 	})
 }
 

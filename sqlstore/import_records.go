@@ -38,7 +38,8 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	if _, err := tx.findPledge(ctx, d.PledgeID); err != nil {
+	p, err := tx.findPledge(ctx, d.PledgeID)
+	if err != nil {
 		return err
 	}
 	old, err := im.known(ctx, im.deliveries, d.Source, ref, `SELECT id, version, source_ref, '' FROM deliveries WHERE source = ? AND source_ref <> ''`)
@@ -51,11 +52,21 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 			return fmt.Errorf("sqlstore: import: read delivery %d: %w", old.id, err)
 		}
 	}
+	if old == nil || !sameDelivery(cur, d) { // the rule of every delivery write
+		d.ID = 0
+		if old != nil {
+			d.ID = old.id // a re-import replaces the row: it is not among the others
+		}
+		if err := tx.checkDelivery(ctx, p, d); err != nil {
+			return err
+		}
+	}
 	switch {
 	case old == nil:
 		d.Version, d.CreatedAt = 1, tx.now
 		id, err := tx.insertID(ctx, `INSERT INTO deliveries (pledge_id, date, amount_eur_minor, quantity, source, source_ref, provenance,
-			version, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, ref, provenance, 1, ts(tx.now))
+			over_delivery, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, ref, provenance,
+			d.OverDelivery, 1, ts(tx.now))
 		if err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: import delivery: %w", err))
 		}
@@ -64,7 +75,7 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 		remember(im.deliveries, d.Source, ref, id)
 	case !sameDelivery(cur, d):
 		if _, err := tx.exec(ctx, `UPDATE deliveries SET pledge_id = ?, date = ?, amount_eur_minor = ?, quantity = ?, provenance = ?,
-			version = version + 1 WHERE id = ?`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, provenance, old.id); err != nil {
+			over_delivery = ?, version = version + 1 WHERE id = ?`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, provenance, d.OverDelivery, old.id); err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: import delivery: %w", err))
 		}
 		d.ID = old.id

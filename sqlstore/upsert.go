@@ -64,10 +64,11 @@ func (tx *Tx) rewritePledge(ctx context.Context, id int64, p *coalition.Pledge) 
 
 // sameDelivery reports whether writing the incoming delivery b over the
 // stored a (matched on source and reference) would change nothing: the
-// pledge, date, euro amount and quantity an import sets. Provenance is
+// pledge, date, euro amount, quantity and over-delivery reason an import sets. Provenance is
 // not compared (see sameImported).
 func sameDelivery(a, b *coalition.Delivery) bool {
-	return a.PledgeID == b.PledgeID && a.Date == b.Date && a.AmountEUR == b.AmountEUR && sameInt(a.Quantity, b.Quantity)
+	return a.PledgeID == b.PledgeID && a.Date == b.Date && a.AmountEUR == b.AmountEUR && sameInt(a.Quantity, b.Quantity) &&
+		a.OverDelivery == b.OverDelivery
 }
 
 // sameRequirement reports whether writing the incoming requirement b over

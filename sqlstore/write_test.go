@@ -144,6 +144,11 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 		},
 		"DeletePledge":   func() error { return s.DeletePledge(observer, pl.ID, pl.Version) },
 		"CreateDelivery": func() error { d := *dl; d.ID = 0; return s.CreateDelivery(observer, &d) },
+		"UpdateDelivery": func() error {
+			src := "corrected"
+			_, err := s.UpdateDelivery(observer, dl.ID, coalition.DeliveryUpdate{Version: dl.Version, Source: &src})
+			return err
+		},
 		"DeleteDelivery": func() error { return s.DeleteDelivery(observer, dl.ID, dl.Version) },
 		"CreateEngagement": func() error {
 			return s.CreateEngagement(observer, eng())

@@ -20,8 +20,9 @@ NO-1,Norway,UKR,air-defence,committed,1140000000,NOK,2024-01-15,2,NASAMS launche
 JP-1,JPN,UKR,loans,allocated,80000000000,JPY,2024-03-01,,,2024-03-01,,,,public,https://example.org/jp
 DE-1,Germany,UKR,humanitarian,announced,48000000.55,EUR,,,,2024-04-01,,,,public,https://example.org/de
 `)
-	deliveries := writeFile(t, "deliveries.csv", `source_ref,pledge_source,pledge_ref,date,amount_eur,quantity,source
-d1,https://example.org/no,NO-1,2024-05-02,50000000.00,1,https://example.org/no-d
+	deliveries := writeFile(t, "deliveries.csv", `source_ref,pledge_source,pledge_ref,date,amount_eur,quantity,source,over_delivery
+d1,https://example.org/no,NO-1,2024-05-02,50000000.00,1,https://example.org/no-d,
+d2,https://example.org/no,NO-1,2024-06-02,200000000.00,1,https://example.org/no-d,a third launcher replaced a lost one
 `)
 	for _, f := range []string{pledges, deliveries} {
 		importJSON(t, "csv", f, "--db", dbA, "--as-of", "2025-06-30")

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"coalition"
 )
@@ -31,7 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"PledgeVersions", testPledgeVersions},
 		{"PledgeUniqueness", testPledgeUniqueness},
 		{"PledgeVisibility", testPledgeVisibility},
-		{"Deliveries", testDeliveries},
+		{"Deliveries", testDeliveries}, {"DeliveriesChecked", testDeliveriesChecked}, {"DeliveryEdits", testDeliveryEdits},
 		{"Requirements", testRequirements},
 		{"Engagements", testEngagements},
 		{"People", testPeople},
@@ -454,6 +455,99 @@ func testDeliveries(t *testing.T, s coalition.Store) {
 	// Deleting the pledge removes its deliveries.
 	must(t, s.DeletePledge(sys, p.ID, 1))
 	_, err = s.FindDelivery(sys, d.ID)
+	wantKind(t, err, coalition.NotFound)
+}
+
+// wantField asserts err is Invalid and names field.
+func wantField(t *testing.T, err error, field string) {
+	t.Helper()
+	wantKind(t, err, coalition.Invalid)
+	if err != nil && !strings.Contains(coalition.ErrorMessage(err), field) {
+		t.Errorf("error %q does not name %s", coalition.ErrorMessage(err), field)
+	}
+}
+
+// testDeliveriesChecked: issue 16 §1 found €10 bn of deliveries accepted on
+// a €91.5 m pledge and one dated a year ahead.
+func testDeliveriesChecked(t *testing.T, s coalition.Store) {
+	base(t, s)
+	p := pledge("DEU", 0, "2025-01")
+	p.Amount.Minor = 91_500_000_00 // €91.5 m
+	must(t, s.CreatePledge(sys, p))
+	day := coalition.Date{Y: 2025, M: 3, D: 1}
+	// Up to the pledge is fine, in parts.
+	must(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p.ID, Date: day, AmountEUR: 60_000_000_00, Source: "t"}))
+	must(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p.ID, Date: day, AmountEUR: 31_500_000_00, Source: "t"}))
+	// One cent more is not, nor €10 bn.
+	wantField(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p.ID, Date: day, AmountEUR: 1, Source: "t"}), "amount_eur_minor")
+	big := &coalition.Delivery{PledgeID: p.ID, Date: day, AmountEUR: 10_000_000_000_00, Source: "t"}
+	wantField(t, s.CreateDelivery(sys, big), "amount_eur_minor")
+	// Said why, it is recorded, reason and all.
+	big.OverDelivery = "replacement of destroyed systems, agreed 2025-02"
+	must(t, s.CreateDelivery(sys, big))
+	got, err := s.FindDelivery(sys, big.ID)
+	must(t, err)
+	if got.OverDelivery != big.OverDelivery || got.AmountEUR != 10_000_000_000_00 {
+		t.Errorf("over-delivery round trip: %+v", got)
+	}
+	// A delivery dated a year ahead is refused; today is fine.
+	today := coalition.DateOf(time.Now().UTC())
+	ahead := coalition.DateOf(time.Now().UTC().AddDate(1, 0, 0))
+	p2 := pledge("DEU", 100, "2025-02")
+	must(t, s.CreatePledge(sys, p2))
+	wantField(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p2.ID, Date: ahead, AmountEUR: 1, Source: "t"}), "date")
+	if today.After(coalition.DateOf(time.Now().UTC().Add(-time.Hour))) { // not just past midnight: the store's clock may lag
+		must(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p2.ID, Date: today, AmountEUR: 1, Source: "t"}))
+	}
+	// The imports go through the same rule.
+	for _, d := range []*coalition.Delivery{
+		{PledgeID: p2.ID, Date: day, AmountEUR: 10_000_000_000_00, Source: "import"},
+		{PledgeID: p2.ID, Date: ahead, AmountEUR: 1, Source: "import"},
+	} {
+		im, err := s.(coalition.Importer).BeginImport(sys)
+		must(t, err)
+		err = im.Delivery(sys, "", "", "d1", "", d)
+		im.Abort()
+		if d.Date == ahead {
+			wantField(t, err, "date")
+		} else {
+			wantField(t, err, "amount_eur_minor")
+		}
+	}
+}
+
+// testDeliveryEdits: a delivery can be corrected and deleted at its version,
+// under the same rule, and each change is audited.
+func testDeliveryEdits(t *testing.T, s coalition.Store) {
+	base(t, s)
+	p := pledge("DEU", 100, "2025-01")
+	must(t, s.CreatePledge(sys, p))
+	d := &coalition.Delivery{PledgeID: p.ID, Date: coalition.Date{Y: 2025, M: 3, D: 1}, AmountEUR: 50_000_000_00, Source: "t"}
+	must(t, s.CreateDelivery(sys, d))
+	amt := int64(40_000_000_00)
+	_, err := s.UpdateDelivery(sys, d.ID, coalition.DeliveryUpdate{Version: 2, AmountEUR: &amt})
+	wantKind(t, err, coalition.Conflict)
+	got, err := s.UpdateDelivery(sys, d.ID, coalition.DeliveryUpdate{Version: 1, AmountEUR: &amt})
+	must(t, err)
+	if got.AmountEUR != amt || got.Version != 2 {
+		t.Errorf("after update: amount %d version %d, want %d and 2", got.AmountEUR, got.Version, amt)
+	}
+	// The edit is checked: €200 m on a €100 m pledge is refused, and the
+	// delivery's own old amount does not count against it.
+	over := int64(200_000_000_00)
+	_, err = s.UpdateDelivery(sys, d.ID, coalition.DeliveryUpdate{Version: 2, AmountEUR: &over})
+	wantField(t, err, "amount_eur_minor")
+	full := int64(100_000_000_00)
+	_, err = s.UpdateDelivery(sys, d.ID, coalition.DeliveryUpdate{Version: 2, AmountEUR: &full})
+	must(t, err)
+	future := coalition.DateOf(time.Now().UTC().AddDate(1, 0, 0))
+	_, err = s.UpdateDelivery(sys, d.ID, coalition.DeliveryUpdate{Version: 3, Date: &future})
+	wantField(t, err, "date")
+	wantKind(t, s.DeleteDelivery(sys, d.ID, 1), coalition.Conflict)
+	must(t, s.DeleteDelivery(sys, d.ID, 3))
+	_, err = s.FindDelivery(sys, d.ID)
+	wantKind(t, err, coalition.NotFound)
+	_, err = s.UpdateDelivery(sys, d.ID, coalition.DeliveryUpdate{Version: 3, AmountEUR: &amt})
 	wantKind(t, err, coalition.NotFound)
 }
 
