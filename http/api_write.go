@@ -73,19 +73,7 @@ func (s *server) updatePledge(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) deletePledge(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeletePledge(r.Context(), id, v); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteRecord(w, r, s.store.DeletePledge)
 }
 
 func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
@@ -116,54 +104,18 @@ func (s *server) createDelivery(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) getDelivery(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.store.FindDelivery(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	setETag(w, d.Version)
-	return encode(w, http.StatusOK, d)
+	return getRecord(w, r, s.store.FindDelivery, func(x *coalition.Delivery) int64 { return x.Version })
 }
 
 // updateDelivery corrects a delivery at the version of If-Match; the store
 // checks it against its pledge as it checks a new one.
 func (s *server) updateDelivery(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	upd, err := decode[coalition.DeliveryUpdate](w, r)
-	if err != nil {
-		return err
-	}
-	if upd.Version, err = ifMatch(r); err != nil {
-		return err
-	}
-	d, err := s.store.UpdateDelivery(r.Context(), id, upd)
-	if err != nil {
-		return err
-	}
-	setETag(w, d.Version)
-	return encode(w, http.StatusOK, d)
+	return patchRecord(w, r, func(u *coalition.DeliveryUpdate, v int64) { u.Version = v }, s.store.UpdateDelivery,
+		func(x *coalition.Delivery) int64 { return x.Version })
 }
 
 func (s *server) deleteDelivery(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteDelivery(r.Context(), id, v); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteRecord(w, r, s.store.DeleteDelivery)
 }
 
 func (s *server) listRequirements(w http.ResponseWriter, r *http.Request) error {
@@ -200,52 +152,16 @@ func (s *server) createRequirement(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *server) getRequirement(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	q, err := s.store.FindRequirement(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	setETag(w, q.Version)
-	return encode(w, http.StatusOK, q)
+	return getRecord(w, r, s.store.FindRequirement, func(x *coalition.Requirement) int64 { return x.Version })
 }
 
 func (s *server) updateRequirement(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	upd, err := decode[coalition.RequirementUpdate](w, r)
-	if err != nil {
-		return err
-	}
-	if upd.Version, err = ifMatch(r); err != nil {
-		return err
-	}
-	q, err := s.store.UpdateRequirement(r.Context(), id, upd)
-	if err != nil {
-		return err
-	}
-	setETag(w, q.Version)
-	return encode(w, http.StatusOK, q)
+	return patchRecord(w, r, func(u *coalition.RequirementUpdate, v int64) { u.Version = v }, s.store.UpdateRequirement,
+		func(x *coalition.Requirement) int64 { return x.Version })
 }
 
 func (s *server) deleteRequirement(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteRequirement(r.Context(), id, v); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteRecord(w, r, s.store.DeleteRequirement)
 }
 
 func (s *server) createEngagement(w http.ResponseWriter, r *http.Request) error {
@@ -265,39 +181,12 @@ func (s *server) createEngagement(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) updateEngagement(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	upd, err := decode[coalition.EngagementUpdate](w, r)
-	if err != nil {
-		return err
-	}
-	if upd.Version, err = ifMatch(r); err != nil {
-		return err
-	}
-	e, err := s.store.UpdateEngagement(r.Context(), id, upd)
-	if err != nil {
-		return err
-	}
-	setETag(w, e.Version)
-	return encode(w, http.StatusOK, e)
+	return patchRecord(w, r, func(u *coalition.EngagementUpdate, v int64) { u.Version = v }, s.store.UpdateEngagement,
+		func(x *coalition.Engagement) int64 { return x.Version })
 }
 
 func (s *server) deleteEngagement(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteEngagement(r.Context(), id, v); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteRecord(w, r, s.store.DeleteEngagement)
 }
 
 func (s *server) updateCoalition(w http.ResponseWriter, r *http.Request) error {
@@ -337,52 +226,16 @@ func (s *server) listRiskEvents(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) getRiskEvent(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := s.store.FindRiskEvent(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	setETag(w, e.Version)
-	return encode(w, http.StatusOK, e)
+	return getRecord(w, r, s.store.FindRiskEvent, func(x *coalition.RiskEvent) int64 { return x.Version })
 }
 
 func (s *server) updateRiskEvent(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	upd, err := decode[coalition.RiskEventUpdate](w, r)
-	if err != nil {
-		return err
-	}
-	if upd.Version, err = ifMatch(r); err != nil {
-		return err
-	}
-	e, err := s.store.UpdateRiskEvent(r.Context(), id, upd)
-	if err != nil {
-		return err
-	}
-	setETag(w, e.Version)
-	return encode(w, http.StatusOK, e)
+	return patchRecord(w, r, func(u *coalition.RiskEventUpdate, v int64) { u.Version = v }, s.store.UpdateRiskEvent,
+		func(x *coalition.RiskEvent) int64 { return x.Version })
 }
 
 func (s *server) deleteRiskEvent(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteRiskEvent(r.Context(), id, v); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteRecord(w, r, s.store.DeleteRiskEvent)
 }
 
 func itoa(v int64) string { return strconvFormat(v) }
