@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -318,5 +319,21 @@ func TestMigrateAndVersion(t *testing.T) {
 	out, _, err = cli(t, nil, "version")
 	if err != nil || !strings.HasPrefix(out, "coalition ") {
 		t.Fatalf("version: %v %q", err, out)
+	}
+}
+
+// TestBuildStamp: without -ldflags, the version names the revision and
+// commit time that Go stamps into a binary built in a git checkout.
+func TestBuildStamp(t *testing.T) {
+	info := &debug.BuildInfo{Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123abcd"}, {Key: "vcs.time", Value: "2026-12-06T10:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	if c, d := buildStamp(info, true); c != "0123abcd+modified" || d != "2026-12-06T10:00:00Z" {
+		t.Errorf("stamped build: commit %q date %q", c, d)
+	}
+	if c, d := buildStamp(&debug.BuildInfo{}, true); c != "unknown" || d != "unknown" {
+		t.Errorf("no stamp: commit %q date %q, want unknown", c, d)
+	}
+	if c, _ := buildStamp(nil, false); c != "unknown" {
+		t.Errorf("no build info: commit %q", c)
 	}
 }
