@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -35,33 +34,10 @@ func newAuthWorld(t *testing.T) *authWorld {
 	t.Helper()
 	st := uiStore(t)
 	sys := coalition.WithUser(context.Background(), coalition.System)
-	cow, err := st.FindCoalitionByCode(sys, "COW2025")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &authWorld{store: st, cow: cow, users: map[string]*coalition.User{}, tokens: map[string]string{}, pledges: map[coalition.Visibility]*coalition.Pledge{}}
-	for _, u := range []*coalition.User{
-		{Email: "admin@example.org", Role: coalition.Admin},
-		{Email: "coord@example.org", Role: coalition.Coordinator, Coalitions: []int64{cow.ID}},
-		{Email: "fr@example.org", Role: coalition.Delegate, Country: "FRA", Coalitions: []int64{cow.ID}},
-		{Email: "gb@example.org", Role: coalition.Delegate, Country: "GBR", Coalitions: []int64{cow.ID}},
-		{Email: "analyst@example.org", Role: coalition.Analyst, Coalitions: []int64{cow.ID}},
-		{Email: "observer@example.org", Role: coalition.Observer},
-	} {
-		if err := st.CreateUser(sys, u, testPassword); err != nil {
-			t.Fatal(err)
-		}
-		name := string(u.Role)
-		if u.Role == coalition.Delegate {
-			name += "-" + u.Country
-		}
-		w.users[name] = u
-		secret, _, err := st.CreateToken(coalition.WithUser(sys, u), "test", coalition.ScopeWrite, time.Time{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.tokens[name] = secret
-	}
+	w := robustWorld(t, st) // an account and a write token per role, and the server
+	w.pledges = map[coalition.Visibility]*coalition.Pledge{}
+	cow := w.cow
+	var err error
 	w.readTok, _, err = st.CreateToken(coalition.WithUser(sys, w.users["admin"]), "read", coalition.ScopeRead, time.Time{})
 	if err != nil {
 		t.Fatal(err)
@@ -75,8 +51,6 @@ func newAuthWorld(t *testing.T) *authWorld {
 		}
 		w.pledges[vis] = p
 	}
-	w.srv = httptest.NewServer(NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), st, Config{Version: "test"}))
-	t.Cleanup(w.srv.Close)
 	return w
 }
 
