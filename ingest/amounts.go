@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -95,25 +96,53 @@ func (d *doc) cue(a, b int, strong bool) string {
 		if d.toks[k].cls&cMention == 0 {
 			continue
 		}
-		if k+1 < b {
-			ph := d.toks[k].norm + " " + d.toks[k+1].norm
-			if r, ok := mentionPhrases[ph]; ok && (!strong || strongAfter[ph]) {
-				if r == "" {
-					k++ // "budget support" is a category, not a budget
-					continue
-				}
-				return r
-			}
+		r, category := d.phraseCue(k, b, strong)
+		if r != "" {
+			return r
 		}
-		w := d.toks[k].norm
-		if r, ok := mentionWords[w]; ok && r != "" && (!strong || strongAfter[w]) {
-			if (w == "repaid" || w == "repay") && k > 0 && (d.toks[k-1].norm == "be" || d.toks[k-1].norm == "to") {
-				continue // "to be repaid": a loan given now
-			}
+		if category {
+			k++ // "budget support" is a category, not a budget
+			continue
+		}
+		if r := d.wordCue(k, strong); r != "" {
 			return r
 		}
 	}
 	return ""
+}
+
+// phraseCue reads a two-word mention cue at k ("so far"); category says the
+// pair names a category ("budget support") whose words are no cue.
+func (d *doc) phraseCue(k, b int, strong bool) (reason string, category bool) {
+	if k+1 >= b {
+		return "", false
+	}
+	ph := d.toks[k].norm + " " + d.toks[k+1].norm
+	r, ok := mentionPhrases[ph]
+	if !ok || strong && !strongAfter[ph] {
+		return "", false
+	}
+	return r, r == ""
+}
+
+// wordCue reads a one-word mention cue at k, except "to be repaid", which
+// is a loan given now.
+func (d *doc) wordCue(k int, strong bool) string {
+	w := d.toks[k].norm
+	r := mentionWords[w]
+	if r == "" || strong && !strongAfter[w] || repayWords[w] && d.afterWord(k, "be", "to") {
+		return ""
+	}
+	return r
+}
+
+// repayWords are the repayment cues that "to be" turns into a loan given now.
+var repayWords = map[string]bool{"repaid": true, "repay": true}
+
+// afterWord reports whether token k follows one of words, so that a cue can
+// look one word back.
+func (d *doc) afterWord(k int, words ...string) bool {
+	return k > 0 && slices.Contains(words, d.toks[k-1].norm)
 }
 
 // trigger finds a pledge trigger in tokens [a, b) (the amount's coordinate
@@ -123,28 +152,43 @@ func (d *doc) trigger(a, b int) int {
 		if d.toks[k].cls&(cPledge|cTriggerHead|cNewish) == 0 {
 			continue
 		}
-		n := d.toks[k].norm
-		if pledgeWords[n] {
+		if pledgeWords[d.toks[k].norm] || d.willGive(k, b) || d.newPackage(k, b) {
 			return k
-		}
-		if (n == "will" || n == "'ll" || n == "to" || n == "shall") && k+1 < b {
-			for q := k + 1; q < min(b, k+4); q++ {
-				if giveVerbs[d.toks[q].norm] {
-					return k
-				}
-			}
-		}
-		if n == "new" || n == "additional" || n == "fresh" || n == "further" || n == "extra" {
-			if k+3 < b {
-				for q := k + 1; q < k+4; q++ {
-					if w := d.toks[q].norm; w == "package" || w == "aid" || w == "tranche" || w == "funding" || w == "support" || w == "assistance" {
-						return k
-					}
-				}
-			}
 		}
 	}
 	return -1
+}
+
+// willGive: "will", "to", "shall" with a giving verb within three tokens
+// ("will provide", "is to send") announces a gift although no pledge word
+// is written.
+func (d *doc) willGive(k, b int) bool {
+	if d.toks[k].cls&cTriggerHead == 0 {
+		return false
+	}
+	for q := k + 1; q < min(b, k+4); q++ {
+		if giveVerbs[d.toks[q].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// packageWords follow "new", "additional"... in a new package of aid.
+var packageWords = map[string]bool{"package": true, "aid": true, "tranche": true, "funding": true, "support": true, "assistance": true}
+
+// newPackage: "a new package", "additional funding" announces a gift now;
+// it needs three tokens after the adjective, as the rule was tuned.
+func (d *doc) newPackage(k, b int) bool {
+	if d.toks[k].cls&cNewish == 0 || k+3 >= b {
+		return false
+	}
+	for q := k + 1; q < k+4; q++ {
+		if packageWords[d.toks[q].norm] {
+			return true
+		}
+	}
+	return false
 }
 
 // Conjunctions that, after a comma, open a new clause with its own subject.
@@ -189,32 +233,37 @@ func (d *doc) cutBefore(s sentence, q int) bool {
 		return false
 	}
 	t, prev := d.toks[q], d.toks[q-1]
-	if prev.kind == tPunct && prev.text == ";" {
+	switch {
+	case isPunct(prev, ";"):
 		return true
-	}
-	if t.kind != tWord {
+	case t.kind != tWord:
+		return false
+	case isPunct(prev, ",") && clauseConjunctions[t.norm]:
+		return true
+	case t.norm != "and" && t.norm != "but":
 		return false
 	}
-	if prev.kind == tPunct && prev.text == "," && clauseConjunctions[t.norm] {
-		return true
-	}
-	if t.norm != "and" && t.norm != "but" {
-		return false
-	}
-	verb := false
-	for x := q - 1; x >= s.i; x-- {
-		if d.toks[x].kind == tPunct && d.toks[x].text == ";" {
-			break
-		}
+	return d.verbBefore(s, q) && d.actorWithVerbAt(s, q+1)
+}
+
+// isPunct reports whether t is the punctuation p, not a word spelt so.
+func isPunct(t token, p string) bool { return t.kind == tPunct && t.text == p }
+
+// verbBefore: the part of the clause before an "and" at q has a verb, so
+// that "and" may join two clauses rather than two donors.
+func (d *doc) verbBefore(s sentence, q int) bool {
+	for x := q - 1; x >= s.i && !isPunct(d.toks[x], ";"); x-- {
 		if d.verbish(x) {
-			verb = true
-			break
+			return true
 		}
 	}
-	if !verb {
-		return false
-	}
-	at := q + 1
+	return false
+}
+
+// actorWithVerbAt: an actor starting at token at (after an optional "the")
+// with a verb of its own within three tokens opens a clause ("and the
+// Netherlands pledged").
+func (d *doc) actorWithVerbAt(s sentence, at int) bool {
 	if at < s.j && d.toks[at].norm == "the" {
 		at++
 	}
@@ -235,17 +284,7 @@ func (d *doc) cutBefore(s sentence, q int) bool {
 // or commas ("Sweden and Norway will jointly fund", "Norway, Denmark and
 // Iceland pledged"), in text order, without skip.
 func (d *doc) donorsBefore(s sentence, a, k int, skip string) []string {
-	var ms []mention
-	for _, mi := range s.ments {
-		m := d.ments[mi]
-		if m.i >= a && m.j <= k && d.actorOf(m) != "" {
-			ms = append(ms, m)
-		}
-	}
-	if len(ms) == 0 {
-		return nil
-	}
-	sort.Slice(ms, func(x, y int) bool { return ms[x].i < ms[y].i })
+	ms := d.actorMentions(s, a, k)
 	last := len(ms) - 1
 	for last >= 0 && d.actorOf(ms[last]) == skip {
 		last--
@@ -254,20 +293,7 @@ func (d *doc) donorsBefore(s sentence, a, k int, skip string) []string {
 		return nil
 	}
 	first := last
-	for first > 0 {
-		gap := ms[first].i - ms[first-1].j
-		if gap < 1 || gap > 2 {
-			break
-		}
-		join := true
-		for x := ms[first-1].j; x < ms[first].i; x++ {
-			if n := d.toks[x].norm; n != "and" && n != "," && n != "the" {
-				join = false
-			}
-		}
-		if !join {
-			break
-		}
+	for first > 0 && d.joined(ms[first-1], ms[first]) {
 		first--
 	}
 	var out []string
@@ -278,6 +304,39 @@ func (d *doc) donorsBefore(s sentence, a, k int, skip string) []string {
 	}
 	return out
 }
+
+// actorMentions returns the actor mentions of s within tokens [a, k), in
+// text order: the candidates for a verb's subject.
+func (d *doc) actorMentions(s sentence, a, k int) []mention {
+	var ms []mention
+	for _, mi := range s.ments {
+		m := d.ments[mi]
+		if m.i >= a && m.j <= k && d.actorOf(m) != "" {
+			ms = append(ms, m)
+		}
+	}
+	sort.Slice(ms, func(x, y int) bool { return ms[x].i < ms[y].i })
+	return ms
+}
+
+// joined reports whether mentions x and y are coordinated: one or two
+// tokens apart, and those only "and", "," or "the" ("Norway, Denmark and
+// the Netherlands").
+func (d *doc) joined(x, y mention) bool {
+	gap := y.i - x.j
+	if gap < 1 || gap > 2 {
+		return false
+	}
+	for k := x.j; k < y.i; k++ {
+		if !coordinators[d.toks[k].norm] {
+			return false
+		}
+	}
+	return true
+}
+
+// coordinators are the only tokens allowed between coordinated donors.
+var coordinators = map[string]bool{"and": true, ",": true, "the": true}
 
 // nationalCurrency: the donor an amount belongs to when several give and
 // the currency is one of theirs alone.
@@ -411,122 +470,194 @@ var dollarOf = map[string]string{"AUS": "AUD", "CAN": "CAD", "NZL": "NZD"}
 func (d *doc) classifyAmounts() {
 	rcpt := d.recipient()
 	for _, s := range d.sents {
-		for n, ai := range s.amts {
-			a := &d.amounts[ai]
-			ca, cb := d.clause(s, a.i, a.j)
-			ga, gb := d.segment(s, a.i)
-			trig := d.trigger(ga, gb)
-			// the actor the amount belongs to
-			actor, _ := d.actorBefore(s, a.i, rcpt)
-			if actor == "" {
-				actor = d.dominant(rcpt)
-			}
-			if a.m.bareDollar {
-				if c, ok := dollarOf[actor]; ok && !d.mentionsCountry(s, "USA") {
-					a.m.Currency = c
-					sp := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
-					d.flag(FlagAmbiguous, fmt.Sprintf("a bare \"$\" read as %s because the amount is %s's", c, d.kb.countryName(actor)), &sp)
-				}
-			}
-			a.kind, a.reason = KindMention, ""
-			if r := d.cue(ca, a.i, false); r != "" {
-				a.reason = r
-				continue
-			}
-			if r := d.cue(a.j, cb, true); r != "" {
-				a.reason = r
-				continue
-			}
-			if r := d.cue(a.j, min(cb, a.j+4), false); r != "" {
-				a.reason = r
-				continue
-			}
-			if d.hasWord(ga, ca, "since", "so far", "cumulative", "total") {
-				a.reason = "a total since a date"
-				continue
-			}
-			if len(s.amts) > 1 && !d.recipientAttached(a.j, s.j, rcpt) && d.hasWord(s.i, s.j, "including", "includes", "include") {
-				for _, other := range s.amts {
-					if other != ai && d.recipientAttached(d.amounts[other].j, s.j, rcpt) {
-						a.reason = "a wider total; the amount for the recipient is given apart"
-					}
-				}
-				if a.reason != "" {
-					continue
-				}
-			}
-			if n > 0 && !d.recipientAttached(a.j, s.j, rcpt) {
-				prev := d.amounts[s.amts[n-1]]
-				if a.i > 0 && d.toks[a.i-1].text == "(" && prev.j == a.i-1 {
-					a.reason = "the same amount in another currency"
-					continue
-				}
-				if d.hasWord(s.i, a.i, "including", "includes", "include") && d.hasWordAfter(prev.j, a.i, "including", "includes", "include") {
-					a.reason = "a part of another amount"
-					continue
-				}
-			}
-			if r := d.pastDate(s, ca, cb); r != "" {
-				a.reason = r
-				continue
-			}
-			if trig < 0 {
-				a.reason = "no announcement or giving verb in the amount's clause"
-				continue
-			}
-			if r := d.blocked(ga, a.i); r != "" {
-				a.reason = r
-				continue
-			}
-			// attributed to another country: "France's €500m"
-			if a.i >= 2 && d.toks[a.i-1].norm == "'s" {
-				if k, ok := d.endAt.get(a.i - 1); ok {
-					if owner := d.actorOf(d.ments[k]); owner != "" {
-						a.donor = owner
-					}
-				}
-			}
-			var donors []string
-			if a.donor != "" {
-				donors = []string{a.donor}
-			} else {
-				// the subject of the clause's verb, else an actor earlier in
-				// the sentence ("Germany said on Monday, ..., it will provide")
-				donors = d.donorsBefore(s, ga, max(trig, a.i), rcpt)
-				if len(donors) == 0 {
-					donors = d.donorsBefore(s, s.i, max(trig, a.i), rcpt)
-				}
-				if len(donors) == 0 {
-					if x := d.fromActor(s, ga, gb, rcpt); x != "" {
-						donors = []string{x}
-					}
-				}
-			}
-			if len(donors) == 0 {
-				if x := d.dominant(rcpt); x != "" {
-					donors = []string{x}
-					a.reason = "pledge; donor taken from the text as a whole"
-				}
-			}
-			if len(donors) == 0 {
-				a.reason = "no donor named"
-				continue
-			}
-			from := max(ca, ga)
-			if n > 0 && d.amounts[s.amts[n-1]].j > from {
-				from = d.amounts[s.amts[n-1]].j
-			}
-			if ownerOther := d.ownerInClause(s, from, a.i, donors, rcpt); ownerOther != "" {
-				a.reason = "an amount of " + d.kb.countryName(ownerOther)
-				continue
-			}
-			a.kind = KindPledge
-			if a.reason == "" {
-				a.reason = "pledge: announced or given now"
-			}
-			a.donor, a.donors, a.joint = d.splitDonors(s, ga, gb, ai, donors)
+		for n := range s.amts {
+			d.classifyAmount(s, n, rcpt)
 		}
 	}
+}
+
+// around are the token ranges an amount is judged in: its clause [ca, cb)
+// between commas and the like, and its coordinate clause [ga, gb) with its
+// own verb and subject (segment).
+type around struct{ ca, cb, ga, gb int }
+
+// classifyAmount classifies the n-th amount of sentence s: a mention, with
+// the first reason that makes it one, else a pledge with its donors.
+func (d *doc) classifyAmount(s sentence, n int, rcpt string) {
+	ai := s.amts[n]
+	a := &d.amounts[ai]
+	var c around
+	c.ca, c.cb = d.clause(s, a.i, a.j)
+	c.ga, c.gb = d.segment(s, a.i)
+	trig := d.trigger(c.ga, c.gb)
+	d.readBareDollar(s, a, rcpt)
+	a.kind, a.reason = KindMention, ""
+	if a.reason = d.mentionReason(s, n, c, rcpt); a.reason != "" {
+		return
+	}
+	if trig < 0 {
+		a.reason = "no announcement or giving verb in the amount's clause"
+		return
+	}
+	if a.reason = d.blocked(c.ga, a.i); a.reason != "" {
+		return
+	}
+	donors := d.donorsOf(s, a, c, trig, rcpt)
+	if len(donors) == 0 {
+		a.reason = "no donor named"
+		return
+	}
+	if other := d.ownerInClause(s, d.ownClauseStart(s, n, c), a.i, donors, rcpt); other != "" {
+		a.reason = "an amount of " + d.kb.countryName(other)
+		return
+	}
+	a.kind = KindPledge
+	if a.reason == "" {
+		a.reason = "pledge: announced or given now"
+	}
+	a.donor, a.donors, a.joint = d.splitDonors(s, c.ga, c.gb, ai, donors)
+}
+
+// readBareDollar reads a bare "$" as the dollar of the amount's actor when
+// that is Australia, Canada or New Zealand and the sentence names no
+// United States, and flags the reading for the reviewer.
+func (d *doc) readBareDollar(s sentence, a *amountAt, rcpt string) {
+	if !a.m.bareDollar {
+		return
+	}
+	actor, _ := d.actorBefore(s, a.i, rcpt)
+	if actor == "" {
+		actor = d.dominant(rcpt)
+	}
+	c, ok := dollarOf[actor]
+	if !ok || d.mentionsCountry(s, "USA") {
+		return
+	}
+	a.m.Currency = c
+	sp := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
+	d.flag(FlagAmbiguous, fmt.Sprintf("a bare \"$\" read as %s because the amount is %s's", c, d.kb.countryName(actor)), &sp)
+}
+
+// mentionReason is why the n-th amount of s is only mentioned, judged by
+// its words, by the other amounts of the sentence and by its dates; "" if
+// none of these makes it a mention.
+func (d *doc) mentionReason(s sentence, n int, c around, rcpt string) string {
+	a := d.amounts[s.amts[n]]
+	if r := d.cueReason(a, c); r != "" {
+		return r
+	}
+	if r := d.partOfAnother(s, n, rcpt); r != "" {
+		return r
+	}
+	return d.pastDate(s, c.ca, c.cb)
+}
+
+// cueReason: a mention cue before the amount in its clause, a strong one
+// anywhere after it, any within four tokens after it, or a total named
+// earlier in its coordinate clause.
+func (d *doc) cueReason(a amountAt, c around) string {
+	if r := d.cue(c.ca, a.i, false); r != "" {
+		return r
+	}
+	if r := d.cue(a.j, c.cb, true); r != "" {
+		return r
+	}
+	if r := d.cue(a.j, min(c.cb, a.j+4), false); r != "" {
+		return r
+	}
+	if d.hasWord(c.ga, c.ca, "since", "so far", "cumulative", "total") {
+		return "a total since a date"
+	}
+	return ""
+}
+
+// partOfAnother: an amount that a sentence of several amounts gives as a
+// wider total, as the previous amount in another currency, or as a part
+// of it ("including"); never one that is attached to the recipient.
+func (d *doc) partOfAnother(s sentence, n int, rcpt string) string {
+	ai := s.amts[n]
+	a := d.amounts[ai]
+	if len(s.amts) < 2 || d.recipientAttached(a.j, s.j, rcpt) {
+		return ""
+	}
+	if d.hasWord(s.i, s.j, includingWords...) && d.otherAttached(s, ai, rcpt) {
+		return "a wider total; the amount for the recipient is given apart"
+	}
+	if n == 0 {
+		return ""
+	}
+	prev := d.amounts[s.amts[n-1]]
+	if a.i > 0 && d.toks[a.i-1].text == "(" && prev.j == a.i-1 {
+		return "the same amount in another currency"
+	}
+	if d.hasWord(s.i, a.i, includingWords...) && d.hasWord(prev.j, a.i, includingWords...) {
+		return "a part of another amount"
+	}
+	return ""
+}
+
+// includingWords announce the parts of a total.
+var includingWords = []string{"including", "includes", "include"}
+
+// otherAttached reports whether another amount of s than ai is attached to
+// the recipient, which makes ai the wider total.
+func (d *doc) otherAttached(s sentence, ai int, rcpt string) bool {
+	for _, other := range s.amts {
+		if other != ai && d.recipientAttached(d.amounts[other].j, s.j, rcpt) {
+			return true
+		}
+	}
+	return false
+}
+
+// donorsOf returns who gives amount a, whose clause has a pledge trigger
+// at trig: the owner named with "'s", else the subject of the verb, else
+// an actor earlier in the sentence or after "from", else the text's
+// dominant actor (then a.reason says so).
+func (d *doc) donorsOf(s sentence, a *amountAt, c around, trig int, rcpt string) []string {
+	if owner := d.possessor(a.i); owner != "" {
+		a.donor = owner // attributed to another country: "France's €500m"
+		return []string{owner}
+	}
+	// the subject of the clause's verb, else an actor earlier in the
+	// sentence ("Germany said on Monday, ..., it will provide")
+	if donors := d.donorsBefore(s, c.ga, max(trig, a.i), rcpt); len(donors) > 0 {
+		return donors
+	}
+	if donors := d.donorsBefore(s, s.i, max(trig, a.i), rcpt); len(donors) > 0 {
+		return donors
+	}
+	if x := d.fromActor(s, c.ga, c.gb, rcpt); x != "" {
+		return []string{x}
+	}
+	if x := d.dominant(rcpt); x != "" {
+		a.reason = "pledge; donor taken from the text as a whole"
+		return []string{x}
+	}
+	return nil
+}
+
+// possessor is the actor of a mention ending in "'s" right before token i
+// ("France's €500m"), or "".
+func (d *doc) possessor(i int) string {
+	if i < 2 || d.toks[i-1].norm != "'s" {
+		return ""
+	}
+	if k, ok := d.endAt.get(i - 1); ok {
+		return d.actorOf(d.ments[k])
+	}
+	return ""
+}
+
+// ownClauseStart is where the n-th amount of s has its own clause: after
+// its clause's and coordinate clause's starts and after the previous
+// amount, so that ownerInClause looks only at what belongs to it.
+func (d *doc) ownClauseStart(s sentence, n int, c around) int {
+	from := max(c.ca, c.ga)
+	if n > 0 {
+		from = max(from, d.amounts[s.amts[n-1]].j)
+	}
+	return from
 }
 
 // splitDonors decides who gives an amount whose clause names several
@@ -585,8 +716,6 @@ func (d *doc) hasWord(a, b int, words ...string) bool {
 	}
 	return false
 }
-
-func (d *doc) hasWordAfter(a, b int, words ...string) bool { return d.hasWord(a, b, words...) }
 
 // blocked: a modal, a negation or a request before the amount.
 func (d *doc) blocked(a, b int) string {
@@ -722,12 +851,10 @@ func (d *doc) recipientAttached(j, end int, rcpt string) bool {
 	}
 	for k := j; k < min(end, j+3); k++ {
 		if n := d.toks[k].norm; n == "for" || n == "to" {
-			if mi, ok := d.endAtStart(k + 1); ok && d.actorOf(d.ments[mi]) == rcpt {
+			if mi, ok := d.mentionStarting(k + 1); ok && d.actorOf(d.ments[mi]) == rcpt {
 				return true
 			}
 		}
 	}
 	return false
 }
-
-func (d *doc) endAtStart(tok int) (int, bool) { return d.mentionStarting(tok) }
