@@ -72,20 +72,23 @@ func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 // call: not "called for", "calls on"; "called Trump", "Call to Trump",
 // "call with Zelensky", "the call"; "spoke with", not "spoke" alone.
 func (d *doc) isCall(s sentence, k int, n, next string) bool {
-	if n == "called" || n == "calls" || n == "call" {
-		if next == "for" || next == "on" || next == "it" || next == "upon" || next == "the" || next == "a" || next == "this" {
-			return false
-		}
-		// "called Trump", "Call to Trump", "call with Zelensky", "the call"
-		if !d.personAt(k+1, 3) && !(k > s.i && (d.toks[k-1].norm == "phone" || d.toks[k-1].norm == "the" || d.toks[k-1].norm == "video")) && next != "with" && next != "to" && next != "between" {
-			return false
-		}
-	}
-	if n == "spoke" && next != "with" && next != "to" && next != "by" {
-		return false
+	switch {
+	case callVerbs[n]:
+		return !notCallNext[next] && (d.personAt(k+1, 3) || k > s.i && callBefore[d.toks[k-1].norm] || callPartners[next])
+	case n == "spoke":
+		return spokeNext[next]
 	}
 	return true
 }
+
+// Words around a call word that make it a call or not.
+var (
+	callVerbs    = map[string]bool{"called": true, "calls": true, "call": true}
+	notCallNext  = map[string]bool{"for": true, "on": true, "it": true, "upon": true, "the": true, "a": true, "this": true} // "called for", "calls on"
+	callBefore   = map[string]bool{"phone": true, "the": true, "video": true}                                              // "the call"
+	callPartners = map[string]bool{"with": true, "to": true, "between": true}                                              // "call with Zelensky"
+	spokeNext    = map[string]bool{"with": true, "to": true, "by": true}                                                   // "spoke with"
+)
 
 // personAt reports whether a person mention starts within n tokens of k.
 func (d *doc) personAt(k, n int) bool {
@@ -130,7 +133,9 @@ func containsInt(list []int, v int) bool {
 	return false
 }
 
-func addTopic(list []string, t string) []string {
+// appendNew appends t to list unless it is there: topics and countries
+// are listed once, in order of first mention.
+func appendNew(list []string, t string) []string {
 	for _, x := range list {
 		if x == t {
 			return list
@@ -144,10 +149,10 @@ func (d *doc) sentTopics(s sentence, into []string) []string {
 		m := d.ments[mi]
 		switch m.kind {
 		case eTopic:
-			into = addTopic(into, d.kb.Topics[m.id].ID)
+			into = appendNew(into, d.kb.Topics[m.id].ID)
 		case eOrg:
 			if t, ok := orgTopic[d.kb.Orgs[m.id].ID]; ok {
-				into = addTopic(into, t)
+				into = appendNew(into, t)
 			}
 		}
 	}
@@ -157,31 +162,45 @@ func (d *doc) sentTopics(s sentence, into []string) []string {
 // speaker finds who makes a statement: the person or government named
 // nearest before the statement word, or right after it ("..., said Rutte").
 func (d *doc) speaker(s sentence, at int) (person int, gov string) {
-	person, bestTok := -1, -1
 	people := d.sentPersonMentions(s)
+	person, bestTok := -1, -1
 	for _, m := range people {
 		if m.j <= at && m.i > bestTok {
 			person, bestTok = m.id, m.i
 		}
 	}
-	// "the Australian government", "Downing Street", "the Kremlin"
+	if gov := d.governmentBefore(s, at, bestTok); gov != "" {
+		return -1, gov
+	}
+	if person >= 0 {
+		return person, ""
+	}
+	for _, m := range people {
+		if m.i > at && m.i <= at+4 {
+			return m.id, ""
+		}
+	}
+	return -1, ""
+}
+
+// governmentBefore is the government speaking at token at when it is named
+// after the nearest person (from token from): "the Australian government",
+// "Downing Street", "the Kremlin"; else "".
+func (d *doc) governmentBefore(s sentence, at, from int) string {
+	gov := ""
 	for _, mi := range s.ments {
 		m := d.ments[mi]
-		if m.kind != eCountry || m.j > at || m.i < bestTok {
-			continue
-		}
-		if m.form == formMetonym && m.j == at || m.j < s.j && govWords[d.toks[m.j].norm] && m.j+1 <= at {
-			person, gov, bestTok = -1, d.kb.Countries[m.id].ISO3, m.i
+		if m.kind == eCountry && m.j <= at && m.i >= from && d.speaksForGovernment(s, m, at) {
+			gov, from = d.kb.Countries[m.id].ISO3, m.i
 		}
 	}
-	if person < 0 && gov == "" {
-		for _, m := range people {
-			if m.i > at && m.i <= at+4 {
-				return m.id, ""
-			}
-		}
-	}
-	return person, gov
+	return gov
+}
+
+// speaksForGovernment: a seat right before the statement word ("Downing
+// Street said"), or a country followed by "government", "ministry"...
+func (d *doc) speaksForGovernment(s sentence, m mention, at int) bool {
+	return m.form == formMetonym && m.j == at || m.j < s.j && govWords[d.toks[m.j].norm] && m.j+1 <= at
 }
 
 // events groups sentences into engagements, and proposes pledges and
@@ -239,30 +258,50 @@ func (g *eventGrouper) sentence(si int, s sentence) {
 	if kind == "" && anaphor == "" && len(people) < 2 {
 		return
 	}
-	into := g.continuation(si, people, kind, anaphor)
-	if into == nil && kind == "" {
+	if into := g.eventFor(si, people, kind, anaphor); into != nil {
+		into.add(d, si, s, people)
+	}
+}
+
+// eventFor is the event a sentence belongs to: the earlier one it
+// continues, else a new one when it has a trigger and people; else nil.
+func (g *eventGrouper) eventFor(si int, people []int, kind, anaphor string) *event {
+	if into := g.continuation(si, people, kind, anaphor); into != nil {
+		into.refine(kind, anaphor)
+		return into
+	}
+	if kind == "" || len(people) == 0 {
+		return nil
+	}
+	into := &event{kind: kind, target: -1}
+	g.evs = append(g.evs, into)
+	return into
+}
+
+// refine turns talks into a call or a meeting when a later sentence says
+// which.
+func (e *event) refine(kind, anaphor string) {
+	if e.kind != "talks" {
 		return
 	}
-	if into == nil {
-		if len(people) == 0 {
-			return
-		}
-		into = &event{kind: kind, target: -1}
-		g.evs = append(g.evs, into)
-	} else if into.kind == "talks" && (kind == "call" || kind == "meeting") || into.kind == "talks" && anaphor == "call" {
-		into.kind = kind
-		if anaphor == "call" {
-			into.kind = "call"
-		}
+	switch {
+	case anaphor == "call":
+		e.kind = "call"
+	case kind == "call" || kind == "meeting":
+		e.kind = kind
 	}
-	into.sents = append(into.sents, si)
+}
+
+// add adds sentence si (s), with its people, topics and asks, to e.
+func (e *event) add(d *doc, si int, s sentence, people []int) {
+	e.sents = append(e.sents, si)
 	for _, p := range people {
-		if !containsInt(into.people, p) {
-			into.people = append(into.people, p)
+		if !containsInt(e.people, p) {
+			e.people = append(e.people, p)
 		}
 	}
-	into.topics = d.sentTopics(s, into.topics)
-	into.asks = append(into.asks, d.asks(s)...)
+	e.topics = d.sentTopics(s, e.topics)
+	e.asks = append(e.asks, d.asks(s)...)
 }
 
 // statement adds sentence si (s) as a statement when it has a statement
@@ -271,46 +310,15 @@ func (g *eventGrouper) sentence(si int, s sentence) {
 // it did.
 func (g *eventGrouper) statement(si int, s sentence) bool {
 	d := g.d
-	stmtAt := -1
-	for k := s.i; k < s.j; k++ {
-		if d.toks[k].cls&cStatement != 0 {
-			stmtAt = k
-			break
-		}
-	}
+	stmtAt := d.firstOfClass(s, cStatement)
 	if stmtAt < 0 {
 		return false
 	}
 	sp, gov := d.speaker(s, stmtAt)
-	hasPledge := false
-	for _, ai := range s.amts {
-		if d.amounts[ai].kind == KindPledge {
-			hasPledge = true
-		}
-	}
-	if (sp < 0 && gov == "") || hasPledge {
+	if sp < 0 && gov == "" || d.hasPledge(s) {
 		return false
 	}
-	ev := &event{kind: "statement", sents: []int{si}, target: -1}
-	if sp >= 0 {
-		ev.people = []int{sp}
-	} else {
-		ev.govs = []string{gov}
-	}
-	for k := stmtAt; k < min(stmtAt+2, s.j); k++ {
-		if criticismWords[d.toks[k].norm] {
-			ev.criticism = true
-		}
-	}
-	if ev.criticism {
-		for _, m := range d.sentPersonMentions(s) {
-			if m.i > stmtAt && m.id != sp {
-				ev.target = m.id
-				break
-			}
-		}
-	}
-	ev.topics = d.sentTopics(s, nil)
+	ev := d.statementEvent(si, s, stmtAt, sp, gov)
 	if last := g.lastOf("statement"); last != nil && last.sents[len(last.sents)-1] == si-1 && sameSpeaker(last, ev) && !ev.criticism {
 		last.sents = append(last.sents, si)
 		last.topics = d.sentTopics(s, last.topics)
@@ -318,6 +326,52 @@ func (g *eventGrouper) statement(si int, s sentence) bool {
 	}
 	g.evs = append(g.evs, ev)
 	return true
+}
+
+// firstOfClass is the first token of s in word class c, or -1.
+func (d *doc) firstOfClass(s sentence, c uint32) int {
+	for k := s.i; k < s.j; k++ {
+		if d.toks[k].cls&c != 0 {
+			return k
+		}
+	}
+	return -1
+}
+
+// hasPledge: a sentence that pledges is a pledge, not a statement.
+func (d *doc) hasPledge(s sentence) bool {
+	return slices.ContainsFunc(s.amts, func(ai int) bool { return d.amounts[ai].kind == KindPledge })
+}
+
+// statementEvent is the statement of sentence si by person sp or else
+// government gov, with the statement word at stmtAt; a criticism names
+// whom it criticises.
+func (d *doc) statementEvent(si int, s sentence, stmtAt, sp int, gov string) *event {
+	ev := &event{kind: "statement", sents: []int{si}, target: -1}
+	if sp >= 0 {
+		ev.people = []int{sp}
+	} else {
+		ev.govs = []string{gov}
+	}
+	for k := stmtAt; k < min(stmtAt+2, s.j); k++ {
+		ev.criticism = ev.criticism || criticismWords[d.toks[k].norm]
+	}
+	if ev.criticism {
+		ev.target = d.personAfter(s, stmtAt, sp)
+	}
+	ev.topics = d.sentTopics(s, nil)
+	return ev
+}
+
+// personAfter is the first person of s after token k other than the
+// speaker sp, or -1: whom a criticism is aimed at.
+func (d *doc) personAfter(s sentence, k, sp int) int {
+	for _, m := range d.sentPersonMentions(s) {
+		if m.i > k && m.id != sp {
+			return m.id
+		}
+	}
+	return -1
 }
 
 // sentAnaphor is the kind of event a phrase like "the call" in s refers
@@ -347,17 +401,32 @@ func (g *eventGrouper) continuation(si int, people []int, kind, anaphor string) 
 		if e.kind == "statement" || e.kind == "summit" && kind != "summit" {
 			continue
 		}
-		shared := 0
-		for _, p := range people {
-			if containsInt(e.people, p) {
-				shared++
-			}
-		}
-		if shared >= 2 || shared >= 1 && len(people) == shared && anaphor != "" || len(people) == 0 && anaphor != "" && (anaphor == e.kind || anaphor == "talks" || e.kind == "talks") {
+		if e.continuedBy(people, anaphor) {
 			return e
 		}
 	}
 	return nil
+}
+
+// continuedBy: a sentence continues e when it shares two people with it;
+// with an anaphor ("the call") when its people are all e's, or when it
+// names nobody and the anaphor fits e's kind.
+func (e *event) continuedBy(people []int, anaphor string) bool {
+	shared := 0
+	for _, p := range people {
+		if containsInt(e.people, p) {
+			shared++
+		}
+	}
+	switch {
+	case shared >= 2:
+		return true
+	case anaphor == "":
+		return false
+	case len(people) == 0:
+		return anaphor == e.kind || anaphor == "talks" || e.kind == "talks"
+	}
+	return shared >= 1 && len(people) == shared
 }
 
 func sameSpeaker(a, b *event) bool {
@@ -420,70 +489,95 @@ func (d *doc) eventDate(sents []int) (coalition.Date, Span, bool) {
 	return d.date, Span{}, false
 }
 
+// proposeEngagement proposes event ev as an engagement, with its
+// participants, a title, its sentences as evidence, its date and a
+// confidence; an event with no participant is left out.
 func (d *doc) proposeEngagement(ev *event) {
 	if ev.kind == "talks" {
 		ev.kind = "meeting"
 	}
 	p := Proposal{Type: ProposeEngagement, Kind: ev.kind, Topics: ev.topics, Asks: strings.Join(ev.asks, "; ")}
+	names := d.addParticipants(&p, ev)
+	if len(p.Participants) == 0 {
+		return
+	}
+	p.Title = d.engagementTitle(&p, ev, names)
+	for _, si := range ev.sents {
+		p.Evidence = append(p.Evidence, d.sentSpan(si))
+	}
+	p.Summary = d.sentText(ev.sents[0])
+	d.dateEngagement(&p, ev)
+	p.Confidence = engagementConfidence(ev)
+	d.out.Proposals = append(d.out.Proposals, p)
+}
+
+// addParticipants adds ev's people and governments to p as participants
+// and countries; it returns their names for the title.
+func (d *doc) addParticipants(p *Proposal, ev *event) []string {
 	var names []string
 	for _, id := range ev.people {
 		pt := d.participant(id)
 		p.Participants = append(p.Participants, pt)
 		names = append(names, fmt.Sprintf("%s (%s)", pt.Name, pt.ISO3))
-		if !contains(p.Countries, pt.ISO3) {
-			p.Countries = append(p.Countries, pt.ISO3)
-		}
+		p.Countries = appendNew(p.Countries, pt.ISO3)
 	}
 	for _, g := range ev.govs {
 		p.Participants = append(p.Participants, Participant{Name: "Government of " + d.kb.countryName(g), ISO3: g})
 		names = append(names, "the government of "+d.kb.countryName(g))
-		if !contains(p.Countries, g) {
-			p.Countries = append(p.Countries, g)
-		}
+		p.Countries = appendNew(p.Countries, g)
 	}
-	if len(p.Participants) == 0 {
-		return
-	}
+	return names
+}
+
+// engagementTitle names the engagement; a criticism also adds whom it
+// criticises to p's participants.
+func (d *doc) engagementTitle(p *Proposal, ev *event, names []string) string {
 	switch {
 	case ev.kind == "statement" && ev.criticism && ev.target >= 0:
-		p.Title = fmt.Sprintf("%s criticises %s", names[0], d.kb.People[ev.target].Name)
 		p.Participants = append(p.Participants, d.participant(ev.target))
+		return fmt.Sprintf("%s criticises %s", names[0], d.kb.People[ev.target].Name)
 	case ev.kind == "statement":
-		p.Title = "Statement by " + names[0]
-	default:
-		p.Title = fmt.Sprintf("%s: %s", ev.kind, strings.Join(names, ", "))
+		return "Statement by " + names[0]
 	}
-	for _, si := range ev.sents {
-		p.Evidence = append(p.Evidence, d.sentSpan(si))
-	}
-	p.Summary = d.sentText(ev.sents[0])
+	return fmt.Sprintf("%s: %s", ev.kind, strings.Join(names, ", "))
+}
+
+// dateEngagement dates p by its first full date, else the text's known
+// date, and flags an event dated after the text.
+func (d *doc) dateEngagement(p *Proposal, ev *event) {
 	date, dsp, stated := d.eventDate(ev.sents)
-	if !date.IsZero() && (stated || d.known) {
-		p.Date = &date
-		if d.known && date.After(d.date) {
-			d.flag(FlagFutureDate, "the "+ev.kind+" is dated "+date.String()+", after the text's date "+d.date.String()+" (planned, or a wrong date?)", &dsp)
-		}
+	if date.IsZero() || !stated && !d.known {
+		return
 	}
-	conf := 0.5
+	p.Date = &date
+	if d.known && date.After(d.date) {
+		d.flag(FlagFutureDate, "the "+ev.kind+" is dated "+date.String()+", after the text's date "+d.date.String()+" (planned, or a wrong date?)", &dsp)
+	}
+}
+
+// engagementConfidence: calls and meetings with two people or told over
+// several sentences, and statements by a person, are surer.
+func engagementConfidence(ev *event) float64 {
 	switch ev.kind {
 	case "call", "meeting":
-		conf = 0.6
+		conf := 0.6
 		if len(ev.people) >= 2 {
 			conf += 0.2
 		}
 		if len(ev.sents) >= 2 {
 			conf += 0.1
 		}
+		return conf
 	case "summit":
-		conf = 0.6
+		return 0.6
 	case "statement":
-		conf = 0.6
+		conf := 0.6
 		if len(ev.people) > 0 {
 			conf += 0.1
 		}
+		return conf
 	}
-	p.Confidence = conf
-	d.out.Proposals = append(d.out.Proposals, p)
+	return 0.5
 }
 
 func (d *doc) proposePledges() {
@@ -505,6 +599,8 @@ func (d *doc) proposePledges() {
 	}
 }
 
+// proposePledge proposes amount a of sentence si (s) as donor's pledge to
+// rcpt, with its category, conditions, date, evidence and confidence.
 func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) {
 	m := a.m
 	p := Proposal{Type: ProposePledge, Donor: donor, Recipient: rcpt, Category: d.category(s), Amount: &m, Status: "announced", Conditions: d.conditions(s)}
@@ -517,6 +613,18 @@ func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) 
 	}
 	amt := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
 	p.Evidence = []Span{d.sentSpan(si), amt}
+	p.Confidence = pledgeConfidence(p, a)
+	if len(a.joint) > 1 {
+		d.proposeJoint(&p, a, donor, amt)
+	}
+	p.Topics = d.sentTopics(s, nil)
+	d.out.Proposals = append(d.out.Proposals, p)
+}
+
+// pledgeConfidence: less when the donor was taken from the text as a
+// whole, when no recipient or a condition is named, and when the amount is
+// joint.
+func pledgeConfidence(p Proposal, a amountAt) float64 {
 	conf := 0.8
 	if strings.HasPrefix(a.reason, "pledge; donor taken") {
 		conf = 0.6
@@ -529,21 +637,22 @@ func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) 
 	}
 	if len(a.joint) > 1 {
 		conf -= 0.2
-		for _, x := range a.joint {
-			if x != donor {
-				p.JointWith = append(p.JointWith, x)
-			}
-		}
-		var names []string
-		for _, x := range a.joint {
-			names = append(names, d.kb.countryName(x))
-		}
-		d.flag(FlagJoint, fmt.Sprintf("%s is announced jointly by %s: proposed once under %s; split it by hand if the shares are known",
-			m.String(), strings.Join(names, " and "), d.kb.countryName(donor)), &amt)
 	}
-	p.Topics = d.sentTopics(s, nil)
-	p.Confidence = conf
-	d.out.Proposals = append(d.out.Proposals, p)
+	return conf
+}
+
+// proposeJoint names the other donors of a joint amount in p and flags it,
+// since it is proposed once under donor.
+func (d *doc) proposeJoint(p *Proposal, a amountAt, donor string, amt Span) {
+	var names []string
+	for _, x := range a.joint {
+		if x != donor {
+			p.JointWith = append(p.JointWith, x)
+		}
+		names = append(names, d.kb.countryName(x))
+	}
+	d.flag(FlagJoint, fmt.Sprintf("%s is announced jointly by %s: proposed once under %s; split it by hand if the shares are known",
+		a.m.String(), strings.Join(names, " and "), d.kb.countryName(donor)), &amt)
 }
 
 var inclusionWords = map[string]string{"including": "prospect", "include": "prospect", "includes": "prospect", "like": "prospect", "such": "prospect",
@@ -554,14 +663,8 @@ var potentialWords = map[string]bool{"potentially": true, "could": true, "may": 
 // proposeMemberships: countries named as (possible) members of a coalition
 // ("a multinational alliance, potentially including the United Kingdom").
 func (d *doc) proposeMemberships() {
-	coalitionName := ""
-	for _, m := range d.ments {
-		if m.kind == eOrg && d.kb.Orgs[m.id].Kind == "coalition" {
-			coalitionName = d.kb.Orgs[m.id].Name
-			break
-		}
-	}
-	if coalitionName == "" {
+	name := d.coalitionName()
+	if name == "" {
 		return
 	}
 	rcpt := d.recipient()
@@ -571,35 +674,56 @@ func (d *doc) proposeMemberships() {
 			continue
 		}
 		for k := s.i; k < s.j; k++ {
-			status, ok := inclusionWords[d.toks[k].norm]
-			if !ok {
-				continue
-			}
-			if d.hasWordList(s.i, k, potentialWords) && status == "joined" {
-				status = "prospect"
-			}
-			_, b := d.clause(s, k, k+1)
-			for _, mi := range s.ments {
-				m := d.ments[mi]
-				if m.kind != eCountry || m.i <= k || m.i >= b || m.form == formDemonym {
-					continue
-				}
-				iso := d.kb.Countries[m.id].ISO3
-				if iso == rcpt || seen[iso] {
-					continue
-				}
-				seen[iso] = true
-				conf := 0.5
-				if status == "joined" {
-					conf = 0.7
-				}
-				d.out.Proposals = append(d.out.Proposals, Proposal{Type: ProposeMembership, Coalition: coalitionName, Country: iso,
-					Recipient: rcpt, Status: status, Evidence: []Span{d.sentSpan(si), d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)}, Confidence: conf})
+			if status, ok := inclusionWords[d.toks[k].norm]; ok {
+				d.proposeMembers(si, s, k, d.membershipStatus(s, k, status), name, rcpt, seen)
 			}
 		}
 	}
 }
 
+// coalitionName is the name of the first coalition the text mentions, or "".
+func (d *doc) coalitionName() string {
+	for _, m := range d.ments {
+		if m.kind == eOrg && d.kb.Orgs[m.id].Kind == "coalition" {
+			return d.kb.Orgs[m.id].Name
+		}
+	}
+	return ""
+}
+
+// membershipStatus: "joined" said of a possibility ("could join", "would
+// include") is only a prospect.
+func (d *doc) membershipStatus(s sentence, k int, status string) string {
+	if d.hasWordList(s.i, k, potentialWords) && status == "joined" {
+		return "prospect"
+	}
+	return status
+}
+
+// proposeMembers proposes the countries named after the inclusion word at
+// k in its clause as members of the coalition name, each country once.
+func (d *doc) proposeMembers(si int, s sentence, k int, status, name, rcpt string, seen map[string]bool) {
+	_, b := d.clause(s, k, k+1)
+	for _, mi := range s.ments {
+		m := d.ments[mi]
+		if m.kind != eCountry || m.i <= k || m.i >= b || m.form == formDemonym {
+			continue
+		}
+		iso := d.kb.Countries[m.id].ISO3
+		if iso == rcpt || seen[iso] {
+			continue
+		}
+		seen[iso] = true
+		conf := 0.5
+		if status == "joined" {
+			conf = 0.7
+		}
+		d.out.Proposals = append(d.out.Proposals, Proposal{Type: ProposeMembership, Coalition: name, Country: iso,
+			Recipient: rcpt, Status: status, Evidence: []Span{d.sentSpan(si), d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)}, Confidence: conf})
+	}
+}
+
+// hasWordList reports whether a word of set occurs in tokens [a, b).
 func (d *doc) hasWordList(a, b int, set map[string]bool) bool {
 	for k := a; k < b; k++ {
 		if set[d.toks[k].norm] {
