@@ -85,9 +85,9 @@ func (d *doc) isCall(s sentence, k int, n, next string) bool {
 var (
 	callVerbs    = map[string]bool{"called": true, "calls": true, "call": true}
 	notCallNext  = map[string]bool{"for": true, "on": true, "it": true, "upon": true, "the": true, "a": true, "this": true} // "called for", "calls on"
-	callBefore   = map[string]bool{"phone": true, "the": true, "video": true}                                              // "the call"
-	callPartners = map[string]bool{"with": true, "to": true, "between": true}                                              // "call with Zelensky"
-	spokeNext    = map[string]bool{"with": true, "to": true, "by": true}                                                   // "spoke with"
+	callBefore   = map[string]bool{"phone": true, "the": true, "video": true}                                               // "the call"
+	callPartners = map[string]bool{"with": true, "to": true, "between": true}                                               // "call with Zelensky"
+	spokeNext    = map[string]bool{"with": true, "to": true, "by": true}                                                    // "spoke with"
 )
 
 // personAt reports whether a person mention starts within n tokens of k.
