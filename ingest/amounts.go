@@ -834,13 +834,22 @@ func (d *doc) category(s sentence) string {
 // conditions returns an "if ..." or "provided that ..." clause of s.
 func (d *doc) conditions(s sentence) string {
 	for k := s.i; k < s.j; k++ {
-		n := d.toks[k].norm
-		if n == "if" || n == "provided" && k+1 < s.j && d.toks[k+1].norm == "that" || n == "subject" && k+1 < s.j && d.toks[k+1].norm == "to" || n == "conditional" || n == "unless" {
+		if d.conditionAt(s, k) {
 			_, b := d.clause(s, k, k+1)
 			return strings.TrimSpace(d.text[d.toks[k].start:d.toks[b-1].end])
 		}
 	}
 	return ""
+}
+
+// conditionWords open a condition, some only with the word given after
+// them ("provided that", "subject to").
+var conditionWords = map[string]string{"if": "", "provided": "that", "subject": "to", "conditional": "", "unless": ""}
+
+// conditionAt: a condition starts at token k of s.
+func (d *doc) conditionAt(s sentence, k int) bool {
+	next, ok := conditionWords[d.toks[k].norm]
+	return ok && (next == "" || k+1 < s.j && d.toks[k+1].norm == next)
 }
 
 // recipientAttached: "for Ukraine" or "to Ukraine" within three tokens

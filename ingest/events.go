@@ -736,39 +736,7 @@ func (d *doc) hasWordList(a, b int, set map[string]bool) bool {
 // collect writes the mentions into the output, in order of first mention.
 func (d *doc) collect() {
 	out := d.out
-	byPerson := map[int][]Span{}
-	type agg struct {
-		first int
-		spans []Span
-	}
-	countries := map[int]*agg{}
-	orgs := map[int]*agg{}
-	for _, m := range d.ments {
-		sp := d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)
-		switch m.kind {
-		case ePerson:
-			if m.id >= 0 {
-				byPerson[m.id] = append(byPerson[m.id], sp)
-			}
-		case eCountry:
-			a := countries[m.id]
-			if a == nil {
-				a = &agg{first: m.i}
-				countries[m.id] = a
-			}
-			a.spans = append(a.spans, sp)
-		case eOrg:
-			a := orgs[m.id]
-			if a == nil {
-				a = &agg{first: m.i}
-				orgs[m.id] = a
-			}
-			a.spans = append(a.spans, sp)
-		}
-	}
-	sortSpans := func(s []Span) {
-		sort.Slice(s, func(i, j int) bool { return s[i][0] < s[j][0] })
-	}
+	byPerson, countries, orgs := d.spansByID()
 	out.People = []PersonMention{}
 	for _, id := range d.order {
 		p := &d.kb.People[id]
@@ -778,17 +746,17 @@ func (d *doc) collect() {
 		out.People = append(out.People, PersonMention{Name: p.Name, Role: role, Country: c, Spans: sp})
 	}
 	out.Countries = []CountryMention{}
-	for id, a := range countries {
-		sortSpans(a.spans)
+	for id, spans := range countries {
+		sortSpans(spans)
 		c := d.kb.Countries[id]
-		out.Countries = append(out.Countries, CountryMention{Code: c.ISO3, Name: c.Name, Spans: a.spans})
+		out.Countries = append(out.Countries, CountryMention{Code: c.ISO3, Name: c.Name, Spans: spans})
 	}
 	sort.Slice(out.Countries, func(i, j int) bool { return out.Countries[i].Spans[0][0] < out.Countries[j].Spans[0][0] })
 	out.Organisations = []OrgMention{}
-	for id, a := range orgs {
-		sortSpans(a.spans)
+	for id, spans := range orgs {
+		sortSpans(spans)
 		o := d.kb.Orgs[id]
-		out.Organisations = append(out.Organisations, OrgMention{ID: o.ID, Name: o.Name, Spans: a.spans})
+		out.Organisations = append(out.Organisations, OrgMention{ID: o.ID, Name: o.Name, Spans: spans})
 	}
 	sort.Slice(out.Organisations, func(i, j int) bool { return out.Organisations[i].Spans[0][0] < out.Organisations[j].Spans[0][0] })
 	out.Amounts = make([]Amount, 0, len(d.amounts))
@@ -801,4 +769,27 @@ func (d *doc) collect() {
 	if out.Flags == nil {
 		out.Flags = []Flag{}
 	}
+}
+
+// spansByID gathers the spans of the mentions of each resolved person,
+// country and organisation, by KB index.
+func (d *doc) spansByID() (people, countries, orgs map[int][]Span) {
+	people, countries, orgs = map[int][]Span{}, map[int][]Span{}, map[int][]Span{}
+	for _, m := range d.ments {
+		sp := d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)
+		switch {
+		case m.kind == ePerson && m.id >= 0:
+			people[m.id] = append(people[m.id], sp)
+		case m.kind == eCountry:
+			countries[m.id] = append(countries[m.id], sp)
+		case m.kind == eOrg:
+			orgs[m.id] = append(orgs[m.id], sp)
+		}
+	}
+	return people, countries, orgs
+}
+
+// sortSpans puts spans in text order.
+func sortSpans(s []Span) {
+	sort.Slice(s, func(i, j int) bool { return s[i][0] < s[j][0] })
 }
