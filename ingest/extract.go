@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -526,3 +527,64 @@ func (m tokMap) get(tok int) (int, bool) {
 }
 
 func (m tokMap) set(tok, k int) { m[tok] = int32(k) }
+
+// collect writes the mentions into the output, in order of first mention.
+func (d *doc) collect() {
+	out := d.out
+	byPerson, countries, orgs := d.spansByID()
+	out.People = []PersonMention{}
+	for _, id := range d.order {
+		p := &d.kb.People[id]
+		role, c, _ := p.Role(d.date)
+		sp := byPerson[id]
+		sortSpans(sp)
+		out.People = append(out.People, PersonMention{Name: p.Name, Role: role, Country: c, Spans: sp})
+	}
+	out.Countries = []CountryMention{}
+	for id, spans := range countries {
+		sortSpans(spans)
+		c := d.kb.Countries[id]
+		out.Countries = append(out.Countries, CountryMention{Code: c.ISO3, Name: c.Name, Spans: spans})
+	}
+	sort.Slice(out.Countries, func(i, j int) bool { return out.Countries[i].Spans[0][0] < out.Countries[j].Spans[0][0] })
+	out.Organisations = []OrgMention{}
+	for id, spans := range orgs {
+		sortSpans(spans)
+		o := d.kb.Orgs[id]
+		out.Organisations = append(out.Organisations, OrgMention{ID: o.ID, Name: o.Name, Spans: spans})
+	}
+	sort.Slice(out.Organisations, func(i, j int) bool { return out.Organisations[i].Spans[0][0] < out.Organisations[j].Spans[0][0] })
+	out.Amounts = make([]Amount, 0, len(d.amounts))
+	for _, a := range d.amounts {
+		out.Amounts = append(out.Amounts, Amount{Money: a.m, Kind: a.kind, Reason: a.reason, Span: d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)})
+	}
+	if out.Proposals == nil {
+		out.Proposals = []Proposal{}
+	}
+	if out.Flags == nil {
+		out.Flags = []Flag{}
+	}
+}
+
+// spansByID gathers the spans of the mentions of each resolved person,
+// country and organisation, by KB index.
+func (d *doc) spansByID() (people, countries, orgs map[int][]Span) {
+	people, countries, orgs = map[int][]Span{}, map[int][]Span{}, map[int][]Span{}
+	for _, m := range d.ments {
+		sp := d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)
+		switch {
+		case m.kind == ePerson && m.id >= 0:
+			people[m.id] = append(people[m.id], sp)
+		case m.kind == eCountry:
+			countries[m.id] = append(countries[m.id], sp)
+		case m.kind == eOrg:
+			orgs[m.id] = append(orgs[m.id], sp)
+		}
+	}
+	return people, countries, orgs
+}
+
+// sortSpans puts spans in text order.
+func sortSpans(s []Span) {
+	sort.Slice(s, func(i, j int) bool { return s[i][0] < s[j][0] })
+}
