@@ -137,6 +137,8 @@ func (d *doc) dominant(skip string) string {
 	return v
 }
 
+// dominantUncached returns the actor of most mentions other than skip and
+// Russia, of equal counts the first mentioned.
 func (d *doc) dominantUncached(skip string) string {
 	count := map[string]int{}
 	first := map[string]int{}
@@ -159,6 +161,8 @@ func (d *doc) dominantUncached(skip string) string {
 	return best
 }
 
+// mentionsCountry reports whether s names the country iso (a person of it
+// does not count).
 func (d *doc) mentionsCountry(s sentence, iso string) bool {
 	for _, mi := range s.ments {
 		if d.actorOf(d.ments[mi]) == iso && d.ments[mi].kind == eCountry {

@@ -270,6 +270,8 @@ func (r row) errf(field, format string, args ...any) error {
 	return coalition.FieldError(field, "%s:%d: %s", r.file, r.line, fmt.Sprintf(format, args...))
 }
 
+// readCSV reads the CSV file name of fsys, whose header must have the
+// columns want, and calls each with every record.
 func readCSV(fsys fs.FS, name string, want []string, each func(row) error) error {
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -282,14 +284,9 @@ func readCSV(fsys fs.FS, name string, want []string, each func(row) error) error
 	if err != nil {
 		return coalition.Errorf(coalition.Invalid, "%s: header: %v", name, err)
 	}
-	cols := map[string]int{}
-	for i, h := range head {
-		cols[strings.TrimSpace(h)] = i
-	}
-	for _, w := range want {
-		if _, ok := cols[w]; !ok {
-			return coalition.FieldError(w, "%s: column missing from header", name)
-		}
+	cols, err := columns(name, head, want)
+	if err != nil {
+		return err
 	}
 	for {
 		rec, err := cr.Read()
@@ -309,53 +306,60 @@ func readCSV(fsys fs.FS, name string, want []string, each func(row) error) error
 	}
 }
 
+// columns maps the header's column names to their indexes; a column of
+// want missing from it is an error.
+func columns(name string, head, want []string) (map[string]int, error) {
+	cols := map[string]int{}
+	for i, h := range head {
+		cols[strings.TrimSpace(h)] = i
+	}
+	for _, w := range want {
+		if _, ok := cols[w]; !ok {
+			return nil, coalition.FieldError(w, "%s: column missing from header", name)
+		}
+	}
+	return cols, nil
+}
+
 // officeGroup maps an office of officeholders.csv to the group its title
 // phrases use (offices.csv), so "defence minister" in text matches
-// "Defence Secretary" and "Secretary of Defense" in the table.
+// "Defence Secretary" and "Secretary of Defense" in the table; an office
+// of its own is its own group, in lower case.
 func officeGroup(office string) string {
-	switch office {
-	case "President", "Acting President", "President of the Confederation":
-		return "president"
-	case "Prime Minister", "Acting Prime Minister", "Chancellor", "Acting Chancellor", "Taoiseach", "Premier":
-		return "head-of-government"
-	case "Foreign Minister", "Acting Foreign Minister", "Foreign Secretary", "Secretary of State":
-		return "foreign"
-	case "Defence Minister", "Defence Secretary", "Secretary of Defense", "Secretary of Defense/War":
-		return "defence"
-	case "Vice President":
-		return "vice-president"
-	case "Leader of the Opposition":
-		return "opposition"
-	case "Secretary General", "Secretary-General":
-		return "secretary-general"
-	case "President of the European Commission":
-		return "commission-president"
-	case "President of the European Council":
-		return "council-president"
-	case "High Representative for Foreign Affairs and Security Policy":
-		return "high-representative"
-	case "Monarch", "Emperor":
-		return "monarch"
+	if g, ok := officeGroups[office]; ok {
+		return g
 	}
 	return strings.ToLower(office)
 }
 
+// officeGroups are the offices that share a group with others or whose
+// group is not their name in lower case.
+var officeGroups = map[string]string{
+	"President": "president", "Acting President": "president", "President of the Confederation": "president",
+	"Prime Minister": "head-of-government", "Acting Prime Minister": "head-of-government", "Chancellor": "head-of-government",
+	"Acting Chancellor": "head-of-government", "Taoiseach": "head-of-government", "Premier": "head-of-government",
+	"Foreign Minister": "foreign", "Acting Foreign Minister": "foreign", "Foreign Secretary": "foreign", "Secretary of State": "foreign",
+	"Defence Minister": "defence", "Defence Secretary": "defence", "Secretary of Defense": "defence", "Secretary of Defense/War": "defence",
+	"Vice President": "vice-president", "Leader of the Opposition": "opposition",
+	"Secretary General": "secretary-general", "Secretary-General": "secretary-general",
+	"President of the European Commission": "commission-president", "President of the European Council": "council-president",
+	"High Representative for Foreign Affairs and Security Policy": "high-representative", "Monarch": "monarch", "Emperor": "monarch",
+}
+
 // officeRank orders offices when a person holds several at once: the one
-// shown is the highest.
+// shown is the highest (0); an office not ranked here comes last (5).
 func officeRank(office string) int {
-	switch officeGroup(office) {
-	case "president", "monarch":
-		return 0
-	case "head-of-government":
-		return 1
-	case "commission-president", "council-president", "secretary-general", "high-representative":
-		return 2
-	case "foreign", "defence":
-		return 3
-	case "vice-president":
-		return 4
+	if r, ok := groupRanks[officeGroup(office)]; ok {
+		return r
 	}
 	return 5
+}
+
+// groupRanks rank the office groups, highest first.
+var groupRanks = map[string]int{
+	"president": 0, "monarch": 0, "head-of-government": 1,
+	"commission-president": 2, "council-president": 2, "secretary-general": 2, "high-representative": 2,
+	"foreign": 3, "defence": 3, "vice-president": 4,
 }
 
 // Role describes a person's position on date d: the office held ("Prime

@@ -100,6 +100,8 @@ type candidates struct {
 	weak bool         // some entry is a surname that is also a common word
 }
 
+// candidatesOf gathers the person entries of one name, for pickPerson's
+// tests.
 func candidatesOf(cands []entry) candidates {
 	c := candidates{ids: map[int]bool{}, full: map[int]bool{}}
 	for _, e := range cands {
