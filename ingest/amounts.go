@@ -2,8 +2,7 @@ package ingest
 
 import (
 	"fmt"
-	"sort"
-	"strings"
+	"slices"
 )
 
 // Words that, in an amount's clause, make it a mention and not a new
@@ -61,29 +60,6 @@ var giveVerbs = map[string]bool{
 	"invest": true, "increase": true, "raise": true, "boost": true, "double": true, "allocate": true, "disburse": true, "transfer": true, "donate": true, "spend": true, "make": true, "lend": true, "offer": true,
 }
 
-func isClauseBoundary(t token) bool {
-	if t.kind != tPunct {
-		return false
-	}
-	switch t.text {
-	case ",", ";", ":", "(", ")", "—", "–", "-":
-		return true
-	}
-	return false
-}
-
-// clause returns the tokens [a, b) of the clause around [i, j) in sentence s.
-func (d *doc) clause(s sentence, i, j int) (int, int) {
-	a, b := i, j
-	for a > s.i && !isClauseBoundary(d.toks[a-1]) {
-		a--
-	}
-	for b < s.j && !isClauseBoundary(d.toks[b]) {
-		b++
-	}
-	return a, b
-}
-
 // strongAfter are the cues that count anywhere after the amount in its
 // clause ("A$1.5 billion in support to Ukraine since 2022").
 var strongAfter = map[string]bool{"since": true, "total": true, "so far": true, "to date": true, "in all": true, "bringing": true,
@@ -95,25 +71,53 @@ func (d *doc) cue(a, b int, strong bool) string {
 		if d.toks[k].cls&cMention == 0 {
 			continue
 		}
-		if k+1 < b {
-			ph := d.toks[k].norm + " " + d.toks[k+1].norm
-			if r, ok := mentionPhrases[ph]; ok && (!strong || strongAfter[ph]) {
-				if r == "" {
-					k++ // "budget support" is a category, not a budget
-					continue
-				}
-				return r
-			}
+		r, category := d.phraseCue(k, b, strong)
+		if r != "" {
+			return r
 		}
-		w := d.toks[k].norm
-		if r, ok := mentionWords[w]; ok && r != "" && (!strong || strongAfter[w]) {
-			if (w == "repaid" || w == "repay") && k > 0 && (d.toks[k-1].norm == "be" || d.toks[k-1].norm == "to") {
-				continue // "to be repaid": a loan given now
-			}
+		if category {
+			k++ // "budget support" is a category, not a budget
+			continue
+		}
+		if r := d.wordCue(k, strong); r != "" {
 			return r
 		}
 	}
 	return ""
+}
+
+// phraseCue reads a two-word mention cue at k ("so far"); category says the
+// pair names a category ("budget support") whose words are no cue.
+func (d *doc) phraseCue(k, b int, strong bool) (reason string, category bool) {
+	if k+1 >= b {
+		return "", false
+	}
+	ph := d.toks[k].norm + " " + d.toks[k+1].norm
+	r, ok := mentionPhrases[ph]
+	if !ok || strong && !strongAfter[ph] {
+		return "", false
+	}
+	return r, r == ""
+}
+
+// wordCue reads a one-word mention cue at k, except "to be repaid", which
+// is a loan given now.
+func (d *doc) wordCue(k int, strong bool) string {
+	w := d.toks[k].norm
+	r := mentionWords[w]
+	if r == "" || strong && !strongAfter[w] || repayWords[w] && d.afterWord(k, "be", "to") {
+		return ""
+	}
+	return r
+}
+
+// repayWords are the repayment cues that "to be" turns into a loan given now.
+var repayWords = map[string]bool{"repaid": true, "repay": true}
+
+// afterWord reports whether token k follows one of words, so that a cue can
+// look one word back.
+func (d *doc) afterWord(k int, words ...string) bool {
+	return k > 0 && slices.Contains(words, d.toks[k-1].norm)
 }
 
 // trigger finds a pledge trigger in tokens [a, b) (the amount's coordinate
@@ -123,285 +127,43 @@ func (d *doc) trigger(a, b int) int {
 		if d.toks[k].cls&(cPledge|cTriggerHead|cNewish) == 0 {
 			continue
 		}
-		n := d.toks[k].norm
-		if pledgeWords[n] {
+		if pledgeWords[d.toks[k].norm] || d.willGive(k, b) || d.newPackage(k, b) {
 			return k
-		}
-		if (n == "will" || n == "'ll" || n == "to" || n == "shall") && k+1 < b {
-			for q := k + 1; q < min(b, k+4); q++ {
-				if giveVerbs[d.toks[q].norm] {
-					return k
-				}
-			}
-		}
-		if n == "new" || n == "additional" || n == "fresh" || n == "further" || n == "extra" {
-			if k+3 < b {
-				for q := k + 1; q < k+4; q++ {
-					if w := d.toks[q].norm; w == "package" || w == "aid" || w == "tranche" || w == "funding" || w == "support" || w == "assistance" {
-						return k
-					}
-				}
-			}
 		}
 	}
 	return -1
 }
 
-// Conjunctions that, after a comma, open a new clause with its own subject.
-var clauseConjunctions = map[string]bool{"and": true, "but": true, "while": true, "whereas": true, "although": true, "though": true,
-	"which": true, "who": true, "after": true, "as": true, "when": true, "before": true, "whilst": true}
-
-// Auxiliaries and modals: with a pledge or statement word they show that a
-// clause already has its verb.
-var auxWords = map[string]bool{"has": true, "have": true, "had": true, "is": true, "are": true, "was": true, "were": true, "will": true,
-	"would": true, "'ll": true, "shall": true, "can": true, "could": true, "did": true, "does": true}
-
-func (d *doc) verbish(k int) bool {
-	t := d.toks[k]
-	return t.cls&(cPledge|cGive|cStatement) != 0 || auxWords[t.norm]
-}
-
-// segment returns the coordinate clause [a, b) of sentence s around token
-// k. Clauses are cut at ";", at a comma followed by a conjunction
-// (", and Denmark pledged", ", which the World Bank estimates"), and at
-// "and"/"but" when the part before has a verb and an actor with its own
-// verb follows ("Germany announced €500m and the Netherlands pledged
-// €150m"), so that a pledge verb and its subject count only for the amounts
-// of their own clause.
-func (d *doc) segment(s sentence, k int) (int, int) {
-	a, b := s.i, s.j
-	for q := s.i; q < s.j; q++ {
-		if d.cutBefore(s, q) {
-			if q <= k {
-				a = q
-			} else {
-				b = q
-				break
-			}
-		}
-	}
-	return a, b
-}
-
-// cutBefore reports whether a new coordinate clause starts at token q.
-func (d *doc) cutBefore(s sentence, q int) bool {
-	if q <= s.i {
+// willGive: "will", "to", "shall" with a giving verb within three tokens
+// ("will provide", "is to send") announces a gift although no pledge word
+// is written.
+func (d *doc) willGive(k, b int) bool {
+	if d.toks[k].cls&cTriggerHead == 0 {
 		return false
 	}
-	t, prev := d.toks[q], d.toks[q-1]
-	if prev.kind == tPunct && prev.text == ";" {
-		return true
-	}
-	if t.kind != tWord {
-		return false
-	}
-	if prev.kind == tPunct && prev.text == "," && clauseConjunctions[t.norm] {
-		return true
-	}
-	if t.norm != "and" && t.norm != "but" {
-		return false
-	}
-	verb := false
-	for x := q - 1; x >= s.i; x-- {
-		if d.toks[x].kind == tPunct && d.toks[x].text == ";" {
-			break
-		}
-		if d.verbish(x) {
-			verb = true
-			break
-		}
-	}
-	if !verb {
-		return false
-	}
-	at := q + 1
-	if at < s.j && d.toks[at].norm == "the" {
-		at++
-	}
-	mi, ok := d.mentionStarting(at)
-	if !ok || d.actorOf(d.ments[mi]) == "" {
-		return false
-	}
-	for x := d.ments[mi].j; x < min(s.j, d.ments[mi].j+3); x++ {
-		if d.verbish(x) {
+	for q := k + 1; q < min(b, k+4); q++ {
+		if giveVerbs[d.toks[q].norm] {
 			return true
 		}
 	}
 	return false
 }
 
-// donorsBefore returns the actors coordinated as the subject of the verb at
-// k in [a, k): the nearest actor before k, and those joined to it by "and"
-// or commas ("Sweden and Norway will jointly fund", "Norway, Denmark and
-// Iceland pledged"), in text order, without skip.
-func (d *doc) donorsBefore(s sentence, a, k int, skip string) []string {
-	var ms []mention
-	for _, mi := range s.ments {
-		m := d.ments[mi]
-		if m.i >= a && m.j <= k && d.actorOf(m) != "" {
-			ms = append(ms, m)
-		}
-	}
-	if len(ms) == 0 {
-		return nil
-	}
-	sort.Slice(ms, func(x, y int) bool { return ms[x].i < ms[y].i })
-	last := len(ms) - 1
-	for last >= 0 && d.actorOf(ms[last]) == skip {
-		last--
-	}
-	if last < 0 {
-		return nil
-	}
-	first := last
-	for first > 0 {
-		gap := ms[first].i - ms[first-1].j
-		if gap < 1 || gap > 2 {
-			break
-		}
-		join := true
-		for x := ms[first-1].j; x < ms[first].i; x++ {
-			if n := d.toks[x].norm; n != "and" && n != "," && n != "the" {
-				join = false
-			}
-		}
-		if !join {
-			break
-		}
-		first--
-	}
-	var out []string
-	for _, m := range ms[first : last+1] {
-		if x := d.actorOf(m); x != skip && !contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
+// packageWords follow "new", "additional"... in a new package of aid.
+var packageWords = map[string]bool{"package": true, "aid": true, "tranche": true, "funding": true, "support": true, "assistance": true}
 
-// nationalCurrency: the donor an amount belongs to when several give and
-// the currency is one of theirs alone.
-var nationalCurrency = map[string]string{"NOK": "NOR", "DKK": "DNK", "SEK": "SWE", "GBP": "GBR", "JPY": "JPN", "CAD": "CAN",
-	"AUD": "AUS", "NZD": "NZL", "USD": "USA", "CHF": "CHE", "PLN": "POL", "CZK": "CZE", "KRW": "KOR", "HUF": "HUN", "ISK": "ISL", "RON": "ROU", "BGN": "BGR"}
-
-// actorAt returns the donor code of an actor mention: a country, an
-// organisation that gives (EU bodies as EUI), or a person's country.
-func (d *doc) actorOf(m mention) string {
-	switch m.kind {
-	case eCountry:
-		if m.form == formDemonym {
-			return ""
-		}
-		return d.kb.Countries[m.id].ISO3
-	case eOrg:
-		o := d.kb.Orgs[m.id]
-		if o.Donor != "" {
-			return o.Donor
-		}
-	case ePerson:
-		if m.id >= 0 {
-			_, c, _ := d.kb.People[m.id].Role(d.date)
-			return c
-		}
+// newPackage: "a new package", "additional funding" announces a gift now;
+// it needs three tokens after the adjective, as the rule was tuned.
+func (d *doc) newPackage(k, b int) bool {
+	if d.toks[k].cls&cNewish == 0 || k+3 >= b {
+		return false
 	}
-	return ""
-}
-
-// actorBefore returns the nearest actor before token k in sentence s that
-// is not skip, and whether it came with "from" (a giver named after a
-// receiver).
-func (d *doc) actorBefore(s sentence, k int, skip string) (string, int) {
-	best, at := "", -1
-	for _, mi := range s.ments {
-		m := d.ments[mi]
-		if m.i >= k || m.i < at {
-			continue
-		}
-		if a := d.actorOf(m); a != "" && a != skip {
-			best, at = a, m.i
-		}
-	}
-	return best, at
-}
-
-// fromActor returns the actor right after "from" in [a, b).
-func (d *doc) fromActor(s sentence, a, b int, skip string) string {
-	for k := a; k < b; k++ {
-		if d.toks[k].norm != "from" {
-			continue
-		}
-		for _, mi := range s.ments {
-			m := d.ments[mi]
-			if m.i > k && m.i <= k+3 {
-				if x := d.actorOf(m); x != "" && x != skip {
-					return x
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// dominant returns the most mentioned country of the text other than skip
-// (and Russia), for "the Government will provide..." in a press release.
-func (d *doc) dominant(skip string) string {
-	if v, ok := d.dom[skip]; ok {
-		return v
-	}
-	if d.dom == nil {
-		d.dom = map[string]string{}
-	}
-	v := d.dominantUncached(skip)
-	d.dom[skip] = v
-	return v
-}
-
-func (d *doc) dominantUncached(skip string) string {
-	count := map[string]int{}
-	first := map[string]int{}
-	for k, m := range d.ments {
-		a := d.actorOf(m)
-		if a == "" || a == skip || a == "RUS" {
-			continue
-		}
-		if _, ok := first[a]; !ok {
-			first[a] = k
-		}
-		count[a]++
-	}
-	best := ""
-	for a, n := range count {
-		if best == "" || n > count[best] || n == count[best] && first[a] < first[best] {
-			best = a
-		}
-	}
-	return best
-}
-
-func (d *doc) mentionsCountry(s sentence, iso string) bool {
-	for _, mi := range s.ments {
-		if d.actorOf(d.ments[mi]) == iso && d.ments[mi].kind == eCountry {
+	for q := k + 1; q < k+4; q++ {
+		if packageWords[d.toks[q].norm] {
 			return true
 		}
 	}
 	return false
-}
-
-// recipient is Ukraine when the text names it (the first coalition's
-// recipient), else nobody.
-func (d *doc) recipient() string {
-	if d.rcpt != nil {
-		return *d.rcpt
-	}
-	r := ""
-	for _, m := range d.ments {
-		if m.kind == eCountry && d.kb.Countries[m.id].ISO3 == "UKR" {
-			r = "UKR"
-			break
-		}
-	}
-	d.rcpt = &r
-	return r
 }
 
 var dollarOf = map[string]string{"AUS": "AUD", "CAN": "CAD", "NZL": "NZD"}
@@ -411,168 +173,144 @@ var dollarOf = map[string]string{"AUS": "AUD", "CAN": "CAD", "NZL": "NZD"}
 func (d *doc) classifyAmounts() {
 	rcpt := d.recipient()
 	for _, s := range d.sents {
-		for n, ai := range s.amts {
-			a := &d.amounts[ai]
-			ca, cb := d.clause(s, a.i, a.j)
-			ga, gb := d.segment(s, a.i)
-			trig := d.trigger(ga, gb)
-			// the actor the amount belongs to
-			actor, _ := d.actorBefore(s, a.i, rcpt)
-			if actor == "" {
-				actor = d.dominant(rcpt)
-			}
-			if a.m.bareDollar {
-				if c, ok := dollarOf[actor]; ok && !d.mentionsCountry(s, "USA") {
-					a.m.Currency = c
-					sp := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
-					d.flag(FlagAmbiguous, fmt.Sprintf("a bare \"$\" read as %s because the amount is %s's", c, d.kb.countryName(actor)), &sp)
-				}
-			}
-			a.kind, a.reason = KindMention, ""
-			if r := d.cue(ca, a.i, false); r != "" {
-				a.reason = r
-				continue
-			}
-			if r := d.cue(a.j, cb, true); r != "" {
-				a.reason = r
-				continue
-			}
-			if r := d.cue(a.j, min(cb, a.j+4), false); r != "" {
-				a.reason = r
-				continue
-			}
-			if d.hasWord(ga, ca, "since", "so far", "cumulative", "total") {
-				a.reason = "a total since a date"
-				continue
-			}
-			if len(s.amts) > 1 && !d.recipientAttached(a.j, s.j, rcpt) && d.hasWord(s.i, s.j, "including", "includes", "include") {
-				for _, other := range s.amts {
-					if other != ai && d.recipientAttached(d.amounts[other].j, s.j, rcpt) {
-						a.reason = "a wider total; the amount for the recipient is given apart"
-					}
-				}
-				if a.reason != "" {
-					continue
-				}
-			}
-			if n > 0 && !d.recipientAttached(a.j, s.j, rcpt) {
-				prev := d.amounts[s.amts[n-1]]
-				if a.i > 0 && d.toks[a.i-1].text == "(" && prev.j == a.i-1 {
-					a.reason = "the same amount in another currency"
-					continue
-				}
-				if d.hasWord(s.i, a.i, "including", "includes", "include") && d.hasWordAfter(prev.j, a.i, "including", "includes", "include") {
-					a.reason = "a part of another amount"
-					continue
-				}
-			}
-			if r := d.pastDate(s, ca, cb); r != "" {
-				a.reason = r
-				continue
-			}
-			if trig < 0 {
-				a.reason = "no announcement or giving verb in the amount's clause"
-				continue
-			}
-			if r := d.blocked(ga, a.i); r != "" {
-				a.reason = r
-				continue
-			}
-			// attributed to another country: "France's €500m"
-			if a.i >= 2 && d.toks[a.i-1].norm == "'s" {
-				if k, ok := d.endAt.get(a.i - 1); ok {
-					if owner := d.actorOf(d.ments[k]); owner != "" {
-						a.donor = owner
-					}
-				}
-			}
-			var donors []string
-			if a.donor != "" {
-				donors = []string{a.donor}
-			} else {
-				// the subject of the clause's verb, else an actor earlier in
-				// the sentence ("Germany said on Monday, ..., it will provide")
-				donors = d.donorsBefore(s, ga, max(trig, a.i), rcpt)
-				if len(donors) == 0 {
-					donors = d.donorsBefore(s, s.i, max(trig, a.i), rcpt)
-				}
-				if len(donors) == 0 {
-					if x := d.fromActor(s, ga, gb, rcpt); x != "" {
-						donors = []string{x}
-					}
-				}
-			}
-			if len(donors) == 0 {
-				if x := d.dominant(rcpt); x != "" {
-					donors = []string{x}
-					a.reason = "pledge; donor taken from the text as a whole"
-				}
-			}
-			if len(donors) == 0 {
-				a.reason = "no donor named"
-				continue
-			}
-			from := max(ca, ga)
-			if n > 0 && d.amounts[s.amts[n-1]].j > from {
-				from = d.amounts[s.amts[n-1]].j
-			}
-			if ownerOther := d.ownerInClause(s, from, a.i, donors, rcpt); ownerOther != "" {
-				a.reason = "an amount of " + d.kb.countryName(ownerOther)
-				continue
-			}
-			a.kind = KindPledge
-			if a.reason == "" {
-				a.reason = "pledge: announced or given now"
-			}
-			a.donor, a.donors, a.joint = d.splitDonors(s, ga, gb, ai, donors)
+		for n := range s.amts {
+			d.classifyAmount(s, n, rcpt)
 		}
 	}
 }
 
-// splitDonors decides who gives an amount whose clause names several
-// donors: each its own share when the text says "respectively" (in order)
-// or the currency is one donor's own; every donor the same amount with
-// "each"; else the amount is joint, proposed once under the first donor.
-func (d *doc) splitDonors(s sentence, ga, gb, ai int, donors []string) (donor string, each []string, joint []string) {
-	if len(donors) == 1 {
-		return donors[0], nil, nil
+// around are the token ranges an amount is judged in: its clause [ca, cb)
+// between commas and the like, and its coordinate clause [ga, gb) with its
+// own verb and subject (segment).
+type around struct{ ca, cb, ga, gb int }
+
+// classifyAmount classifies the n-th amount of sentence s: a mention, with
+// the first reason that makes it one, else a pledge with its donors.
+func (d *doc) classifyAmount(s sentence, n int, rcpt string) {
+	ai := s.amts[n]
+	a := &d.amounts[ai]
+	var c around
+	c.ca, c.cb = d.clause(s, a.i, a.j)
+	c.ga, c.gb = d.segment(s, a.i)
+	trig := d.trigger(c.ga, c.gb)
+	d.readBareDollar(s, a, rcpt)
+	a.kind, a.reason = KindMention, ""
+	if a.reason = d.mentionReason(s, n, c, rcpt); a.reason != "" {
+		return
 	}
-	a := d.amounts[ai]
-	var inSeg []int
-	for _, x := range s.amts {
-		if d.amounts[x].i >= ga && d.amounts[x].j <= gb {
-			inSeg = append(inSeg, x)
-		}
+	if trig < 0 {
+		a.reason = "no announcement or giving verb in the amount's clause"
+		return
 	}
-	if d.hasWord(a.j, gb, "respectively") && len(inSeg) == len(donors) {
-		for n, x := range inSeg {
-			if x == ai {
-				return donors[n], nil, nil
-			}
-		}
+	if a.reason = d.blocked(c.ga, a.i); a.reason != "" {
+		return
 	}
-	if c, ok := nationalCurrency[a.m.Currency]; ok && contains(donors, c) {
-		return c, nil, nil
+	donors := d.donorsOf(s, a, c, trig, rcpt)
+	if len(donors) == 0 {
+		a.reason = "no donor named"
+		return
 	}
-	if d.hasWord(ga, min(gb, a.j+2), "each") { // "will each provide", "€50m each"
-		return donors[0], donors, nil
+	if other := d.ownerInClause(s, d.ownClauseStart(s, n, c), a.i, donors, rcpt); other != "" {
+		a.reason = "an amount of " + d.kb.countryName(other)
+		return
 	}
-	return donors[0], nil, donors
+	a.kind = KindPledge
+	if a.reason == "" {
+		a.reason = "pledge: announced or given now"
+	}
+	a.donor, a.donors, a.joint = d.splitDonors(s, c.ga, c.gb, ai, donors)
 }
 
-// ownerInClause: another actor than donor named in the amount's own clause
-// when that clause is not the first of the sentence ("..., after France
-// gave €1bn").
-func (d *doc) ownerInClause(s sentence, ca, ai int, donors []string, rcpt string) string {
-	for _, mi := range s.ments {
-		m := d.ments[mi]
-		if m.i >= ca && m.i < ai {
-			if x := d.actorOf(m); x != "" && !contains(donors, x) && x != rcpt {
-				return x
-			}
-		}
+// readBareDollar reads a bare "$" as the dollar of the amount's actor when
+// that is Australia, Canada or New Zealand and the sentence names no
+// United States, and flags the reading for the reviewer.
+func (d *doc) readBareDollar(s sentence, a *amountAt, rcpt string) {
+	if !a.m.bareDollar {
+		return
+	}
+	actor := d.actorBefore(s, a.i, rcpt)
+	if actor == "" {
+		actor = d.dominant(rcpt)
+	}
+	c, ok := dollarOf[actor]
+	if !ok || d.mentionsCountry(s, "USA") {
+		return
+	}
+	a.m.Currency = c
+	sp := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
+	d.flag(FlagAmbiguous, fmt.Sprintf("a bare \"$\" read as %s because the amount is %s's", c, d.kb.countryName(actor)), &sp)
+}
+
+// mentionReason is why the n-th amount of s is only mentioned, judged by
+// its words, by the other amounts of the sentence and by its dates; "" if
+// none of these makes it a mention.
+func (d *doc) mentionReason(s sentence, n int, c around, rcpt string) string {
+	a := d.amounts[s.amts[n]]
+	if r := d.cueReason(a, c); r != "" {
+		return r
+	}
+	if r := d.partOfAnother(s, n, rcpt); r != "" {
+		return r
+	}
+	return d.pastDate(s, c.ca, c.cb)
+}
+
+// cueReason: a mention cue before the amount in its clause, a strong one
+// anywhere after it, any within four tokens after it, or a total named
+// earlier in its coordinate clause.
+func (d *doc) cueReason(a amountAt, c around) string {
+	if r := d.cue(c.ca, a.i, false); r != "" {
+		return r
+	}
+	if r := d.cue(a.j, c.cb, true); r != "" {
+		return r
+	}
+	if r := d.cue(a.j, min(c.cb, a.j+4), false); r != "" {
+		return r
+	}
+	if d.hasWord(c.ga, c.ca, "since", "so far", "cumulative", "total") {
+		return "a total since a date"
 	}
 	return ""
+}
+
+// partOfAnother: an amount that a sentence of several amounts gives as a
+// wider total, as the previous amount in another currency, or as a part
+// of it ("including"); never one that is attached to the recipient.
+func (d *doc) partOfAnother(s sentence, n int, rcpt string) string {
+	ai := s.amts[n]
+	a := d.amounts[ai]
+	if len(s.amts) < 2 || d.recipientAttached(a.j, s.j, rcpt) {
+		return ""
+	}
+	if d.hasWord(s.i, s.j, includingWords...) && d.otherAttached(s, ai, rcpt) {
+		return "a wider total; the amount for the recipient is given apart"
+	}
+	if n == 0 {
+		return ""
+	}
+	prev := d.amounts[s.amts[n-1]]
+	if a.i > 0 && d.toks[a.i-1].text == "(" && prev.j == a.i-1 {
+		return "the same amount in another currency"
+	}
+	if d.hasWord(s.i, a.i, includingWords...) && d.hasWord(prev.j, a.i, includingWords...) {
+		return "a part of another amount"
+	}
+	return ""
+}
+
+// includingWords announce the parts of a total.
+var includingWords = []string{"including", "includes", "include"}
+
+// otherAttached reports whether another amount of s than ai is attached to
+// the recipient, which makes ai the wider total.
+func (d *doc) otherAttached(s sentence, ai int, rcpt string) bool {
+	for _, other := range s.amts {
+		if other != ai && d.recipientAttached(d.amounts[other].j, s.j, rcpt) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *doc) hasWord(a, b int, words ...string) bool {
@@ -585,8 +323,6 @@ func (d *doc) hasWord(a, b int, words ...string) bool {
 	}
 	return false
 }
-
-func (d *doc) hasWordAfter(a, b int, words ...string) bool { return d.hasWord(a, b, words...) }
 
 // blocked: a modal, a negation or a request before the amount.
 func (d *doc) blocked(a, b int) string {
@@ -630,90 +366,6 @@ func (d *doc) pastDate(s sentence, a, b int) string {
 	return ""
 }
 
-// categories in order of precedence: the first whose word occurs in the
-// sentence wins. A word matches inside a longer word ("drone" in "drones").
-var categories = []struct{ code, words string }{
-	{"air-defence", "air defence|air defense|air-defence|patriot|iris-t|nasams|interceptor"},
-	{"ammunition", "ammunition|artillery|shells|howitzer|155mm|rockets"},
-	{"armour", "tanks|armoured|armored|infantry fighting|leopard|abrams|bradley"},
-	{"aircraft", "aircraft|f-16|jets|helicopters"},
-	{"drones", "drone|uav|uncrewed|unmanned"},
-	{"naval", "naval|boats|ships|maritime|vessels"},
-	{"training", "training"},
-	{"humanitarian", "humanitarian|food aid|medical|refugees|winter aid"},
-	{"reconstruction", "reconstruction|energy|rebuild|power grid|generators"},
-	{"budget-support", "budget support|budgetary support|budget"},
-	{"guarantees", "guarantee"},
-	{"loans", "loan"},
-	{"military", "military|weapons|defence|defense|arms|equipment"},
-	{"financial", "financial|economic|macro-financial"},
-}
-
-// categoryPairFirst holds the first words of the two-word category words.
-var categoryPairFirst = func() map[string]bool {
-	first := map[string]bool{}
-	for _, c := range categories {
-		for _, w := range strings.Split(c.words, "|") {
-			if a, _, ok := strings.Cut(w, " "); ok {
-				first[a] = true
-			}
-		}
-	}
-	return first
-}()
-
-func categoryRankOf(text string) int8 {
-	for r, c := range categories {
-		for _, w := range strings.Split(c.words, "|") {
-			if strings.Contains(text, w) {
-				return int8(r)
-			}
-		}
-	}
-	return int8(len(categories))
-}
-
-// category guesses the pledge category from the sentence's words: the
-// category of highest precedence whose word occurs in a token ("drones") or
-// across two ("air defence"). Each spelling is looked at once per text.
-func (d *doc) category(s sentence) string {
-	if d.cats == nil {
-		d.cats = map[string]int8{}
-	}
-	rank := func(w string) int8 {
-		r, ok := d.cats[w]
-		if !ok {
-			r = categoryRankOf(w)
-			d.cats[w] = r
-		}
-		return r
-	}
-	best := int8(len(categories))
-	for k := s.i; k < s.j; k++ {
-		n := d.toks[k].norm
-		best = min(best, rank(n))
-		if categoryPairFirst[n] && k+1 < s.j {
-			best = min(best, rank(n+" "+d.toks[k+1].norm))
-		}
-	}
-	if int(best) < len(categories) {
-		return categories[best].code
-	}
-	return ""
-}
-
-// conditions returns an "if ..." or "provided that ..." clause of s.
-func (d *doc) conditions(s sentence) string {
-	for k := s.i; k < s.j; k++ {
-		n := d.toks[k].norm
-		if n == "if" || n == "provided" && k+1 < s.j && d.toks[k+1].norm == "that" || n == "subject" && k+1 < s.j && d.toks[k+1].norm == "to" || n == "conditional" || n == "unless" {
-			_, b := d.clause(s, k, k+1)
-			return strings.TrimSpace(d.text[d.toks[k].start:d.toks[b-1].end])
-		}
-	}
-	return ""
-}
-
 // recipientAttached: "for Ukraine" or "to Ukraine" within three tokens
 // after an amount.
 func (d *doc) recipientAttached(j, end int, rcpt string) bool {
@@ -722,12 +374,10 @@ func (d *doc) recipientAttached(j, end int, rcpt string) bool {
 	}
 	for k := j; k < min(end, j+3); k++ {
 		if n := d.toks[k].norm; n == "for" || n == "to" {
-			if mi, ok := d.endAtStart(k + 1); ok && d.actorOf(d.ments[mi]) == rcpt {
+			if mi, ok := d.mentionStarting(k + 1); ok && d.actorOf(d.ments[mi]) == rcpt {
 				return true
 			}
 		}
 	}
 	return false
 }
-
-func (d *doc) endAtStart(tok int) (int, bool) { return d.mentionStarting(tok) }

@@ -114,8 +114,17 @@ func TestArticle(t *testing.T) {
 				t.Errorf("statements: Dutton %v, Australian government %v; got %+v", dutton, gov, stmts)
 			}
 			// the United Kingdom as a possible member of the coalition
-			if len(members) != 1 || members[0].Country != "GBR" || members[0].Status != "prospect" || members[0].Recipient != "UKR" {
-				t.Errorf("memberships: got %+v, want GBR as a prospect of the coalition for UKR", members)
+			if len(members) != 1 {
+				t.Errorf("memberships: got %d (%+v), want 1: GBR as a prospect of the coalition for UKR", len(members), members)
+			} else {
+				m := members[0]
+				for _, f := range []struct{ field, got, want string }{
+					{"country", m.Country, "GBR"}, {"status", m.Status, "prospect"}, {"recipient", m.Recipient, "UKR"},
+				} {
+					if f.got != f.want {
+						t.Errorf("membership %s = %q, want %q", f.field, f.got, f.want)
+					}
+				}
 			}
 			for _, a := range x.Amounts {
 				t.Errorf("amount found in a text without money: %+v", a)

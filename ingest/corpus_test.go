@@ -53,6 +53,9 @@ func (s *score) add(got, want []string) {
 	}
 }
 
+// merge adds the counts of o, one text's score, to s.
+func (s *score) merge(o score) { s.tp, s.fp, s.fn = s.tp+o.tp, s.fp+o.fp, s.fn+o.fn }
+
 func (s score) precision() float64 {
 	if s.tp+s.fp == 0 {
 		return 1
@@ -152,16 +155,17 @@ func scoreCorpus(t *testing.T, pattern string, least int, minPrecision, minRecal
 		for _, p := range want.Pledges {
 			wpl = append(wpl, p.Donor+" "+money(p.Value, p.Currency))
 		}
-		var before [4]score
-		before[0], before[1], before[2], before[3] = people, countries, amounts, pledges
-		people.add(gp, wp)
-		countries.add(gc, wc)
-		amounts.add(ga, wa)
-		pledges.add(gpl, wpl)
-		if people != before[0] || countries.fp+countries.fn != before[1].fp+before[1].fn || amounts.fp+amounts.fn != before[2].fp+before[2].fn || pledges.fp+pledges.fn != before[3].fp+before[3].fn {
-			if people.fp+people.fn != before[0].fp+before[0].fn || countries.fp+countries.fn != before[1].fp+before[1].fn || amounts.fp+amounts.fn != before[2].fp+before[2].fn || pledges.fp+pledges.fn != before[3].fp+before[3].fn {
-				t.Logf("%s:\n  people got %q\n        want %q\n  countries got %q want %q\n  amounts got %q\n          want %q\n  pledges got %q want %q",
-					filepath.Base(f), gp, wp, gc, wc, ga, wa, gpl, wpl)
+		// each text's misses are logged apart, one line per kind of fact
+		for _, k := range []struct {
+			name      string
+			total     *score
+			got, want []string
+		}{{"people", &people, gp, wp}, {"countries", &countries, gc, wc}, {"amounts", &amounts, ga, wa}, {"pledges", &pledges, gpl, wpl}} {
+			var one score
+			one.add(k.got, k.want)
+			k.total.merge(one)
+			if one.fp+one.fn > 0 {
+				t.Logf("%s: %s got %q, want %q", filepath.Base(f), k.name, k.got, k.want)
 			}
 		}
 		var kinds []string

@@ -154,155 +154,194 @@ func nearestYear(m time.Month, d int, ref coalition.Date) (coalition.Date, bool)
 // sentence speaks of what will happen, so "on Thursday" is the next one.
 func dateAt(toks []token, i, limit int, ref coalition.Date, future bool) (DateExpr, int, bool) {
 	if i >= limit {
-		return DateExpr{}, i, false
+		return noDate(i)
 	}
 	t := toks[i]
-	// ISO 2025-03-14
-	if t.kind == tNumber && len(t.text) == 10 && t.text[4] == '-' && t.text[7] == '-' {
-		if d, err := coalition.ParseDate(t.text); err == nil {
-			return DateExpr{Date: d, Precision: PrecDay}, i + 1, true
-		}
-		return DateExpr{}, i, false
+	if looksISO(t) {
+		return isoDateAt(t, i)
 	}
-	j := i
-	// an optional weekday before an absolute date: "Thursday, 14 March 2025"
-	wd, isWD := weekdays[t.norm]
-	if isWD && t.upper {
-		k := i + 1
-		if k < limit && toks[k].text == "," {
-			k++
-		}
-		if d, n, ok := absoluteAt(toks, k, limit, ref); ok {
-			return d, n, true
-		}
-		if ref.IsZero() {
-			return DateExpr{}, i, false
-		}
-		// a weekday alone, relative to ref
-		diff := (int(ref.Time().Weekday()) - int(wd) + 7) % 7
-		if future {
-			diff = -((int(wd) - int(ref.Time().Weekday()) + 7) % 7)
-			if diff == 0 {
-				diff = -7
-			}
-		}
-		return DateExpr{Date: addDays(ref, -diff), Precision: PrecDay, Relative: true}, i + 1, true
+	if wd, ok := weekdays[t.norm]; ok && t.upper {
+		return weekdayAt(toks, i, limit, ref, wd, future)
 	}
-	if d, n, ok := absoluteAt(toks, j, limit, ref); ok {
+	if d, n, ok := absoluteAt(toks, i, limit, ref); ok {
 		return d, n, true
 	}
 	if ref.IsZero() {
-		return DateExpr{}, i, false
+		return noDate(i)
 	}
-	switch t.norm {
-	case "today":
-		return DateExpr{Date: ref, Precision: PrecDay, Relative: true}, i + 1, true
-	case "yesterday":
-		return DateExpr{Date: addDays(ref, -1), Precision: PrecDay, Relative: true}, i + 1, true
-	case "tomorrow":
-		return DateExpr{Date: addDays(ref, 1), Precision: PrecDay, Relative: true}, i + 1, true
-	case "last", "next", "this":
-		if i+1 >= limit {
-			return DateExpr{}, i, false
-		}
-		step := map[string]int{"last": -1, "next": 1, "this": 0}[t.norm]
-		switch toks[i+1].norm {
-		case "week":
-			return DateExpr{Date: addDays(ref, 7*step), Precision: PrecDay, Relative: true}, i + 2, true
-		case "month":
-			m := ref.Month().Add(step)
-			return DateExpr{Date: m.FirstDay(), Precision: PrecMonth, Relative: true}, i + 2, true
-		case "year":
-			return DateExpr{Date: coalition.Date{Y: ref.Y + step, M: 1, D: 1}, Precision: PrecYear, Relative: true}, i + 2, true
-		}
-		if w, ok := weekdays[toks[i+1].norm]; ok {
-			diff := (int(ref.Time().Weekday()) - int(w) + 7) % 7
-			switch step {
-			case -1:
-				if diff == 0 {
-					diff = 7
-				}
-				return DateExpr{Date: addDays(ref, -diff), Precision: PrecDay, Relative: true}, i + 2, true
-			case 1:
-				ahead := (int(w) - int(ref.Time().Weekday()) + 7) % 7
-				if ahead == 0 {
-					ahead = 7
-				}
-				return DateExpr{Date: addDays(ref, ahead), Precision: PrecDay, Relative: true}, i + 2, true
-			}
+	for _, read := range relativeReaders {
+		if d, n, ok := read(toks, i, limit, ref); ok {
+			return d, n, true
 		}
 	}
-	// "N days ago", "a week ago"
-	if i+2 < limit && toks[i+2].norm == "ago" {
-		n := 0
-		if t.norm == "a" || t.norm == "one" {
-			n = 1
-		} else if v, err := strconv.Atoi(t.text); err == nil && v < 400 {
-			n = v
-		}
-		if n > 0 {
-			switch strings.TrimSuffix(toks[i+1].norm, "s") {
-			case "day":
-				return DateExpr{Date: addDays(ref, -n), Precision: PrecDay, Relative: true}, i + 3, true
-			case "week":
-				return DateExpr{Date: addDays(ref, -7*n), Precision: PrecDay, Relative: true}, i + 3, true
-			case "month":
-				return DateExpr{Date: ref.Month().Add(-n).FirstDay(), Precision: PrecMonth, Relative: true}, i + 3, true
-			}
+	return noDate(i)
+}
+
+// relativeReaders read the dates that only ref makes exact, in the order
+// they are tried.
+var relativeReaders = []func(toks []token, i, limit int, ref coalition.Date) (DateExpr, int, bool){deicticAt, stepAt, agoAt}
+
+// noDate is dateAt's answer when there is no date at token i.
+func noDate(i int) (DateExpr, int, bool) { return DateExpr{}, i, false }
+
+// relative is a date that ref decided.
+func relative(d coalition.Date, precision string) DateExpr {
+	return DateExpr{Date: d, Precision: precision, Relative: true}
+}
+
+// looksISO: a number token shaped like 2025-03-14, which is read as an ISO
+// date or as nothing.
+func looksISO(t token) bool {
+	return t.kind == tNumber && len(t.text) == 10 && t.text[4] == '-' && t.text[7] == '-'
+}
+
+// isoDateAt reads the ISO date t at token i; an impossible one (2025-02-30)
+// is no date.
+func isoDateAt(t token, i int) (DateExpr, int, bool) {
+	if d, err := coalition.ParseDate(t.text); err == nil {
+		return DateExpr{Date: d, Precision: PrecDay}, i + 1, true
+	}
+	return noDate(i)
+}
+
+// weekdayAt reads a capitalised weekday wd at token i: before an absolute
+// date ("Thursday, 14 March 2025") only a prefix, alone a day relative to
+// ref.
+func weekdayAt(toks []token, i, limit int, ref coalition.Date, wd time.Weekday, future bool) (DateExpr, int, bool) {
+	k := i + 1
+	if k < limit && toks[k].text == "," {
+		k++
+	}
+	if d, n, ok := absoluteAt(toks, k, limit, ref); ok {
+		return d, n, true
+	}
+	if ref.IsZero() {
+		return noDate(i)
+	}
+	return relative(addDays(ref, -weekdayBack(ref, wd, future)), PrecDay), i + 1, true
+}
+
+// weekdayBack is how many days before ref a weekday named alone falls: the
+// latest such day on or before ref, or in a sentence about the future the
+// next one after ref (a negative count).
+func weekdayBack(ref coalition.Date, wd time.Weekday, future bool) int {
+	if !future {
+		return (int(ref.Time().Weekday()) - int(wd) + 7) % 7
+	}
+	diff := -((int(wd) - int(ref.Time().Weekday()) + 7) % 7)
+	if diff == 0 {
+		diff = -7
+	}
+	return diff
+}
+
+// dayOffsets are the days named relative to ref.
+var dayOffsets = map[string]int{"today": 0, "yesterday": -1, "tomorrow": 1}
+
+// deicticAt reads "today", "yesterday", "tomorrow".
+func deicticAt(toks []token, i, limit int, ref coalition.Date) (DateExpr, int, bool) {
+	n, ok := dayOffsets[toks[i].norm]
+	if !ok {
+		return noDate(i)
+	}
+	return relative(addDays(ref, n), PrecDay), i + 1, true
+}
+
+// steps are the words that move a week, month, year or weekday from ref.
+var steps = map[string]int{"last": -1, "next": 1, "this": 0}
+
+// stepAt reads "last week", "next month", "this year", "last Friday",
+// "next Monday".
+func stepAt(toks []token, i, limit int, ref coalition.Date) (DateExpr, int, bool) {
+	step, ok := steps[toks[i].norm]
+	if !ok || i+1 >= limit {
+		return noDate(i)
+	}
+	unit := toks[i+1].norm
+	if d, ok := stepUnit(unit, step, ref); ok {
+		return d, i + 2, true
+	}
+	if w, ok := weekdays[unit]; ok {
+		if d, ok := stepWeekday(w, step, ref); ok {
+			return d, i + 2, true
 		}
 	}
-	return DateExpr{}, i, false
+	return noDate(i)
+}
+
+// stepUnit moves ref by step weeks, months or years.
+func stepUnit(unit string, step int, ref coalition.Date) (DateExpr, bool) {
+	switch unit {
+	case "week":
+		return relative(addDays(ref, 7*step), PrecDay), true
+	case "month":
+		return relative(ref.Month().Add(step).FirstDay(), PrecMonth), true
+	case "year":
+		return relative(coalition.Date{Y: ref.Y + step, M: 1, D: 1}, PrecYear), true
+	}
+	return DateExpr{}, false
+}
+
+// stepWeekday is "last Friday" (strictly before ref) or "next Friday"
+// (strictly after); "this Friday" is not read.
+func stepWeekday(w time.Weekday, step int, ref coalition.Date) (DateExpr, bool) {
+	switch step {
+	case -1:
+		diff := (int(ref.Time().Weekday()) - int(w) + 7) % 7
+		if diff == 0 {
+			diff = 7
+		}
+		return relative(addDays(ref, -diff), PrecDay), true
+	case 1:
+		ahead := (int(w) - int(ref.Time().Weekday()) + 7) % 7
+		if ahead == 0 {
+			ahead = 7
+		}
+		return relative(addDays(ref, ahead), PrecDay), true
+	}
+	return DateExpr{}, false
+}
+
+// agoAt reads "N days ago", "a week ago", "3 months ago".
+func agoAt(toks []token, i, limit int, ref coalition.Date) (DateExpr, int, bool) {
+	if i+2 >= limit || toks[i+2].norm != "ago" {
+		return noDate(i)
+	}
+	n := agoCount(toks[i])
+	if n <= 0 {
+		return noDate(i)
+	}
+	switch strings.TrimSuffix(toks[i+1].norm, "s") {
+	case "day":
+		return relative(addDays(ref, -n), PrecDay), i + 3, true
+	case "week":
+		return relative(addDays(ref, -7*n), PrecDay), i + 3, true
+	case "month":
+		return relative(ref.Month().Add(-n).FirstDay(), PrecMonth), i + 3, true
+	}
+	return noDate(i)
+}
+
+// agoCount is the count before "... ago": "a" and "one" are 1, a number
+// under 400 itself; 0 is none.
+func agoCount(t token) int {
+	if t.norm == "a" || t.norm == "one" {
+		return 1
+	}
+	if v, err := strconv.Atoi(t.text); err == nil && v < 400 {
+		return v
+	}
+	return 0
 }
 
 // absoluteAt reads "14 March 2025", "14th of March", "March 14, 2025",
 // "March 2025" and, after "in"/"since"/"by" and the like, "March" or "2023".
 func absoluteAt(toks []token, i, limit int, ref coalition.Date) (DateExpr, int, bool) {
-	// day month [year]
 	if d, j, ok := dayAt(toks, i, limit); ok {
-		if wordIs(toks, j, limit, "of") {
-			j++
-		}
-		if m, k, ok := monthAt(toks, j, limit); ok {
-			if y, n, ok := yearAt(toks, k, limit); ok {
-				if dt, ok := mkDate(y, m, d); ok {
-					return DateExpr{Date: dt, Precision: PrecDay}, n, true
-				}
-				return DateExpr{}, i, false
-			}
-			if dt, ok := nearestYear(m, d, ref); ok {
-				return DateExpr{Date: dt, Precision: PrecDay, Relative: true}, k, true
-			}
-		}
-		return DateExpr{}, i, false
+		return dayFirstAt(toks, i, j, limit, d, ref)
 	}
-	// month day[,] [year] | month year
 	if m, j, ok := monthAt(toks, i, limit); ok {
-		if d, k, ok := dayAt(toks, j, limit); ok {
-			n := k
-			if n < limit && toks[n].text == "," {
-				n++
-			}
-			if y, e, ok := yearAt(toks, n, limit); ok {
-				if dt, ok := mkDate(y, m, d); ok {
-					return DateExpr{Date: dt, Precision: PrecDay}, e, true
-				}
-				return DateExpr{}, i, false
-			}
-			if dt, ok := nearestYear(m, d, ref); ok {
-				return DateExpr{Date: dt, Precision: PrecDay, Relative: true}, k, true
-			}
-			return DateExpr{}, i, false
-		}
-		if y, k, ok := yearAt(toks, j, limit); ok {
-			return DateExpr{Date: coalition.Date{Y: y, M: m, D: 1}, Precision: PrecMonth}, k, true
-		}
-		// a month alone, only after a preposition ("in March"), never "May"
-		if m != time.May && i > 0 && isDatePreposition(toks[i-1].norm) {
-			if dt, ok := nearestYear(m, 1, ref); ok {
-				return DateExpr{Date: dt, Precision: PrecMonth, Relative: true}, j, true
-			}
-		}
-		return DateExpr{}, i, false
+		return monthFirstAt(toks, i, j, limit, m, ref)
 	}
 	// a year after a preposition: "in 2023", "since 2022"
 	if i > 0 && isDatePreposition(toks[i-1].norm) {
@@ -310,7 +349,58 @@ func absoluteAt(toks []token, i, limit int, ref coalition.Date) (DateExpr, int, 
 			return DateExpr{Date: coalition.Date{Y: y, M: 1, D: 1}, Precision: PrecYear}, k, true
 		}
 	}
-	return DateExpr{}, i, false
+	return noDate(i)
+}
+
+// dayFirstAt reads the rest of "14 [of] March [2025]" after the day d
+// (tokens i to j).
+func dayFirstAt(toks []token, i, j, limit, d int, ref coalition.Date) (DateExpr, int, bool) {
+	if wordIs(toks, j, limit, "of") {
+		j++
+	}
+	m, k, ok := monthAt(toks, j, limit)
+	if !ok {
+		return noDate(i)
+	}
+	return dayInYear(toks, i, k, k, limit, m, d, ref)
+}
+
+// monthFirstAt reads the rest of "March 14[,] [2025]", "March 2025" or,
+// after a preposition, "March" alone, after the month m (tokens i to j).
+func monthFirstAt(toks []token, i, j, limit int, m time.Month, ref coalition.Date) (DateExpr, int, bool) {
+	if d, k, ok := dayAt(toks, j, limit); ok {
+		n := k
+		if n < limit && toks[n].text == "," {
+			n++
+		}
+		return dayInYear(toks, i, k, n, limit, m, d, ref)
+	}
+	if y, k, ok := yearAt(toks, j, limit); ok {
+		return DateExpr{Date: coalition.Date{Y: y, M: m, D: 1}, Precision: PrecMonth}, k, true
+	}
+	// a month alone, only after a preposition ("in March"), never "May"
+	if m != time.May && i > 0 && isDatePreposition(toks[i-1].norm) {
+		if dt, ok := nearestYear(m, 1, ref); ok {
+			return relative(dt, PrecMonth), j, true
+		}
+	}
+	return noDate(i)
+}
+
+// dayInYear ends a day and month read from token i to k: with the year at
+// token y, the exact date (none if the day does not exist: 31 February);
+// without one, the nearest such day to ref.
+func dayInYear(toks []token, i, k, y, limit int, m time.Month, d int, ref coalition.Date) (DateExpr, int, bool) {
+	if yr, n, ok := yearAt(toks, y, limit); ok {
+		if dt, ok := mkDate(yr, m, d); ok {
+			return DateExpr{Date: dt, Precision: PrecDay}, n, true
+		}
+		return noDate(i)
+	}
+	if dt, ok := nearestYear(m, d, ref); ok {
+		return relative(dt, PrecDay), k, true
+	}
+	return noDate(i)
 }
 
 func isDatePreposition(w string) bool {

@@ -40,35 +40,46 @@ func DuplicateFlags(x *Extraction, existing []ExistingPledge, toEUR ToEUR) []Fla
 		if p.Type != ProposePledge || p.Amount == nil {
 			continue
 		}
-		var date coalition.Date
-		if p.Announced != nil {
-			date = *p.Announced
-		}
 		for _, e := range existing {
-			if e.Donor != p.Donor {
-				continue
+			if f, ok := duplicateFlag(p, e, toEUR); ok {
+				out = append(out, f)
 			}
-			if !date.IsZero() && !e.Date.IsZero() {
-				days := math.Abs(date.Time().Sub(e.Date.Time()).Hours() / 24)
-				if days > DuplicateDays {
-					continue
-				}
-			}
-			a, b, unit, ok := comparable(p.Amount.Value, p.Amount.Currency, date, e, toEUR)
-			if !ok || b <= 0 || math.Abs(a-b)/b > DuplicateAmountTolerance {
-				continue
-			}
-			var sp *Span
-			if len(p.Evidence) > 1 {
-				s := p.Evidence[1]
-				sp = &s
-			}
-			out = append(out, Flag{Kind: FlagDuplicate, Span: sp, Message: fmt.Sprintf(
-				"%s's %s looks like pledge %d already recorded (%s %s, %s): %.4g vs %.4g %s",
-				p.Donor, p.Amount, e.ID, formatValue(e.Value), e.Currency, e.Date, a, b, unit)})
 		}
 	}
 	return out
+}
+
+// duplicateFlag returns the flag for proposed pledge p when it resembles
+// the recorded pledge e: same donor, dates close enough (when both are
+// known), amounts close enough.
+func duplicateFlag(p Proposal, e ExistingPledge, toEUR ToEUR) (Flag, bool) {
+	var date coalition.Date
+	if p.Announced != nil {
+		date = *p.Announced
+	}
+	if e.Donor != p.Donor || !closeDates(date, e.Date) {
+		return Flag{}, false
+	}
+	a, b, unit, ok := comparable(p.Amount.Value, p.Amount.Currency, date, e, toEUR)
+	if !ok || b <= 0 || math.Abs(a-b)/b > DuplicateAmountTolerance {
+		return Flag{}, false
+	}
+	var sp *Span
+	if len(p.Evidence) > 1 {
+		s := p.Evidence[1]
+		sp = &s
+	}
+	return Flag{Kind: FlagDuplicate, Span: sp, Message: fmt.Sprintf(
+		"%s's %s looks like pledge %d already recorded (%s %s, %s): %.4g vs %.4g %s",
+		p.Donor, p.Amount, e.ID, formatValue(e.Value), e.Currency, e.Date, a, b, unit)}, true
+}
+
+// closeDates: within DuplicateDays of each other, or one of them unknown.
+func closeDates(a, b coalition.Date) bool {
+	if a.IsZero() || b.IsZero() {
+		return true
+	}
+	return math.Abs(a.Time().Sub(b.Time()).Hours()/24) <= DuplicateDays
 }
 
 func comparable(v float64, cur string, date coalition.Date, e ExistingPledge, toEUR ToEUR) (a, b float64, unit string, ok bool) {

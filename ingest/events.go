@@ -1,12 +1,8 @@
 package ingest
 
 import (
-	"fmt"
 	"slices"
-	"sort"
 	"strings"
-
-	"coalition"
 )
 
 type event struct {
@@ -72,20 +68,23 @@ func (d *doc) eventTrigger(s sentence) (kind string, at int) {
 // call: not "called for", "calls on"; "called Trump", "Call to Trump",
 // "call with Zelensky", "the call"; "spoke with", not "spoke" alone.
 func (d *doc) isCall(s sentence, k int, n, next string) bool {
-	if n == "called" || n == "calls" || n == "call" {
-		if next == "for" || next == "on" || next == "it" || next == "upon" || next == "the" || next == "a" || next == "this" {
-			return false
-		}
-		// "called Trump", "Call to Trump", "call with Zelensky", "the call"
-		if !d.personAt(k+1, 3) && !(k > s.i && (d.toks[k-1].norm == "phone" || d.toks[k-1].norm == "the" || d.toks[k-1].norm == "video")) && next != "with" && next != "to" && next != "between" {
-			return false
-		}
-	}
-	if n == "spoke" && next != "with" && next != "to" && next != "by" {
-		return false
+	switch {
+	case callVerbs[n]:
+		return !notCallNext[next] && (d.personAt(k+1, 3) || k > s.i && callBefore[d.toks[k-1].norm] || callPartners[next])
+	case n == "spoke":
+		return spokeNext[next]
 	}
 	return true
 }
+
+// Words around a call word that make it a call or not.
+var (
+	callVerbs    = map[string]bool{"called": true, "calls": true, "call": true}
+	notCallNext  = map[string]bool{"for": true, "on": true, "it": true, "upon": true, "the": true, "a": true, "this": true} // "called for", "calls on"
+	callBefore   = map[string]bool{"phone": true, "the": true, "video": true}                                               // "the call"
+	callPartners = map[string]bool{"with": true, "to": true, "between": true}                                               // "call with Zelensky"
+	spokeNext    = map[string]bool{"with": true, "to": true, "by": true}                                                    // "spoke with"
+)
 
 // personAt reports whether a person mention starts within n tokens of k.
 func (d *doc) personAt(k, n int) bool {
@@ -130,7 +129,9 @@ func containsInt(list []int, v int) bool {
 	return false
 }
 
-func addTopic(list []string, t string) []string {
+// appendNew appends t to list unless it is there: topics and countries
+// are listed once, in order of first mention.
+func appendNew(list []string, t string) []string {
 	for _, x := range list {
 		if x == t {
 			return list
@@ -144,10 +145,10 @@ func (d *doc) sentTopics(s sentence, into []string) []string {
 		m := d.ments[mi]
 		switch m.kind {
 		case eTopic:
-			into = addTopic(into, d.kb.Topics[m.id].ID)
+			into = appendNew(into, d.kb.Topics[m.id].ID)
 		case eOrg:
 			if t, ok := orgTopic[d.kb.Orgs[m.id].ID]; ok {
-				into = addTopic(into, t)
+				into = appendNew(into, t)
 			}
 		}
 	}
@@ -157,31 +158,45 @@ func (d *doc) sentTopics(s sentence, into []string) []string {
 // speaker finds who makes a statement: the person or government named
 // nearest before the statement word, or right after it ("..., said Rutte").
 func (d *doc) speaker(s sentence, at int) (person int, gov string) {
-	person, bestTok := -1, -1
 	people := d.sentPersonMentions(s)
+	person, bestTok := -1, -1
 	for _, m := range people {
 		if m.j <= at && m.i > bestTok {
 			person, bestTok = m.id, m.i
 		}
 	}
-	// "the Australian government", "Downing Street", "the Kremlin"
+	if gov := d.governmentBefore(s, at, bestTok); gov != "" {
+		return -1, gov
+	}
+	if person >= 0 {
+		return person, ""
+	}
+	for _, m := range people {
+		if m.i > at && m.i <= at+4 {
+			return m.id, ""
+		}
+	}
+	return -1, ""
+}
+
+// governmentBefore is the government speaking at token at when it is named
+// after the nearest person (from token from): "the Australian government",
+// "Downing Street", "the Kremlin"; else "".
+func (d *doc) governmentBefore(s sentence, at, from int) string {
+	gov := ""
 	for _, mi := range s.ments {
 		m := d.ments[mi]
-		if m.kind != eCountry || m.j > at || m.i < bestTok {
-			continue
-		}
-		if m.form == formMetonym && m.j == at || m.j < s.j && govWords[d.toks[m.j].norm] && m.j+1 <= at {
-			person, gov, bestTok = -1, d.kb.Countries[m.id].ISO3, m.i
+		if m.kind == eCountry && m.j <= at && m.i >= from && d.speaksForGovernment(s, m, at) {
+			gov, from = d.kb.Countries[m.id].ISO3, m.i
 		}
 	}
-	if person < 0 && gov == "" {
-		for _, m := range people {
-			if m.i > at && m.i <= at+4 {
-				return m.id, ""
-			}
-		}
-	}
-	return person, gov
+	return gov
+}
+
+// speaksForGovernment: a seat right before the statement word ("Downing
+// Street said"), or a country followed by "government", "ministry"...
+func (d *doc) speaksForGovernment(s sentence, m mention, at int) bool {
+	return m.form == formMetonym && m.j == at || m.j < s.j && govWords[d.toks[m.j].norm] && m.j+1 <= at
 }
 
 // events groups sentences into engagements, and proposes pledges and
@@ -239,30 +254,50 @@ func (g *eventGrouper) sentence(si int, s sentence) {
 	if kind == "" && anaphor == "" && len(people) < 2 {
 		return
 	}
-	into := g.continuation(si, people, kind, anaphor)
-	if into == nil && kind == "" {
+	if into := g.eventFor(si, people, kind, anaphor); into != nil {
+		into.add(d, si, s, people)
+	}
+}
+
+// eventFor is the event a sentence belongs to: the earlier one it
+// continues, else a new one when it has a trigger and people; else nil.
+func (g *eventGrouper) eventFor(si int, people []int, kind, anaphor string) *event {
+	if into := g.continuation(si, people, kind, anaphor); into != nil {
+		into.refine(kind, anaphor)
+		return into
+	}
+	if kind == "" || len(people) == 0 {
+		return nil
+	}
+	into := &event{kind: kind, target: -1}
+	g.evs = append(g.evs, into)
+	return into
+}
+
+// refine turns talks into a call or a meeting when a later sentence says
+// which.
+func (e *event) refine(kind, anaphor string) {
+	if e.kind != "talks" {
 		return
 	}
-	if into == nil {
-		if len(people) == 0 {
-			return
-		}
-		into = &event{kind: kind, target: -1}
-		g.evs = append(g.evs, into)
-	} else if into.kind == "talks" && (kind == "call" || kind == "meeting") || into.kind == "talks" && anaphor == "call" {
-		into.kind = kind
-		if anaphor == "call" {
-			into.kind = "call"
-		}
+	switch {
+	case anaphor == "call":
+		e.kind = "call"
+	case kind == "call" || kind == "meeting":
+		e.kind = kind
 	}
-	into.sents = append(into.sents, si)
+}
+
+// add adds sentence si (s), with its people, topics and asks, to e.
+func (e *event) add(d *doc, si int, s sentence, people []int) {
+	e.sents = append(e.sents, si)
 	for _, p := range people {
-		if !containsInt(into.people, p) {
-			into.people = append(into.people, p)
+		if !containsInt(e.people, p) {
+			e.people = append(e.people, p)
 		}
 	}
-	into.topics = d.sentTopics(s, into.topics)
-	into.asks = append(into.asks, d.asks(s)...)
+	e.topics = d.sentTopics(s, e.topics)
+	e.asks = append(e.asks, d.asks(s)...)
 }
 
 // statement adds sentence si (s) as a statement when it has a statement
@@ -271,46 +306,15 @@ func (g *eventGrouper) sentence(si int, s sentence) {
 // it did.
 func (g *eventGrouper) statement(si int, s sentence) bool {
 	d := g.d
-	stmtAt := -1
-	for k := s.i; k < s.j; k++ {
-		if d.toks[k].cls&cStatement != 0 {
-			stmtAt = k
-			break
-		}
-	}
+	stmtAt := d.firstOfClass(s, cStatement)
 	if stmtAt < 0 {
 		return false
 	}
 	sp, gov := d.speaker(s, stmtAt)
-	hasPledge := false
-	for _, ai := range s.amts {
-		if d.amounts[ai].kind == KindPledge {
-			hasPledge = true
-		}
-	}
-	if (sp < 0 && gov == "") || hasPledge {
+	if sp < 0 && gov == "" || d.hasPledge(s) {
 		return false
 	}
-	ev := &event{kind: "statement", sents: []int{si}, target: -1}
-	if sp >= 0 {
-		ev.people = []int{sp}
-	} else {
-		ev.govs = []string{gov}
-	}
-	for k := stmtAt; k < min(stmtAt+2, s.j); k++ {
-		if criticismWords[d.toks[k].norm] {
-			ev.criticism = true
-		}
-	}
-	if ev.criticism {
-		for _, m := range d.sentPersonMentions(s) {
-			if m.i > stmtAt && m.id != sp {
-				ev.target = m.id
-				break
-			}
-		}
-	}
-	ev.topics = d.sentTopics(s, nil)
+	ev := d.statementEvent(si, s, stmtAt, sp, gov)
 	if last := g.lastOf("statement"); last != nil && last.sents[len(last.sents)-1] == si-1 && sameSpeaker(last, ev) && !ev.criticism {
 		last.sents = append(last.sents, si)
 		last.topics = d.sentTopics(s, last.topics)
@@ -318,6 +322,52 @@ func (g *eventGrouper) statement(si int, s sentence) bool {
 	}
 	g.evs = append(g.evs, ev)
 	return true
+}
+
+// firstOfClass is the first token of s in word class c, or -1.
+func (d *doc) firstOfClass(s sentence, c uint32) int {
+	for k := s.i; k < s.j; k++ {
+		if d.toks[k].cls&c != 0 {
+			return k
+		}
+	}
+	return -1
+}
+
+// hasPledge: a sentence that pledges is a pledge, not a statement.
+func (d *doc) hasPledge(s sentence) bool {
+	return slices.ContainsFunc(s.amts, func(ai int) bool { return d.amounts[ai].kind == KindPledge })
+}
+
+// statementEvent is the statement of sentence si by person sp or else
+// government gov, with the statement word at stmtAt; a criticism names
+// whom it criticises.
+func (d *doc) statementEvent(si int, s sentence, stmtAt, sp int, gov string) *event {
+	ev := &event{kind: "statement", sents: []int{si}, target: -1}
+	if sp >= 0 {
+		ev.people = []int{sp}
+	} else {
+		ev.govs = []string{gov}
+	}
+	for k := stmtAt; k < min(stmtAt+2, s.j); k++ {
+		ev.criticism = ev.criticism || criticismWords[d.toks[k].norm]
+	}
+	if ev.criticism {
+		ev.target = d.personAfter(s, stmtAt, sp)
+	}
+	ev.topics = d.sentTopics(s, nil)
+	return ev
+}
+
+// personAfter is the first person of s after token k other than the
+// speaker sp, or -1: whom a criticism is aimed at.
+func (d *doc) personAfter(s sentence, k, sp int) int {
+	for _, m := range d.sentPersonMentions(s) {
+		if m.i > k && m.id != sp {
+			return m.id
+		}
+	}
+	return -1
 }
 
 // sentAnaphor is the kind of event a phrase like "the call" in s refers
@@ -347,17 +397,32 @@ func (g *eventGrouper) continuation(si int, people []int, kind, anaphor string) 
 		if e.kind == "statement" || e.kind == "summit" && kind != "summit" {
 			continue
 		}
-		shared := 0
-		for _, p := range people {
-			if containsInt(e.people, p) {
-				shared++
-			}
-		}
-		if shared >= 2 || shared >= 1 && len(people) == shared && anaphor != "" || len(people) == 0 && anaphor != "" && (anaphor == e.kind || anaphor == "talks" || e.kind == "talks") {
+		if e.continuedBy(people, anaphor) {
 			return e
 		}
 	}
 	return nil
+}
+
+// continuedBy: a sentence continues e when it shares two people with it;
+// with an anaphor ("the call") when its people are all e's, or when it
+// names nobody and the anaphor fits e's kind.
+func (e *event) continuedBy(people []int, anaphor string) bool {
+	shared := 0
+	for _, p := range people {
+		if containsInt(e.people, p) {
+			shared++
+		}
+	}
+	switch {
+	case shared >= 2:
+		return true
+	case anaphor == "":
+		return false
+	case len(people) == 0:
+		return anaphor == e.kind || anaphor == "talks" || e.kind == "talks"
+	}
+	return shared >= 1 && len(people) == shared
 }
 
 func sameSpeaker(a, b *event) bool {
@@ -377,304 +442,4 @@ func (d *doc) asks(s sentence) []string {
 		}
 	}
 	return out
-}
-
-func (d *doc) participant(id int) Participant {
-	p := &d.kb.People[id]
-	role, c, _ := p.Role(d.date)
-	return Participant{Name: p.Name, Role: role, ISO3: c}
-}
-
-func (d *doc) sentSpan(si int) Span {
-	s := d.sents[si]
-	return d.ri.span(d.toks[s.i].start, d.toks[s.j-1].end)
-}
-
-func (d *doc) sentText(si int) string {
-	s := d.sents[si]
-	raw := d.text[d.toks[s.i].start:d.toks[s.j-1].end]
-	if len(raw) > 600 {
-		raw = raw[:600] // enough for 300 bytes after folding the spaces
-	}
-	t := strings.Join(strings.Fields(raw), " ")
-	if len(t) > 300 {
-		cut := strings.LastIndex(t[:300], " ")
-		if cut < 0 {
-			cut = 300
-		}
-		t = t[:cut] + "…"
-	}
-	return t
-}
-
-// eventDate is the first full date in the event's sentences, else the
-// text's date.
-func (d *doc) eventDate(sents []int) (coalition.Date, Span, bool) {
-	for _, si := range sents {
-		for _, x := range d.sents[si].dates {
-			if x.Precision == PrecDay {
-				return x.Date, d.ri.span(d.toks[x.i].start, d.toks[x.j-1].end), true
-			}
-		}
-	}
-	return d.date, Span{}, false
-}
-
-func (d *doc) proposeEngagement(ev *event) {
-	if ev.kind == "talks" {
-		ev.kind = "meeting"
-	}
-	p := Proposal{Type: ProposeEngagement, Kind: ev.kind, Topics: ev.topics, Asks: strings.Join(ev.asks, "; ")}
-	var names []string
-	for _, id := range ev.people {
-		pt := d.participant(id)
-		p.Participants = append(p.Participants, pt)
-		names = append(names, fmt.Sprintf("%s (%s)", pt.Name, pt.ISO3))
-		if !contains(p.Countries, pt.ISO3) {
-			p.Countries = append(p.Countries, pt.ISO3)
-		}
-	}
-	for _, g := range ev.govs {
-		p.Participants = append(p.Participants, Participant{Name: "Government of " + d.kb.countryName(g), ISO3: g})
-		names = append(names, "the government of "+d.kb.countryName(g))
-		if !contains(p.Countries, g) {
-			p.Countries = append(p.Countries, g)
-		}
-	}
-	if len(p.Participants) == 0 {
-		return
-	}
-	switch {
-	case ev.kind == "statement" && ev.criticism && ev.target >= 0:
-		p.Title = fmt.Sprintf("%s criticises %s", names[0], d.kb.People[ev.target].Name)
-		p.Participants = append(p.Participants, d.participant(ev.target))
-	case ev.kind == "statement":
-		p.Title = "Statement by " + names[0]
-	default:
-		p.Title = fmt.Sprintf("%s: %s", ev.kind, strings.Join(names, ", "))
-	}
-	for _, si := range ev.sents {
-		p.Evidence = append(p.Evidence, d.sentSpan(si))
-	}
-	p.Summary = d.sentText(ev.sents[0])
-	date, dsp, stated := d.eventDate(ev.sents)
-	if !date.IsZero() && (stated || d.known) {
-		p.Date = &date
-		if d.known && date.After(d.date) {
-			d.flag(FlagFutureDate, "the "+ev.kind+" is dated "+date.String()+", after the text's date "+d.date.String()+" (planned, or a wrong date?)", &dsp)
-		}
-	}
-	conf := 0.5
-	switch ev.kind {
-	case "call", "meeting":
-		conf = 0.6
-		if len(ev.people) >= 2 {
-			conf += 0.2
-		}
-		if len(ev.sents) >= 2 {
-			conf += 0.1
-		}
-	case "summit":
-		conf = 0.6
-	case "statement":
-		conf = 0.6
-		if len(ev.people) > 0 {
-			conf += 0.1
-		}
-	}
-	p.Confidence = conf
-	d.out.Proposals = append(d.out.Proposals, p)
-}
-
-func (d *doc) proposePledges() {
-	rcpt := d.recipient()
-	for si, s := range d.sents {
-		for _, ai := range s.amts {
-			a := d.amounts[ai]
-			if a.kind != KindPledge {
-				continue
-			}
-			donors := a.donors
-			if len(donors) == 0 {
-				donors = []string{a.donor}
-			}
-			for _, donor := range donors {
-				d.proposePledge(si, s, a, donor, rcpt)
-			}
-		}
-	}
-}
-
-func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) {
-	m := a.m
-	p := Proposal{Type: ProposePledge, Donor: donor, Recipient: rcpt, Category: d.category(s), Amount: &m, Status: "announced", Conditions: d.conditions(s)}
-	if donor == rcpt {
-		p.Recipient = ""
-	}
-	date, _, stated := d.eventDate([]int{si})
-	if !date.IsZero() && (stated || d.known) {
-		p.Announced = &date
-	}
-	amt := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
-	p.Evidence = []Span{d.sentSpan(si), amt}
-	conf := 0.8
-	if strings.HasPrefix(a.reason, "pledge; donor taken") {
-		conf = 0.6
-	}
-	if p.Recipient == "" {
-		conf -= 0.1
-	}
-	if p.Conditions != "" {
-		conf -= 0.1
-	}
-	if len(a.joint) > 1 {
-		conf -= 0.2
-		for _, x := range a.joint {
-			if x != donor {
-				p.JointWith = append(p.JointWith, x)
-			}
-		}
-		var names []string
-		for _, x := range a.joint {
-			names = append(names, d.kb.countryName(x))
-		}
-		d.flag(FlagJoint, fmt.Sprintf("%s is announced jointly by %s: proposed once under %s; split it by hand if the shares are known",
-			m.String(), strings.Join(names, " and "), d.kb.countryName(donor)), &amt)
-	}
-	p.Topics = d.sentTopics(s, nil)
-	p.Confidence = conf
-	d.out.Proposals = append(d.out.Proposals, p)
-}
-
-var inclusionWords = map[string]string{"including": "prospect", "include": "prospect", "includes": "prospect", "like": "prospect", "such": "prospect",
-	"joined": "joined", "join": "prospect", "joining": "prospect", "invited": "invited", "members": "joined"}
-var potentialWords = map[string]bool{"potentially": true, "could": true, "may": true, "might": true, "would": true, "possible": true, "possibly": true,
-	"proposed": true, "envisioned": true, "envisaged": true, "expected": true, "likely": true, "considering": true, "invited": true}
-
-// proposeMemberships: countries named as (possible) members of a coalition
-// ("a multinational alliance, potentially including the United Kingdom").
-func (d *doc) proposeMemberships() {
-	coalitionName := ""
-	for _, m := range d.ments {
-		if m.kind == eOrg && d.kb.Orgs[m.id].Kind == "coalition" {
-			coalitionName = d.kb.Orgs[m.id].Name
-			break
-		}
-	}
-	if coalitionName == "" {
-		return
-	}
-	rcpt := d.recipient()
-	seen := map[string]bool{}
-	for si, s := range d.sents {
-		if !d.hasWord(s.i, s.j, "coalition", "alliance", "group") {
-			continue
-		}
-		for k := s.i; k < s.j; k++ {
-			status, ok := inclusionWords[d.toks[k].norm]
-			if !ok {
-				continue
-			}
-			if d.hasWordList(s.i, k, potentialWords) && status == "joined" {
-				status = "prospect"
-			}
-			_, b := d.clause(s, k, k+1)
-			for _, mi := range s.ments {
-				m := d.ments[mi]
-				if m.kind != eCountry || m.i <= k || m.i >= b || m.form == formDemonym {
-					continue
-				}
-				iso := d.kb.Countries[m.id].ISO3
-				if iso == rcpt || seen[iso] {
-					continue
-				}
-				seen[iso] = true
-				conf := 0.5
-				if status == "joined" {
-					conf = 0.7
-				}
-				d.out.Proposals = append(d.out.Proposals, Proposal{Type: ProposeMembership, Coalition: coalitionName, Country: iso,
-					Recipient: rcpt, Status: status, Evidence: []Span{d.sentSpan(si), d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)}, Confidence: conf})
-			}
-		}
-	}
-}
-
-func (d *doc) hasWordList(a, b int, set map[string]bool) bool {
-	for k := a; k < b; k++ {
-		if set[d.toks[k].norm] {
-			return true
-		}
-	}
-	return false
-}
-
-// collect writes the mentions into the output, in order of first mention.
-func (d *doc) collect() {
-	out := d.out
-	byPerson := map[int][]Span{}
-	type agg struct {
-		first int
-		spans []Span
-	}
-	countries := map[int]*agg{}
-	orgs := map[int]*agg{}
-	for _, m := range d.ments {
-		sp := d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)
-		switch m.kind {
-		case ePerson:
-			if m.id >= 0 {
-				byPerson[m.id] = append(byPerson[m.id], sp)
-			}
-		case eCountry:
-			a := countries[m.id]
-			if a == nil {
-				a = &agg{first: m.i}
-				countries[m.id] = a
-			}
-			a.spans = append(a.spans, sp)
-		case eOrg:
-			a := orgs[m.id]
-			if a == nil {
-				a = &agg{first: m.i}
-				orgs[m.id] = a
-			}
-			a.spans = append(a.spans, sp)
-		}
-	}
-	sortSpans := func(s []Span) {
-		sort.Slice(s, func(i, j int) bool { return s[i][0] < s[j][0] })
-	}
-	out.People = []PersonMention{}
-	for _, id := range d.order {
-		p := &d.kb.People[id]
-		role, c, _ := p.Role(d.date)
-		sp := byPerson[id]
-		sortSpans(sp)
-		out.People = append(out.People, PersonMention{Name: p.Name, Role: role, Country: c, Spans: sp})
-	}
-	out.Countries = []CountryMention{}
-	for id, a := range countries {
-		sortSpans(a.spans)
-		c := d.kb.Countries[id]
-		out.Countries = append(out.Countries, CountryMention{Code: c.ISO3, Name: c.Name, Spans: a.spans})
-	}
-	sort.Slice(out.Countries, func(i, j int) bool { return out.Countries[i].Spans[0][0] < out.Countries[j].Spans[0][0] })
-	out.Organisations = []OrgMention{}
-	for id, a := range orgs {
-		sortSpans(a.spans)
-		o := d.kb.Orgs[id]
-		out.Organisations = append(out.Organisations, OrgMention{ID: o.ID, Name: o.Name, Spans: a.spans})
-	}
-	sort.Slice(out.Organisations, func(i, j int) bool { return out.Organisations[i].Spans[0][0] < out.Organisations[j].Spans[0][0] })
-	out.Amounts = make([]Amount, 0, len(d.amounts))
-	for _, a := range d.amounts {
-		out.Amounts = append(out.Amounts, Amount{Money: a.m, Kind: a.kind, Reason: a.reason, Span: d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)})
-	}
-	if out.Proposals == nil {
-		out.Proposals = []Proposal{}
-	}
-	if out.Flags == nil {
-		out.Flags = []Flag{}
-	}
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -293,25 +294,15 @@ func (d *doc) splitSentences() {
 	start := 0
 	n := len(d.toks)
 	for k := 0; k < n; k++ {
-		t := d.toks[k]
-		if k > start && t.newline {
+		if k > start && d.toks[k].newline {
 			d.sents = append(d.sents, sentence{i: start, j: k})
 			start = k
 		}
-		if t.kind != tPunct || (t.text != "." && t.text != "!" && t.text != "?") {
+		if !d.sentenceStop(k) {
 			continue
 		}
-		if t.text == "." && k > 0 && d.toks[k-1].end == t.start {
-			prev := d.toks[k-1]
-			if abbreviations[prev.norm] || (utf8.RuneCountInString(prev.text) == 1 && prev.upper) {
-				continue
-			}
-		}
-		end := k + 1
-		for end < n && !d.toks[end].newline && isClosingQuote(d.toks[end].text) {
-			end++
-		}
-		if end < n && !d.toks[end].newline && !d.toks[end].upper && d.toks[end].kind == tWord {
+		end := d.afterClosingQuotes(k + 1)
+		if d.lowerWordAt(end) {
 			continue // "... 2.5 p.m. yesterday": no capital after, no break
 		}
 		d.sents = append(d.sents, sentence{i: start, j: end})
@@ -323,13 +314,51 @@ func (d *doc) splitSentences() {
 	}
 	for si := range d.sents {
 		s := &d.sents[si]
-		for k := s.i; k < s.j; k++ {
-			if d.toks[k].cls&cFuture != 0 {
-				s.future = true
-				break
-			}
-		}
+		s.future = d.firstOfClass(*s, cFuture) >= 0
 	}
+}
+
+// sentenceStop: a . ! ? that may end a sentence; a dot glued to an
+// abbreviation ("Mr.") or an initial ("J.") does not.
+func (d *doc) sentenceStop(k int) bool {
+	t := d.toks[k]
+	if t.kind != tPunct || !stops[t.text] {
+		return false
+	}
+	return t.text != "." || !d.abbreviationDot(k)
+}
+
+// stops are the punctuation that ends sentences.
+var stops = map[string]bool{".": true, "!": true, "?": true}
+
+// abbreviationDot: the dot at k is glued to an abbreviation or a single
+// capital letter.
+func (d *doc) abbreviationDot(k int) bool {
+	if k == 0 || d.toks[k-1].end != d.toks[k].start {
+		return false
+	}
+	prev := d.toks[k-1]
+	return abbreviations[prev.norm] || utf8.RuneCountInString(prev.text) == 1 && prev.upper
+}
+
+// afterClosingQuotes returns the token after the closing quotes and
+// brackets on the same line from end, which belong to the sentence they
+// close.
+func (d *doc) afterClosingQuotes(end int) int {
+	for end < len(d.toks) && !d.toks[end].newline && isClosingQuote(d.toks[end].text) {
+		end++
+	}
+	return end
+}
+
+// lowerWordAt: a lower-case word on the same line at end, which a stop
+// before it does not end a sentence at.
+func (d *doc) lowerWordAt(end int) bool {
+	if end >= len(d.toks) {
+		return false
+	}
+	t := d.toks[end]
+	return !t.newline && !t.upper && t.kind == tWord
 }
 
 var abbreviations = map[string]bool{
@@ -377,39 +406,61 @@ func (d *doc) scan() {
 		from := len(idx)
 		s.ments = idx
 		for k := s.i; k < s.j; {
-			t := d.toks[k]
-			if t.kind == tNumber || t.kind == tSymbol || t.kind == tWord && (qualifierStart[t.norm] || t.upper && (isCode(t.text) || k+1 < s.j && d.toks[k+1].kind == tSymbol)) {
-				if m, next, ok := d.ix.moneyAt(d.toks, k, s.j); ok {
-					s.amts = append(s.amts, len(d.amounts))
-					d.amounts = append(d.amounts, amountAt{m: m, i: k, j: next, sent: si})
-					k = next
-					continue
-				}
-			}
-			if t.kind == tNumber || t.kind == tWord && dateStart[t.norm] {
-				if e, next, ok := dateAt(d.toks, k, s.j, d.date, s.future); ok {
-					s.dates = append(s.dates, datedAt{e, k, next})
-					k = next
-					continue
-				}
-			}
-			if t.kind == tWord {
-				if m, ok := d.ix.lookup(d.toks, k, s.j, &buf); ok {
-					d.addMatch(si, m)
-					if onlyTopics(m) {
-						k++ // a topic phrase ("aid to Ukraine") does not hide the names inside it
-					} else {
-						k = m.j
-					}
-					continue
-				}
-			}
-			k++
+			k = d.scanAt(si, k, &buf)
 		}
 		idx = s.ments
 		s.ments = idx[from:len(idx):len(idx)] // a later append copies instead of overwriting the next sentence's
 	}
 	d.sc.mentIdx = idx
+}
+
+// scanAt reads what starts at token k of sentence si, money first, then a
+// date, then an index phrase, and returns the token to read next.
+func (d *doc) scanAt(si, k int, buf *[]byte) int {
+	s := &d.sents[si]
+	if d.mayStartMoney(s, k) {
+		if m, next, ok := d.ix.moneyAt(d.toks, k, s.j); ok {
+			s.amts = append(s.amts, len(d.amounts))
+			d.amounts = append(d.amounts, amountAt{m: m, i: k, j: next, sent: si})
+			return next
+		}
+	}
+	if d.mayStartDate(k) {
+		if e, next, ok := dateAt(d.toks, k, s.j, d.date, s.future); ok {
+			s.dates = append(s.dates, datedAt{e, k, next})
+			return next
+		}
+	}
+	if d.toks[k].kind == tWord {
+		if m, ok := d.ix.lookup(d.toks, k, s.j, buf); ok {
+			d.addMatch(si, m)
+			if onlyTopics(m) {
+				return k + 1 // a topic phrase ("aid to Ukraine") does not hide the names inside it
+			}
+			return m.j
+		}
+	}
+	return k + 1
+}
+
+// mayStartMoney: only a number, a currency sign, a qualifier ("more than")
+// or a capitalised code or dollar mark ("NOK", "A$") can start money, so
+// that other tokens skip the money reader.
+func (d *doc) mayStartMoney(s *sentence, k int) bool {
+	t := d.toks[k]
+	switch t.kind {
+	case tNumber, tSymbol:
+		return true
+	case tWord:
+		return qualifierStart[t.norm] || t.upper && (isCode(t.text) || k+1 < s.j && d.toks[k+1].kind == tSymbol)
+	}
+	return false
+}
+
+// mayStartDate: only a number or a date word can start a date.
+func (d *doc) mayStartDate(k int) bool {
+	t := d.toks[k]
+	return t.kind == tNumber || t.kind == tWord && dateStart[t.norm]
 }
 
 // addMatch records an index match as mentions; people are resolved later,
@@ -476,3 +527,64 @@ func (m tokMap) get(tok int) (int, bool) {
 }
 
 func (m tokMap) set(tok, k int) { m[tok] = int32(k) }
+
+// collect writes the mentions into the output, in order of first mention.
+func (d *doc) collect() {
+	out := d.out
+	byPerson, countries, orgs := d.spansByID()
+	out.People = []PersonMention{}
+	for _, id := range d.order {
+		p := &d.kb.People[id]
+		role, c, _ := p.Role(d.date)
+		sp := byPerson[id]
+		sortSpans(sp)
+		out.People = append(out.People, PersonMention{Name: p.Name, Role: role, Country: c, Spans: sp})
+	}
+	out.Countries = []CountryMention{}
+	for id, spans := range countries {
+		sortSpans(spans)
+		c := d.kb.Countries[id]
+		out.Countries = append(out.Countries, CountryMention{Code: c.ISO3, Name: c.Name, Spans: spans})
+	}
+	sort.Slice(out.Countries, func(i, j int) bool { return out.Countries[i].Spans[0][0] < out.Countries[j].Spans[0][0] })
+	out.Organisations = []OrgMention{}
+	for id, spans := range orgs {
+		sortSpans(spans)
+		o := d.kb.Orgs[id]
+		out.Organisations = append(out.Organisations, OrgMention{ID: o.ID, Name: o.Name, Spans: spans})
+	}
+	sort.Slice(out.Organisations, func(i, j int) bool { return out.Organisations[i].Spans[0][0] < out.Organisations[j].Spans[0][0] })
+	out.Amounts = make([]Amount, 0, len(d.amounts))
+	for _, a := range d.amounts {
+		out.Amounts = append(out.Amounts, Amount{Money: a.m, Kind: a.kind, Reason: a.reason, Span: d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)})
+	}
+	if out.Proposals == nil {
+		out.Proposals = []Proposal{}
+	}
+	if out.Flags == nil {
+		out.Flags = []Flag{}
+	}
+}
+
+// spansByID gathers the spans of the mentions of each resolved person,
+// country and organisation, by KB index.
+func (d *doc) spansByID() (people, countries, orgs map[int][]Span) {
+	people, countries, orgs = map[int][]Span{}, map[int][]Span{}, map[int][]Span{}
+	for _, m := range d.ments {
+		sp := d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)
+		switch {
+		case m.kind == ePerson && m.id >= 0:
+			people[m.id] = append(people[m.id], sp)
+		case m.kind == eCountry:
+			countries[m.id] = append(countries[m.id], sp)
+		case m.kind == eOrg:
+			orgs[m.id] = append(orgs[m.id], sp)
+		}
+	}
+	return people, countries, orgs
+}
+
+// sortSpans puts spans in text order.
+func sortSpans(s []Span) {
+	sort.Slice(s, func(i, j int) bool { return s[i][0] < s[j][0] })
+}

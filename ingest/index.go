@@ -67,57 +67,70 @@ var weakSurnames = map[string]bool{
 // titleWords start aliases like "President Trump" that the index leaves out.
 var titleWords = map[string]bool{"president": true, "king": true, "queen": true, "secretary": true, "prime": true, "chancellor": true, "the": true}
 
+// buildIndex indexes every alias of kb.
 func buildIndex(kb *KB) *index {
 	ix := &index{phrases: map[string][]entry{}, prefixes: map[string]bool{}, first: map[string]bool{}, currency: map[string]string{}}
-	for i, c := range kb.Countries {
-		for _, a := range c.Names {
-			ix.add(a, entry{kind: eCountry, form: formName, id: i})
-		}
-		for _, a := range c.Adjectives {
-			ix.add(a, entry{kind: eCountry, form: formAdjective, id: i})
-		}
-		for _, a := range c.Demonyms {
-			ix.add(a, entry{kind: eCountry, form: formDemonym, id: i})
-		}
-		for _, a := range c.Metonyms {
-			ix.add(a, entry{kind: eCountry, form: formMetonym, id: i})
-		}
-	}
+	ix.addCountries(kb.Countries)
 	for i, o := range kb.Orgs {
 		ix.add(o.Name, entry{kind: eOrg, id: i})
-		for _, a := range o.Aliases {
-			ix.add(a, entry{kind: eOrg, id: i})
-		}
+		ix.addAll(o.Aliases, entry{kind: eOrg, id: i})
 	}
-	for i, p := range kb.People {
+	ix.addPeople(kb.People)
+	ix.addCurrencies(kb.Currencies)
+	for i, t := range kb.Topics {
+		ix.addAll(t.Keywords, entry{kind: eTopic, id: i})
+	}
+	for i, o := range kb.Offices {
+		ix.add(o.Phrase, entry{kind: eOffice, id: i, group: o.Group})
+	}
+	return ix
+}
+
+// addAll indexes every alias of aliases under e.
+func (ix *index) addAll(aliases []string, e entry) {
+	for _, a := range aliases {
+		ix.add(a, e)
+	}
+}
+
+// addCountries indexes each country's names, adjectives, demonyms and
+// metonyms, each with its form.
+func (ix *index) addCountries(countries []Country) {
+	for i, c := range countries {
+		ix.addAll(c.Names, entry{kind: eCountry, form: formName, id: i})
+		ix.addAll(c.Adjectives, entry{kind: eCountry, form: formAdjective, id: i})
+		ix.addAll(c.Demonyms, entry{kind: eCountry, form: formDemonym, id: i})
+		ix.addAll(c.Metonyms, entry{kind: eCountry, form: formMetonym, id: i})
+	}
+}
+
+// addPeople indexes each person's name and aliases, except aliases with a
+// title ("President Biden"): the title is read as a title, the name as a
+// name.
+func (ix *index) addPeople(people []Person) {
+	for i, p := range people {
 		ix.add(p.Name, entry{kind: ePerson, id: i, full: true})
 		for _, a := range p.Aliases {
 			f := fold(a)
 			if first, _, _ := strings.Cut(f, " "); titleWords[first] && strings.Contains(f, " ") {
-				continue // "President Biden": the title is read as a title, the name as a name
+				continue
 			}
 			ix.add(a, entry{kind: ePerson, id: i, full: strings.Contains(f, " "), weak: weakSurnames[f]})
 		}
 	}
-	for i, c := range kb.Currencies {
-		for _, n := range c.Names {
-			ix.add(n, entry{kind: eCurrencyName, id: i})
-		}
+}
+
+// addCurrencies indexes currency names as phrases, and symbols and codes
+// in the currency table the money reader uses.
+func (ix *index) addCurrencies(currencies []Currency) {
+	for i, c := range currencies {
+		ix.addAll(c.Names, entry{kind: eCurrencyName, id: i})
 		for _, s := range c.Symbols {
 			ix.currency[fold(s)] = c.Code
 		}
 		ix.currency[fold(c.Code)] = c.Code
 		ix.codes = append(ix.codes, c.Code)
 	}
-	for i, t := range kb.Topics {
-		for _, k := range t.Keywords {
-			ix.add(k, entry{kind: eTopic, id: i})
-		}
-	}
-	for i, o := range kb.Offices {
-		ix.add(o.Phrase, entry{kind: eOffice, id: i, group: o.Group})
-	}
-	return ix
 }
 
 // add indexes alias a (tokenized like text) under e.

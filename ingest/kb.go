@@ -118,7 +118,22 @@ func DefaultKB() (*KB, error) {
 // file, line and field.
 func LoadKB(fsys fs.FS) (*KB, error) {
 	kb := &KB{}
-	err := readCSV(fsys, "countries.csv", []string{"iso3", "name", "names", "adjectives", "demonyms", "metonyms"}, func(r row) error {
+	for _, read := range []func(fs.FS) error{kb.readCountries, kb.readOrgs, kb.readCurrencies, kb.readTopics, kb.readOffices, kb.readOfficeholders} {
+		if err := read(fsys); err != nil {
+			return nil, err
+		}
+	}
+	for i := range kb.People {
+		ts := kb.People[i].Terms
+		sort.SliceStable(ts, func(a, b int) bool { return ts[a].Start.Before(ts[b].Start) })
+	}
+	kb.index = buildIndex(kb)
+	return kb, nil
+}
+
+// readCountries reads countries.csv.
+func (kb *KB) readCountries(fsys fs.FS) error {
+	return readCSV(fsys, "countries.csv", []string{"iso3", "name", "names", "adjectives", "demonyms", "metonyms"}, func(r row) error {
 		c := Country{ISO3: r.get("iso3"), Name: r.get("name"), Names: r.list("names"),
 			Adjectives: r.list("adjectives"), Demonyms: r.list("demonyms"), Metonyms: r.list("metonyms")}
 		if len(c.ISO3) != 3 {
@@ -127,10 +142,11 @@ func LoadKB(fsys fs.FS) (*KB, error) {
 		kb.Countries = append(kb.Countries, c)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = readCSV(fsys, "organisations.csv", []string{"id", "name", "kind", "donor", "aliases"}, func(r row) error {
+}
+
+// readOrgs reads organisations.csv.
+func (kb *KB) readOrgs(fsys fs.FS) error {
+	return readCSV(fsys, "organisations.csv", []string{"id", "name", "kind", "donor", "aliases"}, func(r row) error {
 		o := Org{ID: r.get("id"), Name: r.get("name"), Kind: r.get("kind"), Donor: r.get("donor"), Aliases: r.list("aliases")}
 		if o.ID == "" {
 			return r.errf("id", "is required")
@@ -138,10 +154,11 @@ func LoadKB(fsys fs.FS) (*KB, error) {
 		kb.Orgs = append(kb.Orgs, o)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = readCSV(fsys, "currencies.csv", []string{"code", "names", "symbols"}, func(r row) error {
+}
+
+// readCurrencies reads currencies.csv.
+func (kb *KB) readCurrencies(fsys fs.FS) error {
+	return readCSV(fsys, "currencies.csv", []string{"code", "names", "symbols"}, func(r row) error {
 		c := Currency{Code: r.get("code"), Names: r.list("names"), Symbols: r.list("symbols")}
 		if len(c.Code) != 3 {
 			return r.errf("code", "%q is not an ISO 4217 code", c.Code)
@@ -149,10 +166,11 @@ func LoadKB(fsys fs.FS) (*KB, error) {
 		kb.Currencies = append(kb.Currencies, c)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = readCSV(fsys, "topics.csv", []string{"id", "name", "keywords"}, func(r row) error {
+}
+
+// readTopics reads topics.csv.
+func (kb *KB) readTopics(fsys fs.FS) error {
+	return readCSV(fsys, "topics.csv", []string{"id", "name", "keywords"}, func(r row) error {
 		t := Topic{ID: r.get("id"), Name: r.get("name"), Keywords: r.list("keywords")}
 		if t.ID == "" || len(t.Keywords) == 0 {
 			return r.errf("keywords", "a topic needs an id and keywords")
@@ -160,36 +178,29 @@ func LoadKB(fsys fs.FS) (*KB, error) {
 		kb.Topics = append(kb.Topics, t)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = readCSV(fsys, "offices.csv", []string{"phrase", "group"}, func(r row) error {
+}
+
+// readOffices reads offices.csv.
+func (kb *KB) readOffices(fsys fs.FS) error {
+	return readCSV(fsys, "offices.csv", []string{"phrase", "group"}, func(r row) error {
 		kb.Offices = append(kb.Offices, OfficeTerm{Phrase: r.get("phrase"), Group: r.get("group")})
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
+}
+
+// readOfficeholders reads officeholders.csv, one term a line: the lines of
+// one name make one person with all their aliases and terms.
+func (kb *KB) readOfficeholders(fsys fs.FS) error {
 	byName := map[string]int{}
-	err = readCSV(fsys, "officeholders.csv", []string{"name", "aliases", "iso3", "office", "start", "end", "source"}, func(r row) error {
+	return readCSV(fsys, "officeholders.csv", []string{"name", "aliases", "iso3", "office", "start", "end", "source"}, func(r row) error {
 		name := r.get("name")
 		if name == "" {
 			return r.errf("name", "is required")
 		}
-		start, err := coalition.ParseDate(r.get("start"))
+		t, err := termOf(r)
 		if err != nil {
-			return r.errf("start", "%v", err)
+			return err
 		}
-		var end coalition.Date
-		if s := r.get("end"); s != "" {
-			if end, err = coalition.ParseDate(s); err != nil {
-				return r.errf("end", "%v", err)
-			}
-			if end.Before(start) {
-				return r.errf("end", "%s is before start %s", end, start)
-			}
-		}
-		t := Term{Country: r.get("iso3"), Office: r.get("office"), Start: start, End: end, Source: r.get("source")}
 		i, ok := byName[name]
 		if !ok {
 			i = len(kb.People)
@@ -205,15 +216,25 @@ func LoadKB(fsys fs.FS) (*KB, error) {
 		p.Terms = append(p.Terms, t)
 		return nil
 	})
+}
+
+// termOf reads the term of an officeholders.csv line; an end before the
+// start is an error.
+func termOf(r row) (Term, error) {
+	start, err := coalition.ParseDate(r.get("start"))
 	if err != nil {
-		return nil, err
+		return Term{}, r.errf("start", "%v", err)
 	}
-	for i := range kb.People {
-		ts := kb.People[i].Terms
-		sort.SliceStable(ts, func(a, b int) bool { return ts[a].Start.Before(ts[b].Start) })
+	var end coalition.Date
+	if s := r.get("end"); s != "" {
+		if end, err = coalition.ParseDate(s); err != nil {
+			return Term{}, r.errf("end", "%v", err)
+		}
+		if end.Before(start) {
+			return Term{}, r.errf("end", "%s is before start %s", end, start)
+		}
 	}
-	kb.index = buildIndex(kb)
-	return kb, nil
+	return Term{Country: r.get("iso3"), Office: r.get("office"), Start: start, End: end, Source: r.get("source")}, nil
 }
 
 func contains(list []string, s string) bool {
@@ -249,6 +270,8 @@ func (r row) errf(field, format string, args ...any) error {
 	return coalition.FieldError(field, "%s:%d: %s", r.file, r.line, fmt.Sprintf(format, args...))
 }
 
+// readCSV reads the CSV file name of fsys, whose header must have the
+// columns want, and calls each with every record.
 func readCSV(fsys fs.FS, name string, want []string, each func(row) error) error {
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -261,14 +284,9 @@ func readCSV(fsys fs.FS, name string, want []string, each func(row) error) error
 	if err != nil {
 		return coalition.Errorf(coalition.Invalid, "%s: header: %v", name, err)
 	}
-	cols := map[string]int{}
-	for i, h := range head {
-		cols[strings.TrimSpace(h)] = i
-	}
-	for _, w := range want {
-		if _, ok := cols[w]; !ok {
-			return coalition.FieldError(w, "%s: column missing from header", name)
-		}
+	cols, err := columns(name, head, want)
+	if err != nil {
+		return err
 	}
 	for {
 		rec, err := cr.Read()
@@ -288,53 +306,60 @@ func readCSV(fsys fs.FS, name string, want []string, each func(row) error) error
 	}
 }
 
+// columns maps the header's column names to their indexes; a column of
+// want missing from it is an error.
+func columns(name string, head, want []string) (map[string]int, error) {
+	cols := map[string]int{}
+	for i, h := range head {
+		cols[strings.TrimSpace(h)] = i
+	}
+	for _, w := range want {
+		if _, ok := cols[w]; !ok {
+			return nil, coalition.FieldError(w, "%s: column missing from header", name)
+		}
+	}
+	return cols, nil
+}
+
 // officeGroup maps an office of officeholders.csv to the group its title
 // phrases use (offices.csv), so "defence minister" in text matches
-// "Defence Secretary" and "Secretary of Defense" in the table.
+// "Defence Secretary" and "Secretary of Defense" in the table; an office
+// of its own is its own group, in lower case.
 func officeGroup(office string) string {
-	switch office {
-	case "President", "Acting President", "President of the Confederation":
-		return "president"
-	case "Prime Minister", "Acting Prime Minister", "Chancellor", "Acting Chancellor", "Taoiseach", "Premier":
-		return "head-of-government"
-	case "Foreign Minister", "Acting Foreign Minister", "Foreign Secretary", "Secretary of State":
-		return "foreign"
-	case "Defence Minister", "Defence Secretary", "Secretary of Defense", "Secretary of Defense/War":
-		return "defence"
-	case "Vice President":
-		return "vice-president"
-	case "Leader of the Opposition":
-		return "opposition"
-	case "Secretary General", "Secretary-General":
-		return "secretary-general"
-	case "President of the European Commission":
-		return "commission-president"
-	case "President of the European Council":
-		return "council-president"
-	case "High Representative for Foreign Affairs and Security Policy":
-		return "high-representative"
-	case "Monarch", "Emperor":
-		return "monarch"
+	if g, ok := officeGroups[office]; ok {
+		return g
 	}
 	return strings.ToLower(office)
 }
 
+// officeGroups are the offices that share a group with others or whose
+// group is not their name in lower case.
+var officeGroups = map[string]string{
+	"President": "president", "Acting President": "president", "President of the Confederation": "president",
+	"Prime Minister": "head-of-government", "Acting Prime Minister": "head-of-government", "Chancellor": "head-of-government",
+	"Acting Chancellor": "head-of-government", "Taoiseach": "head-of-government", "Premier": "head-of-government",
+	"Foreign Minister": "foreign", "Acting Foreign Minister": "foreign", "Foreign Secretary": "foreign", "Secretary of State": "foreign",
+	"Defence Minister": "defence", "Defence Secretary": "defence", "Secretary of Defense": "defence", "Secretary of Defense/War": "defence",
+	"Vice President": "vice-president", "Leader of the Opposition": "opposition",
+	"Secretary General": "secretary-general", "Secretary-General": "secretary-general",
+	"President of the European Commission": "commission-president", "President of the European Council": "council-president",
+	"High Representative for Foreign Affairs and Security Policy": "high-representative", "Monarch": "monarch", "Emperor": "monarch",
+}
+
 // officeRank orders offices when a person holds several at once: the one
-// shown is the highest.
+// shown is the highest (0); an office not ranked here comes last (5).
 func officeRank(office string) int {
-	switch officeGroup(office) {
-	case "president", "monarch":
-		return 0
-	case "head-of-government":
-		return 1
-	case "commission-president", "council-president", "secretary-general", "high-representative":
-		return 2
-	case "foreign", "defence":
-		return 3
-	case "vice-president":
-		return 4
+	if r, ok := groupRanks[officeGroup(office)]; ok {
+		return r
 	}
 	return 5
+}
+
+// groupRanks rank the office groups, highest first.
+var groupRanks = map[string]int{
+	"president": 0, "monarch": 0, "head-of-government": 1,
+	"commission-president": 2, "council-president": 2, "secretary-general": 2, "high-representative": 2,
+	"foreign": 3, "defence": 3, "vice-president": 4,
 }
 
 // Role describes a person's position on date d: the office held ("Prime
@@ -349,6 +374,17 @@ func (p *Person) Role(d coalition.Date) (role, country string, term *Term) {
 		}
 		return "former " + t.Office, t.Country, t
 	}
+	if t := p.highestHeld(d); t != nil {
+		return t.Office, t.Country, t
+	}
+	if t := p.highestLeft(d); t != nil {
+		return "former " + t.Office, t.Country, t
+	}
+	return "", p.Terms[0].Country, nil
+}
+
+// highestHeld is the highest-ranking term p holds on d, or nil.
+func (p *Person) highestHeld(d coalition.Date) *Term {
 	var best *Term
 	for i := range p.Terms {
 		t := &p.Terms[i]
@@ -356,20 +392,27 @@ func (p *Person) Role(d coalition.Date) (role, country string, term *Term) {
 			best = t
 		}
 	}
-	if best != nil {
-		return best.Office, best.Country, best
-	}
+	return best
+}
+
+// highestLeft is the highest-ranking term p left by d, the latest of
+// equal rank, or nil.
+func (p *Person) highestLeft(d coalition.Date) *Term {
 	var last *Term
 	for i := range p.Terms {
 		t := &p.Terms[i]
-		if !t.End.IsZero() && !d.Before(t.End) && (last == nil || officeRank(t.Office) < officeRank(last.Office) || last.End.Before(t.End) && officeRank(t.Office) == officeRank(last.Office)) {
+		if !t.End.IsZero() && !d.Before(t.End) && (last == nil || outranks(t, last)) {
 			last = t
 		}
 	}
-	if last != nil {
-		return "former " + last.Office, last.Country, last
-	}
-	return "", p.Terms[0].Country, nil
+	return last
+}
+
+// outranks: t is a higher office than last, or one of equal rank left
+// later.
+func outranks(t, last *Term) bool {
+	rt, rl := officeRank(t.Office), officeRank(last.Office)
+	return rt < rl || last.End.Before(t.End) && rt == rl
 }
 
 // country returns the ISO3 code for a country code or an org's donor code.

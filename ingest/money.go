@@ -93,32 +93,10 @@ var dollarMarks = map[string]string{
 // with an optional leading qualifier. It returns the amount and the index
 // after it.
 func (ix *index) moneyAt(toks []token, i, limit int) (Money, int, bool) {
-	var qual string
 	start := i
-	if i < limit && qualifierStart[toks[i].norm] {
-		for k, q := range qualifierWords {
-			if n, ok := wordsAtList(toks, i, limit, q); ok {
-				qual, i = qualifiers[k], i+n
-				break
-			}
-		}
-	}
+	qual, i := qualifierAt(toks, i, limit)
 	if wordIs(toks, i, limit, "between") {
-		m, j, ok := ix.simpleMoneyAt(toks, i+1, limit)
-		if ok && wordIs(toks, j, limit, "and") {
-			if m2, k, ok2 := ix.rangeEnd(toks, j+1, limit, m); ok2 {
-				// "between €2bn and €1bn" is the range €1–2bn; equal ends are
-				// one amount.
-				lo, hi := min(m.Value, m2.Value), max(m.Value, m2.Value)
-				m.Value, m.Max = lo, hi
-				if lo == hi {
-					m.Max = 0
-				}
-				m.Qualifier = "between"
-				return m, k, true
-			}
-		}
-		return Money{}, start, false
+		return ix.betweenAt(toks, i, limit, start)
 	}
 	m, j, ok := ix.simpleMoneyAt(toks, i, limit)
 	if !ok {
@@ -126,7 +104,7 @@ func (ix *index) moneyAt(toks []token, i, limit int) (Money, int, bool) {
 	}
 	m.Qualifier = qual
 	// ranges: "$1bn to $2bn", "$1bn-$2bn"
-	if j < limit && (toks[j].norm == "to" || toks[j].text == "-" || toks[j].text == "–") {
+	if j < limit && isRangeMark(toks[j]) {
 		if m2, k, ok2 := ix.rangeEnd(toks, j+1, limit, m); ok2 && m2.Value > m.Value {
 			m.Max = m2.Value
 			return m, k, true
@@ -135,29 +113,64 @@ func (ix *index) moneyAt(toks []token, i, limit int) (Money, int, bool) {
 	return m, j, true
 }
 
+// qualifierAt reads a qualifier ("more than", "up to") at token i; it
+// returns "" and i when there is none.
+func qualifierAt(toks []token, i, limit int) (string, int) {
+	if i >= limit || !qualifierStart[toks[i].norm] {
+		return "", i
+	}
+	for k, q := range qualifierWords {
+		if n, ok := wordsAtList(toks, i, limit, q); ok {
+			return qualifiers[k], i + n
+		}
+	}
+	return "", i
+}
+
+// isRangeMark: "to", "-" or "–" between the two ends of a range.
+func isRangeMark(t token) bool { return t.norm == "to" || t.text == "-" || t.text == "–" }
+
+// betweenAt reads "between €1bn and €2bn" from the "between" at token i;
+// money read from start fails as a whole when the range does.
+func (ix *index) betweenAt(toks []token, i, limit, start int) (Money, int, bool) {
+	m, j, ok := ix.simpleMoneyAt(toks, i+1, limit)
+	if !ok || !wordIs(toks, j, limit, "and") {
+		return Money{}, start, false
+	}
+	m2, k, ok := ix.rangeEnd(toks, j+1, limit, m)
+	if !ok {
+		return Money{}, start, false
+	}
+	// "between €2bn and €1bn" is the range €1–2bn; equal ends are one
+	// amount.
+	lo, hi := min(m.Value, m2.Value), max(m.Value, m2.Value)
+	m.Value, m.Max = lo, hi
+	if lo == hi {
+		m.Max = 0
+	}
+	m.Qualifier = "between"
+	return m, k, true
+}
+
 // rangeEnd reads the second amount of a range, whose currency may be left
 // out ("$1 billion to 2 billion").
 func (ix *index) rangeEnd(toks []token, i, limit int, first Money) (Money, int, bool) {
 	if m, j, ok := ix.simpleMoneyAt(toks, i, limit); ok && m.Currency == first.Currency {
 		return m, j, true
 	}
-	if i < limit && toks[i].kind == tNumber {
-		v, scale, ok := parseNumber(toks[i].text)
-		if ok {
-			j := i + 1
-			if scale == 0 {
-				if j < limit && scales[toks[j].norm] > 0 {
-					scale = scales[toks[j].norm]
-					j++
-				} else {
-					scale = 1
-					// "$1–2 billion" has no scale on the first number: borrow ours
-				}
-			}
-			return Money{Value: v * scale, Currency: first.Currency}, j, true
-		}
+	if i >= limit || toks[i].kind != tNumber {
+		return Money{}, i, false
 	}
-	return Money{}, i, false
+	v, scale, ok := parseNumber(toks[i].text)
+	if !ok {
+		return Money{}, i, false
+	}
+	j := i + 1
+	if scale == 0 {
+		// "$1–2 billion" has no scale on the first number: 1 unless a word follows
+		scale, j = scaleWordAt(toks, j, limit)
+	}
+	return Money{Value: v * scale, Currency: first.Currency}, j, true
 }
 
 // simpleMoneyAt reads one amount: a currency before or after a number with
@@ -167,17 +180,26 @@ func (ix *index) simpleMoneyAt(toks []token, i, limit int) (Money, int, bool) {
 		return Money{}, i, false
 	}
 	// currency before: "A$", "US$", "$", "€", "NOK", "EUR"
-	cur, bare, j := ix.currencyBefore(toks, i, limit)
-	if cur != "" {
-		if j < limit && toks[j].kind == tNumber && (toks[j].start-toks[j-1].end <= 1) {
-			v, scale, max, k, ok := numberWithScale(toks, j, limit)
-			if ok {
-				return Money{Value: v * scale, Max: max * scale, Currency: cur, bareDollar: bare}, k, true
-			}
-		}
-		return Money{}, i, false
+	if cur, bare, j := ix.currencyBefore(toks, i, limit); cur != "" {
+		return numberAfterCurrency(toks, i, j, limit, cur, bare)
 	}
-	// currency after: "85 billion Norwegian kroner", "500m euros", "1.5bn NOK"
+	return ix.numberBeforeCurrency(toks, i, limit)
+}
+
+// numberAfterCurrency reads the number right after a currency read from
+// token i to j ("$ 5" at most one space apart).
+func numberAfterCurrency(toks []token, i, j, limit int, cur string, bare bool) (Money, int, bool) {
+	if j < limit && toks[j].kind == tNumber && (toks[j].start-toks[j-1].end <= 1) {
+		if v, scale, max, k, ok := numberWithScale(toks, j, limit); ok {
+			return Money{Value: v * scale, Max: max * scale, Currency: cur, bareDollar: bare}, k, true
+		}
+	}
+	return Money{}, i, false
+}
+
+// numberBeforeCurrency reads a number with the currency after it: "85
+// billion Norwegian kroner", "500m euros", "1.5bn NOK".
+func (ix *index) numberBeforeCurrency(toks []token, i, limit int) (Money, int, bool) {
 	if toks[i].kind != tNumber {
 		return Money{}, i, false
 	}
@@ -185,18 +207,28 @@ func (ix *index) simpleMoneyAt(toks []token, i, limit int) (Money, int, bool) {
 	if !ok || k >= limit {
 		return Money{}, i, false
 	}
+	cur, next, ok := ix.currencyAfter(toks, k, limit)
+	if !ok {
+		return Money{}, i, false
+	}
+	return Money{Value: v * scale, Max: max * scale, Currency: cur}, next, true
+}
+
+// currencyAfter reads a currency code ("NOK") or name ("Norwegian
+// kroner") at token k.
+func (ix *index) currencyAfter(toks []token, k, limit int) (string, int, bool) {
 	if c, ok := ix.currency[toks[k].norm]; ok && isCode(toks[k].text) {
-		return Money{Value: v * scale, Max: max * scale, Currency: c}, k + 1, true
+		return c, k + 1, true
 	}
 	var buf []byte
 	if mt, ok := ix.lookup(toks, k, limit, &buf); ok {
 		for _, e := range mt.entries {
 			if e.kind == eCurrencyName {
-				return Money{Value: v * scale, Max: max * scale, Currency: ix.currencyCode(e.id)}, mt.j, true
+				return ix.currencyCode(e.id), mt.j, true
 			}
 		}
 	}
-	return Money{}, i, false
+	return "", k, false
 }
 
 func isCode(s string) bool {
@@ -220,25 +252,34 @@ func (ix *index) currencyBefore(toks []token, i, limit int) (cur string, bare bo
 		c := ix.currency[t.norm]
 		return c, t.text == "$", i + 1
 	case tWord:
-		// "A$", "NZ$", "US$": letters glued to "$"
-		if i+1 < limit && toks[i+1].text == "$" && toks[i+1].start == t.end {
-			if c, ok := dollarMarks[t.norm]; ok {
-				return c, false, i + 2
-			}
-			return "", false, i
-		}
-		if i+1 < limit && toks[i+1].kind == tSymbol && toks[i+1].start == t.end {
-			if c, ok := ix.currency[t.norm+toks[i+1].norm]; ok {
-				return c, false, i + 2 // "CN¥", "JP¥"
-			}
-		}
-		if isCode(t.text) {
-			if c, ok := ix.currency[t.norm]; ok && t.text == c {
-				return c, false, i + 1 // "NOK 85 billion", "EUR 500m"
-			}
-		}
+		c, next := ix.wordCurrencyAt(toks, i, limit)
+		return c, false, next
 	}
 	return "", false, i
+}
+
+// wordCurrencyAt reads a currency that starts with a word: letters glued
+// to a sign ("A$", "NZ$", "US$", "CN¥") or a code as written ("NOK 85
+// billion", "EUR 500m").
+func (ix *index) wordCurrencyAt(toks []token, i, limit int) (string, int) {
+	t := toks[i]
+	if i+1 < limit && toks[i+1].start == t.end && toks[i+1].kind == tSymbol {
+		sign := toks[i+1]
+		if sign.text == "$" {
+			c, ok := dollarMarks[t.norm]
+			if !ok {
+				return "", i
+			}
+			return c, i + 2
+		}
+		if c, ok := ix.currency[t.norm+sign.norm]; ok {
+			return c, i + 2
+		}
+	}
+	if c, ok := ix.currency[t.norm]; ok && isCode(t.text) && t.text == c {
+		return c, i + 1
+	}
+	return "", i
 }
 
 func (ix *index) currencyCode(id int) string { return ix.codes[id] }
@@ -246,30 +287,8 @@ func (ix *index) currencyCode(id int) string { return ix.codes[id] }
 // numberWithScale reads "1.5", "1.5 billion", "2.26bn", "1-1.5bn", "1,500".
 func numberWithScale(toks []token, i, limit int) (v, scale, max float64, next int, ok bool) {
 	text := toks[i].text
-	// a range inside one token: "1-1.5bn", "1–2"
 	if k := strings.IndexAny(text, "-–"); k > 0 {
-		a, sa, ok1 := parseNumber(text[:k])
-		rest := strings.TrimLeft(text[k:], "-–")
-		b, sb, ok2 := parseNumber(rest)
-		if !ok1 || !ok2 || sa != 0 && sb == 0 {
-			return 0, 0, 0, i, false
-		}
-		scale = sb
-		next = i + 1
-		if scale == 0 {
-			scale = 1
-			if next < limit && scales[toks[next].norm] > 0 {
-				scale = scales[toks[next].norm]
-				next++
-			}
-		}
-		if sa != 0 {
-			a = a * sa / scale
-		}
-		if b <= a {
-			return 0, 0, 0, i, false
-		}
-		return a, scale, b, next, true
+		return numberRange(toks, i, limit, text, k)
 	}
 	v, scale, ok = parseNumber(text)
 	if !ok {
@@ -277,51 +296,55 @@ func numberWithScale(toks []token, i, limit int) (v, scale, max float64, next in
 	}
 	next = i + 1
 	if scale == 0 {
-		scale = 1
-		if next < limit && scales[toks[next].norm] > 0 && toks[next].kind == tWord {
-			// "m" and "b" only glued or as a word of their own, never "m" of "m2"
-			scale = scales[toks[next].norm]
-			next++
-		}
+		scale, next = scaleWordAt(toks, next, limit)
 	}
 	return v, scale, 0, next, true
+}
+
+// numberRange reads a range inside one token, split at k: "1-1.5bn",
+// "1–2"; the first number takes the second's scale unless it has its own.
+func numberRange(toks []token, i, limit int, text string, k int) (v, scale, max float64, next int, ok bool) {
+	a, sa, ok1 := parseNumber(text[:k])
+	b, sb, ok2 := parseNumber(strings.TrimLeft(text[k:], "-–"))
+	if !ok1 || !ok2 || sa != 0 && sb == 0 {
+		return 0, 0, 0, i, false
+	}
+	scale, next = sb, i+1
+	if scale == 0 {
+		scale, next = scaleWordAt(toks, next, limit)
+	}
+	if sa != 0 {
+		a = a * sa / scale
+	}
+	if b <= a {
+		return 0, 0, 0, i, false
+	}
+	return a, scale, b, next, true
+}
+
+// scaleWordAt reads a scale word at token i ("billion", "m": a word of its
+// own, never the "m" of "m2"); with none the scale is 1 and i is next.
+func scaleWordAt(toks []token, i, limit int) (scale float64, next int) {
+	if i < limit && scales[toks[i].norm] > 0 && toks[i].kind == tWord {
+		return scales[toks[i].norm], i + 1
+	}
+	return 1, i
 }
 
 // parseNumber parses "1,500", "2.26", "1,5" (decimal comma), "2.26bn",
 // "500m"; scale is 0 when no scale is glued to the number.
 func parseNumber(s string) (v, scale float64, ok bool) {
-	k := 0
-	for k < len(s) && (s[k] >= '0' && s[k] <= '9' || s[k] == ',' || s[k] == '.') {
-		k++
-	}
-	num, suffix := s[:k], strings.ToLower(s[k:])
-	if num == "" || !unicode.IsDigit(rune(num[0])) || !unicode.IsDigit(rune(num[len(num)-1])) || len(num) > 24 {
+	num, suffix := splitDigits(s)
+	if !digitsAtEnds(num) {
 		return 0, 0, false
 	}
 	if suffix != "" {
-		scale = scales[suffix]
-		if scale == 0 {
+		if scale = scales[suffix]; scale == 0 {
 			return 0, 0, false
 		}
 	}
-	// commas: thousands when every group after one has three digits, else a decimal comma
-	if strings.Contains(num, ",") {
-		parts := strings.Split(num, ",")
-		thousands := true
-		for _, p := range parts[1:] {
-			if len(p) != 3 && !(strings.Contains(p, ".") && strings.Index(p, ".") == 3) {
-				thousands = false
-			}
-		}
-		if thousands {
-			num = strings.ReplaceAll(num, ",", "")
-		} else if len(parts) == 2 && !strings.Contains(num, ".") {
-			num = parts[0] + "." + parts[1]
-		} else {
-			return 0, 0, false
-		}
-	}
-	if strings.Count(num, ".") > 1 {
+	num, ok = decimalPoint(num)
+	if !ok || strings.Count(num, ".") > 1 {
 		return 0, 0, false
 	}
 	f, err := strconv.ParseFloat(num, 64)
@@ -329,6 +352,50 @@ func parseNumber(s string) (v, scale float64, ok bool) {
 		return 0, 0, false
 	}
 	return f, scale, true
+}
+
+// splitDigits splits s into its leading digits, commas and dots and the
+// rest in lower case (a glued scale: "bn").
+func splitDigits(s string) (num, suffix string) {
+	k := 0
+	for k < len(s) && (s[k] >= '0' && s[k] <= '9' || s[k] == ',' || s[k] == '.') {
+		k++
+	}
+	return s[:k], strings.ToLower(s[k:])
+}
+
+// digitsAtEnds: a number starts and ends with a digit and has at most 24
+// characters.
+func digitsAtEnds(num string) bool {
+	return num != "" && unicode.IsDigit(rune(num[0])) && unicode.IsDigit(rune(num[len(num)-1])) && len(num) <= 24
+}
+
+// decimalPoint rewrites commas: thousands separators when every group
+// after the first has three digits ("1,500.25"), else one decimal comma
+// ("1,5"); anything else is no number.
+func decimalPoint(num string) (string, bool) {
+	if !strings.Contains(num, ",") {
+		return num, true
+	}
+	parts := strings.Split(num, ",")
+	if thousandsGroups(parts[1:]) {
+		return strings.ReplaceAll(num, ",", ""), true
+	}
+	if len(parts) == 2 && !strings.Contains(num, ".") {
+		return parts[0] + "." + parts[1], true
+	}
+	return "", false
+}
+
+// thousandsGroups: every group has three digits, the last maybe followed
+// by decimals.
+func thousandsGroups(groups []string) bool {
+	for _, p := range groups {
+		if len(p) != 3 && strings.Index(p, ".") != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 func wordIs(toks []token, i, limit int, w string) bool { return i < limit && toks[i].norm == w }

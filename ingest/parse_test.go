@@ -56,8 +56,17 @@ func TestParseMoney(t *testing.T) {
 			continue
 		}
 		got.bareDollar = false
-		if !close(got.Value, tc.want.Value) || !close(got.Max, tc.want.Max) || got.Currency != tc.want.Currency || got.Qualifier != tc.want.Qualifier {
-			t.Errorf("ParseMoney(%q) = %+v, want %+v", tc.in, got, tc.want)
+		if !close(got.Value, tc.want.Value) {
+			t.Errorf("ParseMoney(%q) value = %v, want %v", tc.in, got.Value, tc.want.Value)
+		}
+		if !close(got.Max, tc.want.Max) {
+			t.Errorf("ParseMoney(%q) max = %v, want %v", tc.in, got.Max, tc.want.Max)
+		}
+		if got.Currency != tc.want.Currency {
+			t.Errorf("ParseMoney(%q) currency = %q, want %q", tc.in, got.Currency, tc.want.Currency)
+		}
+		if got.Qualifier != tc.want.Qualifier {
+			t.Errorf("ParseMoney(%q) qualifier = %q, want %q", tc.in, got.Qualifier, tc.want.Qualifier)
 		}
 	}
 }

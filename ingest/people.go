@@ -1,32 +1,12 @@
 package ingest
 
 import (
-	"fmt"
-	"sort"
+	"slices"
 
 	"coalition"
 )
 
 type pendingPerson struct{ entries []entry }
-
-// title is what precedes a name or stands for one: "former US President",
-// "Mr", "the Prime Minister", "Germany's defence minister".
-type title struct {
-	i, j         int    // tokens of the whole title (with any punctuation before the name)
-	end          int    // token after the office phrase or honorific
-	group        string // office group, "" for an honorific alone
-	country      string // ISO3 or org donor code stated with it ("US", "NATO")
-	former       bool   // former, ex-, then-
-	hypothetical bool   // returning, potential, future, incoming, -elect...
-	honorific    bool   // Mr, Mrs, Sir...
-}
-
-var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "sir": true, "dame": true, "lord": true, "lady": true, "madam": true, "mme": true, "monsieur": true, "madame": true, "herr": true, "frau": true}
-
-var formerWords = map[string]bool{"former": true, "ex": true, "then": true, "erstwhile": true, "previous": true, "one-time": true, "onetime": true, "late": true}
-
-var hypotheticalWords = map[string]bool{"returning": true, "potential": true, "possible": true, "future": true, "incoming": true, "would-be": true,
-	"prospective": true, "next": true, "likely": true, "presumptive": true, "designate": true, "nominee": true, "candidate": true, "new": true, "outgoing": true, "caretaker": true}
 
 // resolvePeople turns person candidates into people, in document order:
 // a full name always; a surname after the full name, behind a title, or
@@ -39,394 +19,200 @@ func (d *doc) resolvePeople() {
 			d.endAt.set(m.j, k)
 		}
 	}
-	// countries mentioned anywhere, to break ties between namesakes
+	mentioned := d.mentionedCountries()
+	for k := range d.ments {
+		if m := &d.ments[k]; m.kind == ePerson && m.id < 0 {
+			d.resolvePerson(k, mentioned)
+		}
+	}
+}
+
+// mentionedCountries are the countries mentioned anywhere, to break ties
+// between namesakes.
+func (d *doc) mentionedCountries() map[string]bool {
 	mentioned := map[string]bool{}
 	for _, m := range d.ments {
 		if m.kind == eCountry {
 			mentioned[d.kb.Countries[m.id].ISO3] = true
 		}
 	}
-	for k := range d.ments {
-		m := &d.ments[k]
-		if m.kind != ePerson || m.id >= 0 {
-			continue
+	return mentioned
+}
+
+// resolvePerson resolves the person candidate ments[k] to a person, or
+// else to what else its words name.
+func (d *doc) resolvePerson(k int, mentioned map[string]bool) {
+	m := &d.ments[k]
+	p := d.pending[-1-m.id]
+	ti := d.titleBefore(m.i, d.sents[m.sent].i)
+	var cands []entry
+	for _, e := range p.entries {
+		if e.kind == ePerson {
+			cands = append(cands, e)
 		}
-		p := d.pending[-1-m.id]
-		ti := d.titleBefore(m.i, d.sents[m.sent].i)
-		var cands []entry
-		for _, e := range p.entries {
-			if e.kind == ePerson {
-				cands = append(cands, e)
-			}
+	}
+	id := d.pickPerson(cands, ti, mentioned)
+	if id < 0 {
+		d.notAPerson(k, p)
+		return
+	}
+	m.id, m.title = id, ti
+	ps := d.notePerson(id)
+	for _, e := range cands {
+		if e.id == id && e.full {
+			ps.named = true
 		}
-		id := d.pickPerson(cands, ti, mentioned)
-		if id >= 0 {
-			m.id, m.title = id, ti
-			ps := d.people[id]
-			if ps == nil {
-				ps = &personState{id: id}
-				d.people[id] = ps
-				d.order = append(d.order, id)
-			}
-			for _, e := range cands {
-				if e.id == id && e.full {
-					ps.named = true
-				}
-			}
+	}
+	d.endAt.set(m.j, k)
+	d.persons = append(d.persons, k)
+}
+
+// notePerson returns the state of person id, first noting the person in
+// the order of first mention.
+func (d *doc) notePerson(id int) *personState {
+	ps := d.people[id]
+	if ps == nil {
+		ps = &personState{id: id}
+		d.people[id] = ps
+		d.order = append(d.order, id)
+	}
+	return ps
+}
+
+// notAPerson: the candidate ments[k] is nobody here, but keeps what else
+// its words name ("Montenegro"), or nothing (kind 255).
+func (d *doc) notAPerson(k int, p pendingPerson) {
+	m := &d.ments[k]
+	m.kind = 255
+	for _, e := range p.entries {
+		if e.kind == eCountry || e.kind == eOrg || e.kind == eTopic {
+			m.kind, m.form, m.id = e.kind, e.form, e.id
 			d.endAt.set(m.j, k)
-			d.persons = append(d.persons, k)
-			continue
-		}
-		// not a person here: keep what else the words name ("Montenegro")
-		m.kind = 255
-		for _, e := range p.entries {
-			if e.kind == eCountry || e.kind == eOrg || e.kind == eTopic {
-				m.kind, m.form, m.id = e.kind, e.form, e.id
-				d.endAt.set(m.j, k)
-				break
-			}
+			return
 		}
 	}
 }
 
-func (d *doc) pickPerson(cands []entry, ti *title, mentioned map[string]bool) int {
-	ids := map[int]bool{}
-	full := map[int]bool{}
-	weak := false
+// candidates are the KB people one name may mean.
+type candidates struct {
+	ids  map[int]bool // every person the name may be
+	full map[int]bool // those whose full name it is
+	weak bool         // some entry is a surname that is also a common word
+}
+
+// candidatesOf gathers the person entries of one name, for pickPerson's
+// tests.
+func candidatesOf(cands []entry) candidates {
+	c := candidates{ids: map[int]bool{}, full: map[int]bool{}}
 	for _, e := range cands {
-		ids[e.id] = true
+		c.ids[e.id] = true
 		if e.full {
-			full[e.id] = true
+			c.full[e.id] = true
 		}
-		if e.weak {
-			weak = true
-		}
+		c.weak = c.weak || e.weak
 	}
-	// a full name of one person
-	if len(full) == 1 {
-		for id := range full {
-			return id
-		}
+	return c
+}
+
+// anyOf returns an id of set, which callers know holds exactly one.
+func anyOf(set map[int]bool) int {
+	for id := range set {
+		return id
 	}
-	// someone already named in full
-	for id := range ids {
-		if ps := d.people[id]; ps != nil && ps.named {
-			return id
-		}
+	return -1
+}
+
+// pickPerson decides whom a name means, or -1: the full name of one
+// person, someone already named in full, the one holder of the title
+// before it, the only bearer of a name that is not a common word, or the
+// namesake in office in a country the text names.
+func (d *doc) pickPerson(cands []entry, ti *title, mentioned map[string]bool) int {
+	c := candidatesOf(cands)
+	if len(c.full) == 1 {
+		return anyOf(c.full)
 	}
-	// a title narrows namesakes to the office holder
+	if id, ok := d.namedInFull(c.ids); ok {
+		return id
+	}
 	if ti != nil && ti.group != "" {
-		var fit []int
-		for id := range ids {
-			p := &d.kb.People[id]
-			for _, t := range p.Terms {
-				if officeGroup(t.Office) == ti.group && (ti.country == "" || ti.country == t.Country) {
-					fit = append(fit, id)
-					break
-				}
-			}
-		}
-		if len(fit) == 1 {
+		if fit := d.titleHolders(c.ids, ti); len(fit) == 1 {
 			return fit[0]
 		}
 	}
-	if len(ids) == 1 && (!weak || ti != nil) {
-		for id := range ids {
-			return id
-		}
+	if len(c.ids) == 1 && (!c.weak || ti != nil) {
+		return anyOf(c.ids)
 	}
-	// namesakes: the one in office on the date whose country the text names
-	var fit []int
-	for id := range ids {
-		p := &d.kb.People[id]
-		for _, t := range p.Terms {
-			if mentioned[t.Country] && (d.date.IsZero() || t.HeldOn(d.date)) {
-				fit = append(fit, id)
-				break
-			}
-		}
-	}
-	if len(fit) == 1 && (ti != nil || !weak) {
+	if fit := d.inOfficeIn(c.ids, mentioned); len(fit) == 1 && (ti != nil || !c.weak) {
 		return fit[0]
 	}
 	return -1
 }
 
-// titleBefore reads a title ending right before token k, within the
-// sentence starting at token s.
-func (d *doc) titleBefore(k, s int) *title {
-	p := k - 1
-	skipped := 0
-	for p >= s && skipped < 2 && isAppositivePunct(d.toks[p].text) {
-		p--
-		skipped++
+// namedInFull returns one of ids already named in full in the text.
+func (d *doc) namedInFull(ids map[int]bool) (int, bool) {
+	for id := range ids {
+		if ps := d.people[id]; ps != nil && ps.named {
+			return id, true
+		}
 	}
-	if p < s {
-		return nil
-	}
-	if skipped == 0 && honorifics[d.toks[p].norm] {
-		return &title{i: p, j: k, end: p + 1, honorific: true}
-	}
-	ti := d.officeEndingAt(p, s)
-	if ti == nil {
-		return nil
-	}
-	if skipped > 0 && !(ti.i > s && d.toks[ti.i-1].norm == "the" || ti.country != "" || ti.former) {
-		return nil // "..., President" needs "the sitting US President," before a name
-	}
-	ti.j = k
-	return ti
+	return 0, false
 }
 
-func isAppositivePunct(s string) bool {
-	switch s {
-	case ",", "\"", "“", "”", "'", "‘", "’":
-		return true
+// titleHolders are those of ids who ever held the title's office (in its
+// country, if it names one): a title narrows namesakes.
+func (d *doc) titleHolders(ids map[int]bool, ti *title) []int {
+	var fit []int
+	for id := range ids {
+		if slices.ContainsFunc(d.kb.People[id].Terms, func(t Term) bool { return termFits(t, ti.group, ti.country) }) {
+			fit = append(fit, id)
+		}
 	}
-	return false
+	return fit
 }
 
-// officeEndingAt finds an office phrase ending at token p (inclusive), and
-// the country and modifiers before it.
-func (d *doc) officeEndingAt(p, s int) *title {
-	var ti *title
-	var buf []byte
-	for st := max(s, p-4); st <= p; st++ {
-		toks := d.toks
-		t0 := toks[st]
-		former, hyp := false, false
-		if pre, rest, ok := splitPrefix(t0.norm); ok {
-			// "ex-President", "then-Secretary": look the rest up on a copy
-			cp := make([]token, p-st+1)
-			copy(cp, toks[st:p+1])
-			cp[0].norm = rest
-			toks = cp
-			former = pre != "elect"
-			hyp = pre == "elect"
-			if m, ok := d.ix.lookup(toks, 0, len(toks), &buf); ok && m.j == len(toks) {
-				if g := officeEntry(m); g != "" {
-					ti = &title{i: st, group: g, former: former, hypothetical: hyp}
-					break
-				}
-			}
-			continue
-		}
-		if m, ok := d.ix.lookup(toks, st, p+1, &buf); ok && m.j == p+1 {
-			if g := officeEntry(m); g != "" {
-				ti = &title{i: st, group: g}
-				break
-			}
+// inOfficeIn are those of ids in office on the text's date (any date when
+// it has none) in a country the text mentions.
+func (d *doc) inOfficeIn(ids map[int]bool, mentioned map[string]bool) []int {
+	var fit []int
+	for id := range ids {
+		if slices.ContainsFunc(d.kb.People[id].Terms, func(t Term) bool { return mentioned[t.Country] && (d.date.IsZero() || t.HeldOn(d.date)) }) {
+			fit = append(fit, id)
 		}
 	}
-	if ti == nil {
-		return nil
-	}
-	ti.end = p + 1
-	if last := d.toks[p].norm; len(last) > 6 && last[len(last)-6:] == "-elect" {
-		ti.hypothetical = true
-	}
-	// country or organisation before the office: "US President", "Germany's
-	// defence minister", "European Commission President"
-	q := ti.i
-	if q-1 >= s && d.toks[q-1].norm == "'s" {
-		q--
-	}
-	if k, ok := d.endAt.get(q); ok && q > s {
-		m := d.ments[k]
-		switch m.kind {
-		case eCountry:
-			ti.country = d.kb.Countries[m.id].ISO3
-			ti.i = m.i
-		case eOrg:
-			o := d.kb.Orgs[m.id]
-			ti.country = o.Donor
-			if o.ID == "EC" && ti.group == "president" {
-				ti.group = "commission-president"
-			}
-			if o.ID == "EUCO" && ti.group == "president" {
-				ti.group = "council-president"
-			}
-			if o.ID == "NATO" || o.ID == "UN" {
-				ti.country = map[string]string{"NATO": "NATO", "UN": "UNO"}[o.ID]
-			}
-			ti.i = m.i
-		}
-	}
-	// modifiers: "former", "sitting", "returning"...
-	for n := 0; n < 2 && ti.i-1 >= s; n++ {
-		w := d.toks[ti.i-1].norm
-		switch {
-		case formerWords[w]:
-			ti.former = true
-		case hypotheticalWords[w]:
-			ti.hypothetical = true
-		case w == "sitting" || w == "current" || w == "incumbent" || w == "serving" || w == "acting" || w == "interim":
-		default:
-			if pre, _, ok := splitPrefix(w); ok && pre != "elect" {
-				ti.former = true
-			} else {
-				return ti
-			}
-		}
-		ti.i--
-	}
-	return ti
+	return fit
 }
 
-// splitPrefix splits "ex-president" into "ex" and "president" (also
-// "then-", "former-"), and "president-elect" into "elect" and "president".
-func splitPrefix(w string) (pre, rest string, ok bool) {
-	for _, p := range []string{"ex-", "then-", "former-"} {
-		if len(w) > len(p) && w[:len(p)] == p {
-			return p[:len(p)-1], w[len(p):], true
-		}
-	}
-	if len(w) > 6 && w[len(w)-6:] == "-elect" {
-		return "elect", w[:len(w)-6], true
-	}
-	return "", "", false
-}
-
-func officeEntry(m match) string {
-	for _, e := range m.entries {
-		if e.kind == eOffice {
-			return e.group
-		}
-	}
-	return ""
-}
-
-// holdsOn reports whether p holds an office of group g (in country c, if
-// given) on date; with no date, whether such a term is still open.
-func holdsOn(p *Person, g, c string, date coalition.Date) bool {
-	for _, t := range p.Terms {
-		if officeGroup(t.Office) != g || c != "" && t.Country != c {
-			continue
-		}
-		if date.IsZero() && t.End.IsZero() || !date.IsZero() && t.HeldOn(date) {
-			return true
-		}
-	}
-	return false
-}
-
-// heldBefore reports whether p left an office of group g (in c) before date.
-func heldBefore(p *Person, g, c string, date coalition.Date) bool {
-	for _, t := range p.Terms {
-		if officeGroup(t.Office) != g || c != "" && t.Country != c {
-			continue
-		}
-		if !t.End.IsZero() && (date.IsZero() || !date.Before(t.End)) {
-			return true
-		}
-	}
-	return false
-}
-
-// interval is [from, to); a zero to is open.
-type interval struct{ from, to coalition.Date }
-
-func (iv interval) empty() bool { return !iv.to.IsZero() && !iv.from.Before(iv.to) }
-
-// claimWindows returns when a title's claim about p is true.
-func claimWindows(p *Person, ti *title) []interval {
-	var terms []Term
-	for _, t := range p.Terms {
-		if officeGroup(t.Office) == ti.group && (ti.country == "" || ti.country == t.Country) {
-			terms = append(terms, t)
-		}
-	}
-	if len(terms) == 0 {
-		return nil
-	}
-	sort.Slice(terms, func(a, b int) bool { return terms[a].Start.Before(terms[b].Start) })
-	if !ti.former {
-		var out []interval
-		for _, t := range terms {
-			out = append(out, interval{t.Start, t.End})
-		}
-		return out
-	}
-	var out []interval
-	for k, t := range terms {
-		if t.End.IsZero() {
-			break
-		}
-		iv := interval{from: t.End}
-		if k+1 < len(terms) {
-			iv.to = terms[k+1].Start
-		}
-		if !iv.empty() {
-			out = append(out, iv)
-		}
-	}
-	return out
-}
-
-func intersect(a, b []interval) []interval {
-	var out []interval
-	for _, x := range a {
-		for _, y := range b {
-			iv := interval{from: x.from, to: x.to}
-			if y.from.After(iv.from) {
-				iv.from = y.from
-			}
-			if iv.to.IsZero() || !y.to.IsZero() && y.to.Before(iv.to) {
-				iv.to = y.to
-			}
-			if !iv.empty() {
-				out = append(out, iv)
-			}
-		}
-	}
-	return out
-}
-
-// inferDate: the text states no date and none was given. The titles it
-// uses ("former US President Donald Trump", "the sitting US President, Joe
-// Biden") are true only in some windows of time; when they meet in one
-// closed window, roles are read as of its last day.
-func (d *doc) inferDate() {
-	var win []interval
-	claims := 0
-	for _, m := range d.ments {
-		if m.kind != ePerson || m.id < 0 || m.title == nil || m.title.group == "" || m.title.hypothetical {
-			continue
-		}
-		w := claimWindows(&d.kb.People[m.id], m.title)
-		if w == nil {
-			continue
-		}
-		if claims == 0 {
-			win = w
-		} else {
-			win = intersect(win, w)
-		}
-		claims++
-	}
-	if claims == 0 || len(win) == 0 {
-		d.flag(FlagDateUnknown, "the text states no date and none was given (--date): offices are read as the knowledge base last knows them", nil)
-		return
-	}
-	last := win[len(win)-1]
-	for _, iv := range win {
-		if iv.to.IsZero() || !last.to.IsZero() && iv.to.After(last.to) {
-			last = iv
-		}
-	}
-	if last.to.IsZero() {
-		d.flag(FlagDateUnknown, fmt.Sprintf("the text states no date and none was given (--date); its titles fit any date from %s on: offices are read as the knowledge base last knows them", last.from), nil)
-		return
-	}
-	d.date = addDays(last.to, -1)
-	d.flag(FlagDateWindow, fmt.Sprintf("the text states no date and none was given (--date); the titles it gives people fit %s to %s, so offices are read as of %s", last.from, d.date, d.date), nil)
+// termFits reports whether term t is an office of group (in country, if
+// one is given): what a title claims.
+func termFits(t Term, group, country string) bool {
+	return officeGroup(t.Office) == group && (country == "" || t.Country == country)
 }
 
 // titleOnlyMentions resolves "the Prime Minister", "the former president",
 // "the German Chancellor" to a person: the latest one named whose office
 // fits, or, with a country and a date, the holder of that office.
 func (d *doc) titleOnlyMentions() {
-	used := map[int]bool{} // tokens that are part of a name's title
+	used := d.titleTokens()
+	n := len(d.ments)
+	for k := 0; k < n; k++ {
+		m := d.ments[k]
+		if m.kind != eOffice || used[m.i] {
+			continue
+		}
+		ti := d.standaloneTitle(m)
+		if ti == nil {
+			continue
+		}
+		if id := d.titleReferent(ti, m); id >= 0 {
+			d.addTitleMention(m, ti, id)
+		}
+	}
+}
+
+// titleTokens are the tokens that are part of a name's title, which
+// cannot stand for a person themselves.
+func (d *doc) titleTokens() map[int]bool {
+	used := map[int]bool{}
 	for _, m := range d.ments {
 		if m.kind == ePerson && m.id >= 0 && m.title != nil {
 			for k := m.title.i; k < m.title.j; k++ {
@@ -434,49 +220,42 @@ func (d *doc) titleOnlyMentions() {
 			}
 		}
 	}
-	n := len(d.ments)
-	for k := 0; k < n; k++ {
-		m := d.ments[k]
-		if m.kind != eOffice || used[m.i] {
-			continue
-		}
-		ti := d.officeEndingAt(m.j-1, d.sents[m.sent].i)
-		if ti == nil {
-			continue
-		}
-		ti.j = m.j
-		hasThe := ti.i > d.sents[m.sent].i && d.toks[ti.i-1].norm == "the"
-		if !hasThe && ti.country == "" {
-			continue
-		}
-		if ti.hypothetical {
-			continue
-		}
-		// a name right after is a title, handled with the name
-		if next, ok := d.mentionStarting(m.j); ok && d.ments[next].kind == ePerson {
-			continue
-		}
-		id := d.titleReferent(ti, m)
-		if id < 0 {
-			continue
-		}
-		ps := d.people[id]
-		if ps == nil {
-			ps = &personState{id: id}
-			d.people[id] = ps
-			d.order = append(d.order, id)
-		}
-		nm := mention{kind: ePerson, i: ti.i, j: ti.j, sent: m.sent, id: id, title: ti}
-		if ti.i > 0 && d.toks[ti.i-1].norm == "the" {
-			nm.i = ti.i - 1
-		}
-		d.sents[m.sent].ments = append(d.sents[m.sent].ments, len(d.ments))
-		d.ments = append(d.ments, nm)
-		d.persons = append(d.persons, len(d.ments)-1)
-		if d.startAt != nil {
-			if _, taken := d.startAt.get(nm.i); !taken {
-				d.startAt.set(nm.i, len(d.ments)-1)
-			}
+	return used
+}
+
+// standaloneTitle reads the office mention m as a title standing for a
+// person: with "the" or a country, not hypothetical, and not followed by a
+// name (then it is that name's title); else nil.
+func (d *doc) standaloneTitle(m mention) *title {
+	ti := d.officeEndingAt(m.j-1, d.sents[m.sent].i)
+	if ti == nil {
+		return nil
+	}
+	ti.j = m.j
+	hasThe := ti.i > d.sents[m.sent].i && d.toks[ti.i-1].norm == "the"
+	if !hasThe && ti.country == "" || ti.hypothetical {
+		return nil
+	}
+	if next, ok := d.mentionStarting(m.j); ok && d.ments[next].kind == ePerson {
+		return nil
+	}
+	return ti
+}
+
+// addTitleMention adds a mention of person id by the title ti (with its
+// "the") found at office mention m.
+func (d *doc) addTitleMention(m mention, ti *title, id int) {
+	d.notePerson(id)
+	nm := mention{kind: ePerson, i: ti.i, j: ti.j, sent: m.sent, id: id, title: ti}
+	if ti.i > 0 && d.toks[ti.i-1].norm == "the" {
+		nm.i = ti.i - 1
+	}
+	d.sents[m.sent].ments = append(d.sents[m.sent].ments, len(d.ments))
+	d.ments = append(d.ments, nm)
+	d.persons = append(d.persons, len(d.ments)-1)
+	if d.startAt != nil {
+		if _, taken := d.startAt.get(nm.i); !taken {
+			d.startAt.set(nm.i, len(d.ments)-1)
 		}
 	}
 }
@@ -494,10 +273,29 @@ func (d *doc) mentionStarting(tok int) (int, bool) {
 	return d.startAt.get(tok)
 }
 
-// titleReferent picks whom a title without a name means.
+// titleReferent picks whom a title without a name means: the latest
+// person named before whose office fits; for a former office, else the
+// latest who ever held it (flagged later if it does not fit the date);
+// else, with a country and a date, whoever held the office then.
 func (d *doc) titleReferent(ti *title, at mention) int {
-	// the latest person named before, whose office fits
-	best, fallback := -1, -1
+	best, fallback := d.namedHolder(ti, at)
+	if best >= 0 {
+		return best
+	}
+	if ti.former {
+		return fallback
+	}
+	if ti.country != "" && d.known {
+		return d.soleHolder(ti)
+	}
+	return -1
+}
+
+// namedHolder looks back over the last 200 people named before at for one
+// whose office fits ti on the text's date (best), and for a former title
+// the latest who held that office at any time (fallback); -1 for none.
+func (d *doc) namedHolder(ti *title, at mention) (best, fallback int) {
+	fallback = -1
 	looked := 0
 	for q := len(d.persons) - 1; q >= 0 && looked < 200; q-- {
 		m := d.ments[d.persons[q]]
@@ -506,90 +304,42 @@ func (d *doc) titleReferent(ti *title, at mention) int {
 		}
 		looked++
 		p := &d.kb.People[m.id]
-		fits := false
-		if ti.former {
-			fits = heldBefore(p, ti.group, ti.country, d.date) && !holdsOn(p, ti.group, ti.country, d.date)
-		} else {
-			fits = holdsOn(p, ti.group, ti.country, d.date)
+		if d.titleFitsNow(p, ti) {
+			return m.id, fallback
 		}
-		if fits {
-			best = m.id
-			break
-		}
-		if ti.former && fallback < 0 && (heldBefore(p, ti.group, ti.country, coalition.Date{}) || holdsOn(p, ti.group, ti.country, coalition.Date{})) {
+		if ti.former && fallback < 0 && everHeld(p, ti) {
 			fallback = m.id
 		}
 	}
-	if best >= 0 {
-		return best
-	}
-	if ti.former {
-		return fallback // flagged later if the office does not fit the date
-	}
-	// with a country and a date: whoever held the office then
-	if ti.country != "" && d.known {
-		found := -1
-		for id := range d.kb.People {
-			if holdsOn(&d.kb.People[id], ti.group, ti.country, d.date) {
-				if found >= 0 {
-					return -1 // two holders (an acting one): leave it to the reviewer
-				}
-				found = id
-			}
-		}
-		return found
-	}
-	return -1
+	return -1, fallback
 }
 
-// roleFlags: a title that does not fit the text's date ("former US
-// President" while in office; a minister named after leaving office).
-func (d *doc) roleFlags() {
-	if !d.known {
-		return
+// titleFitsNow reports whether ti is true of p on the text's date.
+func (d *doc) titleFitsNow(p *Person, ti *title) bool {
+	if ti.former {
+		return heldBefore(p, ti.group, ti.country, d.date) && !holdsOn(p, ti.group, ti.country, d.date)
 	}
-	seen := map[string]bool{}
-	for _, m := range d.ments {
-		if m.kind != ePerson || m.id < 0 || m.title == nil || m.title.group == "" || m.title.hypothetical {
-			continue
-		}
-		p := &d.kb.People[m.id]
-		ti := m.title
-		written := d.text[d.toks[ti.i].start:d.toks[ti.end-1].end]
-		var msg string
-		if ti.former {
-			if holdsOn(p, ti.group, ti.country, d.date) {
-				role, c, t := p.Role(d.date)
-				msg = fmt.Sprintf("%q calls %s a former office holder, but on %s %s is %s (%s) since %s", written, p.Name, d.date, p.Name, role, d.kb.countryName(c), t.Start)
+	return holdsOn(p, ti.group, ti.country, d.date)
+}
+
+// everHeld reports whether p held or holds ti's office at any time.
+func everHeld(p *Person, ti *title) bool {
+	return heldBefore(p, ti.group, ti.country, coalition.Date{}) || holdsOn(p, ti.group, ti.country, coalition.Date{})
+}
+
+// soleHolder is the one person of the KB holding ti's office on the text's
+// date, or -1 when none or two do (an acting one: left to the reviewer).
+func (d *doc) soleHolder(ti *title) int {
+	found := -1
+	for id := range d.kb.People {
+		if holdsOn(&d.kb.People[id], ti.group, ti.country, d.date) {
+			if found >= 0 {
+				return -1
 			}
-		} else if !holdsOn(p, ti.group, ti.country, d.date) {
-			var ended, starts *Term
-			for i := range p.Terms {
-				t := &p.Terms[i]
-				if officeGroup(t.Office) != ti.group || ti.country != "" && t.Country != ti.country {
-					continue
-				}
-				if !t.End.IsZero() && !d.date.Before(t.End) {
-					ended = t
-				} else if d.date.Before(t.Start) && starts == nil {
-					starts = t
-				}
-			}
-			switch {
-			case ended != nil:
-				msg = fmt.Sprintf("%q: %s left the office of %s (%s) on %s, before the text's date %s", written, p.Name, ended.Office, d.kb.countryName(ended.Country), ended.End, d.date)
-			case starts != nil:
-				msg = fmt.Sprintf("%q: %s took the office of %s (%s) only on %s, after the text's date %s", written, p.Name, starts.Office, d.kb.countryName(starts.Country), starts.Start, d.date)
-			}
+			found = id
 		}
-		key := fmt.Sprint(m.id, ti.group, ti.former)
-		if msg == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
-		sp := d.ri.span(d.toks[ti.i].start, d.toks[m.j-1].end)
-		d.flag(FlagRole, msg, &sp)
 	}
+	return found
 }
 
 func (d *doc) flag(kind, msg string, sp *Span) {

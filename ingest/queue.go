@@ -63,22 +63,32 @@ func existingPledges(ctx context.Context, s coalition.PledgeStore, x *Extraction
 		if p.Announced != nil {
 			f.From, f.To = addDays(*p.Announced, -DuplicateDays), addDays(*p.Announced, DuplicateDays)
 		}
-		for {
-			page, more, err := s.FindPledges(ctx, f)
-			if err != nil {
-				return nil, fmt.Errorf("ingest: pledges of %s: %w", p.Donor, err)
-			}
-			for _, e := range page {
-				out = append(out, ExistingPledge{ID: e.ID, Donor: e.Donor, Value: float64(e.Amount.Minor) / pow10(coalition.MinorDigits(e.Amount.Currency)),
-					Currency: e.Amount.Currency, EUR: e.EUR(), Date: e.Announced})
-				f.After = e.ID
-			}
-			if !more || len(page) == 0 {
-				break
-			}
+		more, err := pledgesWhere(ctx, s, f)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: pledges of %s: %w", p.Donor, err)
 		}
+		out = append(out, more...)
 	}
 	return out, nil
+}
+
+// pledgesWhere returns every pledge of f, page after page.
+func pledgesWhere(ctx context.Context, s coalition.PledgeStore, f coalition.PledgeFilter) ([]ExistingPledge, error) {
+	var out []ExistingPledge
+	for {
+		page, more, err := s.FindPledges(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page {
+			out = append(out, ExistingPledge{ID: e.ID, Donor: e.Donor, Value: float64(e.Amount.Minor) / pow10(coalition.MinorDigits(e.Amount.Currency)),
+				Currency: e.Amount.Currency, EUR: e.EUR(), Date: e.Announced})
+			f.After = e.ID
+		}
+		if !more || len(page) == 0 {
+			return out, nil
+		}
+	}
 }
 
 func pow10(n int) float64 {

@@ -17,43 +17,8 @@ import (
 func Records(x *Extraction) []*coalition.Proposal {
 	out := make([]*coalition.Proposal, 0, len(x.Proposals))
 	for _, p := range x.Proposals {
-		var rec any
-		owner := ""
-		switch p.Type {
-		case ProposePledge:
-			pl := coalition.Pledge{Donor: p.Donor, Recipient: p.Recipient, Category: p.Category, Status: coalition.Announced, Conditions: p.Conditions}
-			if p.Amount != nil {
-				pl.Amount = coalition.Money{Minor: minorUnits(p.Amount.Value, p.Amount.Currency), Currency: p.Amount.Currency}
-			}
-			if p.Announced != nil {
-				pl.Announced = *p.Announced
-			}
-			if pl.Category == "" {
-				pl.Category = "military"
-			}
-			rec, owner = pl, p.Donor
-		case ProposeEngagement:
-			e := coalition.Engagement{Kind: coalition.EngagementKind(p.Kind), Title: p.Title, Summary: p.Summary, Topics: p.Topics, Asks: p.Asks}
-			if p.Date != nil {
-				e.Date = *p.Date
-			}
-			for _, pt := range p.Participants {
-				if coalition.ValidISO3(pt.ISO3) { // NATO, EU and UN officials have no country code to record
-					e.Participants = append(e.Participants, coalition.Participant{Name: pt.Name, Role: pt.Role, ISO3: pt.ISO3})
-				}
-			}
-			if len(e.Participants) > 0 {
-				owner = e.Participants[0].ISO3
-			}
-			rec = e
-		case ProposeMembership:
-			rec = struct {
-				Coalition string `json:"coalition"`
-				ISO3      string `json:"iso3"`
-				Status    string `json:"status"`
-			}{p.Coalition, p.Country, p.Status}
-			owner = p.Country
-		default:
+		rec, owner, ok := recordOf(p)
+		if !ok {
 			continue
 		}
 		b, err := json.Marshal(rec)
@@ -61,21 +26,82 @@ func Records(x *Extraction) []*coalition.Proposal {
 			continue // plain structs of strings and numbers always marshal
 		}
 		cp := &coalition.Proposal{Type: coalition.ProposalType(p.Type), Record: b, Owner: owner, Confidence: p.Confidence,
-			Evidence: make([][2]int, 0, len(p.Evidence)), Flags: []coalition.ProposalFlag{}}
+			Evidence: make([][2]int, 0, len(p.Evidence)), Flags: proposalFlags(x.Flags, p.Evidence)}
 		for _, e := range p.Evidence {
 			cp.Evidence = append(cp.Evidence, [2]int(e))
 		}
-		for _, f := range x.Flags {
-			if f.Span == nil || covers(p.Evidence, *f.Span) {
-				pf := coalition.ProposalFlag{Kind: f.Kind, Message: f.Message}
-				if f.Span != nil {
-					s := [2]int(*f.Span)
-					pf.Span = &s
-				}
-				cp.Flags = append(cp.Flags, pf)
-			}
-		}
 		out = append(out, cp)
+	}
+	return out
+}
+
+// recordOf is the record proposal p would create and the country that owns
+// it; ok is false for a type it does not know.
+func recordOf(p Proposal) (rec any, owner string, ok bool) {
+	switch p.Type {
+	case ProposePledge:
+		return pledgeRecord(p), p.Donor, true
+	case ProposeEngagement:
+		e := engagementRecord(p)
+		if len(e.Participants) > 0 {
+			owner = e.Participants[0].ISO3
+		}
+		return e, owner, true
+	case ProposeMembership:
+		return struct {
+			Coalition string `json:"coalition"`
+			ISO3      string `json:"iso3"`
+			Status    string `json:"status"`
+		}{p.Coalition, p.Country, p.Status}, p.Country, true
+	}
+	return nil, "", false
+}
+
+// pledgeRecord is the pledge a pledge proposal creates; a pledge of no
+// known category is military.
+func pledgeRecord(p Proposal) coalition.Pledge {
+	pl := coalition.Pledge{Donor: p.Donor, Recipient: p.Recipient, Category: p.Category, Status: coalition.Announced, Conditions: p.Conditions}
+	if p.Amount != nil {
+		pl.Amount = coalition.Money{Minor: minorUnits(p.Amount.Value, p.Amount.Currency), Currency: p.Amount.Currency}
+	}
+	if p.Announced != nil {
+		pl.Announced = *p.Announced
+	}
+	if pl.Category == "" {
+		pl.Category = "military"
+	}
+	return pl
+}
+
+// engagementRecord is the engagement an engagement proposal creates, with
+// the participants that have a country code.
+func engagementRecord(p Proposal) coalition.Engagement {
+	e := coalition.Engagement{Kind: coalition.EngagementKind(p.Kind), Title: p.Title, Summary: p.Summary, Topics: p.Topics, Asks: p.Asks}
+	if p.Date != nil {
+		e.Date = *p.Date
+	}
+	for _, pt := range p.Participants {
+		if coalition.ValidISO3(pt.ISO3) { // NATO, EU and UN officials have no country code to record
+			e.Participants = append(e.Participants, coalition.Participant{Name: pt.Name, Role: pt.Role, ISO3: pt.ISO3})
+		}
+	}
+	return e
+}
+
+// proposalFlags are the flags of the extraction that concern a proposal
+// with evidence: those whose span it holds, and those without a span.
+func proposalFlags(flags []Flag, evidence []Span) []coalition.ProposalFlag {
+	out := []coalition.ProposalFlag{}
+	for _, f := range flags {
+		if f.Span != nil && !covers(evidence, *f.Span) {
+			continue
+		}
+		pf := coalition.ProposalFlag{Kind: f.Kind, Message: f.Message}
+		if f.Span != nil {
+			s := [2]int(*f.Span)
+			pf.Span = &s
+		}
+		out = append(out, pf)
 	}
 	return out
 }

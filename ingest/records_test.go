@@ -26,13 +26,31 @@ func TestRecords(t *testing.T) {
 	if err := json.Unmarshal(p.Record, &pl); err != nil {
 		t.Fatal(err)
 	}
-	// €400 million = 400e6 euros × 100 cents
-	if pl.Donor != "SWE" || pl.Recipient != "UKR" || pl.Amount.Minor != 400e6*100 || pl.Amount.Currency != "EUR" || pl.Category != "air-defence" || pl.Announced.D != 12 {
-		t.Errorf("pledge record = %+v", pl)
-	}
-	if p.Owner != "SWE" || len(p.Evidence) != 2 {
-		t.Errorf("owner %q evidence %v", p.Owner, p.Evidence)
-	}
+	t.Run("record", func(t *testing.T) {
+		for _, f := range []struct {
+			field     string
+			got, want any
+		}{
+			{"donor", pl.Donor, "SWE"},
+			{"recipient", pl.Recipient, "UKR"},
+			{"amount in minor units", pl.Amount.Minor, int64(400e6 * 100)}, // €400 million = 400e6 euros × 100 cents
+			{"currency", pl.Amount.Currency, "EUR"},
+			{"category", pl.Category, "air-defence"},
+			{"announced", pl.Announced, coalition.Date{Y: 2025, M: 3, D: 12}},
+		} {
+			if f.got != f.want {
+				t.Errorf("pledge %s = %v, want %v", f.field, f.got, f.want)
+			}
+		}
+	})
+	t.Run("proposal", func(t *testing.T) {
+		if p.Owner != "SWE" {
+			t.Errorf("owner = %q, want SWE", p.Owner)
+		}
+		if len(p.Evidence) != 2 {
+			t.Errorf("evidence = %v, want 2 spans: the sentence and the amount", p.Evidence)
+		}
+	})
 	joint := false
 	for _, f := range p.Flags {
 		joint = joint || f.Kind == FlagJoint

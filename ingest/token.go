@@ -65,66 +65,73 @@ func tokenizeInto(toks []token, folded map[string]folding, text string) []token 
 	nl, blank := false, false
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case r == '\n':
-			if nl {
-				blank = true
-			}
+		if r == '\n' {
+			blank = blank || nl
 			nl = true
 			i += size
 			continue
-		case r == ' ' || r == '\t' || r == '\r' || r == '\u00a0' || unicode.IsSpace(r):
+		}
+		if r == ' ' || r == '\t' || r == '\r' || r == '\u00a0' || unicode.IsSpace(r) {
 			i += size
 			continue
 		}
 		start := i
 		var kind uint8
-		switch {
-		case isWordRune(r):
-			kind = tWord
-			if unicode.IsDigit(r) {
-				kind = tNumber
-			}
-			i = scanWord(text, i)
-		case isCurrencySign(r):
-			kind = tSymbol
-			i += size
-		default:
-			kind = tPunct
-			i += size
-		}
-		t := token{start: start, end: i, text: text[start:i], kind: kind, newline: nl, blank: blank}
-		t.upper = unicode.IsUpper(r)
-		if f, ok := folded[t.text]; ok {
-			t.norm, t.cls = f.norm, f.cls
-		} else {
-			t.norm = fold(t.text)
-			t.cls = wordClass[t.norm]
-			if len(folded) < maxFolded {
-				key := strings.Clone(t.text)
-				norm := t.norm
-				if norm == t.text {
-					norm = key
-				} else {
-					norm = strings.Clone(norm)
-				}
-				folded[key] = folding{norm, t.cls}
-			}
-		}
-		if k := possessiveAt(t.text); k > 0 && kind == tWord {
-			// "Australia's" is "Australia" and "'s"
-			a := t
-			a.end = t.start + k
-			a.text = text[a.start:a.end]
-			a.norm = fold(a.text)
-			a.cls = wordClass[a.norm]
-			toks = append(toks, a, token{start: a.end, end: t.end, kind: tWord, text: text[a.end:t.end], norm: "'s"})
-		} else {
-			toks = append(toks, t)
-		}
+		kind, i = scanToken(text, i, r, size)
+		t := token{start: start, end: i, text: text[start:i], kind: kind, newline: nl, blank: blank, upper: unicode.IsUpper(r)}
+		t.norm, t.cls = foldCached(folded, t.text)
+		toks = appendToken(toks, t, text)
 		nl, blank = false, false
 	}
 	return toks
+}
+
+// scanToken reads the token starting with rune r (size bytes) at i: a
+// word or a number, a currency sign, or one rune of punctuation.
+func scanToken(text string, i int, r rune, size int) (kind uint8, end int) {
+	switch {
+	case unicode.IsDigit(r):
+		return tNumber, scanWord(text, i)
+	case isWordRune(r):
+		return tWord, scanWord(text, i)
+	case isCurrencySign(r):
+		return tSymbol, i + size
+	}
+	return tPunct, i + size
+}
+
+// foldCached returns the folded form and word classes of a spelling,
+// computed once per spelling while the cache has room.
+func foldCached(folded map[string]folding, text string) (norm string, cls uint32) {
+	if f, ok := folded[text]; ok {
+		return f.norm, f.cls
+	}
+	norm = fold(text)
+	cls = wordClass[norm]
+	if len(folded) < maxFolded {
+		key := strings.Clone(text)
+		kept := key
+		if norm != text {
+			kept = strings.Clone(norm)
+		}
+		folded[key] = folding{kept, cls}
+	}
+	return norm, cls
+}
+
+// appendToken appends t to toks, as two tokens when it is a word ending in
+// a possessive: "Australia's" is "Australia" and "'s".
+func appendToken(toks []token, t token, text string) []token {
+	k := possessiveAt(t.text)
+	if k <= 0 || t.kind != tWord {
+		return append(toks, t)
+	}
+	a := t
+	a.end = t.start + k
+	a.text = text[a.start:a.end]
+	a.norm = fold(a.text)
+	a.cls = wordClass[a.norm]
+	return append(toks, a, token{start: a.end, end: t.end, kind: tWord, text: text[a.end:t.end], norm: "'s"})
 }
 
 // scanWord returns the end of the word starting at i. Hyphens, apostrophes
@@ -137,30 +144,47 @@ func scanWord(text string, i int) int {
 			i += size
 			continue
 		}
-		if r == '-' || r == '\'' || r == '’' || r == '.' || r == ',' || r == '–' {
-			prev, _ := utf8.DecodeLastRuneInString(text[:i])
-			next, nsize := utf8.DecodeRuneInString(text[i+size:])
-			if i+size < len(text) && isWordRune(next) {
-				if r == ',' && !(unicode.IsDigit(prev) && unicode.IsDigit(next)) {
-					return i
-				}
-				if r == '–' && !(unicode.IsDigit(prev) && unicode.IsDigit(next)) {
-					return i
-				}
-				if r == '.' && !acronymDot(text, i, prev, next) {
-					return i
-				}
-				i += size + nsize
-				continue
+		if !isJoiner(r) {
+			return i
+		}
+		next, nsize := utf8.DecodeRuneInString(text[i+size:])
+		if i+size < len(text) && isWordRune(next) {
+			if !joins(text, i, r, next) {
+				return i
 			}
-			// "U.S." keeps its final dot when it is an acronym's.
-			if r == '.' && acronymEnd(text, i) {
-				return i + size
-			}
+			i += size + nsize
+			continue
+		}
+		// "U.S." keeps its final dot when it is an acronym's.
+		if r == '.' && acronymEnd(text, i) {
+			return i + size
 		}
 		return i
 	}
 	return i
+}
+
+// isJoiner: the runes that may join two word runes into one word.
+func isJoiner(r rune) bool {
+	switch r {
+	case '-', '\'', '’', '.', ',', '–':
+		return true
+	}
+	return false
+}
+
+// joins reports whether the joiner r at i joins the word runes around it:
+// a comma or an en dash only between digits, a dot only in a number or an
+// acronym.
+func joins(text string, i int, r, next rune) bool {
+	prev, _ := utf8.DecodeLastRuneInString(text[:i])
+	switch r {
+	case ',', '–':
+		return unicode.IsDigit(prev) && unicode.IsDigit(next)
+	case '.':
+		return acronymDot(text, i, prev, next)
+	}
+	return true
 }
 
 // acronymDot reports whether the dot at i joins digits ("2.26") or single
@@ -222,43 +246,51 @@ func possessiveAt(s string) int {
 // fold lower-cases s, strips common Latin diacritics and turns ’ into '.
 // It returns s itself when there is nothing to change.
 func fold(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 || ('A' <= c && c <= 'Z') {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if isFolded(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if r < 0x80 {
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			b.WriteByte(byte(r))
-			continue
-		}
-		if r == '’' || r == '‘' {
-			b.WriteByte('\'')
-			continue
-		}
-		if r == '–' || r == '—' {
-			b.WriteByte('-')
-			continue
-		}
-		r = unicode.ToLower(r)
-		if a, ok := foldMap[r]; ok {
-			b.WriteString(a)
-			continue
-		}
-		b.WriteRune(r)
+		writeFolded(&b, r)
 	}
 	return b.String()
+}
+
+// isFolded: plain ASCII without capitals, the usual case, which fold
+// leaves alone.
+func isFolded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// writeFolded writes the folded form of r to b.
+func writeFolded(b *strings.Builder, r rune) {
+	if r < 0x80 {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		b.WriteByte(byte(r))
+		return
+	}
+	switch r {
+	case '’', '‘':
+		b.WriteByte('\'')
+		return
+	case '–', '—':
+		b.WriteByte('-')
+		return
+	}
+	r = unicode.ToLower(r)
+	if a, ok := foldMap[r]; ok {
+		b.WriteString(a)
+		return
+	}
+	b.WriteRune(r)
 }
 
 var foldMap = func() map[rune]string {
