@@ -551,95 +551,171 @@ func testDeliveryEdits(t *testing.T, s coalition.Store) {
 	wantKind(t, err, coalition.NotFound)
 }
 
+// testRequirements: a requirement's round trip, its visibility, its
+// validation, updates with audit and versions, and who may change it.
 func testRequirements(t *testing.T, s coalition.Store) {
 	c := base(t, s)
 	from, _ := coalition.ParseMonth("2026-01")
 	r := &coalition.Requirement{CoalitionID: &c.ID, Recipient: "UKR", Category: "air-defence", AmountEUR: 2_000_000_000_00,
 		From: from, To: from.Add(11), Priority: 1, Visibility: coalition.CoalitionVis, Source: "test",
 		Capability: "Patriot interceptors", Unit: "missile", AsOf: "2025-12-01", Note: "what it covers"}
-	must(t, s.CreateRequirement(sys, r))
-	got, err := s.FindRequirement(sys, r.ID)
-	must(t, err)
-	if got.AmountEUR != r.AmountEUR || got.From != from || got.To != from.Add(11) || *got.CoalitionID != c.ID ||
-		got.Capability != r.Capability || got.Unit != r.Unit || got.AsOf != r.AsOf || got.Note != r.Note {
-		t.Fatalf("requirement round trip: %+v", got)
-	}
-	// Coalition-visible: an anonymous reader does not see it.
-	_, err = s.FindRequirement(context.Background(), r.ID)
-	wantKind(t, err, coalition.NotFound)
-	list, _, err := s.FindRequirements(sys, coalition.RequirementFilter{CoalitionID: &c.ID})
-	must(t, err)
-	if len(list) != 1 {
-		t.Fatalf("%d requirements, want 1", len(list))
-	}
-	// A bad as-of date names the field; nothing is written.
-	bad := *r
-	bad.ID, bad.AsOf = 0, "2025-13-01"
-	err = s.CreateRequirement(sys, &bad)
-	var ce *coalition.Error
-	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "as_of" {
-		t.Errorf("as_of 2025-13-01: %v, want Invalid naming as_of", err)
-	}
-	// Update: the set fields change (also the fields of migration 0009),
-	// the others stay; the version moves on and the audit log has both sides.
 	amount, note := int64(3_000_000_000_00), "revised after the Ramstein meeting"
-	upd, err := s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount, Note: &note})
-	must(t, err)
-	if upd.Version != 2 || upd.AmountEUR != amount || upd.Note != note || upd.Capability != r.Capability || upd.From != from {
-		t.Fatalf("update: %+v", upd)
-	}
-	got, err = s.FindRequirement(sys, r.ID)
-	must(t, err)
-	if got.Version != 2 || got.AmountEUR != amount || got.Note != note || got.Unit != r.Unit || got.AsOf != r.AsOf {
-		t.Fatalf("after update: %+v", got)
-	}
-	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "requirement", Action: "update"})
-	must(t, err)
-	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(r.ID) || !strings.Contains(entries[0].Before, `"note":"what it covers"`) ||
-		!strings.Contains(entries[0].After, `"version":2`) {
-		t.Errorf("audit of the update: %+v", entries)
-	}
-	// A stale version is a conflict that carries the requirement as it is.
-	_, err = s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount})
-	var stale *coalition.StaleError
-	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.Requirement).Version != 2 {
-		t.Errorf("stale update: %v, want Conflict with version 2", err)
-	}
-	// Validate runs on the result: an end before the start names "to".
-	early := from.Add(-1)
-	_, err = s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 2, To: &early})
-	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "to" {
-		t.Errorf("to before from: %v, want Invalid naming to", err)
-	}
-	// An observer may neither edit nor delete it.
-	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
-	_, err = s.UpdateRequirement(observer, r.ID, coalition.RequirementUpdate{Version: 2, AmountEUR: &amount})
-	if k := coalition.ErrorKind(err); k != coalition.Forbidden && k != coalition.NotFound {
-		t.Errorf("observer update: %v, want Forbidden or NotFound", err)
-	}
-	wantKind(t, s.DeleteRequirement(sys, r.ID, 1), coalition.Conflict)
-	must(t, s.DeleteRequirement(sys, r.ID, 2))
-	_, err = s.FindRequirement(sys, r.ID)
-	wantKind(t, err, coalition.NotFound)
+	steps(t,
+		step{"round trip", func(t *testing.T) {
+			must(t, s.CreateRequirement(sys, r))
+			got, err := s.FindRequirement(sys, r.ID)
+			must(t, err)
+			eq(t, "amount", got.AmountEUR, r.AmountEUR)
+			eq(t, "from", got.From, from)
+			eq(t, "to", got.To, from.Add(11))
+			eq(t, "coalition", *got.CoalitionID, c.ID)
+			eq(t, "capability", got.Capability, r.Capability)
+			eq(t, "unit", got.Unit, r.Unit)
+			eq(t, "as_of", got.AsOf, r.AsOf)
+			eq(t, "note", got.Note, r.Note)
+		}},
+		step{"visibility", func(t *testing.T) {
+			// Coalition-visible: an anonymous reader does not see it.
+			_, err := s.FindRequirement(context.Background(), r.ID)
+			wantKind(t, err, coalition.NotFound)
+			list, _, err := s.FindRequirements(sys, coalition.RequirementFilter{CoalitionID: &c.ID})
+			must(t, err)
+			eq(t, "requirements of the coalition", len(list), 1)
+		}},
+		step{"a bad as_of", func(t *testing.T) {
+			bad := *r
+			bad.ID, bad.AsOf = 0, "2025-13-01"
+			wantInvalidField(t, s.CreateRequirement(sys, &bad), "as_of")
+		}},
+		step{"update", func(t *testing.T) {
+			// The set fields change (also the fields of migration 0009), the others stay.
+			upd, err := s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount, Note: &note})
+			must(t, err)
+			checkUpdatedRequirement(t, "returned", upd, r, amount, note)
+			got, err := s.FindRequirement(sys, r.ID)
+			must(t, err)
+			checkUpdatedRequirement(t, "read", got, r, amount, note)
+		}},
+		step{"audited", func(t *testing.T) {
+			entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "requirement", Action: "update"})
+			must(t, err)
+			need(t, "audit entries of the update", len(entries), 1)
+			eq(t, "entity id", entries[0].EntityID, fmt.Sprint(r.ID))
+			contains(t, "before", entries[0].Before, `"note":"what it covers"`)
+			contains(t, "after", entries[0].After, `"version":2`)
+		}},
+		step{"refused updates", func(t *testing.T) {
+			// A stale version is a conflict that carries the requirement as it is.
+			_, err := s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount})
+			eq(t, "version a stale update carries", staleVersion(t, err), 2)
+			// Validate runs on the result: an end before the start names "to".
+			early := from.Add(-1)
+			_, err = s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 2, To: &early})
+			wantInvalidField(t, err, "to")
+			// An observer may neither edit nor delete it.
+			observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
+			_, err = s.UpdateRequirement(observer, r.ID, coalition.RequirementUpdate{Version: 2, AmountEUR: &amount})
+			k := coalition.ErrorKind(err)
+			holds(t, fmt.Sprintf("an observer's update Forbidden or NotFound, got %v", err), k == coalition.Forbidden || k == coalition.NotFound)
+		}},
+		step{"delete", func(t *testing.T) {
+			wantKind(t, s.DeleteRequirement(sys, r.ID, 1), coalition.Conflict)
+			must(t, s.DeleteRequirement(sys, r.ID, 2))
+			_, err := s.FindRequirement(sys, r.ID)
+			wantKind(t, err, coalition.NotFound)
+		}},
+	)
 }
 
+// checkUpdatedRequirement: after the update of amount and note to version 2, the other fields are r's.
+func checkUpdatedRequirement(t *testing.T, what string, got, r *coalition.Requirement, amount int64, note string) {
+	t.Helper()
+	eq(t, what+" version", got.Version, 2)
+	eq(t, what+" amount", got.AmountEUR, amount)
+	eq(t, what+" note", got.Note, note)
+	eq(t, what+" capability", got.Capability, r.Capability)
+	eq(t, what+" unit", got.Unit, r.Unit)
+	eq(t, what+" as_of", got.AsOf, r.AsOf)
+	eq(t, what+" from", got.From, r.From)
+}
+
+// testEngagements: an engagement's round trip, uniqueness, filters, updates
+// with audit and versions, and who may change it.
 func testEngagements(t *testing.T, s coalition.Store) {
 	base(t, s)
 	e := &coalition.Engagement{Date: coalition.Date{Y: 2025, M: 3, D: 2}, Kind: "summit", Title: "London summit",
 		Participants: []coalition.Participant{{Name: "Keir Starmer", Role: "Prime Minister", ISO3: "GBR"}, {ISO3: "FRA"}, {ISO3: "UKR"}},
 		Topics:       []string{"coalition", "ukraine-support"}, Visibility: coalition.Public, Source: "https://example.org/a", SourceRef: "a"}
-	must(t, s.CreateEngagement(sys, e))
-	got, err := s.FindEngagement(sys, e.ID)
-	must(t, err)
-	if len(got.Participants) != 3 || got.Participants[0].Name != "Keir Starmer" || len(got.Topics) != 2 {
-		t.Fatalf("engagement round trip: %+v", got)
-	}
-	e2 := *e
-	e2.ID, e2.Kind, e2.Topics, e2.SourceRef = 0, "call", []string{"nato"}, "b"
-	e2.Participants = []coalition.Participant{{ISO3: "DEU"}}
-	must(t, s.CreateEngagement(sys, &e2))
-	dup := *e
-	wantKind(t, s.CreateEngagement(sys, &dup), coalition.Conflict)
+	outcomes := "air defence package agreed"
+	steps(t,
+		step{"round trip", func(t *testing.T) {
+			must(t, s.CreateEngagement(sys, e))
+			got, err := s.FindEngagement(sys, e.ID)
+			must(t, err)
+			need(t, "participants", len(got.Participants), 3)
+			eq(t, "first participant", got.Participants[0].Name, "Keir Starmer")
+			eq(t, "topics", len(got.Topics), 2)
+		}},
+		step{"unique and filtered", func(t *testing.T) {
+			e2 := *e
+			e2.ID, e2.Kind, e2.Topics, e2.SourceRef = 0, "call", []string{"nato"}, "b"
+			e2.Participants = []coalition.Participant{{ISO3: "DEU"}}
+			must(t, s.CreateEngagement(sys, &e2))
+			dup := *e
+			wantKind(t, s.CreateEngagement(sys, &dup), coalition.Conflict)
+			checkEngagementFilters(t, s)
+		}},
+		step{"update", func(t *testing.T) {
+			// The set fields change, new participants replace the old ones,
+			// the rest stays; the filters follow.
+			parts := []coalition.Participant{{ISO3: "GBR", Name: "Keir Starmer"}, {ISO3: "DEU"}}
+			upd, err := s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes, Participants: &parts})
+			must(t, err)
+			checkUpdatedEngagement(t, "returned", upd, e, outcomes)
+			got, err := s.FindEngagement(sys, e.ID)
+			must(t, err)
+			checkUpdatedEngagement(t, "read", got, e, outcomes)
+			fra, _, err := s.FindEngagements(sys, coalition.EngagementFilter{Country: "FRA"})
+			must(t, err)
+			eq(t, "engagements of FRA, which no longer takes part", len(fra), 0)
+		}},
+		step{"audited", func(t *testing.T) {
+			entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "engagement", Action: "update"})
+			must(t, err)
+			need(t, "audit entries of the update", len(entries), 1)
+			eq(t, "entity id", entries[0].EntityID, fmt.Sprint(e.ID))
+			contains(t, "before", entries[0].Before, `"iso3":"FRA"`)
+			contains(t, "after", entries[0].After, outcomes)
+		}},
+		step{"refused updates", func(t *testing.T) {
+			// A stale version is a conflict with the engagement as it is.
+			_, err := s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes})
+			eq(t, "version a stale update carries", staleVersion(t, err), 2)
+			// Validate runs on the result: no participants names the field.
+			none := []coalition.Participant{}
+			_, err = s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &none})
+			wantInvalidField(t, err, "participants")
+			// An observer may not change it; GBR's delegate may not give it to FRA.
+			observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
+			_, err = s.UpdateEngagement(observer, e.ID, coalition.EngagementUpdate{Version: 2, Outcomes: &outcomes})
+			wantKind(t, err, coalition.Forbidden)
+			gbr := coalition.WithUser(context.Background(), &coalition.User{ID: 78, Email: "gb@x", Role: coalition.Delegate, Country: "GBR"})
+			toFRA := []coalition.Participant{{ISO3: "FRA"}}
+			_, err = s.UpdateEngagement(gbr, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &toFRA})
+			wantKind(t, err, coalition.Forbidden)
+		}},
+		step{"delete", func(t *testing.T) {
+			wantKind(t, s.DeleteEngagement(sys, e.ID, 1), coalition.Conflict)
+			must(t, s.DeleteEngagement(sys, e.ID, 2))
+			_, err := s.FindEngagement(sys, e.ID)
+			wantKind(t, err, coalition.NotFound)
+		}},
+	)
+}
+
+// checkEngagementFilters: the London summit and a call with Germany, filtered.
+func checkEngagementFilters(t *testing.T, s coalition.Store) {
+	t.Helper()
 	for _, c := range []struct {
 		f    coalition.EngagementFilter
 		want int
@@ -652,59 +728,22 @@ func testEngagements(t *testing.T, s coalition.Store) {
 	} {
 		got, _, err := s.FindEngagements(sys, c.f)
 		must(t, err)
-		if len(got) != c.want {
-			t.Errorf("filter %+v: %d, want %d", c.f, len(got), c.want)
-		}
+		eq(t, fmt.Sprintf("engagements of filter %+v", c.f), len(got), c.want)
 	}
-	// Update: the set fields change, new participants replace the old ones,
-	// the rest stays; the filters follow; the audit log has both sides.
-	outcomes := "air defence package agreed"
-	parts := []coalition.Participant{{ISO3: "GBR", Name: "Keir Starmer"}, {ISO3: "DEU"}}
-	upd, err := s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes, Participants: &parts})
-	must(t, err)
-	if upd.Version != 2 || upd.Outcomes != outcomes || len(upd.Participants) != 2 || upd.Title != e.Title || len(upd.Topics) != 2 {
-		t.Fatalf("update: %+v", upd)
-	}
-	got, err = s.FindEngagement(sys, e.ID)
-	must(t, err)
-	if got.Version != 2 || got.Outcomes != outcomes || len(got.Participants) != 2 || got.Participants[1].ISO3 != "DEU" ||
-		got.Participants[0].Name != "Keir Starmer" || got.Summary != e.Summary {
-		t.Fatalf("after update: %+v", got)
-	}
-	if fra, _, err := s.FindEngagements(sys, coalition.EngagementFilter{Country: "FRA"}); err != nil || len(fra) != 0 {
-		t.Errorf("FRA no longer takes part: %d engagements (%v)", len(fra), err)
-	}
-	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "engagement", Action: "update"})
-	must(t, err)
-	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(e.ID) || !strings.Contains(entries[0].Before, `"iso3":"FRA"`) ||
-		!strings.Contains(entries[0].After, outcomes) {
-		t.Errorf("audit of the update: %+v", entries)
-	}
-	// A stale version is a conflict with the engagement as it is.
-	_, err = s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes})
-	var stale *coalition.StaleError
-	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.Engagement).Version != 2 {
-		t.Errorf("stale update: %v, want Conflict with version 2", err)
-	}
-	// Validate runs on the result: no participants names the field.
-	none := []coalition.Participant{}
-	_, err = s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &none})
-	var ce *coalition.Error
-	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "participants" {
-		t.Errorf("no participants: %v, want Invalid naming participants", err)
-	}
-	// An observer may not change it; GBR's delegate may not give it to FRA.
-	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
-	_, err = s.UpdateEngagement(observer, e.ID, coalition.EngagementUpdate{Version: 2, Outcomes: &outcomes})
-	wantKind(t, err, coalition.Forbidden)
-	gbr := coalition.WithUser(context.Background(), &coalition.User{ID: 78, Email: "gb@x", Role: coalition.Delegate, Country: "GBR"})
-	toFRA := []coalition.Participant{{ISO3: "FRA"}}
-	_, err = s.UpdateEngagement(gbr, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &toFRA})
-	wantKind(t, err, coalition.Forbidden)
-	wantKind(t, s.DeleteEngagement(sys, e.ID, 1), coalition.Conflict)
-	must(t, s.DeleteEngagement(sys, e.ID, 2))
-	_, err = s.FindEngagement(sys, e.ID)
-	wantKind(t, err, coalition.NotFound)
+}
+
+// checkUpdatedEngagement: after the update of outcomes and participants to
+// version 2, the other fields are e's.
+func checkUpdatedEngagement(t *testing.T, what string, got, e *coalition.Engagement, outcomes string) {
+	t.Helper()
+	eq(t, what+" version", got.Version, 2)
+	eq(t, what+" outcomes", got.Outcomes, outcomes)
+	need(t, what+" participants", len(got.Participants), 2)
+	eq(t, what+" first participant", got.Participants[0].Name, "Keir Starmer")
+	eq(t, what+" second participant", got.Participants[1].ISO3, "DEU")
+	eq(t, what+" title", got.Title, e.Title)
+	eq(t, what+" summary", got.Summary, e.Summary)
+	eq(t, what+" topics", len(got.Topics), 2)
 }
 
 func testPeople(t *testing.T, s coalition.Store) {
