@@ -65,7 +65,7 @@ type releases struct {
 	s      coalition.Store
 	r1, r2 coalition.Release
 	v1, v2 []*coalition.Pledge
-	mine   *coalition.Pledge             // a person's pledge, never touched by a release
+	mine   *coalition.Pledge            // a person's pledge, never touched by a release
 	before map[string]*coalition.Pledge // release 1's records by source_ref
 	want   map[string]float64           // the totals the public should see
 }
