@@ -599,18 +599,56 @@ func compareDigests(want, got map[string]TableDigest) error {
 	return nil
 }
 
+// checkBackupSchema refuses a backup of another schema version than the
+// binary's: its rows would not fit the tables.
+func checkBackupSchema(m *Manifest, latest int) error {
+	if m.SchemaVersion > latest {
+		return coalition.Errorf(coalition.Invalid, "the backup is at schema version %d, newer than this binary knows (%d): restore with a newer coalition", m.SchemaVersion, latest)
+	}
+	if m.SchemaVersion != latest {
+		return coalition.Errorf(coalition.Invalid, "the backup is at schema version %d and this binary at %d: restore with the coalition version that made it (%s), then upgrade", m.SchemaVersion, latest, m.AppVersion)
+	}
+	return nil
+}
+
+// differing is the set of tables whose digest differs from the backup's.
+func differing(want, got map[string]TableDigest) map[string]bool {
+	out := map[string]bool{}
+	for t, w := range want {
+		if got[t] != w {
+			out[t] = true
+		}
+	}
+	return out
+}
+
+// resetIdentities moves each loaded PostgreSQL table's id sequence past its
+// largest id, so that the next insert does not collide with a restored row.
+func resetIdentities(ctx context.Context, tx *Tx, tables []string) error {
+	for _, t := range tables {
+		cols, err := columns(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		if len(cols) == 0 || cols[0] != "id" {
+			continue
+		}
+		// pg_get_serial_sequence is NULL (and setval a no-op) without an identity column.
+		if _, err := tx.exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), max(id)) FROM "+quoteIdent(t)+" HAVING max(id) IS NOT NULL"); err != nil {
+			return fmt.Errorf("restore: identity of %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
 func restoreJSONL(ctx context.Context, data, dsn string, m *Manifest) error {
 	s, err := OpenNoMigrate(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	latest := s.LatestVersion()
-	if m.SchemaVersion > latest {
-		return coalition.Errorf(coalition.Invalid, "the backup is at schema version %d, newer than this binary knows (%d): restore with a newer coalition", m.SchemaVersion, latest)
-	}
-	if m.SchemaVersion != latest {
-		return coalition.Errorf(coalition.Invalid, "the backup is at schema version %d and this binary at %d: restore with the coalition version that made it (%s), then upgrade", m.SchemaVersion, latest, m.AppVersion)
+	if err := checkBackupSchema(m, s.LatestVersion()); err != nil {
+		return err
 	}
 	if cur := s.schemaVersionQuiet(ctx); cur > 0 {
 		if err := s.checkEmpty(ctx, redact(dsn)); err != nil {
@@ -636,30 +674,14 @@ func restoreJSONL(ctx context.Context, data, dsn string, m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	again := map[string]bool{}
-	for t, want := range m.Tables {
-		if ds[t] != want {
-			again[t] = true
-		}
-	}
-	if len(again) > 0 {
+	if again := differing(m.Tables, ds); len(again) > 0 {
 		if _, err := s.loadSections(ctx, tx, data, again); err != nil {
 			return err
 		}
 	}
 	if s.dialect == postgres {
-		for _, t := range loaded {
-			cols, err := columns(ctx, tx, t)
-			if err != nil {
-				return err
-			}
-			if len(cols) == 0 || cols[0] != "id" {
-				continue
-			}
-			// pg_get_serial_sequence is NULL (and setval a no-op) without an identity column.
-			if _, err := tx.exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), max(id)) FROM "+quoteIdent(t)+" HAVING max(id) IS NOT NULL"); err != nil {
-				return fmt.Errorf("restore: identity of %s: %w", t, err)
-			}
+		if err := resetIdentities(ctx, tx, loaded); err != nil {
+			return err
 		}
 	}
 	_, ds, err = snapshotDigests(ctx, tx, s.dialect)
@@ -683,78 +705,112 @@ func (s *Store) loadSections(ctx context.Context, tx *Tx, data string, only map[
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<30)
-	var table string
-	var stmt *sql.Stmt
-	defer func() {
-		if stmt != nil {
-			stmt.Close()
-		}
-	}()
-	skip := true
-	line := 0
-	var loaded []string
-	for sc.Scan() {
-		line++
+	l := &sectionLoader{s: s, tx: tx, only: only, skip: true}
+	defer l.closeStmt()
+	for line := 1; sc.Scan(); line++ {
 		b := sc.Bytes()
 		if len(b) > 0 && b[0] == '{' {
-			var head struct {
-				Table   string   `json:"table"`
-				Columns []string `json:"columns"`
-			}
-			if err := json.Unmarshal(b, &head); err != nil || head.Table == "" {
-				return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: not a table header", line)
-			}
-			if stmt != nil {
-				stmt.Close()
-				stmt = nil
-			}
-			table = head.Table
-			skip = only != nil && !only[table]
-			if skip {
-				continue
-			}
-			if _, err := tx.exec(ctx, "DELETE FROM "+quoteIdent(table)); err != nil {
-				return nil, fmt.Errorf("restore: table %s: %w", table, err)
-			}
-			qcols := make([]string, len(head.Columns))
-			marks := make([]string, len(head.Columns))
-			for i, c := range head.Columns {
-				qcols[i], marks[i] = quoteIdent(c), "?"
-			}
-			stmt, err = tx.PrepareContext(ctx, s.dialect.rebind("INSERT INTO "+quoteIdent(table)+" ("+strings.Join(qcols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")"))
-			if err != nil {
-				return nil, fmt.Errorf("restore: table %s: %w", table, err)
-			}
-			loaded = append(loaded, table)
-			continue
+			err = l.header(ctx, line, b)
+		} else {
+			err = l.row(ctx, line, b)
 		}
-		if table == "" {
-			return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: a row before any table header", line)
-		}
-		if skip {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		var vals []any
-		if err := dec.Decode(&vals); err != nil {
-			return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: %v", line, err)
-		}
-		for i, v := range vals {
-			if n, ok := v.(json.Number); ok {
-				if iv, err := n.Int64(); err == nil {
-					vals[i] = iv
-				} else if fv, err := n.Float64(); err == nil {
-					vals[i] = fv
-				}
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
-			return nil, s.mapErr(fmt.Errorf("restore: table %s, backup data line %d: %w", table, line, err))
+		if err != nil {
+			return nil, err
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
-	return loaded, nil
+	return l.loaded, nil
+}
+
+// sectionLoader loads one JSON-lines backup: a table header line, then
+// that table's rows, then the next header.
+type sectionLoader struct {
+	s      *Store
+	tx     *Tx
+	only   map[string]bool // the tables to load; nil for all
+	table  string          // of the current section
+	stmt   *sql.Stmt       // its INSERT
+	skip   bool            // its rows are not loaded
+	loaded []string
+}
+
+func (l *sectionLoader) closeStmt() {
+	if l.stmt != nil {
+		l.stmt.Close()
+		l.stmt = nil
+	}
+}
+
+// header starts a table's section: its rows are deleted and its INSERT
+// prepared, unless it is not among those to load.
+func (l *sectionLoader) header(ctx context.Context, line int, b []byte) error {
+	var head struct {
+		Table   string   `json:"table"`
+		Columns []string `json:"columns"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil || head.Table == "" {
+		return coalition.Errorf(coalition.Invalid, "backup data line %d: not a table header", line)
+	}
+	l.closeStmt()
+	l.table = head.Table
+	l.skip = l.only != nil && !l.only[l.table]
+	if l.skip {
+		return nil
+	}
+	if _, err := l.tx.exec(ctx, "DELETE FROM "+quoteIdent(l.table)); err != nil {
+		return fmt.Errorf("restore: table %s: %w", l.table, err)
+	}
+	qcols := make([]string, len(head.Columns))
+	marks := make([]string, len(head.Columns))
+	for i, c := range head.Columns {
+		qcols[i], marks[i] = quoteIdent(c), "?"
+	}
+	stmt, err := l.tx.PrepareContext(ctx, l.s.dialect.rebind("INSERT INTO "+quoteIdent(l.table)+" ("+strings.Join(qcols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")"))
+	if err != nil {
+		return fmt.Errorf("restore: table %s: %w", l.table, err)
+	}
+	l.stmt = stmt
+	l.loaded = append(l.loaded, l.table)
+	return nil
+}
+
+// row inserts one row of the current section.
+func (l *sectionLoader) row(ctx context.Context, line int, b []byte) error {
+	if l.table == "" {
+		return coalition.Errorf(coalition.Invalid, "backup data line %d: a row before any table header", line)
+	}
+	if l.skip {
+		return nil
+	}
+	vals, err := decodeBackupRow(b)
+	if err != nil {
+		return coalition.Errorf(coalition.Invalid, "backup data line %d: %v", line, err)
+	}
+	if _, err := l.stmt.ExecContext(ctx, vals...); err != nil {
+		return l.s.mapErr(fmt.Errorf("restore: table %s, backup data line %d: %w", l.table, line, err))
+	}
+	return nil
+}
+
+// decodeBackupRow decodes a row's JSON array, numbers as int64 where they
+// are whole and float64 otherwise, as the drivers want them.
+func decodeBackupRow(b []byte) ([]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var vals []any
+	if err := dec.Decode(&vals); err != nil {
+		return nil, err
+	}
+	for i, v := range vals {
+		if n, ok := v.(json.Number); ok {
+			if iv, err := n.Int64(); err == nil {
+				vals[i] = iv
+			} else if fv, err := n.Float64(); err == nil {
+				vals[i] = fv
+			}
+		}
+	}
+	return vals, nil
 }
