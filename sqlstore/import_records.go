@@ -19,21 +19,11 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 	}
 	im.wrote["deliveries"] = true
 	if pledgeRef != "" {
-		have, err := im.keys(ctx, im.pledges, pledgeSource, pledgeKeys)
+		id, err := im.pledgeID(ctx, pledgeSource, pledgeRef)
 		if err != nil {
 			return err
 		}
-		if k := have[pledgeRef]; k != nil {
-			d.PledgeID = k.id
-		} else { // created in this import
-			err := tx.queryRow(ctx, "SELECT id FROM pledges WHERE source = ? AND source_ref = ?", pledgeSource, pledgeRef).Scan(&d.PledgeID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return coalition.FieldError("pledge_ref", "no pledge %q from source %q (import the pledges first, or in the same run)", pledgeRef, pledgeSource)
-			}
-			if err != nil {
-				return fmt.Errorf("sqlstore: import delivery: %w", err)
-			}
-		}
+		d.PledgeID = id
 	}
 	if err := d.Validate(); err != nil {
 		return err
@@ -78,6 +68,27 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 		return tx.s.mapErr(wrapErr("sqlstore: import delivery", err))
 	})
 	return err
+}
+
+// pledgeID is the id of the pledge (source, ref): one stored before this
+// import, or one it created.
+func (im *Import) pledgeID(ctx context.Context, source, ref string) (int64, error) {
+	have, err := im.keys(ctx, im.pledges, source, pledgeKeys)
+	if err != nil {
+		return 0, err
+	}
+	if k := have[ref]; k != nil {
+		return k.id, nil
+	}
+	var id int64
+	err = im.tx.queryRow(ctx, "SELECT id FROM pledges WHERE source = ? AND source_ref = ?", source, ref).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, coalition.FieldError("pledge_ref", "no pledge %q from source %q (import the pledges first, or in the same run)", ref, source)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: import delivery: %w", err)
+	}
+	return id, nil
 }
 
 // Requirement creates r or updates the one with the same (Source, ref).

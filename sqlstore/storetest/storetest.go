@@ -845,46 +845,46 @@ func testDonorTotals(t *testing.T, s coalition.Store) {
 	for _, p := range []*coalition.Pledge{pledge("DEU", 100, "2024-12"), pledge("DEU", 200, "2025-01"), hum, committed, pledge("FRA", 30, "2025-01")} {
 		must(t, s.CreatePledge(sys, p))
 	}
-	rows, err := s.DonorTotals(sys, coalition.DonorFilter{})
+	steps(t,
+		step{"default", func(t *testing.T) {
+			rows, err := s.DonorTotals(sys, coalition.DonorFilter{})
+			must(t, err)
+			need(t, "donors", len(rows), 2)
+			eq(t, "first donor", rows[0].ISO3, "DEU")
+			deu := rows[0]
+			// 100 + 200 military, 50 humanitarian; the committed 999 is left out.
+			eq(t, "DEU military", deu.MilitaryEUR, 300e6)
+			eq(t, "DEU humanitarian", deu.HumanitarianEUR, 50e6)
+			eq(t, "DEU total", deu.TotalEUR, 350e6)
+			// GDP 4525.7bn USD at 1.1 USD/EUR = 4114.27bn EUR; 350m / 4114.27bn = 0.008507%.
+			need(t, "DEU has a share of GDP", deu.PctGDP != nil, true)
+			eq(t, "DEU share of GDP", fmt.Sprintf("%.6f", *deu.PctGDP), fmt.Sprintf("%.6f", 350e6/(4525.7e9/1.1)*100))
+			// 350m / 83.3m people = 4.2017 EUR per head.
+			need(t, "DEU has a per capita figure", deu.PerCapitaEUR != nil, true)
+			eq(t, "DEU per capita", fmt.Sprintf("%.4f", *deu.PerCapitaEUR), "4.2017")
+		}},
+		step{"filtered", func(t *testing.T) {
+			jan, _ := coalition.ParseMonth("2025-01")
+			same(t, "January military", donorTotals(t, s, coalition.DonorFilter{Since: jan, Until: jan, Type: coalition.Military}), "[DEU 2e+08 FRA 3e+07]")
+			same(t, "donors of coalition T1", donorTotals(t, s, coalition.DonorFilter{Group: "T1"}), "[FRA 3e+07]")
+			same(t, "committed", donorTotals(t, s, coalition.DonorFilter{Statuses: []coalition.PledgeStatus{coalition.Committed}}), "[DEU 9.99e+08]")
+			months, err := s.MonthlySupport(sys, coalition.DonorFilter{Group: "NATO"})
+			must(t, err)
+			eq(t, "NATO's monthly cells", len(months), 4) // DEU 2024-12 mil, DEU 2025-01 mil, FRA 2025-01 mil, DEU 2025-02 hum
+		}},
+	)
+}
+
+// donorTotals is each donor's code and total under f, in the order listed.
+func donorTotals(t *testing.T, s coalition.Store, f coalition.DonorFilter) []any {
+	t.Helper()
+	rows, err := s.DonorTotals(sys, f)
 	must(t, err)
-	if len(rows) != 2 || rows[0].ISO3 != "DEU" {
-		t.Fatalf("rows = %+v", rows)
+	var out []any
+	for _, r := range rows {
+		out = append(out, r.ISO3, r.TotalEUR)
 	}
-	deu := rows[0]
-	// 100 + 200 military, 50 humanitarian; the committed 999 is left out.
-	if deu.MilitaryEUR != 300e6 || deu.HumanitarianEUR != 50e6 || deu.TotalEUR != 350e6 {
-		t.Fatalf("DEU = %+v", deu)
-	}
-	// GDP 4525.7bn USD at 1.1 USD/EUR = 4114.27bn EUR; 350m / 4114.27bn = 0.008507%.
-	wantPct := 350e6 / (4525.7e9 / 1.1) * 100
-	if deu.PctGDP == nil || fmt.Sprintf("%.6f", *deu.PctGDP) != fmt.Sprintf("%.6f", wantPct) {
-		t.Fatalf("DEU pct = %v, want %v", deu.PctGDP, wantPct)
-	}
-	// 350m / 83.3m people = 4.2017 EUR per head.
-	if deu.PerCapitaEUR == nil || fmt.Sprintf("%.4f", *deu.PerCapitaEUR) != "4.2017" {
-		t.Fatalf("DEU per capita = %v", deu.PerCapitaEUR)
-	}
-	jan, _ := coalition.ParseMonth("2025-01")
-	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Since: jan, Until: jan, Type: coalition.Military})
-	must(t, err)
-	if len(rows) != 2 || rows[0].TotalEUR != 200e6 || rows[1].TotalEUR != 30e6 {
-		t.Fatalf("January military = %+v", rows)
-	}
-	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Group: "T1"})
-	must(t, err)
-	if len(rows) != 1 || rows[0].ISO3 != "FRA" {
-		t.Fatalf("coalition T1 donors = %+v", rows)
-	}
-	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Statuses: []coalition.PledgeStatus{coalition.Committed}})
-	must(t, err)
-	if len(rows) != 1 || rows[0].TotalEUR != 999e6 {
-		t.Fatalf("committed = %+v", rows)
-	}
-	months, err := s.MonthlySupport(sys, coalition.DonorFilter{Group: "NATO"})
-	must(t, err)
-	if len(months) != 4 { // DEU 2024-12 mil, DEU 2025-01 mil, FRA 2025-01 mil, DEU 2025-02 hum
-		t.Fatalf("monthly = %+v", months)
-	}
+	return out
 }
 
 func dataset() *coalition.Dataset {
