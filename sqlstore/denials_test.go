@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"coalition"
-	"coalition/sqlstore/sqltest"
+	"coalition/sqlstore/internal/pgtest"
 )
 
 // denialRows returns the denied entries' what, email, addr and count.
@@ -53,8 +53,8 @@ func TestDenialSummaries(t *testing.T) {
 		testDenialSummaries(t, func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "d.db") })
 	})
 	t.Run("postgres", func(t *testing.T) {
-		sqltest.BaseURL(t)
-		testDenialSummaries(t, func(t *testing.T) string { return sqltest.SchemaURL(t, "d") })
+		pgtest.BaseURL(t)
+		testDenialSummaries(t, func(t *testing.T) string { return pgtest.SchemaURL(t, "d") })
 	})
 }
 
