@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"coalition"
@@ -42,9 +43,21 @@ func TestMigrationTagsSeededData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ds) != 2 || ds[0].Name != "ecb-fx" || ds[0].Release != "data to 2026-06" || ds[1].Name != "kiel" || ds[1].Release != "29" ||
-			ds[1].AsOf.String() != "2026-04-30" || ds[1].Records != 1450 || ds[1].LoadedAt.IsZero() {
-			t.Fatalf("datasets = %+v", ds)
+		if len(ds) != 2 {
+			t.Fatalf("%d datasets, want 2: %+v", len(ds), ds)
+		}
+		for _, c := range []struct{ what, got, want string }{
+			{"first dataset", ds[0].Name, "ecb-fx"},
+			{"its release", ds[0].Release, "data to 2026-06"},
+			{"second dataset", ds[1].Name, "kiel"},
+			{"its release", ds[1].Release, "29"},
+			{"its as_of", ds[1].AsOf.String(), "2026-04-30"},
+			{"its records", fmt.Sprint(ds[1].Records), "1450"},
+			{"it has a load time", fmt.Sprint(!ds[1].LoadedAt.IsZero()), "true"},
+		} {
+			if c.got != c.want {
+				t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+			}
 		}
 		// The seed again: all the same, nothing created.
 		rep, err := seed.Load(ctx, s, false)

@@ -199,10 +199,11 @@ func testAuditChain(t *testing.T, s coalition.Store) {
 	}
 	entries, _, err := s.FindAudit(actx, coalition.AuditFilter{Entity: "pledge"})
 	must(t, err)
-	if len(entries) != 3 || entries[1].Action != "update" || !strings.Contains(entries[1].Before, `"allocated"`) ||
-		!strings.Contains(entries[1].After, `"delivered"`) || entries[1].Email != "admin@example.org" {
-		t.Fatalf("pledge audit = %+v", entries)
-	}
+	need(t, "audit entries about pledges", len(entries), 3)
+	eq(t, "second entry's action", entries[1].Action, "update")
+	contains(t, "second entry's before", entries[1].Before, `"allocated"`)
+	contains(t, "second entry's after", entries[1].After, `"delivered"`)
+	eq(t, "second entry's user", entries[1].Email, "admin@example.org")
 	for i := 1; i < len(entries); i++ {
 		if entries[i].Seq <= entries[i-1].Seq {
 			t.Fatal("audit not in order")
@@ -236,10 +237,10 @@ func testPasswordEndsSessions(t *testing.T, s coalition.Store) {
 		t.Fatal("a refused change ended a session")
 	}
 	must(t, s.ChangePassword(uctx, coalition.PasswordChange{Old: goodPassword, New: second, KeepSession: here}))
-	if !live(here) || live(there) || !tokenLive() || !live(adminSession) {
-		t.Fatalf("after a change: kept session %v (want true), other %v (want false), token %v (want true), another user's session %v (want true)",
-			live(here), live(there), tokenLive(), live(adminSession))
-	}
+	eq(t, "after a change, the session kept is live", live(here), true)
+	eq(t, "after a change, the user's other session is live", live(there), false)
+	eq(t, "after a change, the user's token is live", tokenLive(), true)
+	eq(t, "after a change, another user's session is live", live(adminSession), true)
 	if _, err := s.Authenticate(bg, u.Email, goodPassword); err == nil {
 		t.Fatal("the old password still signs in")
 	}

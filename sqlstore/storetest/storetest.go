@@ -120,12 +120,11 @@ func testCountries(t *testing.T, s coalition.Store) {
 	base(t, s)
 	c, err := s.FindCountry(sys, "deu")
 	must(t, err)
-	if c.Name != "Germany" || *c.GDPUSDBn != 4525.7 || *c.PopulationM != 83.3 || c.DefencePctGDP != nil {
-		t.Fatalf("FindCountry(DEU) = %+v", c)
-	}
-	if len(c.Groups) != 1 || c.Groups[0] != "NATO" {
-		t.Fatalf("DEU groups = %v, want [NATO]", c.Groups)
-	}
+	eq(t, "name", c.Name, "Germany")
+	eq(t, "GDP", *c.GDPUSDBn, 4525.7)
+	eq(t, "population", *c.PopulationM, 83.3)
+	eq(t, "defence spending", c.DefencePctGDP, (*float64)(nil))
+	same(t, "groups", c.Groups, []string{"NATO"})
 	_, err = s.FindCountry(sys, "XXX")
 	wantKind(t, err, coalition.NotFound)
 	// Update through upsert.
@@ -154,15 +153,14 @@ func testGroups(t *testing.T, s coalition.Store) {
 	base(t, s)
 	gs, err := s.FindGroups(sys)
 	must(t, err)
-	if len(gs) != 1 || gs[0].Code != "NATO" || len(gs[0].Members) != 4 {
-		t.Fatalf("groups = %+v", gs)
-	}
+	need(t, "groups", len(gs), 1)
+	eq(t, "group", gs[0].Code, "NATO")
+	eq(t, "members", len(gs[0].Members), 4)
 	since := coalition.Date{Y: 1955, M: 5, D: 6}
 	must(t, s.UpsertGroup(sys, &coalition.Group{Code: "NATO", Name: "NATO", Source: "test", Members: []coalition.GroupMember{{ISO3: "DEU", Since: since}}}))
 	gs, _ = s.FindGroups(sys)
-	if len(gs[0].Members) != 1 || gs[0].Members[0].Since != since {
-		t.Fatalf("after upsert: %+v", gs[0].Members)
-	}
+	need(t, "members after upsert", len(gs[0].Members), 1)
+	eq(t, "member since", gs[0].Members[0].Since, since)
 	// A member that is not a country is refused, and nothing changes.
 	err = s.UpsertGroup(sys, &coalition.Group{Code: "NATO", Name: "NATO", Members: []coalition.GroupMember{{ISO3: "ZZZ"}}})
 	wantKind(t, err, coalition.Invalid)
@@ -174,32 +172,31 @@ func testGroups(t *testing.T, s coalition.Store) {
 
 func testCoalitions(t *testing.T, s coalition.Store) {
 	c := base(t, s)
-	if c.ID == 0 || c.Version != 1 {
-		t.Fatalf("created coalition: id %d version %d", c.ID, c.Version)
-	}
+	holds(t, "an id", c.ID != 0)
+	eq(t, "version", c.Version, 1)
 	got, err := s.FindCoalitionByCode(sys, "t1")
 	must(t, err)
-	if got.ID != c.ID || len(got.Members) != 3 || len(got.Leads) != 2 {
-		t.Fatalf("FindCoalitionByCode = %+v", got)
-	}
+	eq(t, "found by code", got.ID, c.ID)
+	eq(t, "members", len(got.Members), 3)
+	eq(t, "leads", len(got.Leads), 2)
 	err = s.CreateCoalition(sys, &coalition.Coalition{Code: "T1", Name: "dup", Recipient: "UKR"})
 	wantKind(t, err, coalition.Conflict)
 	name := "Renamed"
 	members := []coalition.Membership{{ISO3: "GBR", Status: coalition.Joined}, {ISO3: "EST", Status: coalition.Joined}}
 	upd, err := s.UpdateCoalition(sys, c.ID, coalition.CoalitionUpdate{Version: 1, Name: &name, Members: &members})
 	must(t, err)
-	if upd.Version != 2 || upd.Name != "Renamed" || len(upd.Members) != 2 {
-		t.Fatalf("updated = %+v", upd)
-	}
+	eq(t, "updated version", upd.Version, 2)
+	eq(t, "updated name", upd.Name, "Renamed")
+	eq(t, "updated members", len(upd.Members), 2)
 	_, err = s.UpdateCoalition(sys, c.ID, coalition.CoalitionUpdate{Version: 1, Name: &name})
 	wantKind(t, err, coalition.Conflict)
 	_, err = s.FindCoalition(sys, 999999)
 	wantKind(t, err, coalition.NotFound)
 	list, err := s.FindCoalitions(sys)
 	must(t, err)
-	if len(list) != 1 || list[0].Version != 2 || len(list[0].Members) != 2 {
-		t.Fatalf("FindCoalitions = %+v", list)
-	}
+	need(t, "coalitions", len(list), 1)
+	eq(t, "listed version", list[0].Version, 2)
+	eq(t, "listed members", len(list[0].Members), 2)
 }
 
 func testPledges(t *testing.T, s coalition.Store) {
@@ -216,18 +213,22 @@ func testPledges(t *testing.T, s coalition.Store) {
 	p.Quantity, p.Unit = ptr(int64(4)), "IRIS-T SLM"
 	p.Conditions = "only if the US takes part"
 	must(t, s.CreatePledge(sys, p))
-	if p.ID == 0 || p.Version != 1 || p.CreatedAt.IsZero() {
-		t.Fatalf("created: %+v", p)
-	}
-	if p.AmountEUR != 1_852_023_335_49 || p.FXRate != 1.0799 || p.FXMonth != feb || !p.FXStale() {
-		t.Fatalf("converted: eur minor %d rate %v month %s stale %v; want 185202333549 at 1.0799 of 2025-02, stale", p.AmountEUR, p.FXRate, p.FXMonth, p.FXStale())
-	}
+	holds(t, "an id", p.ID != 0)
+	eq(t, "version", p.Version, 1)
+	holds(t, "a creation time", !p.CreatedAt.IsZero())
+	eq(t, "euro cents", p.AmountEUR, 1_852_023_335_49)
+	eq(t, "rate", p.FXRate, 1.0799)
+	eq(t, "rate's month", p.FXMonth, feb)
+	eq(t, "rate is stale", p.FXStale(), true)
 	got, err := s.FindPledge(sys, p.ID)
 	must(t, err)
-	if got.Amount != p.Amount || got.AmountEUR != p.AmountEUR || got.FXRate != 1.0799 || *got.Quantity != 4 ||
-		got.Announced != p.Announced || got.Conditions != p.Conditions || got.Unit != "IRIS-T SLM" {
-		t.Fatalf("round trip:\n got %+v\nwant %+v", got, p)
-	}
+	eq(t, "amount read", got.Amount, p.Amount)
+	eq(t, "euro cents read", got.AmountEUR, p.AmountEUR)
+	eq(t, "rate read", got.FXRate, 1.0799)
+	eq(t, "quantity read", *got.Quantity, 4)
+	eq(t, "announced read", got.Announced, p.Announced)
+	eq(t, "conditions read", got.Conditions, p.Conditions)
+	eq(t, "unit read", got.Unit, "IRIS-T SLM")
 	_, err = s.FindPledge(sys, p.ID+1000)
 	wantKind(t, err, coalition.NotFound)
 	bad := pledge("DEU", 1, "2025-01")
@@ -755,9 +756,9 @@ func testPeople(t *testing.T, s coalition.Store) {
 	must(t, s.UpsertPerson(sys, p)) // idempotent
 	got, err := s.FindPeople(sys, "trump")
 	must(t, err)
-	if len(got) != 1 || len(got[0].Offices) != 2 || got[0].Aliases[0] != "Trump" {
-		t.Fatalf("FindPeople = %+v", got)
-	}
+	need(t, "people found", len(got), 1)
+	eq(t, "offices", len(got[0].Offices), 2)
+	same(t, "aliases", got[0].Aliases, []string{"Trump"})
 	if _, ok := got[0].OfficeOn(coalition.Date{Y: 2024, M: 2, D: 1}); ok {
 		t.Error("Trump held no office in February 2024")
 	}
@@ -792,20 +793,16 @@ func testRiskEvents(t *testing.T, s coalition.Store) {
 	// Delete: admins and coordinators, at the current version, audited.
 	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
 	wantKind(t, s.DeleteRiskEvent(observer, r.ID, 2), coalition.Forbidden)
-	err = s.DeleteRiskEvent(sys, r.ID, 1)
-	var stale *coalition.StaleError
-	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.RiskEvent).Version != 2 {
-		t.Errorf("stale delete: %v, want Conflict with version 2", err)
-	}
+	eq(t, "version a stale delete carries", staleVersion(t, s.DeleteRiskEvent(sys, r.ID, 1)), 2)
 	must(t, s.DeleteRiskEvent(sys, r.ID, 2))
 	_, err = s.FindRiskEvent(sys, r.ID)
 	wantKind(t, err, coalition.NotFound)
 	wantKind(t, s.DeleteRiskEvent(sys, r.ID, 2), coalition.NotFound)
 	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "risk_event", Action: "delete"})
 	must(t, err)
-	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(r.ID) || !strings.Contains(entries[0].Before, `"probability":0.45`) {
-		t.Errorf("audit of the delete: %+v", entries)
-	}
+	need(t, "audit entries of the delete", len(entries), 1)
+	eq(t, "entity id", entries[0].EntityID, fmt.Sprint(r.ID))
+	contains(t, "before", entries[0].Before, `"probability":0.45`)
 }
 
 func testFX(t *testing.T, s coalition.Store) {
@@ -903,14 +900,14 @@ func dataset() *coalition.Dataset {
 func testLoadIdempotent(t *testing.T, s coalition.Store) {
 	rep, err := s.Load(sys, dataset(), false)
 	must(t, err)
-	if rep.Created["pledges"] != 2 || rep.Created["countries"] != 3 || rep.Created["engagements"] != 1 {
-		t.Fatalf("first load: %+v", rep)
-	}
+	eq(t, "pledges created", rep.Created["pledges"], 2)
+	eq(t, "countries created", rep.Created["countries"], 3)
+	eq(t, "engagements created", rep.Created["engagements"], 1)
 	rep, err = s.Load(sys, dataset(), false)
 	must(t, err)
-	if rep.Changed() || rep.Unchanged["pledges"] != 2 || rep.Unchanged["people"] != 1 {
-		t.Fatalf("second load changed something: %+v", rep)
-	}
+	eq(t, "second load changed something", rep.Changed(), false)
+	eq(t, "pledges unchanged", rep.Unchanged["pledges"], 2)
+	eq(t, "people unchanged", rep.Unchanged["people"], 1)
 	// A newer release with one changed amount updates exactly that.
 	ds := dataset()
 	ds.Pledges[1].Amount.Minor += 100
