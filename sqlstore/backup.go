@@ -179,57 +179,73 @@ type queryer interface {
 // to them (so that rows can be inserted in this order), ties by name.
 // schema_migrations is left out: the manifest carries the schema version.
 func tables(ctx context.Context, q queryer, d dialect) ([]string, error) {
-	var names []string
-	deps := map[string][]string{}
-	var rows *sql.Rows
-	var err error
-	if d == sqlite {
-		rows, err = q.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-	} else {
-		rows, err = q.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
+	names, err := tableNames(ctx, q, d)
+	if err != nil {
+		return nil, err
 	}
+	deps := map[string][]string{}
+	for _, n := range names {
+		if deps[n], err = parentTables(ctx, q, d, n); err != nil {
+			return nil, err
+		}
+	}
+	return parentsFirst(names, deps), nil
+}
+
+// tableNames lists Coalition's tables by name, without schema_migrations
+// and the preflight check's table.
+func tableNames(ctx context.Context, q queryer, d dialect) ([]string, error) {
+	query := "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+	if d == sqlite {
+		query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+	}
+	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list tables: %w", err)
 	}
+	defer rows.Close()
+	var names []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		if n != "schema_migrations" && n != "coalition_preflight" {
 			names = append(names, n)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return names, rows.Err()
+}
+
+// parentTables lists the tables table's foreign keys refer to, itself left out.
+func parentTables(ctx context.Context, q queryer, d dialect, table string) ([]string, error) {
+	query := `SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints tc
+		JOIN information_schema.constraint_column_usage ccu ON tc.constraint_name = ccu.constraint_name AND tc.table_schema = ccu.table_schema
+		WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1`
+	if d == sqlite {
+		query = `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`
 	}
-	for _, n := range names {
-		var refs *sql.Rows
-		if d == sqlite {
-			refs, err = q.QueryContext(ctx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`, n)
-		} else {
-			refs, err = q.QueryContext(ctx, `SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints tc
-				JOIN information_schema.constraint_column_usage ccu ON tc.constraint_name = ccu.constraint_name AND tc.table_schema = ccu.table_schema
-				WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1`, n)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: foreign keys of %s: %w", n, err)
-		}
-		for refs.Next() {
-			var p string
-			if err := refs.Scan(&p); err != nil {
-				refs.Close()
-				return nil, err
-			}
-			if p != n {
-				deps[n] = append(deps[n], p)
-			}
-		}
-		refs.Close()
+	refs, err := q.QueryContext(ctx, query, table)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: foreign keys of %s: %w", table, err)
 	}
-	// Depth-first topological order; names are sorted, so the order is stable.
+	defer refs.Close()
+	var out []string
+	for refs.Next() {
+		var p string
+		if err := refs.Scan(&p); err != nil {
+			return nil, err
+		}
+		if p != table {
+			out = append(out, p)
+		}
+	}
+	return out, refs.Err()
+}
+
+// parentsFirst orders names depth first so that every table comes after
+// the tables in deps it refers to; names are sorted, so the order is stable.
+func parentsFirst(names []string, deps map[string][]string) []string {
 	var out []string
 	state := map[string]int{} // 1 visiting, 2 done
 	var visit func(string)
@@ -247,7 +263,7 @@ func tables(ctx context.Context, q queryer, d dialect) ([]string, error) {
 	for _, n := range names {
 		visit(n)
 	}
-	return out, nil
+	return out
 }
 
 // columns returns a table's column names in table order.
@@ -452,29 +468,57 @@ func Restore(ctx context.Context, file, dsn string) (*Manifest, error) {
 	if latest := (&Store{dialect: sqlite}).LatestVersion(); m.SchemaVersion > latest {
 		return nil, coalition.Errorf(coalition.Invalid, "the backup is at schema version %d, newer than this binary knows (%d): restore with a newer coalition", m.SchemaVersion, latest)
 	}
-	sqlitePath := ""
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		sqlitePath = strings.TrimPrefix(dsn, "sqlite:")
-		if i := strings.IndexByte(sqlitePath, '?'); i >= 0 {
-			sqlitePath = sqlitePath[:i]
-		}
-	}
+	sqlitePath := sqliteFile(dsn)
 	if m.Format == "sqlite" && sqlitePath == "" {
 		return nil, coalition.Errorf(coalition.Invalid, "backup %s is a SQLite file: restore it into a SQLite database (--db FILE)", file)
 	}
 	// Copy the data aside while hashing it: nothing is touched before the
-	// checksum is proven.
+	// checksum is proven. A SQLite file's copy is made beside it.
 	tmpDir := os.TempDir()
 	if sqlitePath != "" {
 		tmpDir = filepath.Dir(sqlitePath)
 	}
-	tmp, err := os.CreateTemp(tmpDir, ".coalition-restore-*")
-	if err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+	tmp, err := copyChecked(br, tmpDir, file, m)
+	if tmp != "" {
+		defer os.Remove(tmp)
 	}
-	defer os.Remove(tmp.Name())
+	if err != nil {
+		return nil, err
+	}
+	if m.Format == "sqlite" {
+		err = restoreSQLiteFile(ctx, tmp, sqlitePath, m)
+	} else {
+		err = restoreJSONL(ctx, tmp, dsn, m)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// sqliteFile is the file a SQLite dsn names, or "" for PostgreSQL.
+func sqliteFile(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return ""
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+// copyChecked copies a backup's data (what follows its manifest m in r)
+// to a new file in dir, and returns the file's name (to be removed by the
+// caller, also after an error) once its size and SHA-256 are the
+// manifest's.
+func copyChecked(r io.Reader, dir, file string, m *Manifest) (string, error) {
+	tmp, err := os.CreateTemp(dir, ".coalition-restore-*")
+	if err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), br)
+	n, err := io.Copy(io.MultiWriter(tmp, h), r)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -482,21 +526,13 @@ func Restore(ctx context.Context, file, dsn string) (*Manifest, error) {
 		err = cerr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+		return tmp.Name(), fmt.Errorf("restore: %w", err)
 	}
 	if n != m.Size || hex.EncodeToString(h.Sum(nil)) != m.SHA256 {
-		return nil, coalition.Errorf(coalition.Invalid, "backup %s is damaged: its data (%d bytes) does not match the checksum in its manifest (%d bytes, SHA-256 %s…)",
+		return tmp.Name(), coalition.Errorf(coalition.Invalid, "backup %s is damaged: its data (%d bytes) does not match the checksum in its manifest (%d bytes, SHA-256 %s…)",
 			file, n, m.Size, m.SHA256[:min(12, len(m.SHA256))])
 	}
-	if m.Format == "sqlite" {
-		err = restoreSQLiteFile(ctx, tmp.Name(), sqlitePath, m)
-	} else {
-		err = restoreJSONL(ctx, tmp.Name(), dsn, m)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return tmp.Name(), nil
 }
 
 // checkEmpty returns an error naming the first table that holds rows.

@@ -253,20 +253,8 @@ func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coaliti
 		return nil, coalition.FieldError("record", "is not valid JSON")
 	}
 	return writeValue(s, ctx, "decide proposal", func(tx *Tx) (*coalition.Proposal, error) {
-		if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not review proposals"); err != nil {
-			return nil, err
-		}
-		p, err := tx.findProposal(ctx, id)
+		p, err := tx.decidable(ctx, id, version)
 		if err != nil {
-			return nil, err
-		}
-		if err := tx.requireWrite(coalition.CanDecide(tx.user, p), "you may not decide proposal %d (%s of %s)", id, p.Type, p.Owner); err != nil {
-			return nil, err
-		}
-		if p.Status != coalition.ProposalPending {
-			return nil, coalition.Errorf(coalition.Conflict, "proposal %d was already %s by %s", id, p.Status, p.DecidedBy)
-		}
-		if err := checkVersion("proposal", id, p.Version, version, p); err != nil {
 			return nil, err
 		}
 		before := *p
@@ -281,16 +269,9 @@ func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coaliti
 				return nil, err
 			}
 		}
-		res, err := tx.exec(ctx, `UPDATE proposals SET record_json = ?, owner = ?, status = ?, decided_by = ?, decided_at = ?, record_id = ?,
-			version = version + 1 WHERE id = ? AND version = ?`,
-			string(p.Record), p.Owner, string(p.Status), p.DecidedBy, ts(tx.now), p.RecordID, id, version)
-		if err != nil {
-			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: decide proposal: %w", err))
+		if err := tx.recordDecision(ctx, p, version); err != nil {
+			return nil, err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return nil, coalition.Errorf(coalition.Conflict, "proposal %d changed meanwhile: reload and try again", id)
-		}
-		p.Version++
 		if err := tx.audit(ctx, string(d), "proposal", id, &before, p, nil); err != nil {
 			return nil, err
 		}
@@ -301,6 +282,44 @@ func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coaliti
 		}
 		return p, nil
 	})
+}
+
+// decidable returns proposal id if the user may decide it now: it is
+// pending, at version, and of a kind and owner the user decides.
+func (tx *Tx) decidable(ctx context.Context, id, version int64) (*coalition.Proposal, error) {
+	if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not review proposals"); err != nil {
+		return nil, err
+	}
+	p, err := tx.findProposal(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.requireWrite(coalition.CanDecide(tx.user, p), "you may not decide proposal %d (%s of %s)", id, p.Type, p.Owner); err != nil {
+		return nil, err
+	}
+	if p.Status != coalition.ProposalPending {
+		return nil, coalition.Errorf(coalition.Conflict, "proposal %d was already %s by %s", id, p.Status, p.DecidedBy)
+	}
+	if err := checkVersion("proposal", id, p.Version, version, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// recordDecision writes the decided proposal p over the one at version,
+// which no other writer may have changed meanwhile.
+func (tx *Tx) recordDecision(ctx context.Context, p *coalition.Proposal, version int64) error {
+	res, err := tx.exec(ctx, `UPDATE proposals SET record_json = ?, owner = ?, status = ?, decided_by = ?, decided_at = ?, record_id = ?,
+		version = version + 1 WHERE id = ? AND version = ?`,
+		string(p.Record), p.Owner, string(p.Status), p.DecidedBy, ts(tx.now), p.RecordID, p.ID, version)
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: decide proposal: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return coalition.Errorf(coalition.Conflict, "proposal %d changed meanwhile: reload and try again", p.ID)
+	}
+	p.Version++
+	return nil
 }
 
 // acceptance is what an accepted proposal gives its record: the text as
