@@ -27,15 +27,15 @@ const (
 	Postgres Engine = "postgres" // under test when COALITION_TEST_POSTGRES is set
 )
 
-// Engines is every engine, in the order Run runs them.
-var Engines = []Engine{SQLite, Postgres}
+// engines is every engine, in the order Run runs them.
+var engines = []Engine{SQLite, Postgres}
 
 // Run runs fn once per engine as a subtest named after it. The PostgreSQL
 // subtest is skipped without COALITION_TEST_POSTGRES, and fails without it
 // under CI=true, where both engines must run.
 func Run(t *testing.T, fn func(t *testing.T, e Engine)) {
 	t.Helper()
-	for _, e := range Engines {
+	for _, e := range engines {
 		t.Run(string(e), func(t *testing.T) {
 			if e == Postgres {
 				BaseURL(t)
