@@ -7,61 +7,19 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"coalition"
 	chttp "coalition/http"
-	"coalition/seed"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
-var (
-	seededOnce sync.Once
-	seededPath string
-	seededErr  error
-)
-
-// seededStore returns a store with the reference data. The data is loaded
-// once into a template file and copied per test through SQLite's VACUUM INTO.
+// seededStore returns a store with the reference data.
 func seededStore(t testing.TB) *sqlstore.Store {
 	t.Helper()
-	ctx := context.Background()
-	seededOnce.Do(func() {
-		dir, err := osMkdirTemp()
-		if err != nil {
-			seededErr = err
-			return
-		}
-		seededPath = filepath.Join(dir, "seed.db")
-		s, err := sqlstore.Open(ctx, "sqlite:"+seededPath)
-		if err != nil {
-			seededErr = err
-			return
-		}
-		defer s.Close()
-		_, seededErr = seed.Load(ctx, s, false)
-	})
-	if seededErr != nil {
-		t.Fatal(seededErr)
-	}
-	path := filepath.Join(t.TempDir(), "t.db")
-	src, err := sqlstore.Open(ctx, "sqlite:"+seededPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := src.DB().Exec("VACUUM INTO ?", path); err != nil {
-		t.Fatal(err)
-	}
-	src.Close()
-	s, err := sqlstore.Open(ctx, "sqlite:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return sqltest.Seeded(t)
 }
 
 func newTestServer(t testing.TB) (*httptest.Server, *sqlstore.Store) {

@@ -4,22 +4,17 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"coalition"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 func TestResultCache(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqltest.Open(t)
 	NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), st, Config{}) // builds without touching the cache
 	s := &server{store: st}
 	calls := 0
@@ -53,11 +48,7 @@ func TestResultCache(t *testing.T) {
 // went away computes its own.
 func TestResultCacheSingleFlight(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqltest.Open(t)
 	s := &server{store: st}
 	var calls atomic.Int32
 	release := make(chan struct{})

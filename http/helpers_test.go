@@ -2,14 +2,11 @@ package http_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	"coalition"
 )
-
-func osMkdirTemp() (string, error) { return os.MkdirTemp("", "coalition-http-test-") }
 
 // adminToken creates an admin account in s and returns a write token for it.
 func adminToken(t *testing.T, s coalition.Store) string {

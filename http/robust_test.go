@@ -34,11 +34,7 @@ func robustStore(t *testing.T, engine string) *sqlstore.Store {
 		return uiStore(t)
 	}
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	st, err := sqlstore.Open(ctx, sqltest.SchemaURL(t, "robust"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqltest.Postgres.Open(t)
 	ds, err := seed.Dataset()
 	if err != nil {
 		t.Fatal(err)

@@ -11,22 +11,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"coalition"
 	"coalition/refdata"
 	"coalition/seed"
 	"coalition/sqlstore"
-)
-
-var (
-	uiSeedOnce sync.Once
-	uiSeedPath string
-	uiSeedErr  error
+	"coalition/sqlstore/sqltest"
 )
 
 // uiStore returns a SQLite store with the bundled reference data, as
@@ -34,46 +27,13 @@ var (
 // file through importer.KielCSV, the elections calendar), plus realistic extras the reference data lacks:
 // requirements for the coalition, members at every pipeline step, and an
 // engagement with named people. The data is loaded once into a template
-// file and copied per test with VACUUM INTO.
+// file and copied per test (sqltest.Template).
 func uiStore(t testing.TB) *sqlstore.Store {
 	t.Helper()
-	ctx := coalition.WithUser(context.Background(), coalition.System)
-	uiSeedOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "coalition-ui-test-")
-		if err != nil {
-			uiSeedErr = err
-			return
-		}
-		uiSeedPath = filepath.Join(dir, "seed.db")
-		uiSeedErr = seedUI(ctx, uiSeedPath)
-	})
-	if uiSeedErr != nil {
-		t.Fatal(uiSeedErr)
-	}
-	path := filepath.Join(t.TempDir(), "t.db")
-	src, err := sqlstore.Open(ctx, "sqlite:"+uiSeedPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = src.DB().Exec("VACUUM INTO ?", path)
-	src.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sqlstore.Open(ctx, "sqlite:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return sqltest.Template(t, "ui", seedUI)
 }
 
-func seedUI(ctx context.Context, path string) error {
-	s, err := sqlstore.Open(ctx, "sqlite:"+path)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
+func seedUI(ctx context.Context, s *sqlstore.Store) error {
 	// What `coalition seed` loads: the reference tables, the Kiel monthly
 	// file through the kiel-csv importer and the elections calendar as risk events.
 	ds, err := seed.Dataset()
@@ -296,12 +256,7 @@ func TestEveryTemplateRendered(t *testing.T) {
 
 // TestEmptyStore renders every page on an empty database: the empty states say what to do.
 func TestEmptyStore(t *testing.T) {
-	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqltest.Open(t)
 	h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), st, Config{})
 	for _, tc := range []struct {
 		path string

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -22,24 +21,13 @@ import (
 // mustOpen is a temporary SQLite store with four countries and one NOK rate.
 func mustOpen(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	return openWith(t, "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
+	return withCountries(t, sqltest.Open(t))
 }
 
-// mustOpenPostgres is the same in a schema of its own on the server of
-// COALITION_TEST_POSTGRES; the test skips without one (fails under CI=true).
-func mustOpenPostgres(t *testing.T) *sqlstore.Store {
-	t.Helper()
-	return openWith(t, sqltest.SchemaURL(t, "imports"))
-}
-
-func openWith(t *testing.T, dsn string) *sqlstore.Store {
+// withCountries loads four countries and one NOK rate into s.
+func withCountries(t *testing.T, s *sqlstore.Store) *sqlstore.Store {
 	t.Helper()
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
 	jan, _ := coalition.ParseMonth("2024-01")
 	ds := &coalition.Dataset{FXRates: []coalition.FXRate{{Month: jan, Currency: "NOK", UnitsPerEUR: 11.5, Source: "test"}}}
 	for _, c := range [][2]string{{"NOR", "Norway"}, {"DEU", "Germany"}, {"FRA", "France"}, {"UKR", "Ukraine"}} {
@@ -105,8 +93,7 @@ func (c *countReader) Read(b []byte) (int, error) {
 // in ctx; the progress hook sees every byte and record of each file. On
 // both engines.
 func TestRun(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testRun(t, mustOpen(t)) })
-	t.Run("postgres", func(t *testing.T) { testRun(t, mustOpenPostgres(t)) })
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) { testRun(t, withCountries(t, e.Open(t))) })
 }
 
 func testRun(t *testing.T, s *sqlstore.Store) {

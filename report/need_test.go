@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 	"coalition/refdata"
 	"coalition/report"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // A store with the reference tables (countries, COW2025) and, as the only
@@ -19,11 +19,7 @@ import (
 // humanitarian.
 func needStore(t *testing.T) (*sqlstore.Store, *coalition.Coalition) {
 	t.Helper()
-	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "n.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := sqltest.Open(t)
 	ds, err := refdata.Load()
 	if err != nil {
 		t.Fatal(err)

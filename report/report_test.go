@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,88 +14,40 @@ import (
 	"coalition/importer"
 	"coalition/refdata"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 var sys = coalition.WithUser(context.Background(), coalition.System)
-
-var (
-	seedOnce sync.Once
-	seedPath string
-	seedErr  error
-)
 
 // seeded returns a store holding the bundled reference data (countries,
 // groups, COW2025, FX rates, the Kiel release), loaded once into a template
 // file and copied for each test.
 func seeded(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	seedOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "report-seed")
-		if err != nil {
-			seedErr = err
-			return
-		}
-		seedPath = filepath.Join(dir, "seed.db")
-		s, err := sqlstore.Open(context.Background(), "sqlite:"+seedPath)
-		if err != nil {
-			seedErr = err
-			return
-		}
-		defer s.Close()
-		ds, err := refdata.Load()
-		if err != nil {
-			seedErr = err
-			return
-		}
-		f, err := refdata.Open(refdata.KielFile)
-		if err != nil {
-			seedErr = err
-			return
-		}
-		defer f.Close()
-		if ds.Pledges, err = importer.KielCSV(f, importer.KielOptions{File: refdata.KielFile, Source: refdata.KielSource, AsOf: refdata.KielAsOf}); err != nil {
-			seedErr = err
-			return
-		}
-		_, seedErr = s.Load(sys, ds, false)
-	})
-	if seedErr != nil {
-		t.Fatal(seedErr)
-	}
-	dst := filepath.Join(t.TempDir(), "test.db")
-	copyFile(t, seedPath, dst)
-	s, err := sqlstore.Open(context.Background(), "sqlite:"+dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return sqltest.Template(t, "report", loadReference)
 }
 
-func copyFile(t *testing.T, src, dst string) {
-	t.Helper()
-	in, err := os.Open(src)
+// loadReference loads refdata and the Kiel file's pledges.
+func loadReference(ctx context.Context, s *sqlstore.Store) error {
+	ds, err := refdata.Load()
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	defer in.Close()
-	out, err := os.Create(dst)
+	f, err := refdata.Open(refdata.KielFile)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
+	defer f.Close()
+	if ds.Pledges, err = importer.KielCSV(f, importer.KielOptions{File: refdata.KielFile, Source: refdata.KielSource, AsOf: refdata.KielAsOf}); err != nil {
+		return err
 	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.Load(ctx, ds, false)
+	return err
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if seedPath != "" {
-		os.RemoveAll(filepath.Dir(seedPath))
-	}
+	sqltest.RemoveTemplates()
 	os.Exit(code)
 }
 

@@ -7,12 +7,12 @@ import (
 
 	"coalition"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestAuditTamperDetected changes, deletes, reorders and truncates entries
 // behind the application's back; VerifyAudit must name the first broken one.
 func TestAuditTamperDetected(t *testing.T) {
-	engines := map[string]func(*testing.T) coalition.Store{"sqlite": openSQLite, "postgres": openPostgres}
 	tampers := []struct {
 		name string
 		sql  string
@@ -27,46 +27,41 @@ func TestAuditTamperDetected(t *testing.T) {
 		{"cut tail", "DELETE FROM audit_log WHERE seq >= 5", 5},
 		{"rehash one", "UPDATE audit_log SET action = 'x', hash = 'abc' WHERE seq = 2", 2},
 	}
-	for engine, open := range engines {
-		t.Run(engine, func(t *testing.T) {
-			if engine == "postgres" {
-				postgresURL(t)
-			}
-			for _, tm := range tampers {
-				t.Run(tm.name, func(t *testing.T) {
-					s := open(t).(*sqlstore.Store)
-					ctx := coalition.WithUser(context.Background(), coalition.System)
-					for _, c := range []string{"DEU", "FRA", "UKR", "GBR", "POL", "ITA"} {
-						if err := s.UpsertCountry(ctx, &coalition.Country{ISO3: c, Name: c, Source: "t"}); err != nil {
-							t.Fatal(err)
-						}
-					}
-					n, broken, _, err := s.VerifyAudit(ctx)
-					if err != nil || n != 6 || broken != 0 {
-						t.Fatalf("before tampering: n=%d broken=%d err=%v", n, broken, err)
-					}
-					for _, q := range strings.Split(tm.sql, ";") {
-						if _, err := s.DB().Exec(q); err != nil {
-							t.Fatal(err)
-						}
-					}
-					_, broken, reason, err := s.VerifyAudit(ctx)
-					if err != nil {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		for _, tm := range tampers {
+			t.Run(tm.name, func(t *testing.T) {
+				s := e.Open(t)
+				ctx := coalition.WithUser(context.Background(), coalition.System)
+				for _, c := range []string{"DEU", "FRA", "UKR", "GBR", "POL", "ITA"} {
+					if err := s.UpsertCountry(ctx, &coalition.Country{ISO3: c, Name: c, Source: "t"}); err != nil {
 						t.Fatal(err)
 					}
-					if broken != tm.want || !strings.Contains(reason, "entr") {
-						t.Fatalf("broken at %d (%q), want %d", broken, reason, tm.want)
+				}
+				n, broken, _, err := s.VerifyAudit(ctx)
+				if err != nil || n != 6 || broken != 0 {
+					t.Fatalf("before tampering: n=%d broken=%d err=%v", n, broken, err)
+				}
+				for _, q := range strings.Split(tm.sql, ";") {
+					if _, err := s.DB().Exec(q); err != nil {
+						t.Fatal(err)
 					}
-				})
-			}
-		})
-	}
+				}
+				_, broken, reason, err := s.VerifyAudit(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if broken != tm.want || !strings.Contains(reason, "entr") {
+					t.Fatalf("broken at %d (%q), want %d", broken, reason, tm.want)
+				}
+			})
+		}
+	})
 }
 
 // TestImportWriteRules: imports follow the same write rules as single
 // writes, and a finished import is audited.
 func TestImportWriteRules(t *testing.T) {
-	s := openSQLite(t).(*sqlstore.Store)
+	s := sqltest.Open(t)
 	sys := coalition.WithUser(context.Background(), coalition.System)
 	for _, c := range []string{"FRA", "GBR", "UKR"} {
 		if err := s.UpsertCountry(sys, &coalition.Country{ISO3: c, Name: c, Source: "t"}); err != nil {

@@ -179,57 +179,73 @@ type queryer interface {
 // to them (so that rows can be inserted in this order), ties by name.
 // schema_migrations is left out: the manifest carries the schema version.
 func tables(ctx context.Context, q queryer, d dialect) ([]string, error) {
-	var names []string
-	deps := map[string][]string{}
-	var rows *sql.Rows
-	var err error
-	if d == sqlite {
-		rows, err = q.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-	} else {
-		rows, err = q.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
+	names, err := tableNames(ctx, q, d)
+	if err != nil {
+		return nil, err
 	}
+	deps := map[string][]string{}
+	for _, n := range names {
+		if deps[n], err = parentTables(ctx, q, d, n); err != nil {
+			return nil, err
+		}
+	}
+	return parentsFirst(names, deps), nil
+}
+
+// tableNames lists Coalition's tables by name, without schema_migrations
+// and the preflight check's table.
+func tableNames(ctx context.Context, q queryer, d dialect) ([]string, error) {
+	query := "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+	if d == sqlite {
+		query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+	}
+	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list tables: %w", err)
 	}
+	defer rows.Close()
+	var names []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		if n != "schema_migrations" && n != "coalition_preflight" {
 			names = append(names, n)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return names, rows.Err()
+}
+
+// parentTables lists the tables table's foreign keys refer to, itself left out.
+func parentTables(ctx context.Context, q queryer, d dialect, table string) ([]string, error) {
+	query := `SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints tc
+		JOIN information_schema.constraint_column_usage ccu ON tc.constraint_name = ccu.constraint_name AND tc.table_schema = ccu.table_schema
+		WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1`
+	if d == sqlite {
+		query = `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`
 	}
-	for _, n := range names {
-		var refs *sql.Rows
-		if d == sqlite {
-			refs, err = q.QueryContext(ctx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`, n)
-		} else {
-			refs, err = q.QueryContext(ctx, `SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints tc
-				JOIN information_schema.constraint_column_usage ccu ON tc.constraint_name = ccu.constraint_name AND tc.table_schema = ccu.table_schema
-				WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1`, n)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: foreign keys of %s: %w", n, err)
-		}
-		for refs.Next() {
-			var p string
-			if err := refs.Scan(&p); err != nil {
-				refs.Close()
-				return nil, err
-			}
-			if p != n {
-				deps[n] = append(deps[n], p)
-			}
-		}
-		refs.Close()
+	refs, err := q.QueryContext(ctx, query, table)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: foreign keys of %s: %w", table, err)
 	}
-	// Depth-first topological order; names are sorted, so the order is stable.
+	defer refs.Close()
+	var out []string
+	for refs.Next() {
+		var p string
+		if err := refs.Scan(&p); err != nil {
+			return nil, err
+		}
+		if p != table {
+			out = append(out, p)
+		}
+	}
+	return out, refs.Err()
+}
+
+// parentsFirst orders names depth first so that every table comes after
+// the tables in deps it refers to; names are sorted, so the order is stable.
+func parentsFirst(names []string, deps map[string][]string) []string {
 	var out []string
 	state := map[string]int{} // 1 visiting, 2 done
 	var visit func(string)
@@ -247,7 +263,7 @@ func tables(ctx context.Context, q queryer, d dialect) ([]string, error) {
 	for _, n := range names {
 		visit(n)
 	}
-	return out, nil
+	return out
 }
 
 // columns returns a table's column names in table order.
@@ -452,29 +468,57 @@ func Restore(ctx context.Context, file, dsn string) (*Manifest, error) {
 	if latest := (&Store{dialect: sqlite}).LatestVersion(); m.SchemaVersion > latest {
 		return nil, coalition.Errorf(coalition.Invalid, "the backup is at schema version %d, newer than this binary knows (%d): restore with a newer coalition", m.SchemaVersion, latest)
 	}
-	sqlitePath := ""
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		sqlitePath = strings.TrimPrefix(dsn, "sqlite:")
-		if i := strings.IndexByte(sqlitePath, '?'); i >= 0 {
-			sqlitePath = sqlitePath[:i]
-		}
-	}
+	sqlitePath := sqliteFile(dsn)
 	if m.Format == "sqlite" && sqlitePath == "" {
 		return nil, coalition.Errorf(coalition.Invalid, "backup %s is a SQLite file: restore it into a SQLite database (--db FILE)", file)
 	}
 	// Copy the data aside while hashing it: nothing is touched before the
-	// checksum is proven.
+	// checksum is proven. A SQLite file's copy is made beside it.
 	tmpDir := os.TempDir()
 	if sqlitePath != "" {
 		tmpDir = filepath.Dir(sqlitePath)
 	}
-	tmp, err := os.CreateTemp(tmpDir, ".coalition-restore-*")
-	if err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+	tmp, err := copyChecked(br, tmpDir, file, m)
+	if tmp != "" {
+		defer os.Remove(tmp)
 	}
-	defer os.Remove(tmp.Name())
+	if err != nil {
+		return nil, err
+	}
+	if m.Format == "sqlite" {
+		err = restoreSQLiteFile(ctx, tmp, sqlitePath, m)
+	} else {
+		err = restoreJSONL(ctx, tmp, dsn, m)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// sqliteFile is the file a SQLite dsn names, or "" for PostgreSQL.
+func sqliteFile(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return ""
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+// copyChecked copies a backup's data (what follows its manifest m in r)
+// to a new file in dir, and returns the file's name (to be removed by the
+// caller, also after an error) once its size and SHA-256 are the
+// manifest's.
+func copyChecked(r io.Reader, dir, file string, m *Manifest) (string, error) {
+	tmp, err := os.CreateTemp(dir, ".coalition-restore-*")
+	if err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), br)
+	n, err := io.Copy(io.MultiWriter(tmp, h), r)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -482,21 +526,13 @@ func Restore(ctx context.Context, file, dsn string) (*Manifest, error) {
 		err = cerr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+		return tmp.Name(), fmt.Errorf("restore: %w", err)
 	}
 	if n != m.Size || hex.EncodeToString(h.Sum(nil)) != m.SHA256 {
-		return nil, coalition.Errorf(coalition.Invalid, "backup %s is damaged: its data (%d bytes) does not match the checksum in its manifest (%d bytes, SHA-256 %s…)",
+		return tmp.Name(), coalition.Errorf(coalition.Invalid, "backup %s is damaged: its data (%d bytes) does not match the checksum in its manifest (%d bytes, SHA-256 %s…)",
 			file, n, m.Size, m.SHA256[:min(12, len(m.SHA256))])
 	}
-	if m.Format == "sqlite" {
-		err = restoreSQLiteFile(ctx, tmp.Name(), sqlitePath, m)
-	} else {
-		err = restoreJSONL(ctx, tmp.Name(), dsn, m)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return tmp.Name(), nil
 }
 
 // checkEmpty returns an error naming the first table that holds rows.
@@ -599,18 +635,56 @@ func compareDigests(want, got map[string]TableDigest) error {
 	return nil
 }
 
+// checkBackupSchema refuses a backup of another schema version than the
+// binary's: its rows would not fit the tables.
+func checkBackupSchema(m *Manifest, latest int) error {
+	if m.SchemaVersion > latest {
+		return coalition.Errorf(coalition.Invalid, "the backup is at schema version %d, newer than this binary knows (%d): restore with a newer coalition", m.SchemaVersion, latest)
+	}
+	if m.SchemaVersion != latest {
+		return coalition.Errorf(coalition.Invalid, "the backup is at schema version %d and this binary at %d: restore with the coalition version that made it (%s), then upgrade", m.SchemaVersion, latest, m.AppVersion)
+	}
+	return nil
+}
+
+// differing is the set of tables whose digest differs from the backup's.
+func differing(want, got map[string]TableDigest) map[string]bool {
+	out := map[string]bool{}
+	for t, w := range want {
+		if got[t] != w {
+			out[t] = true
+		}
+	}
+	return out
+}
+
+// resetIdentities moves each loaded PostgreSQL table's id sequence past its
+// largest id, so that the next insert does not collide with a restored row.
+func resetIdentities(ctx context.Context, tx *Tx, tables []string) error {
+	for _, t := range tables {
+		cols, err := columns(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		if len(cols) == 0 || cols[0] != "id" {
+			continue
+		}
+		// pg_get_serial_sequence is NULL (and setval a no-op) without an identity column.
+		if _, err := tx.exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), max(id)) FROM "+quoteIdent(t)+" HAVING max(id) IS NOT NULL"); err != nil {
+			return fmt.Errorf("restore: identity of %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
 func restoreJSONL(ctx context.Context, data, dsn string, m *Manifest) error {
 	s, err := OpenNoMigrate(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	latest := s.LatestVersion()
-	if m.SchemaVersion > latest {
-		return coalition.Errorf(coalition.Invalid, "the backup is at schema version %d, newer than this binary knows (%d): restore with a newer coalition", m.SchemaVersion, latest)
-	}
-	if m.SchemaVersion != latest {
-		return coalition.Errorf(coalition.Invalid, "the backup is at schema version %d and this binary at %d: restore with the coalition version that made it (%s), then upgrade", m.SchemaVersion, latest, m.AppVersion)
+	if err := checkBackupSchema(m, s.LatestVersion()); err != nil {
+		return err
 	}
 	if cur := s.schemaVersionQuiet(ctx); cur > 0 {
 		if err := s.checkEmpty(ctx, redact(dsn)); err != nil {
@@ -636,30 +710,14 @@ func restoreJSONL(ctx context.Context, data, dsn string, m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	again := map[string]bool{}
-	for t, want := range m.Tables {
-		if ds[t] != want {
-			again[t] = true
-		}
-	}
-	if len(again) > 0 {
+	if again := differing(m.Tables, ds); len(again) > 0 {
 		if _, err := s.loadSections(ctx, tx, data, again); err != nil {
 			return err
 		}
 	}
 	if s.dialect == postgres {
-		for _, t := range loaded {
-			cols, err := columns(ctx, tx, t)
-			if err != nil {
-				return err
-			}
-			if len(cols) == 0 || cols[0] != "id" {
-				continue
-			}
-			// pg_get_serial_sequence is NULL (and setval a no-op) without an identity column.
-			if _, err := tx.exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), max(id)) FROM "+quoteIdent(t)+" HAVING max(id) IS NOT NULL"); err != nil {
-				return fmt.Errorf("restore: identity of %s: %w", t, err)
-			}
+		if err := resetIdentities(ctx, tx, loaded); err != nil {
+			return err
 		}
 	}
 	_, ds, err = snapshotDigests(ctx, tx, s.dialect)
@@ -683,78 +741,112 @@ func (s *Store) loadSections(ctx context.Context, tx *Tx, data string, only map[
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<30)
-	var table string
-	var stmt *sql.Stmt
-	defer func() {
-		if stmt != nil {
-			stmt.Close()
-		}
-	}()
-	skip := true
-	line := 0
-	var loaded []string
-	for sc.Scan() {
-		line++
+	l := &sectionLoader{s: s, tx: tx, only: only, skip: true}
+	defer l.closeStmt()
+	for line := 1; sc.Scan(); line++ {
 		b := sc.Bytes()
 		if len(b) > 0 && b[0] == '{' {
-			var head struct {
-				Table   string   `json:"table"`
-				Columns []string `json:"columns"`
-			}
-			if err := json.Unmarshal(b, &head); err != nil || head.Table == "" {
-				return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: not a table header", line)
-			}
-			if stmt != nil {
-				stmt.Close()
-				stmt = nil
-			}
-			table = head.Table
-			skip = only != nil && !only[table]
-			if skip {
-				continue
-			}
-			if _, err := tx.exec(ctx, "DELETE FROM "+quoteIdent(table)); err != nil {
-				return nil, fmt.Errorf("restore: table %s: %w", table, err)
-			}
-			qcols := make([]string, len(head.Columns))
-			marks := make([]string, len(head.Columns))
-			for i, c := range head.Columns {
-				qcols[i], marks[i] = quoteIdent(c), "?"
-			}
-			stmt, err = tx.PrepareContext(ctx, s.dialect.rebind("INSERT INTO "+quoteIdent(table)+" ("+strings.Join(qcols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")"))
-			if err != nil {
-				return nil, fmt.Errorf("restore: table %s: %w", table, err)
-			}
-			loaded = append(loaded, table)
-			continue
+			err = l.header(ctx, line, b)
+		} else {
+			err = l.row(ctx, line, b)
 		}
-		if table == "" {
-			return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: a row before any table header", line)
-		}
-		if skip {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		var vals []any
-		if err := dec.Decode(&vals); err != nil {
-			return nil, coalition.Errorf(coalition.Invalid, "backup data line %d: %v", line, err)
-		}
-		for i, v := range vals {
-			if n, ok := v.(json.Number); ok {
-				if iv, err := n.Int64(); err == nil {
-					vals[i] = iv
-				} else if fv, err := n.Float64(); err == nil {
-					vals[i] = fv
-				}
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
-			return nil, s.mapErr(fmt.Errorf("restore: table %s, backup data line %d: %w", table, line, err))
+		if err != nil {
+			return nil, err
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
-	return loaded, nil
+	return l.loaded, nil
+}
+
+// sectionLoader loads one JSON-lines backup: a table header line, then
+// that table's rows, then the next header.
+type sectionLoader struct {
+	s      *Store
+	tx     *Tx
+	only   map[string]bool // the tables to load; nil for all
+	table  string          // of the current section
+	stmt   *sql.Stmt       // its INSERT
+	skip   bool            // its rows are not loaded
+	loaded []string
+}
+
+func (l *sectionLoader) closeStmt() {
+	if l.stmt != nil {
+		l.stmt.Close()
+		l.stmt = nil
+	}
+}
+
+// header starts a table's section: its rows are deleted and its INSERT
+// prepared, unless it is not among those to load.
+func (l *sectionLoader) header(ctx context.Context, line int, b []byte) error {
+	var head struct {
+		Table   string   `json:"table"`
+		Columns []string `json:"columns"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil || head.Table == "" {
+		return coalition.Errorf(coalition.Invalid, "backup data line %d: not a table header", line)
+	}
+	l.closeStmt()
+	l.table = head.Table
+	l.skip = l.only != nil && !l.only[l.table]
+	if l.skip {
+		return nil
+	}
+	if _, err := l.tx.exec(ctx, "DELETE FROM "+quoteIdent(l.table)); err != nil {
+		return fmt.Errorf("restore: table %s: %w", l.table, err)
+	}
+	qcols := make([]string, len(head.Columns))
+	marks := make([]string, len(head.Columns))
+	for i, c := range head.Columns {
+		qcols[i], marks[i] = quoteIdent(c), "?"
+	}
+	stmt, err := l.tx.PrepareContext(ctx, l.s.dialect.rebind("INSERT INTO "+quoteIdent(l.table)+" ("+strings.Join(qcols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")"))
+	if err != nil {
+		return fmt.Errorf("restore: table %s: %w", l.table, err)
+	}
+	l.stmt = stmt
+	l.loaded = append(l.loaded, l.table)
+	return nil
+}
+
+// row inserts one row of the current section.
+func (l *sectionLoader) row(ctx context.Context, line int, b []byte) error {
+	if l.table == "" {
+		return coalition.Errorf(coalition.Invalid, "backup data line %d: a row before any table header", line)
+	}
+	if l.skip {
+		return nil
+	}
+	vals, err := decodeBackupRow(b)
+	if err != nil {
+		return coalition.Errorf(coalition.Invalid, "backup data line %d: %v", line, err)
+	}
+	if _, err := l.stmt.ExecContext(ctx, vals...); err != nil {
+		return l.s.mapErr(fmt.Errorf("restore: table %s, backup data line %d: %w", l.table, line, err))
+	}
+	return nil
+}
+
+// decodeBackupRow decodes a row's JSON array, numbers as int64 where they
+// are whole and float64 otherwise, as the drivers want them.
+func decodeBackupRow(b []byte) ([]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var vals []any
+	if err := dec.Decode(&vals); err != nil {
+		return nil, err
+	}
+	for i, v := range vals {
+		if n, ok := v.(json.Number); ok {
+			if iv, err := n.Int64(); err == nil {
+				vals[i] = iv
+			} else if fv, err := n.Float64(); err == nil {
+				vals[i] = fv
+			}
+		}
+	}
+	return vals, nil
 }

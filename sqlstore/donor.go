@@ -138,38 +138,8 @@ func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bo
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: donor totals: %w", err)
 	}
-	type acc struct {
-		t        coalition.DonorTotal
-		cents    map[coalition.SupportType]int64
-		gdp, pop sql.NullFloat64
-		gdpYear  int
-		sources  map[string]bool
-	}
-	byDonor := map[string]*acc{}
-	for rows.Next() {
-		var iso, name, typ string
-		var gdp, pop sql.NullFloat64
-		var gdpYear int
-		var sum coalition.Minor
-		var asOf coalition.Date
-		var src1, src2 string
-		if err := rows.Scan(&iso, &name, &gdp, &gdpYear, &pop, &typ, &sum, &asOf, &src1, &src2); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sqlstore: donor totals: %w", err)
-		}
-		a := byDonor[iso]
-		if a == nil {
-			a = &acc{t: coalition.DonorTotal{ISO3: iso, Name: name}, cents: map[coalition.SupportType]int64{}, gdp: gdp, pop: pop, gdpYear: gdpYear, sources: map[string]bool{}}
-			byDonor[iso] = a
-		}
-		a.cents[coalition.SupportType(typ)] = coalition.AddMinor(a.cents[coalition.SupportType(typ)], int64(sum))
-		if asOf.After(a.t.AsOf) {
-			a.t.AsOf = asOf
-		}
-		a.sources[src1], a.sources[src2] = true, true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	byDonor, err := scanDonorGroups(rows)
+	if err != nil {
 		return nil, err
 	}
 	usd, err := tx.annualUSDPerEUR(ctx)
@@ -178,36 +148,7 @@ func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bo
 	}
 	out := make([]coalition.DonorTotal, 0, len(byDonor))
 	for _, a := range byDonor {
-		t := a.t
-		var total int64
-		for _, c := range a.cents {
-			total = coalition.AddMinor(total, c)
-		}
-		t.MilitaryEUR = float64(a.cents[coalition.Military]) / 100
-		t.FinancialEUR = float64(a.cents[coalition.Financial]) / 100
-		t.HumanitarianEUR = float64(a.cents[coalition.Humanitarian]) / 100
-		t.ReconstructionEUR = float64(a.cents[coalition.Reconstruction]) / 100
-		t.TotalEUR = float64(total) / 100
-		country := coalition.Country{GDPYear: a.gdpYear}
-		if a.gdp.Valid {
-			country.GDPUSDBn = &a.gdp.Float64
-		}
-		if gdpEUR, ok := country.GDPEUR(usd[a.gdpYear]); ok {
-			pct := t.TotalEUR / gdpEUR * 100
-			t.PctGDP, t.GDPEUR = &pct, &gdpEUR
-			t.GDPBasis = fmt.Sprintf("World Bank GDP %d (USD %.1fbn) at the ECB %d average of %.4f USD per EUR", a.gdpYear, a.gdp.Float64, a.gdpYear, usd[a.gdpYear])
-		}
-		if a.pop.Valid && a.pop.Float64 > 0 {
-			pc := t.TotalEUR / (a.pop.Float64 * 1e6)
-			t.PerCapitaEUR = &pc
-		}
-		srcs := make([]string, 0, len(a.sources))
-		for s := range a.sources {
-			srcs = append(srcs, s)
-		}
-		sort.Strings(srcs)
-		t.Source = strings.Join(srcs, " ; ")
-		out = append(out, t)
+		out = append(out, a.total(usd))
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].TotalEUR != out[j].TotalEUR {
@@ -216,6 +157,80 @@ func (s *Store) donorTotals(ctx context.Context, f coalition.DonorFilter, raw bo
 		return out[i].ISO3 < out[j].ISO3
 	})
 	return out, nil
+}
+
+// donorSums is one donor's groups of the rollup, summed.
+type donorSums struct {
+	t        coalition.DonorTotal
+	cents    map[coalition.SupportType]int64
+	gdp, pop sql.NullFloat64
+	gdpYear  int
+	sources  map[string]bool
+}
+
+// scanDonorGroups sums the rows of donorTotalsSQL (one per donor, type and
+// group) per donor, and closes rows.
+func scanDonorGroups(rows *sql.Rows) (map[string]*donorSums, error) {
+	defer rows.Close()
+	byDonor := map[string]*donorSums{}
+	for rows.Next() {
+		var iso, name, typ string
+		var gdp, pop sql.NullFloat64
+		var gdpYear int
+		var sum coalition.Minor
+		var asOf coalition.Date
+		var src1, src2 string
+		if err := rows.Scan(&iso, &name, &gdp, &gdpYear, &pop, &typ, &sum, &asOf, &src1, &src2); err != nil {
+			return nil, fmt.Errorf("sqlstore: donor totals: %w", err)
+		}
+		a := byDonor[iso]
+		if a == nil {
+			a = &donorSums{t: coalition.DonorTotal{ISO3: iso, Name: name}, cents: map[coalition.SupportType]int64{}, gdp: gdp, pop: pop, gdpYear: gdpYear, sources: map[string]bool{}}
+			byDonor[iso] = a
+		}
+		a.cents[coalition.SupportType(typ)] = coalition.AddMinor(a.cents[coalition.SupportType(typ)], int64(sum))
+		if asOf.After(a.t.AsOf) {
+			a.t.AsOf = asOf
+		}
+		a.sources[src1], a.sources[src2] = true, true
+	}
+	return byDonor, rows.Err()
+}
+
+// total is the donor's total in euros, by type, as a share of its GDP (at
+// the annual USD/EUR rate of its GDP's year, usd) and per head, with the
+// sources it comes from.
+func (a *donorSums) total(usd map[int]float64) coalition.DonorTotal {
+	t := a.t
+	var total int64
+	for _, c := range a.cents {
+		total = coalition.AddMinor(total, c)
+	}
+	t.MilitaryEUR = float64(a.cents[coalition.Military]) / 100
+	t.FinancialEUR = float64(a.cents[coalition.Financial]) / 100
+	t.HumanitarianEUR = float64(a.cents[coalition.Humanitarian]) / 100
+	t.ReconstructionEUR = float64(a.cents[coalition.Reconstruction]) / 100
+	t.TotalEUR = float64(total) / 100
+	country := coalition.Country{GDPYear: a.gdpYear}
+	if a.gdp.Valid {
+		country.GDPUSDBn = &a.gdp.Float64
+	}
+	if gdpEUR, ok := country.GDPEUR(usd[a.gdpYear]); ok {
+		pct := t.TotalEUR / gdpEUR * 100
+		t.PctGDP, t.GDPEUR = &pct, &gdpEUR
+		t.GDPBasis = fmt.Sprintf("World Bank GDP %d (USD %.1fbn) at the ECB %d average of %.4f USD per EUR", a.gdpYear, a.gdp.Float64, a.gdpYear, usd[a.gdpYear])
+	}
+	if a.pop.Valid && a.pop.Float64 > 0 {
+		pc := t.TotalEUR / (a.pop.Float64 * 1e6)
+		t.PerCapitaEUR = &pc
+	}
+	srcs := make([]string, 0, len(a.sources))
+	for s := range a.sources {
+		srcs = append(srcs, s)
+	}
+	sort.Strings(srcs)
+	t.Source = strings.Join(srcs, " ; ")
+	return t
 }
 
 // MonthlySupport sums visible pledges per donor, announcement month and

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"coalition"
-	"coalition/sqlstore/sqltest"
+	"coalition/sqlstore/internal/pgtest"
 )
 
 // TestQueryPlans fills a store with enough pledges for the planner (30,000
@@ -272,7 +272,7 @@ func openSQLiteInternal(t *testing.T) *Store {
 // (skipped without it, failed under CI=true).
 func openPostgresInternal(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), sqltest.SchemaURL(t, "plans"))
+	s, err := Open(context.Background(), pgtest.SchemaURL(t, "plans"))
 	if err != nil {
 		t.Fatal(err)
 	}

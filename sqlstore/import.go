@@ -341,56 +341,11 @@ func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, 
 	if err := im.flush(ctx); err != nil {
 		return im.rep, err
 	}
-	kinds := []struct {
-		kind, table string
-		m           map[string]map[string]*keyed
-	}{{"pledges", "pledges", im.pledges}, {"deliveries", "deliveries", im.deliveries}, {"requirements", "requirements", im.reqs},
-		{"engagements", "engagements", im.engs}, {"risk_events", "risk_events", im.risks}}
-	for _, k := range kinds {
-		for _, rows := range k.m {
-			for _, r := range rows {
-				if r.seen {
-					continue
-				}
-				im.rep.Removed[k.kind]++
-				if opt.DeleteRemoved {
-					// What ON DELETE CASCADE does, done here: foreign keys
-					// may be off for the import.
-					switch k.table {
-					case "pledges":
-						_, err := im.tx.exec(ctx, "DELETE FROM deliveries WHERE pledge_id = ?", r.id)
-						if err != nil {
-							return im.rep, im.tx.s.mapErr(fmt.Errorf("sqlstore: import: delete removed %s: %w", k.kind, err))
-						}
-					case "engagements":
-						_, err := im.tx.exec(ctx, "DELETE FROM engagement_participants WHERE engagement_id = ?", r.id)
-						if err != nil {
-							return im.rep, im.tx.s.mapErr(fmt.Errorf("sqlstore: import: delete removed %s: %w", k.kind, err))
-						}
-					}
-					if _, err := im.tx.exec(ctx, "DELETE FROM "+k.table+" WHERE id = ?", r.id); err != nil {
-						return im.rep, im.tx.s.mapErr(fmt.Errorf("sqlstore: import: delete removed %s: %w", k.kind, err))
-					}
-					im.rep.Deleted[k.kind]++
-				}
-			}
-		}
+	if err := im.settleUnseen(ctx, opt.DeleteRemoved); err != nil {
+		return im.rep, err
 	}
-	if st := im.rel; st != nil {
-		var removed []int64
-		for _, r := range im.relPledges[st.r.Dataset] {
-			if !r.seen {
-				removed = append(removed, r.id)
-			}
-		}
-		st.rep.Created, st.rep.Updated, st.rep.Unchanged = im.rep.Created["pledges"], im.rep.Updated["pledges"], im.rep.Unchanged["pledges"]
-		if err := im.tx.finishRelease(ctx, st, removed); err != nil {
-			return im.rep, err
-		}
-		im.rep.Removed["pledges"] += len(removed)
-		im.rep.Deleted["pledges"] += len(removed)
-		rr := st.rep
-		im.rep.Release = &rr
+	if err := im.settleRelease(ctx); err != nil {
+		return im.rep, err
 	}
 	if err := im.rollupCatchUp(ctx); err != nil {
 		return im.rep, err
@@ -407,6 +362,75 @@ func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, 
 	im.insBatch.Close()
 	im.done = true
 	return im.rep, im.tx.Commit()
+}
+
+// settleUnseen counts as removed the records of the imported sources that
+// the import did not contain, and deletes them when asked.
+func (im *Import) settleUnseen(ctx context.Context, deleteRemoved bool) error {
+	for _, k := range []struct {
+		table string
+		m     map[string]map[string]*keyed
+	}{{"pledges", im.pledges}, {"deliveries", im.deliveries}, {"requirements", im.reqs},
+		{"engagements", im.engs}, {"risk_events", im.risks}} {
+		for _, rows := range k.m {
+			for _, r := range rows {
+				if r.seen {
+					continue
+				}
+				im.rep.Removed[k.table]++
+				if !deleteRemoved {
+					continue
+				}
+				if err := im.deleteRemoved(ctx, k.table, r.id); err != nil {
+					return im.tx.s.mapErr(fmt.Errorf("sqlstore: import: delete removed %s: %w", k.table, err))
+				}
+				im.rep.Deleted[k.table]++
+			}
+		}
+	}
+	return nil
+}
+
+// deleteRemoved deletes record id of table and what depends on it: what ON
+// DELETE CASCADE does, done here because foreign keys may be off for the
+// import.
+func (im *Import) deleteRemoved(ctx context.Context, table string, id int64) error {
+	dependent := map[string]string{
+		"pledges":     "DELETE FROM deliveries WHERE pledge_id = ?",
+		"engagements": "DELETE FROM engagement_participants WHERE engagement_id = ?",
+	}
+	if q, ok := dependent[table]; ok {
+		if _, err := im.tx.exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	_, err := im.tx.exec(ctx, "DELETE FROM "+table+" WHERE id = ?", id)
+	return err
+}
+
+// settleRelease finishes the release the import loads, if any: the
+// release's records it did not contain are removed, and its report joins
+// the import's.
+func (im *Import) settleRelease(ctx context.Context) error {
+	st := im.rel
+	if st == nil {
+		return nil
+	}
+	var removed []int64
+	for _, r := range im.relPledges[st.r.Dataset] {
+		if !r.seen {
+			removed = append(removed, r.id)
+		}
+	}
+	st.rep.Created, st.rep.Updated, st.rep.Unchanged = im.rep.Created["pledges"], im.rep.Updated["pledges"], im.rep.Unchanged["pledges"]
+	if err := im.tx.finishRelease(ctx, st, removed); err != nil {
+		return err
+	}
+	im.rep.Removed["pledges"] += len(removed)
+	im.rep.Deleted["pledges"] += len(removed)
+	rr := st.rep
+	im.rep.Release = &rr
+	return nil
 }
 
 // Report returns the counts so far.

@@ -44,32 +44,12 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	if im.err != nil {
 		return im.err
 	}
-	keys, keyOf, keyQuery := im.pledges, p.Source, pledgeKeys
-	if im.rel != nil {
-		if p.SourceRef == "" {
-			return coalition.FieldError("source_ref", "a record of %s needs its key", im.rel.r.Dataset)
-		}
-		im.rel.claim(p)
-		keys, keyOf, keyQuery = im.relPledges, p.Dataset, releaseKeys
-	} else {
-		p.Dataset, p.Release = "", ""
-	}
-	if p.Amount.Currency == "EUR" {
-		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
-	}
-	if err := p.Validate(); err != nil {
+	keys, keyOf, keyQuery, err := im.pledgeKey(p)
+	if err != nil {
 		return err
 	}
-	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
-		return tx.refuse("import pledge", "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
-	}
-	for _, c := range []struct{ field, iso string }{{"donor", p.Donor}, {"recipient", p.Recipient}} {
-		if !im.countries[c.iso] {
-			return coalition.FieldError(c.field, "%s is not a country in this database", c.iso)
-		}
-	}
-	if p.CoalitionID != nil && !im.coalitions[*p.CoalitionID] {
-		return coalition.FieldError("coalition_id", "no coalition %d", *p.CoalitionID)
+	if err := im.checkPledge(p); err != nil {
+		return err
 	}
 	old, err := im.known(ctx, keys, keyOf, p.SourceRef, keyQuery)
 	if err != nil {
@@ -79,27 +59,19 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 		return coalition.FieldError("source_ref", "%q of %q is a record of the published dataset %s: load a release of it instead",
 			p.SourceRef, p.Source, old.dataset)
 	}
-	var cur *coalition.Pledge // the stored pledge, read on demand: most imports touch few existing rows
-	switch {
-	case old != nil:
-		if cur, err = tx.findPledgeAny(ctx, old.id); err != nil {
-			return err
-		}
-	case p.SourceRef != "":
-		if err := im.claim(ctx, p.Source, p.SourceRef); err != nil {
-			return err
-		}
+	cur, err := im.storedPledge(ctx, p, old)
+	if err != nil {
+		return err
 	}
-	switch {
-	case old == nil:
+	_, err = im.upsert("pledges", old, old != nil && sameImported(cur, p), func() (int64, error) {
 		c := new(coalition.Pledge)
 		*c = *p
 		im.pending = append(im.pending, c)
-		im.rep.Created["pledges"]++
 		if len(im.pending) == importBatch {
-			return im.flush(ctx)
+			return 0, im.flush(ctx)
 		}
-	case !sameImported(cur, p):
+		return 0, nil
+	}, func() error {
 		// As updatePledge: the user must be able to write the pledge as it
 		// is, not only as it will be (checked above).
 		if !coalition.CanWrite(tx.user, cur.Donor, cur.CoalitionID) {
@@ -107,17 +79,64 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 		}
 		if err := tx.rewritePledge(ctx, old.id, p); err != nil {
 			im.err = err
-			return im.err
+			return err
 		}
-		p.ID, p.Version = old.id, old.version+1
-		old.seen, old.version = true, old.version+1
-		im.rep.Updated["pledges"]++
-	default:
+		return nil
+	})
+	if err == nil && old != nil { // new pledges get their ids when their batch is written
 		p.ID, p.Version = old.id, old.version
-		old.seen = true
-		im.rep.Unchanged["pledges"]++
+	}
+	return err
+}
+
+// pledgeKey says where p's natural key is looked up: (Source, SourceRef)
+// outside a release, (dataset, SourceRef) for a record of one.
+func (im *Import) pledgeKey(p *coalition.Pledge) (keys map[string]map[string]*keyed, keyOf, query string, err error) {
+	if im.rel == nil {
+		p.Dataset, p.Release = "", ""
+		return im.pledges, p.Source, pledgeKeys, nil
+	}
+	if p.SourceRef == "" {
+		return nil, "", "", coalition.FieldError("source_ref", "a record of %s needs its key", im.rel.r.Dataset)
+	}
+	im.rel.claim(p)
+	return im.relPledges, p.Dataset, releaseKeys, nil
+}
+
+// checkPledge checks before p is buffered everything the database would
+// refuse, so that a batch of new pledges cannot fail for one row's sake.
+func (im *Import) checkPledge(p *coalition.Pledge) error {
+	if p.Amount.Currency == "EUR" {
+		p.AmountEUR, p.FXRate = p.Amount.Minor, 1
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if !coalition.CanWrite(im.tx.user, p.Donor, p.CoalitionID) {
+		return im.tx.refuse("import pledge", "you may not import pledges of %s (coordinators: only into their coalitions)", p.Donor)
+	}
+	for _, c := range []struct{ field, iso string }{{"donor", p.Donor}, {"recipient", p.Recipient}} {
+		if !im.countries[c.iso] {
+			return coalition.FieldError(c.field, "%s is not a country in this database", c.iso)
+		}
+	}
+	if p.CoalitionID != nil && !im.coalitions[*p.CoalitionID] {
+		return coalition.FieldError("coalition_id", "no coalition %d", *p.CoalitionID)
 	}
 	return nil
+}
+
+// storedPledge reads the stored pledge with p's key (old), on demand: most
+// imports touch few existing rows. A new pledge with a key is claimed, so
+// that the same key cannot come twice.
+func (im *Import) storedPledge(ctx context.Context, p *coalition.Pledge, old *keyed) (*coalition.Pledge, error) {
+	switch {
+	case old != nil:
+		return im.tx.findPledgeAny(ctx, old.id)
+	case p.SourceRef != "":
+		return nil, im.claim(ctx, p.Source, p.SourceRef)
+	}
+	return nil, nil
 }
 
 // claim records that this import creates the pledge (source, ref), or

@@ -19,21 +19,11 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 	}
 	im.wrote["deliveries"] = true
 	if pledgeRef != "" {
-		have, err := im.keys(ctx, im.pledges, pledgeSource, pledgeKeys)
+		id, err := im.pledgeID(ctx, pledgeSource, pledgeRef)
 		if err != nil {
 			return err
 		}
-		if k := have[pledgeRef]; k != nil {
-			d.PledgeID = k.id
-		} else { // created in this import
-			err := tx.queryRow(ctx, "SELECT id FROM pledges WHERE source = ? AND source_ref = ?", pledgeSource, pledgeRef).Scan(&d.PledgeID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return coalition.FieldError("pledge_ref", "no pledge %q from source %q (import the pledges first, or in the same run)", pledgeRef, pledgeSource)
-			}
-			if err != nil {
-				return fmt.Errorf("sqlstore: import delivery: %w", err)
-			}
-		}
+		d.PledgeID = id
 	}
 	if err := d.Validate(); err != nil {
 		return err
@@ -52,7 +42,8 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 			return fmt.Errorf("sqlstore: import: read delivery %d: %w", old.id, err)
 		}
 	}
-	if old == nil || !sameDelivery(cur, d) { // the rule of every delivery write
+	same := old != nil && sameDelivery(cur, d)
+	if !same { // the rule of every delivery write
 		d.ID = 0
 		if old != nil {
 			d.ID = old.id // a re-import replaces the row: it is not among the others
@@ -61,32 +52,43 @@ func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, pr
 			return err
 		}
 	}
-	switch {
-	case old == nil:
+	d.ID, err = im.upsert("deliveries", old, same, func() (int64, error) {
 		d.Version, d.CreatedAt = 1, tx.now
 		id, err := tx.insertID(ctx, `INSERT INTO deliveries (pledge_id, date, amount_eur_minor, quantity, source, source_ref, provenance,
 			over_delivery, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, d.Source, ref, provenance,
 			d.OverDelivery, 1, ts(tx.now))
 		if err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: import delivery: %w", err))
+			return 0, tx.s.mapErr(fmt.Errorf("sqlstore: import delivery: %w", err))
 		}
-		d.ID = id
-		im.rep.Created["deliveries"]++
 		remember(im.deliveries, d.Source, ref, id)
-	case !sameDelivery(cur, d):
-		if _, err := tx.exec(ctx, `UPDATE deliveries SET pledge_id = ?, date = ?, amount_eur_minor = ?, quantity = ?, provenance = ?,
-			over_delivery = ?, version = version + 1 WHERE id = ?`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, provenance, d.OverDelivery, old.id); err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: import delivery: %w", err))
-		}
-		d.ID = old.id
-		old.seen = true
-		im.rep.Updated["deliveries"]++
-	default:
-		d.ID = old.id
-		old.seen = true
-		im.rep.Unchanged["deliveries"]++
+		return id, nil
+	}, func() error {
+		_, err := tx.exec(ctx, `UPDATE deliveries SET pledge_id = ?, date = ?, amount_eur_minor = ?, quantity = ?, provenance = ?,
+			over_delivery = ?, version = version + 1 WHERE id = ?`, d.PledgeID, d.Date, d.AmountEUR, d.Quantity, provenance, d.OverDelivery, old.id)
+		return tx.s.mapErr(wrapErr("sqlstore: import delivery", err))
+	})
+	return err
+}
+
+// pledgeID is the id of the pledge (source, ref): one stored before this
+// import, or one it created.
+func (im *Import) pledgeID(ctx context.Context, source, ref string) (int64, error) {
+	have, err := im.keys(ctx, im.pledges, source, pledgeKeys)
+	if err != nil {
+		return 0, err
 	}
-	return nil
+	if k := have[ref]; k != nil {
+		return k.id, nil
+	}
+	var id int64
+	err = im.tx.queryRow(ctx, "SELECT id FROM pledges WHERE source = ? AND source_ref = ?", source, ref).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, coalition.FieldError("pledge_ref", "no pledge %q from source %q (import the pledges first, or in the same run)", ref, source)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: import delivery: %w", err)
+	}
+	return id, nil
 }
 
 // Requirement creates r or updates the one with the same (Source, ref).
@@ -112,35 +114,25 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 			return fmt.Errorf("sqlstore: import: read requirement %d: %w", old.id, err)
 		}
 	}
-	switch {
-	case old == nil:
+	r.ID, err = im.upsert("requirements", old, old != nil && sameRequirement(cur, r), func() (int64, error) {
 		r.Version, r.CreatedAt = 1, tx.now
 		id, err := tx.insertID(ctx, `INSERT INTO requirements (coalition_id, recipient, category, amount_eur_minor, quantity,
 			unit_value_eur_minor, from_month, to_month, priority, visibility, source, source_ref, provenance, version, created_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue,
 			r.From, r.To, r.Priority, r.Visibility, r.Source, ref, provenance, 1, ts(tx.now))
 		if err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: import requirement: %w", err))
+			return 0, tx.s.mapErr(fmt.Errorf("sqlstore: import requirement: %w", err))
 		}
-		r.ID = id
-		im.rep.Created["requirements"]++
 		remember(im.reqs, r.Source, ref, id)
-	case !sameRequirement(cur, r):
-		if _, err := tx.exec(ctx, `UPDATE requirements SET coalition_id = ?, recipient = ?, category = ?, amount_eur_minor = ?, quantity = ?,
+		return id, nil
+	}, func() error {
+		_, err := tx.exec(ctx, `UPDATE requirements SET coalition_id = ?, recipient = ?, category = ?, amount_eur_minor = ?, quantity = ?,
 			unit_value_eur_minor = ?, from_month = ?, to_month = ?, priority = ?, visibility = ?, provenance = ?, version = version + 1
 			WHERE id = ?`, r.CoalitionID, r.Recipient, r.Category, r.AmountEUR, r.Quantity, r.UnitValue, r.From, r.To, r.Priority,
-			r.Visibility, provenance, old.id); err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: import requirement: %w", err))
-		}
-		r.ID = old.id
-		old.seen = true
-		im.rep.Updated["requirements"]++
-	default:
-		r.ID = old.id
-		old.seen = true
-		im.rep.Unchanged["requirements"]++
-	}
-	return nil
+			r.Visibility, provenance, old.id)
+		return tx.s.mapErr(wrapErr("sqlstore: import requirement", err))
+	})
+	return err
 }
 
 // Engagement creates e or replaces the one with the same (Source, SourceRef).
@@ -170,36 +162,33 @@ func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error
 			return err
 		}
 	}
-	switch {
-	case old == nil:
+	e.ID, err = im.upsert("engagements", old, old != nil && sameEngagement(cur, e), func() (int64, error) {
 		if err := tx.createEngagement(ctx, e); err != nil {
-			return err
+			return 0, err
 		}
-		im.rep.Created["engagements"]++
 		remember(im.engs, e.Source, e.SourceRef, e.ID)
-	case !sameEngagement(cur, e):
-		if _, err := tx.exec(ctx, `UPDATE engagements SET date = ?, kind = ?, title = ?, summary = ?, topics = ?, asks = ?, outcomes = ?,
-			owner = ?, coalition_id = ?, visibility = ?, provenance = ?, version = version + 1 WHERE id = ?`,
-			e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes, e.Participants[0].ISO3, e.CoalitionID,
-			e.Visibility, e.Provenance, old.id); err != nil {
+		return e.ID, nil
+	}, func() error { return im.rewriteEngagement(ctx, old.id, e) })
+	return err
+}
+
+// rewriteEngagement replaces engagement id's fields and participants with e's.
+func (im *Import) rewriteEngagement(ctx context.Context, id int64, e *coalition.Engagement) error {
+	tx := im.tx
+	if _, err := tx.exec(ctx, `UPDATE engagements SET date = ?, kind = ?, title = ?, summary = ?, topics = ?, asks = ?, outcomes = ?,
+		owner = ?, coalition_id = ?, visibility = ?, provenance = ?, version = version + 1 WHERE id = ?`,
+		e.Date, e.Kind, e.Title, e.Summary, joinTopics(e.Topics), e.Asks, e.Outcomes, e.Participants[0].ISO3, e.CoalitionID,
+		e.Visibility, e.Provenance, id); err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: import engagement: %w", err))
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM engagement_participants WHERE engagement_id = ?", id); err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: import engagement: %w", err))
+	}
+	for i, p := range e.Participants {
+		if _, err := tx.exec(ctx, "INSERT INTO engagement_participants (engagement_id, pos, name, role, iso3) VALUES (?,?,?,?,?)",
+			id, i, p.Name, p.Role, p.ISO3); err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: import engagement: %w", err))
 		}
-		if _, err := tx.exec(ctx, "DELETE FROM engagement_participants WHERE engagement_id = ?", old.id); err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: import engagement: %w", err))
-		}
-		for i, p := range e.Participants {
-			if _, err := tx.exec(ctx, "INSERT INTO engagement_participants (engagement_id, pos, name, role, iso3) VALUES (?,?,?,?,?)",
-				old.id, i, p.Name, p.Role, p.ISO3); err != nil {
-				return tx.s.mapErr(fmt.Errorf("sqlstore: import engagement: %w", err))
-			}
-		}
-		e.ID = old.id
-		old.seen = true
-		im.rep.Updated["engagements"]++
-	default:
-		e.ID = old.id
-		old.seen = true
-		im.rep.Unchanged["engagements"]++
 	}
 	return nil
 }
@@ -243,4 +232,40 @@ func (im *Import) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
 	have[key] = &keyed{id: r.ID, version: 1, seen: true}
 	im.rep.Created["risk_events"]++
 	return nil
+}
+
+// upsert files one imported record against the stored one with the same
+// natural key (old; nil if there is none): create writes a new record and
+// returns its id, update rewrites a stored one that is not the same. The
+// outcome is counted in the report under table, and old is marked seen so
+// that the key cannot come twice (an update also moves its version on, as
+// the UPDATE does). It returns the record's id.
+func (im *Import) upsert(table string, old *keyed, same bool, create func() (int64, error), update func() error) (int64, error) {
+	switch {
+	case old == nil:
+		id, err := create()
+		if err != nil {
+			return 0, err
+		}
+		im.rep.Created[table]++
+		return id, nil
+	case !same:
+		if err := update(); err != nil {
+			return 0, err
+		}
+		old.version++
+		im.rep.Updated[table]++
+	default:
+		im.rep.Unchanged[table]++
+	}
+	old.seen = true
+	return old.id, nil
+}
+
+// wrapErr adds context to err, and is nil when err is.
+func wrapErr(context string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", context, err)
 }

@@ -9,6 +9,7 @@ import (
 
 	"coalition"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestImportBatches runs large imports on both engines: new pledges go to
@@ -19,12 +20,7 @@ import (
 // is buffered, removed pledges take their deliveries with them, and after
 // the import the writer enforces foreign keys and keeps the rollup again.
 func TestImportBatches(t *testing.T) {
-	for _, e := range []struct {
-		name string
-		open func(*testing.T) coalition.Store
-	}{{"sqlite", openSQLite}, {"postgres", func(t *testing.T) coalition.Store { postgresURL(t); return openPostgres(t) }}} {
-		t.Run(e.name, func(t *testing.T) { testImportBatches(t, e.open(t).(*sqlstore.Store)) })
-	}
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) { testImportBatches(t, e.Open(t)) })
 }
 
 func testImportBatches(t *testing.T, s *sqlstore.Store) {

@@ -253,20 +253,8 @@ func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coaliti
 		return nil, coalition.FieldError("record", "is not valid JSON")
 	}
 	return writeValue(s, ctx, "decide proposal", func(tx *Tx) (*coalition.Proposal, error) {
-		if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not review proposals"); err != nil {
-			return nil, err
-		}
-		p, err := tx.findProposal(ctx, id)
+		p, err := tx.decidable(ctx, id, version)
 		if err != nil {
-			return nil, err
-		}
-		if err := tx.requireWrite(coalition.CanDecide(tx.user, p), "you may not decide proposal %d (%s of %s)", id, p.Type, p.Owner); err != nil {
-			return nil, err
-		}
-		if p.Status != coalition.ProposalPending {
-			return nil, coalition.Errorf(coalition.Conflict, "proposal %d was already %s by %s", id, p.Status, p.DecidedBy)
-		}
-		if err := checkVersion("proposal", id, p.Version, version, p); err != nil {
 			return nil, err
 		}
 		before := *p
@@ -281,16 +269,9 @@ func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coaliti
 				return nil, err
 			}
 		}
-		res, err := tx.exec(ctx, `UPDATE proposals SET record_json = ?, owner = ?, status = ?, decided_by = ?, decided_at = ?, record_id = ?,
-			version = version + 1 WHERE id = ? AND version = ?`,
-			string(p.Record), p.Owner, string(p.Status), p.DecidedBy, ts(tx.now), p.RecordID, id, version)
-		if err != nil {
-			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: decide proposal: %w", err))
+		if err := tx.recordDecision(ctx, p, version); err != nil {
+			return nil, err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return nil, coalition.Errorf(coalition.Conflict, "proposal %d changed meanwhile: reload and try again", id)
-		}
-		p.Version++
 		if err := tx.audit(ctx, string(d), "proposal", id, &before, p, nil); err != nil {
 			return nil, err
 		}
@@ -303,6 +284,54 @@ func (s *Store) DecideProposal(ctx context.Context, id, version int64, d coaliti
 	})
 }
 
+// decidable returns proposal id if the user may decide it now: it is
+// pending, at version, and of a kind and owner the user decides.
+func (tx *Tx) decidable(ctx context.Context, id, version int64) (*coalition.Proposal, error) {
+	if err := tx.requireWrite(coalition.CanSubmitText(tx.user), "you may not review proposals"); err != nil {
+		return nil, err
+	}
+	p, err := tx.findProposal(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.requireWrite(coalition.CanDecide(tx.user, p), "you may not decide proposal %d (%s of %s)", id, p.Type, p.Owner); err != nil {
+		return nil, err
+	}
+	if p.Status != coalition.ProposalPending {
+		return nil, coalition.Errorf(coalition.Conflict, "proposal %d was already %s by %s", id, p.Status, p.DecidedBy)
+	}
+	if err := checkVersion("proposal", id, p.Version, version, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// recordDecision writes the decided proposal p over the one at version,
+// which no other writer may have changed meanwhile.
+func (tx *Tx) recordDecision(ctx context.Context, p *coalition.Proposal, version int64) error {
+	res, err := tx.exec(ctx, `UPDATE proposals SET record_json = ?, owner = ?, status = ?, decided_by = ?, decided_at = ?, record_id = ?,
+		version = version + 1 WHERE id = ? AND version = ?`,
+		string(p.Record), p.Owner, string(p.Status), p.DecidedBy, ts(tx.now), p.RecordID, p.ID, version)
+	if err != nil {
+		return tx.s.mapErr(fmt.Errorf("sqlstore: decide proposal: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return coalition.Errorf(coalition.Conflict, "proposal %d changed meanwhile: reload and try again", p.ID)
+	}
+	p.Version++
+	return nil
+}
+
+// acceptance is what an accepted proposal gives its record: the text as
+// its source and date, the proposal as its provenance and key.
+type acceptance struct {
+	source   string
+	date     coalition.Date
+	prov     string
+	ref      string
+	coalUser *int64 // a coordinator's first coalition, where it records
+}
+
 // acceptRecord creates the proposal's pledge or engagement, with the text
 // as its source and the proposal as its provenance.
 func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, error) {
@@ -312,80 +341,96 @@ func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, err
 		Scan(&text.Title, &text.Source, &textDate); err != nil {
 		return nil, fmt.Errorf("sqlstore: accept proposal %d: its text: %w", p.ID, err)
 	}
-	prov := toJSON(map[string]any{"proposal": p.ID, "ingest": p.IngestID, "user": tx.user.Email, "accepted_at": ts(tx.now)})
-	ref := fmt.Sprintf("proposal:%d", p.ID)
-	decode := func(v any) error {
-		dec := json.NewDecoder(bytes.NewReader(p.Record))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
-			return coalition.FieldError("record", "is not a %s: %v", p.Type, err)
-		}
-		return nil
+	a := acceptance{source: text.Label(), date: textDate,
+		prov: toJSON(map[string]any{"proposal": p.ID, "ingest": p.IngestID, "user": tx.user.Email, "accepted_at": ts(tx.now)}),
+		ref:  fmt.Sprintf("proposal:%d", p.ID)}
+	if tx.user.Role == coalition.Coordinator && len(tx.user.Coalitions) > 0 {
+		c := tx.user.Coalitions[0]
+		a.coalUser = &c
 	}
 	switch p.Type {
 	case coalition.ProposePledge:
-		var pl coalition.Pledge
-		if err := decode(&pl); err != nil {
-			return nil, err
-		}
-		pl.ID, pl.Version, pl.Provenance, pl.SourceRef = 0, 0, prov, ref
-		if pl.Source == "" {
-			pl.Source = text.Label()
-		}
-		if pl.Announced.IsZero() {
-			pl.Announced = textDate
-		}
-		pl.SetDefaults()
-		if pl.CoalitionID == nil && tx.user.Role == coalition.Coordinator && len(tx.user.Coalitions) > 0 {
-			c := tx.user.Coalitions[0] // a coordinator records in its coalition
-			pl.CoalitionID = &c
-		}
-		if err := tx.toEUR(ctx, &pl); err != nil {
-			return nil, err
-		}
-		pl.Dataset, pl.Release = "", "" // a reviewed proposal is entered by a person, never a dataset's record
-		if err := pl.Validate(); err != nil {
-			return nil, err
-		}
-		p.Owner = pl.Donor
-		if !coalition.CanDecide(tx.user, p) {
-			return nil, coalition.Errorf(coalition.Forbidden, "you may not accept pledges of %s", pl.Donor)
-		}
-		if err := tx.createPledge(ctx, &pl); err != nil {
-			return nil, err
-		}
-		p.Record, p.RecordID = json.RawMessage(toJSON(&pl)), pl.ID
-		return &pl, nil
+		return tx.acceptPledge(ctx, p, a)
 	case coalition.ProposeEngagement:
-		var e coalition.Engagement
-		if err := decode(&e); err != nil {
-			return nil, err
-		}
-		e.ID, e.Version, e.Provenance, e.SourceRef = 0, 0, prov, ref
-		if e.Source == "" {
-			e.Source = text.Label()
-		}
-		if e.Date.IsZero() {
-			e.Date = textDate
-		}
-		if e.Visibility == "" {
-			e.Visibility = coalition.Public
-		}
-		if e.CoalitionID == nil && tx.user.Role == coalition.Coordinator && len(tx.user.Coalitions) > 0 {
-			c := tx.user.Coalitions[0]
-			e.CoalitionID = &c
-		}
-		if err := e.Validate(); err != nil {
-			return nil, err
-		}
-		if err := tx.createEngagement(ctx, &e); err != nil {
-			return nil, err
-		}
-		p.Owner = e.Participants[0].ISO3
-		p.Record, p.RecordID = json.RawMessage(toJSON(&e)), e.ID
-		return &e, nil
+		return tx.acceptEngagement(ctx, p, a)
 	}
 	return nil, nil // membership: the decision is recorded; the coalition's members are edited apart
+}
+
+// decodeRecord decodes the proposal's record, refusing fields its type has not.
+func decodeRecord(p *coalition.Proposal, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(p.Record))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return coalition.FieldError("record", "is not a %s: %v", p.Type, err)
+	}
+	return nil
+}
+
+// acceptPledge creates the proposed pledge, converted to euros, if the
+// user may decide a pledge of its donor.
+func (tx *Tx) acceptPledge(ctx context.Context, p *coalition.Proposal, a acceptance) (*coalition.Pledge, error) {
+	var pl coalition.Pledge
+	if err := decodeRecord(p, &pl); err != nil {
+		return nil, err
+	}
+	pl.ID, pl.Version, pl.Provenance, pl.SourceRef = 0, 0, a.prov, a.ref
+	if pl.Source == "" {
+		pl.Source = a.source
+	}
+	if pl.Announced.IsZero() {
+		pl.Announced = a.date
+	}
+	pl.SetDefaults()
+	if pl.CoalitionID == nil {
+		pl.CoalitionID = a.coalUser
+	}
+	if err := tx.toEUR(ctx, &pl); err != nil {
+		return nil, err
+	}
+	pl.Dataset, pl.Release = "", "" // a reviewed proposal is entered by a person, never a dataset's record
+	if err := pl.Validate(); err != nil {
+		return nil, err
+	}
+	p.Owner = pl.Donor
+	if !coalition.CanDecide(tx.user, p) {
+		return nil, coalition.Errorf(coalition.Forbidden, "you may not accept pledges of %s", pl.Donor)
+	}
+	if err := tx.createPledge(ctx, &pl); err != nil {
+		return nil, err
+	}
+	p.Record, p.RecordID = json.RawMessage(toJSON(&pl)), pl.ID
+	return &pl, nil
+}
+
+// acceptEngagement creates the proposed engagement, public unless it says otherwise.
+func (tx *Tx) acceptEngagement(ctx context.Context, p *coalition.Proposal, a acceptance) (*coalition.Engagement, error) {
+	var e coalition.Engagement
+	if err := decodeRecord(p, &e); err != nil {
+		return nil, err
+	}
+	e.ID, e.Version, e.Provenance, e.SourceRef = 0, 0, a.prov, a.ref
+	if e.Source == "" {
+		e.Source = a.source
+	}
+	if e.Date.IsZero() {
+		e.Date = a.date
+	}
+	if e.Visibility == "" {
+		e.Visibility = coalition.Public
+	}
+	if e.CoalitionID == nil {
+		e.CoalitionID = a.coalUser
+	}
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	if err := tx.createEngagement(ctx, &e); err != nil {
+		return nil, err
+	}
+	p.Owner = e.Participants[0].ISO3
+	p.Record, p.RecordID = json.RawMessage(toJSON(&e)), e.ID
+	return &e, nil
 }
 
 // toEUR converts the pledge at the ECB monthly rate of its announcement

@@ -13,32 +13,12 @@ import (
 	"coalition/sqlstore/storetest"
 )
 
-func openSQLite(t *testing.T) coalition.Store {
-	t.Helper()
-	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+// TestStore runs the conformance suite on each engine, a fresh store per test.
+func TestStore(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		storetest.Run(t, func(t *testing.T) coalition.Store { return e.Open(t) })
+	})
 }
-
-// postgresURL returns the test server's URL; under CI=true a missing one fails.
-func postgresURL(t *testing.T) string { return sqltest.BaseURL(t) }
-
-// openPostgres gives each test a schema of its own, dropped afterwards.
-func openPostgres(t *testing.T) coalition.Store {
-	t.Helper()
-	s, err := sqlstore.Open(context.Background(), sqltest.SchemaURL(t, "t"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-func TestSQLite(t *testing.T)   { storetest.Run(t, openSQLite) }
-func TestPostgres(t *testing.T) { postgresURL(t); storetest.Run(t, openPostgres) }
 
 func TestOpenErrors(t *testing.T) {
 	ctx := context.Background()
@@ -92,7 +72,7 @@ func TestMigrateTwiceAndNewerSchema(t *testing.T) {
 }
 
 func TestRebindKeepsQuotedQuestionMarks(t *testing.T) {
-	s := openSQLite(t).(*sqlstore.Store)
+	s := sqltest.Open(t)
 	var got string
 	if err := s.DB().QueryRow("SELECT '?' || ?", "x").Scan(&got); err != nil || got != "?x" {
 		t.Fatalf("got %q, %v", got, err)

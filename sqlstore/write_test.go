@@ -11,6 +11,7 @@ import (
 
 	"coalition"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 	"coalition/sqlstore/storetest"
 )
 
@@ -43,11 +44,7 @@ func isWriter(name string) bool {
 // new writer must be added here (or to writerExempt with a reason): the
 // test lists the Store's methods and fails on one it does not know.
 func TestEveryWriterAuditsRefusals(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testEveryWriterAuditsRefusals(t, openSQLite(t).(*sqlstore.Store)) })
-	t.Run("postgres", func(t *testing.T) {
-		postgresURL(t)
-		testEveryWriterAuditsRefusals(t, openPostgres(t).(*sqlstore.Store))
-	})
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) { testEveryWriterAuditsRefusals(t, e.Open(t)) })
 }
 
 func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
@@ -251,7 +248,7 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 // and goes on; the refusal is audited when the import ends (the audit
 // needs the writer the import holds).
 func TestImportRowRefusalsAudited(t *testing.T) {
-	s := openSQLite(t).(*sqlstore.Store)
+	s := sqltest.Open(t)
 	sys := coalition.WithUser(context.Background(), coalition.System)
 	for _, c := range []string{"FRA", "GBR", "UKR"} {
 		if err := s.UpsertCountry(sys, &coalition.Country{ISO3: c, Name: c, Source: "t"}); err != nil {

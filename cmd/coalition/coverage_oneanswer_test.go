@@ -16,7 +16,7 @@ import (
 
 	"coalition"
 	"coalition/http"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestCoverageOneAnswer: the same coverage question asked through the CLI
@@ -31,10 +31,7 @@ import (
 func TestCoverageOneAnswer(t *testing.T) {
 	db := analysisStoreDB(t)
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, "sqlite:"+db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, "sqlite:"+db)
 	defer s.Close()
 	cow, err := s.FindCoalitionByCode(ctx, "COW2025")
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 	"coalition"
 	"coalition/refdata"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // donorTotals is `coalition donors --json`: total EUR per donor.
@@ -175,10 +175,7 @@ func TestImportKielNewerRelease(t *testing.T) {
 				t.Fatalf("seed: %v\n%s", err, errOut)
 			}
 			ctx := coalition.WithUser(context.Background(), coalition.System)
-			s, err := sqlstore.Open(ctx, db)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := sqltest.OpenDSN(t, db)
 			mine := &coalition.Pledge{Donor: "NOR", Recipient: "UKR", Category: "air-defence", Amount: coalition.Money{Minor: 12_300_000_00, Currency: "EUR"},
 				Announced: coalition.Date{Y: 2023, M: 3, D: 1}, Status: coalition.Allocated, Visibility: coalition.Public, Source: "a secretariat's note",
 				SourceRef: "NOR/2023-03/military"}
@@ -233,10 +230,7 @@ func TestImportKielNewerRelease(t *testing.T) {
 					}
 				}
 			}
-			s, err = sqlstore.Open(ctx, db)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s = sqltest.OpenDSN(t, db)
 			defer s.Close()
 			got, err := s.FindPledge(ctx, mine.ID)
 			if err != nil || got.Version != 1 || got.AmountEUR != mine.AmountEUR || got.Source != mine.Source || got.Dataset != "" {

@@ -10,6 +10,7 @@ import (
 
 	"coalition"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 func genCLI(t *testing.T, args ...string) (string, error) {
@@ -42,10 +43,7 @@ func TestGen(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, "sqlite:"+db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, "sqlite:"+db)
 	defer s.Close()
 	q := func(sql string, args ...any) int64 {
 		var n int64
@@ -123,10 +121,7 @@ func TestGen(t *testing.T) {
 	if _, err := genCLI(t, "--pledges", "2000", "--batch", "300", "--seed", "7", "--db", db2); err != nil {
 		t.Fatal(err)
 	}
-	s2, err := sqlstore.Open(ctx, "sqlite:"+db2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s2 := sqltest.OpenDSN(t, "sqlite:"+db2)
 	defer s2.Close()
 	sig := func(s *sqlstore.Store) string {
 		var sum, n int64

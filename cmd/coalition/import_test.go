@@ -14,7 +14,7 @@ import (
 
 	"coalition"
 	"coalition/refdata"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -65,10 +65,7 @@ type snapshot struct {
 
 func takeSnapshot(t *testing.T, db string) snapshot {
 	t.Helper()
-	s, err := sqlstore.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, db)
 	defer s.Close()
 	var sn snapshot
 	q := s.DB().QueryRow(`SELECT (SELECT count(*) FROM pledges), (SELECT coalesce(sum(amount_eur_minor), 0) FROM pledges),
@@ -86,10 +83,7 @@ func takeSnapshot(t *testing.T, db string) snapshot {
 func TestImportKielCSVReproducesDonorTotals(t *testing.T) {
 	db := tempDB(t)
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, db)
 	ds, err := referenceDataset()
 	if err != nil {
 		t.Fatal(err)

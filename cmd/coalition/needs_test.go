@@ -14,7 +14,7 @@ import (
 
 	"coalition"
 	"coalition/http"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // `coalition needs --json` and GET /api/v1/needs give the same rows: on the
@@ -34,11 +34,7 @@ func TestNeedsCLIAndAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &fromCLI); err != nil {
 		t.Fatal(err, out)
 	}
-	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, "sqlite:"+db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, "sqlite:"+db)
 	defer s.Close()
 	srv := httptest.NewServer(http.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), s, http.Config{}))
 	defer srv.Close()
@@ -82,10 +78,7 @@ func TestNeedsCLIAndAPI(t *testing.T) {
 func withoutNeeds(t *testing.T, db string) {
 	t.Helper()
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, "sqlite:"+db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, "sqlite:"+db)
 	defer s.Close()
 	rs, _, err := s.FindRequirements(ctx, coalition.RequirementFilter{Limit: coalition.MaxPageSize})
 	if err != nil {
@@ -105,10 +98,7 @@ func TestNeedsEditAndDelete(t *testing.T) {
 	db := analysisStoreDB(t)
 	ctx := coalition.WithUser(context.Background(), coalition.System)
 	find := func() []*coalition.Requirement {
-		s, err := sqlstore.Open(ctx, "sqlite:"+db)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := sqltest.OpenDSN(t, "sqlite:"+db)
 		defer s.Close()
 		rs, _, err := s.FindRequirements(ctx, coalition.RequirementFilter{Limit: coalition.MaxPageSize})
 		if err != nil {

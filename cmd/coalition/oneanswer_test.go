@@ -17,7 +17,7 @@ import (
 
 	"coalition"
 	"coalition/http"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // figures are an answer's numbers, keyed "row/field" (row: an ISO3 code or
@@ -46,10 +46,7 @@ type oneAnswer struct {
 func TestOneAnswer(t *testing.T) {
 	db := analysisStoreDB(t)
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, "sqlite:"+db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, "sqlite:"+db)
 	defer s.Close()
 	// One committed pledge (the seed's are all allocations), out of every
 	// other analysis's horizon, for the donor table by status.

@@ -71,10 +71,7 @@ func engines(t *testing.T) []string {
 // temporary folder, or a PostgreSQL schema of its own (dropped at the end).
 func freshDSN(t *testing.T, engine string) string {
 	t.Helper()
-	if engine == "sqlite" {
-		return "sqlite:" + filepath.Join(t.TempDir(), "coalition.db")
-	}
-	return sqltest.SchemaURL(t, "ops")
+	return sqltest.Engine(engine).DSN(t)
 }
 
 // openSQL opens dsn with database/sql for checks that bypass the store.

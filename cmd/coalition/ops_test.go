@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"coalition"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // presentSources returns id → source of the pledges whose source has prefix.
@@ -607,15 +607,9 @@ func TestBackupRestoreRefusals(t *testing.T) {
 	if !strings.Contains(out, "every table equals the backup") {
 		t.Errorf("restore: %s", out)
 	}
-	s1, err := sqlstore.Open(context.Background(), src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s1 := sqltest.OpenDSN(t, src)
 	defer s1.Close()
-	s2, err := sqlstore.Open(context.Background(), filepath.Join(dir, "t3.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s2 := sqltest.OpenDSN(t, filepath.Join(dir, "t3.db"))
 	defer s2.Close()
 	d1, _ := s1.TableDigests(context.Background())
 	d2, _ := s2.TableDigests(context.Background())

@@ -13,7 +13,7 @@ import (
 
 	"coalition"
 	"coalition/refdata"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // electionRows counts the dated rows of elections.csv for the countries
@@ -151,10 +151,7 @@ func withoutElapsed(t *testing.T, b []byte) string {
 func TestRiskCoalitionUsesEditedEvents(t *testing.T) {
 	db := seededDB(t)
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, db)
 	evs, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: "USA"})
 	if err != nil || len(evs) != 2 {
 		t.Fatal(evs, err)

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"coalition"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestTwoServersOnePostgres is the scale-out proof that runs here (see
@@ -152,10 +152,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 
 	// 3. One audit chain, one rollup, the same totals through both servers.
 	sys := coalition.WithUser(ctx, coalition.System)
-	s, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, dsn)
 	defer s.Close()
 	n, broken, reason, err := s.VerifyAudit(sys)
 	if err != nil || broken != 0 {

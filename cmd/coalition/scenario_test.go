@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"coalition"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 var (
@@ -75,10 +75,7 @@ func wantExit(t *testing.T, err error, code int) {
 // usMonthlyAverage recomputes the US 2022–2024 monthly average from the store.
 func usMonthlyAverage(t *testing.T, db string) float64 {
 	t.Helper()
-	s, err := sqlstore.Open(context.Background(), "sqlite:"+db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, "sqlite:"+db)
 	defer s.Close()
 	rows, err := s.MonthlySupport(coalition.WithUser(context.Background(), coalition.System), coalition.DonorFilter{})
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"coalition"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 
 	_ "modernc.org/sqlite"
 )
@@ -66,10 +66,7 @@ func TestUsersTokensAndAudit(t *testing.T) {
 	if !strings.HasPrefix(secret, "coa_") || !strings.Contains(stderr, "shown once") {
 		t.Fatalf("token create printed %q / %q", secret, stderr)
 	}
-	s, err := sqlstore.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, db)
 	u, scope, err := s.TokenUser(context.Background(), secret)
 	s.Close()
 	if err != nil || u.Email != "fr@example.org" || scope != coalition.ScopeWrite {
@@ -78,7 +75,7 @@ func TestUsersTokensAndAudit(t *testing.T) {
 	if _, _, err := cliIn(t, "", "token", "revoke", "1", "--db", db); err != nil {
 		t.Fatal(err)
 	}
-	s, _ = sqlstore.Open(context.Background(), db)
+	s = sqltest.OpenDSN(t, db)
 	_, _, err = s.TokenUser(context.Background(), secret)
 	s.Close()
 	if coalition.ErrorKind(err) != coalition.Unauthorized {
@@ -131,10 +128,7 @@ func TestUserPasswordReset(t *testing.T) {
 	}
 	secret = strings.TrimSpace(secret)
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.OpenDSN(t, db)
 	u, err := s.Authenticate(ctx, "fr@example.org", strings.TrimSpace(pw))
 	if err != nil {
 		t.Fatal(err)
@@ -146,10 +140,7 @@ func TestUserPasswordReset(t *testing.T) {
 	}
 	check := func(wantSession, wantToken bool) {
 		t.Helper()
-		s, err := sqlstore.Open(ctx, db)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := sqltest.OpenDSN(t, db)
 		defer s.Close()
 		_, serr := s.SessionUser(ctx, sid)
 		_, _, terr := s.TokenUser(ctx, secret)
@@ -188,10 +179,7 @@ func TestUserPasswordReset(t *testing.T) {
 	if err != nil || !strings.Contains(out, "revoked 2 tokens") {
 		t.Fatalf("token revoke --email: %v %q", err, out)
 	}
-	s, err = sqlstore.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = sqltest.OpenDSN(t, db)
 	defer s.Close()
 	for i, secret := range secrets {
 		_, _, err := s.TokenUser(ctx, secret)

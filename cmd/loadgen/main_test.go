@@ -5,15 +5,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"coalition"
 	chttp "coalition/http"
-	"coalition/seed"
-	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestShortRun drives an in-process server for two seconds (the CI mode of
@@ -21,14 +19,7 @@ import (
 // kind of request was sent and none answered 5xx.
 func TestShortRun(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "load.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := seed.Load(ctx, s, false); err != nil {
-		t.Fatal(err)
-	}
+	s := sqltest.Seeded(t)
 	sys := coalition.WithUser(ctx, coalition.System)
 	u := &coalition.User{Email: "load@example.org", Role: coalition.Admin}
 	if err := s.CreateUser(sys, u, "a long and uncommon passphrase 7"); err != nil {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -21,9 +22,8 @@ func adminUser(t *testing.T, s coalition.Store) (*coalition.User, context.Contex
 func testUsers(t *testing.T, s coalition.Store) {
 	c := base(t, s)
 	admin, actx := adminUser(t, s)
-	if admin.ID == 0 || admin.Email != "admin@example.org" {
-		t.Fatalf("created admin %+v", admin)
-	}
+	holds(t, "the admin has an id", admin.ID != 0)
+	eq(t, "the admin's e-mail, lower case", admin.Email, "admin@example.org")
 	// Password rules.
 	for _, pw := range []string{"short", "password1234", "012345678910"} {
 		err := s.CreateUser(actx, &coalition.User{Email: "x@example.org", Role: coalition.Observer}, pw)
@@ -43,28 +43,25 @@ func testUsers(t *testing.T, s coalition.Store) {
 	wantKind(t, err, coalition.Forbidden)
 	users, err := s.FindUsers(actx)
 	must(t, err)
-	if len(users) != 2 || users[1].Country != "FRA" || len(users[1].Coalitions) != 1 {
-		t.Fatalf("users = %+v", users)
-	}
+	need(t, "users", len(users), 2)
+	eq(t, "the delegate's country", users[1].Country, "FRA")
+	eq(t, "the delegate's coalitions", len(users[1].Coalitions), 1)
 	// Authentication: right password, wrong password, unknown e-mail — the
 	// two failures say the same thing.
 	got, err := s.Authenticate(context.Background(), " FR@example.org ", goodPassword)
 	must(t, err)
-	if got.ID != del.ID || got.Role != coalition.Delegate {
-		t.Fatalf("Authenticate = %+v", got)
-	}
+	eq(t, "authenticated user", got.ID, del.ID)
+	eq(t, "authenticated role", got.Role, coalition.Delegate)
 	_, err1 := s.Authenticate(context.Background(), "fr@example.org", "wrong password!!")
 	_, err2 := s.Authenticate(context.Background(), "nobody@example.org", goodPassword)
 	wantKind(t, err1, coalition.Unauthorized)
-	if err1 == nil || err2 == nil || err1.Error() != err2.Error() {
-		t.Fatalf("failures differ: %v / %v", err1, err2)
-	}
+	wantKind(t, err2, coalition.Unauthorized)
+	eq(t, "unknown e-mail's error, as a wrong password's", err2.Error(), err1.Error())
 	// Disabling takes effect for logins and sessions at once.
 	sid, err := s.CreateSession(context.Background(), del.ID, time.Hour)
 	must(t, err)
-	if _, err := s.SessionUser(context.Background(), sid); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.SessionUser(context.Background(), sid)
+	must(t, err)
 	yes := true
 	_, err = s.UpdateUser(actx, del.ID, coalition.UserUpdate{Version: 1, Disabled: &yes})
 	must(t, err)
@@ -80,13 +77,12 @@ func testUsers(t *testing.T, s coalition.Store) {
 	seen := map[string]int{}
 	for _, e := range entries {
 		seen[e.Action]++
-		if strings.Contains(e.After+e.Before, goodPassword) {
-			t.Fatal("a password reached the audit log")
-		}
+		holds(t, "no password in the audit log", !strings.Contains(e.After+e.Before, goodPassword))
 	}
-	if seen["login"] != 1 || seen["login_failed"] != 3 || seen["denied"] < 2 || seen["create"] < 2 {
-		t.Fatalf("audit actions = %v", seen)
-	}
+	eq(t, "logins audited", seen["login"], 1)
+	eq(t, "failed logins audited", seen["login_failed"], 3)
+	holds(t, fmt.Sprintf("at least 2 denials audited, got %d", seen["denied"]), seen["denied"] >= 2)
+	holds(t, fmt.Sprintf("at least 2 creates audited, got %d", seen["create"]), seen["create"] >= 2)
 	_, _, err = s.FindAudit(dctx, coalition.AuditFilter{})
 	wantKind(t, err, coalition.Forbidden)
 }
@@ -203,10 +199,11 @@ func testAuditChain(t *testing.T, s coalition.Store) {
 	}
 	entries, _, err := s.FindAudit(actx, coalition.AuditFilter{Entity: "pledge"})
 	must(t, err)
-	if len(entries) != 3 || entries[1].Action != "update" || !strings.Contains(entries[1].Before, `"allocated"`) ||
-		!strings.Contains(entries[1].After, `"delivered"`) || entries[1].Email != "admin@example.org" {
-		t.Fatalf("pledge audit = %+v", entries)
-	}
+	need(t, "audit entries about pledges", len(entries), 3)
+	eq(t, "second entry's action", entries[1].Action, "update")
+	contains(t, "second entry's before", entries[1].Before, `"allocated"`)
+	contains(t, "second entry's after", entries[1].After, `"delivered"`)
+	eq(t, "second entry's user", entries[1].Email, "admin@example.org")
 	for i := 1; i < len(entries); i++ {
 		if entries[i].Seq <= entries[i-1].Seq {
 			t.Fatal("audit not in order")
@@ -240,10 +237,10 @@ func testPasswordEndsSessions(t *testing.T, s coalition.Store) {
 		t.Fatal("a refused change ended a session")
 	}
 	must(t, s.ChangePassword(uctx, coalition.PasswordChange{Old: goodPassword, New: second, KeepSession: here}))
-	if !live(here) || live(there) || !tokenLive() || !live(adminSession) {
-		t.Fatalf("after a change: kept session %v (want true), other %v (want false), token %v (want true), another user's session %v (want true)",
-			live(here), live(there), tokenLive(), live(adminSession))
-	}
+	eq(t, "after a change, the session kept is live", live(here), true)
+	eq(t, "after a change, the user's other session is live", live(there), false)
+	eq(t, "after a change, the user's token is live", tokenLive(), true)
+	eq(t, "after a change, another user's session is live", live(adminSession), true)
 	if _, err := s.Authenticate(bg, u.Email, goodPassword); err == nil {
 		t.Fatal("the old password still signs in")
 	}

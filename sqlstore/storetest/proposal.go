@@ -20,152 +20,207 @@ func proposedPledge(t *testing.T, donor string, eur int64) json.RawMessage {
 	return b
 }
 
+// proposals is the state the stages of testProposals hand on.
+type proposals struct {
+	s                                  coalition.Store
+	c                                  *coalition.Coalition
+	fr, coord, analyst, observer, anon context.Context
+	in                                 *coalition.IngestText
+	ps                                 []*coalition.Proposal
+	pending                            []*coalition.Proposal
+}
+
+// ingestText is the text the proposals of testProposals come from.
+func ingestText() *coalition.IngestText {
+	return &coalition.IngestText{Title: "Paris pledges", Text: "France will provide €500m to Ukraine.", Date: coalition.Date{Y: 2025, M: 3, D: 4},
+		Source: "https://example.org/paris"}
+}
+
+// threeProposals: FRA's pledge (flagged a duplicate), GBR's pledge and an engagement.
+func threeProposals(t *testing.T) []*coalition.Proposal {
+	eng, err := json.Marshal(coalition.Engagement{Kind: "call", Title: "call", Participants: []coalition.Participant{{Name: "A", ISO3: "FRA"}}})
+	must(t, err)
+	return []*coalition.Proposal{
+		{Type: coalition.ProposePledge, Record: proposedPledge(t, "FRA", 500e6), Owner: "FRA", Evidence: [][2]int{{0, 37}}, Confidence: 0.8,
+			Flags: []coalition.ProposalFlag{{Kind: "duplicate", Message: "like pledge 1"}}},
+		{Type: coalition.ProposePledge, Record: proposedPledge(t, "GBR", 100e6), Owner: "GBR", Confidence: 0.8},
+		{Type: coalition.ProposeEngagement, Record: eng, Owner: "FRA", Confidence: 0.6},
+	}
+}
+
+// testProposals: texts submitted for review, their proposals listed, read,
+// accepted into the record or rejected by those who may, every decision audited.
 func testProposals(t *testing.T, s coalition.Store) {
 	c := base(t, s)
-	fr := coalition.WithUser(context.Background(), &coalition.User{ID: 10, Email: "fr@x", Role: coalition.Delegate, Country: "FRA", Coalitions: []int64{c.ID}})
-	coord := coalition.WithUser(context.Background(), &coalition.User{ID: 11, Email: "co@x", Role: coalition.Coordinator, Coalitions: []int64{c.ID}})
-	analyst := coalition.WithUser(context.Background(), &coalition.User{ID: 12, Email: "an@x", Role: coalition.Analyst, Coalitions: []int64{c.ID}})
-	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 13, Email: "ob@x", Role: coalition.Observer})
-	anon := context.Background()
+	p := &proposals{s: s, c: c,
+		fr:       coalition.WithUser(context.Background(), &coalition.User{ID: 10, Email: "fr@x", Role: coalition.Delegate, Country: "FRA", Coalitions: []int64{c.ID}}),
+		coord:    coalition.WithUser(context.Background(), &coalition.User{ID: 11, Email: "co@x", Role: coalition.Coordinator, Coalitions: []int64{c.ID}}),
+		analyst:  coalition.WithUser(context.Background(), &coalition.User{ID: 12, Email: "an@x", Role: coalition.Analyst, Coalitions: []int64{c.ID}}),
+		observer: coalition.WithUser(context.Background(), &coalition.User{ID: 13, Email: "ob@x", Role: coalition.Observer}),
+		anon:     context.Background(),
+	}
+	steps(t,
+		step{"submit", p.submit},
+		step{"read", p.read},
+		step{"pages", p.pages},
+		step{"who decides", p.whoDecides},
+		step{"accept a pledge", p.acceptPledge},
+		step{"reject", p.reject},
+		step{"accept an engagement", p.acceptEngagement},
+		step{"accept a non-euro pledge", p.acceptConverted},
+		step{"audited", p.audited},
+	)
+}
 
-	text := func() *coalition.IngestText {
-		return &coalition.IngestText{Title: "Paris pledges", Text: "France will provide €500m to Ukraine.", Date: coalition.Date{Y: 2025, M: 3, D: 4},
-			Source: "https://example.org/paris"}
-	}
-	eng, _ := json.Marshal(coalition.Engagement{Kind: "call", Title: "call", Participants: []coalition.Participant{{Name: "A", ISO3: "FRA"}}})
-	proposals := func() []*coalition.Proposal {
-		return []*coalition.Proposal{
-			{Type: coalition.ProposePledge, Record: proposedPledge(t, "FRA", 500e6), Owner: "FRA", Evidence: [][2]int{{0, 37}}, Confidence: 0.8,
-				Flags: []coalition.ProposalFlag{{Kind: "duplicate", Message: "like pledge 1"}}},
-			{Type: coalition.ProposePledge, Record: proposedPledge(t, "GBR", 100e6), Owner: "GBR", Confidence: 0.8},
-			{Type: coalition.ProposeEngagement, Record: eng, Owner: "FRA", Confidence: 0.6},
-		}
-	}
-	// Writers only: delegates, coordinators, admins submit texts.
-	wantKind(t, s.CreateIngest(anon, text(), proposals()), coalition.Unauthorized)
-	wantKind(t, s.CreateIngest(analyst, text(), proposals()), coalition.Forbidden)
-	wantKind(t, s.CreateIngest(fr, &coalition.IngestText{}, nil), coalition.Invalid)
-	in, ps := text(), proposals()
-	must(t, s.CreateIngest(fr, in, ps))
-	if in.ID == 0 || in.SubmittedBy != "fr@x" || ps[2].ID == 0 || ps[0].IngestID != in.ID || ps[0].Status != coalition.ProposalPending {
-		t.Fatalf("CreateIngest: text %+v, proposal %+v", in, ps[0])
-	}
-	got, err := s.FindIngest(coord, in.ID)
+// submit: writers only (delegates, coordinators, admins) submit texts.
+func (p *proposals) submit(t *testing.T) {
+	wantKind(t, p.s.CreateIngest(p.anon, ingestText(), threeProposals(t)), coalition.Unauthorized)
+	wantKind(t, p.s.CreateIngest(p.analyst, ingestText(), threeProposals(t)), coalition.Forbidden)
+	wantKind(t, p.s.CreateIngest(p.fr, &coalition.IngestText{}, nil), coalition.Invalid)
+	p.in, p.ps = ingestText(), threeProposals(t)
+	must(t, p.s.CreateIngest(p.fr, p.in, p.ps))
+	holds(t, "the text has an id", p.in.ID != 0)
+	eq(t, "submitted by", p.in.SubmittedBy, "fr@x")
+	holds(t, "the last proposal has an id", p.ps[2].ID != 0)
+	eq(t, "proposal's text", p.ps[0].IngestID, p.in.ID)
+	eq(t, "proposal's status", p.ps[0].Status, coalition.ProposalPending)
+}
+
+func (p *proposals) read(t *testing.T) {
+	got, err := p.s.FindIngest(p.coord, p.in.ID)
 	must(t, err)
-	if got.Text != in.Text || got.Date != in.Date || got.Source != in.Source {
-		t.Errorf("FindIngest = %+v, want %+v", got, in)
-	}
-	_, err = s.FindIngest(fr, in.ID+100)
+	eq(t, "text", got.Text, p.in.Text)
+	eq(t, "date", got.Date, p.in.Date)
+	eq(t, "source", got.Source, p.in.Source)
+	_, err = p.s.FindIngest(p.fr, p.in.ID+100)
 	wantKind(t, err, coalition.NotFound)
-	_, err = s.FindProposals(observer, coalition.ProposalFilter{})
+	_, err = p.s.FindProposals(p.observer, coalition.ProposalFilter{})
 	wantKind(t, err, coalition.Forbidden)
-	_, err = s.FindProposals(anon, coalition.ProposalFilter{})
+	_, err = p.s.FindProposals(p.anon, coalition.ProposalFilter{})
 	wantKind(t, err, coalition.Unauthorized)
 	// Undecided proposals are the submitter's and the reviewers': an
 	// analyst, who may decide none, sees none of them, nor their text.
-	if hidden, err := s.FindProposals(analyst, coalition.ProposalFilter{Status: coalition.ProposalPending}); err != nil || len(hidden) != 0 {
-		t.Fatalf("analyst lists %d pending proposals (%v), want 0", len(hidden), err)
-	}
-	_, err = s.FindIngest(analyst, in.ID)
+	hidden, err := p.s.FindProposals(p.analyst, coalition.ProposalFilter{Status: coalition.ProposalPending})
+	must(t, err)
+	eq(t, "pending proposals an analyst lists", len(hidden), 0)
+	_, err = p.s.FindIngest(p.analyst, p.in.ID)
 	wantKind(t, err, coalition.NotFound)
-	pending, err := s.FindProposals(coord, coalition.ProposalFilter{Status: coalition.ProposalPending})
+	p.pending, err = p.s.FindProposals(p.coord, coalition.ProposalFilter{Status: coalition.ProposalPending})
 	must(t, err)
-	if len(pending) != 3 || pending[0].Flags[0].Kind != "duplicate" || pending[0].Evidence[0] != [2]int{0, 37} {
-		t.Fatalf("FindProposals(pending) = %d proposals (want 3), first %+v", len(pending), pending[0])
-	}
-	// Keyset pages: two, then the rest after the last id, then none.
-	page1, err := s.FindProposals(fr, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2})
-	must(t, err)
-	page2, err := s.FindProposals(fr, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2, After: page1[len(page1)-1].ID})
-	must(t, err)
-	if len(page1) != 2 || len(page2) != 1 || page1[0].ID != pending[0].ID || page1[1].ID != pending[1].ID || page2[0].ID != pending[2].ID {
-		t.Fatalf("pages of 2: %d then %d proposals, not the 3 pending in order", len(page1), len(page2))
-	}
-	if rest, err := s.FindProposals(fr, coalition.ProposalFilter{After: pending[2].ID, Status: coalition.ProposalPending}); err != nil || len(rest) != 0 {
-		t.Fatalf("after the last pending proposal: %d, %v", len(rest), err)
-	}
+	need(t, "pending proposals", len(p.pending), 3)
+	eq(t, "first flag", p.pending[0].Flags[0].Kind, "duplicate")
+	eq(t, "first evidence", p.pending[0].Evidence[0], [2]int{0, 37})
+}
 
-	// Nothing is in the record before a person accepts it.
-	before, _, err := s.FindPledges(sys, coalition.PledgeFilter{Donor: "FRA"})
+// pages: keyset pages of two, then the rest after the last id, then none.
+func (p *proposals) pages(t *testing.T) {
+	page1, err := p.s.FindProposals(p.fr, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2})
 	must(t, err)
+	need(t, "first page", len(page1), 2)
+	page2, err := p.s.FindProposals(p.fr, coalition.ProposalFilter{Status: coalition.ProposalPending, Limit: 2, After: page1[1].ID})
+	must(t, err)
+	need(t, "second page", len(page2), 1)
+	eq(t, "page 1, first", page1[0].ID, p.pending[0].ID)
+	eq(t, "page 1, second", page1[1].ID, p.pending[1].ID)
+	eq(t, "page 2, first", page2[0].ID, p.pending[2].ID)
+	rest, err := p.s.FindProposals(p.fr, coalition.ProposalFilter{After: p.pending[2].ID, Status: coalition.ProposalPending})
+	must(t, err)
+	eq(t, "after the last pending proposal", len(rest), 0)
+}
 
-	// A delegate decides pledges of its own country only; an analyst none.
-	_, err = s.DecideProposal(fr, ps[1].ID, 1, coalition.Accept, nil)
+// whoDecides: a delegate decides pledges of its own country only; an analyst none.
+func (p *proposals) whoDecides(t *testing.T) {
+	_, err := p.s.DecideProposal(p.fr, p.ps[1].ID, 1, coalition.Accept, nil)
 	wantKind(t, err, coalition.Forbidden)
-	_, err = s.DecideProposal(fr, ps[2].ID, 1, coalition.Accept, nil)
+	_, err = p.s.DecideProposal(p.fr, p.ps[2].ID, 1, coalition.Accept, nil)
 	wantKind(t, err, coalition.Forbidden)
-	_, err = s.DecideProposal(analyst, ps[0].ID, 1, coalition.Accept, nil)
+	_, err = p.s.DecideProposal(p.analyst, p.ps[0].ID, 1, coalition.Accept, nil)
 	wantKind(t, err, coalition.Forbidden)
 	// Nor may a delegate edit a proposal into another country's pledge.
-	_, err = s.DecideProposal(fr, ps[0].ID, 1, coalition.Accept, proposedPledge(t, "GBR", 1))
+	_, err = p.s.DecideProposal(p.fr, p.ps[0].ID, 1, coalition.Accept, proposedPledge(t, "GBR", 1))
 	wantKind(t, err, coalition.Forbidden)
 	// A stale version is a conflict.
-	_, err = s.DecideProposal(fr, ps[0].ID, 7, coalition.Accept, nil)
+	_, err = p.s.DecideProposal(p.fr, p.ps[0].ID, 7, coalition.Accept, nil)
 	wantKind(t, err, coalition.Conflict)
+}
 
-	acc, err := s.DecideProposal(fr, ps[0].ID, 1, coalition.Accept, nil)
+// acceptPledge: nothing is in the record before a person accepts it.
+func (p *proposals) acceptPledge(t *testing.T) {
+	before, _, err := p.s.FindPledges(sys, coalition.PledgeFilter{Donor: "FRA"})
 	must(t, err)
-	if acc.Status != coalition.ProposalAccepted || acc.DecidedBy != "fr@x" || acc.RecordID == 0 || acc.Version != 2 {
-		t.Fatalf("accepted proposal = %+v", acc)
-	}
-	p, err := s.FindPledge(sys, acc.RecordID)
+	acc, err := p.s.DecideProposal(p.fr, p.ps[0].ID, 1, coalition.Accept, nil)
+	must(t, err)
+	eq(t, "status", acc.Status, coalition.ProposalAccepted)
+	eq(t, "decided by", acc.DecidedBy, "fr@x")
+	eq(t, "version", acc.Version, 2)
+	pl, err := p.s.FindPledge(sys, acc.RecordID)
 	must(t, err)
 	// €500m = 500e6 × 100 cents; the date and source are the text's.
-	if p.Amount.Minor != 500e6*100 || p.Source != in.Source || p.Announced != in.Date || p.SourceRef == "" || p.Provenance == "" || p.Donor != "FRA" {
-		t.Errorf("pledge from proposal = %+v", p)
-	}
-	after, _, _ := s.FindPledges(sys, coalition.PledgeFilter{Donor: "FRA"})
-	if len(after) != len(before)+1 {
-		t.Errorf("pledges of FRA: %d after accepting, want %d", len(after), len(before)+1)
-	}
-	_, err = s.DecideProposal(fr, ps[0].ID, 2, coalition.Reject, nil)
+	eq(t, "amount", pl.Amount.Minor, 500e6*100)
+	eq(t, "source", pl.Source, p.in.Source)
+	eq(t, "announced", pl.Announced, p.in.Date)
+	eq(t, "donor", pl.Donor, "FRA")
+	holds(t, "a source_ref", pl.SourceRef != "")
+	holds(t, "a provenance", pl.Provenance != "")
+	after, _, err := p.s.FindPledges(sys, coalition.PledgeFilter{Donor: "FRA"})
+	must(t, err)
+	eq(t, "pledges of FRA", len(after), len(before)+1)
+	_, err = p.s.DecideProposal(p.fr, p.ps[0].ID, 2, coalition.Reject, nil)
 	wantKind(t, err, coalition.Conflict) // already decided
+}
 
+func (p *proposals) reject(t *testing.T) {
 	// An invalid edited record is refused and the proposal stays pending.
 	bad, _ := json.Marshal(map[string]any{"donor": "GBR", "recipient": "GBR"})
-	_, err = s.DecideProposal(coord, ps[1].ID, 1, coalition.Accept, bad)
+	_, err := p.s.DecideProposal(p.coord, p.ps[1].ID, 1, coalition.Accept, bad)
 	wantKind(t, err, coalition.Invalid)
-	still, err := s.FindProposal(coord, ps[1].ID)
+	still, err := p.s.FindProposal(p.coord, p.ps[1].ID)
 	must(t, err)
-	if still.Status != coalition.ProposalPending || still.Version != 1 {
-		t.Errorf("after a refused accept: %+v", still)
-	}
+	eq(t, "status after a refused accept", still.Status, coalition.ProposalPending)
+	eq(t, "version after a refused accept", still.Version, 1)
 	// A coordinator rejects: nothing is created.
-	rej, err := s.DecideProposal(coord, ps[1].ID, 1, coalition.Reject, nil)
+	rej, err := p.s.DecideProposal(p.coord, p.ps[1].ID, 1, coalition.Reject, nil)
 	must(t, err)
-	if rej.Status != coalition.ProposalRejected || rej.RecordID != 0 {
-		t.Errorf("rejected proposal = %+v", rej)
-	}
-	if gb, _, _ := s.FindPledges(sys, coalition.PledgeFilter{Donor: "GBR"}); len(gb) != 0 {
-		t.Errorf("a rejected proposal created %d pledges", len(gb))
-	}
-	// A coordinator accepts an engagement, recorded in its coalition.
-	acc, err = s.DecideProposal(coord, ps[2].ID, 1, coalition.Accept, nil)
+	eq(t, "status", rej.Status, coalition.ProposalRejected)
+	eq(t, "record", rej.RecordID, 0)
+	gb, _, err := p.s.FindPledges(sys, coalition.PledgeFilter{Donor: "GBR"})
 	must(t, err)
-	e, err := s.FindEngagement(sys, acc.RecordID)
-	must(t, err)
-	if e.Source != in.Source || e.Date != in.Date || e.CoalitionID == nil || *e.CoalitionID != c.ID {
-		t.Errorf("engagement from proposal = %+v", e)
-	}
+	eq(t, "pledges a rejected proposal created", len(gb), 0)
+}
 
-	// A non-euro pledge is converted at the rate of its month when accepted.
+// acceptEngagement: a coordinator accepts an engagement, recorded in its coalition.
+func (p *proposals) acceptEngagement(t *testing.T) {
+	acc, err := p.s.DecideProposal(p.coord, p.ps[2].ID, 1, coalition.Accept, nil)
+	must(t, err)
+	e, err := p.s.FindEngagement(sys, acc.RecordID)
+	must(t, err)
+	eq(t, "source", e.Source, p.in.Source)
+	eq(t, "date", e.Date, p.in.Date)
+	need(t, "in a coalition", e.CoalitionID != nil, true)
+	eq(t, "coalition", *e.CoalitionID, p.c.ID)
+}
+
+// acceptConverted: a non-euro pledge is converted at the rate of its month when accepted.
+func (p *proposals) acceptConverted(t *testing.T) {
 	feb, _ := coalition.ParseMonth("2025-02")
-	_, err = s.Load(sys, &coalition.Dataset{FXRates: []coalition.FXRate{{Month: feb, Currency: "GBP", UnitsPerEUR: 0.8, Source: "ECB"}}}, false)
+	_, err := p.s.Load(sys, &coalition.Dataset{FXRates: []coalition.FXRate{{Month: feb, Currency: "GBP", UnitsPerEUR: 0.8, Source: "ECB"}}}, false)
 	must(t, err)
 	gbp, _ := json.Marshal(coalition.Pledge{Donor: "GBR", Recipient: "UKR", Category: "loans", Amount: coalition.Money{Minor: 2_000_000_00, Currency: "GBP"}})
-	in2, ps2 := text(), []*coalition.Proposal{{Type: coalition.ProposePledge, Record: gbp, Owner: "GBR", Confidence: 0.8}}
-	must(t, s.CreateIngest(coord, in2, ps2))
-	acc, err = s.DecideProposal(coord, ps2[0].ID, 1, coalition.Accept, nil)
+	in2, ps2 := ingestText(), []*coalition.Proposal{{Type: coalition.ProposePledge, Record: gbp, Owner: "GBR", Confidence: 0.8}}
+	must(t, p.s.CreateIngest(p.coord, in2, ps2))
+	acc, err := p.s.DecideProposal(p.coord, ps2[0].ID, 1, coalition.Accept, nil)
 	must(t, err)
-	gp, err := s.FindPledge(sys, acc.RecordID)
+	gp, err := p.s.FindPledge(sys, acc.RecordID)
 	must(t, err)
 	// £2,000,000 at 0.8 GBP per EUR (February's rate, the latest on or before 4 March) = €2,500,000 = 250,000,000 cents
-	if gp.AmountEUR != 250_000_000 || gp.FXRate != 0.8 || gp.FXMonth != feb {
-		t.Errorf("converted pledge: eur minor %d, rate %v, month %v", gp.AmountEUR, gp.FXRate, gp.FXMonth)
-	}
+	eq(t, "amount in euro cents", gp.AmountEUR, 250_000_000)
+	eq(t, "rate", gp.FXRate, 0.8)
+	eq(t, "rate's month", gp.FXMonth, feb)
+}
 
-	// Every decision is audited, and the chain holds.
-	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{})
+// audited: every decision is audited, and the chain holds.
+func (p *proposals) audited(t *testing.T) {
+	entries, _, err := p.s.FindAudit(sys, coalition.AuditFilter{})
 	must(t, err)
 	decisions := map[string]int{}
 	for _, a := range entries {
@@ -173,10 +228,9 @@ func testProposals(t *testing.T, s coalition.Store) {
 			decisions[a.Action]++
 		}
 	}
-	if decisions["accept"] != 3 || decisions["reject"] != 1 {
-		t.Errorf("audited decisions = %v, want 3 accept and 1 reject", decisions)
-	}
-	if _, broken, reason, err := s.VerifyAudit(sys); err != nil || broken != 0 {
-		t.Errorf("audit chain broken at %d: %s %v", broken, reason, err)
-	}
+	eq(t, "audited accepts", decisions["accept"], 3)
+	eq(t, "audited rejects", decisions["reject"], 1)
+	_, broken, reason, err := p.s.VerifyAudit(sys)
+	must(t, err)
+	eq(t, "audit chain broken at (reason "+reason+")", broken, 0)
 }

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"coalition"
@@ -61,6 +60,16 @@ func byRef(t *testing.T, s coalition.Store) map[string]*coalition.Pledge {
 	return out
 }
 
+// releases is the state the stages of testReleases hand on.
+type releases struct {
+	s      coalition.Store
+	r1, r2 coalition.Release
+	v1, v2 []*coalition.Pledge
+	mine   *coalition.Pledge            // a person's pledge, never touched by a release
+	before map[string]*coalition.Pledge // release 1's records by source_ref
+	want   map[string]float64           // the totals the public should see
+}
+
 // Releases of a published dataset: the same release loaded or imported
 // again, under any citation, changes nothing; a newer release replaces the
 // old one's records (exactly the changed ones change, the dropped one is
@@ -68,142 +77,190 @@ func byRef(t *testing.T, s coalition.Store) map[string]*coalition.Pledge {
 // unless forced; people's pledges are never touched.
 func testReleases(t *testing.T, s coalition.Store) {
 	base(t, s)
-	r1 := release("1", coalition.Date{Y: 2025, M: 2, D: 28})
-	v1 := []*coalition.Pledge{relPledge("DEU", 100, "2025-01"), relPledge("DEU", 200, "2025-02"), relPledge("FRA", 30, "2025-01"), relPledge("FRA", 40, "2025-02")}
-	rep, err := s.Load(sys, &coalition.Dataset{Pledges: v1, Releases: []coalition.Release{r1}}, false)
-	must(t, err)
-	if rep.Created["pledges"] != 4 || len(rep.Releases) != 1 || rep.Releases[0].Action != "new" || rep.Releases[0].Created != 4 {
-		t.Fatalf("first load: %+v", rep)
+	r := &releases{s: s,
+		r1: release("1", coalition.Date{Y: 2025, M: 2, D: 28}),
+		r2: release("2", coalition.Date{Y: 2025, M: 3, D: 31}),
+		v1: []*coalition.Pledge{relPledge("DEU", 100, "2025-01"), relPledge("DEU", 200, "2025-02"), relPledge("FRA", 30, "2025-01"), relPledge("FRA", 40, "2025-02")},
+		// Release 2: DEU 2025-02 changed, FRA 2025-02 dropped, FRA 2025-03 new, the rest as before.
+		v2:   []*coalition.Pledge{relPledge("DEU", 100, "2025-01"), relPledge("DEU", 250, "2025-02"), relPledge("FRA", 30, "2025-01"), relPledge("FRA", 5, "2025-03")},
+		want: map[string]float64{"DEU": 307e6, "FRA": 70e6},
 	}
-	// A person's pledge: a client that sends dataset fields does not make it a record of the dataset.
-	mine := pledge("DEU", 7, "2025-01")
-	mine.Dataset, mine.Release, mine.SourceRef = "tds", "1", "DEU/2025-03/military"
-	must(t, s.CreatePledge(sys, mine))
-	got, err := s.FindPledge(sys, mine.ID)
-	must(t, err)
-	if got.Dataset != "" || got.Release != "" {
-		t.Fatalf("a person's pledge belongs to dataset %q release %q", got.Dataset, got.Release)
-	}
-	want := map[string]float64{"DEU": 307e6, "FRA": 70e6}
-	if got := totals(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("totals = %v, want %v", got, want)
-	}
-	before := byRef(t, s)
-	if p := before["DEU/2025-01/military"]; p.Dataset != "tds" || p.Release != "1" || p.Source != r1.Source || p.AsOf != r1.AsOf {
-		t.Fatalf("a record of the release: %+v", p)
-	}
+	steps(t,
+		step{"first load", r.firstLoad},
+		step{"a person's pledge", r.personsPledge},
+		step{"same release imported again", r.sameAgain},
+		step{"same release loaded again", r.loadAgain},
+		step{"newer release, dry run", r.newerDryRun},
+		step{"newer release", r.newer},
+		step{"records after the newer release", r.afterNewer},
+		step{"older release refused", r.olderRefused},
+		step{"older release forced", r.olderForced},
+		step{"refusals", r.refusals},
+	)
+}
 
-	// The same release again, imported under another citation: nothing changes.
-	rep2, err := importRelease(t, s, sys, coalition.Release{Dataset: "tds", Name: coalition.DefaultReleaseName(r1.AsOf), AsOf: r1.AsOf, Source: "another citation"},
-		false, false, v1...)
+func (r *releases) firstLoad(t *testing.T) {
+	rep, err := r.s.Load(sys, &coalition.Dataset{Pledges: r.v1, Releases: []coalition.Release{r.r1}}, false)
 	must(t, err)
-	if rep2.Unchanged["pledges"] != 4 || rep2.Changed() || rep2.Release == nil || rep2.Release.Action != "same" || rep2.Release.Release != "1" ||
-		rep2.Release.Removed != 0 || len(rep2.Release.Changes) != 0 {
-		t.Fatalf("same release again: %+v %+v", rep2, rep2.Release)
-	}
-	if got := totals(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("totals after the same release = %v, want %v", got, want)
-	}
-	for ref, p := range byRef(t, s) {
-		if b := before[ref]; b.Version != p.Version || b.Source != p.Source || b.AsOf != p.AsOf {
-			t.Fatalf("%s changed: %+v, was %+v", ref, p, b)
-		}
-	}
-	// Loading it again (the seed's path) changes nothing either.
-	rep, err = s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{relPledge("DEU", 100, "2025-01"), relPledge("DEU", 200, "2025-02"),
-		relPledge("FRA", 30, "2025-01"), relPledge("FRA", 40, "2025-02")}, Releases: []coalition.Release{r1}}, false)
-	must(t, err)
-	if rep.Changed() || rep.Unchanged["pledges"] != 4 || rep.Releases[0].Action != "same" {
-		t.Fatalf("load again: %+v", rep)
-	}
+	eq(t, "created pledges", rep.Created["pledges"], 4)
+	need(t, "releases reported", len(rep.Releases), 1)
+	eq(t, "release action", rep.Releases[0].Action, "new")
+	eq(t, "release created", rep.Releases[0].Created, 4)
+}
 
-	// Release 2: DEU 2025-02 changed, FRA 2025-02 dropped, FRA 2025-03 new, the rest as before.
-	r2 := release("2", coalition.Date{Y: 2025, M: 3, D: 31})
-	v2 := []*coalition.Pledge{relPledge("DEU", 100, "2025-01"), relPledge("DEU", 250, "2025-02"), relPledge("FRA", 30, "2025-01"), relPledge("FRA", 5, "2025-03")}
-	dry, err := importRelease(t, s, sys, r2, false, true, v2...)
+// personsPledge: a client that sends dataset fields does not make a
+// person's pledge a record of the dataset.
+func (r *releases) personsPledge(t *testing.T) {
+	r.mine = pledge("DEU", 7, "2025-01")
+	r.mine.Dataset, r.mine.Release, r.mine.SourceRef = "tds", "1", "DEU/2025-03/military"
+	must(t, r.s.CreatePledge(sys, r.mine))
+	got, err := r.s.FindPledge(sys, r.mine.ID)
 	must(t, err)
-	if dry.Release == nil || dry.Release.Action != "newer" || dry.Release.Updated != 1 || dry.Release.Removed != 1 {
-		t.Fatalf("dry run: %+v", dry.Release)
-	}
-	if got := totals(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("a dry run changed the totals: %v", got)
-	}
-	rep3, err := importRelease(t, s, sys, r2, false, false, v2...)
+	eq(t, "dataset", got.Dataset, "")
+	eq(t, "release", got.Release, "")
+	same(t, "totals", totals(t, r.s), r.want)
+	r.before = byRef(t, r.s)
+	p := r.before["DEU/2025-01/military"]
+	eq(t, "record's dataset", p.Dataset, "tds")
+	eq(t, "record's release", p.Release, "1")
+	eq(t, "record's source", p.Source, r.r1.Source)
+	eq(t, "record's as_of", p.AsOf, r.r1.AsOf)
+}
+
+// sameAgain: the same release again, imported under another citation.
+func (r *releases) sameAgain(t *testing.T) {
+	rep, err := importRelease(t, r.s, sys, coalition.Release{Dataset: "tds", Name: coalition.DefaultReleaseName(r.r1.AsOf), AsOf: r.r1.AsOf, Source: "another citation"},
+		false, false, r.v1...)
 	must(t, err)
-	rr := rep3.Release
-	if rr == nil || rr.Action != "newer" || rr.Previous != "1" || rr.Created != 1 || rr.Updated != 1 || rr.Unchanged != 2 || rr.Removed != 1 ||
-		rep3.Created["pledges"] != 1 || rep3.Updated["pledges"] != 1 || rep3.Unchanged["pledges"] != 2 || rep3.Removed["pledges"] != 1 {
-		t.Fatalf("newer release: %+v %+v", rep3, rr)
+	eq(t, "unchanged pledges", rep.Unchanged["pledges"], 4)
+	eq(t, "changed", rep.Changed(), false)
+	need(t, "release reported", rep.Release != nil, true)
+	eq(t, "action", rep.Release.Action, "same")
+	eq(t, "release", rep.Release.Release, "1")
+	eq(t, "removed", rep.Release.Removed, 0)
+	eq(t, "total changes", len(rep.Release.Changes), 0)
+	same(t, "totals", totals(t, r.s), r.want)
+	for ref, p := range byRef(t, r.s) {
+		b := r.before[ref]
+		eq(t, ref+" version", p.Version, b.Version)
+		eq(t, ref+" source", p.Source, b.Source)
+		eq(t, ref+" as_of", p.AsOf, b.AsOf)
 	}
-	wantChanges := []coalition.TotalChange{
+}
+
+// loadAgain: loading it again (the seed's path) changes nothing either.
+func (r *releases) loadAgain(t *testing.T) {
+	rep, err := r.s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{relPledge("DEU", 100, "2025-01"), relPledge("DEU", 200, "2025-02"),
+		relPledge("FRA", 30, "2025-01"), relPledge("FRA", 40, "2025-02")}, Releases: []coalition.Release{r.r1}}, false)
+	must(t, err)
+	eq(t, "changed", rep.Changed(), false)
+	eq(t, "unchanged pledges", rep.Unchanged["pledges"], 4)
+	eq(t, "action", rep.Releases[0].Action, "same")
+}
+
+func (r *releases) newerDryRun(t *testing.T) {
+	dry, err := importRelease(t, r.s, sys, r.r2, false, true, r.v2...)
+	must(t, err)
+	need(t, "release reported", dry.Release != nil, true)
+	eq(t, "action", dry.Release.Action, "newer")
+	eq(t, "updated", dry.Release.Updated, 1)
+	eq(t, "removed", dry.Release.Removed, 1)
+	same(t, "totals after a dry run", totals(t, r.s), r.want)
+}
+
+func (r *releases) newer(t *testing.T) {
+	rep, err := importRelease(t, r.s, sys, r.r2, false, false, r.v2...)
+	must(t, err)
+	rr := rep.Release
+	need(t, "release reported", rr != nil, true)
+	eq(t, "action", rr.Action, "newer")
+	eq(t, "previous", rr.Previous, "1")
+	eq(t, "release created", rr.Created, 1)
+	eq(t, "release updated", rr.Updated, 1)
+	eq(t, "release unchanged", rr.Unchanged, 2)
+	eq(t, "release removed", rr.Removed, 1)
+	eq(t, "created pledges", rep.Created["pledges"], 1)
+	eq(t, "updated pledges", rep.Updated["pledges"], 1)
+	eq(t, "unchanged pledges", rep.Unchanged["pledges"], 2)
+	eq(t, "removed pledges", rep.Removed["pledges"], 1)
+	same(t, "changes", rr.Changes, []coalition.TotalChange{
 		{Donor: "DEU", Type: coalition.Military, Before: 300e8, After: 350e8, Change: 50e8},
 		{Donor: "FRA", Type: coalition.Military, Before: 70e8, After: 35e8, Change: -35e8},
-	}
-	if fmt.Sprint(rr.Changes) != fmt.Sprint(wantChanges) {
-		t.Fatalf("changes = %+v, want %+v", rr.Changes, wantChanges)
-	}
-	want = map[string]float64{"DEU": 357e6, "FRA": 35e6}
-	if got := totals(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("totals after release 2 = %v, want %v", got, want)
-	}
-	after := byRef(t, s)
-	if _, ok := after["FRA/2025-02/military"]; ok {
-		t.Fatal("the record release 2 dropped is still there")
-	}
+	})
+	r.want = map[string]float64{"DEU": 357e6, "FRA": 35e6}
+	same(t, "totals", totals(t, r.s), r.want)
+}
+
+func (r *releases) afterNewer(t *testing.T) {
+	after := byRef(t, r.s)
+	_, dropped := after["FRA/2025-02/military"]
+	eq(t, "the record release 2 dropped is there", dropped, false)
 	for _, ref := range []string{"DEU/2025-01/military", "FRA/2025-01/military"} { // unchanged figures, restamped
-		a, b := after[ref], before[ref]
-		if a.AmountEUR != b.AmountEUR || a.Release != "2" || a.AsOf != r2.AsOf || a.Source != r2.Source {
-			t.Fatalf("%s after release 2: %+v", ref, a)
-		}
+		a := after[ref]
+		eq(t, ref+" amount", a.AmountEUR, r.before[ref].AmountEUR)
+		eq(t, ref+" release", a.Release, "2")
+		eq(t, ref+" as_of", a.AsOf, r.r2.AsOf)
+		eq(t, ref+" source", a.Source, r.r2.Source)
 	}
-	if a := after["DEU/2025-02/military"]; a.AmountEUR != 250e8 || a.Release != "2" {
-		t.Fatalf("changed record: %+v", a)
-	}
-	if a := after["FRA/2025-03/military"]; a == nil || a.Dataset != "tds" || a.Release != "2" {
-		t.Fatalf("new record: %+v", a)
-	}
-	if got, err := s.FindPledge(sys, mine.ID); err != nil || got.Version != mine.Version || got.AmountEUR != mine.AmountEUR {
-		t.Fatalf("the person's pledge after release 2: %+v, %v", got, err)
-	}
+	changed := after["DEU/2025-02/military"]
+	eq(t, "changed record's amount", changed.AmountEUR, 250e8)
+	eq(t, "changed record's release", changed.Release, "2")
+	added := after["FRA/2025-03/military"]
+	need(t, "new record found", added != nil, true)
+	eq(t, "new record's dataset", added.Dataset, "tds")
+	eq(t, "new record's release", added.Release, "2")
+	got, err := r.s.FindPledge(sys, r.mine.ID)
+	must(t, err)
+	eq(t, "the person's pledge's version", got.Version, r.mine.Version)
+	eq(t, "the person's pledge's amount", got.AmountEUR, r.mine.AmountEUR)
+}
 
-	// Release 1 again: older, refused (nothing written) unless forced; the seed's path keeps release 2.
-	_, err = importRelease(t, s, sys, r1, false, false, v1...)
+// olderRefused: release 1 again is older, refused (nothing written) unless
+// forced; the seed's path keeps release 2.
+func (r *releases) olderRefused(t *testing.T) {
+	_, err := importRelease(t, r.s, sys, r.r1, false, false, r.v1...)
 	wantKind(t, err, coalition.Conflict)
-	rep, err = s.Load(sys, &coalition.Dataset{Pledges: v1, Releases: []coalition.Release{r1}}, false)
+	rep, err := r.s.Load(sys, &coalition.Dataset{Pledges: r.v1, Releases: []coalition.Release{r.r1}}, false)
 	must(t, err)
-	if rep.Changed() || rep.Releases[0].Action != "older, skipped" || rep.Releases[0].Release != "1" || rep.Releases[0].Previous != "2" {
-		t.Fatalf("loading an older release: %+v", rep)
-	}
-	if got := totals(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("totals after refusing release 1 = %v, want %v", got, want)
-	}
-	ds, err := s.Datasets(sys)
+	eq(t, "changed", rep.Changed(), false)
+	eq(t, "action", rep.Releases[0].Action, "older, skipped")
+	eq(t, "release", rep.Releases[0].Release, "1")
+	eq(t, "previous", rep.Releases[0].Previous, "2")
+	same(t, "totals", totals(t, r.s), r.want)
+	ds, err := r.s.Datasets(sys)
 	must(t, err)
-	if len(ds) != 1 || ds[0].Name != "tds" || ds[0].Release != "2" || ds[0].AsOf != r2.AsOf || ds[0].Records != 4 || ds[0].Kind != "pledges" ||
-		ds[0].LoadedBy != "system" || ds[0].LoadedAt.IsZero() {
-		t.Fatalf("datasets = %+v", ds)
-	}
-	forced, err := importRelease(t, s, sys, r1, true, false, v1...)
-	must(t, err)
-	if forced.Release.Action != "older, forced" || forced.Release.Removed != 1 || forced.Release.Created != 1 {
-		t.Fatalf("forced: %+v", forced.Release)
-	}
-	if got := totals(t, s); fmt.Sprint(got) != fmt.Sprint(map[string]float64{"DEU": 307e6, "FRA": 70e6}) {
-		t.Fatalf("totals after forcing release 1 = %v", got)
-	}
+	need(t, "datasets", len(ds), 1)
+	eq(t, "dataset name", ds[0].Name, "tds")
+	eq(t, "dataset release", ds[0].Release, "2")
+	eq(t, "dataset as_of", ds[0].AsOf, r.r2.AsOf)
+	eq(t, "dataset records", ds[0].Records, 4)
+	eq(t, "dataset kind", ds[0].Kind, "pledges")
+	eq(t, "dataset loaded by", ds[0].LoadedBy, "system")
+	eq(t, "dataset loaded at is zero", ds[0].LoadedAt.IsZero(), false)
+}
 
+func (r *releases) olderForced(t *testing.T) {
+	forced, err := importRelease(t, r.s, sys, r.r1, true, false, r.v1...)
+	must(t, err)
+	eq(t, "action", forced.Release.Action, "older, forced")
+	eq(t, "removed", forced.Release.Removed, 1)
+	eq(t, "created", forced.Release.Created, 1)
+	same(t, "totals", totals(t, r.s), map[string]float64{"DEU": 307e6, "FRA": 70e6})
+}
+
+func (r *releases) refusals(t *testing.T) {
 	// A release with no records would remove them all: refused.
-	_, err = importRelease(t, s, sys, release("3", coalition.Date{Y: 2025, M: 4, D: 30}), false, false)
+	_, err := importRelease(t, r.s, sys, release("3", coalition.Date{Y: 2025, M: 4, D: 30}), false, false)
 	wantKind(t, err, coalition.Invalid)
 	// An import that is not a release may not change a release's records.
-	im, err := s.(coalition.Importer).BeginImport(sys)
+	im, err := r.s.(coalition.Importer).BeginImport(sys)
 	must(t, err)
 	c := relPledge("DEU", 1, "2025-01")
-	c.Dataset, c.Source = "", r1.Source
+	c.Dataset, c.Source = "", r.r1.Source
 	wantKind(t, im.Pledge(sys, c), coalition.Invalid)
 	im.Abort()
 	// Only administrators load releases.
 	coord := coalition.WithUser(context.Background(), &coalition.User{ID: 11, Email: "co@x", Role: coalition.Coordinator})
-	_, err = importRelease(t, s, coord, r2, false, false, v2...)
+	_, err = importRelease(t, r.s, coord, r.r2, false, false, r.v2...)
 	wantKind(t, err, coalition.Forbidden)
 }

@@ -3,48 +3,75 @@ package storetest
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"coalition"
 )
 
+// scenarios is the state the stages of testScenarios hand on.
+type scenarios struct {
+	s    coalition.Store
+	c    *coalition.Coalition
+	spec json.RawMessage
+	sc   *coalition.Scenario // the first one saved
+}
+
 // testScenarios: round trip, validation, pagination, versions and the
 // visibility rule on saved scenarios.
 func testScenarios(t *testing.T, s coalition.Store) {
-	c := base(t, s)
-	spec := json.RawMessage(`{"withdrawals":[{"countries":["USA"],"from":"2025-02"}],"key":"gdp"}`)
-	result := json.RawMessage(`{"covered":1.5e9}`)
-	sc := &coalition.Scenario{Name: "US out", Spec: spec, Result: result, Visibility: coalition.Public}
-	must(t, s.CreateScenario(sys, sc))
-	if sc.ID == 0 || sc.Version != 1 || sc.CreatedAt.IsZero() {
-		t.Fatalf("created: %+v", sc)
-	}
-	if sc.CreatedBy != nil { // System has id 0: no user to name
-		t.Fatalf("created_by = %d, want null for the system user", *sc.CreatedBy)
-	}
-	got, err := s.FindScenario(context.Background(), sc.ID)
-	must(t, err)
-	var gotSpec, wantSpec any
-	must(t, json.Unmarshal(got.Spec, &gotSpec))
-	must(t, json.Unmarshal(spec, &wantSpec))
-	if got.Name != "US out" || string(got.Result) != string(result) || got.Visibility != coalition.Public || got.Version != 1 {
-		t.Fatalf("round trip: %+v", got)
-	}
-	if b1, _ := json.Marshal(gotSpec); string(b1) != func() string { b, _ := json.Marshal(wantSpec); return string(b) }() {
-		t.Fatalf("spec round trip: got %s, want %s", got.Spec, spec)
-	}
-	// A scenario saved without a result keeps an empty one.
-	noRes := &coalition.Scenario{Name: "draft", Spec: spec, Visibility: coalition.Public}
-	must(t, s.CreateScenario(sys, noRes))
-	got, err = s.FindScenario(sys, noRes.ID)
-	must(t, err)
-	if len(got.Result) != 0 {
-		t.Fatalf("result of a draft = %q, want empty", got.Result)
-	}
+	sc := &scenarios{s: s, c: base(t, s), spec: json.RawMessage(`{"withdrawals":[{"countries":["USA"],"from":"2025-02"}],"key":"gdp"}`)}
+	steps(t,
+		step{"round trip", sc.roundTrip},
+		step{"draft", sc.draft},
+		step{"validation", sc.validation},
+		step{"versions", sc.versions},
+		step{"pages", sc.pages},
+	)
+}
 
-	// Validation names the field; nothing is written.
-	bad := []struct {
+func (c *scenarios) roundTrip(t *testing.T) {
+	result := json.RawMessage(`{"covered":1.5e9}`)
+	c.sc = &coalition.Scenario{Name: "US out", Spec: c.spec, Result: result, Visibility: coalition.Public}
+	must(t, c.s.CreateScenario(sys, c.sc))
+	holds(t, "an id", c.sc.ID != 0)
+	eq(t, "version", c.sc.Version, 1)
+	holds(t, "a creation time", !c.sc.CreatedAt.IsZero())
+	eq(t, "created by, for the system user (id 0: no user to name)", c.sc.CreatedBy, (*int64)(nil))
+	got, err := c.s.FindScenario(context.Background(), c.sc.ID)
+	must(t, err)
+	eq(t, "name", got.Name, "US out")
+	eq(t, "result", string(got.Result), string(result))
+	eq(t, "visibility", got.Visibility, coalition.Public)
+	eq(t, "version read", got.Version, 1)
+	eq(t, "spec", compactJSON(t, got.Spec), compactJSON(t, c.spec))
+}
+
+// compactJSON is raw re-encoded with sorted keys and no spaces, as the
+// engines may store JSON in another form.
+func compactJSON(t *testing.T, raw json.RawMessage) string {
+	t.Helper()
+	var v any
+	must(t, json.Unmarshal(raw, &v))
+	b, err := json.Marshal(v)
+	must(t, err)
+	return string(b)
+}
+
+// draft: a scenario saved without a result keeps an empty one.
+func (c *scenarios) draft(t *testing.T) {
+	noRes := &coalition.Scenario{Name: "draft", Spec: c.spec, Visibility: coalition.Public}
+	must(t, c.s.CreateScenario(sys, noRes))
+	got, err := c.s.FindScenario(sys, noRes.ID)
+	must(t, err)
+	eq(t, "result of a draft", string(got.Result), "")
+}
+
+// validation names the field; nothing is written.
+func (c *scenarios) validation(t *testing.T) {
+	spec := c.spec
+	for _, b := range []struct {
 		field string
 		sc    coalition.Scenario
 	}{
@@ -55,68 +82,56 @@ func testScenarios(t *testing.T, s coalition.Store) {
 		{"visibility", coalition.Scenario{Name: "x", Spec: spec, Visibility: "secret"}},
 		{"coalition_id", coalition.Scenario{Name: "x", Spec: spec, Visibility: coalition.CoalitionVis}},
 		{"owner", coalition.Scenario{Name: "x", Spec: spec, Visibility: coalition.Confidential, Owner: "gb"}},
-	}
-	for _, b := range bad {
-		err := s.CreateScenario(sys, &b.sc)
-		wantKind(t, err, coalition.Invalid)
-		var ce *coalition.Error
-		if !errors.As(err, &ce) || ce.Field != b.field {
-			t.Errorf("%+v: error %v, want field %q", b.sc, err, b.field)
-		}
+	} {
+		wantInvalidField(t, c.s.CreateScenario(sys, &b.sc), b.field)
 	}
 	missing := int64(999999)
-	wantKind(t, s.CreateScenario(sys, &coalition.Scenario{Name: "x", Spec: spec, Visibility: coalition.CoalitionVis, CoalitionID: &missing}), coalition.Invalid)
-	list, _, err := s.FindScenarios(sys, coalition.ScenarioFilter{})
+	wantKind(t, c.s.CreateScenario(sys, &coalition.Scenario{Name: "x", Spec: spec, Visibility: coalition.CoalitionVis, CoalitionID: &missing}), coalition.Invalid)
+	list, _, err := c.s.FindScenarios(sys, coalition.ScenarioFilter{})
 	must(t, err)
-	if len(list) != 2 {
-		t.Fatalf("%d scenarios after refused creates, want 2", len(list))
-	}
+	eq(t, "scenarios after refused creates", len(list), 2)
+}
 
-	// Versions: a stale delete is a Conflict with the current record.
-	err = s.DeleteScenario(sys, sc.ID, 2)
-	wantKind(t, err, coalition.Conflict)
-	var se *coalition.StaleError
-	if !errors.As(err, &se) || se.Current.(*coalition.Scenario).ID != sc.ID {
-		t.Fatalf("stale delete: %v does not carry the current scenario", err)
-	}
-	must(t, s.DeleteScenario(sys, sc.ID, 1))
-	_, err = s.FindScenario(sys, sc.ID)
+// versions: a stale delete is a Conflict with the current record.
+func (c *scenarios) versions(t *testing.T) {
+	eq(t, "version the stale delete carries", staleVersion(t, c.s.DeleteScenario(sys, c.sc.ID, 2)), 1)
+	must(t, c.s.DeleteScenario(sys, c.sc.ID, 1))
+	_, err := c.s.FindScenario(sys, c.sc.ID)
 	wantKind(t, err, coalition.NotFound)
-	wantKind(t, s.DeleteScenario(sys, sc.ID, 1), coalition.NotFound)
+	wantKind(t, c.s.DeleteScenario(sys, c.sc.ID, 1), coalition.NotFound)
+}
 
-	// Pagination: 5 more, pages of 2 → 2 + 2 + 2 (draft and the 5), in id order.
+// pages: 5 more, pages of 2 → 2 + 2 + 2 (draft and the 5), in id order.
+func (c *scenarios) pages(t *testing.T) {
 	for i := 0; i < 5; i++ {
-		must(t, s.CreateScenario(sys, &coalition.Scenario{Name: "p", Spec: spec, Visibility: coalition.Public, CoalitionID: &c.ID}))
+		must(t, c.s.CreateScenario(sys, &coalition.Scenario{Name: "p", Spec: c.spec, Visibility: coalition.Public, CoalitionID: &c.c.ID}))
 	}
+	ids := pagedScenarioIDs(t, c.s)
+	eq(t, "scenarios paged", len(ids), 6)
+	holds(t, fmt.Sprintf("increasing ids, got %v", ids), slices.IsSorted(ids) && len(slices.Compact(slices.Clone(ids))) == len(ids))
+	inCoal, _, err := c.s.FindScenarios(sys, coalition.ScenarioFilter{CoalitionID: &c.c.ID})
+	must(t, err)
+	eq(t, "scenarios in the coalition", len(inCoal), 5)
+}
+
+// pagedScenarioIDs lists every scenario in pages of 2 (at most 10 pages).
+func pagedScenarioIDs(t *testing.T, s coalition.Store) []int64 {
+	t.Helper()
 	var ids []int64
 	after := int64(0)
-	for pages := 0; ; pages++ {
-		if pages > 10 {
-			t.Fatal("pagination does not end")
-		}
+	for pages := 0; pages <= 10; pages++ {
 		page, more, err := s.FindScenarios(sys, coalition.ScenarioFilter{After: after, Limit: 2})
 		must(t, err)
 		for _, p := range page {
 			ids = append(ids, p.ID)
 		}
 		if !more {
-			break
+			return ids
 		}
 		after = page[len(page)-1].ID
 	}
-	if len(ids) != 6 {
-		t.Fatalf("paged %d scenarios, want 6", len(ids))
-	}
-	for i := 1; i < len(ids); i++ {
-		if ids[i] <= ids[i-1] {
-			t.Fatalf("ids not increasing: %v", ids)
-		}
-	}
-	inCoal, _, err := s.FindScenarios(sys, coalition.ScenarioFilter{CoalitionID: &c.ID})
-	must(t, err)
-	if len(inCoal) != 5 {
-		t.Fatalf("coalition filter: %d, want 5", len(inCoal))
-	}
+	t.Fatal("pagination does not end")
+	return nil
 }
 
 // testScenarioVisibility checks list and detail against coalition.CanSee for
@@ -136,9 +151,9 @@ func testScenarioVisibility(t *testing.T, s coalition.Store) {
 	del := &coalition.User{ID: 41, Role: coalition.Delegate, Country: "FRA", Coalitions: []int64{c.ID}}
 	own := &coalition.Scenario{Name: "french", Spec: spec, Visibility: coalition.Confidential}
 	must(t, s.CreateScenario(coalition.WithUser(context.Background(), del), own))
-	if own.Owner != "FRA" || own.CreatedBy == nil || *own.CreatedBy != 41 {
-		t.Fatalf("delegate's scenario: owner %q created_by %v, want FRA and 41", own.Owner, own.CreatedBy)
-	}
+	eq(t, "owner of a delegate's scenario", own.Owner, "FRA")
+	need(t, "created_by is set", own.CreatedBy != nil, true)
+	eq(t, "created_by", *own.CreatedBy, 41)
 	all := []*coalition.Scenario{pub, coal, conf, own}
 	users := []struct {
 		name string
@@ -163,27 +178,15 @@ func testScenarioVisibility(t *testing.T, s coalition.Store) {
 		for _, sc := range list {
 			names = append(names, sc.Name)
 		}
-		if len(names) != len(u.want) {
-			t.Errorf("%s sees %v, want %v", u.name, names, u.want)
-		} else {
-			for i := range names {
-				if names[i] != u.want[i] {
-					t.Errorf("%s sees %v, want %v", u.name, names, u.want)
-					break
-				}
-			}
-		}
+		same(t, u.name+" sees", names, u.want)
 		for _, sc := range all {
 			_, err := s.FindScenario(ctx, sc.ID)
-			if see := coalition.CanSee(u.u, sc.Visibility, sc.Owner, sc.CoalitionID); see != (err == nil) {
-				t.Errorf("%s: FindScenario(%s) err=%v, the rule says visible=%v", u.name, sc.Name, err, see)
-			}
+			eq(t, fmt.Sprintf("%s reads %s (err %v)", u.name, sc.Name, err), err == nil, coalition.CanSee(u.u, sc.Visibility, sc.Owner, sc.CoalitionID))
 		}
 	}
 	// A hidden scenario cannot be deleted: NotFound, and it stays.
 	anon := context.Background()
 	wantKind(t, s.DeleteScenario(anon, conf.ID, 1), coalition.NotFound)
-	if _, err := s.FindScenario(sys, conf.ID); err != nil {
-		t.Fatalf("hidden scenario was deleted: %v", err)
-	}
+	_, err := s.FindScenario(sys, conf.ID)
+	must(t, err)
 }

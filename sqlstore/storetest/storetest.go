@@ -120,12 +120,11 @@ func testCountries(t *testing.T, s coalition.Store) {
 	base(t, s)
 	c, err := s.FindCountry(sys, "deu")
 	must(t, err)
-	if c.Name != "Germany" || *c.GDPUSDBn != 4525.7 || *c.PopulationM != 83.3 || c.DefencePctGDP != nil {
-		t.Fatalf("FindCountry(DEU) = %+v", c)
-	}
-	if len(c.Groups) != 1 || c.Groups[0] != "NATO" {
-		t.Fatalf("DEU groups = %v, want [NATO]", c.Groups)
-	}
+	eq(t, "name", c.Name, "Germany")
+	eq(t, "GDP", *c.GDPUSDBn, 4525.7)
+	eq(t, "population", *c.PopulationM, 83.3)
+	eq(t, "defence spending", c.DefencePctGDP, (*float64)(nil))
+	same(t, "groups", c.Groups, []string{"NATO"})
 	_, err = s.FindCountry(sys, "XXX")
 	wantKind(t, err, coalition.NotFound)
 	// Update through upsert.
@@ -154,15 +153,14 @@ func testGroups(t *testing.T, s coalition.Store) {
 	base(t, s)
 	gs, err := s.FindGroups(sys)
 	must(t, err)
-	if len(gs) != 1 || gs[0].Code != "NATO" || len(gs[0].Members) != 4 {
-		t.Fatalf("groups = %+v", gs)
-	}
+	need(t, "groups", len(gs), 1)
+	eq(t, "group", gs[0].Code, "NATO")
+	eq(t, "members", len(gs[0].Members), 4)
 	since := coalition.Date{Y: 1955, M: 5, D: 6}
 	must(t, s.UpsertGroup(sys, &coalition.Group{Code: "NATO", Name: "NATO", Source: "test", Members: []coalition.GroupMember{{ISO3: "DEU", Since: since}}}))
 	gs, _ = s.FindGroups(sys)
-	if len(gs[0].Members) != 1 || gs[0].Members[0].Since != since {
-		t.Fatalf("after upsert: %+v", gs[0].Members)
-	}
+	need(t, "members after upsert", len(gs[0].Members), 1)
+	eq(t, "member since", gs[0].Members[0].Since, since)
 	// A member that is not a country is refused, and nothing changes.
 	err = s.UpsertGroup(sys, &coalition.Group{Code: "NATO", Name: "NATO", Members: []coalition.GroupMember{{ISO3: "ZZZ"}}})
 	wantKind(t, err, coalition.Invalid)
@@ -174,32 +172,31 @@ func testGroups(t *testing.T, s coalition.Store) {
 
 func testCoalitions(t *testing.T, s coalition.Store) {
 	c := base(t, s)
-	if c.ID == 0 || c.Version != 1 {
-		t.Fatalf("created coalition: id %d version %d", c.ID, c.Version)
-	}
+	holds(t, "an id", c.ID != 0)
+	eq(t, "version", c.Version, 1)
 	got, err := s.FindCoalitionByCode(sys, "t1")
 	must(t, err)
-	if got.ID != c.ID || len(got.Members) != 3 || len(got.Leads) != 2 {
-		t.Fatalf("FindCoalitionByCode = %+v", got)
-	}
+	eq(t, "found by code", got.ID, c.ID)
+	eq(t, "members", len(got.Members), 3)
+	eq(t, "leads", len(got.Leads), 2)
 	err = s.CreateCoalition(sys, &coalition.Coalition{Code: "T1", Name: "dup", Recipient: "UKR"})
 	wantKind(t, err, coalition.Conflict)
 	name := "Renamed"
 	members := []coalition.Membership{{ISO3: "GBR", Status: coalition.Joined}, {ISO3: "EST", Status: coalition.Joined}}
 	upd, err := s.UpdateCoalition(sys, c.ID, coalition.CoalitionUpdate{Version: 1, Name: &name, Members: &members})
 	must(t, err)
-	if upd.Version != 2 || upd.Name != "Renamed" || len(upd.Members) != 2 {
-		t.Fatalf("updated = %+v", upd)
-	}
+	eq(t, "updated version", upd.Version, 2)
+	eq(t, "updated name", upd.Name, "Renamed")
+	eq(t, "updated members", len(upd.Members), 2)
 	_, err = s.UpdateCoalition(sys, c.ID, coalition.CoalitionUpdate{Version: 1, Name: &name})
 	wantKind(t, err, coalition.Conflict)
 	_, err = s.FindCoalition(sys, 999999)
 	wantKind(t, err, coalition.NotFound)
 	list, err := s.FindCoalitions(sys)
 	must(t, err)
-	if len(list) != 1 || list[0].Version != 2 || len(list[0].Members) != 2 {
-		t.Fatalf("FindCoalitions = %+v", list)
-	}
+	need(t, "coalitions", len(list), 1)
+	eq(t, "listed version", list[0].Version, 2)
+	eq(t, "listed members", len(list[0].Members), 2)
 }
 
 func testPledges(t *testing.T, s coalition.Store) {
@@ -216,18 +213,22 @@ func testPledges(t *testing.T, s coalition.Store) {
 	p.Quantity, p.Unit = ptr(int64(4)), "IRIS-T SLM"
 	p.Conditions = "only if the US takes part"
 	must(t, s.CreatePledge(sys, p))
-	if p.ID == 0 || p.Version != 1 || p.CreatedAt.IsZero() {
-		t.Fatalf("created: %+v", p)
-	}
-	if p.AmountEUR != 1_852_023_335_49 || p.FXRate != 1.0799 || p.FXMonth != feb || !p.FXStale() {
-		t.Fatalf("converted: eur minor %d rate %v month %s stale %v; want 185202333549 at 1.0799 of 2025-02, stale", p.AmountEUR, p.FXRate, p.FXMonth, p.FXStale())
-	}
+	holds(t, "an id", p.ID != 0)
+	eq(t, "version", p.Version, 1)
+	holds(t, "a creation time", !p.CreatedAt.IsZero())
+	eq(t, "euro cents", p.AmountEUR, 1_852_023_335_49)
+	eq(t, "rate", p.FXRate, 1.0799)
+	eq(t, "rate's month", p.FXMonth, feb)
+	eq(t, "rate is stale", p.FXStale(), true)
 	got, err := s.FindPledge(sys, p.ID)
 	must(t, err)
-	if got.Amount != p.Amount || got.AmountEUR != p.AmountEUR || got.FXRate != 1.0799 || *got.Quantity != 4 ||
-		got.Announced != p.Announced || got.Conditions != p.Conditions || got.Unit != "IRIS-T SLM" {
-		t.Fatalf("round trip:\n got %+v\nwant %+v", got, p)
-	}
+	eq(t, "amount read", got.Amount, p.Amount)
+	eq(t, "euro cents read", got.AmountEUR, p.AmountEUR)
+	eq(t, "rate read", got.FXRate, 1.0799)
+	eq(t, "quantity read", *got.Quantity, 4)
+	eq(t, "announced read", got.Announced, p.Announced)
+	eq(t, "conditions read", got.Conditions, p.Conditions)
+	eq(t, "unit read", got.Unit, "IRIS-T SLM")
 	_, err = s.FindPledge(sys, p.ID+1000)
 	wantKind(t, err, coalition.NotFound)
 	bad := pledge("DEU", 1, "2025-01")
@@ -551,95 +552,171 @@ func testDeliveryEdits(t *testing.T, s coalition.Store) {
 	wantKind(t, err, coalition.NotFound)
 }
 
+// testRequirements: a requirement's round trip, its visibility, its
+// validation, updates with audit and versions, and who may change it.
 func testRequirements(t *testing.T, s coalition.Store) {
 	c := base(t, s)
 	from, _ := coalition.ParseMonth("2026-01")
 	r := &coalition.Requirement{CoalitionID: &c.ID, Recipient: "UKR", Category: "air-defence", AmountEUR: 2_000_000_000_00,
 		From: from, To: from.Add(11), Priority: 1, Visibility: coalition.CoalitionVis, Source: "test",
 		Capability: "Patriot interceptors", Unit: "missile", AsOf: "2025-12-01", Note: "what it covers"}
-	must(t, s.CreateRequirement(sys, r))
-	got, err := s.FindRequirement(sys, r.ID)
-	must(t, err)
-	if got.AmountEUR != r.AmountEUR || got.From != from || got.To != from.Add(11) || *got.CoalitionID != c.ID ||
-		got.Capability != r.Capability || got.Unit != r.Unit || got.AsOf != r.AsOf || got.Note != r.Note {
-		t.Fatalf("requirement round trip: %+v", got)
-	}
-	// Coalition-visible: an anonymous reader does not see it.
-	_, err = s.FindRequirement(context.Background(), r.ID)
-	wantKind(t, err, coalition.NotFound)
-	list, _, err := s.FindRequirements(sys, coalition.RequirementFilter{CoalitionID: &c.ID})
-	must(t, err)
-	if len(list) != 1 {
-		t.Fatalf("%d requirements, want 1", len(list))
-	}
-	// A bad as-of date names the field; nothing is written.
-	bad := *r
-	bad.ID, bad.AsOf = 0, "2025-13-01"
-	err = s.CreateRequirement(sys, &bad)
-	var ce *coalition.Error
-	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "as_of" {
-		t.Errorf("as_of 2025-13-01: %v, want Invalid naming as_of", err)
-	}
-	// Update: the set fields change (also the fields of migration 0009),
-	// the others stay; the version moves on and the audit log has both sides.
 	amount, note := int64(3_000_000_000_00), "revised after the Ramstein meeting"
-	upd, err := s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount, Note: &note})
-	must(t, err)
-	if upd.Version != 2 || upd.AmountEUR != amount || upd.Note != note || upd.Capability != r.Capability || upd.From != from {
-		t.Fatalf("update: %+v", upd)
-	}
-	got, err = s.FindRequirement(sys, r.ID)
-	must(t, err)
-	if got.Version != 2 || got.AmountEUR != amount || got.Note != note || got.Unit != r.Unit || got.AsOf != r.AsOf {
-		t.Fatalf("after update: %+v", got)
-	}
-	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "requirement", Action: "update"})
-	must(t, err)
-	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(r.ID) || !strings.Contains(entries[0].Before, `"note":"what it covers"`) ||
-		!strings.Contains(entries[0].After, `"version":2`) {
-		t.Errorf("audit of the update: %+v", entries)
-	}
-	// A stale version is a conflict that carries the requirement as it is.
-	_, err = s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount})
-	var stale *coalition.StaleError
-	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.Requirement).Version != 2 {
-		t.Errorf("stale update: %v, want Conflict with version 2", err)
-	}
-	// Validate runs on the result: an end before the start names "to".
-	early := from.Add(-1)
-	_, err = s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 2, To: &early})
-	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "to" {
-		t.Errorf("to before from: %v, want Invalid naming to", err)
-	}
-	// An observer may neither edit nor delete it.
-	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
-	_, err = s.UpdateRequirement(observer, r.ID, coalition.RequirementUpdate{Version: 2, AmountEUR: &amount})
-	if k := coalition.ErrorKind(err); k != coalition.Forbidden && k != coalition.NotFound {
-		t.Errorf("observer update: %v, want Forbidden or NotFound", err)
-	}
-	wantKind(t, s.DeleteRequirement(sys, r.ID, 1), coalition.Conflict)
-	must(t, s.DeleteRequirement(sys, r.ID, 2))
-	_, err = s.FindRequirement(sys, r.ID)
-	wantKind(t, err, coalition.NotFound)
+	steps(t,
+		step{"round trip", func(t *testing.T) {
+			must(t, s.CreateRequirement(sys, r))
+			got, err := s.FindRequirement(sys, r.ID)
+			must(t, err)
+			eq(t, "amount", got.AmountEUR, r.AmountEUR)
+			eq(t, "from", got.From, from)
+			eq(t, "to", got.To, from.Add(11))
+			eq(t, "coalition", *got.CoalitionID, c.ID)
+			eq(t, "capability", got.Capability, r.Capability)
+			eq(t, "unit", got.Unit, r.Unit)
+			eq(t, "as_of", got.AsOf, r.AsOf)
+			eq(t, "note", got.Note, r.Note)
+		}},
+		step{"visibility", func(t *testing.T) {
+			// Coalition-visible: an anonymous reader does not see it.
+			_, err := s.FindRequirement(context.Background(), r.ID)
+			wantKind(t, err, coalition.NotFound)
+			list, _, err := s.FindRequirements(sys, coalition.RequirementFilter{CoalitionID: &c.ID})
+			must(t, err)
+			eq(t, "requirements of the coalition", len(list), 1)
+		}},
+		step{"a bad as_of", func(t *testing.T) {
+			bad := *r
+			bad.ID, bad.AsOf = 0, "2025-13-01"
+			wantInvalidField(t, s.CreateRequirement(sys, &bad), "as_of")
+		}},
+		step{"update", func(t *testing.T) {
+			// The set fields change (also the fields of migration 0009), the others stay.
+			upd, err := s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount, Note: &note})
+			must(t, err)
+			checkUpdatedRequirement(t, "returned", upd, r, amount, note)
+			got, err := s.FindRequirement(sys, r.ID)
+			must(t, err)
+			checkUpdatedRequirement(t, "read", got, r, amount, note)
+		}},
+		step{"audited", func(t *testing.T) {
+			entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "requirement", Action: "update"})
+			must(t, err)
+			need(t, "audit entries of the update", len(entries), 1)
+			eq(t, "entity id", entries[0].EntityID, fmt.Sprint(r.ID))
+			contains(t, "before", entries[0].Before, `"note":"what it covers"`)
+			contains(t, "after", entries[0].After, `"version":2`)
+		}},
+		step{"refused updates", func(t *testing.T) {
+			// A stale version is a conflict that carries the requirement as it is.
+			_, err := s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 1, AmountEUR: &amount})
+			eq(t, "version a stale update carries", staleVersion(t, err), 2)
+			// Validate runs on the result: an end before the start names "to".
+			early := from.Add(-1)
+			_, err = s.UpdateRequirement(sys, r.ID, coalition.RequirementUpdate{Version: 2, To: &early})
+			wantInvalidField(t, err, "to")
+			// An observer may neither edit nor delete it.
+			observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
+			_, err = s.UpdateRequirement(observer, r.ID, coalition.RequirementUpdate{Version: 2, AmountEUR: &amount})
+			k := coalition.ErrorKind(err)
+			holds(t, fmt.Sprintf("an observer's update Forbidden or NotFound, got %v", err), k == coalition.Forbidden || k == coalition.NotFound)
+		}},
+		step{"delete", func(t *testing.T) {
+			wantKind(t, s.DeleteRequirement(sys, r.ID, 1), coalition.Conflict)
+			must(t, s.DeleteRequirement(sys, r.ID, 2))
+			_, err := s.FindRequirement(sys, r.ID)
+			wantKind(t, err, coalition.NotFound)
+		}},
+	)
 }
 
+// checkUpdatedRequirement: after the update of amount and note to version 2, the other fields are r's.
+func checkUpdatedRequirement(t *testing.T, what string, got, r *coalition.Requirement, amount int64, note string) {
+	t.Helper()
+	eq(t, what+" version", got.Version, 2)
+	eq(t, what+" amount", got.AmountEUR, amount)
+	eq(t, what+" note", got.Note, note)
+	eq(t, what+" capability", got.Capability, r.Capability)
+	eq(t, what+" unit", got.Unit, r.Unit)
+	eq(t, what+" as_of", got.AsOf, r.AsOf)
+	eq(t, what+" from", got.From, r.From)
+}
+
+// testEngagements: an engagement's round trip, uniqueness, filters, updates
+// with audit and versions, and who may change it.
 func testEngagements(t *testing.T, s coalition.Store) {
 	base(t, s)
 	e := &coalition.Engagement{Date: coalition.Date{Y: 2025, M: 3, D: 2}, Kind: "summit", Title: "London summit",
 		Participants: []coalition.Participant{{Name: "Keir Starmer", Role: "Prime Minister", ISO3: "GBR"}, {ISO3: "FRA"}, {ISO3: "UKR"}},
 		Topics:       []string{"coalition", "ukraine-support"}, Visibility: coalition.Public, Source: "https://example.org/a", SourceRef: "a"}
-	must(t, s.CreateEngagement(sys, e))
-	got, err := s.FindEngagement(sys, e.ID)
-	must(t, err)
-	if len(got.Participants) != 3 || got.Participants[0].Name != "Keir Starmer" || len(got.Topics) != 2 {
-		t.Fatalf("engagement round trip: %+v", got)
-	}
-	e2 := *e
-	e2.ID, e2.Kind, e2.Topics, e2.SourceRef = 0, "call", []string{"nato"}, "b"
-	e2.Participants = []coalition.Participant{{ISO3: "DEU"}}
-	must(t, s.CreateEngagement(sys, &e2))
-	dup := *e
-	wantKind(t, s.CreateEngagement(sys, &dup), coalition.Conflict)
+	outcomes := "air defence package agreed"
+	steps(t,
+		step{"round trip", func(t *testing.T) {
+			must(t, s.CreateEngagement(sys, e))
+			got, err := s.FindEngagement(sys, e.ID)
+			must(t, err)
+			need(t, "participants", len(got.Participants), 3)
+			eq(t, "first participant", got.Participants[0].Name, "Keir Starmer")
+			eq(t, "topics", len(got.Topics), 2)
+		}},
+		step{"unique and filtered", func(t *testing.T) {
+			e2 := *e
+			e2.ID, e2.Kind, e2.Topics, e2.SourceRef = 0, "call", []string{"nato"}, "b"
+			e2.Participants = []coalition.Participant{{ISO3: "DEU"}}
+			must(t, s.CreateEngagement(sys, &e2))
+			dup := *e
+			wantKind(t, s.CreateEngagement(sys, &dup), coalition.Conflict)
+			checkEngagementFilters(t, s)
+		}},
+		step{"update", func(t *testing.T) {
+			// The set fields change, new participants replace the old ones,
+			// the rest stays; the filters follow.
+			parts := []coalition.Participant{{ISO3: "GBR", Name: "Keir Starmer"}, {ISO3: "DEU"}}
+			upd, err := s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes, Participants: &parts})
+			must(t, err)
+			checkUpdatedEngagement(t, "returned", upd, e, outcomes)
+			got, err := s.FindEngagement(sys, e.ID)
+			must(t, err)
+			checkUpdatedEngagement(t, "read", got, e, outcomes)
+			fra, _, err := s.FindEngagements(sys, coalition.EngagementFilter{Country: "FRA"})
+			must(t, err)
+			eq(t, "engagements of FRA, which no longer takes part", len(fra), 0)
+		}},
+		step{"audited", func(t *testing.T) {
+			entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "engagement", Action: "update"})
+			must(t, err)
+			need(t, "audit entries of the update", len(entries), 1)
+			eq(t, "entity id", entries[0].EntityID, fmt.Sprint(e.ID))
+			contains(t, "before", entries[0].Before, `"iso3":"FRA"`)
+			contains(t, "after", entries[0].After, outcomes)
+		}},
+		step{"refused updates", func(t *testing.T) {
+			// A stale version is a conflict with the engagement as it is.
+			_, err := s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes})
+			eq(t, "version a stale update carries", staleVersion(t, err), 2)
+			// Validate runs on the result: no participants names the field.
+			none := []coalition.Participant{}
+			_, err = s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &none})
+			wantInvalidField(t, err, "participants")
+			// An observer may not change it; GBR's delegate may not give it to FRA.
+			observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
+			_, err = s.UpdateEngagement(observer, e.ID, coalition.EngagementUpdate{Version: 2, Outcomes: &outcomes})
+			wantKind(t, err, coalition.Forbidden)
+			gbr := coalition.WithUser(context.Background(), &coalition.User{ID: 78, Email: "gb@x", Role: coalition.Delegate, Country: "GBR"})
+			toFRA := []coalition.Participant{{ISO3: "FRA"}}
+			_, err = s.UpdateEngagement(gbr, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &toFRA})
+			wantKind(t, err, coalition.Forbidden)
+		}},
+		step{"delete", func(t *testing.T) {
+			wantKind(t, s.DeleteEngagement(sys, e.ID, 1), coalition.Conflict)
+			must(t, s.DeleteEngagement(sys, e.ID, 2))
+			_, err := s.FindEngagement(sys, e.ID)
+			wantKind(t, err, coalition.NotFound)
+		}},
+	)
+}
+
+// checkEngagementFilters: the London summit and a call with Germany, filtered.
+func checkEngagementFilters(t *testing.T, s coalition.Store) {
+	t.Helper()
 	for _, c := range []struct {
 		f    coalition.EngagementFilter
 		want int
@@ -652,59 +729,22 @@ func testEngagements(t *testing.T, s coalition.Store) {
 	} {
 		got, _, err := s.FindEngagements(sys, c.f)
 		must(t, err)
-		if len(got) != c.want {
-			t.Errorf("filter %+v: %d, want %d", c.f, len(got), c.want)
-		}
+		eq(t, fmt.Sprintf("engagements of filter %+v", c.f), len(got), c.want)
 	}
-	// Update: the set fields change, new participants replace the old ones,
-	// the rest stays; the filters follow; the audit log has both sides.
-	outcomes := "air defence package agreed"
-	parts := []coalition.Participant{{ISO3: "GBR", Name: "Keir Starmer"}, {ISO3: "DEU"}}
-	upd, err := s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes, Participants: &parts})
-	must(t, err)
-	if upd.Version != 2 || upd.Outcomes != outcomes || len(upd.Participants) != 2 || upd.Title != e.Title || len(upd.Topics) != 2 {
-		t.Fatalf("update: %+v", upd)
-	}
-	got, err = s.FindEngagement(sys, e.ID)
-	must(t, err)
-	if got.Version != 2 || got.Outcomes != outcomes || len(got.Participants) != 2 || got.Participants[1].ISO3 != "DEU" ||
-		got.Participants[0].Name != "Keir Starmer" || got.Summary != e.Summary {
-		t.Fatalf("after update: %+v", got)
-	}
-	if fra, _, err := s.FindEngagements(sys, coalition.EngagementFilter{Country: "FRA"}); err != nil || len(fra) != 0 {
-		t.Errorf("FRA no longer takes part: %d engagements (%v)", len(fra), err)
-	}
-	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "engagement", Action: "update"})
-	must(t, err)
-	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(e.ID) || !strings.Contains(entries[0].Before, `"iso3":"FRA"`) ||
-		!strings.Contains(entries[0].After, outcomes) {
-		t.Errorf("audit of the update: %+v", entries)
-	}
-	// A stale version is a conflict with the engagement as it is.
-	_, err = s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 1, Outcomes: &outcomes})
-	var stale *coalition.StaleError
-	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.Engagement).Version != 2 {
-		t.Errorf("stale update: %v, want Conflict with version 2", err)
-	}
-	// Validate runs on the result: no participants names the field.
-	none := []coalition.Participant{}
-	_, err = s.UpdateEngagement(sys, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &none})
-	var ce *coalition.Error
-	if !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != "participants" {
-		t.Errorf("no participants: %v, want Invalid naming participants", err)
-	}
-	// An observer may not change it; GBR's delegate may not give it to FRA.
-	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
-	_, err = s.UpdateEngagement(observer, e.ID, coalition.EngagementUpdate{Version: 2, Outcomes: &outcomes})
-	wantKind(t, err, coalition.Forbidden)
-	gbr := coalition.WithUser(context.Background(), &coalition.User{ID: 78, Email: "gb@x", Role: coalition.Delegate, Country: "GBR"})
-	toFRA := []coalition.Participant{{ISO3: "FRA"}}
-	_, err = s.UpdateEngagement(gbr, e.ID, coalition.EngagementUpdate{Version: 2, Participants: &toFRA})
-	wantKind(t, err, coalition.Forbidden)
-	wantKind(t, s.DeleteEngagement(sys, e.ID, 1), coalition.Conflict)
-	must(t, s.DeleteEngagement(sys, e.ID, 2))
-	_, err = s.FindEngagement(sys, e.ID)
-	wantKind(t, err, coalition.NotFound)
+}
+
+// checkUpdatedEngagement: after the update of outcomes and participants to
+// version 2, the other fields are e's.
+func checkUpdatedEngagement(t *testing.T, what string, got, e *coalition.Engagement, outcomes string) {
+	t.Helper()
+	eq(t, what+" version", got.Version, 2)
+	eq(t, what+" outcomes", got.Outcomes, outcomes)
+	need(t, what+" participants", len(got.Participants), 2)
+	eq(t, what+" first participant", got.Participants[0].Name, "Keir Starmer")
+	eq(t, what+" second participant", got.Participants[1].ISO3, "DEU")
+	eq(t, what+" title", got.Title, e.Title)
+	eq(t, what+" summary", got.Summary, e.Summary)
+	eq(t, what+" topics", len(got.Topics), 2)
 }
 
 func testPeople(t *testing.T, s coalition.Store) {
@@ -716,9 +756,9 @@ func testPeople(t *testing.T, s coalition.Store) {
 	must(t, s.UpsertPerson(sys, p)) // idempotent
 	got, err := s.FindPeople(sys, "trump")
 	must(t, err)
-	if len(got) != 1 || len(got[0].Offices) != 2 || got[0].Aliases[0] != "Trump" {
-		t.Fatalf("FindPeople = %+v", got)
-	}
+	need(t, "people found", len(got), 1)
+	eq(t, "offices", len(got[0].Offices), 2)
+	same(t, "aliases", got[0].Aliases, []string{"Trump"})
 	if _, ok := got[0].OfficeOn(coalition.Date{Y: 2024, M: 2, D: 1}); ok {
 		t.Error("Trump held no office in February 2024")
 	}
@@ -753,20 +793,16 @@ func testRiskEvents(t *testing.T, s coalition.Store) {
 	// Delete: admins and coordinators, at the current version, audited.
 	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
 	wantKind(t, s.DeleteRiskEvent(observer, r.ID, 2), coalition.Forbidden)
-	err = s.DeleteRiskEvent(sys, r.ID, 1)
-	var stale *coalition.StaleError
-	if !errors.As(err, &stale) || coalition.ErrorKind(err) != coalition.Conflict || stale.Current.(*coalition.RiskEvent).Version != 2 {
-		t.Errorf("stale delete: %v, want Conflict with version 2", err)
-	}
+	eq(t, "version a stale delete carries", staleVersion(t, s.DeleteRiskEvent(sys, r.ID, 1)), 2)
 	must(t, s.DeleteRiskEvent(sys, r.ID, 2))
 	_, err = s.FindRiskEvent(sys, r.ID)
 	wantKind(t, err, coalition.NotFound)
 	wantKind(t, s.DeleteRiskEvent(sys, r.ID, 2), coalition.NotFound)
 	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "risk_event", Action: "delete"})
 	must(t, err)
-	if len(entries) != 1 || entries[0].EntityID != fmt.Sprint(r.ID) || !strings.Contains(entries[0].Before, `"probability":0.45`) {
-		t.Errorf("audit of the delete: %+v", entries)
-	}
+	need(t, "audit entries of the delete", len(entries), 1)
+	eq(t, "entity id", entries[0].EntityID, fmt.Sprint(r.ID))
+	contains(t, "before", entries[0].Before, `"probability":0.45`)
 }
 
 func testFX(t *testing.T, s coalition.Store) {
@@ -806,46 +842,46 @@ func testDonorTotals(t *testing.T, s coalition.Store) {
 	for _, p := range []*coalition.Pledge{pledge("DEU", 100, "2024-12"), pledge("DEU", 200, "2025-01"), hum, committed, pledge("FRA", 30, "2025-01")} {
 		must(t, s.CreatePledge(sys, p))
 	}
-	rows, err := s.DonorTotals(sys, coalition.DonorFilter{})
+	steps(t,
+		step{"default", func(t *testing.T) {
+			rows, err := s.DonorTotals(sys, coalition.DonorFilter{})
+			must(t, err)
+			need(t, "donors", len(rows), 2)
+			eq(t, "first donor", rows[0].ISO3, "DEU")
+			deu := rows[0]
+			// 100 + 200 military, 50 humanitarian; the committed 999 is left out.
+			eq(t, "DEU military", deu.MilitaryEUR, 300e6)
+			eq(t, "DEU humanitarian", deu.HumanitarianEUR, 50e6)
+			eq(t, "DEU total", deu.TotalEUR, 350e6)
+			// GDP 4525.7bn USD at 1.1 USD/EUR = 4114.27bn EUR; 350m / 4114.27bn = 0.008507%.
+			need(t, "DEU has a share of GDP", deu.PctGDP != nil, true)
+			eq(t, "DEU share of GDP", fmt.Sprintf("%.6f", *deu.PctGDP), fmt.Sprintf("%.6f", 350e6/(4525.7e9/1.1)*100))
+			// 350m / 83.3m people = 4.2017 EUR per head.
+			need(t, "DEU has a per capita figure", deu.PerCapitaEUR != nil, true)
+			eq(t, "DEU per capita", fmt.Sprintf("%.4f", *deu.PerCapitaEUR), "4.2017")
+		}},
+		step{"filtered", func(t *testing.T) {
+			jan, _ := coalition.ParseMonth("2025-01")
+			same(t, "January military", donorTotals(t, s, coalition.DonorFilter{Since: jan, Until: jan, Type: coalition.Military}), "[DEU 2e+08 FRA 3e+07]")
+			same(t, "donors of coalition T1", donorTotals(t, s, coalition.DonorFilter{Group: "T1"}), "[FRA 3e+07]")
+			same(t, "committed", donorTotals(t, s, coalition.DonorFilter{Statuses: []coalition.PledgeStatus{coalition.Committed}}), "[DEU 9.99e+08]")
+			months, err := s.MonthlySupport(sys, coalition.DonorFilter{Group: "NATO"})
+			must(t, err)
+			eq(t, "NATO's monthly cells", len(months), 4) // DEU 2024-12 mil, DEU 2025-01 mil, FRA 2025-01 mil, DEU 2025-02 hum
+		}},
+	)
+}
+
+// donorTotals is each donor's code and total under f, in the order listed.
+func donorTotals(t *testing.T, s coalition.Store, f coalition.DonorFilter) []any {
+	t.Helper()
+	rows, err := s.DonorTotals(sys, f)
 	must(t, err)
-	if len(rows) != 2 || rows[0].ISO3 != "DEU" {
-		t.Fatalf("rows = %+v", rows)
+	var out []any
+	for _, r := range rows {
+		out = append(out, r.ISO3, r.TotalEUR)
 	}
-	deu := rows[0]
-	// 100 + 200 military, 50 humanitarian; the committed 999 is left out.
-	if deu.MilitaryEUR != 300e6 || deu.HumanitarianEUR != 50e6 || deu.TotalEUR != 350e6 {
-		t.Fatalf("DEU = %+v", deu)
-	}
-	// GDP 4525.7bn USD at 1.1 USD/EUR = 4114.27bn EUR; 350m / 4114.27bn = 0.008507%.
-	wantPct := 350e6 / (4525.7e9 / 1.1) * 100
-	if deu.PctGDP == nil || fmt.Sprintf("%.6f", *deu.PctGDP) != fmt.Sprintf("%.6f", wantPct) {
-		t.Fatalf("DEU pct = %v, want %v", deu.PctGDP, wantPct)
-	}
-	// 350m / 83.3m people = 4.2017 EUR per head.
-	if deu.PerCapitaEUR == nil || fmt.Sprintf("%.4f", *deu.PerCapitaEUR) != "4.2017" {
-		t.Fatalf("DEU per capita = %v", deu.PerCapitaEUR)
-	}
-	jan, _ := coalition.ParseMonth("2025-01")
-	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Since: jan, Until: jan, Type: coalition.Military})
-	must(t, err)
-	if len(rows) != 2 || rows[0].TotalEUR != 200e6 || rows[1].TotalEUR != 30e6 {
-		t.Fatalf("January military = %+v", rows)
-	}
-	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Group: "T1"})
-	must(t, err)
-	if len(rows) != 1 || rows[0].ISO3 != "FRA" {
-		t.Fatalf("coalition T1 donors = %+v", rows)
-	}
-	rows, err = s.DonorTotals(sys, coalition.DonorFilter{Statuses: []coalition.PledgeStatus{coalition.Committed}})
-	must(t, err)
-	if len(rows) != 1 || rows[0].TotalEUR != 999e6 {
-		t.Fatalf("committed = %+v", rows)
-	}
-	months, err := s.MonthlySupport(sys, coalition.DonorFilter{Group: "NATO"})
-	must(t, err)
-	if len(months) != 4 { // DEU 2024-12 mil, DEU 2025-01 mil, FRA 2025-01 mil, DEU 2025-02 hum
-		t.Fatalf("monthly = %+v", months)
-	}
+	return out
 }
 
 func dataset() *coalition.Dataset {
@@ -864,14 +900,14 @@ func dataset() *coalition.Dataset {
 func testLoadIdempotent(t *testing.T, s coalition.Store) {
 	rep, err := s.Load(sys, dataset(), false)
 	must(t, err)
-	if rep.Created["pledges"] != 2 || rep.Created["countries"] != 3 || rep.Created["engagements"] != 1 {
-		t.Fatalf("first load: %+v", rep)
-	}
+	eq(t, "pledges created", rep.Created["pledges"], 2)
+	eq(t, "countries created", rep.Created["countries"], 3)
+	eq(t, "engagements created", rep.Created["engagements"], 1)
 	rep, err = s.Load(sys, dataset(), false)
 	must(t, err)
-	if rep.Changed() || rep.Unchanged["pledges"] != 2 || rep.Unchanged["people"] != 1 {
-		t.Fatalf("second load changed something: %+v", rep)
-	}
+	eq(t, "second load changed something", rep.Changed(), false)
+	eq(t, "pledges unchanged", rep.Unchanged["pledges"], 2)
+	eq(t, "people unchanged", rep.Unchanged["people"], 1)
 	// A newer release with one changed amount updates exactly that.
 	ds := dataset()
 	ds.Pledges[1].Amount.Minor += 100
