@@ -448,20 +448,9 @@ func csvPledge(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() e
 		p.SourceRef = r.hashRef()
 	}
 	if r.get("amount_eur") != "" {
-		// Given: keep it, with its rate and month (an export read back).
-		p.AmountEUR = r.money("amount_eur", "EUR", false)
-		p.FXMonth = r.month("fx_month", false)
-		if s := r.get("fx_rate"); s != "" {
-			p.FXRate = r.float("fx_rate")
-		}
+		r.givenEUR(p)
 	} else if !r.bad {
-		vd := r.date("value_date", false)
-		if vd.IsZero() {
-			vd = p.Announced
-		}
-		if err := opt.FX.Convert(p, vd); err != nil {
-			r.fail("currency", "%v", err)
-		}
+		r.convertEUR(p, opt)
 	}
 	if r.bad {
 		return nil
@@ -472,6 +461,28 @@ func csvPledge(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() e
 		return nil
 	}
 	return func() error { return sink.Pledge(ctx, p) }
+}
+
+// givenEUR keeps the euro amount the row gives, with its rate and month:
+// an export read back must not be converted a second time.
+func (r *csvRow) givenEUR(p *coalition.Pledge) {
+	p.AmountEUR = r.money("amount_eur", "EUR", false)
+	p.FXMonth = r.month("fx_month", false)
+	if s := r.get("fx_rate"); s != "" {
+		p.FXRate = r.float("fx_rate")
+	}
+}
+
+// convertEUR converts the pledge at the rate of its value date, which
+// defaults to the announcement as for every importer.
+func (r *csvRow) convertEUR(p *coalition.Pledge, opt *Options) {
+	vd := r.date("value_date", false)
+	if vd.IsZero() {
+		vd = p.Announced
+	}
+	if err := opt.FX.Convert(p, vd); err != nil {
+		r.fail("currency", "%v", err)
+	}
 }
 
 func csvDelivery(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {

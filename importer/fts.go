@@ -438,20 +438,9 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, b
 	if err != nil {
 		return nil, false, err
 	}
-	var date coalition.Date
-	field := ""
-	for _, c := range []struct{ name, v string }{{"date", f.Date}, {"decisionDate", f.DecisionDate}, {"firstReportedDate", f.FirstReported}} {
-		if c.v == "" {
-			continue
-		}
-		if date, err = ftsDate(c.v); err != nil {
-			return nil, false, fieldErr(c.name, "%v", err)
-		}
-		field = c.name
-		break
-	}
-	if field == "" {
-		return nil, false, fieldErr("date", "the flow has no date, decisionDate or firstReportedDate")
+	date, field, err := ftsFlowDate(f)
+	if err != nil {
+		return nil, false, err
 	}
 	p := &coalition.Pledge{Donor: donor, Recipient: to, Category: "humanitarian", Amount: coalition.Money{Minor: minor, Currency: cur},
 		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: "fts-flow-" + string(f.ID), AsOf: opt.AsOf}
@@ -466,6 +455,23 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, b
 		return nil, false, err
 	}
 	return p, false, nil
+}
+
+// ftsFlowDate is the first date the flow gives, in the order FTS itself
+// uses (the flow date, the decision, the first report), and which field it
+// came from, for the provenance.
+func ftsFlowDate(f *ftsFlow) (coalition.Date, string, error) {
+	for _, c := range []struct{ name, v string }{{"date", f.Date}, {"decisionDate", f.DecisionDate}, {"firstReportedDate", f.FirstReported}} {
+		if c.v == "" {
+			continue
+		}
+		date, err := ftsDate(c.v)
+		if err != nil {
+			return coalition.Date{}, "", fieldErr(c.name, "%v", err)
+		}
+		return date, c.name, nil
+	}
+	return coalition.Date{}, "", fieldErr("date", "the flow has no date, decisionDate or firstReportedDate")
 }
 
 // ftsRecipient is recipient when a destination location of f names it

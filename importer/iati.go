@@ -232,16 +232,11 @@ func (p *iatiParser) activityElement(name string, t xml.StartElement, line int) 
 		act.reporting = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type")}
 		p.org = &act.reporting
 	case "participating-org":
-		if attr(t, "role") == "1" && act.funding.ref == "" && act.funding.name == "" {
-			act.funding = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "activity-id")}
-			p.org = &act.funding
-		}
+		p.participatingOrg(t)
 	case "recipient-country":
 		p.recipientCountry(t, line)
 	case "sector":
-		if v := attr(t, "vocabulary"); (v == "" || v == "1" || v == "2") && act.sector == "" {
-			act.sector = attr(t, "code")
-		}
+		act.sectorOf(t)
 	case "default-finance-type":
 		act.financeType = attr(t, "code")
 	case "humanitarian-scope":
@@ -252,6 +247,24 @@ func (p *iatiParser) activityElement(name string, t xml.StartElement, line int) 
 		act.budgets++
 	case "planned-disbursement":
 		act.planned++
+	}
+}
+
+// participatingOrg keeps the first funding participant (role 1): the
+// donor when neither provider nor reporting organisation names one.
+func (p *iatiParser) participatingOrg(t xml.StartElement) {
+	act := p.act
+	if attr(t, "role") == "1" && act.funding.ref == "" && act.funding.name == "" {
+		act.funding = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "activity-id")}
+		p.org = &act.funding
+	}
+}
+
+// sectorOf keeps the activity's first sector in a DAC vocabulary (1, 2,
+// or none given), the only codes iatiCategory knows.
+func (act *iatiActivity) sectorOf(t xml.StartElement) {
+	if v := attr(t, "vocabulary"); (v == "" || v == "1" || v == "2") && act.sector == "" {
+		act.sector = attr(t, "code")
 	}
 }
 
