@@ -478,65 +478,95 @@ func mapCategory(cat string, needed map[string]bool) string {
 // pledgeFlows returns the visible, not cancelled pledges to recipient whose
 // delivery window meets from..to, as flows (categories mapped onto the
 // needed ones), with their delivered amounts: the recorded deliveries, or
-// the whole amount for a pledge marked delivered without any.
-// pledgeFlows returns the flows of the visible, not cancelled pledges to
-// recipient in from..to for which counts is true (nil: all).
+// the whole amount for a pledge marked delivered without any; counts
+// selects the pledges (nil: all).
 func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from, to coalition.Month, needed map[string]bool,
 	counts func(*coalition.Pledge) bool) ([]analysis.Flow, []Source, error) {
+	delivered, err := deliveredByPledge(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	var flows []analysis.Flow
+	asOf := map[string]coalition.Date{}
+	err = eachPledge(ctx, s, recipient, func(p *coalition.Pledge) {
+		if p.Status == coalition.Cancelled || (counts != nil && !counts(p)) {
+			return
+		}
+		wf, wt := p.Window()
+		if wt < from || wf > to {
+			return
+		}
+		f := analysis.Flow{Donor: p.Donor, Category: mapCategory(p.Category, needed), From: wf, To: wt, Amount: p.EUR(), Delivered: delivered[p.ID]}
+		if p.Status == coalition.Delivered && f.Delivered == 0 {
+			f.Delivered = f.Amount
+		}
+		flows = append(flows, f)
+		latestAsOf(asOf, p)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return flows, datedSources("pledges", asOf), nil
+}
+
+// deliveredByPledge sums the visible deliveries per pledge, in EUR.
+func deliveredByPledge(ctx context.Context, s coalition.DeliveryStore) (map[int64]float64, error) {
 	delivered := map[int64]float64{}
 	after := int64(0)
 	for {
 		page, more, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{After: after, Limit: coalition.MaxPageSize})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		for _, d := range page {
 			delivered[d.PledgeID] += float64(d.AmountEUR) / 100
 		}
 		if !more || len(page) == 0 {
-			break
+			return delivered, nil
 		}
 		after = page[len(page)-1].ID
 	}
-	var flows []analysis.Flow
-	asOf := map[string]coalition.Date{}
-	after = 0
+}
+
+// eachPledge calls fn with every visible pledge to recipient, a page at a
+// time, so that no caller holds more than a page of the store.
+func eachPledge(ctx context.Context, s coalition.PledgeStore, recipient string, fn func(*coalition.Pledge)) error {
+	after := int64(0)
 	for {
 		page, more, err := s.FindPledges(ctx, coalition.PledgeFilter{Recipient: recipient, After: after, Limit: coalition.MaxPageSize})
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		for _, p := range page {
-			if p.Status == coalition.Cancelled || (counts != nil && !counts(p)) {
-				continue
-			}
-			wf, wt := p.Window()
-			if wt < from || wf > to {
-				continue
-			}
-			f := analysis.Flow{Donor: p.Donor, Category: mapCategory(p.Category, needed), From: wf, To: wt, Amount: p.EUR(), Delivered: delivered[p.ID]}
-			if p.Status == coalition.Delivered && f.Delivered == 0 {
-				f.Delivered = f.Amount
-			}
-			flows = append(flows, f)
-			if d, ok := asOf[p.Source]; !ok || p.AsOf.After(d) {
-				asOf[p.Source] = p.AsOf
-			}
+			fn(p)
 		}
 		if !more || len(page) == 0 {
-			break
+			return nil
 		}
 		after = page[len(page)-1].ID
 	}
+}
+
+// latestAsOf keeps, per source, the latest as-of date of its pledges: a
+// figure drawn from a source is as current as its newest record.
+func latestAsOf(asOf map[string]coalition.Date, p *coalition.Pledge) {
+	if d, ok := asOf[p.Source]; !ok || p.AsOf.After(d) {
+		asOf[p.Source] = p.AsOf
+	}
+}
+
+// datedSources cites each source of figure with its as-of date (none when
+// unknown), in source order.
+func datedSources(figure string, asOf map[string]coalition.Date) []Source {
 	var srcs []Source
 	for _, src := range sortedKeys(asOf) {
-		s := Source{Figure: "pledges", Source: src}
+		s := Source{Figure: figure, Source: src}
 		if d := asOf[src]; !d.IsZero() {
 			s.AsOf = d.String()
 		}
 		srcs = append(srcs, s)
 	}
-	return flows, srcs, nil
+	return srcs
 }
 
 func sortedKeys[V any](m map[string]V) []string {
