@@ -137,7 +137,7 @@ func nonNegative(v float64) bool {
 func prospectCandidates(cs []*coalition.Country, recipient string) []*coalition.Country {
 	var used []*coalition.Country
 	for _, c := range cs {
-		if c.State && c.ISO3 != recipient && c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0 {
+		if c.State && c.ISO3 != recipient && hasGDP(c) {
 			used = append(used, c)
 		}
 	}

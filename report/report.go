@@ -61,21 +61,9 @@ func (f *fx) usdPerEUR(ctx context.Context, year int) (float64, error) {
 	if r, ok := f.rates[year]; ok {
 		return r, nil
 	}
-	var monthly []coalition.FXRate
-	var src string
-	for m := time.January; m <= time.December; m++ {
-		month := coalition.MonthOf(year, m)
-		r, err := f.store.FindRate(ctx, "USD", month)
-		if coalition.ErrorKind(err) == coalition.NotFound || (err == nil && r.Month != month) {
-			continue // AnnualRate names the missing month
-		}
-		if err != nil {
-			return 0, fmt.Errorf("report: usd rate %s: %w", month, err)
-		}
-		monthly = append(monthly, *r)
-		if src == "" {
-			src = r.Source
-		}
+	monthly, src, err := f.yearRates(ctx, year)
+	if err != nil {
+		return 0, err
 	}
 	rate, err := coalition.AnnualRate(monthly, "USD", year)
 	if err != nil {
@@ -84,6 +72,29 @@ func (f *fx) usdPerEUR(ctx context.Context, year int) (float64, error) {
 	f.rates[year] = rate
 	f.src[year] = src
 	return rate, nil
+}
+
+// yearRates are the stored USD rates of year's months, only those stored
+// for the month itself, and the source of the first; AnnualRate names any
+// month that is missing.
+func (f *fx) yearRates(ctx context.Context, year int) ([]coalition.FXRate, string, error) {
+	var monthly []coalition.FXRate
+	var src string
+	for m := time.January; m <= time.December; m++ {
+		month := coalition.MonthOf(year, m)
+		r, err := f.store.FindRate(ctx, "USD", month)
+		if coalition.ErrorKind(err) == coalition.NotFound || (err == nil && r.Month != month) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("report: usd rate %s: %w", month, err)
+		}
+		monthly = append(monthly, *r)
+		if src == "" {
+			src = r.Source
+		}
+	}
+	return monthly, src, nil
 }
 
 // sources lists the FX averages used, one per year.
@@ -104,7 +115,7 @@ func (f *fx) sources() []Source {
 // gdpEUR converts a country's GDP to EUR at its GDP year's average; ok is
 // false when the country has no GDP.
 func (f *fx) gdpEUR(ctx context.Context, c *coalition.Country) (eur float64, ok bool, err error) {
-	if c.GDPUSDBn == nil || *c.GDPUSDBn <= 0 || c.GDPYear == 0 {
+	if !hasGDP(c) {
 		return 0, false, nil
 	}
 	r, err := f.usdPerEUR(ctx, c.GDPYear)
@@ -135,27 +146,40 @@ func refYear(cs []*coalition.Country) int {
 func withGDP(cs []*coalition.Country) []*coalition.Country {
 	var out []*coalition.Country
 	for _, c := range cs {
-		if c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0 {
+		if hasGDP(c) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
+// hasGDP reports whether c has a GDP figure that can be converted: a
+// positive amount and its year.
+func hasGDP(c *coalition.Country) bool {
+	return c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0
+}
+
 // membersSource cites a coalition's membership, as of its latest joining
 // date.
 func membersSource(c *coalition.Coalition) Source {
+	last := latestJoin(c)
+	s := Source{Figure: "members", Source: c.Code + ": " + c.Source}
+	if !last.IsZero() {
+		s.AsOf = last.String()
+	}
+	return s
+}
+
+// latestJoin is the latest date a member joined c (zero when none is
+// dated): the membership is as current as that.
+func latestJoin(c *coalition.Coalition) coalition.Date {
 	var last coalition.Date
 	for _, m := range c.Members {
 		if m.Since.After(last) {
 			last = m.Since
 		}
 	}
-	s := Source{Figure: "members", Source: c.Code + ": " + c.Source}
-	if !last.IsZero() {
-		s.AsOf = last.String()
-	}
-	return s
+	return last
 }
 
 // countrySources summarises the countries' sources: their common part (the
@@ -170,25 +194,30 @@ func countrySources(cs []*coalition.Country, figure, asOf string) []Source {
 	if len(srcs) == 0 {
 		return nil
 	}
+	if len(srcs) == 1 {
+		return []Source{{Figure: figure, Source: srcs[0], AsOf: asOf}}
+	}
+	return []Source{{Figure: figure, Source: commonCitation(srcs), AsOf: asOf}}
+}
+
+// commonCitation is the part that two or more country sources share, cut
+// at the last "; " so that no note is cut in half, with a pointer to the
+// per-country notes.
+func commonCitation(srcs []string) string {
 	prefix := srcs[0]
 	for _, s := range srcs[1:] {
 		for !strings.HasPrefix(s, prefix) {
 			prefix = prefix[:len(prefix)-1]
 		}
 	}
-	if len(srcs) > 1 {
-		// Cut at the last "; " so that no note is cut in half.
-		if i := strings.LastIndex(prefix, "; "); i > 0 {
-			prefix = prefix[:i]
-		}
-		prefix = strings.TrimSpace(prefix)
-		if prefix == "" {
-			prefix = fmt.Sprintf("%d different country sources (see /api/v1/countries)", len(srcs))
-		} else {
-			prefix += " (per-country notes: /api/v1/countries)"
-		}
+	if i := strings.LastIndex(prefix, "; "); i > 0 {
+		prefix = prefix[:i]
 	}
-	return []Source{{Figure: figure, Source: prefix, AsOf: asOf}}
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" {
+		return fmt.Sprintf("%d different country sources (see /api/v1/countries)", len(srcs))
+	}
+	return prefix + " (per-country notes: /api/v1/countries)"
 }
 
 // supportSources returns the sources and the latest as-of date of the
@@ -204,11 +233,7 @@ func supportSources(ctx context.Context, s coalition.DonorStore) ([]Source, erro
 		if r.AsOf.After(asOf) {
 			asOf = r.AsOf
 		}
-		for _, p := range strings.Split(r.Source, " ; ") {
-			if p != "" && !slices.Contains(srcs, p) {
-				srcs = append(srcs, p)
-			}
-		}
+		srcs = appendSources(srcs, r.Source)
 	}
 	sort.Strings(srcs)
 	var out []Source
@@ -220,6 +245,17 @@ func supportSources(ctx context.Context, s coalition.DonorStore) ([]Source, erro
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// appendSources adds the sources of a donor total (joined by " ; " in the
+// store) that srcs does not have yet.
+func appendSources(srcs []string, joined string) []string {
+	for _, p := range strings.Split(joined, " ; ") {
+		if p != "" && !slices.Contains(srcs, p) {
+			srcs = append(srcs, p)
+		}
+	}
+	return srcs
 }
 
 // monthlySupport returns the allocations the user may see, per donor and

@@ -213,17 +213,23 @@ func (b *riskBuild) add(iso, cat string, t int, v float64) {
 func (b *riskBuild) addMembers() {
 	coal := b.coal
 	for _, iso := range coal.JoinedMembers() {
-		if iso != coal.Recipient && b.role[iso] == "" {
-			b.members = append(b.members, iso)
-			b.role[iso] = "joined"
-		}
+		b.addMember(iso, "joined")
 	}
 	b.in.Sources = append(b.in.Sources, membersSource(coal))
-	if b.role["USA"] == "" && coal.Recipient != "USA" {
-		b.members = append(b.members, "USA")
-		b.role["USA"] = "united-states"
+	if b.addMember("USA", "united-states") {
 		b.note("The United States is not a joined member of %s; it is in the model as a donor whose support may waver.", coal.Code)
 	}
+}
+
+// addMember adds iso in role unless it is the recipient or already a
+// member; it reports whether it did.
+func (b *riskBuild) addMember(iso, role string) bool {
+	if iso == b.coal.Recipient || b.role[iso] != "" {
+		return false
+	}
+	b.members = append(b.members, iso)
+	b.role[iso] = role
+	return true
 }
 
 // addRequirements sets the requirements, per support type and month, and
@@ -492,13 +498,7 @@ func (b *riskBuild) member(iso string, rel *risk.Reliability) (risk.Member, Risk
 	if mem.Events == nil {
 		mem.Events = []risk.Event{}
 	}
-	rm := RiskMember{ISO3: iso, Role: b.role[iso], SupportBasis: "pledges", Events: b.eventIDs[iso]}
-	if slices.Contains(b.baseline, iso) {
-		rm.SupportBasis = "baseline"
-	}
-	if rm.Events == nil {
-		rm.Events = []int64{}
-	}
+	rm := b.riskMember(iso)
 	for _, c := range b.cats {
 		if v := b.support[iso][c]; v != nil {
 			mem.Support[c] = compact(v)
@@ -508,6 +508,19 @@ func (b *riskBuild) member(iso string, rel *risk.Reliability) (risk.Member, Risk
 		}
 	}
 	return mem, rm
+}
+
+// riskMember is the record of where member iso's inputs came from, its
+// support still to be summed.
+func (b *riskBuild) riskMember(iso string) RiskMember {
+	rm := RiskMember{ISO3: iso, Role: b.role[iso], SupportBasis: "pledges", Events: b.eventIDs[iso]}
+	if slices.Contains(b.baseline, iso) {
+		rm.SupportBasis = "baseline"
+	}
+	if rm.Events == nil {
+		rm.Events = []int64{}
+	}
+	return rm
 }
 
 // RiskReport is a risk model built from a stored coalition and its result.

@@ -67,6 +67,19 @@ func ParseScenarioSpec(data []byte) (ScenarioSpec, error) {
 // normalise upper-cases codes, fills defaults and checks the spec, naming
 // the field of the first problem.
 func (sp *ScenarioSpec) normalise() error {
+	sp.normaliseCodes()
+	if err := sp.normaliseWithdrawals(); err != nil {
+		return err
+	}
+	if err := sp.normaliseHorizon(); err != nil {
+		return err
+	}
+	return sp.checkCapsAndWeights()
+}
+
+// normaliseCodes spells the coalition, group and key codes as stored, so
+// that "cow2025 " finds COW2025, and fills the default coalition and key.
+func (sp *ScenarioSpec) normaliseCodes() {
 	sp.Coalition = strings.ToUpper(strings.TrimSpace(sp.Coalition))
 	if sp.Coalition == "" {
 		sp.Coalition = DefaultCoalition
@@ -76,13 +89,6 @@ func (sp *ScenarioSpec) normalise() error {
 	if sp.Key == "" {
 		sp.Key = analysis.KeyGDP
 	}
-	if err := sp.normaliseWithdrawals(); err != nil {
-		return err
-	}
-	if err := sp.normaliseHorizon(); err != nil {
-		return err
-	}
-	return sp.checkCapsAndWeights()
 }
 
 // normaliseWithdrawals upper-cases the withdrawals' countries and checks
@@ -447,13 +453,19 @@ func scenarioWithdrawals(ws []analysis.Withdrawal) ([]analysis.Withdrawal, map[s
 	for i, w := range ws {
 		w.Categories = expandTypes(w.Categories)
 		withdrawals[i] = w
-		if len(w.Categories) == 0 && (w.Fraction == 0 || w.Fraction == 1) {
+		if withdrawsAll(w) {
 			for _, c := range w.Countries {
 				full[c] = true
 			}
 		}
 	}
 	return withdrawals, full
+}
+
+// withdrawsAll reports whether w withdraws all of its countries' support
+// (every category, the whole amount): they then cannot share the gap.
+func withdrawsAll(w analysis.Withdrawal) bool {
+	return len(w.Categories) == 0 && (w.Fraction == 0 || w.Fraction == 1)
 }
 
 // sharerCandidates are the members of group, or the coalition's joined
@@ -580,14 +592,23 @@ func sharersSource(ctx context.Context, s coalition.Store, coal *coalition.Coali
 	if err != nil {
 		return Source{}, err
 	}
-	for _, g := range gs {
-		if g.Code == group {
-			return Source{Figure: "members", Source: g.Code + ": " + g.Source}, nil
-		}
+	if src, ok := groupSource(gs, group); ok {
+		return src, nil
 	}
 	c, err := s.FindCoalitionByCode(ctx, group)
 	if err != nil {
 		return Source{}, err
 	}
 	return membersSource(c), nil
+}
+
+// groupSource cites the membership of group when it is one of gs (a code
+// may also name a coalition).
+func groupSource(gs []*coalition.Group, group string) (Source, bool) {
+	for _, g := range gs {
+		if g.Code == group {
+			return Source{Figure: "members", Source: g.Code + ": " + g.Source}, true
+		}
+	}
+	return Source{}, false
 }
