@@ -27,9 +27,10 @@ func TestConvertPledge(t *testing.T) {
 		if err := ConvertPledge(p, p.Announced, find); err != nil {
 			t.Fatal(err)
 		}
-		if p.AmountEUR != 250_000_000 || p.FXRate != 0.8 || p.FXMonth != feb || p.Amount.Currency != "GBP" {
-			t.Errorf("got eur %d rate %v month %v currency %s", p.AmountEUR, p.FXRate, p.FXMonth, p.Amount.Currency)
-		}
+		eq(t, "amount_eur", p.AmountEUR, 250_000_000)
+		eq(t, "fx_rate", p.FXRate, 0.8)
+		eq(t, "fx_month", p.FXMonth, feb)
+		eq(t, "currency", p.Amount.Currency, "GBP")
 		if !p.FXStale() {
 			t.Errorf("converted at %s for a pledge of %s: want stale", p.FXMonth, mar)
 		}
@@ -42,9 +43,13 @@ func TestConvertPledge(t *testing.T) {
 	})
 	t.Run("euro: rate 1, whatever the client sent", func(t *testing.T) {
 		p := &Pledge{Amount: Money{Minor: 12345, Currency: "EUR"}, AmountEUR: 999, FXRate: 3, Announced: Date{Y: 2025, M: 3, D: 4}}
-		if err := ConvertPledge(p, p.Announced, find); err != nil || p.AmountEUR != 12345 || p.FXRate != 1 || p.FXMonth != mar || p.FXStale() {
-			t.Errorf("got %v eur %d rate %v month %v", err, p.AmountEUR, p.FXRate, p.FXMonth)
+		if err := ConvertPledge(p, p.Announced, find); err != nil {
+			t.Fatal(err)
 		}
+		eq(t, "amount_eur", p.AmountEUR, 12345)
+		eq(t, "fx_rate", p.FXRate, 1)
+		eq(t, "fx_month", p.FXMonth, mar)
+		eq(t, "stale", p.FXStale(), false)
 	})
 	t.Run("no rate before the date", func(t *testing.T) {
 		p := &Pledge{Amount: Money{Minor: 100, Currency: "GBP"}, Announced: Date{Y: 2024, M: 1, D: 1}}
@@ -75,5 +80,13 @@ func TestAnnualRateAndGDP(t *testing.T) {
 	}
 	if _, ok := (&Country{}).GDPEUR(r); ok {
 		t.Error("a country without GDP has a GDP in EUR")
+	}
+}
+
+// eq checks one fact: what names it in the failure.
+func eq[T comparable](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
 	}
 }

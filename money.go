@@ -77,6 +77,8 @@ func parseDecimalFast(s string, scale int64, minorDigits int) (v int64, ok bool)
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		neg, s = s[0] == '-', s[1:]
 	}
+	// The scan stays here, not in a function of its own: called, it made
+	// the whole parse about a quarter slower (BenchmarkParseDecimalFast).
 	var mant int64
 	digits, frac, seenPoint := 0, 0, false
 	for i := 0; i < len(s); i++ {
@@ -99,48 +101,69 @@ func parseDecimalFast(s string, scale int64, minorDigits int) (v int64, ok bool)
 			return 0, false
 		}
 	}
+	// "1." and ".5" are left to big.Rat, which decides what they mean.
 	if len(s) == 0 || s == "." || (seenPoint && (s[0] == '.' || s[len(s)-1] == '.')) {
 		return 0, false
 	}
-	exp := minorDigits // scale × 10^minorDigits as a power of ten
+	exp, ok := decimalExp(scale, minorDigits)
+	if !ok {
+		return 0, false
+	}
+	if neg {
+		mant = -mant
+	}
+	if exp >= frac {
+		return shiftDecimal(mant, exp-frac)
+	}
+	return roundDecimal(mant, frac-exp)
+}
+
+// decimalExp is scale × 10^minorDigits as a power of ten; ok is false when
+// scale is not a power of ten.
+func decimalExp(scale int64, minorDigits int) (int, bool) {
+	exp := minorDigits
 	for sc := scale; sc != 1; sc /= 10 {
 		if sc <= 0 || sc%10 != 0 {
 			return 0, false
 		}
 		exp++
 	}
-	if neg {
-		mant = -mant
-	}
-	switch {
-	case exp >= frac:
-		for range exp - frac {
-			if mant > math.MaxInt64/10 || mant < math.MinInt64/10 {
-				return 0, false
-			}
-			mant *= 10
+	return exp, true
+}
+
+// shiftDecimal multiplies mant by 10^n, declining an overflow.
+func shiftDecimal(mant int64, n int) (int64, bool) {
+	for range n {
+		if mant > math.MaxInt64/10 || mant < math.MinInt64/10 {
+			return 0, false
 		}
-		return mant, true
-	case frac-exp > 18:
+		mant *= 10
+	}
+	return mant, true
+}
+
+// roundDecimal divides mant by 10^n, rounding half away from zero at the
+// minor unit as ParseDecimal promises.
+func roundDecimal(mant int64, n int) (int64, bool) {
+	if n > 18 {
 		return 0, false
-	default:
-		d := int64(1)
-		for range frac - exp {
-			d *= 10
-		}
-		q, r := mant/d, mant%d
-		if r < 0 {
-			r = -r
-		}
-		if 2*r >= d { // half away from zero
-			if mant < 0 {
-				q--
-			} else {
-				q++
-			}
-		}
-		return q, true
 	}
+	d := int64(1)
+	for range n {
+		d *= 10
+	}
+	q, r := mant/d, mant%d
+	if r < 0 {
+		r = -r
+	}
+	if 2*r >= d {
+		if mant < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	return q, true
 }
 
 // parseDecimalRat is ParseDecimal for every form big.Rat reads.

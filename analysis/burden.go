@@ -79,20 +79,53 @@ func ParseBurdenProblem(data []byte) (BurdenProblem, error) {
 // Validate reports the first problem found as a coalition.FieldError naming
 // the field, e.g. "members[3].category_caps.air-defence: must not be negative".
 func (p BurdenProblem) Validate() error {
+	known, err := p.validateCategories()
+	if err != nil {
+		return err
+	}
+	if err := p.validateGap(known); err != nil {
+		return err
+	}
+	if len(p.Members) == 0 {
+		return coalition.FieldError("members", "at least one member is required")
+	}
+	seen := make(map[string]int, len(p.Members))
+	var w float64
+	for i, m := range p.Members {
+		if err := validateBurdenMember(m, i, known, seen); err != nil {
+			return err
+		}
+		w += m.Weight
+	}
+	if !(w > 0) || math.IsInf(w, 0) {
+		return coalition.FieldError("members", "weights must sum to a positive finite number (got %g)", w)
+	}
+	return nil
+}
+
+// validateCategories checks the category list and returns it as a set,
+// against which gaps and caps are checked.
+func (p BurdenProblem) validateCategories() (map[string]bool, error) {
 	if len(p.Categories) == 0 {
-		return coalition.FieldError("categories", "at least one category is required")
+		return nil, coalition.FieldError("categories", "at least one category is required")
 	}
 	known := make(map[string]bool, len(p.Categories))
 	for i, c := range p.Categories {
 		f := fmt.Sprintf("categories[%d]", i)
 		if c == "" {
-			return coalition.FieldError(f, "must not be empty")
+			return nil, coalition.FieldError(f, "must not be empty")
 		}
 		if known[c] {
-			return coalition.FieldError(f, "duplicate category %q", c)
+			return nil, coalition.FieldError(f, "duplicate category %q", c)
 		}
 		known[c] = true
 	}
+	return known, nil
+}
+
+// validateGap checks that the gap gives one amount for every category and
+// for nothing else: a missing gap must be an explicit 0, not a typo.
+func (p BurdenProblem) validateGap(known map[string]bool) error {
 	for _, c := range sortedKeys(p.Gap) {
 		if !known[c] {
 			return coalition.FieldError("gap."+c, "unknown category (not in categories)")
@@ -106,44 +139,39 @@ func (p BurdenProblem) Validate() error {
 			return coalition.FieldError("gap."+c, "missing (give 0 for a category without a gap)")
 		}
 	}
-	if len(p.Members) == 0 {
-		return coalition.FieldError("members", "at least one member is required")
+	return nil
+}
+
+// validateBurdenMember checks member i: a unique ISO3 (seen records the
+// first index of each), a weight, and caps on known categories only.
+func validateBurdenMember(m BurdenMember, i int, known map[string]bool, seen map[string]int) error {
+	f := fmt.Sprintf("members[%d]", i)
+	if m.ISO3 == "" {
+		return coalition.FieldError(f+".iso3", "must not be empty")
 	}
-	seen := make(map[string]int, len(p.Members))
-	var w float64
-	for i, m := range p.Members {
-		f := fmt.Sprintf("members[%d]", i)
-		if m.ISO3 == "" {
-			return coalition.FieldError(f+".iso3", "must not be empty")
-		}
-		if j, ok := seen[m.ISO3]; ok {
-			return coalition.FieldError(f+".iso3", "duplicate %q (also members[%d])", m.ISO3, j)
-		}
-		seen[m.ISO3] = i
-		if m.weightMissing {
-			return coalition.FieldError(f+".weight", "missing")
-		}
-		if err := checkAmount(f+".weight", m.Weight, false); err != nil {
+	if j, ok := seen[m.ISO3]; ok {
+		return coalition.FieldError(f+".iso3", "duplicate %q (also members[%d])", m.ISO3, j)
+	}
+	seen[m.ISO3] = i
+	if m.weightMissing {
+		return coalition.FieldError(f+".weight", "missing")
+	}
+	if err := checkAmount(f+".weight", m.Weight, false); err != nil {
+		return err
+	}
+	if m.Cap != nil {
+		if err := checkAmount(f+".cap", *m.Cap, true); err != nil {
 			return err
 		}
-		w += m.Weight
-		if m.Cap != nil {
-			if err := checkAmount(f+".cap", *m.Cap, true); err != nil {
-				return err
-			}
-		}
-		for _, c := range sortedKeys(m.CategoryCaps) {
-			cf := f + ".category_caps." + c
-			if !known[c] {
-				return coalition.FieldError(cf, "unknown category (not in categories)")
-			}
-			if err := checkAmount(cf, m.CategoryCaps[c], true); err != nil {
-				return err
-			}
-		}
 	}
-	if !(w > 0) || math.IsInf(w, 0) {
-		return coalition.FieldError("members", "weights must sum to a positive finite number (got %g)", w)
+	for _, c := range sortedKeys(m.CategoryCaps) {
+		cf := f + ".category_caps." + c
+		if !known[c] {
+			return coalition.FieldError(cf, "unknown category (not in categories)")
+		}
+		if err := checkAmount(cf, m.CategoryCaps[c], true); err != nil {
+			return err
+		}
 	}
 	return nil
 }

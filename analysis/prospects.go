@@ -60,6 +60,19 @@ type Prospect struct {
 	AskEUR float64 `json:"ask_eur"`
 }
 
+// alliancesOf are the alignment groups among a country's memberships, in
+// the order of alignmentGroups (memberships are matched without case, as
+// sources spell them differently).
+func alliancesOf(memberships []string) []string {
+	out := []string{}
+	for _, g := range alignmentGroups {
+		if slices.ContainsFunc(memberships, func(m string) bool { return strings.EqualFold(m, g) }) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // Prospects ranks the countries not in Members by score, highest first (ties
 // by iso3). Capacity and support are scaled by the largest value among the
 // candidates, so scores compare candidates with each other, not across runs.
@@ -81,12 +94,7 @@ func Prospects(in ProspectInput) []Prospect {
 			memberGDP += c.GDPUSD
 			continue
 		}
-		p := Prospect{ISO3: c.ISO3, Name: c.Name, GDPUSD: c.GDPUSD, Alliances: []string{}}
-		for _, g := range alignmentGroups {
-			if slices.ContainsFunc(c.Memberships, func(m string) bool { return strings.EqualFold(m, g) }) {
-				p.Alliances = append(p.Alliances, g)
-			}
-		}
+		p := Prospect{ISO3: c.ISO3, Name: c.Name, GDPUSD: c.GDPUSD, Alliances: alliancesOf(c.Memberships)}
 		if c.GDPUSD > 0 {
 			p.SupportPctGDP = c.SupportEUR / (c.GDPUSD / rate) * 100
 		}

@@ -109,31 +109,40 @@ func (in ScenarioInput) Validate() error {
 	}
 	seen := map[string]bool{}
 	for i, m := range in.Members {
-		f := fmt.Sprintf("members[%d]", i)
-		if m.ISO3 == "" {
-			return coalition.FieldError(f+".iso3", "must not be empty")
+		if err := m.validate(fmt.Sprintf("members[%d]", i), seen); err != nil {
+			return err
 		}
-		if seen[m.ISO3] {
-			return coalition.FieldError(f+".iso3", "duplicate %q", m.ISO3)
+	}
+	return nil
+}
+
+// validate checks member m at path f: a unique ISO3 (seen holds those
+// before it), figures that are numbers and not negative, and caps that may
+// be infinite (no cap) but not negative.
+func (m ScenarioMember) validate(f string, seen map[string]bool) error {
+	if m.ISO3 == "" {
+		return coalition.FieldError(f+".iso3", "must not be empty")
+	}
+	if seen[m.ISO3] {
+		return coalition.FieldError(f+".iso3", "duplicate %q", m.ISO3)
+	}
+	seen[m.ISO3] = true
+	for _, fv := range []struct {
+		name string
+		v    float64
+	}{{"gdp_eur", m.GDPEUR}, {"population", m.Population}, {"defence_eur", m.DefenceEUR}, {"weight", m.Weight}} {
+		if err := checkAmount(f+"."+fv.name, fv.v, false); err != nil {
+			return err
 		}
-		seen[m.ISO3] = true
-		for _, fv := range []struct {
-			name string
-			v    float64
-		}{{"gdp_eur", m.GDPEUR}, {"population", m.Population}, {"defence_eur", m.DefenceEUR}, {"weight", m.Weight}} {
-			if err := checkAmount(f+"."+fv.name, fv.v, false); err != nil {
-				return err
-			}
+	}
+	if m.CapEUR != nil {
+		if err := checkAmount(f+".cap_eur", *m.CapEUR, true); err != nil {
+			return err
 		}
-		if m.CapEUR != nil {
-			if err := checkAmount(f+".cap_eur", *m.CapEUR, true); err != nil {
-				return err
-			}
-		}
-		for _, c := range sortedKeys(m.CategoryCaps) {
-			if err := checkAmount(f+".category_caps."+c, m.CategoryCaps[c], true); err != nil {
-				return err
-			}
+	}
+	for _, c := range sortedKeys(m.CategoryCaps) {
+		if err := checkAmount(f+".category_caps."+c, m.CategoryCaps[c], true); err != nil {
+			return err
 		}
 	}
 	return nil

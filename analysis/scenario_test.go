@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -203,8 +204,11 @@ func TestTargetsHandComputed(t *testing.T) {
 	}
 	for i, tt := range tests {
 		g := got[i]
-		if g.ISO3 != tt.iso || g.Definition != tt.def || g.Meets2 != tt.meets2 || !near(g.CurrentPct, tt.current, 1e-12) {
-			t.Errorf("%s: got %s %s meets %v current %v", tt.iso, g.ISO3, g.Definition, g.Meets2, g.CurrentPct)
+		eq(t, tt.iso+" iso3", g.ISO3, tt.iso)
+		eq(t, tt.iso+" definition", g.Definition, tt.def)
+		eq(t, tt.iso+" meets 2%", g.Meets2, tt.meets2)
+		if !near(g.CurrentPct, tt.current, 1e-12) {
+			t.Errorf("%s current = %v, want %v", tt.iso, g.CurrentPct, tt.current)
 		}
 		for _, c := range []struct {
 			name      string
@@ -247,8 +251,13 @@ func TestProspectsHandComputed(t *testing.T) {
 		t.Fatalf("got %d prospects, want %d", len(got), len(want))
 	}
 	for i, w := range want {
-		if got[i].ISO3 != w.iso || got[i].Rank != i+1 || !near(got[i].Score, w.score, 1e-12) || !near(got[i].AskEUR, w.askEU, 1e-12) {
-			t.Errorf("rank %d = %s score %v ask %v, want %s %v %v", i+1, got[i].ISO3, got[i].Score, got[i].AskEUR, w.iso, w.score, w.askEU)
+		eq(t, fmt.Sprintf("rank %d", i+1), got[i].ISO3, w.iso)
+		eq(t, w.iso+" rank", got[i].Rank, i+1)
+		if !near(got[i].Score, w.score, 1e-12) {
+			t.Errorf("%s score = %v, want %v", w.iso, got[i].Score, w.score)
+		}
+		if !near(got[i].AskEUR, w.askEU, 1e-12) {
+			t.Errorf("%s ask = %v, want %v", w.iso, got[i].AskEUR, w.askEU)
 		}
 	}
 	// Capacity only: the largest economy first.

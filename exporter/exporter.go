@@ -220,16 +220,13 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error], me
 	if err != nil {
 		return err
 	}
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14, CustomNumFmt: strPtr("yyyy-mm-dd")})
-	monthStyle, _ := f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("yyyy-mm")})
-	numStyle, _ := f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("#,##0.00")})
+	st := newXLSXStyles(f)
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	head := make([]any, len(cols))
 	for i, c := range cols {
-		head[i] = excelize.Cell{StyleID: bold, Value: c.Name}
+		head[i] = excelize.Cell{StyleID: st.bold, Value: c.Name}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
@@ -241,26 +238,7 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error], me
 			return err
 		}
 		for i, c := range cols {
-			v := jsonValue(c.Value(r))
-			switch x := v.(type) {
-			case nil:
-				row[i] = nil
-			case string:
-				switch c.Kind {
-				case Date:
-					d, _ := coalition.ParseDate(x)
-					row[i] = excelize.Cell{StyleID: dateStyle, Value: d.Time()}
-				case Month:
-					m, _ := coalition.ParseMonth(x)
-					row[i] = excelize.Cell{StyleID: monthStyle, Value: m.FirstDay().Time()}
-				default:
-					row[i] = x
-				}
-			case float64:
-				row[i] = excelize.Cell{StyleID: numStyle, Value: x}
-			default:
-				row[i] = x
-			}
+			row[i] = st.cell(jsonValue(c.Value(r)), c.Kind)
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n+2)
 		if err := sw.SetRow(cell, row); err != nil {
@@ -271,10 +249,56 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error], me
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	meta := metaOf()
-	// Sources: where the figures come from and how current they are.
-	src := "Sources"
-	f.NewSheet(src)
+	if err := writeXLSXSources(f, sourcesLines(sheet, n, metaOf())); err != nil {
+		return err
+	}
+	f.SetCellStyle("Sources", "B2", "B2", st.date)
+	return f.Write(w)
+}
+
+// xlsxStyles are the cell styles of an export, made once per workbook.
+type xlsxStyles struct{ bold, date, month, num int }
+
+// newXLSXStyles makes the styles that let Excel show dates, months and
+// amounts as such rather than as serial numbers.
+func newXLSXStyles(f *excelize.File) xlsxStyles {
+	var st xlsxStyles
+	st.bold, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	st.date, _ = f.NewStyle(&excelize.Style{NumFmt: 14, CustomNumFmt: strPtr("yyyy-mm-dd")})
+	st.month, _ = f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("yyyy-mm")})
+	st.num, _ = f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("#,##0.00")})
+	return st
+}
+
+// cell turns a JSON value of a column of kind into an XLSX cell: dates and
+// months become Excel dates, numbers get two decimals.
+func (st xlsxStyles) cell(v any, kind Kind) any {
+	switch x := v.(type) {
+	case string:
+		return st.textCell(x, kind)
+	case float64:
+		return excelize.Cell{StyleID: st.num, Value: x}
+	}
+	return v
+}
+
+// textCell is a text value's cell: a date or month column's ISO text is
+// parsed back so that Excel can sort and filter it.
+func (st xlsxStyles) textCell(x string, kind Kind) any {
+	switch kind {
+	case Date:
+		d, _ := coalition.ParseDate(x)
+		return excelize.Cell{StyleID: st.date, Value: d.Time()}
+	case Month:
+		m, _ := coalition.ParseMonth(x)
+		return excelize.Cell{StyleID: st.month, Value: m.FirstDay().Time()}
+	}
+	return x
+}
+
+// sourcesLines are the rows of the Sources sheet: where the figures come
+// from and how current they are, so that a copied workbook still says so.
+func sourcesLines(sheet string, n int, meta Meta) [][]any {
 	made := meta.Made
 	if made.IsZero() {
 		made = time.Now().UTC()
@@ -290,14 +314,20 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error], me
 	for _, s := range meta.Sources {
 		lines = append(lines, []any{s})
 	}
+	return lines
+}
+
+// writeXLSXSources adds the Sources sheet, written after the data so that
+// it can count the rows.
+func writeXLSXSources(f *excelize.File, lines [][]any) error {
+	f.NewSheet("Sources")
 	for i, l := range lines {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(src, cell, &l); err != nil {
+		if err := f.SetSheetRow("Sources", cell, &l); err != nil {
 			return err
 		}
 	}
-	f.SetCellStyle(src, "B2", "B2", dateStyle)
-	return f.Write(w)
+	return nil
 }
 
 func asOfCell(d coalition.Date) any {

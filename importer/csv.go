@@ -239,88 +239,29 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 	var st Stats
 	e := &errs{max: opt.MaxErrors}
 	cr, _ := newCSVReader(r)
-	header, err := cr.Read()
+	header, err := csvHeader(cr, opt.File)
 	if err != nil {
-		var le *LongLineError
-		if errors.As(err, &le) {
-			return st, Errors{{File: opt.File, Row: le.Line, Field: "header", Err: le}}
-		}
-		return st, Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("cannot read the header: %w", err)}}
+		return st, err
 	}
-	header = append([]string(nil), header...)
-	for i, h := range header {
-		if err := csvText(h); err != nil {
-			return st, Errors{{File: opt.File, Row: 1, Field: fmt.Sprintf("column %d", i+1), Err: err}}
-		}
+	kind, err = csvKindOf(kind, header, opt.File)
+	if err != nil {
+		return st, err
 	}
-	if kind == "" {
-		k, ok := DetectCSVKind(header)
-		if !ok {
-			return st, Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("not a Coalition CSV: the header %s matches none of %s (see coalition import csv --template KIND)",
-				quote(strings.Join(header, ",")), strings.Join(CSVKinds, ", "))}}
-		}
-		kind = k
-	}
-	cols, ok := CSVColumns[kind]
-	if !ok {
-		return st, coalition.Errorf(coalition.Invalid, "csv kind %q: want one of %s", kind, strings.Join(CSVKinds, ", "))
-	}
-	known := map[string]bool{}
-	for _, c := range cols {
-		known[c] = true
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = cleanHeader(h)
-		if !known[h] {
-			e.add(opt.File, "", 1, h, fmt.Errorf("unknown column for %s (want %s)", kind, strings.Join(cols, ",")))
-			continue
-		}
-		if _, dup := col[h]; dup {
-			e.add(opt.File, "", 1, h, fmt.Errorf("column appears twice"))
-		}
-		col[h] = i
-	}
-	for _, c := range csvRequired[kind] {
-		if _, ok := col[c]; !ok {
-			e.add(opt.File, "", 1, c, fmt.Errorf("missing required column"))
-		}
-	}
+	col := csvColumnsOf(header, kind, opt.File, e)
 	if len(e.list) > 0 {
 		return st, e.err()
 	}
+	parse := csvParsers[kind]
 	for !e.full() {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var le *LongLineError
-			var pe *csv.ParseError
-			switch {
-			case errors.As(err, &le):
-				field := "row"
-				if le.Field < len(header) {
-					field = cleanHeader(header[le.Field])
-				}
-				e.add(opt.File, "", le.Line, field, le)
-				st.Invalid++
-				return st, e.err()
-			case errors.As(err, &pe):
-				line := pe.Line
-				if pe.StartLine != 0 && errors.Is(pe.Err, csv.ErrFieldCount) {
-					line = pe.StartLine
-				}
-				e.add(opt.File, "", line, "row", pe.Err)
-				st.Invalid++
-				if errors.Is(pe.Err, csv.ErrFieldCount) {
-					continue
-				}
-				return st, e.err() // a quote error: the rest cannot be trusted
-			default:
-				e.add(opt.File, "", 0, "file", err)
+			if !csvReadError(err, header, opt.File, e, &st) {
 				return st, e.err()
 			}
+			continue
 		}
 		line, _ := cr.FieldPos(0)
 		st.Rows++
@@ -330,19 +271,7 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 			continue
 		}
 		row := &csvRow{col: col, rec: rec, line: line, file: opt.File, e: e}
-		var send func() error
-		switch kind {
-		case "pledges":
-			send = csvPledge(ctx, row, &opt, sink)
-		case "deliveries":
-			send = csvDelivery(ctx, row, &opt, sink)
-		case "requirements":
-			send = csvRequirement(ctx, row, &opt, sink)
-		case "engagements":
-			send = csvEngagement(ctx, row, &opt, sink)
-		case "risk-events":
-			send = csvRiskEvent(ctx, row, &opt, sink)
-		}
+		send := parse(ctx, row, &opt, sink)
 		if row.bad || send == nil {
 			st.Invalid++
 			continue
@@ -355,6 +284,104 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 		st.Records++
 	}
 	return st, e.err()
+}
+
+// csvParsers turn a row of each kind into the call that sends its record
+// (nil when the row is invalid, its errors recorded on the row).
+var csvParsers = map[string]func(context.Context, *csvRow, *Options, Sink) func() error{
+	"pledges":      csvPledge,
+	"deliveries":   csvDelivery,
+	"requirements": csvRequirement,
+	"engagements":  csvEngagement,
+	"risk-events":  csvRiskEvent,
+}
+
+// csvHeader reads the header row and checks its text, because a file that
+// is not text should be refused at line 1, not row by row.
+func csvHeader(cr *csv.Reader, file string) ([]string, error) {
+	header, err := readCSVHeader(cr, file)
+	if err != nil {
+		return nil, err
+	}
+	if i, err := csvFields(header); err != nil {
+		return nil, Errors{{File: file, Row: 1, Field: fmt.Sprintf("column %d", i+1), Err: err}}
+	}
+	return header, nil
+}
+
+// csvKindOf is the kind asked for, or the one the header shows; the error
+// points to the templates, as a wrong header is the usual mistake.
+func csvKindOf(kind string, header []string, file string) (string, error) {
+	if kind == "" {
+		k, ok := DetectCSVKind(header)
+		if !ok {
+			return "", Errors{{File: file, Row: 1, Field: "header", Err: fmt.Errorf("not a Coalition CSV: the header %s matches none of %s (see coalition import csv --template KIND)",
+				quote(strings.Join(header, ",")), strings.Join(CSVKinds, ", "))}}
+		}
+		kind = k
+	}
+	if _, ok := CSVColumns[kind]; !ok {
+		return "", coalition.Errorf(coalition.Invalid, "csv kind %q: want one of %s", kind, strings.Join(CSVKinds, ", "))
+	}
+	return kind, nil
+}
+
+// csvColumnsOf maps the header's columns to their index, recording every
+// unknown, repeated or missing required column at once, so that one run
+// shows all that is wrong with a header.
+func csvColumnsOf(header []string, kind, file string, e *errs) map[string]int {
+	cols := CSVColumns[kind]
+	known := map[string]bool{}
+	for _, c := range cols {
+		known[c] = true
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = cleanHeader(h)
+		if !known[h] {
+			e.add(file, "", 1, h, fmt.Errorf("unknown column for %s (want %s)", kind, strings.Join(cols, ",")))
+			continue
+		}
+		if _, dup := col[h]; dup {
+			e.add(file, "", 1, h, fmt.Errorf("column appears twice"))
+		}
+		col[h] = i
+	}
+	for _, c := range csvRequired[kind] {
+		if _, ok := col[c]; !ok {
+			e.add(file, "", 1, c, fmt.Errorf("missing required column"))
+		}
+	}
+	return col
+}
+
+// csvReadError records a row the CSV reader refused and says whether
+// reading may go on: only after a wrong field count, since after a quote
+// error or a long line the rest of the file cannot be trusted.
+func csvReadError(err error, header []string, file string, e *errs, st *Stats) bool {
+	var le *LongLineError
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &le):
+		field := "row"
+		if le.Field < len(header) {
+			field = cleanHeader(header[le.Field])
+		}
+		e.add(file, "", le.Line, field, le)
+		st.Invalid++
+		return false
+	case errors.As(err, &pe):
+		line := pe.Line
+		fieldCount := errors.Is(pe.Err, csv.ErrFieldCount)
+		if pe.StartLine != 0 && fieldCount {
+			line = pe.StartLine
+		}
+		e.add(file, "", line, "row", pe.Err)
+		st.Invalid++
+		return fieldCount
+	}
+	e.add(file, "", 0, "file", err)
+	return false
 }
 
 func (r *csvRow) source(opt *Options) string {
@@ -421,20 +448,9 @@ func csvPledge(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() e
 		p.SourceRef = r.hashRef()
 	}
 	if r.get("amount_eur") != "" {
-		// Given: keep it, with its rate and month (an export read back).
-		p.AmountEUR = r.money("amount_eur", "EUR", false)
-		p.FXMonth = r.month("fx_month", false)
-		if s := r.get("fx_rate"); s != "" {
-			p.FXRate = r.float("fx_rate")
-		}
+		r.givenEUR(p)
 	} else if !r.bad {
-		vd := r.date("value_date", false)
-		if vd.IsZero() {
-			vd = p.Announced
-		}
-		if err := opt.FX.Convert(p, vd); err != nil {
-			r.fail("currency", "%v", err)
-		}
+		r.convertEUR(p, opt)
 	}
 	if r.bad {
 		return nil
@@ -445,6 +461,28 @@ func csvPledge(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() e
 		return nil
 	}
 	return func() error { return sink.Pledge(ctx, p) }
+}
+
+// givenEUR keeps the euro amount the row gives, with its rate and month:
+// an export read back must not be converted a second time.
+func (r *csvRow) givenEUR(p *coalition.Pledge) {
+	p.AmountEUR = r.money("amount_eur", "EUR", false)
+	p.FXMonth = r.month("fx_month", false)
+	if s := r.get("fx_rate"); s != "" {
+		p.FXRate = r.float("fx_rate")
+	}
+}
+
+// convertEUR converts the pledge at the rate of its value date, which
+// defaults to the announcement as for every importer.
+func (r *csvRow) convertEUR(p *coalition.Pledge, opt *Options) {
+	vd := r.date("value_date", false)
+	if vd.IsZero() {
+		vd = p.Announced
+	}
+	if err := opt.FX.Convert(p, vd); err != nil {
+		r.fail("currency", "%v", err)
+	}
 }
 
 func csvDelivery(ctx context.Context, r *csvRow, opt *Options, sink Sink) func() error {

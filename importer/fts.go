@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"coalition"
@@ -86,30 +87,13 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 	opt.defaults("fts")
 	var st Stats
 	e := &errs{max: opt.MaxErrors}
-	recipient := "UKR"
-	if opt.Recipient != "" {
-		iso, err := opt.Names.Resolve(opt.Recipient)
-		if err != nil {
-			return st, coalition.FieldError("recipient", "%v", err)
-		}
-		recipient = iso
-	}
-	// The file is spooled to disk through jsonLimit: one pass that stops
-	// at the size limit or at the first token or flow over its limit,
-	// whatever the input, with a copy buffer's worth of memory. Then it
-	// is decoded as a stream, one flow at a time.
-	jl := &jsonLimit{file: opt.File, line: 1}
-	tmp, size, err := spool(r, MaxFTSFile, jl)
+	recipient, err := ftsFileRecipient(&opt)
 	if err != nil {
-		var re *RowError
-		var tl *TooLargeError
-		switch {
-		case errors.As(err, &re):
-			return st, Errors{re}
-		case errors.As(err, &tl):
-			return st, Errors{{File: opt.File, Row: jl.line, Field: "file", Err: fmt.Errorf("larger than %d MB: split it by page", MaxFTSFile>>20)}}
-		}
-		return st, Errors{{File: opt.File, Row: 0, Field: "file", Err: err}}
+		return st, err
+	}
+	tmp, size, err := ftsSpool(r, opt.File)
+	if err != nil {
+		return st, err
 	}
 	defer removeSpool(tmp)
 	lines := &lineIndex{r: bufio.NewReaderSize(io.NewSectionReader(tmp, 0, size), 64<<10)}
@@ -118,31 +102,88 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 	flows, err := ftsFlows(tmp, lines)
 	var parseErr *RowError
 	if err != nil {
-		var se *json.SyntaxError
-		line := 1
-		if errors.As(err, &se) {
-			line = lines.at(se.Offset)
-		}
-		switch {
-		case size == 0:
-			err = errors.New("the file is empty")
-		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-			line = lines.at(size)
-			err = fmt.Errorf("the file ends inside a value: truncated? (%w)", io.ErrUnexpectedEOF)
-		}
-		var fe *ftsErr
-		if errors.As(err, &fe) {
-			line, err = fe.line, fe.err
-		}
-		parseErr = &RowError{File: opt.File, Row: line, Field: "json", Err: err}
+		parseErr = ftsParseError(err, size, lines, opt.File)
 	}
-	// Count each flow once.
+	byID, order := ftsOnce(flows, opt.File, e, &st)
+	for _, f := range order {
+		if p, ok := byID[f.ParentFlowID]; ok && f.ParentFlowID != "" && p.Status == f.Status {
+			st.Skipped++ // a part of its parent, counted there
+			continue
+		}
+		ftsSend(ctx, f, recipient, &opt, sink, e, &st)
+	}
+	if parseErr != nil {
+		e.list = append(e.list, parseErr)
+		st.Invalid++
+	}
+	return st, e.err()
+}
+
+// ftsFileRecipient is the recipient of every flow in the file: UKR unless
+// the import names another, which must be a known country.
+func ftsFileRecipient(opt *Options) (string, error) {
+	if opt.Recipient == "" {
+		return "UKR", nil
+	}
+	iso, err := opt.Names.Resolve(opt.Recipient)
+	if err != nil {
+		return "", coalition.FieldError("recipient", "%v", err)
+	}
+	return iso, nil
+}
+
+// ftsSpool spools the file to disk through jsonLimit: one pass that stops
+// at the size limit or at the first token or flow over its limit,
+// whatever the input, with a copy buffer's worth of memory. Then it is
+// decoded as a stream, one flow at a time.
+func ftsSpool(r io.Reader, file string) (*os.File, int64, error) {
+	jl := &jsonLimit{file: file, line: 1}
+	tmp, size, err := spool(r, MaxFTSFile, jl)
+	if err == nil {
+		return tmp, size, nil
+	}
+	var re *RowError
+	var tl *TooLargeError
+	switch {
+	case errors.As(err, &re):
+		return nil, 0, Errors{re}
+	case errors.As(err, &tl):
+		return nil, 0, Errors{{File: file, Row: jl.line, Field: "file", Err: fmt.Errorf("larger than %d MB: split it by page", MaxFTSFile>>20)}}
+	}
+	return nil, 0, Errors{{File: file, Row: 0, Field: "file", Err: err}}
+}
+
+// ftsParseError places the error that ended decoding on its line, and
+// words an empty or truncated file as such rather than as a JSON error.
+func ftsParseError(err error, size int64, lines *lineIndex, file string) *RowError {
+	var se *json.SyntaxError
+	line := 1
+	if errors.As(err, &se) {
+		line = lines.at(se.Offset)
+	}
+	switch {
+	case size == 0:
+		err = errors.New("the file is empty")
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		line = lines.at(size)
+		err = fmt.Errorf("the file ends inside a value: truncated? (%w)", io.ErrUnexpectedEOF)
+	}
+	var fe *ftsErr
+	if errors.As(err, &fe) {
+		line, err = fe.line, fe.err
+	}
+	return &RowError{File: file, Row: line, Field: "json", Err: err}
+}
+
+// ftsOnce keeps each flow id once, at its highest versionId (API pages
+// overlap), in the order first seen; a flow without an id is refused.
+func ftsOnce(flows []*ftsFlow, file string, e *errs, st *Stats) (map[ftsID]*ftsFlow, []*ftsFlow) {
 	byID := map[ftsID]*ftsFlow{}
 	var order []*ftsFlow
 	for _, f := range flows {
 		st.Rows++
 		if f.ID == "" {
-			e.add(opt.File, "", f.line, "id", errors.New("is missing"))
+			e.add(file, "", f.line, "id", errors.New("is missing"))
 			st.Invalid++
 			continue
 		}
@@ -157,38 +198,29 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 		byID[f.ID] = f
 		order = append(order, f)
 	}
-	for _, f := range order {
-		if p, ok := byID[f.ParentFlowID]; ok && f.ParentFlowID != "" && p.Status == f.Status {
-			st.Skipped++ // a part of its parent, counted there
-			continue
-		}
-		p, skip, err := ftsPledge(f, recipient, &opt)
-		if skip {
-			st.Skipped++
-			continue
-		}
-		if err != nil {
-			var re *RowError
-			if errors.As(err, &re) {
-				e.add(opt.File, "", f.line, re.Field, re.Err)
-			} else {
-				e.add(opt.File, "", f.line, fieldOf(err, "flow"), err)
-			}
-			st.Invalid++
-			continue
-		}
-		if err := sink.Pledge(ctx, p); err != nil {
-			e.add(opt.File, "", f.line, fieldOf(err, "record"), err)
-			st.Invalid++
-			continue
-		}
-		st.Records++
+	return byID, order
+}
+
+// ftsSend turns one flow into its pledge and sends it, counting the flow as
+// skipped, invalid or recorded.
+func ftsSend(ctx context.Context, f *ftsFlow, recipient string, opt *Options, sink Sink, e *errs, st *Stats) {
+	p, skip, err := ftsPledge(f, recipient, opt)
+	if skip {
+		st.Skipped++
+		return
 	}
-	if parseErr != nil {
-		e.list = append(e.list, parseErr)
+	if err != nil {
+		field, cause := rowErrorOf(err, "flow")
+		e.add(opt.File, "", f.line, field, cause)
 		st.Invalid++
+		return
 	}
-	return st, e.err()
+	if err := sink.Pledge(ctx, p); err != nil {
+		e.add(opt.File, "", f.line, fieldOf(err, "record"), err)
+		st.Invalid++
+		return
+	}
+	st.Records++
 }
 
 type ftsErr struct {
@@ -205,99 +237,123 @@ const MaxFTSFlows = 200_000
 // ftsFlows finds data.flows (or flows, or a top-level array) and decodes
 // each flow, noting its line.
 func ftsFlows(r io.Reader, lines *lineIndex) ([]*ftsFlow, error) {
-	d := json.NewDecoder(r)
-	tok, err := d.Token()
+	fr := &ftsReader{d: json.NewDecoder(r), lines: lines}
+	tok, err := fr.d.Token()
 	if err != nil {
 		return nil, err
 	}
-	var flows []*ftsFlow
-	readArray := func() error {
-		for d.More() {
-			start := lines.start(d.InputOffset())
-			if len(flows) == MaxFTSFlows {
-				return &ftsErr{start, fmt.Errorf("more than %d flows: split the file by page", MaxFTSFlows)}
-			}
-			var f ftsFlow
-			if err := d.Decode(&f); err != nil {
-				var te *json.UnmarshalTypeError
-				if errors.As(err, &te) {
-					return &ftsErr{start, fmt.Errorf("flow field %s: %v", te.Field, err)}
-				}
-				return err
-			}
-			f.line = start
-			flows = append(flows, &f)
-		}
-		_, err := d.Token() // ]
-		return err
-	}
 	if tok == json.Delim('[') {
-		return flows, readArray()
+		return fr.flows, fr.readArray()
 	}
 	if tok != json.Delim('{') {
 		return nil, &ftsErr{1, errors.New("not an FTS flow response: want a JSON object with data.flows")}
 	}
-	found := false
-	// Walk objects; descend into "data"; read "flows".
-	var walk func(depth int) error
-	walk = func(depth int) error {
-		for d.More() {
-			kt, err := d.Token()
-			if err != nil {
-				return err
-			}
-			key, _ := kt.(string)
-			switch {
-			case key == "flows" && !found:
-				t, err := d.Token()
-				if err != nil {
-					return err
-				}
-				if t != json.Delim('[') {
-					return &ftsErr{lines.at(d.InputOffset()), errors.New("flows is not an array")}
-				}
-				found = true
-				if err := readArray(); err != nil {
-					return err
-				}
-			case key == "data" && depth == 0:
-				t, err := d.Token()
-				if err != nil {
-					return err
-				}
-				if t == json.Delim('{') {
-					if err := walk(depth + 1); err != nil {
-						return err
-					}
-				} else if t == json.Delim('[') {
-					if err := skipRest(d); err != nil {
-						return err
-					}
-				}
-			default:
-				// Skipped token by token: the decoder never holds more
-				// than one token of it.
-				t, err := d.Token()
-				if err != nil {
-					return err
-				}
-				if t == json.Delim('[') || t == json.Delim('{') {
-					if err := skipRest(d); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		_, err := d.Token() // }
-		return err
+	if err := fr.walk(0); err != nil {
+		return fr.flows, err
 	}
-	if err := walk(0); err != nil {
-		return flows, err
-	}
-	if !found {
+	if !fr.found {
 		return nil, &ftsErr{1, errors.New("no data.flows array: not an FTS flow response")}
 	}
-	return flows, nil
+	return fr.flows, nil
+}
+
+// ftsReader walks a flow response token by token, so that nothing but the
+// flows themselves is ever held in memory.
+type ftsReader struct {
+	d     *json.Decoder
+	lines *lineIndex
+	flows []*ftsFlow
+	found bool // the first flows array was read; later ones are skipped
+}
+
+// readArray decodes the flows of an array whose '[' was read, up to
+// MaxFTSFlows, each with the line it starts on.
+func (fr *ftsReader) readArray() error {
+	for fr.d.More() {
+		start := fr.lines.start(fr.d.InputOffset())
+		if len(fr.flows) == MaxFTSFlows {
+			return &ftsErr{start, fmt.Errorf("more than %d flows: split the file by page", MaxFTSFlows)}
+		}
+		var f ftsFlow
+		if err := fr.d.Decode(&f); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return &ftsErr{start, fmt.Errorf("flow field %s: %v", te.Field, err)}
+			}
+			return err
+		}
+		f.line = start
+		fr.flows = append(fr.flows, &f)
+	}
+	_, err := fr.d.Token() // ]
+	return err
+}
+
+// walk reads the members of an object whose '{' was read: it reads the
+// first "flows", descends into a top-level "data" and skips the rest.
+func (fr *ftsReader) walk(depth int) error {
+	for fr.d.More() {
+		kt, err := fr.d.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := kt.(string)
+		switch {
+		case key == "flows" && !fr.found:
+			err = fr.flowsMember()
+		case key == "data" && depth == 0:
+			err = fr.dataMember(depth)
+		default:
+			err = fr.skipValue()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	_, err := fr.d.Token() // }
+	return err
+}
+
+// flowsMember reads the value of "flows", which must be an array.
+func (fr *ftsReader) flowsMember() error {
+	t, err := fr.d.Token()
+	if err != nil {
+		return err
+	}
+	if t != json.Delim('[') {
+		return &ftsErr{fr.lines.at(fr.d.InputOffset()), errors.New("flows is not an array")}
+	}
+	fr.found = true
+	return fr.readArray()
+}
+
+// dataMember reads the value of "data": an object is walked for its flows,
+// an array (another API's shape) is skipped.
+func (fr *ftsReader) dataMember(depth int) error {
+	t, err := fr.d.Token()
+	if err != nil {
+		return err
+	}
+	switch t {
+	case json.Delim('{'):
+		return fr.walk(depth + 1)
+	case json.Delim('['):
+		return skipRest(fr.d)
+	}
+	return nil
+}
+
+// skipValue skips a member's value token by token: the decoder never holds
+// more than one token of it.
+func (fr *ftsReader) skipValue() error {
+	t, err := fr.d.Token()
+	if err != nil {
+		return err
+	}
+	if t == json.Delim('[') || t == json.Delim('{') {
+		return skipRest(fr.d)
+	}
+	return nil
 }
 
 func skipRest(d *json.Decoder) error {
@@ -382,20 +438,9 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, b
 	if err != nil {
 		return nil, false, err
 	}
-	var date coalition.Date
-	field := ""
-	for _, c := range []struct{ name, v string }{{"date", f.Date}, {"decisionDate", f.DecisionDate}, {"firstReportedDate", f.FirstReported}} {
-		if c.v == "" {
-			continue
-		}
-		if date, err = ftsDate(c.v); err != nil {
-			return nil, false, fieldErr(c.name, "%v", err)
-		}
-		field = c.name
-		break
-	}
-	if field == "" {
-		return nil, false, fieldErr("date", "the flow has no date, decisionDate or firstReportedDate")
+	date, field, err := ftsFlowDate(f)
+	if err != nil {
+		return nil, false, err
 	}
 	p := &coalition.Pledge{Donor: donor, Recipient: to, Category: "humanitarian", Amount: coalition.Money{Minor: minor, Currency: cur},
 		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: "fts-flow-" + string(f.ID), AsOf: opt.AsOf}
@@ -410,6 +455,23 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, b
 		return nil, false, err
 	}
 	return p, false, nil
+}
+
+// ftsFlowDate is the first date the flow gives, in the order FTS itself
+// uses (the flow date, the decision, the first report), and which field it
+// came from, for the provenance.
+func ftsFlowDate(f *ftsFlow) (coalition.Date, string, error) {
+	for _, c := range []struct{ name, v string }{{"date", f.Date}, {"decisionDate", f.DecisionDate}, {"firstReportedDate", f.FirstReported}} {
+		if c.v == "" {
+			continue
+		}
+		date, err := ftsDate(c.v)
+		if err != nil {
+			return coalition.Date{}, "", fieldErr(c.name, "%v", err)
+		}
+		return date, c.name, nil
+	}
+	return coalition.Date{}, "", fieldErr("date", "the flow has no date, decisionDate or firstReportedDate")
 }
 
 // ftsRecipient is recipient when a destination location of f names it

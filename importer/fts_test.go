@@ -34,9 +34,11 @@ func TestFTS(t *testing.T) {
 			t.Errorf("%s missing", tt.ref)
 			continue
 		}
-		if p.Donor != tt.donor || p.Status != tt.status || p.AmountEUR != tt.eurCents || p.Category != "humanitarian" || p.Recipient != "UKR" {
-			t.Errorf("%s: got %s %s %d, want %s %s %d", tt.ref, p.Donor, p.Status, p.AmountEUR, tt.donor, tt.status, tt.eurCents)
-		}
+		eq(t, tt.ref+" donor", p.Donor, tt.donor)
+		eq(t, tt.ref+" status", p.Status, tt.status)
+		eq(t, tt.ref+" amount_eur", p.AmountEUR, tt.eurCents)
+		eq(t, tt.ref+" category", p.Category, "humanitarian")
+		eq(t, tt.ref+" recipient", p.Recipient, "UKR")
 	}
 	if got["fts-flow-900002"].Conditions != "in-kind" {
 		t.Errorf("in-kind flow: conditions %q", got["fts-flow-900002"].Conditions)

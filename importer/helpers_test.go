@@ -57,3 +57,11 @@ func byRef(ps []*coalition.Pledge) map[string]*coalition.Pledge {
 }
 
 var bg = context.Background()
+
+// eq checks one fact: what names it in the failure.
+func eq[T comparable](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}

@@ -232,16 +232,11 @@ func (p *iatiParser) activityElement(name string, t xml.StartElement, line int) 
 		act.reporting = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type")}
 		p.org = &act.reporting
 	case "participating-org":
-		if attr(t, "role") == "1" && act.funding.ref == "" && act.funding.name == "" {
-			act.funding = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "activity-id")}
-			p.org = &act.funding
-		}
+		p.participatingOrg(t)
 	case "recipient-country":
 		p.recipientCountry(t, line)
 	case "sector":
-		if v := attr(t, "vocabulary"); (v == "" || v == "1" || v == "2") && act.sector == "" {
-			act.sector = attr(t, "code")
-		}
+		act.sectorOf(t)
 	case "default-finance-type":
 		act.financeType = attr(t, "code")
 	case "humanitarian-scope":
@@ -252,6 +247,24 @@ func (p *iatiParser) activityElement(name string, t xml.StartElement, line int) 
 		act.budgets++
 	case "planned-disbursement":
 		act.planned++
+	}
+}
+
+// participatingOrg keeps the first funding participant (role 1): the
+// donor when neither provider nor reporting organisation names one.
+func (p *iatiParser) participatingOrg(t xml.StartElement) {
+	act := p.act
+	if attr(t, "role") == "1" && act.funding.ref == "" && act.funding.name == "" {
+		act.funding = iatiOrg{ref: attr(t, "ref"), typ: attr(t, "type"), activity: attr(t, "activity-id")}
+		p.org = &act.funding
+	}
+}
+
+// sectorOf keeps the activity's first sector in a DAC vocabulary (1, 2,
+// or none given), the only codes iatiCategory knows.
+func (act *iatiActivity) sectorOf(t xml.StartElement) {
+	if v := attr(t, "vocabulary"); (v == "" || v == "1" || v == "2") && act.sector == "" {
+		act.sector = attr(t, "code")
 	}
 }
 
@@ -370,13 +383,41 @@ func iatiCategory(act *iatiActivity, tx *iatiTx) string {
 	return "financial"
 }
 
+// iatiEmit sends the pledges of one activity's transactions to sink,
+// counting each transaction as skipped, invalid or recorded.
 func iatiEmit(ctx context.Context, act *iatiActivity, recipient string, opt *Options, sink Sink, e *errs, st *Stats) {
 	if act.id == "" {
 		e.add(opt.File, "", act.line, "iati-identifier", errors.New("is missing"))
 		st.Invalid += len(act.txs)
 		return
 	}
-	// The recipient and its share of activity-level amounts.
+	em := &iatiEmitter{opt: opt, sink: sink, e: e, st: st, act: act, recipient: recipient, seen: map[string]int{}}
+	em.actRecipient, em.share, em.countryErr = iatiActivityRecipient(act, recipient, opt)
+	for _, tx := range act.txs {
+		st.Rows++
+		em.transaction(ctx, tx)
+	}
+}
+
+// iatiEmitter carries what the transactions of one activity share: the
+// activity's recipient and its share, and the references already used.
+type iatiEmitter struct {
+	opt          *Options
+	sink         Sink
+	e            *errs
+	st           *Stats
+	act          *iatiActivity
+	recipient    string // the recipient asked for, "" for any
+	actRecipient string // the activity's recipient, "" when none
+	share        float64
+	countryErr   error // the last recipient country that did not resolve
+	seen         map[string]int
+}
+
+// iatiActivityRecipient is the activity's recipient and its share of
+// activity-level amounts: the recipient asked for, with its percentage, or,
+// when none was asked for, the country with the largest percentage.
+func iatiActivityRecipient(act *iatiActivity, recipient string, opt *Options) (string, float64, error) {
 	actRecipient, share := "", 1.0
 	var countryErr error
 	for _, c := range act.countries {
@@ -398,70 +439,77 @@ func iatiEmit(ctx context.Context, act *iatiActivity, recipient string, opt *Opt
 		}
 		actRecipient, _ = opt.Names.Resolve(best.code)
 	}
-	seen := map[string]int{}
-	for _, tx := range act.txs {
-		st.Rows++
-		status, ok := IATITransactionStatus[tx.typ]
-		if !ok {
-			if tx.typ == "" {
-				e.add(opt.File, "", tx.line, "transaction-type", errors.New("is missing"))
-				st.Invalid++
-			} else {
-				st.Skipped++
-			}
-			continue
-		}
-		to, txShare := actRecipient, share
-		if tx.country != "" {
-			iso, err := opt.Names.Resolve(tx.country)
-			if err != nil {
-				e.add(opt.File, "", tx.line, "recipient-country", err)
-				st.Invalid++
-				continue
-			}
-			to, txShare = iso, 1
-			if recipient != "" && iso != recipient {
-				st.Skipped++
-				continue
-			}
-		}
-		if to == "" {
-			if recipient != "" {
-				st.Skipped++ // not to the recipient asked for
-				continue
-			}
-			if countryErr != nil {
-				e.add(opt.File, "", act.line, "recipient-country", countryErr)
-			} else {
-				e.add(opt.File, "", tx.line, "recipient-country", errors.New("the activity names no recipient country"))
-			}
-			st.Invalid++
-			continue
-		}
-		p, err := iatiPledge(act, tx, to, txShare, status, opt)
-		if err != nil {
-			var rerr *RowError
-			if errors.As(err, &rerr) {
-				e.add(opt.File, "", tx.line, rerr.Field, rerr.Err)
-			} else {
-				e.add(opt.File, "", tx.line, fieldOf(err, "transaction"), err)
-			}
-			st.Invalid++
-			continue
-		}
-		if n := seen[p.SourceRef]; n > 0 {
-			seen[p.SourceRef] = n + 1
-			p.SourceRef += "#" + strconv.Itoa(n+1)
+	return actRecipient, share, countryErr
+}
+
+// transaction sends the pledge of one transaction whose type is a pledge
+// stage and whose recipient is the one asked for.
+func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
+	status, ok := IATITransactionStatus[tx.typ]
+	if !ok {
+		if tx.typ == "" {
+			em.refuse(tx.line, "transaction-type", errors.New("is missing"))
 		} else {
-			seen[p.SourceRef] = 1
+			em.st.Skipped++
 		}
-		if err := sink.Pledge(ctx, p); err != nil {
-			e.add(opt.File, "", tx.line, fieldOf(err, "record"), err)
-			st.Invalid++
-			continue
-		}
-		st.Records++
+		return
 	}
+	to, share, ok := em.txRecipient(tx)
+	if !ok {
+		return
+	}
+	p, err := iatiPledge(em.act, tx, to, share, status, em.opt)
+	if err != nil {
+		field, cause := rowErrorOf(err, "transaction")
+		em.refuse(tx.line, field, cause)
+		return
+	}
+	n := em.seen[p.SourceRef]
+	em.seen[p.SourceRef] = n + 1
+	if n > 0 {
+		p.SourceRef += "#" + strconv.Itoa(n+1) // a repeated reference, numbered in file order
+	}
+	if err := em.sink.Pledge(ctx, p); err != nil {
+		em.refuse(tx.line, fieldOf(err, "record"), err)
+		return
+	}
+	em.st.Records++
+}
+
+// txRecipient is a transaction's recipient and share: its own country
+// (all of it), else the activity's; ok is false when the transaction was
+// counted as skipped or invalid instead.
+func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
+	if tx.country != "" {
+		iso, err := em.opt.Names.Resolve(tx.country)
+		if err != nil {
+			em.refuse(tx.line, "recipient-country", err)
+			return "", 0, false
+		}
+		if em.recipient != "" && iso != em.recipient {
+			em.st.Skipped++
+			return "", 0, false
+		}
+		return iso, 1, true
+	}
+	if em.actRecipient != "" {
+		return em.actRecipient, em.share, true
+	}
+	switch {
+	case em.recipient != "":
+		em.st.Skipped++ // not to the recipient asked for
+	case em.countryErr != nil:
+		em.refuse(em.act.line, "recipient-country", em.countryErr)
+	default:
+		em.refuse(tx.line, "recipient-country", errors.New("the activity names no recipient country"))
+	}
+	return "", 0, false
+}
+
+// refuse records a transaction as invalid.
+func (em *iatiEmitter) refuse(line int, field string, err error) {
+	em.e.add(em.opt.File, "", line, field, err)
+	em.st.Invalid++
 }
 
 func fieldErr(field string, format string, args ...any) error {
@@ -477,36 +525,14 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	if err != nil {
 		return nil, err
 	}
-	if tx.date == "" {
-		return nil, fieldErr("transaction-date/@iso-date", "is missing")
-	}
-	date, err := parseDate(tx.date)
+	date, vd, err := iatiDates(tx)
 	if err != nil {
-		return nil, fieldErr("transaction-date/@iso-date", "%v", err)
-	}
-	vd := date // a missing value date falls back to the transaction date
-	if tx.valDate != "" {
-		if vd, err = parseDate(tx.valDate); err != nil {
-			return nil, fieldErr("value/@value-date", "%v", err)
-		}
-	}
-	ref := tx.ref
-	if ref == "" {
-		h := sha256.Sum256([]byte(strings.Join([]string{tx.typ, tx.date, tx.value, cur, tx.valDate, tx.provider.ref, tx.receiver.ref, tx.receiver.name}, "\x00")))
-		ref = "sha256:" + hex.EncodeToString(h[:])[:16]
+		return nil, err
 	}
 	p := &coalition.Pledge{Donor: donor, Recipient: to, Category: iatiCategory(act, tx), Amount: coalition.Money{Minor: minor, Currency: cur},
-		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: act.id + "/" + ref, AsOf: opt.AsOf}
+		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: act.id + "/" + iatiRef(tx, cur), AsOf: opt.AsOf}
 	if status != coalition.Delivered {
-		if d, err := parseDate(act.start); err == nil {
-			p.DeliverFrom = d.Month()
-		}
-		if d, err := parseDate(act.end); err == nil && d.Month() >= p.DeliverFrom {
-			p.DeliverTo = d.Month()
-		}
-		if p.DeliverFrom == 0 || p.DeliverTo == 0 {
-			p.DeliverFrom, p.DeliverTo = 0, 0
-		}
+		p.DeliverFrom, p.DeliverTo = iatiWindow(act)
 	}
 	if err := opt.FX.Convert(p, vd); err != nil {
 		return nil, fieldErr("value/@currency", "%v", err)
@@ -516,6 +542,51 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 		return nil, err
 	}
 	return p, nil
+}
+
+// iatiDates are a transaction's date and the date its value is converted
+// at: the value date, which falls back to the transaction date.
+func iatiDates(tx *iatiTx) (date, valueDate coalition.Date, err error) {
+	if tx.date == "" {
+		return date, date, fieldErr("transaction-date/@iso-date", "is missing")
+	}
+	if date, err = parseDate(tx.date); err != nil {
+		return date, date, fieldErr("transaction-date/@iso-date", "%v", err)
+	}
+	if tx.valDate == "" {
+		return date, date, nil
+	}
+	if valueDate, err = parseDate(tx.valDate); err != nil {
+		return date, date, fieldErr("value/@value-date", "%v", err)
+	}
+	return date, valueDate, nil
+}
+
+// iatiRef is the transaction's own reference or, when it has none, a hash
+// of the fields that tell two transactions apart, so that re-importing
+// keys it the same.
+func iatiRef(tx *iatiTx, cur string) string {
+	if tx.ref != "" {
+		return tx.ref
+	}
+	h := sha256.Sum256([]byte(strings.Join([]string{tx.typ, tx.date, tx.value, cur, tx.valDate, tx.provider.ref, tx.receiver.ref, tx.receiver.name}, "\x00")))
+	return "sha256:" + hex.EncodeToString(h[:])[:16]
+}
+
+// iatiWindow is the delivery window of a pledge not yet delivered: the
+// activity's start to end months, or none unless both are readable and in
+// order.
+func iatiWindow(act *iatiActivity) (from, to coalition.Month) {
+	if d, err := parseDate(act.start); err == nil {
+		from = d.Month()
+	}
+	if d, err := parseDate(act.end); err == nil && d.Month() >= from {
+		to = d.Month()
+	}
+	if from == 0 || to == 0 {
+		return 0, 0
+	}
+	return from, to
 }
 
 // iatiDonor is the donor of a transaction: the provider, else (for

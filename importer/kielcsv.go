@@ -94,25 +94,11 @@ func kielCSV(r io.Reader, opt KielOptions, names *Names, emit func(line int, ps 
 		opt.Recipient = "UKR"
 	}
 	cr, _ := newCSVReader(r)
-	header, err := cr.Read()
+	header, err := readCSVHeader(cr, opt.File)
 	if err != nil {
-		var le *LongLineError
-		if errors.As(err, &le) {
-			return Errors{{File: opt.File, Row: le.Line, Field: "header", Err: le}}
-		}
-		return Errors{{File: opt.File, Row: 1, Field: "header", Err: fmt.Errorf("cannot read the header: %w", err)}}
+		return err
 	}
-	header = append([]string(nil), header...) // the reader reuses its record
-	col := map[string]int{}
-	for i, h := range header {
-		col[cleanHeader(h)] = i
-	}
-	var errs Errors
-	for _, need := range []string{"iso", "year", "month", "military", "financial", "humanitarian"} {
-		if _, ok := col[need]; !ok {
-			errs = append(errs, &RowError{File: opt.File, Row: 1, Field: need, Err: errors.New("missing column (is this the Kiel data_explorer.csv layout?)")})
-		}
-	}
+	col, errs := kielCSVColumns(header, opt.File)
 	if len(errs) > 0 {
 		return errs
 	}
@@ -126,42 +112,23 @@ func kielCSV(r io.Reader, opt KielOptions, names *Names, emit func(line int, ps 
 		if err == io.EOF {
 			break
 		}
-		line := 0
-		if err == nil {
-			line, _ = cr.FieldPos(0)
-		}
 		if err != nil {
-			var pe *csv.ParseError
-			var le *LongLineError
-			field := "row"
-			switch {
-			case errors.As(err, &le):
-				line = le.Line
-				if le.Field < len(header) {
-					field = cleanHeader(header[le.Field])
-				}
-			case errors.As(err, &pe):
-				line = pe.Line
-				if pe.StartLine != 0 && errors.Is(pe.Err, csv.ErrFieldCount) {
-					line = pe.StartLine
-				}
-				err = pe.Err
-			}
-			errs = append(errs, &RowError{File: opt.File, Row: line, Field: field, Err: err})
-			if len(errs) > 100 || !errors.Is(err, csv.ErrFieldCount) {
-				break // a quote error or a long line: the rest cannot be trusted
+			re, more := kielCSVReadError(err, header, opt.File)
+			errs = append(errs, re)
+			if len(errs) > 100 || !more {
+				break
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		ps, rerr := kielCSVRow(rec, col, opt, names)
-		if rerr != nil {
+		switch {
+		case rerr != nil:
 			rerr.File, rerr.Row = opt.File, line
 			errs = append(errs, rerr)
-			continue
-		}
-		if names != nil {
+		case names != nil:
 			emit(line, ps)
-		} else {
+		default:
 			held = append(held, row{line, ps})
 		}
 	}
@@ -174,47 +141,77 @@ func kielCSV(r io.Reader, opt KielOptions, names *Names, emit func(line int, ps 
 	return nil
 }
 
+// readCSVHeader reads the header row, which must be readable for anything
+// else in the file to make sense.
+func readCSVHeader(cr *csv.Reader, file string) ([]string, error) {
+	header, err := cr.Read()
+	if err != nil {
+		var le *LongLineError
+		if errors.As(err, &le) {
+			return nil, Errors{{File: file, Row: le.Line, Field: "header", Err: le}}
+		}
+		return nil, Errors{{File: file, Row: 1, Field: "header", Err: fmt.Errorf("cannot read the header: %w", err)}}
+	}
+	return append([]string(nil), header...), nil // the reader reuses its record
+}
+
+// kielCSVColumns maps the header to column indexes and names every column
+// of the data_explorer layout that is missing, all at once.
+func kielCSVColumns(header []string, file string) (map[string]int, Errors) {
+	col := map[string]int{}
+	for i, h := range header {
+		col[cleanHeader(h)] = i
+	}
+	var errs Errors
+	for _, need := range []string{"iso", "year", "month", "military", "financial", "humanitarian"} {
+		if _, ok := col[need]; !ok {
+			errs = append(errs, &RowError{File: file, Row: 1, Field: need, Err: errors.New("missing column (is this the Kiel data_explorer.csv layout?)")})
+		}
+	}
+	return col, errs
+}
+
+// kielCSVReadError turns a row the CSV reader refused into a row error and
+// says whether reading may go on: only after a wrong field count, since
+// after a quote error or a long line the rest cannot be trusted.
+func kielCSVReadError(err error, header []string, file string) (*RowError, bool) {
+	var pe *csv.ParseError
+	var le *LongLineError
+	line, field := 0, "row"
+	switch {
+	case errors.As(err, &le):
+		line = le.Line
+		if le.Field < len(header) {
+			field = cleanHeader(header[le.Field])
+		}
+	case errors.As(err, &pe):
+		line = pe.Line
+		if pe.StartLine != 0 && errors.Is(pe.Err, csv.ErrFieldCount) {
+			line = pe.StartLine
+		}
+		err = pe.Err
+	}
+	return &RowError{File: file, Row: line, Field: field, Err: err}, errors.Is(err, csv.ErrFieldCount)
+}
+
 // kielCSVRow turns one row into its pledges, or the row's first error.
 func kielCSVRow(rec []string, col map[string]int, opt KielOptions, names *Names) ([]*coalition.Pledge, *RowError) {
-	rowErr := func(field string, format string, args ...any) *RowError {
-		return &RowError{Field: field, Err: fmt.Errorf(format, args...)}
-	}
 	if i, err := csvFields(rec); err != nil {
 		return nil, &RowError{Field: fmt.Sprintf("column %d", i+1), Err: err}
 	}
-	iso := strings.TrimSpace(rec[col["iso"]])
-	if m, ok := kielISO[iso]; ok {
-		iso = m
+	iso, rerr := kielCSVDonor(strings.TrimSpace(rec[col["iso"]]), names)
+	if rerr != nil {
+		return nil, rerr
 	}
-	if !coalition.ValidISO3(iso) {
-		return nil, rowErr("iso", "%s is not an ISO 3166-1 alpha-3 code", quote(iso))
+	month, rerr := kielCSVMonth(rec[col["year"]], rec[col["month"]])
+	if rerr != nil {
+		return nil, rerr
 	}
-	if names != nil {
-		if _, err := names.Resolve(iso); err != nil {
-			return nil, rowErr("iso", "%v", err)
-		}
-	}
-	y, err1 := strconv.Atoi(strings.TrimSpace(rec[col["year"]]))
-	mo, err2 := strconv.Atoi(strings.TrimSpace(rec[col["month"]]))
-	if err1 != nil || y < 2000 || y > 2100 {
-		return nil, rowErr("year", "%s is not a year", quote(rec[col["year"]]))
-	}
-	if err2 != nil || mo < 1 || mo > 12 {
-		return nil, rowErr("month", "%s is not a month 1–12", quote(rec[col["month"]]))
-	}
-	month := coalition.MonthOf(y, timeMonth(mo))
 	var ps []*coalition.Pledge
 	for _, kt := range kielTypes {
-		raw := strings.TrimSpace(rec[col[kt.column]])
-		if raw == "" || raw == "." || raw == "NA" {
-			continue
-		}
-		cents, err := parseDecimal(raw, 1_000_000_000, "EUR")
-		if err != nil {
-			return nil, rowErr(kt.column, "%v", err)
-		}
-		if cents < 0 {
-			return nil, rowErr(kt.column, "negative amount %s", quote(raw))
+		cents, rerr := kielCSVAmount(rec[col[kt.column]], kt.column)
+		if rerr != nil {
+			return nil, rerr
 		}
 		if cents == 0 {
 			continue
@@ -228,6 +225,55 @@ func kielCSVRow(rec []string, col map[string]int, opt KielOptions, names *Names)
 		})
 	}
 	return ps, nil
+}
+
+// kielCSVDonor maps Kiel's donor code to Coalition's ISO3 and, with names,
+// checks that it is a known country, so that a typo is refused by row.
+func kielCSVDonor(iso string, names *Names) (string, *RowError) {
+	if m, ok := kielISO[iso]; ok {
+		iso = m
+	}
+	if !coalition.ValidISO3(iso) {
+		return "", &RowError{Field: "iso", Err: fmt.Errorf("%s is not an ISO 3166-1 alpha-3 code", quote(iso))}
+	}
+	if names == nil {
+		return iso, nil
+	}
+	if _, err := names.Resolve(iso); err != nil {
+		return "", &RowError{Field: "iso", Err: err}
+	}
+	return iso, nil
+}
+
+// kielCSVMonth reads the year and month cells; the tracker starts in 2022,
+// so a year outside 2000–2100 is a misread column.
+func kielCSVMonth(year, month string) (coalition.Month, *RowError) {
+	y, err1 := strconv.Atoi(strings.TrimSpace(year))
+	mo, err2 := strconv.Atoi(strings.TrimSpace(month))
+	if err1 != nil || y < 2000 || y > 2100 {
+		return 0, &RowError{Field: "year", Err: fmt.Errorf("%s is not a year", quote(year))}
+	}
+	if err2 != nil || mo < 1 || mo > 12 {
+		return 0, &RowError{Field: "month", Err: fmt.Errorf("%s is not a month 1–12", quote(month))}
+	}
+	return coalition.MonthOf(y, timeMonth(mo)), nil
+}
+
+// kielCSVAmount converts one type's amount (EUR billions, exact decimal
+// text) to euro cents; empty, "." and NA are 0, as Kiel writes no value.
+func kielCSVAmount(raw, column string) (int64, *RowError) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || raw == "." || raw == "NA" {
+		return 0, nil
+	}
+	cents, err := parseDecimal(raw, 1_000_000_000, "EUR")
+	if err != nil {
+		return 0, &RowError{Field: column, Err: err}
+	}
+	if cents < 0 {
+		return 0, &RowError{Field: column, Err: fmt.Errorf("negative amount %s", quote(raw))}
+	}
+	return cents, nil
 }
 
 func timeMonth(m int) time.Month { return time.Month(m) }

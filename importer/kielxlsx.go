@@ -43,102 +43,156 @@ var kielOldHeaders = map[string]string{
 // per-donor sums are checked against it and mismatches become warnings.
 func KielXLSX(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error) {
 	opt.defaults("kiel-xlsx")
-	var st Stats
-	e := &errs{max: opt.MaxErrors}
 	f, sheet, closeFile, err := kielOpen(r, &opt)
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
 	defer closeFile()
-	recipient := opt.Recipient
-	if recipient == "" {
-		recipient = "UKR"
-	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return st, Errors{{File: opt.File, Sheet: sheet, Field: "sheet", Err: err}}
+		return Stats{}, Errors{{File: opt.File, Sheet: sheet, Field: "sheet", Err: err}}
 	}
 	defer rows.Close()
-	col := map[string]int{}
-	rowNum := 0
-	seen := map[string]int{}
-	alloc, commit := map[string]int64{}, map[string]int64{} // per donor, euro cents
-	for rows.Next() && !e.full() {
+	k := &kielSheet{opt: &opt, sheet: sheet, sink: sink, recipient: opt.Recipient, e: &errs{max: opt.MaxErrors},
+		col: map[string]int{}, seen: map[string]int{}, alloc: map[string]int64{}, commit: map[string]int64{}}
+	if k.recipient == "" {
+		k.recipient = "UKR"
+	}
+	if err := k.readRows(ctx, rows); err != nil {
+		return k.st, err
+	}
+	if len(k.e.list) == 0 {
+		k.st.Warnings = kielCheckSummary(f, &opt, k.alloc, k.commit)
+	}
+	return k.st, k.e.err()
+}
+
+// kielSheet is the state of one pass over MAIN DATA: the header, the
+// references seen (Kiel repeats activity ids), and the per-donor sums that
+// are checked against the Country Summary at the end.
+type kielSheet struct {
+	opt           *Options
+	sheet         string
+	sink          Sink
+	recipient     string
+	st            Stats
+	e             *errs
+	rowNum        int
+	col           map[string]int
+	seen          map[string]int
+	alloc, commit map[string]int64 // per donor, euro cents
+}
+
+// readRows streams the sheet until its end or the error limit; it returns
+// only errors that end the import (a cancelled context, no header).
+func (k *kielSheet) readRows(ctx context.Context, rows *excelize.Rows) error {
+	for rows.Next() && !k.e.full() {
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return err
 		}
-		rowNum++
+		k.rowNum++
 		cells, err := rows.Columns()
 		if err != nil {
-			e.add(opt.File, sheet, rowNum, "row", err)
+			k.e.add(k.opt.File, k.sheet, k.rowNum, "row", err)
 			break
 		}
-		if len(col) == 0 {
-			// The header row: the first with a donor column.
-			kielHeaderColumns(cells, col)
-			if _, ok := col["donor"]; !ok {
-				col = map[string]int{}
-				if rowNum >= 20 {
-					return st, Errors{{File: opt.File, Sheet: sheet, Row: 1, Field: "donor", Err: errors.New("no header row with a donor (or Countries) column in the first 20 rows")}}
-				}
+		if len(k.col) == 0 {
+			if err := k.header(cells); err != nil {
+				return err
 			}
 			continue
 		}
-		get := func(name string) string { return kielCell(cells, col, name) }
-		if get("donor") == "" {
-			continue // blank rows between blocks
-		}
-		st.Rows++
-		p, del, err := kielRow(get, col, recipient, &opt)
-		if err != nil {
-			var re *RowError
-			if errors.As(err, &re) {
-				e.add(opt.File, sheet, rowNum, re.Field, re.Err)
-			} else {
-				e.add(opt.File, sheet, rowNum, fieldOf(err, "row"), err)
-			}
-			st.Invalid++
-			continue
-		}
-		if p == nil {
-			st.Skipped++
-			continue
-		}
-		if n := seen[p.SourceRef]; n > 0 {
-			seen[p.SourceRef] = n + 1
-			p.SourceRef += "#" + strconv.Itoa(n+1)
-		} else {
-			seen[p.SourceRef] = 1
-		}
-		p.Provenance = opt.provenance(sheet, rowNum, map[string]string{"original": get("tot_activity_value") + " " + get("reporting_currency"),
-			"aid_type_specific": get("aid_type_specific"), "earmarked_year": get("earmarked_year")})
-		if err := sink.Pledge(ctx, p); err != nil {
-			e.add(opt.File, sheet, rowNum, fieldOf(err, "record"), err)
-			st.Invalid++
-			continue
-		}
-		if p.Status == coalition.Allocated {
-			alloc[p.Donor] += p.AmountEUR
-		} else {
-			commit[p.Donor] += p.AmountEUR
-		}
-		st.Records++
-		if del != nil {
-			if err := sink.Delivery(ctx, p.Source, p.SourceRef, p.SourceRef+"/delivered", p.Provenance, del); err != nil {
-				e.add(opt.File, sheet, rowNum, fieldOf(err, "tot_value_deliv_EUR"), err)
-				st.Invalid++
-				continue
-			}
-			st.Records++
-		}
+		k.row(ctx, cells)
 	}
 	if err := rows.Error(); err != nil {
-		e.add(opt.File, sheet, rowNum, "sheet", err)
+		k.e.add(k.opt.File, k.sheet, k.rowNum, "sheet", err)
 	}
-	if len(e.list) == 0 {
-		st.Warnings = kielCheckSummary(f, &opt, alloc, commit)
+	return nil
+}
+
+// header takes cells as the header row if they have a donor column; Kiel
+// puts notes above the header, so up to 20 rows are tried.
+func (k *kielSheet) header(cells []string) error {
+	kielHeaderColumns(cells, k.col)
+	if _, ok := k.col["donor"]; ok {
+		return nil
 	}
-	return st, e.err()
+	k.col = map[string]int{}
+	if k.rowNum >= 20 {
+		return Errors{{File: k.opt.File, Sheet: k.sheet, Row: 1, Field: "donor", Err: errors.New("no header row with a donor (or Countries) column in the first 20 rows")}}
+	}
+	return nil
+}
+
+// row records one data row: its pledge, then its delivery, counting what
+// was read, sent, skipped and refused.
+func (k *kielSheet) row(ctx context.Context, cells []string) {
+	get := func(name string) string { return kielCell(cells, k.col, name) }
+	if get("donor") == "" {
+		return // blank rows between blocks
+	}
+	k.st.Rows++
+	p, del, err := kielRow(get, k.col, k.recipient, k.opt)
+	if err != nil {
+		k.refuse(rowErrorOf(err, "row"))
+		return
+	}
+	if p == nil {
+		k.st.Skipped++
+		return
+	}
+	k.uniqueRef(p)
+	p.Provenance = k.opt.provenance(k.sheet, k.rowNum, map[string]string{"original": get("tot_activity_value") + " " + get("reporting_currency"),
+		"aid_type_specific": get("aid_type_specific"), "earmarked_year": get("earmarked_year")})
+	if err := k.sink.Pledge(ctx, p); err != nil {
+		k.refuse(fieldOf(err, "record"), err)
+		return
+	}
+	k.sum(p)
+	k.st.Records++
+	if del == nil {
+		return
+	}
+	if err := k.sink.Delivery(ctx, p.Source, p.SourceRef, p.SourceRef+"/delivered", p.Provenance, del); err != nil {
+		k.refuse(fieldOf(err, "tot_value_deliv_EUR"), err)
+		return
+	}
+	k.st.Records++
+}
+
+// refuse records the current row as invalid.
+func (k *kielSheet) refuse(field string, err error) {
+	k.e.add(k.opt.File, k.sheet, k.rowNum, field, err)
+	k.st.Invalid++
+}
+
+// rowErrorOf splits a parser's error into the field it names and the
+// cause to show: a *RowError's own, else a domain error's field, else def.
+func rowErrorOf(err error, def string) (string, error) {
+	var re *RowError
+	if errors.As(err, &re) {
+		return re.Field, re.Err
+	}
+	return fieldOf(err, def), err
+}
+
+// uniqueRef numbers the second and later rows with one reference (#2, #3,
+// …) in the order of the sheet, so that re-importing keys them the same.
+func (k *kielSheet) uniqueRef(p *coalition.Pledge) {
+	n := k.seen[p.SourceRef]
+	k.seen[p.SourceRef] = n + 1
+	if n > 0 {
+		p.SourceRef += "#" + strconv.Itoa(n+1)
+	}
+}
+
+// sum adds a recorded pledge to its donor's total for the summary check.
+func (k *kielSheet) sum(p *coalition.Pledge) {
+	if p.Status == coalition.Allocated {
+		k.alloc[p.Donor] += p.AmountEUR
+	} else {
+		k.commit[p.Donor] += p.AmountEUR
+	}
 }
 
 // kielOpen spools the workbook to disk (a zip is read from its end),
@@ -216,22 +270,9 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 	if err != nil {
 		return nil, nil, fieldErr("donor", "%v", err)
 	}
-	measure := strings.ToLower(get("measure"))
-	if _, ok := col["measure"]; !ok { // old releases: allocated totals where given
-		measure = "commitment"
-		if _, ok := col["tot_sub_activity_value_eur_redistr"]; ok {
-			measure = "allocation"
-		}
-	}
-	var status coalition.PledgeStatus
-	var valueCol string
-	switch measure {
-	case "allocation":
-		status, valueCol = coalition.Allocated, "tot_sub_activity_value_eur_redistr"
-	case "commitment":
-		status, valueCol = coalition.Committed, "tot_activity_value_eur"
-	default:
-		return nil, nil, fieldErr("measure", "%s is not Allocation or Commitment", quote(get("measure")))
+	measure, status, valueCol, err := kielMeasure(get, col)
+	if err != nil {
+		return nil, nil, err
 	}
 	raw := get(valueCol)
 	if raw == "" {
@@ -244,111 +285,215 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 	if cents == 0 {
 		return nil, nil, nil
 	}
-	general := strings.ToLower(get("aid_type_general"))
-	specific := strings.ToLower(get("aid_type_specific"))
-	category := ""
-	switch general {
-	case "military":
-		category = "military"
-		switch it := strings.ToLower(get("item_type")); {
-		case strings.HasPrefix(it, "ammunition"):
-			category = "ammunition"
-		case it == "aviation and drones":
-			category = "drones"
-		case it == "funding, training, services":
-			category = "training"
-		}
-	case "financial":
-		category = "financial"
-		if strings.Contains(specific, "loan") {
-			category = "loans"
-		} else if strings.Contains(specific, "guarantee") {
-			category = "guarantees"
-		}
-	case "humanitarian":
-		category = "humanitarian"
-	default:
-		return nil, nil, fieldErr("aid_type_general", "%s is not Financial, Humanitarian or Military", quote(get("aid_type_general")))
+	category, err := kielCategory(get)
+	if err != nil {
+		return nil, nil, err
 	}
-	// Dates: the announcement; else the tracker month; else the first earmarked year.
-	var announced coalition.Date
-	from, to := coalition.Month(0), coalition.Month(0)
-	if y1, y2, ok := earmarked(get("earmarked_year")); ok {
-		from, to = coalition.MonthOf(y1, time.January), coalition.MonthOf(y2, time.December)
-	} else if s := get("earmarked_year"); s != "" {
-		return nil, nil, fieldErr("earmarked_year", "%s is not a year or a range like 2023-2027", quote(s))
+	announced, from, to, err := kielDates(get)
+	if err != nil {
+		return nil, nil, err
 	}
-	month := 0
-	if s := get("month"); s != "" {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v < 0 || v != math.Trunc(v) {
-			return nil, nil, fieldErr("month", "%s is not a tracker month (1 = January 2022)", quote(s))
-		}
-		month = int(v)
-	}
-	dated := get("month_exists_dummy") != "0" && month > 0
-	if s := get("announcement_date"); s != "" {
-		d, err := kielDate(s)
-		if err != nil {
-			return nil, nil, fieldErr("announcement_date", "%v", err)
-		}
-		announced = d
-	} else if dated {
-		announced = coalition.MonthOf(2022, time.January).Add(month - 1).FirstDay()
-	} else if from != 0 {
-		announced = from.FirstDay()
-	} else {
-		return nil, nil, fieldErr("announcement_date", "an undated row needs an announcement date or an earmarked year")
-	}
-	if dated {
-		m := coalition.MonthOf(2022, time.January).Add(month - 1)
-		if from == 0 || to == 0 {
-			from, to = m, m
-		}
-	}
-	var qty *int64
-	if s := get("item_numb"); s != "" {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v < 0 {
-			return nil, nil, fieldErr("item_numb", "%s is not a number of units", quote(s))
-		}
-		n := coalition.SaturateInt64(v) // past int64: Validate refuses it by field
-		qty = &n
-	}
-	ref := get("activity_id")
-	if ref == "" {
-		h := sha256.Sum256([]byte(strings.Join([]string{donor, get("announcement_date"), measure, general, specific, get("item"),
-			get("explanation"), get("earmarked_year"), get("month"), raw}, "\x00")))
-		ref = "sha256:" + hex.EncodeToString(h[:])[:16]
+	qty, err := kielUnits(get, "item_numb")
+	if err != nil {
+		return nil, nil, err
 	}
 	p := &coalition.Pledge{Donor: donor, Recipient: recipient, Category: category,
 		Amount: coalition.Money{Minor: cents, Currency: "EUR"}, AmountEUR: cents, FXRate: 1, FXMonth: announced.Month(),
-		Quantity: qty, Unit: get("item"), Announced: announced, DeliverFrom: from, DeliverTo: to, Status: status,
-		Visibility: coalition.Public, Source: opt.Source, SourceRef: ref + "/" + measure, AsOf: opt.AsOf}
-	if qty == nil {
-		p.Unit = ""
+		Quantity: qty, Announced: announced, DeliverFrom: from, DeliverTo: to, Status: status,
+		Visibility: coalition.Public, Source: opt.Source, SourceRef: kielRef(get, donor, measure, raw) + "/" + measure, AsOf: opt.AsOf}
+	if qty != nil {
+		p.Unit = get("item")
 	}
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
 	}
-	var del *coalition.Delivery
-	if s := get("tot_value_deliv_eur"); s != "" && status == coalition.Allocated {
-		dc, err := kielEUR(s)
-		if err != nil {
-			return nil, nil, fieldErr("tot_value_deliv_EUR", "%v", err)
-		}
-		var dq *int64
-		if s := get("item_numb_deliv"); s != "" {
-			if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 0 {
-				n := coalition.SaturateInt64(v)
-				dq = &n
-			}
-		}
-		if dc > 0 || dq != nil {
-			del = &coalition.Delivery{Date: opt.AsOf, AmountEUR: dc, Quantity: dq, Source: opt.Source}
-		}
+	if status != coalition.Allocated {
+		return p, nil, nil
+	}
+	del, err := kielDelivery(get, opt)
+	if err != nil {
+		return nil, nil, err
 	}
 	return p, del, nil
+}
+
+// kielMeasure says which of Kiel's two aggregates a row carries and so
+// which column holds its value: the old releases have no measure column
+// and give allocated totals where they have the redistributed column.
+func kielMeasure(get func(string) string, col map[string]int) (measure string, status coalition.PledgeStatus, valueCol string, err error) {
+	measure = strings.ToLower(get("measure"))
+	if _, ok := col["measure"]; !ok {
+		measure = "commitment"
+		if _, ok := col["tot_sub_activity_value_eur_redistr"]; ok {
+			measure = "allocation"
+		}
+	}
+	switch measure {
+	case "allocation":
+		return measure, coalition.Allocated, "tot_sub_activity_value_eur_redistr", nil
+	case "commitment":
+		return measure, coalition.Committed, "tot_activity_value_eur", nil
+	}
+	return "", "", "", fieldErr("measure", "%s is not Allocation or Commitment", quote(get("measure")))
+}
+
+// kielMilitaryItems are the item types that narrow a military row to a
+// finer category; any other item stays "military".
+var kielMilitaryItems = map[string]string{"aviation and drones": "drones", "funding, training, services": "training"}
+
+// kielCategory maps Kiel's general and specific aid types to Coalition's
+// categories: the general type decides, the item or the specific type
+// narrows it where Coalition keeps a finer category.
+func kielCategory(get func(string) string) (string, error) {
+	switch strings.ToLower(get("aid_type_general")) {
+	case "military":
+		return kielMilitaryCategory(strings.ToLower(get("item_type"))), nil
+	case "financial":
+		return kielFinancialCategory(strings.ToLower(get("aid_type_specific"))), nil
+	case "humanitarian":
+		return "humanitarian", nil
+	}
+	return "", fieldErr("aid_type_general", "%s is not Financial, Humanitarian or Military", quote(get("aid_type_general")))
+}
+
+// kielMilitaryCategory narrows a military row by its item type, because
+// ammunition, drones and training are needs of their own.
+func kielMilitaryCategory(itemType string) string {
+	if strings.HasPrefix(itemType, "ammunition") {
+		return "ammunition"
+	}
+	if c, ok := kielMilitaryItems[itemType]; ok {
+		return c
+	}
+	return "military"
+}
+
+// kielFinancialCategory narrows a financial row by its specific type,
+// because loans and guarantees are not grants and are counted apart.
+func kielFinancialCategory(specific string) string {
+	switch {
+	case strings.Contains(specific, "loan"):
+		return "loans"
+	case strings.Contains(specific, "guarantee"):
+		return "guarantees"
+	}
+	return "financial"
+}
+
+// kielDates dates a row: the announcement; else the tracker month; else
+// the first earmarked year. The delivery window is the earmarked years,
+// else the tracker month.
+func kielDates(get func(string) string) (announced coalition.Date, from, to coalition.Month, err error) {
+	from, to, err = kielEarmarked(get("earmarked_year"))
+	if err != nil {
+		return announced, 0, 0, err
+	}
+	tracker, err := kielTrackerMonth(get("month"))
+	if err != nil {
+		return announced, 0, 0, err
+	}
+	if get("month_exists_dummy") == "0" {
+		tracker = 0 // the row says its month is a placeholder
+	}
+	announced, err = kielAnnounced(get("announcement_date"), tracker, from)
+	if err != nil {
+		return announced, 0, 0, err
+	}
+	if tracker != 0 && (from == 0 || to == 0) {
+		from, to = tracker, tracker
+	}
+	return announced, from, to, nil
+}
+
+// kielEarmarked reads the earmarked years as a delivery window (0, 0 when
+// the cell is empty), so that a typo is an error rather than an undated row.
+func kielEarmarked(s string) (from, to coalition.Month, err error) {
+	if y1, y2, ok := earmarked(s); ok {
+		return coalition.MonthOf(y1, time.January), coalition.MonthOf(y2, time.December), nil
+	}
+	if s != "" {
+		return 0, 0, fieldErr("earmarked_year", "%s is not a year or a range like 2023-2027", quote(s))
+	}
+	return 0, 0, nil
+}
+
+// kielTrackerMonth converts Kiel's month counter (1 = January 2022) into a
+// month, 0 when the cell is empty or 0; the workbook writes it as a float.
+func kielTrackerMonth(s string) (coalition.Month, error) {
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || v != math.Trunc(v) {
+		return 0, fieldErr("month", "%s is not a tracker month (1 = January 2022)", quote(s))
+	}
+	if v == 0 {
+		return 0, nil
+	}
+	return coalition.MonthOf(2022, time.January).Add(int(v) - 1), nil
+}
+
+// kielAnnounced picks the announcement date from the best evidence the row
+// has, in the order Kiel itself trusts them.
+func kielAnnounced(s string, tracker, earmarkedFrom coalition.Month) (coalition.Date, error) {
+	switch {
+	case s != "":
+		d, err := kielDate(s)
+		if err != nil {
+			return coalition.Date{}, fieldErr("announcement_date", "%v", err)
+		}
+		return d, nil
+	case tracker != 0:
+		return tracker.FirstDay(), nil
+	case earmarkedFrom != 0:
+		return earmarkedFrom.FirstDay(), nil
+	}
+	return coalition.Date{}, fieldErr("announcement_date", "an undated row needs an announcement date or an earmarked year")
+}
+
+// kielUnits reads a number of units (nil when empty); past int64 it
+// saturates so that Validate refuses it by field.
+func kielUnits(get func(string) string, column string) (*int64, error) {
+	s := get(column)
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 {
+		return nil, fieldErr(column, "%s is not a number of units", quote(s))
+	}
+	n := coalition.SaturateInt64(v)
+	return &n, nil
+}
+
+// kielRef is the row's natural key: Kiel's activity id, or, in releases
+// without one, a hash of the cells that tell two rows apart.
+func kielRef(get func(string) string, donor, measure, raw string) string {
+	if ref := get("activity_id"); ref != "" {
+		return ref
+	}
+	h := sha256.Sum256([]byte(strings.Join([]string{donor, get("announcement_date"), measure, strings.ToLower(get("aid_type_general")),
+		strings.ToLower(get("aid_type_specific")), get("item"), get("explanation"), get("earmarked_year"), get("month"), raw}, "\x00")))
+	return "sha256:" + hex.EncodeToString(h[:])[:16]
+}
+
+// kielDelivery is the delivered part of an allocated row (nil when none):
+// Kiel gives delivered value only against allocations. A bad delivered
+// quantity is dropped rather than refused, as the value is what counts.
+func kielDelivery(get func(string) string, opt *Options) (*coalition.Delivery, error) {
+	s := get("tot_value_deliv_eur")
+	if s == "" {
+		return nil, nil
+	}
+	dc, err := kielEUR(s)
+	if err != nil {
+		return nil, fieldErr("tot_value_deliv_EUR", "%v", err)
+	}
+	dq, _ := kielUnits(get, "item_numb_deliv")
+	if dc == 0 && dq == nil {
+		return nil, nil
+	}
+	return &coalition.Delivery{Date: opt.AsOf, AmountEUR: dc, Quantity: dq, Source: opt.Source}, nil
 }
 
 // kielEUR parses a euro amount (Kiel writes plain euros) into cents.
@@ -408,12 +553,7 @@ func earmarked(s string) (int, int, bool) {
 // kielCheckSummary compares per-donor sums with the Country Summary sheet
 // (€ bn, header row found by its "Country" cell).
 func kielCheckSummary(f *excelize.File, opt *Options, alloc, commit map[string]int64) []string {
-	sheet := ""
-	for _, s := range f.GetSheetList() {
-		if strings.TrimSpace(s) == KielSummarySheet {
-			sheet = s
-		}
-	}
+	sheet := kielSummarySheet(f)
 	if sheet == "" {
 		return nil
 	}
@@ -429,51 +569,78 @@ func kielCheckSummary(f *excelize.File, opt *Options, alloc, commit map[string]i
 		n++
 		cells, _ := rows.Columns()
 		if len(col) == 0 {
-			for i, c := range cells {
-				col[strings.TrimSpace(c)] = i
-			}
-			if _, ok := col["Country"]; !ok {
-				col = map[string]int{}
-			}
+			col = kielSummaryHeader(cells)
 			continue
 		}
-		get := func(name string) string {
-			i, ok := col[name]
-			if !ok || i >= len(cells) {
-				return ""
-			}
-			return strings.TrimSpace(cells[i])
-		}
+		get := func(name string) string { return kielSummaryCell(cells, col, name) }
 		name := get("Country")
-		if name == "" {
-			continue
-		}
 		if strings.EqualFold(name, "Total") {
 			break
 		}
-		iso, err := opt.Names.Resolve(name)
-		if err != nil {
-			warn = append(warn, fmt.Sprintf("%s!%d: Country: %v", sheet, n, err))
-			continue
-		}
-		for _, c := range []struct {
-			column string
-			got    int64
-		}{{"Total bilateral allocations", alloc[iso]}, {"Total bilateral commitments", commit[iso]}} {
-			s := get(c.column)
-			if s == "" || s == "." {
-				continue
-			}
-			want, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				continue
-			}
-			// € bn to 3 decimals: within half a million euros.
-			if math.Abs(float64(c.got)/1e11-want) > 0.0005 {
-				warn = append(warn, fmt.Sprintf("%s!%d: %s: %s sums to %.3f bn in MAIN DATA, the summary says %.3f bn", sheet, n, c.column, iso, float64(c.got)/1e11, want))
-			}
+		if name != "" {
+			warn = append(warn, kielSummaryRow(get, sheet, n, opt, alloc, commit)...)
 		}
 	}
 	sort.Strings(warn)
+	return warn
+}
+
+// kielSummarySheet is the name of the Country Summary sheet as the workbook
+// spells it (Kiel pads names with spaces), "" when it has none.
+func kielSummarySheet(f *excelize.File) string {
+	sheet := ""
+	for _, s := range f.GetSheetList() {
+		if strings.TrimSpace(s) == KielSummarySheet {
+			sheet = s
+		}
+	}
+	return sheet
+}
+
+// kielSummaryHeader maps the columns of cells if they are the header row
+// (they have a Country cell); else it returns an empty map, so that the
+// notes above the header are skipped.
+func kielSummaryHeader(cells []string) map[string]int {
+	col := map[string]int{}
+	for i, c := range cells {
+		col[strings.TrimSpace(c)] = i
+	}
+	if _, ok := col["Country"]; !ok {
+		return map[string]int{}
+	}
+	return col
+}
+
+// kielSummaryCell is the trimmed cell of column name, "" when missing.
+func kielSummaryCell(cells []string, col map[string]int, name string) string {
+	i, ok := col[name]
+	if !ok || i >= len(cells) {
+		return ""
+	}
+	return strings.TrimSpace(cells[i])
+}
+
+// kielSummaryRow compares one donor's allocations and commitments with
+// MAIN DATA; a total it cannot read is not checked, since the summary
+// sheet is only a cross-check.
+func kielSummaryRow(get func(string) string, sheet string, n int, opt *Options, alloc, commit map[string]int64) []string {
+	iso, err := opt.Names.Resolve(get("Country"))
+	if err != nil {
+		return []string{fmt.Sprintf("%s!%d: Country: %v", sheet, n, err)}
+	}
+	var warn []string
+	for _, c := range []struct {
+		column string
+		got    int64
+	}{{"Total bilateral allocations", alloc[iso]}, {"Total bilateral commitments", commit[iso]}} {
+		want, err := strconv.ParseFloat(get(c.column), 64)
+		if err != nil {
+			continue // empty, "." or text
+		}
+		// € bn to 3 decimals: within half a million euros.
+		if math.Abs(float64(c.got)/1e11-want) > 0.0005 {
+			warn = append(warn, fmt.Sprintf("%s!%d: %s: %s sums to %.3f bn in MAIN DATA, the summary says %.3f bn", sheet, n, c.column, iso, float64(c.got)/1e11, want))
+		}
+	}
 	return warn
 }

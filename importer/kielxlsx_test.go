@@ -103,9 +103,10 @@ func TestKielXLSX(t *testing.T) {
 		t.Errorf("DEU category %q", p.Category)
 	}
 	jp := byDonor["JPN/allocated"]
-	if jp.Category != "loans" || jp.Announced != (coalition.Date{Y: 2023, M: 1, D: 1}) || jp.DeliverFrom.String() != "2023-01" || jp.DeliverTo.String() != "2024-12" {
-		t.Errorf("JPN = %s %s %s–%s, want loans 2023-01-01 2023-01–2024-12", jp.Category, jp.Announced, jp.DeliverFrom, jp.DeliverTo)
-	}
+	eq(t, "JPN category", jp.Category, "loans")
+	eq(t, "JPN announced", jp.Announced, coalition.Date{Y: 2023, M: 1, D: 1})
+	eq(t, "JPN deliver_from", jp.DeliverFrom.String(), "2023-01")
+	eq(t, "JPN deliver_to", jp.DeliverTo.String(), "2024-12")
 	// In-kind item with quantity; delivered units as a delivery.
 	no := byDonor["NOR/allocated"]
 	if no.Quantity == nil || *no.Quantity != 20 || no.Unit != "CV90" {
@@ -135,9 +136,12 @@ func TestKielXLSXOldHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Pledges) != 1 || c.Pledges[0].AmountEUR != 20_50 || c.Pledges[0].Donor != "POL" || c.Pledges[0].SourceRef != "A-1/allocation" {
-		t.Errorf("pledges = %+v", c.Pledges)
+	if len(c.Pledges) != 1 {
+		t.Fatalf("%d pledges, want 1", len(c.Pledges))
 	}
+	eq(t, "amount_eur", c.Pledges[0].AmountEUR, 20_50)
+	eq(t, "donor", c.Pledges[0].Donor, "POL")
+	eq(t, "source_ref", c.Pledges[0].SourceRef, "A-1/allocation")
 }
 
 func TestKielXLSXMalformed(t *testing.T) {

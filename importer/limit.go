@@ -252,57 +252,14 @@ type jsonLimit struct {
 func (j *jsonLimit) Write(p []byte) (int, error) {
 	for _, c := range p {
 		j.off++
+		var err error
 		if j.inStr {
-			j.tok++
-			if len(j.prefix) < 4*QuoteMax+8 {
-				j.prefix = append(j.prefix, c)
-			}
-			switch {
-			case j.esc:
-				j.esc = false
-			case c == '\\':
-				j.esc = true
-			case c == '"':
-				j.inStr, j.tok = false, 0
-			}
-			if j.tok > MaxJSONToken {
-				return 0, j.err(j.tokLine, fmt.Errorf("a string longer than %d bytes: %s", MaxJSONToken, quote(string(j.prefix))))
-			}
+			err = j.stringByte(c)
 		} else {
-			switch c {
-			case '"':
-				j.inStr, j.tok, j.tokLine, j.prefix = true, 0, j.line, j.prefix[:0]
-			case '{', '[':
-				if j.elemDepth == 0 && len(j.stack) > 0 && j.stack[len(j.stack)-1] == '[' {
-					j.elemDepth, j.elemStart, j.elemLine = len(j.stack)+1, j.off-1, j.line
-				}
-				j.stack = append(j.stack, c)
-				if len(j.stack) > maxJSONDepth {
-					return 0, j.err(j.line, fmt.Errorf("nested deeper than %d arrays and objects", maxJSONDepth))
-				}
-				j.tok = 0
-			case '}', ']':
-				if len(j.stack) > 0 {
-					j.stack = j.stack[:len(j.stack)-1]
-				}
-				if len(j.stack) < j.elemDepth {
-					j.elemDepth = 0
-				}
-				j.tok = 0
-			case ' ', '\t', '\r', '\n', ',', ':':
-				j.tok = 0
-			default:
-				if j.tok == 0 {
-					j.tokLine, j.prefix = j.line, j.prefix[:0]
-				}
-				j.tok++
-				if len(j.prefix) < 4*QuoteMax+8 {
-					j.prefix = append(j.prefix, c)
-				}
-				if j.tok > MaxJSONToken {
-					return 0, j.err(j.tokLine, fmt.Errorf("a number or word longer than %d bytes: %s", MaxJSONToken, quote(string(j.prefix))))
-				}
-			}
+			err = j.structByte(c)
+		}
+		if err != nil {
+			return 0, err
 		}
 		if c == '\n' {
 			j.line++
@@ -312,6 +269,89 @@ func (j *jsonLimit) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// stringByte follows one byte inside a string, which ends at an unescaped
+// quote, and fails once the string is longer than MaxJSONToken.
+func (j *jsonLimit) stringByte(c byte) error {
+	j.tok++
+	j.keep(c)
+	switch {
+	case j.esc:
+		j.esc = false
+	case c == '\\':
+		j.esc = true
+	case c == '"':
+		j.inStr, j.tok = false, 0
+	}
+	if j.tok > MaxJSONToken {
+		return j.err(j.tokLine, fmt.Errorf("a string longer than %d bytes: %s", MaxJSONToken, quote(string(j.prefix))))
+	}
+	return nil
+}
+
+// structByte follows one byte outside strings: the start of a string, a
+// bracket, a separator, or a byte of a number or literal.
+func (j *jsonLimit) structByte(c byte) error {
+	switch c {
+	case '"':
+		j.inStr, j.tok, j.tokLine, j.prefix = true, 0, j.line, j.prefix[:0]
+	case '{', '[':
+		return j.open(c)
+	case '}', ']':
+		j.close()
+	case ' ', '\t', '\r', '\n', ',', ':':
+		j.tok = 0
+	default:
+		return j.literalByte(c)
+	}
+	return nil
+}
+
+// open pushes an array or object, noting where an element of an array
+// starts, since an element is the unit that must stay small.
+func (j *jsonLimit) open(c byte) error {
+	if j.elemDepth == 0 && len(j.stack) > 0 && j.stack[len(j.stack)-1] == '[' {
+		j.elemDepth, j.elemStart, j.elemLine = len(j.stack)+1, j.off-1, j.line
+	}
+	j.stack = append(j.stack, c)
+	if len(j.stack) > maxJSONDepth {
+		return j.err(j.line, fmt.Errorf("nested deeper than %d arrays and objects", maxJSONDepth))
+	}
+	j.tok = 0
+	return nil
+}
+
+// close pops an array or object, ending the element it was.
+func (j *jsonLimit) close() {
+	if len(j.stack) > 0 {
+		j.stack = j.stack[:len(j.stack)-1]
+	}
+	if len(j.stack) < j.elemDepth {
+		j.elemDepth = 0
+	}
+	j.tok = 0
+}
+
+// literalByte follows one byte of a number or word, which fails once it
+// is longer than MaxJSONToken.
+func (j *jsonLimit) literalByte(c byte) error {
+	if j.tok == 0 {
+		j.tokLine, j.prefix = j.line, j.prefix[:0]
+	}
+	j.tok++
+	j.keep(c)
+	if j.tok > MaxJSONToken {
+		return j.err(j.tokLine, fmt.Errorf("a number or word longer than %d bytes: %s", MaxJSONToken, quote(string(j.prefix))))
+	}
+	return nil
+}
+
+// keep appends c to the start of the current token, which the error quotes.
+func (j *jsonLimit) keep(c byte) {
+	if len(j.prefix) < 4*QuoteMax+8 {
+		j.prefix = append(j.prefix, c)
+	}
 }
 
 func (j *jsonLimit) err(line int, e error) error {

@@ -30,10 +30,11 @@ func TestKielRelease(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Dataset != KielDataset || got.Name != c.want.Name || got.AsOf != c.want.AsOf || got.Source != c.want.Source ||
-				got.Records != coalition.ReleasePledges {
-				t.Fatalf("got %+v, want %+v", got, c.want)
-			}
+			eq(t, "dataset", got.Dataset, KielDataset)
+			eq(t, "name", got.Name, c.want.Name)
+			eq(t, "as_of", got.AsOf, c.want.AsOf)
+			eq(t, "source", got.Source, c.want.Source)
+			eq(t, "records", got.Records, coalition.ReleasePledges)
 		})
 	}
 	// A file without a single value is no release (it would remove every record).

@@ -36,6 +36,26 @@ const (
 // than it declares. Memory: one decompressor and a few hundred bytes of
 // state, whatever the workbook holds.
 func checkXLSX(zr *zip.Reader, file string) error {
+	if err := checkXLSXSizes(zr, file); err != nil {
+		return err
+	}
+	names := sheetNames(zr)
+	buf := make([]byte, 32<<10)
+	for _, zf := range zr.File {
+		name := strings.ToLower(zf.Name)
+		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") && !strings.HasSuffix(name, ".vml") {
+			continue
+		}
+		if err := checkXLSXPart(zf, file, names, buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkXLSXSizes checks the sizes the zip declares, before anything is
+// unzipped, so that a zip bomb costs nothing.
+func checkXLSXSizes(zr *zip.Reader, file string) error {
 	if len(zr.File) > maxXLSXParts {
 		return &RowError{File: file, Field: "file", Err: fmt.Errorf("%d parts: more than %d, not a workbook of this kind", len(zr.File), maxXLSXParts)}
 	}
@@ -52,39 +72,35 @@ func checkXLSX(zr *zip.Reader, file string) error {
 			return &RowError{File: file, Sheet: zf.Name, Field: "file", Err: fmt.Errorf("the part unzips to %d MB: more than %d MB", size>>20, maxXLSXPart>>20)}
 		}
 	}
-	names := sheetNames(zr)
-	buf := make([]byte, 32<<10)
-	for _, zf := range zr.File {
-		name := strings.ToLower(zf.Name)
-		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") && !strings.HasSuffix(name, ".vml") {
-			continue
+	return nil
+}
+
+// checkXLSXPart streams one XML part through an xlsxScan; errors name the
+// sheet a worksheet part holds, as the user knows sheets, not parts.
+func checkXLSXPart(zf *zip.File, file string, names map[string]string, buf []byte) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return &RowError{File: file, Sheet: zf.Name, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}
+	}
+	defer rc.Close()
+	part := zf.Name
+	if n, ok := names[strings.ReplaceAll(zf.Name, "\\", "/")]; ok {
+		part = n
+	}
+	name := strings.ToLower(zf.Name)
+	s := &xlsxScan{file: file, part: part, sheet: strings.Contains(name, "worksheets/"), sst: strings.HasSuffix(name, "sharedstrings.xml")}
+	for {
+		n, err := rc.Read(buf)
+		if serr := s.scan(buf[:n]); serr != nil {
+			return serr
 		}
-		rc, err := zf.Open()
+		if err == io.EOF {
+			return nil
+		}
 		if err != nil {
 			return &RowError{File: file, Sheet: zf.Name, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}
 		}
-		part := zf.Name
-		if n, ok := names[strings.ReplaceAll(zf.Name, "\\", "/")]; ok {
-			part = n
-		}
-		s := &xlsxScan{file: file, part: part, sheet: strings.Contains(name, "worksheets/"), sst: strings.HasSuffix(name, "sharedstrings.xml")}
-		for {
-			n, err := rc.Read(buf)
-			if serr := s.scan(buf[:n]); serr != nil {
-				rc.Close()
-				return serr
-			}
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				rc.Close()
-				return &RowError{File: file, Sheet: zf.Name, Field: "file", Err: fmt.Errorf("not an XLSX workbook: %v", err)}
-			}
-		}
-		rc.Close()
 	}
-	return nil
 }
 
 // xlsxScan follows one XML part byte by byte: tags, text, and in a
@@ -119,54 +135,70 @@ func (s *xlsxScan) scan(p []byte) error {
 				return s.err(fmt.Errorf("the row is longer than %d MB of XML", maxXLSXRow>>20))
 			}
 		}
-		if s.inTag {
-			if c == '>' {
-				s.inTag = false
-				s.endTag()
-				continue
-			}
-			s.tagLen++
-			if s.tagLen > MaxLine {
-				return s.err(fmt.Errorf("a tag is longer than %d bytes: %s", MaxLine, quote(string(s.tag))))
-			}
-			if len(s.tag) < 256 {
-				s.tag = append(s.tag, c)
-			}
-			continue
-		}
-		if c == '<' {
-			s.inTag, s.tag, s.tagLen, s.text = true, s.tag[:0], 0, 0
-			continue
-		}
-		s.text++
-		if !s.inCell {
-			if s.text > MaxLine {
-				return s.err(fmt.Errorf("a text is longer than %d bytes", MaxLine))
-			}
-			continue
-		}
-		if len(s.prefix) < 4*QuoteMax+8 {
-			s.prefix = append(s.prefix, c)
-		}
+		var err error
 		switch {
-		case s.entity:
-			s.entity = c != ';'
-			continue
-		case c == '&':
-			s.entity = true
-		case c&0xC0 == 0x80:
-			continue // a UTF-8 continuation byte
-		}
-		s.chars++
-		if s.chars > MaxCell {
-			what := "the cell"
-			if s.sst {
-				what = "shared string " + strconv.Itoa(s.si)
+		case s.inTag:
+			err = s.tagByte(c)
+		case c == '<':
+			s.inTag, s.tag, s.tagLen, s.text = true, s.tag[:0], 0, 0
+		case s.inCell:
+			s.text++
+			err = s.cellByte(c)
+		default:
+			s.text++
+			if s.text > MaxLine {
+				err = s.err(fmt.Errorf("a text is longer than %d bytes", MaxLine))
 			}
-			return s.err(fmt.Errorf("%s is longer than %d characters (Excel's limit): %s", what, MaxCell, quote(string(s.prefix))))
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// tagByte follows one byte of a tag, acting on the tag at its end; only
+// the first 256 bytes are kept, enough for a name and an r attribute.
+func (s *xlsxScan) tagByte(c byte) error {
+	if c == '>' {
+		s.inTag = false
+		s.endTag()
+		return nil
+	}
+	s.tagLen++
+	if s.tagLen > MaxLine {
+		return s.err(fmt.Errorf("a tag is longer than %d bytes: %s", MaxLine, quote(string(s.tag))))
+	}
+	if len(s.tag) < 256 {
+		s.tag = append(s.tag, c)
+	}
+	return nil
+}
+
+// cellByte counts one byte of a cell's text in characters as Excel does
+// (an entity or a UTF-8 sequence is one), failing past MaxCell.
+func (s *xlsxScan) cellByte(c byte) error {
+	if len(s.prefix) < 4*QuoteMax+8 {
+		s.prefix = append(s.prefix, c)
+	}
+	switch {
+	case s.entity:
+		s.entity = c != ';'
+		return nil
+	case c == '&':
+		s.entity = true
+	case c&0xC0 == 0x80:
+		return nil // a UTF-8 continuation byte
+	}
+	s.chars++
+	if s.chars <= MaxCell {
+		return nil
+	}
+	what := "the cell"
+	if s.sst {
+		what = "shared string " + strconv.Itoa(s.si)
+	}
+	return s.err(fmt.Errorf("%s is longer than %d characters (Excel's limit): %s", what, MaxCell, quote(string(s.prefix))))
 }
 
 // endTag acts on the tag just read (in s.tag).
@@ -180,6 +212,27 @@ func (s *xlsxScan) endTag() {
 		t = t[1:]
 	}
 	selfClosing := bytes.HasSuffix(t, []byte("/"))
+	switch tagName(t) {
+	case "row":
+		if s.sheet {
+			s.rowTag(t, closing, selfClosing)
+		}
+	case "c":
+		if s.sheet {
+			s.cellTag(attrR(t), closing, selfClosing)
+		}
+	case "si":
+		if s.sst {
+			if !closing {
+				s.si++
+			}
+			s.cellTag("", closing, selfClosing)
+		}
+	}
+}
+
+// tagName is the local name of a tag (its namespace prefix dropped).
+func tagName(t []byte) string {
 	name := t
 	if i := bytes.IndexAny(name, " \t\r\n/"); i >= 0 {
 		name = name[:i]
@@ -187,40 +240,31 @@ func (s *xlsxScan) endTag() {
 	if i := bytes.IndexByte(name, ':'); i >= 0 {
 		name = name[i+1:]
 	}
-	switch string(name) {
-	case "row":
-		if !s.sheet {
-			return
-		}
-		if closing {
-			s.inRow = false
-			return
-		}
-		s.row++
-		if r, err := strconv.Atoi(attrR(t)); err == nil {
-			s.row = r
-		}
-		s.inRow, s.rowBytes = !selfClosing, 0
-	case "c":
-		if !s.sheet {
-			return
-		}
-		if closing {
-			s.inCell = false
-			return
-		}
-		s.inCell, s.ref, s.chars, s.entity, s.prefix = !selfClosing, attrR(t), 0, false, s.prefix[:0]
-	case "si":
-		if !s.sst {
-			return
-		}
-		if closing {
-			s.inCell = false
-			return
-		}
-		s.si++
-		s.inCell, s.ref, s.chars, s.entity, s.prefix = !selfClosing, "", 0, false, s.prefix[:0]
+	return string(name)
+}
+
+// rowTag enters or leaves a worksheet row, numbered by its r attribute
+// (else by count), so that errors name the row Excel shows.
+func (s *xlsxScan) rowTag(t []byte, closing, selfClosing bool) {
+	if closing {
+		s.inRow = false
+		return
 	}
+	s.row++
+	if r, err := strconv.Atoi(attrR(t)); err == nil {
+		s.row = r
+	}
+	s.inRow, s.rowBytes = !selfClosing, 0
+}
+
+// cellTag enters or leaves a cell (or a shared string), whose text is
+// counted from zero.
+func (s *xlsxScan) cellTag(ref string, closing, selfClosing bool) {
+	if closing {
+		s.inCell = false
+		return
+	}
+	s.inCell, s.ref, s.chars, s.entity, s.prefix = !selfClosing, ref, 0, false, s.prefix[:0]
 }
 
 // attrR returns the r attribute of a tag (a row number, a cell reference).
@@ -255,36 +299,8 @@ func (s *xlsxScan) err(e error) error {
 // part it cannot name keeps its part name in errors. Tags over 4 KiB end
 // the reading (tagLimit), so this costs little whatever the parts hold.
 func sheetNames(zr *zip.Reader) map[string]string {
-	attrs := func(part, elem string) []map[string]string {
-		var out []map[string]string
-		for _, zf := range zr.File {
-			if !strings.EqualFold(zf.Name, part) {
-				continue
-			}
-			rc, err := zf.Open()
-			if err != nil {
-				return nil
-			}
-			defer rc.Close()
-			d := xml.NewDecoder(&tagLimit{r: rc, max: 4096})
-			for {
-				tok, err := d.RawToken()
-				if err != nil {
-					return out
-				}
-				if se, ok := tok.(xml.StartElement); ok && se.Name.Local == elem {
-					m := map[string]string{}
-					for _, a := range se.Attr {
-						m[a.Name.Local] = a.Value
-					}
-					out = append(out, m)
-				}
-			}
-		}
-		return nil
-	}
 	target := map[string]string{}
-	for _, r := range attrs("xl/_rels/workbook.xml.rels", "Relationship") {
+	for _, r := range xmlAttrs(zr, "xl/_rels/workbook.xml.rels", "Relationship") {
 		t := r["Target"]
 		if strings.HasPrefix(t, "/") {
 			t = t[1:]
@@ -294,10 +310,46 @@ func sheetNames(zr *zip.Reader) map[string]string {
 		target[r["Id"]] = t
 	}
 	names := map[string]string{}
-	for _, sh := range attrs("xl/workbook.xml", "sheet") {
+	for _, sh := range xmlAttrs(zr, "xl/workbook.xml", "sheet") {
 		if t, ok := target[sh["id"]]; ok {
 			names[t] = sh["name"]
 		}
 	}
 	return names
+}
+
+// xmlAttrs returns the attributes of every elem in the first part named
+// part, read until the first error: the names are a courtesy in errors,
+// so a broken part yields what was read.
+func xmlAttrs(zr *zip.Reader, part, elem string) []map[string]string {
+	for _, zf := range zr.File {
+		if strings.EqualFold(zf.Name, part) {
+			return xmlPartAttrs(zf, elem)
+		}
+	}
+	return nil
+}
+
+// xmlPartAttrs reads the attributes of every elem of one part.
+func xmlPartAttrs(zf *zip.File, elem string) []map[string]string {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	var out []map[string]string
+	d := xml.NewDecoder(&tagLimit{r: rc, max: 4096})
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return out
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == elem {
+			m := map[string]string{}
+			for _, a := range se.Attr {
+				m[a.Name.Local] = a.Value
+			}
+			out = append(out, m)
+		}
+	}
 }

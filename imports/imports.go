@@ -106,19 +106,9 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 			req.User = u.Email
 		}
 	}
-	countries, err := s.FindCountries(ctx, coalition.CountryFilter{})
+	names, fx, err := lookups(ctx, s, req.Recipient)
 	if err != nil {
 		return nil, err
-	}
-	rates, err := s.AllRates(ctx)
-	if err != nil {
-		return nil, err
-	}
-	names, fx := importer.NewNames(countries), importer.NewFXTable(rates)
-	if req.Recipient != "" {
-		if _, err := names.Resolve(req.Recipient); err != nil {
-			return nil, coalition.FieldError("recipient", "%v", err)
-		}
 	}
 	im, err := s.BeginImport(ctx)
 	if err != nil {
@@ -152,6 +142,27 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 	return rep, nil
 }
 
+// lookups are the country names and FX rates every parser resolves
+// against, read once per import; a recipient given must be one of the
+// names, so that a typo fails before any file is read.
+func lookups(ctx context.Context, s Store, recipient string) (*importer.Names, *importer.FXTable, error) {
+	countries, err := s.FindCountries(ctx, coalition.CountryFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	rates, err := s.AllRates(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, fx := importer.NewNames(countries), importer.NewFXTable(rates)
+	if recipient != "" {
+		if _, err := names.Resolve(recipient); err != nil {
+			return nil, nil, coalition.FieldError("recipient", "%v", err)
+		}
+	}
+	return names, fx, nil
+}
+
 // declareRelease tells im which release of a published dataset the files
 // are, for the formats that are one (kiel-csv: the Kiel tracker's monthly
 // data, one file a release). It identifies the release from the file's
@@ -169,15 +180,9 @@ func declareRelease(ctx context.Context, im coalition.Import, req *Request, file
 		return false, coalition.Errorf(coalition.Invalid, "import kiel-csv: one file is one release of the Kiel data: import them one at a time (got %d files)", len(files))
 	}
 	f := files[0]
-	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
-		return false, fmt.Errorf("imports: %s: %w", f.Name, err)
-	}
-	sum, err := importer.HashFile(f.R)
+	sum, err := hashFile(f)
 	if err != nil {
-		return false, fmt.Errorf("imports: %s: %w", f.Name, err)
-	}
-	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
-		return false, fmt.Errorf("imports: %s: %w", f.Name, err)
+		return false, err
 	}
 	rel, err := importer.KielRelease(f.R, f.Name, req.Release, req.Source, req.AsOf)
 	if _, rowErrs := importer.AsErrors(err); rowErrs {
@@ -202,15 +207,9 @@ func importFile(ctx context.Context, im coalition.Import, f File, req Request, n
 		// Refused before reading: the parser would stop at the limit too.
 		return fr, importer.Errors{{File: f.Name, Field: "file", Err: &importer.TooLargeError{Max: max}}}, nil
 	}
-	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
-		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)
-	}
 	var err error
-	if fr.SHA256, err = importer.HashFile(f.R); err != nil {
-		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)
-	}
-	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
-		return fr, nil, fmt.Errorf("imports: %s: %w", f.Name, err)
+	if fr.SHA256, err = hashFile(f); err != nil {
+		return fr, nil, err
 	}
 	var r io.Reader = f.R
 	var prog Progress
@@ -229,19 +228,7 @@ func importFile(ctx context.Context, im coalition.Import, f File, req Request, n
 	if prog != nil {
 		sink = &countingSink{Sink: async, p: prog}
 	}
-	var st importer.Stats
-	switch req.Format {
-	case "kiel-csv":
-		st, err = importer.KielCSVTo(ctx, r, opt, sink)
-	case "kiel-xlsx":
-		st, err = importer.KielXLSX(ctx, r, opt, sink)
-	case "iati":
-		st, err = importer.IATI(ctx, r, opt, sink)
-	case "fts":
-		st, err = importer.FTS(ctx, r, opt, sink)
-	case "csv":
-		st, err = importer.CSV(ctx, r, req.Kind, opt, sink)
-	}
+	st, err := parse(ctx, req, r, opt, sink)
 	late, fatal := async.close()
 	if fatal == nil {
 		// A delivery, requirement, engagement or risk event written on
@@ -255,17 +242,59 @@ func importFile(ctx context.Context, im coalition.Import, f File, req Request, n
 	st.Records -= async.refused
 	st.Invalid += len(late)
 	fr.Stats = st
+	errs, err := rowErrors(err, fr.File, late)
+	return fr, errs, err
+}
+
+// hashFile is the SHA-256 of f's content, read from its start; f is left
+// at its start for the parser.
+func hashFile(f File) (string, error) {
+	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
+		return "", fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	sum, err := importer.HashFile(f.R)
+	if err != nil {
+		return "", fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	if _, err := f.R.Seek(0, io.SeekStart); err != nil {
+		return "", fmt.Errorf("imports: %s: %w", f.Name, err)
+	}
+	return sum, nil
+}
+
+// parse runs the parser of req.Format on r.
+func parse(ctx context.Context, req Request, r io.Reader, opt importer.Options, sink importer.Sink) (importer.Stats, error) {
+	switch req.Format {
+	case "kiel-csv":
+		return importer.KielCSVTo(ctx, r, opt, sink)
+	case "kiel-xlsx":
+		return importer.KielXLSX(ctx, r, opt, sink)
+	case "iati":
+		return importer.IATI(ctx, r, opt, sink)
+	case "fts":
+		return importer.FTS(ctx, r, opt, sink)
+	case "csv":
+		return importer.CSV(ctx, r, req.Kind, opt, sink)
+	}
+	return importer.Stats{}, nil
+}
+
+// rowErrors sorts a parser's error into the file's row errors (with the
+// rows the database refused late) and an error that ends the import: a
+// file-level Invalid error is a row error of the file, as the user can fix
+// it like one.
+func rowErrors(err error, file string, late importer.Errors) (importer.Errors, error) {
 	if err == nil {
 		if len(late) > 0 {
-			return fr, late, nil
+			return late, nil
 		}
-		return fr, nil, nil
+		return nil, nil
 	}
 	if es, ok := importer.AsErrors(err); ok {
-		return fr, append(es, late...), nil
+		return append(es, late...), nil
 	}
 	if coalition.ErrorKind(err) == coalition.Invalid {
-		return fr, append(importer.Errors{{File: fr.File, Field: "file", Err: err}}, late...), nil
+		return append(importer.Errors{{File: file, Field: "file", Err: err}}, late...), nil
 	}
-	return fr, nil, err
+	return nil, err
 }

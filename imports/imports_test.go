@@ -48,6 +48,14 @@ func file(name, content string) imports.File {
 	return imports.File{Name: name, Size: int64(len(content)), R: strings.NewReader(content)}
 }
 
+// eq checks one fact: what names it in the failure.
+func eq[T comparable](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
 func count(t *testing.T, s *sqlstore.Store, q string, args ...any) int {
 	t.Helper()
 	var n int
@@ -107,8 +115,12 @@ func testRun(t *testing.T, s *sqlstore.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Committed || rep.DryRun || rep.Format != "csv" || len(rep.Errors) != 0 || len(rep.Files) != 2 {
-		t.Fatalf("report %+v", rep)
+	eq(t, "committed", rep.Committed, true)
+	eq(t, "dry run", rep.DryRun, false)
+	eq(t, "format", rep.Format, "csv")
+	eq(t, "errors", len(rep.Errors), 0)
+	if len(rep.Files) != 2 {
+		t.Fatalf("%d files reported, want 2", len(rep.Files))
 	}
 	for i, want := range []struct {
 		name, content string
@@ -116,12 +128,15 @@ func testRun(t *testing.T, s *sqlstore.Store) {
 	}{{"pledges.csv", pledgesCSV, 2}, {"deliveries.csv", deliveriesCSV, 1}} {
 		sum := sha256.Sum256([]byte(want.content))
 		f := rep.Files[i]
-		if f.File != want.name || f.SHA256 != hex.EncodeToString(sum[:]) || f.Bytes != int64(len(want.content)) || f.Stats.Records != want.records {
-			t.Errorf("file %d: %+v", i, f)
-		}
-		if p := progs[i]; p.name != want.name || p.bytes != int64(len(want.content)) || p.records != want.records || p.done != 1 {
-			t.Errorf("progress %d: %+v", i, p)
-		}
+		eq(t, want.name+" file", f.File, want.name)
+		eq(t, want.name+" sha256", f.SHA256, hex.EncodeToString(sum[:]))
+		eq(t, want.name+" bytes", f.Bytes, int64(len(want.content)))
+		eq(t, want.name+" records", f.Stats.Records, want.records)
+		p := progs[i]
+		eq(t, want.name+" progress name", p.name, want.name)
+		eq(t, want.name+" progress bytes", p.bytes, int64(len(want.content)))
+		eq(t, want.name+" progress records", p.records, want.records)
+		eq(t, want.name+" progress done", p.done, 1)
 	}
 	if r := rep.Result; r.Created["pledges"] != 2 || r.Created["deliveries"] != 1 {
 		t.Errorf("result %+v", r)
@@ -151,9 +166,11 @@ func testRun(t *testing.T, s *sqlstore.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := rep.Result; rep.Committed || !rep.DryRun || r.Unchanged["pledges"] != 1 || r.Removed["pledges"] != 1 || r.Deleted["pledges"] != 1 {
-		t.Errorf("dry run: %+v", rep)
-	}
+	eq(t, "dry run committed", rep.Committed, false)
+	eq(t, "dry run", rep.DryRun, true)
+	eq(t, "dry run unchanged pledges", rep.Result.Unchanged["pledges"], 1)
+	eq(t, "dry run removed pledges", rep.Result.Removed["pledges"], 1)
+	eq(t, "dry run deleted pledges", rep.Result.Deleted["pledges"], 1)
 	if n := count(t, s, "SELECT count(*) FROM pledges WHERE source = 'csv: pledges.csv'"); n != 2 {
 		t.Errorf("after the dry run: %d pledges, want 2", n)
 	}
@@ -169,9 +186,12 @@ func TestRunInvalidRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Errors) != 1 || rep.Errors[0].Row != 3 || rep.Errors[0].Field != "donor" || rep.Errors[0].File != "bad.csv" {
-			t.Errorf("skip=%v: errors %v", skip, rep.Errors)
+		if len(rep.Errors) != 1 {
+			t.Fatalf("skip=%v: errors %v, want one", skip, rep.Errors)
 		}
+		eq(t, "error row", rep.Errors[0].Row, 3)
+		eq(t, "error field", rep.Errors[0].Field, "donor")
+		eq(t, "error file", rep.Errors[0].File, "bad.csv")
 		want := 0
 		if skip {
 			want = 1
@@ -220,8 +240,12 @@ func TestRunFails(t *testing.T) {
 		for _, skip := range []bool{false, true} {
 			rep, err := imports.Run(asAdmin(), s, imports.Request{Format: "csv", SkipInvalid: skip}, c.files)
 			var es importer.Errors
-			if err == nil || !strings.Contains(err.Error(), "simulated write failure") || errors.As(err, &es) || rep != nil {
-				t.Errorf("%s, skip=%v: %v, report %+v", c.name, skip, err, rep)
+			if err == nil || !strings.Contains(err.Error(), "simulated write failure") {
+				t.Errorf("%s, skip=%v: error %v, want the simulated write failure", c.name, skip, err)
+			}
+			eq(t, c.name+" error is row errors", errors.As(err, &es), false)
+			if rep != nil {
+				t.Errorf("%s, skip=%v: report %+v, want none", c.name, skip, rep)
 			}
 		}
 	}
@@ -265,9 +289,12 @@ func TestRunKielCSVOneErrorPerRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Errors) != 1 || rep.Errors[0].Row != 3 || rep.Errors[0].Field != "iso" || rep.Files[0].Stats.Invalid != 1 {
-		t.Fatalf("errors %v, stats %+v: want one, k.csv:3:iso", rep.Errors, rep.Files[0].Stats)
+	if len(rep.Errors) != 1 {
+		t.Fatalf("errors %v: want one, k.csv:3:iso", rep.Errors)
 	}
+	eq(t, "error row", rep.Errors[0].Row, 3)
+	eq(t, "error field", rep.Errors[0].Field, "iso")
+	eq(t, "invalid", rep.Files[0].Stats.Invalid, 1)
 	if got := rep.Result.Created["pledges"]; got != 5 || rep.Committed {
 		t.Errorf("created %d pledges (committed %v), want 5 of NOR and DEU counted, not committed", got, rep.Committed)
 	}
@@ -279,9 +306,12 @@ func TestRunKielCSVOneErrorPerRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Errors) != 1 || rep.Errors[0].Row != 3 || rep.Files[0].Stats.Records != 3 || rep.Files[0].Stats.Invalid != 1 {
-		t.Errorf("errors %v, stats %+v: want one, d.csv:3, 3 records", rep.Errors, rep.Files[0].Stats)
+	if len(rep.Errors) != 1 {
+		t.Fatalf("errors %v: want one, d.csv:3", rep.Errors)
 	}
+	eq(t, "error row", rep.Errors[0].Row, 3)
+	eq(t, "records", rep.Files[0].Stats.Records, 3)
+	eq(t, "invalid", rep.Files[0].Stats.Invalid, 1)
 
 	truncated := kielHeader + "Norway,NOR,2024,3,3,1,1,1\nGermany,DEU,2024,3,2,1,1,0\nFrance,FRA,2024,3,1,0."
 	rep, err = imports.Run(asAdmin(), s, imports.Request{Format: "kiel-csv", SkipInvalid: true}, []imports.File{file("t.csv", truncated)})

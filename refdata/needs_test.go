@@ -33,9 +33,14 @@ func TestNeedsReconcile(t *testing.T) {
 	for _, n := range needs {
 		r := n.Requirement
 		types[r.Category] = true
-		if r.Source == "" || r.AsOf == "" || r.Note == "" || r.Recipient != "UKR" || r.Visibility != "public" {
-			t.Errorf("%s %s: source %q, as_of %q, note %q, recipient %s, visibility %s", r.Category, r.From, r.Source, r.AsOf, r.Note, r.Recipient, r.Visibility)
+		what := r.Category + " " + r.From.String()
+		for _, f := range []struct{ name, v string }{{"source", r.Source}, {"as_of", r.AsOf}, {"note", r.Note}} {
+			if f.v == "" {
+				t.Errorf("%s: %s is empty", what, f.name)
+			}
 		}
+		eq(t, what+" recipient", r.Recipient, "UKR")
+		eq(t, what+" visibility", r.Visibility, "public")
 		eur := n.OriginalAmount
 		if n.OriginalCurrency == "USD" {
 			eur /= n.USDPerEUR
@@ -82,4 +87,12 @@ func groupThousands(cents int64) string {
 		b.WriteRune(c)
 	}
 	return fmt.Sprintf("%s.%02d", b.String(), cents%100)
+}
+
+// eq checks one fact: what names it in the failure.
+func eq[T comparable](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
 }

@@ -162,30 +162,9 @@ func Load() (*coalition.Dataset, error) {
 		Source: "Leaders' meetings of 2 Mar (London), 15 Mar (virtual), 17 Aug (virtual) and 4 Sep 2025 (Paris); participation list compiled in countries.csv (sources.md §2); no official membership list is published",
 	}
 	for i, r := range t.rows {
-		c := &coalition.Country{ISO3: r["iso3"], Name: r["name"], State: true, Source: countriesSource + "; " + r["source_notes"]}
-		if c.GDPUSDBn, err = optFloat(t, i, "gdp_usd_bn"); err != nil {
+		c, err := countryOf(t, i)
+		if err != nil {
 			return nil, err
-		}
-		if c.GDPYear, err = optInt(t, i, "gdp_year"); err != nil {
-			return nil, err
-		}
-		if c.PopulationM, err = optFloat(t, i, "population_m"); err != nil {
-			return nil, err
-		}
-		if c.DefencePctGDP, err = optFloat(t, i, "defence_pct_gdp"); err != nil {
-			return nil, err
-		}
-		if c.DefenceYear, err = optInt(t, i, "defence_year"); err != nil {
-			return nil, err
-		}
-		switch notes := r["source_notes"]; {
-		case strings.Contains(notes, "def=NATO"):
-			c.DefenceSource = "NATO"
-		case strings.Contains(notes, "def=SIPRI"):
-			c.DefenceSource = "SIPRI"
-		}
-		if err := c.Validate(); err != nil {
-			return nil, t.errorf(i, "iso3", "%v", err)
 		}
 		ds.Countries = append(ds.Countries, c)
 		for _, g := range groupDefs {
@@ -194,16 +173,7 @@ func Load() (*coalition.Dataset, error) {
 			}
 		}
 		if r["coalition_of_willing_2025"] == "1" && c.ISO3 != cow.Recipient {
-			m := coalition.Membership{ISO3: c.ISO3, Status: coalition.Joined}
-			for _, code := range cowCode.FindAllString(r["source_notes"], -1) {
-				if d, ok := cowMeetings[code]; ok && (m.Since.IsZero() || d.Before(m.Since)) {
-					m.Since = d
-				}
-				if _, ok := cowMeetings[code]; ok {
-					m.Note = strings.TrimPrefix(m.Note+"+"+code, "+")
-				}
-			}
-			cow.Members = append(cow.Members, m)
+			cow.Members = append(cow.Members, cowMembership(c.ISO3, r["source_notes"]))
 		}
 	}
 	ds.Countries = append(ds.Countries, &coalition.Country{ISO3: "EUI", Name: "EU institutions (Commission and Council)", State: false,
@@ -223,6 +193,64 @@ func Load() (*coalition.Dataset, error) {
 	}
 	ds.Releases = releases(ds)
 	return ds, nil
+}
+
+// countryOf reads row i of countries.csv into a validated country, so
+// that a bad figure is reported by row and column.
+func countryOf(t *table, i int) (*coalition.Country, error) {
+	r := t.rows[i]
+	c := &coalition.Country{ISO3: r["iso3"], Name: r["name"], State: true, Source: countriesSource + "; " + r["source_notes"],
+		DefenceSource: defenceSource(r["source_notes"])}
+	var err error
+	if c.GDPUSDBn, err = optFloat(t, i, "gdp_usd_bn"); err != nil {
+		return nil, err
+	}
+	if c.GDPYear, err = optInt(t, i, "gdp_year"); err != nil {
+		return nil, err
+	}
+	if c.PopulationM, err = optFloat(t, i, "population_m"); err != nil {
+		return nil, err
+	}
+	if c.DefencePctGDP, err = optFloat(t, i, "defence_pct_gdp"); err != nil {
+		return nil, err
+	}
+	if c.DefenceYear, err = optInt(t, i, "defence_year"); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, t.errorf(i, "iso3", "%v", err)
+	}
+	return c, nil
+}
+
+// defenceSource is the publisher of a country's defence share, which the
+// source notes name as def=NATO or def=SIPRI ("" when neither).
+func defenceSource(notes string) string {
+	switch {
+	case strings.Contains(notes, "def=NATO"):
+		return "NATO"
+	case strings.Contains(notes, "def=SIPRI"):
+		return "SIPRI"
+	}
+	return ""
+}
+
+// cowMembership is a country's membership of the 2025 coalition: since the
+// first leaders' meeting its source notes cite, with every such meeting in
+// the note, as no official membership list is published.
+func cowMembership(iso3, notes string) coalition.Membership {
+	m := coalition.Membership{ISO3: iso3, Status: coalition.Joined}
+	for _, code := range cowCode.FindAllString(notes, -1) {
+		d, ok := cowMeetings[code]
+		if !ok {
+			continue
+		}
+		if m.Since.IsZero() || d.Before(m.Since) {
+			m.Since = d
+		}
+		m.Note = strings.TrimPrefix(m.Note+"+"+code, "+")
+	}
+	return m
 }
 
 // releases are the published datasets of ds's FX rates and countries.

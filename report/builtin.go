@@ -41,21 +41,8 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 		return nil, err
 	}
 	in := analysis.BuiltinInput{Support: sup, USDPerEUR: rate}
-	for _, c := range cs {
-		cd := analysis.CountryData{ISO3: c.ISO3, Name: c.Name, Memberships: c.Groups}
-		if c.PopulationM != nil {
-			cd.Population = *c.PopulationM * 1e6
-		}
-		eur, ok, err := fx.gdpEUR(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			// The engine takes one rate; a GDP of another year is restated
-			// so that GDPUSD / rate is its EUR value at its own year's rate.
-			cd.GDPUSD = eur * rate
-		}
-		in.Countries = append(in.Countries, cd)
+	if in.Countries, err = builtinCountries(ctx, fx, cs, rate); err != nil {
+		return nil, err
 	}
 	res, err := analysis.RunBuiltin(name, in)
 	if err != nil {
@@ -67,15 +54,43 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 	}
 	rep.Sources = append(rep.Sources, countrySources(withGDP(cs), "gdp", fmt.Sprint(year))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
+	rep.Sources = append(rep.Sources, builtinSources(ctx, s, name)...)
+	return rep, nil
+}
+
+// builtinCountries are the countries as the engine takes them. The engine
+// takes one rate; a GDP of another year is restated so that GDPUSD / rate
+// is its EUR value at its own year's rate.
+func builtinCountries(ctx context.Context, fx *fx, cs []*coalition.Country, rate float64) ([]analysis.CountryData, error) {
+	var out []analysis.CountryData
+	for _, c := range cs {
+		cd := analysis.CountryData{ISO3: c.ISO3, Name: c.Name, Memberships: c.Groups}
+		if c.PopulationM != nil {
+			cd.Population = *c.PopulationM * 1e6
+		}
+		eur, ok, err := fx.gdpEUR(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			cd.GDPUSD = eur * rate
+		}
+		out = append(out, cd)
+	}
+	return out, nil
+}
+
+// builtinSources cites what a built-in scenario itself assumes: the
+// coalition replace-us asks of, the NATO target nato-40bn measures.
+func builtinSources(ctx context.Context, s coalition.Store, name string) []Source {
 	switch name {
 	case "replace-us":
-		c, err := findCoalition(ctx, s, DefaultCoalition)
-		if err == nil {
-			rep.Sources = append(rep.Sources, membersSource(c))
+		if c, err := findCoalition(ctx, s, DefaultCoalition); err == nil {
+			return []Source{membersSource(c)}
 		}
 	case "nato-40bn":
-		rep.Sources = append(rep.Sources, Source{Figure: "target", AsOf: "2024-07-10",
-			Source: "NATO Washington Summit Declaration, 10 Jul 2024: Pledge of Long-Term Security Assistance for Ukraine, a minimum baseline of €40 billion within the next year"})
+		return []Source{{Figure: "target", AsOf: "2024-07-10",
+			Source: "NATO Washington Summit Declaration, 10 Jul 2024: Pledge of Long-Term Security Assistance for Ukraine, a minimum baseline of €40 billion within the next year"}}
 	}
-	return rep, nil
+	return nil
 }

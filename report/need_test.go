@@ -87,11 +87,16 @@ func TestCoverageNeedFallsBackPerType(t *testing.T) {
 	if r, _ := cell(t, rep, "financial", "2025-09"); !near(r, 3e6, 1e-9) {
 		t.Errorf("financial September %.0f, want the historical 3e6", r)
 	}
-	if rep.Need != "stored" || !strings.Contains(rep.RequirementBases["financial"], "stored requirements of COW2025 (1 visible to you) for 6 months") ||
-		!strings.Contains(rep.RequirementBases["financial"], "2025-07..2025-12") ||
-		!strings.Contains(rep.RequirementBases["military"], "historical model") ||
-		!strings.Contains(rep.RequirementBases["reconstruction"], "not measured") {
-		t.Errorf("need %q, bases %q", rep.Need, rep.RequirementBases)
+	eq(t, "need", rep.Need, "stored")
+	for _, b := range []struct{ typ, says string }{
+		{"financial", "stored requirements of COW2025 (1 visible to you) for 6 months"},
+		{"financial", "2025-07..2025-12"},
+		{"military", "historical model"},
+		{"reconstruction", "not measured"},
+	} {
+		if got := rep.RequirementBases[b.typ]; !strings.Contains(got, b.says) {
+			t.Errorf("%s basis %q, want it to say %q", b.typ, got, b.says)
+		}
 	}
 	if !strings.Contains(rep.RequirementBasis, "humanitarian: historical model") {
 		t.Errorf("basis %q does not say humanitarian uses the historical model", rep.RequirementBasis)
@@ -133,9 +138,19 @@ func TestNeedsList(t *testing.T) {
 	}
 	r := rep.Requirements[0]
 	// 120,000 × €4,000 / 12 months = €40m a month.
-	if r.Capability != "155 mm artillery shells" || r.Unit != "shell" || r.QuantityPerMonth == nil || *r.QuantityPerMonth != 10_000 ||
-		r.UnitCostEUR == nil || *r.UnitCostEUR != 4000 || r.AmountEURPerMonth != 40e6 || r.Source == "" || r.AsOf != "2025-12-01" ||
-		r.Type != "military" || r.From != "2026-01" || r.To != "2026-12" {
-		t.Errorf("row %+v", r)
+	eq(t, "capability", r.Capability, "155 mm artillery shells")
+	eq(t, "unit", r.Unit, "shell")
+	if r.QuantityPerMonth == nil || r.UnitCostEUR == nil {
+		t.Fatalf("quantity per month %v, unit cost %v: want both", r.QuantityPerMonth, r.UnitCostEUR)
 	}
+	eq(t, "quantity per month", *r.QuantityPerMonth, 10_000)
+	eq(t, "unit cost", *r.UnitCostEUR, 4000)
+	eq(t, "amount per month", r.AmountEURPerMonth, 40e6)
+	if r.Source == "" {
+		t.Error("source is empty")
+	}
+	eq(t, "as of", r.AsOf, "2025-12-01")
+	eq(t, "type", r.Type, "military")
+	eq(t, "from", r.From, "2026-01")
+	eq(t, "to", r.To, "2026-12")
 }

@@ -44,13 +44,9 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	if err != nil {
 		return nil, err
 	}
-	totals, err := s.DonorTotals(ctx, coalition.DonorFilter{})
+	support, err := supportByDonor(ctx, s)
 	if err != nil {
 		return nil, err
-	}
-	support := map[string]float64{}
-	for _, t := range totals {
-		support[t.ISO3] = t.TotalEUR
 	}
 	used := prospectCandidates(cs, coal.Recipient)
 	fx := newFX(s)
@@ -66,14 +62,8 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 		return nil, err
 	}
 	in := analysis.ProspectInput{Members: rep.Members, GapEUR: gapEUR, USDPerEUR: rep.USDPerEUR, Weights: w}
-	for _, c := range used {
-		eur, _, err := fx.gdpEUR(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		// One rate for all: restate a GDP of another year at the reference rate.
-		in.Countries = append(in.Countries, analysis.ProspectCountry{ISO3: c.ISO3, Name: c.Name, GDPUSD: eur * rep.USDPerEUR,
-			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3]})
+	if in.Countries, err = prospectCountries(ctx, fx, used, rep.USDPerEUR, support); err != nil {
+		return nil, err
 	}
 	rep.Prospects = analysis.Prospects(in)
 	if rep.Sources, err = supportSources(ctx, s); err != nil {
@@ -85,16 +75,45 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	return rep, nil
 }
 
+// supportByDonor is each donor's total visible allocations in EUR.
+func supportByDonor(ctx context.Context, s coalition.DonorStore) (map[string]float64, error) {
+	totals, err := s.DonorTotals(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return nil, err
+	}
+	support := map[string]float64{}
+	for _, t := range totals {
+		support[t.ISO3] = t.TotalEUR
+	}
+	return support, nil
+}
+
+// prospectCountries are the candidates as the engine takes them. It takes
+// one rate for all, so a GDP of another year is restated at the reference
+// rate.
+func prospectCountries(ctx context.Context, fx *fx, used []*coalition.Country, rate float64, support map[string]float64) ([]analysis.ProspectCountry, error) {
+	var out []analysis.ProspectCountry
+	for _, c := range used {
+		eur, _, err := fx.gdpEUR(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, analysis.ProspectCountry{ISO3: c.ISO3, Name: c.Name, GDPUSD: eur * rate,
+			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3]})
+	}
+	return out, nil
+}
+
 // prospectArgs checks the gap and the weights, and fills their defaults.
 func prospectArgs(gapEUR float64, w analysis.ProspectWeights) (float64, analysis.ProspectWeights, error) {
-	if math.IsNaN(gapEUR) || math.IsInf(gapEUR, 0) || gapEUR < 0 {
+	if !nonNegative(gapEUR) {
 		return 0, w, coalition.FieldError("gap_eur", "must be a non-negative amount in EUR (got %g)", gapEUR)
 	}
 	for _, f := range []struct {
 		name string
 		v    float64
 	}{{"capacity", w.Capacity}, {"alliances", w.Alliances}, {"support", w.Support}} {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
+		if !nonNegative(f.v) {
 			return 0, w, coalition.FieldError("weights."+f.name, "must be a non-negative number (got %g)", f.v)
 		}
 	}
@@ -107,12 +126,18 @@ func prospectArgs(gapEUR float64, w analysis.ProspectWeights) (float64, analysis
 	return gapEUR, w, nil
 }
 
+// nonNegative reports whether v is a finite number >= 0, as every amount
+// and weight a user gives must be.
+func nonNegative(v float64) bool {
+	return !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0
+}
+
 // prospectCandidates are the states other than the recipient with a GDP
 // figure.
 func prospectCandidates(cs []*coalition.Country, recipient string) []*coalition.Country {
 	var used []*coalition.Country
 	for _, c := range cs {
-		if c.State && c.ISO3 != recipient && c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0 {
+		if c.State && c.ISO3 != recipient && hasGDP(c) {
 			used = append(used, c)
 		}
 	}

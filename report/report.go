@@ -61,21 +61,9 @@ func (f *fx) usdPerEUR(ctx context.Context, year int) (float64, error) {
 	if r, ok := f.rates[year]; ok {
 		return r, nil
 	}
-	var monthly []coalition.FXRate
-	var src string
-	for m := time.January; m <= time.December; m++ {
-		month := coalition.MonthOf(year, m)
-		r, err := f.store.FindRate(ctx, "USD", month)
-		if coalition.ErrorKind(err) == coalition.NotFound || (err == nil && r.Month != month) {
-			continue // AnnualRate names the missing month
-		}
-		if err != nil {
-			return 0, fmt.Errorf("report: usd rate %s: %w", month, err)
-		}
-		monthly = append(monthly, *r)
-		if src == "" {
-			src = r.Source
-		}
+	monthly, src, err := f.yearRates(ctx, year)
+	if err != nil {
+		return 0, err
 	}
 	rate, err := coalition.AnnualRate(monthly, "USD", year)
 	if err != nil {
@@ -84,6 +72,29 @@ func (f *fx) usdPerEUR(ctx context.Context, year int) (float64, error) {
 	f.rates[year] = rate
 	f.src[year] = src
 	return rate, nil
+}
+
+// yearRates are the stored USD rates of year's months, only those stored
+// for the month itself, and the source of the first; AnnualRate names any
+// month that is missing.
+func (f *fx) yearRates(ctx context.Context, year int) ([]coalition.FXRate, string, error) {
+	var monthly []coalition.FXRate
+	var src string
+	for m := time.January; m <= time.December; m++ {
+		month := coalition.MonthOf(year, m)
+		r, err := f.store.FindRate(ctx, "USD", month)
+		if coalition.ErrorKind(err) == coalition.NotFound || (err == nil && r.Month != month) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("report: usd rate %s: %w", month, err)
+		}
+		monthly = append(monthly, *r)
+		if src == "" {
+			src = r.Source
+		}
+	}
+	return monthly, src, nil
 }
 
 // sources lists the FX averages used, one per year.
@@ -104,7 +115,7 @@ func (f *fx) sources() []Source {
 // gdpEUR converts a country's GDP to EUR at its GDP year's average; ok is
 // false when the country has no GDP.
 func (f *fx) gdpEUR(ctx context.Context, c *coalition.Country) (eur float64, ok bool, err error) {
-	if c.GDPUSDBn == nil || *c.GDPUSDBn <= 0 || c.GDPYear == 0 {
+	if !hasGDP(c) {
 		return 0, false, nil
 	}
 	r, err := f.usdPerEUR(ctx, c.GDPYear)
@@ -135,27 +146,40 @@ func refYear(cs []*coalition.Country) int {
 func withGDP(cs []*coalition.Country) []*coalition.Country {
 	var out []*coalition.Country
 	for _, c := range cs {
-		if c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0 {
+		if hasGDP(c) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
+// hasGDP reports whether c has a GDP figure that can be converted: a
+// positive amount and its year.
+func hasGDP(c *coalition.Country) bool {
+	return c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && c.GDPYear != 0
+}
+
 // membersSource cites a coalition's membership, as of its latest joining
 // date.
 func membersSource(c *coalition.Coalition) Source {
+	last := latestJoin(c)
+	s := Source{Figure: "members", Source: c.Code + ": " + c.Source}
+	if !last.IsZero() {
+		s.AsOf = last.String()
+	}
+	return s
+}
+
+// latestJoin is the latest date a member joined c (zero when none is
+// dated): the membership is as current as that.
+func latestJoin(c *coalition.Coalition) coalition.Date {
 	var last coalition.Date
 	for _, m := range c.Members {
 		if m.Since.After(last) {
 			last = m.Since
 		}
 	}
-	s := Source{Figure: "members", Source: c.Code + ": " + c.Source}
-	if !last.IsZero() {
-		s.AsOf = last.String()
-	}
-	return s
+	return last
 }
 
 // countrySources summarises the countries' sources: their common part (the
@@ -170,25 +194,30 @@ func countrySources(cs []*coalition.Country, figure, asOf string) []Source {
 	if len(srcs) == 0 {
 		return nil
 	}
+	if len(srcs) == 1 {
+		return []Source{{Figure: figure, Source: srcs[0], AsOf: asOf}}
+	}
+	return []Source{{Figure: figure, Source: commonCitation(srcs), AsOf: asOf}}
+}
+
+// commonCitation is the part that two or more country sources share, cut
+// at the last "; " so that no note is cut in half, with a pointer to the
+// per-country notes.
+func commonCitation(srcs []string) string {
 	prefix := srcs[0]
 	for _, s := range srcs[1:] {
 		for !strings.HasPrefix(s, prefix) {
 			prefix = prefix[:len(prefix)-1]
 		}
 	}
-	if len(srcs) > 1 {
-		// Cut at the last "; " so that no note is cut in half.
-		if i := strings.LastIndex(prefix, "; "); i > 0 {
-			prefix = prefix[:i]
-		}
-		prefix = strings.TrimSpace(prefix)
-		if prefix == "" {
-			prefix = fmt.Sprintf("%d different country sources (see /api/v1/countries)", len(srcs))
-		} else {
-			prefix += " (per-country notes: /api/v1/countries)"
-		}
+	if i := strings.LastIndex(prefix, "; "); i > 0 {
+		prefix = prefix[:i]
 	}
-	return []Source{{Figure: figure, Source: prefix, AsOf: asOf}}
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" {
+		return fmt.Sprintf("%d different country sources (see /api/v1/countries)", len(srcs))
+	}
+	return prefix + " (per-country notes: /api/v1/countries)"
 }
 
 // supportSources returns the sources and the latest as-of date of the
@@ -204,11 +233,7 @@ func supportSources(ctx context.Context, s coalition.DonorStore) ([]Source, erro
 		if r.AsOf.After(asOf) {
 			asOf = r.AsOf
 		}
-		for _, p := range strings.Split(r.Source, " ; ") {
-			if p != "" && !slices.Contains(srcs, p) {
-				srcs = append(srcs, p)
-			}
-		}
+		srcs = appendSources(srcs, r.Source)
 	}
 	sort.Strings(srcs)
 	var out []Source
@@ -220,6 +245,17 @@ func supportSources(ctx context.Context, s coalition.DonorStore) ([]Source, erro
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// appendSources adds the sources of a donor total (joined by " ; " in the
+// store) that srcs does not have yet.
+func appendSources(srcs []string, joined string) []string {
+	for _, p := range strings.Split(joined, " ; ") {
+		if p != "" && !slices.Contains(srcs, p) {
+			srcs = append(srcs, p)
+		}
+	}
+	return srcs
 }
 
 // monthlySupport returns the allocations the user may see, per donor and
@@ -478,65 +514,95 @@ func mapCategory(cat string, needed map[string]bool) string {
 // pledgeFlows returns the visible, not cancelled pledges to recipient whose
 // delivery window meets from..to, as flows (categories mapped onto the
 // needed ones), with their delivered amounts: the recorded deliveries, or
-// the whole amount for a pledge marked delivered without any.
-// pledgeFlows returns the flows of the visible, not cancelled pledges to
-// recipient in from..to for which counts is true (nil: all).
+// the whole amount for a pledge marked delivered without any; counts
+// selects the pledges (nil: all).
 func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from, to coalition.Month, needed map[string]bool,
 	counts func(*coalition.Pledge) bool) ([]analysis.Flow, []Source, error) {
+	delivered, err := deliveredByPledge(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	var flows []analysis.Flow
+	asOf := map[string]coalition.Date{}
+	err = eachPledge(ctx, s, recipient, func(p *coalition.Pledge) {
+		if p.Status == coalition.Cancelled || (counts != nil && !counts(p)) {
+			return
+		}
+		wf, wt := p.Window()
+		if wt < from || wf > to {
+			return
+		}
+		f := analysis.Flow{Donor: p.Donor, Category: mapCategory(p.Category, needed), From: wf, To: wt, Amount: p.EUR(), Delivered: delivered[p.ID]}
+		if p.Status == coalition.Delivered && f.Delivered == 0 {
+			f.Delivered = f.Amount
+		}
+		flows = append(flows, f)
+		latestAsOf(asOf, p)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return flows, datedSources("pledges", asOf), nil
+}
+
+// deliveredByPledge sums the visible deliveries per pledge, in EUR.
+func deliveredByPledge(ctx context.Context, s coalition.DeliveryStore) (map[int64]float64, error) {
 	delivered := map[int64]float64{}
 	after := int64(0)
 	for {
 		page, more, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{After: after, Limit: coalition.MaxPageSize})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		for _, d := range page {
 			delivered[d.PledgeID] += float64(d.AmountEUR) / 100
 		}
 		if !more || len(page) == 0 {
-			break
+			return delivered, nil
 		}
 		after = page[len(page)-1].ID
 	}
-	var flows []analysis.Flow
-	asOf := map[string]coalition.Date{}
-	after = 0
+}
+
+// eachPledge calls fn with every visible pledge to recipient, a page at a
+// time, so that no caller holds more than a page of the store.
+func eachPledge(ctx context.Context, s coalition.PledgeStore, recipient string, fn func(*coalition.Pledge)) error {
+	after := int64(0)
 	for {
 		page, more, err := s.FindPledges(ctx, coalition.PledgeFilter{Recipient: recipient, After: after, Limit: coalition.MaxPageSize})
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		for _, p := range page {
-			if p.Status == coalition.Cancelled || (counts != nil && !counts(p)) {
-				continue
-			}
-			wf, wt := p.Window()
-			if wt < from || wf > to {
-				continue
-			}
-			f := analysis.Flow{Donor: p.Donor, Category: mapCategory(p.Category, needed), From: wf, To: wt, Amount: p.EUR(), Delivered: delivered[p.ID]}
-			if p.Status == coalition.Delivered && f.Delivered == 0 {
-				f.Delivered = f.Amount
-			}
-			flows = append(flows, f)
-			if d, ok := asOf[p.Source]; !ok || p.AsOf.After(d) {
-				asOf[p.Source] = p.AsOf
-			}
+			fn(p)
 		}
 		if !more || len(page) == 0 {
-			break
+			return nil
 		}
 		after = page[len(page)-1].ID
 	}
+}
+
+// latestAsOf keeps, per source, the latest as-of date of its pledges: a
+// figure drawn from a source is as current as its newest record.
+func latestAsOf(asOf map[string]coalition.Date, p *coalition.Pledge) {
+	if d, ok := asOf[p.Source]; !ok || p.AsOf.After(d) {
+		asOf[p.Source] = p.AsOf
+	}
+}
+
+// datedSources cites each source of figure with its as-of date (none when
+// unknown), in source order.
+func datedSources(figure string, asOf map[string]coalition.Date) []Source {
 	var srcs []Source
 	for _, src := range sortedKeys(asOf) {
-		s := Source{Figure: "pledges", Source: src}
+		s := Source{Figure: figure, Source: src}
 		if d := asOf[src]; !d.IsZero() {
 			s.AsOf = d.String()
 		}
 		srcs = append(srcs, s)
 	}
-	return flows, srcs, nil
+	return srcs
 }
 
 func sortedKeys[V any](m map[string]V) []string {

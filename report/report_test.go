@@ -74,8 +74,26 @@ func near(got, want, rel float64) bool {
 func wantField(t *testing.T, err error, field string) {
 	t.Helper()
 	var ce *coalition.Error
-	if err == nil || !errors.As(err, &ce) || ce.Kind != coalition.Invalid || ce.Field != field {
-		t.Fatalf("error = %v, want Invalid naming %q", err, field)
+	if !errors.As(err, &ce) {
+		t.Fatalf("error = %v, want a *coalition.Error naming %q", err, field)
+	}
+	eq(t, "error kind", ce.Kind, coalition.Invalid)
+	eq(t, "error field", ce.Field, field)
+}
+
+// eq checks one fact: what names it in the failure.
+func eq[T comparable](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+// nearly checks one float fact to a relative tolerance.
+func nearly(t testing.TB, what string, got, want, rel float64) {
+	t.Helper()
+	if !near(got, want, rel) {
+		t.Errorf("%s = %v, want %v", what, got, want)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"coalition"
+	"coalition/analysis"
 	"coalition/analysis/risk"
 )
 
@@ -98,17 +99,9 @@ type RiskMember struct {
 // A zero start is the month after the last month of visible support;
 // horizon 0 is DefaultRiskHorizon.
 func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, start coalition.Month, horizon int, opts RiskOptions) (*RiskInput, error) {
-	if horizon == 0 {
-		horizon = DefaultRiskHorizon
-	}
-	if horizon < 1 || horizon > MaxRiskHorizon {
-		return nil, coalition.FieldError("horizon", "want 1 to %d months, got %d", MaxRiskHorizon, horizon)
-	}
-	if opts.Trials == 0 {
-		opts.Trials = DefaultRiskTrials
-	}
-	if opts.Trials < 0 || opts.Trials > risk.MaxTrials {
-		return nil, coalition.FieldError("trials", "want 1 to %d trials, got %d", risk.MaxTrials, opts.Trials)
+	horizon, opts, err := riskLimits(horizon, opts)
+	if err != nil {
+		return nil, err
 	}
 	coal, err := findCoalition(ctx, s, coalitionCode)
 	if err != nil {
@@ -118,15 +111,9 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 	if err != nil {
 		return nil, err
 	}
-	var last coalition.Month
-	for _, d := range sup {
-		last = max(last, d.Month)
-	}
-	if start == 0 {
-		if last == 0 {
-			return nil, coalition.FieldError("start", "no support is recorded: give the first month")
-		}
-		start = last.Add(1)
+	last, start, err := riskStart(sup, start)
+	if err != nil {
+		return nil, err
 	}
 	b := &riskBuild{s: s, coal: coal, sup: sup, last: last, start: start, end: start.Add(horizon - 1), horizon: horizon,
 		in:      &RiskInput{Coalition: coal.Code, Recipient: coal.Recipient, Members: []RiskMember{}, Notes: []string{}},
@@ -137,17 +124,10 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 		b.note("The horizon starts in %s, before the last month of recorded support (%s): a member with recorded allocations in the horizon is modelled by its pledges alone, with nothing after them.", start, last)
 	}
 	b.addMembers()
-	if err := b.addRequirements(ctx); err != nil {
-		return nil, err
-	}
-	if err := b.addPledgeSupport(ctx); err != nil {
-		return nil, err
-	}
-	if err := b.addBaselineSupport(ctx); err != nil {
-		return nil, err
-	}
-	if err := b.addEvents(ctx); err != nil {
-		return nil, err
+	for _, step := range []func(context.Context) error{b.addRequirements, b.addPledgeSupport, b.addBaselineSupport, b.addEvents} {
+		if err := step(ctx); err != nil {
+			return nil, err
+		}
 	}
 	m := b.model(opts)
 	if err := m.Validate(); err != nil {
@@ -155,6 +135,40 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 	}
 	b.in.Model = m
 	return b.in, nil
+}
+
+// riskLimits applies the defaults of horizon and trials and checks both
+// before anything is read, so that a bad request costs nothing.
+func riskLimits(horizon int, opts RiskOptions) (int, RiskOptions, error) {
+	if horizon == 0 {
+		horizon = DefaultRiskHorizon
+	}
+	if horizon < 1 || horizon > MaxRiskHorizon {
+		return 0, opts, coalition.FieldError("horizon", "want 1 to %d months, got %d", MaxRiskHorizon, horizon)
+	}
+	if opts.Trials == 0 {
+		opts.Trials = DefaultRiskTrials
+	}
+	if opts.Trials < 0 || opts.Trials > risk.MaxTrials {
+		return 0, opts, coalition.FieldError("trials", "want 1 to %d trials, got %d", risk.MaxTrials, opts.Trials)
+	}
+	return horizon, opts, nil
+}
+
+// riskStart is the last month of recorded support and the horizon's
+// first month: start, or by default the month after the last of the data,
+// where the risk begins.
+func riskStart(sup []coalition.DonorMonth, start coalition.Month) (last, first coalition.Month, err error) {
+	for _, d := range sup {
+		last = max(last, d.Month)
+	}
+	if start != 0 {
+		return last, start, nil
+	}
+	if last == 0 {
+		return 0, 0, coalition.FieldError("start", "no support is recorded: give the first month")
+	}
+	return last, last.Add(1), nil
 }
 
 // riskBuild is the state RiskModel's steps share, in the order they run:
@@ -199,17 +213,23 @@ func (b *riskBuild) add(iso, cat string, t int, v float64) {
 func (b *riskBuild) addMembers() {
 	coal := b.coal
 	for _, iso := range coal.JoinedMembers() {
-		if iso != coal.Recipient && b.role[iso] == "" {
-			b.members = append(b.members, iso)
-			b.role[iso] = "joined"
-		}
+		b.addMember(iso, "joined")
 	}
 	b.in.Sources = append(b.in.Sources, membersSource(coal))
-	if b.role["USA"] == "" && coal.Recipient != "USA" {
-		b.members = append(b.members, "USA")
-		b.role["USA"] = "united-states"
+	if b.addMember("USA", "united-states") {
 		b.note("The United States is not a joined member of %s; it is in the model as a donor whose support may waver.", coal.Code)
 	}
+}
+
+// addMember adds iso in role unless it is the recipient or already a
+// member; it reports whether it did.
+func (b *riskBuild) addMember(iso, role string) bool {
+	if iso == b.coal.Recipient || b.role[iso] != "" {
+		return false
+	}
+	b.members = append(b.members, iso)
+	b.role[iso] = role
+	return true
 }
 
 // addRequirements sets the requirements, per support type and month, and
@@ -223,26 +243,13 @@ func (b *riskBuild) addRequirements(ctx context.Context) error {
 	in.RequirementBasis, in.RequirementMonthly = req.basis, req.monthly
 	b.cats = slices.Clone(RiskCategories)
 	for _, n := range req.needs {
-		t := supportType(n.Category)
-		if t == "" {
-			continue
-		}
-		if !slices.Contains(b.cats, t) {
-			b.cats = append(b.cats, t)
-		}
-		if b.reqs[t] == nil {
-			b.reqs[t] = make([]float64, b.horizon)
-		}
-		b.reqs[t][n.Month-b.start] += n.Amount
+		b.addNeed(n)
 	}
 	in.Sources = append(in.Sources, req.sources...)
 	if req.monthly != nil {
-		base, err := supportSources(ctx, b.s)
+		base, err := b.supportSourcesAs(ctx, fmt.Sprintf("requirement (%s..%s support)", BaselineFrom, BaselineTo))
 		if err != nil {
 			return err
-		}
-		for i := range base {
-			base[i].Figure = fmt.Sprintf("requirement (%s..%s support)", BaselineFrom, BaselineTo)
 		}
 		in.Sources = append(in.Sources, base...)
 	}
@@ -259,55 +266,77 @@ func (b *riskBuild) addRequirements(ctx context.Context) error {
 	return nil
 }
 
+// addNeed adds one month's need to its support type, which joins the
+// model's categories; a category of no support type is not modelled.
+func (b *riskBuild) addNeed(n analysis.Need) {
+	t := supportType(n.Category)
+	if t == "" {
+		return
+	}
+	if !slices.Contains(b.cats, t) {
+		b.cats = append(b.cats, t)
+	}
+	if b.reqs[t] == nil {
+		b.reqs[t] = make([]float64, b.horizon)
+	}
+	b.reqs[t][n.Month-b.start] += n.Amount
+}
+
+// supportSourcesAs are the sources of the recorded support, cited as the
+// given figure, since the support stands in for another figure here.
+func (b *riskBuild) supportSourcesAs(ctx context.Context, figure string) ([]Source, error) {
+	srcs, err := supportSources(ctx, b.s)
+	if err != nil {
+		return nil, err
+	}
+	for i := range srcs {
+		srcs[i].Figure = figure
+	}
+	return srcs, nil
+}
+
 // addPledgeSupport spreads the members' visible pledges over their delivery
 // windows.
 func (b *riskBuild) addPledgeSupport(ctx context.Context) error {
-	start, end := b.start, b.end
 	pledgeSrc := map[string]coalition.Date{}
 	skipped := map[string]float64{} // support types not in the model
-	after := int64(0)
-	for {
-		page, more, err := b.s.FindPledges(ctx, coalition.PledgeFilter{Recipient: b.coal.Recipient, After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return err
+	err := eachPledge(ctx, b.s, b.coal.Recipient, func(p *coalition.Pledge) {
+		if p.Status == coalition.Cancelled || b.role[p.Donor] == "" {
+			return
 		}
-		for _, p := range page {
-			if p.Status == coalition.Cancelled || b.role[p.Donor] == "" {
-				continue
-			}
-			wf, wt := p.Window()
-			if wt < start || wf > end {
-				continue
-			}
-			t := supportType(p.Category)
-			perMonth := p.EUR() / float64(wt-wf+1)
-			for m := max(wf, start); m <= min(wt, end); m++ {
-				if !slices.Contains(b.cats, t) {
-					skipped[t] += perMonth
-					continue
-				}
-				b.add(p.Donor, t, int(m-start), perMonth)
-			}
-			if d, ok := pledgeSrc[p.Source]; !ok || p.AsOf.After(d) {
-				pledgeSrc[p.Source] = p.AsOf
-			}
+		if b.addPledge(p, skipped) {
+			latestAsOf(pledgeSrc, p)
 		}
-		if !more || len(page) == 0 {
-			break
-		}
-		after = page[len(page)-1].ID
+	})
+	if err != nil {
+		return err
 	}
-	for _, src := range sortedKeys(pledgeSrc) {
-		s := Source{Figure: "support (pledges)", Source: src}
-		if d := pledgeSrc[src]; !d.IsZero() {
-			s.AsOf = d.String()
-		}
-		b.in.Sources = append(b.in.Sources, s)
-	}
+	b.in.Sources = append(b.in.Sources, datedSources("support (pledges)", pledgeSrc)...)
 	for _, t := range sortedKeys(skipped) {
 		b.note("Pledged %s support (%.0f EUR in the horizon) is left out: the requirements name no %s need.", t, skipped[t], t)
 	}
 	return nil
+}
+
+// addPledge spreads one pledge evenly over its delivery window's months in
+// the horizon; support of a type the model has no category for is summed
+// in skipped, to be noted. It reports whether the window meets the horizon.
+func (b *riskBuild) addPledge(p *coalition.Pledge, skipped map[string]float64) bool {
+	wf, wt := p.Window()
+	if wt < b.start || wf > b.end {
+		return false
+	}
+	t := supportType(p.Category)
+	perMonth := p.EUR() / float64(wt-wf+1)
+	modelled := slices.Contains(b.cats, t)
+	for m := max(wf, b.start); m <= min(wt, b.end); m++ {
+		if !modelled {
+			skipped[t] += perMonth
+			continue
+		}
+		b.add(p.Donor, t, int(m-b.start), perMonth)
+	}
+	return true
 }
 
 // addBaselineSupport gives members without pledges in the horizon their
@@ -318,28 +347,11 @@ func (b *riskBuild) addBaselineSupport(ctx context.Context) error {
 		return nil
 	}
 	bFrom := last.Add(1 - BaselineMonths)
-	avg := map[string]map[string]float64{}
-	for _, d := range b.sup {
-		if d.Month < bFrom || d.Month > last || b.role[d.ISO3] == "" || b.support[d.ISO3] != nil {
-			continue
-		}
-		if avg[d.ISO3] == nil {
-			avg[d.ISO3] = map[string]float64{}
-		}
-		avg[d.ISO3][string(d.Type)] += d.EUR / BaselineMonths
-	}
+	avg := b.baselineAverages(bFrom)
 	for _, iso := range b.members {
-		if b.support[iso] != nil {
-			continue
-		}
-		b.baseline = append(b.baseline, iso)
-		for _, t := range sortedKeys(avg[iso]) {
-			if !slices.Contains(b.cats, t) || avg[iso][t] == 0 {
-				continue
-			}
-			for m := range b.horizon {
-				b.add(iso, t, m, avg[iso][t])
-			}
+		if b.support[iso] == nil {
+			b.baseline = append(b.baseline, iso)
+			b.addBaseline(iso, avg[iso])
 		}
 	}
 	if len(b.baseline) == 0 {
@@ -347,15 +359,41 @@ func (b *riskBuild) addBaselineSupport(ctx context.Context) error {
 	}
 	b.note("No visible pledge of %s to %s has a delivery window in %s..%s: their support is their average monthly allocations of %s..%s (the last %d months of data), per type, kept up through the horizon.",
 		strings.Join(b.baseline, ", "), b.coal.Recipient, b.start, b.end, bFrom, last, BaselineMonths)
-	srcs, err := supportSources(ctx, b.s)
+	srcs, err := b.supportSourcesAs(ctx, fmt.Sprintf("support (baseline %s..%s)", bFrom, last))
 	if err != nil {
 		return err
 	}
-	for i := range srcs {
-		srcs[i].Figure = fmt.Sprintf("support (baseline %s..%s)", bFrom, last)
-	}
 	b.in.Sources = append(b.in.Sources, srcs...)
 	return nil
+}
+
+// baselineAverages are the average monthly allocations per type of the
+// members without pledge support, over bFrom..b.last.
+func (b *riskBuild) baselineAverages(bFrom coalition.Month) map[string]map[string]float64 {
+	avg := map[string]map[string]float64{}
+	for _, d := range b.sup {
+		if d.Month < bFrom || d.Month > b.last || b.role[d.ISO3] == "" || b.support[d.ISO3] != nil {
+			continue
+		}
+		if avg[d.ISO3] == nil {
+			avg[d.ISO3] = map[string]float64{}
+		}
+		avg[d.ISO3][string(d.Type)] += d.EUR / BaselineMonths
+	}
+	return avg
+}
+
+// addBaseline keeps a member's average up through the horizon, for the
+// types the model has.
+func (b *riskBuild) addBaseline(iso string, avg map[string]float64) {
+	for _, t := range sortedKeys(avg) {
+		if !slices.Contains(b.cats, t) || avg[t] == 0 {
+			continue
+		}
+		for m := range b.horizon {
+			b.add(iso, t, m, avg[t])
+		}
+	}
 }
 
 // addEvents takes the members' stored risk events in the horizon.
@@ -368,16 +406,10 @@ func (b *riskBuild) addEvents(ctx context.Context) error {
 	b.eventIDs = map[string][]int64{}
 	nEvents := 0
 	for _, r := range evs {
-		if b.role[r.ISO3] == "" {
-			continue
+		if b.role[r.ISO3] != "" {
+			nEvents++
+			b.addEvent(r)
 		}
-		nEvents++
-		b.events[r.ISO3] = append(b.events[r.ISO3], risk.Event{Month: r.Date.Month(), Probability: r.Probability, Factor: r.Factor,
-			Label: fmt.Sprintf("%s [risk event %d, version %d]", r.Label, r.ID, r.Version), Source: r.Source})
-		b.eventIDs[r.ISO3] = append(b.eventIDs[r.ISO3], r.ID)
-		b.in.Sources = append(b.in.Sources,
-			Source{Figure: fmt.Sprintf("risk event %d (%s %s %s): date", r.ID, r.ISO3, r.Kind, r.Date), Source: r.Source, AsOf: r.Date.String()},
-			Source{Figure: fmt.Sprintf("risk event %d: probability %g, factor %g (version %d)", r.ID, r.Probability, r.Factor, r.Version), Source: r.Assumption})
 	}
 	if nEvents == 0 {
 		b.note("No stored risk event of these members falls in %s..%s (run `coalition seed` to load the bundled elections calendar).", b.start, b.end)
@@ -387,12 +419,23 @@ func (b *riskBuild) addEvents(ctx context.Context) error {
 	return nil
 }
 
+// addEvent adds one stored event to its member, labelled with its id and
+// version so that a result can be traced to the assumption it used.
+func (b *riskBuild) addEvent(r *coalition.RiskEvent) {
+	b.events[r.ISO3] = append(b.events[r.ISO3], risk.Event{Month: r.Date.Month(), Probability: r.Probability, Factor: r.Factor,
+		Label: fmt.Sprintf("%s [risk event %d, version %d]", r.Label, r.ID, r.Version), Source: r.Source})
+	b.eventIDs[r.ISO3] = append(b.eventIDs[r.ISO3], r.ID)
+	b.in.Sources = append(b.in.Sources,
+		Source{Figure: fmt.Sprintf("risk event %d (%s %s %s): date", r.ID, r.ISO3, r.Kind, r.Date), Source: r.Source, AsOf: r.Date.String()},
+		Source{Figure: fmt.Sprintf("risk event %d: probability %g, factor %g (version %d)", r.ID, r.Probability, r.Factor, r.Version), Source: r.Assumption})
+}
+
 // model assembles the model from the steps before and opts, and the
 // members' RiskMember records.
 func (b *riskBuild) model(opts RiskOptions) risk.Model {
 	in := b.in
 	m := risk.Model{Start: b.start, Months: b.horizon, Categories: b.cats, Requirements: map[string]risk.Series{},
-		Correlation: DefaultRiskCorrelation, Trials: opts.Trials, Seed: risk.DefaultSeed}
+		Correlation: b.correlation(opts), ShortfallThreshold: b.threshold(opts), Trials: opts.Trials, Seed: risk.DefaultSeed}
 	for _, c := range b.cats {
 		if r := b.reqs[c]; r != nil {
 			m.Requirements[c] = compact(r)
@@ -401,18 +444,6 @@ func (b *riskBuild) model(opts RiskOptions) risk.Model {
 	if opts.Seed != nil {
 		m.Seed = *opts.Seed
 	}
-	if opts.Correlation != nil {
-		m.Correlation = *opts.Correlation
-	} else {
-		in.Sources = append(in.Sources, Source{Figure: "correlation", Source: fmt.Sprintf("default user assumption ρ = %g (docs/risk-model.md)", DefaultRiskCorrelation)})
-	}
-	if opts.ShortfallThreshold != nil {
-		m.ShortfallThreshold = *opts.ShortfallThreshold
-	} else {
-		m.ShortfallThreshold = DefaultShortfallShare * b.total
-		in.Sources = append(in.Sources, Source{Figure: "shortfall_threshold",
-			Source: fmt.Sprintf("default: %g%% of the total requirement over the horizon (%.0f EUR)", 100*DefaultShortfallShare, b.total)})
-	}
 	rel := b.reliability(opts)
 	for _, iso := range b.members {
 		mem, rm := b.member(iso, rel)
@@ -420,6 +451,27 @@ func (b *riskBuild) model(opts RiskOptions) risk.Model {
 		in.Members = append(in.Members, rm)
 	}
 	return m
+}
+
+// correlation is opts' correlation, else the default, cited as a user
+// assumption.
+func (b *riskBuild) correlation(opts RiskOptions) float64 {
+	if opts.Correlation != nil {
+		return *opts.Correlation
+	}
+	b.in.Sources = append(b.in.Sources, Source{Figure: "correlation", Source: fmt.Sprintf("default user assumption ρ = %g (docs/risk-model.md)", DefaultRiskCorrelation)})
+	return DefaultRiskCorrelation
+}
+
+// threshold is opts' shortfall threshold, else a share of the total
+// requirement, cited with the amount it comes to.
+func (b *riskBuild) threshold(opts RiskOptions) float64 {
+	if opts.ShortfallThreshold != nil {
+		return *opts.ShortfallThreshold
+	}
+	b.in.Sources = append(b.in.Sources, Source{Figure: "shortfall_threshold",
+		Source: fmt.Sprintf("default: %g%% of the total requirement over the horizon (%.0f EUR)", 100*DefaultShortfallShare, b.total)})
+	return DefaultShortfallShare * b.total
 }
 
 // reliability is every member's reliability under opts (nil: exact).
@@ -446,13 +498,7 @@ func (b *riskBuild) member(iso string, rel *risk.Reliability) (risk.Member, Risk
 	if mem.Events == nil {
 		mem.Events = []risk.Event{}
 	}
-	rm := RiskMember{ISO3: iso, Role: b.role[iso], SupportBasis: "pledges", Events: b.eventIDs[iso]}
-	if slices.Contains(b.baseline, iso) {
-		rm.SupportBasis = "baseline"
-	}
-	if rm.Events == nil {
-		rm.Events = []int64{}
-	}
+	rm := b.riskMember(iso)
 	for _, c := range b.cats {
 		if v := b.support[iso][c]; v != nil {
 			mem.Support[c] = compact(v)
@@ -462,6 +508,19 @@ func (b *riskBuild) member(iso string, rel *risk.Reliability) (risk.Member, Risk
 		}
 	}
 	return mem, rm
+}
+
+// riskMember is the record of where member iso's inputs came from, its
+// support still to be summed.
+func (b *riskBuild) riskMember(iso string) RiskMember {
+	rm := RiskMember{ISO3: iso, Role: b.role[iso], SupportBasis: "pledges", Events: b.eventIDs[iso]}
+	if slices.Contains(b.baseline, iso) {
+		rm.SupportBasis = "baseline"
+	}
+	if rm.Events == nil {
+		rm.Events = []int64{}
+	}
+	return rm
 }
 
 // RiskReport is a risk model built from a stored coalition and its result.

@@ -87,9 +87,10 @@ func TestRiskModelCOW2025(t *testing.T) {
 	if n := countElections(t, want, "2026", "2027", "2028"); events != n || n < 30 {
 		t.Errorf("%d events in 2026-01..2028-12, want %d (counted in elections.csv; at least 30)", events, n)
 	}
-	if in.Model.Start != start || in.Model.Months != 36 || in.Model.Trials != report.DefaultRiskTrials || in.Model.Correlation != report.DefaultRiskCorrelation {
-		t.Errorf("model start %s months %d trials %d ρ %v", in.Model.Start, in.Model.Months, in.Model.Trials, in.Model.Correlation)
-	}
+	eq(t, "model start", in.Model.Start, start)
+	eq(t, "model months", in.Model.Months, 36)
+	eq(t, "model trials", in.Model.Trials, report.DefaultRiskTrials)
+	eq(t, "model correlation", in.Model.Correlation, report.DefaultRiskCorrelation)
 	wantSourcePrefixes(t, in.Sources, "members", "risk event", "reliability", "correlation", "shortfall_threshold", "requirement", "support (pledges)", "support (baseline")
 }
 
@@ -146,9 +147,14 @@ func TestRiskModelBaseline(t *testing.T) {
 			continue
 		}
 		sr := mem.Support["military"]
-		if in.Members[i].SupportBasis != "baseline" || sr.Monthly != nil || !near(sr.Value, deu/12, 1e-9) || deu == 0 {
-			t.Errorf("DEU military support %+v (%s), want %.0f / 12 every month", sr, in.Members[i].SupportBasis, deu)
+		if deu == 0 {
+			t.Fatal("DEU has no military support in the data")
 		}
+		eq(t, "DEU support basis", in.Members[i].SupportBasis, "baseline")
+		if sr.Monthly != nil {
+			t.Errorf("DEU military support by month %v, want one value every month", sr.Monthly)
+		}
+		nearly(t, "DEU military support", sr.Value, deu/12, 1e-9)
 	}
 	if r := m.Requirements["military"]; r.Monthly != nil || !near(r.Value, in.RequirementMonthly["military"], 1e-12) {
 		t.Errorf("military requirement %+v, want the baseline %.0f every month", r, in.RequirementMonthly["military"])
@@ -213,10 +219,14 @@ func TestRiskModelEditedEvent(t *testing.T) {
 	}
 	in, res := run()
 	fra := in.Model.Members[0]
-	if fra.ISO3 != "FRA" || len(fra.Events) != 1 || fra.Events[0].Month.String() != "2027-04" || fra.Events[0].Probability != 0.25 ||
-		fra.Support["military"].Value != 200e6 || in.Members[0].SupportBasis != "pledges" {
-		t.Fatalf("FRA in the model: %+v (%+v)", fra, in.Members[0])
+	eq(t, "first member", fra.ISO3, "FRA")
+	if len(fra.Events) != 1 {
+		t.Fatalf("FRA events %+v, want one", fra.Events)
 	}
+	eq(t, "FRA event month", fra.Events[0].Month.String(), "2027-04")
+	eq(t, "FRA event probability", fra.Events[0].Probability, 0.25)
+	eq(t, "FRA military support", fra.Support["military"].Value, 200e6)
+	eq(t, "FRA support basis", in.Members[0].SupportBasis, "pledges")
 	if r := in.Model.Requirements["military"]; r.Value != 100e6 || r.Monthly != nil {
 		t.Fatalf("requirement %+v, want €100m every month (ammunition filed under military)", r)
 	}

@@ -67,15 +67,7 @@ func ParseScenarioSpec(data []byte) (ScenarioSpec, error) {
 // normalise upper-cases codes, fills defaults and checks the spec, naming
 // the field of the first problem.
 func (sp *ScenarioSpec) normalise() error {
-	sp.Coalition = strings.ToUpper(strings.TrimSpace(sp.Coalition))
-	if sp.Coalition == "" {
-		sp.Coalition = DefaultCoalition
-	}
-	sp.Group = strings.ToUpper(strings.TrimSpace(sp.Group))
-	sp.Key = strings.ToLower(strings.TrimSpace(sp.Key))
-	if sp.Key == "" {
-		sp.Key = analysis.KeyGDP
-	}
+	sp.normaliseCodes()
 	if err := sp.normaliseWithdrawals(); err != nil {
 		return err
 	}
@@ -85,6 +77,20 @@ func (sp *ScenarioSpec) normalise() error {
 	return sp.checkCapsAndWeights()
 }
 
+// normaliseCodes spells the coalition, group and key codes as stored, so
+// that "cow2025 " finds COW2025, and fills the default coalition and key.
+func (sp *ScenarioSpec) normaliseCodes() {
+	sp.Coalition = strings.ToUpper(strings.TrimSpace(sp.Coalition))
+	if sp.Coalition == "" {
+		sp.Coalition = DefaultCoalition
+	}
+	sp.Group = strings.ToUpper(strings.TrimSpace(sp.Group))
+	sp.Key = strings.ToLower(strings.TrimSpace(sp.Key))
+	if sp.Key == "" {
+		sp.Key = analysis.KeyGDP
+	}
+}
+
 // normaliseWithdrawals upper-cases the withdrawals' countries and checks
 // each withdrawal.
 func (sp *ScenarioSpec) normaliseWithdrawals() error {
@@ -92,27 +98,32 @@ func (sp *ScenarioSpec) normaliseWithdrawals() error {
 		sp.Withdrawals = []analysis.Withdrawal{}
 	}
 	for i := range sp.Withdrawals {
-		w := &sp.Withdrawals[i]
-		f := fmt.Sprintf("withdrawals[%d]", i)
-		for j, c := range w.Countries {
-			w.Countries[j] = strings.ToUpper(strings.TrimSpace(c))
-			if !coalition.ValidISO3(w.Countries[j]) {
-				return coalition.FieldError(fmt.Sprintf("%s.countries[%d]", f, j), "%q is not an ISO 3166-1 alpha-3 code", c)
-			}
-		}
-		if w.From == 0 {
-			return coalition.FieldError(f+".from", "is required (YYYY-MM)")
-		}
-		for j, c := range w.Categories {
-			if _, ok := coalition.CategoryByCode(c); !ok {
-				return coalition.FieldError(fmt.Sprintf("%s.categories[%d]", f, j), "%q is not a category (see /api/v1/categories)", c)
-			}
-		}
-		if err := w.Validate(f); err != nil {
+		if err := normaliseWithdrawal(&sp.Withdrawals[i], fmt.Sprintf("withdrawals[%d]", i)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// normaliseWithdrawal upper-cases one withdrawal's countries and checks it
+// at path f: countries and categories must be known codes, since a typo
+// would silently withdraw nothing.
+func normaliseWithdrawal(w *analysis.Withdrawal, f string) error {
+	for j, c := range w.Countries {
+		w.Countries[j] = strings.ToUpper(strings.TrimSpace(c))
+		if !coalition.ValidISO3(w.Countries[j]) {
+			return coalition.FieldError(fmt.Sprintf("%s.countries[%d]", f, j), "%q is not an ISO 3166-1 alpha-3 code", c)
+		}
+	}
+	if w.From == 0 {
+		return coalition.FieldError(f+".from", "is required (YYYY-MM)")
+	}
+	for j, c := range w.Categories {
+		if _, ok := coalition.CategoryByCode(c); !ok {
+			return coalition.FieldError(fmt.Sprintf("%s.categories[%d]", f, j), "%q is not a category (see /api/v1/categories)", c)
+		}
+	}
+	return w.Validate(f)
 }
 
 // normaliseHorizon defaults the horizon to the calendar year of the earliest
@@ -122,11 +133,7 @@ func (sp *ScenarioSpec) normaliseHorizon() error {
 		if len(sp.Withdrawals) == 0 {
 			return coalition.FieldError("horizon", "give a horizon {from, to} or at least one withdrawal")
 		}
-		first := sp.Withdrawals[0].From
-		for _, w := range sp.Withdrawals {
-			first = min(first, w.From)
-		}
-		sp.Horizon = &Horizon{From: coalition.MonthOf(first.Year(), time.January), To: coalition.MonthOf(first.Year(), time.December)}
+		sp.Horizon = withdrawalYear(sp.Withdrawals)
 	}
 	switch {
 	case sp.Horizon.From == 0:
@@ -141,22 +148,28 @@ func (sp *ScenarioSpec) normaliseHorizon() error {
 	return nil
 }
 
+// withdrawalYear is the calendar year of the earliest withdrawal: the
+// year a scenario without a horizon asks about.
+func withdrawalYear(ws []analysis.Withdrawal) *Horizon {
+	first := ws[0].From
+	for _, w := range ws {
+		first = min(first, w.From)
+	}
+	return &Horizon{From: coalition.MonthOf(first.Year(), time.January), To: coalition.MonthOf(first.Year(), time.December)}
+}
+
 // checkCapsAndWeights checks the caps and the key's weights, in the order
 // of their keys.
 func (sp *ScenarioSpec) checkCapsAndWeights() error {
 	if math.IsNaN(sp.CapPctGDP) || sp.CapPctGDP < 0 || sp.CapPctGDP > 100 {
 		return coalition.FieldError("cap_pct_gdp", "must be between 0 and 100 (got %g)", sp.CapPctGDP)
 	}
-	for _, iso := range sortedKeys(sp.Caps) {
-		if v := sp.Caps[iso]; math.IsNaN(v) || v < 0 {
-			return coalition.FieldError("caps."+iso, "must be a non-negative amount in EUR (got %g)", v)
-		}
+	if err := checkCapAmounts("caps.", sp.Caps); err != nil {
+		return err
 	}
 	for _, iso := range sortedKeys(sp.CategoryCaps) {
-		for _, c := range sortedKeys(sp.CategoryCaps[iso]) {
-			if v := sp.CategoryCaps[iso][c]; math.IsNaN(v) || v < 0 {
-				return coalition.FieldError("category_caps."+iso+"."+c, "must be a non-negative amount in EUR (got %g)", v)
-			}
+		if err := checkCapAmounts("category_caps."+iso+".", sp.CategoryCaps[iso]); err != nil {
+			return err
 		}
 	}
 	for _, iso := range sortedKeys(sp.Weights) {
@@ -166,6 +179,17 @@ func (sp *ScenarioSpec) checkCapsAndWeights() error {
 	}
 	if sp.Key == analysis.KeyCustom && len(sp.Weights) == 0 {
 		return coalition.FieldError("weights", "the custom key needs weights by ISO3")
+	}
+	return nil
+}
+
+// checkCapAmounts checks caps in EUR (infinite: no cap) in key order, so
+// that the same spec always reports the same first problem.
+func checkCapAmounts(prefix string, caps map[string]float64) error {
+	for _, k := range sortedKeys(caps) {
+		if v := caps[k]; math.IsNaN(v) || v < 0 {
+			return coalition.FieldError(prefix+k, "must be a non-negative amount in EUR (got %g)", v)
+		}
 	}
 	return nil
 }
@@ -227,11 +251,22 @@ func planVsActual(ctx context.Context, s coalition.Store, rep *ScenarioReport) (
 			r.ActualEUR, r.ActualAsOf = t.TotalEUR, t.AsOf
 		}
 	}
+	addPlanYears(byISO, rep.Result.Years)
+	for i := range rows {
+		rows[i].PlanEUR = rows[i].ExistingEUR + rows[i].ExtraEUR
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].PlanEUR > rows[j].PlanEUR })
+	return rows, nil
+}
+
+// addPlanYears sums the members' yearly plans over the horizon; the
+// percentage of GDP is averaged by months, as a part year asks less.
+func addPlanYears(byISO map[string]*PlanRow, years []analysis.ScenarioYear) {
 	months := 0
-	for _, y := range rep.Result.Years {
+	for _, y := range years {
 		months += y.Months
 	}
-	for _, y := range rep.Result.Years {
+	for _, y := range years {
 		for _, m := range y.Members {
 			r := byISO[m.ISO3]
 			if r == nil {
@@ -243,11 +278,6 @@ func planVsActual(ctx context.Context, s coalition.Store, rep *ScenarioReport) (
 			r.ExtraPctGDP += m.ExtraPctGDP * float64(y.Months) / float64(max(months, 1))
 		}
 	}
-	for i := range rows {
-		rows[i].PlanEUR = rows[i].ExistingEUR + rows[i].ExtraEUR
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].PlanEUR > rows[j].PlanEUR })
-	return rows, nil
 }
 
 // RunScenario runs spec on what the user in ctx may see.
@@ -266,20 +296,12 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.FindCountries(ctx, coalition.CountryFilter{})
+	byISO, err := countriesByISO(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	byISO := map[string]*coalition.Country{}
-	for _, c := range cs {
-		byISO[c.ISO3] = c
-	}
-	for i, w := range spec.Withdrawals {
-		for j, c := range w.Countries {
-			if byISO[c] == nil {
-				return nil, coalition.FieldError(fmt.Sprintf("withdrawals[%d].countries[%d]", i, j), "%q is not a known country", c)
-			}
-		}
+	if err := checkWithdrawnKnown(spec.Withdrawals, byISO); err != nil {
+		return nil, err
 	}
 	from, to := spec.Horizon.From, spec.Horizon.To
 	req, err := loadRequirement(ctx, s, coal, from, to)
@@ -303,10 +325,8 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	if err != nil {
 		return nil, err
 	}
-	for _, iso := range sortedKeys(spec.Caps) {
-		if !slices.Contains(rep.Members, iso) {
-			return nil, coalition.FieldError("caps."+iso, "%s does not share the gap in this scenario", iso)
-		}
+	if err := checkCapsShare(spec.Caps, rep.Members); err != nil {
+		return nil, err
 	}
 	rep.GDPYear = refYear(used)
 	if rep.GDPYear != 0 {
@@ -325,14 +345,60 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	if rep.Plan, err = planVsActual(ctx, s, rep); err != nil {
 		return nil, err
 	}
-	rep.Sources = append(rep.Sources, countrySources(used, "gdp", fmt.Sprint(rep.GDPYear))...)
-	rep.Sources = append(rep.Sources, fx.sources()...)
-	src, err := sharersSource(ctx, s, coal, spec.Group)
+	if err := scenarioSources(ctx, s, coal, fx, used, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// countriesByISO is every visible country by ISO3.
+func countriesByISO(ctx context.Context, s coalition.CountryStore) (map[string]*coalition.Country, error) {
+	cs, err := s.FindCountries(ctx, coalition.CountryFilter{})
 	if err != nil {
 		return nil, err
 	}
+	byISO := map[string]*coalition.Country{}
+	for _, c := range cs {
+		byISO[c.ISO3] = c
+	}
+	return byISO, nil
+}
+
+// checkWithdrawnKnown refuses a withdrawal by a country the store does not
+// know: it would withdraw nothing, and the user would not notice.
+func checkWithdrawnKnown(ws []analysis.Withdrawal, byISO map[string]*coalition.Country) error {
+	for i, w := range ws {
+		for j, c := range w.Countries {
+			if byISO[c] == nil {
+				return coalition.FieldError(fmt.Sprintf("withdrawals[%d].countries[%d]", i, j), "%q is not a known country", c)
+			}
+		}
+	}
+	return nil
+}
+
+// checkCapsShare refuses a cap on a country that does not share the gap,
+// which would otherwise be ignored without a word.
+func checkCapsShare(caps map[string]float64, members []string) error {
+	for _, iso := range sortedKeys(caps) {
+		if !slices.Contains(members, iso) {
+			return coalition.FieldError("caps."+iso, "%s does not share the gap in this scenario", iso)
+		}
+	}
+	return nil
+}
+
+// scenarioSources appends the sources of the members' figures, the rates
+// and the membership to rep's, after those of the need and support.
+func scenarioSources(ctx context.Context, s coalition.Store, coal *coalition.Coalition, fx *fx, used []*coalition.Country, rep *ScenarioReport) error {
+	rep.Sources = append(rep.Sources, countrySources(used, "gdp", fmt.Sprint(rep.GDPYear))...)
+	rep.Sources = append(rep.Sources, fx.sources()...)
+	src, err := sharersSource(ctx, s, coal, rep.Spec.Group)
+	if err != nil {
+		return err
+	}
 	rep.Sources = append(rep.Sources, src)
-	return rep, nil
+	return nil
 }
 
 // scenarioFlows is the expected support over rep's horizon: the visible
@@ -354,16 +420,7 @@ func scenarioFlows(ctx context.Context, s coalition.Store, coal *coalition.Coali
 	if err != nil {
 		return nil, err
 	}
-	var flows []analysis.Flow
-	n := float64(to-from) + 1
-	base := donorBaseline(sup)
-	for _, iso := range sortedKeys(base) {
-		for _, t := range sortedKeys(base[iso]) {
-			if avg := base[iso][t]; avg > 0 {
-				flows = append(flows, analysis.Flow{Donor: iso, Category: t, From: from, To: to, Amount: avg * n})
-			}
-		}
-	}
+	flows := baselineFlows(donorBaseline(sup), from, to)
 	rep.SupportBasis = fmt.Sprintf("every donor keeps giving its own %s..%s monthly average per type", BaselineFrom, BaselineTo)
 	srcs, err := supportSources(ctx, s)
 	if err != nil {
@@ -371,6 +428,21 @@ func scenarioFlows(ctx context.Context, s coalition.Store, coal *coalition.Coali
 	}
 	rep.Sources = append(rep.Sources, srcs...)
 	return flows, nil
+}
+
+// baselineFlows are the donors' monthly averages per type kept up through
+// from..to, one flow each, in donor and type order.
+func baselineFlows(base map[string]map[string]float64, from, to coalition.Month) []analysis.Flow {
+	var flows []analysis.Flow
+	n := float64(to-from) + 1
+	for _, iso := range sortedKeys(base) {
+		for _, t := range sortedKeys(base[iso]) {
+			if avg := base[iso][t]; avg > 0 {
+				flows = append(flows, analysis.Flow{Donor: iso, Category: t, From: from, To: to, Amount: avg * n})
+			}
+		}
+	}
+	return flows
 }
 
 // scenarioWithdrawals expands each withdrawal's support types into their
@@ -381,13 +453,19 @@ func scenarioWithdrawals(ws []analysis.Withdrawal) ([]analysis.Withdrawal, map[s
 	for i, w := range ws {
 		w.Categories = expandTypes(w.Categories)
 		withdrawals[i] = w
-		if len(w.Categories) == 0 && (w.Fraction == 0 || w.Fraction == 1) {
+		if withdrawsAll(w) {
 			for _, c := range w.Countries {
 				full[c] = true
 			}
 		}
 	}
 	return withdrawals, full
+}
+
+// withdrawsAll reports whether w withdraws all of its countries' support
+// (every category, the whole amount): they then cannot share the gap.
+func withdrawsAll(w analysis.Withdrawal) bool {
+	return len(w.Categories) == 0 && (w.Fraction == 0 || w.Fraction == 1)
 }
 
 // sharerCandidates are the members of group, or the coalition's joined
@@ -416,15 +494,8 @@ func scenarioMembers(ctx context.Context, fx *fx, rep *ScenarioReport, candidate
 	var used []*coalition.Country
 	for _, iso := range candidates {
 		c := byISO[iso]
-		switch {
-		case c == nil:
-			rep.Excluded = append(rep.Excluded, Excluded{iso, "not a known country"})
-			continue
-		case iso == recipient:
-			rep.Excluded = append(rep.Excluded, Excluded{iso, "the recipient"})
-			continue
-		case full[iso]:
-			rep.Excluded = append(rep.Excluded, Excluded{iso, "withdraws entirely"})
+		if reason := exclusion(c, iso, recipient, full); reason != "" {
+			rep.Excluded = append(rep.Excluded, Excluded{iso, reason})
 			continue
 		}
 		gdp, ok, err := fx.gdpEUR(ctx, c)
@@ -442,10 +513,24 @@ func scenarioMembers(ctx context.Context, fx *fx, rep *ScenarioReport, candidate
 	return members, used, nil
 }
 
+// exclusion is why candidate iso (country c) cannot share the gap, "" when
+// it can, as far as is known before its GDP is looked up.
+func exclusion(c *coalition.Country, iso, recipient string, full map[string]bool) string {
+	switch {
+	case c == nil:
+		return "not a known country"
+	case iso == recipient:
+		return "the recipient"
+	case full[iso]:
+		return "withdraws entirely"
+	}
+	return ""
+}
+
 // scenarioMember is country c as a member sharing the gap under spec.
 func scenarioMember(spec *ScenarioSpec, c *coalition.Country, gdp float64, cats map[string]bool) analysis.ScenarioMember {
 	iso := c.ISO3
-	m := analysis.ScenarioMember{ISO3: iso, GDPEUR: gdp, Weight: spec.Weights[iso]}
+	m := analysis.ScenarioMember{ISO3: iso, GDPEUR: gdp, Weight: spec.Weights[iso], CategoryCaps: mappedCaps(spec.CategoryCaps[iso], cats)}
 	if c.PopulationM != nil {
 		m.Population = *c.PopulationM * 1e6
 	}
@@ -455,13 +540,20 @@ func scenarioMember(spec *ScenarioSpec, c *coalition.Country, gdp float64, cats 
 	if v, ok := spec.Caps[iso]; ok {
 		m.CapEUR = &v
 	}
-	if cc := spec.CategoryCaps[iso]; len(cc) > 0 {
-		m.CategoryCaps = map[string]float64{}
-		for k, v := range cc {
-			m.CategoryCaps[mapCategory(k, cats)] += v
-		}
-	}
 	return m
+}
+
+// mappedCaps maps a member's category caps onto the needed categories, as
+// the gap is counted in those (nil when it has none).
+func mappedCaps(cc map[string]float64, cats map[string]bool) map[string]float64 {
+	if len(cc) == 0 {
+		return nil
+	}
+	out := map[string]float64{}
+	for k, v := range cc {
+		out[mapCategory(k, cats)] += v
+	}
+	return out
 }
 
 // expandTypes adds, for each bare support type in cats, every category of
@@ -472,15 +564,19 @@ func expandTypes(cats []string) []string {
 	}
 	var out []string
 	for _, c := range cats {
-		if !slices.Contains(out, c) {
-			out = append(out, c)
-		}
+		out = appendNew(out, c)
 		if cat, ok := coalition.CategoryByCode(c); ok && string(cat.Type) == c {
-			for _, sub := range coalition.CategoriesOfType(cat.Type) {
-				if !slices.Contains(out, sub) {
-					out = append(out, sub)
-				}
-			}
+			out = appendNew(out, coalition.CategoriesOfType(cat.Type)...)
+		}
+	}
+	return out
+}
+
+// appendNew appends the values not yet in out, keeping the first order.
+func appendNew(out []string, vs ...string) []string {
+	for _, v := range vs {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
 	return out
@@ -496,14 +592,23 @@ func sharersSource(ctx context.Context, s coalition.Store, coal *coalition.Coali
 	if err != nil {
 		return Source{}, err
 	}
-	for _, g := range gs {
-		if g.Code == group {
-			return Source{Figure: "members", Source: g.Code + ": " + g.Source}, nil
-		}
+	if src, ok := groupSource(gs, group); ok {
+		return src, nil
 	}
 	c, err := s.FindCoalitionByCode(ctx, group)
 	if err != nil {
 		return Source{}, err
 	}
 	return membersSource(c), nil
+}
+
+// groupSource cites the membership of group when it is one of gs (a code
+// may also name a coalition).
+func groupSource(gs []*coalition.Group, group string) (Source, bool) {
+	for _, g := range gs {
+		if g.Code == group {
+			return Source{Figure: "members", Source: g.Code + ": " + g.Source}, true
+		}
+	}
+	return Source{}, false
 }

@@ -26,9 +26,10 @@ func TestRunScenarioMatchesReplaceUS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Spec.Horizon.From.String() != "2025-01" || got.Spec.Horizon.To.String() != "2025-12" || got.Spec.Key != "gdp" || got.Spec.Coalition != "COW2025" {
-		t.Fatalf("defaults: %+v", got.Spec)
-	}
+	eq(t, "default horizon from", got.Spec.Horizon.From.String(), "2025-01")
+	eq(t, "default horizon to", got.Spec.Horizon.To.String(), "2025-12")
+	eq(t, "default key", got.Spec.Key, "gdp")
+	eq(t, "default coalition", got.Spec.Coalition, "COW2025")
 	if !near(got.Result.Covered, want.Scenario.Covered, 1e-9) || !near(got.Result.Unfilled, want.Scenario.Unfilled, 1e-9) {
 		t.Fatalf("covered/unfilled %.0f/%.0f, replace-us %.0f/%.0f", got.Result.Covered, got.Result.Unfilled, want.Scenario.Covered, want.Scenario.Unfilled)
 	}

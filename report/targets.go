@@ -66,33 +66,15 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 	used := 0
 	var withGDP []*coalition.Country
 	for _, c := range cs {
-		ti := analysis.TargetInput{ISO3: c.ISO3, Name: c.Name}
 		if c.GDPUSDBn != nil {
-			ti.GDPUSD = *c.GDPUSDBn * 1e9
 			withGDP = append(withGDP, c)
 		}
-		src := c.Source
-		switch {
-		case c.DefencePctGDP != nil:
-			ti.DefencePct, ti.Year = *c.DefencePctGDP, c.DefenceYear
-			switch c.DefenceSource {
-			case "NATO":
-				ti.Source = fmt.Sprintf("NATO %de", c.DefenceYear)
-			case "SIPRI":
-				ti.Source = fmt.Sprintf("SIPRI %d", c.DefenceYear)
-			default:
-				ti.Source = strings.TrimSpace(fmt.Sprintf("%s %d", c.DefenceSource, c.DefenceYear))
-			}
-		case est[c.ISO3] == 0:
+		ti, src, ok := targetInput(c, est, estSrc)
+		if !ok {
 			rep.Missing = append(rep.Missing, c.ISO3)
 			continue
 		}
-		if v, ok := est[c.ISO3]; ok {
-			ti.DefencePct2025e = &v
-			src = estSrc[c.ISO3]
-			if c.DefencePctGDP == nil { // only the 2025 estimate
-				ti.DefencePct, ti.Year, ti.Source = v, 2025, "NATO 2025e"
-			}
+		if ti.DefencePct2025e != nil {
 			used++
 		}
 		in = append(in, ti)
@@ -112,6 +94,43 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 		Source{Figure: "target 2%", AsOf: "2023-07-11", Source: "NATO Wales Summit Declaration (5 Sep 2014) §14; a floor ('at least 2%') since the Vilnius Summit Communiqué (11 Jul 2023)"},
 		Source{Figure: "target 3.5% + 1.5%", AsOf: "2025-06-25", Source: "NATO The Hague Summit Declaration (25 Jun 2025): 5% of GDP by 2035, of which at least 3.5% core defence"})
 	return rep, nil
+}
+
+// targetInput is country c as the target engine takes it, with the source
+// of its figure: NATO's 2025 estimate (est) where found, else the
+// country's own figure; ok is false when it has neither.
+func targetInput(c *coalition.Country, est map[string]float64, estSrc map[string]string) (analysis.TargetInput, string, bool) {
+	ti := analysis.TargetInput{ISO3: c.ISO3, Name: c.Name}
+	if c.GDPUSDBn != nil {
+		ti.GDPUSD = *c.GDPUSDBn * 1e9
+	}
+	src := c.Source
+	switch {
+	case c.DefencePctGDP != nil:
+		ti.DefencePct, ti.Year, ti.Source = *c.DefencePctGDP, c.DefenceYear, defenceLabel(c)
+	case est[c.ISO3] == 0:
+		return ti, "", false
+	}
+	if v, ok := est[c.ISO3]; ok {
+		ti.DefencePct2025e = &v
+		src = estSrc[c.ISO3]
+		if c.DefencePctGDP == nil { // only the 2025 estimate
+			ti.DefencePct, ti.Year, ti.Source = v, 2025, "NATO 2025e"
+		}
+	}
+	return ti, src, true
+}
+
+// defenceLabel names the publisher and year of a country's defence share,
+// marking NATO's as an estimate, as NATO does.
+func defenceLabel(c *coalition.Country) string {
+	switch c.DefenceSource {
+	case "NATO":
+		return fmt.Sprintf("NATO %de", c.DefenceYear)
+	case "SIPRI":
+		return fmt.Sprintf("SIPRI %d", c.DefenceYear)
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s %d", c.DefenceSource, c.DefenceYear))
 }
 
 func (sum *TargetsSummary) add(r analysis.TargetResult) {

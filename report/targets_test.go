@@ -120,10 +120,10 @@ func TestTargetsSummary(t *testing.T) {
 			}
 		}
 		got := rep.Summary
-		if got.Meets2 != want.Meets2 || got.At35 != want.At35 || got.NATO != want.NATO || got.SIPRI != want.SIPRI {
-			t.Errorf("%s: meets 2%% %d, at 3.5%% %d, NATO %d, SIPRI %d; want %d, %d, %d, %d", group,
-				got.Meets2, got.At35, got.NATO, got.SIPRI, want.Meets2, want.At35, want.NATO, want.SIPRI)
-		}
+		eq(t, group+" meeting 2%", got.Meets2, want.Meets2)
+		eq(t, group+" at 3.5%", got.At35, want.At35)
+		eq(t, group+" on NATO's definition", got.NATO, want.NATO)
+		eq(t, group+" on SIPRI's definition", got.SIPRI, want.SIPRI)
 		if !near(got.Gap35USD, want.Gap35USD, 1e-9) || want.Gap35USD <= 0 {
 			t.Errorf("%s: gaps to 3.5%% %.0f, want %.0f (> 0)", group, got.Gap35USD, want.Gap35USD)
 		}

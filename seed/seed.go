@@ -43,25 +43,14 @@ func Dataset() (*coalition.Dataset, error) {
 // of the Kiel dataset, with data to April 2026, and its pledges, which
 // belong to it (Pledge.Dataset).
 func KielRelease() (coalition.Release, []*coalition.Pledge, error) {
-	read := func(fn func(r io.Reader) error) error {
-		f, err := refdata.Open(refdata.KielFile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := fn(f); err != nil {
-			return fmt.Errorf("bundled Kiel file: %w", err)
-		}
-		return nil
-	}
 	var rel coalition.Release
 	var ps []*coalition.Pledge
-	err := read(func(r io.Reader) (err error) {
+	err := readKielFile(func(r io.Reader) (err error) {
 		rel, err = importer.KielRelease(r, path.Base(refdata.KielFile), refdata.KielRelease, "", coalition.Date{})
 		return err
 	})
 	if err == nil {
-		err = read(func(r io.Reader) (err error) {
+		err = readKielFile(func(r io.Reader) (err error) {
 			ps, err = importer.KielCSV(r, importer.KielOptions{File: refdata.KielFile, Source: rel.Source, AsOf: rel.AsOf})
 			return err
 		})
@@ -76,6 +65,20 @@ func KielRelease() (coalition.Release, []*coalition.Pledge, error) {
 		p.Dataset, p.Release = rel.Dataset, rel.Name
 	}
 	return rel, ps, nil
+}
+
+// readKielFile calls fn with the bundled Kiel file, opened afresh: the
+// release and the pledges are read in two passes, as a user's import does.
+func readKielFile(fn func(r io.Reader) error) error {
+	f, err := refdata.Open(refdata.KielFile)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := fn(f); err != nil {
+		return fmt.Errorf("bundled Kiel file: %w", err)
+	}
+	return nil
 }
 
 // ElectionEvents turns every dated row of the bundled elections calendar
@@ -173,44 +176,27 @@ func LoadNeeds(ctx context.Context, s NeedsStore, dryRun bool, rep *coalition.Lo
 	if err != nil {
 		return err
 	}
-	count := func(m *map[string]int) {
-		if *m == nil {
-			*m = map[string]int{}
-		}
-		(*m)["requirements"]++
-	}
 	c, err := s.FindCoalitionByCode(ctx, refdata.NeedsCoalition)
 	if coalition.ErrorKind(err) == coalition.NotFound && dryRun {
 		for range needs {
-			count(&rep.Created)
+			countRequirement(&rep.Created)
 		}
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("seed needs: %w", err)
 	}
-	have := map[string]bool{}
-	after := int64(0)
-	for {
-		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return err
-		}
-		for _, r := range page {
-			have[needKey(r)] = true
-		}
-		if !more || len(page) == 0 {
-			break
-		}
-		after = page[len(page)-1].ID
+	have, err := existingNeeds(ctx, s, c.ID)
+	if err != nil {
+		return err
 	}
 	for _, n := range needs {
 		r := n.Requirement
 		if have[needKey(r)] {
-			count(&rep.Unchanged)
+			countRequirement(&rep.Unchanged)
 			continue
 		}
-		count(&rep.Created)
+		countRequirement(&rep.Created)
 		if dryRun {
 			continue
 		}
@@ -220,6 +206,35 @@ func LoadNeeds(ctx context.Context, s NeedsStore, dryRun bool, rep *coalition.Lo
 		}
 	}
 	return nil
+}
+
+// countRequirement counts one requirement in a report map, which a
+// LoadReport leaves nil until something is counted.
+func countRequirement(m *map[string]int) {
+	if *m == nil {
+		*m = map[string]int{}
+	}
+	(*m)["requirements"]++
+}
+
+// existingNeeds is the set of needKeys of the coalition's requirements,
+// read page by page: the seed must not add a need a user already has.
+func existingNeeds(ctx context.Context, s NeedsStore, coalitionID int64) (map[string]bool, error) {
+	have := map[string]bool{}
+	after := int64(0)
+	for {
+		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &coalitionID, After: after, Limit: coalition.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page {
+			have[needKey(r)] = true
+		}
+		if !more || len(page) == 0 {
+			return have, nil
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 func needKey(r *coalition.Requirement) string {

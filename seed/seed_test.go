@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,8 +46,11 @@ func TestElectionEvents(t *testing.T) {
 	}
 	for i, e := range evs {
 		r := rows[i] // same file order
-		if e.ISO3 != r[0] || e.Kind != "election" || e.Source != r[7] || !strings.Contains(e.Label, r[2]) {
-			t.Errorf("event %d = %+v, want %s %q from %q", i, e, r[0], r[2], r[7])
+		eq(t, fmt.Sprintf("event %d iso3", i), e.ISO3, r[0])
+		eq(t, fmt.Sprintf("event %d kind", i), e.Kind, "election")
+		eq(t, fmt.Sprintf("event %d source", i), e.Source, r[7])
+		if !strings.Contains(e.Label, r[2]) {
+			t.Errorf("event %d label %q, want it to name %q", i, e.Label, r[2])
 		}
 		// The stored date keeps the calendar's precision: the day, the month, or June of the year.
 		want := r[3]
@@ -128,15 +132,21 @@ func TestKielRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel.Dataset != "kiel" || rel.Name != "29" || rel.AsOf != refdata.KielAsOf || rel.Source != refdata.KielSource || rel.Records != coalition.ReleasePledges {
-		t.Fatalf("release = %+v", rel)
-	}
+	eq(t, "release dataset", rel.Dataset, "kiel")
+	eq(t, "release name", rel.Name, "29")
+	eq(t, "release as of", rel.AsOf, refdata.KielAsOf)
+	eq(t, "release source", rel.Source, refdata.KielSource)
+	eq(t, "release records", rel.Records, coalition.ReleasePledges)
 	if len(ps) != 1450 {
 		t.Fatalf("%d pledges, want 1450", len(ps))
 	}
 	for _, p := range ps {
-		if p.Dataset != "kiel" || p.Release != "29" || p.Source != refdata.KielSource || p.AsOf != refdata.KielAsOf {
-			t.Fatalf("pledge %s: dataset %q release %q source %q as of %s", p.SourceRef, p.Dataset, p.Release, p.Source, p.AsOf)
+		eq(t, p.SourceRef+" dataset", p.Dataset, "kiel")
+		eq(t, p.SourceRef+" release", p.Release, "29")
+		eq(t, p.SourceRef+" source", p.Source, refdata.KielSource)
+		eq(t, p.SourceRef+" as of", p.AsOf, refdata.KielAsOf)
+		if t.Failed() {
+			t.FailNow() // one pledge shows it; 1450 would bury it
 		}
 	}
 	ds, err := Dataset()
@@ -149,5 +159,13 @@ func TestKielRelease(t *testing.T) {
 	}
 	if got := strings.Join(names, ", "); got != "kiel 29, ecb-fx data to 2026-06, worldbank 2023, nato 2025" {
 		t.Fatalf("releases = %s", got)
+	}
+}
+
+// eq checks one fact: what names it in the failure.
+func eq[T comparable](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
 	}
 }

@@ -37,10 +37,11 @@ func TestCalendarEvents(t *testing.T) {
 	for i, tt := range tests {
 		ev := evs[i]
 		a := DefaultAssumptions[tt.kind]
-		if ev.Event.Month.String() != tt.month || ev.Kind != tt.kind || ev.Event.Probability != a.Probability ||
-			ev.Event.Factor != a.Factor || !ev.Assumed {
-			t.Errorf("event %d = %+v, want month %s kind %s with the default assumption %+v", i, ev, tt.month, tt.kind, a)
-		}
+		eq(t, tt.month+" month", ev.Event.Month.String(), tt.month)
+		eq(t, tt.month+" kind", ev.Kind, tt.kind)
+		eq(t, tt.month+" probability", ev.Event.Probability, a.Probability)
+		eq(t, tt.month+" factor", ev.Event.Factor, a.Factor)
+		eq(t, tt.month+" assumed", ev.Assumed, true)
 		if !strings.Contains(ev.Event.Source, "https://") {
 			t.Errorf("event %d has no source URL: %q", i, ev.Event.Source)
 		}

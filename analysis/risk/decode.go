@@ -52,57 +52,110 @@ func model(v any) (Model, error) {
 	if m.Months, err = integer(o["months"], "months"); err != nil {
 		return m, err
 	}
-	cats, err := array(o["categories"], "categories")
-	if err != nil {
+	if m.Categories, err = strs(o["categories"], "categories"); err != nil {
 		return m, err
-	}
-	for i, c := range cats {
-		s, err := str(c, fmt.Sprintf("categories[%d]", i))
-		if err != nil {
-			return m, err
-		}
-		m.Categories = append(m.Categories, s)
 	}
 	if m.Requirements, err = amounts(o["requirements"], "requirements"); err != nil {
 		return m, err
 	}
-	var members []any
-	if v, ok := o["members"]; ok && v != nil {
-		if members, err = array(v, "members"); err != nil {
-			return m, err
-		}
+	if m.Members, err = members(o["members"]); err != nil {
+		return m, err
 	}
-	for i, mv := range members {
-		mem, err := member(mv, fmt.Sprintf("members[%d]", i))
-		if err != nil {
-			return m, err
-		}
-		m.Members = append(m.Members, mem)
+	return m, modelSettings(o, &m)
+}
+
+// modelSettings decodes the optional settings of a model over the
+// defaults already in m: an absent key keeps its default.
+func modelSettings(o map[string]any, m *Model) error {
+	if err := optNumber(o, "correlation", &m.Correlation); err != nil {
+		return err
 	}
-	if v, ok := o["correlation"]; ok {
-		if m.Correlation, err = number(v, "correlation"); err != nil {
-			return m, err
-		}
-	}
-	if v, ok := o["shortfall_threshold"]; ok {
-		if m.ShortfallThreshold, err = number(v, "shortfall_threshold"); err != nil {
-			return m, err
-		}
+	if err := optNumber(o, "shortfall_threshold", &m.ShortfallThreshold); err != nil {
+		return err
 	}
 	if v, ok := o["trials"]; ok {
-		if m.Trials, err = integer(v, "trials"); err != nil {
-			return m, err
+		n, err := integer(v, "trials")
+		if err != nil {
+			return err
 		}
+		m.Trials = n
 	}
 	if v, ok := o["seed"]; ok {
 		n, isNum := v.(json.Number)
 		seed, perr := strconv.ParseUint(string(n), 10, 64)
 		if !isNum || perr != nil {
-			return m, coalition.FieldError("seed", "want an integer from 0 to 2^64-1")
+			return coalition.FieldError("seed", "want an integer from 0 to 2^64-1")
 		}
 		m.Seed = seed
 	}
-	return m, nil
+	return nil
+}
+
+// optNumber decodes o[key] into dst when the key is present.
+func optNumber(o map[string]any, key string, dst *float64) error {
+	v, ok := o[key]
+	if !ok {
+		return nil
+	}
+	f, err := number(v, key)
+	if err != nil {
+		return err
+	}
+	*dst = f
+	return nil
+}
+
+// optStr decodes o[key] into dst when the key is present; path names the
+// object in errors.
+func optStr(o map[string]any, key, path string, dst *string) error {
+	v, ok := o[key]
+	if !ok {
+		return nil
+	}
+	s, err := str(v, path+"."+key)
+	if err != nil {
+		return err
+	}
+	*dst = s
+	return nil
+}
+
+// strs decodes an array of strings, naming the bad element by index.
+func strs(v any, path string) ([]string, error) {
+	items, err := array(v, path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i, c := range items {
+		s, err := str(c, fmt.Sprintf("%s[%d]", path, i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// members decodes the members array; absent or null is none, as a model
+// of requirements alone is valid.
+func members(v any) ([]Member, error) {
+	if v == nil {
+		return nil, nil
+	}
+	items, err := array(v, "members")
+	if err != nil {
+		return nil, err
+	}
+	var out []Member
+	for i, mv := range items {
+		mem, err := member(mv, fmt.Sprintf("members[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mem)
+	}
+	return out, nil
 }
 
 func member(v any, path string) (Member, error) {
@@ -117,55 +170,76 @@ func member(v any, path string) (Member, error) {
 	if mem.Support, err = amounts(o["support"], path+".support"); err != nil {
 		return mem, err
 	}
-	if rv, ok := o["reliability"]; ok && rv != nil {
-		ro, err := object(rv, path+".reliability", "alpha", "beta")
-		if err != nil {
-			return mem, err
-		}
-		var r Reliability
-		if r.Alpha, err = number(ro["alpha"], path+".reliability.alpha"); err != nil {
-			return mem, err
-		}
-		if r.Beta, err = number(ro["beta"], path+".reliability.beta"); err != nil {
-			return mem, err
-		}
-		mem.Reliability = &r
+	if mem.Reliability, err = reliability(o["reliability"], path+".reliability"); err != nil {
+		return mem, err
 	}
-	if ev, ok := o["events"]; ok && ev != nil {
-		events, err := array(ev, path+".events")
-		if err != nil {
-			return mem, err
-		}
-		for j, e := range events {
-			epath := fmt.Sprintf("%s.events[%d]", path, j)
-			eo, err := object(e, epath, "month", "probability", "factor", "label", "source")
-			if err != nil {
-				return mem, err
-			}
-			var ev Event
-			if ev.Month, err = month(eo["month"], epath+".month"); err != nil {
-				return mem, err
-			}
-			if ev.Probability, err = number(eo["probability"], epath+".probability"); err != nil {
-				return mem, err
-			}
-			if ev.Factor, err = number(eo["factor"], epath+".factor"); err != nil {
-				return mem, err
-			}
-			if l, ok := eo["label"]; ok {
-				if ev.Label, err = str(l, epath+".label"); err != nil {
-					return mem, err
-				}
-			}
-			if s, ok := eo["source"]; ok {
-				if ev.Source, err = str(s, epath+".source"); err != nil {
-					return mem, err
-				}
-			}
-			mem.Events = append(mem.Events, ev)
-		}
+	if mem.Events, err = events(o["events"], path+".events"); err != nil {
+		return mem, err
 	}
 	return mem, nil
+}
+
+// reliability decodes a member's Beta prior; absent or null is nil, which
+// means the default prior.
+func reliability(v any, path string) (*Reliability, error) {
+	if v == nil {
+		return nil, nil
+	}
+	ro, err := object(v, path, "alpha", "beta")
+	if err != nil {
+		return nil, err
+	}
+	var r Reliability
+	if r.Alpha, err = number(ro["alpha"], path+".alpha"); err != nil {
+		return nil, err
+	}
+	if r.Beta, err = number(ro["beta"], path+".beta"); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// events decodes a member's events; absent or null is none.
+func events(v any, path string) ([]Event, error) {
+	if v == nil {
+		return nil, nil
+	}
+	items, err := array(v, path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for j, e := range items {
+		ev, err := event(e, fmt.Sprintf("%s[%d]", path, j))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// event decodes one event: month, probability and factor are required,
+// label and source optional.
+func event(v any, path string) (Event, error) {
+	var ev Event
+	eo, err := object(v, path, "month", "probability", "factor", "label", "source")
+	if err != nil {
+		return ev, err
+	}
+	if ev.Month, err = month(eo["month"], path+".month"); err != nil {
+		return ev, err
+	}
+	if ev.Probability, err = number(eo["probability"], path+".probability"); err != nil {
+		return ev, err
+	}
+	if ev.Factor, err = number(eo["factor"], path+".factor"); err != nil {
+		return ev, err
+	}
+	if err := optStr(eo, "label", path, &ev.Label); err != nil {
+		return ev, err
+	}
+	return ev, optStr(eo, "source", path, &ev.Source)
 }
 
 // amounts decodes {category: number or list}; absent is an empty map.

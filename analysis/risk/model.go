@@ -112,29 +112,12 @@ func (s *Series) UnmarshalJSON(b []byte) error {
 // Validate reports the first problem of m as an Invalid *coalition.Error that
 // names the JSON path of the field, e.g. members[2].events[0].probability.
 func (m *Model) Validate() error {
-	if m.Months <= 0 || m.Months > MaxMonths {
-		return coalition.FieldError("months", "want 1 to %d months, got %d", MaxMonths, m.Months)
+	if err := m.validateSize(); err != nil {
+		return err
 	}
-	if m.Trials <= 0 || m.Trials > MaxTrials {
-		return coalition.FieldError("trials", "want 1 to %d trials, got %d", MaxTrials, m.Trials)
-	}
-	if m.Trials*m.Months > MaxCells {
-		return coalition.FieldError("trials", "trials × months = %d × %d is over %d (one number per trial and month is kept)",
-			m.Trials, m.Months, MaxCells)
-	}
-	if len(m.Categories) == 0 {
-		return coalition.FieldError("categories", "want at least one category")
-	}
-	known := make(map[string]bool, len(m.Categories))
-	for i, c := range m.Categories {
-		path := fmt.Sprintf("categories[%d]", i)
-		if c == "" {
-			return coalition.FieldError(path, "empty category name")
-		}
-		if known[c] {
-			return coalition.FieldError(path, "duplicate category %q", c)
-		}
-		known[c] = true
+	known, err := m.validateCategories()
+	if err != nil {
+		return err
 	}
 	if err := validateAmounts(m.Requirements, known, m.Months, "requirements"); err != nil {
 		return err
@@ -162,6 +145,42 @@ func (m *Model) Validate() error {
 	return nil
 }
 
+// validateSize bounds months and trials, and their product, since one
+// number per trial and month is held in memory.
+func (m *Model) validateSize() error {
+	if m.Months <= 0 || m.Months > MaxMonths {
+		return coalition.FieldError("months", "want 1 to %d months, got %d", MaxMonths, m.Months)
+	}
+	if m.Trials <= 0 || m.Trials > MaxTrials {
+		return coalition.FieldError("trials", "want 1 to %d trials, got %d", MaxTrials, m.Trials)
+	}
+	if m.Trials*m.Months > MaxCells {
+		return coalition.FieldError("trials", "trials × months = %d × %d is over %d (one number per trial and month is kept)",
+			m.Trials, m.Months, MaxCells)
+	}
+	return nil
+}
+
+// validateCategories checks the category list and returns it as the set
+// that requirements and support are checked against.
+func (m *Model) validateCategories() (map[string]bool, error) {
+	if len(m.Categories) == 0 {
+		return nil, coalition.FieldError("categories", "want at least one category")
+	}
+	known := make(map[string]bool, len(m.Categories))
+	for i, c := range m.Categories {
+		path := fmt.Sprintf("categories[%d]", i)
+		if c == "" {
+			return nil, coalition.FieldError(path, "empty category name")
+		}
+		if known[c] {
+			return nil, coalition.FieldError(path, "duplicate category %q", c)
+		}
+		known[c] = true
+	}
+	return known, nil
+}
+
 // validate checks a member's support, reliability and events; path is
 // the member's, e.g. members[2].
 func (mem *Member) validate(path string, known map[string]bool, months int) error {
@@ -169,21 +188,38 @@ func (mem *Member) validate(path string, known map[string]bool, months int) erro
 		return err
 	}
 	if r := mem.Reliability; r != nil {
-		if !(r.Alpha > 0) || math.IsInf(r.Alpha, 0) {
-			return coalition.FieldError(path+".reliability.alpha", "must be a finite number > 0, got %v", r.Alpha)
-		}
-		if !(r.Beta > 0) || math.IsInf(r.Beta, 0) {
-			return coalition.FieldError(path+".reliability.beta", "must be a finite number > 0, got %v", r.Beta)
+		if err := r.validate(path + ".reliability"); err != nil {
+			return err
 		}
 	}
 	for j, e := range mem.Events {
-		epath := fmt.Sprintf("%s.events[%d]", path, j)
-		if !(e.Probability >= 0 && e.Probability <= 1) {
-			return coalition.FieldError(epath+".probability", "must be in [0, 1], got %v", e.Probability)
+		if err := e.validate(fmt.Sprintf("%s.events[%d]", path, j)); err != nil {
+			return err
 		}
-		if !(e.Factor >= 0) || math.IsInf(e.Factor, 0) {
-			return coalition.FieldError(epath+".factor", "must be a finite number >= 0, got %v", e.Factor)
-		}
+	}
+	return nil
+}
+
+// validate checks a Beta prior: both parameters finite and positive, or
+// the distribution does not exist.
+func (r *Reliability) validate(path string) error {
+	if !(r.Alpha > 0) || math.IsInf(r.Alpha, 0) {
+		return coalition.FieldError(path+".alpha", "must be a finite number > 0, got %v", r.Alpha)
+	}
+	if !(r.Beta > 0) || math.IsInf(r.Beta, 0) {
+		return coalition.FieldError(path+".beta", "must be a finite number > 0, got %v", r.Beta)
+	}
+	return nil
+}
+
+// validate checks an event: a probability, and a factor that scales
+// support (so finite and not negative).
+func (e Event) validate(path string) error {
+	if !(e.Probability >= 0 && e.Probability <= 1) {
+		return coalition.FieldError(path+".probability", "must be in [0, 1], got %v", e.Probability)
+	}
+	if !(e.Factor >= 0) || math.IsInf(e.Factor, 0) {
+		return coalition.FieldError(path+".factor", "must be a finite number >= 0, got %v", e.Factor)
 	}
 	return nil
 }

@@ -82,61 +82,84 @@ func Run(ctx context.Context, m Model, opts Options) (Result, error) {
 
 	shares := make([]float64, p.T*n) // shares[t*n+i]: covered share of month t in trial i
 	short := make([]float64, n)      // S of trial i
-
-	var (
-		mu      sync.Mutex
-		pending = map[int]*partial{}
-		next    int
-		done    int
-		total   = p.newPartial()
-	)
-	merge := func(b int, pt *partial) {
-		mu.Lock()
-		defer mu.Unlock()
-		pending[b] = pt
-		for {
-			q, ok := pending[next]
-			if !ok {
-				break
-			}
-			total.add(q)
-			done += q.trials
-			delete(pending, next)
-			next++
-		}
-		if opts.Progress != nil {
-			opts.Progress(done, n)
-		}
-	}
-
+	mg := &merger{pending: map[int]*partial{}, total: p.newPartial(), n: n, progress: opts.Progress}
 	var nextBlock atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := p.newScratch()
-			for {
-				b := int(nextBlock.Add(1) - 1)
-				if b >= blocks || ctx.Err() != nil {
-					return
-				}
-				lo, hi := b*BlockSize, min((b+1)*BlockSize, n)
-				pt := p.newPartial()
-				p.runBlock(blockRand(m.Seed, b), lo, hi, n, shares, short, s, pt)
-				merge(b, pt)
-			}
+			p.runBlocks(ctx, m.Seed, &nextBlock, blocks, shares, short, mg)
 		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("risk: run cancelled: %w", err)
 	}
+	res := summarise(&m, p, mg.total, shares, short, workers)
+	res.ElapsedMS = float64(time.Since(began).Microseconds()) / 1000
+	return res, nil
+}
 
+// runBlocks is one worker: it takes the next block of trials until none is
+// left or ctx is cancelled. Each block has its own random stream, so the
+// result does not depend on which worker runs it.
+func (p *plan) runBlocks(ctx context.Context, seed uint64, nextBlock *atomic.Int64, blocks int, shares, short []float64, mg *merger) {
+	n := len(short)
+	s := p.newScratch()
+	for {
+		b := int(nextBlock.Add(1) - 1)
+		if b >= blocks || ctx.Err() != nil {
+			return
+		}
+		lo, hi := b*BlockSize, min((b+1)*BlockSize, n)
+		pt := p.newPartial()
+		p.runBlock(blockRand(seed, b), lo, hi, n, shares, short, s, pt)
+		mg.add(b, pt)
+	}
+}
+
+// merger adds the blocks' partial sums in block order, whatever order they
+// finish in, so that floating-point sums are the same on any number of
+// workers.
+type merger struct {
+	mu       sync.Mutex
+	pending  map[int]*partial
+	next     int
+	done     int
+	total    *partial
+	n        int
+	progress func(done, total int)
+}
+
+// add takes block b's partial sums and merges every block now in order.
+func (mg *merger) add(b int, pt *partial) {
+	mg.mu.Lock()
+	defer mg.mu.Unlock()
+	mg.pending[b] = pt
+	for {
+		q, ok := mg.pending[mg.next]
+		if !ok {
+			break
+		}
+		mg.total.add(q)
+		mg.done += q.trials
+		delete(mg.pending, mg.next)
+		mg.next++
+	}
+	if mg.progress != nil {
+		mg.progress(mg.done, mg.n)
+	}
+}
+
+// summarise turns the sums and the per-trial values into the result: the
+// percentiles per month and of the shortfall (selected in parallel, one
+// month per task), the means, and the members' attribution.
+func summarise(m *Model, p *plan, total *partial, shares, short []float64, workers int) Result {
+	n := m.Trials
 	res := Result{
 		Months:     make([]MonthStat, p.T),
 		ByCategory: make(map[string]float64, p.C),
-		Members:    make([]MemberStat, len(m.Members)),
 		Trials:     n,
 		Seed:       m.Seed,
 	}
@@ -159,27 +182,41 @@ func Run(ctx context.Context, m Model, opts Options) (Result, error) {
 	for c, name := range m.Categories {
 		res.ByCategory[name] = total.sumCat[c] / fn
 	}
+	res.Members = memberStats(m, total)
+	return res
+}
+
+// memberStats are each member's event probability and attribution (mean
+// shortfall with an event minus without), largest attribution first; a
+// member whose event always or never happens has none and comes last.
+func memberStats(m *Model, total *partial) []MemberStat {
+	n := m.Trials
+	fn := float64(n)
+	out := make([]MemberStat, len(m.Members))
 	for i, mem := range m.Members {
 		st := MemberStat{ISO3: mem.ISO3, PEvent: float64(total.nEvent[i]) / fn}
 		if k := total.nEvent[i]; k > 0 && k < n {
 			a := total.sumEvent[i]/float64(k) - total.sumNoEvent[i]/float64(n-k)
 			st.Attribution = &a
 		}
-		res.Members[i] = st
+		out[i] = st
 	}
-	slices.SortStableFunc(res.Members, func(a, b MemberStat) int {
-		switch {
-		case a.Attribution == nil && b.Attribution == nil:
-			return 0
-		case a.Attribution == nil:
-			return 1
-		case b.Attribution == nil:
-			return -1
-		}
-		return cmp.Compare(*b.Attribution, *a.Attribution)
-	})
-	res.ElapsedMS = float64(time.Since(began).Microseconds()) / 1000
-	return res, nil
+	slices.SortStableFunc(out, byAttribution)
+	return out
+}
+
+// byAttribution orders members by attribution, largest first, those
+// without one last.
+func byAttribution(a, b MemberStat) int {
+	switch {
+	case a.Attribution == nil && b.Attribution == nil:
+		return 0
+	case a.Attribution == nil:
+		return 1
+	case b.Attribution == nil:
+		return -1
+	}
+	return cmp.Compare(*b.Attribution, *a.Attribution)
 }
 
 // parallel calls f(0) … f(n-1) on up to workers goroutines.

@@ -102,9 +102,10 @@ func TestExact(t *testing.T) {
 			t.Errorf("shortfall = %+v, want all zero", s)
 		}
 		for _, m := range res.Months {
-			if m.Mean != 1 || m.P05 != 1 || m.P50 != 1 || m.P95 != 1 {
-				t.Errorf("%s: %+v, want share 1 everywhere", m.Month, m)
-			}
+			eq(t, m.Month.String()+" mean", m.Mean, 1)
+			eq(t, m.Month.String()+" p05", m.P05, 1)
+			eq(t, m.Month.String()+" p50", m.P50, 1)
+			eq(t, m.Month.String()+" p95", m.P95, 1)
 		}
 		if got := memberOf(t, res, "AAA"); got.PEvent != 0 || got.Attribution != nil {
 			t.Errorf("AAA = %+v, want p_event 0 and attribution null", got)
@@ -445,5 +446,13 @@ func TestNormalDraws(t *testing.T) {
 	}
 	if !within(u/n, 0.5, math.Sqrt(1.0/12/n), 4) || !within(u2/n-(u/n)*(u/n), 1.0/12, 0.09/math.Sqrt(n), 4) {
 		t.Errorf("uniform mean %v, variance %v; want 0.5, 1/12", u/n, u2/n-(u/n)*(u/n))
+	}
+}
+
+// eq checks one fact: what names it in the failure.
+func eq[T comparable](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
 	}
 }
