@@ -81,15 +81,15 @@ func TestBodyLimitsComeFromTheRouteClass(t *testing.T) {
 			path, ctype string
 			size        int
 		}{
-			{"/api/v1/pledges", "application/json", 201},              // write: MaxBody
-			{"/api/v1/scenarios/run", "application/json", 201},        // analysis: MaxBody
-			{"/api/v1/risk", "application/json", 401},                 // model: 4 × MaxBody
-			{"/api/v1/ingest", "text/plain", 201},                     // text: 2 × MaxBody
-			{"/api/v1/imports?format=csv", "text/csv", 1001},          // import: MaxImportBody
-			{"/api/v1/login", "application/json", 7},                  // sign-in: MaxBody / 16
-			{"/account", "application/x-www-form-urlencoded", 7},      // form: MaxBody / 16
-			{"/review", "application/x-www-form-urlencoded", 201},     // text: 2 × MaxBody
-			{"/admin/users", "application/x-www-form-urlencoded", 10}, // form: MaxBody / 16
+			{"/api/v1/pledges", "application/json", 201},                  // write: MaxBody
+			{"/api/v1/scenarios/run", "application/json", 201},            // analysis: MaxBody
+			{"/api/v1/risk", "application/json", 401},                     // model: 4 × MaxBody
+			{"/api/v1/ingest", "text/plain", 201},                         // text: 2 × MaxBody
+			{"/api/v1/imports?format=csv", "text/csv", 1001},              // import: MaxImportBody
+			{"/api/v1/login", "application/json", 7},                      // sign-in: MaxBody / 16
+			{"/account/password", "application/x-www-form-urlencoded", 7}, // form: MaxBody / 16
+			{"/review", "application/x-www-form-urlencoded", 201},         // text: 2 × MaxBody
+			{"/admin/users", "application/x-www-form-urlencoded", 10},     // form: MaxBody / 16
 		} {
 			for _, chunk := range []bool{false, true} {
 				body := `{"x":"` + strings.Repeat("x", c.size) + `"}`
