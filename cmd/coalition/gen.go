@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -42,7 +41,7 @@ func runGen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	sys := coalition.WithUser(ctx, coalition.System)
+	sys := ctx
 	g, err := newGenerator(sys, s, *seedFlag)
 	if err != nil {
 		return err
@@ -97,7 +96,7 @@ func runGen(ctx context.Context, e *env, args []string) error {
 		out.Verified, out.Diff = &ok, diff
 	}
 	if *asJSON {
-		if err := json.NewEncoder(e.stdout).Encode(out); err != nil {
+		if err := printJSON(e.stdout, out); err != nil {
 			return err
 		}
 	} else {

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -71,7 +71,6 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx = coalition.WithUser(ctx, coalition.System)
 	rep, err := imports.Run(ctx, s, imports.Request{Format: format, Kind: *kind, Recipient: *recipient, Source: *source,
 		AsOf: asOfDate, DryRun: *dry, SkipInvalid: *skip, DeleteRemoved: *deleteRemoved, User: coalition.System.Email,
 		Release: *release, Force: *force,
@@ -171,15 +170,14 @@ func openImportFiles(e *env, format string, files []string) (in []imports.File, 
 // prints it, as JSON or as a table.
 func writeImportReport(e *env, rep *importReport, reportFile string, asJSON bool) error {
 	if reportFile != "" {
-		b, _ := json.MarshalIndent(rep, "", "  ")
-		if werr := os.WriteFile(reportFile, append(b, '\n'), 0o644); werr != nil {
+		var b bytes.Buffer
+		printJSON(&b, rep)
+		if werr := os.WriteFile(reportFile, b.Bytes(), 0o644); werr != nil {
 			return fmt.Errorf("import: --report: %w", werr)
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return printJSON(e.stdout, rep)
 	}
 	printImportReport(e, rep)
 	return nil

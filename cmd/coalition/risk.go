@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -100,7 +99,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 		}
 		model = in.Model
 		if *printModel {
-			return anJSON(e.stdout, model)
+			return printJSON(e.stdout, model)
 		}
 	default:
 		if *printModel {
@@ -128,14 +127,12 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	}
 	if in != nil {
 		if *asJSON {
-			return anJSON(e.stdout, report.RiskReport{RiskInput: in, Result: res})
+			return printJSON(e.stdout, report.RiskReport{RiskInput: in, Result: res})
 		}
 		return printStoredRisk(e.stdout, in, res)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return printJSON(e.stdout, res)
 	}
 	return printRisk(e.stdout, model, res)
 }
@@ -162,7 +159,7 @@ func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon
 	if seed.set {
 		opts.Seed = &seed.v
 	}
-	return report.RiskModel(coalition.WithUser(ctx, coalition.System), s, code, start, horizon, opts)
+	return report.RiskModel(ctx, s, code, start, horizon, opts)
 }
 
 // riskModel reads the model to run from --input.
