@@ -14,6 +14,7 @@ type auditData struct {
 	Reason  string
 	Next    *int64
 }
+
 func (s *server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	f := coalition.AuditFilter{Entity: p.str("entity"), Action: p.str("action"), After: p.int64("after", 0, 0, 1<<62), Limit: 200}

@@ -134,7 +134,6 @@ func anList(s string) []string {
 	return out
 }
 
-
 func anSources(w io.Writer, srcs []report.Source) {
 	fmt.Fprintln(w, "\nSources:")
 	for _, s := range srcs {
