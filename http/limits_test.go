@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -102,11 +103,13 @@ func TestBodyLimitsComeFromTheRouteClass(t *testing.T) {
 					Status int    `json:"status"`
 				}
 				json.Unmarshal(b, &p)
-				if res.StatusCode != http.StatusRequestEntityTooLarge || p.Status != 413 || p.Type != "/problems/too_large" ||
-					res.Header.Get("Content-Type") != "application/problem+json" {
-					t.Errorf("POST %s, %d bytes, chunked %v: %d %s %.200s, want a 413 too_large problem",
-						c.path, len(body), chunk, res.StatusCode, res.Header.Get("Content-Type"), b)
-				}
+				what := fmt.Sprintf("POST %s, %d bytes, chunked %v", c.path, len(body), chunk)
+				checkFacts(t,
+					eq(what+": status", res.StatusCode, http.StatusRequestEntityTooLarge),
+					eq(what+": problem status", p.Status, 413),
+					eq(what+": problem type", p.Type, "/problems/too_large"),
+					eq(what+": Content-Type", res.Header.Get("Content-Type"), "application/problem+json"),
+				)
 			}
 		}
 	})

@@ -1,10 +1,6 @@
 package http
 
-import (
-	"net/http"
-
-	"coalition"
-)
+import "net/http"
 
 // route is one line of the route table: everything the server knows of a
 // route. Its handler is wrapped once, at registration (see wrap in
@@ -107,8 +103,8 @@ func (s *server) routes() []route {
 		{"POST /account/tokens/{id}/revoke", signedIn, classSmall, light, s.handlePage(s.accountRevokeToken)},
 		{"GET /admin/users", adminOnly, classRead, light, s.handlePage(s.usersPage)},
 		{"POST /admin/users", adminOnly, classSmall, light, s.handlePage(s.usersCreate)},
-		{"POST /admin/users/{id}/disable", adminOnly, classSmall, light, s.handlePage(s.usersSetDisabled(true))},
-		{"POST /admin/users/{id}/enable", adminOnly, classSmall, light, s.handlePage(s.usersSetDisabled(false))},
+		{"POST /admin/users/{id}/disable", adminOnly, classSmall, light, s.handlePage(s.usersDisable)},
+		{"POST /admin/users/{id}/enable", adminOnly, classSmall, light, s.handlePage(s.usersEnable)},
 		{"GET /audit", auditor, classRead, light, s.handlePage(s.auditPage)},
 		{"POST /api/v1/ingest", signedIn, classText, light, s.handle(s.postIngest)},
 		{"GET /api/v1/proposals", signedIn, classRead, light, s.handle(s.listProposals)},
@@ -117,7 +113,7 @@ func (s *server) routes() []route {
 		{"POST /api/v1/proposals/{id}/reject", signedIn, classSmall, light, s.handle(s.rejectProposal)},
 		{"GET /review", signedIn, classRead, light, s.handlePage(s.reviewPage)},
 		{"POST /review", signedIn, classText, light, s.handlePage(s.reviewSubmitText)},
-		{"POST /review/proposals/{id}/accept", signedIn, classText, light, s.handlePage(s.reviewDecide(coalition.Accept))}, // text: the record as edited
-		{"POST /review/proposals/{id}/reject", signedIn, classSmall, light, s.handlePage(s.reviewDecide(coalition.Reject))},
+		{"POST /review/proposals/{id}/accept", signedIn, classText, light, s.handlePage(s.reviewAccept)}, // text: the record as edited
+		{"POST /review/proposals/{id}/reject", signedIn, classSmall, light, s.handlePage(s.reviewReject)},
 	}
 }

@@ -169,32 +169,41 @@ func (s *server) reviewSubmitText(w http.ResponseWriter, r *http.Request) error 
 	return s.reviewAnswer(w, r, fmt.Sprintf("Text %d queued with %d proposals.", res.Text.ID, len(res.Proposals)), nil)
 }
 
-// reviewDecide accepts or rejects the proposal {id} at the version the
-// form shows; an accept may carry the record as edited.
-func (s *server) reviewDecide(d coalition.Decision) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		f, err := postedForm(r)
-		if err != nil {
-			return err
-		}
-		// An unreadable id or version is 0: the store answers not found or
-		// conflict, as it did when both came in the form.
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
-		var edited json.RawMessage
-		if rec := bytes.TrimSpace([]byte(f.Get("record"))); d == coalition.Accept && len(rec) > 0 {
-			edited = rec
-		}
-		p, err := s.store.DecideProposal(r.Context(), id, version, d, edited)
-		if err != nil {
-			return s.reviewAnswer(w, r, "", err)
-		}
-		done := fmt.Sprintf("Proposal %d %s.", p.ID, p.Status)
-		if p.RecordID != 0 {
-			done += fmt.Sprintf(" %s %d created.", p.Type, p.RecordID)
-		}
-		return s.reviewAnswer(w, r, done, nil)
+// reviewAccept accepts a proposal, as proposed or as edited in the form
+// (POST /review/proposals/{id}/accept).
+func (s *server) reviewAccept(w http.ResponseWriter, r *http.Request) error {
+	return s.reviewDecide(w, r, coalition.Accept)
+}
+
+// reviewReject rejects a proposal (POST /review/proposals/{id}/reject).
+func (s *server) reviewReject(w http.ResponseWriter, r *http.Request) error {
+	return s.reviewDecide(w, r, coalition.Reject)
+}
+
+// reviewDecide decides the proposal {id} at the version the form shows;
+// an accept may carry the record as edited.
+func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request, d coalition.Decision) error {
+	f, err := postedForm(r)
+	if err != nil {
+		return err
 	}
+	// An unreadable id or version is 0: the store answers not found or
+	// conflict, as it did when both came in the form.
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+	var edited json.RawMessage
+	if rec := bytes.TrimSpace([]byte(f.Get("record"))); d == coalition.Accept && len(rec) > 0 {
+		edited = rec
+	}
+	p, err := s.store.DecideProposal(r.Context(), id, version, d, edited)
+	if err != nil {
+		return s.reviewAnswer(w, r, "", err)
+	}
+	done := fmt.Sprintf("Proposal %d %s.", p.ID, p.Status)
+	if p.RecordID != 0 {
+		done += fmt.Sprintf(" %s %d created.", p.Type, p.RecordID)
+	}
+	return s.reviewAnswer(w, r, done, nil)
 }
 
 // reviewAnswer shows the queue again after a form: with what was done, or

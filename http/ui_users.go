@@ -59,20 +59,27 @@ func (s *server) usersCreate(w http.ResponseWriter, r *http.Request) error {
 	return s.usersAnswer(w, r, "Created "+u.Email+".", err)
 }
 
-// usersSetDisabled disables (POST /admin/users/{id}/disable) or enables
-// (POST /admin/users/{id}/enable) a user, at the version the form shows.
-func (s *server) usersSetDisabled(dis bool) handlerFunc {
-	verb := map[bool]string{true: "disabled", false: "enabled"}[dis]
-	return func(w http.ResponseWriter, r *http.Request) error {
-		f, err := postedForm(r)
-		if err != nil {
-			return err
-		}
-		// An unreadable id or version is 0: the store answers not found or
-		// conflict, as it did when both came in the form.
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
-		_, err = s.store.UpdateUser(r.Context(), id, coalition.UserUpdate{Version: version, Disabled: &dis})
-		return s.usersAnswer(w, r, fmt.Sprintf("User %d %s.", id, verb), err)
+// usersDisable disables a user (POST /admin/users/{id}/disable).
+func (s *server) usersDisable(w http.ResponseWriter, r *http.Request) error {
+	return s.usersSetDisabled(w, r, true, "disabled")
+}
+
+// usersEnable enables a user (POST /admin/users/{id}/enable).
+func (s *server) usersEnable(w http.ResponseWriter, r *http.Request) error {
+	return s.usersSetDisabled(w, r, false, "enabled")
+}
+
+// usersSetDisabled disables or enables the user {id} at the version the
+// form shows.
+func (s *server) usersSetDisabled(w http.ResponseWriter, r *http.Request, dis bool, verb string) error {
+	f, err := postedForm(r)
+	if err != nil {
+		return err
 	}
+	// An unreadable id or version is 0: the store answers not found or
+	// conflict, as it did when both came in the form.
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+	_, err = s.store.UpdateUser(r.Context(), id, coalition.UserUpdate{Version: version, Disabled: &dis})
+	return s.usersAnswer(w, r, fmt.Sprintf("User %d %s.", id, verb), err)
 }
