@@ -57,7 +57,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req.User, req.Progress = coalition.System.Email, e.importProgress
+	req.Progress = e.importProgress // req.User: the system user in ctx (run)
 	rep, err := imports.Run(ctx, s, req, in)
 	if err != nil {
 		return err
