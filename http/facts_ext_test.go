@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// The same helpers as facts_test.go, for the tests outside the package.
+// The same helpers as facts_test.go (and holds), for the tests outside the
+// package.
 
 // fact is one checked fact of a result: what it is, whether it holds, and
 // the value found against the one wanted, for the message.

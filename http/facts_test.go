@@ -24,12 +24,6 @@ func atLeast[T cmp.Ordered](name string, got, min T) fact {
 	return fact{name: name, ok: got >= min, got: got, want: fmt.Sprintf("at least %v", min)}
 }
 
-// holds is a fact that is not a comparison (a non-empty text, a set
-// pointer): whether it holds, the value found, and in words what is wanted.
-func holds(name string, ok bool, got any, want string) fact {
-	return fact{name: name, ok: ok, got: got, want: want}
-}
-
 // checkFacts reports every fact that does not hold, one message each, and
 // says whether all held.
 func checkFacts(t testing.TB, facts ...fact) bool {
