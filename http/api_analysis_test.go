@@ -53,8 +53,14 @@ func anProblem(t *testing.T, status int, h http.Header, b []byte, wantStatus int
 	if err := json.Unmarshal(b, &p); err != nil {
 		t.Fatalf("not a problem document: %v\n%s", err, b)
 	}
-	if status != wantStatus || p.Status != wantStatus || h.Get("Content-Type") != "application/problem+json" || p.Field != wantField || p.Detail == "" {
-		t.Fatalf("got %d %+v (%s), want %d naming %q", status, p, h.Get("Content-Type"), wantStatus, wantField)
+	if !checkFacts(t,
+		eq("status", status, wantStatus),
+		eq("problem status", p.Status, wantStatus),
+		eq("Content-Type", h.Get("Content-Type"), "application/problem+json"),
+		eq("problem field", p.Field, wantField),
+		holds("problem detail", p.Detail != "", p.Detail, "a detail"),
+	) {
+		t.FailNow()
 	}
 }
 
@@ -71,8 +77,16 @@ func TestAnalysisEndpoints(t *testing.T) {
 		} `json:"rows"`
 		Sources []struct{ Figure, Source string } `json:"sources"`
 	}
-	if err := json.Unmarshal(b, &targets); err != nil || code != 200 || targets.Group != "NATO" || len(targets.Rows) < 30 || len(targets.Sources) == 0 {
+	if err := json.Unmarshal(b, &targets); err != nil {
 		t.Fatalf("targets: %d %v %s", code, err, b[:min(len(b), 300)])
+	}
+	if !checkFacts(t,
+		eq("status", code, 200),
+		eq("group", targets.Group, "NATO"),
+		atLeast("rows", len(targets.Rows), 30),
+		atLeast("sources", len(targets.Sources), 1),
+	) {
+		t.FailNow()
 	}
 	for _, r := range targets.Rows {
 		if want := math.Max(0, 3.5-r.CurrentPct); math.Abs(r.Gap35Pts-want) > 1e-12 {
@@ -87,8 +101,15 @@ func TestAnalysisEndpoints(t *testing.T) {
 		Prospects []struct{ ISO3 string }   `json:"prospects"`
 		Sources   []struct{ Figure string } `json:"sources"`
 	}
-	if err := json.Unmarshal(b, &pr); err != nil || code != 200 || pr.GapEUR != 40e9 || len(pr.Prospects) == 0 {
+	if err := json.Unmarshal(b, &pr); err != nil {
 		t.Fatalf("prospects: %d %v", code, err)
+	}
+	if !checkFacts(t,
+		eq("status", code, 200),
+		eq("gap_eur", pr.GapEUR, 40e9),
+		atLeast("prospects", len(pr.Prospects), 1),
+	) {
+		t.FailNow()
 	}
 	for _, p := range pr.Prospects {
 		for _, m := range pr.Members {
@@ -183,8 +204,15 @@ func TestSavedScenarios(t *testing.T) {
 		Spec       json.RawMessage `json:"spec"`
 		Result     json.RawMessage `json:"result"`
 	}
-	if err := json.Unmarshal(b, &saved); err != nil || code != 201 || saved.ID == 0 || saved.Visibility != "public" {
+	if err := json.Unmarshal(b, &saved); err != nil {
 		t.Fatalf("save: %d %v %s", code, err, b)
+	}
+	if !checkFacts(t,
+		eq("status", code, 201),
+		holds("id", saved.ID != 0, saved.ID, "an id"),
+		eq("visibility", saved.Visibility, "public"),
+	) {
+		t.FailNow()
 	}
 	if h.Get("Location") != "/api/v1/scenarios/"+itoa(saved.ID) {
 		t.Errorf("Location %q", h.Get("Location"))
@@ -207,8 +235,14 @@ func TestSavedScenarios(t *testing.T) {
 	var page struct {
 		Items []struct{ ID int64 } `json:"items"`
 	}
-	if err := json.Unmarshal(b, &page); err != nil || code != 200 || len(page.Items) != 1 || page.Items[0].ID != saved.ID {
+	if err := json.Unmarshal(b, &page); err != nil {
 		t.Fatalf("list: %d %s", code, b)
+	}
+	if !checkFacts(t, eq("status", code, 200), eq("items", len(page.Items), 1)) {
+		t.FailNow()
+	}
+	if got := page.Items[0].ID; got != saved.ID {
+		t.Fatalf("listed scenario %d, want %d", got, saved.ID)
 	}
 	// A confidential scenario saved by the system is hidden from the
 	// anonymous API caller: 404 on get, absent from the list.

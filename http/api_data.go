@@ -3,7 +3,6 @@ package http
 import (
 	"io/fs"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"coalition"
@@ -90,13 +89,8 @@ func (s *server) listCoalitions(w http.ResponseWriter, r *http.Request) error {
 
 // getCoalition accepts a numeric id or a code (COW2025).
 func (s *server) getCoalition(w http.ResponseWriter, r *http.Request) error {
-	var c *coalition.Coalition
-	var err error
-	if id, perr := strconv.ParseInt(r.PathValue("id"), 10, 64); perr == nil {
-		c, err = s.store.FindCoalition(r.Context(), id)
-	} else {
-		c, err = s.store.FindCoalitionByCode(r.Context(), r.PathValue("id"))
-	}
+	// Not getRecord: a coalition is also found by its code (COW2025).
+	c, err := s.findCoalition(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -194,16 +188,7 @@ func (s *server) listPledges(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) getPledge(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.store.FindPledge(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(p.Version, 10)))
-	return encode(w, http.StatusOK, p)
+	return getRecord(w, r, s.store.FindPledge, func(x *coalition.Pledge) int64 { return x.Version })
 }
 
 func (s *server) listEngagements(w http.ResponseWriter, r *http.Request) error {
@@ -231,14 +216,5 @@ func (s *server) listEngagements(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) getEngagement(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := s.store.FindEngagement(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	setETag(w, e.Version)
-	return encode(w, http.StatusOK, e)
+	return getRecord(w, r, s.store.FindEngagement, func(x *coalition.Engagement) int64 { return x.Version })
 }

@@ -82,8 +82,14 @@ func TestDeliveriesThroughTheAPI(t *testing.T) {
 	status, body, h := w.do(t, "delegate-GBR", "PATCH", path, `{"amount_eur_minor": 5000000000, "over_delivery": "", "date": "2025-03-02"}`, "If-Match", `"1"`)
 	var d coalition.Delivery
 	json.Unmarshal(body, &d)
-	if status != 200 || h.Get("ETag") != `"2"` || d.AmountEUR != 50_000_000_00 || d.Date != (coalition.Date{Y: 2025, M: 3, D: 2}) || d.PledgeID != p.ID {
-		t.Fatalf("PATCH: %d ETag %q %+v", status, h.Get("ETag"), d)
+	if !checkFacts(t,
+		eq("PATCH status", status, 200),
+		eq("ETag", h.Get("ETag"), `"2"`),
+		eq("amount_eur_minor", d.AmountEUR, 50_000_000_00),
+		eq("date", d.Date, coalition.Date{Y: 2025, M: 3, D: 2}),
+		eq("pledge", d.PledgeID, p.ID),
+	) {
+		t.FailNow()
 	}
 	if status, _, _ := w.do(t, "delegate-GBR", "DELETE", path, "", "If-Match", `"1"`); status != 409 {
 		t.Errorf("DELETE at a stale version: %d, want 409", status)

@@ -86,8 +86,12 @@ func TestImportAPI(t *testing.T) {
 		} `json:"errors"`
 	}
 	json.Unmarshal(b, &prob)
-	if code != http.StatusBadRequest || len(prob.Errors) != 3 || prob.Errors[0].Field != "amount" || prob.Errors[0].Row != 2 || prob.Errors[0].File != "bad.csv" {
-		t.Errorf("bad file: %d %s", code, b)
+	if checkFacts(t, eq("bad file: status", code, http.StatusBadRequest), eq("bad file: errors", len(prob.Errors), 3)) {
+		checkFacts(t,
+			eq("bad file: first error's field", prob.Errors[0].Field, "amount"),
+			eq("bad file: first error's row", prob.Errors[0].Row, 2),
+			eq("bad file: first error's file", prob.Errors[0].File, "bad.csv"),
+		)
 	}
 	if code, _ := postFile(t, srv.URL+"/api/v1/imports?format=xml", token, "x", "x", false); code != http.StatusBadRequest {
 		t.Errorf("unknown format: %d", code)

@@ -91,9 +91,19 @@ func TestRequirementEditAndDelete(t *testing.T) {
 	}
 	status, resp, hdr = w.do(t, "coordinator", "PATCH", path, `{"amount_eur_minor":250000,"capability":"T-72 spare parts","note":"revised"}`, "If-Match", hdr.Get("ETag"))
 	var q coalition.Requirement
-	if err := json.Unmarshal(resp, &q); status != 200 || err != nil || hdr.Get("ETag") != `"2"` || q.AmountEUR != 250000 ||
-		q.Capability != "T-72 spare parts" || q.Note != "revised" || q.Category != "armour" || q.Source != "test" {
-		t.Fatalf("PATCH: %d ETag %q %s", status, hdr.Get("ETag"), resp)
+	if err := json.Unmarshal(resp, &q); err != nil {
+		t.Fatalf("PATCH: %d %v %s", status, err, resp)
+	}
+	if !checkFacts(t,
+		eq("PATCH status", status, 200),
+		eq("ETag", hdr.Get("ETag"), `"2"`),
+		eq("amount_eur_minor", q.AmountEUR, 250000),
+		eq("capability", q.Capability, "T-72 spare parts"),
+		eq("note", q.Note, "revised"),
+		eq("category (unchanged)", q.Category, "armour"),
+		eq("source (unchanged)", q.Source, "test"),
+	) {
+		t.FailNow()
 	}
 	status, resp, _ = w.do(t, "coordinator", "PATCH", path, `{"amount_eur_minor":1}`, "If-Match", `"1"`)
 	if status != http.StatusConflict || !strings.Contains(string(resp), `"amount_eur_minor":250000`) {
@@ -139,9 +149,18 @@ func TestEngagementEditAndDelete(t *testing.T) {
 	}
 	status, resp, hdr = w.do(t, "delegate-GBR", "PATCH", path, `{"outcomes":"air defence package","topics":["air-defence"]}`, "If-Match", hdr.Get("ETag"))
 	var e coalition.Engagement
-	if err := json.Unmarshal(resp, &e); status != 200 || err != nil || hdr.Get("ETag") != `"2"` || e.Outcomes != "air defence package" ||
-		len(e.Topics) != 1 || e.Title != "London summit" || len(e.Participants) != 2 {
-		t.Fatalf("PATCH: %d ETag %q %s", status, hdr.Get("ETag"), resp)
+	if err := json.Unmarshal(resp, &e); err != nil {
+		t.Fatalf("PATCH: %d %v %s", status, err, resp)
+	}
+	if !checkFacts(t,
+		eq("PATCH status", status, 200),
+		eq("ETag", hdr.Get("ETag"), `"2"`),
+		eq("outcomes", e.Outcomes, "air defence package"),
+		eq("topics", len(e.Topics), 1),
+		eq("title (unchanged)", e.Title, "London summit"),
+		eq("participants (unchanged)", len(e.Participants), 2),
+	) {
+		t.FailNow()
 	}
 	if status, resp, _ := w.do(t, "delegate-GBR", "PATCH", path, `{"outcomes":"y"}`, "If-Match", `"1"`); status != http.StatusConflict ||
 		!strings.Contains(string(resp), "air defence package") {

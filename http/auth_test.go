@@ -394,7 +394,7 @@ func TestSessions(t *testing.T) {
 		t.Errorf("delegate session cannot read its confidential pledge: %d", status)
 	}
 	// A cross-site form post with the cookie is refused (CSRF).
-	res = postForm(t, c, w.srv.URL+"/account", url.Values{"action": {"token"}, "name": {"x"}, "scope": {"write"}}, "Sec-Fetch-Site", "cross-site")
+	res = postForm(t, c, w.srv.URL+"/account/tokens", url.Values{"name": {"x"}, "scope": {"write"}}, "Sec-Fetch-Site", "cross-site")
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site POST: %d, want 403", res.StatusCode)
 	}
@@ -502,11 +502,11 @@ func TestAuthPagesRender(t *testing.T) {
 		}
 	}
 	// The admin creates a user through the form; a weak password is refused.
-	res := postForm(t, c, w.srv.URL+"/admin/users", url.Values{"action": {"create"}, "email": {"new@example.org"}, "role": {"observer"}, "password": {"password1234"}})
+	res := postForm(t, c, w.srv.URL+"/admin/users", url.Values{"email": {"new@example.org"}, "role": {"observer"}, "password": {"password1234"}})
 	if res.StatusCode != 400 {
 		t.Errorf("weak password: %d, want 400", res.StatusCode)
 	}
-	res = postForm(t, c, w.srv.URL+"/admin/users", url.Values{"action": {"create"}, "email": {"new@example.org"}, "role": {"observer"}, "password": {testPassword}})
+	res = postForm(t, c, w.srv.URL+"/admin/users", url.Values{"email": {"new@example.org"}, "role": {"observer"}, "password": {testPassword}})
 	if res.StatusCode != 200 {
 		t.Errorf("create user: %d", res.StatusCode)
 	}

@@ -439,7 +439,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		return res.StatusCode
 	}
 	const second = "another long passphrase, 2nd"
-	res := postForm(t, here, w.srv.URL+"/account", url.Values{"action": {"password"}, "old_password": {testPassword},
+	res := postForm(t, here, w.srv.URL+"/account/password", url.Values{"old_password": {testPassword},
 		"new_password": {second}, "confirm": {second}})
 	if res.StatusCode != 200 {
 		t.Fatalf("change password: %d", res.StatusCode)

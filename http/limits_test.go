@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -81,15 +82,15 @@ func TestBodyLimitsComeFromTheRouteClass(t *testing.T) {
 			path, ctype string
 			size        int
 		}{
-			{"/api/v1/pledges", "application/json", 201},              // write: MaxBody
-			{"/api/v1/scenarios/run", "application/json", 201},        // analysis: MaxBody
-			{"/api/v1/risk", "application/json", 401},                 // model: 4 × MaxBody
-			{"/api/v1/ingest", "text/plain", 201},                     // text: 2 × MaxBody
-			{"/api/v1/imports?format=csv", "text/csv", 1001},          // import: MaxImportBody
-			{"/api/v1/login", "application/json", 7},                  // sign-in: MaxBody / 16
-			{"/account", "application/x-www-form-urlencoded", 7},      // form: MaxBody / 16
-			{"/review", "application/x-www-form-urlencoded", 201},     // text: 2 × MaxBody
-			{"/admin/users", "application/x-www-form-urlencoded", 10}, // form: MaxBody / 16
+			{"/api/v1/pledges", "application/json", 201},                  // write: MaxBody
+			{"/api/v1/scenarios/run", "application/json", 201},            // analysis: MaxBody
+			{"/api/v1/risk", "application/json", 401},                     // model: 4 × MaxBody
+			{"/api/v1/ingest", "text/plain", 201},                         // text: 2 × MaxBody
+			{"/api/v1/imports?format=csv", "text/csv", 1001},              // import: MaxImportBody
+			{"/api/v1/login", "application/json", 7},                      // sign-in: MaxBody / 16
+			{"/account/password", "application/x-www-form-urlencoded", 7}, // form: MaxBody / 16
+			{"/review", "application/x-www-form-urlencoded", 201},         // text: 2 × MaxBody
+			{"/admin/users", "application/x-www-form-urlencoded", 10},     // form: MaxBody / 16
 		} {
 			for _, chunk := range []bool{false, true} {
 				body := `{"x":"` + strings.Repeat("x", c.size) + `"}`
@@ -102,11 +103,13 @@ func TestBodyLimitsComeFromTheRouteClass(t *testing.T) {
 					Status int    `json:"status"`
 				}
 				json.Unmarshal(b, &p)
-				if res.StatusCode != http.StatusRequestEntityTooLarge || p.Status != 413 || p.Type != "/problems/too_large" ||
-					res.Header.Get("Content-Type") != "application/problem+json" {
-					t.Errorf("POST %s, %d bytes, chunked %v: %d %s %.200s, want a 413 too_large problem",
-						c.path, len(body), chunk, res.StatusCode, res.Header.Get("Content-Type"), b)
-				}
+				what := fmt.Sprintf("POST %s, %d bytes, chunked %v", c.path, len(body), chunk)
+				checkFacts(t,
+					eq(what+": status", res.StatusCode, http.StatusRequestEntityTooLarge),
+					eq(what+": problem status", p.Status, 413),
+					eq(what+": problem type", p.Type, "/problems/too_large"),
+					eq(what+": Content-Type", res.Header.Get("Content-Type"), "application/problem+json"),
+				)
 			}
 		}
 	})

@@ -98,9 +98,13 @@ func (s *server) routes() []route {
 		{"POST /login", anyone, classSignIn, light, s.handlePage(s.loginSubmit)},
 		{"POST /logout", signedIn, classWrite, light, s.handlePage(s.logoutSubmit)},
 		{"GET /account", signedIn, classRead, light, s.handlePage(s.accountPage)},
-		{"POST /account", signedIn, classSmall, light, s.handlePage(s.accountSubmit)},
+		{"POST /account/password", signedIn, classSmall, light, s.handlePage(s.accountPassword)},
+		{"POST /account/tokens", signedIn, classSmall, light, s.handlePage(s.accountCreateToken)},
+		{"POST /account/tokens/{id}/revoke", signedIn, classSmall, light, s.handlePage(s.accountRevokeToken)},
 		{"GET /admin/users", adminOnly, classRead, light, s.handlePage(s.usersPage)},
-		{"POST /admin/users", adminOnly, classSmall, light, s.handlePage(s.usersSubmit)},
+		{"POST /admin/users", adminOnly, classSmall, light, s.handlePage(s.usersCreate)},
+		{"POST /admin/users/{id}/disable", adminOnly, classSmall, light, s.handlePage(s.usersDisable)},
+		{"POST /admin/users/{id}/enable", adminOnly, classSmall, light, s.handlePage(s.usersEnable)},
 		{"GET /audit", auditor, classRead, light, s.handlePage(s.auditPage)},
 		{"POST /api/v1/ingest", signedIn, classText, light, s.handle(s.postIngest)},
 		{"GET /api/v1/proposals", signedIn, classRead, light, s.handle(s.listProposals)},
@@ -108,6 +112,8 @@ func (s *server) routes() []route {
 		{"POST /api/v1/proposals/{id}/accept", signedIn, classSmall, light, s.handle(s.acceptProposal)},
 		{"POST /api/v1/proposals/{id}/reject", signedIn, classSmall, light, s.handle(s.rejectProposal)},
 		{"GET /review", signedIn, classRead, light, s.handlePage(s.reviewPage)},
-		{"POST /review", signedIn, classText, light, s.handlePage(s.reviewSubmit)},
+		{"POST /review", signedIn, classText, light, s.handlePage(s.reviewSubmitText)},
+		{"POST /review/proposals/{id}/accept", signedIn, classText, light, s.handlePage(s.reviewAccept)}, // text: the record as edited
+		{"POST /review/proposals/{id}/reject", signedIn, classSmall, light, s.handlePage(s.reviewReject)},
 	}
 }

@@ -152,39 +152,63 @@ func proposalSummary(p *coalition.Proposal) string {
 	return string(p.Type)
 }
 
-// reviewSubmit handles the page's forms: submit a text, accept (as
-// proposed or edited) or reject a proposal.
-func (s *server) reviewSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return coalition.Errorf(coalition.Invalid, "the form could not be read")
+// The page's forms post to routes of their own (routes.go): submitting a
+// text (POST /review), and accepting (as proposed or edited) or rejecting
+// a proposal (POST /review/proposals/{id}/accept|reject).
+
+// reviewSubmitText reads a text and queues its proposals (POST /review).
+func (s *server) reviewSubmitText(w http.ResponseWriter, r *http.Request) error {
+	f, err := postedForm(r)
+	if err != nil {
+		return err
 	}
-	f := r.PostForm
-	var err error
-	done := ""
-	switch a := f.Get("action"); a {
-	case "submit":
-		var res *ingestResult
-		res, err = s.submitText(r, ingestInput{Text: f.Get("text"), Date: f.Get("date"), Title: f.Get("title"), Source: f.Get("source")})
-		if err == nil {
-			done = fmt.Sprintf("Text %d queued with %d proposals.", res.Text.ID, len(res.Proposals))
-		}
-	case "accept", "reject":
-		id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
-		version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
-		var edited json.RawMessage
-		if rec := bytes.TrimSpace([]byte(f.Get("record"))); a == "accept" && len(rec) > 0 {
-			edited = rec
-		}
-		var p *coalition.Proposal
-		if p, err = s.store.DecideProposal(r.Context(), id, version, coalition.Decision(a), edited); err == nil {
-			done = fmt.Sprintf("Proposal %d %s.", p.ID, p.Status)
-			if p.RecordID != 0 {
-				done += fmt.Sprintf(" %s %d created.", p.Type, p.RecordID)
-			}
-		}
-	default:
-		err = coalition.FieldError("action", "unknown form")
+	res, err := s.submitText(r, ingestInput{Text: f.Get("text"), Date: f.Get("date"), Title: f.Get("title"), Source: f.Get("source")})
+	if err != nil {
+		return s.reviewAnswer(w, r, "", err)
 	}
+	return s.reviewAnswer(w, r, fmt.Sprintf("Text %d queued with %d proposals.", res.Text.ID, len(res.Proposals)), nil)
+}
+
+// reviewAccept accepts a proposal, as proposed or as edited in the form
+// (POST /review/proposals/{id}/accept).
+func (s *server) reviewAccept(w http.ResponseWriter, r *http.Request) error {
+	return s.reviewDecide(w, r, coalition.Accept)
+}
+
+// reviewReject rejects a proposal (POST /review/proposals/{id}/reject).
+func (s *server) reviewReject(w http.ResponseWriter, r *http.Request) error {
+	return s.reviewDecide(w, r, coalition.Reject)
+}
+
+// reviewDecide decides the proposal {id} at the version the form shows;
+// an accept may carry the record as edited.
+func (s *server) reviewDecide(w http.ResponseWriter, r *http.Request, d coalition.Decision) error {
+	f, err := postedForm(r)
+	if err != nil {
+		return err
+	}
+	// An unreadable id or version is 0: the store answers not found or
+	// conflict, as it did when both came in the form.
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+	var edited json.RawMessage
+	if rec := bytes.TrimSpace([]byte(f.Get("record"))); d == coalition.Accept && len(rec) > 0 {
+		edited = rec
+	}
+	p, err := s.store.DecideProposal(r.Context(), id, version, d, edited)
+	if err != nil {
+		return s.reviewAnswer(w, r, "", err)
+	}
+	done := fmt.Sprintf("Proposal %d %s.", p.ID, p.Status)
+	if p.RecordID != 0 {
+		done += fmt.Sprintf(" %s %d created.", p.Type, p.RecordID)
+	}
+	return s.reviewAnswer(w, r, done, nil)
+}
+
+// reviewAnswer shows the queue again after a form: with what was done, or
+// with the problem and its status; an internal error is the error page's.
+func (s *server) reviewAnswer(w http.ResponseWriter, r *http.Request, done string, err error) error {
 	if err != nil {
 		k := coalition.ErrorKind(err)
 		if k == coalition.Internal || k == "" {

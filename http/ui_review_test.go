@@ -82,7 +82,7 @@ func TestReviewPage(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("GET /review: %d %s", status, page)
 	}
-	for _, want := range []string{`id="proposal-` + strconv.FormatInt(fra.ID, 10) + `"`, "<mark>€500 million</mark>", "https://example.org/paris", `value="accept"`} {
+	for _, want := range []string{`id="proposal-` + strconv.FormatInt(fra.ID, 10) + `"`, "<mark>€500 million</mark>", "https://example.org/paris", `action="/review/proposals/` + strconv.FormatInt(fra.ID, 10) + `/accept"`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("review page lacks %q", want)
 		}
@@ -91,7 +91,7 @@ func TestReviewPage(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("analyst GET /review: %d %s", status, page)
 	}
-	if strings.Contains(string(page), "proposal-"+strconv.FormatInt(fra.ID, 10)) || strings.Contains(string(page), `value="accept"`) {
+	if strings.Contains(string(page), "proposal-"+strconv.FormatInt(fra.ID, 10)) || strings.Contains(string(page), `action="/review/proposals/`) {
 		t.Error("an analyst is shown an undecided proposal or the accept form")
 	}
 	id := strconv.FormatInt(fra.ID, 10)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -36,7 +35,7 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(m)
+		return printJSON(e.stdout, m)
 	}
 	fmt.Fprintf(e.stdout, "backup %s: %s snapshot of %s, schema version %d, %d bytes, SHA-256 %s\n",
 		*out, m.Format, m.Engine, m.SchemaVersion, m.Size, m.SHA256)
@@ -61,7 +60,7 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(m)
+		return printJSON(e.stdout, m)
 	}
 	fmt.Fprintf(e.stdout, "restored %s into %s: checksum and schema version %d verified, every table equals the backup\n",
 		pos[0], *db, m.SchemaVersion)

@@ -53,9 +53,7 @@ func runBurden(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return printJSON(e.stdout, res)
 	}
 	return printBurden(e.stdout, p, res)
 }
@@ -103,7 +101,7 @@ func runBurdenBatch(e *env, data []byte) error {
 		}
 		out[i].Result = &res
 	}
-	return json.NewEncoder(e.stdout).Encode(out)
+	return printJSON(e.stdout, out)
 }
 
 // printBurden writes the allocations as a table: one row per member and

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"strings"
 
 	"coalition"
+	"coalition/sqlstore"
 )
 
 // env is the world a subcommand runs in: passed in, never global.
@@ -105,4 +108,85 @@ func parseArgs(e *env, fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	})
 	return pos, err
+}
+
+// printJSON writes v as indented JSON: the output of every command's
+// --json (and of burden --batch).
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// nonNil is xs, or an empty list for none, so that --json prints [] and
+// not null.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+// storeCommand is the preamble of a command that reads the store: its
+// flag set with --db and --json. The command adds its own flags to fs,
+// then calls open.
+type storeCommand struct {
+	fs     *flag.FlagSet
+	db     *string
+	asJSON *bool
+}
+
+// newStoreCommand makes the flag set with --db and --json (jsonHelp says
+// what --json prints).
+func newStoreCommand(e *env, name, usage, example, jsonHelp string) *storeCommand {
+	fs := newFlagSet(e, name, usage, example)
+	return &storeCommand{fs: fs, db: dbFlag(fs), asJSON: fs.Bool("json", false, jsonHelp)}
+}
+
+// open parses args, runs check (if any) on the positional arguments
+// before the store is touched, and opens the store (the caller closes it).
+func (c *storeCommand) open(ctx context.Context, e *env, args []string, check func(pos []string) error) (*sqlstore.Store, []string, error) {
+	pos, err := parseArgs(e, c.fs, args)
+	if err == nil && check != nil {
+		err = check(pos)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := openStore(ctx, e, *c.db)
+	return s, pos, err
+}
+
+// print writes v as JSON with --json, else as text for people.
+func (c *storeCommand) print(e *env, v any, text func() error) error {
+	if *c.asJSON {
+		return printJSON(e.stdout, v)
+	}
+	return text()
+}
+
+// optionalMonth reads a YYYY-MM flag; empty is the zero month (not given).
+// A bad value is an Invalid error naming field.
+func optionalMonth(field, v string) (coalition.Month, error) {
+	if v == "" {
+		return 0, nil
+	}
+	m, err := coalition.ParseMonth(v)
+	if err != nil {
+		return 0, coalition.FieldError(field, "%v", err)
+	}
+	return m, nil
+}
+
+// optionalDate reads a YYYY-MM-DD flag; empty is the zero date (not given).
+// A bad value is an Invalid error naming field.
+func optionalDate(field, v string) (coalition.Date, error) {
+	if v == "" {
+		return coalition.Date{}, nil
+	}
+	d, err := coalition.ParseDate(v)
+	if err != nil {
+		return coalition.Date{}, coalition.FieldError(field, "%v", err)
+	}
+	return d, nil
 }

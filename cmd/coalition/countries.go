@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -10,14 +9,9 @@ import (
 )
 
 func runCountries(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "countries", "countries [--group NATO|EU|G7|AUKUS|FVEY|COW2025] [--json] [--db ...]", "coalition countries --group COW2025")
-	db := dbFlag(fs)
-	group := fs.String("group", "", "only members of this group or coalition")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseArgs(e, fs, args); err != nil {
-		return err
-	}
-	s, err := openStore(ctx, e, *db)
+	c := newStoreCommand(e, "countries", "countries [--group NATO|EU|G7|AUKUS|FVEY|COW2025] [--json] [--db ...]", "coalition countries --group COW2025", "print JSON")
+	group := c.fs.String("group", "", "only members of this group or coalition")
+	s, _, err := c.open(ctx, e, args, nil)
 	if err != nil {
 		return err
 	}
@@ -26,14 +20,10 @@ func runCountries(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		if cs == nil {
-			cs = []*coalition.Country{}
-		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(cs)
-	}
+	return c.print(e, nonNil(cs), func() error { return printCountries(e, cs) })
+}
+
+func printCountries(e *env, cs []*coalition.Country) error {
 	tw := table(e.stdout)
 	fmt.Fprintln(tw, "ISO3\tNAME\tGDP (USD bn)\tPOP (m)\tDEFENCE % GDP\tGROUPS")
 	for _, c := range cs {

@@ -3,49 +3,41 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
-	"coalition"
 	"coalition/report"
 )
 
 func runCoverage(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members] [--need stored|historical] [--json] [--db ...]",
-		"coalition coverage --coalition COW2025 --from 2025-01 --to 2025-12")
-	db := dbFlag(fs)
-	coal := fs.String("coalition", report.DefaultCoalition, "the coalition whose need is measured")
-	fromS := fs.String("from", "", "first month (YYYY-MM); default 11 months before --to")
-	toS := fs.String("to", "", "last month (YYYY-MM); default the last month with support")
-	counts := fs.String("counts", report.DefaultCounts, "whose pledges count: all (every donor) or members (the coalition's joined members)")
-	need := fs.String("need", report.DefaultNeed, "the need: stored (the coalition's requirements; per support type without any, the historical model) or historical (only the 2022-2024 average support, a model)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseArgs(e, fs, args); err != nil {
+	c := newStoreCommand(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members] [--need stored|historical] [--json] [--db ...]",
+		"coalition coverage --coalition COW2025 --from 2025-01 --to 2025-12", "print JSON")
+	coal := c.fs.String("coalition", report.DefaultCoalition, "the coalition whose need is measured")
+	fromS := c.fs.String("from", "", "first month (YYYY-MM); default 11 months before --to")
+	toS := c.fs.String("to", "", "last month (YYYY-MM); default the last month with support")
+	counts := c.fs.String("counts", report.DefaultCounts, "whose pledges count: all (every donor) or members (the coalition's joined members)")
+	need := c.fs.String("need", report.DefaultNeed, "the need: stored (the coalition's requirements; per support type without any, the historical model) or historical (only the 2022-2024 average support, a model)")
+	opt := report.CoverageOptions{}
+	s, _, err := c.open(ctx, e, args, func([]string) error {
+		var err error
+		if opt.From, err = optionalMonth("from", *fromS); err != nil {
+			return err
+		}
+		opt.To, err = optionalMonth("to", *toS)
 		return err
-	}
-	var from, to coalition.Month
-	var err error
-	if *fromS != "" {
-		if from, err = coalition.ParseMonth(*fromS); err != nil {
-			return coalition.FieldError("from", "%v", err)
-		}
-	}
-	if *toS != "" {
-		if to, err = coalition.ParseMonth(*toS); err != nil {
-			return coalition.FieldError("to", "%v", err)
-		}
-	}
-	s, err := openStore(ctx, e, *db)
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rep, err := report.Coverage(coalition.WithUser(ctx, coalition.System), s, *coal, report.CoverageOptions{From: from, To: to, Counts: *counts, Need: *need})
+	opt.Counts, opt.Need = *counts, *need
+	rep, err := report.Coverage(ctx, s, *coal, opt)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return anJSON(e.stdout, rep)
-	}
-	w := e.stdout
+	return c.print(e, rep, func() error { printCoverage(e.stdout, rep); return nil })
+}
+
+func printCoverage(w io.Writer, rep *report.CoverageReport) {
 	res := rep.Result
 	fmt.Fprintf(w, "%s (recipient %s), %s..%s\nNeed: %s.\nSupport: %s.\n\n", rep.Coalition, rep.Recipient, res.From, res.To, rep.RequirementBasis, rep.SupportBasis)
 	tw := table(w)
@@ -62,5 +54,4 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(w, "\nNet gap over %s..%s: %s (per category, need minus support over the whole period, added up over the categories).\n", res.From, res.To, eur(rep.NetGapEUR))
 	fmt.Fprintf(w, "Monthly gap: %s (the GAP column: the sum of the monthly shortfalls; a surplus in one month does not fill another).\n", eur(rep.MonthlyGapEUR))
 	anSources(w, rep.Sources)
-	return nil
 }

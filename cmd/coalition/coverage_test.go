@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -38,9 +39,14 @@ func TestCoverageCLI(t *testing.T) {
 		monthly += v
 	}
 	// 12 months × the baseline need; 3 types × 12 months of cells.
-	if got.Coalition != "COW2025" || got.Result.From != "2025-01" || got.Result.To != "2025-12" || len(got.Result.Cells) != 36 ||
-		math.Abs(got.Result.Total.Required-12*monthly) > 1e-6*monthly {
-		t.Fatalf("coverage %s %s..%s, %d cells, required %.0f (want %.0f)", got.Coalition, got.Result.From, got.Result.To, len(got.Result.Cells), got.Result.Total.Required, 12*monthly)
+	if !checkFacts(t,
+		eq("coalition", got.Coalition, "COW2025"),
+		eq("from", got.Result.From, "2025-01"),
+		eq("to", got.Result.To, "2025-12"),
+		eq("cells", len(got.Result.Cells), 36),
+		holds("required", math.Abs(got.Result.Total.Required-12*monthly) <= 1e-6*monthly, got.Result.Total.Required, fmt.Sprintf("%.0f (12 months × the baseline)", 12*monthly)),
+	) {
+		t.FailNow()
 	}
 	var gap float64
 	for _, c := range got.Result.Cells {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -12,28 +11,24 @@ import (
 // runDatasets lists the published datasets loaded: release, as-of date and
 // record count of each.
 func runDatasets(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "datasets", "datasets [--json] [--db ...]", "coalition datasets --json")
-	db := dbFlag(fs)
-	asJSON := fs.Bool("json", false, `print JSON: {"datasets": [{"name", "release", "as_of", "records", …}]}`)
-	if _, err := parseArgs(e, fs, args); err != nil {
-		return err
-	}
-	s, err := openStore(ctx, e, *db)
+	c := newStoreCommand(e, "datasets", "datasets [--json] [--db ...]", "coalition datasets --json",
+		`print JSON: {"datasets": [{"name", "release", "as_of", "records", …}]}`)
+	s, _, err := c.open(ctx, e, args, nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ds, err := s.Datasets(coalition.WithUser(ctx, coalition.System))
+	ds, err := s.Datasets(ctx)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Datasets []coalition.DatasetInfo `json:"datasets"`
-		}{ds})
-	}
+	out := struct {
+		Datasets []coalition.DatasetInfo `json:"datasets"`
+	}{ds}
+	return c.print(e, out, func() error { return printDatasets(e, ds) })
+}
+
+func printDatasets(e *env, ds []coalition.DatasetInfo) error {
 	tw := table(e.stdout)
 	fmt.Fprintln(tw, "DATASET\tRELEASE\tAS OF\tRECORDS\tKIND\tLOADED\tTITLE")
 	for _, d := range ds {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -87,9 +88,19 @@ func TestImportKielSameReleaseNeverDoubles(t *testing.T) {
 			for i, args := range [][]string{{"kiel-csv", other, "--db", db}, {"kiel-csv", other, "--db", db, "--source", "my own citation"}} {
 				rep := importJSON(t, args...)
 				r := rep.Result
-				if !rep.Committed || r.Created["pledges"] != 0 || r.Updated["pledges"] != 0 || r.Unchanged["pledges"] != 1450 ||
-					r.Release == nil || r.Release.Action != "same" || r.Release.Release != refdata.KielRelease || r.Release.Removed != 0 {
-					t.Fatalf("import %d: %+v %+v", i+1, r, r.Release)
+				if r.Release == nil {
+					t.Fatalf("import %d: no release in %+v", i+1, r)
+				}
+				if !checkFacts(t,
+					eq(fmt.Sprintf("import %d: committed", i+1), rep.Committed, true),
+					eq(fmt.Sprintf("import %d: created", i+1), r.Created["pledges"], 0),
+					eq(fmt.Sprintf("import %d: updated", i+1), r.Updated["pledges"], 0),
+					eq(fmt.Sprintf("import %d: unchanged", i+1), r.Unchanged["pledges"], 1450),
+					eq(fmt.Sprintf("import %d: release action", i+1), r.Release.Action, "same"),
+					eq(fmt.Sprintf("import %d: release", i+1), r.Release.Release, refdata.KielRelease),
+					eq(fmt.Sprintf("import %d: removed", i+1), r.Release.Removed, 0),
+				) {
+					t.FailNow()
 				}
 				if got := donorTotals(t, db); len(got) != len(seeded) || !near(sum(got), sum(seeded)) || got["USA"] != seeded["USA"] {
 					t.Fatalf("import %d: totals %s (USA %s), want %s (USA %s)", i+1, coalition.FormatEUR(sum(got), 2),
@@ -233,8 +244,16 @@ func TestImportKielNewerRelease(t *testing.T) {
 			s = sqltest.OpenDSN(t, db)
 			defer s.Close()
 			got, err := s.FindPledge(ctx, mine.ID)
-			if err != nil || got.Version != 1 || got.AmountEUR != mine.AmountEUR || got.Source != mine.Source || got.Dataset != "" {
-				t.Fatalf("the person's pledge after release 30: %+v, %v", got, err)
+			if err != nil {
+				t.Fatalf("the person's pledge after release 30: %v", err)
+			}
+			if !checkFacts(t,
+				eq("version", got.Version, int64(1)),
+				eq("amount_eur", got.AmountEUR, mine.AmountEUR),
+				eq("source", got.Source, mine.Source),
+				eq("dataset", got.Dataset, ""),
+			) {
+				t.FailNow()
 			}
 			var nor int
 			if err := s.DB().QueryRow("SELECT count(*) FROM pledges WHERE dataset = 'kiel' AND source_ref LIKE 'NOR/2023-03/%'").Scan(&nor); err != nil || nor != 0 {
@@ -259,8 +278,17 @@ func TestImportKielNewerRelease(t *testing.T) {
 				t.Fatalf("a refused release changed the total")
 			}
 			forced := importJSON(t, "kiel-csv", bundledKiel(t), "--db", db, "--force")
-			if r := forced.Result.Release; r == nil || r.Action != "older, forced" || r.Release != "data to 2026-04" || r.Removed != 1 || r.Created != dropped {
-				t.Fatalf("forced: %+v", forced.Result.Release)
+			r := forced.Result.Release
+			if r == nil {
+				t.Fatalf("forced: no release in %+v", forced.Result)
+			}
+			if !checkFacts(t,
+				eq("forced: action", r.Action, "older, forced"),
+				eq("forced: release", r.Release, "data to 2026-04"),
+				eq("forced: removed", r.Removed, 1),
+				eq("forced: created", r.Created, dropped),
+			) {
+				t.FailNow()
 			}
 			if got := donorTotals(t, db); !near(sum(got), sum(before)) {
 				t.Fatalf("forcing release 29 back: total %v, want %v", sum(got), sum(before))
@@ -297,8 +325,15 @@ func TestImportKielReleaseNotInPart(t *testing.T) {
 	b, _ := os.ReadFile(file)
 	bad := writeFile(t, "r30-bad.csv", string(b)+"Atlantis,ATL,2026,5,1,0,0,1,0,0,0,0\n")
 	_, errOut, err := cli(t, nil, "import", "kiel-csv", bad, "--db", db, "--release", "30", "--skip-invalid")
-	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "a release is loaded whole") || !strings.Contains(errOut, `r30-bad.csv:1081:iso: unknown country or donor "ATL"`) {
-		t.Fatalf("err = %v (exit %d)\n%s", err, exitCode(err), errOut)
+	if err == nil {
+		t.Fatalf("a release with an invalid row was loaded:\n%s", errOut)
+	}
+	if !checkFacts(t,
+		eq("exit code", exitCode(err), 2),
+		holds("error", strings.Contains(err.Error(), "a release is loaded whole"), err, "says a release is loaded whole"),
+		holds("stderr", strings.Contains(errOut, `r30-bad.csv:1081:iso: unknown country or donor "ATL"`), errOut, "names r30-bad.csv:1081 and ATL"),
+	) {
+		t.FailNow()
 	}
 	if got := donorTotals(t, db); !near(sum(got), sum(before)) {
 		t.Fatalf("a refused release changed the total: %v → %v", sum(before), sum(got))

@@ -2,48 +2,40 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"coalition"
 )
 
 func runDonors(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status allocated,delivered] [--json] [--db ...]",
-		"coalition donors --type military --since 2025-01 --json")
-	db := dbFlag(fs)
-	typ := fs.String("type", "", "only this type of support")
-	since := fs.String("since", "", "from this month (YYYY-MM), inclusive")
-	until := fs.String("until", "", "to this month (YYYY-MM), inclusive")
-	group := fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
-	status := fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseArgs(e, fs, args); err != nil {
+	c := newStoreCommand(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status allocated,delivered] [--json] [--db ...]",
+		"coalition donors --type military --since 2025-01 --json", "print JSON")
+	typ := c.fs.String("type", "", "only this type of support")
+	since := c.fs.String("since", "", "from this month (YYYY-MM), inclusive")
+	until := c.fs.String("until", "", "to this month (YYYY-MM), inclusive")
+	group := c.fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
+	status := c.fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
+	var f coalition.DonorFilter
+	s, _, err := c.open(ctx, e, args, func([]string) error {
+		var err error
+		f, err = donorFilter(*typ, *since, *until, *group, *status)
 		return err
-	}
-	f, err := donorFilter(*typ, *since, *until, *group, *status)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, e, *db)
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rows, err := s.DonorTotals(coalition.WithUser(ctx, coalition.System), f)
+	rows, err := s.DonorTotals(ctx, f)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		if rows == nil {
-			rows = []coalition.DonorTotal{}
-		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
-	}
-	tw := table(e.stdout)
+	return c.print(e, nonNil(rows), func() error { printDonors(e.stdout, f, rows); return nil })
+}
+
+func printDonors(w io.Writer, f coalition.DonorFilter, rows []coalition.DonorTotal) {
+	tw := table(w)
 	fmt.Fprintln(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t% GDP\tAS OF")
 	var total float64
 	for _, r := range rows {
@@ -52,29 +44,32 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 			eur(r.HumanitarianEUR), eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
 	}
 	tw.Flush()
-	statuses := "allocated and delivered"
-	if len(f.Statuses) > 0 {
-		var names []string
-		for _, st := range f.Statuses {
-			names = append(names, string(st))
-		}
-		statuses = strings.Join(names, ", ")
-	}
-	fmt.Fprintf(e.stdout, "\n%d donors, %s in all. Status: %s.\n", len(rows), eur(total), statuses)
+	fmt.Fprintf(w, "\n%d donors, %s in all. Status: %s.\n", len(rows), eur(total), statusNames(f.Statuses))
 	srcs := map[string]bool{}
 	for _, r := range rows {
 		if !srcs[r.Source] {
 			srcs[r.Source] = true
-			fmt.Fprintf(e.stdout, "Source: %s\n", r.Source)
+			fmt.Fprintf(w, "Source: %s\n", r.Source)
 		}
 	}
-	fmt.Fprintln(e.stdout, "% GDP: World Bank 2023 GDP at the ECB 2023 average rate (Kiel's own % uses 2021 GDP). Loans count as financial aid.")
-	return nil
+	fmt.Fprintln(w, "% GDP: World Bank 2023 GDP at the ECB 2023 average rate (Kiel's own % uses 2021 GDP). Loans count as financial aid.")
+}
+
+// statusNames says which pledge statuses the totals count.
+func statusNames(sts []coalition.PledgeStatus) string {
+	if len(sts) == 0 {
+		return "allocated and delivered"
+	}
+	names := make([]string, len(sts))
+	for i, st := range sts {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
 }
 
 // donorFilter checks the CLI and API parameters of the donor table.
 func donorFilter(typ, since, until, group, status string) (coalition.DonorFilter, error) {
-	var f coalition.DonorFilter
+	f := coalition.DonorFilter{Group: group}
 	if typ != "" {
 		if !coalition.ValidSupportType(typ) {
 			return f, coalition.FieldError("type", "%q is not one of military, financial, humanitarian, reconstruction", typ)
@@ -82,28 +77,31 @@ func donorFilter(typ, since, until, group, status string) (coalition.DonorFilter
 		f.Type = coalition.SupportType(typ)
 	}
 	var err error
-	if since != "" {
-		if f.Since, err = coalition.ParseMonth(since); err != nil {
-			return f, coalition.FieldError("since", "%v", err)
-		}
+	if f.Since, err = optionalMonth("since", since); err != nil {
+		return f, err
 	}
-	if until != "" {
-		if f.Until, err = coalition.ParseMonth(until); err != nil {
-			return f, coalition.FieldError("until", "%v", err)
-		}
+	if f.Until, err = optionalMonth("until", until); err != nil {
+		return f, err
 	}
 	if f.Since != 0 && f.Until != 0 && f.Until < f.Since {
 		return f, coalition.FieldError("until", "is before since")
 	}
-	f.Group = group
-	if status != "" {
-		for _, v := range strings.Split(status, ",") {
-			ps := coalition.PledgeStatus(strings.TrimSpace(v))
-			if !ps.Valid() {
-				return f, coalition.FieldError("status", "%q is not one of announced, committed, allocated, delivered, cancelled", v)
-			}
-			f.Statuses = append(f.Statuses, ps)
-		}
+	f.Statuses, err = pledgeStatuses(status)
+	return f, err
+}
+
+// pledgeStatuses reads a comma-separated list of pledge statuses.
+func pledgeStatuses(list string) ([]coalition.PledgeStatus, error) {
+	if list == "" {
+		return nil, nil
 	}
-	return f, nil
+	var out []coalition.PledgeStatus
+	for _, v := range strings.Split(list, ",") {
+		ps := coalition.PledgeStatus(strings.TrimSpace(v))
+		if !ps.Valid() {
+			return nil, coalition.FieldError("status", "%q is not one of announced, committed, allocated, delivered, cancelled", v)
+		}
+		out = append(out, ps)
+	}
+	return out, nil
 }

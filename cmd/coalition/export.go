@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
-	"coalition"
 	"coalition/exporter"
+	"coalition/sqlstore"
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
@@ -17,8 +19,30 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	db := dbFlag(fs)
 	format := fs.String("format", "csv", "csv, xlsx or json")
 	out := fs.String("o", "", "write to this file (default: standard output; xlsx needs -o)")
-	f := exporter.Filters{}
-	var ptrs []filterPtr
+	filters := exportFilterFlags(fs)
+	pos, err := parseArgs(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if err := checkExport(e, pos, *format, *out); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, e, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	x := export{s: s, what: pos[0], format: *format, f: filters()}
+	if *out == "" {
+		return x.to(ctx, e.stdout)
+	}
+	return x.toFile(ctx, e, *out)
+}
+
+// exportFilterFlags adds the filter flags; the function it returns reads
+// them once parsed.
+func exportFilterFlags(fs *flag.FlagSet) func() exporter.Filters {
+	vs := map[string]*string{}
 	for _, name := range []struct{ flag, help string }{
 		{"donor", "pledges, deliveries: only this donor (ISO3)"}, {"category", "pledges: only this category"},
 		{"type", "pledges, donors: military, financial, humanitarian or reconstruction"}, {"status", "pledges: only this status"},
@@ -26,51 +50,60 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		{"since", "donors: from this month"}, {"until", "donors: to this month"}, {"group", "donors: only members of this group or coalition"},
 		{"country", "engagements: with this participant (ISO3)"}, {"kind", "engagements: call, meeting, summit, …"}, {"topic", "engagements: with this topic"},
 	} {
-		ptrs = append(ptrs, filterPtr{name.flag, fs.String(name.flag, "", name.help)})
+		vs[name.flag] = fs.String(name.flag, "", name.help)
 	}
-	pos, err := parseArgs(e, fs, args)
-	if err != nil {
-		return err
+	return func() exporter.Filters {
+		f := exporter.Filters{}
+		for name, v := range vs {
+			f[name] = strings.TrimSpace(*v)
+		}
+		return f
 	}
-	for _, p := range ptrs {
-		f[p.name] = strings.TrimSpace(*p.v)
-	}
+}
+
+// checkExport checks what is exported and how, before the store is opened.
+func checkExport(e *env, pos []string, format, out string) error {
 	if len(pos) != 1 {
 		return usagef("export: say what to export: one of %s", strings.Join(exporter.What, ", "))
 	}
-	what := pos[0]
-	if !contains(exporter.What, what) {
-		return usagef("export: unknown export %q: want one of %s", what, strings.Join(exporter.What, ", "))
+	if !contains(exporter.What, pos[0]) {
+		return usagef("export: unknown export %q: want one of %s", pos[0], strings.Join(exporter.What, ", "))
 	}
-	if !contains(exporter.Formats, *format) {
-		return usagef("export: --format %q: want csv, xlsx or json", *format)
+	if !contains(exporter.Formats, format) {
+		return usagef("export: --format %q: want csv, xlsx or json", format)
 	}
-	if *format == "xlsx" && *out == "" && e.isTerminal(e.stdout) {
+	if format == "xlsx" && out == "" && e.isTerminal(e.stdout) {
 		return usagef("export: an XLSX file is binary: give -o FILE")
 	}
-	s, err := openStore(ctx, e, *db)
-	if err != nil {
+	return nil
+}
+
+// export is one export to run.
+type export struct {
+	s      *sqlstore.Store
+	what   string
+	format string
+	f      exporter.Filters
+}
+
+// to writes the export to w.
+func (x export) to(ctx context.Context, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	if err := exporter.Export(ctx, x.s, x.what, x.format, x.f, bw); err != nil {
 		return err
 	}
-	defer s.Close()
-	ctx = coalition.WithUser(ctx, coalition.System)
-	if *out == "" {
-		w := bufio.NewWriter(e.stdout)
-		if err := exporter.Export(ctx, s, what, *format, f, w); err != nil {
-			return err
-		}
-		return w.Flush()
-	}
-	tmp := *out + ".tmp"
+	return bw.Flush()
+}
+
+// toFile writes the export beside out, then renames it into place, so
+// that a failed export leaves no half-written file.
+func (x export) toFile(ctx context.Context, e *env, out string) error {
+	tmp := out + ".tmp"
 	file, err := os.Create(tmp)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	w := bufio.NewWriter(file)
-	err = exporter.Export(ctx, s, what, *format, f, w)
-	if err == nil {
-		err = w.Flush()
-	}
+	err = x.to(ctx, file)
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}
@@ -78,14 +111,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := os.Rename(tmp, *out); err != nil {
+	if err := os.Rename(tmp, out); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(e.stderr, "wrote %s\n", *out)
+	fmt.Fprintf(e.stderr, "wrote %s\n", out)
 	return nil
-}
-
-type filterPtr struct {
-	name string
-	v    *string
 }

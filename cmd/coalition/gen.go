@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -21,6 +20,18 @@ func genRefPrefix(seed uint64) string { return fmt.Sprintf("synthetic:%d:", seed
 
 // genFirst and genLast bound the generated announcement months: 10 years.
 var genFirst, genLast = coalition.MonthOf(2016, time.January), coalition.MonthOf(2025, time.December)
+
+// genReport is what gen did, printed as a table or with --json.
+type genReport struct {
+	sqlstore.BulkReport
+	Engine   string   `json:"engine"`
+	Seed     uint64   `json:"seed"`
+	Source   string   `json:"source"`
+	Seconds  float64  `json:"seconds"`
+	PerSec   float64  `json:"pledges_per_second"`
+	Verified *bool    `json:"rollup_verified,omitempty"`
+	Diff     []string `json:"rollup_diff,omitempty"`
+}
 
 func runGen(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "gen", "gen [--pledges N] [--seed S] [--batch N] [--verify] [--db FILE|URL] [--json]",
@@ -42,76 +53,91 @@ func runGen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	sys := coalition.WithUser(ctx, coalition.System)
-	g, err := newGenerator(sys, s, *seedFlag)
+	g, err := newGenerator(ctx, s, *seedFlag)
 	if err != nil {
 		return err
 	}
 	if g.seeded {
 		fmt.Fprintln(e.stderr, "gen: the database had no donor totals: loaded the bundled reference data first (for the donor weights)")
 	}
-	if page, _, err := s.FindPledges(sys, coalition.PledgeFilter{SourceRef: genRefPrefix(*seedFlag) + "0", Limit: 1}); err != nil {
+	if err := genUnused(ctx, s, *seedFlag, *db); err != nil {
 		return err
-	} else if len(page) > 0 {
-		return coalition.Errorf(coalition.Conflict, "gen: synthetic pledges of seed %d are already in %s: choose another --seed", *seedFlag, *db)
 	}
 	start := time.Now()
-	var rep sqlstore.BulkReport
-	tty := e.isTerminal(e.stderr)
-	for done := 0; done < *n; {
-		k := min(*batch, *n-done)
-		ps, ds := g.batch(done, k)
-		r, err := s.BulkInsert(sys, ps, ds)
-		if err != nil {
-			return fmt.Errorf("gen: pledges %d–%d: %w", done, done+k-1, err)
-		}
-		done += k
-		rep.Pledges += r.Pledges
-		rep.Deliveries += r.Deliveries
-		if tty {
-			el := time.Since(start).Seconds()
-			fmt.Fprintf(e.stderr, "\rgen: %d/%d pledges (%.0f%%), %.0f pledges/s   ", done, *n, 100*float64(done)/float64(*n), float64(done)/max(el, 1e-9))
-		}
+	rep, err := g.write(ctx, e, *n, *batch)
+	if err != nil {
+		return err
 	}
-	if tty {
-		fmt.Fprintln(e.stderr)
-	}
-	out := struct {
-		sqlstore.BulkReport
-		Engine   string   `json:"engine"`
-		Seed     uint64   `json:"seed"`
-		Source   string   `json:"source"`
-		Seconds  float64  `json:"seconds"`
-		PerSec   float64  `json:"pledges_per_second"`
-		Verified *bool    `json:"rollup_verified,omitempty"`
-		Diff     []string `json:"rollup_diff,omitempty"`
-	}{BulkReport: rep, Engine: s.Engine(), Seed: *seedFlag, Source: genSource(*seedFlag)}
+	out := genReport{BulkReport: rep, Engine: s.Engine(), Seed: *seedFlag, Source: genSource(*seedFlag)}
 	out.Seconds = time.Since(start).Seconds()
 	out.PerSec = float64(rep.Pledges) / max(out.Seconds, 1e-9)
 	if *verify {
-		diff, err := s.RollupDiff(sys, 10)
+		diff, err := s.RollupDiff(ctx, 10)
 		if err != nil {
 			return err
 		}
 		ok := len(diff) == 0
 		out.Verified, out.Diff = &ok, diff
 	}
-	if *asJSON {
-		if err := json.NewEncoder(e.stdout).Encode(out); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintf(e.stdout, "engine      %s\nsource      %s\npledges     %d\ndeliveries  %d\nseconds     %.1f\npledges/s   %.0f\n",
-			out.Engine, out.Source, out.Pledges, out.Deliveries, out.Seconds, out.PerSec)
-		if out.Verified != nil {
-			fmt.Fprintf(e.stdout, "rollup      equal to the raw sums: %v\n", *out.Verified)
-			for _, d := range out.Diff {
-				fmt.Fprintln(e.stdout, "  ", d)
-			}
-		}
+	if err := printGen(e, out, *asJSON); err != nil {
+		return err
 	}
 	if out.Verified != nil && !*out.Verified {
 		return fmt.Errorf("gen: the rollup differs from the raw sums (%d groups)", len(out.Diff))
+	}
+	return nil
+}
+
+// genUnused refuses a seed whose pledges are already in the database.
+func genUnused(ctx context.Context, s *sqlstore.Store, seed uint64, db string) error {
+	page, _, err := s.FindPledges(ctx, coalition.PledgeFilter{SourceRef: genRefPrefix(seed) + "0", Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(page) > 0 {
+		return coalition.Errorf(coalition.Conflict, "gen: synthetic pledges of seed %d are already in %s: choose another --seed", seed, db)
+	}
+	return nil
+}
+
+// write draws and writes n pledges, batch per transaction, with a progress
+// line on a terminal.
+func (g *generator) write(ctx context.Context, e *env, n, batch int) (sqlstore.BulkReport, error) {
+	var rep sqlstore.BulkReport
+	start := time.Now()
+	tty := e.isTerminal(e.stderr)
+	for done := 0; done < n; {
+		k := min(batch, n-done)
+		ps, ds := g.batch(done, k)
+		r, err := g.s.BulkInsert(ctx, ps, ds)
+		if err != nil {
+			return rep, fmt.Errorf("gen: pledges %d–%d: %w", done, done+k-1, err)
+		}
+		done += k
+		rep.Pledges += r.Pledges
+		rep.Deliveries += r.Deliveries
+		if tty {
+			el := time.Since(start).Seconds()
+			fmt.Fprintf(e.stderr, "\rgen: %d/%d pledges (%.0f%%), %.0f pledges/s   ", done, n, 100*float64(done)/float64(n), float64(done)/max(el, 1e-9))
+		}
+	}
+	if tty {
+		fmt.Fprintln(e.stderr)
+	}
+	return rep, nil
+}
+
+func printGen(e *env, out genReport, asJSON bool) error {
+	if asJSON {
+		return printJSON(e.stdout, out)
+	}
+	fmt.Fprintf(e.stdout, "engine      %s\nsource      %s\npledges     %d\ndeliveries  %d\nseconds     %.1f\npledges/s   %.0f\n",
+		out.Engine, out.Source, out.Pledges, out.Deliveries, out.Seconds, out.PerSec)
+	if out.Verified != nil {
+		fmt.Fprintf(e.stdout, "rollup      equal to the raw sums: %v\n", *out.Verified)
+		for _, d := range out.Diff {
+			fmt.Fprintln(e.stdout, "  ", d)
+		}
 	}
 	return nil
 }
@@ -212,80 +238,120 @@ func (g *generator) rate(cur string, m coalition.Month) float64 {
 	return r
 }
 
-// batch draws pledges [from, from+n) and their deliveries.
-func (g *generator) batch(from, n int) ([]*coalition.Pledge, []sqlstore.BulkDelivery) {
-	var catCum []float64
-	var cats []coalition.Category
+// genCategories are the categories with their cumulative weights: each
+// type's weight spread evenly over its categories.
+func genCategories() ([]coalition.Category, []float64) {
 	count := map[coalition.SupportType]int{}
 	for _, c := range coalition.Categories {
 		count[c.Type]++
 	}
+	var cats []coalition.Category
+	var cum []float64
 	sum := 0.0
 	for _, c := range coalition.Categories {
 		sum += genTypeWeight[c.Type] / float64(count[c.Type])
 		cats = append(cats, c)
-		catCum = append(catCum, sum)
+		cum = append(cum, sum)
 	}
+	return cats, cum
+}
+
+// batch draws pledges [from, from+n) and their deliveries.
+func (g *generator) batch(from, n int) ([]*coalition.Pledge, []sqlstore.BulkDelivery) {
+	cats, catCum := genCategories()
 	src := genSource(g.seed)
 	asOf := addDays(genLast.Add(1).FirstDay(), -1)
 	ps := make([]*coalition.Pledge, 0, n)
 	var ds []sqlstore.BulkDelivery
 	for i := from; i < from+n; i++ {
-		r := g.rng
-		m := g.months[pick(r, g.monthCum)]
-		cat := cats[pick(r, catCum)]
-		// Log-normal amounts: median EUR 1.5m, a long tail, at most EUR 5bn.
-		eur := int64(min(math.Exp(math.Log(1.5e8)+1.6*r.NormFloat64()), 5e11))
-		p := &coalition.Pledge{
-			Donor: g.donors[pick(r, g.donorCum)], Recipient: g.recipient, Category: cat.Code,
-			Announced:  addDays(m.FirstDay(), r.IntN(28)),
-			Status:     coalition.PledgeStatuses[pick(r, genStatus)],
-			Visibility: coalition.Public, Source: src, SourceRef: fmt.Sprintf("%s%d", genRefPrefix(g.seed), i), AsOf: asOf,
-			Provenance: fmt.Sprintf(`{"generator":"coalition gen","seed":%d,"row":%d}`, g.seed, i),
-		}
-		p.DeliverFrom = m
-		p.DeliverTo = m.Add(r.IntN(25))
-		if len(g.coalitions) > 0 {
-			switch v := r.IntN(100); {
-			case v < 12:
-				p.Visibility = coalition.CoalitionVis
-				p.CoalitionID = &g.coalitions[r.IntN(len(g.coalitions))]
-			case v < 20:
-				p.Visibility = coalition.Confidential
-			case v < 40:
-				p.CoalitionID = &g.coalitions[r.IntN(len(g.coalitions))]
-			}
-		} else if r.IntN(100) < 8 {
-			p.Visibility = coalition.Confidential
-		}
-		p.Amount = coalition.Money{Minor: eur, Currency: "EUR"}
-		if c := r.IntN(100); c >= 80 {
-			cur := "USD"
-			if c >= 92 {
-				cur = "GBP"
-			}
-			if rate := g.rate(cur, m); rate > 0 {
-				p.Amount = coalition.Money{Minor: int64(math.Round(float64(eur) * rate)), Currency: cur}
-				p.AmountEUR, p.FXRate, p.FXMonth = eur, rate, m
-			}
-		}
-		if cat.Type == coalition.Military && cat.Code != "military" && cat.Code != "training" && r.IntN(4) == 0 {
-			q := int64(1 + r.IntN(200))
-			p.Quantity, p.Unit = &q, cat.Label
-		}
+		p, eur := g.pledge(i, cats, catCum, src, asOf)
 		ps = append(ps, p)
-		day := addDays(p.Announced, 30+r.IntN(335))
-		if day.After(asOf) {
-			day = asOf
-		}
-		switch {
-		case p.Status == coalition.Delivered:
-			ds = append(ds, sqlstore.BulkDelivery{PledgeRef: p.SourceRef, Date: day, AmountEUR: eur, Source: src})
-		case p.Status == coalition.Allocated && r.IntN(10) < 4:
-			ds = append(ds, sqlstore.BulkDelivery{PledgeRef: p.SourceRef, Date: day, AmountEUR: eur * int64(30+r.IntN(61)) / 100, Source: src})
+		if d, ok := g.delivery(p, eur, src, asOf); ok {
+			ds = append(ds, d)
 		}
 	}
 	return ps, ds
+}
+
+// pledge draws pledge i and its amount in euro cents. The draws are in a
+// fixed order: the same seed gives the same pledges.
+func (g *generator) pledge(i int, cats []coalition.Category, catCum []float64, src string, asOf coalition.Date) (*coalition.Pledge, int64) {
+	r := g.rng
+	m := g.months[pick(r, g.monthCum)]
+	cat := cats[pick(r, catCum)]
+	// Log-normal amounts: median EUR 1.5m, a long tail, at most EUR 5bn.
+	eur := int64(min(math.Exp(math.Log(1.5e8)+1.6*r.NormFloat64()), 5e11))
+	p := &coalition.Pledge{
+		Donor: g.donors[pick(r, g.donorCum)], Recipient: g.recipient, Category: cat.Code,
+		Announced:  addDays(m.FirstDay(), r.IntN(28)),
+		Status:     coalition.PledgeStatuses[pick(r, genStatus)],
+		Visibility: coalition.Public, Source: src, SourceRef: fmt.Sprintf("%s%d", genRefPrefix(g.seed), i), AsOf: asOf,
+		Provenance: fmt.Sprintf(`{"generator":"coalition gen","seed":%d,"row":%d}`, g.seed, i),
+	}
+	p.DeliverFrom = m
+	p.DeliverTo = m.Add(r.IntN(25))
+	g.visibility(p)
+	g.currency(p, eur, m)
+	if cat.Type == coalition.Military && cat.Code != "military" && cat.Code != "training" && r.IntN(4) == 0 {
+		q := int64(1 + r.IntN(200))
+		p.Quantity, p.Unit = &q, cat.Label
+	}
+	return p, eur
+}
+
+// visibility draws who may see p and the coalition it is for, if any.
+func (g *generator) visibility(p *coalition.Pledge) {
+	r := g.rng
+	if len(g.coalitions) == 0 {
+		if r.IntN(100) < 8 {
+			p.Visibility = coalition.Confidential
+		}
+		return
+	}
+	switch v := r.IntN(100); {
+	case v < 12:
+		p.Visibility = coalition.CoalitionVis
+		p.CoalitionID = &g.coalitions[r.IntN(len(g.coalitions))]
+	case v < 20:
+		p.Visibility = coalition.Confidential
+	case v < 40:
+		p.CoalitionID = &g.coalitions[r.IntN(len(g.coalitions))]
+	}
+}
+
+// currency draws the currency of p's amount: euros, or dollars or pounds
+// at the month's rate where one is known.
+func (g *generator) currency(p *coalition.Pledge, eur int64, m coalition.Month) {
+	p.Amount = coalition.Money{Minor: eur, Currency: "EUR"}
+	c := g.rng.IntN(100)
+	if c < 80 {
+		return
+	}
+	cur := "USD"
+	if c >= 92 {
+		cur = "GBP"
+	}
+	if rate := g.rate(cur, m); rate > 0 {
+		p.Amount = coalition.Money{Minor: int64(math.Round(float64(eur) * rate)), Currency: cur}
+		p.AmountEUR, p.FXRate, p.FXMonth = eur, rate, m
+	}
+}
+
+// delivery draws p's delivery: all of a delivered pledge, part of some
+// allocated ones, none of the others.
+func (g *generator) delivery(p *coalition.Pledge, eur int64, src string, asOf coalition.Date) (sqlstore.BulkDelivery, bool) {
+	r := g.rng
+	day := addDays(p.Announced, 30+r.IntN(335))
+	if day.After(asOf) {
+		day = asOf
+	}
+	switch {
+	case p.Status == coalition.Delivered:
+		return sqlstore.BulkDelivery{PledgeRef: p.SourceRef, Date: day, AmountEUR: eur, Source: src}, true
+	case p.Status == coalition.Allocated && r.IntN(10) < 4:
+		return sqlstore.BulkDelivery{PledgeRef: p.SourceRef, Date: day, AmountEUR: eur * int64(30+r.IntN(61)) / 100, Source: src}, true
+	}
+	return sqlstore.BulkDelivery{}, false
 }
 
 func addDays(d coalition.Date, n int) coalition.Date {

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -23,18 +23,19 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "import", "import <kiel-csv|kiel-xlsx|iati|fts|csv> FILE...|- [--dry-run] [--skip-invalid] [--report FILE] [--json] [--recipient UA] [--source TEXT] [--kind KIND] [--release N] [--force] [--db ...]\n       coalition import csv --template pledges|deliveries|requirements|engagements|risk-events",
 		"coalition import iati activities.xml --recipient UA --dry-run")
 	db := dbFlag(fs)
-	dry := fs.Bool("dry-run", false, "show what would change without writing")
-	skip := fs.Bool("skip-invalid", false, "import the valid records and report the invalid ones (default: all or nothing)")
+	var req imports.Request
+	fs.BoolVar(&req.DryRun, "dry-run", false, "show what would change without writing")
+	fs.BoolVar(&req.SkipInvalid, "skip-invalid", false, "import the valid records and report the invalid ones (default: all or nothing)")
 	reportFile := fs.String("report", "", "write the full report (with every error) as JSON to this file")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	recipient := fs.String("recipient", "", "only flows to this recipient (ISO2, ISO3 or name; IATI, FTS); Kiel and CSV default recipient (UKR)")
-	source := fs.String("source", "", "citation carried by every record (default \"<format>: <file name>\"; kiel-csv: the release's citation); records are matched on (source, natural key), kiel-csv records on (dataset, key) whatever the source")
-	kind := fs.String("kind", "", "csv: pledges, deliveries, requirements, engagements or risk-events (default: from the header)")
+	fs.StringVar(&req.Recipient, "recipient", "", "only flows to this recipient (ISO2, ISO3 or name; IATI, FTS); Kiel and CSV default recipient (UKR)")
+	fs.StringVar(&req.Source, "source", "", "citation carried by every record (default \"<format>: <file name>\"; kiel-csv: the release's citation); records are matched on (source, natural key), kiel-csv records on (dataset, key) whatever the source")
+	fs.StringVar(&req.Kind, "kind", "", "csv: pledges, deliveries, requirements, engagements or risk-events (default: from the header)")
 	template := fs.String("template", "", "csv: print the header and an example row of this kind, and exit")
 	asOf := fs.String("as-of", "", "the date the file's data is current to (YYYY-MM-DD; default today)")
-	deleteRemoved := fs.Bool("delete-removed", false, "delete records of the same source that the files no longer contain (default: only count them)")
-	release := fs.String("release", "", "kiel-csv: the publisher's release number, e.g. 29 (default \"data to YYYY-MM\" from the file's last month with data)")
-	force := fs.Bool("force", false, "kiel-csv: load a release older than the one loaded")
+	fs.BoolVar(&req.DeleteRemoved, "delete-removed", false, "delete records of the same source that the files no longer contain (default: only count them)")
+	fs.StringVar(&req.Release, "release", "", "kiel-csv: the publisher's release number, e.g. 29 (default \"data to YYYY-MM\" from the file's last month with data)")
+	fs.BoolVar(&req.Force, "force", false, "kiel-csv: load a release older than the one loaded")
 	pos, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
@@ -42,23 +43,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if *template != "" {
 		return importer.CSVTemplate(e.stdout, *template)
 	}
-	if len(pos) == 0 {
-		return usagef("import: which format? one of %s", strings.Join(imports.Formats, ", "))
-	}
-	format, files := pos[0], pos[1:]
-	if !contains(imports.Formats, format) {
-		return usagef("import: unknown format %q: want one of %s", format, strings.Join(imports.Formats, ", "))
-	}
-	if len(files) == 0 {
-		return usagef("import %s: no FILE given", format)
-	}
-	var asOfDate coalition.Date
-	if *asOf != "" {
-		if asOfDate, err = coalition.ParseDate(*asOf); err != nil {
-			return usagef("import: --as-of: %v", err)
-		}
-	}
-	if err := checkImportFiles(files); err != nil {
+	files, err := importRequest(&req, pos, *asOf)
+	if err != nil {
 		return err
 	}
 	s, err := openStore(ctx, e, *db)
@@ -66,47 +52,76 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	in, closeFiles, err := openImportFiles(e, format, files)
+	in, closeFiles, err := openImportFiles(e, req.Format, files)
 	defer closeFiles()
 	if err != nil {
 		return err
 	}
-	ctx = coalition.WithUser(ctx, coalition.System)
-	rep, err := imports.Run(ctx, s, imports.Request{Format: format, Kind: *kind, Recipient: *recipient, Source: *source,
-		AsOf: asOfDate, DryRun: *dry, SkipInvalid: *skip, DeleteRemoved: *deleteRemoved, User: coalition.System.Email,
-		Release: *release, Force: *force,
-		Progress: func(name string, size int64) imports.Progress {
-			if size < 4<<20 || !e.isTerminal(e.stderr) {
-				return nil
-			}
-			return newProgress(e.stderr, name, size)
-		}}, in)
+	req.Progress = e.importProgress // req.User: the system user in ctx (run)
+	rep, err := imports.Run(ctx, s, req, in)
 	if err != nil {
 		return err
 	}
 	if err := writeImportReport(e, rep, *reportFile, *asJSON); err != nil {
 		return err
 	}
+	return importOutcome(e, rep, req.SkipInvalid)
+}
+
+// importRequest completes req from the arguments (format, then files) and
+// --as-of, and checks the files, before the store is opened.
+func importRequest(req *imports.Request, pos []string, asOf string) (files []string, err error) {
+	if len(pos) == 0 {
+		return nil, usagef("import: which format? one of %s", strings.Join(imports.Formats, ", "))
+	}
+	req.Format, files = pos[0], pos[1:]
+	if !contains(imports.Formats, req.Format) {
+		return nil, usagef("import: unknown format %q: want one of %s", req.Format, strings.Join(imports.Formats, ", "))
+	}
+	if len(files) == 0 {
+		return nil, usagef("import %s: no FILE given", req.Format)
+	}
+	if asOf != "" {
+		if req.AsOf, err = coalition.ParseDate(asOf); err != nil {
+			return nil, usagef("import: --as-of: %v", err)
+		}
+	}
+	return files, checkImportFiles(files)
+}
+
+// importProgress draws a progress bar for a large file on a terminal.
+func (e *env) importProgress(name string, size int64) imports.Progress {
+	if size < 4<<20 || !e.isTerminal(e.stderr) {
+		return nil
+	}
+	return newProgress(e.stderr, name, size)
+}
+
+// importOutcome prints the invalid rows and says whether the import as a
+// whole failed: invalid rows fail it unless --skip-invalid skipped them
+// (a release is never loaded in part).
+func importOutcome(e *env, rep *importReport, skip bool) error {
+	if len(rep.Errors) == 0 {
+		return nil
+	}
 	for _, re := range rep.Errors {
 		fmt.Fprintln(e.stderr, re.Error())
 	}
-	if len(rep.Errors) > 0 && *skip && !rep.Committed && !rep.DryRun { // a release is never loaded in part
-		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (a release is loaded whole: fix them)", len(rep.Errors))
-	}
-	if len(rep.Errors) > 0 && !*skip {
+	if !skip {
 		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (fix them, or use --skip-invalid)", len(rep.Errors))
 	}
-	if len(rep.Errors) > 0 {
-		records := 0
-		for _, f := range rep.Files {
-			records += f.Stats.Records
-		}
-		verb := "imported"
-		if rep.DryRun {
-			verb = "would be imported (dry run)"
-		}
-		fmt.Fprintf(e.stderr, "coalition: import: %d invalid rows skipped; %d records %s\n", len(rep.Errors), records, verb)
+	if !rep.Committed && !rep.DryRun {
+		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (a release is loaded whole: fix them)", len(rep.Errors))
 	}
+	records := 0
+	for _, f := range rep.Files {
+		records += f.Stats.Records
+	}
+	verb := "imported"
+	if rep.DryRun {
+		verb = "would be imported (dry run)"
+	}
+	fmt.Fprintf(e.stderr, "coalition: import: %d invalid rows skipped; %d records %s\n", len(rep.Errors), records, verb)
 	return nil
 }
 
@@ -171,15 +186,14 @@ func openImportFiles(e *env, format string, files []string) (in []imports.File, 
 // prints it, as JSON or as a table.
 func writeImportReport(e *env, rep *importReport, reportFile string, asJSON bool) error {
 	if reportFile != "" {
-		b, _ := json.MarshalIndent(rep, "", "  ")
-		if werr := os.WriteFile(reportFile, append(b, '\n'), 0o644); werr != nil {
+		var b bytes.Buffer
+		printJSON(&b, rep)
+		if werr := os.WriteFile(reportFile, b.Bytes(), 0o644); werr != nil {
 			return fmt.Errorf("import: --report: %w", werr)
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return printJSON(e.stdout, rep)
 	}
 	printImportReport(e, rep)
 	return nil

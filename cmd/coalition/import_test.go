@@ -182,9 +182,12 @@ func TestImportIATIIdempotentAndRelease(t *testing.T) {
 	}
 	newer := importJSON(t, "iati", iatiFile(t, "6000000", false), "--recipient", "UA", "--db", db)
 	r := newer.Result
-	if r.Updated["pledges"] != 1 || r.Unchanged["pledges"] != 1 || r.Removed["pledges"] != 1 || r.Deleted["pledges"] != 0 {
-		t.Errorf("newer release: %+v, want 1 updated, 1 unchanged, 1 removed from source (kept)", r)
-	}
+	checkFacts(t,
+		eq("newer release: updated", r.Updated["pledges"], 1),
+		eq("newer release: unchanged", r.Unchanged["pledges"], 1),
+		eq("newer release: removed from source", r.Removed["pledges"], 1),
+		eq("newer release: deleted", r.Deleted["pledges"], 0),
+	)
 	if got := takeSnapshot(t, db).pledges; got <= 3 {
 		t.Errorf("pledges = %d: the removed one must be kept without --delete-removed", got)
 	}
@@ -311,8 +314,11 @@ func TestImportStdin(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 				t.Fatal(err)
 			}
-			if got := rep.Result.Created["pledges"]; got != tt.want || len(rep.Files) != 1 || rep.Files[0].File != "stdin" || rep.Files[0].Bytes != int64(len(tt.in)) {
-				t.Errorf("created %d pledges (want %d), files %+v", got, tt.want, rep.Files)
+			if checkFacts(t, eq("pledges created", rep.Result.Created["pledges"], tt.want), eq("files", len(rep.Files), 1)) {
+				checkFacts(t,
+					eq("file", rep.Files[0].File, "stdin"),
+					eq("bytes", rep.Files[0].Bytes, int64(len(tt.in))),
+				)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -62,12 +61,10 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		results = append(results, result{File: f, Extraction: ingest.Extract(string(b), kb, opt)})
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
 		if len(results) == 1 {
-			return enc.Encode(results[0].Extraction)
+			return printJSON(e.stdout, results[0].Extraction)
 		}
-		return enc.Encode(results)
+		return printJSON(e.stdout, results)
 	}
 	for i, r := range results {
 		if i > 0 {
@@ -158,7 +155,6 @@ func queueFiles(ctx context.Context, e *env, db string, kb *ingest.KB, files []s
 		return err
 	}
 	defer s.Close()
-	ctx = coalition.WithUser(ctx, coalition.System)
 	if kb, err = ingest.KBFor(ctx, s, kb); err != nil {
 		return err
 	}
@@ -176,9 +172,7 @@ func queueFiles(ctx context.Context, e *env, db string, kb *ingest.KB, files []s
 		out = append(out, queued{t, ps})
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(e.stdout, out)
 	}
 	w := table(e.stdout)
 	fmt.Fprintln(w, "TEXT\tFILE\tDATE\tPROPOSALS")

@@ -56,9 +56,14 @@ func TestIngestCommand(t *testing.T) {
 			t.Errorf("date: got %q, want 2025-03-01", got.Date)
 		}
 		// one amount: €1.9 billion = 1.9 × 10^9 EUR, a pledge by Germany
-		if len(got.Amounts) != 1 || got.Amounts[0].Value != 1.9e9 || got.Amounts[0].Currency != "EUR" || got.Amounts[0].Kind != "pledge" {
-			t.Errorf("amounts: got %+v, want one pledge of 1.9e9 EUR", got.Amounts)
+		if !checkFacts(t, eq("amounts", len(got.Amounts), 1)) {
+			t.FailNow()
 		}
+		checkFacts(t,
+			eq("amount", got.Amounts[0].Value, 1.9e9),
+			eq("currency", got.Amounts[0].Currency, "EUR"),
+			eq("kind", got.Amounts[0].Kind, "pledge"),
+		)
 		if sp := got.Amounts[0].Span; string([]rune(ingestText)[sp[0]:sp[1]]) != "€1.9 billion" {
 			t.Errorf("amount span %v is %q, want €1.9 billion", sp, string([]rune(ingestText)[sp[0]:sp[1]]))
 		}

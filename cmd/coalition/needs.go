@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 
 	"coalition"
@@ -10,61 +11,76 @@ import (
 )
 
 func runNeeds(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "needs", "needs [--coalition COW2025] [--json] [--db ...] | needs edit ID [--amount-eur-per-month X] [--note TEXT] [--source TEXT] [--db ...] | needs delete ID [--db ...]",
-		"coalition needs edit 3 --amount-eur-per-month 4500000000")
-	db := dbFlag(fs)
-	coal := fs.String("coalition", report.DefaultCoalition, "the coalition whose requirements are listed")
-	asJSON := fs.Bool("json", false, "print JSON (the same as GET /api/v1/needs)")
-	amount := fs.String("amount-eur-per-month", "", "edit: the new need in euros per month")
-	note := fs.String("note", "", "edit: the new note (what the figure covers)")
-	source := fs.String("source", "", "edit: the new source of the figure")
-	pos, err := parseArgs(e, fs, args)
-	if err != nil {
-		return err
-	}
+	c := newStoreCommand(e, "needs", "needs [--coalition COW2025] [--json] [--db ...] | needs edit ID [--amount-eur-per-month X] [--note TEXT] [--source TEXT] [--db ...] | needs delete ID [--db ...]",
+		"coalition needs edit 3 --amount-eur-per-month 4500000000", "print JSON (the same as GET /api/v1/needs)")
+	coal := c.fs.String("coalition", report.DefaultCoalition, "the coalition whose requirements are listed")
+	amount := c.fs.String("amount-eur-per-month", "", "edit: the new need in euros per month")
+	note := c.fs.String("note", "", "edit: the new note (what the figure covers)")
+	source := c.fs.String("source", "", "edit: the new source of the figure")
 	var id int64
-	switch {
-	case len(pos) == 0:
-	case len(pos) == 2 && (pos[0] == "edit" || pos[0] == "delete"):
-		if id, err = strconv.ParseInt(pos[1], 10, 64); err != nil || id <= 0 {
-			return usagef("needs %s: ID must be a requirement number (the ID column of 'coalition needs'), not %q", pos[0], pos[1])
-		}
-	default:
-		return usagef("needs: give no arguments to list, or edit|delete ID (run 'coalition needs -h')")
-	}
 	var upd coalition.RequirementUpdate
-	if *amount != "" {
-		v, err := coalition.ParseDecimal(*amount, 1, "EUR")
-		if err != nil {
-			return coalition.FieldError("amount-eur-per-month", "%q is not an amount in euros", *amount)
+	s, pos, err := c.open(ctx, e, args, func(pos []string) error {
+		var err error
+		if id, err = needID(pos); err != nil {
+			return err
 		}
-		upd.AmountEUR = &v
-	}
-	if *note != "" {
-		upd.Note = note
-	}
-	if *source != "" {
-		upd.Source = source
-	}
-	if len(pos) == 2 && pos[0] == "edit" && upd == (coalition.RequirementUpdate{}) {
-		return usagef("needs edit: say what changes (--amount-eur-per-month, --note, --source)")
-	}
-	s, err := openStore(ctx, e, *db)
+		if upd, err = needUpdate(*amount, *note, *source); err != nil {
+			return err
+		}
+		if len(pos) == 2 && pos[0] == "edit" && upd == (coalition.RequirementUpdate{}) {
+			return usagef("needs edit: say what changes (--amount-eur-per-month, --note, --source)")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	if len(pos) == 2 {
-		return editNeed(coalition.WithUser(ctx, coalition.System), e, s, pos[0], id, upd)
+		return editNeed(ctx, e, s, pos[0], id, upd)
 	}
-	rep, err := report.Needs(coalition.WithUser(ctx, coalition.System), s, *coal)
+	rep, err := report.Needs(ctx, s, *coal)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return anJSON(e.stdout, rep)
+	return c.print(e, rep, func() error { return printNeeds(e.stdout, rep) })
+}
+
+// needID reads "edit|delete ID", or nothing (a listing).
+func needID(pos []string) (int64, error) {
+	if len(pos) == 0 {
+		return 0, nil
 	}
-	w := e.stdout
+	if len(pos) != 2 || (pos[0] != "edit" && pos[0] != "delete") {
+		return 0, usagef("needs: give no arguments to list, or edit|delete ID (run 'coalition needs -h')")
+	}
+	id, err := strconv.ParseInt(pos[1], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef("needs %s: ID must be a requirement number (the ID column of 'coalition needs'), not %q", pos[0], pos[1])
+	}
+	return id, nil
+}
+
+// needUpdate is the change the edit flags ask for; empty flags change nothing.
+func needUpdate(amount, note, source string) (coalition.RequirementUpdate, error) {
+	var upd coalition.RequirementUpdate
+	if amount != "" {
+		v, err := coalition.ParseDecimal(amount, 1, "EUR")
+		if err != nil {
+			return upd, coalition.FieldError("amount-eur-per-month", "%q is not an amount in euros", amount)
+		}
+		upd.AmountEUR = &v
+	}
+	if note != "" {
+		upd.Note = &note
+	}
+	if source != "" {
+		upd.Source = &source
+	}
+	return upd, nil
+}
+
+func printNeeds(w io.Writer, rep *report.NeedsReport) error {
 	fmt.Fprintf(w, "%s (recipient %s): %d stored requirements. A support type without one is measured against the historical model (see coverage).\n\n",
 		rep.Coalition, rep.Recipient, len(rep.Requirements))
 	tw := table(w)

@@ -209,9 +209,13 @@ func TestLostUpdate(t *testing.T) {
 				Version    int64  `json:"version"`
 			}
 			json.Unmarshal(b, &final)
-			if status != 200 || final.Version != prev || final.Conditions != prevCond || h.Get("ETag") != strconv.Quote(strconv.FormatInt(prev, 10)) {
-				t.Errorf("final pledge: version %d %q, want the last successful write: version %d %q", final.Version, final.Conditions, prev, prevCond)
-			}
+			// The final pledge is the last successful write.
+			checkFacts(t,
+				eq("final pledge: status", status, 200),
+				eq("final pledge: version", final.Version, prev),
+				eq("final pledge: conditions", final.Conditions, prevCond),
+				eq("final pledge: ETag", h.Get("ETag"), strconv.Quote(strconv.FormatInt(prev, 10))),
+			)
 			// 12 clients × 8 attempts = 96 = wins + losers.
 			if len(wins)+losers != 96 || losers == 0 {
 				t.Errorf("%d wins + %d losers (409), want 96 attempts with some contention", len(wins), losers)

@@ -67,9 +67,13 @@ func TestIngestQueueAndReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	// €1.9 billion = 1.9e9 euros = 190e9 cents, announced on the given date
-	if acc.Status != coalition.ProposalAccepted || acc.RecordID == 0 || pl.Amount.Minor != 190e9 || pl.Source != "file:berlin.txt" || pl.Announced.String() != "2025-03-01" {
-		t.Errorf("accepted = %+v, pledge %+v", acc, pl)
-	}
+	checkFacts(t,
+		eq("status", acc.Status, coalition.ProposalAccepted),
+		holds("record", acc.RecordID != 0, acc.RecordID, "the id of the pledge created"),
+		eq("amount (cents)", pl.Amount.Minor, 190e9),
+		eq("source", pl.Source, "file:berlin.txt"),
+		eq("announced", pl.Announced.String(), "2025-03-01"),
+	)
 	exported, _, err := runCLI(t, "", "proposals", "reject", strconv.FormatInt(otherID, 10), "--db", db)
 	if err != nil || !strings.Contains(exported, "rejected") {
 		t.Errorf("reject: %q %v", exported, err)

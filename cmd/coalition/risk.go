@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -62,80 +61,109 @@ func (o *optionalUint) Set(s string) error {
 	return nil
 }
 
+// riskFlags are the flags of coalition risk.
+type riskFlags struct {
+	input, coal, start, db string
+	horizon, workers       int
+	printModel, asJSON     bool
+	trials                 optionalInt
+	seed                   optionalUint
+}
+
 func runRisk(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "risk", riskUsage, "coalition risk --coalition COW2025 --horizon 36 --trials 100000 --seed 7 --json")
-	input := fs.String("input", "", "model JSON file (docs/risk-model.md), - for stdin")
-	coal := fs.String("coalition", "", "build the model from this stored coalition (its members and the United States, pledges, requirements, risk events)")
-	horizon := fs.Int("horizon", report.DefaultRiskHorizon, "with --coalition: months in the model")
-	startS := fs.String("start", "", "with --coalition: first month (YYYY-MM); default the month after the last month of recorded support")
-	printModel := fs.Bool("print-model", false, "with --coalition: print the model JSON (for --input) instead of running it")
+	var f riskFlags
+	fs.StringVar(&f.input, "input", "", "model JSON file (docs/risk-model.md), - for stdin")
+	fs.StringVar(&f.coal, "coalition", "", "build the model from this stored coalition (its members and the United States, pledges, requirements, risk events)")
+	fs.IntVar(&f.horizon, "horizon", report.DefaultRiskHorizon, "with --coalition: months in the model")
+	fs.StringVar(&f.start, "start", "", "with --coalition: first month (YYYY-MM); default the month after the last month of recorded support")
+	fs.BoolVar(&f.printModel, "print-model", false, "with --coalition: print the model JSON (for --input) instead of running it")
 	db := dbFlag(fs)
-	var trials optionalInt
-	var seed optionalUint
-	fs.Var(&trials, "trials", "number of trials (default: the model's, else 10000; 20000 with --coalition)")
-	fs.Var(&seed, "seed", "random seed (default: the model's, else 1)")
-	workers := fs.Int("workers", 0, "goroutines (default: one per CPU); the result does not depend on it")
-	asJSON := fs.Bool("json", false, "print the result as JSON")
+	fs.Var(&f.trials, "trials", "number of trials (default: the model's, else 10000; 20000 with --coalition)")
+	fs.Var(&f.seed, "seed", "random seed (default: the model's, else 1)")
+	fs.IntVar(&f.workers, "workers", 0, "goroutines (default: one per CPU); the result does not depend on it")
+	fs.BoolVar(&f.asJSON, "json", false, "print the result as JSON")
 	pos, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("risk: unexpected argument %q", pos[0])
-	}
-	if trials.set && (trials.v <= 0 || trials.v > risk.MaxTrials) {
-		return coalition.FieldError("--trials", "want 1 to %d, got %d", risk.MaxTrials, trials.v)
-	}
-	if *workers < 0 {
-		return usagef("risk: --workers: want a number >= 0, got %d", *workers)
+	f.db = *db
+	if err := f.check(pos); err != nil {
+		return err
 	}
 	var in *report.RiskInput
 	var model risk.Model
-	switch {
-	case *input != "" && *coal != "":
-		return usagef("risk: give --input or --coalition, not both")
-	case *coal != "":
-		if in, err = riskFromStore(ctx, e, *db, *coal, *startS, *horizon, trials, seed); err != nil {
+	if f.coal != "" {
+		if in, err = riskFromStore(ctx, e, f.db, f.coal, f.start, f.horizon, f.trials, f.seed); err != nil {
 			return err
 		}
 		model = in.Model
-		if *printModel {
-			return anJSON(e.stdout, model)
+		if f.printModel {
+			return printJSON(e.stdout, model)
 		}
-	default:
-		if *printModel {
-			return usagef("risk: --print-model needs --coalition")
-		}
-		if model, err = riskModel(e, *input); err != nil {
-			return err
-		}
-		if trials.set {
-			model.Trials = int(trials.v)
-		}
-		if seed.set {
-			model.Seed = seed.v
-		}
+	} else if model, err = f.inputModel(e); err != nil {
+		return err
 	}
-	opts := risk.Options{Workers: *workers}
+	res, err := runRiskModel(ctx, e, model, f.workers)
+	if err != nil {
+		return err
+	}
+	return printRiskResult(e, f.asJSON, in, model, res)
+}
+
+// check checks the flags before anything is read.
+func (f *riskFlags) check(pos []string) error {
+	switch {
+	case len(pos) > 0:
+		return usagef("risk: unexpected argument %q", pos[0])
+	case f.trials.set && (f.trials.v <= 0 || f.trials.v > risk.MaxTrials):
+		return coalition.FieldError("--trials", "want 1 to %d, got %d", risk.MaxTrials, f.trials.v)
+	case f.workers < 0:
+		return usagef("risk: --workers: want a number >= 0, got %d", f.workers)
+	case f.input != "" && f.coal != "":
+		return usagef("risk: give --input or --coalition, not both")
+	case f.printModel && f.coal == "":
+		return usagef("risk: --print-model needs --coalition")
+	}
+	return nil
+}
+
+// inputModel is the model of --input, with --trials and --seed if given.
+func (f *riskFlags) inputModel(e *env) (risk.Model, error) {
+	model, err := riskModel(e, f.input)
+	if err != nil {
+		return model, err
+	}
+	if f.trials.set {
+		model.Trials = int(f.trials.v)
+	}
+	if f.seed.set {
+		model.Seed = f.seed.v
+	}
+	return model, nil
+}
+
+// runRiskModel runs the model, with a progress bar on a terminal.
+func runRiskModel(ctx context.Context, e *env, model risk.Model, workers int) (risk.Result, error) {
+	opts := risk.Options{Workers: workers}
 	if e.isTerminal(e.stderr) {
 		bar := newProgressBar(e.stderr, time.Now())
 		opts.Progress = bar.update
 		defer bar.finish()
 	}
-	res, err := risk.Run(ctx, model, opts)
-	if err != nil {
-		return err
-	}
-	if in != nil {
-		if *asJSON {
-			return anJSON(e.stdout, report.RiskReport{RiskInput: in, Result: res})
-		}
+	return risk.Run(ctx, model, opts)
+}
+
+// printRiskResult prints the result; a stored coalition's with where its
+// model came from (in).
+func printRiskResult(e *env, asJSON bool, in *report.RiskInput, model risk.Model, res risk.Result) error {
+	switch {
+	case in != nil && asJSON:
+		return printJSON(e.stdout, report.RiskReport{RiskInput: in, Result: res})
+	case in != nil:
 		return printStoredRisk(e.stdout, in, res)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+	case asJSON:
+		return printJSON(e.stdout, res)
 	}
 	return printRisk(e.stdout, model, res)
 }
@@ -162,7 +190,7 @@ func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon
 	if seed.set {
 		opts.Seed = &seed.v
 	}
-	return report.RiskModel(coalition.WithUser(ctx, coalition.System), s, code, start, horizon, opts)
+	return report.RiskModel(ctx, s, code, start, horizon, opts)
 }
 
 // riskModel reads the model to run from --input.

@@ -3,59 +3,59 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"coalition"
 )
 
 func runRiskEvents(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "risk-events", "risk-events [--country ISO3] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--db ...]",
-		"coalition risk-events --country USA --from 2026-01-01 --json")
-	db := dbFlag(fs)
-	country := fs.String("country", "", "only this country's events (ISO 3166-1 alpha-3)")
-	fromS := fs.String("from", "", "events on or after this date (YYYY-MM-DD)")
-	toS := fs.String("to", "", "events on or before this date (YYYY-MM-DD)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseArgs(e, fs, args)
-	if err != nil {
+	c := newStoreCommand(e, "risk-events", "risk-events [--country ISO3] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--db ...]",
+		"coalition risk-events --country USA --from 2026-01-01 --json", "print JSON")
+	country := c.fs.String("country", "", "only this country's events (ISO 3166-1 alpha-3)")
+	fromS := c.fs.String("from", "", "events on or after this date (YYYY-MM-DD)")
+	toS := c.fs.String("to", "", "events on or before this date (YYYY-MM-DD)")
+	var f coalition.RiskEventFilter
+	s, _, err := c.open(ctx, e, args, func(pos []string) error {
+		if len(pos) > 0 {
+			return usagef("risk-events: unexpected argument %q", pos[0])
+		}
+		var err error
+		f, err = riskEventFilter(*country, *fromS, *toS)
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("risk-events: unexpected argument %q", pos[0])
-	}
-	f := coalition.RiskEventFilter{ISO3: strings.ToUpper(strings.TrimSpace(*country))}
-	if f.ISO3 != "" && !coalition.ValidISO3(f.ISO3) {
-		return coalition.FieldError("--country", "%q is not an ISO 3166-1 alpha-3 code", *country)
-	}
-	if *fromS != "" {
-		if f.From, err = coalition.ParseDate(*fromS); err != nil {
-			return coalition.FieldError("--from", "%v", err)
-		}
-	}
-	if *toS != "" {
-		if f.To, err = coalition.ParseDate(*toS); err != nil {
-			return coalition.FieldError("--to", "%v", err)
-		}
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-		return coalition.FieldError("--to", "is before --from (%s < %s)", f.To, f.From)
-	}
-	s, err := openStore(ctx, e, *db)
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	evs, err := s.FindRiskEvents(coalition.WithUser(ctx, coalition.System), f)
+	evs, err := s.FindRiskEvents(ctx, f)
 	if err != nil {
 		return err
 	}
-	if evs == nil {
-		evs = []*coalition.RiskEvent{}
+	evs = nonNil(evs)
+	return c.print(e, evs, func() error { return printRiskEvents(e.stdout, evs) })
+}
+
+// riskEventFilter checks the country and the dates of the listing.
+func riskEventFilter(country, from, to string) (coalition.RiskEventFilter, error) {
+	f := coalition.RiskEventFilter{ISO3: strings.ToUpper(strings.TrimSpace(country))}
+	if f.ISO3 != "" && !coalition.ValidISO3(f.ISO3) {
+		return f, coalition.FieldError("--country", "%q is not an ISO 3166-1 alpha-3 code", country)
 	}
-	if *asJSON {
-		return anJSON(e.stdout, evs)
+	var err error
+	if f.From, err = optionalDate("--from", from); err != nil {
+		return f, err
 	}
-	w := e.stdout
+	if f.To, err = optionalDate("--to", to); err != nil {
+		return f, err
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		return f, coalition.FieldError("--to", "is before --from (%s < %s)", f.To, f.From)
+	}
+	return f, nil
+}
+
+func printRiskEvents(w io.Writer, evs []*coalition.RiskEvent) error {
 	tw := table(w)
 	fmt.Fprintln(tw, "ID\tISO3\tDATE\tKIND\tPROBABILITY\tFACTOR\tVERSION\tLABEL")
 	for _, r := range evs {

@@ -55,8 +55,15 @@ func TestTwoServersOnePostgres(t *testing.T) {
 				}
 				json.Unmarshal(b, &p)
 				mu.Lock()
-				if err != nil || status != 201 || p.ID == 0 || created[p.ID] {
-					failures = append(failures, fmt.Sprintf("create: %d %s %v", status, b, err))
+				switch {
+				case err != nil:
+					failures = append(failures, fmt.Sprintf("create: %v", err))
+				case status != 201:
+					failures = append(failures, fmt.Sprintf("create: status %d, want 201 (%s)", status, b))
+				case p.ID == 0:
+					failures = append(failures, fmt.Sprintf("create: no id in %s", b))
+				case created[p.ID]:
+					failures = append(failures, fmt.Sprintf("create: id %d given twice", p.ID))
 				}
 				created[p.ID] = true
 				mu.Unlock()

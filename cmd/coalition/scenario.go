@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -16,28 +15,55 @@ import (
 )
 
 func runScenario(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "scenario",
+	c := newStoreCommand(e, "scenario",
 		"scenario --builtin replace-us|nato-40bn [--json]\n"+
 			"       coalition scenario --withdraw USA[,GBR] --from YYYY-MM [--fraction 1] [--categories military,financial] [--key gdp] [--group COW2025] [--coalition COW2025] [--cap-pct-gdp 0.5] [--json]\n"+
 			"       coalition scenario --file s.json [--json]   (- reads standard input)",
-		"coalition scenario --withdraw USA --from 2025-02 --group COW2025 --cap-pct-gdp 0.5")
-	db := dbFlag(fs)
+		"coalition scenario --withdraw USA --from 2025-02 --group COW2025 --cap-pct-gdp 0.5", "print JSON")
+	fs := c.fs
 	builtin := fs.String("builtin", "", "run a built-in scenario: "+strings.Join(analysis.BuiltinNames, " or "))
-	withdraw := fs.String("withdraw", "", "comma-separated ISO3 codes of the countries that withdraw")
-	from := fs.String("from", "", "the month the withdrawal starts (YYYY-MM)")
-	fraction := fs.Float64("fraction", 1, "the share of their support they withdraw, in (0, 1]")
-	categories := fs.String("categories", "", "comma-separated categories or types withdrawn (default: all)")
-	key := fs.String("key", "", "burden-sharing key: gdp (default), population, defence, equal")
-	group := fs.String("group", "", "who shares the gap: a group or coalition code (default: the coalition's members)")
-	coal := fs.String("coalition", "", "the coalition whose requirements are the need (default COW2025)")
-	capPct := fs.Float64("cap-pct-gdp", 0, "cap each member's extra support at this % of its GDP per year (0: none)")
-	file := fs.String("file", "", "a scenario as JSON (see docs/scenarios.md); - for standard input")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseArgs(e, fs, args); err != nil {
+	var f scenarioFlags
+	fs.StringVar(&f.withdraw, "withdraw", "", "comma-separated ISO3 codes of the countries that withdraw")
+	fs.StringVar(&f.from, "from", "", "the month the withdrawal starts (YYYY-MM)")
+	fs.Float64Var(&f.fraction, "fraction", 1, "the share of their support they withdraw, in (0, 1]")
+	fs.StringVar(&f.categories, "categories", "", "comma-separated categories or types withdrawn (default: all)")
+	fs.StringVar(&f.key, "key", "", "burden-sharing key: gdp (default), population, defence, equal")
+	fs.StringVar(&f.group, "group", "", "who shares the gap: a group or coalition code (default: the coalition's members)")
+	fs.StringVar(&f.coalition, "coalition", "", "the coalition whose requirements are the need (default COW2025)")
+	fs.Float64Var(&f.capPct, "cap-pct-gdp", 0, "cap each member's extra support at this % of its GDP per year (0: none)")
+	fs.StringVar(&f.file, "file", "", "a scenario as JSON (see docs/scenarios.md); - for standard input")
+	var spec report.ScenarioSpec
+	s, _, err := c.open(ctx, e, args, func([]string) error {
+		if err := checkScenarioMode(*builtin, f.withdraw, f.file); err != nil {
+			return err
+		}
+		var err error
+		spec, err = f.spec(e)
+		return err
+	})
+	if err != nil {
 		return err
 	}
+	defer s.Close()
+	if *builtin != "" {
+		rep, err := report.BuiltinScenario(ctx, s, *builtin)
+		if err != nil {
+			return err
+		}
+		return c.print(e, rep, func() error { printBuiltin(e.stdout, rep); return nil })
+	}
+	rep, err := report.RunScenario(ctx, s, spec)
+	if err != nil {
+		return err
+	}
+	return c.print(e, rep, func() error { printScenario(e.stdout, rep); return nil })
+}
+
+// checkScenarioMode checks that exactly one of --builtin, --withdraw and
+// --file is given, and a built-in scenario's name.
+func checkScenarioMode(builtin, withdraw, file string) error {
 	modes := 0
-	for _, v := range []string{*builtin, *withdraw, *file} {
+	for _, v := range []string{builtin, withdraw, file} {
 		if v != "" {
 			modes++
 		}
@@ -45,64 +71,57 @@ func runScenario(ctx context.Context, e *env, args []string) error {
 	if modes != 1 {
 		return usagef("scenario: give exactly one of --builtin, --withdraw or --file")
 	}
-	if *builtin != "" && !slices.Contains(analysis.BuiltinNames, *builtin) {
-		return usagef("scenario: --builtin %q: want %s", *builtin, strings.Join(analysis.BuiltinNames, " or "))
+	if builtin != "" && !slices.Contains(analysis.BuiltinNames, builtin) {
+		return usagef("scenario: --builtin %q: want %s", builtin, strings.Join(analysis.BuiltinNames, " or "))
 	}
-	var spec report.ScenarioSpec
-	switch {
-	case *file != "":
-		var data []byte
-		var err error
-		if *file == "-" {
-			data, err = io.ReadAll(e.stdin)
-		} else {
-			data, err = os.ReadFile(*file)
-		}
-		if err != nil {
-			return coalition.Errorf(coalition.Invalid, "--file: %v", err)
-		}
-		if spec, err = report.ParseScenarioSpec(data); err != nil {
-			return coalition.Errorf(coalition.Invalid, "%s: %v", *file, err)
-		}
-	case *withdraw != "":
-		if *from == "" {
-			return usagef("scenario: --withdraw needs --from YYYY-MM")
-		}
-		m, err := coalition.ParseMonth(*from)
-		if err != nil {
-			return coalition.FieldError("from", "%v", err)
-		}
-		spec = report.ScenarioSpec{
-			Withdrawals: []analysis.Withdrawal{{Countries: anList(*withdraw), From: m, Fraction: *fraction, Categories: anList(*categories)}},
-			Key:         *key, Group: *group, Coalition: *coal, CapPctGDP: *capPct,
-		}
-	}
-	s, err := openStore(ctx, e, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ctx = coalition.WithUser(ctx, coalition.System)
-	if *builtin != "" {
-		rep, err := report.BuiltinScenario(ctx, s, *builtin)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return anJSON(e.stdout, rep)
-		}
-		printBuiltin(e.stdout, rep)
-		return nil
-	}
-	rep, err := report.RunScenario(ctx, s, spec)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return anJSON(e.stdout, rep)
-	}
-	printScenario(e.stdout, rep)
 	return nil
+}
+
+// scenarioFlags are the flags that describe a scenario other than a
+// built-in one.
+type scenarioFlags struct {
+	withdraw, from, categories, key, group, coalition, file string
+	fraction, capPct                                        float64
+}
+
+// spec is the scenario of --file or of --withdraw; none for --builtin.
+func (f scenarioFlags) spec(e *env) (report.ScenarioSpec, error) {
+	switch {
+	case f.file != "":
+		return scenarioFile(e, f.file)
+	case f.withdraw != "":
+		if f.from == "" {
+			return report.ScenarioSpec{}, usagef("scenario: --withdraw needs --from YYYY-MM")
+		}
+		m, err := coalition.ParseMonth(f.from)
+		if err != nil {
+			return report.ScenarioSpec{}, coalition.FieldError("from", "%v", err)
+		}
+		return report.ScenarioSpec{
+			Withdrawals: []analysis.Withdrawal{{Countries: anList(f.withdraw), From: m, Fraction: f.fraction, Categories: anList(f.categories)}},
+			Key:         f.key, Group: f.group, Coalition: f.coalition, CapPctGDP: f.capPct,
+		}, nil
+	}
+	return report.ScenarioSpec{}, nil
+}
+
+// scenarioFile reads a scenario as JSON from file ("-": standard input).
+func scenarioFile(e *env, file string) (report.ScenarioSpec, error) {
+	var data []byte
+	var err error
+	if file == "-" {
+		data, err = io.ReadAll(e.stdin)
+	} else {
+		data, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return report.ScenarioSpec{}, coalition.Errorf(coalition.Invalid, "--file: %v", err)
+	}
+	spec, err := report.ParseScenarioSpec(data)
+	if err != nil {
+		return report.ScenarioSpec{}, coalition.Errorf(coalition.Invalid, "%s: %v", file, err)
+	}
+	return spec, nil
 }
 
 func anList(s string) []string {
@@ -113,12 +132,6 @@ func anList(s string) []string {
 		}
 	}
 	return out
-}
-
-func anJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func anSources(w io.Writer, srcs []report.Source) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -43,12 +42,12 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	rep, err := seed(coalition.WithUser(ctx, coalition.System), s, *dry)
+	rep, err := seed(ctx, s, *dry)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(rep)
+		return printJSON(e.stdout, rep)
 	}
 	printReport(e, rep, *dry)
 	return nil

@@ -29,7 +29,7 @@ func openStore(ctx context.Context, e *env, dsn string) (*sqlstore.Store, error)
 		return nil, err
 	}
 	if len(cs) == 0 {
-		rep, err := seed(coalition.WithUser(ctx, coalition.System), s, false)
+		rep, err := seed(ctx, s, false)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("loading the reference data: %w", err)

@@ -3,42 +3,33 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
-	"coalition"
 	"coalition/report"
 )
 
 func runTargets(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "targets", "targets [--group NATO] [--json] [--db ...]", "coalition targets --group NATO --json")
-	db := dbFlag(fs)
-	group := fs.String("group", "NATO", "measure the members of this group or coalition")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseArgs(e, fs, args); err != nil {
-		return err
-	}
-	s, err := openStore(ctx, e, *db)
+	c := newStoreCommand(e, "targets", "targets [--group NATO] [--json] [--db ...]", "coalition targets --group NATO --json", "print JSON")
+	group := c.fs.String("group", "NATO", "measure the members of this group or coalition")
+	s, _, err := c.open(ctx, e, args, nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rep, err := report.Targets(coalition.WithUser(ctx, coalition.System), s, *group)
+	rep, err := report.Targets(ctx, s, *group)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return anJSON(e.stdout, rep)
-	}
-	w := e.stdout
+	return c.print(e, rep, func() error { return printTargets(e.stdout, rep) })
+}
+
+func printTargets(w io.Writer, rep *report.TargetsReport) error {
 	fmt.Fprintf(w, "%s against NATO's 2%% guideline and the Hague 2025 commitment (3.5%% core defence, 5%% in all, by 2035)\n\n", rep.Group)
 	tw := table(w)
 	fmt.Fprintln(tw, "ISO3\tCOUNTRY\tCURRENT\tYEAR\tDEFINITION\tMEETS 2%\tGAP 3.5 (PTS)\tGAP 3.5 (USD/YR)\tGAP 5 (PTS)\tPTS/YR TO 2035")
 	for _, r := range rep.Rows {
-		yes := "no"
-		if r.Meets2 {
-			yes = "yes"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%d\t%s\t%s\t%.2f\t%s\t%.2f\t%.3f\n", r.ISO3, r.Name, r.CurrentPct, r.Year, r.Source, yes,
+		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%d\t%s\t%s\t%.2f\t%s\t%.2f\t%.3f\n", r.ISO3, r.Name, r.CurrentPct, r.Year, r.Source, choose(r.Meets2, "yes", "no"),
 			r.Gap35Pts, usd(r.Gap35USD), r.Gap5Pts, r.AnnualIncrease)
 	}
 	tw.Flush()

@@ -96,8 +96,14 @@ func TestUsersTokensAndAudit(t *testing.T) {
 	for _, e := range entries {
 		actions[e.Entity+"/"+e.Action]++
 	}
-	if actions["dataset/load"] != 1 || actions["user/create"] != 2 || actions["token/create"] != 1 || actions["token/revoke"] != 1 || actions["user/update"] != 1 {
-		t.Fatalf("audit entries: %v", actions)
+	if !checkFacts(t,
+		eq("dataset/load entries", actions["dataset/load"], 1),
+		eq("user/create entries", actions["user/create"], 2),
+		eq("token/create entries", actions["token/create"], 1),
+		eq("token/revoke entries", actions["token/revoke"], 1),
+		eq("user/update entries", actions["user/update"], 1),
+	) {
+		t.FailNow()
 	}
 	// Tampering behind the application's back is found, with exit code 1.
 	raw, err := sql.Open("sqlite", strings.TrimPrefix(db, "sqlite:"))
