@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"coalition"
+	"coalition/refdata"
+	"coalition/report"
 )
 
 func runDonors(ctx context.Context, e *env, args []string) error {
@@ -19,6 +21,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	group := fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
 	status := fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	gdpYear := fs.Int("gdp-year", 0, "divide by this year's GDP: 2021 is Kiel's denominator (its 2021 GDP in EUR), comparable with Kiel's own % of GDP; default the World Bank GDP loaded")
 	if _, err := parseArgs(e, fs, args); err != nil {
 		return err
 	}
@@ -35,6 +38,9 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if rows, err = report.RebaseGDP(rows, *gdpYear); err != nil {
+		return err
+	}
 	if *asJSON {
 		if rows == nil {
 			rows = []coalition.DonorTotal{}
@@ -44,7 +50,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 		return enc.Encode(rows)
 	}
 	tw := table(e.stdout)
-	fmt.Fprintln(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t% GDP\tAS OF")
+	fmt.Fprintf(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t%% GDP (%s)\tAS OF\n", report.GDPLabel(rows))
 	var total float64
 	for _, r := range rows {
 		total += r.TotalEUR
@@ -68,7 +74,11 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "Source: %s\n", r.Source)
 		}
 	}
-	fmt.Fprintln(e.stdout, "% GDP: World Bank 2023 GDP at the ECB 2023 average rate (Kiel's own % uses 2021 GDP). Loans count as financial aid.")
+	if *gdpYear == refdata.KielGDPYear {
+		fmt.Fprintln(e.stdout, "% GDP: Kiel's 2021 GDP in EUR, the denominator of Kiel's own % of GDP ("+refdata.KielGDPSource+"). Loans count as financial aid.")
+	} else {
+		fmt.Fprintf(e.stdout, "%% GDP: %s GDP at the ECB average rate of its year (Kiel's own %% uses 2021 GDP: --gdp-year 2021). Loans count as financial aid.\n", report.GDPLabel(rows))
+	}
 	return nil
 }
 
