@@ -41,6 +41,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	if rows, err = report.RebaseGDP(rows, *gdpYear); err != nil {
 		return err
 	}
+	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx")
 	if *asJSON {
 		if rows == nil {
 			rows = []coalition.DonorTotal{}

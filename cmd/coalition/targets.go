@@ -26,6 +26,7 @@ func runTargets(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnStale(ctx, e, s, "nato", "worldbank")
 	if *asJSON {
 		return anJSON(e.stdout, rep)
 	}

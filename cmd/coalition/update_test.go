@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"coalition"
+	"coalition/refdata"
 )
 
 // publisherMirror serves the recorded publisher files (updates/testdata)
@@ -122,5 +126,30 @@ func TestUpdateCommand(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// `coalition datasets` shows each dataset's age and when its next release
+// was due; outputs that use a dataset older than its publisher's cycle
+// (donors: Kiel, World Bank, ECB) say so on standard error.
+func TestDatasetAgeAndStaleNotes(t *testing.T) {
+	db := seededDB(t)
+	out, _, err := cli(t, nil, "datasets", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "AGE") || !strings.Contains(out, "NEXT DUE") {
+		t.Errorf("datasets lacks the age columns:\n%s", out)
+	}
+	kiel := coalition.FreshnessOf(coalition.DatasetInfo{Name: "kiel", Release: refdata.KielRelease, AsOf: refdata.KielAsOf}, time.Now())
+	_, errOut, err := cli(t, nil, "donors", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Contains(errOut, "note: kiel release 29 has data to 2026-04-30"); got != kiel.Stale {
+		t.Errorf("donors notes kiel as stale: %v, want %v (stderr %q)", got, kiel.Stale, errOut)
+	}
+	if got := strings.Contains(out, "note: kiel release 29"); got != kiel.Stale {
+		t.Errorf("datasets notes kiel as stale: %v, want %v", got, kiel.Stale)
 	}
 }
