@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"coalition"
 	"coalition/refdata"
@@ -481,5 +483,34 @@ func TestUpdateFromLocalFiles(t *testing.T) {
 	}
 	if snapshot(t, s) != before {
 		t.Error("the database changed")
+	}
+}
+
+// serve --update-every: each tick updates every dataset; a failed one is
+// logged and left as it was, the others are loaded.
+func TestLoopUpdatesEachTick(t *testing.T) {
+	s := stores(t)["sqlite"](t)
+	m, url := newMirror(t)
+	data, info := kiel30(t)
+	m.set("data_explorer.csv", data)
+	m.set("release_info.csv", info)
+	m.status["EXR.csv"] = 503
+	before := dataset(t, s, "ecb-fx")
+	var logs bytes.Buffer
+	ticks := make(chan time.Time, 1)
+	ticks <- time.Now()
+	close(ticks)
+	updates.Loop(context.Background(), s, updates.Request{From: url}, ticks, slog.New(slog.NewTextHandler(&logs, nil)))
+	if got := dataset(t, s, "kiel"); got != "30|2026-05-31" {
+		t.Errorf("kiel = %s, want release 30", got)
+	}
+	if got := dataset(t, s, "ecb-fx"); got != before {
+		t.Errorf("ecb-fx = %s, want %s as it was", got, before)
+	}
+	for _, want := range []string{`msg="update loaded a new release" dataset=kiel release=30`, `msg="update failed: the dataset is left as it was" dataset=fx`,
+		`msg="update: nothing new" dataset=worldbank`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
 	}
 }
