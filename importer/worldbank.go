@@ -53,34 +53,11 @@ func WorldBank(r io.Reader, file, id string) (*WBIndicator, error) {
 	if err := json.NewDecoder(r).Decode(&parts); err != nil {
 		return fail("json", "not the World Bank API's JSON: %v", err)
 	}
-	var meta struct {
-		Page        wbCount `json:"page"`
-		Pages       wbCount `json:"pages"`
-		Total       wbCount `json:"total"`
-		LastUpdated string  `json:"lastupdated"`
-		Message     []struct{ ID, Key, Value string }
+	meta, field, err := wbPage(parts)
+	if err != nil {
+		return fail(field, "%v", err)
 	}
-	if len(parts) > 0 {
-		if err := json.Unmarshal(parts[0], &meta); err != nil {
-			return fail("page", "not the World Bank API's page header: %v", err)
-		}
-	}
-	if len(meta.Message) > 0 {
-		m := meta.Message[0]
-		return fail("message", "the World Bank API says: %s (%s %s)", m.Value, m.Key, m.ID)
-	}
-	if len(parts) != 2 {
-		return fail("json", "want [page header, records], got an array of %d", len(parts))
-	}
-	if meta.Pages > 1 {
-		return fail("pages", "the response is page %d of %d: ask for per_page of at least %d", meta.Page, meta.Pages, meta.Total)
-	}
-	var recs []struct {
-		Indicator struct{ ID string } `json:"indicator"`
-		ISO3      string              `json:"countryiso3code"`
-		Date      string              `json:"date"`
-		Value     *float64            `json:"value"`
-	}
+	var recs []wbRecord
 	if err := json.Unmarshal(parts[1], &recs); err != nil {
 		return fail("records", "not the World Bank API's records: %v", err)
 	}
@@ -90,29 +67,72 @@ func WorldBank(r io.Reader, file, id string) (*WBIndicator, error) {
 	out := &WBIndicator{ID: id, LastUpdated: meta.LastUpdated}
 	var errs Errors
 	for i, rec := range recs {
-		where := func(field string, err error) {
+		v, field, err := rec.value(id)
+		if err != nil {
 			errs = append(errs, &RowError{File: file, Row: i + 1, Field: field, Err: err})
+		} else if v != nil {
+			out.Values = append(out.Values, *v)
 		}
-		if rec.Indicator.ID != id {
-			where("indicator", fmt.Errorf("%s, want %s", quote(rec.Indicator.ID), id))
-			continue
-		}
-		y, err := strconv.Atoi(rec.Date)
-		if err != nil || y < 1960 || y > 2100 {
-			where("date", fmt.Errorf("%s is not a year", quote(rec.Date)))
-			continue
-		}
-		if rec.Value == nil || rec.ISO3 == "" {
-			continue // no value, or an aggregate without a code
-		}
-		if v := *rec.Value; v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			where("value", errors.New("not a non-negative number"))
-			continue
-		}
-		out.Values = append(out.Values, WBValue{ISO3: rec.ISO3, Year: y, Value: *rec.Value})
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return out, nil
+}
+
+// wbMeta is the page header of a World Bank API answer.
+type wbMeta struct {
+	Page        wbCount `json:"page"`
+	Pages       wbCount `json:"pages"`
+	Total       wbCount `json:"total"`
+	LastUpdated string  `json:"lastupdated"`
+	Message     []struct{ ID, Key, Value string }
+}
+
+// wbPage reads the page header of parts, [header, records]: the API's own
+// error message, or more than one page, is an error (with its field).
+func wbPage(parts []json.RawMessage) (wbMeta, string, error) {
+	var meta wbMeta
+	if len(parts) > 0 {
+		if err := json.Unmarshal(parts[0], &meta); err != nil {
+			return meta, "page", fmt.Errorf("not the World Bank API's page header: %v", err)
+		}
+	}
+	switch {
+	case len(meta.Message) > 0:
+		m := meta.Message[0]
+		return meta, "message", fmt.Errorf("the World Bank API says: %s (%s %s)", m.Value, m.Key, m.ID)
+	case len(parts) != 2:
+		return meta, "json", fmt.Errorf("want [page header, records], got an array of %d", len(parts))
+	case meta.Pages > 1:
+		return meta, "pages", fmt.Errorf("the response is page %d of %d: ask for per_page of at least %d", meta.Page, meta.Pages, meta.Total)
+	}
+	return meta, "", nil
+}
+
+// wbRecord is one record of an indicator.
+type wbRecord struct {
+	Indicator struct{ ID string } `json:"indicator"`
+	ISO3      string              `json:"countryiso3code"`
+	Date      string              `json:"date"`
+	Value     *float64            `json:"value"`
+}
+
+// value checks the record: nil without a value (or for an aggregate
+// without a code), or the field that is wrong.
+func (rec wbRecord) value(id string) (*WBValue, string, error) {
+	if rec.Indicator.ID != id {
+		return nil, "indicator", fmt.Errorf("%s, want %s", quote(rec.Indicator.ID), id)
+	}
+	y, err := strconv.Atoi(rec.Date)
+	if err != nil || y < 1960 || y > 2100 {
+		return nil, "date", fmt.Errorf("%s is not a year", quote(rec.Date))
+	}
+	if rec.Value == nil || rec.ISO3 == "" {
+		return nil, "", nil
+	}
+	if v := *rec.Value; v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, "value", errors.New("not a non-negative number")
+	}
+	return &WBValue{ISO3: rec.ISO3, Year: y, Value: *rec.Value}, "", nil
 }

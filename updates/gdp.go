@@ -157,35 +157,36 @@ func gdpChanges(res *Result, countries []*coalition.Country, year int, gdpOf, po
 			m := math.Round(p/1e3) / 1e3
 			n.PopulationM = &m
 		} else if c.GDPYear != year {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: no population for %d: keeps %s's", c.ISO3, year, strconv.Itoa(c.GDPYear)))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: no population for %d: keeps %d's", c.ISO3, year, c.GDPYear))
 		}
 		n.Source = wbYear.ReplaceAllString(c.Source, "${1}"+strconv.Itoa(year))
 		if same(c.GDPUSDBn, n.GDPUSDBn) && same(c.PopulationM, n.PopulationM) && c.GDPYear == year && c.Source == n.Source {
 			continue
 		}
 		out = append(out, &n)
-		before := func(v *float64, unit string) string {
-			if v == nil {
-				return "–"
-			}
-			return fmt.Sprintf("%s %d", strconv.FormatFloat(*v, 'f', -1, 64)+unit, c.GDPYear)
-		}
-		after := func(v *float64, unit string) string {
-			if v == nil {
-				return "–"
-			}
-			return fmt.Sprintf("%s %d", strconv.FormatFloat(*v, 'f', -1, 64)+unit, year)
-		}
-		res.Diff = append(res.Diff, Change{Item: c.ISO3 + " GDP", Before: before(c.GDPUSDBn, " bn USD"), After: after(n.GDPUSDBn, " bn USD")})
-		if !same(c.PopulationM, n.PopulationM) {
-			res.Diff = append(res.Diff, Change{Item: c.ISO3 + " population", Before: before(c.PopulationM, " m"), After: after(n.PopulationM, " m")})
-		}
-		if c.GDPUSDBn != nil && *c.GDPUSDBn > 0 && bn < (1-GDPMaxDrop)**c.GDPUSDBn {
-			res.Drops = append(res.Drops, Change{Item: c.ISO3 + " GDP", Before: before(c.GDPUSDBn, " bn USD"),
-				After: after(n.GDPUSDBn, " bn USD"), Change: fmt.Sprintf("%+.1f%%", 100*(bn / *c.GDPUSDBn - 1))})
-		}
+		gdpDiff(res, c, &n)
 	}
 	return out
+}
+
+// gdpDiff adds to res the change from country c to n: its GDP (a drop when
+// it falls by more than GDPMaxDrop) and its population.
+func gdpDiff(res *Result, c, n *coalition.Country) {
+	fig := func(v *float64, unit string, year int) string {
+		if v == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%s%s %d", strconv.FormatFloat(*v, 'f', -1, 64), unit, year)
+	}
+	gdp := Change{Item: c.ISO3 + " GDP", Before: fig(c.GDPUSDBn, " bn USD", c.GDPYear), After: fig(n.GDPUSDBn, " bn USD", n.GDPYear)}
+	res.Diff = append(res.Diff, gdp)
+	if !same(c.PopulationM, n.PopulationM) {
+		res.Diff = append(res.Diff, Change{Item: c.ISO3 + " population", Before: fig(c.PopulationM, " m", c.GDPYear), After: fig(n.PopulationM, " m", n.GDPYear)})
+	}
+	if old, now := c.GDPUSDBn, n.GDPUSDBn; old != nil && *old > 0 && *now < (1-GDPMaxDrop)**old {
+		gdp.Change = fmt.Sprintf("%+.1f%%", 100*(*now / *old - 1))
+		res.Drops = append(res.Drops, gdp)
+	}
 }
 
 func same(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
