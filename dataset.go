@@ -251,6 +251,9 @@ type DatasetInfo struct {
 	SHA256   string    `json:"sha256,omitempty"`
 	LoadedAt time.Time `json:"loaded_at,omitzero"`
 	LoadedBy string    `json:"loaded_by"`
+	// Freshness is how old the data are, against the publisher's cycle;
+	// set by the adapters (which know the day: FreshnessOf).
+	Freshness
 }
 
 // DatasetStore lists the published datasets loaded.

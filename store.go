@@ -49,6 +49,7 @@ type DonorTotal struct {
 	GDPEUR            *float64 `json:"gdp_eur,omitempty"` // the GDP PctGDP divides by, in EUR (Country.GDPEUR)
 	PerCapitaEUR      *float64 `json:"per_capita_eur"`
 	GDPBasis          string   `json:"gdp_basis,omitempty"`
+	GDPYear           int      `json:"gdp_year,omitempty"` // the year of the GDP PctGDP divides by
 	AsOf              Date     `json:"as_of"`
 	Source            string   `json:"source"`
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"coalition"
+	"coalition/report"
 )
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
@@ -141,8 +142,16 @@ func (s *server) listDonors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p := params{r: r}
+	gdpYear := int(p.int64("gdp_year", 0, 0, 2100))
+	if p.err != nil {
+		return p.err
+	}
 	rows, err := s.donorTotals(r.Context(), f)
 	if err != nil {
+		return err
+	}
+	if rows, err = report.RebaseGDP(rows, gdpYear); err != nil {
 		return err
 	}
 	if rows == nil {

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"coalition"
 )
@@ -139,6 +141,9 @@ func (s *server) static() http.Handler {
 type pageWriter struct {
 	http.ResponseWriter
 	user *coalition.User
+	// datasets are the published datasets loaded, with their age, for the
+	// footer
+	datasets []coalition.DatasetInfo
 }
 
 // Unwrap lets http.ResponseController reach the writer underneath.
@@ -159,6 +164,38 @@ func withUser(data any, u *coalition.User) any {
 	return c.Interface()
 }
 
+// withDatasets returns a copy of data, a page struct embedding page, with
+// its Datasets set.
+func withDatasets(data any, ds []coalition.DatasetInfo) any {
+	v := reflect.ValueOf(data)
+	if len(ds) == 0 || v.Kind() != reflect.Struct {
+		return data
+	}
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	if f := c.FieldByName("Datasets"); f.IsValid() && f.CanSet() && f.Type() == reflect.TypeOf(ds) {
+		f.Set(reflect.ValueOf(ds))
+	}
+	return c.Interface()
+}
+
+// datasetAges returns the published datasets loaded, with their age
+// today, read once per change of the data; nil if they cannot be read
+// (the footer goes without).
+func (s *server) datasetAges(ctx context.Context) []coalition.DatasetInfo {
+	ds, err := cached(ctx, s, "datasets", func() ([]coalition.DatasetInfo, error) { return s.store.Datasets(ctx) })
+	if err != nil {
+		return nil
+	}
+	out := make([]coalition.DatasetInfo, len(ds))
+	now := time.Now()
+	for i, d := range ds {
+		d.Freshness = coalition.FreshnessOf(d, now)
+		out[i] = d
+	}
+	return out
+}
+
 // render executes a page template into a buffer first, so that a template
 // error becomes a clean 500 instead of half a page. Under handlePage, the
 // signed-in user is set on the page (page.User) for the header.
@@ -169,6 +206,7 @@ func (s *server) render(w http.ResponseWriter, status int, name string, data any
 	}
 	if pw, ok := w.(*pageWriter); ok {
 		data = withUser(data, pw.user)
+		data = withDatasets(data, pw.datasets)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
@@ -188,6 +226,9 @@ type page struct {
 	Problem string // a user-readable problem shown instead of the content
 	// User is the signed-in user, nil for anonymous readers; render sets it.
 	User *coalition.User
+	// Datasets are the published datasets the figures come from, with
+	// their age (the footer); render sets them.
+	Datasets []coalition.DatasetInfo
 }
 
 func (s *server) newPage(title, nav string) page {
@@ -204,7 +245,7 @@ type errorPage struct {
 // status of its kind; internal errors are logged and shown as "internal error".
 func (s *server) handlePage(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		w := &pageWriter{ResponseWriter: rw, user: coalition.UserFrom(r.Context())}
+		w := &pageWriter{ResponseWriter: rw, user: coalition.UserFrom(r.Context()), datasets: s.datasetAges(r.Context())}
 		err := h(w, r)
 		if err == nil || tooLarge(w, r) {
 			return

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"coalition"
+	"coalition/report"
 )
 
 // donorQuery is the donors table's state: its filter, sort order and length.
@@ -17,6 +18,9 @@ type donorQuery struct {
 	Sort string // a key of donorSorts
 	Asc  bool
 	Top  int // show only the first Top rows; 0: all
+	// GDPYear is the GDP the shares divide by: 0 the World Bank's loaded,
+	// 2021 Kiel's denominator (report.RebaseGDP).
+	GDPYear int
 }
 
 // donorSorts are the sortable columns and the value each sorts by.
@@ -53,6 +57,7 @@ func donorQueryParams(r *http.Request) (donorQuery, error) {
 		p.fail("dir", "%q is not asc or desc", p.str("dir"))
 	}
 	q.Top = int(p.int64("top", 0, 0, 1000))
+	q.GDPYear = int(p.int64("gdp_year", 0, 0, 2100))
 	return q, p.err
 }
 
@@ -67,6 +72,9 @@ func (q donorQuery) encode() string {
 	}
 	if q.Top > 0 {
 		v.Set("top", strconv.Itoa(q.Top))
+	}
+	if q.GDPYear != 0 {
+		v.Set("gdp_year", strconv.Itoa(q.GDPYear))
 	}
 	if len(v) == 0 {
 		return ""
@@ -116,7 +124,7 @@ func donorTable(totals []coalition.DonorTotal, q donorQuery) dataTable {
 		{column{Label: "Humanitarian", Name: "humanitarian_eur", Num: true, Sort: "humanitarian"}, typeCol(coalition.Humanitarian), func(_ int, r coalition.DonorTotal) cell { return eurCell(r.HumanitarianEUR) }},
 		{column{Label: "Reconstruction", Name: "reconstruction_eur", Num: true}, q.Type == coalition.Reconstruction, func(_ int, r coalition.DonorTotal) cell { return eurCell(r.ReconstructionEUR) }},
 		{column{Label: "Total", Name: "total_eur", Num: true, Sort: "total"}, true, func(_ int, r coalition.DonorTotal) cell { return eurCell(r.TotalEUR) }},
-		{column{Label: "% of GDP", Name: "pct_gdp", Num: true, Sort: "pct_gdp"}, true, func(_ int, r coalition.DonorTotal) cell { return pctCell(r.PctGDP) }},
+		{column{Label: "% of GDP (" + report.GDPLabel(totals) + ")", Name: "pct_gdp", Num: true, Sort: "pct_gdp"}, true, func(_ int, r coalition.DonorTotal) cell { return pctCell(r.PctGDP) }},
 		{column{Label: "Per person", Name: "per_capita_eur", Num: true, Sort: "per_capita"}, true, func(_ int, r coalition.DonorTotal) cell {
 			return cell{Text: perCapita(r.PerCapitaEUR), Raw: rawPtr(r.PerCapitaEUR), Num: true}
 		}},
@@ -183,6 +191,9 @@ func (s *server) donorsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if totals, err = report.RebaseGDP(totals, q.GDPYear); err != nil {
+		return err
+	}
 	groups, err := s.store.FindGroups(r.Context())
 	if err != nil {
 		return err
@@ -230,6 +241,9 @@ func (s *server) donorsCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	totals, err := s.donorTotals(r.Context(), q.DonorFilter)
 	if err != nil {
+		return err
+	}
+	if totals, err = report.RebaseGDP(totals, q.GDPYear); err != nil {
 		return err
 	}
 	return writeCSV(w, "donors.csv", donorTable(totals, q))

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"coalition"
+	"coalition/report"
 )
 
 // support is what the overview's charts are drawn from: one DonorTotals and
@@ -278,10 +279,11 @@ type mapData struct {
 // supportMap shades donors by support as a share of GDP; donors without a
 // GDP or without a place on the map (EU institutions) stay in the table only.
 func (s *server) supportMap(id, title string, totals []coalition.DonorTotal) (mapData, dataTable) {
-	d := mapData{Topology: s.assetURL("vendor/countries-110m.json"), Label: "% of GDP", Items: []mapItem{}}
+	label := "% of GDP (" + report.GDPLabel(totals) + ")"
+	d := mapData{Topology: s.assetURL("vendor/countries-110m.json"), Label: label, Items: []mapItem{}}
 	t := dataTable{ID: id + "-table", Caption: title, Columns: []column{
 		{Label: "Donor", Name: "donor"}, {Label: "ISO3", Name: "iso3"},
-		{Label: "Total", Name: "total_eur", Num: true}, {Label: "% of GDP", Name: "pct_gdp", Num: true},
+		{Label: "Total", Name: "total_eur", Num: true}, {Label: label, Name: "pct_gdp", Num: true},
 	}}
 	rows := append([]coalition.DonorTotal(nil), totals...)
 	sort.SliceStable(rows, func(i, j int) bool { return pctKey(rows[i].PctGDP) > pctKey(rows[j].PctGDP) })

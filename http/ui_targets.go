@@ -91,11 +91,15 @@ func (s *server) targetsChart(ctx context.Context, group string) (chart, *report
 
 type targetsData struct {
 	page
-	Group   string
-	Groups  []option
-	Chart   chart
-	Meets2  int
-	Rows    int
+	Group  string
+	Groups []option
+	Chart  chart
+	Meets2 int
+	Rows   int
+	// Same is the newest year's same-year count ("24 of 24 meet 2%",
+	// NATO 2025e), the headline; Others are the older years'.
+	Same    *report.YearCount
+	Others  []report.YearCount
 	At35    int
 	Gap35   float64
 	NATO    int // rows on NATO's definition
@@ -124,6 +128,9 @@ func (s *server) targetsPage(w http.ResponseWriter, r *http.Request) error {
 	sum := rep.Summary // report.Targets adds the rows up
 	d := targetsData{page: s.newPage("Alliance targets", "targets"), Group: rep.Group, Chart: ch, Rows: len(rep.Rows),
 		Meets2: sum.Meets2, At35: sum.At35, Gap35: sum.Gap35USD, NATO: sum.NATO, SIPRI: sum.SIPRI}
+	if len(sum.SameYear) > 0 {
+		d.Same, d.Others = &sum.SameYear[0], sum.SameYear[1:]
+	}
 	names, err := s.countryNames(ctx)
 	if err != nil {
 		return err

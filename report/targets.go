@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"coalition"
@@ -33,11 +34,58 @@ type TargetsReport struct {
 // TargetsSummary adds up a TargetsReport's rows, once for every surface
 // (the page's headline, the CLI's last line).
 type TargetsSummary struct {
-	Meets2   int     `json:"meets_2"`          // rows at or above 2% of GDP
+	// Meets2 counts the rows whose current figure (each its newest: a
+	// 2025 estimate or a 2024 figure) is at or above 2% of GDP: a mix of
+	// years. SameYear is the count to quote ("N of 32 meet 2%").
+	Meets2   int     `json:"meets_2"`
 	At35     int     `json:"at_3_5"`           // rows at or above 3.5% core (no gap left)
 	Gap35USD float64 `json:"gap_3_5_usd"`      // the rows' gaps to 3.5%, added up, USD a year
 	NATO     int     `json:"nato_definition"`  // rows on NATO's definition
 	SIPRI    int     `json:"sipri_definition"` // rows on SIPRI's (not comparable one to one)
+	// SameYear counts, per year of NATO figures (newest first), the rows
+	// with a NATO figure of that year and those of them at or above 2%:
+	// figures of one year against each other, never a 2025 estimate of one
+	// ally against a 2024 figure of another.
+	SameYear []YearCount `json:"same_year"`
+}
+
+// YearCount is how many of the rows with a NATO figure of Year meet 2%.
+type YearCount struct {
+	Year   int    `json:"year"`
+	Label  string `json:"label"` // "NATO 2025e"
+	Meets2 int    `json:"meets_2"`
+	Of     int    `json:"of"`
+}
+
+// sameYear counts the NATO figures of in per year: a row's reported
+// figure (country record) and its 2025 estimate each count in their year.
+func sameYear(in []analysis.TargetInput) []YearCount {
+	by := map[int]*YearCount{}
+	count := func(year int, label string, pct float64) {
+		c := by[year]
+		if c == nil {
+			c = &YearCount{Year: year, Label: label}
+			by[year] = c
+		}
+		c.Of++
+		if pct >= analysis.NATOGuideline {
+			c.Meets2++
+		}
+	}
+	for _, r := range in {
+		if r.DefencePct2025e != nil {
+			count(2025, "NATO 2025e", *r.DefencePct2025e)
+		}
+		if analysis.Definition(r.Source) == "NATO" && r.Year != 2025 {
+			count(r.Year, r.Source, r.DefencePct)
+		}
+	}
+	out := []YearCount{}
+	for _, c := range by {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b YearCount) int { return b.Year - a.Year })
+	return out
 }
 
 // Targets measures the members of group (default NATO). The current figure
@@ -85,6 +133,7 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 		rep.Rows = append(rep.Rows, TargetRow{TargetResult: r, GDPYear: gdpYear[i], SourceDetail: detail[i]})
 		rep.Summary.add(r)
 	}
+	rep.Summary.SameYear = sameYear(in)
 	rep.Sources = countrySources(withGDP, "gdp and defence (2024e or SIPRI)", fmt.Sprint(refYear(withGDP)))
 	if used > 0 {
 		rep.Sources = append(rep.Sources, Source{Figure: "defence 2025e", AsOf: "2025-08-28",

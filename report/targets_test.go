@@ -2,8 +2,12 @@ package report_test
 
 import (
 	"context"
+	"encoding/csv"
+	"fmt"
 	"math"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 
 	"coalition/report"
@@ -130,5 +134,47 @@ func TestTargetsSummary(t *testing.T) {
 		if want.Meets2 == 0 || want.NATO == 0 {
 			t.Errorf("%s: the test counts nothing (meets 2%% %d, NATO %d)", group, want.Meets2, want.NATO)
 		}
+	}
+}
+
+// "N of 32 meet 2%" counts figures of one year against each other: the
+// 2025 estimates among the allies with one, the 2024 figures among the
+// allies with one, counted here from the test's own copy of the table.
+func TestTargetsSameYear(t *testing.T) {
+	s := seeded(t)
+	rep, err := report.Targets(context.Background(), s, "NATO")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("testdata/nato_defence_2025e.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []report.YearCount{{Year: 2025, Label: "NATO 2025e"}, {Year: 2024, Label: "NATO 2024e"}}
+	for _, r := range recs[1:] {
+		for i, col := range []int{2, 5} { // defence_pct_gdp_2025e, defence_pct_gdp_2024e
+			if r[col] == "" {
+				continue
+			}
+			v, err := strconv.ParseFloat(r[col], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[i].Of++
+			if v >= 2 {
+				want[i].Meets2++
+			}
+		}
+	}
+	if fmt.Sprint(rep.Summary.SameYear) != fmt.Sprint(want) {
+		t.Errorf("same year = %+v, want %+v", rep.Summary.SameYear, want)
+	}
+	if want[0].Of != 24 || want[1].Of != 31 {
+		t.Errorf("the table has %d 2025e and %d 2024e figures, want 24 and 31", want[0].Of, want[1].Of)
 	}
 }

@@ -217,7 +217,7 @@ func (a *donorSums) total(usd map[int]float64) coalition.DonorTotal {
 	}
 	if gdpEUR, ok := country.GDPEUR(usd[a.gdpYear]); ok {
 		pct := t.TotalEUR / gdpEUR * 100
-		t.PctGDP, t.GDPEUR = &pct, &gdpEUR
+		t.PctGDP, t.GDPEUR, t.GDPYear = &pct, &gdpEUR, a.gdpYear
 		t.GDPBasis = fmt.Sprintf("World Bank GDP %d (USD %.1fbn) at the ECB %d average of %.4f USD per EUR", a.gdpYear, a.gdp.Float64, a.gdpYear, usd[a.gdpYear])
 	}
 	if a.pop.Valid && a.pop.Float64 > 0 {

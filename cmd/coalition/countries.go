@@ -25,7 +25,7 @@ func runCountries(ctx context.Context, e *env, args []string) error {
 
 func printCountries(e *env, cs []*coalition.Country) error {
 	tw := table(e.stdout)
-	fmt.Fprintln(tw, "ISO3\tNAME\tGDP (USD bn)\tPOP (m)\tDEFENCE % GDP\tGROUPS")
+	fmt.Fprintln(tw, "ISO3\tNAME\tGDP (USD bn)\tPOP (m)\tDEFENCE % GDP (NATO or SIPRI, their own GDP)\tGROUPS")
 	for _, c := range cs {
 		def := "–"
 		if c.DefencePctGDP != nil {

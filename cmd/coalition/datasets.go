@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"coalition"
 )
@@ -22,6 +23,10 @@ func runDatasets(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	now := time.Now()
+	for i := range ds {
+		ds[i].Freshness = coalition.FreshnessOf(ds[i], now)
+	}
 	out := struct {
 		Datasets []coalition.DatasetInfo `json:"datasets"`
 	}{ds}
@@ -30,15 +35,30 @@ func runDatasets(ctx context.Context, e *env, args []string) error {
 
 func printDatasets(e *env, ds []coalition.DatasetInfo) error {
 	tw := table(e.stdout)
-	fmt.Fprintln(tw, "DATASET\tRELEASE\tAS OF\tRECORDS\tKIND\tLOADED\tTITLE")
+	fmt.Fprintln(tw, "DATASET\tRELEASE\tAS OF\tAGE\tNEXT DUE\tRECORDS\tKIND\tLOADED\tTITLE")
 	for _, d := range ds {
 		loaded := "–"
 		if !d.LoadedAt.IsZero() {
 			loaded = d.LoadedAt.Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", d.Name, d.Release, d.AsOf, d.Records, d.Kind, loaded, d.Title)
+		due := "–"
+		if !d.Due.IsZero() {
+			due = d.Due.String()
+			if d.Stale {
+				due += " (overdue)"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d days\t%s\t%d\t%s\t%s\t%s\n", d.Name, d.Release, d.AsOf, d.AgeDays, due, d.Records, d.Kind, loaded, d.Title)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d.Stale {
+			fmt.Fprintf(e.stdout, "note: %s\n", d.Note)
+		}
+	}
+	return nil
 }
 
 // printRelease prints what loading a release did, with the donors' totals
@@ -69,4 +89,19 @@ func signedEUR(cents int64) string {
 		return "-" + strings.TrimPrefix(eur(float64(-cents)/100), "+")
 	}
 	return "+" + eur(float64(cents)/100)
+}
+
+// warnStale tells, on standard error, which of the named datasets an
+// output uses are older than their publisher's usual cycle.
+func warnStale(ctx context.Context, e *env, s coalition.DatasetStore, names ...string) {
+	ds, err := s.Datasets(coalition.WithUser(ctx, coalition.System))
+	if err != nil {
+		return // the output stands without the note
+	}
+	now := time.Now()
+	for _, d := range ds {
+		if f := coalition.FreshnessOf(d, now); f.Stale && contains(names, d.Name) {
+			fmt.Fprintf(e.stderr, "coalition: note: %s\n", f.Note)
+		}
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"coalition"
+	"coalition/refdata"
+	"coalition/report"
 )
 
 func runDonors(ctx context.Context, e *env, args []string) error {
@@ -17,6 +19,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	until := c.fs.String("until", "", "to this month (YYYY-MM), inclusive")
 	group := c.fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
 	status := c.fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
+	gdpYear := c.fs.Int("gdp-year", 0, "divide by this year's GDP: 2021 is Kiel's denominator (its 2021 GDP in EUR), comparable with Kiel's own % of GDP; default the World Bank GDP loaded")
 	var f coalition.DonorFilter
 	s, _, err := c.open(ctx, e, args, func([]string) error {
 		var err error
@@ -31,12 +34,16 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.print(e, nonNil(rows), func() error { printDonors(e.stdout, f, rows); return nil })
+	if rows, err = report.RebaseGDP(rows, *gdpYear); err != nil {
+		return err
+	}
+	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx")
+	return c.print(e, nonNil(rows), func() error { printDonors(e.stdout, f, *gdpYear, rows); return nil })
 }
 
-func printDonors(w io.Writer, f coalition.DonorFilter, rows []coalition.DonorTotal) {
+func printDonors(w io.Writer, f coalition.DonorFilter, gdpYear int, rows []coalition.DonorTotal) {
 	tw := table(w)
-	fmt.Fprintln(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t% GDP\tAS OF")
+	fmt.Fprintf(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t%% GDP (%s)\tAS OF\n", report.GDPLabel(rows))
 	var total float64
 	for _, r := range rows {
 		total += r.TotalEUR
@@ -52,7 +59,11 @@ func printDonors(w io.Writer, f coalition.DonorFilter, rows []coalition.DonorTot
 			fmt.Fprintf(w, "Source: %s\n", r.Source)
 		}
 	}
-	fmt.Fprintln(w, "% GDP: World Bank 2023 GDP at the ECB 2023 average rate (Kiel's own % uses 2021 GDP). Loans count as financial aid.")
+	if gdpYear == refdata.KielGDPYear {
+		fmt.Fprintln(w, "% GDP: Kiel's 2021 GDP in EUR, the denominator of Kiel's own % of GDP ("+refdata.KielGDPSource+"). Loans count as financial aid.")
+	} else {
+		fmt.Fprintf(w, "%% GDP: %s GDP at the ECB average rate of its year (Kiel's own %% uses 2021 GDP: --gdp-year 2021). Loans count as financial aid.\n", report.GDPLabel(rows))
+	}
 }
 
 // statusNames says which pledge statuses the totals count.

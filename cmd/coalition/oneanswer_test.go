@@ -158,17 +158,24 @@ func TestOneAnswer(t *testing.T) {
 				Gap35USD float64 `json:"gap_3_5_usd"`
 				NATO     int     `json:"nato_definition"`
 				SIPRI    int     `json:"sipri_definition"`
+				SameYear []struct {
+					Label  string `json:"label"`
+					Meets2 int    `json:"meets_2"`
+					Of     int    `json:"of"`
+				} `json:"same_year"`
 			} `json:"summary"`
 		}
 		if err := json.Unmarshal([]byte(out), &rep); err != nil {
 			t.Fatal(err)
 		}
-		if rep.Summary.Meets2 == 0 || rep.Summary.NATO == 0 {
+		if rep.Summary.Meets2 == 0 || rep.Summary.NATO == 0 || len(rep.Summary.SameYear) == 0 {
 			t.Fatalf("CLI summary %+v: nothing counted", rep.Summary)
 		}
 		body := string(oneAnswerGet(t, srv.URL, "", "/targets", ""))
 		for _, want := range []string{
-			fmt.Sprintf(`<span class="big">%d of %d</span>`, rep.Summary.Meets2, len(rep.Rows)),
+			// the same-year count of the newest year ("N of 32 meet 2%" never mixes years)
+			fmt.Sprintf(`<span class="big">%d of %d</span><span>meet 2%% of GDP on %s figures`, rep.Summary.SameYear[0].Meets2,
+				rep.Summary.SameYear[0].Of, rep.Summary.SameYear[0].Label),
 			fmt.Sprintf(`<span class="big">%d</span><span>at or above 3.5%% core`, rep.Summary.At35),
 			fmt.Sprintf(`<span class="big">%d NATO · %d SIPRI</span>`, rep.Summary.NATO, rep.Summary.SIPRI),
 		} {

@@ -46,7 +46,7 @@ func printProspects(w io.Writer, rep *report.ProspectsReport) {
 	fmt.Fprintf(w, "score = (%.2f × capacity + %.2f × alignment + %.2f × support) / %.2f\n\n", rep.Weights.Capacity, rep.Weights.Alliances, rep.Weights.Support,
 		rep.Weights.Capacity+rep.Weights.Alliances+rep.Weights.Support)
 	tw := table(w)
-	fmt.Fprintln(tw, "RANK\tISO3\tCOUNTRY\tSCORE\tCAPACITY\tALIGNMENT\tSUPPORT % GDP\tALLIANCES\tASK / YEAR")
+	fmt.Fprintf(tw, "RANK\tISO3\tCOUNTRY\tSCORE\tCAPACITY\tALIGNMENT\tSUPPORT %% GDP (WB %d)\tALLIANCES\tASK / YEAR\n", rep.GDPYear)
 	for _, p := range rep.Prospects {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%.3f\t%.3f\t%.2f\t%s\t%s\t%s\n", p.Rank, p.ISO3, p.Name, p.Score, p.Capacity, p.Alignment,
 			anPct(p.SupportPctGDP), strings.Join(p.Alliances, ","), eur(p.AskEUR))

@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"targets":   {"members against NATO 2% and the Hague 3.5%/5% targets", runTargets},
 		"audit":     {"verify the audit log's hash chain, or list entries", runAudit},
 		"token":     {"create, list and revoke API tokens", runToken},
+		"update":    {"fetch the newest Kiel, ECB and World Bank releases, check them, show the diff and load them", runUpdate},
 		"user":      {"add, list and disable accounts", runUser},
 		"version":   {"print the version", runVersion},
 

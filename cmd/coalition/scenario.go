@@ -163,7 +163,7 @@ func printBuiltin(w io.Writer, rep *report.BuiltinReport) {
 	}
 	fmt.Fprintln(w)
 	tw := table(w)
-	fmt.Fprintln(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA % GDP\tPLAN\tACTUAL 2025\tDIFFERENCE\tVERDICT")
+	fmt.Fprintf(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA %% GDP (WB %d)\tPLAN\tACTUAL 2025\tDIFFERENCE\tVERDICT\n", rep.GDPYear)
 	for _, r := range rep.Rows {
 		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, r.WeightShare*100, eur(r.BaselineEUR), eur(r.ExtraEUR),
 			anPct(r.ExtraPctGDP), eur(r.PlanEUR), eur(r.ActualEUR), eur(r.DifferenceEUR), r.Verdict)
@@ -229,7 +229,7 @@ func printScenario(w io.Writer, rep *report.ScenarioReport) {
 		rows := slices.Clone(y.Members)
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].ExtraEUR > rows[j].ExtraEUR })
 		tw := table(w)
-		fmt.Fprintln(tw, "ISO3\tFAIR SHARE\tEXTRA\tEXTRA % GDP\tEXISTING\tNEW TOTAL % GDP")
+		fmt.Fprintf(tw, "ISO3\tFAIR SHARE\tEXTRA\tEXTRA %% GDP (WB %d)\tEXISTING\tNEW TOTAL %% GDP (WB %d)\n", rep.GDPYear, rep.GDPYear)
 		for _, m := range rows {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.ISO3, eur(m.FairShare), eur(m.ExtraEUR), anPct(m.ExtraPctGDP), eur(m.ExistingEUR), anPct(m.NewTotalPctGDP))
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,10 +18,11 @@ import (
 	"coalition"
 	chttp "coalition/http"
 	"coalition/sqlstore"
+	"coalition/updates"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [--addr 127.0.0.1:8080] [--db ...] [--dev] [--log-format text|json] [--log-level info]",
+	fs := newFlagSet(e, "serve", "serve [--addr 127.0.0.1:8080] [--db ...] [--dev] [--log-format text|json] [--log-level info] [--update-every 24h [--update-from URL]]",
 		"coalition serve --addr 127.0.0.1:8080 --db coalition.db")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
 	db := dbFlag(fs)
@@ -28,8 +30,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	o := opsFlags(fs)
+	updateEvery := fs.Duration("update-every", 0, "fetch the newest Kiel, ECB and World Bank releases at start and then this often, as `coalition update all` (e.g. 24h; 0: never)")
+	updateFrom := fs.String("update-from", "", "with --update-every: a mirror URL or folder instead of the publishers (see `coalition update --from`)")
 	if _, err := parseArgs(e, fs, args); err != nil {
 		return err
+	}
+	if *updateEvery < 0 || *updateEvery > 0 && *updateEvery < time.Hour {
+		return usagef("serve: --update-every %s: want 0 (off) or at least 1h (the publishers release monthly at most)", *updateEvery)
 	}
 	log, err := newLogger(e, *logFormat, *logLevel)
 	if err != nil {
@@ -68,6 +75,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       120 * time.Second,
 	}
 	fmt.Fprintf(e.stdout, "coalition: serving http://%s (database %s, %s)\n", ln.Addr(), *db, s.Engine())
+	if *updateEvery > 0 {
+		uctx, stopUpdates := context.WithCancel(ctx)
+		loopDone := make(chan struct{})
+		// Stopped, and waited for, before the store closes (deferred above).
+		defer func() { stopUpdates(); <-loopDone }()
+		log.Info("updates scheduled", "every", updateEvery.String(), "from", cmp.Or(*updateFrom, "the publishers"))
+		go func() {
+			defer close(loopDone)
+			updates.Loop(uctx, s, updates.Request{From: *updateFrom}, updates.Ticks(uctx, *updateEvery), log)
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

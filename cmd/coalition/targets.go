@@ -21,6 +21,7 @@ func runTargets(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnStale(ctx, e, s, "nato", "worldbank")
 	return c.print(e, rep, func() error { return printTargets(e.stdout, rep) })
 }
 
@@ -33,7 +34,14 @@ func printTargets(w io.Writer, rep *report.TargetsReport) error {
 			r.Gap35Pts, usd(r.Gap35USD), r.Gap5Pts, r.AnnualIncrease)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d of %d meet 2%%.", rep.Summary.Meets2, len(rep.Rows))
+	fmt.Fprint(w, "\n")
+	for i, y := range rep.Summary.SameYear {
+		if i > 0 {
+			fmt.Fprint(w, "; ")
+		}
+		fmt.Fprintf(w, "%s: %d of %d meet 2%%", y.Label, y.Meets2, y.Of)
+	}
+	fmt.Fprint(w, " (figures of the same year only).")
 	if len(rep.Missing) > 0 {
 		fmt.Fprintf(w, " No figure: %s.", strings.Join(rep.Missing, ", "))
 	}
