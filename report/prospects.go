@@ -8,6 +8,7 @@ import (
 
 	"coalition"
 	"coalition/analysis"
+	"coalition/refdata"
 )
 
 // DefaultGapEUR is the yearly gap a prospect is asked to help close when
@@ -23,7 +24,19 @@ type ProspectsReport struct {
 	GDPYear   int                      `json:"gdp_year"`
 	USDPerEUR float64                  `json:"usd_per_eur"`
 	Prospects []analysis.Prospect      `json:"prospects"`
-	Sources   []Source                 `json:"sources"`
+	// Alignment weighs votes, memberships and recent support within alignment.
+	Alignment analysis.AlignmentWeights `json:"alignment_weights"`
+	// RecentFrom..RecentTo are the months counted as recent support.
+	RecentFrom  coalition.Month `json:"recent_from"`
+	RecentTo    coalition.Month `json:"recent_to"`
+	CapHistory  float64         `json:"cap_history"`
+	CapGDPShare float64         `json:"cap_gdp_share"`
+	CapNote     string          `json:"cap_note"`
+	// Excluded are the states left out on request; Ineligible those left out
+	// because they voted against a General Assembly Ukraine resolution.
+	Excluded   []string          `json:"excluded"`
+	Ineligible []IneligibleState `json:"ineligible"`
+	Sources    []Source          `json:"sources"`
 }
 
 // Prospects ranks the states outside coalitionCode (default COW2025) with
@@ -32,11 +45,19 @@ type ProspectsReport struct {
 // each its GDP share of gapEUR (0 means DefaultGapEUR). Zero weights mean
 // analysis.DefaultProspectWeights.
 func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gapEUR float64, w analysis.ProspectWeights) (*ProspectsReport, error) {
-	gapEUR, w, err := prospectArgs(gapEUR, w)
+	return ProspectsWith(ctx, s, ProspectOptions{Coalition: coalitionCode, GapEUR: gapEUR, Weights: w})
+}
+
+// ProspectsWith is Prospects with every option: states that voted against
+// a General Assembly Ukraine resolution are left out (listed in Ineligible),
+// so are those in opt.Exclude, and each ask is capped (CapNote).
+func ProspectsWith(ctx context.Context, s coalition.Store, opt ProspectOptions) (*ProspectsReport, error) {
+	opt, err := prospectOptions(opt)
 	if err != nil {
 		return nil, err
 	}
-	coal, err := findCoalition(ctx, s, coalitionCode)
+	gapEUR, w := opt.GapEUR, opt.Weights
+	coal, err := findCoalition(ctx, s, opt.Coalition)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +76,17 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	used := prospectCandidates(cs, coal.Recipient)
 	fx := newFX(s)
 	year := refYear(used)
-	rep := &ProspectsReport{Coalition: coal.Code, GapEUR: gapEUR, Weights: w, Members: coal.JoinedMembers(), GDPYear: year, Prospects: []analysis.Prospect{}}
+	recent, bestYear, from, to, err := supportHistory(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	votes, err := unVotesByState()
+	if err != nil {
+		return nil, err
+	}
+	rep := &ProspectsReport{Coalition: coal.Code, GapEUR: gapEUR, Weights: w, Members: coal.JoinedMembers(), GDPYear: year, Prospects: []analysis.Prospect{},
+		Alignment: opt.Alignment, RecentFrom: from, RecentTo: to, CapHistory: opt.CapHistory, CapGDPShare: opt.CapGDPShare, CapNote: capNote(opt.CapHistory, opt.CapGDPShare),
+		Excluded: []string{}, Ineligible: []IneligibleState{}}
 	if rep.Members == nil {
 		rep.Members = []string{}
 	}
@@ -65,7 +96,8 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	if rep.USDPerEUR, err = fx.usdPerEUR(ctx, year); err != nil {
 		return nil, err
 	}
-	in := analysis.ProspectInput{Members: rep.Members, GapEUR: gapEUR, USDPerEUR: rep.USDPerEUR, Weights: w}
+	in := analysis.ProspectInput{Members: rep.Members, GapEUR: gapEUR, USDPerEUR: rep.USDPerEUR, Weights: w, Alignment: opt.Alignment,
+		Exclude: opt.Exclude, CapHistory: opt.CapHistory, CapGDPShare: opt.CapGDPShare, IncludeIneligible: opt.IncludeIneligible}
 	for _, c := range used {
 		eur, _, err := fx.gdpEUR(ctx, c)
 		if err != nil {
@@ -73,15 +105,20 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 		}
 		// One rate for all: restate a GDP of another year at the reference rate.
 		in.Countries = append(in.Countries, analysis.ProspectCountry{ISO3: c.ISO3, Name: c.Name, GDPUSD: eur * rep.USDPerEUR,
-			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3]})
+			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3], RecentSupportEUR: recent[c.ISO3], BestYearEUR: bestYear[c.ISO3],
+			Votes: votes[c.ISO3]})
+		if slices.Contains(opt.Exclude, c.ISO3) {
+			rep.Excluded = append(rep.Excluded, c.ISO3)
+		}
 	}
 	rep.Prospects = analysis.Prospects(in)
+	rep.Ineligible = ineligibleStates(in)
 	if rep.Sources, err = supportSources(ctx, s); err != nil {
 		return nil, err
 	}
 	rep.Sources = append(rep.Sources, countrySources(used, "gdp and memberships", fmt.Sprint(year))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
-	rep.Sources = append(rep.Sources, membersSource(coal))
+	rep.Sources = append(rep.Sources, membersSource(coal), Source{Figure: "un votes", Source: refdata.UNVotesSource(), AsOf: "2025-02-24"})
 	return rep, nil
 }
 
