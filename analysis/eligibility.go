@@ -94,11 +94,11 @@ func AskCap(bestYearEUR, gdpEUR, k, share float64) (float64, string) {
 
 // alignment combines the parts that are known, renormalising the weights
 // over them; the group and support parts are always known.
-func alignment(w AlignmentWeights, votes float64, votesKnown bool, groups, recent float64) float64 {
+func alignment(w AlignmentWeights, votes *float64, groups, recent float64) float64 {
 	sum := w.Groups*groups + w.Recent*recent
 	wsum := w.Groups + w.Recent
-	if votesKnown {
-		sum += w.Votes * votes
+	if votes != nil {
+		sum += w.Votes * *votes
 		wsum += w.Votes
 	}
 	if wsum == 0 {

@@ -148,17 +148,9 @@ func Prospects(in ProspectInput) []Prospect {
 		if maxSupport > 0 {
 			p.SupportScore = p.RecentSupportPctGDP / maxSupport
 		}
-		votes, known := 0.0, p.VoteScore != nil
-		if known {
-			votes = *p.VoteScore
-		}
-		p.Alignment = alignment(in.Alignment, votes, known, p.GroupScore, p.SupportScore)
+		p.Alignment = alignment(in.Alignment, p.VoteScore, p.GroupScore, p.SupportScore)
 		p.Score = (max(0, w.Capacity)*p.Capacity + max(0, w.Alliances)*p.Alignment + max(0, w.Support)*p.SupportScore) / wsum
-		if tot := memberGDP + p.GDPUSD; tot > 0 {
-			p.FairShareEUR = in.GapEUR * p.GDPUSD / tot
-		}
-		p.AskCapEUR, p.AskCapRule = AskCap(p.bestYearEUR, p.GDPUSD/rate, in.CapHistory, in.CapGDPShare)
-		p.AskEUR = min(p.FairShareEUR, p.AskCapEUR)
+		p.ask(in, memberGDP, rate)
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		if cands[i].Score != cands[j].Score {
@@ -197,4 +189,14 @@ func newProspect(c ProspectCountry, usdPerEUR float64) Prospect {
 		p.RecentSupportPctGDP = c.RecentSupportEUR / (c.GDPUSD / usdPerEUR) * 100
 	}
 	return p
+}
+
+// ask sets the fair share of the gap, its cap and the ask, the smaller of
+// the two.
+func (p *Prospect) ask(in ProspectInput, memberGDP, usdPerEUR float64) {
+	if tot := memberGDP + p.GDPUSD; tot > 0 {
+		p.FairShareEUR = in.GapEUR * p.GDPUSD / tot
+	}
+	p.AskCapEUR, p.AskCapRule = AskCap(p.bestYearEUR, p.GDPUSD/usdPerEUR, in.CapHistory, in.CapGDPShare)
+	p.AskEUR = min(p.FairShareEUR, p.AskCapEUR)
 }

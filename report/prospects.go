@@ -76,16 +76,12 @@ func ProspectsWith(ctx context.Context, s coalition.Store, opt ProspectOptions) 
 	used := prospectCandidates(cs, coal.Recipient)
 	fx := newFX(s)
 	year := refYear(used)
-	recent, bestYear, from, to, err := supportHistory(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	votes, err := unVotesByState()
+	ev, err := gatherEvidence(ctx, s)
 	if err != nil {
 		return nil, err
 	}
 	rep := &ProspectsReport{Coalition: coal.Code, GapEUR: gapEUR, Weights: w, Members: coal.JoinedMembers(), GDPYear: year, Prospects: []analysis.Prospect{},
-		Alignment: opt.Alignment, RecentFrom: from, RecentTo: to, CapHistory: opt.CapHistory, CapGDPShare: opt.CapGDPShare, CapNote: capNote(opt.CapHistory, opt.CapGDPShare),
+		Alignment: opt.Alignment, RecentFrom: ev.from, RecentTo: ev.to, CapHistory: opt.CapHistory, CapGDPShare: opt.CapGDPShare, CapNote: capNote(opt.CapHistory, opt.CapGDPShare),
 		Excluded: []string{}, Ineligible: []IneligibleState{}}
 	if rep.Members == nil {
 		rep.Members = []string{}
@@ -105,14 +101,11 @@ func ProspectsWith(ctx context.Context, s coalition.Store, opt ProspectOptions) 
 		}
 		// One rate for all: restate a GDP of another year at the reference rate.
 		in.Countries = append(in.Countries, analysis.ProspectCountry{ISO3: c.ISO3, Name: c.Name, GDPUSD: eur * rep.USDPerEUR,
-			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3], RecentSupportEUR: recent[c.ISO3], BestYearEUR: bestYear[c.ISO3],
-			Votes: votes[c.ISO3]})
-		if slices.Contains(opt.Exclude, c.ISO3) {
-			rep.Excluded = append(rep.Excluded, c.ISO3)
-		}
+			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3], RecentSupportEUR: ev.recent[c.ISO3], BestYearEUR: ev.bestYear[c.ISO3],
+			Votes: ev.votes[c.ISO3]})
 	}
 	rep.Prospects = analysis.Prospects(in)
-	rep.Ineligible = ineligibleStates(in)
+	rep.Excluded, rep.Ineligible = leftOut(in)
 	if rep.Sources, err = supportSources(ctx, s); err != nil {
 		return nil, err
 	}

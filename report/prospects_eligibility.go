@@ -70,21 +70,27 @@ func prospectOptions(opt ProspectOptions) (ProspectOptions, error) {
 	if a := opt.Alignment; a.Votes == 0 && a.Groups == 0 && a.Recent == 0 {
 		opt.Alignment = analysis.DefaultAlignmentWeights
 	}
+	opt.Exclude, err = exclusions(opt.Exclude)
+	return opt, err
+}
+
+// exclusions upper-cases and de-duplicates the ISO3 codes to exclude,
+// refusing anything that is not one (a country's name, say).
+func exclusions(list []string) ([]string, error) {
 	var ex []string
-	for _, e := range opt.Exclude {
+	for _, e := range list {
 		e = strings.ToUpper(strings.TrimSpace(e))
 		if e == "" {
 			continue
 		}
 		if len(e) != 3 || strings.Trim(e, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-			return opt, coalition.FieldError("exclude", "%q is not an ISO3 code (e.g. HUN,SVK)", e)
+			return nil, coalition.FieldError("exclude", "%q is not an ISO3 code (e.g. HUN,SVK)", e)
 		}
 		if !slices.Contains(ex, e) {
 			ex = append(ex, e)
 		}
 	}
-	opt.Exclude = ex
-	return opt, nil
+	return ex, nil
 }
 
 // ParseISO3List splits "HUN, svk" into ["HUN", "SVK"]; the report checks
@@ -159,20 +165,42 @@ func unVotesByState() (map[string]map[string]string, error) {
 	return by, nil
 }
 
-// ineligibleStates lists the candidates that voted against a resolution,
-// exclusions and members aside, in ISO3 order.
-func ineligibleStates(in analysis.ProspectInput) []IneligibleState {
-	out := []IneligibleState{}
+// leftOut lists the candidates excluded on request (in the input's order)
+// and, of the others, those that voted against a resolution (in ISO3
+// order); members are neither.
+func leftOut(in analysis.ProspectInput) (excluded []string, ineligible []IneligibleState) {
+	excluded, ineligible = []string{}, []IneligibleState{}
 	for _, c := range in.Countries {
-		if slices.Contains(in.Members, c.ISO3) || slices.Contains(in.Exclude, c.ISO3) {
-			continue
-		}
-		if r := analysis.Ineligibility(c.Votes); r != "" {
-			out = append(out, IneligibleState{ISO3: c.ISO3, Name: c.Name, Reason: r})
+		switch r := analysis.Ineligibility(c.Votes); {
+		case slices.Contains(in.Members, c.ISO3):
+		case slices.Contains(in.Exclude, c.ISO3):
+			excluded = append(excluded, c.ISO3)
+		case r != "":
+			ineligible = append(ineligible, IneligibleState{ISO3: c.ISO3, Name: c.Name, Reason: r})
 		}
 	}
-	slices.SortFunc(out, func(a, b IneligibleState) int { return strings.Compare(a.ISO3, b.ISO3) })
-	return out
+	slices.SortFunc(ineligible, func(a, b IneligibleState) int { return strings.Compare(a.ISO3, b.ISO3) })
+	return excluded, ineligible
+}
+
+// evidence is what the prospects report reads besides countries and
+// totals: the support history and the UN votes.
+type evidence struct {
+	recent, bestYear map[string]float64
+	from, to         coalition.Month
+	votes            map[string]map[string]string
+}
+
+func gatherEvidence(ctx context.Context, s coalition.Store) (*evidence, error) {
+	var ev evidence
+	var err error
+	if ev.recent, ev.bestYear, ev.from, ev.to, err = supportHistory(ctx, s); err != nil {
+		return nil, err
+	}
+	if ev.votes, err = unVotesByState(); err != nil {
+		return nil, err
+	}
+	return &ev, nil
 }
 
 // capNote says on the output how the asks were bounded.
