@@ -40,10 +40,13 @@ type ProspectsReport struct {
 }
 
 // Prospects ranks the states outside coalitionCode (default COW2025) with
-// a GDP figure, the recipient excepted, by capacity, alignment and past
-// support as a share of GDP (all allocations the user may see), and gives
-// each its GDP share of gapEUR (0 means DefaultGapEUR). Zero weights mean
-// analysis.DefaultProspectWeights.
+// a GDP figure, the recipient excepted and those that voted against a UN
+// General Assembly Ukraine resolution left out, by capacity, alignment (UN
+// votes, memberships, recent support) and recent support as a share of GDP
+// (allocations the user may see in the data's last RecentMonths months), and
+// gives each its GDP share of gapEUR (0 means DefaultGapEUR), capped at
+// analysis.DefaultCapHistory × its best 12 months. Zero weights mean
+// analysis.DefaultProspectWeights. ProspectsWith takes the other options.
 func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gapEUR float64, w analysis.ProspectWeights) (*ProspectsReport, error) {
 	return ProspectsWith(ctx, s, ProspectOptions{Coalition: coalitionCode, GapEUR: gapEUR, Weights: w})
 }

@@ -187,3 +187,44 @@ func sortedCopy(xs []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Over every UN member in the bundled votes, not only the seeded countries:
+// the aggressor, its backers and everyone who voted against ES-11/1 are
+// never eligible, whatever their size, memberships or support.
+func TestProspectsBundledVotesBarEveryNo(t *testing.T) {
+	_, votes, err := refdata.UNVotes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byState := map[string]map[string]string{}
+	for _, v := range votes {
+		if byState[v.ISO3] == nil {
+			byState[v.ISO3] = map[string]string{}
+		}
+		byState[v.ISO3][v.Resolution] = v.Vote
+	}
+	in := analysis.ProspectInput{GapEUR: 40e9, USDPerEUR: 1.08, IncludeIneligible: true}
+	for iso, v := range byState {
+		// The barred states get the largest economies, every membership and
+		// the most support, so only eligibility can keep them out.
+		c := analysis.ProspectCountry{ISO3: iso, GDPUSD: 1e12, Votes: v}
+		if iso == "RUS" || iso == "BLR" || iso == "PRK" || iso == "IRN" || v["A/RES/ES-11/1"] == refdata.VoteNo {
+			c = analysis.ProspectCountry{ISO3: iso, GDPUSD: 3e13, Memberships: []string{"NATO", "EU", "G7", "AUKUS", "FVEY"},
+				SupportEUR: 1e11, RecentSupportEUR: 1e11, BestYearEUR: 5e10, Votes: v}
+		}
+		in.Countries = append(in.Countries, c)
+	}
+	got := analysis.Prospects(in)
+	if len(got) != len(byState) {
+		t.Fatalf("%d listed of %d states", len(got), len(byState))
+	}
+	for _, p := range got {
+		barred := p.ISO3 == "RUS" || p.ISO3 == "BLR" || p.ISO3 == "PRK" || p.ISO3 == "IRN" || byState[p.ISO3]["A/RES/ES-11/1"] == refdata.VoteNo
+		if barred && (p.Eligible || p.Rank != 0 || p.AskEUR != 0) {
+			t.Errorf("%s is eligible %v, rank %d, ask %.0f", p.ISO3, p.Eligible, p.Rank, p.AskEUR)
+		}
+	}
+	if got[0].ISO3 == "" || !got[0].Eligible {
+		t.Errorf("first listed %+v is not an eligible prospect", got[0])
+	}
+}
