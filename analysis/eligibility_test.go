@@ -177,3 +177,26 @@ func TestVoteScoreAndIneligibility(t *testing.T) {
 		}
 	}
 }
+
+// An analyst may waive a state's votes against (e.g. after a change of
+// government): it is then ranked like the others and keeps the reason.
+func TestProspectsAllowWaivesVotesAgainst(t *testing.T) {
+	in := handProspectInput()
+	in.Allow = []string{"irn"}
+	got := Prospects(in)
+	var irn *Prospect
+	for i := range got {
+		switch got[i].ISO3 {
+		case "IRN":
+			irn = &got[i]
+		case "RUS":
+			t.Error("RUS listed although only IRN was allowed")
+		}
+	}
+	if irn == nil || !irn.Eligible || irn.Rank == 0 || irn.Ineligible != "" || irn.Waived != "voted against ES-11/5" || irn.AskEUR <= 0 {
+		t.Fatalf("IRN allowed: %+v", irn)
+	}
+	if len(got) != 4 {
+		t.Errorf("%d prospects, want BBB, CCC, DDD and IRN", len(got))
+	}
+}

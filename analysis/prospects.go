@@ -61,6 +61,10 @@ type ProspectInput struct {
 	// IncludeIneligible lists the states that voted against a resolution
 	// after the ranked ones, unranked, with eligible false and no ask.
 	IncludeIneligible bool `json:"include_ineligible"`
+	// Allow lists states (ISO3, any case) whose votes against are waived by
+	// the analyst, e.g. after a change of government; they are ranked like
+	// the others and their Waived field keeps the reason they had.
+	Allow []string `json:"allow"`
 }
 
 // Prospect is one non-member with its score and ask.
@@ -76,6 +80,9 @@ type Prospect struct {
 	// Assembly's Ukraine resolutions; Ineligible then says which.
 	Eligible   bool   `json:"eligible"`
 	Ineligible string `json:"ineligible,omitempty"`
+	// Waived keeps the reason a state allowed by the analyst would otherwise
+	// be ineligible.
+	Waived string `json:"waived,omitempty"`
 	// Votes are its recorded votes; VoteScore their mean value (yes 1,
 	// abstain 0.25, absent 0), absent when none is recorded.
 	Votes      map[string]string `json:"votes,omitempty"`
@@ -132,6 +139,9 @@ func Prospects(in ProspectInput) []Prospect {
 			continue
 		}
 		p := newProspect(c, rate)
+		if !p.Eligible && excluded(in.Allow, c.ISO3) {
+			p.Eligible, p.Waived, p.Ineligible = true, p.Ineligible, ""
+		}
 		if !p.Eligible {
 			barred = append(barred, p)
 			continue

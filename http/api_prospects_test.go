@@ -53,6 +53,10 @@ func TestProspectsAPIExcludeAndEligibility(t *testing.T) {
 	if !slices.Contains(ineligible, "RUS") {
 		t.Errorf("ineligible %v lacks RUS", ineligible)
 	}
+	if allowed := fetch("?allow=hun"); !slices.Contains(allowed, "HUN") {
+		t.Errorf("allow=hun: %v lacks HUN", allowed)
+	}
+	all = fetch("?coalition=COW2025")
 	some := fetch("?coalition=COW2025&exclude=HUN,svk")
 	if slices.Contains(some, "SVK") || len(some) != len(all)-1 || !slices.Equal(rep.Excluded, []string{"HUN", "SVK"}) {
 		t.Errorf("exclude=HUN,svk: %v, excluded %v", some, rep.Excluded)
@@ -62,6 +66,7 @@ func TestProspectsAPIExcludeAndEligibility(t *testing.T) {
 		{"?cap_history=-1", "cap_history"},
 		{"?a_votes=-1", "a_votes"},
 		{"?include_ineligible=maybe", "include_ineligible"},
+		{"?allow=Hungary", "allow"},
 	} {
 		code, h, b := get(t, srv.URL+"/api/v1/prospects"+c.query)
 		anProblem(t, code, h, b, 400, c.field)

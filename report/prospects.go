@@ -96,7 +96,7 @@ func ProspectsWith(ctx context.Context, s coalition.Store, opt ProspectOptions) 
 		return nil, err
 	}
 	in := analysis.ProspectInput{Members: rep.Members, GapEUR: gapEUR, USDPerEUR: rep.USDPerEUR, Weights: w, Alignment: opt.Alignment,
-		Exclude: opt.Exclude, CapHistory: opt.CapHistory, CapGDPShare: opt.CapGDPShare, IncludeIneligible: opt.IncludeIneligible}
+		Exclude: opt.Exclude, CapHistory: opt.CapHistory, CapGDPShare: opt.CapGDPShare, IncludeIneligible: opt.IncludeIneligible, Allow: opt.Allow}
 	for _, c := range used {
 		eur, _, err := fx.gdpEUR(ctx, c)
 		if err != nil {

@@ -34,6 +34,9 @@ type ProspectOptions struct {
 	// IncludeIneligible lists the states that voted against a resolution
 	// after the ranked ones, unranked, with eligible false.
 	IncludeIneligible bool
+	// Allow lists states (ISO3) whose votes against are waived, e.g. after a
+	// change of government since the vote.
+	Allow []string
 }
 
 // IneligibleState is a candidate left out because of its UN votes.
@@ -70,13 +73,16 @@ func prospectOptions(opt ProspectOptions) (ProspectOptions, error) {
 	if a := opt.Alignment; a.Votes == 0 && a.Groups == 0 && a.Recent == 0 {
 		opt.Alignment = analysis.DefaultAlignmentWeights
 	}
-	opt.Exclude, err = exclusions(opt.Exclude)
+	if opt.Exclude, err = isoList("exclude", opt.Exclude); err != nil {
+		return opt, err
+	}
+	opt.Allow, err = isoList("allow", opt.Allow)
 	return opt, err
 }
 
-// exclusions upper-cases and de-duplicates the ISO3 codes to exclude,
+// isoList upper-cases and de-duplicates the ISO3 codes of one option,
 // refusing anything that is not one (a country's name, say).
-func exclusions(list []string) ([]string, error) {
+func isoList(field string, list []string) ([]string, error) {
 	var ex []string
 	for _, e := range list {
 		e = strings.ToUpper(strings.TrimSpace(e))
@@ -84,7 +90,7 @@ func exclusions(list []string) ([]string, error) {
 			continue
 		}
 		if len(e) != 3 || strings.Trim(e, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-			return nil, coalition.FieldError("exclude", "%q is not an ISO3 code (e.g. HUN,SVK)", e)
+			return nil, coalition.FieldError(field, "%q is not an ISO3 code (e.g. HUN,SVK)", e)
 		}
 		if !slices.Contains(ex, e) {
 			ex = append(ex, e)
@@ -175,7 +181,7 @@ func leftOut(in analysis.ProspectInput) (excluded []string, ineligible []Ineligi
 		case slices.Contains(in.Members, c.ISO3):
 		case slices.Contains(in.Exclude, c.ISO3):
 			excluded = append(excluded, c.ISO3)
-		case r != "":
+		case r != "" && !slices.Contains(in.Allow, c.ISO3):
 			ineligible = append(ineligible, IneligibleState{ISO3: c.ISO3, Name: c.Name, Reason: r})
 		}
 	}

@@ -103,6 +103,26 @@ func TestProspectsExclude(t *testing.T) {
 	}
 	_, err = report.ProspectsWith(sys, s, report.ProspectOptions{Exclude: []string{"HUNGARY"}})
 	wantField(t, err, "exclude")
+	_, err = report.ProspectsWith(sys, s, report.ProspectOptions{Allow: []string{"U.S."}})
+	wantField(t, err, "allow")
+	// Allowing HUN (an analyst's judgement after its 2026 election) ranks it
+	// again, with the waived reason, and drops it from the ineligible.
+	allowed, err := report.ProspectsWith(sys, s, report.ProspectOptions{Allow: []string{"hun"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hun *analysis.Prospect
+	for i := range allowed.Prospects {
+		if allowed.Prospects[i].ISO3 == "HUN" {
+			hun = &allowed.Prospects[i]
+		}
+	}
+	if hun == nil || !hun.Eligible || hun.Rank == 0 || hun.Waived != "voted against A/RES/ES-11/7" {
+		t.Errorf("HUN allowed: %+v", hun)
+	}
+	if slices.ContainsFunc(allowed.Ineligible, func(i report.IneligibleState) bool { return i.ISO3 == "HUN" }) {
+		t.Error("HUN allowed but listed as ineligible")
+	}
 	_, err = report.ProspectsWith(sys, s, report.ProspectOptions{CapHistory: -1})
 	wantField(t, err, "cap_history")
 	_, err = report.ProspectsWith(sys, s, report.ProspectOptions{CapGDPShare: 2})

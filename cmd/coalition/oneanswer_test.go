@@ -97,6 +97,8 @@ func TestOneAnswer(t *testing.T) {
 			api: "/api/v1/prospects?gap_eur=20e9&w_capacity=1", json: prospectFigures},
 		{name: "prospects, excluding HUN and SVK, k 1", cli: []string{"prospects", "--exclude", "HUN,SVK", "--cap-history", "1"},
 			api: "/api/v1/prospects?exclude=hun,svk&cap_history=1", json: prospectFigures},
+		{name: "prospects, Hungary's vote waived", cli: []string{"prospects", "--allow", "HUN"},
+			api: "/api/v1/prospects?allow=HUN", json: prospectFigures},
 		{name: "donors", cli: []string{"donors"}, api: "/api/v1/donors", json: donorFigures,
 			csvs: []string{"/donors.csv"}, fromCSV: donorCSV},
 		{name: "donors, NATO military since 2025-01", cli: []string{"donors", "--type", "military", "--since", "2025-01", "--group", "NATO"},

@@ -12,7 +12,7 @@ import (
 
 func runProspects(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "prospects",
-		"prospects --coalition COW2025 [--exclude HUN,SVK] [--gap-eur 40e9] [--w-capacity 0.4 --w-alliances 0.3 --w-support 0.3] [--a-votes 0.4 --a-groups 0.3 --a-recent 0.3] [--cap-history 2] [--cap-gdp-share 0.0001] [--include-ineligible] [--top 20] [--json] [--db ...]",
+		"prospects --coalition COW2025 [--exclude HUN,SVK] [--gap-eur 40e9] [--w-capacity 0.4 --w-alliances 0.3 --w-support 0.3] [--a-votes 0.4 --a-groups 0.3 --a-recent 0.3] [--cap-history 2] [--cap-gdp-share 0.0001] [--allow ISO3,…] [--include-ineligible] [--top 20] [--json] [--db ...]",
 		"coalition prospects --coalition COW2025 --gap-eur 40e9")
 	db := dbFlag(fs)
 	coal := fs.String("coalition", report.DefaultCoalition, "rank the countries outside this coalition")
@@ -26,6 +26,7 @@ func runProspects(ctx context.Context, e *env, args []string) error {
 	exclude := fs.String("exclude", "", "states not to rank, ISO3 codes separated by commas (e.g. HUN,SVK)")
 	capHistory := fs.Float64("cap-history", analysis.DefaultCapHistory, "ask at most this many times a state's best 12 months of support")
 	capShare := fs.Float64("cap-gdp-share", analysis.DefaultCapGDPShare, "ask a state with no support recorded at most this share of its GDP")
+	allow := fs.String("allow", "", "waive the votes against of these states (ISO3 codes separated by commas), e.g. after a change of government")
 	inelig := fs.Bool("include-ineligible", false, "also list, unranked, the states that voted against a UN General Assembly Ukraine resolution")
 	top := fs.Int("top", 0, "show only the first N (0: all)")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -43,7 +44,7 @@ func runProspects(ctx context.Context, e *env, args []string) error {
 	rep, err := report.ProspectsWith(coalition.WithUser(ctx, coalition.System), s, report.ProspectOptions{Coalition: *coal, GapEUR: *gap,
 		Weights:   analysis.ProspectWeights{Capacity: *wc, Alliances: *wa, Support: *ws},
 		Alignment: analysis.AlignmentWeights{Votes: *av, Groups: *ag, Recent: *ar}, Exclude: report.ParseISO3List(*exclude),
-		CapHistory: *capHistory, CapGDPShare: *capShare, IncludeIneligible: *inelig})
+		CapHistory: *capHistory, CapGDPShare: *capShare, IncludeIneligible: *inelig, Allow: report.ParseISO3List(*allow)})
 	if err != nil {
 		return err
 	}

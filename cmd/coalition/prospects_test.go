@@ -45,7 +45,7 @@ func TestProspectsCLI(t *testing.T) {
 		t.Errorf("--top 3 table:\n%s", table)
 	}
 	for _, args := range [][]string{{"--gap-eur", "-5"}, {"--w-support", "-1"}, {"--coalition", "NOPE"}, {"--top", "-1"}, {"--gap-eur", "lots"},
-		{"--exclude", "Hungary"}, {"--cap-history", "-2"}, {"--a-votes", "-1"}} {
+		{"--exclude", "Hungary"}, {"--cap-history", "-2"}, {"--a-votes", "-1"}, {"--allow", "Hungary"}} {
 		_, _, err := runCLI(t, "", append([]string{"prospects", "--db", db}, args...)...)
 		wantExit(t, err, 2)
 	}
