@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"math"
 	"testing"
 
@@ -222,47 +221,5 @@ func TestTargetsHandComputed(t *testing.T) {
 	}
 	if got[3].ReportedPct != 1.47 || got[3].ReportedYear != 2024 || got[3].Year != 2025 {
 		t.Errorf("CAN keeps reported 1.47/2024 and current year 2025, got %+v", got[3])
-	}
-}
-
-func TestProspectsHandComputed(t *testing.T) {
-	in := ProspectInput{
-		Countries: []ProspectCountry{
-			{ISO3: "AAA", GDPUSD: 300, Memberships: []string{"NATO"}},
-			{ISO3: "BBB", GDPUSD: 100, Memberships: []string{"NATO", "eu", "COW2025"}, SupportEUR: 2}, // 2 % of GDP
-			{ISO3: "CCC", GDPUSD: 200},
-			{ISO3: "DDD", GDPUSD: 50, Memberships: []string{"NATO", "EU", "G7", "AUKUS", "FVEY"}, SupportEUR: 0.5}, // 1 %
-		},
-		Members:   []string{"AAA"},
-		GapEUR:    1000,
-		USDPerEUR: 1,
-	}
-	// Largest candidate GDP 200, largest support 2 %. Default weights 0.4/0.3/0.3:
-	// BBB 0.4×0.5 + 0.3×2/5 + 0.3×1   = 0.62
-	// CCC 0.4×1   + 0                 = 0.40
-	// DDD 0.4×0.25 + 0.3×1 + 0.3×0.5  = 0.55
-	// Asks: gap × GDP / (300 + GDP): BBB 250, CCC 400, DDD 1000×50/350.
-	got := Prospects(in)
-	want := []struct {
-		iso          string
-		score, askEU float64
-	}{{"BBB", 0.62, 250}, {"DDD", 0.55, 1000.0 * 50 / 350}, {"CCC", 0.4, 400}}
-	if len(got) != len(want) {
-		t.Fatalf("got %d prospects, want %d", len(got), len(want))
-	}
-	for i, w := range want {
-		eq(t, fmt.Sprintf("rank %d", i+1), got[i].ISO3, w.iso)
-		eq(t, w.iso+" rank", got[i].Rank, i+1)
-		if !near(got[i].Score, w.score, 1e-12) {
-			t.Errorf("%s score = %v, want %v", w.iso, got[i].Score, w.score)
-		}
-		if !near(got[i].AskEUR, w.askEU, 1e-12) {
-			t.Errorf("%s ask = %v, want %v", w.iso, got[i].AskEUR, w.askEU)
-		}
-	}
-	// Capacity only: the largest economy first.
-	in.Weights = ProspectWeights{Capacity: 1}
-	if got := Prospects(in); got[0].ISO3 != "CCC" {
-		t.Errorf("capacity-only ranking starts with %s, want CCC", got[0].ISO3)
 	}
 }

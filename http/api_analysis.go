@@ -56,11 +56,15 @@ func (s *server) getProspects(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	coal := p.str("coalition")
 	gap := p.float("gap_eur", 0)
-	wt := analysis.ProspectWeights{Capacity: p.float("w_capacity", 0), Alliances: p.float("w_alliances", 0), Support: p.float("w_support", 0)}
+	opt := report.ProspectOptions{Coalition: coal, GapEUR: gap,
+		Weights:   analysis.ProspectWeights{Capacity: p.float("w_capacity", 0), Alliances: p.float("w_alliances", 0), Support: p.float("w_support", 0)},
+		Alignment: analysis.AlignmentWeights{Votes: p.float("a_votes", 0), Groups: p.float("a_groups", 0), Recent: p.float("a_recent", 0)},
+		Exclude:   report.ParseISO3List(p.str("exclude")), CapHistory: p.float("cap_history", 0), CapGDPShare: p.float("cap_gdp_share", 0),
+		IncludeIneligible: p.flag("include_ineligible"), Allow: report.ParseISO3List(p.str("allow"))}
 	if p.err != nil {
 		return p.err
 	}
-	rep, err := report.Prospects(r.Context(), s.store, coal, gap, wt)
+	rep, err := report.ProspectsWith(r.Context(), s.store, opt)
 	if err != nil {
 		return err
 	}

@@ -349,6 +349,10 @@ func engagements() ([]*coalition.Engagement, error) {
 	if err != nil {
 		return nil, err
 	}
+	named, err := eventParticipants()
+	if err != nil {
+		return nil, err
+	}
 	var out []*coalition.Engagement
 	for i, r := range t.rows {
 		d, err := coalition.ParseDate(r["date"])
@@ -359,6 +363,7 @@ func engagements() ([]*coalition.Engagement, error) {
 		if cp := r["counterpart_iso3"]; cp != "" && cp != r["actor_iso3"] {
 			parts = append(parts, coalition.Participant{ISO3: cp, Role: "counterpart"})
 		}
+		parts = withParticipants(parts, named[r["date"]+"|"+r["actor_iso3"]])
 		h := sha1.Sum([]byte(r["date"] + "|" + r["actor_iso3"] + "|" + r["summary"]))
 		e := &coalition.Engagement{
 			Date: d, Kind: coalition.EngagementKind(r["kind"]), Title: title(r["summary"]), Summary: r["summary"],

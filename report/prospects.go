@@ -8,6 +8,7 @@ import (
 
 	"coalition"
 	"coalition/analysis"
+	"coalition/refdata"
 )
 
 // DefaultGapEUR is the yearly gap a prospect is asked to help close when
@@ -23,20 +24,43 @@ type ProspectsReport struct {
 	GDPYear   int                      `json:"gdp_year"`
 	USDPerEUR float64                  `json:"usd_per_eur"`
 	Prospects []analysis.Prospect      `json:"prospects"`
-	Sources   []Source                 `json:"sources"`
+	// Alignment weighs votes, memberships and recent support within alignment.
+	Alignment analysis.AlignmentWeights `json:"alignment_weights"`
+	// RecentFrom..RecentTo are the months counted as recent support.
+	RecentFrom  coalition.Month `json:"recent_from"`
+	RecentTo    coalition.Month `json:"recent_to"`
+	CapHistory  float64         `json:"cap_history"`
+	CapGDPShare float64         `json:"cap_gdp_share"`
+	CapNote     string          `json:"cap_note"`
+	// Excluded are the states left out on request; Ineligible those left out
+	// because they voted against a General Assembly Ukraine resolution.
+	Excluded   []string          `json:"excluded"`
+	Ineligible []IneligibleState `json:"ineligible"`
+	Sources    []Source          `json:"sources"`
 }
 
 // Prospects ranks the states outside coalitionCode (default COW2025) with
-// a GDP figure, the recipient excepted, by capacity, alignment and past
-// support as a share of GDP (all allocations the user may see), and gives
-// each its GDP share of gapEUR (0 means DefaultGapEUR). Zero weights mean
-// analysis.DefaultProspectWeights.
+// a GDP figure, the recipient excepted and those that voted against a UN
+// General Assembly Ukraine resolution left out, by capacity, alignment (UN
+// votes, memberships, recent support) and recent support as a share of GDP
+// (allocations the user may see in the data's last RecentMonths months), and
+// gives each its GDP share of gapEUR (0 means DefaultGapEUR), capped at
+// analysis.DefaultCapHistory × its best 12 months. Zero weights mean
+// analysis.DefaultProspectWeights. ProspectsWith takes the other options.
 func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gapEUR float64, w analysis.ProspectWeights) (*ProspectsReport, error) {
-	gapEUR, w, err := prospectArgs(gapEUR, w)
+	return ProspectsWith(ctx, s, ProspectOptions{Coalition: coalitionCode, GapEUR: gapEUR, Weights: w})
+}
+
+// ProspectsWith is Prospects with every option: states that voted against
+// a General Assembly Ukraine resolution are left out (listed in Ineligible),
+// so are those in opt.Exclude, and each ask is capped (CapNote).
+func ProspectsWith(ctx context.Context, s coalition.Store, opt ProspectOptions) (*ProspectsReport, error) {
+	opt, err := prospectOptions(opt)
 	if err != nil {
 		return nil, err
 	}
-	coal, err := findCoalition(ctx, s, coalitionCode)
+	gapEUR, w := opt.GapEUR, opt.Weights
+	coal, err := findCoalition(ctx, s, opt.Coalition)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +75,13 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	used := prospectCandidates(cs, coal.Recipient)
 	fx := newFX(s)
 	year := refYear(used)
-	rep := &ProspectsReport{Coalition: coal.Code, GapEUR: gapEUR, Weights: w, Members: coal.JoinedMembers(), GDPYear: year, Prospects: []analysis.Prospect{}}
+	ev, err := gatherEvidence(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	rep := &ProspectsReport{Coalition: coal.Code, GapEUR: gapEUR, Weights: w, Members: coal.JoinedMembers(), GDPYear: year, Prospects: []analysis.Prospect{},
+		Alignment: opt.Alignment, RecentFrom: ev.from, RecentTo: ev.to, CapHistory: opt.CapHistory, CapGDPShare: opt.CapGDPShare, CapNote: capNote(opt.CapHistory, opt.CapGDPShare),
+		Excluded: []string{}, Ineligible: []IneligibleState{}}
 	if rep.Members == nil {
 		rep.Members = []string{}
 	}
@@ -61,17 +91,19 @@ func Prospects(ctx context.Context, s coalition.Store, coalitionCode string, gap
 	if rep.USDPerEUR, err = fx.usdPerEUR(ctx, year); err != nil {
 		return nil, err
 	}
-	in := analysis.ProspectInput{Members: rep.Members, GapEUR: gapEUR, USDPerEUR: rep.USDPerEUR, Weights: w}
-	if in.Countries, err = prospectCountries(ctx, fx, used, rep.USDPerEUR, support); err != nil {
+	in := analysis.ProspectInput{Members: rep.Members, GapEUR: gapEUR, USDPerEUR: rep.USDPerEUR, Weights: w, Alignment: opt.Alignment,
+		Exclude: opt.Exclude, CapHistory: opt.CapHistory, CapGDPShare: opt.CapGDPShare, IncludeIneligible: opt.IncludeIneligible, Allow: opt.Allow}
+	if in.Countries, err = prospectCountries(ctx, fx, used, rep.USDPerEUR, support, ev); err != nil {
 		return nil, err
 	}
 	rep.Prospects = analysis.Prospects(in)
+	rep.Excluded, rep.Ineligible = leftOut(in)
 	if rep.Sources, err = supportSources(ctx, s); err != nil {
 		return nil, err
 	}
 	rep.Sources = append(rep.Sources, countrySources(used, "gdp and memberships", fmt.Sprint(year))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
-	rep.Sources = append(rep.Sources, membersSource(coal))
+	rep.Sources = append(rep.Sources, membersSource(coal), Source{Figure: "un votes", Source: refdata.UNVotesSource(), AsOf: "2025-02-24"})
 	return rep, nil
 }
 
@@ -91,7 +123,7 @@ func supportByDonor(ctx context.Context, s coalition.DonorStore) (map[string]flo
 // prospectCountries are the candidates as the engine takes them. It takes
 // one rate for all, so a GDP of another year is restated at the reference
 // rate.
-func prospectCountries(ctx context.Context, fx *fx, used []*coalition.Country, rate float64, support map[string]float64) ([]analysis.ProspectCountry, error) {
+func prospectCountries(ctx context.Context, fx *fx, used []*coalition.Country, rate float64, support map[string]float64, ev *evidence) ([]analysis.ProspectCountry, error) {
 	var out []analysis.ProspectCountry
 	for _, c := range used {
 		eur, _, err := fx.gdpEUR(ctx, c)
@@ -99,7 +131,8 @@ func prospectCountries(ctx context.Context, fx *fx, used []*coalition.Country, r
 			return nil, err
 		}
 		out = append(out, analysis.ProspectCountry{ISO3: c.ISO3, Name: c.Name, GDPUSD: eur * rate,
-			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3]})
+			Memberships: slices.Clone(c.Groups), SupportEUR: support[c.ISO3], RecentSupportEUR: ev.recent[c.ISO3], BestYearEUR: ev.bestYear[c.ISO3],
+			Votes: ev.votes[c.ISO3]})
 	}
 	return out, nil
 }

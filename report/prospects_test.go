@@ -38,15 +38,20 @@ func TestProspects(t *testing.T) {
 			t.Errorf("rank %d score %.4f out of order", p.Rank, p.Score)
 		}
 		c, _ := s.FindCountry(sys, p.ISO3)
-		// Ask = gap × GDP / (Σ members' GDP + GDP).
-		if want := 40e9 * *c.GDPUSDBn / (memberGDP + *c.GDPUSDBn); !near(p.AskEUR, want, 1e-9) {
-			t.Errorf("%s ask %.0f, want %.0f", p.ISO3, p.AskEUR, want)
+		// Fair share = gap × GDP / (Σ members' GDP + GDP); the ask is the
+		// smaller of it and the cap.
+		if want := 40e9 * *c.GDPUSDBn / (memberGDP + *c.GDPUSDBn); !near(p.FairShareEUR, want, 1e-9) {
+			t.Errorf("%s fair share %.0f, want %.0f", p.ISO3, p.FairShareEUR, want)
+		}
+		if want := min(p.FairShareEUR, p.AskCapEUR); p.AskEUR != want || p.AskEUR > p.AskCapEUR {
+			t.Errorf("%s ask %.0f, want min(fair %.0f, cap %.0f)", p.ISO3, p.AskEUR, p.FairShareEUR, p.AskCapEUR)
 		}
 	}
-	// The United States (not in COW2025) has the largest GDP: capacity 1.
+	// India, the largest eligible economy outside COW2025 (the United States
+	// and China are not eligible), has capacity 1.
 	for _, p := range rep.Prospects {
-		if p.ISO3 == "USA" && p.Capacity != 1 {
-			t.Errorf("USA capacity %v, want 1", p.Capacity)
+		if (p.ISO3 == "IND") != (p.Capacity == 1) {
+			t.Errorf("%s capacity %v; want 1 for IND only", p.ISO3, p.Capacity)
 		}
 	}
 	// Only capacity counts: the ranking is by GDP.
@@ -59,7 +64,7 @@ func TestProspects(t *testing.T) {
 			t.Fatalf("capacity-only ranking not by GDP at %d", i)
 		}
 	}
-	wantSources(t, rep.Sources, "support", "fx", "members")
+	wantSources(t, rep.Sources, "support", "fx", "members", "un votes")
 }
 
 func TestProspectsErrors(t *testing.T) {

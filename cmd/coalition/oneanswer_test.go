@@ -92,6 +92,10 @@ func TestOneAnswer(t *testing.T) {
 		{name: "prospects", cli: []string{"prospects"}, api: "/api/v1/prospects", json: prospectFigures},
 		{name: "prospects, capacity only, €20 bn", cli: []string{"prospects", "--gap-eur", "20e9", "--w-capacity", "1", "--w-alliances", "0", "--w-support", "0"},
 			api: "/api/v1/prospects?gap_eur=20e9&w_capacity=1", json: prospectFigures},
+		{name: "prospects, excluding HUN and SVK, k 1", cli: []string{"prospects", "--exclude", "HUN,SVK", "--cap-history", "1"},
+			api: "/api/v1/prospects?exclude=hun,svk&cap_history=1", json: prospectFigures},
+		{name: "prospects, Hungary's vote waived", cli: []string{"prospects", "--allow", "HUN"},
+			api: "/api/v1/prospects?allow=HUN", json: prospectFigures},
 		{name: "donors", cli: []string{"donors"}, api: "/api/v1/donors", json: donorFigures,
 			csvs: []string{"/donors.csv"}, fromCSV: donorCSV},
 		{name: "donors, NATO military since 2025-01", cli: []string{"donors", "--type", "military", "--since", "2025-01", "--group", "NATO"},
@@ -409,7 +413,8 @@ func targetCSV(t *testing.T, path string, rows [][]string) figures {
 func prospectFigures(t *testing.T, v map[string]any) figures {
 	f := figures{}
 	rowFigures(f, list(v["prospects"]), "iso3", map[string]string{"rank": "rank", "score": "score", "capacity": "capacity",
-		"alignment": "alignment", "support_pct_gdp": "support_pct_gdp", "support_score": "support_score", "ask_eur": "ask_eur", "gdp_usd": "gdp_usd"})
+		"alignment": "alignment", "support_pct_gdp": "support_pct_gdp", "support_score": "support_score", "ask_eur": "ask_eur", "gdp_usd": "gdp_usd",
+		"ask_cap_eur": "ask_cap_eur", "fair_share_eur": "fair_share_eur", "recent_support_eur": "recent_support_eur"})
 	f["gap_eur"], _ = v["gap_eur"].(float64)
 	return f
 }

@@ -52,8 +52,72 @@ func TestProspectsCLI(t *testing.T) {
 	) {
 		t.Logf("the table:\n%s", table)
 	}
-	for _, args := range [][]string{{"--gap-eur", "-5"}, {"--w-support", "-1"}, {"--coalition", "NOPE"}, {"--top", "-1"}, {"--gap-eur", "lots"}} {
+	for _, args := range [][]string{{"--gap-eur", "-5"}, {"--w-support", "-1"}, {"--coalition", "NOPE"}, {"--top", "-1"}, {"--gap-eur", "lots"},
+		{"--exclude", "Hungary"}, {"--cap-history", "-2"}, {"--a-votes", "-1"}, {"--allow", "Hungary"}} {
 		_, _, err := runCLI(t, "", append([]string{"prospects", "--db", db}, args...)...)
 		wantExit(t, err, 2)
+	}
+}
+
+// --exclude leaves the named states out; every prospect says whether it is
+// eligible, its alignment and the cap that bounded its ask; nobody who
+// voted against a General Assembly Ukraine resolution is ranked.
+func TestProspectsCLIEligibilityAndExclude(t *testing.T) {
+	db := analysisStoreDB(t)
+	type prospect struct {
+		Rank      int      `json:"rank"`
+		ISO3      string   `json:"iso3"`
+		Eligible  *bool    `json:"eligible"`
+		Alignment *float64 `json:"alignment"`
+		AskCapEUR *float64 `json:"ask_cap_eur"`
+		AskEUR    float64  `json:"ask_eur"`
+	}
+	var got struct {
+		Excluded   []string   `json:"excluded"`
+		Prospects  []prospect `json:"prospects"`
+		Ineligible []struct {
+			ISO3   string `json:"iso3"`
+			Reason string `json:"reason"`
+		} `json:"ineligible"`
+	}
+	out, _, err := runCLI(t, "", "prospects", "--coalition", "COW2025", "--exclude", "HUN,svk", "--json", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Prospects) == 0 {
+		t.Fatal("no prospects")
+	}
+	for _, p := range got.Prospects {
+		switch {
+		case p.Eligible == nil || p.Alignment == nil || p.AskCapEUR == nil:
+			t.Errorf("%s lacks eligible, alignment or ask_cap_eur", p.ISO3)
+		case !*p.Eligible || p.AskEUR > *p.AskCapEUR:
+			t.Errorf("%s eligible %v ask %.0f cap %.0f", p.ISO3, *p.Eligible, p.AskEUR, *p.AskCapEUR)
+		}
+		if p.ISO3 == "HUN" || p.ISO3 == "SVK" || p.ISO3 == "RUS" || p.ISO3 == "UKR" {
+			t.Errorf("%s listed", p.ISO3)
+		}
+	}
+	if strings.Join(got.Excluded, ",") != "HUN,SVK" {
+		t.Errorf("excluded %v, want HUN,SVK", got.Excluded)
+	}
+	reasons := map[string]string{}
+	for _, i := range got.Ineligible {
+		reasons[i.ISO3] = i.Reason
+	}
+	if !strings.Contains(reasons["RUS"], "A/RES/ES-11/1") {
+		t.Errorf("RUS reason %q, want it to name ES-11/1", reasons["RUS"])
+	}
+	table, _, err := runCLI(t, "", "prospects", "--exclude", "HUN,SVK", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Excluded on request: HUN, SVK.", "Not eligible", "RUS Russia: voted against", "ASK CAP", "best 12 consecutive months"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
 	}
 }
