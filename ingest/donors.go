@@ -199,7 +199,14 @@ func (d *doc) donorsOf(s sentence, a *amountAt, c around, trig int, rcpt string)
 		return []string{owner}
 	}
 	// the subject of the clause's verb, else an actor earlier in the
-	// sentence ("Germany said on Monday, ..., it will provide")
+	// sentence ("Germany said on Monday, ..., it will provide"); an actor
+	// between the verb and the amount is what is given or bought ("will
+	// finance a package of American air defence systems … worth €500 million")
+	if trig < a.i {
+		if donors := d.donorsBefore(s, c.ga, trig, rcpt); len(donors) > 0 {
+			return donors
+		}
+	}
 	if donors := d.donorsBefore(s, c.ga, max(trig, a.i), rcpt); len(donors) > 0 {
 		return donors
 	}
@@ -272,10 +279,15 @@ func (d *doc) splitDonors(s sentence, ga, gb, ai int, donors []string) (donor st
 
 // ownerInClause: another actor than donor named in the amount's own clause
 // when that clause is not the first of the sentence ("..., after France
-// gave €1bn").
-func (d *doc) ownerInClause(s sentence, ca, ai int, donors []string, rcpt string) string {
+// gave €1bn"); an adjective after the giving verb at trig names what is
+// given, not who gives ("will finance a package of American air defence
+// systems").
+func (d *doc) ownerInClause(s sentence, ca, ai, trig int, donors []string, rcpt string) string {
 	for _, mi := range s.ments {
 		m := d.ments[mi]
+		if m.form == formAdjective && m.i > trig {
+			continue
+		}
 		if m.i >= ca && m.i < ai {
 			if x := d.actorOf(m); x != "" && !contains(donors, x) && x != rcpt {
 				return x

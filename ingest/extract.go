@@ -157,6 +157,11 @@ type doc struct {
 	sc      *scratch
 	pmBuf   []mention
 	cats    map[string]int8 // category rank of a folded word
+
+	// givingToRecipient: the amount being classified is in a clause that
+	// gives to the recipient ("will supply Ukraine"), where a contract is
+	// the donor's pledge and not a purchase of its own
+	givingToRecipient bool
 }
 
 type sentence struct {
