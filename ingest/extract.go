@@ -103,7 +103,7 @@ type Proposal struct {
 	Category   string          `json:"category,omitempty"`
 	Amount     *Money          `json:"amount,omitempty"`
 	Announced  *coalition.Date `json:"announced,omitempty"`
-	Status     string          `json:"status,omitempty"` // pledge: announced; membership: prospect, invited, joined
+	Status     string          `json:"status,omitempty"` // pledge: announced; membership: prospect, invited, joined; engagement: held, planned
 	Conditions string          `json:"conditions,omitempty"`
 
 	// membership

@@ -48,6 +48,19 @@ func (d *doc) eventDate(sents []int) (coalition.Date, Span, bool) {
 	return d.date, Span{}, false
 }
 
+// plannedDate is the first full date in a planned event's sentences that
+// is after the text's date: the dateline says when it was planned.
+func (d *doc) plannedDate(sents []int) (coalition.Date, Span, bool) {
+	for _, si := range sents {
+		for _, x := range d.sents[si].dates {
+			if x.Precision == PrecDay && (!d.known || x.Date.After(d.date)) {
+				return x.Date, d.ri.span(d.toks[x.i].start, d.toks[x.j-1].end), true
+			}
+		}
+	}
+	return coalition.Date{}, Span{}, false
+}
+
 // proposeEngagement proposes event ev as an engagement, with its
 // participants, a title, its sentences as evidence, its date and a
 // confidence; an event with no participant is left out.
@@ -55,7 +68,10 @@ func (d *doc) proposeEngagement(ev *event) {
 	if ev.kind == "talks" {
 		ev.kind = "meeting"
 	}
-	p := Proposal{Type: ProposeEngagement, Kind: ev.kind, Topics: ev.topics, Asks: strings.Join(ev.asks, "; ")}
+	p := Proposal{Type: ProposeEngagement, Kind: ev.kind, Topics: ev.topics, Asks: strings.Join(ev.asks, "; "), Status: "held"}
+	if ev.planned {
+		p.Status = "planned"
+	}
 	names := d.addParticipants(&p, ev)
 	if len(p.Participants) == 0 {
 		return
@@ -102,14 +118,24 @@ func (d *doc) engagementTitle(p *Proposal, ev *event, names []string) string {
 }
 
 // dateEngagement dates p by its first full date, else the text's known
-// date, and flags an event dated after the text.
+// date, and flags an event held after the text. A planned event with no
+// date of its own stays undated (the text's date is when it was planned,
+// not when it happens) and is flagged for the reviewer to date.
 func (d *doc) dateEngagement(p *Proposal, ev *event) {
 	date, dsp, stated := d.eventDate(ev.sents)
+	if ev.planned {
+		date, dsp, stated = d.plannedDate(ev.sents)
+	}
+	if ev.planned && !stated {
+		sp := d.sentSpan(ev.sents[0])
+		d.flag(FlagDateUnknown, "the "+ev.kind+" is planned and the text gives no date for it", &sp)
+		return
+	}
 	if date.IsZero() || !stated && !d.known {
 		return
 	}
 	p.Date = &date
-	if d.known && date.After(d.date) {
+	if d.known && date.After(d.date) && !ev.planned {
 		d.flag(FlagFutureDate, "the "+ev.kind+" is dated "+date.String()+", after the text's date "+d.date.String()+" (planned, or a wrong date?)", &dsp)
 	}
 }
