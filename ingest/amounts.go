@@ -154,6 +154,21 @@ func (d *doc) triggerOf(a, b, i, j int) int {
 	return -1
 }
 
+// triggerEnd is the token after the words of the trigger at k, for the
+// evidence: "will jointly fund" and "a new package", not "will" or "new"
+// alone.
+func (d *doc) triggerEnd(k, b int) int {
+	if pledgeWords[d.toks[k].norm] {
+		return k + 1
+	}
+	for q := k + 1; q < min(b, k+4); q++ {
+		if giveVerbs[d.toks[q].norm] || packageWords[d.toks[q].norm] {
+			return q + 1
+		}
+	}
+	return k + 1
+}
+
 // isTrigger: token k, in a clause ending at b, announces or gives now.
 func (d *doc) isTrigger(k, b int) bool {
 	if d.toks[k].cls&(cPledge|cTriggerHead|cNewish) == 0 {
@@ -243,7 +258,7 @@ func (d *doc) classifyAmount(s sentence, n int, rcpt string) {
 		a.reason = "an amount of " + d.kb.countryName(other)
 		return
 	}
-	a.kind = KindPledge
+	a.kind, a.trig = KindPledge, trig
 	if a.reason == "" {
 		a.reason = "pledge: announced or given now"
 	}

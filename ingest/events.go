@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
@@ -221,6 +222,9 @@ func (d *doc) events() {
 	}
 	d.proposePledges()
 	d.proposeMemberships()
+	// recall first: a reviewer rejects what is wrong, so the surest come
+	// first and the weak ones stay in the queue instead of being dropped
+	slices.SortStableFunc(d.out.Proposals, func(x, y Proposal) int { return cmp.Compare(y.Confidence, x.Confidence) })
 }
 
 // eventGrouper collects the events of a text, one sentence at a time.

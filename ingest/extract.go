@@ -112,6 +112,9 @@ type Proposal struct {
 
 	Evidence   []Span  `json:"evidence"`
 	Confidence float64 `json:"confidence"`
+	// Rule says why the proposal was made: the rule that fired and the
+	// words it read ("pledge: announced or given now; verb \"is sending\"")
+	Rule string `json:"rule,omitempty"`
 }
 
 // Flag kinds.
@@ -123,6 +126,7 @@ const (
 	FlagDateWindow  = "date_inferred"   // no date, but the titles fit a window
 	FlagAmbiguous   = "ambiguous_money" // a bare "$" read as another dollar
 	FlagJoint       = "joint_pledge"    // one amount announced by several donors together
+	FlagRule        = "rule"            // in Records only: why a proposal was made, not a warning
 )
 
 // Flag is a consistency warning for the reviewer.
@@ -194,6 +198,7 @@ type amountAt struct {
 	kind   string
 	reason string
 	donor  string
+	trig   int      // the token of the verb that made it a pledge, or -1
 	donors []string // "each": every one of them gives the amount
 	joint  []string // given together, not split: proposed once, flagged
 }
@@ -426,7 +431,7 @@ func (d *doc) scanAt(si, k int, buf *[]byte) int {
 	if d.mayStartMoney(s, k) {
 		if m, next, ok := d.ix.moneyAt(d.toks, k, s.j); ok {
 			s.amts = append(s.amts, len(d.amounts))
-			d.amounts = append(d.amounts, amountAt{m: m, i: k, j: next, sent: si})
+			d.amounts = append(d.amounts, amountAt{m: m, i: k, j: next, sent: si, trig: -1})
 			return next
 		}
 	}

@@ -83,6 +83,7 @@ func (d *doc) proposeEngagement(ev *event) {
 	p.Summary = d.sentText(ev.sents[0])
 	d.dateEngagement(&p, ev)
 	p.Confidence = engagementConfidence(ev)
+	p.Rule = fmt.Sprintf("%s %s, told in %d sentence(s)", p.Status, ev.kind, len(ev.sents))
 	d.out.Proposals = append(d.out.Proposals, p)
 }
 
@@ -198,6 +199,12 @@ func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) 
 	}
 	amt := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
 	p.Evidence = []Span{d.sentSpan(si), amt}
+	p.Rule = a.reason
+	if a.trig >= 0 {
+		end := d.toks[d.triggerEnd(a.trig, s.j)-1].end
+		p.Evidence = append(p.Evidence, d.ri.span(d.toks[a.trig].start, end))
+		p.Rule += fmt.Sprintf("; words %q", d.text[d.toks[a.trig].start:end])
+	}
 	p.Confidence = pledgeConfidence(p, a)
 	if len(a.joint) > 1 {
 		d.proposeJoint(&p, a, donor, amt)
@@ -207,12 +214,15 @@ func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) 
 }
 
 // pledgeConfidence: less when the donor was taken from the text as a
-// whole, when no recipient or a condition is named, and when the amount is
-// joint.
+// whole, when the verb comes after the amount, when no recipient or a
+// condition is named, and when the amount is joint.
 func pledgeConfidence(p Proposal, a amountAt) float64 {
 	conf := 0.8
 	if strings.HasPrefix(a.reason, "pledge; donor taken") {
 		conf = 0.6
+	}
+	if a.trig > a.i {
+		conf -= 0.1
 	}
 	if p.Recipient == "" {
 		conf -= 0.1
@@ -305,7 +315,8 @@ func (d *doc) proposeMembers(si int, s sentence, k int, status, name, rcpt strin
 			conf = 0.7
 		}
 		d.out.Proposals = append(d.out.Proposals, Proposal{Type: ProposeMembership, Coalition: name, Country: iso,
-			Recipient: rcpt, Status: status, Evidence: []Span{d.sentSpan(si), d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)}, Confidence: conf})
+			Recipient: rcpt, Status: status, Evidence: []Span{d.sentSpan(si), d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)}, Confidence: conf,
+			Rule: fmt.Sprintf("membership: %q before the country in a sentence on the coalition", d.toks[k].text)})
 	}
 }
 
