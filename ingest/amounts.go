@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Words that, in an amount's clause, make it a mention and not a new
@@ -336,6 +337,9 @@ func (d *doc) hasPair(a, b int, w1, w2 string) bool {
 func (d *doc) partOfAnother(s sentence, n int, rcpt string) string {
 	ai := s.amts[n]
 	a := d.amounts[ai]
+	if n > 0 && d.equivalent(d.amounts[s.amts[n-1]], a) {
+		return "the same amount in another currency"
+	}
 	if len(s.amts) < 2 || d.recipientAttached(a.j, s.j, rcpt) {
 		return ""
 	}
@@ -346,13 +350,37 @@ func (d *doc) partOfAnother(s sentence, n int, rcpt string) string {
 		return ""
 	}
 	prev := d.amounts[s.amts[n-1]]
-	if a.i > 0 && d.toks[a.i-1].text == "(" && prev.j == a.i-1 {
-		return "the same amount in another currency"
-	}
 	if d.hasWord(s.i, a.i, includingWords...) && d.hasWord(prev.j, a.i, includingWords...) {
 		return "a part of another amount"
 	}
 	return ""
+}
+
+// hedges may stand between an amount and its equivalent in another
+// currency: "(about €1.4 billion)", ", or roughly $540 million,".
+var hedges = map[string]bool{"about": true, "around": true, "roughly": true, "approximately": true, "some": true, "nearly": true,
+	"almost": true, "or": true, "equivalent": true, "to": true, "approx": true, ".": true, "~": true, "c.": true}
+
+// equivalent reports whether amount a restates prev in another currency:
+// right after it, in brackets ("450 million pounds ($590 million)") or
+// after a comma, dash or "or" with a hedge ("45 billion yen, about $290
+// million"). A list of amounts in several currencies has no hedge.
+func (d *doc) equivalent(prev, a amountAt) bool {
+	if prev.m.Currency == a.m.Currency || a.i <= prev.j || a.i-prev.j > 4 {
+		return false
+	}
+	open := d.toks[prev.j].text
+	hedged := open == "(" || open == "or"
+	if !hedged && open != "," && open != "—" && open != "–" {
+		return false
+	}
+	for k := prev.j + 1; k < a.i; k++ {
+		if !hedges[d.toks[k].norm] {
+			return false
+		}
+		hedged = true
+	}
+	return hedged || hedges[strings.ToLower(a.m.Qualifier)] // "about" read into the amount
 }
 
 // includingWords announce the parts of a total.

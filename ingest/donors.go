@@ -172,15 +172,19 @@ func (d *doc) mentionsCountry(s sentence, iso string) bool {
 	return false
 }
 
-// recipient is Ukraine when the text names it (the first coalition's
-// recipient), else nobody.
+// ukraineFunds are the multilateral funds whose money goes to Ukraine: a
+// donor paying into one pledges to Ukraine.
+var ukraineFunds = map[string]bool{"PURL": true, "DRONES": true, "CZAMMO": true, "UESF": true}
+
+// recipient is Ukraine when the text names it or a fund for it (the first
+// coalition's recipient), else nobody.
 func (d *doc) recipient() string {
 	if d.rcpt != nil {
 		return *d.rcpt
 	}
 	r := ""
 	for _, m := range d.ments {
-		if m.kind == eCountry && d.kb.Countries[m.id].ISO3 == "UKR" {
+		if m.kind == eCountry && d.kb.Countries[m.id].ISO3 == "UKR" || m.kind == eOrg && ukraineFunds[d.kb.Orgs[m.id].ID] {
 			r = "UKR"
 			break
 		}
@@ -197,6 +201,9 @@ func (d *doc) donorsOf(s sentence, a *amountAt, c around, trig int, rcpt string)
 	if owner := d.possessor(a.i); owner != "" {
 		a.donor = owner // attributed to another country: "France's €500m"
 		return []string{owner}
+	}
+	if x := d.gappedDonor(s, a.i, trig, rcpt); x != "" {
+		return []string{x}
 	}
 	// the subject of the clause's verb, else an actor earlier in the
 	// sentence ("Germany said on Monday, ..., it will provide"); an actor
@@ -221,6 +228,24 @@ func (d *doc) donorsOf(s sentence, a *amountAt, c around, trig int, rcpt string)
 		return []string{x}
 	}
 	return nil
+}
+
+// gappedDonor is the country named right before the amount at i, after
+// the verb at trig, that the verb is understood for: "Germany announced
+// €500 million, the Netherlands €150 million and Belgium €100 million".
+func (d *doc) gappedDonor(s sentence, i, trig int, rcpt string) string {
+	k, ok := d.endAt.get(i)
+	if !ok || trig < 0 {
+		return ""
+	}
+	m := d.ments[k]
+	if m.kind != eCountry || m.form != formName || m.i <= trig {
+		return ""
+	}
+	if x := d.actorOf(m); x != rcpt {
+		return x
+	}
+	return ""
 }
 
 // possessor is the actor of a mention ending in "'s" right before token i
