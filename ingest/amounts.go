@@ -31,6 +31,7 @@ var mentionPhrases = map[string]string{
 	"has delivered": "a total", "have delivered": "a total", "has spent": "spending, not support", "had pledged": "an earlier commitment",
 	"had promised": "an earlier commitment", "had committed": "an earlier commitment", "last year": "an earlier commitment",
 	"has allocated": "a total", "have allocated": "a total", "budget support": "",
+	"addition to": "an earlier commitment", "top of": "an earlier commitment", // "in addition to the €500m it gave"
 }
 
 // Words before an amount in its sentence that keep it from being given now.

@@ -27,6 +27,8 @@ func TestPledgeRules(t *testing.T) {
 		{"appositive equivalent", "Japan will provide 45 billion yen, about $290 million, to Ukraine.", []string{"JPN UKR JPY 4.5e+10"}},
 		{"in addition to", "Norway will give Ukraine NOK 2 billion, in addition to the NOK 5 billion it gave in April.", []string{"NOR UKR NOK 2e+09"}},
 		{"on top of", "On top of the €1 billion it announced in March, Spain will send €200 million to Ukraine.", []string{"ESP UKR EUR 2e+08"}},
+		{"in addition to, no date", "In addition to the €500 million announced at the summit, Germany will provide €200 million to Ukraine.", []string{"DEU UKR EUR 2e+08"}},
+		{"on top of, no date", "Poland will send €80 million to Ukraine on top of the €300 million it has pledged.", []string{"POL UKR EUR 8e+07"}},
 		{"previously announced", "The Netherlands will deliver the €350 million package previously announced for Ukraine.", nil},
 		{"fund for Ukraine, PURL", "Canada will contribute $200 million to NATO's PURL mechanism.", []string{"CAN UKR CAD 2e+08"}},
 		{"fund for Ukraine, Energy Support Fund", "Italy will contribute €30 million to the Ukraine Energy Support Fund.", []string{"ITA UKR EUR 3e+07"}},
