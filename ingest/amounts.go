@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Words that, in an amount's clause, make it a mention and not a new
@@ -30,6 +31,7 @@ var mentionPhrases = map[string]string{
 	"has delivered": "a total", "have delivered": "a total", "has spent": "spending, not support", "had pledged": "an earlier commitment",
 	"had promised": "an earlier commitment", "had committed": "an earlier commitment", "last year": "an earlier commitment",
 	"has allocated": "a total", "have allocated": "a total", "budget support": "",
+	"addition to": "an earlier commitment", "top of": "an earlier commitment", // "in addition to the €500m it gave"
 }
 
 // Words before an amount in its sentence that keep it from being given now.
@@ -52,6 +54,8 @@ var pledgeWords = map[string]bool{
 	"earmarked": true, "earmarks": true, "donate": true, "donated": true, "donates": true, "provides": true, "providing": true,
 	"disburse": true, "disbursed": true, "disburses": true, "grant": true, "granted": true, "grants": true, "gives": true,
 	"sends": true, "delivers": true, "contributes": true, "finances": true, "funds": true, "signed": true, "transfers": true,
+	// the progressive gives now too: "Sweden is sending", "Stockholm was sending"
+	"sending": true, "supplying": true, "contributing": true, "financing": true, "lending": true, "donating": true, "transferring": true,
 }
 
 // Verbs of giving after "will", "to", "is": "will provide", "is to send".
@@ -108,8 +112,18 @@ func (d *doc) wordCue(k int, strong bool) string {
 	if r == "" || strong && !strongAfter[w] || repayWords[w] && d.afterWord(k, "be", "to") {
 		return ""
 	}
+	if w == "than" && d.afterWord(k, "more", "less", "fewer") {
+		return "" // "more than 5,000 missiles" counts, it compares nothing
+	}
+	if contractWords[w] && d.givingToRecipient {
+		return "" // "will supply Ukraine … under a £1.6 billion contract"
+	}
 	return r
 }
+
+// contractWords make an amount a procurement contract unless its clause
+// gives to the recipient.
+var contractWords = map[string]bool{"contract": true, "contracts": true}
 
 // repayWords are the repayment cues that "to be" turns into a loan given now.
 var repayWords = map[string]bool{"repaid": true, "repay": true}
@@ -120,18 +134,49 @@ func (d *doc) afterWord(k int, words ...string) bool {
 	return k > 0 && slices.Contains(words, d.toks[k-1].norm)
 }
 
-// trigger finds a pledge trigger in tokens [a, b) (the amount's coordinate
-// clause); it returns its token or -1.
-func (d *doc) trigger(a, b int) int {
-	for k := a; k < b; k++ {
-		if d.toks[k].cls&(cPledge|cTriggerHead|cNewish) == 0 {
-			continue
+// triggerOf finds the pledge trigger of the amount at tokens [i, j) in its
+// coordinate clause [a, b): the last one before the amount, which is its
+// verb when one sentence lists several donors ("X would provide £150m, Y
+// announced NOK 1bn"), else the first after it; -1 if none.
+func (d *doc) triggerOf(a, b, i, j int) int {
+	last := -1
+	for k := a; k < i; k++ {
+		if d.isTrigger(k, b) {
+			last = k
 		}
-		if pledgeWords[d.toks[k].norm] || d.willGive(k, b) || d.newPackage(k, b) {
+	}
+	if last >= 0 {
+		return last
+	}
+	for k := j; k < b; k++ {
+		if d.isTrigger(k, b) {
 			return k
 		}
 	}
 	return -1
+}
+
+// triggerEnd is the token after the words of the trigger at k, for the
+// evidence: "will jointly fund" and "a new package", not "will" or "new"
+// alone.
+func (d *doc) triggerEnd(k, b int) int {
+	if pledgeWords[d.toks[k].norm] {
+		return k + 1
+	}
+	for q := k + 1; q < min(b, k+4); q++ {
+		if giveVerbs[d.toks[q].norm] || packageWords[d.toks[q].norm] {
+			return q + 1
+		}
+	}
+	return k + 1
+}
+
+// isTrigger: token k, in a clause ending at b, announces or gives now.
+func (d *doc) isTrigger(k, b int) bool {
+	if d.toks[k].cls&(cPledge|cTriggerHead|cNewish) == 0 {
+		return false
+	}
+	return pledgeWords[d.toks[k].norm] || d.willGive(k, b) || d.newPackage(k, b)
 }
 
 // willGive: "will", "to", "shall" with a giving verb within three tokens
@@ -192,7 +237,8 @@ func (d *doc) classifyAmount(s sentence, n int, rcpt string) {
 	var c around
 	c.ca, c.cb = d.clause(s, a.i, a.j)
 	c.ga, c.gb = d.segment(s, a.i)
-	trig := d.trigger(c.ga, c.gb)
+	trig := d.triggerOf(c.ga, c.gb, a.i, a.j)
+	d.givingToRecipient = trig >= 0 && d.namesRecipient(s, trig, c.gb, rcpt)
 	d.readBareDollar(s, a, rcpt)
 	a.kind, a.reason = KindMention, ""
 	if a.reason = d.mentionReason(s, n, c, rcpt); a.reason != "" {
@@ -210,11 +256,11 @@ func (d *doc) classifyAmount(s sentence, n int, rcpt string) {
 		a.reason = "no donor named"
 		return
 	}
-	if other := d.ownerInClause(s, d.ownClauseStart(s, n, c), a.i, donors, rcpt); other != "" {
+	if other := d.ownerInClause(s, d.ownClauseStart(s, n, c), a.i, trig, donors, rcpt); other != "" {
 		a.reason = "an amount of " + d.kb.countryName(other)
 		return
 	}
-	a.kind = KindPledge
+	a.kind, a.trig = KindPledge, trig
 	if a.reason == "" {
 		a.reason = "pledge: announced or given now"
 	}
@@ -268,10 +314,22 @@ func (d *doc) cueReason(a amountAt, c around) string {
 	if r := d.cue(a.j, min(c.cb, a.j+4), false); r != "" {
 		return r
 	}
-	if d.hasWord(c.ga, c.ca, "since", "so far", "cumulative", "total") {
+	if d.hasWord(c.ga, c.ca, "since", "cumulative", "total") || d.hasPair(c.ga, c.ca, "so", "far") {
 		return "a total since a date"
 	}
 	return ""
+}
+
+// hasPair reports whether the two words w1 w2 follow each other in tokens
+// [a, b): hasWord sees one token at a time, so a two-word cue ("so far")
+// needs this.
+func (d *doc) hasPair(a, b int, w1, w2 string) bool {
+	for k := a; k+1 < b; k++ {
+		if d.toks[k].norm == w1 && d.toks[k+1].norm == w2 {
+			return true
+		}
+	}
+	return false
 }
 
 // partOfAnother: an amount that a sentence of several amounts gives as a
@@ -280,6 +338,9 @@ func (d *doc) cueReason(a amountAt, c around) string {
 func (d *doc) partOfAnother(s sentence, n int, rcpt string) string {
 	ai := s.amts[n]
 	a := d.amounts[ai]
+	if n > 0 && d.equivalent(d.amounts[s.amts[n-1]], a) {
+		return "the same amount in another currency"
+	}
 	if len(s.amts) < 2 || d.recipientAttached(a.j, s.j, rcpt) {
 		return ""
 	}
@@ -290,13 +351,37 @@ func (d *doc) partOfAnother(s sentence, n int, rcpt string) string {
 		return ""
 	}
 	prev := d.amounts[s.amts[n-1]]
-	if a.i > 0 && d.toks[a.i-1].text == "(" && prev.j == a.i-1 {
-		return "the same amount in another currency"
-	}
 	if d.hasWord(s.i, a.i, includingWords...) && d.hasWord(prev.j, a.i, includingWords...) {
 		return "a part of another amount"
 	}
 	return ""
+}
+
+// hedges may stand between an amount and its equivalent in another
+// currency: "(about €1.4 billion)", ", or roughly $540 million,".
+var hedges = map[string]bool{"about": true, "around": true, "roughly": true, "approximately": true, "some": true, "nearly": true,
+	"almost": true, "or": true, "equivalent": true, "to": true, "approx": true, ".": true, "~": true, "c.": true}
+
+// equivalent reports whether amount a restates prev in another currency:
+// right after it, in brackets ("450 million pounds ($590 million)") or
+// after a comma, dash or "or" with a hedge ("45 billion yen, about $290
+// million"). A list of amounts in several currencies has no hedge.
+func (d *doc) equivalent(prev, a amountAt) bool {
+	if prev.m.Currency == a.m.Currency || a.i <= prev.j || a.i-prev.j > 4 {
+		return false
+	}
+	open := d.toks[prev.j].text
+	hedged := open == "(" || open == "or"
+	if !hedged && open != "," && open != "—" && open != "–" {
+		return false
+	}
+	for k := prev.j + 1; k < a.i; k++ {
+		if !hedges[d.toks[k].norm] {
+			return false
+		}
+		hedged = true
+	}
+	return hedged || hedges[strings.ToLower(a.m.Qualifier)] // "about" read into the amount
 }
 
 // includingWords announce the parts of a total.
@@ -334,10 +419,28 @@ func (d *doc) blocked(a, b int) string {
 			if d.toks[k].norm == "may" && d.toks[k].upper {
 				continue // the month
 			}
+			if d.toks[k].norm == "would" && d.reported(a, k) {
+				continue // "said the UK would provide": the future of reported speech
+			}
 			return r
 		}
 	}
 	return ""
+}
+
+// reportedWords introduce reported speech, where "would" is the future of
+// "will" and no possibility.
+var reportedWords = map[string]bool{"said": true, "says": true, "told": true, "announced": true, "confirmed": true, "stated": true}
+
+// reported: a verb of saying in the six tokens before k (within [a, k))
+// and no "if" between, so that "would" at k reports a decision.
+func (d *doc) reported(a, k int) bool {
+	for q := max(a, k-6); q < k; q++ {
+		if reportedWords[d.toks[q].norm] {
+			return !d.hasWord(q, k, "if")
+		}
+	}
+	return false
 }
 
 // pastDate: a date in the clause well before the text's date ("pledged in
@@ -364,6 +467,21 @@ func (d *doc) pastDate(s sentence, a, b int) string {
 		}
 	}
 	return ""
+}
+
+// namesRecipient reports whether the recipient is named in tokens [a, b)
+// of s: "will supply Ukraine", "a package for Ukraine".
+func (d *doc) namesRecipient(s sentence, a, b int, rcpt string) bool {
+	if rcpt == "" {
+		return false
+	}
+	for _, mi := range s.ments {
+		m := d.ments[mi]
+		if m.i >= a && m.i < b && d.actorOf(m) == rcpt {
+			return true
+		}
+	}
+	return false
 }
 
 // recipientAttached: "for Ukraine" or "to Ukraine" within three tokens

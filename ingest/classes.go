@@ -14,7 +14,7 @@ const (
 	cAsk
 	cPledge
 	cGive
-	cTriggerHead // will, 'll, to, shall
+	cTriggerHead // will, 'll, to, shall, would (reported: "said it would provide")
 	cNewish      // new, additional, fresh, further, extra
 	cMention     // a mention word or the first word of a mention phrase
 	cBlock
@@ -42,7 +42,7 @@ var wordClass = func() map[string]uint32 {
 	for w := range anaphors {
 		m[w] |= cAnaphor
 	}
-	for _, w := range []string{"will", "'ll", "to", "shall"} {
+	for _, w := range []string{"will", "'ll", "to", "shall", "would"} {
 		m[w] |= cTriggerHead
 	}
 	for _, w := range []string{"new", "additional", "fresh", "further", "extra"} {

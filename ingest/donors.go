@@ -172,15 +172,19 @@ func (d *doc) mentionsCountry(s sentence, iso string) bool {
 	return false
 }
 
-// recipient is Ukraine when the text names it (the first coalition's
-// recipient), else nobody.
+// ukraineFunds are the multilateral funds whose money goes to Ukraine: a
+// donor paying into one pledges to Ukraine.
+var ukraineFunds = map[string]bool{"PURL": true, "DRONES": true, "CZAMMO": true, "UESF": true}
+
+// recipient is Ukraine when the text names it or a fund for it (the first
+// coalition's recipient), else nobody.
 func (d *doc) recipient() string {
 	if d.rcpt != nil {
 		return *d.rcpt
 	}
 	r := ""
 	for _, m := range d.ments {
-		if m.kind == eCountry && d.kb.Countries[m.id].ISO3 == "UKR" {
+		if m.kind == eCountry && d.kb.Countries[m.id].ISO3 == "UKR" || m.kind == eOrg && ukraineFunds[d.kb.Orgs[m.id].ID] {
 			r = "UKR"
 			break
 		}
@@ -198,8 +202,18 @@ func (d *doc) donorsOf(s sentence, a *amountAt, c around, trig int, rcpt string)
 		a.donor = owner // attributed to another country: "France's €500m"
 		return []string{owner}
 	}
+	if x := d.gappedDonor(s, a.i, trig, rcpt); x != "" {
+		return []string{x}
+	}
 	// the subject of the clause's verb, else an actor earlier in the
-	// sentence ("Germany said on Monday, ..., it will provide")
+	// sentence ("Germany said on Monday, ..., it will provide"); an actor
+	// between the verb and the amount is what is given or bought ("will
+	// finance a package of American air defence systems … worth €500 million")
+	if trig < a.i {
+		if donors := d.donorsBefore(s, c.ga, trig, rcpt); len(donors) > 0 {
+			return donors
+		}
+	}
 	if donors := d.donorsBefore(s, c.ga, max(trig, a.i), rcpt); len(donors) > 0 {
 		return donors
 	}
@@ -214,6 +228,24 @@ func (d *doc) donorsOf(s sentence, a *amountAt, c around, trig int, rcpt string)
 		return []string{x}
 	}
 	return nil
+}
+
+// gappedDonor is the country named right before the amount at i, after
+// the verb at trig, that the verb is understood for: "Germany announced
+// €500 million, the Netherlands €150 million and Belgium €100 million".
+func (d *doc) gappedDonor(s sentence, i, trig int, rcpt string) string {
+	k, ok := d.endAt.get(i)
+	if !ok || trig < 0 {
+		return ""
+	}
+	m := d.ments[k]
+	if m.kind != eCountry || m.form != formName || m.i <= trig {
+		return ""
+	}
+	if x := d.actorOf(m); x != rcpt {
+		return x
+	}
+	return ""
 }
 
 // possessor is the actor of a mention ending in "'s" right before token i
@@ -272,10 +304,15 @@ func (d *doc) splitDonors(s sentence, ga, gb, ai int, donors []string) (donor st
 
 // ownerInClause: another actor than donor named in the amount's own clause
 // when that clause is not the first of the sentence ("..., after France
-// gave €1bn").
-func (d *doc) ownerInClause(s sentence, ca, ai int, donors []string, rcpt string) string {
+// gave €1bn"); an adjective after the giving verb at trig names what is
+// given, not who gives ("will finance a package of American air defence
+// systems").
+func (d *doc) ownerInClause(s sentence, ca, ai, trig int, donors []string, rcpt string) string {
 	for _, mi := range s.ments {
 		m := d.ments[mi]
+		if m.form == formAdjective && m.i > trig {
+			continue
+		}
 		if m.i >= ca && m.i < ai {
 			if x := d.actorOf(m); x != "" && !contains(donors, x) && x != rcpt {
 				return x

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
@@ -13,11 +14,12 @@ type event struct {
 	topics    []string
 	asks      []string
 	criticism bool
-	target    int // person criticised, or -1
+	target    int  // person criticised, or -1
+	planned   bool // told in the future tense: "will travel to Washington on Friday to meet"
 }
 
 var callWords = map[string]bool{"phone": true, "telephone": true, "phoned": true, "videoconference": true, "call": true, "calls": true, "called": true, "conversation": true, "spoke": true, "rang": true}
-var meetWords = map[string]bool{"met": true, "meet": true, "meets": true, "meeting": true, "hosted": true, "hosts": true, "visited": true, "visit": true, "visiting": true, "bilateral": true, "talks": true}
+var meetWords = map[string]bool{"met": true, "meet": true, "meets": true, "meeting": true, "hosted": true, "hosts": true, "host": true, "visited": true, "visit": true, "visiting": true, "bilateral": true, "talks": true}
 var summitWords = map[string]bool{"summit": true, "conference": true, "ministerial": true, "ramstein": true, "udcg": true}
 var letterWords = map[string]bool{"letter": true, "wrote": true}
 var statementWords = map[string]bool{"said": true, "says": true, "told": true, "stated": true, "stating": true, "statement": true, "accused": true,
@@ -220,6 +222,9 @@ func (d *doc) events() {
 	}
 	d.proposePledges()
 	d.proposeMemberships()
+	// recall first: a reviewer rejects what is wrong, so the surest come
+	// first and the weak ones stay in the queue instead of being dropped
+	slices.SortStableFunc(d.out.Proposals, func(x, y Proposal) int { return cmp.Compare(y.Confidence, x.Confidence) })
 }
 
 // eventGrouper collects the events of a text, one sentence at a time.
@@ -245,18 +250,33 @@ func (g *eventGrouper) lastOf(kinds ...string) *event {
 func (g *eventGrouper) sentence(si int, s sentence) {
 	d := g.d
 	people := d.sentPeople(s)
-	// statements with a speaker come first
-	if g.statement(si, s) {
+	kind, at := d.eventTrigger(s)
+	planned := kind != "" && d.futureBefore(s, at)
+	// statements with a speaker come first, unless the sentence plans a
+	// meeting ("… will travel to Washington to meet Trump, his office said")
+	if !planned && g.statement(si, s) {
 		return
 	}
-	kind, _ := d.eventTrigger(s)
 	anaphor := d.sentAnaphor(s)
 	if kind == "" && anaphor == "" && len(people) < 2 {
 		return
 	}
 	if into := g.eventFor(si, people, kind, anaphor); into != nil {
+		into.planned = into.planned || planned && len(into.sents) == 0
 		into.add(d, si, s, people)
 	}
+}
+
+// futureBefore: a future marker ("will", "shall", "next", "due", "plans",
+// "expected") in the eight tokens before the event word at k, so that the
+// engagement is planned and not held.
+func (d *doc) futureBefore(s sentence, k int) bool {
+	for q := max(s.i, k-8); q < k; q++ {
+		if d.toks[q].cls&cFuture != 0 || d.toks[q].norm == "expected" {
+			return true
+		}
+	}
+	return false
 }
 
 // eventFor is the event a sentence belongs to: the earlier one it

@@ -103,7 +103,7 @@ type Proposal struct {
 	Category   string          `json:"category,omitempty"`
 	Amount     *Money          `json:"amount,omitempty"`
 	Announced  *coalition.Date `json:"announced,omitempty"`
-	Status     string          `json:"status,omitempty"` // pledge: announced; membership: prospect, invited, joined
+	Status     string          `json:"status,omitempty"` // pledge: announced; membership: prospect, invited, joined; engagement: held, planned
 	Conditions string          `json:"conditions,omitempty"`
 
 	// membership
@@ -112,6 +112,9 @@ type Proposal struct {
 
 	Evidence   []Span  `json:"evidence"`
 	Confidence float64 `json:"confidence"`
+	// Rule says why the proposal was made: the rule that fired and the
+	// words it read ("pledge: announced or given now; verb \"is sending\"")
+	Rule string `json:"rule,omitempty"`
 }
 
 // Flag kinds.
@@ -123,6 +126,7 @@ const (
 	FlagDateWindow  = "date_inferred"   // no date, but the titles fit a window
 	FlagAmbiguous   = "ambiguous_money" // a bare "$" read as another dollar
 	FlagJoint       = "joint_pledge"    // one amount announced by several donors together
+	FlagRule        = "rule"            // in Records only: why a proposal was made, not a warning
 )
 
 // Flag is a consistency warning for the reviewer.
@@ -157,6 +161,11 @@ type doc struct {
 	sc      *scratch
 	pmBuf   []mention
 	cats    map[string]int8 // category rank of a folded word
+
+	// givingToRecipient: the amount being classified is in a clause that
+	// gives to the recipient ("will supply Ukraine"), where a contract is
+	// the donor's pledge and not a purchase of its own
+	givingToRecipient bool
 }
 
 type sentence struct {
@@ -189,6 +198,7 @@ type amountAt struct {
 	kind   string
 	reason string
 	donor  string
+	trig   int      // the token of the verb that made it a pledge, or -1
 	donors []string // "each": every one of them gives the amount
 	joint  []string // given together, not split: proposed once, flagged
 }
@@ -421,7 +431,7 @@ func (d *doc) scanAt(si, k int, buf *[]byte) int {
 	if d.mayStartMoney(s, k) {
 		if m, next, ok := d.ix.moneyAt(d.toks, k, s.j); ok {
 			s.amts = append(s.amts, len(d.amounts))
-			d.amounts = append(d.amounts, amountAt{m: m, i: k, j: next, sent: si})
+			d.amounts = append(d.amounts, amountAt{m: m, i: k, j: next, sent: si, trig: -1})
 			return next
 		}
 	}

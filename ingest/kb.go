@@ -344,6 +344,7 @@ var officeGroups = map[string]string{
 	"Secretary General": "secretary-general", "Secretary-General": "secretary-general",
 	"President of the European Commission": "commission-president", "President of the European Council": "council-president",
 	"High Representative for Foreign Affairs and Security Policy": "high-representative", "Monarch": "monarch", "Emperor": "monarch",
+	"Finance Minister": "finance", "Chancellor of the Exchequer": "finance", "Secretary of the Treasury": "finance",
 }
 
 // officeRank orders offices when a person holds several at once: the one
@@ -359,7 +360,7 @@ func officeRank(office string) int {
 var groupRanks = map[string]int{
 	"president": 0, "monarch": 0, "head-of-government": 1,
 	"commission-president": 2, "council-president": 2, "secretary-general": 2, "high-representative": 2,
-	"foreign": 3, "defence": 3, "vice-president": 4,
+	"foreign": 3, "defence": 3, "finance": 3, "vice-president": 4,
 }
 
 // Role describes a person's position on date d: the office held ("Prime

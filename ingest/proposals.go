@@ -48,6 +48,19 @@ func (d *doc) eventDate(sents []int) (coalition.Date, Span, bool) {
 	return d.date, Span{}, false
 }
 
+// plannedDate is the first full date in a planned event's sentences that
+// is after the text's date: the dateline says when it was planned.
+func (d *doc) plannedDate(sents []int) (coalition.Date, Span, bool) {
+	for _, si := range sents {
+		for _, x := range d.sents[si].dates {
+			if x.Precision == PrecDay && (!d.known || x.Date.After(d.date)) {
+				return x.Date, d.ri.span(d.toks[x.i].start, d.toks[x.j-1].end), true
+			}
+		}
+	}
+	return coalition.Date{}, Span{}, false
+}
+
 // proposeEngagement proposes event ev as an engagement, with its
 // participants, a title, its sentences as evidence, its date and a
 // confidence; an event with no participant is left out.
@@ -55,7 +68,10 @@ func (d *doc) proposeEngagement(ev *event) {
 	if ev.kind == "talks" {
 		ev.kind = "meeting"
 	}
-	p := Proposal{Type: ProposeEngagement, Kind: ev.kind, Topics: ev.topics, Asks: strings.Join(ev.asks, "; ")}
+	p := Proposal{Type: ProposeEngagement, Kind: ev.kind, Topics: ev.topics, Asks: strings.Join(ev.asks, "; "), Status: "held"}
+	if ev.planned {
+		p.Status = "planned"
+	}
 	names := d.addParticipants(&p, ev)
 	if len(p.Participants) == 0 {
 		return
@@ -67,6 +83,7 @@ func (d *doc) proposeEngagement(ev *event) {
 	p.Summary = d.sentText(ev.sents[0])
 	d.dateEngagement(&p, ev)
 	p.Confidence = engagementConfidence(ev)
+	p.Rule = fmt.Sprintf("%s %s, told in %d sentence(s)", p.Status, ev.kind, len(ev.sents))
 	d.out.Proposals = append(d.out.Proposals, p)
 }
 
@@ -102,14 +119,24 @@ func (d *doc) engagementTitle(p *Proposal, ev *event, names []string) string {
 }
 
 // dateEngagement dates p by its first full date, else the text's known
-// date, and flags an event dated after the text.
+// date, and flags an event held after the text. A planned event with no
+// date of its own stays undated (the text's date is when it was planned,
+// not when it happens) and is flagged for the reviewer to date.
 func (d *doc) dateEngagement(p *Proposal, ev *event) {
 	date, dsp, stated := d.eventDate(ev.sents)
+	if ev.planned {
+		date, dsp, stated = d.plannedDate(ev.sents)
+	}
+	if ev.planned && !stated {
+		sp := d.sentSpan(ev.sents[0])
+		d.flag(FlagDateUnknown, "the "+ev.kind+" is planned and the text gives no date for it", &sp)
+		return
+	}
 	if date.IsZero() || !stated && !d.known {
 		return
 	}
 	p.Date = &date
-	if d.known && date.After(d.date) {
+	if d.known && date.After(d.date) && !ev.planned {
 		d.flag(FlagFutureDate, "the "+ev.kind+" is dated "+date.String()+", after the text's date "+d.date.String()+" (planned, or a wrong date?)", &dsp)
 	}
 }
@@ -172,6 +199,12 @@ func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) 
 	}
 	amt := d.ri.span(d.toks[a.i].start, d.toks[a.j-1].end)
 	p.Evidence = []Span{d.sentSpan(si), amt}
+	p.Rule = a.reason
+	if a.trig >= 0 {
+		end := d.toks[d.triggerEnd(a.trig, s.j)-1].end
+		p.Evidence = append(p.Evidence, d.ri.span(d.toks[a.trig].start, end))
+		p.Rule += fmt.Sprintf("; words %q", d.text[d.toks[a.trig].start:end])
+	}
 	p.Confidence = pledgeConfidence(p, a)
 	if len(a.joint) > 1 {
 		d.proposeJoint(&p, a, donor, amt)
@@ -181,12 +214,15 @@ func (d *doc) proposePledge(si int, s sentence, a amountAt, donor, rcpt string) 
 }
 
 // pledgeConfidence: less when the donor was taken from the text as a
-// whole, when no recipient or a condition is named, and when the amount is
-// joint.
+// whole, when the verb comes after the amount, when no recipient or a
+// condition is named, and when the amount is joint.
 func pledgeConfidence(p Proposal, a amountAt) float64 {
 	conf := 0.8
 	if strings.HasPrefix(a.reason, "pledge; donor taken") {
 		conf = 0.6
+	}
+	if a.trig > a.i {
+		conf -= 0.1
 	}
 	if p.Recipient == "" {
 		conf -= 0.1
@@ -279,7 +315,8 @@ func (d *doc) proposeMembers(si int, s sentence, k int, status, name, rcpt strin
 			conf = 0.7
 		}
 		d.out.Proposals = append(d.out.Proposals, Proposal{Type: ProposeMembership, Coalition: name, Country: iso,
-			Recipient: rcpt, Status: status, Evidence: []Span{d.sentSpan(si), d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)}, Confidence: conf})
+			Recipient: rcpt, Status: status, Evidence: []Span{d.sentSpan(si), d.ri.span(d.toks[m.i].start, d.toks[m.j-1].end)}, Confidence: conf,
+			Rule: fmt.Sprintf("membership: %q before the country in a sentence on the coalition", d.toks[k].text)})
 	}
 }
 

@@ -12,8 +12,11 @@ import (
 // (a coalition.Engagement, a coalition.Pledge, a coalition.Member with the
 // coalition's name), its evidence, confidence and the flags that concern it
 // (a flag with a span concerns the proposals whose evidence holds it; a flag
-// without one concerns them all). Source, visibility and provenance are
-// filled in by the store when a person accepts the proposal.
+// without one concerns them all). Why it was proposed (Proposal.Rule) comes
+// first among those flags, with the kind "rule", so that /review and the
+// CLI show it beside the evidence without a column of its own. Source,
+// visibility and provenance are filled in by the store when a person
+// accepts the proposal.
 func Records(x *Extraction) []*coalition.Proposal {
 	out := make([]*coalition.Proposal, 0, len(x.Proposals))
 	for _, p := range x.Proposals {
@@ -26,7 +29,7 @@ func Records(x *Extraction) []*coalition.Proposal {
 			continue // plain structs of strings and numbers always marshal
 		}
 		cp := &coalition.Proposal{Type: coalition.ProposalType(p.Type), Record: b, Owner: owner, Confidence: p.Confidence,
-			Evidence: make([][2]int, 0, len(p.Evidence)), Flags: proposalFlags(x.Flags, p.Evidence)}
+			Evidence: make([][2]int, 0, len(p.Evidence)), Flags: proposalFlags(p.Rule, x.Flags, p.Evidence)}
 		for _, e := range p.Evidence {
 			cp.Evidence = append(cp.Evidence, [2]int(e))
 		}
@@ -90,8 +93,11 @@ func engagementRecord(p Proposal) coalition.Engagement {
 
 // proposalFlags are the flags of the extraction that concern a proposal
 // with evidence: those whose span it holds, and those without a span.
-func proposalFlags(flags []Flag, evidence []Span) []coalition.ProposalFlag {
+func proposalFlags(rule string, flags []Flag, evidence []Span) []coalition.ProposalFlag {
 	out := []coalition.ProposalFlag{}
+	if rule != "" {
+		out = append(out, coalition.ProposalFlag{Kind: FlagRule, Message: rule})
+	}
 	for _, f := range flags {
 		if f.Span != nil && !covers(evidence, *f.Span) {
 			continue

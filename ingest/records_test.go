@@ -47,8 +47,14 @@ func TestRecords(t *testing.T) {
 		if p.Owner != "SWE" {
 			t.Errorf("owner = %q, want SWE", p.Owner)
 		}
-		if len(p.Evidence) != 2 {
-			t.Errorf("evidence = %v, want 2 spans: the sentence and the amount", p.Evidence)
+		if len(p.Evidence) != 3 {
+			t.Fatalf("evidence = %v, want 3 spans: the sentence, the amount and the verb", p.Evidence)
+		}
+		runes := []rune(text)
+		for n, want := range []string{text, "€400 million", "will jointly fund"} {
+			if got := string(runes[p.Evidence[n][0]:p.Evidence[n][1]]); got != want {
+				t.Errorf("evidence %d = %q, want %q", n, got, want)
+			}
 		}
 	})
 	joint := false
