@@ -175,6 +175,9 @@ type PledgeUpdate struct {
 	Conditions  *string       `json:"conditions"`
 	Visibility  *Visibility   `json:"visibility"`
 	Source      *string       `json:"source"`
+	// Correction says why a status moves back to an earlier stage (the
+	// store records the move in the stage history with it); required then.
+	Correction *string `json:"correction"`
 }
 
 // Apply copies the set fields of u onto p.
