@@ -10,8 +10,8 @@ package coalition
 
 // EditEntries returns the entries an edit of before into after appends to
 // before's history h (PledgeHistory), or the error that refuses the edit:
-// lowering the amount below what was delivered (CheckPledgeAmount) or
-// moving the status back without a correction, or back past deliveries.
+// lowering the amount below what was delivered (CheckPledgeAmount), or
+// moving the status back, without a correction.
 // source is the source the edit names for a new stage (else the pledge's);
 // correction the reason the edit gives (PledgeUpdate.Correction).
 func EditEntries(before, after *Pledge, h []StageEntry, today Date, source, correction string) ([]StageEntry, error) {
@@ -93,8 +93,8 @@ func forwardEntries(f StageFigures, p *Pledge, step func(PledgeStatus, Money, in
 // backEntries are the corrections of a status moved back: the recorded
 // steps of every stage after the new status are taken back (per currency,
 // so the figures return to zero), with the reason. Deliveries are records
-// of their own: a pledge with deliveries goes back before delivered only
-// once they are corrected or deleted.
+// of their own and stay: corrected or deleted as deliveries, they are
+// then checked against what remains (CheckDelivery).
 func backEntries(h []StageEntry, f StageFigures, p *Pledge, correction string, step func(PledgeStatus, Money, int64) StageEntry) ([]StageEntry, error) {
 	if correction == "" {
 		return nil, FieldError("correction", "moving pledge %d back from %s to %s is a correction: say why (correction)", p.ID, f.Stage, p.Status)
@@ -107,17 +107,14 @@ func backEntries(h []StageEntry, f StageFigures, p *Pledge, correction string, s
 		minor, eur := map[string]int64{}, map[string]int64{}
 		var curs []string
 		for _, e := range h {
-			switch {
-			case e.Stage != s:
-			case e.DeliveryID != 0 && StageBefore(p.Status, Delivered):
-				return nil, FieldError("status", "pledge %d has deliveries: correct or delete them before moving it back to %s", p.ID, p.Status)
-			case e.DeliveryID == 0:
-				if _, ok := minor[e.Amount.Currency]; !ok {
-					curs = append(curs, e.Amount.Currency)
-				}
-				minor[e.Amount.Currency] += e.Amount.Minor
-				eur[e.Amount.Currency] += e.AmountEUR
+			if e.Stage != s || e.DeliveryID != 0 {
+				continue
 			}
+			if _, ok := minor[e.Amount.Currency]; !ok {
+				curs = append(curs, e.Amount.Currency)
+			}
+			minor[e.Amount.Currency] += e.Amount.Minor
+			eur[e.Amount.Currency] += e.AmountEUR
 		}
 		if len(curs) == 0 {
 			continue
