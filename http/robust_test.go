@@ -148,8 +148,15 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 			"/api/v1/donors?status=announced,committed,allocated,delivered,cancelled"},
 		"/api/v1/donors/monthly": {"/api/v1/donors/monthly", "/api/v1/donors/monthly?since=1990-01&until=2100-12",
 			"/api/v1/donors/monthly?status=announced,committed,allocated,delivered,cancelled"},
-		"/api/v1/pledges":                  {"/api/v1/pledges", "/api/v1/pledges?from=1990-01-01&to=2100-12-31", "/api/v1/pledges?donor=BRA"},
-		"/api/v1/pledges/{id}":             prefix("/api/v1/pledges/", ids(c.pledges)),
+		"/api/v1/pledges":      {"/api/v1/pledges", "/api/v1/pledges?from=1990-01-01&to=2100-12-31", "/api/v1/pledges?donor=BRA"},
+		"/api/v1/pledges/{id}": prefix("/api/v1/pledges/", ids(c.pledges)),
+		"/api/v1/pledges/{id}/history": func() []string {
+			out := prefix("/api/v1/pledges/", ids(c.pledges))
+			for i := range out {
+				out[i] += "/history"
+			}
+			return out
+		}(),
 		"/api/v1/engagements":              {"/api/v1/engagements", "/api/v1/engagements?from=1990-01-01&to=2100-12-31"},
 		"/api/v1/engagements/{id}":         prefix("/api/v1/engagements/", ids(c.engagements)),
 		"/api/v1/deliveries":               {"/api/v1/deliveries", "/api/v1/deliveries?donor=GBR"},
