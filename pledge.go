@@ -153,6 +153,7 @@ type PledgeFilter struct {
 	CoalitionID *int64
 	From, To    Date   // announced within [From, To]
 	SourceRef   string // exact natural key
+	People      bool   // only pledges entered by people (of no published dataset)
 	After       int64  // keyset pagination: ids greater than this
 	Limit       int    // at most this many; the store caps it at MaxPageSize
 }

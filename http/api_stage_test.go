@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -171,6 +172,19 @@ func TestSecretariatWeek(t *testing.T) {
 		for i := range want {
 			if srcs[i] != want[i] {
 				t.Errorf("entry %d from %q, want %q", i, srcs[i], want[i])
+			}
+		}
+	})
+	t.Run("the country page shows the stages", func(t *testing.T) {
+		status, body, _ := w.do(t, "", "GET", "/countries/GBR", "")
+		page := string(body)
+		if status != 200 {
+			t.Fatalf("GET /countries/GBR: %d", status)
+		}
+		for _, want := range []string{`id="pledge-stages-table"`, "London summit communiqué", "/api/v1/pledges/" + itoa(p.ID) + "/history",
+			"<td>allocated</td>", "€600.0 m", "€240.0 m"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the country page lacks %q", want)
 			}
 		}
 	})

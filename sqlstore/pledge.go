@@ -107,6 +107,9 @@ func (s *Store) FindPledges(ctx context.Context, f coalition.PledgeFilter) ([]*c
 	if f.SourceRef != "" {
 		add("source_ref = ?", f.SourceRef)
 	}
+	if f.People {
+		add("dataset = ?", "")
+	}
 	return queryPage(ctx, tx, "pledges", pledgeCols, "pledges", where, "id", args, f.Limit, scanPledge)
 }
 
