@@ -2,6 +2,7 @@ package coalition
 
 import (
 	"context"
+	"math"
 	"sort"
 	"time"
 )
@@ -70,8 +71,6 @@ func (e *StageEntry) Validate() error {
 		return FieldError("date", "is required")
 	case !ValidCurrency(e.Amount.Currency):
 		return FieldError("amount.currency", "%q is not an ISO 4217 code", e.Amount.Currency)
-	case e.Amount.Minor < 0 && e.Correction == "":
-		return FieldError("correction", "a negative amount lowers the %s figure: say why (correction)", e.Stage)
 	case e.Source == "":
 		return FieldError("source", "every figure needs a source")
 	}
@@ -168,7 +167,13 @@ func DeriveStages(h []StageEntry) StageFigures {
 		f.add(e.Stage, e.AmountEUR)
 		if e.DeliveryID == 0 {
 			steps[e.Stage] = AddMinor(steps[e.Stage], e.AmountEUR)
-			last[e.Stage] = e
+			// The last step is the last recorded, whatever its date (a
+			// correction dated back still ends what it corrects): the
+			// highest ID, where ID 0 (not stored yet: the step being
+			// checked, or an implied history) is newest, in slice order.
+			if l, ok := last[e.Stage]; !ok || recordOrder(e) >= recordOrder(l) {
+				last[e.Stage] = e
+			}
 		}
 		if e.Stage == Announced && f.AnnouncedSource == "" && e.Correction == "" {
 			f.AnnouncedSource, f.AnnouncedOn = e.Source, e.Date
@@ -189,6 +194,14 @@ func DeriveStages(h []StageEntry) StageFigures {
 		}
 	}
 	return f
+}
+
+// recordOrder ranks entries by when they were recorded (DeriveStages).
+func recordOrder(e StageEntry) int64 {
+	if e.ID == 0 {
+		return math.MaxInt64
+	}
+	return e.ID
 }
 
 // DeliveryEntry is the delivered entry a delivery is in its pledge's
@@ -250,7 +263,8 @@ func ImpliedHistory(p *Pledge, hasDeliveries bool) []StageEntry {
 }
 
 // CheckStage is the rule a new entry e obeys against the pledge's history
-// h (PledgeHistory) as a person records it. A delivered entry carries no
+// h (PledgeHistory) as a person records it. The announced figure is the
+// pledge's amount, changed only by editing it (EditEntries). A delivered entry carries no
 // amount and needs deliveries: the deliveries are the delivered figure
 // (record them with POST /api/v1/deliveries), the entry only says the
 // delivery is complete. An entry that moves the pledge back to an earlier
@@ -258,6 +272,12 @@ func ImpliedHistory(p *Pledge, hasDeliveries bool) []StageEntry {
 // saying why; no figure goes below zero.
 func CheckStage(h []StageEntry, e *StageEntry) error {
 	before := DeriveStages(h)
+	if e.Amount.Minor < 0 && e.Correction == "" {
+		return FieldError("correction", "a negative amount lowers the %s figure: say why (correction)", e.Stage)
+	}
+	if e.Stage == Announced {
+		return FieldError("stage", "the announced figure is the pledge's amount: change it with PATCH /api/v1/pledges/%d, which records the change in this history", e.PledgeID)
+	}
 	if e.Stage == Delivered && e.Amount.Minor != 0 {
 		return FieldError("stage", "the delivered figure is the pledge's deliveries: record them with POST /api/v1/deliveries (a delivered entry without an amount marks the delivery complete)")
 	}

@@ -12,7 +12,7 @@ import (
 // GET /api/v1/pledges/{id}/history and POST /api/v1/pledges/{id}/stages
 // do, as the local System operator (audited like any write).
 func runPledges(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "pledges", "pledges history ID [--json] [--db ...] | pledges stage ID --stage committed|allocated|delivered|cancelled|announced --amount X [--currency C] --date YYYY-MM-DD --source TEXT [--correction WHY] [--db ...]",
+	fs := newFlagSet(e, "pledges", "pledges history ID [--json] [--db ...] | pledges stage ID --stage committed|allocated|delivered|cancelled --amount X [--currency C] --date YYYY-MM-DD --source TEXT [--correction WHY] [--db ...]",
 		"coalition pledges stage 12 --stage allocated --amount 400000000 --date 2025-04-01 --source 'contract 1'")
 	db := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "history: print JSON (the same as GET /api/v1/pledges/{id}/history)")
@@ -40,26 +40,9 @@ func runPledges(ctx context.Context, e *env, args []string) error {
 	defer s.Close()
 	ctx = coalition.WithUser(ctx, coalition.System)
 	if pos[0] == "stage" {
-		p, err := s.FindPledge(ctx, id)
-		if err != nil {
+		if err := recordStage(ctx, e, s, id, *stage, *amount, *currency, *date, *source, *correction); err != nil {
 			return err
 		}
-		st := &coalition.StageEntry{PledgeID: id, Stage: coalition.PledgeStatus(*stage), Source: *source, Correction: *correction,
-			Amount: coalition.Money{Currency: *currency}}
-		if st.Amount.Currency == "" {
-			st.Amount.Currency = p.Amount.Currency
-		}
-		if st.Amount.Minor, err = coalition.ParseDecimal(*amount, 1, st.Amount.Currency); err != nil {
-			return coalition.FieldError("amount", "%q is not an amount in %s", *amount, st.Amount.Currency)
-		}
-		if st.Date, err = coalition.ParseDate(*date); err != nil {
-			return coalition.FieldError("date", "%q is not a date (YYYY-MM-DD)", *date)
-		}
-		if p, err = s.RecordStage(ctx, st); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "pledge %d: %s %s (%s) on %s recorded; the pledge is %s, version %d\n",
-			id, st.Stage, st.Amount, eur(float64(st.AmountEUR)/100), st.Date, p.Status, p.Version)
 	}
 	h, f, err := s.PledgeHistory(ctx, id)
 	if err != nil {
@@ -69,6 +52,33 @@ func runPledges(ctx context.Context, e *env, args []string) error {
 		return anJSON(e.stdout, map[string]any{"pledge_id": id, "figures": f, "entries": h})
 	}
 	return printHistory(e, id, h, f)
+}
+
+// recordStage records one step from the flags of `pledges stage`: the
+// amount is parsed in the currency given, or the pledge's, which the
+// store's conversion needs to know before it reads the number.
+func recordStage(ctx context.Context, e *env, s coalition.Store, id int64, stage, amount, currency, date, source, correction string) error {
+	p, err := s.FindPledge(ctx, id)
+	if err != nil {
+		return err
+	}
+	st := &coalition.StageEntry{PledgeID: id, Stage: coalition.PledgeStatus(stage), Source: source, Correction: correction,
+		Amount: coalition.Money{Currency: currency}}
+	if st.Amount.Currency == "" {
+		st.Amount.Currency = p.Amount.Currency
+	}
+	if st.Amount.Minor, err = coalition.ParseDecimal(amount, 1, st.Amount.Currency); err != nil {
+		return coalition.FieldError("amount", "%q is not an amount in %s", amount, st.Amount.Currency)
+	}
+	if st.Date, err = coalition.ParseDate(date); err != nil {
+		return coalition.FieldError("date", "%q is not a date (YYYY-MM-DD)", date)
+	}
+	if p, err = s.RecordStage(ctx, st); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "pledge %d: %s %s (%s) on %s recorded; the pledge is %s, version %d\n",
+		id, st.Stage, st.Amount, eur(float64(st.AmountEUR)/100), st.Date, p.Status, p.Version)
+	return nil
 }
 
 // printHistory is the history table and the figures derived from it.
