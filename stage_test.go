@@ -112,7 +112,9 @@ func TestImpliedHistory(t *testing.T) {
 
 func TestConvertStage(t *testing.T) {
 	p := &Pledge{Announced: Date{Y: 2025, M: 3, D: 1}}
-	find := func(cur string, m Month) (*FXRate, error) { return &FXRate{Currency: cur, Month: m, UnitsPerEUR: 2}, nil }
+	find := func(cur string, m Month) (*FXRate, error) {
+		return &FXRate{Currency: cur, Month: m, UnitsPerEUR: 2}, nil
+	}
 	e := StageEntry{Amount: Money{Minor: -1000, Currency: "usd"}}
 	if err := ConvertStage(&e, p, find); err != nil {
 		t.Fatal(err)
