@@ -240,6 +240,10 @@ func (tx *Tx) recordEdit(ctx context.Context, before, p *coalition.Pledge, upd c
 		if err := tx.insertStage(ctx, &add[i]); err != nil {
 			return err
 		}
+		// Audited on its own: a move back's reason is in this entry.
+		if err := tx.audit(ctx, "create", "pledge_stage", add[i].ID, nil, add[i], p.CoalitionID); err != nil {
+			return err
+		}
 	}
 	p.Status = coalition.DeriveStages(append(h, add...)).Stage
 	return nil

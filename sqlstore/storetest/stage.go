@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +121,15 @@ func testStages(t *testing.T, s coalition.Store) {
 		cur, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &back, Correction: &why})
 		must(t, err)
 		wantFigures(t, s, p.ID, coalition.Committed, 900, 1000, 0, 250)
+		audited, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "pledge_stage", Limit: coalition.MaxPageSize})
+		must(t, err)
+		found := false
+		for _, a := range audited {
+			found = found || strings.Contains(a.After, why)
+		}
+		if !found {
+			t.Errorf("the move back's reason is in no audited stage entry (%d entries)", len(audited))
+		}
 	})
 	t.Run("a status moved forward with a source keeps the announcement's", func(t *testing.T) {
 		cur, err := s.FindPledge(sys, p.ID)
@@ -188,9 +198,15 @@ func testStageProperty(t *testing.T, s coalition.Store) {
 	base(t, s)
 	rng := rand.New(rand.NewPCG(16, 1))
 	stages := []coalition.PledgeStatus{coalition.Announced, coalition.Committed, coalition.Allocated, coalition.Delivered, coalition.Cancelled}
+	jan, _ := coalition.ParseMonth("2025-01")
+	_, err := s.Load(sys, &coalition.Dataset{FXRates: []coalition.FXRate{{Month: jan, Currency: "USD", UnitsPerEUR: 1.035, Source: "ECB"}}}, false)
+	must(t, err)
 	kinds := map[int]int{} // successful writes per kind: the property is not about refusals only
 	for round := range 6 {
 		p := pledge("DEU", int64(100+rng.IntN(900)), "2025-01")
+		if round%2 == 1 { // in dollars: the euro amounts are converted, steps in either currency
+			p.Amount.Currency = "USD"
+		}
 		p.Status = stages[rng.IntN(3)]
 		p.Source = "announcement " + string(rune('A'+round))
 		must(t, s.CreatePledge(sys, p))
@@ -203,6 +219,9 @@ func testStageProperty(t *testing.T, s coalition.Store) {
 			case 0: // a stage, sometimes a lowering, sometimes with a reason
 				e := &coalition.StageEntry{PledgeID: p.ID, Stage: stages[rng.IntN(len(stages))], Date: date,
 					Amount: eurM(int64(rng.IntN(400) - 100)), Source: "step"}
+				if rng.IntN(2) == 0 {
+					e.Amount.Currency = "" // the pledge's
+				}
 				if e.Stage == coalition.Delivered && rng.IntN(2) == 0 {
 					e.Amount.Minor = 0
 				}
@@ -231,7 +250,7 @@ func testStageProperty(t *testing.T, s coalition.Store) {
 				}
 				_, err = s.UpdatePledge(sys, p.ID, upd)
 			case 3: // an amount edit
-				amt := eurM(int64(rng.IntN(1000)))
+				amt := coalition.Money{Minor: int64(rng.IntN(1000)) * 100_000_000, Currency: cur.Amount.Currency}
 				_, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: cur.Version, Amount: &amt})
 			}
 			if err != nil && coalition.ErrorKind(err) != coalition.Invalid {
@@ -255,11 +274,20 @@ func checkStageInvariants(t *testing.T, s coalition.Store, id int64, source stri
 	t.Helper()
 	h, f := history(t, s, id)
 	sums := map[coalition.PledgeStatus]int64{}
+	p, err := s.FindPledge(sys, id)
+	must(t, err)
 	for _, e := range h {
 		sums[e.Stage] += e.AmountEUR
-		if e.Amount.Currency == "EUR" && e.AmountEUR != e.Amount.Minor {
-			t.Fatalf("entry %+v: euro amount %d is not its euro amount", e, e.AmountEUR)
+		if e.Correction != "" || e.DeliveryID != 0 {
+			continue // a correction takes back euros already converted; a delivery is in euros
 		}
+		// Every step is converted at the pledge's announcement rate.
+		if want := coalition.ToEUR(e.Amount, e.FXRate); e.AmountEUR != want || e.Amount.Currency == p.Amount.Currency && e.FXRate != p.FXRate {
+			t.Fatalf("entry %+v: euro amount %d at %v, want %d at the pledge's %v", e, e.AmountEUR, e.FXRate, want, p.FXRate)
+		}
+	}
+	if want := coalition.ToEUR(p.Amount, p.FXRate); p.AmountEUR != want {
+		t.Fatalf("pledge: %s at %v is %d cents, stored %d", p.Amount, p.FXRate, want, p.AmountEUR)
 	}
 	for _, st := range coalition.PledgeStatuses {
 		if got := f.Figure(st); got != sums[st] {
@@ -272,8 +300,6 @@ func checkStageInvariants(t *testing.T, s coalition.Store, id int64, source stri
 	if f.AnnouncedSource != source {
 		t.Fatalf("announced source = %q, want %q", f.AnnouncedSource, source)
 	}
-	p, err := s.FindPledge(sys, id)
-	must(t, err)
 	if p.Status != f.Stage {
 		t.Fatalf("pledge status %s, derived stage %s", p.Status, f.Stage)
 	}
