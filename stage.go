@@ -38,14 +38,16 @@ type StageEntry struct {
 	// command line); empty for an implied entry.
 	RecordedBy string `json:"recorded_by,omitempty"`
 	// Correction says why a figure goes down or the pledge goes back to an
-	// earlier stage; empty for an ordinary step.
+	// earlier stage; empty for an ordinary step. A delivery's entry carries
+	// its over_delivery reason here.
 	Correction string `json:"correction,omitempty"`
 	// DeliveryID names the delivery a delivered entry is (0 otherwise).
 	DeliveryID int64 `json:"delivery_id,omitempty"`
 	// Implied marks an entry derived from the pledge's status, amount and
 	// dates because the pledge has no stored history (pledges loaded or
 	// imported in bulk, and those recorded before histories existed):
-	// ImpliedHistory. It is stored when a person records the next step.
+	// ImpliedHistory. It is stored, still marked implied, when a person
+	// records the next step.
 	Implied   bool      `json:"implied,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
