@@ -110,6 +110,10 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 			return im.err
 		}
 		p.ID, p.Version = old.id, old.version+1
+		if err := tx.recordRewrite(ctx, cur, p); err != nil {
+			im.err = err
+			return im.err
+		}
 		old.seen, old.version = true, old.version+1
 		im.rep.Updated["pledges"]++
 	default:

@@ -248,3 +248,37 @@ func (tx *Tx) recordEdit(ctx context.Context, before, p *coalition.Pledge, upd c
 	p.Status = coalition.DeriveStages(append(h, add...)).Stage
 	return nil
 }
+
+// recordRewrite appends to the stored history of a pledge that a load or
+// an import rewrote (before into p) what the new record says
+// (coalition.EditEntries), as a correction naming where it came from, so
+// that its status stays the stage its history derives. A pledge without
+// a stored history needs nothing: its history is the one its new record
+// implies.
+func (tx *Tx) recordRewrite(ctx context.Context, before, p *coalition.Pledge) error {
+	h, stored, err := tx.history(ctx, before, 0)
+	if err != nil || !stored {
+		return err
+	}
+	why := "rewritten by an import of " + p.Source
+	if p.Release != "" {
+		why = "rewritten by release " + p.Release + " of " + p.Dataset
+	}
+	add, err := coalition.EditEntries(before, p, h, coalition.DateOf(tx.now), p.Source, why)
+	if err != nil {
+		return err
+	}
+	for i := range add {
+		add[i].RecordedBy = tx.recordedBy()
+		if err := tx.insertStage(ctx, &add[i]); err != nil {
+			return err
+		}
+	}
+	if stage := coalition.DeriveStages(append(h, add...)).Stage; stage != p.Status {
+		if _, err := tx.exec(ctx, "UPDATE pledges SET status = ? WHERE id = ?", stage, p.ID); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: import: status of pledge %d: %w", p.ID, err))
+		}
+		p.Status = stage
+	}
+	return nil
+}

@@ -188,6 +188,26 @@ func testStages(t *testing.T, s coalition.Store) {
 			t.Errorf("implied history = %+v, figures %+v", h, f)
 		}
 	})
+	t.Run("a pledge rewritten by a load keeps its history", func(t *testing.T) {
+		q := pledge("FRA", 30, "2025-01")
+		q.Status, q.SourceRef, q.Source = coalition.Committed, "fra-2", "loaded"
+		_, err := s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{q}}, false)
+		must(t, err)
+		page, _, err := s.FindPledges(sys, coalition.PledgeFilter{SourceRef: "fra-2"})
+		must(t, err)
+		id := page[0].ID
+		_, err = s.RecordStage(sys, &coalition.StageEntry{PledgeID: id, Stage: coalition.Allocated, Date: on(3, 1), Amount: eurM(10), Source: "contract"})
+		must(t, err)
+		wantFigures(t, s, id, coalition.Allocated, 30, 30, 10, 0)
+		q2 := pledge("FRA", 40, "2025-01")
+		q2.Status, q2.SourceRef, q2.Source = coalition.Announced, "fra-2", "loaded"
+		_, err = s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{q2}}, false)
+		must(t, err)
+		wantFigures(t, s, id, coalition.Announced, 40, 0, 0, 0)
+		if _, f := history(t, s, id); f.AnnouncedSource != "loaded" {
+			t.Errorf("announced source = %q", f.AnnouncedSource)
+		}
+	})
 }
 
 // testStageProperty: whatever people record, in whatever order, the derived
