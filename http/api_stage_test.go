@@ -181,11 +181,27 @@ func TestSecretariatWeek(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("GET /countries/GBR: %d", status)
 		}
-		for _, want := range []string{`id="pledge-stages-table"`, "London summit communiqué", "/api/v1/pledges/" + itoa(p.ID) + "/history",
-			"<td>allocated</td>", "€600.0 m", "€240.0 m"} {
+		for _, want := range []string{`id="pledge-stages-table"`, "London summit communiqué",
+			"<td>allocated</td>", "€600.0 m", "€240.0 m", `href="/pledges/` + itoa(p.ID) + `"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the country page lacks %q", want)
 			}
+		}
+	})
+	t.Run("the pledge page shows every step", func(t *testing.T) {
+		status, body, _ := w.do(t, "", "GET", "/pledges/"+itoa(p.ID), "")
+		page := string(body)
+		if status != 200 {
+			t.Fatalf("GET /pledges/%d: %d", p.ID, status)
+		}
+		for _, want := range []string{`id="pledge-history"`, "London summit communiqué", "MoD written statement", "contract 1", "contract 2",
+			"delivery " + itoa(deliveries[2]), "€40.0 m", "€1.0 bn"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the pledge page lacks %q", want)
+			}
+		}
+		if status, _, _ := w.do(t, "", "GET", "/pledges/"+itoa(w.pledges["confidential"].ID), ""); status != 404 {
+			t.Errorf("a confidential pledge's page for anonymous: %d, want 404", status)
 		}
 	})
 	t.Run("history follows the pledge's visibility", func(t *testing.T) {

@@ -181,6 +181,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/donors":                {"/donors", "/donors?since=1990-01&until=2100-12"},
 		"/donors.csv":            {"/donors.csv"},
 		"/countries/{iso3}":      {"/countries/GBR", "/countries/DEU", "/countries/BRA", "/countries/UKR"},
+		"/pledges/{id}":          prefix("/pledges/", ids(c.pledges)),
 		"/coalitions":            {"/coalitions"},
 		"/coalitions/{id}":       {"/coalitions/" + cow},
 		"/engagements":           {"/engagements", "/engagements?from=1990-01-01&to=2100-12-31"},

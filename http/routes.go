@@ -89,6 +89,7 @@ func (s *server) routes() []route {
 		{"GET /donors", anyone, classRead, light, s.handlePage(s.donorsPage)},
 		{"GET /donors.csv", anyone, classRead, light, s.handle(s.donorsCSV)},
 		{"GET /countries/{iso3}", anyone, classRead, light, s.handlePage(s.countryPage)},
+		{"GET /pledges/{id}", anyone, classRead, light, s.handlePage(s.pledgePage)},
 		{"GET /coalitions", anyone, classRead, light, s.handlePage(s.coalitionsPage)},
 		{"GET /coalitions/{id}", anyone, classRead, light, s.handlePage(s.coalitionPage)},
 		{"GET /engagements", anyone, classRead, light, s.handlePage(s.engagementsPage)},
