@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"coalition"
 )
@@ -163,6 +164,7 @@ func (s *Store) RecordStage(ctx context.Context, e *coalition.StageEntry) (*coal
 		if err := tx.requireWrite(coalition.CanWrite(tx.user, p.Donor, p.CoalitionID), "you may not record stages of pledges of %s", p.Donor); err != nil {
 			return nil, err
 		}
+		e.Amount.Currency = strings.ToUpper(e.Amount.Currency)
 		if e.Amount.Currency == "" {
 			e.Amount.Currency = p.Amount.Currency
 		}

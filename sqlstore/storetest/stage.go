@@ -196,7 +196,7 @@ func testStages(t *testing.T, s coalition.Store) {
 		page, _, err := s.FindPledges(sys, coalition.PledgeFilter{SourceRef: "fra-2"})
 		must(t, err)
 		id := page[0].ID
-		_, err = s.RecordStage(sys, &coalition.StageEntry{PledgeID: id, Stage: coalition.Allocated, Date: on(3, 1), Amount: eurM(10), Source: "contract"})
+		_, err = s.RecordStage(sys, &coalition.StageEntry{PledgeID: id, Stage: coalition.Allocated, Date: on(3, 1), Amount: coalition.Money{Minor: 10 * 100_000_000, Currency: "eur"}, Source: "contract"})
 		must(t, err)
 		wantFigures(t, s, id, coalition.Allocated, 30, 30, 10, 0)
 		q2 := pledge("FRA", 40, "2025-01")
