@@ -14,7 +14,7 @@ type Delivery struct {
 	Quantity  *int64 `json:"quantity,omitempty"`
 	Source    string `json:"source"`
 	// OverDelivery says why this delivery may take the pledge's deliveries
-	// above the pledge's euro amount (CheckDelivery); empty for most.
+	// above what was allocated (CheckDelivery); empty for most.
 	OverDelivery string    `json:"over_delivery,omitempty"`
 	Version      int64     `json:"version"`
 	CreatedAt    time.Time `json:"created_at"`
@@ -50,19 +50,32 @@ func (d *Delivery) Validate() error {
 
 // CheckDelivery is the rule every delivery write applies (the API, the CLI
 // and the imports): d may not be dated after today, and the pledge's
-// deliveries, others (the euro cents of its other deliveries) plus d, may
-// not exceed the pledge's euro amount unless d.OverDelivery says why. A
-// pledge without a euro amount (a quantity only) bounds no euro sum.
-func CheckDelivery(p *Pledge, others int64, d *Delivery, today Date) error {
+// delivered figure without d (others: DeriveStages of its history less d)
+// plus d may not exceed DeliveryBound (what was allocated, else committed,
+// else the pledge's euro amount) unless d.OverDelivery says why. A pledge
+// without a euro bound (a quantity only) bounds no euro sum.
+func CheckDelivery(p *Pledge, others StageFigures, d *Delivery, today Date) error {
 	if d.Date.After(today) {
 		return FieldError("date", "%s is in the future (today is %s): record a delivery once it happened", d.Date, today)
 	}
-	if sum := AddMinor(others, d.AmountEUR); p.AmountEUR > 0 && d.OverDelivery == "" && sum > p.AmountEUR {
+	bound := DeliveryBound(p, others)
+	if sum := AddMinor(others.DeliveredEUR, d.AmountEUR); bound > 0 && d.OverDelivery == "" && sum > bound {
 		return FieldError("amount_eur_minor",
-			"deliveries would total %s against pledge %d of %s: give over_delivery (why more was delivered than pledged) to record it",
-			FormatEUR(float64(sum)/100, 2), p.ID, FormatEUR(float64(p.AmountEUR)/100, 2))
+			"deliveries would total %s against %s %s of pledge %d: give over_delivery (why more was delivered than %s) to record it",
+			FormatEUR(float64(sum)/100, 2), FormatEUR(float64(bound)/100, 2), boundName(others), p.ID, boundName(others))
 	}
 	return nil
+}
+
+// boundName names what DeliveryBound returned, for CheckDelivery's message.
+func boundName(f StageFigures) string {
+	switch {
+	case f.AllocatedEUR > 0:
+		return "allocated"
+	case f.CommittedEUR > 0:
+		return "committed"
+	}
+	return "pledged"
 }
 
 // DeliveryFilter selects deliveries. A delivery is visible when its pledge is.

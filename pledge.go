@@ -153,6 +153,7 @@ type PledgeFilter struct {
 	CoalitionID *int64
 	From, To    Date   // announced within [From, To]
 	SourceRef   string // exact natural key
+	People      bool   // only pledges entered by people (of no published dataset)
 	After       int64  // keyset pagination: ids greater than this
 	Limit       int    // at most this many; the store caps it at MaxPageSize
 }
@@ -175,6 +176,9 @@ type PledgeUpdate struct {
 	Conditions  *string       `json:"conditions"`
 	Visibility  *Visibility   `json:"visibility"`
 	Source      *string       `json:"source"`
+	// Correction says why a status moves back to an earlier stage (the
+	// store records the move in the stage history with it); required then.
+	Correction *string `json:"correction"`
 }
 
 // Apply copies the set fields of u onto p.

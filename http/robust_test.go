@@ -144,8 +144,15 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 			"/api/v1/donors?status=announced,committed,allocated,delivered,cancelled"},
 		"/api/v1/donors/monthly": {"/api/v1/donors/monthly", "/api/v1/donors/monthly?since=1990-01&until=2100-12",
 			"/api/v1/donors/monthly?status=announced,committed,allocated,delivered,cancelled"},
-		"/api/v1/pledges":                  {"/api/v1/pledges", "/api/v1/pledges?from=1990-01-01&to=2100-12-31", "/api/v1/pledges?donor=BRA"},
-		"/api/v1/pledges/{id}":             prefix("/api/v1/pledges/", ids(c.pledges)),
+		"/api/v1/pledges":      {"/api/v1/pledges", "/api/v1/pledges?from=1990-01-01&to=2100-12-31", "/api/v1/pledges?donor=BRA"},
+		"/api/v1/pledges/{id}": prefix("/api/v1/pledges/", ids(c.pledges)),
+		"/api/v1/pledges/{id}/history": func() []string {
+			out := prefix("/api/v1/pledges/", ids(c.pledges))
+			for i := range out {
+				out[i] += "/history"
+			}
+			return out
+		}(),
 		"/api/v1/engagements":              {"/api/v1/engagements", "/api/v1/engagements?from=1990-01-01&to=2100-12-31"},
 		"/api/v1/engagements/{id}":         prefix("/api/v1/engagements/", ids(c.engagements)),
 		"/api/v1/deliveries":               {"/api/v1/deliveries", "/api/v1/deliveries?donor=GBR"},
@@ -170,6 +177,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/donors":                {"/donors", "/donors?since=1990-01&until=2100-12"},
 		"/donors.csv":            {"/donors.csv"},
 		"/countries/{iso3}":      {"/countries/GBR", "/countries/DEU", "/countries/BRA", "/countries/UKR"},
+		"/pledges/{id}":          prefix("/pledges/", ids(c.pledges)),
 		"/coalitions":            {"/coalitions"},
 		"/coalitions/{id}":       {"/coalitions/" + cow},
 		"/engagements":           {"/engagements", "/engagements?from=1990-01-01&to=2100-12-31"},

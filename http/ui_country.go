@@ -93,6 +93,7 @@ type countryData struct {
 	TargetSrcs  []string
 	RiskEvents  []*coalition.RiskEvent
 	FairShares  []fairShareRow
+	Stages      []stageRow // pledges entered by people, stage by stage (ui_stages.go)
 }
 
 // fairShareRow is the country's line in one built-in scenario.
@@ -195,6 +196,9 @@ func (s *server) countryPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Engagements = engagementRows(es, names)
+	if d.Stages, err = s.pledgeStages(ctx, c.ISO3); err != nil {
+		return err
+	}
 	if err := s.countryAnalysis(ctx, &d); err != nil {
 		return err
 	}

@@ -143,6 +143,8 @@ var pageCases = []struct {
 	{"/countries/aus", 200, []string{"Australia", "Anthony Albanese", "&lt;script&gt;alert(1)&lt;/script&gt;", "M1A1 Abrams", "is not a NATO member", `id="country-fair-share"`}},
 	{"/countries/RUS", 200, []string{"Russia", "No support from Russia is recorded", "lists no deliveries by Russia"}},
 	{"/countries/XYZ", 404, []string{"XYZ"}},
+	{"/pledges/1", 200, []string{`id="pledge-history"`, "implied by the record", "current stage", "/api/v1/pledges/1/history"}},
+	{"/pledges/999999", 404, []string{"not found"}},
 	{"/countries/1234", 400, []string{"iso3"}},
 	{"/coalitions", 200, []string{"Coalition of the willing (2025)", `href="/coalitions/1"`}},
 	{"/coalitions/1", 200, []string{"Prospect", "Invited", "Considering", "Joined", "Saudi Arabia", "South Korea", "United Kingdom", `id="coalition-coverage"`, "Air defence", `id="coalition-gap"`, `id="coalition-gap-data"`, `href="/csv/coalition-gap?id=1"`}},
@@ -229,6 +231,8 @@ func TestEveryTemplateRendered(t *testing.T) {
 			rendered["overview.html"] = true
 		case strings.Contains(body, `id="donor-results"`):
 			rendered["donors.html"] = true
+		case strings.Contains(body, `id="pledge-history"`):
+			rendered["pledge.html"] = true
 		case strings.Contains(body, `id="fair-share"`):
 			rendered["country.html"] = true
 		case strings.Contains(body, `Members by status`):

@@ -95,28 +95,16 @@ func (s *Store) CreateDelivery(ctx context.Context, d *coalition.Delivery) error
 	})
 }
 
-// checkDelivery applies coalition.CheckDelivery to d against pledge p: the
-// sum of p's other deliveries (all but d.ID) and today's date in the store's
-// clock. The sum is taken in Go, saturating, so that no stored row can make
-// it overflow.
+// checkDelivery applies coalition.CheckDelivery to d against pledge p:
+// the figures of p's history without d (its other deliveries, taken in Go
+// with saturating sums so that no stored row can make them overflow) and
+// today's date in the store's clock.
 func (tx *Tx) checkDelivery(ctx context.Context, p *coalition.Pledge, d *coalition.Delivery) error {
-	rows, err := tx.query(ctx, "SELECT amount_eur_minor FROM deliveries WHERE pledge_id = ? AND id <> ?", p.ID, d.ID)
+	h, _, err := tx.history(ctx, p, d.ID)
 	if err != nil {
-		return fmt.Errorf("sqlstore: sum deliveries: %w", err)
+		return fmt.Errorf("sqlstore: check delivery: %w", err)
 	}
-	defer rows.Close()
-	var others int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return fmt.Errorf("sqlstore: sum deliveries: %w", err)
-		}
-		others = coalition.AddMinor(others, v)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlstore: sum deliveries: %w", err)
-	}
-	return coalition.CheckDelivery(p, others, d, coalition.DateOf(tx.now))
+	return coalition.CheckDelivery(p, coalition.DeriveStages(h), d, coalition.DateOf(tx.now))
 }
 
 // UpdateDelivery edits a delivery at a version, under the same rule as

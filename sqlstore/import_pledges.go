@@ -81,6 +81,11 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 			im.err = err
 			return err
 		}
+		p.ID, p.Version = old.id, old.version+1
+		if err := tx.recordRewrite(ctx, cur, p); err != nil {
+			im.err = err
+			return err
+		}
 		return nil
 	})
 	if err == nil && old != nil { // new pledges get their ids when their batch is written

@@ -107,6 +107,9 @@ func (s *Store) FindPledges(ctx context.Context, f coalition.PledgeFilter) ([]*c
 	if f.SourceRef != "" {
 		add("source_ref = ?", f.SourceRef)
 	}
+	if f.People {
+		add("dataset = ?", "")
+	}
 	return queryPage(ctx, tx, "pledges", pledgeCols, "pledges", where, "id", args, f.Limit, scanPledge)
 }
 
@@ -148,6 +151,19 @@ func (tx *Tx) createPledge(ctx context.Context, p *coalition.Pledge) error {
 		return tx.s.mapErr(fmt.Errorf("sqlstore: create pledge: %w", err))
 	}
 	p.ID = id
+	return tx.recordCreated(ctx, p)
+}
+
+// recordCreated stores the history a new pledge's record implies (its
+// announcement, and every stage up to its status), recorded by the user:
+// from now on the announcement and its source are rows of their own.
+func (tx *Tx) recordCreated(ctx context.Context, p *coalition.Pledge) error {
+	for _, e := range coalition.ImpliedHistory(p, false) {
+		e.RecordedBy = tx.recordedBy()
+		if err := tx.insertStage(ctx, &e); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -180,6 +196,7 @@ func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUp
 	if err := checkVersion("pledge", id, p.Version, upd.Version, p); err != nil {
 		return nil, err
 	}
+	before := *p
 	upd.Apply(p)
 	if !coalition.CanWrite(tx.user, p.Donor, p.CoalitionID) {
 		return nil, coalition.Errorf(coalition.Forbidden, "you may not move a pledge where you could not write it")
@@ -192,6 +209,9 @@ func (tx *Tx) updatePledge(ctx context.Context, id int64, upd coalition.PledgeUp
 		}
 	}
 	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := tx.recordEdit(ctx, &before, p, upd); err != nil {
 		return nil, err
 	}
 	cat, _ := coalition.CategoryByCode(p.Category)

@@ -147,6 +147,11 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 			return err
 		},
 		"DeleteDelivery": func() error { return s.DeleteDelivery(observer, dl.ID, dl.Version) },
+		"RecordStage": func() error {
+			_, err := s.RecordStage(observer, &coalition.StageEntry{PledgeID: pl.ID, Stage: coalition.Committed,
+				Date: coalition.Date{Y: 2025, M: 2, D: 2}, Amount: coalition.Money{Minor: 50, Currency: "EUR"}, Source: "t"})
+			return err
+		},
 		"CreateEngagement": func() error {
 			return s.CreateEngagement(observer, eng())
 		},

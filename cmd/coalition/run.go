@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"ingest":    {"read texts and print proposed engagements and pledges", runIngest},
 		"migrate":   {"apply database migrations", runMigrate},
 		"needs":     {"list a coalition's requirements (the need coverage measures against) with their sources", runNeeds},
+		"pledges":   {"a pledge's stage history (announced, committed, allocated, delivered); record a stage", runPledges},
 		"proposals": {"list the review queue of proposals from ingested texts; accept or reject one", runProposals},
 		"prospects": {"rank countries outside a coalition for recruitment, with their ask", runProspects},
 		"risk":      {"simulate political risk: probability and size of a shortfall", runRisk},

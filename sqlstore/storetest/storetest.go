@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"PledgeVersions", testPledgeVersions},
 		{"PledgeUniqueness", testPledgeUniqueness},
 		{"PledgeVisibility", testPledgeVisibility},
+		{"Stages", testStages}, {"StageProperty", testStageProperty},
 		{"Deliveries", testDeliveries}, {"DeliveriesChecked", testDeliveriesChecked}, {"DeliveryEdits", testDeliveryEdits},
 		{"Requirements", testRequirements},
 		{"Engagements", testEngagements},
