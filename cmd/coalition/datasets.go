@@ -94,7 +94,7 @@ func signedEUR(cents int64) string {
 // warnStale tells, on standard error, which of the named datasets an
 // output uses are older than their publisher's usual cycle.
 func warnStale(ctx context.Context, e *env, s coalition.DatasetStore, names ...string) {
-	ds, err := s.Datasets(coalition.WithUser(ctx, coalition.System))
+	ds, err := s.Datasets(ctx)
 	if err != nil {
 		return // the output stands without the note
 	}

@@ -38,7 +38,6 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	ctx = coalition.WithUser(ctx, coalition.System)
 	results := []*updates.Result{}
 	var failed []error
 	for _, name := range names {
