@@ -41,173 +41,220 @@ func wantFigures(t *testing.T, s coalition.Store, id int64, stage coalition.Pled
 	}
 }
 
+// stageWeek is one pledge taken through its stages by testStages' steps,
+// each a method, in order: every step builds on the ones before.
+type stageWeek struct {
+	s coalition.Store
+	c *coalition.Coalition
+	p *coalition.Pledge
+}
+
+// on is a day of 2025.
+func on(m, d int) coalition.Date { return coalition.Date{Y: 2025, M: time.Month(m), D: d} }
+
+// rec records a step of m million euros (in the pledge's currency).
+func (w *stageWeek) rec(stage coalition.PledgeStatus, m int64, date coalition.Date, source, correction string) (*coalition.Pledge, error) {
+	e := &coalition.StageEntry{PledgeID: w.p.ID, Stage: stage, Date: date, Amount: coalition.Money{Minor: m * 100_000_000}, Source: source, Correction: correction}
+	return w.s.RecordStage(sys, e)
+}
+
 func testStages(t *testing.T, s coalition.Store) {
-	c := base(t, s)
-	on := func(m, d int) coalition.Date { return coalition.Date{Y: 2025, M: time.Month(m), D: d} }
-	p := pledge("GBR", 1000, "2025-02")
-	p.Status, p.Source = coalition.Announced, "London summit communiqué"
-	must(t, s.CreatePledge(sys, p))
-	rec := func(stage coalition.PledgeStatus, m int64, date coalition.Date, source, correction string) (*coalition.Pledge, error) {
-		e := &coalition.StageEntry{PledgeID: p.ID, Stage: stage, Date: date, Amount: coalition.Money{Minor: m * 100_000_000}, Source: source, Correction: correction}
-		return s.RecordStage(sys, e)
+	w := &stageWeek{s: s, c: base(t, s)}
+	w.p = pledge("GBR", 1000, "2025-02")
+	w.p.Status, w.p.Source = coalition.Announced, "London summit communiqué"
+	must(t, s.CreatePledge(sys, w.p))
+	steps(t,
+		step{"created: the announcement", w.created},
+		step{"committed, then allocated in two parts", w.committedAllocated},
+		step{"deliveries count against the allocations", w.deliveriesAgainstAllocations},
+		step{"a delivered stage has no amount of its own", w.deliveredHasNoAmount},
+		step{"lowering a figure is a correction", w.loweringIsCorrection},
+		step{"lowering the pledge below its deliveries is refused", w.pledgeBelowDeliveries},
+		step{"a status moved back needs a correction", w.statusBackNeedsCorrection},
+		step{"a status moved forward with a source keeps the announcement's", w.forwardKeepsAnnouncement},
+		step{"history follows the pledge's visibility", w.historyFollowsVisibility},
+		step{"an imported pledge has the history its record implies", w.importedImpliedHistory},
+		step{"a pledge rewritten by a load keeps its history", w.loadRewriteKeepsHistory},
+	)
+}
+
+// created: created: the announcement.
+func (w *stageWeek) created(t *testing.T) {
+	h, f := history(t, w.s, w.p.ID)
+	if len(h) != 1 || h[0].Stage != coalition.Announced || h[0].Source != w.p.Source || h[0].RecordedBy != "system" || h[0].Implied {
+		t.Fatalf("history = %+v, want one announced entry from %q recorded by system", h, w.p.Source)
 	}
-	t.Run("created: the announcement", func(t *testing.T) {
-		h, f := history(t, s, p.ID)
-		if len(h) != 1 || h[0].Stage != coalition.Announced || h[0].Source != p.Source || h[0].RecordedBy != "system" || h[0].Implied {
-			t.Fatalf("history = %+v, want one announced entry from %q recorded by system", h, p.Source)
-		}
-		if f.AnnouncedSource != p.Source || f.AnnouncedOn != p.Announced {
-			t.Errorf("announced = %q on %s, want %q on %s", f.AnnouncedSource, f.AnnouncedOn, p.Source, p.Announced)
-		}
-		wantFigures(t, s, p.ID, coalition.Announced, 1000, 0, 0, 0)
-	})
-	t.Run("committed, then allocated in two parts", func(t *testing.T) {
-		got, err := rec(coalition.Committed, 1000, on(3, 1), "MoD press release", "")
-		must(t, err)
-		if got.Version != 2 || got.Source != p.Source {
-			t.Errorf("pledge after commit: version %d source %q, want 2 and the announcement's %q", got.Version, got.Source, p.Source)
-		}
-		_, err = rec(coalition.Allocated, 400, on(4, 1), "contract 1", "")
-		must(t, err)
-		_, err = rec(coalition.Allocated, 200, on(5, 1), "contract 2", "")
-		must(t, err)
-		wantFigures(t, s, p.ID, coalition.Allocated, 1000, 1000, 600, 0)
-	})
-	t.Run("deliveries count against the allocations", func(t *testing.T) {
-		for _, m := range []int64{100, 100, 50} {
-			must(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p.ID, Date: on(6, 1), AmountEUR: m * 100_000_000, Source: "MoD"}))
-		}
-		wantFigures(t, s, p.ID, coalition.Allocated, 1000, 1000, 600, 250)
-		// €400 m more would be €650 m delivered of €600 m allocated.
-		wantField(t, s.CreateDelivery(sys, &coalition.Delivery{PledgeID: p.ID, Date: on(6, 2), AmountEUR: 400 * 100_000_000, Source: "MoD"}), "amount_eur_minor")
-	})
-	t.Run("a delivered stage has no amount of its own", func(t *testing.T) {
-		_, err := rec(coalition.Delivered, 250, on(6, 3), "MoD", "")
-		wantField(t, err, "stage")
-	})
-	t.Run("lowering a figure is a correction", func(t *testing.T) {
-		_, err := rec(coalition.Allocated, -100, on(6, 4), "contract 2 amended", "")
-		wantField(t, err, "correction")
-		_, err = rec(coalition.Allocated, -600, on(6, 4), "contract 2 amended", "both contracts void") // below the deliveries is fine for the figure, not below zero
-		must(t, err)
-		wantFigures(t, s, p.ID, coalition.Committed, 1000, 1000, 0, 250)
-		_, err = rec(coalition.Allocated, -1, on(6, 4), "x", "below zero")
-		wantField(t, err, "amount.minor")
-		_, err = rec(coalition.Allocated, 600, on(6, 5), "contracts restored", "")
-		must(t, err)
-		wantFigures(t, s, p.ID, coalition.Allocated, 1000, 1000, 600, 250)
-	})
-	t.Run("lowering the pledge below its deliveries is refused", func(t *testing.T) {
-		cur, err := s.FindPledge(sys, p.ID)
-		must(t, err)
-		low := eurM(200)
-		_, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: cur.Version, Amount: &low})
-		wantField(t, err, "amount")
-		ok := eurM(900)
-		cur, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: cur.Version, Amount: &ok})
-		must(t, err)
-		wantFigures(t, s, p.ID, coalition.Allocated, 900, 1000, 600, 250)
-		if cur.AmountEUR != 900*100_000_000 {
-			t.Errorf("amount_eur = %d", cur.AmountEUR)
-		}
-	})
-	t.Run("a status moved back needs a correction", func(t *testing.T) {
-		cur, err := s.FindPledge(sys, p.ID)
-		must(t, err)
-		back := coalition.Committed
-		_, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &back})
-		wantField(t, err, "correction")
-		why := "allocation withdrawn by parliament"
-		cur, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &back, Correction: &why})
-		must(t, err)
-		wantFigures(t, s, p.ID, coalition.Committed, 900, 1000, 0, 250)
-		audited, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "pledge_stage", Limit: coalition.MaxPageSize})
-		must(t, err)
-		found := false
-		for _, a := range audited {
-			found = found || strings.Contains(a.After, why)
-		}
-		if !found {
-			t.Errorf("the move back's reason is in no audited stage entry (%d entries)", len(audited))
-		}
-	})
-	t.Run("a status moved forward with a source keeps the announcement's", func(t *testing.T) {
-		cur, err := s.FindPledge(sys, p.ID)
-		must(t, err)
-		fwd, src := coalition.Allocated, "budget law 2025"
-		cur, err = s.UpdatePledge(sys, p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &fwd, Source: &src})
-		must(t, err)
-		if cur.Source != p.Source || cur.Status != coalition.Allocated {
-			t.Errorf("pledge = %s from %q, want allocated from %q", cur.Status, cur.Source, p.Source)
-		}
-		h, f := history(t, s, p.ID)
-		if f.AnnouncedSource != p.Source {
-			t.Errorf("announced source = %q", f.AnnouncedSource)
-		}
-		found := false
-		for _, e := range h {
-			found = found || e.Stage == coalition.Allocated && e.Source == src && e.AmountEUR == 900*100_000_000
-		}
-		if !found {
-			t.Errorf("no allocated entry of the whole amount from %q in %+v", src, h)
-		}
-		wantFigures(t, s, p.ID, coalition.Allocated, 900, 1000, 900, 250)
-	})
-	t.Run("history follows the pledge's visibility", func(t *testing.T) {
-		conf := pledge("GBR", 40, "2025-01")
-		conf.Visibility, conf.CoalitionID = coalition.Confidential, &c.ID
-		must(t, s.CreatePledge(sys, conf))
-		obs := coalition.WithUser(sys, &coalition.User{ID: 1, Role: coalition.Observer})
-		_, _, err := s.PledgeHistory(obs, conf.ID)
-		wantKind(t, err, coalition.NotFound)
-		gbr := coalition.WithUser(sys, &coalition.User{ID: 4, Role: coalition.Delegate, Country: "GBR", Coalitions: []int64{c.ID}})
-		h, _, err := s.PledgeHistory(gbr, conf.ID)
-		must(t, err)
-		if len(h) != 3 { // announced, committed, allocated: what its status implies
-			t.Errorf("history = %d entries, want 3", len(h))
-		}
-		_, err = s.RecordStage(obs, &coalition.StageEntry{PledgeID: p.ID, Stage: coalition.Cancelled, Date: on(7, 1), Source: "x"})
-		wantKind(t, err, coalition.Forbidden)
-		denied := false
-		for _, d := range Denials(t, s) {
-			denied = denied || d.What != "" && len(d.What) > 12 && d.What[:12] == "record stage"
-		}
-		if !denied {
-			t.Errorf("the refused RecordStage is not in the audit log")
-		}
-	})
-	t.Run("an imported pledge has the history its record implies", func(t *testing.T) {
-		q := pledge("FRA", 30, "2025-01")
-		q.Status, q.SourceRef = coalition.Delivered, "fra-1"
-		_, err := s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{q}}, false)
-		must(t, err)
-		page, _, err := s.FindPledges(sys, coalition.PledgeFilter{SourceRef: "fra-1"})
-		must(t, err)
-		h, f := history(t, s, page[0].ID)
-		if len(h) != 4 || !h[0].Implied || f.DeliveredEUR != 30*100_000_000 || f.Stage != coalition.Delivered {
-			t.Errorf("implied history = %+v, figures %+v", h, f)
-		}
-	})
-	t.Run("a pledge rewritten by a load keeps its history", func(t *testing.T) {
-		q := pledge("FRA", 30, "2025-01")
-		q.Status, q.SourceRef, q.Source = coalition.Committed, "fra-2", "loaded"
-		_, err := s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{q}}, false)
-		must(t, err)
-		page, _, err := s.FindPledges(sys, coalition.PledgeFilter{SourceRef: "fra-2"})
-		must(t, err)
-		id := page[0].ID
-		_, err = s.RecordStage(sys, &coalition.StageEntry{PledgeID: id, Stage: coalition.Allocated, Date: on(3, 1), Amount: coalition.Money{Minor: 10 * 100_000_000, Currency: "eur"}, Source: "contract"})
-		must(t, err)
-		wantFigures(t, s, id, coalition.Allocated, 30, 30, 10, 0)
-		q2 := pledge("FRA", 40, "2025-01")
-		q2.Status, q2.SourceRef, q2.Source = coalition.Announced, "fra-2", "loaded"
-		_, err = s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{q2}}, false)
-		must(t, err)
-		wantFigures(t, s, id, coalition.Announced, 40, 0, 0, 0)
-		if _, f := history(t, s, id); f.AnnouncedSource != "loaded" {
-			t.Errorf("announced source = %q", f.AnnouncedSource)
-		}
-	})
+	if f.AnnouncedSource != w.p.Source || f.AnnouncedOn != w.p.Announced {
+		t.Errorf("announced = %q on %s, want %q on %s", f.AnnouncedSource, f.AnnouncedOn, w.p.Source, w.p.Announced)
+	}
+	wantFigures(t, w.s, w.p.ID, coalition.Announced, 1000, 0, 0, 0)
+}
+
+// committedAllocated: committed, then allocated in two parts.
+func (w *stageWeek) committedAllocated(t *testing.T) {
+	got, err := w.rec(coalition.Committed, 1000, on(3, 1), "MoD press release", "")
+	must(t, err)
+	if got.Version != 2 || got.Source != w.p.Source {
+		t.Errorf("pledge after commit: version %d source %q, want 2 and the announcement's %q", got.Version, got.Source, w.p.Source)
+	}
+	_, err = w.rec(coalition.Allocated, 400, on(4, 1), "contract 1", "")
+	must(t, err)
+	_, err = w.rec(coalition.Allocated, 200, on(5, 1), "contract 2", "")
+	must(t, err)
+	wantFigures(t, w.s, w.p.ID, coalition.Allocated, 1000, 1000, 600, 0)
+}
+
+// deliveriesAgainstAllocations: deliveries count against the allocations.
+func (w *stageWeek) deliveriesAgainstAllocations(t *testing.T) {
+	for _, m := range []int64{100, 100, 50} {
+		must(t, w.s.CreateDelivery(sys, &coalition.Delivery{PledgeID: w.p.ID, Date: on(6, 1), AmountEUR: m * 100_000_000, Source: "MoD"}))
+	}
+	wantFigures(t, w.s, w.p.ID, coalition.Allocated, 1000, 1000, 600, 250)
+	// €400 m more would be €650 m delivered of €600 m allocated.
+	wantField(t, w.s.CreateDelivery(sys, &coalition.Delivery{PledgeID: w.p.ID, Date: on(6, 2), AmountEUR: 400 * 100_000_000, Source: "MoD"}), "amount_eur_minor")
+}
+
+// deliveredHasNoAmount: a delivered stage has no amount of its own.
+func (w *stageWeek) deliveredHasNoAmount(t *testing.T) {
+	_, err := w.rec(coalition.Delivered, 250, on(6, 3), "MoD", "")
+	wantField(t, err, "stage")
+}
+
+// loweringIsCorrection: lowering a figure is a correction.
+func (w *stageWeek) loweringIsCorrection(t *testing.T) {
+	_, err := w.rec(coalition.Allocated, -100, on(6, 4), "contract 2 amended", "")
+	wantField(t, err, "correction")
+	_, err = w.rec(coalition.Allocated, -600, on(6, 4), "contract 2 amended", "both contracts void") // below the deliveries is fine for the figure, not below zero
+	must(t, err)
+	wantFigures(t, w.s, w.p.ID, coalition.Committed, 1000, 1000, 0, 250)
+	_, err = w.rec(coalition.Allocated, -1, on(6, 4), "x", "below zero")
+	wantField(t, err, "amount.minor")
+	_, err = w.rec(coalition.Allocated, 600, on(6, 5), "contracts restored", "")
+	must(t, err)
+	wantFigures(t, w.s, w.p.ID, coalition.Allocated, 1000, 1000, 600, 250)
+}
+
+// pledgeBelowDeliveries: lowering the pledge below its deliveries is refused.
+func (w *stageWeek) pledgeBelowDeliveries(t *testing.T) {
+	cur, err := w.s.FindPledge(sys, w.p.ID)
+	must(t, err)
+	low := eurM(200)
+	_, err = w.s.UpdatePledge(sys, w.p.ID, coalition.PledgeUpdate{Version: cur.Version, Amount: &low})
+	wantField(t, err, "amount")
+	ok := eurM(900)
+	cur, err = w.s.UpdatePledge(sys, w.p.ID, coalition.PledgeUpdate{Version: cur.Version, Amount: &ok})
+	must(t, err)
+	wantFigures(t, w.s, w.p.ID, coalition.Allocated, 900, 1000, 600, 250)
+	if cur.AmountEUR != 900*100_000_000 {
+		t.Errorf("amount_eur = %d", cur.AmountEUR)
+	}
+}
+
+// statusBackNeedsCorrection: a status moved back needs a correction.
+func (w *stageWeek) statusBackNeedsCorrection(t *testing.T) {
+	cur, err := w.s.FindPledge(sys, w.p.ID)
+	must(t, err)
+	back := coalition.Committed
+	_, err = w.s.UpdatePledge(sys, w.p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &back})
+	wantField(t, err, "correction")
+	why := "allocation withdrawn by parliament"
+	cur, err = w.s.UpdatePledge(sys, w.p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &back, Correction: &why})
+	must(t, err)
+	wantFigures(t, w.s, w.p.ID, coalition.Committed, 900, 1000, 0, 250)
+	audited, _, err := w.s.FindAudit(sys, coalition.AuditFilter{Entity: "pledge_stage", Limit: coalition.MaxPageSize})
+	must(t, err)
+	found := false
+	for _, a := range audited {
+		found = found || strings.Contains(a.After, why)
+	}
+	if !found {
+		t.Errorf("the move back's reason is in no audited stage entry (%d entries)", len(audited))
+	}
+}
+
+// forwardKeepsAnnouncement: a status moved forward with a source keeps the announcement's.
+func (w *stageWeek) forwardKeepsAnnouncement(t *testing.T) {
+	cur, err := w.s.FindPledge(sys, w.p.ID)
+	must(t, err)
+	fwd, src := coalition.Allocated, "budget law 2025"
+	cur, err = w.s.UpdatePledge(sys, w.p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &fwd, Source: &src})
+	must(t, err)
+	if cur.Source != w.p.Source || cur.Status != coalition.Allocated {
+		t.Errorf("pledge = %s from %q, want allocated from %q", cur.Status, cur.Source, w.p.Source)
+	}
+	h, f := history(t, w.s, w.p.ID)
+	if f.AnnouncedSource != w.p.Source {
+		t.Errorf("announced source = %q", f.AnnouncedSource)
+	}
+	found := false
+	for _, e := range h {
+		found = found || e.Stage == coalition.Allocated && e.Source == src && e.AmountEUR == 900*100_000_000
+	}
+	if !found {
+		t.Errorf("no allocated entry of the whole amount from %q in %+v", src, h)
+	}
+	wantFigures(t, w.s, w.p.ID, coalition.Allocated, 900, 1000, 900, 250)
+}
+
+// historyFollowsVisibility: history follows the pledge's visibility.
+func (w *stageWeek) historyFollowsVisibility(t *testing.T) {
+	conf := pledge("GBR", 40, "2025-01")
+	conf.Visibility, conf.CoalitionID = coalition.Confidential, &w.c.ID
+	must(t, w.s.CreatePledge(sys, conf))
+	obs := coalition.WithUser(sys, &coalition.User{ID: 1, Role: coalition.Observer})
+	_, _, err := w.s.PledgeHistory(obs, conf.ID)
+	wantKind(t, err, coalition.NotFound)
+	gbr := coalition.WithUser(sys, &coalition.User{ID: 4, Role: coalition.Delegate, Country: "GBR", Coalitions: []int64{w.c.ID}})
+	h, _, err := w.s.PledgeHistory(gbr, conf.ID)
+	must(t, err)
+	if len(h) != 3 { // announced, committed, allocated: what its status implies
+		t.Errorf("history = %d entries, want 3", len(h))
+	}
+	_, err = w.s.RecordStage(obs, &coalition.StageEntry{PledgeID: w.p.ID, Stage: coalition.Cancelled, Date: on(7, 1), Source: "x"})
+	wantKind(t, err, coalition.Forbidden)
+	denied := false
+	for _, d := range Denials(t, w.s) {
+		denied = denied || d.What != "" && len(d.What) > 12 && d.What[:12] == "record stage"
+	}
+	if !denied {
+		t.Errorf("the refused RecordStage is not in the audit log")
+	}
+}
+
+// importedImpliedHistory: an imported pledge has the history its record implies.
+func (w *stageWeek) importedImpliedHistory(t *testing.T) {
+	q := pledge("FRA", 30, "2025-01")
+	q.Status, q.SourceRef = coalition.Delivered, "fra-1"
+	_, err := w.s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{q}}, false)
+	must(t, err)
+	page, _, err := w.s.FindPledges(sys, coalition.PledgeFilter{SourceRef: "fra-1"})
+	must(t, err)
+	h, f := history(t, w.s, page[0].ID)
+	if len(h) != 4 || !h[0].Implied || f.DeliveredEUR != 30*100_000_000 || f.Stage != coalition.Delivered {
+		t.Errorf("implied history = %+v, figures %+v", h, f)
+	}
+}
+
+// loadRewriteKeepsHistory: a pledge rewritten by a load keeps its history.
+func (w *stageWeek) loadRewriteKeepsHistory(t *testing.T) {
+	q := pledge("FRA", 30, "2025-01")
+	q.Status, q.SourceRef, q.Source = coalition.Committed, "fra-2", "loaded"
+	_, err := w.s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{q}}, false)
+	must(t, err)
+	page, _, err := w.s.FindPledges(sys, coalition.PledgeFilter{SourceRef: "fra-2"})
+	must(t, err)
+	id := page[0].ID
+	_, err = w.s.RecordStage(sys, &coalition.StageEntry{PledgeID: id, Stage: coalition.Allocated, Date: on(3, 1), Amount: coalition.Money{Minor: 10 * 100_000_000, Currency: "eur"}, Source: "contract"})
+	must(t, err)
+	wantFigures(t, w.s, id, coalition.Allocated, 30, 30, 10, 0)
+	q2 := pledge("FRA", 40, "2025-01")
+	q2.Status, q2.SourceRef, q2.Source = coalition.Announced, "fra-2", "loaded"
+	_, err = w.s.Load(sys, &coalition.Dataset{Pledges: []*coalition.Pledge{q2}}, false)
+	must(t, err)
+	wantFigures(t, w.s, id, coalition.Announced, 40, 0, 0, 0)
+	if _, f := history(t, w.s, id); f.AnnouncedSource != "loaded" {
+		t.Errorf("announced source = %q", f.AnnouncedSource)
+	}
 }
 
 // testStageProperty: whatever people record, in whatever order, the derived
