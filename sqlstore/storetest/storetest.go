@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"PledgeVisibility", testPledgeVisibility},
 		{"Deliveries", testDeliveries}, {"DeliveriesChecked", testDeliveriesChecked}, {"DeliveryEdits", testDeliveryEdits},
 		{"Requirements", testRequirements},
+		{"Channels", testChannels},
 		{"Engagements", testEngagements},
 		{"People", testPeople},
 		{"RiskEvents", testRiskEvents},
