@@ -139,7 +139,8 @@ func electionDate(s string) (coalition.Date, string, error) {
 
 // Load loads the reference dataset into s as the system user; it is
 // idempotent. When s is also a store of coalitions and requirements (a
-// sqlstore.Store), it then loads the bundled needs (LoadNeeds).
+// sqlstore.Store), it then loads the bundled needs (LoadNeeds), and the
+// bundled channels when it stores channels (LoadChannels).
 func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadReport, error) {
 	ds, err := Dataset()
 	if err != nil {
@@ -151,9 +152,49 @@ func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadR
 		return rep, err
 	}
 	if ns, ok := s.(NeedsStore); ok {
-		err = LoadNeeds(ctx, ns, dryRun, &rep)
+		if err = LoadNeeds(ctx, ns, dryRun, &rep); err != nil {
+			return rep, err
+		}
+	}
+	if cs, ok := s.(coalition.ChannelStore); ok {
+		err = LoadChannels(ctx, cs, dryRun, &rep)
 	}
 	return rep, err
+}
+
+// LoadChannels adds the bundled channels (refdata.Channels), counted under
+// "channels" in rep. A channel is created only when no channel has its
+// code: the seed never overwrites a user's channel (to take the bundled one
+// again, delete it and seed).
+func LoadChannels(ctx context.Context, s coalition.ChannelStore, dryRun bool, rep *coalition.LoadReport) error {
+	chans, err := refdata.Channels()
+	if err != nil {
+		return err
+	}
+	count := func(m *map[string]int) {
+		if *m == nil {
+			*m = map[string]int{}
+		}
+		(*m)["channels"]++
+	}
+	for _, c := range chans {
+		_, err := s.FindChannelByCode(ctx, c.Code)
+		switch {
+		case err == nil:
+			count(&rep.Unchanged)
+			continue
+		case coalition.ErrorKind(err) != coalition.NotFound:
+			return fmt.Errorf("seed channels: %w", err)
+		}
+		count(&rep.Created)
+		if dryRun {
+			continue
+		}
+		if err := s.CreateChannel(ctx, c); err != nil {
+			return fmt.Errorf("seed channels: %s: %w", c.Code, err)
+		}
+	}
+	return nil
 }
 
 // NeedsStore is what LoadNeeds writes to.
