@@ -262,6 +262,16 @@ func audience(vis coalition.Visibility, owner string, coalitionID int64) *coalit
 
 // getNeeds lists a coalition's requirements visible to the caller
 // (report.Needs, as `coalition needs --json`).
+// listChannels is GET /api/v1/channels: the channels with their
+// contributors' shares (as `coalition channels --json`).
+func (s *server) listChannels(w http.ResponseWriter, r *http.Request) error {
+	rep, err := report.Channels(r.Context(), s.store)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, rep)
+}
+
 func (s *server) getNeeds(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	coal := p.str("coalition")

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"coalition"
+	"coalition/report"
 )
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
@@ -147,7 +148,16 @@ func (s *server) listDonors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.donorTotals(r.Context(), f)
+	attribute, err := report.ParseAttribute(r.URL.Query().Get("attribute"))
+	if err != nil {
+		return err
+	}
+	var rows []coalition.DonorTotal
+	if attribute == report.AttributeChannel {
+		rows, err = s.donorTotals(r.Context(), f)
+	} else {
+		rows, err = report.DonorTotals(r.Context(), s.store, f, attribute)
+	}
 	if err != nil {
 		return err
 	}

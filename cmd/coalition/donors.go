@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"coalition"
+	"coalition/report"
 )
 
 func runDonors(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status allocated,delivered] [--json] [--db ...]",
+	fs := newFlagSet(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status allocated,delivered] [--attribute channel|contributors] [--json] [--db ...]",
 		"coalition donors --type military --since 2025-01 --json")
 	db := dbFlag(fs)
 	typ := fs.String("type", "", "only this type of support")
@@ -18,6 +19,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	until := fs.String("until", "", "to this month (YYYY-MM), inclusive")
 	group := fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
 	status := fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
+	attribute := fs.String("attribute", report.DefaultAttribute, "channel: a channel such as the EU institutions is one donor (as Kiel shows it); contributors: its support is attributed to its members by their shares (coalition channels)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parseArgs(e, fs, args); err != nil {
 		return err
@@ -26,12 +28,15 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := report.ParseAttribute(*attribute); err != nil {
+		return err
+	}
 	s, err := openStore(ctx, e, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rows, err := s.DonorTotals(coalition.WithUser(ctx, coalition.System), f)
+	rows, err := report.DonorTotals(coalition.WithUser(ctx, coalition.System), s, f, *attribute)
 	if err != nil {
 		return err
 	}
@@ -60,7 +65,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 		}
 		statuses = strings.Join(names, ", ")
 	}
-	fmt.Fprintf(e.stdout, "\n%d donors, %s in all. Status: %s.\n", len(rows), eur(total), statuses)
+	fmt.Fprintf(e.stdout, "\n%d donors, %s in all. Status: %s. Channels: %s.\n", len(rows), eur(total), statuses, attributionNote(*attribute))
 	srcs := map[string]bool{}
 	for _, r := range rows {
 		if !srcs[r.Source] {
@@ -106,4 +111,12 @@ func donorFilter(typ, since, until, group, status string) (coalition.DonorFilter
 		}
 	}
 	return f, nil
+}
+
+// attributionNote says how the table shows channels' support.
+func attributionNote(attribute string) string {
+	if attribute == report.AttributeContributors {
+		return "attributed to their contributors by their shares (coalition channels)"
+	}
+	return "each shown as one donor (--attribute contributors attributes them)"
 }
