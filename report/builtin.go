@@ -41,6 +41,10 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 		return nil, err
 	}
 	in := analysis.BuiltinInput{Support: sup, USDPerEUR: rate}
+	chanSrcs, err := builtinChannels(ctx, s, &in)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range cs {
 		cd := analysis.CountryData{ISO3: c.ISO3, Name: c.Name, Memberships: c.Groups}
 		if c.PopulationM != nil {
@@ -67,6 +71,10 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 	}
 	rep.Sources = append(rep.Sources, countrySources(withGDP(cs), "gdp", fmt.Sprint(year))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
+	rep.Sources = append(rep.Sources, chanSrcs...)
+	if len(in.Channels) > 0 {
+		rep.Description += " Channels (the EU institutions) are attributed to their member states by their shares (coalition channels): each member's actual includes its part (actual_channels_eur) and, in replace-us, its plan its part of the channels' 2022–2024 average; each channel is also a line of its own (channels), never added twice."
+	}
 	switch name {
 	case "replace-us":
 		c, err := findCoalition(ctx, s, DefaultCoalition)
@@ -78,4 +86,31 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 			Source: "NATO Washington Summit Declaration, 10 Jul 2024: Pledge of Long-Term Security Assistance for Ukraine, a minimum baseline of €40 billion within the next year"})
 	}
 	return rep, nil
+}
+
+// builtinChannels gives a built-in scenario the channels recorded under a
+// donor code of their own (the EU institutions) and their support
+// attributed to the contributors, and returns the sources of the shares.
+func builtinChannels(ctx context.Context, s coalition.Store, in *analysis.BuiltinInput) ([]Source, error) {
+	cs, err := s.FindChannels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	by := recordingChannels(cs)
+	if len(by) == 0 {
+		return nil, nil
+	}
+	rows, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return nil, err
+	}
+	_, attributed := attributeMonthly(rows, cs)
+	in.Attributed = toDonorMonths(attributed)
+	var srcs []Source
+	for _, donor := range sortedKeys(by) {
+		c := by[donor]
+		in.Channels = append(in.Channels, analysis.BuiltinChannel{Donor: donor, Name: c.Name})
+		srcs = append(srcs, Source{Figure: "channel shares (" + c.Code + ")", Source: c.Key + " — " + c.Source, AsOf: c.AsOf})
+	}
+	return srcs, nil
 }

@@ -230,6 +230,12 @@ func monthlySupport(ctx context.Context, s coalition.DonorStore) ([]analysis.Don
 	if err != nil {
 		return nil, err
 	}
+	return toDonorMonths(rows), nil
+}
+
+// toDonorMonths puts support per donor, month and type in the analysis
+// shape: one row per donor and month, in the order they first appear.
+func toDonorMonths(rows []coalition.DonorMonth) []analysis.DonorMonth {
 	type key struct {
 		iso string
 		m   coalition.Month
@@ -253,7 +259,7 @@ func monthlySupport(ctx context.Context, s coalition.DonorStore) ([]analysis.Don
 			out[i].Humanitarian += r.EUR
 		}
 	}
-	return out, nil
+	return out
 }
 
 // findCoalition returns the coalition with code (default COW2025); an
