@@ -41,29 +41,19 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 		return nil, err
 	}
 	in := analysis.BuiltinInput{Support: sup, USDPerEUR: rate}
+	if in.Countries, err = countryData(ctx, fx, cs, rate); err != nil {
+		return nil, err
+	}
 	chanSrcs, err := builtinChannels(ctx, s, &in)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cs {
-		cd := analysis.CountryData{ISO3: c.ISO3, Name: c.Name, Memberships: c.Groups}
-		if c.PopulationM != nil {
-			cd.Population = *c.PopulationM * 1e6
-		}
-		eur, ok, err := fx.gdpEUR(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			// The engine takes one rate; a GDP of another year is restated
-			// so that GDPUSD / rate is its EUR value at its own year's rate.
-			cd.GDPUSD = eur * rate
-		}
-		in.Countries = append(in.Countries, cd)
-	}
 	res, err := analysis.RunBuiltin(name, in)
 	if err != nil {
 		return nil, err
+	}
+	if len(in.Channels) > 0 {
+		res.Description += " Channels (the EU institutions) are attributed to their member states by their shares (coalition channels): each member's actual includes its part (actual_channels_eur) and, in replace-us, its plan its part of the channels' 2022–2024 average; each channel is also a line of its own (channels), never added twice."
 	}
 	rep := &BuiltinReport{BuiltinResult: res, GDPYear: year}
 	if rep.Sources, err = supportSources(ctx, s); err != nil {
@@ -72,9 +62,6 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 	rep.Sources = append(rep.Sources, countrySources(withGDP(cs), "gdp", fmt.Sprint(year))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
 	rep.Sources = append(rep.Sources, chanSrcs...)
-	if len(in.Channels) > 0 {
-		rep.Description += " Channels (the EU institutions) are attributed to their member states by their shares (coalition channels): each member's actual includes its part (actual_channels_eur) and, in replace-us, its plan its part of the channels' 2022–2024 average; each channel is also a line of its own (channels), never added twice."
-	}
 	switch name {
 	case "replace-us":
 		c, err := findCoalition(ctx, s, DefaultCoalition)
@@ -113,4 +100,26 @@ func builtinChannels(ctx context.Context, s coalition.Store, in *analysis.Builti
 		srcs = append(srcs, Source{Figure: "channel shares (" + c.Code + ")", Source: c.Key + " — " + c.Source, AsOf: c.AsOf})
 	}
 	return srcs, nil
+}
+
+// countryData is what the built-in scenarios need about the countries, GDP
+// in EUR at its own year's ECB average restated at rate (the engine takes
+// one rate: GDPUSD / rate is then the country's EUR value).
+func countryData(ctx context.Context, fx *fx, cs []*coalition.Country, rate float64) ([]analysis.CountryData, error) {
+	out := make([]analysis.CountryData, 0, len(cs))
+	for _, c := range cs {
+		cd := analysis.CountryData{ISO3: c.ISO3, Name: c.Name, Memberships: c.Groups}
+		if c.PopulationM != nil {
+			cd.Population = *c.PopulationM * 1e6
+		}
+		eur, ok, err := fx.gdpEUR(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			cd.GDPUSD = eur * rate
+		}
+		out = append(out, cd)
+	}
+	return out, nil
 }

@@ -82,7 +82,7 @@ type RiskMember struct {
 	// ChannelEUR is the part of SupportEUR that is its share of channels'
 	// support (the EU institutions').
 	ChannelEUR float64 `json:"channel_eur"`
-	Events       []int64 `json:"events"`      // ids of its stored risk events in the horizon
+	Events     []int64 `json:"events"` // ids of its stored risk events in the horizon
 }
 
 // RiskModel builds the political-risk model of coalitionCode (default
@@ -146,21 +146,12 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 		b.note("The horizon starts in %s, before the last month of recorded support (%s): a member with recorded allocations in the horizon is modelled by its pledges alone, with nothing after them.", start, last)
 	}
 	b.addMembers()
-	if err := b.addChannels(ctx); err != nil {
-		return nil, err
-	}
-	if err := b.addRequirements(ctx); err != nil {
-		return nil, err
-	}
-	if err := b.addPledgeSupport(ctx); err != nil {
-		return nil, err
-	}
-	if err := b.addBaselineSupport(ctx); err != nil {
-		return nil, err
-	}
-	b.attributeChannels()
-	if err := b.addEvents(ctx); err != nil {
-		return nil, err
+	// The steps in order: each reads what the ones before it filled in.
+	for _, step := range []func(context.Context) error{b.addChannels, b.addRequirements, b.addPledgeSupport, b.addBaselineSupport,
+		b.attributeChannels, b.addEvents} {
+		if err := step(ctx); err != nil {
+			return nil, err
+		}
 	}
 	m := b.model(opts)
 	if err := m.Validate(); err != nil {

@@ -55,7 +55,7 @@ func (b *riskBuild) addChannels(ctx context.Context) error {
 // contributors by their shares (coalition.Channel.Attribute), adding the
 // contributors that are not yet members; a channel keeps only what its
 // shares leave.
-func (b *riskBuild) attributeChannels() {
+func (b *riskBuild) attributeChannels(context.Context) error {
 	if b.channelEUR == nil {
 		b.channelEUR = map[string]float64{}
 	}
@@ -99,6 +99,7 @@ func (b *riskBuild) attributeChannels() {
 		}
 		b.note("%s.", msg)
 	}
+	return nil
 }
 
 // restIsZero reports whether a channel has no support left after
