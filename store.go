@@ -22,6 +22,7 @@ type Store interface {
 	ProposalStore
 	DatasetStore
 	ChannelStore
+	CommitmentStore
 
 	// Ready returns nil when the database is reachable and fully migrated.
 	Ready(ctx context.Context) error

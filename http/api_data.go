@@ -131,7 +131,7 @@ func donorParams(r *http.Request) (coalition.DonorFilter, error) {
 		p.fail("until", "is before since")
 	}
 	f.Group = strings.ToUpper(p.str("group"))
-	if st := p.str("status"); st != "" {
+	if st := p.str("status"); st != "" && !report.IsStage(st) {
 		for _, v := range strings.Split(st, ",") {
 			ps := coalition.PledgeStatus(strings.TrimSpace(v))
 			if !ps.Valid() {
@@ -152,11 +152,15 @@ func (s *server) listDonors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	stage := r.URL.Query().Get("status")
+	if !report.IsStage(stage) {
+		stage = ""
+	}
 	var rows []coalition.DonorTotal
-	if attribute == report.AttributeChannel {
+	if attribute == report.AttributeChannel && stage == "" {
 		rows, err = s.donorTotals(r.Context(), f)
 	} else {
-		rows, err = report.DonorTotals(r.Context(), s.store, f, attribute)
+		rows, err = report.Donors(r.Context(), s.store, f, stage, attribute)
 	}
 	if err != nil {
 		return err

@@ -11,20 +11,24 @@ import (
 )
 
 func runDonors(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status allocated,delivered] [--attribute channel|contributors] [--json] [--db ...]",
+	fs := newFlagSet(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status committed|allocated|delivered|pipeline|STATUS,…] [--attribute channel|contributors] [--json] [--db ...]",
 		"coalition donors --type military --since 2025-01 --json")
 	db := dbFlag(fs)
 	typ := fs.String("type", "", "only this type of support")
 	since := fs.String("since", "", "from this month (YYYY-MM), inclusive")
 	until := fs.String("until", "", "to this month (YYYY-MM), inclusive")
 	group := fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
-	status := fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
+	status := fs.String("status", "", "a stage: committed (all committed, allocated since or not, incl. Kiel's commitments), allocated (default: allocated and delivered), delivered, pipeline (committed, not yet allocated: Kiel's to_be_allocated and pledges at status committed); or comma-separated pledge statuses")
 	attribute := fs.String("attribute", report.DefaultAttribute, "channel: a channel such as the EU institutions is one donor (as Kiel shows it); contributors: its support is attributed to its members by their shares (coalition channels)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parseArgs(e, fs, args); err != nil {
 		return err
 	}
-	f, err := donorFilter(*typ, *since, *until, *group, *status)
+	stage, statuses := "", *status
+	if report.IsStage(statuses) {
+		stage, statuses = statuses, ""
+	}
+	f, err := donorFilter(*typ, *since, *until, *group, statuses)
 	if err != nil {
 		return err
 	}
@@ -36,7 +40,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	rows, err := report.DonorTotals(coalition.WithUser(ctx, coalition.System), s, f, *attribute)
+	rows, err := report.Donors(coalition.WithUser(ctx, coalition.System), s, f, stage, *attribute)
 	if err != nil {
 		return err
 	}
@@ -57,8 +61,10 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 			eur(r.HumanitarianEUR), eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
 	}
 	tw.Flush()
-	statuses := "allocated and delivered"
-	if len(f.Statuses) > 0 {
+	statuses = "allocated and delivered"
+	if stage != "" {
+		statuses = stageNote(stage)
+	} else if len(f.Statuses) > 0 {
 		var names []string
 		for _, st := range f.Statuses {
 			names = append(names, string(st))
@@ -119,4 +125,17 @@ func attributionNote(attribute string) string {
 		return "attributed to their contributors by their shares (coalition channels)"
 	}
 	return "each shown as one donor (--attribute contributors attributes them)"
+}
+
+// stageNote says what a stage counts.
+func stageNote(stage string) string {
+	switch stage {
+	case report.StageCommitted:
+		return "committed (allocated and delivered pledges, pledges at status committed, and Kiel's commitments not yet allocated; never a commitment and its allocation both)"
+	case report.StagePipeline:
+		return "pipeline (committed, not yet allocated: Kiel's to_be_allocated, which has no type, and pledges at status committed)"
+	case report.StageDelivered:
+		return "delivered"
+	}
+	return "allocated and delivered"
 }

@@ -34,7 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"PledgeVisibility", testPledgeVisibility},
 		{"Deliveries", testDeliveries}, {"DeliveriesChecked", testDeliveriesChecked}, {"DeliveryEdits", testDeliveryEdits},
 		{"Requirements", testRequirements},
-		{"Channels", testChannels},
+		{"Channels", testChannels}, {"Commitments", testCommitments},
 		{"Engagements", testEngagements},
 		{"People", testPeople},
 		{"RiskEvents", testRiskEvents},

@@ -28,3 +28,20 @@ CREATE TABLE channel_contributors (
     as_of            TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (channel_id, iso3)
 );
+
+-- Commitments of published datasets (issue 14 §4): Kiel's "commitments"
+-- and "to_be_allocated" per donor and month, in euro cents. They are
+-- stages of the same support as the dataset's allocations (pledges), never
+-- added to them: committed includes what was allocated since, the pipeline
+-- is what is still to be allocated.
+CREATE TABLE commitments (
+    dataset                   TEXT NOT NULL,
+    dataset_release           TEXT NOT NULL,
+    iso3                      TEXT NOT NULL,
+    month                     INTEGER NOT NULL,
+    committed_eur_minor       BIGINT NOT NULL,
+    to_be_allocated_eur_minor BIGINT NOT NULL,
+    source                    TEXT NOT NULL,
+    as_of                     TEXT NOT NULL,
+    PRIMARY KEY (dataset, iso3, month)
+);
