@@ -163,6 +163,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/api/v1/coverage":                 {"/api/v1/coverage", "/api/v1/coverage?coalition=COW2025&from=1990-01&to=2100-12", "/api/v1/coverage?need=historical&from=1990-01&to=2100-12"},
 		"/api/v1/needs":                    {"/api/v1/needs", "/api/v1/needs?coalition=COW2025", "/api/v1/needs?coalition=NOPE"},
 		"/api/v1/channels":                 {"/api/v1/channels", "/api/v1/channels?x=1"},
+		"/api/v1/procurement":              {"/api/v1/procurement", "/api/v1/procurement?x=1"},
 		"/api/v1/scenarios/builtin/{name}": builtins,
 		"/api/v1/scenarios":                {"/api/v1/scenarios"},
 		"/api/v1/scenarios/{id}":           prefix("/api/v1/scenarios/", ids(c.scenarios)),

@@ -93,6 +93,12 @@ type countryData struct {
 	TargetSrcs  []string
 	RiskEvents  []*coalition.RiskEvent
 	FairShares  []fairShareRow
+	// Procurement is how the military aid to the country was sourced
+	// (stocks, procurement, PURL), per year: shown on the recipient's page,
+	// Ukraine, the country Kiel's procurement_trends.csv is about.
+	Procurement []refdata.ProcurementYear
+	// PURLShare is the country's share of PURL's declared funding (0: none).
+	PURLShare float64
 }
 
 // fairShareRow is the country's line in one built-in scenario.
@@ -195,6 +201,9 @@ func (s *server) countryPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Engagements = engagementRows(es, names)
+	if err := s.countryProcurement(ctx, &d); err != nil {
+		return err
+	}
 	if err := s.countryAnalysis(ctx, &d); err != nil {
 		return err
 	}
@@ -212,4 +221,25 @@ func (s *server) countryNames(ctx context.Context) (map[string]string, error) {
 		m[c.ISO3] = c.Name
 	}
 	return m, nil
+}
+
+// countryProcurement fills how military aid was sourced (the recipient's
+// page) and the country's share of PURL's funding (a funder's page).
+func (s *server) countryProcurement(ctx context.Context, d *countryData) error {
+	if d.Country.ISO3 == "UKR" {
+		ms, err := refdata.Procurement()
+		if err != nil {
+			return err
+		}
+		d.Procurement = refdata.ProcurementByYear(ms)
+	}
+	purl, err := s.store.FindChannelByCode(ctx, "PURL")
+	if coalition.ErrorKind(err) == coalition.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.PURLShare = purl.ShareOf(d.Country.ISO3)
+	return nil
 }

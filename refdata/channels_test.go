@@ -59,3 +59,33 @@ func TestChannels(t *testing.T) {
 		}
 	})
 }
+
+// TestProcurement: the bundled procurement split, summed by hand from
+// procurement_trends.csv: PURL first appears in 2025-08 (EUR 1.883 bn) and
+// adds up to EUR 4.122410 bn in 2025-08..2026-03.
+func TestProcurement(t *testing.T) {
+	ms, err := Procurement()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var purl float64
+	first := ""
+	for _, m := range ms {
+		if m.PURLEUR > 0 && first == "" {
+			first = m.Month.String()
+		}
+		purl += m.PURLEUR
+	}
+	if first != "2025-08" || math.Abs(purl-4.122410e9) > 1e3 {
+		t.Errorf("PURL from %s, %.6f bn in all; want 2025-08 and 4.122410 bn", first, purl/1e9)
+	}
+	years := ProcurementByYear(ms)
+	if len(years) != 5 || years[0].Year != 2022 || years[4].Months != 4 {
+		t.Fatalf("years %+v", years)
+	}
+	for _, y := range years {
+		if got := y.StockpileEUR + y.ProcureEUR + y.UnknownEUR + y.PURLEUR; math.Abs(got-y.TotalEUR) > 1 {
+			t.Errorf("%d: parts %.0f, total %.0f", y.Year, got, y.TotalEUR)
+		}
+	}
+}
