@@ -290,3 +290,38 @@ func TestChannelsReconcile(t *testing.T) {
 		}
 	})
 }
+
+// TestRequirementBadInput: a requirement with a negative quantity, or with
+// a unit cost and no source, is refused naming the field, and nothing is
+// written.
+func TestRequirementBadInput(t *testing.T) {
+	s := handStore(t)
+	coal, err := s.FindCoalitionByCode(sys, "HC")
+	must(t, err)
+	before, _, err := s.FindRequirements(sys, coalition.RequirementFilter{CoalitionID: &coal.ID})
+	must(t, err)
+	neg, qty := int64(-5), int64(10)
+	jan := coalition.MonthOf(2026, 1)
+	for _, tc := range []struct {
+		name, field string
+		r           coalition.Requirement
+	}{
+		{"negative quantity", "quantity", coalition.Requirement{Category: "ammunition", Capability: "155 mm shells", Unit: "shell", Quantity: &neg, UnitValue: 4000_00, Source: "test"}},
+		{"unit cost without a source", "source", coalition.Requirement{Category: "ammunition", Capability: "155 mm shells", Unit: "shell", Quantity: &qty, UnitValue: 4000_00}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.r
+			r.CoalitionID, r.Recipient, r.From, r.To, r.Visibility = &coal.ID, "UKR", jan, jan, coalition.Public
+			err := s.CreateRequirement(sys, &r)
+			var e *coalition.Error
+			if !errors.As(err, &e) || e.Kind != coalition.Invalid || e.Field != tc.field {
+				t.Fatalf("error %v, want Invalid naming %s", err, tc.field)
+			}
+			after, _, err := s.FindRequirements(sys, coalition.RequirementFilter{CoalitionID: &coal.ID})
+			must(t, err)
+			if len(after) != len(before) {
+				t.Fatalf("%d requirements after the refusal, want %d (nothing written)", len(after), len(before))
+			}
+		})
+	}
+}
