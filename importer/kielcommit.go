@@ -74,29 +74,45 @@ func kielCommitmentRow(rec []string, col map[string]int) (coalition.Commitment, 
 	if !coalition.ValidISO3(c.ISO3) {
 		return c, &RowError{Field: "iso", Err: fmt.Errorf("%s is not an ISO 3166-1 alpha-3 code", quote(c.ISO3))}
 	}
-	y, err1 := strconv.Atoi(strings.TrimSpace(rec[col["year"]]))
-	mo, err2 := strconv.Atoi(strings.TrimSpace(rec[col["month"]]))
-	if err1 != nil || err2 != nil || y < 2000 || y > 2100 || mo < 1 || mo > 12 {
-		return c, &RowError{Field: "month", Err: fmt.Errorf("%s-%s is not a month", quote(rec[col["year"]]), quote(rec[col["month"]]))}
+	m, rerr := kielMonth(rec, col)
+	if rerr != nil {
+		return c, rerr
 	}
-	c.Month = coalition.MonthOf(y, timeMonth(mo))
+	c.Month = m
 	for _, f := range []struct {
 		column string
 		dst    *int64
 	}{{"commitments", &c.CommittedEUR}, {"to_be_allocated", &c.ToBeAllocatedEUR}} {
-		raw := strings.TrimSpace(rec[col[f.column]])
-		if raw == "" || raw == "." || raw == "NA" {
-			continue
-		}
-		neg := strings.HasPrefix(raw, "-")
-		cents, err := parseDecimal(strings.TrimPrefix(raw, "-"), 1_000_000_000, "EUR")
+		cents, err := signedBn(rec[col[f.column]])
 		if err != nil {
 			return c, &RowError{Field: f.column, Err: err}
-		}
-		if neg {
-			cents = -cents
 		}
 		*f.dst = cents
 	}
 	return c, nil
+}
+
+// kielMonth reads a row's year and month columns.
+func kielMonth(rec []string, col map[string]int) (coalition.Month, *RowError) {
+	y, err1 := strconv.Atoi(strings.TrimSpace(rec[col["year"]]))
+	mo, err2 := strconv.Atoi(strings.TrimSpace(rec[col["month"]]))
+	if err1 != nil || err2 != nil || y < 2000 || y > 2100 || mo < 1 || mo > 12 {
+		return 0, &RowError{Field: "month", Err: fmt.Errorf("%s-%s is not a month", quote(rec[col["year"]]), quote(rec[col["month"]]))}
+	}
+	return coalition.MonthOf(y, timeMonth(mo)), nil
+}
+
+// signedBn reads an amount in EUR billions that may be negative (Kiel's
+// to_be_allocated) as euro cents; empty, "." and "NA" are 0.
+func signedBn(raw string) (int64, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || raw == "." || raw == "NA" {
+		return 0, nil
+	}
+	neg := strings.HasPrefix(raw, "-")
+	cents, err := parseDecimal(strings.TrimPrefix(raw, "-"), 1_000_000_000, "EUR")
+	if neg {
+		cents = -cents
+	}
+	return cents, err
 }
