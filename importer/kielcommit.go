@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -39,10 +40,16 @@ func KielCommitments(r io.Reader, opt KielOptions, dataset, release string) ([]c
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// A quote error or a long line: the rest cannot be trusted.
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
 			return nil, append(errs, &RowError{File: opt.File, Row: line, Field: "row", Err: err})
 		}
+		line, _ := cr.FieldPos(0)
 		c, rerr := kielCommitmentRow(rec, col)
 		if rerr != nil {
 			rerr.File, rerr.Row = opt.File, line
@@ -66,6 +73,11 @@ func kielCommitmentRow(rec []string, col map[string]int) (coalition.Commitment, 
 	var c coalition.Commitment
 	if i, err := csvFields(rec); err != nil {
 		return c, &RowError{Field: fmt.Sprintf("column %d", i+1), Err: err}
+	}
+	for _, name := range []string{"iso", "year", "month", "commitments", "to_be_allocated"} {
+		if col[name] >= len(rec) {
+			return c, &RowError{Field: name, Err: fmt.Errorf("the row has %d fields, no %s", len(rec), name)}
+		}
 	}
 	c.ISO3 = strings.TrimSpace(rec[col["iso"]])
 	if m, ok := kielISO[c.ISO3]; ok {

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -27,6 +28,26 @@ func TestKielCommitments(t *testing.T) {
 		_, err := KielCommitments(strings.NewReader(in), KielOptions{File: "f.csv"}, "kiel", "29")
 		if err == nil || !strings.Contains(err.Error(), "f.csv:2:commitments") {
 			t.Fatalf("error %v, want one naming f.csv:2:commitments", err)
+		}
+	})
+}
+
+// FuzzKielCommitments: any input gives either row errors or commitments of
+// valid donors and months, never a panic.
+func FuzzKielCommitments(f *testing.F) {
+	f.Add([]byte("iso,year,month,commitments,to_be_allocated\nNOR,2024,1,1.5,-0.25\nEU,2024,2,,NA\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cs, err := KielCommitments(bytes.NewReader(data), KielOptions{File: "k.csv"}, "kiel", "1")
+		if err != nil {
+			if cs != nil {
+				t.Fatalf("commitments %v with error %v", cs, err)
+			}
+			return
+		}
+		for _, c := range cs {
+			if !coalition.ValidISO3(c.ISO3) || c.Month == 0 || (c.CommittedEUR == 0 && c.ToBeAllocatedEUR == 0) {
+				t.Fatalf("bad commitment %+v", c)
+			}
 		}
 	})
 }
