@@ -41,6 +41,9 @@ type ScenarioSpec struct {
 	// Horizon is the period analysed; default the calendar year of the
 	// earliest withdrawal.
 	Horizon *Horizon `json:"horizon,omitempty"`
+	// Payers are channels that pay part of the gap with a capacity of
+	// their own before the members share the rest (scenario_payers.go).
+	Payers []ChannelPayer `json:"payers,omitempty"`
 }
 
 // Horizon is a period of months, both ends inclusive.
@@ -291,6 +294,11 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	if err != nil {
 		return nil, err
 	}
+	paid, err := payerFlows(ctx, s, rep, req.cats)
+	if err != nil {
+		return nil, err
+	}
+	flows = append(flows, paid...)
 	withdrawals, full := scenarioWithdrawals(spec.Withdrawals)
 
 	// Who shares the gap.
