@@ -109,9 +109,12 @@ type fairShareRow struct {
 	Sources           []string
 }
 
-// countryAnalysis fills the NATO target status, the risk events and the
-// fair-share position in the built-in scenarios.
+// countryAnalysis fills the NATO target status, the risk events, the
+// fair-share position in the built-in scenarios and how aid was sourced.
 func (s *server) countryAnalysis(ctx context.Context, d *countryData) error {
+	if err := s.countryProcurement(ctx, d); err != nil {
+		return err
+	}
 	iso := d.Country.ISO3
 	tr, err := cached(ctx, s, "targets/NATO", func() (*report.TargetsReport, error) { return report.Targets(ctx, s.store, "NATO") })
 	if err != nil {
@@ -201,9 +204,6 @@ func (s *server) countryPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Engagements = engagementRows(es, names)
-	if err := s.countryProcurement(ctx, &d); err != nil {
-		return err
-	}
 	if err := s.countryAnalysis(ctx, &d); err != nil {
 		return err
 	}

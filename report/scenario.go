@@ -290,15 +290,10 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 		return nil, err
 	}
 	rep := &ScenarioReport{Spec: spec, RequirementBasis: req.basis, RequirementMonthly: req.monthly, Members: []string{}, Excluded: []Excluded{}}
-	flows, err := scenarioFlows(ctx, s, coal, req, rep)
+	flows, err := expectedFlows(ctx, s, coal, req, rep)
 	if err != nil {
 		return nil, err
 	}
-	paid, err := payerFlows(ctx, s, rep, req.cats)
-	if err != nil {
-		return nil, err
-	}
-	flows = append(flows, paid...)
 	withdrawals, full := scenarioWithdrawals(spec.Withdrawals)
 
 	// Who shares the gap.

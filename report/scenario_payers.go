@@ -23,6 +23,17 @@ type ChannelPayer struct {
 	Source      string          `json:"source"` // where the capacity comes from
 }
 
+// expectedFlows is the support expected over rep's horizon: the donors'
+// (scenarioFlows) and the channels named as payers (payerFlows).
+func expectedFlows(ctx context.Context, s coalition.Store, coal *coalition.Coalition, req *requirement, rep *ScenarioReport) ([]analysis.Flow, error) {
+	flows, err := scenarioFlows(ctx, s, coal, req, rep)
+	if err != nil {
+		return nil, err
+	}
+	paid, err := payerFlows(ctx, s, rep, req.cats)
+	return append(flows, paid...), err
+}
+
 // payerFlows checks the spec's payers, naming payers[i].field, and turns
 // each into a flow of the channel over its months within the horizon; the
 // sources say where each capacity comes from.
