@@ -36,6 +36,10 @@ func CanAudit(u *User) bool { return adminOrCoordinator(u) }
 // CanLoad: admins and coordinators load datasets and run imports.
 func CanLoad(u *User) bool { return adminOrCoordinator(u) }
 
+// CanEditChannels: channels are reference data that every coalition reads;
+// admins and coordinators keep them.
+func CanEditChannels(u *User) bool { return adminOrCoordinator(u) }
+
 // CanEditRisk: admins and coordinators create and edit risk events.
 func CanEditRisk(u *User) bool { return adminOrCoordinator(u) }
 

@@ -41,8 +41,10 @@ func (r *Requirement) Validate() error {
 	switch {
 	case r.AmountEUR < 0:
 		return FieldError("amount_eur_minor", "must not be negative")
-	case r.Quantity != nil && (*r.Quantity < 0 || r.UnitValue <= 0):
-		return FieldError("quantity", "a quantity needs a positive unit value")
+	case r.Quantity != nil && *r.Quantity < 0:
+		return FieldError("quantity", "must not be negative (%d)", *r.Quantity)
+	case r.Quantity != nil && r.UnitValue <= 0:
+		return FieldError("quantity", "a quantity needs a positive unit value (unit_value_eur_minor)")
 	case r.From == 0:
 		return FieldError("from", "is required")
 	case r.To < r.From:

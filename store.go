@@ -22,6 +22,8 @@ type Store interface {
 	ProposalStore
 	DatasetStore
 	StageStore
+	ChannelStore
+	CommitmentStore
 
 	// Ready returns nil when the database is reachable and fully migrated.
 	Ready(ctx context.Context) error

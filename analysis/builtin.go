@@ -57,6 +57,31 @@ type BuiltinInput struct {
 	// USDPerEUR converts GDP to EUR: GDP EUR = GDP USD / USDPerEUR (the ECB
 	// 2023 average is 1.0813).
 	USDPerEUR float64 `json:"usd_per_eur"`
+	// Attributed is the support of channels (the EU institutions, which
+	// stay in Support as a donor of their own) attributed to their
+	// contributors by their shares: the members' "actual" includes their
+	// part, and each channel is a line of its own (Channels).
+	Attributed []DonorMonth `json:"attributed,omitempty"`
+	// Channels names the channels whose support Attributed splits, by
+	// their donor code in Support.
+	Channels []BuiltinChannel `json:"channels,omitempty"`
+}
+
+// BuiltinChannel is a channel whose support is recorded under a donor code
+// of its own (the EU institutions: EUI).
+type BuiltinChannel struct {
+	Donor string `json:"donor"`
+	Name  string `json:"name"`
+}
+
+// ChannelLine is a channel's own line next to the members' rows: what it
+// gave in the year compared (of the types the scenario compares), and how
+// much of that is attributed to the rows.
+type ChannelLine struct {
+	Donor         string  `json:"donor"`
+	Name          string  `json:"name"`
+	ActualEUR     float64 `json:"actual_eur"`
+	AttributedEUR float64 `json:"attributed_to_rows_eur"`
 }
 
 // BuiltinNames lists the built-in scenarios.
@@ -73,27 +98,40 @@ type BuiltinResult struct {
 	// RequirementMonthly is the monthly requirement per type (replace-us).
 	RequirementMonthly map[string]float64 `json:"requirement_monthly,omitempty"`
 	// Scenario is the full withdrawal scenario (replace-us).
-	Scenario  *ScenarioResult `json:"scenario,omitempty"`
-	Rows      []FairVsActual  `json:"rows"` // by plan, largest first
-	PlanEUR   float64         `json:"plan_eur"`
-	ActualEUR float64         `json:"actual_eur"`
-	Unfilled  float64         `json:"unfilled_eur"` // the part of the gap nobody could cover
+	Scenario *ScenarioResult `json:"scenario,omitempty"`
+	Rows     []FairVsActual  `json:"rows"` // by plan, largest first
+	// Channels are the channels' own lines; their parts are in the rows'
+	// actual (actual_channels_eur), never added twice.
+	Channels  []ChannelLine `json:"channels"`
+	PlanEUR   float64       `json:"plan_eur"`
+	ActualEUR float64       `json:"actual_eur"`
+	Unfilled  float64       `json:"unfilled_eur"` // the part of the gap nobody could cover
 }
 
 // FairVsActual is one member's plan next to its actual allocations.
 type FairVsActual struct {
-	ISO3          string  `json:"iso3"`
-	Name          string  `json:"name"`
-	GDPEUR        float64 `json:"gdp_eur"`
-	WeightShare   float64 `json:"weight_share"` // its GDP / Σ members' GDP
-	BaselineEUR   float64 `json:"baseline_eur"` // what it kept giving in the scenario (replace-us)
-	FairShareEUR  float64 `json:"fair_share_eur"`
-	ExtraEUR      float64 `json:"extra_eur"` // the plan's extra (capped) on top of the baseline
-	ExtraPctGDP   float64 `json:"extra_pct_gdp"`
-	PlanEUR       float64 `json:"plan_eur"`   // baseline + extra
-	ActualEUR     float64 `json:"actual_eur"` // Kiel allocations in the year compared
-	DifferenceEUR float64 `json:"difference_eur"`
-	Verdict       string  `json:"verdict"` // "more", "less" or "equal": actual against plan
+	ISO3         string  `json:"iso3"`
+	Name         string  `json:"name"`
+	GDPEUR       float64 `json:"gdp_eur"`
+	WeightShare  float64 `json:"weight_share"` // its GDP / Σ members' GDP
+	BaselineEUR  float64 `json:"baseline_eur"` // what it kept giving in the scenario (replace-us)
+	FairShareEUR float64 `json:"fair_share_eur"`
+	ExtraEUR     float64 `json:"extra_eur"` // the plan's extra (capped) on top of the baseline
+	ExtraPctGDP  float64 `json:"extra_pct_gdp"`
+	// BaselineChannelsEUR is its share of the channels' 2022–2024 average
+	// kept up through the year (replace-us): the channels' baseline flows
+	// stay in the scenario, and the member's part of them is in its plan
+	// as its part of their actual support is in its actual.
+	BaselineChannelsEUR float64 `json:"baseline_channels_eur"`
+	PlanEUR             float64 `json:"plan_eur"`   // baseline + channels' baseline + extra
+	ActualEUR           float64 `json:"actual_eur"` // own + channels: Kiel allocations in the year compared
+	// ActualOwnEUR is what it allocated itself; ActualChannelsEUR its share
+	// of what the channels it funds allocated (the EU institutions, by
+	// Kiel's attribution).
+	ActualOwnEUR      float64 `json:"actual_own_eur"`
+	ActualChannelsEUR float64 `json:"actual_channels_eur"`
+	DifferenceEUR     float64 `json:"difference_eur"`
+	Verdict           string  `json:"verdict"` // "more", "less" or "equal": actual against plan
 }
 
 // RunBuiltin runs a built-in scenario by name.
@@ -201,15 +239,22 @@ func ReplaceUS(in BuiltinInput) (BuiltinResult, error) {
 		gdpSum += m.GDPEUR
 	}
 	yr := sc.Years[0]
+	viaActual := sumSupport(in.Attributed, from, to)
+	viaBase := sumSupport(in.Attributed, baseFrom, baseTo)
+	inRows := map[string]bool{}
 	for i, m := range members {
 		my := yr.Members[i]
-		var act float64
+		inRows[m.ISO3] = true
+		var own, via, viaBaseline float64
 		for _, t := range supportTypes {
-			act += actual[m.ISO3][t]
+			own += actual[m.ISO3][t]
+			via += viaActual[m.ISO3][t]
+			viaBaseline += viaBase[m.ISO3][t] / baseMonths * float64(to-from+1)
 		}
 		row := FairVsActual{ISO3: m.ISO3, Name: names[m.ISO3].Name, GDPEUR: m.GDPEUR, WeightShare: m.GDPEUR / gdpSum,
 			BaselineEUR: my.ExistingEUR, FairShareEUR: my.FairShare, ExtraEUR: my.ExtraEUR, ExtraPctGDP: my.ExtraPctGDP,
-			PlanEUR: my.ExistingEUR + my.ExtraEUR, ActualEUR: act}
+			BaselineChannelsEUR: viaBaseline, PlanEUR: my.ExistingEUR + viaBaseline + my.ExtraEUR,
+			ActualEUR: own + via, ActualOwnEUR: own, ActualChannelsEUR: via}
 		row.DifferenceEUR = row.ActualEUR - row.PlanEUR
 		row.Verdict = verdict(row.ActualEUR, row.PlanEUR)
 		res.PlanEUR += row.PlanEUR
@@ -217,7 +262,44 @@ func ReplaceUS(in BuiltinInput) (BuiltinResult, error) {
 		res.Rows = append(res.Rows, row)
 	}
 	sortRows(res.Rows)
+	res.Channels = channelLines(in, from, to, supportTypes, inRows)
 	return res, nil
+}
+
+// channelLines are the channels' own lines: what each gave in from..to (of
+// types) and the part of it attributed to the rows (inRows). Attributed
+// rows carry no channel name, so a contributor's part is matched to its
+// channel by the channel's share of all attributed support: with one
+// channel (the EU institutions), exactly.
+func channelLines(in BuiltinInput, from, to coalition.Month, types []string, inRows map[string]bool) []ChannelLine {
+	out := []ChannelLine{}
+	given := sumSupport(in.Support, from, to)
+	via := sumSupport(in.Attributed, from, to)
+	var allVia, toRows float64
+	for iso, byType := range via {
+		for _, t := range types {
+			allVia += byType[t]
+			if inRows[iso] {
+				toRows += byType[t]
+			}
+		}
+	}
+	var allGiven float64
+	lines := make([]ChannelLine, len(in.Channels))
+	for i, c := range in.Channels {
+		lines[i] = ChannelLine{Donor: c.Donor, Name: c.Name}
+		for _, t := range types {
+			lines[i].ActualEUR += given[c.Donor][t]
+		}
+		allGiven += lines[i].ActualEUR
+	}
+	for _, l := range lines {
+		if allGiven > 0 && allVia > 0 {
+			l.AttributedEUR = toRows * l.ActualEUR / allGiven
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // NATO40bnBaseline is the Washington 2024 summit pledge: a minimum baseline
@@ -251,10 +333,14 @@ func NATO40bn(in BuiltinInput) (BuiltinResult, error) {
 		Description: "Washington 2024: €40bn a year of security assistance shared by GDP among NATO allies (Hungary exempt); fair share next to actual military allocations in 2025 (Kiel).",
 		From:        from, To: to, USDPerEUR: in.USDPerEUR,
 	}
+	viaActual := sumSupport(in.Attributed, from, to)
+	inRows := map[string]bool{}
 	for i, c := range allies {
+		inRows[c.ISO3] = true
+		own, via := actual[c.ISO3][TypeMilitary], viaActual[c.ISO3][TypeMilitary]
 		row := FairVsActual{ISO3: c.ISO3, Name: c.Name, GDPEUR: weights[i], WeightShare: weights[i] / gdpSum,
 			FairShareEUR: fair[i], ExtraEUR: fair[i], ExtraPctGDP: fair[i] / weights[i] * 100, PlanEUR: fair[i],
-			ActualEUR: actual[c.ISO3][TypeMilitary]}
+			ActualEUR: own + via, ActualOwnEUR: own, ActualChannelsEUR: via}
 		row.DifferenceEUR = row.ActualEUR - row.PlanEUR
 		row.Verdict = verdict(row.ActualEUR, row.PlanEUR)
 		res.PlanEUR += row.PlanEUR
@@ -262,6 +348,7 @@ func NATO40bn(in BuiltinInput) (BuiltinResult, error) {
 		res.Rows = append(res.Rows, row)
 	}
 	sortRows(res.Rows)
+	res.Channels = channelLines(in, from, to, []string{TypeMilitary}, inRows)
 	return res, nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"coalition"
 	"coalition/analysis"
+	"coalition/refdata"
 	"coalition/report"
 )
 
@@ -266,6 +267,29 @@ func audience(vis coalition.Visibility, owner string, coalitionID int64) *coalit
 
 // getNeeds lists a coalition's requirements visible to the caller
 // (report.Needs, as `coalition needs --json`).
+// listChannels is GET /api/v1/channels: the channels with their
+// contributors' shares (as `coalition channels --json`).
+func (s *server) listChannels(w http.ResponseWriter, r *http.Request) error {
+	rep, err := report.Channels(r.Context(), s.store)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, rep)
+}
+
+// getProcurement is GET /api/v1/procurement: Kiel's split of the military
+// aid to Ukraine by source (stocks, procurement, PURL), per month and year.
+func (s *server) getProcurement(w http.ResponseWriter, r *http.Request) error {
+	ms, err := refdata.Procurement()
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, map[string]any{
+		"recipient": "UKR", "source": refdata.ProcurementSource, "as_of": refdata.KielAsOf.String(),
+		"note":   "military aid of all donors together, EUR; PURL packages are counted under the allies that paid for them (/api/v1/channels)",
+		"months": ms, "years": refdata.ProcurementByYear(ms)})
+}
+
 func (s *server) getNeeds(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	coal := p.str("coalition")

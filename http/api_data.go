@@ -125,7 +125,7 @@ func donorParams(r *http.Request) (coalition.DonorFilter, error) {
 		p.fail("until", "is before since")
 	}
 	f.Group = strings.ToUpper(p.str("group"))
-	if st := p.str("status"); st != "" {
+	if st := p.str("status"); st != "" && !report.IsStage(st) {
 		for _, v := range strings.Split(st, ",") {
 			ps := coalition.PledgeStatus(strings.TrimSpace(v))
 			if !ps.Valid() {
@@ -147,7 +147,20 @@ func (s *server) listDonors(w http.ResponseWriter, r *http.Request) error {
 	if p.err != nil {
 		return p.err
 	}
-	rows, err := s.donorTotals(r.Context(), f)
+	attribute, err := report.ParseAttribute(r.URL.Query().Get("attribute"))
+	if err != nil {
+		return err
+	}
+	stage := r.URL.Query().Get("status")
+	if !report.IsStage(stage) {
+		stage = ""
+	}
+	var rows []coalition.DonorTotal
+	if attribute == report.AttributeChannel && stage == "" {
+		rows, err = s.donorTotals(r.Context(), f)
+	} else {
+		rows, err = report.Donors(r.Context(), s.store, f, stage, attribute)
+	}
 	if err != nil {
 		return err
 	}

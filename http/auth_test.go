@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -215,9 +216,11 @@ func TestRecordMatrix(t *testing.T) {
 				t.Errorf("%q reading a %s pledge: %d, want 200 or 404 (never a hint that it exists)", role, vis, status)
 			}
 		}
-		// The commitments aggregate changes exactly by what the role may see
-		// (Kiel records only allocations, so the test pledges are all there is).
-		_, body, _ := w.do(t, role, "GET", "/api/v1/donors?since=2026-01&until=2026-01&status=committed", "")
+		// The commitments aggregate changes exactly by what the role may see.
+		// Asked as pledge statuses (a list), not as the committed stage,
+		// which adds Kiel's public commitments: the test pledges are then
+		// all there is.
+		_, body, _ := w.do(t, role, "GET", "/api/v1/donors?since=2026-01&until=2026-01&status=announced,committed", "")
 		var rows []struct {
 			ISO3  string  `json:"iso3"`
 			Total float64 `json:"total_eur"`
@@ -239,6 +242,27 @@ func TestRecordMatrix(t *testing.T) {
 		}
 		if gbr != float64(visible)*123e6 {
 			t.Errorf("%q: GBR commitments %.0f, want %d × 123m", role, gbr, visible)
+		}
+		// The committed stage adds the same public Kiel figures for every
+		// role: it differs from the anonymous reader's by the pledges alone.
+		stage := func(role string) float64 {
+			_, body, _ := w.do(t, role, "GET", "/api/v1/donors?since=2026-01&until=2026-01&status=committed", "")
+			var rows []struct {
+				ISO3  string  `json:"iso3"`
+				Total float64 `json:"total_eur"`
+			}
+			if err := json.Unmarshal(body, &rows); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if r.ISO3 == "GBR" {
+					return r.Total
+				}
+			}
+			return 0
+		}
+		if got, anon := stage(role), stage(""); math.Abs(got-anon-float64(visible-1)*123e6) > 0.01 {
+			t.Errorf("%q: GBR committed stage %.2f, anonymous %.2f: want %d × 123m more", role, got, anon, visible-1)
 		}
 		_, body, _ = w.do(t, role, "GET", "/api/v1/pledges?donor=GBR&from=2026-01-01&status=committed", "")
 		var page struct {

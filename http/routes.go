@@ -39,6 +39,8 @@ func (s *server) routes() []route {
 		{"GET /api/v1/prospects", anyone, classRead, heavy, s.handle(s.getProspects)},
 		{"GET /api/v1/coverage", anyone, classRead, heavy, s.handle(s.getCoverage)},
 		{"GET /api/v1/needs", anyone, classRead, light, s.handle(s.getNeeds)},
+		{"GET /api/v1/channels", anyone, classRead, light, s.handle(s.listChannels)},
+		{"GET /api/v1/procurement", anyone, classRead, light, s.handle(s.getProcurement)},
 		{"GET /api/v1/scenarios/builtin/{name}", anyone, classRead, heavy, s.handle(s.getBuiltinScenario)},
 		{"POST /api/v1/scenarios/run", anyone, classAnalysis, heavy, s.handle(s.runScenario)},
 		{"POST /api/v1/scenarios", signedIn, classWrite, heavyWriter, s.handle(s.createScenario)},

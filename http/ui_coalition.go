@@ -230,7 +230,7 @@ type coalitionData struct {
 	Joined    int
 	Coverage  chart
 	Gap       chart
-	Counts    string // whose pledges the coverage counts (report.CountsAll, report.CountsMembers)
+	Counts    string // whose pledges the coverage counts (report.CountsAll, report.CountsMembers, report.CountsMembersChannels)
 }
 
 // coalitionPage is one coalition: leads, the membership pipeline and requirement coverage.

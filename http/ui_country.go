@@ -94,6 +94,12 @@ type countryData struct {
 	RiskEvents  []*coalition.RiskEvent
 	FairShares  []fairShareRow
 	Stages      []stageRow // pledges entered by people, stage by stage (ui_stages.go)
+	// Procurement is how the military aid to the country was sourced
+	// (stocks, procurement, PURL), per year: shown on the recipient's page,
+	// Ukraine, the country Kiel's procurement_trends.csv is about.
+	Procurement []refdata.ProcurementYear
+	// PURLShare is the country's share of PURL's declared funding (0: none).
+	PURLShare float64
 }
 
 // fairShareRow is the country's line in one built-in scenario.
@@ -104,9 +110,12 @@ type fairShareRow struct {
 	Sources           []string
 }
 
-// countryAnalysis fills the NATO target status, the risk events and the
-// fair-share position in the built-in scenarios.
+// countryAnalysis fills the NATO target status, the risk events, the
+// fair-share position in the built-in scenarios and how aid was sourced.
 func (s *server) countryAnalysis(ctx context.Context, d *countryData) error {
+	if err := s.countryProcurement(ctx, d); err != nil {
+		return err
+	}
 	iso := d.Country.ISO3
 	tr, err := cached(ctx, s, "targets/NATO", func() (*report.TargetsReport, error) { return report.Targets(ctx, s.store, "NATO") })
 	if err != nil {
@@ -216,4 +225,25 @@ func (s *server) countryNames(ctx context.Context) (map[string]string, error) {
 		m[c.ISO3] = c.Name
 	}
 	return m, nil
+}
+
+// countryProcurement fills how military aid was sourced (the recipient's
+// page) and the country's share of PURL's funding (a funder's page).
+func (s *server) countryProcurement(ctx context.Context, d *countryData) error {
+	if d.Country.ISO3 == "UKR" {
+		ms, err := refdata.Procurement()
+		if err != nil {
+			return err
+		}
+		d.Procurement = refdata.ProcurementByYear(ms)
+	}
+	purl, err := s.store.FindChannelByCode(ctx, "PURL")
+	if coalition.ErrorKind(err) == coalition.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.PURLShare = purl.ShareOf(d.Country.ISO3)
+	return nil
 }

@@ -142,6 +142,7 @@ var pageCases = []struct {
 		`id="target-table"`, "3.5% core defence by 2035", `id="country-risk-events"`, "Federal election (Bundestag)", "User assumption", `id="country-fair-share"`, `href="/scenarios?builtin=nato-40bn"`}},
 	{"/countries/aus", 200, []string{"Australia", "Anthony Albanese", "&lt;script&gt;alert(1)&lt;/script&gt;", "M1A1 Abrams", "is not a NATO member", `id="country-fair-share"`}},
 	{"/countries/RUS", 200, []string{"Russia", "No support from Russia is recorded", "lists no deliveries by Russia"}},
+	{"/countries/UKR", 200, []string{`id="procurement-table"`, "PURL", "procurement_trends.csv", "<td>2025</td>"}},
 	{"/countries/XYZ", 404, []string{"XYZ"}},
 	{"/pledges/1", 200, []string{`id="pledge-history"`, "implied by the record", "current stage", "/api/v1/pledges/1/history"}},
 	{"/pledges/999999", 404, []string{"not found"}},

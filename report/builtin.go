@@ -44,9 +44,16 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 	if in.Countries, err = builtinCountries(ctx, fx, cs, rate); err != nil {
 		return nil, err
 	}
+	chanSrcs, err := builtinChannels(ctx, s, &in)
+	if err != nil {
+		return nil, err
+	}
 	res, err := analysis.RunBuiltin(name, in)
 	if err != nil {
 		return nil, err
+	}
+	if len(in.Channels) > 0 {
+		res.Description += " Channels (the EU institutions) are attributed to their member states by their shares (coalition channels): each member's actual includes its part (actual_channels_eur) and, in replace-us, its plan its part of the channels' 2022–2024 average; each channel is also a line of its own (channels), never added twice."
 	}
 	rep := &BuiltinReport{BuiltinResult: res, GDPYear: year}
 	if rep.Sources, err = supportSources(ctx, s); err != nil {
@@ -54,8 +61,36 @@ func BuiltinScenario(ctx context.Context, s coalition.Store, name string) (*Buil
 	}
 	rep.Sources = append(rep.Sources, countrySources(withGDP(cs), "gdp", fmt.Sprint(year))...)
 	rep.Sources = append(rep.Sources, fx.sources()...)
+	rep.Sources = append(rep.Sources, chanSrcs...)
 	rep.Sources = append(rep.Sources, builtinSources(ctx, s, name)...)
 	return rep, nil
+}
+
+// builtinChannels gives a built-in scenario the channels recorded under a
+// donor code of their own (the EU institutions) and their support
+// attributed to the contributors, and returns the sources of the shares.
+func builtinChannels(ctx context.Context, s coalition.Store, in *analysis.BuiltinInput) ([]Source, error) {
+	cs, err := s.FindChannels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	by := recordingChannels(cs)
+	if len(by) == 0 {
+		return nil, nil
+	}
+	rows, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return nil, err
+	}
+	_, attributed := attributeMonthly(rows, cs)
+	in.Attributed = toDonorMonths(attributed)
+	var srcs []Source
+	for _, donor := range sortedKeys(by) {
+		c := by[donor]
+		in.Channels = append(in.Channels, analysis.BuiltinChannel{Donor: donor, Name: c.Name})
+		srcs = append(srcs, Source{Figure: "channel shares (" + c.Code + ")", Source: c.Key + " — " + c.Source, AsOf: c.AsOf})
+	}
+	return srcs, nil
 }
 
 // builtinCountries are the countries as the engine takes them. The engine

@@ -266,6 +266,12 @@ func monthlySupport(ctx context.Context, s coalition.DonorStore) ([]analysis.Don
 	if err != nil {
 		return nil, err
 	}
+	return toDonorMonths(rows), nil
+}
+
+// toDonorMonths puts support per donor, month and type in the analysis
+// shape: one row per donor and month, in the order they first appear.
+func toDonorMonths(rows []coalition.DonorMonth) []analysis.DonorMonth {
 	type key struct {
 		iso string
 		m   coalition.Month
@@ -289,7 +295,7 @@ func monthlySupport(ctx context.Context, s coalition.DonorStore) ([]analysis.Don
 			out[i].Humanitarian += r.EUR
 		}
 	}
-	return out, nil
+	return out
 }
 
 // findCoalition returns the coalition with code (default COW2025); an
@@ -351,90 +357,14 @@ func loadNeed(ctx context.Context, s coalition.Store, c *coalition.Coalition, fr
 	out := &requirement{cats: map[string]bool{}, bases: map[string]string{}}
 	var reqs []*coalition.Requirement
 	if need != NeedHistorical {
-		after := int64(0)
-		for {
-			page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
-			if err != nil {
-				return nil, err
-			}
-			reqs = append(reqs, page...)
-			if !more || len(page) == 0 {
-				break
-			}
-			after = page[len(page)-1].ID
+		var err error
+		if reqs, err = storedRequirements(ctx, s, c); err != nil {
+			return nil, err
 		}
 	}
-	covered := map[string]map[coalition.Month]bool{} // per type
-	rows := map[string]int{}                         // stored requirements per type
-	srcs := map[string]bool{}
-	for _, r := range reqs {
-		t := supportType(r.Category)
-		rows[t]++
-		out.cats[r.Category] = true
-		for m := max(r.From, from); m <= min(r.To, to); m++ {
-			out.needs = append(out.needs, analysis.Need{Category: r.Category, Month: m, Amount: r.MonthlyEUR()})
-			if covered[t] == nil {
-				covered[t] = map[coalition.Month]bool{}
-			}
-			covered[t][m] = true
-		}
-		if !srcs[r.Source] {
-			srcs[r.Source] = true
-			asOf := r.AsOf
-			if asOf == "" {
-				asOf = r.CreatedAt.Format("2006-01-02")
-			}
-			out.sources = append(out.sources, Source{Figure: "requirement", Source: r.Source, AsOf: asOf})
-		}
-	}
-	var hist map[string]float64
-	types := make([]string, 0, len(coalition.SupportTypes))
-	for _, t := range coalition.SupportTypes {
-		types = append(types, string(t))
-	}
-	sort.Strings(types) // the order the needs were always appended in
-	for _, typ := range types {
-		var missing []coalition.Month
-		for m := from; m <= to; m++ {
-			if !covered[typ][m] {
-				missing = append(missing, m)
-			}
-		}
-		stored := fmt.Sprintf("stored requirements of %s (%d visible to you)", c.Code, rows[typ])
-		if len(missing) == 0 {
-			out.bases[typ] = stored
-			continue
-		}
-		if hist == nil {
-			sup, err := monthlySupport(ctx, s)
-			if err != nil {
-				return nil, err
-			}
-			hist = baselineMonthly(sup)
-		}
-		v, ok := hist[typ]
-		switch {
-		case !ok && len(missing) == int(to-from)+1:
-			out.bases[typ] = "no stored requirement and no historical model for this type: not measured"
-			continue
-		case !ok:
-			out.bases[typ] = fmt.Sprintf("%s in %d of %d months; the other months have no stored requirement and no historical model: not measured", stored, int(to-from)+1-len(missing), int(to-from)+1)
-			continue
-		case need == NeedHistorical:
-			out.bases[typ] = historicalBasis() + " (need=historical)"
-		case len(missing) == int(to-from)+1:
-			out.bases[typ] = historicalBasis() + fmt.Sprintf(" (%s has no stored requirement of this type for %s..%s)", c.Code, from, to)
-		default:
-			out.bases[typ] = fmt.Sprintf("%s for %d months; %s for the %d months without one (%s)", stored, int(to-from)+1-len(missing), historicalBasis(), len(missing), monthRanges(missing))
-		}
-		if out.monthly == nil {
-			out.monthly = map[string]float64{}
-		}
-		out.monthly[typ] = v
-		out.cats[typ] = true
-		for _, m := range missing {
-			out.needs = append(out.needs, analysis.Need{Category: typ, Month: m, Amount: v})
-		}
+	st := out.addStored(reqs, from, to)
+	if err := out.fillHistorical(ctx, s, c, st, from, to, need); err != nil {
+		return nil, err
 	}
 	parts := make([]string, 0, len(out.bases))
 	for _, t := range coalition.SupportTypes {
@@ -445,6 +375,123 @@ func loadNeed(ctx context.Context, s coalition.Store, c *coalition.Coalition, fr
 		out.basis = fmt.Sprintf("%s has no stored requirements: %s", c.Code, out.basis)
 	}
 	return out, nil
+}
+
+// storedRequirements reads all of c's requirements the user may see.
+func storedRequirements(ctx context.Context, s coalition.RequirementStore, c *coalition.Coalition) ([]*coalition.Requirement, error) {
+	var reqs []*coalition.Requirement
+	after := int64(0)
+	for {
+		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		reqs = append(reqs, page...)
+		if !more || len(page) == 0 {
+			return reqs, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// storedCover is what the stored requirements cover: per support type, the
+// months with a requirement, and how many requirements there are.
+type storedCover struct {
+	months map[string]map[coalition.Month]bool
+	rows   map[string]int
+}
+
+// addStored adds the stored requirements' needs in from..to and their
+// sources (one per source, dated by the figure's as-of date or else the
+// day it was stored), and returns what they cover.
+func (out *requirement) addStored(reqs []*coalition.Requirement, from, to coalition.Month) storedCover {
+	st := storedCover{months: map[string]map[coalition.Month]bool{}, rows: map[string]int{}}
+	srcs := map[string]bool{}
+	for _, r := range reqs {
+		t := supportType(r.Category)
+		st.rows[t]++
+		out.cats[r.Category] = true
+		for m := max(r.From, from); m <= min(r.To, to); m++ {
+			out.needs = append(out.needs, analysis.Need{Category: r.Category, Month: m, Amount: r.MonthlyEUR()})
+			if st.months[t] == nil {
+				st.months[t] = map[coalition.Month]bool{}
+			}
+			st.months[t][m] = true
+		}
+		if !srcs[r.Source] {
+			srcs[r.Source] = true
+			asOf := r.AsOf
+			if asOf == "" {
+				asOf = r.CreatedAt.Format("2006-01-02")
+			}
+			out.sources = append(out.sources, Source{Figure: "requirement", Source: r.Source, AsOf: asOf})
+		}
+	}
+	return st
+}
+
+// fillHistorical gives every support type's months without a stored
+// requirement the historical model's figure for that type, and says per
+// type which basis its need has (out.bases).
+func (out *requirement) fillHistorical(ctx context.Context, s coalition.Store, c *coalition.Coalition, st storedCover, from, to coalition.Month, need string) error {
+	var hist map[string]float64
+	types := make([]string, 0, len(coalition.SupportTypes))
+	for _, t := range coalition.SupportTypes {
+		types = append(types, string(t))
+	}
+	sort.Strings(types) // the order the needs were always appended in
+	for _, typ := range types {
+		var missing []coalition.Month
+		for m := from; m <= to; m++ {
+			if !st.months[typ][m] {
+				missing = append(missing, m)
+			}
+		}
+		stored := fmt.Sprintf("stored requirements of %s (%d visible to you)", c.Code, st.rows[typ])
+		if len(missing) == 0 {
+			out.bases[typ] = stored
+			continue
+		}
+		if hist == nil {
+			sup, err := monthlySupport(ctx, s)
+			if err != nil {
+				return err
+			}
+			hist = baselineMonthly(sup)
+		}
+		v, ok := hist[typ]
+		out.bases[typ] = fallbackBasis(c, stored, missing, from, to, ok, need)
+		if !ok {
+			continue
+		}
+		if out.monthly == nil {
+			out.monthly = map[string]float64{}
+		}
+		out.monthly[typ] = v
+		out.cats[typ] = true
+		for _, m := range missing {
+			out.needs = append(out.needs, analysis.Need{Category: typ, Month: m, Amount: v})
+		}
+	}
+	return nil
+}
+
+// fallbackBasis says what a support type's need is when some of its
+// months (missing) have no stored requirement: the historical model (hist:
+// the model has a figure for the type), or not measured.
+func fallbackBasis(c *coalition.Coalition, stored string, missing []coalition.Month, from, to coalition.Month, hist bool, need string) string {
+	all := len(missing) == int(to-from)+1
+	switch {
+	case !hist && all:
+		return "no stored requirement and no historical model for this type: not measured"
+	case !hist:
+		return fmt.Sprintf("%s in %d of %d months; the other months have no stored requirement and no historical model: not measured", stored, int(to-from)+1-len(missing), int(to-from)+1)
+	case need == NeedHistorical:
+		return historicalBasis() + " (need=historical)"
+	case all:
+		return historicalBasis() + fmt.Sprintf(" (%s has no stored requirement of this type for %s..%s)", c.Code, from, to)
+	}
+	return fmt.Sprintf("%s for %d months; %s for the %d months without one (%s)", stored, int(to-from)+1-len(missing), historicalBasis(), len(missing), monthRanges(missing))
 }
 
 // monthRanges writes sorted months as ranges: "2026-01..2026-06, 2026-09".
@@ -511,13 +558,13 @@ func mapCategory(cat string, needed map[string]bool) string {
 	return cat
 }
 
-// pledgeFlows returns the visible, not cancelled pledges to recipient whose
-// delivery window meets from..to, as flows (categories mapped onto the
-// needed ones), with their delivered amounts: the recorded deliveries, or
-// the whole amount for a pledge marked delivered without any; counts
-// selects the pledges (nil: all).
+// pledgeFlows returns the flows of the visible, not cancelled pledges to
+// recipient whose delivery window meets from..to (categories mapped onto
+// the needed ones), each weighted by weight (0: left out; nil: all of
+// every pledge), with their delivered amounts: the recorded deliveries, or
+// the whole amount for a pledge marked delivered without any.
 func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from, to coalition.Month, needed map[string]bool,
-	counts func(*coalition.Pledge) bool) ([]analysis.Flow, []Source, error) {
+	weight func(*coalition.Pledge) float64) ([]analysis.Flow, []Source, error) {
 	delivered, err := deliveredByPledge(ctx, s)
 	if err != nil {
 		return nil, nil, err
@@ -525,14 +572,15 @@ func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from,
 	var flows []analysis.Flow
 	asOf := map[string]coalition.Date{}
 	err = eachPledge(ctx, s, recipient, func(p *coalition.Pledge) {
-		if p.Status == coalition.Cancelled || (counts != nil && !counts(p)) {
-			return
+		w := 1.0
+		if weight != nil {
+			w = weight(p)
 		}
 		wf, wt := p.Window()
-		if wt < from || wf > to {
+		if p.Status == coalition.Cancelled || w == 0 || wt < from || wf > to {
 			return
 		}
-		f := analysis.Flow{Donor: p.Donor, Category: mapCategory(p.Category, needed), From: wf, To: wt, Amount: p.EUR(), Delivered: delivered[p.ID]}
+		f := analysis.Flow{Donor: p.Donor, Category: mapCategory(p.Category, needed), From: wf, To: wt, Amount: p.EUR() * w, Delivered: delivered[p.ID] * w}
 		if p.Status == coalition.Delivered && f.Delivered == 0 {
 			f.Delivered = f.Amount
 		}
@@ -543,44 +591,6 @@ func pledgeFlows(ctx context.Context, s coalition.Store, recipient string, from,
 		return nil, nil, err
 	}
 	return flows, datedSources("pledges", asOf), nil
-}
-
-// deliveredByPledge sums the visible deliveries per pledge, in EUR.
-func deliveredByPledge(ctx context.Context, s coalition.DeliveryStore) (map[int64]float64, error) {
-	delivered := map[int64]float64{}
-	after := int64(0)
-	for {
-		page, more, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range page {
-			delivered[d.PledgeID] += float64(d.AmountEUR) / 100
-		}
-		if !more || len(page) == 0 {
-			return delivered, nil
-		}
-		after = page[len(page)-1].ID
-	}
-}
-
-// eachPledge calls fn with every visible pledge to recipient, a page at a
-// time, so that no caller holds more than a page of the store.
-func eachPledge(ctx context.Context, s coalition.PledgeStore, recipient string, fn func(*coalition.Pledge)) error {
-	after := int64(0)
-	for {
-		page, more, err := s.FindPledges(ctx, coalition.PledgeFilter{Recipient: recipient, After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return err
-		}
-		for _, p := range page {
-			fn(p)
-		}
-		if !more || len(page) == 0 {
-			return nil
-		}
-		after = page[len(page)-1].ID
-	}
 }
 
 // latestAsOf keeps, per source, the latest as-of date of its pledges: a
@@ -603,6 +613,45 @@ func datedSources(figure string, asOf map[string]coalition.Date) []Source {
 		srcs = append(srcs, s)
 	}
 	return srcs
+}
+
+// deliveredByPledge sums the recorded deliveries the user may see, per
+// pledge, in EUR.
+func deliveredByPledge(ctx context.Context, s coalition.DeliveryStore) (map[int64]float64, error) {
+	delivered := map[int64]float64{}
+	after := int64(0)
+	for {
+		page, more, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{After: after, Limit: coalition.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range page {
+			delivered[d.PledgeID] += float64(d.AmountEUR) / 100
+		}
+		if !more || len(page) == 0 {
+			return delivered, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// eachPledge calls fn with every visible pledge to recipient, page by
+// page.
+func eachPledge(ctx context.Context, s coalition.PledgeStore, recipient string, fn func(*coalition.Pledge)) error {
+	after := int64(0)
+	for {
+		page, more, err := s.FindPledges(ctx, coalition.PledgeFilter{Recipient: recipient, After: after, Limit: coalition.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for _, p := range page {
+			fn(p)
+		}
+		if !more || len(page) == 0 {
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -69,22 +69,31 @@ type RiskInput struct {
 // RiskMember says where one member's inputs came from.
 type RiskMember struct {
 	ISO3 string `json:"iso3"`
-	// Why it is in the model: "joined" (a joined member of the coalition)
-	// or "united-states" (added as in issue 4 when not a member).
+	// Why it is in the model: "joined" (a joined member of the coalition),
+	// "united-states" (added as in issue 4 when not a member) or
+	// "channel-contributor" (a contributor to a channel such as the EU
+	// institutions, with only its part of the channel's support).
 	Role string `json:"role"`
 	// SupportBasis is "pledges" (its visible pledges over their delivery
-	// windows) or "baseline" (its average monthly allocations of the last
-	// BaselineMonths months of data, kept up through the horizon).
+	// windows), "baseline" (its average monthly allocations of the last
+	// BaselineMonths months of data, kept up through the horizon) or
+	// "channel" (only its part of channels' support).
 	SupportBasis string  `json:"support_basis"`
 	SupportEUR   float64 `json:"support_eur"` // over the horizon, all categories
-	Events       []int64 `json:"events"`      // ids of its stored risk events in the horizon
+	// ChannelEUR is the part of SupportEUR that is its share of channels'
+	// support (the EU institutions').
+	ChannelEUR float64 `json:"channel_eur"`
+	Events     []int64 `json:"events"` // ids of its stored risk events in the horizon
 }
 
 // RiskModel builds the political-risk model of coalitionCode (default
 // COW2025) over horizon months from start, from what the user in ctx may see:
 //
 //   - members: the coalition's joined members plus the United States (not
-//     the recipient);
+//     the recipient); a channel recorded under a donor code of its own (the
+//     EU institutions) gets its support like a member, which is then
+//     attributed to its contributors by their shares (risk_channels.go),
+//     adding contributors that are not joined members with only their part;
 //   - support per member, category and month: its visible, not cancelled
 //     pledges to the recipient spread evenly over their delivery windows;
 //     a member without any such pledge meeting the horizon gets its average
@@ -124,7 +133,9 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 		b.note("The horizon starts in %s, before the last month of recorded support (%s): a member with recorded allocations in the horizon is modelled by its pledges alone, with nothing after them.", start, last)
 	}
 	b.addMembers()
-	for _, step := range []func(context.Context) error{b.addRequirements, b.addPledgeSupport, b.addBaselineSupport, b.addEvents} {
+	// The steps in order: each reads what the ones before it filled in.
+	for _, step := range []func(context.Context) error{b.addChannels, b.addRequirements, b.addPledgeSupport, b.addBaselineSupport,
+		b.attributeChannels, b.addEvents} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
@@ -193,6 +204,11 @@ type riskBuild struct {
 	baseline []string // members whose support is their baseline
 	events   map[string][]risk.Event
 	eventIDs map[string][]int64
+	// channels are the channels recorded under a donor code of their own,
+	// by that code; channelEUR is each member's part of their support over
+	// the horizon (risk_channels.go).
+	channels   map[string]*coalition.Channel
+	channelEUR map[string]float64
 }
 
 func (b *riskBuild) note(format string, args ...any) {
@@ -513,8 +529,11 @@ func (b *riskBuild) member(iso string, rel *risk.Reliability) (risk.Member, Risk
 // riskMember is the record of where member iso's inputs came from, its
 // support still to be summed.
 func (b *riskBuild) riskMember(iso string) RiskMember {
-	rm := RiskMember{ISO3: iso, Role: b.role[iso], SupportBasis: "pledges", Events: b.eventIDs[iso]}
-	if slices.Contains(b.baseline, iso) {
+	rm := RiskMember{ISO3: iso, Role: b.role[iso], SupportBasis: "pledges", Events: b.eventIDs[iso], ChannelEUR: b.channelEUR[iso]}
+	switch {
+	case b.role[iso] == RoleChannelContributor:
+		rm.SupportBasis = "channel"
+	case slices.Contains(b.baseline, iso):
 		rm.SupportBasis = "baseline"
 	}
 	if rm.Events == nil {

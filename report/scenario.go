@@ -41,6 +41,9 @@ type ScenarioSpec struct {
 	// Horizon is the period analysed; default the calendar year of the
 	// earliest withdrawal.
 	Horizon *Horizon `json:"horizon,omitempty"`
+	// Payers are channels that pay part of the gap with a capacity of
+	// their own before the members share the rest (scenario_payers.go).
+	Payers []ChannelPayer `json:"payers,omitempty"`
 }
 
 // Horizon is a period of months, both ends inclusive.
@@ -309,7 +312,7 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 		return nil, err
 	}
 	rep := &ScenarioReport{Spec: spec, RequirementBasis: req.basis, RequirementMonthly: req.monthly, Members: []string{}, Excluded: []Excluded{}}
-	flows, err := scenarioFlows(ctx, s, coal, req, rep)
+	flows, err := expectedFlows(ctx, s, coal, req, rep)
 	if err != nil {
 		return nil, err
 	}

@@ -142,7 +142,8 @@ func electionDate(s string) (coalition.Date, string, error) {
 
 // Load loads the reference dataset into s as the system user; it is
 // idempotent. When s is also a store of coalitions and requirements (a
-// sqlstore.Store), it then loads the bundled needs (LoadNeeds).
+// sqlstore.Store), it then loads the bundled needs (LoadNeeds), and the
+// bundled channels when it stores channels (LoadChannels).
 func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadReport, error) {
 	ds, err := Dataset()
 	if err != nil {
@@ -154,9 +155,124 @@ func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadR
 		return rep, err
 	}
 	if ns, ok := s.(NeedsStore); ok {
-		err = LoadNeeds(ctx, ns, dryRun, &rep)
+		if err = LoadNeeds(ctx, ns, dryRun, &rep); err != nil {
+			return rep, err
+		}
+	}
+	if cs, ok := s.(coalition.ChannelStore); ok {
+		if err = LoadChannels(ctx, cs, dryRun, &rep); err != nil {
+			return rep, err
+		}
+	}
+	if cs, ok := s.(coalition.CommitmentStore); ok {
+		err = LoadCommitments(ctx, cs, dryRun, &rep)
 	}
 	return rep, err
+}
+
+// KielCommitments reads the commitments of the bundled Kiel file (the
+// "commitments" and "to_be_allocated" columns), of the same release as
+// KielRelease's pledges.
+func KielCommitments() ([]coalition.Commitment, error) {
+	f, err := refdata.Open(refdata.KielFile)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cs, err := importer.KielCommitments(f, importer.KielOptions{File: refdata.KielFile, Source: refdata.KielSource, AsOf: refdata.KielAsOf},
+		"kiel", refdata.KielRelease)
+	if err != nil {
+		return nil, fmt.Errorf("bundled Kiel file: %w", err)
+	}
+	return cs, nil
+}
+
+// LoadCommitments replaces the stored Kiel commitments with the bundled
+// release's, counted under "commitments" in rep (unchanged when the store
+// already holds the same donors' totals to the cent).
+func LoadCommitments(ctx context.Context, s coalition.CommitmentStore, dryRun bool, rep *coalition.LoadReport) error {
+	cs, err := KielCommitments()
+	if err != nil {
+		return err
+	}
+	have, err := s.CommitmentTotals(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return fmt.Errorf("seed commitments: %w", err)
+	}
+	if sameCommitments(have, cs) {
+		bump(&rep.Unchanged, "commitments", len(cs))
+		return nil
+	}
+	bump(&rep.Created, "commitments", len(cs))
+	if dryRun {
+		return nil
+	}
+	if err := s.ReplaceCommitments(ctx, "kiel", cs); err != nil {
+		return fmt.Errorf("seed commitments: %w", err)
+	}
+	return nil
+}
+
+// sameCommitments reports whether the stored totals per donor are those
+// of cs, to the cent.
+func sameCommitments(have []coalition.CommitmentTotal, cs []coalition.Commitment) bool {
+	want := map[string][2]int64{}
+	for _, c := range cs {
+		w := want[c.ISO3]
+		want[c.ISO3] = [2]int64{w[0] + c.CommittedEUR, w[1] + c.ToBeAllocatedEUR}
+	}
+	if len(have) != len(want) {
+		return false
+	}
+	for _, h := range have {
+		w, ok := want[h.ISO3]
+		if !ok || float64(w[0])/100 != h.CommittedEUR || float64(w[1])/100 != h.ToBeAllocatedEUR {
+			return false
+		}
+	}
+	return true
+}
+
+func bump(m *map[string]int, key string, n int) {
+	if *m == nil {
+		*m = map[string]int{}
+	}
+	(*m)[key] += n
+}
+
+// LoadChannels adds the bundled channels (refdata.Channels), counted under
+// "channels" in rep. A channel is created only when no channel has its
+// code: the seed never overwrites a user's channel (to take the bundled one
+// again, delete it and seed).
+func LoadChannels(ctx context.Context, s coalition.ChannelStore, dryRun bool, rep *coalition.LoadReport) error {
+	chans, err := refdata.Channels()
+	if err != nil {
+		return err
+	}
+	count := func(m *map[string]int) {
+		if *m == nil {
+			*m = map[string]int{}
+		}
+		(*m)["channels"]++
+	}
+	for _, c := range chans {
+		_, err := s.FindChannelByCode(ctx, c.Code)
+		switch {
+		case err == nil:
+			count(&rep.Unchanged)
+			continue
+		case coalition.ErrorKind(err) != coalition.NotFound:
+			return fmt.Errorf("seed channels: %w", err)
+		}
+		count(&rep.Created)
+		if dryRun {
+			continue
+		}
+		if err := s.CreateChannel(ctx, c); err != nil {
+			return fmt.Errorf("seed channels: %s: %w", c.Code, err)
+		}
+	}
+	return nil
 }
 
 // NeedsStore is what LoadNeeds writes to.

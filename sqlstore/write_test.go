@@ -30,7 +30,7 @@ var writerExempt = map[string]string{
 
 // isWriter says whether a Store method changes data, by its name.
 func isWriter(name string) bool {
-	for _, p := range []string{"Create", "Update", "Delete", "Upsert", "Decide", "Revoke", "Reset", "Rebuild", "Load", "Begin", "Bulk", "Change", "Record", "Migrate", "Backup", "Restore", "Set", "Add", "Remove"} {
+	for _, p := range []string{"Create", "Update", "Delete", "Upsert", "Decide", "Revoke", "Reset", "Rebuild", "Load", "Begin", "Bulk", "Change", "Record", "Migrate", "Backup", "Restore", "Set", "Add", "Remove", "Replace"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -78,6 +78,11 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 	}
 	rq := req()
 	must(s.CreateRequirement(sys, rq))
+	channel := func(code string) *coalition.Channel {
+		return &coalition.Channel{Code: code, Name: "x", Key: "k", Source: "t", Contributors: []coalition.ChannelContributor{{ISO3: "FRA", Share: 1, Source: "t"}}}
+	}
+	ch := channel("CH")
+	must(s.CreateChannel(sys, ch))
 	risk := func() *coalition.RiskEvent {
 		return &coalition.RiskEvent{ISO3: "FRA", Date: coalition.Date{Y: 2027, M: 4, D: 10}, Kind: "election", Label: "x",
 			Probability: 0.3, Factor: 0.5, Source: "t", Assumption: "a"}
@@ -166,8 +171,11 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 			_, err := s.UpdateRequirement(observer, rq.ID, coalition.RequirementUpdate{Version: rq.Version, Note: &name})
 			return err
 		},
-		"CreateRiskEvent": func() error { r := risk(); r.Label = "y"; return s.CreateRiskEvent(observer, r) },
-		"DeleteRiskEvent": func() error { return s.DeleteRiskEvent(observer, rk.ID, rk.Version) },
+		"CreateChannel":      func() error { return s.CreateChannel(observer, channel("CH2")) },
+		"DeleteChannel":      func() error { return s.DeleteChannel(observer, ch.ID, ch.Version) },
+		"ReplaceCommitments": func() error { return s.ReplaceCommitments(observer, "kiel", nil) },
+		"CreateRiskEvent":    func() error { r := risk(); r.Label = "y"; return s.CreateRiskEvent(observer, r) },
+		"DeleteRiskEvent":    func() error { return s.DeleteRiskEvent(observer, rk.ID, rk.Version) },
 		"UpdateRiskEvent": func() error {
 			_, err := s.UpdateRiskEvent(observer, rk.ID, coalition.RiskEventUpdate{Version: rk.Version, Probability: &prob})
 			return err

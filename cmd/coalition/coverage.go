@@ -9,12 +9,12 @@ import (
 )
 
 func runCoverage(ctx context.Context, e *env, args []string) error {
-	c := newStoreCommand(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members] [--need stored|historical] [--json] [--db ...]",
+	c := newStoreCommand(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members|members+channels] [--need stored|historical] [--json] [--db ...]",
 		"coalition coverage --coalition COW2025 --from 2025-01 --to 2025-12", "print JSON")
 	coal := c.fs.String("coalition", report.DefaultCoalition, "the coalition whose need is measured")
 	fromS := c.fs.String("from", "", "first month (YYYY-MM); default 11 months before --to")
 	toS := c.fs.String("to", "", "last month (YYYY-MM); default the last month with support")
-	counts := c.fs.String("counts", report.DefaultCounts, "whose pledges count: all (every donor) or members (the coalition's joined members)")
+	counts := c.fs.String("counts", report.DefaultCounts, "whose pledges count: all (every donor), members (the coalition's joined members) or members+channels (and the members' share of what channels such as the EU institutions gave)")
 	need := c.fs.String("need", report.DefaultNeed, "the need: stored (the coalition's requirements; per support type without any, the historical model) or historical (only the 2022-2024 average support, a model)")
 	opt := report.CoverageOptions{}
 	s, _, err := c.open(ctx, e, args, func([]string) error {

@@ -10,6 +10,7 @@ import (
 	"math"
 	stdhttp "net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,13 +22,20 @@ import (
 
 // TestCoverageOneAnswer: the same coverage question asked through the CLI
 // (--json), the API and the coalition page's CSV download gives the same
-// figures, for both answers to "who counts". COW2025 needs €100m a month
-// of air defence in 2030-01..03; the United States, not a member, pledges
-// €150m over the same months. Counting every donor: €50m a month pledged
-// against €100m required, 50% covered, a gap of €50m a month (€150m net
-// and monthly). Counting members only: 0% covered, a gap of €300m. (The
-// coalition page counted joined members only while the API counted every
-// donor, and said 0% where the API said 50%.)
+// figures, for the three answers to "who counts". COW2025 needs €100m a
+// month of air defence in 2030-01..03; the United States, not a member,
+// pledges €150m over the same months (€50m a month); the EU institutions
+// (channel EUI, here funded 25% by France, a joined member, and 75% by
+// Hungary, not one) pledge €90m over the same months (€30m a month).
+// Worked by hand:
+//   - all: €50m + €30m = €80m a month pledged against €100m, a gap of €20m
+//     a month, €60m net and monthly;
+//   - members: nothing pledged, a gap of €100m a month, €300m;
+//   - members+channels: France's 25% of the EU's €30m = €7.5m a month, a
+//     gap of €92.5m a month, €277.5m.
+//
+// (The coalition page counted joined members only while the API counted
+// every donor, and said 0% where the API said 50%.)
 func TestCoverageOneAnswer(t *testing.T) {
 	db := analysisStoreDB(t)
 	ctx := coalition.WithUser(context.Background(), coalition.System)
@@ -56,6 +64,22 @@ func TestCoverageOneAnswer(t *testing.T) {
 		DeliverFrom: jan, DeliverTo: mar, Status: coalition.Committed, Visibility: coalition.Public, Source: "test pledge", AsOf: coalition.Date{Y: 2029, M: 12, D: 1}}); err != nil {
 		t.Fatal(err)
 	}
+	eui, err := s.FindChannelByCode(ctx, "EUI")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteChannel(ctx, eui.ID, eui.Version); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateChannel(ctx, &coalition.Channel{Code: "EUI", Name: "EU institutions", Donor: "EUI", Key: "test key", Source: "test",
+		Contributors: []coalition.ChannelContributor{{ISO3: "FRA", Share: 0.25, Source: "test"}, {ISO3: "HUN", Share: 0.75, Source: "test"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreatePledge(ctx, &coalition.Pledge{Donor: "EUI", Recipient: "UKR", Category: "air-defence",
+		Amount: coalition.Money{Minor: 90e6 * 100, Currency: "EUR"}, AmountEUR: 90e6 * 100, FXRate: 1, Announced: coalition.Date{Y: 2029, M: 12, D: 1},
+		DeliverFrom: jan, DeliverTo: mar, Status: coalition.Committed, Visibility: coalition.Public, Source: "test EU pledge", AsOf: coalition.Date{Y: 2029, M: 12, D: 1}}); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(http.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), s, http.Config{}))
 	defer srv.Close()
 
@@ -63,7 +87,7 @@ func TestCoverageOneAnswer(t *testing.T) {
 	for _, tc := range []struct {
 		counts                      string
 		pledged, netGap, monthlyGap float64 // pledged per month
-	}{{"all", 50e6, 150e6, 150e6}, {"members", 0, 300e6, 300e6}} {
+	}{{"all", 80e6, 60e6, 60e6}, {"members", 0, 300e6, 300e6}, {"members+channels", 7.5e6, 277.5e6, 277.5e6}} {
 		t.Run(tc.counts, func(t *testing.T) {
 			// The CLI.
 			out, _, err := runCLI(t, "", "coverage", "--from", "2030-01", "--to", "2030-03", "--counts", tc.counts, "--json", "--db", db)
@@ -72,7 +96,7 @@ func TestCoverageOneAnswer(t *testing.T) {
 			}
 			cli := decodeCoverage(t, []byte(out))
 			// The API.
-			resp, err := stdhttp.Get(srv.URL + "/api/v1/coverage?coalition=COW2025&from=2030-01&to=2030-03&counts=" + tc.counts)
+			resp, err := stdhttp.Get(srv.URL + "/api/v1/coverage?coalition=COW2025&from=2030-01&to=2030-03&counts=" + url.QueryEscape(tc.counts))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +107,7 @@ func TestCoverageOneAnswer(t *testing.T) {
 			}
 			api := decodeCoverage(t, body)
 			// The page's CSV download.
-			resp, err = stdhttp.Get(srv.URL + fmt.Sprintf("/csv/coalition-coverage?id=%d&from=2030-01&to=2030-03&counts=%s", cow.ID, tc.counts))
+			resp, err = stdhttp.Get(srv.URL + fmt.Sprintf("/csv/coalition-coverage?id=%d&from=2030-01&to=2030-03&counts=%s", cow.ID, url.QueryEscape(tc.counts)))
 			if err != nil {
 				t.Fatal(err)
 			}

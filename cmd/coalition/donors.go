@@ -12,36 +12,62 @@ import (
 )
 
 func runDonors(ctx context.Context, e *env, args []string) error {
-	c := newStoreCommand(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status allocated,delivered] [--json] [--db ...]",
+	c := newStoreCommand(e, "donors", "donors [--type military|financial|humanitarian|reconstruction] [--since YYYY-MM] [--until YYYY-MM] [--group CODE] [--status committed|allocated|delivered|pipeline|STATUS,…] [--attribute channel|contributors] [--gdp-year 2021] [--json] [--db ...]",
 		"coalition donors --type military --since 2025-01 --json", "print JSON")
 	typ := c.fs.String("type", "", "only this type of support")
 	since := c.fs.String("since", "", "from this month (YYYY-MM), inclusive")
 	until := c.fs.String("until", "", "to this month (YYYY-MM), inclusive")
 	group := c.fs.String("group", "", "only donors in this group or coalition (NATO, EU, G7, AUKUS, FVEY, COW2025)")
-	status := c.fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
+	status := c.fs.String("status", "", "a stage: committed (all committed, allocated since or not, incl. Kiel's commitments), allocated (default: allocated and delivered), delivered, pipeline (committed, not yet allocated: Kiel's to_be_allocated and pledges at status committed); or comma-separated pledge statuses")
+	attribute := c.fs.String("attribute", report.DefaultAttribute, "channel: a channel such as the EU institutions is one donor (as Kiel shows it); contributors: its support is attributed to its members by their shares (coalition channels)")
 	gdpYear := c.fs.Int("gdp-year", 0, "divide by this year's GDP: 2021 is Kiel's denominator (its 2021 GDP in EUR), comparable with Kiel's own % of GDP; default the World Bank GDP loaded")
-	var f coalition.DonorFilter
+	var q donorsQuery
 	s, _, err := c.open(ctx, e, args, func([]string) error {
+		q = donorsQuery{attribute: *attribute, gdpYear: *gdpYear}
+		statuses := *status
+		if report.IsStage(statuses) {
+			q.stage, statuses = statuses, ""
+		}
 		var err error
-		f, err = donorFilter(*typ, *since, *until, *group, *status)
+		if q.f, err = donorFilter(*typ, *since, *until, *group, statuses); err != nil {
+			return err
+		}
+		_, err = report.ParseAttribute(*attribute)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rows, err := s.DonorTotals(ctx, f)
+	rows, err := report.Donors(ctx, s, q.f, q.stage, q.attribute)
 	if err != nil {
 		return err
 	}
-	if rows, err = report.RebaseGDP(rows, *gdpYear); err != nil {
+	if rows, err = report.RebaseGDP(rows, q.gdpYear); err != nil {
 		return err
 	}
 	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx")
-	return c.print(e, nonNil(rows), func() error { printDonors(e.stdout, f, *gdpYear, rows); return nil })
+	return c.print(e, nonNil(rows), func() error { printDonors(e.stdout, q, rows); return nil })
 }
 
-func printDonors(w io.Writer, f coalition.DonorFilter, gdpYear int, rows []coalition.DonorTotal) {
+// donorsQuery is what `coalition donors` was asked: the filter, the stage
+// counted, how channels are shown and which GDP divides.
+type donorsQuery struct {
+	f         coalition.DonorFilter
+	stage     string
+	attribute string
+	gdpYear   int
+}
+
+// statusNote says what the totals count.
+func (q donorsQuery) statusNote() string {
+	if q.stage != "" {
+		return stageNote(q.stage)
+	}
+	return statusNames(q.f.Statuses)
+}
+
+func printDonors(w io.Writer, q donorsQuery, rows []coalition.DonorTotal) {
 	tw := table(w)
 	fmt.Fprintf(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t%% GDP (%s)\tAS OF\n", report.GDPLabel(rows))
 	var total float64
@@ -51,7 +77,7 @@ func printDonors(w io.Writer, f coalition.DonorFilter, gdpYear int, rows []coali
 			eur(r.HumanitarianEUR), eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d donors, %s in all. Status: %s.\n", len(rows), eur(total), statusNames(f.Statuses))
+	fmt.Fprintf(w, "\n%d donors, %s in all. Status: %s. Channels: %s.\n", len(rows), eur(total), q.statusNote(), attributionNote(q.attribute))
 	srcs := map[string]bool{}
 	for _, r := range rows {
 		if !srcs[r.Source] {
@@ -59,7 +85,7 @@ func printDonors(w io.Writer, f coalition.DonorFilter, gdpYear int, rows []coali
 			fmt.Fprintf(w, "Source: %s\n", r.Source)
 		}
 	}
-	if gdpYear == refdata.KielGDPYear {
+	if q.gdpYear == refdata.KielGDPYear {
 		fmt.Fprintln(w, "% GDP: Kiel's 2021 GDP in EUR, the denominator of Kiel's own % of GDP ("+refdata.KielGDPSource+"). Loans count as financial aid.")
 	} else {
 		fmt.Fprintf(w, "%% GDP: %s GDP at the ECB average rate of its year (Kiel's own %% uses 2021 GDP: --gdp-year 2021). Loans count as financial aid.\n", report.GDPLabel(rows))
@@ -115,4 +141,25 @@ func pledgeStatuses(list string) ([]coalition.PledgeStatus, error) {
 		out = append(out, ps)
 	}
 	return out, nil
+}
+
+// attributionNote says how the table shows channels' support.
+func attributionNote(attribute string) string {
+	if attribute == report.AttributeContributors {
+		return "attributed to their contributors by their shares (coalition channels)"
+	}
+	return "each shown as one donor (--attribute contributors attributes them)"
+}
+
+// stageNote says what a stage counts.
+func stageNote(stage string) string {
+	switch stage {
+	case report.StageCommitted:
+		return "committed (allocated and delivered pledges, pledges at status committed, and Kiel's commitments not yet allocated; never a commitment and its allocation both)"
+	case report.StagePipeline:
+		return "pipeline (committed, not yet allocated: Kiel's to_be_allocated, which has no type, and pledges at status committed)"
+	case report.StageDelivered:
+		return "delivered"
+	}
+	return "allocated and delivered"
 }

@@ -104,6 +104,11 @@ func TestOneAnswer(t *testing.T) {
 		{name: "donors, committed and delivered", cli: []string{"donors", "--status", "committed,delivered"},
 			api: "/api/v1/donors?status=committed,delivered", json: donorFigures,
 			csvs: []string{"/donors.csv?status=committed,delivered"}, fromCSV: donorCSV, want: figures{"NOR/military_eur": 150e6, "NOR/total_eur": 150e6}},
+		{name: "donors, EU attributed to its members", cli: []string{"donors", "--attribute", "contributors"},
+			api: "/api/v1/donors?attribute=contributors", json: donorFigures},
+		{name: "donors, pipeline", cli: []string{"donors", "--status", "pipeline"}, api: "/api/v1/donors?status=pipeline", json: donorFigures},
+		{name: "donors, committed stage", cli: []string{"donors", "--status", "committed"}, api: "/api/v1/donors?status=committed", json: donorFigures},
+		{name: "channels", cli: []string{"channels"}, api: "/api/v1/channels", json: channelFigures},
 		{name: "risk", cli: []string{"risk", "--coalition", "COW2025", "--trials", "500", "--seed", "7"},
 			api: "/api/v1/risk/coalition/COW2025?trials=500&seed=7", json: riskFigures,
 			csvs:    []string{"/csv/risk-fan?coalition=COW2025&trials=500&seed=7", "/csv/risk-members?coalition=COW2025&trials=500&seed=7"},
@@ -425,6 +430,16 @@ var donorFields = map[string]string{"military_eur": "military_eur", "financial_e
 func donorFigures(t *testing.T, v map[string]any) figures {
 	f := figures{}
 	rowFigures(f, list(v["rows"]), "iso3", donorFields)
+	return f
+}
+
+// channelFigures reads the channels: each contributor's share.
+func channelFigures(t *testing.T, v map[string]any) figures {
+	f := figures{}
+	for _, c := range list(v["channels"]) {
+		code, _ := c["code"].(string)
+		rowFigures(f, list(c["contributors"]), "iso3", map[string]string{"share": code + "_share"})
+	}
 	return f
 }
 

@@ -85,9 +85,16 @@ func TestRiskCoalitionCLI(t *testing.T) {
 		members = append(members, m.ISO3)
 		events += len(m.Events)
 	}
-	// 34 joined members (countries --group COW2025) and the United States.
-	if len(members) != 35 || members[34] != "USA" || got.Members[34].Role != "united-states" {
+	// 34 joined members (countries --group COW2025), the United States,
+	// then the EU members outside the coalition with only their share of
+	// the EU institutions' support (Slovakia, Hungary, Malta).
+	if len(members) != 38 || members[34] != "USA" || got.Members[34].Role != "united-states" {
 		t.Fatalf("members %v", members)
+	}
+	for _, m := range got.Members[35:] {
+		if m.Role != "channel-contributor" {
+			t.Errorf("%s: role %q, want channel-contributor", m.ISO3, m.Role)
+		}
 	}
 	if want := electionRows(t, members, "2026", "2027", "2028"); events != want {
 		t.Errorf("%d risk events in 2026–2028, want %d (elections.csv)", events, want)
@@ -96,7 +103,7 @@ func TestRiskCoalitionCLI(t *testing.T) {
 	if err := json.Unmarshal(got.Result, &res); err != nil {
 		t.Fatal(err)
 	}
-	if checkFacts(t, eq("trials", res.Trials, 3000), eq("months", len(res.Months), 36), eq("members", len(res.Members), 35)) {
+	if checkFacts(t, eq("trials", res.Trials, 3000), eq("months", len(res.Months), 36), eq("members", len(res.Members), 38)) {
 		checkFacts(t, eq("first month", res.Months[0].Month, "2026-01"))
 	}
 	if len(got.Sources) == 0 || len(got.Notes) == 0 {

@@ -22,6 +22,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"burden":    {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
+		"channels":  {"list the channels (EU institutions, PURL, the Czech ammunition initiative) with their contributors' shares and sources", runChannels},
 		"countries": {"list countries with GDP, population, defence spending and memberships", runCountries},
 		"coverage":  {"need against support per category and month, with the gap", runCoverage},
 		"datasets":  {"list the published datasets loaded (Kiel, ECB, World Bank, NATO): release, as-of date, records", runDatasets},

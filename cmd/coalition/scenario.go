@@ -163,14 +163,20 @@ func printBuiltin(w io.Writer, rep *report.BuiltinReport) {
 	}
 	fmt.Fprintln(w)
 	tw := table(w)
-	fmt.Fprintf(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA %% GDP (WB %d)\tPLAN\tACTUAL 2025\tDIFFERENCE\tVERDICT\n", rep.GDPYear)
+	fmt.Fprintf(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA %% GDP (WB %d)\tPLAN\tACTUAL 2025\tOF WHICH CHANNELS\tDIFFERENCE\tVERDICT\n", rep.GDPYear)
 	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, r.WeightShare*100, eur(r.BaselineEUR), eur(r.ExtraEUR),
-			anPct(r.ExtraPctGDP), eur(r.PlanEUR), eur(r.ActualEUR), eur(r.DifferenceEUR), r.Verdict)
+		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, r.WeightShare*100, eur(r.BaselineEUR+r.BaselineChannelsEUR), eur(r.ExtraEUR),
+			anPct(r.ExtraPctGDP), eur(r.PlanEUR), eur(r.ActualEUR), eur(r.ActualChannelsEUR), eur(r.DifferenceEUR), r.Verdict)
+	}
+	for _, c := range rep.Channels {
+		fmt.Fprintf(tw, "%s\t%s (channel)\t\t\t\t\t\t%s\t%s to the rows\t\t\n", c.Donor, c.Name, eur(c.ActualEUR), eur(c.AttributedEUR))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nPlan %s in all, actually allocated %s; %d members above their plan, %d below.\n",
 		eur(rep.PlanEUR), eur(rep.ActualEUR), anCount(rep.Rows, "more"), anCount(rep.Rows, "less"))
+	if len(rep.Channels) > 0 {
+		fmt.Fprintln(w, "Channel lines are not added to the total: their parts are in the members' actual (OF WHICH CHANNELS) and baseline.")
+	}
 	fmt.Fprintf(w, "GDP: %d, converted at %.4f USD per EUR.\n", rep.GDPYear, rep.USDPerEUR)
 	anSources(w, rep.Sources)
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"Stages", testStages}, {"StageProperty", testStageProperty},
 		{"Deliveries", testDeliveries}, {"DeliveriesChecked", testDeliveriesChecked}, {"DeliveryEdits", testDeliveryEdits},
 		{"Requirements", testRequirements},
+		{"Channels", testChannels}, {"Commitments", testCommitments},
 		{"Engagements", testEngagements},
 		{"People", testPeople},
 		{"RiskEvents", testRiskEvents},
