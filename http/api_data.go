@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -10,14 +12,14 @@ import (
 )
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
-	return encode(w, http.StatusOK, map[string]any{"status": "ok", "version": s.cfg.Version})
+	return encode(w, r, http.StatusOK, map[string]any{"status": "ok", "version": s.cfg.Version})
 }
 
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.Ready(r.Context()); err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, map[string]any{"status": "ready"})
+	return encode(w, r, http.StatusOK, map[string]any{"status": "ready"})
 }
 
 func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
@@ -35,7 +37,7 @@ func (s *server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) listCategories(w http.ResponseWriter, r *http.Request) error {
-	return encode(w, http.StatusOK, coalition.Categories)
+	return encode(w, r, http.StatusOK, coalition.Categories)
 }
 
 func (s *server) listCountries(w http.ResponseWriter, r *http.Request) error {
@@ -51,7 +53,7 @@ func (s *server) listCountries(w http.ResponseWriter, r *http.Request) error {
 	if cs == nil {
 		cs = []*coalition.Country{}
 	}
-	return encode(w, http.StatusOK, cs)
+	return encode(w, r, http.StatusOK, cs)
 }
 
 func (s *server) getCountry(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +65,7 @@ func (s *server) getCountry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, c)
+	return encode(w, r, http.StatusOK, c)
 }
 
 func (s *server) listGroups(w http.ResponseWriter, r *http.Request) error {
@@ -74,7 +76,7 @@ func (s *server) listGroups(w http.ResponseWriter, r *http.Request) error {
 	if gs == nil {
 		gs = []*coalition.Group{}
 	}
-	return encode(w, http.StatusOK, gs)
+	return encode(w, r, http.StatusOK, gs)
 }
 
 func (s *server) listCoalitions(w http.ResponseWriter, r *http.Request) error {
@@ -85,7 +87,7 @@ func (s *server) listCoalitions(w http.ResponseWriter, r *http.Request) error {
 	if cs == nil {
 		cs = []*coalition.Coalition{}
 	}
-	return encode(w, http.StatusOK, cs)
+	return encode(w, r, http.StatusOK, cs)
 }
 
 // getCoalition accepts a numeric id or a code (COW2025).
@@ -101,7 +103,7 @@ func (s *server) getCoalition(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, c.Version) // PATCH wants it back as If-Match
-	return encode(w, http.StatusOK, c)
+	return encode(w, r, http.StatusOK, c)
 }
 
 // donorParams reads the donor table's filters, shared by the API and the page.
@@ -147,14 +149,13 @@ func (s *server) listDonors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.donorTotals(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	if rows == nil {
-		rows = []coalition.DonorTotal{}
-	}
-	return encode(w, http.StatusOK, rows)
+	return cachedJSON(w, r, s, fmt.Sprintf("donors/%+v", f), func(ctx context.Context) ([]coalition.DonorTotal, error) {
+		rows, err := s.donorTotals(ctx, f)
+		if rows == nil {
+			rows = []coalition.DonorTotal{}
+		}
+		return rows, err
+	})
 }
 
 func (s *server) listPledges(w http.ResponseWriter, r *http.Request) error {
@@ -190,7 +191,7 @@ func (s *server) listPledges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, newPage(items, more, func(p *coalition.Pledge) int64 { return p.ID }))
+	return encode(w, r, http.StatusOK, newPage(items, more, func(p *coalition.Pledge) int64 { return p.ID }))
 }
 
 func (s *server) getPledge(w http.ResponseWriter, r *http.Request) error {
@@ -203,7 +204,7 @@ func (s *server) getPledge(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(p.Version, 10)))
-	return encode(w, http.StatusOK, p)
+	return encode(w, r, http.StatusOK, p)
 }
 
 func (s *server) listEngagements(w http.ResponseWriter, r *http.Request) error {
@@ -227,7 +228,7 @@ func (s *server) listEngagements(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, newPage(items, more, func(e *coalition.Engagement) int64 { return e.ID }))
+	return encode(w, r, http.StatusOK, newPage(items, more, func(e *coalition.Engagement) int64 { return e.ID }))
 }
 
 func (s *server) getEngagement(w http.ResponseWriter, r *http.Request) error {
@@ -240,5 +241,5 @@ func (s *server) getEngagement(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, e.Version)
-	return encode(w, http.StatusOK, e)
+	return encode(w, r, http.StatusOK, e)
 }

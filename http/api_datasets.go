@@ -12,5 +12,5 @@ func (s *server) listDatasets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, map[string]any{"datasets": ds})
+	return encode(w, r, http.StatusOK, map[string]any{"datasets": ds})
 }
