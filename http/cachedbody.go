@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"hash/fnv"
@@ -9,8 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
+
+	"coalition"
 )
 
 // cachedBody is an answer kept in the result cache as the bytes that are
@@ -19,6 +23,7 @@ import (
 // audience, and compressed once for the clients that accept gzip.
 type cachedBody struct {
 	contentType string
+	status      int // 0: 200
 	raw         []byte
 	etag        string // weak: the same for the plain and the gzip bytes
 
@@ -97,7 +102,7 @@ func (b *cachedBody) write(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("ETag", b.etag)
 	h.Add("Vary", "Accept-Encoding")
-	if etagMatch(r.Header.Get("If-None-Match"), b.etag) {
+	if cmp.Or(b.status, http.StatusOK) == http.StatusOK && etagMatch(r.Header.Get("If-None-Match"), b.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
@@ -109,7 +114,7 @@ func (b *cachedBody) write(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	return encodedBytes(w, http.StatusOK, b.contentType, body)
+	return encodedBytes(w, cmp.Or(b.status, http.StatusOK), b.contentType, body)
 }
 
 // etagMatch reports whether an If-None-Match list names etag (weak
@@ -145,3 +150,44 @@ func acceptsGzip(r *http.Request) bool {
 	}
 	return false
 }
+
+// cachedPage serves a page to anonymous readers from the result cache:
+// rendered once per data version (and day, for pages that say how old the
+// data is) and query, then written as bytes. A page is shared only where it
+// cannot carry anything personal: the layout's only per-reader part is the
+// signed-in user, and cross-origin protection needs no token in forms (see
+// server.go), so signed-in readers, who see their name and maybe more
+// records, get their own rendering every time. -dev renders every time, so
+// that an edited template shows on reload.
+func (s *server) cachedPage(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if pw, ok := w.(*pageWriter); s.cfg.Dev || !ok || pw.user != nil || coalition.UserFrom(r.Context()) != nil {
+			return h(w, r)
+		}
+		key := "page/" + s.now().UTC().Format(time.DateOnly) + r.URL.Path + "?" + r.URL.Query().Encode()
+		b, err := cached(r.Context(), s, key, func() (*cachedBody, error) {
+			rec := &pageRecorder{header: http.Header{}, status: http.StatusOK}
+			if err := h(rec, r); err != nil {
+				return nil, err
+			}
+			b := newCachedBody(rec.header.Get("Content-Type"), rec.body.Bytes())
+			b.status = rec.status
+			return b, nil
+		})
+		if err != nil {
+			return err
+		}
+		return b.write(w, r)
+	}
+}
+
+// pageRecorder keeps what a page handler writes, for the cache.
+type pageRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (p *pageRecorder) Header() http.Header         { return p.header }
+func (p *pageRecorder) WriteHeader(status int)      { p.status = status }
+func (p *pageRecorder) Write(b []byte) (int, error) { return p.body.Write(b) }
