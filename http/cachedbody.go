@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,7 +102,9 @@ func encodedBytes(w http.ResponseWriter, status int, contentType string, body []
 func (b *cachedBody) write(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("ETag", b.etag)
-	h.Add("Vary", "Accept-Encoding")
+	if !slices.Contains(h.Values("Vary"), "Accept-Encoding") { // gzipResponses adds it too
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if cmp.Or(b.status, http.StatusOK) == http.StatusOK && etagMatch(r.Header.Get("If-None-Match"), b.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
