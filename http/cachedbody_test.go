@@ -207,3 +207,47 @@ func TestPublicPageCache(t *testing.T) {
 		}
 	})
 }
+
+func TestAcceptsGzip(t *testing.T) {
+	for _, c := range []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"gzip, deflate, br", true},
+		{"br;q=1.0, GZIP;q=0.5", true},
+		{"deflate, gzip;q=0", false},
+		{"gzip;q=0.0", false},
+		{"*", true},
+		{"identity", false},
+		{"x-gzip-not", false},
+	} {
+		r, _ := http.NewRequest("GET", "/", nil)
+		if c.header != "" {
+			r.Header.Set("Accept-Encoding", c.header)
+		}
+		if got := acceptsGzip(r); got != c.want {
+			t.Errorf("Accept-Encoding %q: acceptsGzip = %v, want %v", c.header, got, c.want)
+		}
+	}
+}
+
+func TestETagMatch(t *testing.T) {
+	const etag = `W/"abc"`
+	for _, c := range []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{`W/"abc"`, true},
+		{`"abc"`, true}, // If-None-Match compares weakly
+		{`"x", W/"abc"`, true},
+		{`"abcd"`, false},
+		{"*", true},
+	} {
+		if got := etagMatch(c.header, etag); got != c.want {
+			t.Errorf("If-None-Match %q: etagMatch = %v, want %v", c.header, got, c.want)
+		}
+	}
+}
