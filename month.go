@@ -35,14 +35,41 @@ func (m Month) Add(n int) Month         { return m + Month(n) }
 // FirstDay is the first day of the month.
 func (m Month) FirstDay() Date { return Date{Y: m.Year(), M: m.MonthOfYear(), D: 1} }
 
-func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), int(m.MonthOfYear())) }
+func (m Month) String() string { return string(m.appendText(make([]byte, 0, 7))) }
+
+// appendText appends "YYYY-MM". It is written out by hand because months
+// are formatted once per row of large answers (DonorMonth), where
+// fmt.Sprintf took an eighth of the time to encode them.
+func (m Month) appendText(b []byte) []byte {
+	b = appendDigits(b, m.Year(), 4)
+	b = append(b, '-')
+	return appendDigits(b, int(m.MonthOfYear()), 2)
+}
+
+// appendDigits appends n zero-padded to at least width digits, as %0*d does.
+func appendDigits(b []byte, n, width int) []byte {
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	var d [20]byte
+	i := len(d)
+	for n >= 10 || len(d)-i < width-1 {
+		i--
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	d[i] = byte('0' + n)
+	return append(b, d[i:]...)
+}
 
 // MarshalText writes "YYYY-MM", or "" for the zero Month (unknown).
 func (m Month) MarshalText() ([]byte, error) {
 	if m == 0 {
 		return []byte{}, nil
 	}
-	return []byte(m.String()), nil
+	return m.appendText(make([]byte, 0, 7)), nil
 }
 
 // MarshalJSON writes the zero Month as null.
@@ -50,7 +77,8 @@ func (m Month) MarshalJSON() ([]byte, error) {
 	if m == 0 {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + m.String() + `"`), nil
+	b := append(make([]byte, 0, 9), '"')
+	return append(m.appendText(b), '"'), nil
 }
 
 // UnmarshalText reads "YYYY-MM"; "" is the zero Month.
@@ -97,14 +125,23 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Y, int(d.M), d.D)
+	return string(d.appendText(make([]byte, 0, 10)))
+}
+
+func (d Date) appendText(b []byte) []byte {
+	b = appendDigits(b, d.Y, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(d.M), 2)
+	b = append(b, '-')
+	return appendDigits(b, d.D, 2)
 }
 
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(d.String())
+	b := append(make([]byte, 0, 12), '"')
+	return append(d.appendText(b), '"'), nil
 }
 
 func (d *Date) UnmarshalJSON(b []byte) error {

@@ -24,7 +24,7 @@ func (s *server) apiLogin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, u)
+	return encode(w, r, http.StatusOK, u)
 }
 
 func (s *server) apiLogout(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +36,7 @@ func (s *server) apiLogout(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
-	return encode(w, http.StatusOK, coalition.UserFrom(r.Context()))
+	return encode(w, r, http.StatusOK, coalition.UserFrom(r.Context()))
 }
 
 func (s *server) apiPassword(w http.ResponseWriter, r *http.Request) error {
@@ -64,7 +64,7 @@ func (s *server) apiListTokens(w http.ResponseWriter, r *http.Request) error {
 	if ts == nil {
 		ts = []*coalition.Token{}
 	}
-	return encode(w, http.StatusOK, ts)
+	return encode(w, r, http.StatusOK, ts)
 }
 
 func (s *server) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
@@ -88,7 +88,7 @@ func (s *server) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusCreated, map[string]any{"token": secret, "record": t, "note": "the token is shown once; store it now"})
+	return encode(w, r, http.StatusCreated, map[string]any{"token": secret, "record": t, "note": "the token is shown once; store it now"})
 }
 
 func (s *server) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
@@ -111,7 +111,7 @@ func (s *server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
 	if us == nil {
 		us = []*coalition.User{}
 	}
-	return encode(w, http.StatusOK, us)
+	return encode(w, r, http.StatusOK, us)
 }
 
 func (s *server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
@@ -127,7 +127,7 @@ func (s *server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.CreateUser(r.Context(), &u, in.Password); err != nil {
 		return err
 	}
-	return encode(w, http.StatusCreated, u)
+	return encode(w, r, http.StatusCreated, u)
 }
 
 func (s *server) apiGetUser(w http.ResponseWriter, r *http.Request) error {
@@ -140,7 +140,7 @@ func (s *server) apiGetUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, u.Version)
-	return encode(w, http.StatusOK, u)
+	return encode(w, r, http.StatusOK, u)
 }
 
 func (s *server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
@@ -160,7 +160,7 @@ func (s *server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, u.Version)
-	return encode(w, http.StatusOK, u)
+	return encode(w, r, http.StatusOK, u)
 }
 
 func (s *server) apiAudit(w http.ResponseWriter, r *http.Request) error {
@@ -181,7 +181,7 @@ func (s *server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, newPage(items, more, func(e *coalition.AuditEntry) int64 { return e.Seq }))
+	return encode(w, r, http.StatusOK, newPage(items, more, func(e *coalition.AuditEntry) int64 { return e.Seq }))
 }
 
 func (s *server) apiAuditVerify(w http.ResponseWriter, r *http.Request) error {
@@ -189,5 +189,5 @@ func (s *server) apiAuditVerify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, map[string]any{"entries": n, "intact": broken == 0, "first_broken": broken, "reason": reason})
+	return encode(w, r, http.StatusOK, map[string]any{"entries": n, "intact": broken == 0, "first_broken": broken, "reason": reason})
 }

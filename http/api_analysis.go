@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"math"
@@ -46,11 +47,9 @@ func (s *server) getTargets(w http.ResponseWriter, r *http.Request) error {
 	if p.err != nil {
 		return p.err
 	}
-	rep, err := cached(r.Context(), s, "targets/"+group, func() (*report.TargetsReport, error) { return report.Targets(r.Context(), s.store, group) })
-	if err != nil {
-		return err
-	}
-	return encode(w, http.StatusOK, rep)
+	return cachedJSON(w, r, s, "targets/"+group, func(ctx context.Context) (*report.TargetsReport, error) {
+		return cached(ctx, s, "targets/"+group, func() (*report.TargetsReport, error) { return report.Targets(ctx, s.store, group) })
+	})
 }
 
 func (s *server) getProspects(w http.ResponseWriter, r *http.Request) error {
@@ -69,7 +68,7 @@ func (s *server) getProspects(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, rep)
+	return encode(w, r, http.StatusOK, rep)
 }
 
 func (s *server) getCoverage(w http.ResponseWriter, r *http.Request) error {
@@ -83,16 +82,14 @@ func (s *server) getCoverage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, rep)
+	return encode(w, r, http.StatusOK, rep)
 }
 
 func (s *server) getBuiltinScenario(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
-	rep, err := cached(r.Context(), s, "builtin/"+name, func() (*report.BuiltinReport, error) { return report.BuiltinScenario(r.Context(), s.store, name) })
-	if err != nil {
-		return err
-	}
-	return encode(w, http.StatusOK, rep)
+	return cachedJSON(w, r, s, "builtin/"+name, func(ctx context.Context) (*report.BuiltinReport, error) {
+		return cached(ctx, s, "builtin/"+name, func() (*report.BuiltinReport, error) { return report.BuiltinScenario(ctx, s.store, name) })
+	})
 }
 
 // readBody reads a request body (at most its route's limit: ops.go).
@@ -118,7 +115,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, rep)
+	return encode(w, r, http.StatusOK, rep)
 }
 
 // saveScenarioRequest is the body of POST /api/v1/scenarios.
@@ -210,7 +207,7 @@ func (s *server) createScenario(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/scenarios/"+strconv.FormatInt(sc.ID, 10))
-	return encode(w, http.StatusCreated, sc)
+	return encode(w, r, http.StatusCreated, sc)
 }
 
 func (s *server) listScenarios(w http.ResponseWriter, r *http.Request) error {
@@ -237,7 +234,7 @@ func (s *server) listScenarios(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, newPage(items, more, func(sc *coalition.Scenario) int64 { return sc.ID }))
+	return encode(w, r, http.StatusOK, newPage(items, more, func(sc *coalition.Scenario) int64 { return sc.ID }))
 }
 
 func (s *server) getScenario(w http.ResponseWriter, r *http.Request) error {
@@ -250,7 +247,7 @@ func (s *server) getScenario(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(sc.Version, 10)))
-	return encode(w, http.StatusOK, sc)
+	return encode(w, r, http.StatusOK, sc)
 }
 
 // audience is the narrowest reader of a record with that visibility: its
@@ -274,7 +271,7 @@ func (s *server) listChannels(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, rep)
+	return encode(w, r, http.StatusOK, rep)
 }
 
 // getProcurement is GET /api/v1/procurement: Kiel's split of the military
@@ -284,7 +281,7 @@ func (s *server) getProcurement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, map[string]any{
+	return encode(w, r, http.StatusOK, map[string]any{
 		"recipient": "UKR", "source": refdata.ProcurementSource, "as_of": refdata.KielAsOf.String(),
 		"note":   "military aid of all donors together, EUR; PURL packages are counted under the allies that paid for them (/api/v1/channels)",
 		"months": ms, "years": refdata.ProcurementByYear(ms)})
@@ -300,5 +297,5 @@ func (s *server) getNeeds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, rep)
+	return encode(w, r, http.StatusOK, rep)
 }

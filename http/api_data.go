@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -10,14 +12,14 @@ import (
 )
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
-	return encode(w, http.StatusOK, map[string]any{"status": "ok", "version": s.cfg.Version})
+	return encode(w, r, http.StatusOK, map[string]any{"status": "ok", "version": s.cfg.Version})
 }
 
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.Ready(r.Context()); err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, map[string]any{"status": "ready"})
+	return encode(w, r, http.StatusOK, map[string]any{"status": "ready"})
 }
 
 func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
@@ -35,7 +37,7 @@ func (s *server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) listCategories(w http.ResponseWriter, r *http.Request) error {
-	return encode(w, http.StatusOK, coalition.Categories)
+	return encode(w, r, http.StatusOK, coalition.Categories)
 }
 
 func (s *server) listCountries(w http.ResponseWriter, r *http.Request) error {
@@ -51,7 +53,7 @@ func (s *server) listCountries(w http.ResponseWriter, r *http.Request) error {
 	if cs == nil {
 		cs = []*coalition.Country{}
 	}
-	return encode(w, http.StatusOK, cs)
+	return encode(w, r, http.StatusOK, cs)
 }
 
 func (s *server) getCountry(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +65,7 @@ func (s *server) getCountry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, c)
+	return encode(w, r, http.StatusOK, c)
 }
 
 func (s *server) listGroups(w http.ResponseWriter, r *http.Request) error {
@@ -74,7 +76,7 @@ func (s *server) listGroups(w http.ResponseWriter, r *http.Request) error {
 	if gs == nil {
 		gs = []*coalition.Group{}
 	}
-	return encode(w, http.StatusOK, gs)
+	return encode(w, r, http.StatusOK, gs)
 }
 
 func (s *server) listCoalitions(w http.ResponseWriter, r *http.Request) error {
@@ -85,7 +87,7 @@ func (s *server) listCoalitions(w http.ResponseWriter, r *http.Request) error {
 	if cs == nil {
 		cs = []*coalition.Coalition{}
 	}
-	return encode(w, http.StatusOK, cs)
+	return encode(w, r, http.StatusOK, cs)
 }
 
 // getCoalition accepts a numeric id or a code (COW2025).
@@ -96,7 +98,7 @@ func (s *server) getCoalition(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, c.Version) // PATCH wants it back as If-Match
-	return encode(w, http.StatusOK, c)
+	return encode(w, r, http.StatusOK, c)
 }
 
 // donorParams reads the donor table's filters, shared by the API and the page.
@@ -155,22 +157,26 @@ func (s *server) listDonors(w http.ResponseWriter, r *http.Request) error {
 	if !report.IsStage(stage) {
 		stage = ""
 	}
-	var rows []coalition.DonorTotal
-	if attribute == report.AttributeChannel && stage == "" {
-		rows, err = s.donorTotals(r.Context(), f)
-	} else {
-		rows, err = report.Donors(r.Context(), s.store, f, stage, attribute)
-	}
-	if err != nil {
-		return err
-	}
-	if rows, err = report.RebaseGDP(rows, gdpYear); err != nil {
-		return err
-	}
-	if rows == nil {
-		rows = []coalition.DonorTotal{}
-	}
-	return encode(w, http.StatusOK, rows)
+	key := fmt.Sprintf("donors/%+v/%s/%s/%d", f, stage, attribute, gdpYear)
+	return cachedJSON(w, r, s, key, func(ctx context.Context) ([]coalition.DonorTotal, error) {
+		var rows []coalition.DonorTotal
+		var err error
+		if attribute == report.AttributeChannel && stage == "" {
+			rows, err = s.donorTotals(ctx, f)
+		} else {
+			rows, err = report.Donors(ctx, s.store, f, stage, attribute)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rows, err = report.RebaseGDP(rows, gdpYear); err != nil {
+			return nil, err
+		}
+		if rows == nil {
+			rows = []coalition.DonorTotal{}
+		}
+		return rows, nil
+	})
 }
 
 func (s *server) listPledges(w http.ResponseWriter, r *http.Request) error {
@@ -206,7 +212,7 @@ func (s *server) listPledges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, newPage(items, more, func(p *coalition.Pledge) int64 { return p.ID }))
+	return encode(w, r, http.StatusOK, newPage(items, more, func(p *coalition.Pledge) int64 { return p.ID }))
 }
 
 func (s *server) getPledge(w http.ResponseWriter, r *http.Request) error {
@@ -234,7 +240,7 @@ func (s *server) listEngagements(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, newPage(items, more, func(e *coalition.Engagement) int64 { return e.ID }))
+	return encode(w, r, http.StatusOK, newPage(items, more, func(e *coalition.Engagement) int64 { return e.ID }))
 }
 
 func (s *server) getEngagement(w http.ResponseWriter, r *http.Request) error {

@@ -19,5 +19,5 @@ func (s *server) listDatasets(w http.ResponseWriter, r *http.Request) error {
 	for i := range ds {
 		ds[i].Freshness = coalition.FreshnessOf(ds[i], now)
 	}
-	return encode(w, http.StatusOK, map[string]any{"datasets": ds})
+	return encode(w, r, http.StatusOK, map[string]any{"datasets": ds})
 }

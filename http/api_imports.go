@@ -70,7 +70,7 @@ func (s *server) postImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, rep)
+	return encode(w, r, http.StatusOK, rep)
 }
 
 // flag reads a boolean parameter: 1 or true, 0 or false, or absent.

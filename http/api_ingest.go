@@ -127,7 +127,7 @@ func (s *server) postIngest(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res.Text.Text = "" // the client has it
-	return encode(w, http.StatusCreated, res)
+	return encode(w, r, http.StatusCreated, res)
 }
 
 // listProposals answers one page (limit, default 100), oldest first; a
@@ -154,7 +154,7 @@ func (s *server) listProposals(w http.ResponseWriter, r *http.Request) error {
 		next.Set("after", strconv.FormatInt(ps[len(ps)-1].ID, 10))
 		w.Header().Set("Link", "<"+r.URL.Path+"?"+next.Encode()+`>; rel="next"`)
 	}
-	return encode(w, http.StatusOK, ps)
+	return encode(w, r, http.StatusOK, ps)
 }
 
 // proposalDetail is a proposal with its source text.
@@ -177,7 +177,7 @@ func (s *server) getProposal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, p.Version)
-	return encode(w, http.StatusOK, proposalDetail{p, t})
+	return encode(w, r, http.StatusOK, proposalDetail{p, t})
 }
 
 func (s *server) acceptProposal(w http.ResponseWriter, r *http.Request) error {
@@ -215,5 +215,5 @@ func (s *server) decide(w http.ResponseWriter, r *http.Request, d coalition.Deci
 		return err
 	}
 	setETag(w, p.Version)
-	return encode(w, http.StatusOK, p)
+	return encode(w, r, http.StatusOK, p)
 }

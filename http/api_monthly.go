@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 
 	"coalition"
@@ -14,12 +16,11 @@ func (s *server) listDonorMonths(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.monthlySupport(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	if rows == nil {
-		rows = []coalition.DonorMonth{}
-	}
-	return encode(w, http.StatusOK, rows)
+	return cachedJSON(w, r, s, fmt.Sprintf("monthly/%+v", f), func(ctx context.Context) ([]coalition.DonorMonth, error) {
+		rows, err := s.monthlySupport(ctx, f)
+		if rows == nil {
+			rows = []coalition.DonorMonth{}
+		}
+		return rows, err
+	})
 }

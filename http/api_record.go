@@ -22,7 +22,7 @@ func getRecord[R any](w http.ResponseWriter, r *http.Request, find func(context.
 		return err
 	}
 	setETag(w, version(rec))
-	return encode(w, http.StatusOK, rec)
+	return encode(w, r, http.StatusOK, rec)
 }
 
 // patchRecord answers PATCH …/{id}: the update U decoded from the body, at
@@ -48,7 +48,7 @@ func patchRecord[U, R any](w http.ResponseWriter, r *http.Request, setVersion fu
 		return err
 	}
 	setETag(w, version(rec))
-	return encode(w, http.StatusOK, rec)
+	return encode(w, r, http.StatusOK, rec)
 }
 
 // deleteRecord answers DELETE …/{id} at the version of If-Match (428

@@ -135,7 +135,7 @@ func (s *server) postRisk(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return encode(w, http.StatusOK, rep)
+		return encode(w, r, http.StatusOK, rep)
 	}
 	m, err := risk.DecodeBytes(b)
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *server) postRisk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, res)
+	return encode(w, r, http.StatusOK, res)
 }
 
 // getRiskCoalition runs a stored coalition's model with the query's
@@ -169,7 +169,7 @@ func (s *server) getRiskCoalition(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, rep)
+	return encode(w, r, http.StatusOK, rep)
 }
 
 // decodeRiskRequest reads a riskRequest strictly, naming the field of the

@@ -31,7 +31,7 @@ func (s *server) getPledgeHistory(w http.ResponseWriter, r *http.Request) error 
 	if h == nil {
 		h = []coalition.StageEntry{}
 	}
-	return encode(w, http.StatusOK, historyOutput{PledgeID: id, Figures: f, Entries: h})
+	return encode(w, r, http.StatusOK, historyOutput{PledgeID: id, Figures: f, Entries: h})
 }
 
 // stageInput is a step a client records. The euro amount is derived (at
@@ -73,5 +73,5 @@ func (s *server) recordStage(w http.ResponseWriter, r *http.Request) error {
 	}
 	setETag(w, p.Version)
 	w.Header().Set("Location", "/api/v1/pledges/"+itoa(id)+"/history")
-	return encode(w, http.StatusCreated, stageOutput{Entry: e, Pledge: p, Figures: f})
+	return encode(w, r, http.StatusCreated, stageOutput{Entry: e, Pledge: p, Figures: f})
 }

@@ -42,7 +42,7 @@ func (s *server) createPledge(w http.ResponseWriter, r *http.Request) error {
 	}
 	setETag(w, p.Version)
 	w.Header().Set("Location", "/api/v1/pledges/"+itoa(p.ID))
-	return encode(w, http.StatusCreated, p)
+	return encode(w, r, http.StatusCreated, p)
 }
 
 func (s *server) updatePledge(w http.ResponseWriter, r *http.Request) error {
@@ -69,7 +69,7 @@ func (s *server) updatePledge(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, p.Version)
-	return encode(w, http.StatusOK, p)
+	return encode(w, r, http.StatusOK, p)
 }
 
 func (s *server) deletePledge(w http.ResponseWriter, r *http.Request) error {
@@ -87,7 +87,7 @@ func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, newPage(items, more, func(d *coalition.Delivery) int64 { return d.ID }))
+	return encode(w, r, http.StatusOK, newPage(items, more, func(d *coalition.Delivery) int64 { return d.ID }))
 }
 
 func (s *server) createDelivery(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +100,7 @@ func (s *server) createDelivery(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, d.Version)
-	return encode(w, http.StatusCreated, d)
+	return encode(w, r, http.StatusCreated, d)
 }
 
 func (s *server) getDelivery(w http.ResponseWriter, r *http.Request) error {
@@ -132,7 +132,7 @@ func (s *server) listRequirements(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, newPage(items, more, func(q *coalition.Requirement) int64 { return q.ID }))
+	return encode(w, r, http.StatusOK, newPage(items, more, func(q *coalition.Requirement) int64 { return q.ID }))
 }
 
 func (s *server) createRequirement(w http.ResponseWriter, r *http.Request) error {
@@ -148,7 +148,7 @@ func (s *server) createRequirement(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	setETag(w, q.Version)
-	return encode(w, http.StatusCreated, q)
+	return encode(w, r, http.StatusCreated, q)
 }
 
 func (s *server) getRequirement(w http.ResponseWriter, r *http.Request) error {
@@ -177,7 +177,7 @@ func (s *server) createEngagement(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	setETag(w, e.Version)
-	return encode(w, http.StatusCreated, e)
+	return encode(w, r, http.StatusCreated, e)
 }
 
 func (s *server) updateEngagement(w http.ResponseWriter, r *http.Request) error {
@@ -206,7 +206,7 @@ func (s *server) updateCoalition(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, c.Version)
-	return encode(w, http.StatusOK, c)
+	return encode(w, r, http.StatusOK, c)
 }
 
 func (s *server) listRiskEvents(w http.ResponseWriter, r *http.Request) error {
@@ -222,7 +222,7 @@ func (s *server) listRiskEvents(w http.ResponseWriter, r *http.Request) error {
 	if items == nil {
 		items = []*coalition.RiskEvent{}
 	}
-	return encode(w, http.StatusOK, items)
+	return encode(w, r, http.StatusOK, items)
 }
 
 func (s *server) getRiskEvent(w http.ResponseWriter, r *http.Request) error {

@@ -9,12 +9,26 @@ import (
 	"coalition"
 )
 
-func encode(w http.ResponseWriter, status int, v any) error {
+// encode writes v as compact JSON, or indented for people with ?pretty=1.
+// Compact is the default because indentation was a third of the time of a
+// large answer and adds 40% to its size; every client parses it alike.
+func encode(w http.ResponseWriter, r *http.Request, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	if pretty(r) {
+		enc.SetIndent("", "  ")
+	}
 	return enc.Encode(v)
+}
+
+// pretty reports whether the client asked for indented JSON (?pretty=1).
+func pretty(r *http.Request) bool {
+	switch r.URL.Query().Get("pretty") {
+	case "1", "true":
+		return true
+	}
+	return false
 }
 
 // listPage is one page of a list with the cursor of the next.

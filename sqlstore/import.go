@@ -115,6 +115,7 @@ func (s *Store) BeginImport(ctx context.Context) (_ coalition.Import, err error)
 		tx.Rollback()
 		return nil, err
 	}
+	tx.reuseStatements() // re-imports rewrite and check row by row
 	im, err := newImport(ctx, tx, s.dialect == sqlite)
 	if err != nil {
 		tx.Rollback()

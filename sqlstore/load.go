@@ -20,6 +20,7 @@ func (s *Store) Load(ctx context.Context, ds *coalition.Dataset, dryRun bool) (c
 		if err := tx.requireWrite(coalition.CanLoad(tx.user), "only admins and coordinators load or import data"); err != nil {
 			return rep, err
 		}
+		tx.reuseStatements()
 		rels := map[string]*releaseLoad{}
 		for _, r := range ds.Releases {
 			if rels[r.Dataset] != nil {
