@@ -164,13 +164,16 @@ func acceptsGzip(r *http.Request) bool {
 // that an edited template shows on reload.
 func (s *server) cachedPage(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if pw, ok := w.(*pageWriter); s.cfg.Dev || !ok || pw.user != nil || coalition.UserFrom(r.Context()) != nil {
+		pw, ok := w.(*pageWriter)
+		if s.cfg.Dev || !ok || pw.user != nil || coalition.UserFrom(r.Context()) != nil {
 			return h(w, r)
 		}
 		key := "page/" + s.now().UTC().Format(time.DateOnly) + r.URL.Path + "?" + r.URL.Query().Encode()
 		b, err := cached(r.Context(), s, key, func() (*cachedBody, error) {
 			rec := &pageRecorder{header: http.Header{}, status: http.StatusOK}
-			if err := h(rec, r); err != nil {
+			// Rendered as handlePage would for an anonymous reader: with
+			// the datasets' ages for the footer (the key has today's date).
+			if err := h(&pageWriter{ResponseWriter: rec, datasets: pw.datasets}, r); err != nil {
 				return nil, err
 			}
 			b := newCachedBody(rec.header.Get("Content-Type"), rec.body.Bytes())
