@@ -1,0 +1,52 @@
+package brief
+
+import (
+	"io"
+	"path/filepath"
+	"strings"
+
+	"coalition"
+	"coalition/report"
+)
+
+// The formats a brief is written in.
+const (
+	FormatMarkdown = "md"
+	FormatHTML     = "html"
+)
+
+// FormatOf is the format a file name asks for by its extension; Markdown
+// when it names none the brief is written in.
+func FormatOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm":
+		return FormatHTML
+	}
+	return FormatMarkdown
+}
+
+// Render writes rep in format (md or html); another format is Invalid.
+func Render(w io.Writer, format string, rep *report.BriefReport) error {
+	switch format {
+	case FormatMarkdown:
+		return Markdown(w, rep)
+	case FormatHTML:
+		return HTML(w, rep)
+	}
+	return coalition.FieldError("format", "%q is not one of md, html", format)
+}
+
+// LargestCategory names the category with the largest ask, with its
+// amount ("military €1.2 bn"); "–" for none.
+func LargestCategory(by map[string]float64) string {
+	best, v := "", 0.0
+	for c, x := range by {
+		if x > v || (x == v && c < best) {
+			best, v = c, x
+		}
+	}
+	if best == "" {
+		return "–"
+	}
+	return best + " " + eur(v)
+}
