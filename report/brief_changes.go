@@ -10,9 +10,10 @@ import (
 
 // briefChanges lists what changed in [since, as-of] from the records' own
 // dates: pledges to the recipient, deliveries against them and membership
-// changes. A pledge loaded from a published dataset changes when it is
-// announced, not when it was loaded (a fresh database loads them all
-// today); a pledge entered by a person also when it was created or updated.
+// changes. An imported pledge (from a published dataset or a file) changes
+// when it is announced, not when it was loaded (a fresh database loads them
+// all today); a pledge entered by a person also when it was created or
+// updated.
 func briefChanges(ctx context.Context, s coalition.Store, coal *coalition.Coalition, opt BriefOptions) (*BriefChanges, error) {
 	in := func(d coalition.Date) bool { return !d.Before(opt.Since) && !d.After(opt.AsOf) }
 	var items []BriefChange
@@ -43,7 +44,7 @@ func briefChanges(ctx context.Context, s coalition.Store, coal *coalition.Coalit
 		return items[i].Date.After(items[j].Date)
 	})
 	return &BriefChanges{Items: items[:min(len(items), 2*briefListMax)], Count: len(items),
-		Rule: "by the records' own dates; a pledge loaded from a published dataset by its announcement date"}, nil
+		Rule: "by the records' own dates; an imported pledge by its announcement date"}, nil
 }
 
 // pledgeChange is p as a change in the window, if it is one.
@@ -51,7 +52,9 @@ func pledgeChange(p *coalition.Pledge, in func(coalition.Date) bool) (BriefChang
 	c := BriefChange{Who: p.Donor, AmountEUR: p.EUR(), Source: sourceAsOf(p.Source, p.AsOf),
 		What: fmt.Sprintf("%s, %s (%s)", p.Category, p.Status, coalition.FormatEUR(p.EUR(), 2))}
 	created, updated := coalition.DateOf(p.CreatedAt), coalition.DateOf(p.UpdatedAt)
-	byPerson := p.Dataset == ""
+	// An imported record (a dataset release, or a file with its source's
+	// natural key) is dated by the source; its load date is not news.
+	byPerson := p.Dataset == "" && p.SourceRef == "" && p.Provenance == ""
 	switch {
 	case in(p.Announced):
 		c.Kind, c.Date = "new pledge", p.Announced
