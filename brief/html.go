@@ -20,6 +20,7 @@ var page = template.Must(template.New("brief").Funcs(template.FuncMap{
 	"pts":     func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
 	"join":    strings.Join,
 	"largest": LargestCategory,
+	"noise":   Noise,
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0

@@ -106,7 +106,7 @@ func mdRisk(m *mdWriter, r *report.BriefRisk) {
 	m.f("- Probability of any shortfall: **%s**; expected shortfall %s (%d trials, seed %d).\n", pct(r.PShortfall), eur(r.MeanShortfallEUR), r.Trials, r.Seed)
 	m.f("- Support carrying no modelled risk event: **%s** (%s of %s modelled).\n", pct(r.ShareWithoutRisk), eur(r.SupportWithoutEUR), eur(r.SupportEUR))
 	for _, mem := range r.Members {
-		m.f("- %s: event probability %s, attribution %s", mem.ISO3, pct(mem.PEvent), eur(*mem.Attribution))
+		m.f("- %s: event probability %s, attribution %s (noise ±%s%s)", mem.ISO3, pct(mem.PEvent), eur(*mem.Attribution), eur(mem.NoiseEUR), Noise(mem))
 		if len(mem.Events) > 0 {
 			m.f(" — %s", cell(strings.Join(mem.Events, "; ")))
 		}

@@ -2,6 +2,7 @@ package brief
 
 import (
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -49,4 +50,12 @@ func LargestCategory(by map[string]float64) string {
 		return "–"
 	}
 	return best + " " + eur(v)
+}
+
+// Noise says when an attribution is within the simulation's noise.
+func Noise(r report.BriefRiskRow) string {
+	if r.Attribution != nil && math.Abs(*r.Attribution) < r.NoiseEUR {
+		return ": within the noise"
+	}
+	return ""
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -129,7 +130,12 @@ type BriefRiskRow struct {
 	ISO3        string   `json:"iso3"`
 	PEvent      float64  `json:"p_event"`
 	Attribution *float64 `json:"attribution"`
-	Events      []string `json:"events"` // "2027-05-09 election (source)"
+	// NoiseEUR is about two standard errors of the attribution, from the
+	// spread of the shortfall ((p95 − p50)/1.645 as its standard
+	// deviation) and the trials with and without the member's events; an
+	// attribution smaller than it is within the simulation's noise.
+	NoiseEUR float64  `json:"noise_eur"`
+	Events   []string `json:"events"` // "2027-05-09 election (source)"
 }
 
 // BriefEngagements are the engagements in the window and those scheduled.
@@ -298,7 +304,7 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 		if m.Attribution == nil || len(br.Members) == briefListMax/2 {
 			continue
 		}
-		row := BriefRiskRow{ISO3: m.ISO3, PEvent: m.PEvent, Attribution: m.Attribution}
+		row := BriefRiskRow{ISO3: m.ISO3, PEvent: m.PEvent, Attribution: m.Attribution, NoiseEUR: attributionNoise(rr.Result, m.PEvent)}
 		for _, ev := range events {
 			if ev.ISO3 == m.ISO3 {
 				row.Events = append(row.Events, fmt.Sprintf("%s %s: %s (p %.2f, support × %.2f; date: %s)", ev.Date, ev.Kind, ev.Label, ev.Probability, ev.Factor, ev.Source))
@@ -309,6 +315,18 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 	rep.Risk = br
 	rep.Sources = append(rep.Sources, rr.Sources...)
 	return nil
+}
+
+// attributionNoise is about two standard errors of a member's attribution
+// (a difference of two means of the shortfall): 2·σ·√(1/n₁ + 1/n₀), σ
+// estimated from the shortfall's p50 and p95 as if it were normal.
+func attributionNoise(res risk.Result, pEvent float64) float64 {
+	n1, n0 := pEvent*float64(res.Trials), (1-pEvent)*float64(res.Trials)
+	if n1 < 1 || n0 < 1 {
+		return 0
+	}
+	sigma := (res.Shortfall.P95 - res.Shortfall.P50) / 1.645
+	return 2 * sigma * math.Sqrt(1/n1+1/n0)
 }
 
 // coalitionEngagement is whether an engagement concerns the coalition: it
@@ -393,7 +411,7 @@ func coalitionAssumptions(code string, from, to coalition.Month, opt BriefOption
 		"Covered = visible pledges to the recipient (not cancelled) spread evenly over their delivery windows in the period; a pledge without a window counts in its announcement month only. Allocations recorded by Kiel end with its last release, so months after it show only pledges recorded here.",
 		fmt.Sprintf("Changes since %s: pledges entered here by their created/updated dates and announcement dates; imported pledges (published datasets, files) by their announcement dates only (a load is not news); deliveries by their dates; members by their membership dates.", opt.Since),
 		fmt.Sprintf("Fair-share asks: the headline's net gap shared among the coalition's joined members with a GDP figure in proportion to GDP (World Bank GDP at the ECB annual average), each capped at %.1f%% of its GDP a year (analysis.WaterFill, the burden-sharing rule of the scenarios); a member's ask is split over the categories in proportion to their net gaps. \"Gave\" is its allocations in the last 12 months of recorded data.", BriefCapPctGDP),
-		fmt.Sprintf("Risks: `coalition risk --coalition %s --start %s --horizon %d --trials %d --seed %d`: stored risk events with their users' probabilities and factors, default reliability Beta(9,1) and correlation %.1f; attribution = expected shortfall with the member's events minus without.", code, from, BriefRiskMonths, BriefRiskTrials, BriefRiskSeed, DefaultRiskCorrelation),
+		fmt.Sprintf("Risks: `coalition risk --coalition %s --start %s --horizon %d --trials %d --seed %d`: stored risk events with their users' probabilities and factors, default reliability Beta(9,1) and correlation %.1f; attribution = expected shortfall with the member's events minus without, next to about two standard errors of the simulation (an attribution below it is noise). Members without pledges in the horizon are modelled at their average monthly allocations of the last 12 months of data (the risk model's rule), unlike the headline, which counts only recorded pledges.", code, from, BriefRiskMonths, BriefRiskTrials, BriefRiskSeed, DefaultRiskCorrelation),
 		fmt.Sprintf("Engagements: those recorded in the coalition or with a joined member or lead taking part, from %s to %d months after the as-of date.", opt.Since, BriefRiskMonths),
 	}
 }

@@ -81,6 +81,14 @@ func TestBriefCoalition(t *testing.T) {
 		if rep.Risk.ShareWithoutRisk < 0 || rep.Risk.ShareWithoutRisk > 1 {
 			t.Errorf("share without risk %v", rep.Risk.ShareWithoutRisk)
 		}
+		if len(rep.Risk.Members) == 0 {
+			t.Fatal("no member with risk events in the next 6 months (the bundled elections have FIN, FRA, EST)")
+		}
+		for _, m := range rep.Risk.Members {
+			if m.NoiseEUR <= 0 || len(m.Events) == 0 {
+				t.Errorf("%s: noise %v, %d events: want both", m.ISO3, m.NoiseEUR, len(m.Events))
+			}
+		}
 	})
 	t.Run("assumptions, sources and audience", func(t *testing.T) {
 		if len(rep.Assumptions) < 5 {
