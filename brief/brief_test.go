@@ -77,7 +77,7 @@ func TestGolden(t *testing.T) {
 func goldenCheck(t *testing.T, name, format string, rep *report.BriefReport) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := brief.Render(&buf, format, rep); err != nil {
+	if err := brief.Render(&buf, format, brief.PaperA4, rep); err != nil {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", name+"."+format+".golden")
@@ -139,12 +139,15 @@ func TestStructure(t *testing.T) {
 }
 
 func TestFormatOf(t *testing.T) {
-	for name, want := range map[string]string{"b.html": "html", "B.HTM": "html", "b.md": "md", "": "md", "b.txt": "md"} {
+	for name, want := range map[string]string{"b.html": "html", "B.HTM": "html", "b.md": "md", "": "md", "b.txt": "md", "b.PDF": "pdf"} {
 		if got := brief.FormatOf(name); got != want {
 			t.Errorf("FormatOf(%q) = %q, want %q", name, got, want)
 		}
 	}
-	if err := brief.Render(&bytes.Buffer{}, "pdf", fixture()); coalition.ErrorKind(err) != coalition.Invalid {
-		t.Errorf("Render pdf: %v, want Invalid", err)
+	if err := brief.Render(&bytes.Buffer{}, "docx", brief.PaperA4, fixture()); coalition.ErrorKind(err) != coalition.Invalid {
+		t.Errorf("Render docx: %v, want Invalid", err)
+	}
+	if err := brief.Render(&bytes.Buffer{}, "pdf", "A5", fixture()); coalition.ErrorKind(err) != coalition.Invalid {
+		t.Errorf("Render pdf on A5: %v, want Invalid", err)
 	}
 }

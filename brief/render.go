@@ -22,19 +22,33 @@ func FormatOf(name string) string {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".html", ".htm":
 		return FormatHTML
+	case ".pdf":
+		return FormatPDF
 	}
 	return FormatMarkdown
 }
 
-// Render writes rep in format (md or html); another format is Invalid.
-func Render(w io.Writer, format string, rep *report.BriefReport) error {
+// CheckFormat checks a format's name before anything is computed.
+func CheckFormat(format string) error {
+	switch format {
+	case FormatMarkdown, FormatHTML, FormatPDF:
+		return nil
+	}
+	return coalition.FieldError("format", "%q is not one of md, html, pdf", format)
+}
+
+// Render writes rep in format (md, html or pdf; paper matters only to the
+// PDF); another format is Invalid.
+func Render(w io.Writer, format, paper string, rep *report.BriefReport) error {
 	switch format {
 	case FormatMarkdown:
 		return Markdown(w, rep)
 	case FormatHTML:
 		return HTML(w, rep)
+	case FormatPDF:
+		return PDF(w, rep, paper)
 	}
-	return coalition.FieldError("format", "%q is not one of md, html", format)
+	return CheckFormat(format)
 }
 
 // LargestCategory names the category with the largest ask, with its

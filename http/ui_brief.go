@@ -9,7 +9,7 @@ import (
 	"coalition/report"
 )
 
-// briefPage is GET /brief?coalition=COW2025|country=ISO3[&since=…][&as_of=…][&format=md]:
+// briefPage is GET /brief?coalition=COW2025|country=ISO3[&since=…][&as_of=…][&format=md|pdf][&paper=Letter]:
 // the meeting pack as one printable HTML page (or Markdown), computed by
 // report.Brief for the user asking, exactly as `coalition brief`.
 func (s *server) briefPage(w http.ResponseWriter, r *http.Request) error {
@@ -29,24 +29,37 @@ func (s *server) briefPage(w http.ResponseWriter, r *http.Request) error {
 	if format == "" {
 		format = brief.FormatHTML
 	}
-	if format != brief.FormatHTML && format != brief.FormatMarkdown {
-		return coalition.FieldError("format", "%q is not one of html, md", format)
+	if err := brief.CheckFormat(format); err != nil {
+		return err
+	}
+	paper := q.Get("paper")
+	if paper == "" {
+		paper = brief.PaperA4
+	}
+	if paper != brief.PaperA4 && paper != brief.PaperLetter {
+		return coalition.FieldError("paper", "%q is not one of A4, Letter", paper)
 	}
 	rep, err := report.Brief(r.Context(), s.store, opt)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := brief.Render(&buf, format, rep); err != nil {
+	if err := brief.Render(&buf, format, paper, rep); err != nil {
 		return err
 	}
-	ct := "text/html; charset=utf-8"
-	if format == brief.FormatMarkdown {
-		ct = "text/markdown; charset=utf-8"
+	w.Header().Set("Content-Type", contentTypes[format])
+	if format == brief.FormatPDF {
+		w.Header().Set("Content-Disposition", `inline; filename="brief-`+rep.Code+`.pdf"`)
 	}
-	w.Header().Set("Content-Type", ct)
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// contentTypes are the brief's formats as media types.
+var contentTypes = map[string]string{
+	brief.FormatHTML:     "text/html; charset=utf-8",
+	brief.FormatMarkdown: "text/markdown; charset=utf-8",
+	brief.FormatPDF:      "application/pdf",
 }
 
 // optionalQueryDate reads a YYYY-MM-DD parameter; empty is the zero date.

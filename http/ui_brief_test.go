@@ -37,12 +37,22 @@ func TestBriefPage(t *testing.T) {
 			t.Errorf("content type %q", ct)
 		}
 	})
+	t.Run("pdf", func(t *testing.T) {
+		w := get(t, h, "/brief?coalition=COW2025&as_of=2026-12-06&format=pdf&paper=Letter")
+		if w.Code != 200 || !strings.HasPrefix(w.Body.String(), "%PDF-") {
+			t.Fatalf("%d %.40q", w.Code, w.Body)
+		}
+		if ct := w.Header().Get("Content-Type"); ct != "application/pdf" {
+			t.Errorf("content type %q", ct)
+		}
+	})
 	for _, tc := range []struct{ query, field string }{
 		{"coalition=NOPE", "coalition"},
 		{"country=ZZZ", "country"},
 		{"coalition=COW2025&as_of=2026-11-01&since=2026-12-01", "since"},
 		{"coalition=COW2025&since=yesterday", "since"},
-		{"coalition=COW2025&format=pdf", "format"},
+		{"coalition=COW2025&format=docx", "format"},
+		{"coalition=COW2025&format=pdf&paper=A5", "paper"},
 		{"", "coalition"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {

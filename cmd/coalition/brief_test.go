@@ -26,6 +26,20 @@ func TestBriefCommand(t *testing.T) {
 			}
 		}
 	})
+	t.Run("pdf file by extension", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "brief.pdf")
+		if _, _, err := runCLI(t, "", "brief", "--coalition", "COW2025", "--as-of", "2026-12-06", "-o", out, "--db", db); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := strings.Count(string(b), "<</Type /Page\n")
+		if !strings.HasPrefix(string(b), "%PDF-") || pages < 1 || pages > 2 {
+			t.Errorf("brief.pdf: %.8q, %d pages; want a PDF of 1 or 2 pages", b, pages)
+		}
+	})
 	t.Run("country brief", func(t *testing.T) {
 		out, _, err := runCLI(t, "", "brief", "--country", "AUS", "--as-of", "2026-12-06", "--db", db)
 		if err != nil {
@@ -49,6 +63,7 @@ func TestBriefCommand(t *testing.T) {
 		{"both", []string{"--coalition", "COW2025", "--country", "AUS"}, "--coalition or --country"},
 		{"bad date", []string{"--coalition", "COW2025", "--since", "2026-13-01"}, "since"},
 		{"bad format", []string{"--coalition", "COW2025", "--format", "docx"}, "format"},
+		{"bad paper", []string{"--coalition", "COW2025", "--format", "pdf", "--paper", "A5"}, "paper"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := runCLI(t, "", append(append([]string{"brief"}, tc.args...), "--db", db)...)

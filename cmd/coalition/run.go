@@ -21,7 +21,7 @@ type command struct {
 // commands lists every subcommand; each lives in a file of its own.
 func commands() map[string]command {
 	return map[string]command{
-		"brief":     {"a one-page meeting pack for a coalition or a country (Markdown or HTML)", runBrief},
+		"brief":     {"a one-page meeting pack for a coalition or a country (Markdown, HTML or PDF)", runBrief},
 		"burden":    {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
 		"countries": {"list countries with GDP, population, defence spending and memberships", runCountries},
 		"coverage":  {"need against support per category and month, with the gap", runCoverage},
