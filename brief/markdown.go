@@ -45,7 +45,7 @@ func Markdown(w io.Writer, rep *report.BriefReport) error {
 	} else {
 		mdHeadline(m, rep.Headline)
 		mdGaps(m, rep)
-		mdChanges(m, rep.Changes)
+		mdChanges(m, rep.Since, rep.Changes)
 		mdRisk(m, rep.Risk)
 	}
 	mdEngagements(m, rep.Engagements)
@@ -88,8 +88,8 @@ func mdGaps(m *mdWriter, rep *report.BriefReport) {
 	m.f("\nSource: GDP and FX as listed below; allocations: Kiel (see sources).\n\n")
 }
 
-func mdChanges(m *mdWriter, c *report.BriefChanges) {
-	m.f("## Since %s: what changed\n\n", "the last meeting")
+func mdChanges(m *mdWriter, since coalition.Date, c *report.BriefChanges) {
+	m.f("## Since %s: what changed\n\n", since)
 	if len(c.Items) == 0 {
 		m.f("No recorded change (%s).\n\n", c.Rule)
 		return
@@ -120,7 +120,7 @@ func mdEngagements(m *mdWriter, e *report.BriefEngagements) {
 	for _, part := range []struct {
 		title string
 		list  []report.BriefEngagement
-	}{{"Since the last meeting", e.Past}, {"Scheduled", e.Scheduled}} {
+	}{{"Since the last meeting (from the since date)", e.Past}, {"Scheduled", e.Scheduled}} {
 		m.f("%s:\n\n", part.title)
 		if len(part.list) == 0 {
 			m.f("- none recorded\n")

@@ -20,7 +20,8 @@ type BriefAsks struct {
 	Members     int        `json:"members"`      // who shares
 	Excluded    []Excluded `json:"excluded"`
 	Rows        []BriefAsk `json:"rows"` // largest ask first, at most a page
-	// GaveFrom..GaveTo are the last 12 months of recorded allocations.
+	// GaveFrom..GaveTo are the last 12 months of recorded allocations
+	// before the as-of month.
 	GaveFrom coalition.Month `json:"gave_from"`
 	GaveTo   coalition.Month `json:"gave_to"`
 }
@@ -71,7 +72,7 @@ func briefAsks(ctx context.Context, s coalition.Store, coal *coalition.Coalition
 		used = append(used, c)
 	}
 	fill(a, rows, weights, caps, years, rep.Gaps)
-	if err := addGave(ctx, s, a, rows); err != nil {
+	if err := addGave(ctx, s, a, rows, h.From); err != nil {
 		return err
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].AskEUR > rows[j].AskEUR })
@@ -106,14 +107,17 @@ func fill(a *BriefAsks, rows []BriefAsk, weights, caps []float64, years float64,
 	a.UnfilledEUR = max(0, a.GapEUR-a.AskedEUR)
 }
 
-// addGave adds each member's allocations of the last 12 months of data.
-func addGave(ctx context.Context, s coalition.Store, a *BriefAsks, rows []BriefAsk) error {
+// addGave adds each member's allocations of the last 12 months of data
+// before asOf's month (a brief for a past day uses no later record).
+func addGave(ctx context.Context, s coalition.Store, a *BriefAsks, rows []BriefAsk, asOf coalition.Month) error {
 	sup, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
 	if err != nil {
 		return err
 	}
 	for _, d := range sup {
-		a.GaveTo = max(a.GaveTo, d.Month)
+		if d.Month < asOf {
+			a.GaveTo = max(a.GaveTo, d.Month)
+		}
 	}
 	if a.GaveTo == 0 {
 		return nil

@@ -79,6 +79,18 @@ func TestBriefCoalition(t *testing.T) {
 			nearly(t, r.ISO3+" Σ by category", split, r.AskEUR, 1e-9)
 		}
 	})
+	t.Run("a past brief uses no later allocation", func(t *testing.T) {
+		past, err := report.Brief(sys, s, report.BriefOptions{Coalition: "COW2025", AsOf: coalition.Date{Y: 2025, M: time.September, D: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "gave to", past.Asks.GaveTo, coalition.MonthOf(2025, time.August))
+		eq(t, "gave from", past.Asks.GaveFrom, coalition.MonthOf(2024, time.September))
+		eq(t, "since default", past.Since, coalition.Date{Y: 2025, M: time.August, D: 11})
+		if past.Changes.Count == 0 {
+			t.Errorf("no change in Kiel's August and September 2025 allocations")
+		}
+	})
 	t.Run("risk run is the stated one", func(t *testing.T) {
 		eq(t, "trials", rep.Risk.Trials, report.BriefRiskTrials)
 		eq(t, "seed", rep.Risk.Seed, uint64(report.BriefRiskSeed))
