@@ -1,7 +1,9 @@
 package brief
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -13,8 +15,22 @@ import (
 //go:embed brief.html.tmpl
 var htmlSource string
 
+// style is the brief's stylesheet, inline so that the page (and a saved
+// copy of it) prints alike anywhere; StyleCSP lets it through a Content
+// Security Policy by its hash and nothing else.
+//
+//go:embed brief.css
+var style string
+
+// StyleCSP is the CSP source of the inline stylesheet: 'sha256-…'.
+var StyleCSP = func() string {
+	sum := sha256.Sum256([]byte(style))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
+
 // page is parsed once: the template is part of the binary.
 var page = template.Must(template.New("brief").Funcs(template.FuncMap{
+	"style":   func() template.CSS { return template.CSS(style) },
 	"eur":     eur,
 	"pct":     pct,
 	"pts":     func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
