@@ -56,6 +56,10 @@ func pledgeChange(p *coalition.Pledge, in func(coalition.Date) bool) (BriefChang
 	// natural key) is dated by the source; its load date is not news.
 	byPerson := p.Dataset == "" && p.SourceRef == "" && p.Provenance == ""
 	switch {
+	case in(p.Announced) && !byPerson && (p.Status == coalition.Allocated || p.Status == coalition.Delivered):
+		// A dataset's allocations are monthly totals per donor and type,
+		// not single announcements.
+		c.Kind, c.Date = "allocation (month)", p.Announced
 	case in(p.Announced):
 		c.Kind, c.Date = "new pledge", p.Announced
 	case byPerson && in(created):

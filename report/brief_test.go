@@ -88,8 +88,9 @@ func TestBriefCoalition(t *testing.T) {
 		eq(t, "gave from", past.Asks.GaveFrom, coalition.MonthOf(2024, time.September))
 		eq(t, "since default", past.Since, coalition.Date{Y: 2025, M: time.August, D: 11})
 		if past.Changes.Count == 0 {
-			t.Errorf("no change in Kiel's August and September 2025 allocations")
+			t.Fatalf("no change in Kiel's August and September 2025 allocations")
 		}
+		eq(t, "an imported allocation's kind", past.Changes.Items[0].Kind, "allocation (month)")
 	})
 	t.Run("risk run is the stated one", func(t *testing.T) {
 		eq(t, "trials", rep.Risk.Trials, report.BriefRiskTrials)
