@@ -63,9 +63,17 @@ type pdfDoc struct {
 	annex bool // in the assumptions and sources: smaller type
 }
 
-// plain drops the Markdown marks that the PDF shows as type instead.
+// plain drops the Markdown marks that the PDF shows as type instead, and
+// writes a character beyond the Basic Multilingual Plane (an emoji flag in
+// a record's text), which fpdf's fonts cannot hold, as "?".
 func plain(s string) string {
-	return strings.NewReplacer("**", "", "`", "", `\|`, "|").Replace(s)
+	s = strings.NewReplacer("**", "", "`", "", `\|`, "|").Replace(s)
+	return strings.Map(func(r rune) rune {
+		if r > 0xFFFF {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 func (p *pdfDoc) line(s string) {

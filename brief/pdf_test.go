@@ -92,6 +92,18 @@ func TestPDF(t *testing.T) {
 			}
 		})
 	}
+	t.Run("text beyond the BMP", func(t *testing.T) {
+		rep := fixture()
+		rep.Engagements.Past[0].Title = "Leaders' call 🇺🇦"
+		rep.Changes.Items[0].What = "air-defence 🇺🇦"
+		var buf bytes.Buffer
+		if err := brief.PDF(&buf, rep, brief.PaperA4); err != nil {
+			t.Fatal(err)
+		}
+		if text := pdfText(t, buf.Bytes()); !strings.Contains(text, "Leaders' call ??") {
+			t.Errorf("the flag is not written as ??:\n%s", text)
+		}
+	})
 	t.Run("country", func(t *testing.T) {
 		var buf bytes.Buffer
 		if err := brief.PDF(&buf, countryFixture(), brief.PaperA4); err != nil {
