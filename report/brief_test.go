@@ -231,9 +231,9 @@ func TestBriefCountry(t *testing.T) {
 	}
 }
 
-// TestBriefAccess: an anonymous reader's brief on a store holding a
-// delegate's confidential pledge equals the brief on a store without it,
-// and the delegate's own brief shows it.
+// TestBriefAccess: an anonymous reader's and another delegate's brief on a
+// store holding a delegate's confidential pledge equal their briefs on a
+// store without it, and the delegate's own brief shows it.
 func TestBriefAccess(t *testing.T) {
 	full, only := seeded(t), seeded(t)
 	m := briefAsOf.Month()
@@ -255,17 +255,26 @@ func TestBriefAccess(t *testing.T) {
 		return rep, string(b)
 	}
 	anon := context.Background()
-	_, got := brief(anon, full)
-	_, want := brief(anon, only)
-	if got != want {
-		t.Errorf("an anonymous reader's brief depends on a confidential pledge")
-	}
-	if strings.Contains(got, "confidential brief test pledge") {
-		t.Errorf("the anonymous brief names the confidential pledge")
-	}
 	cow, err := full.FindCoalitionByCode(sys, "COW2025")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Neither an anonymous reader nor another country's delegate may see
+	// it: their briefs on a store with it equal those on a store without.
+	for name, ctx := range map[string]context.Context{
+		"anonymous":    anon,
+		"FRA delegate": coalition.WithUser(anon, &coalition.User{ID: 8, Email: "fra@example.org", Role: coalition.Delegate, Country: "FRA", Coalitions: []int64{cow.ID}}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, got := brief(ctx, full)
+			_, want := brief(ctx, only)
+			if got != want {
+				t.Errorf("the brief depends on another country's confidential pledge")
+			}
+			if strings.Contains(got, "confidential brief test pledge") {
+				t.Errorf("the brief names the confidential pledge")
+			}
+		})
 	}
 	gbr := coalition.WithUser(anon, &coalition.User{ID: 7, Email: "gbr@example.org", Role: coalition.Delegate, Country: "GBR", Coalitions: []int64{cow.ID}})
 	rep, js := brief(gbr, full)
