@@ -95,6 +95,7 @@ func (s *server) routes() []route {
 		{"GET /coalitions", anyone, classRead, light, s.handlePage(s.cachedPage(s.coalitionsPage))},
 		{"GET /coalitions/{id}", anyone, classRead, light, s.handlePage(s.cachedPage(s.coalitionPage))},
 		{"GET /engagements", anyone, classRead, light, s.handlePage(s.cachedPage(s.engagementsPage))},
+		{"GET /brief", anyone, classRead, heavy, s.handle(s.briefPage)},
 		{"GET /scenarios", anyone, classRead, heavy, s.handlePage(s.scenariosPage)},
 		{"GET /risk", anyone, classRead, heavy, s.handlePage(s.riskPage)},
 		{"GET /targets", anyone, classRead, light, s.handlePage(s.cachedPage(s.targetsPage))},

@@ -17,6 +17,7 @@ import (
 
 	"coalition"
 	"coalition/http"
+	"coalition/report"
 	"coalition/sqlstore/sqltest"
 )
 
@@ -479,4 +480,82 @@ func riskCSV(t *testing.T, path string, rows [][]string) figures {
 		f[k] = v / 100
 	}
 	return f
+}
+
+// TestBriefOneAnswer: the brief's headline is coverage's answer for the
+// same period, through the CLI's brief (--json and Markdown), coverage
+// --json, and GET /brief (HTML and Markdown).
+func TestBriefOneAnswer(t *testing.T) {
+	db := analysisStoreDB(t)
+	s := sqltest.OpenDSN(t, "sqlite:"+db)
+	defer s.Close()
+	srv := httptest.NewServer(http.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), s, http.Config{}))
+	defer srv.Close()
+	out, _, err := runCLI(t, "", "brief", "--coalition", "COW2025", "--as-of", "2026-12-06", "--since", "2026-11-01", "--json", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := decodeAny(t, "brief", []byte(out))["headline"].(map[string]any)
+	cov, _, err := runCLI(t, "", "coverage", "--coalition", "COW2025", "--from", "2026-12", "--to", "2027-11", "--json", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := decodeAny(t, "coverage", []byte(cov))
+	total := c["result"].(map[string]any)["total"].(map[string]any)
+	for _, f := range []struct {
+		name      string
+		brief, cv float64
+	}{
+		{"net gap", h["net_gap_eur"].(float64), c["net_gap_eur"].(float64)},
+		{"monthly gap", h["monthly_gap_eur"].(float64), c["monthly_gap_eur"].(float64)},
+		{"need", h["need_eur"].(float64), total["required"].(float64)},
+		{"covered", h["covered_eur"].(float64), total["pledged"].(float64)},
+	} {
+		if f.brief != f.cv {
+			t.Errorf("%s: brief %v, coverage %v", f.name, f.brief, f.cv)
+		}
+	}
+	gap := "Net gap: **" + coalition.FormatEUR(h["net_gap_eur"].(float64), 2) + "**"
+	md, _, err := runCLI(t, "", "brief", "--coalition", "COW2025", "--as-of", "2026-12-06", "--since", "2026-11-01", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"CLI Markdown": md,
+		"API Markdown": getBody(t, srv.URL+"/brief?coalition=COW2025&as_of=2026-12-06&since=2026-11-01&format=md"),
+	} {
+		if !strings.Contains(body, gap) {
+			t.Errorf("%s lacks %q", name, gap)
+		}
+	}
+	// The CLI computes for the local operator, the API for an anonymous
+	// reader: on public data only that line differs.
+	api := getBody(t, srv.URL+"/brief?coalition=COW2025&as_of=2026-12-06&since=2026-11-01&format=md")
+	cliFor := "Computed for: " + report.ComputedFor(coalition.WithUser(context.Background(), coalition.System))
+	apiFor := "Computed for: " + report.ComputedFor(context.Background())
+	if !strings.Contains(md, cliFor) || !strings.Contains(api, apiFor) {
+		t.Errorf("audience lines missing: want %q (CLI) and %q (API)", cliFor, apiFor)
+	}
+	if strings.Replace(md, cliFor, apiFor, 1) != api {
+		t.Errorf("the CLI's and the API's Markdown differ beyond the audience line")
+	}
+	html := getBody(t, srv.URL+"/brief?coalition=COW2025&as_of=2026-12-06&since=2026-11-01")
+	if want := "net gap <strong>" + coalition.FormatEUR(h["net_gap_eur"].(float64), 2) + "</strong>"; !strings.Contains(html, want) {
+		t.Errorf("the HTML brief lacks %q", want)
+	}
+}
+
+// getBody GETs url and returns its body; any status but 200 fails.
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := stdhttp.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != stdhttp.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
 }

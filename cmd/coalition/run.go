@@ -21,6 +21,7 @@ type command struct {
 // commands lists every subcommand; each lives in a file of its own.
 func commands() map[string]command {
 	return map[string]command{
+		"brief":     {"a one-page meeting pack for a coalition or a country (Markdown, HTML or PDF)", runBrief},
 		"burden":    {"solve a burden-sharing problem (JSON) for fair allocations", runBurden},
 		"channels":  {"list the channels (EU institutions, PURL, the Czech ammunition initiative) with their contributors' shares and sources", runChannels},
 		"countries": {"list countries with GDP, population, defence spending and memberships", runCountries},

@@ -1,0 +1,51 @@
+package brief
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"coalition/report"
+)
+
+//go:embed brief.html.tmpl
+var htmlSource string
+
+// style is the brief's stylesheet, inline so that the page (and a saved
+// copy of it) prints alike anywhere; StyleCSP lets it through a Content
+// Security Policy by its hash and nothing else.
+//
+//go:embed brief.css
+var style string
+
+// StyleCSP is the CSP source of the inline stylesheet: 'sha256-…'.
+var StyleCSP = func() string {
+	sum := sha256.Sum256([]byte(style))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
+
+// page is parsed once: the template is part of the binary.
+var page = template.Must(template.New("brief").Funcs(template.FuncMap{
+	"style":   func() template.CSS { return template.CSS(style) },
+	"eur":     eur,
+	"pct":     pct,
+	"pts":     func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
+	"join":    strings.Join,
+	"largest": LargestCategory,
+	"noise":   Noise,
+	"deref": func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+}).Parse(htmlSource))
+
+// HTML writes rep as one printable page (A4 or US Letter, no JavaScript).
+func HTML(w io.Writer, rep *report.BriefReport) error {
+	return page.Execute(w, rep)
+}

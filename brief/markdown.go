@@ -1,0 +1,181 @@
+// Package brief renders a report.BriefReport as Markdown and as printable
+// HTML. It formats only: every figure comes from report.Brief.
+package brief
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"coalition"
+	"coalition/report"
+)
+
+// eur formats an amount in euros as the CLI does.
+func eur(v float64) string { return coalition.FormatEUR(v, 2) }
+
+// pct formats a share in [0, 1] as a percentage.
+func pct(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }
+
+// mdWriter writes Markdown and keeps the first error.
+type mdWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (m *mdWriter) f(format string, args ...any) {
+	if m.err == nil {
+		_, m.err = fmt.Fprintf(m.w, format, args...)
+	}
+}
+
+// cell escapes the characters that would break a Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}
+
+// Markdown writes rep as Markdown: the essentials first, the sources and
+// assumptions after.
+func Markdown(w io.Writer, rep *report.BriefReport) error {
+	m := &mdWriter{w: w}
+	m.f("# Brief: %s (%s)\n\n", rep.Title, rep.Code)
+	m.f("As of %s; changes since %s. Computed for: %s.\n\n", rep.AsOf, rep.Since, rep.ComputedFor)
+	if rep.Kind == "country" {
+		mdCountry(m, rep.Country)
+	} else {
+		mdHeadline(m, rep.Headline)
+		mdGaps(m, rep)
+		mdChanges(m, rep.Since, rep.Changes)
+		mdRisk(m, rep.Risk)
+	}
+	mdEngagements(m, rep.Engagements)
+	m.f("## Assumptions\n\n")
+	for _, a := range rep.Assumptions {
+		m.f("- %s\n", a)
+	}
+	m.f("\n## Sources\n\n")
+	for _, s := range rep.Sources {
+		asOf := ""
+		if s.AsOf != "" {
+			asOf = " (as of " + s.AsOf + ")"
+		}
+		m.f("- %s: %s%s\n", s.Figure, cell(s.Source), asOf)
+	}
+	return m.err
+}
+
+func mdHeadline(m *mdWriter, h *report.BriefHeadline) {
+	m.f("## Headline: %s..%s\n\n", h.From, h.To)
+	m.f("- Need: **%s**\n- Covered (pledged in the period): **%s** (%s)\n- Net gap: **%s** (monthly gap %s)\n", eur(h.NeedEUR), eur(h.CoveredEUR), pct(h.CoveredShare), eur(h.NetGapEUR), eur(h.MonthlyGapEUR))
+	if h.Note != "" {
+		m.f("- Note: %s\n", h.Note)
+	}
+	m.f("- Source: need — %s; covered — %s. Same figures: `%s`.\n\n", h.NeedBasis, h.SupportBasis, h.Command)
+}
+
+func mdGaps(m *mdWriter, rep *report.BriefReport) {
+	m.f("## Largest gaps and fair-share asks\n\n| category | need | pledged | net gap |\n| --- | ---: | ---: | ---: |\n")
+	for _, g := range rep.Gaps {
+		m.f("| %s | %s | %s | %s |\n", g.Category, eur(g.NeedEUR), eur(g.PledgedEUR), eur(g.NetGapEUR))
+	}
+	a := rep.Asks
+	m.f("\nSource: the headline's coverage.\n\n")
+	m.f("Fair-share asks to close the %s gap (by GDP, each capped at %.1f%% of GDP a year; %d members share): asked %s, left open by the caps %s.\n\n", eur(a.GapEUR), a.CapPctGDP, a.Members, eur(a.AskedEUR), eur(a.UnfilledEUR))
+	m.f("| member | fair share | ask (after cap) | ask %% GDP/yr | largest category ask | gave %s..%s |\n| --- | ---: | ---: | ---: | --- | ---: |\n", a.GaveFrom, a.GaveTo)
+	for _, r := range a.Rows {
+		m.f("| %s | %s | %s | %.2f%% | %s | %s |\n", r.ISO3, eur(r.FairShareEUR), eur(r.AskEUR), r.AskPctGDP, LargestCategory(r.ByCategory), eur(r.GaveEUR))
+	}
+	m.f("\nSource: GDP and FX as listed below; allocations: Kiel (see sources).\n\n")
+}
+
+func mdChanges(m *mdWriter, since coalition.Date, c *report.BriefChanges) {
+	m.f("## Since %s: what changed\n\n", since)
+	if len(c.Items) == 0 {
+		m.f("No recorded change (%s).\n\n", c.Rule)
+		return
+	}
+	m.f("%d changes (%s); the largest:\n\n| date | change | who | what | source |\n| --- | --- | --- | --- | --- |\n", c.Count, c.Rule)
+	for _, it := range c.Items {
+		m.f("| %s | %s | %s | %s | %s |\n", it.Date, it.Kind, it.Who, cell(it.What), cell(it.Source))
+	}
+	m.f("\n")
+}
+
+func mdRisk(m *mdWriter, r *report.BriefRisk) {
+	m.f("## Risks, %s..%s\n\n", r.From, r.To)
+	m.f("- Probability of any shortfall: **%s**; expected shortfall %s (%d trials, seed %d).\n", pct(r.PShortfall), eur(r.MeanShortfallEUR), r.Trials, r.Seed)
+	m.f("- Support carrying no modelled risk event: **%s** (%s of %s modelled).\n", pct(r.ShareWithoutRisk), eur(r.SupportWithoutEUR), eur(r.SupportEUR))
+	for _, mem := range r.Members {
+		m.f("- %s: event probability %s, attribution %s (noise ±%s%s)", mem.ISO3, pct(mem.PEvent), eur(*mem.Attribution), eur(mem.NoiseEUR), Noise(mem))
+		if len(mem.Events) > 0 {
+			m.f(" — %s", cell(strings.Join(mem.Events, "; ")))
+		}
+		m.f("\n")
+	}
+	m.f("\nSource: the risk run (see assumptions); risk events as stored.\n\n")
+}
+
+func mdEngagements(m *mdWriter, e *report.BriefEngagements) {
+	m.f("## Engagements\n\n")
+	for _, part := range []struct {
+		title string
+		list  []report.BriefEngagement
+	}{{"Since the last meeting (from the since date)", e.Past}, {"Scheduled", e.Scheduled}} {
+		m.f("%s:\n\n", part.title)
+		if len(part.list) == 0 {
+			m.f("- none recorded\n")
+		}
+		for _, g := range part.list {
+			m.f("- %s %s: %s", g.Date, g.Kind, cell(g.Title))
+			if g.FollowUp != "" {
+				m.f(" (%s)", cell(g.FollowUp))
+			}
+			m.f(" — source: %s\n", cell(g.Source))
+		}
+		m.f("\n")
+	}
+}
+
+func mdCountry(m *mdWriter, c *report.BriefCountry) {
+	m.f("## Support\n\n")
+	if s := c.Support; s != nil {
+		m.f("- Total: **%s** (military %s, financial %s, humanitarian %s)\n", eur(s.TotalEUR), eur(s.MilitaryEUR), eur(s.FinancialEUR), eur(s.HumanitarianEUR))
+		if s.PctGDP != nil {
+			m.f("- Share of GDP: **%.3f%%** (%s); rank %d of %d donors by share of GDP\n", *s.PctGDP, c.GDPNote, c.RankPctGDP, c.Donors)
+		}
+		m.f("- Source: %s (as of %s)\n", cell(s.Source), s.AsOf)
+	} else {
+		m.f("- No allocations recorded.\n")
+	}
+	if len(c.ByYear) > 0 {
+		m.f("\n| year | allocations |\n| --- | ---: |\n")
+		for _, y := range c.ByYear {
+			m.f("| %d | %s |\n", y.Year, eur(y.EUR))
+		}
+	}
+	m.f("\n## NATO target\n\n")
+	if n := c.NATO; n != nil {
+		status := "below 2%"
+		if n.Meets2 {
+			status = "meets 2%"
+		}
+		m.f("- Defence spending %.2f%% of GDP (%d, %s definition): %s; %.2f points from 3.5%% core. Source: %s\n", n.CurrentPct, n.Year, n.Definition, status, n.Gap35Pts, cell(n.SourceDetail))
+	} else {
+		m.f("- Not a NATO member.\n")
+	}
+	m.f("\n## Fair share in the built-in scenarios\n\n")
+	if len(c.FairShares) == 0 {
+		m.f("- Not a sharing member of either built-in scenario.\n")
+	}
+	for _, f := range c.FairShares {
+		m.f("- %s (%s..%s): fair share %s, plan %s, actual %s (%s). Source: built-in scenario.\n", f.Scenario, f.From, f.To, eur(f.Row.FairShareEUR), eur(f.Row.PlanEUR), eur(f.Row.ActualEUR), f.Row.Verdict)
+	}
+	m.f("\n## Risk events in the next 12 months\n\n")
+	if len(c.RiskEvents) == 0 {
+		m.f("- none stored\n")
+	}
+	for _, r := range c.RiskEvents {
+		m.f("- %s\n", cell(r))
+	}
+	m.f("\n")
+}

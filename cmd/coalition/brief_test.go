@@ -1,0 +1,76 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBriefCommand: -o picks the format by extension, a country brief
+// works, and bad input exits 2 naming the problem.
+func TestBriefCommand(t *testing.T) {
+	db := analysisStoreDB(t)
+	t.Run("html file by extension", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "brief.html")
+		if _, _, err := runCLI(t, "", "brief", "--coalition", "COW2025", "--as-of", "2026-12-06", "-o", out, "--db", db); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"<!doctype html>", "Headline: 2026-12..2027-11", "Computed for: system (administrator)", "@page"} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("brief.html lacks %q", want)
+			}
+		}
+	})
+	t.Run("pdf file by extension", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "brief.pdf")
+		if _, _, err := runCLI(t, "", "brief", "--coalition", "COW2025", "--as-of", "2026-12-06", "-o", out, "--db", db); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := strings.Count(string(b), "<</Type /Page\n")
+		if !strings.HasPrefix(string(b), "%PDF-") || pages < 1 || pages > 2 {
+			t.Errorf("brief.pdf: %.8q, %d pages; want a PDF of 1 or 2 pages", b, pages)
+		}
+	})
+	t.Run("country brief", func(t *testing.T) {
+		out, _, err := runCLI(t, "", "brief", "--country", "AUS", "--as-of", "2026-12-06", "--db", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"# Brief: Australia (AUS)", "## Support", "## NATO target", "Not a NATO member", "## Fair share in the built-in scenarios", "replace-us"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("country brief lacks %q", want)
+			}
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown coalition", []string{"--coalition", "NOPE"}, "coalition"},
+		{"unknown country", []string{"--country", "ZZZ"}, "country"},
+		{"since after as-of", []string{"--coalition", "COW2025", "--as-of", "2026-11-01", "--since", "2026-12-01"}, "since"},
+		{"neither", nil, "--coalition or --country"},
+		{"both", []string{"--coalition", "COW2025", "--country", "AUS"}, "--coalition or --country"},
+		{"bad date", []string{"--coalition", "COW2025", "--since", "2026-13-01"}, "since"},
+		{"bad format", []string{"--coalition", "COW2025", "--format", "docx"}, "format"},
+		{"bad paper", []string{"--coalition", "COW2025", "--format", "pdf", "--paper", "A5"}, "paper"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := runCLI(t, "", append(append([]string{"brief"}, tc.args...), "--db", db)...)
+			wantExit(t, err, 2)
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not name %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,430 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"coalition"
+	"coalition/analysis/risk"
+)
+
+// The brief's fixed parameters: every one is printed on the brief as an
+// assumption, so that a reader can ask the same question of the CLI.
+const (
+	// BriefPeriodMonths is the headline's period: the months from the
+	// as-of month on.
+	BriefPeriodMonths = 12
+	// BriefRiskMonths is the risk section's horizon.
+	BriefRiskMonths = 6
+	// BriefRiskTrials and BriefRiskSeed make the risk section reproducible
+	// (`coalition risk --coalition X --start M --horizon 6 --trials 2000 --seed 1`).
+	BriefRiskTrials = 2000
+	BriefRiskSeed   = 1
+	// BriefCapPctGDP caps each member's fair-share ask, as the /scenarios
+	// page does by default.
+	BriefCapPctGDP = 0.5
+	// BriefSinceDays is how far back "since the last meeting" reaches when
+	// nobody says.
+	BriefSinceDays = 30
+	// briefListMax bounds every list of the brief: it is one page.
+	briefListMax = 8
+)
+
+// BriefOptions are the parameters of a brief: exactly one of Coalition and
+// Country, and its dates.
+type BriefOptions struct {
+	Coalition string
+	Country   string
+	// AsOf is the day the brief is written for; required (the CLI and the
+	// API pass today). Since defaults to BriefSinceDays before it.
+	AsOf  coalition.Date
+	Since coalition.Date
+}
+
+// BriefReport is a one-page meeting pack: each section holds the figures
+// of the report function that computes them, with where they came from.
+type BriefReport struct {
+	Kind        string         `json:"kind"` // "coalition" or "country"
+	Title       string         `json:"title"`
+	Code        string         `json:"code"` // the coalition code or ISO3
+	AsOf        coalition.Date `json:"as_of"`
+	Since       coalition.Date `json:"since"`
+	ComputedFor string         `json:"computed_for"`
+
+	Headline    *BriefHeadline    `json:"headline,omitempty"`
+	Changes     *BriefChanges     `json:"changes,omitempty"`
+	Gaps        []BriefGap        `json:"gaps,omitempty"`
+	Asks        *BriefAsks        `json:"asks,omitempty"`
+	Risk        *BriefRisk        `json:"risk,omitempty"`
+	Engagements *BriefEngagements `json:"engagements,omitempty"`
+	Country     *BriefCountry     `json:"country,omitempty"`
+
+	Assumptions []string `json:"assumptions"`
+	Sources     []Source `json:"sources"`
+}
+
+// BriefHeadline is Coverage's answer for the brief's period, unchanged.
+type BriefHeadline struct {
+	From          coalition.Month `json:"from"`
+	To            coalition.Month `json:"to"`
+	NeedEUR       float64         `json:"need_eur"`
+	CoveredEUR    float64         `json:"covered_eur"` // pledged in the period
+	CoveredShare  float64         `json:"covered_share"`
+	NetGapEUR     float64         `json:"net_gap_eur"`
+	MonthlyGapEUR float64         `json:"monthly_gap_eur"`
+	NeedBasis     string          `json:"need_basis"`
+	SupportBasis  string          `json:"support_basis"`
+	// Command asks the CLI the same question.
+	Command string `json:"command"`
+	// Note warns when the period starts after the last month of recorded
+	// allocations, so that "covered" holds only pledges recorded here.
+	Note string `json:"note,omitempty"`
+}
+
+// BriefChange is one record that changed in the window.
+type BriefChange struct {
+	Date      coalition.Date `json:"date"`
+	Kind      string         `json:"kind"` // new pledge, updated pledge, delivery, joined, withdrew, suspended
+	Who       string         `json:"who"`  // ISO3
+	What      string         `json:"what"`
+	AmountEUR float64        `json:"amount_eur,omitempty"`
+	Source    string         `json:"source"`
+}
+
+// BriefChanges are the changes since Since, largest amounts first within
+// a kind; Count is how many there were before the list was cut.
+type BriefChanges struct {
+	Items []BriefChange `json:"items"`
+	Count int           `json:"count"`
+	Rule  string        `json:"rule"`
+}
+
+// BriefGap is one category's part of the headline.
+type BriefGap struct {
+	Category   string  `json:"category"`
+	NeedEUR    float64 `json:"need_eur"`
+	PledgedEUR float64 `json:"pledged_eur"`
+	NetGapEUR  float64 `json:"net_gap_eur"`
+}
+
+// BriefRisk is RunRisk's answer over the next BriefRiskMonths.
+type BriefRisk struct {
+	From              coalition.Month `json:"from"`
+	To                coalition.Month `json:"to"`
+	Trials            int             `json:"trials"`
+	Seed              uint64          `json:"seed"`
+	PShortfall        float64         `json:"p_shortfall"`
+	MeanShortfallEUR  float64         `json:"mean_shortfall_eur"`
+	ShareWithoutRisk  float64         `json:"share_without_risk"` // of modelled support, members without events
+	Members           []BriefRiskRow  `json:"members"`
+	SupportWithoutEUR float64         `json:"support_without_risk_eur"`
+	SupportEUR        float64         `json:"support_eur"`
+}
+
+// BriefRiskRow is one member whose events matter most.
+type BriefRiskRow struct {
+	ISO3        string   `json:"iso3"`
+	PEvent      float64  `json:"p_event"`
+	Attribution *float64 `json:"attribution"`
+	// NoiseEUR is about two standard errors of the attribution, from the
+	// spread of the shortfall ((p95 − p50)/1.645 as its standard
+	// deviation) and the trials with and without the member's events; an
+	// attribution smaller than it is within the simulation's noise.
+	NoiseEUR float64  `json:"noise_eur"`
+	Events   []string `json:"events"` // "2027-05-09 election (source)"
+}
+
+// BriefEngagements are the engagements in the window and those scheduled.
+type BriefEngagements struct {
+	Past      []BriefEngagement `json:"past"`
+	Scheduled []BriefEngagement `json:"scheduled"`
+}
+
+// BriefEngagement is one engagement as the brief lists it.
+type BriefEngagement struct {
+	Date     coalition.Date `json:"date"`
+	Kind     string         `json:"kind"`
+	Title    string         `json:"title"`
+	FollowUp string         `json:"follow_up,omitempty"` // asks and outcomes
+	Source   string         `json:"source"`
+}
+
+// Brief computes the meeting pack of a coalition or a country from what
+// the user in ctx may see, by calling the report functions that answer
+// each question (Coverage, RunScenario, RunRisk, Targets, BuiltinScenario):
+// it computes no figure of its own beyond sums and shares of theirs.
+func Brief(ctx context.Context, s coalition.Store, opt BriefOptions) (*BriefReport, error) {
+	opt, err := briefOptions(opt)
+	if err != nil {
+		return nil, err
+	}
+	rep := &BriefReport{AsOf: opt.AsOf, Since: opt.Since, ComputedFor: ComputedFor(ctx)}
+	if opt.Country != "" {
+		err = countryBrief(ctx, s, opt, rep)
+	} else {
+		err = coalitionBrief(ctx, s, opt, rep)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep.Sources = dedupeSources(rep.Sources)
+	return rep, nil
+}
+
+// briefOptions checks opt and fills the default since.
+func briefOptions(opt BriefOptions) (BriefOptions, error) {
+	opt.Coalition = strings.ToUpper(strings.TrimSpace(opt.Coalition))
+	opt.Country = strings.ToUpper(strings.TrimSpace(opt.Country))
+	switch {
+	case (opt.Coalition == "") == (opt.Country == ""):
+		return opt, coalition.FieldError("coalition", "give a coalition or a country, not both or neither")
+	case opt.Country != "" && !coalition.ValidISO3(opt.Country):
+		return opt, coalition.FieldError("country", "%q is not an ISO 3166-1 alpha-3 code", opt.Country)
+	case opt.AsOf.IsZero():
+		return opt, coalition.FieldError("as_of", "is required")
+	}
+	if opt.Since.IsZero() {
+		opt.Since = coalition.DateOf(opt.AsOf.Time().AddDate(0, 0, -BriefSinceDays))
+	}
+	if opt.Since.After(opt.AsOf) {
+		return opt, coalition.FieldError("since", "%s is after the as-of date %s", opt.Since, opt.AsOf)
+	}
+	return opt, nil
+}
+
+// ComputedFor says whose view of the data a brief uses, so that a brief
+// with coalition-only or confidential records is never taken for a public
+// one.
+func ComputedFor(ctx context.Context) string {
+	u := coalition.UserFrom(ctx)
+	if u == nil {
+		return "anonymous reader; public records only"
+	}
+	switch u.Role {
+	case coalition.Admin:
+		return fmt.Sprintf("%s (administrator); includes every record, confidential ones too", u.Email)
+	case coalition.Coordinator:
+		return fmt.Sprintf("%s (coordinator of coalitions %v); includes coalition-only and confidential records of its coalitions", u.Email, u.Coalitions)
+	case coalition.Delegate:
+		return fmt.Sprintf("%s (delegate of %s); includes coalition-only records of its coalitions and %s's confidential records", u.Email, u.Country, u.Country)
+	case coalition.Analyst:
+		return fmt.Sprintf("%s (analyst); includes coalition-only records of its coalitions", u.Email)
+	}
+	return fmt.Sprintf("%s (%s); public records only", u.Email, u.Role)
+}
+
+// coalitionBrief fills the sections of a coalition's brief.
+func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, rep *BriefReport) error {
+	coal, err := findCoalition(ctx, s, opt.Coalition)
+	if err != nil {
+		return err
+	}
+	rep.Kind, rep.Code, rep.Title = "coalition", coal.Code, coal.Name
+	from := opt.AsOf.Month()
+	to := from.Add(BriefPeriodMonths - 1)
+	if err := briefHeadline(ctx, s, coal.Code, from, to, rep); err != nil {
+		return err
+	}
+	changes, err := briefChanges(ctx, s, coal, opt)
+	if err != nil {
+		return err
+	}
+	rep.Changes = changes
+	if err := briefAsks(ctx, s, coal, rep); err != nil {
+		return err
+	}
+	if err := briefRisk(ctx, s, coal.Code, from, rep); err != nil {
+		return err
+	}
+	eng, err := briefEngagements(ctx, s, opt, coalitionEngagement(coal))
+	if err != nil {
+		return err
+	}
+	rep.Engagements = eng
+	rep.Assumptions = coalitionAssumptions(coal.Code, from, to, opt)
+	return nil
+}
+
+// briefHeadline is Coverage with default counts and need over the period.
+func briefHeadline(ctx context.Context, s coalition.Store, code string, from, to coalition.Month, rep *BriefReport) error {
+	cov, err := Coverage(ctx, s, code, CoverageOptions{From: from, To: to})
+	if err != nil {
+		return err
+	}
+	t := cov.Result.Total
+	rep.Headline = &BriefHeadline{From: from, To: to, NeedEUR: t.Required, CoveredEUR: t.Pledged, CoveredShare: t.CoveredShare,
+		NetGapEUR: cov.NetGapEUR, MonthlyGapEUR: cov.MonthlyGapEUR, NeedBasis: cov.RequirementBasis, SupportBasis: cov.SupportBasis,
+		Command: fmt.Sprintf("coalition coverage --coalition %s --from %s --to %s", code, from, to)}
+	sup, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return err
+	}
+	last := coalition.Month(0)
+	for _, d := range sup {
+		last = max(last, d.Month)
+	}
+	if last != 0 && from > last {
+		rep.Headline.Note = fmt.Sprintf("The period starts after the last month of recorded allocations (%s): only pledges recorded with delivery in the period count as covered, so the gap is the whole need unless donors' plans for it are recorded.", last)
+	}
+	for _, c := range cov.Result.Categories {
+		rep.Gaps = append(rep.Gaps, BriefGap{Category: c.Category, NeedEUR: c.Required, PledgedEUR: c.Pledged, NetGapEUR: c.NetGap})
+	}
+	sort.SliceStable(rep.Gaps, func(i, j int) bool { return rep.Gaps[i].NetGapEUR > rep.Gaps[j].NetGapEUR })
+	rep.Sources = append(rep.Sources, cov.Sources...)
+	return nil
+}
+
+// briefRisk runs the risk model over the next months with a fixed seed.
+func briefRisk(ctx context.Context, s coalition.Store, code string, from coalition.Month, rep *BriefReport) error {
+	seed := uint64(BriefRiskSeed)
+	rr, err := RunRisk(ctx, s, code, from, BriefRiskMonths, RiskOptions{Trials: BriefRiskTrials, Seed: &seed}, risk.Options{})
+	if err != nil {
+		return err
+	}
+	br := &BriefRisk{From: from, To: from.Add(BriefRiskMonths - 1), Trials: rr.Result.Trials, Seed: rr.Result.Seed,
+		PShortfall: rr.Result.Shortfall.PPositive, MeanShortfallEUR: rr.Result.Shortfall.Mean}
+	events, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{From: from.FirstDay(), To: lastDay(br.To)})
+	if err != nil {
+		return err
+	}
+	for _, m := range rr.Members {
+		br.SupportEUR += m.SupportEUR
+		if len(m.Events) == 0 {
+			br.SupportWithoutEUR += m.SupportEUR
+		}
+	}
+	if br.SupportEUR > 0 {
+		br.ShareWithoutRisk = br.SupportWithoutEUR / br.SupportEUR
+	}
+	for _, m := range rr.Result.Members {
+		if m.Attribution == nil || len(br.Members) == briefListMax/2 {
+			continue
+		}
+		row := BriefRiskRow{ISO3: m.ISO3, PEvent: m.PEvent, Attribution: m.Attribution, NoiseEUR: attributionNoise(rr.Result, m.PEvent)}
+		for _, ev := range events {
+			if ev.ISO3 == m.ISO3 {
+				row.Events = append(row.Events, fmt.Sprintf("%s %s: %s (p %.2f, support × %.2f; date: %s)", ev.Date, ev.Kind, ev.Label, ev.Probability, ev.Factor, ev.Source))
+			}
+		}
+		br.Members = append(br.Members, row)
+	}
+	rep.Risk = br
+	rep.Sources = append(rep.Sources, rr.Sources...)
+	return nil
+}
+
+// attributionNoise is about two standard errors of a member's attribution
+// (a difference of two means of the shortfall): 2·σ·√(1/n₁ + 1/n₀), σ
+// estimated from the shortfall's p50 and p95 as if it were normal.
+func attributionNoise(res risk.Result, pEvent float64) float64 {
+	n1, n0 := pEvent*float64(res.Trials), (1-pEvent)*float64(res.Trials)
+	if n1 < 1 || n0 < 1 {
+		return 0
+	}
+	sigma := (res.Shortfall.P95 - res.Shortfall.P50) / 1.645
+	return 2 * sigma * math.Sqrt(1/n1+1/n0)
+}
+
+// coalitionEngagement is whether an engagement concerns the coalition: it
+// is recorded in it, or one of its joined members or leads takes part.
+func coalitionEngagement(coal *coalition.Coalition) func(*coalition.Engagement) bool {
+	who := map[string]bool{}
+	for _, iso := range append(coal.JoinedMembers(), coal.Leads...) {
+		who[iso] = true
+	}
+	return func(e *coalition.Engagement) bool {
+		if e.CoalitionID != nil && *e.CoalitionID == coal.ID {
+			return true
+		}
+		return slices.ContainsFunc(e.Participants, func(p coalition.Participant) bool { return who[p.ISO3] })
+	}
+}
+
+// briefEngagements lists the engagements in [since, as-of] (the latest
+// first) and those scheduled in the next BriefRiskMonths (the soonest
+// first) that keep says concern the brief, with their asks and outcomes.
+func briefEngagements(ctx context.Context, s coalition.EngagementStore, opt BriefOptions, keep func(*coalition.Engagement) bool) (*BriefEngagements, error) {
+	end := coalition.DateOf(opt.AsOf.Time().AddDate(0, BriefRiskMonths, 0))
+	all, err := findEngagements(ctx, s, coalition.EngagementFilter{Country: opt.Country, From: opt.Since, To: end})
+	if err != nil {
+		return nil, err
+	}
+	out := &BriefEngagements{Past: []BriefEngagement{}, Scheduled: []BriefEngagement{}}
+	for _, e := range all {
+		if !keep(e) {
+			continue
+		}
+		be := BriefEngagement{Date: e.Date, Kind: string(e.Kind), Title: e.Title, Source: e.Source, FollowUp: followUp(e)}
+		if be.Title == "" {
+			be.Title = e.Summary
+		}
+		if e.Date.After(opt.AsOf) {
+			out.Scheduled = append(out.Scheduled, be)
+		} else {
+			out.Past = append(out.Past, be)
+		}
+	}
+	sort.SliceStable(out.Past, func(i, j int) bool { return out.Past[i].Date.After(out.Past[j].Date) })
+	sort.SliceStable(out.Scheduled, func(i, j int) bool { return out.Scheduled[i].Date.Before(out.Scheduled[j].Date) })
+	out.Past = out.Past[:min(len(out.Past), briefListMax)]
+	out.Scheduled = out.Scheduled[:min(len(out.Scheduled), briefListMax)]
+	return out, nil
+}
+
+// followUp is what an engagement leaves to do: its asks and outcomes.
+func followUp(e *coalition.Engagement) string {
+	var parts []string
+	if e.Asks != "" {
+		parts = append(parts, "asks: "+e.Asks)
+	}
+	if e.Outcomes != "" {
+		parts = append(parts, "outcomes: "+e.Outcomes)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// findEngagements reads every engagement f selects, a page at a time.
+func findEngagements(ctx context.Context, s coalition.EngagementStore, f coalition.EngagementFilter) ([]*coalition.Engagement, error) {
+	var out []*coalition.Engagement
+	f.Limit = coalition.MaxPageSize
+	for {
+		page, more, err := s.FindEngagements(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if !more || len(page) == 0 {
+			return out, nil
+		}
+		f.After = page[len(page)-1].ID
+	}
+}
+
+// coalitionAssumptions are the choices behind a coalition brief's figures.
+func coalitionAssumptions(code string, from, to coalition.Month, opt BriefOptions) []string {
+	return []string{
+		fmt.Sprintf("Headline period: the %d months %s..%s from the as-of month; need, covered and net gap are `coalition coverage --coalition %s --from %s --to %s` (counts all donors, need stored with the historical model where no requirement is stored).", BriefPeriodMonths, from, to, code, from, to),
+		"Covered = visible pledges to the recipient (not cancelled) spread evenly over their delivery windows in the period; a pledge without a window counts in its announcement month only. Allocations recorded by Kiel end with its last release, so months after it show only pledges recorded here.",
+		fmt.Sprintf("Changes since %s: pledges entered here by their created/updated dates and announcement dates; imported pledges (published datasets, files) by their announcement dates only (a load is not news); deliveries by their dates; members by their membership dates.", opt.Since),
+		fmt.Sprintf("Fair-share asks: the headline's net gap shared among the coalition's joined members with a GDP figure in proportion to GDP (World Bank GDP at the ECB annual average), each capped at %.1f%% of its GDP a year (analysis.WaterFill, the burden-sharing rule of the scenarios); a member's ask is split over the categories in proportion to their net gaps. \"Gave\" is its allocations in the last 12 months of recorded data before the as-of month.", BriefCapPctGDP),
+		fmt.Sprintf("Risks: `coalition risk --coalition %s --start %s --horizon %d --trials %d --seed %d`: stored risk events with their users' probabilities and factors, default reliability Beta(9,1) and correlation %.1f; attribution = expected shortfall with the member's events minus without, next to about two standard errors of the simulation (an attribution below it is noise). Members without pledges in the horizon are modelled at their average monthly allocations of the last 12 months of data (the risk model's rule), unlike the headline, which counts only recorded pledges.", code, from, BriefRiskMonths, BriefRiskTrials, BriefRiskSeed, DefaultRiskCorrelation),
+		fmt.Sprintf("Engagements: those recorded in the coalition or with a joined member or lead taking part, from %s to %d months after the as-of date.", opt.Since, BriefRiskMonths),
+	}
+}
+
+// dedupeSources keeps the first of each (figure, source, as-of).
+func dedupeSources(in []Source) []Source {
+	seen := map[Source]bool{}
+	out := []Source{}
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
