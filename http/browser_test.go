@@ -228,6 +228,7 @@ func TestBrowser(t *testing.T) {
 				if got := con.statusOf(url); got != 200 {
 					t.Errorf("status %d, want 200", got)
 				}
+				checkHygiene(t, tctx)
 				for _, e := range con.take() {
 					t.Errorf("console: %s", e)
 				}
