@@ -21,7 +21,10 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	status := c.fs.String("status", "", "comma-separated pledge statuses counted (default allocated,delivered, as the API and the donors page)")
 	gdpYear := c.fs.Int("gdp-year", 0, "divide by this year's GDP: 2021 is Kiel's denominator (its 2021 GDP in EUR), comparable with Kiel's own % of GDP; default the World Bank GDP loaded")
 	var f coalition.DonorFilter
-	s, _, err := c.open(ctx, e, args, func([]string) error {
+	s, _, err := c.open(ctx, e, args, func(pos []string) error {
+		if err := noArgs(c.fs.Name(), pos); err != nil {
+			return err
+		}
 		var err error
 		f, err = donorFilter(*typ, *since, *until, *group, *status)
 		return err
@@ -38,7 +41,14 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx")
-	return c.print(e, nonNil(rows), func() error { printDonors(e.stdout, f, *gdpYear, rows); return nil })
+	return c.print(e, nonNil(rows), func() error {
+		if len(rows) == 0 {
+			fmt.Fprintf(e.stdout, "No donors: %s.\n", noDonorsReason(ctx, s, f))
+			return nil
+		}
+		printDonors(e.stdout, f, *gdpYear, rows)
+		return nil
+	})
 }
 
 func printDonors(w io.Writer, f coalition.DonorFilter, gdpYear int, rows []coalition.DonorTotal) {
@@ -82,10 +92,11 @@ func statusNames(sts []coalition.PledgeStatus) string {
 func donorFilter(typ, since, until, group, status string) (coalition.DonorFilter, error) {
 	f := coalition.DonorFilter{Group: group}
 	if typ != "" {
-		if !coalition.ValidSupportType(typ) {
-			return f, coalition.FieldError("type", "%q is not one of military, financial, humanitarian, reconstruction", typ)
+		t, err := oneOf("type", typ, names(coalition.SupportTypes))
+		if err != nil {
+			return f, err
 		}
-		f.Type = coalition.SupportType(typ)
+		f.Type = coalition.SupportType(t)
 	}
 	var err error
 	if f.Since, err = optionalMonth("since", since); err != nil {
@@ -108,11 +119,29 @@ func pledgeStatuses(list string) ([]coalition.PledgeStatus, error) {
 	}
 	var out []coalition.PledgeStatus
 	for _, v := range strings.Split(list, ",") {
-		ps := coalition.PledgeStatus(strings.TrimSpace(v))
-		if !ps.Valid() {
-			return nil, coalition.FieldError("status", "%q is not one of announced, committed, allocated, delivered, cancelled", v)
+		ps, err := oneOf("status", strings.TrimSpace(v), names(coalition.PledgeStatuses))
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, ps)
+		out = append(out, coalition.PledgeStatus(ps))
 	}
 	return out, nil
+}
+
+// noDonorsReason says why a donor query found nothing: the months asked for
+// lie after the data, or the filters leave no donor.
+func noDonorsReason(ctx context.Context, s coalition.DatasetStore, f coalition.DonorFilter) string {
+	if why := dataEnds(ctx, s, "kiel", f.Since); why != "" {
+		return why
+	}
+	return "no support matches the filters (--type, --since, --until, --group, --status); try fewer"
+}
+
+// names are the string values of an enumeration, for messages and oneOf.
+func names[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
 }
