@@ -14,6 +14,10 @@ func (s *server) listDonorMonths(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p := params{r: r}
+	if notPaged(&p); p.err != nil {
+		return p.err
+	}
 	rows, err := s.monthlySupport(r.Context(), f)
 	if err != nil {
 		return err
