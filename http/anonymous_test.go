@@ -80,3 +80,25 @@ func TestListParams(t *testing.T) {
 		})
 	}
 }
+
+// TestPageNotFound: an unknown path gets a 404 in the site's layout (its
+// navigation and footer), and an unknown API path stays a problem document.
+func TestPageNotFound(t *testing.T) {
+	h, _ := newUIServer(t)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/no-such-page", nil))
+	body := w.Body.String()
+	if w.Code != http.StatusNotFound {
+		t.Errorf("status %d, want 404", w.Code)
+	}
+	for _, want := range []string{"<nav", `<footer class="site"`, "There is no page at /no-such-page.", `href="/donors"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("404 page lacks %q", want)
+		}
+	}
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/no-such", nil))
+	if w.Code != http.StatusNotFound || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/problem+json") {
+		t.Errorf("API 404: status %d, type %q", w.Code, w.Header().Get("Content-Type"))
+	}
+}

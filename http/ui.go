@@ -355,3 +355,9 @@ func addSource(list []string, src string) []string {
 	}
 	return append(list, src)
 }
+
+// pageNotFound answers a path no page has with the error page in the
+// site's layout (navigation, links onward), not Go's plain-text 404.
+func (s *server) pageNotFound(w http.ResponseWriter, r *http.Request) error {
+	return coalition.Errorf(coalition.NotFound, "There is no page at %s.", r.URL.Path)
+}
