@@ -164,7 +164,7 @@ func Load() (*coalition.Dataset, error) {
 		Code: "COW2025", Name: "Coalition of the willing (2025)",
 		Purpose:   "Sustain support for Ukraine and prepare security guarantees, ready to step in if United States support wavers",
 		Recipient: "UKR", Leads: []string{"GBR", "FRA"},
-		Source: "Leaders' meetings of 2 Mar (London), 15 Mar (virtual), 17 Aug (virtual) and 4 Sep 2025 (Paris); participation list compiled in countries.csv (sources.md §2); no official membership list is published",
+		Source: "Leaders' meetings of 2 Mar (London), 15 Mar (virtual), 17 Aug (virtual) and 4 Sep 2025 (Paris); participation compiled from the attendance reported for each meeting; no official membership list is published",
 	}
 	for i, r := range t.rows {
 		c, err := countryOf(t, i)
