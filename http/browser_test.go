@@ -205,6 +205,7 @@ func TestBrowser(t *testing.T) {
 		{"risk", "/risk", 2},
 		{"risk-NB8", "/risk?coalition=NB8", 2},
 		{"targets", "/targets", 1},
+		{"login-for-review", "/login?next=/review", 0},
 	}
 	for _, width := range []int64{1280, 390} {
 		for _, p := range pages {
