@@ -53,15 +53,27 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 
 func printDonors(w io.Writer, f coalition.DonorFilter, gdpYear int, rows []coalition.DonorTotal) {
 	tw := table(w)
-	fmt.Fprintf(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t%% GDP (%s)\tAS OF\n", report.GDPLabel(rows))
-	var total float64
+	cols := typeColumns(f.Type)
+	head := "ISO3\tDONOR\t"
+	for _, c := range cols {
+		head += c.name + "\t"
+	}
+	total := "TOTAL"
+	if f.Type != "" {
+		total = strings.ToUpper(string(f.Type))
+	}
+	fmt.Fprintf(tw, "%s%s\t%% GDP (%s)\tAS OF\n", head, total, report.GDPLabel(rows))
+	var sum float64
 	for _, r := range rows {
-		total += r.TotalEUR
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, eur(r.MilitaryEUR), eur(r.FinancialEUR),
-			eur(r.HumanitarianEUR), eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
+		sum += r.TotalEUR
+		line := r.ISO3 + "\t" + r.Name + "\t"
+		for _, c := range cols {
+			line += eur(c.eur(r)) + "\t"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", line, eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d donors, %s in all. Status: %s.\n", len(rows), eur(total), statusNames(f.Statuses))
+	fmt.Fprintf(w, "\n%d donors, %s in all. Status: %s.\n", len(rows), eur(sum), statusNames(f.Statuses))
 	srcs := map[string]bool{}
 	for _, r := range rows {
 		if !srcs[r.Source] {
@@ -144,4 +156,24 @@ func names[T ~string](vs []T) []string {
 		out[i] = string(v)
 	}
 	return out
+}
+
+// typeColumn is one per-type column of the donors table.
+type typeColumn struct {
+	name string
+	eur  func(coalition.DonorTotal) float64
+}
+
+// typeColumns are the per-type columns worth printing: all three without
+// --type; with it, none, as the total is then that type alone (a filter
+// must not leave columns of €0).
+func typeColumns(t coalition.SupportType) []typeColumn {
+	if t != "" {
+		return nil
+	}
+	return []typeColumn{
+		{"MILITARY", func(r coalition.DonorTotal) float64 { return r.MilitaryEUR }},
+		{"FINANCIAL", func(r coalition.DonorTotal) float64 { return r.FinancialEUR }},
+		{"HUMANITARIAN", func(r coalition.DonorTotal) float64 { return r.HumanitarianEUR }},
+	}
 }

@@ -74,3 +74,35 @@ func TestMistakeQuiet(t *testing.T) {
 		t.Errorf("-h prints %q, want the usage", stderr)
 	}
 }
+
+// TestDonorsTypeColumns: with --type, the table has no columns the filter
+// leaves at €0; the type's own column is the total.
+func TestDonorsTypeColumns(t *testing.T) {
+	db := seededDB(t)
+	for _, tt := range []struct {
+		args       []string
+		want, lack []string
+	}{
+		{[]string{"donors"}, []string{"MILITARY", "FINANCIAL", "HUMANITARIAN", "TOTAL"}, nil},
+		{[]string{"donors", "--type", "military"}, []string{"MILITARY"}, []string{"FINANCIAL", "HUMANITARIAN", "TOTAL"}},
+		{[]string{"donors", "--type", "Humanitarian"}, []string{"HUMANITARIAN"}, []string{"MILITARY", "FINANCIAL", "TOTAL"}},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, _, err := runCLI(t, "", append(tt.args, "--db", db)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head, _, _ := strings.Cut(out, "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(head, w) {
+					t.Errorf("header %q lacks %s", head, w)
+				}
+			}
+			for _, l := range tt.lack {
+				if strings.Contains(head, l) {
+					t.Errorf("header %q has %s", head, l)
+				}
+			}
+		})
+	}
+}
