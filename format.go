@@ -1,28 +1,55 @@
 package coalition
 
 import (
-	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // FormatEUR writes an amount in euros for people: €1.2 bn, €350.0 m,
 // €12 k, €950, with bnDecimals digits after the point for billions.
-// A negative amount reads -€985.0 m.
-func FormatEUR(v float64, bnDecimals int) string {
+// A negative amount reads -€985.0 m; thousands are separated (€27,361.0 bn).
+func FormatEUR(v float64, bnDecimals int) string { return FormatAmount("€", v, bnDecimals) }
+
+// FormatAmount is FormatEUR in another currency: symbol is "€" or "$".
+// Every amount a person reads (pages, CLI tables) goes through it, so that
+// each has separators and a unit.
+func FormatAmount(symbol string, v float64, bnDecimals int) string {
 	sign := ""
 	if v < 0 {
 		sign, v = "-", -v
 	}
 	switch {
 	case v >= 1e9:
-		return fmt.Sprintf("%s€%.*f bn", sign, bnDecimals, v/1e9)
+		return sign + symbol + FormatNumber(v/1e9, bnDecimals) + " bn"
 	case v >= 1e6:
-		return fmt.Sprintf("%s€%.1f m", sign, v/1e6)
+		return sign + symbol + FormatNumber(v/1e6, 1) + " m"
 	case v >= 1e3:
-		return fmt.Sprintf("%s€%.0f k", sign, v/1e3)
+		return sign + symbol + FormatNumber(v/1e3, 0) + " k"
 	case math.Round(v) == 0:
-		return "€0"
+		return symbol + "0"
 	default:
-		return fmt.Sprintf("%s€%.0f", sign, v)
+		return sign + symbol + FormatNumber(v, 0)
 	}
+}
+
+// FormatNumber writes v with decimals digits after the point and a comma
+// between thousands: 27,361 or 1,854.5.
+func FormatNumber(v float64, decimals int) string {
+	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 && strings.Trim(s, "0.") != "" {
+		b.WriteByte('-')
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return b.String()
 }

@@ -135,5 +135,5 @@ func (s *server) refusedTooOften(w http.ResponseWriter, r *http.Request) bool {
 
 // isPage reports whether r asks for an HTML page rather than the API.
 func isPage(r *http.Request) bool {
-	return !strings.HasPrefix(r.URL.Path, "/api/") && r.Method == http.MethodGet
+	return !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/metrics" && r.Method == http.MethodGet
 }

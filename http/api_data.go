@@ -146,6 +146,7 @@ func (s *server) listDonors(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := params{r: r}
 	gdpYear := int(p.int64("gdp_year", 0, 0, 2100))
+	notPaged(&p)
 	if p.err != nil {
 		return p.err
 	}
@@ -245,4 +246,15 @@ func (s *server) listEngagements(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) getEngagement(w http.ResponseWriter, r *http.Request) error {
 	return getRecord(w, r, s.store.FindEngagement, func(x *coalition.Engagement) int64 { return x.Version })
+}
+
+// notPaged refuses limit and after on a list that is answered whole (one
+// row per donor, or per donor and month): accepting and ignoring them, as
+// the donor lists once did, let a client believe it had paged.
+func notPaged(p *params) {
+	for _, name := range []string{"limit", "after"} {
+		if p.r.URL.Query().Has(name) {
+			p.fail(name, "%s is not paged: it answers every row at once; leave out limit and after", p.r.URL.Path)
+		}
+	}
 }

@@ -16,6 +16,10 @@ func (s *server) listDonorMonths(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p := params{r: r}
+	if notPaged(&p); p.err != nil {
+		return p.err
+	}
 	return cachedJSON(w, r, s, fmt.Sprintf("monthly/%+v", f), func(ctx context.Context) ([]coalition.DonorMonth, error) {
 		rows, err := s.monthlySupport(ctx, f)
 		if rows == nil {

@@ -205,6 +205,7 @@ func TestBrowser(t *testing.T) {
 		{"risk", "/risk", 2},
 		{"risk-NB8", "/risk?coalition=NB8", 2},
 		{"targets", "/targets", 1},
+		{"login-for-review", "/login?next=/review", 0},
 	}
 	for _, width := range []int64{1280, 390} {
 		for _, p := range pages {
@@ -228,6 +229,7 @@ func TestBrowser(t *testing.T) {
 				if got := con.statusOf(url); got != 200 {
 					t.Errorf("status %d, want 200", got)
 				}
+				checkHygiene(t, tctx)
 				for _, e := range con.take() {
 					t.Errorf("console: %s", e)
 				}

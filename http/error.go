@@ -62,6 +62,11 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &se) {
 		p.Current = se.Current
 	}
+	if status == http.StatusUnauthorized {
+		// RFC 9110 §11.6.1: a 401 names how to authenticate; clients and
+		// scrapers look for it.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="coalition"`)
+	}
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

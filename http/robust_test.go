@@ -176,6 +176,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/api/":                 {"/api/x"},
 		"/static/":              {"/static/x"},
 		"/{$}":                  {"/"},
+		"/":                     {"/no-such-page"},
 		"/donors":               {"/donors", "/donors?since=1990-01&until=2100-12"},
 		"/donors.csv":           {"/donors.csv"},
 		"/countries/{iso3}":     {"/countries/GBR", "/countries/DEU", "/countries/BRA", "/countries/UKR"},

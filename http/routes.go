@@ -88,6 +88,7 @@ func (s *server) routes() []route {
 		{"GET /api/", anyone, classRead, light, s.handle(s.apiNotFound)},
 		{"GET /static/", anyone, classRead, light, s.static()},
 		{"GET /{$}", anyone, classRead, light, s.handlePage(s.cachedPage(s.overviewPage))},
+		{"GET /", anyone, classRead, light, s.handlePage(s.pageNotFound)},
 		{"GET /donors", anyone, classRead, light, s.handlePage(s.cachedPage(s.donorsPage))},
 		{"GET /donors.csv", anyone, classRead, light, s.handle(s.donorsCSV)},
 		{"GET /countries/{iso3}", anyone, classRead, light, s.handlePage(s.cachedPage(s.countryPage))},

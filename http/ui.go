@@ -36,7 +36,7 @@ func perCapita(p *float64) string {
 	if p == nil {
 		return "–"
 	}
-	return fmt.Sprintf("€%.0f", *p)
+	return "€" + coalition.FormatNumber(*p, 0)
 }
 
 // raw formats a number for CSV: plain, full precision, no unit.
@@ -57,6 +57,7 @@ var funcs = template.FuncMap{
 	"mul100":    func(v float64) float64 { return 100 * v },
 	"pct":       pctOf,
 	"pctf":      func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
+	"num":       coalition.FormatNumber,
 	"deref":     func(p *float64) float64 { return *p },
 	"percap":    perCapita,
 	"inc":       func(i int) int { return i + 1 },
@@ -353,4 +354,10 @@ func addSource(list []string, src string) []string {
 		}
 	}
 	return append(list, src)
+}
+
+// pageNotFound answers a path no page has with the error page in the
+// site's layout (navigation, links onward), not Go's plain-text 404.
+func (s *server) pageNotFound(w http.ResponseWriter, r *http.Request) error {
+	return coalition.Errorf(coalition.NotFound, "There is no page at %s.", r.URL.Path)
 }

@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -12,6 +13,29 @@ import (
 type loginData struct {
 	page
 	Email, Next string
+	Why         string // what the page the user came from needs an account for
+}
+
+// accountNeeds says, per page that needs an account, what for: a user sent
+// here from /review reads why, not just a sign-in form.
+var accountNeeds = []struct{ prefix, why string }{
+	{"/review", "Reviewing texts and the engagements and pledges proposed from them needs an account (any role); the public record stays open to all."},
+	{"/admin/users", "Managing accounts needs an administrator's account."},
+	{"/audit", "The audit log needs an administrator's or a coordinator's account."},
+	{"/account", "Your account page (password, API tokens) needs you to sign in."},
+}
+
+// whyAccount is the line the login page shows for next ("" for none).
+func whyAccount(next string) string {
+	if next == "/" {
+		return ""
+	}
+	for _, a := range accountNeeds {
+		if next == a.prefix || strings.HasPrefix(next, a.prefix+"/") || strings.HasPrefix(next, a.prefix+"?") {
+			return a.why
+		}
+	}
+	return "The page you asked for (" + next + ") needs an account."
 }
 
 // safeNext returns next if it is a path on this site, else "/": it must
@@ -38,7 +62,8 @@ func safeNext(next string) string {
 }
 
 func (s *server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "login.html", loginData{page: s.newPage("Sign in", "account"), Next: safeNext(r.URL.Query().Get("next"))})
+	next := safeNext(r.URL.Query().Get("next"))
+	return s.render(w, http.StatusOK, "login.html", loginData{page: s.newPage("Sign in", "account"), Next: next, Why: whyAccount(next)})
 }
 
 func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -47,6 +72,7 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := loginData{page: s.newPage("Sign in", "account"), Email: f.Get("email"), Next: safeNext(f.Get("next"))}
+	d.Why = whyAccount(d.Next)
 	if _, err := s.login(w, r, d.Email, f.Get("password")); err != nil {
 		d.Problem = coalition.ErrorMessage(err)
 		return s.render(w, statusOf[coalition.ErrorKind(err)], "login.html", d)

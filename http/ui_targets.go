@@ -13,7 +13,7 @@ import (
 )
 
 // usd formats dollars for people: $1.2 bn, $350.0 m.
-func usd(v float64) string { return "$" + strings.TrimPrefix(eur(v), "€") }
+func usd(v float64) string { return coalition.FormatAmount("$", v, 1) }
 
 func usdCell(v float64) cell { return cell{Text: usd(v), Raw: raw(v), Num: true} }
 

@@ -122,8 +122,8 @@ func optInt(t *table, i int, field string) (int, error) {
 }
 
 const (
-	countriesSource = "refdata countries.csv: GDP and population World Bank WDI 2023; defence % of GDP NATO (report of 28 Aug 2025, 2024e) or SIPRI 2024 as noted; memberships per sources.md"
-	nato2025Source  = "NATO Defence Expenditure of NATO Countries (2014-2025), 28 Aug 2025, 2025 estimates, via the press reports named in nato_defence_2025e.csv"
+	countriesSource = "Coalition reference data: GDP and population World Bank WDI 2023; defence % of GDP NATO (report of 28 Aug 2025, 2024e) or SIPRI 2024 as noted; memberships from the attendance of the leaders' meetings"
+	nato2025Source  = "NATO Defence Expenditure of NATO Countries (2014-2025), 28 Aug 2025, 2025 estimates, via the press reports named per ally"
 )
 
 // Groups and their sources (sources.md §2).
@@ -135,12 +135,17 @@ var groupDefs = []struct{ code, column, name, source string }{
 	{"FVEY", "five_eyes", "Five Eyes", "Five Eyes intelligence alliance: Australia, Canada, New Zealand, United Kingdom, United States"},
 }
 
-// Meetings of the 2025 coalition of the willing that document membership (sources.md §2).
-var cowMeetings = map[string]coalition.Date{
-	"LDN0302":  {Y: 2025, M: 3, D: 2},
-	"VIRT0315": {Y: 2025, M: 3, D: 15},
-	"VIRT0817": {Y: 2025, M: 8, D: 17},
-	"PAR0904":  {Y: 2025, M: 9, D: 4},
+// Meetings of the 2025 coalition of the willing that document membership
+// (sources.md §2). The codes are the shorthand of countries.csv's notes;
+// pages and the API show the meeting's name instead.
+var cowMeetings = map[string]struct {
+	date coalition.Date
+	name string
+}{
+	"LDN0302":  {coalition.Date{Y: 2025, M: 3, D: 2}, "London leaders' meeting of 2 Mar 2025"},
+	"VIRT0315": {coalition.Date{Y: 2025, M: 3, D: 15}, "virtual leaders' meeting of 15 Mar 2025"},
+	"VIRT0817": {coalition.Date{Y: 2025, M: 8, D: 17}, "virtual leaders' meeting of 17 Aug 2025"},
+	"PAR0904":  {coalition.Date{Y: 2025, M: 9, D: 4}, "Paris summit of 4 Sep 2025"},
 }
 
 var cowCode = regexp.MustCompile(`[A-Z]+[0-9]{4}`)
@@ -159,7 +164,7 @@ func Load() (*coalition.Dataset, error) {
 		Code: "COW2025", Name: "Coalition of the willing (2025)",
 		Purpose:   "Sustain support for Ukraine and prepare security guarantees, ready to step in if United States support wavers",
 		Recipient: "UKR", Leads: []string{"GBR", "FRA"},
-		Source: "Leaders' meetings of 2 Mar (London), 15 Mar (virtual), 17 Aug (virtual) and 4 Sep 2025 (Paris); participation list compiled in countries.csv (sources.md §2); no official membership list is published",
+		Source: "Leaders' meetings of 2 Mar (London), 15 Mar (virtual), 17 Aug (virtual) and 4 Sep 2025 (Paris); participation compiled from the attendance reported for each meeting; no official membership list is published",
 	}
 	for i, r := range t.rows {
 		c, err := countryOf(t, i)
@@ -199,7 +204,7 @@ func Load() (*coalition.Dataset, error) {
 // that a bad figure is reported by row and column.
 func countryOf(t *table, i int) (*coalition.Country, error) {
 	r := t.rows[i]
-	c := &coalition.Country{ISO3: r["iso3"], Name: r["name"], State: true, Source: countriesSource + "; " + r["source_notes"],
+	c := &coalition.Country{ISO3: r["iso3"], Name: r["name"], State: true, Source: countriesSource + "; " + readableNotes(r["source_notes"]),
 		DefenceSource: defenceSource(r["source_notes"])}
 	var err error
 	if c.GDPUSDBn, err = optFloat(t, i, "gdp_usd_bn"); err != nil {
@@ -240,15 +245,19 @@ func defenceSource(notes string) string {
 // the note, as no official membership list is published.
 func cowMembership(iso3, notes string) coalition.Membership {
 	m := coalition.Membership{ISO3: iso3, Status: coalition.Joined}
+	var names []string
 	for _, code := range cowCode.FindAllString(notes, -1) {
-		d, ok := cowMeetings[code]
+		mt, ok := cowMeetings[code]
 		if !ok {
 			continue
 		}
-		if m.Since.IsZero() || d.Before(m.Since) {
-			m.Since = d
+		if m.Since.IsZero() || mt.date.Before(m.Since) {
+			m.Since = mt.date
 		}
-		m.Note = strings.TrimPrefix(m.Note+"+"+code, "+")
+		names = append(names, mt.name)
+	}
+	if len(names) > 0 {
+		m.Note = "attended the " + strings.Join(names, ", the ")
 	}
 	return m
 }

@@ -107,7 +107,7 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 		return nil, fmt.Errorf("report: NATO 2025 estimates: %w", err)
 	}
 	rep := &TargetsReport{Group: group, Rows: []TargetRow{}, Missing: []string{},
-		Note: "NATO figures use NATO's definition of defence expenditure; SIPRI's military expenditure differs by country and is not comparable one to one. Gaps in USD are per year at the GDP of gdp_year. The 5% gap compares core defence alone with the 5% total (no resilience figures exist in the data)."}
+		Note: "NATO figures use NATO's definition of defence expenditure; SIPRI's military expenditure differs by country and is not comparable one to one. Gaps in USD are per year, at each ally's GDP of the year shown. The 5% gap compares core defence alone with the 5% total (no resilience figures exist in the data)."}
 	var in []analysis.TargetInput
 	var gdpYear []int
 	var detail []string

@@ -111,10 +111,10 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 		out = append(out, &coalition.RiskEvent{
 			ISO3: ce.ISO3, Date: date, Kind: "election", Label: ce.Event.Label,
 			Probability: ce.Event.Probability, Factor: ce.Event.Factor, Source: ce.Event.Source,
-			Assumption: fmt.Sprintf("User assumption, not an estimate: the default rule for %s elections in risk.DefaultAssumptions "+
-				"(docs/risk-model.md) gives probability %.2f that the election cuts support and factor %.2f on the support from then on; "+
-				"edit both for this election. Date %s %s (%s)%s.",
-				ce.Kind, a.Probability, a.Factor, ce.DateStatus, ce.Date, ElectionsFile, dateNote),
+			Assumption: fmt.Sprintf("User assumption, not an estimate: the default for a %s election is a %.0f%% chance that it cuts support, "+
+				"to %.0f%% of its level from then on (see the risk model's documentation); "+
+				"edit both for this election. Date %s: %s, from the elections calendar%s.",
+				ce.Kind, 100*a.Probability, 100*a.Factor, ce.DateStatus, ce.Date, dateNote),
 		})
 	}
 	return out, nil

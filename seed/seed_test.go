@@ -66,8 +66,14 @@ func TestElectionEvents(t *testing.T) {
 		if err := e.Validate(); err != nil {
 			t.Errorf("%s %s: %v", e.ISO3, r[2], err)
 		}
-		if !strings.Contains(e.Assumption, "User assumption") || !strings.Contains(e.Assumption, "DefaultAssumptions") {
+		if !strings.Contains(e.Assumption, "User assumption") || !strings.Contains(e.Assumption, "the default for") || !strings.Contains(e.Assumption, "edit both") {
 			t.Errorf("%s: assumption %q does not say it is an editable default", e.ISO3, e.Assumption)
+		}
+		// People read it on the risk page: no Go names or file names.
+		for _, internal := range []string{"risk.", "DefaultAssumptions", ".csv", ".md"} {
+			if strings.Contains(e.Assumption, internal) {
+				t.Errorf("%s: assumption %q shows the internal name %q", e.ISO3, e.Assumption, internal)
+			}
 		}
 	}
 	// Spot checks by the documented rule: the USA midterm is "partial"

@@ -49,7 +49,7 @@ func (s *Store) FindCountry(ctx context.Context, iso3 string) (*coalition.Countr
 	if err != nil {
 		return nil, err
 	}
-	c.Groups = groups[c.ISO3]
+	c.Groups = groupsOrEmpty(groups[c.ISO3])
 	return c, nil
 }
 
@@ -116,7 +116,7 @@ func (s *Store) FindCountries(ctx context.Context, f coalition.CountryFilter) ([
 		return nil, err
 	}
 	for _, c := range out {
-		c.Groups = groups[c.ISO3]
+		c.Groups = groupsOrEmpty(groups[c.ISO3])
 	}
 	return out, nil
 }
@@ -227,4 +227,13 @@ func (tx *Tx) upsertGroup(ctx context.Context, g *coalition.Group) error {
 		}
 	}
 	return nil
+}
+
+// groupsOrEmpty is gs, or an empty list for a country in no group, so that
+// the API answers "groups": [] and not null.
+func groupsOrEmpty(gs []string) []string {
+	if gs == nil {
+		return []string{}
+	}
+	return gs
 }

@@ -440,7 +440,7 @@ func TestUpdateLoadsNewerReleases(t *testing.T) {
 				}
 				cs, _ := s.FindCountries(sys, coalition.CountryFilter{})
 				for _, c := range cs {
-					if c.ISO3 == "USA" && (c.GDPYear != 2024 || *c.GDPUSDBn != 28181.7 || !strings.Contains(c.Source, "WB2024")) {
+					if c.ISO3 == "USA" && (c.GDPYear != 2024 || *c.GDPUSDBn != 28181.7 || !strings.Contains(c.Source, "World Bank WDI 2024") || strings.Contains(c.Source, "2023")) {
 						t.Errorf("USA: %d %v %q", c.GDPYear, *c.GDPUSDBn, c.Source)
 					}
 				}

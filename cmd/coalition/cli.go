@@ -75,12 +75,21 @@ func newFlagSet(e *env, name, usage, example string) *flag.FlagSet {
 // It returns the positional arguments.
 func parseArgs(e *env, fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	// The flag package prints the whole usage on any mistake; a mistake
+	// gets one line (and -h the usage), so parse quietly.
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.Usage = usage
+				fs.SetOutput(out)
+				usage()
 				return nil, err
 			}
-			return nil, usagef("%s: %v", fs.Name(), err)
+			return nil, usagef("%s: %v (%s)", fs.Name(), err, helpHint(fs.Name()))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -143,12 +152,17 @@ func newStoreCommand(e *env, name, usage, example, jsonHelp string) *storeComman
 	return &storeCommand{fs: fs, db: dbFlag(fs), asJSON: fs.Bool("json", false, jsonHelp)}
 }
 
-// open parses args, runs check (if any) on the positional arguments
-// before the store is touched, and opens the store (the caller closes it).
+// open parses args, runs check on the positional arguments before the
+// store is touched (without check, it refuses any), and opens the store
+// (the caller closes it).
 func (c *storeCommand) open(ctx context.Context, e *env, args []string, check func(pos []string) error) (*sqlstore.Store, []string, error) {
 	pos, err := parseArgs(e, c.fs, args)
-	if err == nil && check != nil {
+	switch {
+	case err != nil:
+	case check != nil:
 		err = check(pos)
+	default:
+		err = noArgs(c.fs.Name(), pos)
 	}
 	if err != nil {
 		return nil, nil, err

@@ -17,7 +17,10 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 	counts := c.fs.String("counts", report.DefaultCounts, "whose pledges count: all (every donor), members (the coalition's joined members) or members+channels (and the members' share of what channels such as the EU institutions gave)")
 	need := c.fs.String("need", report.DefaultNeed, "the need: stored (the coalition's requirements; per support type without any, the historical model) or historical (only the 2022-2024 average support, a model)")
 	opt := report.CoverageOptions{}
-	s, _, err := c.open(ctx, e, args, func([]string) error {
+	s, _, err := c.open(ctx, e, args, func(pos []string) error {
+		if err := noArgs(c.fs.Name(), pos); err != nil {
+			return err
+		}
 		var err error
 		if opt.From, err = optionalMonth("from", *fromS); err != nil {
 			return err

@@ -22,7 +22,10 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	attribute := c.fs.String("attribute", report.DefaultAttribute, "channel: a channel such as the EU institutions is one donor (as Kiel shows it); contributors: its support is attributed to its members by their shares (coalition channels)")
 	gdpYear := c.fs.Int("gdp-year", 0, "divide by this year's GDP: 2021 is Kiel's denominator (its 2021 GDP in EUR), comparable with Kiel's own % of GDP; default the World Bank GDP loaded")
 	var q donorsQuery
-	s, _, err := c.open(ctx, e, args, func([]string) error {
+	s, _, err := c.open(ctx, e, args, func(pos []string) error {
+		if err := noArgs(c.fs.Name(), pos); err != nil {
+			return err
+		}
 		q = donorsQuery{attribute: *attribute, gdpYear: *gdpYear}
 		statuses := *status
 		if report.IsStage(statuses) {
@@ -47,7 +50,14 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx")
-	return c.print(e, nonNil(rows), func() error { printDonors(e.stdout, q, rows); return nil })
+	return c.print(e, nonNil(rows), func() error {
+		if len(rows) == 0 {
+			fmt.Fprintf(e.stdout, "No donors: %s.\n", noDonorsReason(ctx, s, q.f))
+			return nil
+		}
+		printDonors(e.stdout, q, rows)
+		return nil
+	})
 }
 
 // donorsQuery is what `coalition donors` was asked: the filter, the stage
@@ -69,15 +79,28 @@ func (q donorsQuery) statusNote() string {
 
 func printDonors(w io.Writer, q donorsQuery, rows []coalition.DonorTotal) {
 	tw := table(w)
-	fmt.Fprintf(tw, "ISO3\tDONOR\tMILITARY\tFINANCIAL\tHUMANITARIAN\tTOTAL\t%% GDP (%s)\tAS OF\n", report.GDPLabel(rows))
-	var total float64
+	f := q.f
+	cols := typeColumns(f.Type)
+	head := "ISO3\tDONOR\t"
+	for _, c := range cols {
+		head += c.name + "\t"
+	}
+	total := "TOTAL"
+	if f.Type != "" {
+		total = strings.ToUpper(string(f.Type))
+	}
+	fmt.Fprintf(tw, "%s%s\t%% GDP (%s)\tAS OF\n", head, total, report.GDPLabel(rows))
+	var sum float64
 	for _, r := range rows {
-		total += r.TotalEUR
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, eur(r.MilitaryEUR), eur(r.FinancialEUR),
-			eur(r.HumanitarianEUR), eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
+		sum += r.TotalEUR
+		line := r.ISO3 + "\t" + r.Name + "\t"
+		for _, c := range cols {
+			line += eur(c.eur(r)) + "\t"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", line, eur(r.TotalEUR), pctGDP(r.PctGDP), r.AsOf)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d donors, %s in all. Status: %s. Channels: %s.\n", len(rows), eur(total), q.statusNote(), attributionNote(q.attribute))
+	fmt.Fprintf(w, "\n%d donors, %s in all. Status: %s. Channels: %s.\n", len(rows), eur(sum), q.statusNote(), attributionNote(q.attribute))
 	srcs := map[string]bool{}
 	for _, r := range rows {
 		if !srcs[r.Source] {
@@ -108,10 +131,11 @@ func statusNames(sts []coalition.PledgeStatus) string {
 func donorFilter(typ, since, until, group, status string) (coalition.DonorFilter, error) {
 	f := coalition.DonorFilter{Group: group}
 	if typ != "" {
-		if !coalition.ValidSupportType(typ) {
-			return f, coalition.FieldError("type", "%q is not one of military, financial, humanitarian, reconstruction", typ)
+		t, err := oneOf("type", typ, names(coalition.SupportTypes))
+		if err != nil {
+			return f, err
 		}
-		f.Type = coalition.SupportType(typ)
+		f.Type = coalition.SupportType(t)
 	}
 	var err error
 	if f.Since, err = optionalMonth("since", since); err != nil {
@@ -134,11 +158,11 @@ func pledgeStatuses(list string) ([]coalition.PledgeStatus, error) {
 	}
 	var out []coalition.PledgeStatus
 	for _, v := range strings.Split(list, ",") {
-		ps := coalition.PledgeStatus(strings.TrimSpace(v))
-		if !ps.Valid() {
-			return nil, coalition.FieldError("status", "%q is not one of announced, committed, allocated, delivered, cancelled", v)
+		ps, err := oneOf("status", strings.TrimSpace(v), names(coalition.PledgeStatuses))
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, ps)
+		out = append(out, coalition.PledgeStatus(ps))
 	}
 	return out, nil
 }
@@ -162,4 +186,42 @@ func stageNote(stage string) string {
 		return "delivered"
 	}
 	return "allocated and delivered"
+}
+
+// noDonorsReason says why a donor query found nothing: the months asked for
+// lie after the data, or the filters leave no donor.
+func noDonorsReason(ctx context.Context, s coalition.DatasetStore, f coalition.DonorFilter) string {
+	if why := dataEnds(ctx, s, "kiel", f.Since); why != "" {
+		return why
+	}
+	return "no support matches the filters (--type, --since, --until, --group, --status); try fewer"
+}
+
+// names are the string values of an enumeration, for messages and oneOf.
+func names[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// typeColumn is one per-type column of the donors table.
+type typeColumn struct {
+	name string
+	eur  func(coalition.DonorTotal) float64
+}
+
+// typeColumns are the per-type columns worth printing: all three without
+// --type; with it, none, as the total is then that type alone (a filter
+// must not leave columns of €0).
+func typeColumns(t coalition.SupportType) []typeColumn {
+	if t != "" {
+		return nil
+	}
+	return []typeColumn{
+		{"MILITARY", func(r coalition.DonorTotal) float64 { return r.MilitaryEUR }},
+		{"FINANCIAL", func(r coalition.DonorTotal) float64 { return r.FinancialEUR }},
+		{"HUMANITARIAN", func(r coalition.DonorTotal) float64 { return r.HumanitarianEUR }},
+	}
 }

@@ -42,7 +42,7 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	batch := fs.Int("batch", 10_000, "pledges per transaction")
 	verify := fs.Bool("verify", false, "afterwards, compare the rollup with the raw sums (reads every pledge)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if _, err := parseArgs(e, fs, args); err != nil {
+	if err := parseFlagsOnly(e, fs, args); err != nil {
 		return err
 	}
 	if *n < 0 || *batch <= 0 {

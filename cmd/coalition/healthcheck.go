@@ -16,7 +16,7 @@ func runHealthcheck(ctx context.Context, e *env, args []string) error {
 		"coalition healthcheck --url http://127.0.0.1:8080/readyz")
 	u := fs.String("url", "http://127.0.0.1:8080/readyz", "the readiness URL to ask")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
-	if _, err := parseArgs(e, fs, args); err != nil {
+	if err := parseFlagsOnly(e, fs, args); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)

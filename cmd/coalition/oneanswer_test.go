@@ -147,10 +147,10 @@ func TestOneAnswer(t *testing.T) {
 			}
 		})
 	}
-	// The CLI refuses a status as the API does, naming the field.
+	// The CLI refuses a status as the API does, naming the flag (#21).
 	t.Run("donors --status bogus", func(t *testing.T) {
 		_, _, err := runCLI(t, "", "donors", "--status", "allocated,bogus", "--db", db)
-		if got, want := fmt.Sprint(err), `status: "bogus" is not one of announced, committed, allocated, delivered, cancelled`; got != want {
+		if got, want := fmt.Sprint(err), `--status: "bogus" is not one of announced, committed, allocated, delivered, cancelled`; got != want {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	})

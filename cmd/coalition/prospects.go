@@ -29,7 +29,10 @@ func runProspects(ctx context.Context, e *env, args []string) error {
 	allow := fs.String("allow", "", "waive the votes against of these states (ISO3 codes separated by commas), e.g. after a change of government")
 	inelig := fs.Bool("include-ineligible", false, "also list, unranked, the states that voted against a UN General Assembly Ukraine resolution")
 	top := fs.Int("top", 0, "show only the first N (0: all)")
-	s, _, err := c.open(ctx, e, args, func([]string) error {
+	s, _, err := c.open(ctx, e, args, func(pos []string) error {
+		if err := noArgs(c.fs.Name(), pos); err != nil {
+			return err
+		}
 		if *top < 0 {
 			return usagef("prospects: --top must not be negative")
 		}

@@ -316,9 +316,9 @@ func amount(v float64) string {
 	}
 	switch {
 	case a >= 1e9:
-		return strconv.FormatFloat(v/1e9, 'f', 2, 64) + " bn"
+		return coalition.FormatNumber(v/1e9, 2) + " bn"
 	case a >= 1e6:
-		return strconv.FormatFloat(v/1e6, 'f', 2, 64) + " m"
+		return coalition.FormatNumber(v/1e6, 2) + " m"
 	}
-	return strconv.FormatFloat(v, 'f', 0, 64)
+	return coalition.FormatNumber(v, 0)
 }

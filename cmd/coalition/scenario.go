@@ -33,13 +33,16 @@ func runScenario(ctx context.Context, e *env, args []string) error {
 	fs.Float64Var(&f.capPct, "cap-pct-gdp", 0, "cap each member's extra support at this % of its GDP per year (0: none)")
 	fs.StringVar(&f.file, "file", "", "a scenario as JSON (see docs/scenarios.md); - for standard input")
 	var spec report.ScenarioSpec
-	s, _, err := c.open(ctx, e, args, func([]string) error {
+	s, _, err := c.open(ctx, e, args, func(pos []string) error {
+		if err := noArgs(c.fs.Name(), pos); err != nil {
+			return err
+		}
 		if err := checkScenarioMode(*builtin, f.withdraw, f.file); err != nil {
 			return err
 		}
 		var err error
 		spec, err = f.spec(e)
-		return err
+		return scenarioFlagError(err, nil)
 	})
 	if err != nil {
 		return err
@@ -53,6 +56,9 @@ func runScenario(ctx context.Context, e *env, args []string) error {
 		return c.print(e, rep, func() error { printBuiltin(e.stdout, rep); return nil })
 	}
 	rep, err := report.RunScenario(ctx, s, spec)
+	if err != nil && f.file == "" {
+		return scenarioFlagError(err, countryCodes(ctx, s))
+	}
 	if err != nil {
 		return err
 	}
@@ -252,4 +258,25 @@ func anKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// countryCodes are the ISO3 codes of the stored countries, to suggest one
+// for a mistyped --withdraw.
+func countryCodes(ctx context.Context, s coalition.CountryStore) []string {
+	cs, err := s.FindCountries(ctx, coalition.CountryFilter{})
+	if err != nil {
+		return nil
+	}
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ISO3
+	}
+	return out
+}
+
+// scenarioFlagError names the flag behind a field of the scenario the
+// flags built (--withdraw makes withdrawals[0]).
+func scenarioFlagError(err error, countries []string) error {
+	err = asFlag(err, "withdrawals[0].countries[", "withdraw", countries, "'coalition countries' lists the codes")
+	return asFlag(err, "withdrawals[0].fraction", "fraction", nil, "")
 }

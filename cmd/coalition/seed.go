@@ -12,7 +12,7 @@ import (
 func runMigrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "migrate", "migrate [--db FILE|URL]", "coalition migrate --db postgres://postgres@127.0.0.1:5432/coalition")
 	db := dbFlag(fs)
-	if _, err := parseArgs(e, fs, args); err != nil {
+	if err := parseFlagsOnly(e, fs, args); err != nil {
 		return err
 	}
 	s, err := sqlstore.OpenNoMigrate(ctx, *db)
@@ -34,7 +34,7 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 	db := dbFlag(fs)
 	dry := fs.Bool("dry-run", false, "report what would change without writing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if _, err := parseArgs(e, fs, args); err != nil {
+	if err := parseFlagsOnly(e, fs, args); err != nil {
 		return err
 	}
 	s, err := sqlstore.Open(ctx, *db)

@@ -32,7 +32,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	o := opsFlags(fs)
 	updateEvery := fs.Duration("update-every", 0, "fetch the newest Kiel, ECB and World Bank releases at start and then this often, as `coalition update all` (e.g. 24h; 0: never)")
 	updateFrom := fs.String("update-from", "", "with --update-every: a mirror URL or folder instead of the publishers (see `coalition update --from`)")
-	if _, err := parseArgs(e, fs, args); err != nil {
+	if err := parseFlagsOnly(e, fs, args); err != nil {
 		return err
 	}
 	if *updateEvery < 0 || *updateEvery > 0 && *updateEvery < time.Hour {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"coalition"
 	"coalition/report"
 )
 
@@ -51,9 +52,4 @@ func printTargets(w io.Writer, rep *report.TargetsReport) error {
 }
 
 // usd formats US dollars for people: $12.3 bn.
-func usd(v float64) string {
-	if v >= 1e9 {
-		return fmt.Sprintf("$%.1f bn", v/1e9)
-	}
-	return fmt.Sprintf("$%.0f m", v/1e6)
-}
+func usd(v float64) string { return coalition.FormatAmount("$", v, 1) }

@@ -47,7 +47,7 @@ func buildStamp(info *debug.BuildInfo, ok bool) (string, string) {
 
 func runVersion(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "version", "version", "coalition version")
-	if _, err := parseArgs(e, fs, args); err != nil {
+	if err := parseFlagsOnly(e, fs, args); err != nil {
 		return err
 	}
 	c, d := buildStamp(debug.ReadBuildInfo())

@@ -6,26 +6,69 @@
 (function () {
   'use strict';
 
-  var typeColors = {
-    Military: '#1f5fa8', Financial: '#e0a030', Humanitarian: '#3a9d5d', Reconstruction: '#8c6bb1'
+  // The palette (docs/palette.md): Okabe and Ito's eight colours, which stay
+  // distinct for the common colour-vision deficiencies. One colour per support
+  // type and per category, the same on every chart: a category not broken
+  // down ("Military (unspecified)") takes its type's colour, the others a
+  // shade of it. Series that are not categories (donors, plan and actual)
+  // take the colours of palette in order.
+  var okabeIto = {
+    blue: '#0072B2', orange: '#E69F00', green: '#009E73', purple: '#CC79A7',
+    sky: '#56B4E9', vermillion: '#D55E00', yellow: '#F0E442', black: '#000000'
   };
-  var palette = ['#1f5fa8', '#e0a030', '#3a9d5d', '#c0504d', '#8c6bb1', '#9aa5b1'];
+  var categoryColors = {
+    Military: okabeIto.blue, 'Military (unspecified)': okabeIto.blue,
+    'Air defence': okabeIto.sky, 'Artillery and ammunition': '#003F6E', Armour: '#3C8DC4',
+    Aircraft: '#9CCBEB', Drones: '#00558A', Naval: '#6FA8D6', Training: '#B9DCF2', 'Other military': '#2A6E9E',
+    Financial: okabeIto.orange, 'Financial (unspecified)': okabeIto.orange,
+    'Budget support': '#F5C463', Loans: '#B07A00', Guarantees: '#FAE0A8',
+    Humanitarian: okabeIto.green,
+    Reconstruction: okabeIto.purple, 'Reconstruction and energy': okabeIto.purple
+  };
+  var palette = [okabeIto.blue, okabeIto.orange, okabeIto.green, okabeIto.vermillion, okabeIto.purple, okabeIto.sky, okabeIto.yellow, okabeIto.black];
+
+  // seriesColors gives each series its category's colour, and the others
+  // the palette's colours in order, skipping those a category took.
+  function seriesColors(series) {
+    var used = series.map(function (s) { return categoryColors[s.name]; });
+    var free = palette.filter(function (c) { return used.indexOf(c) < 0; });
+    var next = 0;
+    return series.map(function (s, i) { return used[i] || free[next++ % free.length]; });
+  }
+
+  // num formats a number with thousands separators and at most digits
+  // decimals (trailing zeros dropped): 27,361 or 1.5.
+  function num(v, digits) {
+    return v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  }
 
   // fmtEUR formats euros for people: €1.2 bn, €350.0 m, €12 k.
   function fmtEUR(v) {
     var a = Math.abs(v);
-    if (a >= 1e9) return '€' + (v / 1e9).toFixed(1) + ' bn';
-    if (a >= 1e6) return '€' + (v / 1e6).toFixed(1) + ' m';
-    if (a >= 1e3) return '€' + (v / 1e3).toFixed(0) + ' k';
-    return '€' + v.toFixed(0);
+    if (a >= 1e9) return '€' + num(v / 1e9, 1) + ' bn';
+    if (a >= 1e6) return '€' + num(v / 1e6, 1) + ' m';
+    if (a >= 1e3) return '€' + num(v / 1e3, 0) + ' k';
+    return '€' + num(v, 0);
   }
 
-  // fmtAxis is fmtEUR without decimals, for axis labels.
+  // exact is the fewest decimals (up to 3) that show x as it is: axis ticks
+  // are round numbers (0.5, 1, 1.5), and rounding them all to whole units
+  // printed "€2 bn" for 1.5, 2 and 2.5.
+  function exact(x) {
+    for (var d = 0; d < 3; d++) {
+      if (Math.abs(x - Number(x.toFixed(d))) < 1e-9 * Math.max(1, Math.abs(x))) return d;
+    }
+    return 3;
+  }
+
+  // fmtAxis formats an axis tick in the unit of its size, with the decimals
+  // the tick needs, so that two ticks never read the same.
   function fmtAxis(v) {
     var a = Math.abs(v);
-    if (a >= 1e9) return '€' + (v / 1e9).toFixed(0) + ' bn';
-    if (a >= 1e6) return '€' + (v / 1e6).toFixed(0) + ' m';
-    return fmtEUR(v);
+    if (a >= 1e9) return '€' + num(v / 1e9, exact(v / 1e9)) + ' bn';
+    if (a >= 1e6) return '€' + num(v / 1e6, exact(v / 1e6)) + ' m';
+    if (a >= 1e3) return '€' + num(v / 1e3, exact(v / 1e3)) + ' k';
+    return '€' + num(v, exact(v));
   }
 
   function esc(s) {
@@ -64,7 +107,7 @@
     // stack: {unit, x: [months], series: [{name, values}]} as stacked bars.
     stack: function (chart, d) {
       chart.setOption({
-        color: d.series.map(function (s, i) { return typeColors[s.name] || palette[i % palette.length]; }),
+        color: seriesColors(d.series),
         tooltip: {
           trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true,
           formatter: function (ps) {
@@ -92,7 +135,7 @@
       var many = d.series.length > 1;
       fitHeight(chart, d.labels.length * (many ? 12 * d.series.length + 6 : 26) + (many ? 60 : 24));
       chart.setOption({
-        color: palette,
+        color: seriesColors(d.series),
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmtEUR, confine: true },
         legend: { show: many, top: 0 },
         grid: { left: 8, right: many ? 16 : 56, top: many ? 30 : 8, bottom: 8, containLabel: true },
@@ -108,7 +151,7 @@
     // horizontal bars coloured by definition, with the targets as lines.
     targets: function (chart, d) {
       fitHeight(chart, d.labels.length * 22 + 60);
-      var defColor = { NATO: '#1f5fa8', SIPRI: '#e0a030' };
+      var defColor = { NATO: okabeIto.blue, SIPRI: okabeIto.orange };
       chart.setOption({
         tooltip: {
           trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true,
@@ -121,7 +164,7 @@
           type: 'bar', data: d.values.map(function (v, i) { return { value: v, itemStyle: { color: defColor[d.definitions[i]] || '#9aa5b1' } }; }),
           label: { show: !narrow(), position: 'right', formatter: function (p) { return p.value.toFixed(2) + '%'; } },
           markLine: {
-            symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#c0504d' },
+            symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: okabeIto.vermillion },
             label: { position: 'end', formatter: function (p) { return p.value + '%'; } },
             data: d.lines.map(function (v) { return { xAxis: v }; })
           }
@@ -161,7 +204,7 @@
     // gap: {x, required, covered, gap}: covered and gap stacked, required as a line.
     gap: function (chart, d) {
       chart.setOption({
-        color: ['#3a9d5d', '#c0504d', '#13263f'],
+        color: [okabeIto.green, okabeIto.vermillion, okabeIto.black],
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmtEUR, confine: true },
         legend: { top: 0 },
         grid: { left: 8, right: 12, top: 32, bottom: 8, containLabel: true },
@@ -216,7 +259,7 @@
             type: 'map', map: 'world', nameProperty: 'id', roam: false, aspectScale: 0.8,
             top: 8, bottom: 8, left: 8, right: 8,
             itemStyle: { areaColor: '#eceff3', borderColor: '#ffffff', borderWidth: 0.5 },
-            emphasis: { label: { show: false }, itemStyle: { areaColor: '#e0a030' } },
+            emphasis: { label: { show: false }, itemStyle: { areaColor: okabeIto.orange } },
             select: { disabled: true },
             data: d.items.map(function (it) { return { name: it.id, value: it.value }; })
           }]
@@ -240,7 +283,7 @@
         yAxis: { type: 'category', data: d.y, splitArea: { show: true } },
         visualMap: {
           min: 0, max: 100, orient: 'horizontal', left: 'center', bottom: 0,
-          text: ['100% covered', '0%'], inRange: { color: ['#c0504d', '#f2d16b', '#3a9d5d'] }
+          text: ['100% covered', '0%'], inRange: { color: [okabeIto.vermillion, okabeIto.yellow, okabeIto.green] }
         },
         series: [{ type: 'heatmap', data: d.cells, label: { show: d.x.length <= 12, formatter: function (p) { return p.value[2].toFixed(0); } } }]
       });
