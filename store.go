@@ -21,6 +21,7 @@ type Store interface {
 	AuditStore
 	ProposalStore
 	DatasetStore
+	EquipmentStore
 
 	// Ready returns nil when the database is reachable and fully migrated.
 	Ready(ctx context.Context) error
