@@ -154,9 +154,33 @@ func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadR
 		return rep, err
 	}
 	if ns, ok := s.(NeedsStore); ok {
-		err = LoadNeeds(ctx, ns, dryRun, &rep)
+		if err = LoadNeeds(ctx, ns, dryRun, &rep); err != nil {
+			return rep, err
+		}
+	}
+	if es, ok := s.(coalition.EquipmentStore); ok && !dryRun {
+		err = LoadWeapons(ctx, es, &rep)
 	}
 	return rep, err
+}
+
+// LoadWeapons loads Kiel's heavy-weapons table as the release of dataset
+// kiel-weapons (refdata.WeaponsRelease), counted under "equipment" in rep.
+// A dry run leaves it out: LoadEquipment has no dry run of its own.
+func LoadWeapons(ctx context.Context, s coalition.EquipmentStore, rep *coalition.LoadReport) error {
+	rel, err := refdata.WeaponsRelease()
+	if err != nil {
+		return err
+	}
+	r, err := s.LoadEquipment(ctx, rel)
+	if err != nil {
+		return fmt.Errorf("kiel-weapons: %w", err)
+	}
+	rep.Created["equipment"] += r.Created
+	rep.Updated["equipment"] += r.Updated
+	rep.Unchanged["equipment"] += r.Unchanged
+	rep.Releases = append(rep.Releases, r)
+	return nil
 }
 
 // NeedsStore is what LoadNeeds writes to.

@@ -180,7 +180,7 @@ func (s *Store) LoadEquipment(ctx context.Context, r coalition.EquipmentRelease)
 		if err := tx.finishRelease(ctx, st, nil); err != nil {
 			return st.rep, err
 		}
-		return st.rep, tx.audit(ctx, "load", "dataset", nil, nil, st.rep, nil)
+		return st.rep, tx.audit(ctx, "load", "equipment", nil, nil, st.rep, nil)
 	})
 }
 
@@ -195,7 +195,7 @@ func (tx *Tx) upsertSystems(ctx context.Context, systems []coalition.WeaponSyste
 			ON CONFLICT (name) DO UPDATE SET category = excluded.category, kind = excluded.kind, unit = excluded.unit,
 				producers = excluded.producers, unit_cost_eur = excluded.unit_cost_eur, unit_cost_source = excluded.unit_cost_source,
 				catalogued = excluded.catalogued, source = excluded.source`,
-			sy.Name, sy.Category, sy.Kind, sy.Unit, strings.Join(sy.Producers, ","), sy.UnitCostEUR, sy.UnitCostSource, sy.Catalogued, sy.Source); err != nil {
+			sy.Name, sy.Category, sy.Kind, sy.Unit, strings.Join(sy.Producers, ","), sy.UnitCostEUR, sy.UnitCostSource, boolInt(sy.Catalogued), sy.Source); err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: system %q: %w", sy.Name, err))
 		}
 	}

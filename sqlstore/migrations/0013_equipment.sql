@@ -13,7 +13,7 @@ CREATE TABLE systems (
     producers        TEXT NOT NULL DEFAULT '',
     unit_cost_eur    DOUBLE PRECISION,
     unit_cost_source TEXT NOT NULL DEFAULT '',
-    catalogued       BOOLEAN NOT NULL DEFAULT FALSE,
+    catalogued       INTEGER NOT NULL DEFAULT 0, -- 1: in the bundled catalogue; 0: a name a dataset gave
     source           TEXT NOT NULL
 );
 
