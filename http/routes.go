@@ -45,6 +45,7 @@ func (s *server) routes() []route {
 		{"GET /api/v1/scenarios/{id}", anyone, classRead, light, s.handle(s.getScenario)},
 		{"POST /api/v1/risk", anyone, classModel, heavy, s.handle(s.postRisk)},
 		{"GET /api/v1/risk/coalition/{code}", anyone, classRead, heavy, s.handle(s.getRiskCoalition)},
+		{"GET /api/v1/equipment", anyone, classRead, light, s.handle(s.getEquipment)},
 		{"GET /api/v1/deliveries", anyone, classRead, light, s.handle(s.listDeliveries)},
 		{"GET /api/v1/deliveries/{id}", anyone, classRead, light, s.handle(s.getDelivery)},
 		{"GET /api/v1/requirements", anyone, classRead, light, s.handle(s.listRequirements)},
