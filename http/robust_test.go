@@ -178,6 +178,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/scenarios":             {"/scenarios", "/scenarios?builtin=replace-us", "/scenarios?withdraw=GBR&from=1990-01&run=1"},
 		"/risk":                  {"/risk", "/risk?start=1990-01&horizon=24&trials=50"},
 		"/targets":               {"/targets"},
+		"/equipment":             {"/equipment", "/equipment?donor=GBR&category=artillery", "/equipment?system=%00"},
 		"/login":                 {"/login"},
 		"/api/v1/me":             {"/api/v1/me"},
 		"/api/v1/tokens":         {"/api/v1/tokens"},

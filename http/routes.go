@@ -94,6 +94,7 @@ func (s *server) routes() []route {
 		{"GET /scenarios", anyone, classRead, heavy, s.handlePage(s.scenariosPage)},
 		{"GET /risk", anyone, classRead, heavy, s.handlePage(s.riskPage)},
 		{"GET /targets", anyone, classRead, light, s.handlePage(s.targetsPage)},
+		{"GET /equipment", anyone, classRead, light, s.handlePage(s.equipmentPage)},
 		{"GET /csv/{chart}", anyone, classRead, light, s.handle(s.chartCSV)},
 		{"GET /login", anyone, classRead, light, s.handlePage(s.loginPage)},
 		{"POST /login", anyone, classSignIn, light, s.handlePage(s.loginSubmit)},
