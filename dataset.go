@@ -143,6 +143,7 @@ const (
 	ReleasePledges   = "pledges"
 	ReleaseFXRates   = "fx_rates"
 	ReleaseCountries = "countries"
+	ReleaseEquipment = "equipment" // equipment records and their systems (EquipmentRelease)
 )
 
 // DefaultReleaseName names a release the publisher's number of which was
@@ -164,9 +165,9 @@ func (r Release) Validate() error {
 		return FieldError("as_of", "a release needs the last day its data covers")
 	}
 	switch r.Records {
-	case "", ReleasePledges, ReleaseFXRates, ReleaseCountries:
+	case "", ReleasePledges, ReleaseFXRates, ReleaseCountries, ReleaseEquipment:
 	default:
-		return FieldError("kind", "%q: want pledges, fx_rates or countries", r.Records)
+		return FieldError("kind", "%q: want pledges, fx_rates, countries or equipment", r.Records)
 	}
 	return nil
 }

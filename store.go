@@ -24,6 +24,7 @@ type Store interface {
 	StageStore
 	ChannelStore
 	CommitmentStore
+	EquipmentStore
 
 	// Ready returns nil when the database is reachable and fully migrated.
 	Ready(ctx context.Context) error

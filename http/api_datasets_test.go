@@ -26,17 +26,22 @@ func TestDatasetsAPI(t *testing.T) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		t.Fatal(err)
 	}
-	kiel := map[string]any{}
+	kiel, weapons := map[string]any{}, map[string]any{}
 	for _, d := range raw.Datasets {
-		if d["name"] == "kiel" {
+		switch d["name"] {
+		case "kiel":
 			kiel = d
+		case "kiel-weapons":
+			weapons = d
 		}
 	}
 	if !checkFacts(t,
 		eq("kiel release", kiel["release"], any("29")),
 		eq("kiel as_of", kiel["as_of"], any("2026-04-30")),
 		eq("kiel records", kiel["records"], any(float64(1450))),
-		eq("datasets", len(raw.Datasets), 4),
+		eq("kiel-weapons records (one per system of a donor's category)", weapons["records"], any(float64(101))),
+		eq("kiel-weapons kind", weapons["kind"], any("equipment")),
+		eq("datasets", len(raw.Datasets), 5),
 	) {
 		t.FailNow()
 	}

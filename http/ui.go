@@ -81,6 +81,7 @@ var nav = []navItem{
 	{"scenarios", "Scenarios", "/scenarios"},
 	{"risk", "Risk", "/risk"},
 	{"targets", "Targets", "/targets"},
+	{"equipment", "Equipment", "/equipment"},
 	{"review", "Review", "/review"},
 	{"api", "API", "/api/v1/openapi.yaml"},
 }

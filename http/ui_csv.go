@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"coalition"
+	"coalition/report"
 )
 
 // chartCSV serves the table behind a chart as CSV: /csv/{chart}?same
@@ -35,9 +36,16 @@ var chartCSVs = map[string]func(*server, *http.Request) (chart, error){
 	"scenario-plan":      scenarioChartCSV(false),
 	"scenario-gap":       scenarioChartCSV(true),
 	"targets":            (*server).targetsCSV,
-	"risk-fan":           riskChartCSV(false),
-	"risk-members":       riskChartCSV(true),
-	"engagements":        (*server).engagementsCSV,
+	"equipment-categories": equipmentCSV(func(r *report.EquipmentReport, f coalition.EquipmentFilter, _ map[string]string) chart {
+		return equipmentCategoryChart(r, f)
+	}),
+	"equipment-systems": equipmentCSV(func(r *report.EquipmentReport, f coalition.EquipmentFilter, _ map[string]string) chart {
+		return equipmentSystemChart(r, f)
+	}),
+	"equipment-donors": equipmentCSV(equipmentDonorChart),
+	"risk-fan":         riskChartCSV(false),
+	"risk-members":     riskChartCSV(true),
+	"engagements":      (*server).engagementsCSV,
 }
 
 // overviewChartCSV is one of the overview page's support charts.

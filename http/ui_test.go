@@ -43,6 +43,10 @@ func seedUI(ctx context.Context, s *sqlstore.Store) error {
 	if _, err := s.Load(ctx, ds, false); err != nil {
 		return err
 	}
+	rep := coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
+	if err := seed.LoadWeapons(ctx, s, &rep); err != nil {
+		return err
+	}
 	return addUIExtras(ctx, s)
 }
 
@@ -159,6 +163,10 @@ var pageCases = []struct {
 	{"/targets", 200, []string{`href="/login"`, "Sign in", `id="targets"`, `id="targets-data"`, `id="targets-table"`, "3.5% core", "SIPRI", "Poland", `href="/csv/targets?group=NATO"`, "Data as of"}},
 	{"/targets?group=eu", 200, []string{"Alliance targets: EU", `<option value="EU" selected>`}},
 	{"/targets?group=NOPE", 400, []string{"group", "NOPE"}},
+	{"/equipment", 200, []string{`id="equipment-categories"`, `id="equipment-categories-table"`, `id="equipment-systems-table"`, `id="equipment-donors-table"`,
+		`href="/csv/equipment-categories"`, `href="/csv/equipment-donors"`, "IRIS-T SLM", "Leopard 2A6", "Data as of"}},
+	{"/equipment?donor=deu&category=air-defence", 200, []string{`<option value="air-defence" selected>`, "IRIS-T SLM", `value="DEU"`}},
+	{"/equipment?category=tanks", 400, []string{"category", "tanks"}},
 	{"/scenarios", 200, []string{`id="scenario-form"`, `<option value="USA" selected>United States</option>`, `href="/scenarios?builtin=replace-us"`, `href="/scenarios?builtin=nato-40bn"`, "Run the scenario", "press “Run the scenario”"}},
 	{"/scenarios?withdraw=USA&from=2025-02&fraction=1&key=gdp&group=COW2025&cap=0.5&run=1", 200, []string{
 		"United States withdraws entirely from 2025-02", `id="scenario-gap"`, `id="scenario-plan"`, `id="scenario-plan-data"`, `id="scenario-plan-table"`,
@@ -248,6 +256,8 @@ func TestEveryTemplateRendered(t *testing.T) {
 			rendered["risk.html"] = true
 		case strings.Contains(body, `id="targets-figure"`):
 			rendered["targets.html"] = true
+		case strings.Contains(body, `id="equipment-categories"`):
+			rendered["equipment.html"] = true
 		case tc.status >= 400:
 			rendered["error.html"] = true
 		}
@@ -273,6 +283,7 @@ func TestEmptyStore(t *testing.T) {
 		{"/engagements", "No engagement matches"},
 		{"/scenarios", "press “Run the scenario”"},
 		{"/targets", "No group NATO is recorded yet"},
+		{"/equipment", "No equipment matches"},
 		{"/risk", "No coalition is recorded yet"},
 	} {
 		w := get(t, h, tc.path)

@@ -166,6 +166,12 @@ func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadR
 	}
 	if cs, ok := s.(coalition.CommitmentStore); ok {
 		err = LoadCommitments(ctx, cs, dryRun, &rep)
+		if err != nil {
+			return rep, err
+		}
+	}
+	if es, ok := s.(coalition.EquipmentStore); ok && !dryRun {
+		err = LoadWeapons(ctx, es, &rep)
 	}
 	return rep, err
 }
@@ -272,6 +278,25 @@ func LoadChannels(ctx context.Context, s coalition.ChannelStore, dryRun bool, re
 			return fmt.Errorf("seed channels: %s: %w", c.Code, err)
 		}
 	}
+	return nil
+}
+
+// LoadWeapons loads Kiel's heavy-weapons table as the release of dataset
+// kiel-weapons (refdata.WeaponsRelease), counted under "equipment" in rep.
+// A dry run leaves it out: LoadEquipment has no dry run of its own.
+func LoadWeapons(ctx context.Context, s coalition.EquipmentStore, rep *coalition.LoadReport) error {
+	rel, err := refdata.WeaponsRelease()
+	if err != nil {
+		return err
+	}
+	r, err := s.LoadEquipment(ctx, rel)
+	if err != nil {
+		return fmt.Errorf("kiel-weapons: %w", err)
+	}
+	bump(&rep.Created, "equipment", r.Created)
+	bump(&rep.Updated, "equipment", r.Updated)
+	bump(&rep.Unchanged, "equipment", r.Unchanged)
+	rep.Releases = append(rep.Releases, r)
 	return nil
 }
 

@@ -25,6 +25,7 @@ func (s *Store) Datasets(ctx context.Context) ([]coalition.DatasetInfo, error) {
 	rows, err := tx.query(ctx, `SELECT name, title, release_name, as_of, kind, source, sha256, loaded_at, loaded_by,
 		CASE kind WHEN 'pledges' THEN (SELECT count(*) FROM pledges p WHERE p.dataset = d.name)
 		          WHEN 'fx_rates' THEN (SELECT count(*) FROM fx_rates f WHERE f.dataset = d.name)
+		          WHEN 'equipment' THEN (SELECT count(*) FROM equipment e WHERE e.dataset = d.name)
 		          ELSE records END
 		FROM datasets d ORDER BY name`)
 	if err != nil {

@@ -135,6 +135,15 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 			_, err := s.UpdateCoalition(observer, c.ID, coalition.CoalitionUpdate{Version: c.Version, Name: &name})
 			return err
 		},
+		"CreateEquipment": func() error {
+			return s.CreateEquipment(observer, &coalition.Equipment{Donor: "FRA", System: "Caesar", Category: coalition.CapArtillery,
+				Pledged: 1, Visibility: coalition.Public, Source: "t"})
+		},
+		"LoadEquipment": func() error {
+			_, err := s.LoadEquipment(observer, coalition.EquipmentRelease{Release: coalition.Release{Dataset: "w", Name: "1",
+				AsOf: coalition.Date{Y: 2026, M: 1, D: 1}}})
+			return err
+		},
 		"CreatePledge": func() error {
 			p := *pl
 			p.ID, p.Source = 0, "other"

@@ -27,6 +27,7 @@ func commands() map[string]command {
 		"countries": {"list countries with GDP, population, defence spending and memberships", runCountries},
 		"coverage":  {"need against support per category and month, with the gap", runCoverage},
 		"datasets":  {"list the published datasets loaded (Kiel, ECB, World Bank, NATO): release, as-of date, records", runDatasets},
+		"equipment": {"equipment pledged and delivered: units of each system per donor and capability category (Kiel's heavy weapons)", runEquipment},
 		"donors":    {"who gives what: support per donor in EUR and as a share of GDP", runDonors},
 		"export":    {"export pledges, deliveries, donors or engagements as CSV, XLSX or JSON", runExport},
 		"gen":       {"generate synthetic pledges and deliveries (marked SYNTHETIC) for scale tests", runGen},

@@ -133,16 +133,19 @@
     // several series, grouped with a legend; tall enough for every label.
     bar: function (chart, d) {
       var many = d.series.length > 1;
+      // unit 'units': counts of equipment, not euros.
+      var fmtV = d.unit === 'units' ? function (v) { return Number(v).toLocaleString('en'); } : fmtEUR;
+      var fmtA = d.unit === 'units' ? fmtV : fmtAxis;
       fitHeight(chart, d.labels.length * (many ? 12 * d.series.length + 6 : 26) + (many ? 60 : 24));
       chart.setOption({
         color: seriesColors(d.series),
-        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmtEUR, confine: true },
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmtV, confine: true },
         legend: { show: many, top: 0 },
         grid: { left: 8, right: many ? 16 : 56, top: many ? 30 : 8, bottom: 8, containLabel: true },
-        xAxis: { type: 'value', axisLabel: { formatter: fmtAxis, hideOverlap: true } },
+        xAxis: { type: 'value', axisLabel: { formatter: fmtA, hideOverlap: true } },
         yAxis: { type: 'category', data: d.labels, inverse: true, axisLabel: { width: narrow() ? 90 : 160, overflow: 'truncate' } },
         series: d.series.map(function (s) {
-          return { name: s.name, type: 'bar', data: s.values, label: { show: !many, position: 'right', formatter: function (p) { return fmtEUR(p.value); } } };
+          return { name: s.name, type: 'bar', data: s.values, label: { show: !many, position: 'right', formatter: function (p) { return fmtV(p.value); } } };
         })
       });
     },
