@@ -82,18 +82,21 @@ type BuiltinResult struct {
 
 // FairVsActual is one member's plan next to its actual allocations.
 type FairVsActual struct {
-	ISO3          string  `json:"iso3"`
-	Name          string  `json:"name"`
-	GDPEUR        float64 `json:"gdp_eur"`
-	WeightShare   float64 `json:"weight_share"` // its GDP / Σ members' GDP
-	BaselineEUR   float64 `json:"baseline_eur"` // what it kept giving in the scenario (replace-us)
-	FairShareEUR  float64 `json:"fair_share_eur"`
-	ExtraEUR      float64 `json:"extra_eur"` // the plan's extra (capped) on top of the baseline
-	ExtraPctGDP   float64 `json:"extra_pct_gdp"`
-	PlanEUR       float64 `json:"plan_eur"`   // baseline + extra
-	ActualEUR     float64 `json:"actual_eur"` // Kiel allocations in the year compared
-	DifferenceEUR float64 `json:"difference_eur"`
-	Verdict       string  `json:"verdict"` // "more", "less" or "equal": actual against plan
+	ISO3         string  `json:"iso3"`
+	Name         string  `json:"name"`
+	GDPEUR       float64 `json:"gdp_eur"`
+	WeightShare  float64 `json:"weight_share"` // its GDP / Σ members' GDP
+	BaselineEUR  float64 `json:"baseline_eur"` // what it kept giving in the scenario (replace-us)
+	FairShareEUR float64 `json:"fair_share_eur"`
+	ExtraEUR     float64 `json:"extra_eur"` // the plan's extra (capped) on top of the baseline
+	ExtraPctGDP  float64 `json:"extra_pct_gdp"`
+	PlanEUR      float64 `json:"plan_eur"` // baseline + extra
+	// ByCategory is PlanEUR per category (support type): what the member is
+	// asked for in which category; sums to PlanEUR.
+	ByCategory    map[string]float64 `json:"by_category"`
+	ActualEUR     float64            `json:"actual_eur"` // Kiel allocations in the year compared
+	DifferenceEUR float64            `json:"difference_eur"`
+	Verdict       string             `json:"verdict"` // "more", "less" or "equal": actual against plan
 }
 
 // RunBuiltin runs a built-in scenario by name.
@@ -209,7 +212,17 @@ func ReplaceUS(in BuiltinInput) (BuiltinResult, error) {
 		}
 		row := FairVsActual{ISO3: m.ISO3, Name: names[m.ISO3].Name, GDPEUR: m.GDPEUR, WeightShare: m.GDPEUR / gdpSum,
 			BaselineEUR: my.ExistingEUR, FairShareEUR: my.FairShare, ExtraEUR: my.ExtraEUR, ExtraPctGDP: my.ExtraPctGDP,
-			PlanEUR: my.ExistingEUR + my.ExtraEUR, ActualEUR: act}
+			PlanEUR: my.ExistingEUR + my.ExtraEUR, ActualEUR: act, ByCategory: map[string]float64{}}
+		// the plan per type: its own 2022–2024 monthly average kept up over
+		// the year (the flows above), plus the extra the scenario asks
+		for _, t := range supportTypes {
+			if avg := base[m.ISO3][t] / baseMonths; avg > 0 {
+				row.ByCategory[t] += avg * float64(to-from+1)
+			}
+			if v := my.ByCategory[t]; v != 0 {
+				row.ByCategory[t] += v
+			}
+		}
 		row.DifferenceEUR = row.ActualEUR - row.PlanEUR
 		row.Verdict = verdict(row.ActualEUR, row.PlanEUR)
 		res.PlanEUR += row.PlanEUR
@@ -254,7 +267,7 @@ func NATO40bn(in BuiltinInput) (BuiltinResult, error) {
 	for i, c := range allies {
 		row := FairVsActual{ISO3: c.ISO3, Name: c.Name, GDPEUR: weights[i], WeightShare: weights[i] / gdpSum,
 			FairShareEUR: fair[i], ExtraEUR: fair[i], ExtraPctGDP: fair[i] / weights[i] * 100, PlanEUR: fair[i],
-			ActualEUR: actual[c.ISO3][TypeMilitary]}
+			ActualEUR: actual[c.ISO3][TypeMilitary], ByCategory: map[string]float64{TypeMilitary: fair[i]}}
 		row.DifferenceEUR = row.ActualEUR - row.PlanEUR
 		row.Verdict = verdict(row.ActualEUR, row.PlanEUR)
 		res.PlanEUR += row.PlanEUR

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -163,16 +164,31 @@ func printBuiltin(w io.Writer, rep *report.BuiltinReport) {
 	}
 	fmt.Fprintln(w)
 	tw := table(w)
-	fmt.Fprintf(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA %% GDP (WB %d)\tPLAN\tACTUAL 2025\tDIFFERENCE\tVERDICT\n", rep.GDPYear)
+	fmt.Fprintf(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA %% GDP (WB %d)\tPLAN\tPLAN BY CATEGORY\tACTUAL 2025\tDIFFERENCE\tVERDICT\n", rep.GDPYear)
 	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, r.WeightShare*100, eur(r.BaselineEUR), eur(r.ExtraEUR),
-			anPct(r.ExtraPctGDP), eur(r.PlanEUR), eur(r.ActualEUR), eur(r.DifferenceEUR), r.Verdict)
+		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, r.WeightShare*100, eur(r.BaselineEUR), eur(r.ExtraEUR),
+			anPct(r.ExtraPctGDP), eur(r.PlanEUR), byCategoryText(r.ByCategory), eur(r.ActualEUR), eur(r.DifferenceEUR), r.Verdict)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nPlan %s in all, actually allocated %s; %d members above their plan, %d below.\n",
 		eur(rep.PlanEUR), eur(rep.ActualEUR), anCount(rep.Rows, "more"), anCount(rep.Rows, "less"))
 	fmt.Fprintf(w, "GDP: %d, converted at %.4f USD per EUR.\n", rep.GDPYear, rep.USDPerEUR)
 	anSources(w, rep.Sources)
+}
+
+// byCategoryText is "military €1.2 bn, financial €0.3 bn": what a member is
+// asked for in which category, in category order; "–" when nothing.
+func byCategoryText(m map[string]float64) string {
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(m)) {
+		if m[c] != 0 {
+			parts = append(parts, c+" "+eur(m[c]))
+		}
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func anCount(rows []analysis.FairVsActual, verdict string) int {
@@ -229,9 +245,10 @@ func printScenario(w io.Writer, rep *report.ScenarioReport) {
 		rows := slices.Clone(y.Members)
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].ExtraEUR > rows[j].ExtraEUR })
 		tw := table(w)
-		fmt.Fprintf(tw, "ISO3\tFAIR SHARE\tEXTRA\tEXTRA %% GDP (WB %d)\tEXISTING\tNEW TOTAL %% GDP (WB %d)\n", rep.GDPYear, rep.GDPYear)
+		fmt.Fprintf(tw, "ISO3\tFAIR SHARE\tEXTRA\tEXTRA BY CATEGORY\tEXTRA %% GDP (WB %d)\tEXISTING\tNEW TOTAL %% GDP (WB %d)\n", rep.GDPYear, rep.GDPYear)
 		for _, m := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.ISO3, eur(m.FairShare), eur(m.ExtraEUR), anPct(m.ExtraPctGDP), eur(m.ExistingEUR), anPct(m.NewTotalPctGDP))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.ISO3, eur(m.FairShare), eur(m.ExtraEUR), byCategoryText(m.ByCategory),
+				anPct(m.ExtraPctGDP), eur(m.ExistingEUR), anPct(m.NewTotalPctGDP))
 		}
 		tw.Flush()
 	}
