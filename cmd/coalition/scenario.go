@@ -18,7 +18,7 @@ import (
 func runScenario(ctx context.Context, e *env, args []string) error {
 	c := newStoreCommand(e, "scenario",
 		"scenario --builtin replace-us|nato-40bn [--json]\n"+
-			"       coalition scenario --withdraw USA[,GBR] --from YYYY-MM [--fraction 1] [--categories military,financial] [--key gdp] [--group COW2025] [--coalition COW2025] [--cap-pct-gdp 0.5] [--json]\n"+
+			"       coalition scenario --withdraw USA[,GBR] --from YYYY-MM [--fraction 1] [--categories military,financial] [--key gdp] [--group COW2025] [--coalition COW2025] [--cap-pct-gdp 0.5] [--cap-history K] [--json]\n"+
 			"       coalition scenario --file s.json [--json]   (- reads standard input)",
 		"coalition scenario --withdraw USA --from 2025-02 --group COW2025 --cap-pct-gdp 0.5", "print JSON")
 	fs := c.fs
@@ -32,6 +32,7 @@ func runScenario(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.group, "group", "", "who shares the gap: a group or coalition code (default: the coalition's members)")
 	fs.StringVar(&f.coalition, "coalition", "", "the coalition whose requirements are the need (default COW2025)")
 	fs.Float64Var(&f.capPct, "cap-pct-gdp", 0, "cap each member's extra support at this % of its GDP per year (0: none)")
+	fs.Float64Var(&f.capHistory, "cap-history", 0, "cap each member's extra support per year at K × its best 12 months of support so far (0: none)")
 	fs.StringVar(&f.file, "file", "", "a scenario as JSON (see docs/scenarios.md); - for standard input")
 	var spec report.ScenarioSpec
 	s, _, err := c.open(ctx, e, args, func([]string) error {
@@ -82,7 +83,7 @@ func checkScenarioMode(builtin, withdraw, file string) error {
 // built-in one.
 type scenarioFlags struct {
 	withdraw, from, categories, key, group, coalition, file string
-	fraction, capPct                                        float64
+	fraction, capPct, capHistory                            float64
 }
 
 // spec is the scenario of --file or of --withdraw; none for --builtin.
@@ -100,7 +101,7 @@ func (f scenarioFlags) spec(e *env) (report.ScenarioSpec, error) {
 		}
 		return report.ScenarioSpec{
 			Withdrawals: []analysis.Withdrawal{{Countries: anList(f.withdraw), From: m, Fraction: f.fraction, Categories: anList(f.categories)}},
-			Key:         f.key, Group: f.group, Coalition: f.coalition, CapPctGDP: f.capPct,
+			Key:         f.key, Group: f.group, Coalition: f.coalition, CapPctGDP: f.capPct, CapHistory: f.capHistory,
 		}, nil
 	}
 	return report.ScenarioSpec{}, nil
@@ -221,6 +222,14 @@ func printScenario(w io.Writer, rep *report.ScenarioReport) {
 	capTxt := "no cap"
 	if sp.CapPctGDP > 0 {
 		capTxt = fmt.Sprintf("capped at %g%% of GDP a year", sp.CapPctGDP)
+	}
+	if sp.CapHistory > 0 {
+		hist := fmt.Sprintf("%g × each member's best 12 months of support so far", sp.CapHistory)
+		if sp.CapPctGDP > 0 {
+			capTxt += ", and at " + hist
+		} else {
+			capTxt = "capped at " + hist
+		}
 	}
 	fmt.Fprintf(w, "Horizon %s..%s; the gap is shared by %s among %s (%d), %s.\n", sp.Horizon.From, sp.Horizon.To, rep.Result.Key, sharers, len(rep.Members), capTxt)
 	fmt.Fprintf(w, "Need: %s.\nSupport: %s.\n", rep.RequirementBasis, rep.SupportBasis)
