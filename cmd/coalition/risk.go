@@ -218,8 +218,8 @@ func riskModel(e *env, input string) (risk.Model, error) {
 // the result and the sources.
 func printStoredRisk(w io.Writer, in *report.RiskInput, res risk.Result) error {
 	m := in.Model
-	fmt.Fprintf(w, "%s (recipient %s): political risk over %s..%s\nNeed: %s.\n", in.Coalition, in.Recipient,
-		m.Start, m.Start.Add(m.Months-1), in.RequirementBasis)
+	fmt.Fprintf(w, "%s (recipient %s): political risk over %s..%s, data as of %s\nNeed: %s.\n", in.Coalition, in.Recipient,
+		m.Start, m.Start.Add(m.Months-1), in.AsOf, in.RequirementBasis)
 	for _, n := range in.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)
 	}
