@@ -477,7 +477,9 @@ func (b *riskBuild) addEvent(r *coalition.RiskEvent) addedEvent {
 	case r.Earliest != nil:
 		lo, hi := r.Earliest.Month(), r.Latest.Month()
 		if !b.in.AsOf.IsZero() && lo <= b.in.AsOf.Month() {
-			lo = b.in.AsOf.Month() + 1 // not held by the as-of: it falls after it
+			// not held by the as-of: it falls after it (in the as-of's own
+			// month when the window ends there)
+			lo = min(b.in.AsOf.Month()+1, hi)
 		}
 		ev.Earliest, ev.Latest = &lo, &hi
 	}

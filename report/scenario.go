@@ -230,14 +230,17 @@ type ScenarioReport struct {
 // PlanRow is one member's plan in a scenario, summed over the horizon's
 // years, next to its recorded allocations in the same months.
 type PlanRow struct {
-	ISO3         string         `json:"iso3"`
-	FairShareEUR float64        `json:"fair_share_eur"` // its share of the gap by the key, before caps
-	ExtraEUR     float64        `json:"extra_eur"`      // what the plan asks of it, after caps
-	ExtraPctGDP  float64        `json:"extra_pct_gdp"`  // the yearly extra as % of GDP, averaged over the horizon's months
-	ExistingEUR  float64        `json:"existing_eur"`   // what it gives already, after the withdrawals
-	PlanEUR      float64        `json:"plan_eur"`       // existing + extra
-	ActualEUR    float64        `json:"actual_eur"`     // allocations the user may see, all types, in the horizon
-	ActualAsOf   coalition.Date `json:"actual_as_of"`
+	ISO3         string  `json:"iso3"`
+	FairShareEUR float64 `json:"fair_share_eur"` // its share of the gap by the key, before caps
+	ExtraEUR     float64 `json:"extra_eur"`      // what the plan asks of it, after caps
+	// ExtraByCategory is ExtraEUR per category over the horizon: what the
+	// member is asked for in which category (sums to ExtraEUR).
+	ExtraByCategory map[string]float64 `json:"extra_by_category"`
+	ExtraPctGDP     float64            `json:"extra_pct_gdp"` // the yearly extra as % of GDP, averaged over the horizon's months
+	ExistingEUR     float64            `json:"existing_eur"`  // what it gives already, after the withdrawals
+	PlanEUR         float64            `json:"plan_eur"`      // existing + extra
+	ActualEUR       float64            `json:"actual_eur"`    // allocations the user may see, all types, in the horizon
+	ActualAsOf      coalition.Date     `json:"actual_as_of"`
 }
 
 // planVsActual sums each member's plan over the result's years and reads
@@ -250,7 +253,7 @@ func planVsActual(ctx context.Context, s coalition.Store, rep *ScenarioReport) (
 	rows := make([]PlanRow, len(rep.Members))
 	byISO := map[string]*PlanRow{}
 	for i, iso := range rep.Members {
-		rows[i].ISO3 = iso
+		rows[i].ISO3, rows[i].ExtraByCategory = iso, map[string]float64{}
 		byISO[iso] = &rows[i]
 	}
 	for _, t := range totals {
@@ -281,6 +284,9 @@ func addPlanYears(byISO map[string]*PlanRow, years []analysis.ScenarioYear) {
 			}
 			r.FairShareEUR += m.FairShare
 			r.ExtraEUR += m.ExtraEUR
+			for c, v := range m.ByCategory {
+				r.ExtraByCategory[c] += v
+			}
 			r.ExistingEUR += m.ExistingEUR
 			r.ExtraPctGDP += m.ExtraPctGDP * float64(y.Months) / float64(max(months, 1))
 		}

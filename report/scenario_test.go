@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -127,6 +128,16 @@ func TestScenarioCapHistory(t *testing.T) {
 	}
 	if capped == 0 {
 		t.Errorf("no member at its history cap: the cap is not binding anywhere, the test proves nothing")
+	}
+	// member × category: each plan row's extra splits into categories
+	for _, r := range rep.Plan {
+		sum := 0.0
+		for _, v := range r.ExtraByCategory {
+			sum += v
+		}
+		if math.Abs(sum-r.ExtraEUR) > 1e-6*math.Max(1, r.ExtraEUR) {
+			t.Errorf("%s: extra_by_category %v sums to %.2f, extra %.2f", r.ISO3, r.ExtraByCategory, sum, r.ExtraEUR)
+		}
 	}
 	spec.Withdrawals[0].Countries = []string{"UKR"}
 	_, err = report.RunScenario(context.Background(), s, spec)
