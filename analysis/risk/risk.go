@@ -362,20 +362,7 @@ func carriesEvent(m *Model, mem Member) bool {
 func newMemberPlan(m *Model, mem Member, off int) memberPlan {
 	T := m.Months
 	mp := memberPlan{rel: newBetaSampler(mem.Reliability), off: off}
-	// segment boundaries: month 0 and every month inside (0, T) where an
-	// event may take effect (every month of a window)
-	bounds := []int{0}
-	for _, e := range mem.Events {
-		lo, hi := int(e.Month-m.Start), int(e.Month-m.Start)
-		if e.windowed() {
-			lo, hi = int(*e.Earliest-m.Start), int(*e.Latest-m.Start)
-		}
-		for t := max(lo, 1); t <= min(hi, T-1); t++ {
-			bounds = append(bounds, t)
-		}
-	}
-	slices.Sort(bounds)
-	bounds = slices.Compact(bounds)
+	bounds := segmentBounds(m, mem)
 	mp.segs = make([]segment, len(bounds))
 	segOf := func(t int) int { // the segment containing month t
 		i, found := slices.BinarySearch(bounds, t)
@@ -405,14 +392,7 @@ func newMemberPlan(m *Model, mem Member, off int) memberPlan {
 		}
 	}
 	if len(mem.Events) > 0 {
-		mp.sup = make([]float64, len(m.Categories)*T)
-		for c, name := range m.Categories {
-			if s, ok := mem.Support[name]; ok {
-				for t := range T {
-					mp.sup[c*T+t] = s.At(t)
-				}
-			}
-		}
+		mp.sup = denseSupport(m, mem)
 	}
 	for c, name := range m.Categories {
 		s, ok := mem.Support[name]
@@ -437,6 +417,40 @@ func newMemberPlan(m *Model, mem Member, off int) memberPlan {
 		}
 	}
 	return mp
+}
+
+// segmentBounds are where a member's delivery multiplier may change: month
+// 0 and every month inside (0, T) where one of its events may take effect
+// (every month of a window), sorted and distinct.
+func segmentBounds(m *Model, mem Member) []int {
+	bounds := []int{0}
+	for _, e := range mem.Events {
+		lo, hi := int(e.Month-m.Start), int(e.Month-m.Start)
+		if e.windowed() {
+			lo, hi = int(*e.Earliest-m.Start), int(*e.Latest-m.Start)
+		}
+		for t := max(lo, 1); t <= min(hi, m.Months-1); t++ {
+			bounds = append(bounds, t)
+		}
+	}
+	slices.Sort(bounds)
+	return slices.Compact(bounds)
+}
+
+// denseSupport is a member's support per category and month, sup[c*T+t]:
+// the counterfactuals need it cell by cell, where the delivery loop needs
+// only its changes.
+func denseSupport(m *Model, mem Member) []float64 {
+	T := m.Months
+	sup := make([]float64, len(m.Categories)*T)
+	for c, name := range m.Categories {
+		if s, ok := mem.Support[name]; ok {
+			for t := range T {
+				sup[c*T+t] = s.At(t)
+			}
+		}
+	}
+	return sup
 }
 
 // scratch is one worker's reusable memory: nothing is allocated per trial.
