@@ -124,6 +124,9 @@ type FairVsActual struct {
 	// as its part of their actual support is in its actual.
 	BaselineChannelsEUR float64 `json:"baseline_channels_eur"`
 	PlanEUR             float64 `json:"plan_eur"`   // baseline + channels' baseline + extra
+	// ByCategory is PlanEUR per category (support type): what the member is
+	// asked for in which category; sums to PlanEUR.
+	ByCategory map[string]float64 `json:"by_category"`
 	ActualEUR           float64 `json:"actual_eur"` // own + channels: Kiel allocations in the year compared
 	// ActualOwnEUR is what it allocated itself; ActualChannelsEUR its share
 	// of what the channels it funds allocated (the EU institutions, by
@@ -254,7 +257,17 @@ func ReplaceUS(in BuiltinInput) (BuiltinResult, error) {
 		row := FairVsActual{ISO3: m.ISO3, Name: names[m.ISO3].Name, GDPEUR: m.GDPEUR, WeightShare: m.GDPEUR / gdpSum,
 			BaselineEUR: my.ExistingEUR, FairShareEUR: my.FairShare, ExtraEUR: my.ExtraEUR, ExtraPctGDP: my.ExtraPctGDP,
 			BaselineChannelsEUR: viaBaseline, PlanEUR: my.ExistingEUR + viaBaseline + my.ExtraEUR,
-			ActualEUR: own + via, ActualOwnEUR: own, ActualChannelsEUR: via}
+			ActualEUR: own + via, ActualOwnEUR: own, ActualChannelsEUR: via, ByCategory: map[string]float64{}}
+		// the plan per type: its own 2022–2024 monthly average kept up over
+		// the year (the flows above), plus the extra the scenario asks
+		for _, t := range supportTypes {
+			if avg := (base[m.ISO3][t] + viaBase[m.ISO3][t]) / baseMonths; avg > 0 {
+				row.ByCategory[t] += avg * float64(to-from+1) // own and channels' baseline, as PlanEUR
+			}
+			if v := my.ByCategory[t]; v != 0 {
+				row.ByCategory[t] += v
+			}
+		}
 		row.DifferenceEUR = row.ActualEUR - row.PlanEUR
 		row.Verdict = verdict(row.ActualEUR, row.PlanEUR)
 		res.PlanEUR += row.PlanEUR
@@ -340,7 +353,7 @@ func NATO40bn(in BuiltinInput) (BuiltinResult, error) {
 		own, via := actual[c.ISO3][TypeMilitary], viaActual[c.ISO3][TypeMilitary]
 		row := FairVsActual{ISO3: c.ISO3, Name: c.Name, GDPEUR: weights[i], WeightShare: weights[i] / gdpSum,
 			FairShareEUR: fair[i], ExtraEUR: fair[i], ExtraPctGDP: fair[i] / weights[i] * 100, PlanEUR: fair[i],
-			ActualEUR: own + via, ActualOwnEUR: own, ActualChannelsEUR: via}
+			ActualEUR: own + via, ActualOwnEUR: own, ActualChannelsEUR: via, ByCategory: map[string]float64{TypeMilitary: fair[i]}}
 		row.DifferenceEUR = row.ActualEUR - row.PlanEUR
 		row.Verdict = verdict(row.ActualEUR, row.PlanEUR)
 		res.PlanEUR += row.PlanEUR

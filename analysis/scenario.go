@@ -81,12 +81,15 @@ type ScenarioYear struct {
 // ScenarioMemberYear is one member's extra support in one year. Percentages
 // of GDP are annualised: amount / (GDP × months/12) × 100.
 type ScenarioMemberYear struct {
-	ISO3           string  `json:"iso3"`
-	FairShare      float64 `json:"fair_share"`        // weight/W × covered
-	ExtraEUR       float64 `json:"extra_eur"`         // what the plan asks of it
-	ExtraPctGDP    float64 `json:"extra_pct_gdp"`     // extra as % of GDP
-	ExistingEUR    float64 `json:"existing_eur"`      // its support after the withdrawals
-	NewTotalPctGDP float64 `json:"new_total_pct_gdp"` // (existing + extra) as % of GDP
+	ISO3      string  `json:"iso3"`
+	FairShare float64 `json:"fair_share"` // weight/W × covered
+	ExtraEUR  float64 `json:"extra_eur"`  // what the plan asks of it
+	// ByCategory is ExtraEUR per category: what it is asked for in which
+	// category (sums to ExtraEUR).
+	ByCategory     map[string]float64 `json:"by_category"`
+	ExtraPctGDP    float64            `json:"extra_pct_gdp"`     // extra as % of GDP
+	ExistingEUR    float64            `json:"existing_eur"`      // its support after the withdrawals
+	NewTotalPctGDP float64            `json:"new_total_pct_gdp"` // (existing + extra) as % of GDP
 }
 
 // Validate checks the input; errors name the field.
@@ -242,6 +245,7 @@ func scenarioYear(in ScenarioInput, key string, wsum float64, y int, after Cover
 	}
 	extra := map[string]float64{}
 	fair := map[string]float64{}
+	byCat := map[string]map[string]float64{}
 	if len(in.Members) == 0 || len(cats) == 0 {
 		for c, g := range yr.Gap {
 			yr.Unfilled[c] = g
@@ -249,16 +253,20 @@ func scenarioYear(in ScenarioInput, key string, wsum float64, y int, after Cover
 	} else {
 		ws, caps, catCaps := yearWeightsAndCaps(in, key, cats, part)
 		if catCaps {
-			if err := shareByLP(&yr, in.Members, cats, ws, caps, part, extra, fair); err != nil {
+			if err := shareByLP(&yr, in.Members, cats, ws, caps, part, extra, fair, byCat); err != nil {
 				return ScenarioYear{}, fmt.Errorf("analysis: scenario year %d: %w", y, err)
 			}
 		} else {
-			shareByWaterFilling(&yr, in.Members, cats, ws, caps, wsum, extra, fair)
+			shareByWaterFilling(&yr, in.Members, cats, ws, caps, wsum, extra, fair, byCat)
 		}
 	}
 	for _, m := range in.Members {
 		ex := existing[m.ISO3][y]
-		row := ScenarioMemberYear{ISO3: m.ISO3, FairShare: fair[m.ISO3], ExtraEUR: extra[m.ISO3], ExistingEUR: ex}
+		row := ScenarioMemberYear{ISO3: m.ISO3, FairShare: fair[m.ISO3], ExtraEUR: extra[m.ISO3], ExistingEUR: ex,
+			ByCategory: map[string]float64{}}
+		for c, v := range byCat[m.ISO3] {
+			row.ByCategory[c] = v
+		}
 		if m.GDPEUR > 0 {
 			row.ExtraPctGDP = row.ExtraEUR / (m.GDPEUR * part) * 100
 			row.NewTotalPctGDP = (ex + row.ExtraEUR) / (m.GDPEUR * part) * 100
@@ -293,8 +301,10 @@ func yearWeightsAndCaps(in ScenarioInput, key string, cats []string, part float6
 }
 
 // shareByLP shares yr's gap with the burden LP (category caps apply),
-// filling yr's totals and each member's extra and fair share.
-func shareByLP(yr *ScenarioYear, members []ScenarioMember, cats []string, ws, caps []float64, part float64, extra, fair map[string]float64) error {
+// filling yr's totals and each member's extra (in all and per category) and
+// fair share.
+func shareByLP(yr *ScenarioYear, members []ScenarioMember, cats []string, ws, caps []float64, part float64, extra, fair map[string]float64,
+	byCat map[string]map[string]float64) error {
 	yr.Method = "lp"
 	p := BurdenProblem{Categories: cats, Gap: yr.Gap}
 	for i, m := range members {
@@ -320,12 +330,20 @@ func shareByLP(yr *ScenarioYear, members []ScenarioMember, cats []string, ws, ca
 	for _, ms := range br.Members {
 		extra[ms.ISO3], fair[ms.ISO3] = ms.Total, ms.FairShare
 	}
+	for _, a := range br.Allocations {
+		if byCat[a.ISO3] == nil {
+			byCat[a.ISO3] = map[string]float64{}
+		}
+		byCat[a.ISO3][a.Category] += a.Amount
+	}
 	return nil
 }
 
 // shareByWaterFilling shares yr's gap as one pool: water-filling gives the
-// proportional optimum; every category is covered in the same proportion.
-func shareByWaterFilling(yr *ScenarioYear, members []ScenarioMember, cats []string, ws, caps []float64, wsum float64, extra, fair map[string]float64) {
+// proportional optimum; every category is covered in the same proportion,
+// so each member's extra splits over the categories as the gap does.
+func shareByWaterFilling(yr *ScenarioYear, members []ScenarioMember, cats []string, ws, caps []float64, wsum float64, extra, fair map[string]float64,
+	byCat map[string]map[string]float64) {
 	yr.Method = "water-filling"
 	var total float64
 	for _, c := range cats {
@@ -339,6 +357,12 @@ func shareByWaterFilling(yr *ScenarioYear, members []ScenarioMember, cats []stri
 	for i, m := range members {
 		fair[m.ISO3] = ws[i] / wsum * yr.Covered
 		yr.Deviation += math.Abs(x[i] - fair[m.ISO3])
+		if total > 0 && x[i] > 0 {
+			byCat[m.ISO3] = map[string]float64{}
+			for _, c := range cats {
+				byCat[m.ISO3][c] = x[i] * yr.Gap[c] / total
+			}
+		}
 	}
 	for _, c := range cats {
 		yr.Unfilled[c] = 0

@@ -229,6 +229,21 @@ func (s *server) getRiskEvent(w http.ResponseWriter, r *http.Request) error {
 	return getRecord(w, r, s.store.FindRiskEvent, func(x *coalition.RiskEvent) int64 { return x.Version })
 }
 
+// createRiskEvent records a risk event: a date or a window (earliest,
+// latest), kind, probability, factor and the source of the date.
+func (s *server) createRiskEvent(w http.ResponseWriter, r *http.Request) error {
+	ev, err := decode[coalition.RiskEvent](w, r)
+	if err != nil {
+		return err
+	}
+	ev.ID, ev.Version = 0, 0
+	if err := s.store.CreateRiskEvent(r.Context(), &ev); err != nil {
+		return err
+	}
+	setETag(w, ev.Version)
+	return encode(w, r, http.StatusCreated, ev)
+}
+
 func (s *server) updateRiskEvent(w http.ResponseWriter, r *http.Request) error {
 	return patchRecord(w, r, func(u *coalition.RiskEventUpdate, v int64) { u.Version = v }, s.store.UpdateRiskEvent,
 		func(x *coalition.RiskEvent) int64 { return x.Version })

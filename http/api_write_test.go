@@ -205,3 +205,43 @@ func TestRiskEventDelete(t *testing.T) {
 		t.Errorf("GET after DELETE: %d, want 404", status)
 	}
 }
+
+// TestRiskEventCreateAndEditWindow (issue 15 §3): POST creates a risk event
+// with a window (observers may not), PATCH moves its window and date with
+// If-Match, and a date outside the window is a 400 naming the field.
+func TestRiskEventCreateAndEditWindow(t *testing.T) {
+	w := newAuthWorld(t)
+	body := `{"iso3":"DEU","date":"2029-03-25","earliest":"2029-01-28","latest":"2029-03-25","kind":"election",` +
+		`"label":"Bundestag 2029 (test)","probability":0.3,"factor":0.7,"source":"Basic Law Art. 39","assumption":"test"}`
+	if status, resp, _ := w.do(t, "observer", "POST", "/api/v1/risk-events", body); status != http.StatusForbidden {
+		t.Errorf("POST by an observer: %d %s, want 403", status, resp)
+	}
+	status, resp, _ := w.do(t, "coordinator", "POST", "/api/v1/risk-events", body)
+	if status != http.StatusCreated {
+		t.Fatalf("POST: %d %s, want 201", status, resp)
+	}
+	var ev coalition.RiskEvent
+	if err := json.Unmarshal(resp, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Earliest == nil || ev.Earliest.String() != "2029-01-28" || ev.Latest.String() != "2029-03-25" || ev.Version != 1 {
+		t.Fatalf("created %+v, want the window 2029-01-28..2029-03-25 at version 1", ev)
+	}
+	path := "/api/v1/risk-events/" + itoa(ev.ID)
+	bad := `{"date":"2029-06-01"}`
+	if status, resp, _ := w.do(t, "coordinator", "PATCH", path, bad, "If-Match", `"1"`); status != http.StatusBadRequest || !strings.Contains(string(resp), "date") {
+		t.Errorf("PATCH a date outside the window: %d %s, want 400 on date", status, resp)
+	}
+	move := `{"earliest":"2028-09-01","latest":"2028-10-31","date":"2028-10-31","kind":"snap-election"}`
+	status, resp, _ = w.do(t, "coordinator", "PATCH", path, move, "If-Match", `"1"`)
+	if status != http.StatusOK {
+		t.Fatalf("PATCH the window: %d %s, want 200", status, resp)
+	}
+	var got coalition.RiskEvent
+	if err := json.Unmarshal(resp, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Earliest.String() != "2028-09-01" || got.Latest.String() != "2028-10-31" || got.Kind != "snap-election" || got.Version != 2 {
+		t.Errorf("after PATCH: %+v", got)
+	}
+}

@@ -380,7 +380,7 @@ func TestNoReadRouteFailsOnExtremeValues(t *testing.T) {
 				}
 			}
 			sc := mustWrite(t, w, "analyst", "POST", "/api/v1/scenarios", 201, map[string]any{
-				"name": text(200), "spec": map[string]any{"withdrawals": []map[string]any{{"countries": []string{"GBR"}, "from": "1990-01"}}}})
+				"name": text(200), "spec": map[string]any{"withdrawals": []map[string]any{{"countries": []string{"GBR"}, "from": "2022-01"}}}}) // the earliest month with data: before it is refused (issue 15)
 			c.scenarios = append(c.scenarios, idOf(t, sc))
 
 			paths := readPaths(t, w, c)

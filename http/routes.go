@@ -69,6 +69,7 @@ func (s *server) routes() []route {
 		{"PATCH /api/v1/engagements/{id}", signedIn, classWrite, light, s.handle(s.updateEngagement)},
 		{"DELETE /api/v1/engagements/{id}", signedIn, classWrite, light, s.handle(s.deleteEngagement)},
 		{"PATCH /api/v1/coalitions/{id}", signedIn, classWrite, light, s.handle(s.updateCoalition)},
+		{"POST /api/v1/risk-events", signedIn, classWrite, light, s.handle(s.createRiskEvent)},
 		{"PATCH /api/v1/risk-events/{id}", signedIn, classWrite, light, s.handle(s.updateRiskEvent)},
 		{"DELETE /api/v1/risk-events/{id}", signedIn, classWrite, light, s.handle(s.deleteRiskEvent)},
 		{"POST /api/v1/login", anyone, classSignIn, light, s.handle(s.apiLogin)},

@@ -69,7 +69,20 @@ type fanData struct {
 type riskEventRow struct {
 	ISO3, Country, Label, Source string
 	Month                        coalition.Month
+	When                         string // the month, the window drawn from, and "date unknown" where it is
 	Probability, Factor          float64
+}
+
+// eventWhen says when an event falls as the model draws it.
+func eventWhen(e risk.Event) string {
+	if e.Earliest == nil {
+		return e.Month.String()
+	}
+	w := fmt.Sprintf("%s..%s (drawn in each trial)", *e.Earliest, *e.Latest)
+	if e.DateUnknown {
+		w += ", date unknown"
+	}
+	return w
 }
 
 // riskView is a run as the page shows it.
@@ -155,7 +168,8 @@ func (s *server) riskRun(ctx context.Context, q riskQuery) (*riskView, error) {
 
 	v.Members = chart{ID: "risk-members", Title: "Which member's risk matters most", Kind: "bar", CSV: "/csv/risk-members" + qs,
 		Sources: cited, AsOf: v.AsOf, Open: true,
-		Note: "Attribution: the expected shortfall when some risk event of the member occurs minus when none does (EUR over the horizon); blank where one side has no trials."}
+		Note: fmt.Sprintf("Attribution: the expected shortfall minus the expected shortfall with the member's events switched off, on the same random draws (EUR over the horizon); 0 for a member without events or support. All events together: %s; of that, %s comes from events of several members coinciding (the total minus the sum of attributions). %.1f%% of the modelled support carries no risk event in the horizon.",
+			eur(res.EventsEffect), eur(res.Interaction), 100*res.SupportWithoutEventsShare)}
 	bd := barData{Unit: "EUR", Labels: []string{}, Series: []series{{Name: "Attribution", Values: []float64{}}}}
 	v.Members.Table = dataTable{ID: v.Members.ID + "-table", Caption: "Members' risk over the horizon", Columns: []column{
 		{Label: "Member", Name: "member"}, {Label: "ISO3", Name: "iso3"}, {Label: "P(some event)", Name: "p_event", Num: true},
@@ -188,7 +202,7 @@ func (s *server) riskRun(ctx context.Context, q riskQuery) (*riskView, error) {
 	for _, m := range in.Model.Members {
 		for _, e := range m.Events {
 			v.Events = append(v.Events, riskEventRow{ISO3: m.ISO3, Country: name(m.ISO3), Label: e.Label, Source: e.Source,
-				Month: e.Month, Probability: e.Probability, Factor: e.Factor})
+				Month: e.Month, When: eventWhen(e), Probability: e.Probability, Factor: e.Factor})
 		}
 	}
 	return v, nil

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -133,9 +134,10 @@ type planRow struct {
 	FairShare   float64 // its share of the gap by the key, before caps
 	Extra       float64 // what the plan asks of it, after caps
 	ExtraPctGDP float64
-	Existing    float64 // what it gives already (after the withdrawals)
-	Plan        float64 // existing + extra
-	Actual      float64 // allocations recorded in the same period
+	Existing    float64            // what it gives already (after the withdrawals)
+	Plan        float64            // existing + extra
+	Actual      float64            // allocations recorded in the same period
+	ByCategory  map[string]float64 // what it is asked for in which category (built-in: the plan; else the extra)
 }
 
 // scenarioView is a scenario's result as the page shows it.
@@ -181,7 +183,7 @@ func (s *server) scenarioResult(ctx context.Context, q scenarioQuery) (*scenario
 		var rows []planRow
 		for _, r := range rep.Rows {
 			rows = append(rows, planRow{ISO3: r.ISO3, Name: r.Name, FairShare: r.FairShareEUR, Extra: r.ExtraEUR, ExtraPctGDP: r.ExtraPctGDP,
-				Existing: r.BaselineEUR, Plan: r.PlanEUR, Actual: r.ActualEUR})
+				Existing: r.BaselineEUR, Plan: r.PlanEUR, Actual: r.ActualEUR, ByCategory: r.ByCategory})
 		}
 		v.Headline = []figure{{eur(rep.PlanEUR), fmt.Sprintf("plan, %s to %s", rep.From, rep.To)}, {eur(rep.ActualEUR), "actually allocated by the same countries"},
 			{eur(rep.Unfilled), "unfilled: nobody can cover it"}, {strconv.Itoa(len(rep.Rows)), "countries share the burden"}}
@@ -226,7 +228,7 @@ func (s *server) scenarioResult(ctx context.Context, q scenarioQuery) (*scenario
 	var rows []planRow
 	for _, r := range rep.Plan {
 		rows = append(rows, planRow{ISO3: r.ISO3, Name: name(r.ISO3), FairShare: r.FairShareEUR, Extra: r.ExtraEUR, ExtraPctGDP: r.ExtraPctGDP,
-			Existing: r.ExistingEUR, Plan: r.PlanEUR, Actual: r.ActualEUR})
+			Existing: r.ExistingEUR, Plan: r.PlanEUR, Actual: r.ActualEUR, ByCategory: r.ExtraByCategory})
 		if r.ActualAsOf.After(v.AsOf) {
 			v.AsOf = r.ActualAsOf
 		}
@@ -336,6 +338,21 @@ func gapChart(res *analysis.ScenarioResult, qs string, srcs []string, asOf coali
 	return ch
 }
 
+// byCategoryText is "Military €1.2 bn; Financial €0.3 bn", in category
+// order; "–" when nothing is asked.
+func byCategoryText(m map[string]float64) string {
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(m)) {
+		if m[c] != 0 {
+			parts = append(parts, categoryLabel(c)+" "+eur(m[c]))
+		}
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, "; ")
+}
+
 // categoryLabel is a category's label, or the code.
 func categoryLabel(code string) string {
 	if c, ok := coalition.CategoryByCode(code); ok {
@@ -356,6 +373,7 @@ func planChart(rows []planRow, qs, caption string, srcs []string, asOf coalition
 		{Label: "Extra, % of GDP a year", Name: "extra_pct_gdp", Num: true}, {Label: "Gives already", Name: "existing_eur", Num: true},
 		{Label: "Plan", Name: "plan_eur", Num: true}, {Label: "Actual", Name: "actual_eur", Num: true},
 		{Label: "Actual − plan", Name: "difference_eur", Num: true},
+		{Label: "Asked for, by category", Name: "by_category"},
 	}}
 	for _, r := range rows {
 		d.Labels = append(d.Labels, r.Name)
@@ -365,7 +383,7 @@ func planChart(rows []planRow, qs, caption string, srcs []string, asOf coalition
 		ch.Table.Rows = append(ch.Table.Rows, []cell{
 			linkCell(r.Name, "/countries/"+r.ISO3), textCell(r.ISO3), eurCell(r.FairShare), eurCell(r.Extra),
 			{Text: fmt.Sprintf("%.3f%%", pct), Raw: raw(pct), Num: true}, eurCell(r.Existing), eurCell(r.Plan), eurCell(r.Actual),
-			eurCell(r.Actual - r.Plan),
+			eurCell(r.Actual - r.Plan), textCell(byCategoryText(r.ByCategory)),
 		})
 	}
 	ch.Data = d

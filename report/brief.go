@@ -301,7 +301,7 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 		br.ShareWithoutRisk = br.SupportWithoutEUR / br.SupportEUR
 	}
 	for _, m := range rr.Result.Members {
-		if m.Attribution == nil || len(br.Members) == briefListMax/2 {
+		if m.Attribution == nil || m.PEvent == 0 || len(br.Members) == briefListMax/2 { // no event of its own in the window
 			continue
 		}
 		row := BriefRiskRow{ISO3: m.ISO3, PEvent: m.PEvent, Attribution: m.Attribution, NoiseEUR: attributionNoise(rr.Result, m.PEvent)}

@@ -115,17 +115,9 @@ func ParseISO3List(s string) []string {
 // of the data and its best 12 consecutive months so far, from the monthly
 // series; to is the data's last month (0 when there is no support).
 func supportHistory(ctx context.Context, s coalition.Store) (recent, bestYear map[string]float64, from, to coalition.Month, err error) {
-	rows, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
+	monthly, _, to, err := monthlyByDonor(ctx, s)
 	if err != nil {
 		return nil, nil, 0, 0, err
-	}
-	monthly := map[string]map[coalition.Month]float64{}
-	for _, r := range rows {
-		if monthly[r.ISO3] == nil {
-			monthly[r.ISO3] = map[coalition.Month]float64{}
-		}
-		monthly[r.ISO3][r.Month] += r.EUR
-		to = max(to, r.Month)
 	}
 	from = to.Add(-(RecentMonths - 1))
 	recent, bestYear = map[string]float64{}, map[string]float64{}
@@ -140,6 +132,46 @@ func supportHistory(ctx context.Context, s coalition.Store) (recent, bestYear ma
 		bestYear[iso] = best12(byMonth, first, to)
 	}
 	return recent, bestYear, from, to, nil
+}
+
+// monthlyByDonor is the visible support per donor and month, with the
+// data's first and last month (both 0 without support).
+func monthlyByDonor(ctx context.Context, s coalition.Store) (monthly map[string]map[coalition.Month]float64, first, last coalition.Month, err error) {
+	rows, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	monthly = map[string]map[coalition.Month]float64{}
+	for i, r := range rows {
+		if monthly[r.ISO3] == nil {
+			monthly[r.ISO3] = map[coalition.Month]float64{}
+		}
+		monthly[r.ISO3][r.Month] += r.EUR
+		if i == 0 {
+			first = r.Month
+		}
+		first, last = min(first, r.Month), max(last, r.Month)
+	}
+	return monthly, first, last, nil
+}
+
+// bestYears is each donor's best 12 consecutive months of support (best12)
+// and the data's first month: the capacity rule that prospects' asks and
+// scenarios' --cap-history share.
+func bestYears(ctx context.Context, s coalition.Store) (best map[string]float64, first coalition.Month, err error) {
+	monthly, first, last, err := monthlyByDonor(ctx, s)
+	if err != nil {
+		return nil, 0, err
+	}
+	best = map[string]float64{}
+	for iso, byMonth := range monthly {
+		donorFirst := last
+		for m := range byMonth {
+			donorFirst = min(donorFirst, m)
+		}
+		best[iso] = best12(byMonth, donorFirst, last)
+	}
+	return best, first, nil
 }
 
 // best12 is the largest sum over 12 consecutive months between first and last.

@@ -64,6 +64,10 @@ type RiskInput struct {
 	Notes              []string           `json:"notes"`
 	Model              risk.Model         `json:"model"`
 	Sources            []Source           `json:"sources"`
+	// AsOf is the date of the data the model rests on: the latest as-of of
+	// its sources other than risk events (whose dates lie ahead). Risk
+	// events dated on or before it are held: their outcome, not a draw.
+	AsOf coalition.Date `json:"as_of"`
 }
 
 // RiskMember says where one member's inputs came from.
@@ -412,20 +416,41 @@ func (b *riskBuild) addBaseline(iso string, avg map[string]float64) {
 	}
 }
 
-// addEvents takes the members' stored risk events in the horizon.
+// addEvents takes the members' stored risk events whose date or window
+// meets the horizon. It runs last, so that the data's as-of is known.
 func (b *riskBuild) addEvents(ctx context.Context) error {
-	evs, err := b.s.FindRiskEvents(ctx, coalition.RiskEventFilter{From: b.start.FirstDay(), To: lastDay(b.end)})
+	evs, err := b.s.FindRiskEvents(ctx, coalition.RiskEventFilter{})
 	if err != nil {
 		return err
 	}
+	b.in.AsOf = dataAsOf(b.in.Sources)
 	b.events = map[string][]risk.Event{}
 	b.eventIDs = map[string][]int64{}
 	nEvents := 0
+	var held, unknown []string
+	from, to := b.start.FirstDay(), lastDay(b.end)
 	for _, r := range evs {
-		if b.role[r.ISO3] != "" {
-			nEvents++
-			b.addEvent(r)
+		first, last := r.Date, r.Date
+		if r.Earliest != nil {
+			first, last = *r.Earliest, *r.Latest
 		}
+		if b.role[r.ISO3] == "" || last.Before(from) || first.After(to) {
+			continue
+		}
+		nEvents++
+		ev := b.addEvent(r)
+		switch {
+		case ev.held:
+			held = append(held, ev.note)
+		case r.DateUnknown:
+			unknown = append(unknown, fmt.Sprintf("%s (risk event %d)", r.Label, r.ID))
+		}
+	}
+	if len(held) > 0 {
+		b.note("Held before the data's as-of %s, so no random draw: %s.", b.in.AsOf, strings.Join(held, "; "))
+	}
+	if len(unknown) > 0 {
+		b.note("Date unknown (only the year is sourced; the month is drawn within the year in each trial): %s.", strings.Join(unknown, "; "))
 	}
 	if nEvents == 0 {
 		b.note("No stored risk event of these members falls in %s..%s (run `coalition seed` to load the bundled elections calendar).", b.start, b.end)
@@ -435,15 +460,70 @@ func (b *riskBuild) addEvents(ctx context.Context) error {
 	return nil
 }
 
+// addedEvent says how addEvent modelled a stored event.
+type addedEvent struct {
+	held bool
+	note string // for a held event: its outcome as modelled
+}
+
 // addEvent adds one stored event to its member, labelled with its id and
-// version so that a result can be traced to the assumption it used.
-func (b *riskBuild) addEvent(r *coalition.RiskEvent) {
-	b.events[r.ISO3] = append(b.events[r.ISO3], risk.Event{Month: r.Date.Month(), Probability: r.Probability, Factor: r.Factor,
-		Label: fmt.Sprintf("%s [risk event %d, version %d]", r.Label, r.ID, r.Version), Source: r.Source})
+// version so that a result can be traced to the assumption it used. A
+// window becomes the months the model draws from. An event dated on or
+// before the data's as-of is held: its outcome is what the store records
+// (probability 1: it happened and cut support by its factor; 0: it did
+// not), never a draw; a held event whose probability is neither records no
+// outcome, and is modelled as without effect, said in the notes.
+func (b *riskBuild) addEvent(r *coalition.RiskEvent) addedEvent {
+	ev := risk.Event{Month: r.Date.Month(), Probability: r.Probability, Factor: r.Factor,
+		Label: fmt.Sprintf("%s [risk event %d, version %d]", r.Label, r.ID, r.Version), Source: r.Source, DateUnknown: r.DateUnknown}
+	var out addedEvent
+	switch {
+	case r.Earliest != nil && !b.in.AsOf.IsZero() && !r.Latest.After(b.in.AsOf):
+		out.held = true // the whole window is past: it has been held, on a day the store does not record
+		fallthrough
+	case r.Earliest == nil && !b.in.AsOf.IsZero() && !r.Date.After(b.in.AsOf):
+		out.held = true
+		if r.Probability != 0 && r.Probability != 1 {
+			ev.Probability = 0
+			out.note = fmt.Sprintf("%s (risk event %d): outcome not recorded, modelled as without effect; record it with probability 1 (it cut support by its factor) or 0", r.Label, r.ID)
+		} else {
+			out.note = fmt.Sprintf("%s (risk event %d): recorded outcome, probability %g", r.Label, r.ID, r.Probability)
+		}
+		ev.Label += " (held)"
+	case r.Earliest != nil:
+		lo, hi := r.Earliest.Month(), r.Latest.Month()
+		if !b.in.AsOf.IsZero() && lo <= b.in.AsOf.Month() {
+			// not held by the as-of: it falls after it (in the as-of's own
+			// month when the window ends there)
+			lo = min(b.in.AsOf.Month()+1, hi)
+		}
+		ev.Earliest, ev.Latest = &lo, &hi
+	}
+	b.events[r.ISO3] = append(b.events[r.ISO3], ev)
 	b.eventIDs[r.ISO3] = append(b.eventIDs[r.ISO3], r.ID)
+	when := r.Date.String()
+	if r.Earliest != nil {
+		when = fmt.Sprintf("%s..%s", *r.Earliest, *r.Latest)
+		if r.DateUnknown {
+			when += ", date unknown"
+		}
+	}
 	b.in.Sources = append(b.in.Sources,
-		Source{Figure: fmt.Sprintf("risk event %d (%s %s %s): date", r.ID, r.ISO3, r.Kind, r.Date), Source: r.Source, AsOf: r.Date.String()},
+		Source{Figure: fmt.Sprintf("risk event %d (%s %s %s): date", r.ID, r.ISO3, r.Kind, when), Source: r.Source},
 		Source{Figure: fmt.Sprintf("risk event %d: probability %g, factor %g (version %d)", r.ID, r.Probability, r.Factor, r.Version), Source: r.Assumption})
+	return out
+}
+
+// dataAsOf is the latest as-of date among srcs: the date of the data, since
+// the risk events (which lie ahead) carry none.
+func dataAsOf(srcs []Source) coalition.Date {
+	var asOf coalition.Date
+	for _, s := range srcs {
+		if d, err := coalition.ParseDate(s.AsOf); err == nil && d.After(asOf) {
+			asOf = d
+		}
+	}
+	return asOf
 }
 
 // model assembles the model from the steps before and opts, and the

@@ -220,8 +220,10 @@ func TestRiskModelEditedEvent(t *testing.T) {
 	in, res := run()
 	fra := in.Model.Members[0]
 	eq(t, "first member", fra.ISO3, "FRA")
-	if len(fra.Events) != 1 {
-		t.Fatalf("FRA events %+v, want one", fra.Events)
+	// the presidential election of 2027-04, and the legislative one whose
+	// legal window (2029-04-20..2029-06-19) meets the horizon's last month
+	if len(fra.Events) != 2 || fra.Events[1].Earliest == nil || fra.Events[1].Earliest.String() != "2029-04" {
+		t.Fatalf("FRA events %+v, want two, the second with the window from 2029-04", fra.Events)
 	}
 	eq(t, "FRA event month", fra.Events[0].Month.String(), "2027-04")
 	eq(t, "FRA event probability", fra.Events[0].Probability, 0.25)

@@ -34,6 +34,10 @@ type ScenarioSpec struct {
 	CapPctGDP float64 `json:"cap_pct_gdp,omitempty"`
 	// Caps are absolute ceilings on a member's extra, EUR per year, by ISO3.
 	Caps map[string]float64 `json:"caps,omitempty"`
+	// CapHistory caps each member's extra per year at this multiple of its
+	// best 12 consecutive months of support so far (the rule prospects' asks
+	// use); 0: none. A member that never gave is then asked for nothing.
+	CapHistory float64 `json:"cap_history,omitempty"`
 	// CategoryCaps are what a member can supply per category, EUR per year.
 	CategoryCaps map[string]map[string]float64 `json:"category_caps,omitempty"`
 	// Weights are the custom key's weights by ISO3.
@@ -167,6 +171,9 @@ func (sp *ScenarioSpec) checkCapsAndWeights() error {
 	if math.IsNaN(sp.CapPctGDP) || sp.CapPctGDP < 0 || sp.CapPctGDP > 100 {
 		return coalition.FieldError("cap_pct_gdp", "must be between 0 and 100 (got %g)", sp.CapPctGDP)
 	}
+	if !(sp.CapHistory >= 0) || math.IsInf(sp.CapHistory, 0) {
+		return coalition.FieldError("cap_history", "must be a finite multiple >= 0 of the best 12 months (got %g)", sp.CapHistory)
+	}
 	if err := checkCapAmounts("caps.", sp.Caps); err != nil {
 		return err
 	}
@@ -226,14 +233,17 @@ type ScenarioReport struct {
 // PlanRow is one member's plan in a scenario, summed over the horizon's
 // years, next to its recorded allocations in the same months.
 type PlanRow struct {
-	ISO3         string         `json:"iso3"`
-	FairShareEUR float64        `json:"fair_share_eur"` // its share of the gap by the key, before caps
-	ExtraEUR     float64        `json:"extra_eur"`      // what the plan asks of it, after caps
-	ExtraPctGDP  float64        `json:"extra_pct_gdp"`  // the yearly extra as % of GDP, averaged over the horizon's months
-	ExistingEUR  float64        `json:"existing_eur"`   // what it gives already, after the withdrawals
-	PlanEUR      float64        `json:"plan_eur"`       // existing + extra
-	ActualEUR    float64        `json:"actual_eur"`     // allocations the user may see, all types, in the horizon
-	ActualAsOf   coalition.Date `json:"actual_as_of"`
+	ISO3         string  `json:"iso3"`
+	FairShareEUR float64 `json:"fair_share_eur"` // its share of the gap by the key, before caps
+	ExtraEUR     float64 `json:"extra_eur"`      // what the plan asks of it, after caps
+	// ExtraByCategory is ExtraEUR per category over the horizon: what the
+	// member is asked for in which category (sums to ExtraEUR).
+	ExtraByCategory map[string]float64 `json:"extra_by_category"`
+	ExtraPctGDP     float64            `json:"extra_pct_gdp"` // the yearly extra as % of GDP, averaged over the horizon's months
+	ExistingEUR     float64            `json:"existing_eur"`  // what it gives already, after the withdrawals
+	PlanEUR         float64            `json:"plan_eur"`      // existing + extra
+	ActualEUR       float64            `json:"actual_eur"`    // allocations the user may see, all types, in the horizon
+	ActualAsOf      coalition.Date     `json:"actual_as_of"`
 }
 
 // planVsActual sums each member's plan over the result's years and reads
@@ -246,7 +256,7 @@ func planVsActual(ctx context.Context, s coalition.Store, rep *ScenarioReport) (
 	rows := make([]PlanRow, len(rep.Members))
 	byISO := map[string]*PlanRow{}
 	for i, iso := range rep.Members {
-		rows[i].ISO3 = iso
+		rows[i].ISO3, rows[i].ExtraByCategory = iso, map[string]float64{}
 		byISO[iso] = &rows[i]
 	}
 	for _, t := range totals {
@@ -277,6 +287,9 @@ func addPlanYears(byISO map[string]*PlanRow, years []analysis.ScenarioYear) {
 			}
 			r.FairShareEUR += m.FairShare
 			r.ExtraEUR += m.ExtraEUR
+			for c, v := range m.ByCategory {
+				r.ExtraByCategory[c] += v
+			}
 			r.ExistingEUR += m.ExistingEUR
 			r.ExtraPctGDP += m.ExtraPctGDP * float64(y.Months) / float64(max(months, 1))
 		}
@@ -306,6 +319,13 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	if err := checkWithdrawnKnown(spec.Withdrawals, byISO); err != nil {
 		return nil, err
 	}
+	best, dataFrom, err := bestYears(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWithdrawalsPossible(spec.Withdrawals, coal, dataFrom); err != nil {
+		return nil, err
+	}
 	from, to := spec.Horizon.From, spec.Horizon.To
 	req, err := loadRequirement(ctx, s, coal, from, to)
 	if err != nil {
@@ -328,6 +348,7 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 	if err != nil {
 		return nil, err
 	}
+	capByHistory(members, spec.CapHistory, best)
 	if err := checkCapsShare(spec.Caps, rep.Members); err != nil {
 		return nil, err
 	}
@@ -352,6 +373,39 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 		return nil, err
 	}
 	return rep, nil
+}
+
+// checkWithdrawalsPossible refuses a withdrawal that cannot mean anything:
+// by the coalition's recipient (it gives nothing to itself), or from a month
+// before the data begins (there is no support to withdraw then).
+func checkWithdrawalsPossible(ws []analysis.Withdrawal, coal *coalition.Coalition, dataFrom coalition.Month) error {
+	for i, w := range ws {
+		for j, c := range w.Countries {
+			if c == coal.Recipient {
+				return coalition.FieldError(fmt.Sprintf("withdrawals[%d].countries[%d]", i, j),
+					"%s is the recipient of %s: it cannot withdraw support from itself", c, coal.Code)
+			}
+		}
+		if dataFrom != 0 && w.From < dataFrom {
+			return coalition.FieldError(fmt.Sprintf("withdrawals[%d].from", i),
+				"%s is before the data begins (%s): there is no support to withdraw then", w.From, dataFrom)
+		}
+	}
+	return nil
+}
+
+// capByHistory caps each member's extra per year at k × its best 12
+// months of support (bestYears), on top of its other caps; k = 0: no cap.
+func capByHistory(members []analysis.ScenarioMember, k float64, best map[string]float64) {
+	if k <= 0 {
+		return
+	}
+	for i := range members {
+		c := k * best[members[i].ISO3]
+		if members[i].CapEUR == nil || c < *members[i].CapEUR {
+			members[i].CapEUR = &c
+		}
+	}
 }
 
 // countriesByISO is every visible country by ISO3.

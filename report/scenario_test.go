@@ -3,6 +3,8 @@ package report_test
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"strings"
 	"testing"
 
 	"coalition"
@@ -100,6 +102,83 @@ func TestRunScenarioPartialByType(t *testing.T) {
 	}
 }
 
+// TestScenarioCapHistory: with --cap-history K no member's extra in a year
+// exceeds K × its best 12 months of support; the recipient and a month
+// before the data are refused with a message that says why.
+func TestScenarioCapHistory(t *testing.T) {
+	s := seeded(t)
+	m, _ := coalition.ParseMonth("2025-02")
+	spec := report.ScenarioSpec{Withdrawals: []analysis.Withdrawal{{Countries: []string{"USA"}, From: m}}, Group: "COW2025", CapHistory: 0.5}
+	rep, err := report.RunScenario(context.Background(), s, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := bestTwelveMonths(t, s)
+	capped := 0
+	for _, y := range rep.Result.Years {
+		for _, mem := range y.Members {
+			limit := 0.5 * best[mem.ISO3] * float64(y.Months) / 12
+			if mem.ExtraEUR > limit*(1+1e-9)+1e-6 {
+				t.Errorf("%d %s: extra %.0f over 0.5 × best year %.0f", y.Year, mem.ISO3, mem.ExtraEUR, best[mem.ISO3])
+			}
+			if mem.ExtraEUR >= limit*(1-1e-9) && limit > 0 {
+				capped++
+			}
+		}
+	}
+	if capped == 0 {
+		t.Errorf("no member at its history cap: the cap is not binding anywhere, the test proves nothing")
+	}
+	// member × category: each plan row's extra splits into categories
+	for _, r := range rep.Plan {
+		sum := 0.0
+		for _, v := range r.ExtraByCategory {
+			sum += v
+		}
+		if math.Abs(sum-r.ExtraEUR) > 1e-6*math.Max(1, r.ExtraEUR) {
+			t.Errorf("%s: extra_by_category %v sums to %.2f, extra %.2f", r.ISO3, r.ExtraByCategory, sum, r.ExtraEUR)
+		}
+	}
+	spec.Withdrawals[0].Countries = []string{"UKR"}
+	_, err = report.RunScenario(context.Background(), s, spec)
+	if err == nil || !strings.Contains(err.Error(), "recipient") {
+		t.Errorf("withdrawing the recipient: %v, want an error that says it is the recipient", err)
+	}
+	spec.Withdrawals[0].Countries, spec.Withdrawals[0].From = []string{"USA"}, coalition.MonthOf(2019, 1)
+	_, err = report.RunScenario(context.Background(), s, spec)
+	if err == nil || !strings.Contains(err.Error(), "before the data begins") {
+		t.Errorf("withdrawing before the data: %v, want an error that says the data begins later", err)
+	}
+}
+
+// bestTwelveMonths is each donor's largest 12-month sum of monthly support,
+// computed here plainly from the store's monthly series.
+func bestTwelveMonths(t *testing.T, s coalition.Store) map[string]float64 {
+	t.Helper()
+	rows, err := s.MonthlySupport(sys, coalition.DonorFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]map[coalition.Month]float64{}
+	for _, r := range rows {
+		if by[r.ISO3] == nil {
+			by[r.ISO3] = map[coalition.Month]float64{}
+		}
+		by[r.ISO3][r.Month] += r.EUR
+	}
+	out := map[string]float64{}
+	for iso, ms := range by {
+		for start := range ms {
+			sum := 0.0
+			for k := range 12 {
+				sum += ms[start.Add(k)]
+			}
+			out[iso] = max(out[iso], sum)
+		}
+	}
+	return out
+}
+
 func TestRunScenarioErrors(t *testing.T) {
 	s := seeded(t)
 	m, _ := coalition.ParseMonth("2025-02")
@@ -120,6 +199,9 @@ func TestRunScenarioErrors(t *testing.T) {
 		{report.ScenarioSpec{Withdrawals: w("USA"), CapPctGDP: -1}, "cap_pct_gdp"},
 		{report.ScenarioSpec{Withdrawals: w("USA"), Caps: map[string]float64{"USA": 1e9}}, "caps.USA"},
 		{report.ScenarioSpec{}, "horizon"},
+		{report.ScenarioSpec{Withdrawals: w("UKR")}, "withdrawals[0].countries[0]"}, // the recipient
+		{report.ScenarioSpec{Withdrawals: []analysis.Withdrawal{{Countries: []string{"USA"}, From: coalition.MonthOf(2019, 1)}}}, "withdrawals[0].from"},
+		{report.ScenarioSpec{Withdrawals: w("USA"), CapHistory: -1}, "cap_history"},
 		{report.ScenarioSpec{Withdrawals: w("USA"), Horizon: &report.Horizon{From: m, To: m - 1}}, "horizon.to"},
 	}
 	for _, c := range cases {

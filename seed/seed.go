@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
+	"strings"
 	"time"
 
 	"coalition"
@@ -83,8 +85,10 @@ func readKielFile(fn func(r io.Reader) error) error {
 
 // ElectionEvents turns every dated row of the bundled elections calendar
 // (refdata/data/elections.csv) into a stored risk event of kind "election":
-// its date (a month alone is placed on its first day; a year alone on the
-// first of June, risk.YearOnlyMonth), the default probability and factor of
+// its date (a month alone is placed on its first day; a year alone gets a
+// window: the legal one of election_windows.csv where it is bundled, else
+// the whole year with DateUnknown; its Date is the window's end), the
+// default probability and factor of
 // risk.DefaultAssumptions for its kind, the calendar's source URLs, and an
 // Assumption that says these are editable user assumptions. Rows without a
 // date (postponed elections) are left out. Loading matches risk events on
@@ -103,41 +107,70 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 	}
 	out := make([]*coalition.RiskEvent, 0, len(evs))
 	for _, ce := range evs {
-		date, dateNote, err := electionDate(ce.Date)
+		ev := &coalition.RiskEvent{ISO3: ce.ISO3, Kind: "election", Label: ce.Event.Label,
+			Probability: ce.Event.Probability, Factor: ce.Event.Factor, Source: ce.Event.Source}
+		dateNote, err := electionDate(ce, ev)
 		if err != nil {
 			return nil, fmt.Errorf("bundled %s: %s %s: %w", ElectionsFile, ce.ISO3, ce.Election, err)
 		}
 		a := risk.DefaultAssumptions[ce.Kind]
-		out = append(out, &coalition.RiskEvent{
-			ISO3: ce.ISO3, Date: date, Kind: "election", Label: ce.Event.Label,
-			Probability: ce.Event.Probability, Factor: ce.Event.Factor, Source: ce.Event.Source,
-			Assumption: fmt.Sprintf("User assumption, not an estimate: the default for a %s election is a %.0f%% chance that it cuts support, "+
-				"to %.0f%% of its level from then on (see the risk model's documentation); "+
-				"edit both for this election. Date %s: %s, from the elections calendar%s.",
-				ce.Kind, 100*a.Probability, 100*a.Factor, ce.DateStatus, ce.Date, dateNote),
-		})
+		ev.Assumption = fmt.Sprintf("User assumption, not an estimate: the default for a %s election is a %.0f%% chance that it cuts support, "+
+			"to %.0f%% of its level from then on (see the risk model's documentation); "+
+			"edit both for this election. Date %s: %s, from the elections calendar%s.",
+			ce.Kind, 100*a.Probability, 100*a.Factor, ce.DateStatus, ce.Date, dateNote)
+		out = append(out, ev)
 	}
 	return out, nil
 }
 
-// electionDate places a calendar date (YYYY-MM-DD, YYYY-MM or YYYY) on a day.
-func electionDate(s string) (coalition.Date, string, error) {
+// electionDate sets ev's date (and window) from a calendar date (YYYY-MM-DD,
+// YYYY-MM or YYYY) and says how it was placed.
+func electionDate(ce risk.CalendarEvent, ev *coalition.RiskEvent) (string, error) {
+	s := ce.Date
 	switch len(s) {
 	case 10:
 		d, err := coalition.ParseDate(s)
-		return d, "", err
+		ev.Date = d
+		return "", err
 	case 7:
 		m, err := coalition.ParseMonth(s)
-		return m.FirstDay(), "; stored on the first day of the month", err
+		ev.Date = m.FirstDay()
+		return "; stored on the first day of the month", err
 	case 4:
-		m, err := coalition.ParseMonth(s + "-01")
+		y, err := strconv.Atoi(s)
 		if err != nil {
-			return coalition.Date{}, "", err
+			return "", fmt.Errorf("date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
 		}
-		d := coalition.Date{Y: m.Year(), M: time.Month(risk.YearOnlyMonth), D: 1}
-		return d, fmt.Sprintf("; only the year is known: stored on %s (mid-year, assumed)", d), nil
+		return yearWindow(ce, y, ev)
 	}
-	return coalition.Date{}, "", fmt.Errorf("date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
+	return "", fmt.Errorf("date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
+}
+
+// yearWindow gives an election dated by its year alone its legal window
+// (refdata.ElectionWindows) or, without one, the whole year flagged as date
+// unknown: never a placeholder day.
+func yearWindow(ce risk.CalendarEvent, year int, ev *coalition.RiskEvent) (string, error) {
+	w, err := refdata.ElectionWindowOf(ce.ISO3, ce.Election, year)
+	if err != nil {
+		return "", err
+	}
+	first, last := coalition.Date{Y: year, M: time.January, D: 1}, coalition.Date{Y: year, M: time.December, D: 31}
+	if w == nil {
+		ev.Earliest, ev.Latest, ev.Date, ev.DateUnknown = &first, &last, last, true
+		return "; only the year is known: date unknown, the model draws its month within the year", nil
+	}
+	if w.Earliest != nil {
+		first = *w.Earliest
+	}
+	latest := w.Latest
+	ev.Earliest, ev.Latest, ev.Date = &first, &latest, latest
+	ev.Label = strings.Replace(ev.Label, "date unknown: drawn within the year", fmt.Sprintf("window %s..%s", first, latest), 1)
+	ev.Source += " ; " + w.Source
+	note := fmt.Sprintf("; window %s..%s from %s (%s source: %s)", first, latest, refdata.ElectionWindowsFile, w.Grade, w.Rule)
+	if w.Earliest == nil {
+		note += fmt.Sprintf("; no legal earliest date: 1 January %d is assumed", year)
+	}
+	return note, nil
 }
 
 // Load loads the reference dataset into s as the system user; it is

@@ -48,17 +48,27 @@ func TestElectionEvents(t *testing.T) {
 		r := rows[i] // same file order
 		eq(t, fmt.Sprintf("event %d iso3", i), e.ISO3, r[0])
 		eq(t, fmt.Sprintf("event %d kind", i), e.Kind, "election")
-		eq(t, fmt.Sprintf("event %d source", i), e.Source, r[7])
+		if !strings.HasPrefix(e.Source, r[7]) {
+			t.Errorf("event %d source %q, want it to start with the calendar's %q", i, e.Source, r[7])
+		}
 		if !strings.Contains(e.Label, r[2]) {
 			t.Errorf("event %d label %q, want it to name %q", i, e.Label, r[2])
 		}
-		// The stored date keeps the calendar's precision: the day, the month, or June of the year.
+		// The stored date keeps the calendar's precision: the day, the month,
+		// or a year alone as a window that ends at the date (never June 1st).
 		want := r[3]
 		switch len(r[3]) {
 		case 7:
 			want += "-01"
 		case 4:
-			want += "-06-01"
+			if e.Earliest == nil || e.Latest == nil || e.Latest.Y != e.Date.Y || e.Earliest.Y != e.Date.Y {
+				t.Errorf("%s %s: window %v..%v, want one inside %s", e.ISO3, r[2], e.Earliest, e.Latest, r[3])
+				continue
+			}
+			want = e.Latest.String()
+		}
+		if len(r[3]) != 4 && e.Earliest != nil {
+			t.Errorf("%s %s: window %v..%v on a dated row", e.ISO3, r[2], *e.Earliest, *e.Latest)
 		}
 		if e.Date.String() != want {
 			t.Errorf("%s %s: date %s, want %s (from %q)", e.ISO3, r[2], e.Date, want, r[3])
@@ -78,7 +88,7 @@ func TestElectionEvents(t *testing.T) {
 	}
 	// Spot checks by the documented rule: the USA midterm is "partial"
 	// (0.30, 0.90), FRA's presidential 0.25, 0.75.
-	want := map[string][2]float64{"USA 2026-11-03": {0.30, 0.90}, "FRA 2027-04-18": {0.25, 0.75}, "ITA 2027-06-01": {0.30, 0.70}}
+	want := map[string][2]float64{"USA 2026-11-03": {0.30, 0.90}, "FRA 2027-04-18": {0.25, 0.75}, "ITA 2027-12-22": {0.30, 0.70}}
 	for _, e := range evs {
 		if w, ok := want[e.ISO3+" "+e.Date.String()]; ok {
 			if e.Probability != w[0] || e.Factor != w[1] {
@@ -89,6 +99,42 @@ func TestElectionEvents(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("events not found: %v", want)
+	}
+}
+
+// TestElectionWindows: year-only elections take their legal window from
+// election_windows.csv where it is bundled (DEU 2029-01-28..2029-03-25;
+// GBR by 2029-08-15 with no legal earliest), else the whole year, flagged
+// as date unknown (TUR 2028).
+func TestElectionWindows(t *testing.T) {
+	evs, err := ElectionEvents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		earliest, latest string
+		unknown          bool
+	}{
+		"DEU 2029": {"2029-01-28", "2029-03-25", false},
+		"GBR 2029": {"2029-01-01", "2029-08-15", false},
+		"TUR 2028": {"2028-01-01", "2028-12-31", true},
+	}
+	for _, e := range evs {
+		k := fmt.Sprintf("%s %d", e.ISO3, e.Date.Y)
+		w, ok := want[k]
+		if !ok || e.Earliest == nil {
+			continue
+		}
+		eq(t, k+" earliest", e.Earliest.String(), w.earliest)
+		eq(t, k+" latest", e.Latest.String(), w.latest)
+		eq(t, k+" date unknown", e.DateUnknown, w.unknown)
+		if strings.Contains(e.Assumption, "06-01") {
+			t.Errorf("%s: assumption still names a June placeholder: %q", k, e.Assumption)
+		}
+		delete(want, k)
+	}
+	if len(want) != 0 {
+		t.Errorf("no windowed event for %v", want)
 	}
 }
 

@@ -10,16 +10,35 @@ import (
 	"coalition"
 )
 
-const riskCols = "id, iso3, date, kind, label, probability, factor, source, assumption, version, created_at"
+const riskCols = "id, iso3, date, earliest, latest, date_unknown, kind, label, probability, factor, source, assumption, version, created_at"
 
 func scanRisk(sc interface{ Scan(...any) error }) (*coalition.RiskEvent, error) {
 	var r coalition.RiskEvent
 	var created timestamp
-	if err := sc.Scan(&r.ID, &r.ISO3, &r.Date, &r.Kind, &r.Label, &r.Probability, &r.Factor, &r.Source, &r.Assumption, &r.Version, &created); err != nil {
+	var earliest, latest coalition.Date
+	var unknown int64
+	if err := sc.Scan(&r.ID, &r.ISO3, &r.Date, &earliest, &latest, &unknown, &r.Kind, &r.Label, &r.Probability, &r.Factor,
+		&r.Source, &r.Assumption, &r.Version, &created); err != nil {
 		return nil, err
 	}
+	if !earliest.IsZero() {
+		r.Earliest, r.Latest = &earliest, &latest
+	}
+	r.DateUnknown = unknown != 0
 	r.CreatedAt = created.Time
 	return &r, nil
+}
+
+// windowArgs are the stored values of a risk event's window: NULL when it
+// has none (a zero Date stores as NULL).
+func windowArgs(r *coalition.RiskEvent) (earliest, latest coalition.Date, unknown int64) {
+	if r.Earliest != nil {
+		earliest, latest = *r.Earliest, *r.Latest
+	}
+	if r.DateUnknown {
+		unknown = 1
+	}
+	return earliest, latest, unknown
 }
 
 // FindRiskEvents lists risk events by date.
@@ -93,8 +112,9 @@ func (s *Store) CreateRiskEvent(ctx context.Context, r *coalition.RiskEvent) err
 
 func (tx *Tx) createRiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
 	r.Version, r.CreatedAt = 1, tx.now
-	id, err := tx.insertID(ctx, "INSERT INTO risk_events (iso3, date, kind, label, probability, factor, source, assumption, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-		r.ISO3, r.Date, r.Kind, r.Label, r.Probability, r.Factor, r.Source, r.Assumption, r.Version, ts(tx.now))
+	earliest, latest, unknown := windowArgs(r)
+	id, err := tx.insertID(ctx, "INSERT INTO risk_events (iso3, date, earliest, latest, date_unknown, kind, label, probability, factor, source, assumption, version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		r.ISO3, r.Date, earliest, latest, unknown, r.Kind, r.Label, r.Probability, r.Factor, r.Source, r.Assumption, r.Version, ts(tx.now))
 	if err != nil {
 		return tx.s.mapErr(fmt.Errorf("sqlstore: create risk event: %w", err))
 	}
@@ -102,7 +122,8 @@ func (tx *Tx) createRiskEvent(ctx context.Context, r *coalition.RiskEvent) error
 	return nil
 }
 
-// UpdateRiskEvent edits the assumptions of a risk event at a version.
+// UpdateRiskEvent edits a risk event at a version: any field, its date and
+// window included.
 func (s *Store) UpdateRiskEvent(ctx context.Context, id int64, upd coalition.RiskEventUpdate) (*coalition.RiskEvent, error) {
 	return writeValue(s, ctx, "update risk event", func(tx *Tx) (*coalition.RiskEvent, error) {
 		if err := tx.requireWrite(coalition.CanEditRisk(tx.user), "only admins and coordinators edit risk events"); err != nil {
@@ -119,22 +140,14 @@ func (s *Store) UpdateRiskEvent(ctx context.Context, id int64, upd coalition.Ris
 			return nil, err
 		}
 		before := *r
-		if upd.Probability != nil {
-			r.Probability = *upd.Probability
-		}
-		if upd.Factor != nil {
-			r.Factor = *upd.Factor
-		}
-		if upd.Label != nil {
-			r.Label = *upd.Label
-		}
-		if upd.Assumption != nil {
-			r.Assumption = *upd.Assumption
-		}
+		upd.Apply(r)
 		if err := r.Validate(); err != nil {
 			return nil, err
 		}
-		if _, err := tx.exec(ctx, "UPDATE risk_events SET probability = ?, factor = ?, label = ?, assumption = ?, version = version + 1 WHERE id = ? AND version = ?",
+		earliest, latest, unknown := windowArgs(r)
+		if _, err := tx.exec(ctx, "UPDATE risk_events SET iso3 = ?, date = ?, earliest = ?, latest = ?, date_unknown = ?, kind = ?, source = ?, "+
+			"probability = ?, factor = ?, label = ?, assumption = ?, version = version + 1 WHERE id = ? AND version = ?",
+			r.ISO3, r.Date, earliest, latest, unknown, r.Kind, r.Source,
 			r.Probability, r.Factor, r.Label, r.Assumption, id, upd.Version); err != nil {
 			return nil, tx.s.mapErr(fmt.Errorf("sqlstore: update risk event: %w", err))
 		}

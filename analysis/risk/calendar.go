@@ -43,10 +43,6 @@ var DefaultAssumptions = map[ElectionKind]Assumption{
 	KindSupranational: {Probability: 0.10, Factor: 0.95},
 }
 
-// YearOnlyMonth is the month assumed for an election whose date is only a
-// year (status latest-by or expected): June, the middle of the year.
-const YearOnlyMonth = 6
-
 // CalendarEvent is a default risk event made from one row of the elections
 // calendar. Event carries the month, the assumed probability and factor, a
 // label and the row's sources.
@@ -66,7 +62,9 @@ var calendarHeader = []string{"iso3", "country", "election", "date", "date_statu
 // CalendarEvents reads an elections calendar in the CSV format of
 // refdata/data/elections.csv (iso3,country,election,date,date_status,
 // term_years,notes,source) and returns one risk event per election whose
-// month falls in the months [from, from+months), in file order. If countries
+// month falls in the months [from, from+months), in file order. An election
+// dated by its year alone gets the whole year as its window, drawn in each
+// trial, and DateUnknown: no month of it is placed by assumption. If countries
 // is not empty, only their rows are used. assumptions gives the probability
 // and factor per kind (nil: DefaultAssumptions). Rows without a date
 // (postponed elections) are left out. Errors name the line and column.
@@ -106,7 +104,11 @@ func CalendarEvents(r io.Reader, from coalition.Month, months int, countries []s
 		if err != nil {
 			return nil, coalition.FieldError(fmt.Sprintf("elections.csv:%d: date", line), "%v", err)
 		}
-		if month < from || month >= from.Add(months) {
+		last := month
+		if len(date) == 4 {
+			last = month.Add(11)
+		}
+		if last < from || month >= from.Add(months) {
 			continue
 		}
 		kind := classifyElection(election)
@@ -114,18 +116,19 @@ func CalendarEvents(r io.Reader, from coalition.Month, months int, countries []s
 		if !ok {
 			return nil, coalition.FieldError("assumptions", "no assumption for elections of kind %q", kind)
 		}
-		label := fmt.Sprintf("%s: %s (%s, %s)", iso3, election, date, status)
+		ev := Event{Month: month, Probability: a.Probability, Factor: a.Factor,
+			Label: fmt.Sprintf("%s: %s (%s, %s)", iso3, election, date, status), Source: source}
 		if len(date) == 4 {
-			label = fmt.Sprintf("%s: %s (%s %s; month %02d assumed)", iso3, election, status, date, YearOnlyMonth)
+			ev.Earliest, ev.Latest, ev.DateUnknown = &month, &last, true
+			ev.Label = fmt.Sprintf("%s: %s (%s %s; date unknown: drawn within the year)", iso3, election, status, date)
 		}
 		out = append(out, CalendarEvent{ISO3: iso3, Country: country, Election: election, Kind: kind,
-			Date: date, DateStatus: status, Assumed: true,
-			Event: Event{Month: month, Probability: a.Probability, Factor: a.Factor, Label: label, Source: source}})
+			Date: date, DateStatus: status, Assumed: true, Event: ev})
 	}
 	return out, nil
 }
 
-// calendarMonth reads YYYY-MM-DD, YYYY-MM or YYYY (the last as YearOnlyMonth).
+// calendarMonth reads YYYY-MM-DD, YYYY-MM or YYYY (the last as its January).
 func calendarMonth(s string) (coalition.Month, error) {
 	switch len(s) {
 	case 10:
@@ -136,7 +139,7 @@ func calendarMonth(s string) (coalition.Month, error) {
 	case 4:
 		y, err := strconv.Atoi(s)
 		if err == nil {
-			return coalition.ParseMonth(fmt.Sprintf("%04d-%02d", y, YearOnlyMonth))
+			return coalition.MonthOf(y, 1), nil
 		}
 	}
 	return 0, fmt.Errorf("%q: want YYYY-MM-DD, YYYY-MM or YYYY", s)

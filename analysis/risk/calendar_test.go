@@ -50,9 +50,12 @@ func TestCalendarEvents(t *testing.T) {
 
 func TestCalendarEventsWindowAndDates(t *testing.T) {
 	byCountry := EventsByCountry(readCalendar(t))
-	// year-only dates take June: ITA "2027" latest-by → 2027-06
-	if ita := byCountry["ITA"]; len(ita) != 1 || ita[0].Month != coalition.MonthOf(2027, 6) {
-		t.Errorf("ITA = %+v, want one event in 2027-06", ita)
+	// year-only dates are a window of the whole year, flagged: ITA "2027"
+	// latest-by → 2027-01..2027-12, date unknown; no June placeholder
+	ita := byCountry["ITA"]
+	if len(ita) != 1 || ita[0].Earliest == nil || *ita[0].Earliest != coalition.MonthOf(2027, 1) ||
+		*ita[0].Latest != coalition.MonthOf(2027, 12) || !ita[0].DateUnknown || !strings.Contains(ita[0].Label, "date unknown") {
+		t.Errorf("ITA = %+v, want one event with the window 2027-01..2027-12, date unknown", ita)
 	}
 	// 2029 elections are outside 2026-01 + 36 months; postponed UKR has no date
 	for _, iso3 := range []string{"GBR", "DEU", "UKR"} {

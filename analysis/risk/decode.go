@@ -223,11 +223,11 @@ func events(v any, path string) ([]Event, error) {
 // label and source optional.
 func event(v any, path string) (Event, error) {
 	var ev Event
-	eo, err := object(v, path, "month", "probability", "factor", "label", "source")
+	eo, err := object(v, path, "month", "earliest", "latest", "date_unknown", "probability", "factor", "label", "source")
 	if err != nil {
 		return ev, err
 	}
-	if ev.Month, err = month(eo["month"], path+".month"); err != nil {
+	if err := eventWindow(eo, path, &ev); err != nil {
 		return ev, err
 	}
 	if ev.Probability, err = number(eo["probability"], path+".probability"); err != nil {
@@ -240,6 +240,42 @@ func event(v any, path string) (Event, error) {
 		return ev, err
 	}
 	return ev, optStr(eo, "source", path, &ev.Source)
+}
+
+// eventWindow decodes an event's month, or its window earliest..latest
+// (then month is optional and defaults to earliest), and date_unknown.
+func eventWindow(eo map[string]any, path string, ev *Event) error {
+	for _, k := range []string{"earliest", "latest"} {
+		if eo[k] == nil {
+			continue
+		}
+		m, err := month(eo[k], path+"."+k)
+		if err != nil {
+			return err
+		}
+		if k == "earliest" {
+			ev.Earliest = &m
+		} else {
+			ev.Latest = &m
+		}
+	}
+	if eo["month"] == nil && ev.Earliest != nil {
+		ev.Month = *ev.Earliest
+	} else {
+		m, err := month(eo["month"], path+".month")
+		if err != nil {
+			return err
+		}
+		ev.Month = m
+	}
+	if v, ok := eo["date_unknown"]; ok && v != nil {
+		b, isBool := v.(bool)
+		if !isBool {
+			return coalition.FieldError(path+".date_unknown", "want true or false")
+		}
+		ev.DateUnknown = b
+	}
+	return nil
 }
 
 // amounts decodes {category: number or list}; absent is an empty map.

@@ -60,12 +60,21 @@ type Reliability struct {
 
 // Event is a political risk event of a member: with the given probability it
 // occurs, and from its month on the member's support is multiplied by Factor.
+//
+// An event whose exact month is not known has a window: Earliest and Latest
+// (both set, or neither). Every trial then draws its month uniformly among
+// the months Earliest … Latest, and Month is only where it is listed.
+// DateUnknown says that the window is no sourced legal window but only the
+// calendar year (or up to a sourced deadline), so that outputs can say so.
 type Event struct {
-	Month       coalition.Month `json:"month"`
-	Probability float64         `json:"probability"`
-	Factor      float64         `json:"factor"`
-	Label       string          `json:"label,omitempty"`
-	Source      string          `json:"source,omitempty"` // where the date comes from
+	Month       coalition.Month  `json:"month"`
+	Earliest    *coalition.Month `json:"earliest,omitempty"`
+	Latest      *coalition.Month `json:"latest,omitempty"`
+	DateUnknown bool             `json:"date_unknown,omitempty"`
+	Probability float64          `json:"probability"`
+	Factor      float64          `json:"factor"`
+	Label       string           `json:"label,omitempty"`
+	Source      string           `json:"source,omitempty"` // where the date comes from
 }
 
 // Series is an amount per month: one value for every month (a JSON number)
@@ -221,7 +230,26 @@ func (e Event) validate(path string) error {
 	if !(e.Factor >= 0) || math.IsInf(e.Factor, 0) {
 		return coalition.FieldError(path+".factor", "must be a finite number >= 0, got %v", e.Factor)
 	}
+	switch {
+	case (e.Earliest == nil) != (e.Latest == nil):
+		return coalition.FieldError(path+".latest", "a window needs both earliest and latest")
+	case e.Earliest != nil && *e.Latest < *e.Earliest:
+		return coalition.FieldError(path+".latest", "%s is before earliest %s", *e.Latest, *e.Earliest)
+	case e.Earliest != nil && int(*e.Latest-*e.Earliest) >= MaxMonths:
+		return coalition.FieldError(path+".latest", "a window of at most %d months", MaxMonths)
+	}
 	return nil
+}
+
+// windowed reports whether e's month is drawn in every trial.
+func (e Event) windowed() bool { return e.Earliest != nil && *e.Latest > *e.Earliest }
+
+// firstMonth is the earliest month e can take effect.
+func (e Event) firstMonth() coalition.Month {
+	if e.Earliest != nil {
+		return *e.Earliest
+	}
+	return e.Month
 }
 
 func validateAmounts(amounts map[string]Series, known map[string]bool, months int, path string) error {

@@ -24,7 +24,7 @@ func runNaive(m Model) (Result, error) {
 	short := make([]float64, n)
 	sumCat := make([]float64, C)
 	nEvent := make([]int, M)
-	sumEvent, sumNoEvent := make([]float64, M), make([]float64, M)
+	sumAttr, sumEffect := make([]float64, M), 0.0
 	nPos, nOver := 0, 0
 	g := make([]float64, M*T)
 	// plain arrays instead of maps in the inner loop, so that the reference
@@ -51,7 +51,11 @@ func runNaive(m Model) (Result, error) {
 				for t := range T {
 					g[mi*T+t] = s.r[mi]
 					for j, e := range mem.Events {
-						if s.occ[p.members[mi].off+j] && int(e.Month-m.Start) <= t {
+						month := int(e.Month - m.Start)
+						if e.windowed() { // the month drawn for this trial
+							month = int(s.tau[p.members[mi].off+j])
+						}
+						if s.occ[p.members[mi].off+j] && month <= t {
 							g[mi*T+t] *= e.Factor
 						}
 					}
@@ -83,14 +87,32 @@ func runNaive(m Model) (Result, error) {
 			if S > m.ShortfallThreshold {
 				nOver++
 			}
+			// counterfactuals: the whole shortfall again with member mi's
+			// multiplier at its reliability alone, then with every member's
+			shortfallWith := func(off func(mi int) bool) float64 {
+				S := 0.0
+				for t := range T {
+					for c := range C {
+						D := 0.0
+						for mi := range M {
+							gm := g[mi*T+t]
+							if off(mi) {
+								gm = s.r[mi]
+							}
+							D += gm * sup[(mi*C+c)*T+t]
+						}
+						S += max(0, req[c*T+t]-D)
+					}
+				}
+				return S
+			}
 			for mi := range m.Members {
 				if s.anyOcc[mi] {
 					nEvent[mi]++
-					sumEvent[mi] += S
-				} else {
-					sumNoEvent[mi] += S
 				}
+				sumAttr[mi] += S - shortfallWith(func(k int) bool { return k == mi })
 			}
+			sumEffect += S - shortfallWith(func(int) bool { return true })
 		}
 	}
 	fn := float64(n)
@@ -117,26 +139,15 @@ func runNaive(m Model) (Result, error) {
 	for c, name := range m.Categories {
 		res.ByCategory[name] = sumCat[c] / fn
 	}
+	res.EventsEffect = sumEffect / fn
+	res.Interaction = res.EventsEffect
 	for mi, mem := range m.Members {
-		st := MemberStat{ISO3: mem.ISO3, PEvent: float64(nEvent[mi]) / fn}
-		if k := nEvent[mi]; k > 0 && k < n {
-			a := sumEvent[mi]/float64(k) - sumNoEvent[mi]/float64(n-k)
-			st.Attribution = &a
-		}
-		res.Members = append(res.Members, st)
+		a := sumAttr[mi] / fn
+		res.Interaction -= a
+		res.Members = append(res.Members, MemberStat{ISO3: mem.ISO3, PEvent: float64(nEvent[mi]) / fn, Attribution: &a})
 	}
 	slices.SortStableFunc(res.Members, func(a, b MemberStat) int {
-		if a.Attribution == nil || b.Attribution == nil {
-			return cmp.Compare(boolInt(a.Attribution == nil), boolInt(b.Attribution == nil))
-		}
 		return cmp.Compare(*b.Attribution, *a.Attribution)
 	})
 	return res, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

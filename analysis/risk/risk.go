@@ -31,10 +31,20 @@ type Result struct {
 	Months     []MonthStat        `json:"months"`
 	Shortfall  ShortfallStat      `json:"shortfall"`
 	ByCategory map[string]float64 `json:"by_category"` // category → expected shortfall
-	Members    []MemberStat       `json:"members"`     // by attribution, largest first; null last
-	Trials     int                `json:"trials"`
-	Seed       uint64             `json:"seed"`
-	ElapsedMS  float64            `json:"elapsed_ms"`
+	Members    []MemberStat       `json:"members"`     // by attribution, largest first
+	// EventsEffect is E[S] − E[S with every event switched off], on the same
+	// draws; Interaction is EventsEffect minus the sum of the members'
+	// attributions: the part that comes from events of several members
+	// falling together (shortfall is not additive across members).
+	EventsEffect float64 `json:"events_effect"`
+	Interaction  float64 `json:"interaction"`
+	// SupportWithoutEventsShare is the share (0–1) of the modelled support
+	// (all members, categories and months) of members that have no risk
+	// event able to change it in the horizon: the model's blind spot.
+	SupportWithoutEventsShare float64 `json:"support_without_events_share"`
+	Trials                    int     `json:"trials"`
+	Seed                      uint64  `json:"seed"`
+	ElapsedMS                 float64 `json:"elapsed_ms"`
 }
 
 // MonthStat describes the covered share of one month over the trials.
@@ -56,8 +66,11 @@ type ShortfallStat struct {
 }
 
 // MemberStat is one member's risk: the probability that any of its events
-// occurs, and E[S | some event occurred] − E[S | none occurred], nil where
-// either side has no trials.
+// occurs, and its attribution E[S] − E[S with this member's events switched
+// off], both sides on the same draws (common random numbers). Attribution
+// is never nil since the counterfactual method (it stays a pointer so that
+// the JSON keeps its shape); a member without support in the horizon, or
+// without events, has exactly 0.
 type MemberStat struct {
 	ISO3        string   `json:"iso3"`
 	PEvent      float64  `json:"p_event"`
@@ -183,23 +196,24 @@ func summarise(m *Model, p *plan, total *partial, shares, short []float64, worke
 		res.ByCategory[name] = total.sumCat[c] / fn
 	}
 	res.Members = memberStats(m, total)
+	res.EventsEffect = total.sumEffect / fn
+	res.Interaction = res.EventsEffect
+	for _, st := range res.Members {
+		res.Interaction -= *st.Attribution
+	}
+	res.SupportWithoutEventsShare = p.supportWithoutEvents
 	return res
 }
 
 // memberStats are each member's event probability and attribution (mean
-// shortfall with an event minus without), largest attribution first; a
-// member whose event always or never happens has none and comes last.
+// shortfall minus mean shortfall with the member's events switched off, on
+// the same draws), largest attribution first.
 func memberStats(m *Model, total *partial) []MemberStat {
-	n := m.Trials
-	fn := float64(n)
+	fn := float64(m.Trials)
 	out := make([]MemberStat, len(m.Members))
 	for i, mem := range m.Members {
-		st := MemberStat{ISO3: mem.ISO3, PEvent: float64(total.nEvent[i]) / fn}
-		if k := total.nEvent[i]; k > 0 && k < n {
-			a := total.sumEvent[i]/float64(k) - total.sumNoEvent[i]/float64(n-k)
-			st.Attribution = &a
-		}
-		out[i] = st
+		a := total.sumAttr[i] / fn
+		out[i] = MemberStat{ISO3: mem.ISO3, PEvent: float64(total.nEvent[i]) / fn, Attribution: &a}
 	}
 	slices.SortStableFunc(out, byAttribution)
 	return out
@@ -248,6 +262,8 @@ type plan struct {
 	threshold float64
 	nEvents   int
 	members   []memberPlan
+	// supportWithoutEvents: Result.SupportWithoutEventsShare, fixed by the model.
+	supportWithoutEvents float64
 }
 
 type memberPlan struct {
@@ -255,6 +271,10 @@ type memberPlan struct {
 	off    int       // index of the member's first event in the trial's occurrence flags
 	thr    []float64 // per event, input order: Φ⁻¹(probability)
 	factor []float64 // per event, input order
+	tau    []int32   // per event: month index where a fixed event takes effect (clamped to [0, T])
+	win    []window  // the events whose month is drawn per trial
+	segAt  []int32   // segAt[t]: the segment containing month t
+	sup    []float64 // sup[c*T+t]: support, kept only for members with events (attribution)
 	// The member's delivery as differences from month to month, cut into
 	// segments at the months of its events (g is constant within a segment).
 	segs []segment
@@ -266,6 +286,13 @@ type segment struct {
 	first  []int32 // events of the member whose month opens this segment
 	change []entry // at the opening month t: (diff index of (c, t), support s[c][t−1])
 	steps  []entry // month 0 or support changes inside the segment: (diff index, s[c][t] − s[c][t−1])
+}
+
+// window is an event whose month is drawn in each trial: uniformly among n
+// months from month index lo (which may be negative: before the start).
+type window struct {
+	j     int32 // the event's index within its member
+	lo, n int
 }
 
 // entry adds g·val (or Δg·val) to diff[idx].
@@ -291,25 +318,51 @@ func newPlan(m *Model) *plan {
 			p.reqTot[t] += p.req[c*T+t]
 		}
 	}
+	total, without := 0.0, 0.0
 	for _, mem := range m.Members {
-		p.members = append(p.members, newMemberPlan(m, mem, p.nEvents))
+		mp := newMemberPlan(m, mem, p.nEvents)
+		p.members = append(p.members, mp)
 		p.nEvents += len(mem.Events)
+		sum := supportSum(m, mem)
+		total += sum
+		if !carriesEvent(m, mem) {
+			without += sum
+		}
+	}
+	if total > 0 {
+		p.supportWithoutEvents = without / total
 	}
 	return p
+}
+
+// supportSum is a member's support over all categories and months.
+func supportSum(m *Model, mem Member) float64 {
+	sum := 0.0
+	for _, name := range m.Categories {
+		if s, ok := mem.Support[name]; ok {
+			for t := range m.Months {
+				sum += s.At(t)
+			}
+		}
+	}
+	return sum
+}
+
+// carriesEvent reports whether some event of mem can change its support in
+// the horizon: not impossible, not neutral, and able to fall before its end.
+func carriesEvent(m *Model, mem Member) bool {
+	for _, e := range mem.Events {
+		if e.Probability > 0 && e.Factor != 1 && int(e.firstMonth()-m.Start) < m.Months {
+			return true
+		}
+	}
+	return false
 }
 
 func newMemberPlan(m *Model, mem Member, off int) memberPlan {
 	T := m.Months
 	mp := memberPlan{rel: newBetaSampler(mem.Reliability), off: off}
-	// segment boundaries: month 0 and every event month inside (0, T)
-	bounds := []int{0}
-	for _, e := range mem.Events {
-		if t := int(e.Month - m.Start); t > 0 && t < T {
-			bounds = append(bounds, t)
-		}
-	}
-	slices.Sort(bounds)
-	bounds = slices.Compact(bounds)
+	bounds := segmentBounds(m, mem)
 	mp.segs = make([]segment, len(bounds))
 	segOf := func(t int) int { // the segment containing month t
 		i, found := slices.BinarySearch(bounds, t)
@@ -318,14 +371,28 @@ func newMemberPlan(m *Model, mem Member, off int) memberPlan {
 		}
 		return i
 	}
+	mp.segAt = make([]int32, T)
+	for t := range T {
+		mp.segAt[t] = int32(segOf(t))
+	}
 	for j, e := range mem.Events {
 		mp.thr = append(mp.thr, normalQuantile(e.Probability))
 		mp.factor = append(mp.factor, e.Factor)
+		t := int(e.Month - m.Start)
+		mp.tau = append(mp.tau, int32(min(max(t, 0), T)))
+		if e.windowed() {
+			lo := int(*e.Earliest - m.Start)
+			mp.win = append(mp.win, window{j: int32(j), lo: lo, n: int(*e.Latest-*e.Earliest) + 1})
+			continue
+		}
 		// an event after the horizon changes nothing inside it
-		if t := int(e.Month - m.Start); t < T {
+		if t < T {
 			k := segOf(max(t, 0))
 			mp.segs[k].first = append(mp.segs[k].first, int32(j))
 		}
+	}
+	if len(mem.Events) > 0 {
+		mp.sup = denseSupport(m, mem)
 	}
 	for c, name := range m.Categories {
 		s, ok := mem.Support[name]
@@ -352,40 +419,82 @@ func newMemberPlan(m *Model, mem Member, off int) memberPlan {
 	return mp
 }
 
+// segmentBounds are where a member's delivery multiplier may change: month
+// 0 and every month inside (0, T) where one of its events may take effect
+// (every month of a window), sorted and distinct.
+func segmentBounds(m *Model, mem Member) []int {
+	bounds := []int{0}
+	for _, e := range mem.Events {
+		lo, hi := int(e.Month-m.Start), int(e.Month-m.Start)
+		if e.windowed() {
+			lo, hi = int(*e.Earliest-m.Start), int(*e.Latest-m.Start)
+		}
+		for t := max(lo, 1); t <= min(hi, m.Months-1); t++ {
+			bounds = append(bounds, t)
+		}
+	}
+	slices.Sort(bounds)
+	return slices.Compact(bounds)
+}
+
+// denseSupport is a member's support per category and month, sup[c*T+t]:
+// the counterfactuals need it cell by cell, where the delivery loop needs
+// only its changes.
+func denseSupport(m *Model, mem Member) []float64 {
+	T := m.Months
+	sup := make([]float64, len(m.Categories)*T)
+	for c, name := range m.Categories {
+		if s, ok := mem.Support[name]; ok {
+			for t := range T {
+				sup[c*T+t] = s.At(t)
+			}
+		}
+	}
+	return sup
+}
+
 // scratch is one worker's reusable memory: nothing is allocated per trial.
 type scratch struct {
 	r      []float64 // reliability per member
 	occ    []bool    // occurrence per event
+	tau    []int32   // per event: the month index it takes effect in this trial, clamped to [0, T]
 	anyOcc []bool    // per member: some event occurred
 	diff   []float64 // diff[c*T+t] = D[c][t] − D[c][t−1]
+	d      []float64 // d[c*T+t] = D[c][t] of the trial, kept for the counterfactuals
+	dOff   []float64 // Σ over members of the delivery their occurred events took away
 	cov    []float64 // covered amount per month
 	cat    []float64 // shortfall per category
 }
 
 func (p *plan) newScratch() *scratch {
-	return &scratch{r: make([]float64, len(p.members)), occ: make([]bool, p.nEvents),
-		anyOcc: make([]bool, len(p.members)), diff: make([]float64, p.C*p.T),
-		cov: make([]float64, p.T), cat: make([]float64, p.C)}
+	s := &scratch{r: make([]float64, len(p.members)), occ: make([]bool, p.nEvents), tau: make([]int32, p.nEvents),
+		anyOcc: make([]bool, len(p.members)), diff: make([]float64, p.C*p.T), d: make([]float64, p.C*p.T),
+		dOff: make([]float64, p.C*p.T), cov: make([]float64, p.T), cat: make([]float64, p.C)}
+	for m := range p.members {
+		mp := &p.members[m]
+		copy(s.tau[mp.off:], mp.tau)
+	}
+	return s
 }
 
 // partial holds the streamed sums of one block, or of all blocks merged in
 // block order.
 type partial struct {
-	trials     int
-	sumShare   []float64
-	sumS       float64
-	sumCat     []float64
-	nPositive  int
-	nOver      int
-	nEvent     []int
-	sumEvent   []float64
-	sumNoEvent []float64
+	trials    int
+	sumShare  []float64
+	sumS      float64
+	sumCat    []float64
+	nPositive int
+	nOver     int
+	nEvent    []int
+	sumAttr   []float64 // per member: Σ (S − S with its events off)
+	sumEffect float64   // Σ (S − S with every event off)
 }
 
 func (p *plan) newPartial() *partial {
 	M := len(p.members)
 	return &partial{sumShare: make([]float64, p.T), sumCat: make([]float64, p.C),
-		nEvent: make([]int, M), sumEvent: make([]float64, M), sumNoEvent: make([]float64, M)}
+		nEvent: make([]int, M), sumAttr: make([]float64, M)}
 }
 
 func (a *partial) add(b *partial) {
@@ -401,9 +510,9 @@ func (a *partial) add(b *partial) {
 	a.nOver += b.nOver
 	for m := range a.nEvent {
 		a.nEvent[m] += b.nEvent[m]
-		a.sumEvent[m] += b.sumEvent[m]
-		a.sumNoEvent[m] += b.sumNoEvent[m]
+		a.sumAttr[m] += b.sumAttr[m]
 	}
+	a.sumEffect += b.sumEffect
 }
 
 // runBlock simulates trials lo..hi-1 with rng, writing each trial's shares
@@ -438,11 +547,9 @@ func (p *plan) runBlock(rng *stream, lo, hi, n int, shares, short []float64, s *
 		for m, occurred := range s.anyOcc {
 			if occurred {
 				pt.nEvent[m]++
-				pt.sumEvent[m] += S
-			} else {
-				pt.sumNoEvent[m] += S
 			}
 		}
+		p.counterfactuals(s, pt)
 	}
 	pt.trials = hi - lo
 }
@@ -456,10 +563,18 @@ func (p *plan) draw(rng *stream, s *scratch) {
 		mp := &p.members[m]
 		s.r[m] = mp.rel.draw(rng)
 		some := false
+		w := 0
 		for j, thr := range mp.thr {
 			o := z+p.rhoc*rng.NormFloat64() < thr
 			s.occ[mp.off+j] = o
 			some = some || o
+			if w < len(mp.win) && int(mp.win[w].j) == j {
+				// the event's month in this trial, uniform in its window
+				win := mp.win[w]
+				t := win.lo + min(int(rng.Float64()*float64(win.n)), win.n-1)
+				s.tau[mp.off+j] = int32(min(max(t, 0), p.T))
+				w++
+			}
 		}
 		s.anyOcc[m] = some
 	}
@@ -481,6 +596,11 @@ func (p *plan) deliver(s *scratch) {
 			for _, j := range seg.first {
 				if occ[j] {
 					gnew *= mp.factor[j]
+				}
+			}
+			for _, w := range mp.win {
+				if tau := int(s.tau[mp.off+int(w.j)]); occ[w.j] && tau < p.T && int(mp.segAt[tau]) == k {
+					gnew *= mp.factor[w.j]
 				}
 			}
 			if k == 0 {
@@ -508,9 +628,11 @@ func (p *plan) evaluate(s *scratch) float64 {
 		diff := s.diff[c*T : (c+1)*T]
 		req := p.req[c*T : (c+1)*T]
 		run, sc := 0.0, 0.0
+		d := s.d[c*T : (c+1)*T]
 		for t := range T {
 			run += diff[t]
 			diff[t] = 0
+			d[t] = run
 			r := req[t]
 			sc += max(r-run, 0)
 			s.cov[t] += min(run, r)
@@ -519,4 +641,68 @@ func (p *plan) evaluate(s *scratch) float64 {
 		S += sc
 	}
 	return S
+}
+
+// counterfactuals adds, for this trial, each member's S − S_m (S_m: the
+// shortfall with the member's events switched off, all other draws the
+// same) to pt.sumAttr, and S − S_0 (every event off) to pt.sumEffect. Only
+// members with an occurred event inside the horizon differ from S, and only
+// from the month of their first one: the work is the months and categories
+// their events touched, not M × C × T.
+func (p *plan) counterfactuals(s *scratch, pt *partial) {
+	T := p.T
+	touched := T // the earliest month any member's events changed
+	for m := range p.members {
+		mp := &p.members[m]
+		if !s.anyOcc[m] {
+			continue
+		}
+		t0 := T
+		for j := range mp.thr {
+			if s.occ[mp.off+j] {
+				t0 = min(t0, int(s.tau[mp.off+j]))
+			}
+		}
+		if t0 >= T {
+			continue
+		}
+		touched = min(touched, t0)
+		diff := 0.0
+		for t := t0; t < T; t++ {
+			g := s.r[m]
+			for j := range mp.thr {
+				if s.occ[mp.off+j] && int(s.tau[mp.off+j]) <= t {
+					g *= mp.factor[j]
+				}
+			}
+			dg := s.r[m] - g // delivery per unit of support the events took away
+			if dg == 0 {
+				continue
+			}
+			for c := range p.C {
+				i := c*T + t
+				delta := dg * mp.sup[i]
+				if delta == 0 {
+					continue
+				}
+				r, d := p.req[i], s.d[i]
+				diff += max(r-d, 0) - max(r-d-delta, 0)
+				s.dOff[i] += delta
+			}
+		}
+		pt.sumAttr[m] += diff
+	}
+	if touched >= T {
+		return
+	}
+	effect := 0.0
+	for c := range p.C {
+		for t := touched; t < T; t++ {
+			i := c*T + t
+			r, d := p.req[i], s.d[i]
+			effect += max(r-d, 0) - max(r-d-s.dOff[i], 0)
+			s.dOff[i] = 0
+		}
+	}
+	pt.sumEffect += effect
 }

@@ -107,9 +107,10 @@ func TestExact(t *testing.T) {
 			eq(t, m.Month.String()+" p50", m.P50, 1)
 			eq(t, m.Month.String()+" p95", m.P95, 1)
 		}
-		if got := memberOf(t, res, "AAA"); got.PEvent != 0 || got.Attribution != nil {
-			t.Errorf("AAA = %+v, want p_event 0 and attribution null", got)
+		if got := memberOf(t, res, "AAA"); got.PEvent != 0 || got.Attribution == nil || *got.Attribution != 0 {
+			t.Errorf("AAA = %+v, want p_event 0 and attribution 0", got)
 		}
+		eq(t, "support_without_events_share", res.SupportWithoutEventsShare, 1)
 	})
 	t.Run("probability 1, factor 0", func(t *testing.T) {
 		// the event in month index 8 (2026-09) removes all support:
@@ -129,10 +130,13 @@ func TestExact(t *testing.T) {
 				t.Errorf("%s: %+v, want share %v", m.Month, m, want)
 			}
 		}
-		// every trial has the event: no trial on the "no event" side
-		if got := memberOf(t, res, "AAA"); got.PEvent != 1 || got.Attribution != nil {
-			t.Errorf("AAA = %+v, want p_event 1 and attribution null", got)
+		// every trial has the event: S = 400 with it, 0 without
+		if got := memberOf(t, res, "AAA"); got.PEvent != 1 || got.Attribution == nil || *got.Attribution != 400 {
+			t.Errorf("AAA = %+v, want p_event 1 and attribution 400", got)
 		}
+		eq(t, "events_effect", res.EventsEffect, 400)
+		eq(t, "interaction", res.Interaction, 0)
+		eq(t, "support_without_events_share", res.SupportWithoutEventsShare, 0)
 	})
 	t.Run("probability 0", func(t *testing.T) {
 		ev := Event{Month: jan2026.Add(3), Probability: 0, Factor: 0}
@@ -239,10 +243,14 @@ func TestStatistical(t *testing.T) {
 		if got := res.Shortfall.PPositive; !within(got, 0.52, math.Sqrt(0.52*0.48/n), 4) {
 			t.Errorf("P(S>0) = %v, want 0.52", got)
 		}
-		// attribution of BBB: E[S | B] − E[S | not B] = (200 + 0.2×200) − 0.2×200 = 200
+		// attribution of BBB: E[S] − E[S without B's event] = 200 × q2 = 80;
+		// the effects add up (each member's loss is its own), so no interaction
 		a := memberOf(t, res, "BBB").Attribution
-		if a == nil || !within(*a, 200, 200*math.Sqrt(0.16/(0.6*n)+0.16/(0.4*n)), 4) {
-			t.Errorf("attribution of BBB = %v, want 200", a)
+		if a == nil || !within(*a, 80, 200*math.Sqrt(0.24/n), 4) {
+			t.Errorf("attribution of BBB = %v, want 80", a)
+		}
+		if math.Abs(res.Interaction) > 1e-9*res.EventsEffect {
+			t.Errorf("interaction = %v, want 0 (events_effect %v)", res.Interaction, res.EventsEffect)
 		}
 	})
 	for _, rel := range []Reliability{{2, 5}, {9, 1}, {1, 3}, {1, 1}, {0.5, 0.5}, {0.3, 2}, {30, 30}, {0.01, 0.02}, {0.04, 3}} {
@@ -285,7 +293,9 @@ func TestAgainstNaive(t *testing.T) {
 			Event{Month: ref.Start.Add(-2), Probability: 0.1, Factor: 0.9},
 			Event{Month: ref.Start.Add(50), Probability: 0.2, Factor: 0},
 			Event{Month: ref.Start.Add(10), Probability: 0.3, Factor: 0.5},
-			Event{Month: ref.Start.Add(10), Probability: 0.3, Factor: 0.8})
+			Event{Month: ref.Start.Add(10), Probability: 0.3, Factor: 0.8},
+			windowEvent(ref.Start.Add(-3), ref.Start.Add(4), 0.4, 0.6),
+			windowEvent(ref.Start.Add(30), ref.Start.Add(40), 0.5, 0.3))
 		dense.Members[i] = mem
 	}
 	dense.Correlation = -0.4
@@ -316,15 +326,15 @@ func TestAgainstNaive(t *testing.T) {
 			for c, v := range want.ByCategory {
 				close("by_category "+c, got.ByCategory[c], v)
 			}
+			close("events_effect", got.EventsEffect, want.EventsEffect)
+			close("interaction", got.Interaction, want.Interaction)
 			for i, w := range want.Members {
 				g := got.Members[i]
-				if g.ISO3 != w.ISO3 || (g.Attribution == nil) != (w.Attribution == nil) {
+				if g.ISO3 != w.ISO3 || g.Attribution == nil {
 					t.Fatalf("members[%d] = %+v, naive %+v", i, g, w)
 				}
 				close(w.ISO3+" p_event", g.PEvent, w.PEvent)
-				if w.Attribution != nil {
-					close(w.ISO3+" attribution", *g.Attribution, *w.Attribution)
-				}
+				close(w.ISO3+" attribution", *g.Attribution, *w.Attribution)
 			}
 		})
 	}
@@ -360,16 +370,15 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 
 func TestMembersSorted(t *testing.T) {
 	res := mustRun(t, loadReferenceTrials(t, 3000), 2)
-	// add a member without events to see a null attribution last
+	// add a member without events: its attribution is exactly 0
 	m := loadReferenceTrials(t, 3000)
 	m.Members = append(m.Members, supplier("ZZZ", 1e9))
 	m.Categories = append(m.Categories, "mil")
 	res = mustRun(t, m, 2)
-	last := res.Members[len(res.Members)-1]
-	if last.ISO3 != "ZZZ" || last.Attribution != nil {
-		t.Errorf("last member = %+v, want ZZZ with a null attribution", last)
+	if z := memberOf(t, res, "ZZZ"); z.Attribution == nil || *z.Attribution != 0 {
+		t.Errorf("ZZZ = %+v, want attribution 0", z)
 	}
-	for i := 1; i < len(res.Members)-1; i++ {
+	for i := 1; i < len(res.Members); i++ {
 		if *res.Members[i].Attribution > *res.Members[i-1].Attribution {
 			t.Errorf("members[%d] (%v) > members[%d] (%v): not sorted by attribution", i,
 				*res.Members[i].Attribution, i-1, *res.Members[i-1].Attribution)

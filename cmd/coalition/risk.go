@@ -218,8 +218,8 @@ func riskModel(e *env, input string) (risk.Model, error) {
 // the result and the sources.
 func printStoredRisk(w io.Writer, in *report.RiskInput, res risk.Result) error {
 	m := in.Model
-	fmt.Fprintf(w, "%s (recipient %s): political risk over %s..%s\nNeed: %s.\n", in.Coalition, in.Recipient,
-		m.Start, m.Start.Add(m.Months-1), in.RequirementBasis)
+	fmt.Fprintf(w, "%s (recipient %s): political risk over %s..%s, data as of %s\nNeed: %s.\n", in.Coalition, in.Recipient,
+		m.Start, m.Start.Add(m.Months-1), in.AsOf, in.RequirementBasis)
 	for _, n := range in.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)
 	}
@@ -284,7 +284,11 @@ func printRisk(w io.Writer, m risk.Model, res risk.Result) error {
 	}
 	s := res.Shortfall
 	fmt.Fprintf(w, "\nshortfall S: mean %s, p50 %s, p95 %s\n", amount(s.Mean), amount(s.P50), amount(s.P95))
-	fmt.Fprintf(w, "P(S > 0) = %s, P(S > %s) = %s\n\n", pct(s.PPositive), amount(m.ShortfallThreshold), pct(s.POverThreshold))
+	fmt.Fprintf(w, "P(S > 0) = %s, P(S > %s) = %s\n", pct(s.PPositive), amount(m.ShortfallThreshold), pct(s.POverThreshold))
+	fmt.Fprintf(w, "shortfall threshold %s: the total shortfall over the horizon (Σ over categories and months of required − delivered, where short) above which a run counts as over the threshold\n",
+		amount(m.ShortfallThreshold))
+	fmt.Fprintf(w, "support without risk events in the horizon: %s of the modelled support (no event can change it: a blind spot, not safety)\n\n",
+		pct(res.SupportWithoutEventsShare))
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "category\texpected shortfall\t\n")
 	for _, c := range m.Categories {
@@ -302,7 +306,10 @@ func printRisk(w io.Writer, m risk.Model, res risk.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\nattribution = E[S | an event of the member occurred] − E[S | none occurred]; %.0f ms\n", res.ElapsedMS)
+	fmt.Fprintf(w, "\nattribution = E[S] − E[S with the member's events switched off], on the same random draws; "+
+		"all events together: %s, of which %s from events of several members coinciding (interaction: the total minus the sum of attributions)\n",
+		amount(res.EventsEffect), amount(res.Interaction))
+	_, err := fmt.Fprintf(w, "%.0f ms\n", res.ElapsedMS)
 	return err
 }
 

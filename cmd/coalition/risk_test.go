@@ -68,9 +68,12 @@ type riskJSON struct {
 		PEvent      float64  `json:"p_event"`
 		Attribution *float64 `json:"attribution"`
 	} `json:"members"`
-	Trials    int     `json:"trials"`
-	Seed      uint64  `json:"seed"`
-	ElapsedMS float64 `json:"elapsed_ms"`
+	EventsEffect              float64 `json:"events_effect"`
+	Interaction               float64 `json:"interaction"`
+	SupportWithoutEventsShare float64 `json:"support_without_events_share"`
+	Trials                    int     `json:"trials"`
+	Seed                      uint64  `json:"seed"`
+	ElapsedMS                 float64 `json:"elapsed_ms"`
 }
 
 func TestRiskCLIJSON(t *testing.T) {
@@ -94,10 +97,13 @@ func TestRiskCLIJSON(t *testing.T) {
 	if got.Shortfall.PPositive != 1 {
 		t.Errorf("P(S>0) = %v, want 1 (financial is short 0.1e9 in 2026-03 in every trial)", got.Shortfall.PPositive)
 	}
-	// DEU has no events: p_event 0, attribution null, listed last
+	// DEU has no events: p_event 0, attribution exactly 0, listed last
 	last := got.Members[len(got.Members)-1]
-	if last.ISO3 != "DEU" || last.PEvent != 0 || last.Attribution != nil {
-		t.Errorf("last member = %+v, want DEU with p_event 0 and a null attribution", last)
+	if last.ISO3 != "DEU" || last.PEvent != 0 || last.Attribution == nil || *last.Attribution != 0 {
+		t.Errorf("last member = %+v, want DEU with p_event 0 and attribution 0", last)
+	}
+	if got.SupportWithoutEventsShare <= 0 || got.SupportWithoutEventsShare >= 1 {
+		t.Errorf("support_without_events_share = %v, want in (0, 1): DEU has support and no event", got.SupportWithoutEventsShare)
 	}
 	if _, ok := got.ByCategory["humanitarian"]; !ok || len(got.ByCategory) != 3 {
 		t.Errorf("by_category = %v, want the 3 categories", got.ByCategory)
@@ -128,7 +134,7 @@ func TestRiskCLITable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"2026-03", "P(S > 0)", "USA", "DEU", "n/a", "financial"} {
+	for _, want := range []string{"2026-03", "P(S > 0)", "USA", "DEU", "financial", "shortfall threshold 1.00 bn: the total shortfall", "support without risk events in the horizon: ", "interaction"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

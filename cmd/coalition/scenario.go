@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -17,7 +18,7 @@ import (
 func runScenario(ctx context.Context, e *env, args []string) error {
 	c := newStoreCommand(e, "scenario",
 		"scenario --builtin replace-us|nato-40bn [--json]\n"+
-			"       coalition scenario --withdraw USA[,GBR] --from YYYY-MM [--fraction 1] [--categories military,financial] [--key gdp] [--group COW2025] [--coalition COW2025] [--cap-pct-gdp 0.5] [--json]\n"+
+			"       coalition scenario --withdraw USA[,GBR] --from YYYY-MM [--fraction 1] [--categories military,financial] [--key gdp] [--group COW2025] [--coalition COW2025] [--cap-pct-gdp 0.5] [--cap-history K] [--json]\n"+
 			"       coalition scenario --file s.json [--json]   (- reads standard input)",
 		"coalition scenario --withdraw USA --from 2025-02 --group COW2025 --cap-pct-gdp 0.5", "print JSON")
 	fs := c.fs
@@ -31,6 +32,7 @@ func runScenario(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.group, "group", "", "who shares the gap: a group or coalition code (default: the coalition's members)")
 	fs.StringVar(&f.coalition, "coalition", "", "the coalition whose requirements are the need (default COW2025)")
 	fs.Float64Var(&f.capPct, "cap-pct-gdp", 0, "cap each member's extra support at this % of its GDP per year (0: none)")
+	fs.Float64Var(&f.capHistory, "cap-history", 0, "cap each member's extra support per year at K × its best 12 months of support so far (0: none)")
 	fs.StringVar(&f.file, "file", "", "a scenario as JSON (see docs/scenarios.md); - for standard input")
 	var spec report.ScenarioSpec
 	s, _, err := c.open(ctx, e, args, func(pos []string) error {
@@ -87,7 +89,7 @@ func checkScenarioMode(builtin, withdraw, file string) error {
 // built-in one.
 type scenarioFlags struct {
 	withdraw, from, categories, key, group, coalition, file string
-	fraction, capPct                                        float64
+	fraction, capPct, capHistory                            float64
 }
 
 // spec is the scenario of --file or of --withdraw; none for --builtin.
@@ -105,7 +107,7 @@ func (f scenarioFlags) spec(e *env) (report.ScenarioSpec, error) {
 		}
 		return report.ScenarioSpec{
 			Withdrawals: []analysis.Withdrawal{{Countries: anList(f.withdraw), From: m, Fraction: f.fraction, Categories: anList(f.categories)}},
-			Key:         f.key, Group: f.group, Coalition: f.coalition, CapPctGDP: f.capPct,
+			Key:         f.key, Group: f.group, Coalition: f.coalition, CapPctGDP: f.capPct, CapHistory: f.capHistory,
 		}, nil
 	}
 	return report.ScenarioSpec{}, nil
@@ -169,13 +171,13 @@ func printBuiltin(w io.Writer, rep *report.BuiltinReport) {
 	}
 	fmt.Fprintln(w)
 	tw := table(w)
-	fmt.Fprintf(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA %% GDP (WB %d)\tPLAN\tACTUAL 2025\tOF WHICH CHANNELS\tDIFFERENCE\tVERDICT\n", rep.GDPYear)
+	fmt.Fprintf(tw, "ISO3\tCOUNTRY\tGDP SHARE\tBASELINE\tEXTRA\tEXTRA %% GDP (WB %d)\tPLAN\tPLAN BY CATEGORY\tACTUAL 2025\tOF WHICH CHANNELS\tDIFFERENCE\tVERDICT\n", rep.GDPYear)
 	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, r.WeightShare*100, eur(r.BaselineEUR+r.BaselineChannelsEUR), eur(r.ExtraEUR),
-			anPct(r.ExtraPctGDP), eur(r.PlanEUR), eur(r.ActualEUR), eur(r.ActualChannelsEUR), eur(r.DifferenceEUR), r.Verdict)
+		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ISO3, r.Name, r.WeightShare*100, eur(r.BaselineEUR+r.BaselineChannelsEUR), eur(r.ExtraEUR),
+			anPct(r.ExtraPctGDP), eur(r.PlanEUR), byCategoryText(r.ByCategory), eur(r.ActualEUR), eur(r.ActualChannelsEUR), eur(r.DifferenceEUR), r.Verdict)
 	}
 	for _, c := range rep.Channels {
-		fmt.Fprintf(tw, "%s\t%s (channel)\t\t\t\t\t\t%s\t%s to the rows\t\t\n", c.Donor, c.Name, eur(c.ActualEUR), eur(c.AttributedEUR))
+		fmt.Fprintf(tw, "%s\t%s (channel)\t\t\t\t\t\t\t%s\t%s to the rows\t\t\n", c.Donor, c.Name, eur(c.ActualEUR), eur(c.AttributedEUR))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nPlan %s in all, actually allocated %s; %d members above their plan, %d below.\n",
@@ -185,6 +187,21 @@ func printBuiltin(w io.Writer, rep *report.BuiltinReport) {
 	}
 	fmt.Fprintf(w, "GDP: %d, converted at %.4f USD per EUR.\n", rep.GDPYear, rep.USDPerEUR)
 	anSources(w, rep.Sources)
+}
+
+// byCategoryText is "military €1.2 bn, financial €0.3 bn": what a member is
+// asked for in which category, in category order; "–" when nothing.
+func byCategoryText(m map[string]float64) string {
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(m)) {
+		if m[c] != 0 {
+			parts = append(parts, c+" "+eur(m[c]))
+		}
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func anCount(rows []analysis.FairVsActual, verdict string) int {
@@ -218,6 +235,14 @@ func printScenario(w io.Writer, rep *report.ScenarioReport) {
 	if sp.CapPctGDP > 0 {
 		capTxt = fmt.Sprintf("capped at %g%% of GDP a year", sp.CapPctGDP)
 	}
+	if sp.CapHistory > 0 {
+		hist := fmt.Sprintf("%g × each member's best 12 months of support so far", sp.CapHistory)
+		if sp.CapPctGDP > 0 {
+			capTxt += ", and at " + hist
+		} else {
+			capTxt = "capped at " + hist
+		}
+	}
 	fmt.Fprintf(w, "Horizon %s..%s; the gap is shared by %s among %s (%d), %s.\n", sp.Horizon.From, sp.Horizon.To, rep.Result.Key, sharers, len(rep.Members), capTxt)
 	fmt.Fprintf(w, "Need: %s.\nSupport: %s.\n", rep.RequirementBasis, rep.SupportBasis)
 	res := rep.Result
@@ -241,9 +266,10 @@ func printScenario(w io.Writer, rep *report.ScenarioReport) {
 		rows := slices.Clone(y.Members)
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].ExtraEUR > rows[j].ExtraEUR })
 		tw := table(w)
-		fmt.Fprintf(tw, "ISO3\tFAIR SHARE\tEXTRA\tEXTRA %% GDP (WB %d)\tEXISTING\tNEW TOTAL %% GDP (WB %d)\n", rep.GDPYear, rep.GDPYear)
+		fmt.Fprintf(tw, "ISO3\tFAIR SHARE\tEXTRA\tEXTRA BY CATEGORY\tEXTRA %% GDP (WB %d)\tEXISTING\tNEW TOTAL %% GDP (WB %d)\n", rep.GDPYear, rep.GDPYear)
 		for _, m := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.ISO3, eur(m.FairShare), eur(m.ExtraEUR), anPct(m.ExtraPctGDP), eur(m.ExistingEUR), anPct(m.NewTotalPctGDP))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.ISO3, eur(m.FairShare), eur(m.ExtraEUR), byCategoryText(m.ByCategory),
+				anPct(m.ExtraPctGDP), eur(m.ExistingEUR), anPct(m.NewTotalPctGDP))
 		}
 		tw.Flush()
 	}

@@ -124,8 +124,9 @@ func TestScenarioCLIBuiltin(t *testing.T) {
 		} `json:"scenario"`
 		PlanEUR float64 `json:"plan_eur"`
 		Rows    []struct {
-			ISO3    string  `json:"iso3"`
-			PlanEUR float64 `json:"plan_eur"`
+			ISO3       string             `json:"iso3"`
+			PlanEUR    float64            `json:"plan_eur"`
+			ByCategory map[string]float64 `json:"by_category"`
 		} `json:"rows"`
 		Sources []struct {
 			Figure string `json:"figure"`
@@ -143,6 +144,14 @@ func TestScenarioCLIBuiltin(t *testing.T) {
 	var plan float64
 	for _, r := range got.Rows {
 		plan += r.PlanEUR
+		// member × category: what each is asked for in which category
+		byCat := 0.0
+		for _, v := range r.ByCategory {
+			byCat += v
+		}
+		if math.Abs(byCat-r.PlanEUR) > 1e-9*math.Max(1, r.PlanEUR) || (r.PlanEUR > 0 && len(r.ByCategory) == 0) {
+			t.Errorf("%s: by_category %v sums to %.2f, plan %.2f", r.ISO3, r.ByCategory, byCat, r.PlanEUR)
+		}
 	}
 	if len(got.Rows) == 0 || math.Abs(plan-got.PlanEUR) > 1e-6*plan || len(got.Sources) < 3 {
 		t.Fatalf("%d rows summing to %.0f, plan %.0f, %d sources", len(got.Rows), plan, got.PlanEUR, len(got.Sources))

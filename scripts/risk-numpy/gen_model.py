@@ -25,6 +25,7 @@ MONTHS = 36
 def main():
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 2026
     rnd = random.Random(seed)
+    win = random.Random(seed + 1)
     req = {}
     for c in CATEGORIES:
         base = rnd.uniform(0.2e9, 2.0e9)
@@ -65,6 +66,15 @@ def main():
                 "factor": rnd.choice([0.0, 0.25, 0.5, 0.75]),
                 "label": "election %d" % (len(mem["events"]) + 1),
             })
+        # a third of the members have an event whose month is drawn in a
+        # window (its own generator, so the events above stay as they were)
+        if win.random() < 1 / 3:
+            lo = win.randrange(-3, MONTHS)
+            hi = lo + win.randint(1, 8)
+            month = lambda t: "%04d-%02d" % (2026 + t // 12, t % 12 + 1)
+            mem["events"].append({"month": month(lo), "earliest": month(lo), "latest": month(hi),
+                                  "probability": round(win.uniform(0.1, 0.6), 3),
+                                  "factor": win.choice([0.0, 0.5]), "label": "window election"})
         members.append(mem)
     model = {"start": "2026-01", "months": MONTHS, "categories": CATEGORIES,
              "requirements": req, "members": members, "correlation": 0.3,

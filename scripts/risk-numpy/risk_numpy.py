@@ -72,24 +72,41 @@ def run(model):
     rel_a = np.array([r["alpha"] for _, r in rel], dtype=float)
     rel_b = np.array([r["beta"] for _, r in rel], dtype=float)
     ev_member, ev_tau, ev_thr, ev_factor = [], [], [], []
+    ev_win = []  # (event index, first month index, number of months) of windowed events
+    carries = np.zeros(M, dtype=bool)  # some event can change the member's support in the horizon
     for m, mem in enumerate(members):
         for e in mem.get("events", []):
             ev_member.append(m)
             ev_tau.append(min(max(parse_month(e["month"]) - start, 0), T))
             ev_thr.append(inv_norm(e["probability"]))
             ev_factor.append(float(e["factor"]))
+            first = parse_month(e["month"])
+            if e.get("earliest") and e["latest"] != e["earliest"]:
+                first = parse_month(e["earliest"])
+                ev_win.append((len(ev_member) - 1, first - start, parse_month(e["latest"]) - first + 1))
+            if e["probability"] > 0 and e["factor"] != 1 and first - start < T:
+                carries[m] = True
     E = len(ev_member)
     ev_member = np.array(ev_member, dtype=int)
     ev_thr = np.array(ev_thr, dtype=float)
     ev_factor = np.array(ev_factor, dtype=float)
 
-    events_at = [[e for e in range(E) if ev_tau[e] == t] for t in range(T)]  # tau == T: never
+    windowed = {e for e, _, _ in ev_win}
+    events_at = [[e for e in range(E) if ev_tau[e] == t and e not in windowed] for t in range(T)]  # tau == T: never
+    # a windowed event may fall in any month of its window inside the horizon
+    for e, lo_w, n_w in ev_win:
+        for t in range(max(lo_w, 0), min(lo_w + n_w - 1, T - 1) + 1):
+            events_at[t].append(e)
+    sup_tot = S_sup.sum(axis=(0, 2))  # per member
+    without_share = float(sup_tot[~carries].sum() / sup_tot.sum()) if sup_tot.sum() > 0 else 0.0
     rng = np.random.Generator(np.random.PCG64(seed))
     shares = np.empty((T, n))
     short = np.empty(n)
     by_cat = np.zeros(C)
     by_cat_sq = np.zeros(C)
     any_occ_all = np.empty((n, M), dtype=bool)
+    attr_trial = np.zeros((n, M))  # S − S with the member's events off, per trial
+    effect_trial = np.zeros(n)  # S − S with every event off
     for lo in range(0, n, CHUNK):
         hi = min(n, lo + CHUNK)
         B = hi - lo
@@ -103,15 +120,32 @@ def run(model):
         for e in range(E):
             any_occ[:, ev_member[e]] |= occ[:, e]
         fe = np.where(occ, ev_factor[None, :], 1.0)  # (B, E): the factor each event applies
+        tau = np.tile(np.array(ev_tau, dtype=int), (B, 1))  # (B, E): the month each event falls in
+        for e, lo_w, n_w in ev_win:
+            tau[:, e] = np.clip(lo_w + rng.integers(0, n_w, size=B), 0, T)
         # g[b, m] walks through the months: the events of month t multiply
         # their member's column; D[t] = g @ support[t] is one BLAS product.
+        r0 = r.copy()
         g = r
+        G = np.empty((T, B, M))
         D = np.empty((T, B, C))
         for t in range(T):
             for e in events_at[t]:
-                g[:, ev_member[e]] *= fe[:, e]
+                g[:, ev_member[e]] *= np.where(tau[:, e] == t, fe[:, e], 1.0)
+            G[t] = g
             np.matmul(g, S_sup[t], out=D[t])
         gap = np.maximum(R[:, None, :] - D, 0.0)
+        # counterfactuals on the same draws: the member's multiplier at its
+        # reliability alone, then every member's
+        lost_all = np.zeros_like(D)
+        gap_tot = gap.sum(axis=(0, 2))
+        for m in range(M):
+            if not any_occ[:, m].any():
+                continue
+            lost = (r0[None, :, m] - G[:, :, m])[:, :, None] * S_sup[:, m, :][:, None, :]  # (T, B, C)
+            lost_all += lost
+            attr_trial[lo:hi, m] = gap_tot - np.maximum(R[:, None, :] - D - lost, 0.0).sum(axis=(0, 2))
+        effect_trial[lo:hi] = gap_tot - np.maximum(R[:, None, :] - D - lost_all, 0.0).sum(axis=(0, 2))
         covered = np.minimum(D, R[:, None, :]).sum(axis=2)  # (T, B)
         with np.errstate(invalid="ignore", divide="ignore"):
             shares[:, lo:hi] = np.where(Rtot[:, None] > 0, covered / Rtot[:, None], 1.0)
@@ -133,11 +167,9 @@ def run(model):
     out_members = []
     for m, mem in enumerate(members):
         k = int(any_occ_all[:, m].sum())
-        attr = None
-        if 0 < k < n:
-            attr = float(short[any_occ_all[:, m]].mean() - short[~any_occ_all[:, m]].mean())
-        out_members.append({"iso3": mem["iso3"], "p_event": k / n, "attribution": attr})
-    out_members.sort(key=lambda x: (x["attribution"] is None, -(x["attribution"] or 0.0)))
+        out_members.append({"iso3": mem["iso3"], "p_event": k / n, "attribution": float(attr_trial[:, m].mean())})
+    out_members.sort(key=lambda x: -x["attribution"])
+    events_effect = float(effect_trial.mean())
     elapsed = (time.perf_counter() - t0) * 1000
 
     # Everything compare.py needs to judge agreement within Monte Carlo error.
@@ -149,16 +181,13 @@ def run(model):
         "by_category_sd": {name: float(np.sqrt(max(0.0, by_cat_sq[c] / n - (by_cat[c] / n) ** 2)))
                            for c, name in enumerate(cats)},
         "attribution_se": {},
+        "events_effect_sd": float(effect_trial.std(ddof=1)),
         "share_sorted_q": {},
         "short_q": {},
     }
-    # standard errors of the attribution from each group's own spread
+    # standard errors of the attribution: the spread of its per-trial values
     for m, mem in enumerate(members):
-        occ_m = any_occ_all[:, m]
-        k = int(occ_m.sum())
-        if 1 < k < n - 1:
-            check["attribution_se"][mem["iso3"]] = float(np.sqrt(
-                short[occ_m].var(ddof=1) / k + short[~occ_m].var(ddof=1) / (n - k)))
+        check["attribution_se"][mem["iso3"]] = float(attr_trial[:, m].std(ddof=1) / np.sqrt(n))
     # quantile brackets: order statistics at ranks p·n ± z·sqrt(n·p(1−p)·2)
     # (the factor 2 because both sides are estimates)
     z = 4.5
@@ -178,6 +207,9 @@ def run(model):
                       "p_over_threshold": float((short > thr_s).mean())},
         "by_category": {name: float(by_cat[c] / n) for c, name in enumerate(cats)},
         "members": out_members,
+        "events_effect": events_effect,
+        "interaction": events_effect - sum(x["attribution"] for x in out_members),
+        "support_without_events_share": without_share,
         "trials": n, "seed": seed, "elapsed_ms": elapsed,
         "check": check,
     }

@@ -793,14 +793,42 @@ func testRiskEvents(t *testing.T, s coalition.Store) {
 	if len(list) != 1 || list[0].Probability != 0.45 {
 		t.Fatalf("FindRiskEvents = %+v", list)
 	}
+	// Every field can be edited, the date and window included; a window
+	// that does not hold its date is refused; the window is stored and read.
+	lo, hi, day, kind := coalition.Date{Y: 2029, M: 1, D: 28}, coalition.Date{Y: 2029, M: 3, D: 25}, coalition.Date{Y: 2029, M: 3, D: 25}, "snap-election"
+	outside := coalition.Date{Y: 2029, M: 6, D: 1}
+	_, err = s.UpdateRiskEvent(sys, r.ID, coalition.RiskEventUpdate{Version: 2, Earliest: &lo, Latest: &hi, Date: &outside})
+	wantKind(t, err, coalition.Invalid)
+	src := "Basic Law Art. 39"
+	upd, err = s.UpdateRiskEvent(sys, r.ID, coalition.RiskEventUpdate{Version: 2, Earliest: &lo, Latest: &hi, Date: &day, Kind: &kind, Source: &src})
+	must(t, err)
+	got, err := s.FindRiskEvent(sys, r.ID)
+	must(t, err)
+	if got.Earliest == nil || *got.Earliest != lo || *got.Latest != hi || got.Date != day || got.Kind != kind || got.Source != src || got.DateUnknown || got.Version != 3 {
+		t.Fatalf("after editing the window: %+v (update returned %+v)", got, upd)
+	}
+	yes := true
+	upd, err = s.UpdateRiskEvent(sys, r.ID, coalition.RiskEventUpdate{Version: 3, DateUnknown: &yes})
+	must(t, err)
+	eq(t, "date unknown", upd.DateUnknown, true)
+	upd, err = s.UpdateRiskEvent(sys, r.ID, coalition.RiskEventUpdate{Version: 4, ClearWindow: true})
+	must(t, err)
+	got, err = s.FindRiskEvent(sys, r.ID)
+	must(t, err)
+	if got.Earliest != nil || got.Latest != nil || got.DateUnknown {
+		t.Fatalf("after clearing the window: %+v", got)
+	}
+	back := coalition.Date{Y: 2027, M: 4, D: 10}
+	_, err = s.UpdateRiskEvent(sys, r.ID, coalition.RiskEventUpdate{Version: 5, Date: &back})
+	must(t, err)
 	// Delete: admins and coordinators, at the current version, audited.
 	observer := coalition.WithUser(context.Background(), &coalition.User{ID: 77, Email: "observer@x", Role: coalition.Observer})
-	wantKind(t, s.DeleteRiskEvent(observer, r.ID, 2), coalition.Forbidden)
-	eq(t, "version a stale delete carries", staleVersion(t, s.DeleteRiskEvent(sys, r.ID, 1)), 2)
-	must(t, s.DeleteRiskEvent(sys, r.ID, 2))
+	wantKind(t, s.DeleteRiskEvent(observer, r.ID, 6), coalition.Forbidden)
+	eq(t, "version a stale delete carries", staleVersion(t, s.DeleteRiskEvent(sys, r.ID, 1)), 6)
+	must(t, s.DeleteRiskEvent(sys, r.ID, 6))
 	_, err = s.FindRiskEvent(sys, r.ID)
 	wantKind(t, err, coalition.NotFound)
-	wantKind(t, s.DeleteRiskEvent(sys, r.ID, 2), coalition.NotFound)
+	wantKind(t, s.DeleteRiskEvent(sys, r.ID, 6), coalition.NotFound)
 	entries, _, err := s.FindAudit(sys, coalition.AuditFilter{Entity: "risk_event", Action: "delete"})
 	must(t, err)
 	need(t, "audit entries of the delete", len(entries), 1)
