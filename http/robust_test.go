@@ -172,16 +172,23 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/api/v1/scenarios/{id}":           prefix("/api/v1/scenarios/", ids(c.scenarios)),
 		"/api/v1/risk/coalition/{code}": {"/api/v1/risk/coalition/COW2025", "/api/v1/risk/coalition/NB8",
 			"/api/v1/risk/coalition/COW2025?start=1990-01&horizon=24&trials=50"},
-		"/api/v1/export/{what}":  exports,
-		"/api/":                  {"/api/x"},
-		"/static/":               {"/static/x"},
-		"/{$}":                   {"/"},
-		"/donors":                {"/donors", "/donors?since=1990-01&until=2100-12"},
-		"/donors.csv":            {"/donors.csv"},
-		"/countries/{iso3}":      {"/countries/GBR", "/countries/DEU", "/countries/BRA", "/countries/UKR"},
-		"/pledges/{id}":          prefix("/pledges/", ids(c.pledges)),
-		"/coalitions":            {"/coalitions"},
-		"/coalitions/{id}":       {"/coalitions/" + cow},
+		"/api/v1/export/{what}": exports,
+		"/api/":                 {"/api/x"},
+		"/static/":              {"/static/x"},
+		"/{$}":                  {"/"},
+		"/donors":               {"/donors", "/donors?since=1990-01&until=2100-12"},
+		"/donors.csv":           {"/donors.csv"},
+		"/countries/{iso3}":     {"/countries/GBR", "/countries/DEU", "/countries/BRA", "/countries/UKR"},
+		"/pledges/{id}":         prefix("/pledges/", ids(c.pledges)),
+		"/coalitions":           {"/coalitions"},
+		"/coalitions/{id}":      {"/coalitions/" + cow},
+		"/requirements/{id}/edit": func() []string {
+			out := prefix("/requirements/", ids(c.requirements))
+			for i := range out {
+				out[i] += "/edit"
+			}
+			return out
+		}(),
 		"/engagements":           {"/engagements", "/engagements?from=1990-01-01&to=2100-12-31"},
 		"/csv/{chart}":           charts,
 		"/scenarios":             {"/scenarios", "/scenarios?builtin=replace-us", "/scenarios?withdraw=GBR&from=1990-01&run=1"},
