@@ -113,6 +113,20 @@ func formMonth(field, v string) (coalition.Month, error) {
 	return m, nil
 }
 
+// formDate reads a date (YYYY-MM-DD) from field of a form; empty is the
+// zero date, which the store answers as required.
+func formDate(field, v string) (coalition.Date, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return coalition.Date{}, nil
+	}
+	d, err := coalition.ParseDate(v)
+	if err != nil {
+		return coalition.Date{}, coalition.FieldError(field, "%q is not a date (YYYY-MM-DD)", v)
+	}
+	return d, nil
+}
+
 // formVersion reads the version a form was opened at; an unreadable one
 // is 0, which the store answers as a conflict.
 func formVersion(v string) int64 {

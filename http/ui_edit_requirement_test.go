@@ -59,7 +59,14 @@ func (w *requirementWorld) count(t *testing.T) int {
 // audited reports whether the audit log holds action on requirement id.
 func (w *requirementWorld) audited(t *testing.T, action string, id int64) bool {
 	t.Helper()
-	es, _, err := w.store.FindAudit(w.admin, coalition.AuditFilter{Entity: "requirement", Action: action, Limit: 1000})
+	return auditHas(t, w.authWorld, "requirement", action, id)
+}
+
+// auditHas reports whether the audit log holds action on entity id.
+func auditHas(t *testing.T, w *authWorld, entity, action string, id int64) bool {
+	t.Helper()
+	admin := coalition.WithUser(context.Background(), w.users["admin"])
+	es, _, err := w.store.FindAudit(admin, coalition.AuditFilter{Entity: entity, Action: action, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
