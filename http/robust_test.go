@@ -182,6 +182,13 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/pledges/{id}":         prefix("/pledges/", ids(c.pledges)),
 		"/coalitions":           {"/coalitions"},
 		"/coalitions/{id}":      {"/coalitions/" + cow},
+		"/risk-events/{id}/edit": func() []string {
+			out := prefix("/risk-events/", ids(c.riskEvents))
+			for i := range out {
+				out[i] += "/edit"
+			}
+			return out
+		}(),
 		"/deliveries/{id}/edit": func() []string {
 			out := prefix("/deliveries/", ids(c.deliveries))
 			for i := range out {

@@ -113,6 +113,19 @@ func formMonth(field, v string) (coalition.Month, error) {
 	return m, nil
 }
 
+// formFloat reads a number from field of a form; empty is nil.
+func formFloat(field, v string) (*float64, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return nil, coalition.FieldError(field, "%q is not a number", v)
+	}
+	return &n, nil
+}
+
 // formDate reads a date (YYYY-MM-DD) from field of a form; empty is the
 // zero date, which the store answers as required.
 func formDate(field, v string) (coalition.Date, error) {
