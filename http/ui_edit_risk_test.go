@@ -83,7 +83,9 @@ func TestRiskEventForms(t *testing.T) {
 				{"probability above 1", "coord@example.org", edit, func(v int64) url.Values { return with(values(v), "probability", "1.5") }, http.StatusBadRequest, "Probability (0–1): must be between 0 and 1"},
 				{"factor not a number", "coord@example.org", edit, func(v int64) url.Values { return with(values(v), "factor", "half") }, http.StatusBadRequest, "Factor: &#34;half&#34; is not a number"},
 				{"delete without confirmation", "coord@example.org", del, func(v int64) url.Values { return url.Values{"version": {strconv.FormatInt(v, 10)}} }, http.StatusBadRequest, "Confirmation: tick the box"},
-				{"delete at a stale version", "coord@example.org", del, func(v int64) url.Values { return url.Values{"version": {strconv.FormatInt(v-1, 10)}, "confirm": {"yes"}} }, http.StatusConflict, "changed by someone else"},
+				{"delete at a stale version", "coord@example.org", del, func(v int64) url.Values {
+					return url.Values{"version": {strconv.FormatInt(v-1, 10)}, "confirm": {"yes"}}
+				}, http.StatusConflict, "changed by someone else"},
 				{"delete as a delegate", "gb@example.org", del, func(v int64) url.Values { return url.Values{"version": {strconv.FormatInt(v, 10)}, "confirm": {"yes"}} }, http.StatusForbidden, "only admins and coordinators"},
 			} {
 				t.Run(c.name, func(t *testing.T) {
