@@ -182,6 +182,13 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/pledges/{id}":         prefix("/pledges/", ids(c.pledges)),
 		"/coalitions":           {"/coalitions"},
 		"/coalitions/{id}":      {"/coalitions/" + cow},
+		"/engagements/{id}/edit": func() []string {
+			out := prefix("/engagements/", ids(c.engagements))
+			for i := range out {
+				out[i] += "/edit"
+			}
+			return out
+		}(),
 		"/risk-events/{id}/edit": func() []string {
 			out := prefix("/risk-events/", ids(c.riskEvents))
 			for i := range out {
