@@ -35,18 +35,7 @@ func runDeliveries(ctx context.Context, e *env, args []string) error {
 	defer s.Close()
 	switch {
 	case len(pos) == 0:
-		ds, _, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{PledgeID: *pledge, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return err
-		}
-		return c.print(e, ds, func() error {
-			tw := table(e.stdout)
-			fmt.Fprintln(tw, "ID\tDATE\tEUR\tQUANTITY\tSOURCE\tOVER-DELIVERY")
-			for _, d := range ds {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Date, eur(float64(d.AmountEUR)/100), countText(d.Quantity), d.Source, d.OverDelivery)
-			}
-			return tw.Flush()
-		})
+		return listDeliveries(ctx, e, c, s, *pledge)
 	case pos[0] == "add":
 		d := &coalition.Delivery{PledgeID: *pledge}
 		if err := f.apply(d); err != nil {
@@ -55,19 +44,46 @@ func runDeliveries(ctx context.Context, e *env, args []string) error {
 		if err := s.CreateDelivery(ctx, d); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "delivery %d of pledge %d: %s on %s, version %d\n", d.ID, d.PledgeID, eur(float64(d.AmountEUR)/100), d.Date, d.Version)
+		printDelivery(e, d)
 		return nil
 	case pos[0] == "delete":
-		d, err := s.FindDelivery(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := s.DeleteDelivery(ctx, id, d.Version); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "delivery %d of pledge %d (%s, %s) deleted\n", id, d.PledgeID, d.Date, d.Source)
-		return nil
+		return deleteDelivery(ctx, e, s, id)
 	}
+	return editDelivery(ctx, e, s, id, f)
+}
+
+// listDeliveries prints pledge's deliveries, as a table or JSON.
+func listDeliveries(ctx context.Context, e *env, c *storeCommand, s coalition.Store, pledge int64) error {
+	ds, _, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{PledgeID: pledge, Limit: coalition.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	return c.print(e, ds, func() error {
+		tw := table(e.stdout)
+		fmt.Fprintln(tw, "ID\tDATE\tEUR\tQUANTITY\tSOURCE\tOVER-DELIVERY")
+		for _, d := range ds {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Date, eur(float64(d.AmountEUR)/100), countText(d.Quantity), d.Source, d.OverDelivery)
+		}
+		return tw.Flush()
+	})
+}
+
+// deleteDelivery deletes delivery id at the version it reads.
+func deleteDelivery(ctx context.Context, e *env, s coalition.Store, id int64) error {
+	d, err := s.FindDelivery(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.DeleteDelivery(ctx, id, d.Version); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "delivery %d of pledge %d (%s, %s) deleted\n", id, d.PledgeID, d.Date, d.Source)
+	return nil
+}
+
+// editDelivery changes delivery id as the flags say, at the version it
+// reads.
+func editDelivery(ctx context.Context, e *env, s coalition.Store, id int64, f deliveryFlags) error {
 	upd, err := f.update()
 	if err != nil {
 		return err
@@ -80,8 +96,13 @@ func runDeliveries(ctx context.Context, e *env, args []string) error {
 	if d, err = s.UpdateDelivery(ctx, id, upd); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "delivery %d of pledge %d: %s on %s, version %d\n", d.ID, d.PledgeID, eur(float64(d.AmountEUR)/100), d.Date, d.Version)
+	printDelivery(e, d)
 	return nil
+}
+
+// printDelivery says what a delivery now is.
+func printDelivery(e *env, d *coalition.Delivery) {
+	fmt.Fprintf(e.stdout, "delivery %d of pledge %d: %s on %s, version %d\n", d.ID, d.PledgeID, eur(float64(d.AmountEUR)/100), d.Date, d.Version)
 }
 
 // recordID reads "edit|delete ID" (and "add", when add is true), or
