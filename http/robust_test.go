@@ -191,7 +191,35 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/targets":              {"/targets"},
 		"/brief": {"/brief?coalition=COW2025&since=1990-01-01&as_of=2100-12-31", "/brief?coalition=COW2025&as_of=1990-01-01&format=md",
 			"/brief?country=GBR&since=1990-01-01&format=pdf", "/brief?country=BRA", "/brief?country=UKR&as_of=2100-12-31"},
-		"/equipment":             {"/equipment", "/equipment?donor=GBR&category=artillery", "/equipment?system=%00"},
+		"/equipment": {"/equipment", "/equipment?donor=GBR&category=artillery", "/equipment?system=%00"},
+		"/engagements/{id}/edit": func() []string {
+			out := prefix("/engagements/", ids(c.engagements))
+			for i := range out {
+				out[i] += "/edit"
+			}
+			return out
+		}(),
+		"/risk-events/{id}/edit": func() []string {
+			out := prefix("/risk-events/", ids(c.riskEvents))
+			for i := range out {
+				out[i] += "/edit"
+			}
+			return out
+		}(),
+		"/deliveries/{id}/edit": func() []string {
+			out := prefix("/deliveries/", ids(c.deliveries))
+			for i := range out {
+				out[i] += "/edit"
+			}
+			return out
+		}(),
+		"/requirements/{id}/edit": func() []string {
+			out := prefix("/requirements/", ids(c.requirements))
+			for i := range out {
+				out[i] += "/edit"
+			}
+			return out
+		}(),
 		"/login":                 {"/login"},
 		"/api/v1/me":             {"/api/v1/me"},
 		"/api/v1/tokens":         {"/api/v1/tokens"},

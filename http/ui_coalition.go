@@ -231,6 +231,11 @@ type coalitionData struct {
 	Coverage  chart
 	Gap       chart
 	Counts    string // whose pledges the coverage counts (report.CountsAll, report.CountsMembers, report.CountsMembersChannels)
+	// Requirements are the coalition's, as the reader may see them; Add
+	// is the form that adds one, nil for readers who may not (the store
+	// refuses them anyway).
+	Requirements []requirementRow
+	Add          *requirementEditData
 }
 
 // coalitionPage is one coalition: leads, the membership pipeline and requirement coverage.
@@ -263,6 +268,13 @@ func (s *server) coalitionPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Coverage, d.Gap, err = s.coverageCharts(ctx, c, opt); err != nil {
 		return err
+	}
+	if d.Requirements, err = s.requirementRows(ctx, c); err != nil {
+		return err
+	}
+	if coalition.CanManageCoalition(coalition.UserFrom(ctx), &c.ID) {
+		d.Add = &requirementEditData{Coalition: c, Form: blankRequirementForm(c), Categories: coalition.Categories, Visibility: requirementVisibilities}
+		w.Header().Set("Cache-Control", "no-store")
 	}
 	return s.render(w, http.StatusOK, "coalition.html", d)
 }

@@ -92,6 +92,7 @@ type countryData struct {
 	TargetNote  string
 	TargetSrcs  []string
 	RiskEvents  []*coalition.RiskEvent
+	EditRisk    bool // the reader may edit risk events (ui_edit_risk.go)
 	FairShares  []fairShareRow
 	Stages      []stageRow // pledges entered by people, stage by stage (ui_stages.go)
 	// Procurement is how the military aid to the country was sourced
@@ -131,6 +132,7 @@ func (s *server) countryAnalysis(ctx context.Context, d *countryData) error {
 	if d.RiskEvents, err = s.store.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: iso}); err != nil {
 		return err
 	}
+	d.EditRisk = coalition.CanEditRisk(coalition.UserFrom(ctx))
 	for _, name := range analysis.BuiltinNames {
 		rep, err := cached(ctx, s, "builtin/"+name, func() (*report.BuiltinReport, error) { return report.BuiltinScenario(ctx, s.store, name) })
 		if coalition.ErrorKind(err) == coalition.NotFound {

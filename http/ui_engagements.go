@@ -46,6 +46,7 @@ type engagementRow struct {
 	Asks         string
 	Outcomes     string
 	Sources      []string
+	Edit         bool // the reader may edit it (markEditable)
 }
 
 func engagementRows(es []*coalition.Engagement, names map[string]string) []engagementRow {
@@ -207,7 +208,7 @@ func (s *server) engagementsView(ctx context.Context, q engagementQuery) (engage
 			shown = append(shown, e)
 		}
 	}
-	d.Rows = engagementRows(shown, names)
+	d.Rows = markEditable(engagementRows(shown, names), shown, coalition.UserFrom(ctx))
 	d.Timeline = engagementsChart(d.Rows, q)
 	d.Countries = []option{{"", "All countries", q.Country == ""}}
 	for _, iso := range sortedKeys(countries) {

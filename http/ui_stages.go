@@ -49,10 +49,15 @@ func (s *server) pledgeStages(ctx context.Context, donor string) ([]stageRow, er
 // pledgeData is the pledge page: the record, its figures and its history.
 type pledgeData struct {
 	page
-	Pledge  *coalition.Pledge
-	Donor   string // the donor's name
-	Row     stageRow
-	Entries []historyRow
+	Pledge     *coalition.Pledge
+	Donor      string // the donor's name
+	Row        stageRow
+	Entries    []historyRow
+	Deliveries []deliveryRow
+	// Forms record deliveries and stages (ui_edit_delivery.go); nil for
+	// readers who may not write the pledge's records (the store refuses
+	// them anyway).
+	Forms *pledgeForms
 }
 
 // historyRow is one entry of the history table, in euros for eur.
@@ -64,26 +69,44 @@ type historyRow struct {
 // pledgePage shows one pledge stage by stage, as whoever asks may see it:
 // a pledge hidden from them is a 404, like its API.
 func (s *server) pledgePage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.pledgePageData(r)
+	if err != nil {
+		return err
+	}
+	if d.Forms != nil {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	return s.render(w, http.StatusOK, "pledge.html", d)
+}
+
+// pledgePageData is the pledge page of pledge {id}, its forms empty.
+func (s *server) pledgePageData(r *http.Request) (pledgeData, error) {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return pledgeData{}, err
 	}
 	p, err := s.store.FindPledge(ctx, id)
 	if err != nil {
-		return err
+		return pledgeData{}, err
 	}
 	h, f, err := s.store.PledgeHistory(ctx, id)
 	if err != nil {
-		return err
+		return pledgeData{}, err
 	}
 	names, err := s.countryNames(ctx)
 	if err != nil {
-		return err
+		return pledgeData{}, err
 	}
 	d := pledgeData{page: s.newPage(fmt.Sprintf("Pledge %d", id), "donors"), Pledge: p, Donor: names[p.Donor], Row: newStageRow(p, f, len(h))}
 	for _, e := range h {
 		d.Entries = append(d.Entries, historyRow{StageEntry: e, EUR: float64(e.AmountEUR) / 100})
 	}
-	return s.render(w, http.StatusOK, "pledge.html", d)
+	if d.Deliveries, err = s.pledgeDeliveries(ctx, id); err != nil {
+		return pledgeData{}, err
+	}
+	if coalition.CanWrite(coalition.UserFrom(ctx), p.Donor, p.CoalitionID) {
+		d.Forms = newPledgeForms(p)
+	}
+	return d, nil
 }

@@ -228,8 +228,8 @@ func TestEveryTemplateRendered(t *testing.T) {
 	}
 	rendered := map[string]bool{"layout.html": true} // only defines blocks
 	// The sign-in, account, users and audit pages are rendered by TestAuthPagesRender;
-	// the review page by TestReviewPage.
-	for _, n := range []string{"login.html", "account.html", "users.html", "audit.html", "review.html"} {
+	// the review page by TestReviewPage; the requirement and delivery forms by TestRequirementForms, TestDeliveryForms, TestRiskEventForms and TestEngagementForms.
+	for _, n := range []string{"login.html", "account.html", "users.html", "audit.html", "review.html", "requirement.html", "delivery.html", "risk-event.html", "engagement.html"} {
 		rendered[n] = true
 	}
 	h, _ := newUIServer(t)
