@@ -101,6 +101,10 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundled %s: %w", ElectionsFile, err)
 	}
+	grades, err := electionGradeIndex()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*coalition.RiskEvent, 0, len(evs))
 	for _, ce := range evs {
 		date, dateNote, err := electionDate(ce.Date)
@@ -110,7 +114,8 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 		a := risk.DefaultAssumptions[ce.Kind]
 		out = append(out, &coalition.RiskEvent{
 			ISO3: ce.ISO3, Date: date, Kind: "election", Label: ce.Event.Label,
-			Probability: ce.Event.Probability, Factor: ce.Event.Factor, Source: ce.Event.Source,
+			Probability: ce.Event.Probability, Factor: ce.Event.Factor,
+			Source: gradedSource(grades[gradeKey(ce.ISO3, ce.Election, ce.Date)], ce.Event.Source),
 			Assumption: fmt.Sprintf("User assumption, not an estimate: the default rule for %s elections in risk.DefaultAssumptions "+
 				"(docs/risk-model.md) gives probability %.2f that the election cuts support and factor %.2f on the support from then on; "+
 				"edit both for this election. Date %s %s (%s)%s.",
@@ -118,6 +123,42 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 		})
 	}
 	return out, nil
+}
+
+// UnverifiedMarker opens the source of a risk event whose calendar row rests
+// on no primary or reputable press source (issue 15 §4). It is put in the
+// stored source itself, so the CLI, the API and the pages all show it
+// without a code path of their own.
+const UnverifiedMarker = "UNVERIFIED — "
+
+// gradedSource names the grade of a calendar row in front of its source:
+// the unverified marker, "press: " for reputable press, nothing for a
+// primary source (the official page speaks for itself).
+func gradedSource(grade, source string) string {
+	switch grade {
+	case refdata.GradePrimary:
+		return source
+	case refdata.GradePress:
+		return refdata.GradePress + ": " + source
+	default:
+		return UnverifiedMarker + source
+	}
+}
+
+func gradeKey(iso3, election, date string) string { return iso3 + "|" + election + "|" + date }
+
+// electionGradeIndex keys the grades of elections_grades.csv by their row
+// in elections.csv; a row without a grade counts as unverified.
+func electionGradeIndex() (map[string]string, error) {
+	gs, err := refdata.ElectionGrades()
+	if err != nil {
+		return nil, fmt.Errorf("bundled %s: %w", refdata.ElectionGradesFile, err)
+	}
+	m := make(map[string]string, len(gs))
+	for _, g := range gs {
+		m[gradeKey(g.ISO3, g.Election, g.Date)] = g.Grade
+	}
+	return m, nil
 }
 
 // electionDate places a calendar date (YYYY-MM-DD, YYYY-MM or YYYY) on a day.
