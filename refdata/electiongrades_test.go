@@ -7,8 +7,8 @@ import (
 	"coalition/refdata"
 )
 
-// Every row of elections.csv has exactly one grade, and the grade of a row
-// whose only sources are wikis, blogs or forums is "unverified".
+// Every row of elections.csv has exactly one grade, and the USA rows, once
+// resting on a blog and a forum, now rest on the U.S. Code.
 func TestElectionGradesCoverEveryRow(t *testing.T) {
 	grades, err := refdata.ElectionGrades()
 	if err != nil {
@@ -34,13 +34,14 @@ func TestElectionGradesCoverEveryRow(t *testing.T) {
 		}
 		n[g.Grade]++
 	}
-	// The counts election_windows_sources.md reports.
-	if n[refdata.GradePrimary] != 6 || n[refdata.GradePress] != 37 || n[refdata.GradeUnverified] != 16 {
-		t.Errorf("grades %v, want 6 primary, 37 press, 16 unverified", n)
+	// The counts elections_sources.md reports (§7; 6, 37, 16 before the
+	// wikis, forums and content farms were replaced).
+	if n[refdata.GradePrimary] != 17 || n[refdata.GradePress] != 37 || n[refdata.GradeUnverified] != 5 {
+		t.Errorf("grades %v, want 17 primary, 37 press, 5 unverified", n)
 	}
 	for _, g := range grades {
-		if g.ISO3 == "USA" && g.Grade != refdata.GradeUnverified {
-			t.Errorf("USA %s graded %s by %s; its sources are a blog and a forum", g.Election, g.Grade, g.GradedBy)
+		if g.ISO3 == "USA" && (g.Grade != refdata.GradePrimary || g.GradedBy != "govinfo.gov") {
+			t.Errorf("USA %s graded %s by %s, want primary by the U.S. Code on govinfo.gov", g.Election, g.Grade, g.GradedBy)
 		}
 		if g.ISO3 == "DEU" && g.Date == "2029" && (g.Grade != refdata.GradePrimary || g.GradedBy != refdata.ElectionWindowsFile) {
 			t.Errorf("DEU 2029 graded %s by %s, want primary by the Basic Law's window", g.Grade, g.GradedBy)

@@ -105,6 +105,10 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundled %s: %w", ElectionsFile, err)
 	}
+	grades, err := electionGradeIndex()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*coalition.RiskEvent, 0, len(evs))
 	for _, ce := range evs {
 		ev := &coalition.RiskEvent{ISO3: ce.ISO3, Kind: "election", Label: ce.Event.Label,
@@ -114,6 +118,7 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 			return nil, fmt.Errorf("bundled %s: %s %s: %w", ElectionsFile, ce.ISO3, ce.Election, err)
 		}
 		a := risk.DefaultAssumptions[ce.Kind]
+		ev.Source = gradedSource(grades[gradeKey(ce.ISO3, ce.Election, ce.Date)], ce.Event.Source)
 		ev.Assumption = fmt.Sprintf("User assumption, not an estimate: the default for a %s election is a %.0f%% chance that it cuts support, "+
 			"to %.0f%% of its level from then on (see the risk model's documentation); "+
 			"edit both for this election. Date %s: %s, from the elections calendar%s.",
@@ -121,6 +126,42 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+// UnverifiedMarker opens the source of a risk event whose calendar row rests
+// on no primary or reputable press source (issue 15 §4). It is put in the
+// stored source itself, so the CLI, the API and the pages all show it
+// without a code path of their own.
+const UnverifiedMarker = "UNVERIFIED — "
+
+// gradedSource names the grade of a calendar row in front of its source:
+// the unverified marker, "press: " for reputable press, nothing for a
+// primary source (the official page speaks for itself).
+func gradedSource(grade, source string) string {
+	switch grade {
+	case refdata.GradePrimary:
+		return source
+	case refdata.GradePress:
+		return refdata.GradePress + ": " + source
+	default:
+		return UnverifiedMarker + source
+	}
+}
+
+func gradeKey(iso3, election, date string) string { return iso3 + "|" + election + "|" + date }
+
+// electionGradeIndex keys the grades of elections_grades.csv by their row
+// in elections.csv; a row without a grade counts as unverified.
+func electionGradeIndex() (map[string]string, error) {
+	gs, err := refdata.ElectionGrades()
+	if err != nil {
+		return nil, fmt.Errorf("bundled %s: %w", refdata.ElectionGradesFile, err)
+	}
+	m := make(map[string]string, len(gs))
+	for _, g := range gs {
+		m[gradeKey(g.ISO3, g.Election, g.Date)] = g.Grade
+	}
+	return m, nil
 }
 
 // electionDate sets ev's date (and window) from a calendar date (YYYY-MM-DD,
@@ -166,7 +207,7 @@ func yearWindow(ce risk.CalendarEvent, year int, ev *coalition.RiskEvent) (strin
 	ev.Earliest, ev.Latest, ev.Date = &first, &latest, latest
 	ev.Label = strings.Replace(ev.Label, "date unknown: drawn within the year", fmt.Sprintf("window %s..%s", first, latest), 1)
 	ev.Source += " ; " + w.Source
-	note := fmt.Sprintf("; window %s..%s from %s (%s source: %s)", first, latest, refdata.ElectionWindowsFile, w.Grade, w.Rule)
+	note := fmt.Sprintf("; legal window %s..%s (%s source: %s)", first, latest, w.Grade, w.Rule)
 	if w.Earliest == nil {
 		note += fmt.Sprintf("; no legal earliest date: 1 January %d is assumed", year)
 	}

@@ -48,8 +48,8 @@ func TestElectionEvents(t *testing.T) {
 		r := rows[i] // same file order
 		eq(t, fmt.Sprintf("event %d iso3", i), e.ISO3, r[0])
 		eq(t, fmt.Sprintf("event %d kind", i), e.Kind, "election")
-		if !strings.HasPrefix(e.Source, r[7]) {
-			t.Errorf("event %d source %q, want it to start with the calendar's %q", i, e.Source, r[7])
+		if !strings.HasSuffix(e.Source, r[7]) {
+			t.Errorf("event %d source %q, want it to end with the row's %q", i, e.Source, r[7])
 		}
 		if !strings.Contains(e.Label, r[2]) {
 			t.Errorf("event %d label %q, want it to name %q", i, e.Label, r[2])
