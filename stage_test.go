@@ -1,6 +1,9 @@
 package coalition
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func eurEntry(s PledgeStatus, m int64, correction string) StageEntry {
 	return StageEntry{PledgeID: 1, Stage: s, Date: Date{Y: 2025, M: 3, D: 1}, Amount: Money{Minor: m, Currency: "EUR"}, AmountEUR: m,
@@ -26,10 +29,10 @@ func TestDeriveStages(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := DeriveStages(c.h)
-			if f.Stage != c.stage || f.AllocatedEUR != c.alloc || f.DeliveredEUR != c.del || f.AnnouncedSource != "announced" {
-				t.Errorf("got %s allocated %d delivered %d from %q, want %s %d %d from %q", f.Stage, f.AllocatedEUR, f.DeliveredEUR,
-					f.AnnouncedSource, c.stage, c.alloc, c.del, "announced")
-			}
+			eq(t, "stage", f.Stage, c.stage)
+			eq(t, "allocated EUR", f.AllocatedEUR, c.alloc)
+			eq(t, "delivered EUR", f.DeliveredEUR, c.del)
+			eq(t, "announced source", f.AnnouncedSource, "announced")
 		})
 	}
 }
@@ -100,9 +103,14 @@ func TestImpliedHistory(t *testing.T) {
 	}{{false, 460}, {true, 0}} {
 		h := ImpliedHistory(p, c.deliveries)
 		f := DeriveStages(h)
-		if len(h) != 4 || f.Stage != Delivered || f.CommittedEUR != 460 || f.AllocatedEUR != 460 || f.DeliveredEUR != c.delivered || f.AnnouncedSource != "Kiel" {
-			t.Errorf("deliveries %v: %d entries, figures %+v", c.deliveries, len(h), f)
-		}
+		t.Run(fmt.Sprintf("deliveries %v", c.deliveries), func(t *testing.T) {
+			eq(t, "entries", len(h), 4)
+			eq(t, "stage", f.Stage, Delivered)
+			eq(t, "committed EUR", f.CommittedEUR, 460)
+			eq(t, "allocated EUR", f.AllocatedEUR, 460)
+			eq(t, "delivered EUR", f.DeliveredEUR, c.delivered)
+			eq(t, "announced source", f.AnnouncedSource, "Kiel")
+		})
 	}
 	p.Status = Cancelled
 	if f := DeriveStages(ImpliedHistory(p, false)); f.Stage != Cancelled || f.CancelledEUR != 460 {
@@ -119,7 +127,8 @@ func TestConvertStage(t *testing.T) {
 	if err := ConvertStage(&e, p, find); err != nil {
 		t.Fatal(err)
 	}
-	if e.AmountEUR != -500 || e.FXRate != 2 || e.FXMonth != p.Announced.Month() || e.Amount.Currency != "USD" {
-		t.Errorf("converted: %+v", e)
-	}
+	eq(t, "amount EUR", e.AmountEUR, -500)
+	eq(t, "FX rate", e.FXRate, 2)
+	eq(t, "FX month", e.FXMonth, p.Announced.Month())
+	eq(t, "currency", e.Amount.Currency, "USD")
 }

@@ -96,9 +96,10 @@ func TestProspectsIneligibleListedOnRequest(t *testing.T) {
 		t.Fatalf("listed %v, want %v", isos, want)
 	}
 	for _, p := range got[3:] {
-		if p.Eligible || p.Rank != 0 || p.AskEUR != 0 || p.Score != 0 {
-			t.Errorf("%s: eligible %v rank %d ask %v score %v, want false 0 0 0", p.ISO3, p.Eligible, p.Rank, p.AskEUR, p.Score)
-		}
+		eq(t, p.ISO3+" eligible", p.Eligible, false)
+		eq(t, p.ISO3+" rank", p.Rank, 0)
+		eq(t, p.ISO3+" ask EUR", p.AskEUR, 0)
+		eq(t, p.ISO3+" score", p.Score, 0)
 	}
 	if got[3].Ineligible != "voted against ES-11/5" || got[4].Ineligible != "voted against ES-11/1, ES-11/7" {
 		t.Errorf("reasons %q, %q", got[3].Ineligible, got[4].Ineligible)
@@ -149,8 +150,11 @@ func TestProspectsProperties(t *testing.T) {
 			if p.AskEUR > p.AskCapEUR || p.AskEUR > p.FairShareEUR || p.AskEUR < 0 {
 				t.Fatalf("run %d: %s ask %v above cap %v or fair share %v", run, p.ISO3, p.AskEUR, p.AskCapEUR, p.FairShareEUR)
 			}
-			if p.Eligible && (p.Alignment < 0 || p.Alignment > 1+1e-12 || p.Score < 0 || p.Score > 1+1e-12) {
-				t.Fatalf("run %d: %s alignment %v score %v out of 0..1", run, p.ISO3, p.Alignment, p.Score)
+			if p.Eligible && (p.Alignment < 0 || p.Alignment > 1+1e-12) {
+				t.Fatalf("run %d: %s alignment = %v, want within 0..1", run, p.ISO3, p.Alignment)
+			}
+			if p.Eligible && (p.Score < 0 || p.Score > 1+1e-12) {
+				t.Fatalf("run %d: %s score = %v, want within 0..1", run, p.ISO3, p.Score)
 			}
 		}
 	}
@@ -193,8 +197,17 @@ func TestProspectsAllowWaivesVotesAgainst(t *testing.T) {
 			t.Error("RUS listed although only IRN was allowed")
 		}
 	}
-	if irn == nil || !irn.Eligible || irn.Rank == 0 || irn.Ineligible != "" || irn.Waived != "voted against ES-11/5" || irn.AskEUR <= 0 {
-		t.Fatalf("IRN allowed: %+v", irn)
+	if irn == nil {
+		t.Fatal("IRN allowed but not listed")
+	}
+	eq(t, "IRN eligible", irn.Eligible, true)
+	if irn.Rank == 0 {
+		t.Error("IRN rank = 0, want a rank")
+	}
+	eq(t, "IRN ineligible", irn.Ineligible, "")
+	eq(t, "IRN waived", irn.Waived, "voted against ES-11/5")
+	if irn.AskEUR <= 0 {
+		t.Errorf("IRN ask = %v EUR, want above 0", irn.AskEUR)
 	}
 	if len(got) != 4 {
 		t.Errorf("%d prospects, want BBB, CCC, DDD and IRN", len(got))

@@ -35,8 +35,18 @@ func TestProspectsAPIExcludeAndEligibility(t *testing.T) {
 		}
 		var isos []string
 		for _, p := range rep.Prospects {
-			if p.Eligible == nil || !*p.Eligible || p.Alignment == nil || p.AskCapEUR == nil || p.AskEUR > *p.AskCapEUR {
-				t.Errorf("%s: %s eligible/alignment/ask_cap_eur missing, false or exceeded", query, p.ISO3)
+			if p.Eligible == nil {
+				t.Errorf("%s: %s eligible missing", query, p.ISO3)
+			} else if !*p.Eligible {
+				t.Errorf("%s: %s eligible = false, want true", query, p.ISO3)
+			}
+			if p.Alignment == nil {
+				t.Errorf("%s: %s alignment missing", query, p.ISO3)
+			}
+			if p.AskCapEUR == nil {
+				t.Errorf("%s: %s ask_cap_eur missing", query, p.ISO3)
+			} else if p.AskEUR > *p.AskCapEUR {
+				t.Errorf("%s: %s ask_eur = %v, want at most ask_cap_eur %v", query, p.ISO3, p.AskEUR, *p.AskCapEUR)
 			}
 			isos = append(isos, p.ISO3)
 		}

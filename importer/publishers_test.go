@@ -12,8 +12,20 @@ const ecbHeader = "KEY,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,TIME_PER
 func TestECBRates(t *testing.T) {
 	good := ecbHeader + "EXR.M.USD.EUR.SP00.A,M,USD,EUR,SP00,A,2026-06,1.1642,A\nEXR.M.USD.EUR.SP00.A,M,USD,EUR,SP00,A,2026-07,,A\n"
 	rates, err := ECBRates(strings.NewReader(good), "EXR.csv")
-	if err != nil || len(rates) != 1 || rates[0].Currency != "USD" || rates[0].Month != coalition.MonthOf(2026, 6) || rates[0].UnitsPerEUR != 1.1642 {
-		t.Fatalf("%+v %v", rates, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rates) != 1 {
+		t.Fatalf("%d rates, want 1 (the empty July skipped): %+v", len(rates), rates)
+	}
+	if rates[0].Currency != "USD" {
+		t.Errorf("currency = %q, want USD", rates[0].Currency)
+	}
+	if want := coalition.MonthOf(2026, 6); rates[0].Month != want {
+		t.Errorf("month = %v, want %v", rates[0].Month, want)
+	}
+	if rates[0].UnitsPerEUR != 1.1642 {
+		t.Errorf("units per EUR = %v, want 1.1642", rates[0].UnitsPerEUR)
 	}
 	for _, c := range []struct{ name, in, want string }{
 		{"daily rates", ecbHeader + "EXR.D.USD.EUR.SP00.A,D,USD,EUR,SP00,A,2026-06-01,1.16,A\n", `EXR.csv:2:FREQ: "D", want M`},
@@ -37,8 +49,17 @@ func TestWorldBank(t *testing.T) {
 	agg := `{"indicator":{"id":"NY.GDP.MKTP.CD","value":"GDP (current US$)"},"country":{"id":"1W","value":"World"},"countryiso3code":"WLD","date":"2024","value":null,"unit":"","obs_status":"","decimal":0}`
 	good := `[{"page":1,"pages":1,"per_page":"20000","total":2,"sourceid":"2","lastupdated":"2025-07-01"},[` + rec + `,` + agg + `]]`
 	ind, err := WorldBank(strings.NewReader(good), "gdp.json", "NY.GDP.MKTP.CD")
-	if err != nil || ind.LastUpdated != "2025-07-01" || len(ind.Values) != 1 || ind.Values[0] != (WBValue{ISO3: "USA", Year: 2023, Value: 27360935000000}) {
-		t.Fatalf("%+v %v", ind, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ind.LastUpdated != "2025-07-01" {
+		t.Errorf("last updated = %q, want 2025-07-01", ind.LastUpdated)
+	}
+	if len(ind.Values) != 1 {
+		t.Fatalf("%d values, want 1 (the aggregate without a value skipped): %+v", len(ind.Values), ind.Values)
+	}
+	if want := (WBValue{ISO3: "USA", Year: 2023, Value: 27360935000000}); ind.Values[0] != want {
+		t.Errorf("value = %+v, want %+v", ind.Values[0], want)
 	}
 	for _, c := range []struct{ name, in, want string }{
 		{"the API's error", `[{"message":[{"id":"120","key":"Invalid value","value":"The provided parameter value is not valid"}]}]`, "the World Bank API says: The provided parameter value is not valid"},

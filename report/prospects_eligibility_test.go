@@ -117,8 +117,17 @@ func TestProspectsExclude(t *testing.T) {
 			hun = &allowed.Prospects[i]
 		}
 	}
-	if hun == nil || !hun.Eligible || hun.Rank == 0 || hun.Waived != "voted against A/RES/ES-11/7" {
-		t.Errorf("HUN allowed: %+v", hun)
+	if hun == nil {
+		t.Fatal("HUN allowed but not among the prospects")
+	}
+	if !hun.Eligible {
+		t.Error("HUN allowed: eligible = false, want true")
+	}
+	if hun.Rank == 0 {
+		t.Error("HUN allowed: rank = 0, want a rank")
+	}
+	if want := "voted against A/RES/ES-11/7"; hun.Waived != want {
+		t.Errorf("HUN allowed: waived = %q, want %q", hun.Waived, want)
 	}
 	if slices.ContainsFunc(allowed.Ineligible, func(i report.IneligibleState) bool { return i.ISO3 == "HUN" }) {
 		t.Error("HUN allowed but listed as ineligible")
@@ -165,8 +174,17 @@ func TestProspectsAskCap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.CapHistory != k || rep.RecentTo != last || rep.RecentFrom != last.Add(-23) || rep.CapNote == "" {
-			t.Errorf("k %v: report says k %v, recent %s..%s (data ends %s), note %q", k, rep.CapHistory, rep.RecentFrom, rep.RecentTo, last, rep.CapNote)
+		if rep.CapHistory != k {
+			t.Errorf("k %v: cap history = %v, want %v", k, rep.CapHistory, k)
+		}
+		if rep.RecentTo != last {
+			t.Errorf("k %v: recent to = %s, want %s (where the data ends)", k, rep.RecentTo, last)
+		}
+		if want := last.Add(-23); rep.RecentFrom != want {
+			t.Errorf("k %v: recent from = %s, want %s", k, rep.RecentFrom, want)
+		}
+		if rep.CapNote == "" {
+			t.Errorf("k %v: cap note is empty, want one", k)
 		}
 		capped, byGDP := 0, 0
 		for _, p := range rep.Prospects {

@@ -382,8 +382,20 @@ func TestUpdateLoadsNewerReleases(t *testing.T) {
 			})
 			t.Run("kiel release 30", func(t *testing.T) {
 				res := run(t, updates.Request{Dataset: "kiel"})
-				if !res.Committed || res.Release.Release != "30" || res.Release.Action != "newer" || res.Release.Created != 2 || res.Release.Removed != 0 {
-					t.Fatalf("%+v", res.Release)
+				if !res.Committed {
+					t.Fatalf("not committed: %+v", res.Release)
+				}
+				if res.Release.Release != "30" {
+					t.Errorf("release = %q, want 30", res.Release.Release)
+				}
+				if res.Release.Action != "newer" {
+					t.Errorf("action = %q, want newer", res.Release.Action)
+				}
+				if res.Release.Created != 2 {
+					t.Errorf("created = %d, want 2", res.Release.Created)
+				}
+				if res.Release.Removed != 0 {
+					t.Errorf("removed = %d, want 0", res.Release.Removed)
 				}
 				want := []updates.Change{{Item: "DEU military", Before: "€24.21 bn", After: "€25.71 bn", Change: "+€1.50 bn"},
 					{Item: "GBR financial", Before: "€3.75 bn", After: "€4.00 bn", Change: "+€250.0 m"}}
@@ -417,8 +429,17 @@ func TestUpdateLoadsNewerReleases(t *testing.T) {
 				}
 				m.set("EXR.csv", append(mustRead(t, "testdata/EXR.csv"), []byte(strings.Join(july, "\n")+"\n")...))
 				res := run(t, updates.Request{Dataset: "fx"})
-				if !res.Committed || res.Release.Created != 19 || res.Release.Updated != 0 || res.Release.Action != "newer" {
-					t.Fatalf("%+v", res.Release)
+				if !res.Committed {
+					t.Fatalf("not committed: %+v", res.Release)
+				}
+				if res.Release.Created != 19 {
+					t.Errorf("created = %d, want 19", res.Release.Created)
+				}
+				if res.Release.Updated != 0 {
+					t.Errorf("updated = %d, want 0", res.Release.Updated)
+				}
+				if res.Release.Action != "newer" {
+					t.Errorf("action = %q, want newer", res.Release.Action)
 				}
 				if got := dataset(t, s, "ecb-fx"); got != "data to 2026-07|2026-07-31" {
 					t.Errorf("ecb-fx = %s", got)
@@ -440,8 +461,22 @@ func TestUpdateLoadsNewerReleases(t *testing.T) {
 				}
 				cs, _ := s.FindCountries(sys, coalition.CountryFilter{})
 				for _, c := range cs {
-					if c.ISO3 == "USA" && (c.GDPYear != 2024 || *c.GDPUSDBn != 28181.7 || !strings.Contains(c.Source, "World Bank WDI 2024") || strings.Contains(c.Source, "2023")) {
-						t.Errorf("USA: %d %v %q", c.GDPYear, *c.GDPUSDBn, c.Source)
+					if c.ISO3 != "USA" {
+						continue
+					}
+					if c.GDPYear != 2024 {
+						t.Errorf("USA GDP year = %d, want 2024", c.GDPYear)
+					}
+					if c.GDPUSDBn == nil {
+						t.Error("USA GDP missing, want 28181.7 bn")
+					} else if *c.GDPUSDBn != 28181.7 {
+						t.Errorf("USA GDP = %v bn, want 28181.7", *c.GDPUSDBn)
+					}
+					if !strings.Contains(c.Source, "World Bank WDI 2024") {
+						t.Errorf("USA source = %q, want it to name World Bank WDI 2024", c.Source)
+					}
+					if strings.Contains(c.Source, "2023") {
+						t.Errorf("USA source = %q, still names 2023", c.Source)
 					}
 				}
 				if got := dataset(t, s, "worldbank"); got != "2024|2024-12-31" {

@@ -56,8 +56,17 @@ func TestPledgesStageCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &h); err != nil {
 		t.Fatal(err, out)
 	}
-	if h.Figures.Stage != coalition.Committed || h.Figures.CommittedEUR != 100_000_000_000 || h.Figures.AnnouncedSource != "London summit" || len(h.Entries) != 2 {
-		t.Errorf("history = %+v", h)
+	if h.Figures.Stage != coalition.Committed {
+		t.Errorf("history stage = %s, want committed", h.Figures.Stage)
+	}
+	if h.Figures.CommittedEUR != 100_000_000_000 {
+		t.Errorf("history committed = %d cents, want 100000000000", h.Figures.CommittedEUR)
+	}
+	if h.Figures.AnnouncedSource != "London summit" {
+		t.Errorf("history announced source = %q, want London summit", h.Figures.AnnouncedSource)
+	}
+	if len(h.Entries) != 2 {
+		t.Errorf("history has %d entries, want 2: %+v", len(h.Entries), h.Entries)
 	}
 	out, _, err = cli(t, nil, "pledges", "history", id, "--db", db)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -91,14 +92,22 @@ func TestProspectsCLIEligibilityAndExclude(t *testing.T) {
 		t.Fatal("no prospects")
 	}
 	for _, p := range got.Prospects {
-		switch {
-		case p.Eligible == nil || p.Alignment == nil || p.AskCapEUR == nil:
-			t.Errorf("%s lacks eligible, alignment or ask_cap_eur", p.ISO3)
-		case !*p.Eligible || p.AskEUR > *p.AskCapEUR:
-			t.Errorf("%s eligible %v ask %.0f cap %.0f", p.ISO3, *p.Eligible, p.AskEUR, *p.AskCapEUR)
+		if p.Eligible == nil {
+			t.Errorf("%s eligible missing", p.ISO3)
+		} else if !*p.Eligible {
+			t.Errorf("%s eligible = false, want true", p.ISO3)
 		}
-		if p.ISO3 == "HUN" || p.ISO3 == "SVK" || p.ISO3 == "RUS" || p.ISO3 == "UKR" {
-			t.Errorf("%s listed", p.ISO3)
+		if p.Alignment == nil {
+			t.Errorf("%s alignment missing", p.ISO3)
+		}
+		if p.AskCapEUR == nil {
+			t.Errorf("%s ask_cap_eur missing", p.ISO3)
+		} else if p.AskEUR > *p.AskCapEUR {
+			t.Errorf("%s ask = %.0f EUR, want at most its cap %.0f", p.ISO3, p.AskEUR, *p.AskCapEUR)
+		}
+		// Excluded (HUN, SVK), voted against (RUS) or the recipient (UKR).
+		if slices.Contains([]string{"HUN", "SVK", "RUS", "UKR"}, p.ISO3) {
+			t.Errorf("%s listed, want it left out", p.ISO3)
 		}
 	}
 	if strings.Join(got.Excluded, ",") != "HUN,SVK" {
