@@ -158,7 +158,7 @@ func (w *stageWeek) statusBackNeedsCorrection(t *testing.T) {
 	_, err = w.s.UpdatePledge(sys, w.p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &back})
 	wantField(t, err, "correction")
 	why := "allocation withdrawn by parliament"
-	cur, err = w.s.UpdatePledge(sys, w.p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &back, Correction: &why})
+	_, err = w.s.UpdatePledge(sys, w.p.ID, coalition.PledgeUpdate{Version: cur.Version, Status: &back, Correction: &why})
 	must(t, err)
 	wantFigures(t, w.s, w.p.ID, coalition.Committed, 900, 1000, 0, 250)
 	audited, _, err := w.s.FindAudit(sys, coalition.AuditFilter{Entity: "pledge_stage", Limit: coalition.MaxPageSize})
