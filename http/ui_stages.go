@@ -98,7 +98,7 @@ func (s *server) pledgePageData(r *http.Request) (pledgeData, error) {
 	if err != nil {
 		return pledgeData{}, err
 	}
-	d := pledgeData{page: s.newPage(fmt.Sprintf("Pledge %d", id), "donors"), Pledge: p, Donor: names[p.Donor], Row: newStageRow(p, f, len(h))}
+	d := pledgeData{page: s.newPage(fmt.Sprintf("%s: pledge of %s", names[p.Donor], p.Announced), "donors"), Pledge: p, Donor: names[p.Donor], Row: newStageRow(p, f, len(h))}
 	for _, e := range h {
 		d.Entries = append(d.Entries, historyRow{StageEntry: e, EUR: float64(e.AmountEUR) / 100})
 	}
