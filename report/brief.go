@@ -307,13 +307,21 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 		row := BriefRiskRow{ISO3: m.ISO3, PEvent: m.PEvent, Attribution: m.Attribution, NoiseEUR: attributionNoise(rr.Result, m.PEvent)}
 		for _, ev := range events {
 			if ev.ISO3 == m.ISO3 {
-				row.Events = append(row.Events, fmt.Sprintf("%s %s: %s (p %.2f, support × %.2f; date: %s)", ev.Date, ev.Kind, ev.Label, ev.Probability, ev.Factor, ev.Source))
+				row.Events = append(row.Events, fmt.Sprintf("%s %s: %s (p %.2f, support × %.2f; date: %s)", ev.Date, ev.Kind, ev.Label, ev.Probability, ev.Factor, briefSource(ev.Source)))
+				rep.Sources = append(rep.Sources, Source{Figure: fmt.Sprintf("risk event (%s %s %s)", ev.ISO3, ev.Kind, ev.Date), Source: ev.Source})
 			}
 		}
 		br.Members = append(br.Members, row)
 	}
 	rep.Risk = br
-	rep.Sources = append(rep.Sources, rr.Sources...)
+	// The run's own sources, but one line per event shown above rather than
+	// two per stored event (their assumption is named once, in the
+	// assumptions): the brief keeps to two pages and shows no record ids.
+	for _, src := range rr.Sources {
+		if !strings.HasPrefix(src.Figure, "risk event ") {
+			rep.Sources = append(rep.Sources, src)
+		}
+	}
 	return nil
 }
 
@@ -427,4 +435,16 @@ func dedupeSources(in []Source) []Source {
 		}
 	}
 	return out
+}
+
+// briefSource is a source cut to what fits a line of the one-page brief,
+// keeping its grade marker ("UNVERIFIED — ", "press: ") in front; the full
+// source is in the brief's sources, from the risk run's.
+func briefSource(src string) string {
+	const max = 90
+	r := []rune(src)
+	if len(r) <= max {
+		return src
+	}
+	return strings.TrimSpace(string(r[:max-1])) + "… (full source in the sources)"
 }
