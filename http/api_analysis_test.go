@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"coalition/internal/check"
 	"context"
 	"encoding/json"
 	"io"
@@ -53,12 +54,12 @@ func anProblem(t *testing.T, status int, h http.Header, b []byte, wantStatus int
 	if err := json.Unmarshal(b, &p); err != nil {
 		t.Fatalf("not a problem document: %v\n%s", err, b)
 	}
-	if !checkFacts(t,
-		eq("status", status, wantStatus),
-		eq("problem status", p.Status, wantStatus),
-		eq("Content-Type", h.Get("Content-Type"), "application/problem+json"),
-		eq("problem field", p.Field, wantField),
-		holds("problem detail", p.Detail != "", p.Detail, "a detail"),
+	if !check.Facts(t,
+		check.Eq("status", status, wantStatus),
+		check.Eq("problem status", p.Status, wantStatus),
+		check.Eq("Content-Type", h.Get("Content-Type"), "application/problem+json"),
+		check.Eq("problem field", p.Field, wantField),
+		check.Holds("problem detail", p.Detail != "", p.Detail, "a detail"),
 	) {
 		t.FailNow()
 	}
@@ -80,11 +81,11 @@ func TestAnalysisEndpoints(t *testing.T) {
 	if err := json.Unmarshal(b, &targets); err != nil {
 		t.Fatalf("targets: %d %v %s", code, err, b[:min(len(b), 300)])
 	}
-	if !checkFacts(t,
-		eq("status", code, 200),
-		eq("group", targets.Group, "NATO"),
-		atLeast("rows", len(targets.Rows), 30),
-		atLeast("sources", len(targets.Sources), 1),
+	if !check.Facts(t,
+		check.Eq("status", code, 200),
+		check.Eq("group", targets.Group, "NATO"),
+		check.AtLeast("rows", len(targets.Rows), 30),
+		check.AtLeast("sources", len(targets.Sources), 1),
 	) {
 		t.FailNow()
 	}
@@ -104,10 +105,10 @@ func TestAnalysisEndpoints(t *testing.T) {
 	if err := json.Unmarshal(b, &pr); err != nil {
 		t.Fatalf("prospects: %d %v", code, err)
 	}
-	if !checkFacts(t,
-		eq("status", code, 200),
-		eq("gap_eur", pr.GapEUR, 40e9),
-		atLeast("prospects", len(pr.Prospects), 1),
+	if !check.Facts(t,
+		check.Eq("status", code, 200),
+		check.Eq("gap_eur", pr.GapEUR, 40e9),
+		check.AtLeast("prospects", len(pr.Prospects), 1),
 	) {
 		t.FailNow()
 	}
@@ -207,10 +208,10 @@ func TestSavedScenarios(t *testing.T) {
 	if err := json.Unmarshal(b, &saved); err != nil {
 		t.Fatalf("save: %d %v %s", code, err, b)
 	}
-	if !checkFacts(t,
-		eq("status", code, 201),
-		holds("id", saved.ID != 0, saved.ID, "an id"),
-		eq("visibility", saved.Visibility, "public"),
+	if !check.Facts(t,
+		check.Eq("status", code, 201),
+		check.Holds("id", saved.ID != 0, saved.ID, "an id"),
+		check.Eq("visibility", saved.Visibility, "public"),
 	) {
 		t.FailNow()
 	}
@@ -238,7 +239,7 @@ func TestSavedScenarios(t *testing.T) {
 	if err := json.Unmarshal(b, &page); err != nil {
 		t.Fatalf("list: %d %s", code, b)
 	}
-	if !checkFacts(t, eq("status", code, 200), eq("items", len(page.Items), 1)) {
+	if !check.Facts(t, check.Eq("status", code, 200), check.Eq("items", len(page.Items), 1)) {
 		t.FailNow()
 	}
 	if got := page.Items[0].ID; got != saved.ID {

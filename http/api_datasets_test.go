@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"coalition/internal/check"
 	"coalition/refdata"
 )
 
@@ -35,13 +36,13 @@ func TestDatasetsAPI(t *testing.T) {
 			weapons = d
 		}
 	}
-	if !checkFacts(t,
-		eq("kiel release", kiel["release"], any("29")),
-		eq("kiel as_of", kiel["as_of"], any("2026-04-30")),
-		eq("kiel records", kiel["records"], any(float64(1450))),
-		eq("kiel-weapons records (one per system of a donor's category)", weapons["records"], any(float64(101))),
-		eq("kiel-weapons kind", weapons["kind"], any("equipment")),
-		eq("datasets", len(raw.Datasets), 5),
+	if !check.Facts(t,
+		check.Eq("kiel release", kiel["release"], any("29")),
+		check.Eq("kiel as_of", kiel["as_of"], any("2026-04-30")),
+		check.Eq("kiel records", kiel["records"], any(float64(1450))),
+		check.Eq("kiel-weapons records (one per system of a donor's category)", weapons["records"], any(float64(101))),
+		check.Eq("kiel-weapons kind", weapons["kind"], any("equipment")),
+		check.Eq("datasets", len(raw.Datasets), 5),
 	) {
 		t.FailNow()
 	}
@@ -72,12 +73,12 @@ func TestDatasetsAPI(t *testing.T) {
 	if rep.Result.Release == nil {
 		t.Fatalf("import of the same release: no release in %s", b)
 	}
-	if !checkFacts(t,
-		eq("pledges created", rep.Result.Created["pledges"], 0),
-		eq("pledges unchanged", rep.Result.Unchanged["pledges"], 1450),
-		eq("release action", rep.Result.Release.Action, "same"),
-		eq("release", rep.Result.Release.Release, "29"),
-		eq("changed donor totals", len(rep.Result.Release.Changes), 0),
+	if !check.Facts(t,
+		check.Eq("pledges created", rep.Result.Created["pledges"], 0),
+		check.Eq("pledges unchanged", rep.Result.Unchanged["pledges"], 1450),
+		check.Eq("release action", rep.Result.Release.Action, "same"),
+		check.Eq("release", rep.Result.Release.Release, "29"),
+		check.Eq("changed donor totals", len(rep.Result.Release.Changes), 0),
 	) {
 		t.FailNow()
 	}

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"coalition/internal/check"
 	"context"
 	"encoding/json"
 	"strings"
@@ -82,12 +83,12 @@ func TestDeliveriesThroughTheAPI(t *testing.T) {
 	status, body, h := w.do(t, "delegate-GBR", "PATCH", path, `{"amount_eur_minor": 5000000000, "over_delivery": "", "date": "2025-03-02"}`, "If-Match", `"1"`)
 	var d coalition.Delivery
 	json.Unmarshal(body, &d)
-	if !checkFacts(t,
-		eq("PATCH status", status, 200),
-		eq("ETag", h.Get("ETag"), `"2"`),
-		eq("amount_eur_minor", d.AmountEUR, 50_000_000_00),
-		eq("date", d.Date, coalition.Date{Y: 2025, M: 3, D: 2}),
-		eq("pledge", d.PledgeID, p.ID),
+	if !check.Facts(t,
+		check.Eq("PATCH status", status, 200),
+		check.Eq("ETag", h.Get("ETag"), `"2"`),
+		check.Eq("amount_eur_minor", d.AmountEUR, 50_000_000_00),
+		check.Eq("date", d.Date, coalition.Date{Y: 2025, M: 3, D: 2}),
+		check.Eq("pledge", d.PledgeID, p.ID),
 	) {
 		t.FailNow()
 	}

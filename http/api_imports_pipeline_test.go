@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"coalition/internal/check"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -86,17 +87,17 @@ func TestImportAPIPipeline(t *testing.T) {
 	// Pledges: converted with the store's whole FX table, provenance names
 	// the uploader.
 	rep, b := upload(t, "", "pledges.csv", pipePledges, http.StatusOK)
-	if !checkFacts(t,
-		eq("committed", rep.Committed, true),
-		eq("dry run", rep.DryRun, false),
-		eq("format", rep.Format, "csv"),
-		eq("files", len(rep.Files), 1),
-		eq("errors", len(rep.Errors), 0),
-		eq("pledges created", rep.Result.Created["pledges"], 3),
-	) || !checkFacts(t,
-		eq("file", rep.Files[0].File, "pledges.csv"),
-		eq("bytes", rep.Files[0].Bytes, int64(len(pipePledges))),
-		eq("records", rep.Files[0].Stats.Records, 3),
+	if !check.Facts(t,
+		check.Eq("committed", rep.Committed, true),
+		check.Eq("dry run", rep.DryRun, false),
+		check.Eq("format", rep.Format, "csv"),
+		check.Eq("files", len(rep.Files), 1),
+		check.Eq("errors", len(rep.Errors), 0),
+		check.Eq("pledges created", rep.Result.Created["pledges"], 3),
+	) || !check.Facts(t,
+		check.Eq("file", rep.Files[0].File, "pledges.csv"),
+		check.Eq("bytes", rep.Files[0].Bytes, int64(len(pipePledges))),
+		check.Eq("records", rep.Files[0].Stats.Records, 3),
 	) {
 		t.Fatalf("pledges: %s", b)
 	}
@@ -154,12 +155,12 @@ func TestImportAPIPipeline(t *testing.T) {
 	} {
 		rep, b = upload(t, "&kind="+f.kind, f.name, f.content, http.StatusOK)
 		n := strings.Count(f.content, "\n") - 1
-		if !checkFacts(t,
-			eq("re-upload of "+f.name+": committed", rep.Committed, true),
-			eq("re-upload of "+f.name+": unchanged", rep.Result.Unchanged[f.kind], n),
-			eq("re-upload of "+f.name+": created", rep.Result.Created[f.kind], 0),
-			eq("re-upload of "+f.name+": updated", rep.Result.Updated[f.kind], 0),
-			eq("re-upload of "+f.name+": removed", rep.Result.Removed[f.kind], 0),
+		if !check.Facts(t,
+			check.Eq("re-upload of "+f.name+": committed", rep.Committed, true),
+			check.Eq("re-upload of "+f.name+": unchanged", rep.Result.Unchanged[f.kind], n),
+			check.Eq("re-upload of "+f.name+": created", rep.Result.Created[f.kind], 0),
+			check.Eq("re-upload of "+f.name+": updated", rep.Result.Updated[f.kind], 0),
+			check.Eq("re-upload of "+f.name+": removed", rep.Result.Removed[f.kind], 0),
 		) {
 			t.Logf("the report: %s", b)
 		}
@@ -188,33 +189,33 @@ func TestImportAPIPipeline(t *testing.T) {
 		importRep
 	}
 	json.Unmarshal(b, &prob)
-	if checkFacts(t,
-		eq("without skip_invalid: status", code, http.StatusBadRequest),
-		eq("without skip_invalid: problem status", prob.Status, 400),
-		eq("without skip_invalid: errors", len(prob.Errors), 1),
+	if check.Facts(t,
+		check.Eq("without skip_invalid: status", code, http.StatusBadRequest),
+		check.Eq("without skip_invalid: problem status", prob.Status, 400),
+		check.Eq("without skip_invalid: errors", len(prob.Errors), 1),
 	) {
-		checkFacts(t,
-			eq("without skip_invalid: row", prob.Errors[0].Row, 3),
-			eq("without skip_invalid: field", prob.Errors[0].Field, "donor"),
-			eq("without skip_invalid: file", prob.Errors[0].File, "more.csv"),
+		check.Facts(t,
+			check.Eq("without skip_invalid: row", prob.Errors[0].Row, 3),
+			check.Eq("without skip_invalid: field", prob.Errors[0].Field, "donor"),
+			check.Eq("without skip_invalid: file", prob.Errors[0].File, "more.csv"),
 		)
 	}
 	if n := count(t, "SELECT count(*) FROM pledges WHERE source = 'csv: more.csv'"); n != 0 {
 		t.Errorf("invalid row without skip_invalid: %d pledges written", n)
 	}
 	rep, b = upload(t, "&skip_invalid=true", "more.csv", more, http.StatusOK)
-	if !checkFacts(t,
-		eq("skip_invalid: committed", rep.Committed, true),
-		eq("skip_invalid: pledges created", rep.Result.Created["pledges"], 1),
-		eq("skip_invalid: errors", len(rep.Errors), 1),
-		eq("skip_invalid: files", len(rep.Files), 1),
+	if !check.Facts(t,
+		check.Eq("skip_invalid: committed", rep.Committed, true),
+		check.Eq("skip_invalid: pledges created", rep.Result.Created["pledges"], 1),
+		check.Eq("skip_invalid: errors", len(rep.Errors), 1),
+		check.Eq("skip_invalid: files", len(rep.Files), 1),
 	) {
 		t.Logf("the report: %s", b)
 	} else {
-		checkFacts(t,
-			eq("skip_invalid: row", rep.Errors[0].Row, 3),
-			eq("skip_invalid: field", rep.Errors[0].Field, "donor"),
-			eq("skip_invalid: invalid rows", rep.Files[0].Stats.Invalid, 1),
+		check.Facts(t,
+			check.Eq("skip_invalid: row", rep.Errors[0].Row, 3),
+			check.Eq("skip_invalid: field", rep.Errors[0].Field, "donor"),
+			check.Eq("skip_invalid: invalid rows", rep.Files[0].Stats.Invalid, 1),
 		)
 	}
 	if n := count(t, "SELECT count(*) FROM pledges WHERE source = 'csv: more.csv' AND source_ref = 'M-1' AND donor = 'DEU'"); n != 1 {
@@ -225,20 +226,20 @@ func TestImportAPIPipeline(t *testing.T) {
 	// counted as deleted but kept; then deleted, with its delivery.
 	less := "source_ref,donor,category,amount,currency,announced\nP-1,Norway,air-defence,1140000000,NOK,2024-01-15\nP-2,DEU,humanitarian,5000000,EUR,2024-02-01\n"
 	rep, b = upload(t, "", "pledges.csv", less, http.StatusOK)
-	if !checkFacts(t,
-		eq("without delete_removed: committed", rep.Committed, true),
-		eq("without delete_removed: removed", rep.Result.Removed["pledges"], 1),
-		eq("without delete_removed: deleted", rep.Result.Deleted["pledges"], 0),
-		eq("without delete_removed: unchanged", rep.Result.Unchanged["pledges"], 2),
+	if !check.Facts(t,
+		check.Eq("without delete_removed: committed", rep.Committed, true),
+		check.Eq("without delete_removed: removed", rep.Result.Removed["pledges"], 1),
+		check.Eq("without delete_removed: deleted", rep.Result.Deleted["pledges"], 0),
+		check.Eq("without delete_removed: unchanged", rep.Result.Unchanged["pledges"], 2),
 	) {
 		t.Logf("the report: %s", b)
 	}
 	rep, b = upload(t, "&dry_run=1&delete_removed=1", "pledges.csv", less, http.StatusOK)
-	if !checkFacts(t,
-		eq("dry run with delete_removed: committed", rep.Committed, false),
-		eq("dry run with delete_removed: dry run", rep.DryRun, true),
-		eq("dry run with delete_removed: removed", rep.Result.Removed["pledges"], 1),
-		eq("dry run with delete_removed: deleted", rep.Result.Deleted["pledges"], 1),
+	if !check.Facts(t,
+		check.Eq("dry run with delete_removed: committed", rep.Committed, false),
+		check.Eq("dry run with delete_removed: dry run", rep.DryRun, true),
+		check.Eq("dry run with delete_removed: removed", rep.Result.Removed["pledges"], 1),
+		check.Eq("dry run with delete_removed: deleted", rep.Result.Deleted["pledges"], 1),
 	) {
 		t.Logf("the report: %s", b)
 	}

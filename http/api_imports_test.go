@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"coalition/internal/check"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -86,11 +87,11 @@ func TestImportAPI(t *testing.T) {
 		} `json:"errors"`
 	}
 	json.Unmarshal(b, &prob)
-	if checkFacts(t, eq("bad file: status", code, http.StatusBadRequest), eq("bad file: errors", len(prob.Errors), 3)) {
-		checkFacts(t,
-			eq("bad file: first error's field", prob.Errors[0].Field, "amount"),
-			eq("bad file: first error's row", prob.Errors[0].Row, 2),
-			eq("bad file: first error's file", prob.Errors[0].File, "bad.csv"),
+	if check.Facts(t, check.Eq("bad file: status", code, http.StatusBadRequest), check.Eq("bad file: errors", len(prob.Errors), 3)) {
+		check.Facts(t,
+			check.Eq("bad file: first error's field", prob.Errors[0].Field, "amount"),
+			check.Eq("bad file: first error's row", prob.Errors[0].Row, 2),
+			check.Eq("bad file: first error's file", prob.Errors[0].File, "bad.csv"),
 		)
 	}
 	if code, _ := postFile(t, srv.URL+"/api/v1/imports?format=xml", token, "x", "x", false); code != http.StatusBadRequest {

@@ -13,6 +13,7 @@ import (
 
 	"coalition"
 	"coalition/analysis/risk"
+	"coalition/internal/check"
 	"coalition/refdata"
 	"coalition/report"
 	"coalition/seed"
@@ -41,10 +42,10 @@ func wantProblem(t *testing.T, what string, status int, body []byte, field strin
 		t.Errorf("%s: %d %s, want a 400 problem naming %q", what, status, body, field)
 		return
 	}
-	checkFacts(t,
-		eq(what+": status", status, 400),
-		eq(what+": problem status", p.Status, 400),
-		eq(what+": field", p.Field, field),
+	check.Facts(t,
+		check.Eq(what+": status", status, 400),
+		check.Eq(what+": problem status", p.Status, 400),
+		check.Eq(what+": field", p.Field, field),
 	)
 }
 
@@ -148,11 +149,11 @@ func TestRiskCoalitionAPI(t *testing.T) {
 	if want := electionCount(t, members, "2026", "2027", "2028"); events != want {
 		t.Errorf("%d events in 2026–2028, want %d (elections.csv)", events, want)
 	}
-	checkFacts(t,
-		eq("trials", rep.Result.Trials, 2000),
-		eq("seed", rep.Result.Seed, uint64(9)),
-		eq("months", len(rep.Result.Months), 36),
-		atLeast("sources", len(rep.Sources), 1),
+	check.Facts(t,
+		check.Eq("trials", rep.Result.Trials, 2000),
+		check.Eq("seed", rep.Result.Seed, uint64(9)),
+		check.Eq("months", len(rep.Result.Months), 36),
+		check.AtLeast("sources", len(rep.Sources), 1),
 	)
 	// The POST form with the same request gives the same model and result.
 	status, body2, _ := w.do(t, "", "POST", "/api/v1/risk", `{"coalition": "COW2025", "start": "2026-01", "trials": 2000, "seed": 9}`)

@@ -12,6 +12,7 @@ import (
 
 	"coalition"
 	chttp "coalition/http"
+	"coalition/internal/check"
 	"coalition/sqlstore"
 	"coalition/sqlstore/sqltest"
 )
@@ -212,11 +213,11 @@ func TestProblems(t *testing.T) {
 		if err := json.Unmarshal(body, &p); err != nil {
 			t.Errorf("%s: not a problem document: %s", c.path, body)
 		}
-		checkFacts(t,
-			eq(c.path+": problem status", p.Status, c.status),
-			holds(c.path+": problem type", p.Type != "", p.Type, "a type"),
-			holds(c.path+": problem title", p.Title != "", p.Title, "a title"),
-			holds(c.path+": problem detail", p.Detail != "", p.Detail, "a detail"),
+		check.Facts(t,
+			check.Eq(c.path+": problem status", p.Status, c.status),
+			check.Holds(c.path+": problem type", p.Type != "", p.Type, "a type"),
+			check.Holds(c.path+": problem title", p.Title != "", p.Title, "a title"),
+			check.Holds(c.path+": problem detail", p.Detail != "", p.Detail, "a detail"),
 		)
 		if p.Field != c.field {
 			t.Errorf("%s: field %q, want %q (%s)", c.path, p.Field, c.field, p.Detail)

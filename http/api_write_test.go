@@ -1,6 +1,7 @@
 package http
 
 import (
+	"coalition/internal/check"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -94,14 +95,14 @@ func TestRequirementEditAndDelete(t *testing.T) {
 	if err := json.Unmarshal(resp, &q); err != nil {
 		t.Fatalf("PATCH: %d %v %s", status, err, resp)
 	}
-	if !checkFacts(t,
-		eq("PATCH status", status, 200),
-		eq("ETag", hdr.Get("ETag"), `"2"`),
-		eq("amount_eur_minor", q.AmountEUR, 250000),
-		eq("capability", q.Capability, "T-72 spare parts"),
-		eq("note", q.Note, "revised"),
-		eq("category (unchanged)", q.Category, "armour"),
-		eq("source (unchanged)", q.Source, "test"),
+	if !check.Facts(t,
+		check.Eq("PATCH status", status, 200),
+		check.Eq("ETag", hdr.Get("ETag"), `"2"`),
+		check.Eq("amount_eur_minor", q.AmountEUR, 250000),
+		check.Eq("capability", q.Capability, "T-72 spare parts"),
+		check.Eq("note", q.Note, "revised"),
+		check.Eq("category (unchanged)", q.Category, "armour"),
+		check.Eq("source (unchanged)", q.Source, "test"),
 	) {
 		t.FailNow()
 	}
@@ -152,13 +153,13 @@ func TestEngagementEditAndDelete(t *testing.T) {
 	if err := json.Unmarshal(resp, &e); err != nil {
 		t.Fatalf("PATCH: %d %v %s", status, err, resp)
 	}
-	if !checkFacts(t,
-		eq("PATCH status", status, 200),
-		eq("ETag", hdr.Get("ETag"), `"2"`),
-		eq("outcomes", e.Outcomes, "air defence package"),
-		eq("topics", len(e.Topics), 1),
-		eq("title (unchanged)", e.Title, "London summit"),
-		eq("participants (unchanged)", len(e.Participants), 2),
+	if !check.Facts(t,
+		check.Eq("PATCH status", status, 200),
+		check.Eq("ETag", hdr.Get("ETag"), `"2"`),
+		check.Eq("outcomes", e.Outcomes, "air defence package"),
+		check.Eq("topics", len(e.Topics), 1),
+		check.Eq("title (unchanged)", e.Title, "London summit"),
+		check.Eq("participants (unchanged)", len(e.Participants), 2),
 	) {
 		t.FailNow()
 	}

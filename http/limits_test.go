@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	chttp "coalition/http"
+	"coalition/internal/check"
 )
 
 const mib = 1 << 20
@@ -104,11 +105,11 @@ func TestBodyLimitsComeFromTheRouteClass(t *testing.T) {
 				}
 				json.Unmarshal(b, &p)
 				what := fmt.Sprintf("POST %s, %d bytes, chunked %v", c.path, len(body), chunk)
-				checkFacts(t,
-					eq(what+": status", res.StatusCode, http.StatusRequestEntityTooLarge),
-					eq(what+": problem status", p.Status, 413),
-					eq(what+": problem type", p.Type, "/problems/too_large"),
-					eq(what+": Content-Type", res.Header.Get("Content-Type"), "application/problem+json"),
+				check.Facts(t,
+					check.Eq(what+": status", res.StatusCode, http.StatusRequestEntityTooLarge),
+					check.Eq(what+": problem status", p.Status, 413),
+					check.Eq(what+": problem type", p.Type, "/problems/too_large"),
+					check.Eq(what+": Content-Type", res.Header.Get("Content-Type"), "application/problem+json"),
 				)
 			}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"coalition/internal/check"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -39,12 +40,12 @@ func TestCoverageCLI(t *testing.T) {
 		monthly += v
 	}
 	// 12 months × the baseline need; 3 types × 12 months of cells.
-	if !checkFacts(t,
-		eq("coalition", got.Coalition, "COW2025"),
-		eq("from", got.Result.From, "2025-01"),
-		eq("to", got.Result.To, "2025-12"),
-		eq("cells", len(got.Result.Cells), 36),
-		holds("required", math.Abs(got.Result.Total.Required-12*monthly) <= 1e-6*monthly, got.Result.Total.Required, fmt.Sprintf("%.0f (12 months × the baseline)", 12*monthly)),
+	if !check.Facts(t,
+		check.Eq("coalition", got.Coalition, "COW2025"),
+		check.Eq("from", got.Result.From, "2025-01"),
+		check.Eq("to", got.Result.To, "2025-12"),
+		check.Eq("cells", len(got.Result.Cells), 36),
+		check.Holds("required", math.Abs(got.Result.Total.Required-12*monthly) <= 1e-6*monthly, got.Result.Total.Required, fmt.Sprintf("%.0f (12 months × the baseline)", 12*monthly)),
 	) {
 		t.FailNow()
 	}

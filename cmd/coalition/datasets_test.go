@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"coalition"
+	"coalition/internal/check"
 	"coalition/refdata"
 	"coalition/sqlstore/sqltest"
 )
@@ -91,14 +92,14 @@ func TestImportKielSameReleaseNeverDoubles(t *testing.T) {
 				if r.Release == nil {
 					t.Fatalf("import %d: no release in %+v", i+1, r)
 				}
-				if !checkFacts(t,
-					eq(fmt.Sprintf("import %d: committed", i+1), rep.Committed, true),
-					eq(fmt.Sprintf("import %d: created", i+1), r.Created["pledges"], 0),
-					eq(fmt.Sprintf("import %d: updated", i+1), r.Updated["pledges"], 0),
-					eq(fmt.Sprintf("import %d: unchanged", i+1), r.Unchanged["pledges"], 1450),
-					eq(fmt.Sprintf("import %d: release action", i+1), r.Release.Action, "same"),
-					eq(fmt.Sprintf("import %d: release", i+1), r.Release.Release, refdata.KielRelease),
-					eq(fmt.Sprintf("import %d: removed", i+1), r.Release.Removed, 0),
+				if !check.Facts(t,
+					check.Eq(fmt.Sprintf("import %d: committed", i+1), rep.Committed, true),
+					check.Eq(fmt.Sprintf("import %d: created", i+1), r.Created["pledges"], 0),
+					check.Eq(fmt.Sprintf("import %d: updated", i+1), r.Updated["pledges"], 0),
+					check.Eq(fmt.Sprintf("import %d: unchanged", i+1), r.Unchanged["pledges"], 1450),
+					check.Eq(fmt.Sprintf("import %d: release action", i+1), r.Release.Action, "same"),
+					check.Eq(fmt.Sprintf("import %d: release", i+1), r.Release.Release, refdata.KielRelease),
+					check.Eq(fmt.Sprintf("import %d: removed", i+1), r.Release.Removed, 0),
 				) {
 					t.FailNow()
 				}
@@ -247,11 +248,11 @@ func TestImportKielNewerRelease(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the person's pledge after release 30: %v", err)
 			}
-			if !checkFacts(t,
-				eq("version", got.Version, int64(1)),
-				eq("amount_eur", got.AmountEUR, mine.AmountEUR),
-				eq("source", got.Source, mine.Source),
-				eq("dataset", got.Dataset, ""),
+			if !check.Facts(t,
+				check.Eq("version", got.Version, int64(1)),
+				check.Eq("amount_eur", got.AmountEUR, mine.AmountEUR),
+				check.Eq("source", got.Source, mine.Source),
+				check.Eq("dataset", got.Dataset, ""),
 			) {
 				t.FailNow()
 			}
@@ -282,11 +283,11 @@ func TestImportKielNewerRelease(t *testing.T) {
 			if r == nil {
 				t.Fatalf("forced: no release in %+v", forced.Result)
 			}
-			if !checkFacts(t,
-				eq("forced: action", r.Action, "older, forced"),
-				eq("forced: release", r.Release, "data to 2026-04"),
-				eq("forced: removed", r.Removed, 1),
-				eq("forced: created", r.Created, dropped),
+			if !check.Facts(t,
+				check.Eq("forced: action", r.Action, "older, forced"),
+				check.Eq("forced: release", r.Release, "data to 2026-04"),
+				check.Eq("forced: removed", r.Removed, 1),
+				check.Eq("forced: created", r.Created, dropped),
 			) {
 				t.FailNow()
 			}
@@ -328,10 +329,10 @@ func TestImportKielReleaseNotInPart(t *testing.T) {
 	if err == nil {
 		t.Fatalf("a release with an invalid row was loaded:\n%s", errOut)
 	}
-	if !checkFacts(t,
-		eq("exit code", exitCode(err), 2),
-		holds("error", strings.Contains(err.Error(), "a release is loaded whole"), err, "says a release is loaded whole"),
-		holds("stderr", strings.Contains(errOut, `r30-bad.csv:1081:iso: unknown country or donor "ATL"`), errOut, "names r30-bad.csv:1081 and ATL"),
+	if !check.Facts(t,
+		check.Eq("exit code", exitCode(err), 2),
+		check.Holds("error", strings.Contains(err.Error(), "a release is loaded whole"), err, "says a release is loaded whole"),
+		check.Holds("stderr", strings.Contains(errOut, `r30-bad.csv:1081:iso: unknown country or donor "ATL"`), errOut, "names r30-bad.csv:1081 and ATL"),
 	) {
 		t.FailNow()
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"coalition/internal/check"
 	"coalition/refdata"
 )
 
@@ -225,7 +226,7 @@ func TestCountriesGroups(t *testing.T) {
 		iso3   string
 		member bool
 	}{{"AUS", true}, {"GBR", true}, {"FRA", true}, {"USA", false}, {"UKR", false}} {
-		checkFacts(t, eq("COW2025 member "+m.iso3, has[m.iso3], m.member))
+		check.Facts(t, check.Eq("COW2025 member "+m.iso3, has[m.iso3], m.member))
 	}
 	out, _, err := cli(t, nil, "countries", "--db", db)
 	if err != nil || !strings.Contains(out, "Australia") || !strings.Contains(out, "World Bank") {

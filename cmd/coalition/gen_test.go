@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"coalition"
+	"coalition/internal/check"
 	"coalition/sqlstore"
 	"coalition/sqlstore/sqltest"
 )
@@ -42,10 +43,10 @@ func TestGen(t *testing.T) {
 	if rep.Verified == nil {
 		t.Fatalf("report %+v: no rollup_verified with --verify", rep)
 	}
-	if !checkFacts(t,
-		eq("pledges", rep.Pledges, 2000),
-		atLeast("deliveries", rep.Deliveries, 1),
-		eq("rollup verified", *rep.Verified, true),
+	if !check.Facts(t,
+		check.Eq("pledges", rep.Pledges, 2000),
+		check.AtLeast("deliveries", rep.Deliveries, 1),
+		check.Eq("rollup verified", *rep.Verified, true),
 	) {
 		t.FailNow()
 	}

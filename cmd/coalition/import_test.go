@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"coalition"
+	"coalition/internal/check"
 	"coalition/refdata"
 	"coalition/sqlstore/sqltest"
 
@@ -182,11 +183,11 @@ func TestImportIATIIdempotentAndRelease(t *testing.T) {
 	}
 	newer := importJSON(t, "iati", iatiFile(t, "6000000", false), "--recipient", "UA", "--db", db)
 	r := newer.Result
-	checkFacts(t,
-		eq("newer release: updated", r.Updated["pledges"], 1),
-		eq("newer release: unchanged", r.Unchanged["pledges"], 1),
-		eq("newer release: removed from source", r.Removed["pledges"], 1),
-		eq("newer release: deleted", r.Deleted["pledges"], 0),
+	check.Facts(t,
+		check.Eq("newer release: updated", r.Updated["pledges"], 1),
+		check.Eq("newer release: unchanged", r.Unchanged["pledges"], 1),
+		check.Eq("newer release: removed from source", r.Removed["pledges"], 1),
+		check.Eq("newer release: deleted", r.Deleted["pledges"], 0),
 	)
 	if got := takeSnapshot(t, db).pledges; got <= 3 {
 		t.Errorf("pledges = %d: the removed one must be kept without --delete-removed", got)
@@ -314,10 +315,10 @@ func TestImportStdin(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 				t.Fatal(err)
 			}
-			if checkFacts(t, eq("pledges created", rep.Result.Created["pledges"], tt.want), eq("files", len(rep.Files), 1)) {
-				checkFacts(t,
-					eq("file", rep.Files[0].File, "stdin"),
-					eq("bytes", rep.Files[0].Bytes, int64(len(tt.in))),
+			if check.Facts(t, check.Eq("pledges created", rep.Result.Created["pledges"], tt.want), check.Eq("files", len(rep.Files), 1)) {
+				check.Facts(t,
+					check.Eq("file", rep.Files[0].File, "stdin"),
+					check.Eq("bytes", rep.Files[0].Bytes, int64(len(tt.in))),
 				)
 			}
 		})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"coalition/internal/check"
 	"context"
 	"encoding/json"
 	"os"
@@ -56,13 +57,13 @@ func TestIngestCommand(t *testing.T) {
 			t.Errorf("date: got %q, want 2025-03-01", got.Date)
 		}
 		// one amount: €1.9 billion = 1.9 × 10^9 EUR, a pledge by Germany
-		if !checkFacts(t, eq("amounts", len(got.Amounts), 1)) {
+		if !check.Facts(t, check.Eq("amounts", len(got.Amounts), 1)) {
 			t.FailNow()
 		}
-		checkFacts(t,
-			eq("amount", got.Amounts[0].Value, 1.9e9),
-			eq("currency", got.Amounts[0].Currency, "EUR"),
-			eq("kind", got.Amounts[0].Kind, "pledge"),
+		check.Facts(t,
+			check.Eq("amount", got.Amounts[0].Value, 1.9e9),
+			check.Eq("currency", got.Amounts[0].Currency, "EUR"),
+			check.Eq("kind", got.Amounts[0].Kind, "pledge"),
 		)
 		if sp := got.Amounts[0].Span; string([]rune(ingestText)[sp[0]:sp[1]]) != "€1.9 billion" {
 			t.Errorf("amount span %v is %q, want €1.9 billion", sp, string([]rune(ingestText)[sp[0]:sp[1]]))

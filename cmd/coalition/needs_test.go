@@ -14,6 +14,7 @@ import (
 
 	"coalition"
 	"coalition/http"
+	"coalition/internal/check"
 	"coalition/sqlstore/sqltest"
 )
 
@@ -55,19 +56,19 @@ func TestNeedsCLIAndAPI(t *testing.T) {
 	cats := map[string]bool{}
 	for _, r := range fromCLI.Requirements {
 		cats[r["category"].(string)] = true
-		checkFacts(t,
-			holds("source", r["source"] != "", r["source"], "a source"),
-			holds("as_of", r["as_of"] != "", r["as_of"], "an as-of date"),
-			eq("from", r["from"], any("2025-01")),
-			eq("to", r["to"], any("2025-12")),
+		check.Facts(t,
+			check.Holds("source", r["source"] != "", r["source"], "a source"),
+			check.Holds("as_of", r["as_of"] != "", r["as_of"], "an as-of date"),
+			check.Eq("from", r["from"], any("2025-01")),
+			check.Eq("to", r["to"], any("2025-12")),
 		)
 	}
-	checkFacts(t,
-		eq("coalition", fromCLI.Coalition, "COW2025"),
-		eq("requirements", len(fromCLI.Requirements), 3),
-		eq("a military requirement", cats["military"], true),
-		eq("a financial requirement", cats["financial"], true),
-		eq("a humanitarian requirement", cats["humanitarian"], true),
+	check.Facts(t,
+		check.Eq("coalition", fromCLI.Coalition, "COW2025"),
+		check.Eq("requirements", len(fromCLI.Requirements), 3),
+		check.Eq("a military requirement", cats["military"], true),
+		check.Eq("a financial requirement", cats["financial"], true),
+		check.Eq("a humanitarian requirement", cats["humanitarian"], true),
 	)
 	// Seeding again creates nothing: the rows are matched on source, category and first month.
 	out, _, err = cli(t, nil, "seed", "--json", "--db", db)
@@ -129,12 +130,12 @@ func TestNeedsEditAndDelete(t *testing.T) {
 	}
 	t.Logf("needs edit: %s", out)
 	got := find()[0]
-	checkFacts(t,
-		eq("after edit: id", got.ID, r.ID),
-		eq("after edit: amount_eur", got.AmountEUR, 450000000050),
-		eq("after edit: note", got.Note, "revised"),
-		eq("after edit: version", got.Version, r.Version+1),
-		eq("after edit: source (unchanged)", got.Source, r.Source),
+	check.Facts(t,
+		check.Eq("after edit: id", got.ID, r.ID),
+		check.Eq("after edit: amount_eur", got.AmountEUR, 450000000050),
+		check.Eq("after edit: note", got.Note, "revised"),
+		check.Eq("after edit: version", got.Version, r.Version+1),
+		check.Eq("after edit: source (unchanged)", got.Source, r.Source),
 	)
 	if _, _, err := cli(t, nil, "needs", "delete", id, "--db", db); err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"coalition"
+	"coalition/internal/check"
 	"coalition/sqlstore/sqltest"
 )
 
@@ -210,11 +211,11 @@ func TestLostUpdate(t *testing.T) {
 			}
 			json.Unmarshal(b, &final)
 			// The final pledge is the last successful write.
-			checkFacts(t,
-				eq("final pledge: status", status, 200),
-				eq("final pledge: version", final.Version, prev),
-				eq("final pledge: conditions", final.Conditions, prevCond),
-				eq("final pledge: ETag", h.Get("ETag"), strconv.Quote(strconv.FormatInt(prev, 10))),
+			check.Facts(t,
+				check.Eq("final pledge: status", status, 200),
+				check.Eq("final pledge: version", final.Version, prev),
+				check.Eq("final pledge: conditions", final.Conditions, prevCond),
+				check.Eq("final pledge: ETag", h.Get("ETag"), strconv.Quote(strconv.FormatInt(prev, 10))),
 			)
 			// 12 clients × 8 attempts = 96 = wins + losers.
 			if len(wins)+losers != 96 || losers == 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"coalition/internal/check"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -67,12 +68,12 @@ func TestIngestQueueAndReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	// €1.9 billion = 1.9e9 euros = 190e9 cents, announced on the given date
-	checkFacts(t,
-		eq("status", acc.Status, coalition.ProposalAccepted),
-		holds("record", acc.RecordID != 0, acc.RecordID, "the id of the pledge created"),
-		eq("amount (cents)", pl.Amount.Minor, 190e9),
-		eq("source", pl.Source, "file:berlin.txt"),
-		eq("announced", pl.Announced.String(), "2025-03-01"),
+	check.Facts(t,
+		check.Eq("status", acc.Status, coalition.ProposalAccepted),
+		check.Holds("record", acc.RecordID != 0, acc.RecordID, "the id of the pledge created"),
+		check.Eq("amount (cents)", pl.Amount.Minor, 190e9),
+		check.Eq("source", pl.Source, "file:berlin.txt"),
+		check.Eq("announced", pl.Announced.String(), "2025-03-01"),
 	)
 	exported, _, err := runCLI(t, "", "proposals", "reject", strconv.FormatInt(otherID, 10), "--db", db)
 	if err != nil || !strings.Contains(exported, "rejected") {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"coalition/internal/check"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -34,22 +35,22 @@ func TestProspectsCLI(t *testing.T) {
 		t.Fatalf("gap %v, %d prospects", got.GapEUR, len(got.Prospects))
 	}
 	for i, p := range got.Prospects {
-		checkFacts(t,
-			eq(p.ISO3+" is a member", members[p.ISO3], false),
-			eq(p.ISO3+" rank", p.Rank, i+1),
-			holds(p.ISO3+" ask", p.AskEUR > 0 && p.AskEUR < 40e9, p.AskEUR, "more than 0 and less than the 40e9 gap"),
-			holds(p.ISO3+" score", i == 0 || p.Score <= got.Prospects[i-1].Score, p.Score, "no more than the one ranked before"),
+		check.Facts(t,
+			check.Eq(p.ISO3+" is a member", members[p.ISO3], false),
+			check.Eq(p.ISO3+" rank", p.Rank, i+1),
+			check.Holds(p.ISO3+" ask", p.AskEUR > 0 && p.AskEUR < 40e9, p.AskEUR, "more than 0 and less than the 40e9 gap"),
+			check.Holds(p.ISO3+" score", i == 0 || p.Score <= got.Prospects[i-1].Score, p.Score, "no more than the one ranked before"),
 		)
 	}
 	table, _, err := runCLI(t, "", "prospects", "--top", "3", "--db", db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !checkFacts(t,
-		eq("--top 3: a header", strings.Contains(table, "RANK"), true),
-		eq("--top 3: rows ranked 3", strings.Count(table, "\n3 "), 1),
-		eq("--top 3: a row ranked 4", strings.Contains(table, "\n4 "), false),
-		eq("--top 3: the sources", strings.Contains(table, "Sources:"), true),
+	if !check.Facts(t,
+		check.Eq("--top 3: a header", strings.Contains(table, "RANK"), true),
+		check.Eq("--top 3: rows ranked 3", strings.Count(table, "\n3 "), 1),
+		check.Eq("--top 3: a row ranked 4", strings.Contains(table, "\n4 "), false),
+		check.Eq("--top 3: the sources", strings.Contains(table, "Sources:"), true),
 	) {
 		t.Logf("the table:\n%s", table)
 	}

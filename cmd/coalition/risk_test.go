@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"coalition/internal/check"
 	"context"
 	"encoding/json"
 	"errors"
@@ -89,8 +90,8 @@ func TestRiskCLIJSON(t *testing.T) {
 		t.Fatalf("output is not the documented JSON: %v\n%s", err, out)
 	}
 	// the flags override the model's trials and seed
-	if checkFacts(t, eq("trials", got.Trials, 2000), eq("seed", got.Seed, 9), eq("months", len(got.Months), 3)) {
-		checkFacts(t, eq("second month", got.Months[1].Month, "2026-02"))
+	if check.Facts(t, check.Eq("trials", got.Trials, 2000), check.Eq("seed", got.Seed, 9), check.Eq("months", len(got.Months), 3)) {
+		check.Facts(t, check.Eq("second month", got.Months[1].Month, "2026-02"))
 	}
 	// financial: at most USA 0.5e9 + DEU 1.6e9 = 2.1e9 is delivered, and
 	// 2.2e9 is required in 2026-03, so S ≥ 0.1e9 > 0 in every trial.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"coalition"
+	"coalition/internal/check"
 	"coalition/refdata"
 	"coalition/sqlstore/sqltest"
 )
@@ -103,8 +104,8 @@ func TestRiskCoalitionCLI(t *testing.T) {
 	if err := json.Unmarshal(got.Result, &res); err != nil {
 		t.Fatal(err)
 	}
-	if checkFacts(t, eq("trials", res.Trials, 3000), eq("months", len(res.Months), 36), eq("members", len(res.Members), 38)) {
-		checkFacts(t, eq("first month", res.Months[0].Month, "2026-01"))
+	if check.Facts(t, check.Eq("trials", res.Trials, 3000), check.Eq("months", len(res.Months), 36), check.Eq("members", len(res.Members), 38)) {
+		check.Facts(t, check.Eq("first month", res.Months[0].Month, "2026-01"))
 	}
 	if len(got.Sources) == 0 || len(got.Notes) == 0 {
 		t.Errorf("no sources or notes: %+v", got)
@@ -235,11 +236,11 @@ func TestRiskEventsCLI(t *testing.T) {
 	}
 	var usa []coalition.RiskEvent
 	json.Unmarshal([]byte(out), &usa)
-	if checkFacts(t, eq("USA events from 2027", len(usa), 1)) {
-		checkFacts(t,
-			eq("USA event date", usa[0].Date.String(), "2028-11-07"),
-			eq("USA event kind", usa[0].Kind, "election"),
-			holds("USA event source", strings.HasPrefix(usa[0].Source, "https://"), usa[0].Source, "a https:// link"),
+	if check.Facts(t, check.Eq("USA events from 2027", len(usa), 1)) {
+		check.Facts(t,
+			check.Eq("USA event date", usa[0].Date.String(), "2028-11-07"),
+			check.Eq("USA event kind", usa[0].Kind, "election"),
+			check.Holds("USA event source", strings.HasPrefix(usa[0].Source, "https://"), usa[0].Source, "a https:// link"),
 		)
 	}
 	out, _, err = cli(t, nil, "risk-events", "--country", "FRA", "--db", db)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"coalition"
+	"coalition/internal/check"
 	"coalition/sqlstore/sqltest"
 
 	_ "modernc.org/sqlite"
@@ -96,12 +97,12 @@ func TestUsersTokensAndAudit(t *testing.T) {
 	for _, e := range entries {
 		actions[e.Entity+"/"+e.Action]++
 	}
-	if !checkFacts(t,
-		eq("dataset/load entries", actions["dataset/load"], 1),
-		eq("user/create entries", actions["user/create"], 2),
-		eq("token/create entries", actions["token/create"], 1),
-		eq("token/revoke entries", actions["token/revoke"], 1),
-		eq("user/update entries", actions["user/update"], 1),
+	if !check.Facts(t,
+		check.Eq("dataset/load entries", actions["dataset/load"], 1),
+		check.Eq("user/create entries", actions["user/create"], 2),
+		check.Eq("token/create entries", actions["token/create"], 1),
+		check.Eq("token/revoke entries", actions["token/revoke"], 1),
+		check.Eq("user/update entries", actions["user/update"], 1),
 	) {
 		t.FailNow()
 	}
