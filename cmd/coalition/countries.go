@@ -16,6 +16,7 @@ func runCountries(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	warnStale(ctx, e, s, "worldbank", "nato")
 	cs, err := s.FindCountries(ctx, coalition.CountryFilter{Group: *group})
 	if err != nil {
 		return err

@@ -32,6 +32,7 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	warnStale(ctx, e, s, "kiel")
 	opt.Counts, opt.Need = *counts, *need
 	rep, err := report.Coverage(ctx, s, *coal, opt)
 	if err != nil {

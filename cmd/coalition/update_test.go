@@ -152,4 +152,22 @@ func TestDatasetAgeAndStaleNotes(t *testing.T) {
 	if got := strings.Contains(out, "note: kiel release 29"); got != kiel.Stale {
 		t.Errorf("datasets notes kiel as stale: %v, want %v", got, kiel.Stale)
 	}
+	// Every output built on Kiel's data says so too (issue 16 §3).
+	for _, args := range [][]string{
+		{"coverage", "--coalition", "COW2025"},
+		{"scenario", "--builtin", "replace-us"},
+		{"prospects", "--coalition", "COW2025", "--top", "3"},
+		{"risk", "--coalition", "COW2025", "--trials", "200"},
+		{"brief", "--coalition", "COW2025"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			_, errOut, err := cli(t, nil, append(args, "--db", db)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(errOut, "note: kiel release 29 has data to 2026-04-30"); got != kiel.Stale {
+				t.Errorf("%s notes kiel as stale: %v, want %v (stderr %q)", args[0], got, kiel.Stale, errOut)
+			}
+		})
+	}
 }
