@@ -123,11 +123,11 @@ type FairVsActual struct {
 	// stay in the scenario, and the member's part of them is in its plan
 	// as its part of their actual support is in its actual.
 	BaselineChannelsEUR float64 `json:"baseline_channels_eur"`
-	PlanEUR             float64 `json:"plan_eur"`   // baseline + channels' baseline + extra
+	PlanEUR             float64 `json:"plan_eur"` // baseline + channels' baseline + extra
 	// ByCategory is PlanEUR per category (support type): what the member is
 	// asked for in which category; sums to PlanEUR.
 	ByCategory map[string]float64 `json:"by_category"`
-	ActualEUR           float64 `json:"actual_eur"` // own + channels: Kiel allocations in the year compared
+	ActualEUR  float64            `json:"actual_eur"` // own + channels: Kiel allocations in the year compared
 	// ActualOwnEUR is what it allocated itself; ActualChannelsEUR its share
 	// of what the channels it funds allocated (the EU institutions, by
 	// Kiel's attribution).
