@@ -101,15 +101,15 @@ type RiskEventUpdate struct {
 
 // Apply sets the fields upd gives on r (the caller validates the result).
 func (upd RiskEventUpdate) Apply(r *RiskEvent) {
-	setIf(&r.ISO3, upd.ISO3)
-	setIf(&r.Date, upd.Date)
-	setIf(&r.Kind, upd.Kind)
-	setIf(&r.Probability, upd.Probability)
-	setIf(&r.Factor, upd.Factor)
-	setIf(&r.Label, upd.Label)
-	setIf(&r.Source, upd.Source)
-	setIf(&r.Assumption, upd.Assumption)
-	setIf(&r.DateUnknown, upd.DateUnknown)
+	set(&r.ISO3, upd.ISO3)
+	set(&r.Date, upd.Date)
+	set(&r.Kind, upd.Kind)
+	set(&r.Probability, upd.Probability)
+	set(&r.Factor, upd.Factor)
+	set(&r.Label, upd.Label)
+	set(&r.Source, upd.Source)
+	set(&r.Assumption, upd.Assumption)
+	set(&r.DateUnknown, upd.DateUnknown)
 	if upd.ClearWindow {
 		r.Earliest, r.Latest, r.DateUnknown = nil, nil, false
 	}
@@ -123,11 +123,6 @@ func (upd RiskEventUpdate) Apply(r *RiskEvent) {
 	}
 }
 
-func setIf[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
-}
 
 // RiskEventFilter selects risk events.
 type RiskEventFilter struct {
