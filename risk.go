@@ -123,7 +123,6 @@ func (upd RiskEventUpdate) Apply(r *RiskEvent) {
 	}
 }
 
-
 // RiskEventFilter selects risk events.
 type RiskEventFilter struct {
 	ISO3     string
