@@ -36,7 +36,7 @@ var riskSlots = make(chan struct{}, riskRuns)
 type riskRequest struct {
 	Coalition          string            `json:"coalition"`
 	Start              string            `json:"start"`   // YYYY-MM; default the month after the last month of support
-	Horizon            int               `json:"horizon"` // months; default 36
+	Horizon            int               `json:"horizon"` // months; default: to the last stored requirement, at most 36
 	Trials             int               `json:"trials"`  // default 20,000; at most MaxRiskTrials
 	Seed               *uint64           `json:"seed"`
 	Correlation        *float64          `json:"correlation"`
@@ -156,7 +156,7 @@ func (s *server) postRisk(w http.ResponseWriter, r *http.Request) error {
 func (s *server) getRiskCoalition(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	rq := riskRequest{Coalition: r.PathValue("code"), Start: p.str("start"),
-		Horizon: int(p.int64("horizon", report.DefaultRiskHorizon, 1, report.MaxRiskHorizon)),
+		Horizon: int(p.int64("horizon", 0, 1, report.MaxRiskHorizon)),
 		Trials:  int(p.int64("trials", DefaultRiskTrials, 1, MaxRiskTrials))}
 	if p.str("seed") != "" {
 		seed := uint64(p.int64("seed", 1, 0, 1<<62))

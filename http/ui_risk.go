@@ -32,7 +32,7 @@ type riskQuery struct {
 
 func riskParams(r *http.Request) (riskQuery, error) {
 	p := params{r: r}
-	q := riskQuery{Coalition: report.DefaultCoalition, Horizon: report.DefaultRiskHorizon, Trials: pageRiskTrials, Seed: risk.DefaultSeed}
+	q := riskQuery{Coalition: report.DefaultCoalition, Trials: pageRiskTrials, Seed: risk.DefaultSeed}
 	if c := strings.ToUpper(p.str("coalition")); c != "" {
 		q.Coalition = c
 	}
@@ -49,7 +49,9 @@ func (q riskQuery) encode() string {
 	if q.Start != 0 {
 		v.Set("start", q.Start.String())
 	}
-	v.Set("horizon", strconv.Itoa(q.Horizon))
+	if q.Horizon != 0 {
+		v.Set("horizon", strconv.Itoa(q.Horizon))
+	}
 	v.Set("trials", strconv.Itoa(q.Trials))
 	v.Set("seed", strconv.FormatUint(q.Seed, 10))
 	return "?" + v.Encode()

@@ -67,11 +67,30 @@ func TestNeedsReconcile(t *testing.T) {
 	// By hand. NATO: EUR 40,000,000,000 a year / 12 = 3,333,333,333.33 a
 	// month. UN OCHA: USD 2,600,000,000 / 1.035373 USD per EUR (ECB,
 	// January 2025 average) = EUR 2,511,172,302.16; / 12 =
-	// 209,264,358.51 a month.
-	want := map[string]int64{"military": 3_333_333_333_33, "humanitarian": 209_264_358_51}
+	// 209,264,358.51 a month. Ukraine's MoD, 2026: USD 60,000,000,000 /
+	// 1.163043 (October 2025) = EUR 51,588,806,260.82; / 12 =
+	// 4,299,067,188.40. Commission, 2027 military: EUR 83.4 bn - 52 bn =
+	// 31.4 bn; / 12 = 2,616,666,666.67.
+	want := map[string]int64{
+		"military 2025-01":     3_333_333_333_33,
+		"humanitarian 2025-01": 209_264_358_51,
+		"military 2026-01":     4_299_067_188_40,
+		"military 2027-01":     2_616_666_666_67,
+	}
+	seen := map[string]bool{}
 	for _, n := range needs {
-		if w, ok := want[n.Requirement.Category]; ok && n.Requirement.AmountEUR != w {
-			t.Errorf("%s: %d cents a month, want %d", n.Requirement.Category, n.Requirement.AmountEUR, w)
+		key := n.Requirement.Category + " " + n.Requirement.From.String()
+		if seen[key] {
+			t.Errorf("%s: two rows for the same type and first month", key)
+		}
+		seen[key] = true
+		if w, ok := want[key]; ok && n.Requirement.AmountEUR != w {
+			t.Errorf("%s: %d cents a month, want %d", key, n.Requirement.AmountEUR, w)
+		}
+	}
+	for key := range want {
+		if !seen[key] {
+			t.Errorf("no bundled need %s", key)
 		}
 	}
 }

@@ -14,7 +14,8 @@ import (
 // Defaults of a risk model built from a stored coalition. All of them are
 // user assumptions, documented in docs/risk-model.md.
 const (
-	DefaultRiskHorizon = 36      // months
+	DefaultRiskHorizon = 36      // months: the longest default horizon
+	MinAutoRiskHorizon = 6       // months of stored requirements the default horizon needs
 	MaxRiskHorizon     = 12 * 50 // as the other reports
 	DefaultRiskTrials  = 20_000
 	// DefaultRiskCorrelation is ρ, the weight of the common factor that
@@ -110,7 +111,8 @@ type RiskMember struct {
 //   - reliability, correlation and shortfall threshold: opts or the defaults.
 //
 // A zero start is the month after the last month of visible support;
-// horizon 0 is DefaultRiskHorizon.
+// horizon 0 runs to the last month of the coalition's stored
+// requirements, at most DefaultRiskHorizon months (riskHorizon).
 func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, start coalition.Month, horizon int, opts RiskOptions) (*RiskInput, error) {
 	horizon, opts, err := riskLimits(horizon, opts)
 	if err != nil {
@@ -128,18 +130,25 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 	if err != nil {
 		return nil, err
 	}
+	horizon, auto, err := riskHorizon(ctx, s, coal, start, horizon)
+	if err != nil {
+		return nil, err
+	}
 	b := &riskBuild{s: s, coal: coal, sup: sup, last: last, start: start, end: start.Add(horizon - 1), horizon: horizon,
 		in:      &RiskInput{Coalition: coal.Code, Recipient: coal.Recipient, Members: []RiskMember{}, Notes: []string{}},
 		role:    map[string]string{},
 		reqs:    map[string][]float64{},
 		support: map[string]map[string][]float64{}}
+	if auto {
+		b.note("Horizon %s..%s (%d months): by default the model runs to the last month of %s's stored requirements from %s, at most %d months, so that the need is the sourced one rather than the historical model; give a horizon to change it.", b.start, b.end, horizon, coal.Code, start, DefaultRiskHorizon)
+	}
 	if last != 0 && start <= last {
 		b.note("The horizon starts in %s, before the last month of recorded support (%s): a member with recorded allocations in the horizon is modelled by its pledges alone, with nothing after them.", start, last)
 	}
 	b.addMembers()
 	// The steps in order: each reads what the ones before it filled in.
 	for _, step := range []func(context.Context) error{b.addChannels, b.addRequirements, b.addPledgeSupport, b.addBaselineSupport,
-		b.attributeChannels, b.addEvents} {
+		b.attributeChannels, b.notePipeline, b.addEvents} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
@@ -155,10 +164,7 @@ func RiskModel(ctx context.Context, s coalition.Store, coalitionCode string, sta
 // riskLimits applies the defaults of horizon and trials and checks both
 // before anything is read, so that a bad request costs nothing.
 func riskLimits(horizon int, opts RiskOptions) (int, RiskOptions, error) {
-	if horizon == 0 {
-		horizon = DefaultRiskHorizon
-	}
-	if horizon < 1 || horizon > MaxRiskHorizon {
+	if horizon < 0 || horizon > MaxRiskHorizon {
 		return 0, opts, coalition.FieldError("horizon", "want 1 to %d months, got %d", MaxRiskHorizon, horizon)
 	}
 	if opts.Trials == 0 {
@@ -168,6 +174,29 @@ func riskLimits(horizon int, opts RiskOptions) (int, RiskOptions, error) {
 		return 0, opts, coalition.FieldError("trials", "want 1 to %d trials, got %d", risk.MaxTrials, opts.Trials)
 	}
 	return horizon, opts, nil
+}
+
+// riskHorizon is the horizon given, or by default (0) the months from start
+// to the last month of c's stored requirements visible to the user, at most
+// DefaultRiskHorizon; DefaultRiskHorizon when no stored requirement reaches
+// MinAutoRiskHorizon months past start. auto says the default applied.
+func riskHorizon(ctx context.Context, s coalition.Store, c *coalition.Coalition, start coalition.Month, horizon int) (int, bool, error) {
+	if horizon != 0 {
+		return horizon, false, nil
+	}
+	reqs, err := storedRequirements(ctx, s, c)
+	if err != nil {
+		return 0, false, err
+	}
+	var last coalition.Month
+	for _, r := range reqs {
+		last = max(last, r.To)
+	}
+	n := int(last-start) + 1
+	if last == 0 || n < MinAutoRiskHorizon {
+		return DefaultRiskHorizon, false, nil
+	}
+	return min(n, DefaultRiskHorizon), true, nil
 }
 
 // riskStart is the last month of recorded support and the horizon's

@@ -19,8 +19,10 @@ import (
 )
 
 // `coalition needs --json` and GET /api/v1/needs give the same rows: on the
-// seeded database, the bundled baseline (NATO military, IMF financial, UN
-// OCHA humanitarian, 2025), each with a source and an as-of date.
+// seeded database, the bundled baseline (2025: NATO military, IMF
+// financial, UN OCHA humanitarian; 2026: Ukraine's MoD and MoF, UN OCHA;
+// 2027: the Commission's IMF-based military and fiscal figures), each with
+// a source and an as-of date, each one calendar year.
 func TestNeedsCLIAndAPI(t *testing.T) {
 	db := analysisStoreDB(t)
 	out, _, err := cli(t, nil, "needs", "--coalition", "COW2025", "--json", "--db", db)
@@ -55,28 +57,31 @@ func TestNeedsCLIAndAPI(t *testing.T) {
 	}
 	cats := map[string]bool{}
 	for _, r := range fromCLI.Requirements {
-		cats[r["category"].(string)] = true
+		from, _ := r["from"].(string)
+		year, _, _ := strings.Cut(from, "-")
+		cats[r["category"].(string)+" "+year] = true
 		check.Facts(t,
 			check.Holds("source", r["source"] != "", r["source"], "a source"),
 			check.Holds("as_of", r["as_of"] != "", r["as_of"], "an as-of date"),
-			check.Eq("from", r["from"], any("2025-01")),
-			check.Eq("to", r["to"], any("2025-12")),
+			check.Eq("from", from, year+"-01"),
+			check.Eq("to", r["to"], any(year+"-12")),
 		)
 	}
 	check.Facts(t,
 		check.Eq("coalition", fromCLI.Coalition, "COW2025"),
-		check.Eq("requirements", len(fromCLI.Requirements), 3),
-		check.Eq("a military requirement", cats["military"], true),
-		check.Eq("a financial requirement", cats["financial"], true),
-		check.Eq("a humanitarian requirement", cats["humanitarian"], true),
+		check.Eq("requirements", len(fromCLI.Requirements), 8),
 	)
+	for _, want := range []string{"military 2025", "financial 2025", "humanitarian 2025", "military 2026", "financial 2026",
+		"humanitarian 2026", "military 2027", "financial 2027"} {
+		check.Facts(t, check.Eq(want, cats[want], true))
+	}
 	// Seeding again creates nothing: the rows are matched on source, category and first month.
 	out, _, err = cli(t, nil, "seed", "--json", "--db", db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rep coalition.LoadReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Created["requirements"] != 0 || rep.Unchanged["requirements"] != 3 {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Created["requirements"] != 0 || rep.Unchanged["requirements"] != 8 {
 		t.Errorf("seed again: %+v (%v)", rep, err)
 	}
 }

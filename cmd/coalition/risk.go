@@ -15,7 +15,7 @@ import (
 	"coalition/report"
 )
 
-const riskUsage = "risk (--input model.json | --coalition CODE [--horizon 36] [--start YYYY-MM] [--print-model] [--db ...]) [--trials N] [--seed S] [--workers W] [--json]"
+const riskUsage = "risk (--input model.json | --coalition CODE [--horizon N] [--start YYYY-MM] [--print-model] [--db ...]) [--trials N] [--seed S] [--workers W] [--json]"
 
 // optionalInt is an integer flag that knows whether it was given (on the
 // command line or through COALITION_<FLAG>).
@@ -64,9 +64,9 @@ func (o *optionalUint) Set(s string) error {
 // riskFlags are the flags of coalition risk.
 type riskFlags struct {
 	input, coal, start, db string
-	horizon, workers       int
+	workers                int
 	printModel, asJSON     bool
-	trials                 optionalInt
+	trials, horizon        optionalInt
 	seed                   optionalUint
 }
 
@@ -75,7 +75,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	var f riskFlags
 	fs.StringVar(&f.input, "input", "", "model JSON file (docs/risk-model.md), - for stdin")
 	fs.StringVar(&f.coal, "coalition", "", "build the model from this stored coalition (its members and the United States, pledges, requirements, risk events)")
-	fs.IntVar(&f.horizon, "horizon", report.DefaultRiskHorizon, "with --coalition: months in the model")
+	fs.Var(&f.horizon, "horizon", "with --coalition: months in the model (default: to the last month of the stored requirements, at most 36)")
 	fs.StringVar(&f.start, "start", "", "with --coalition: first month (YYYY-MM); default the month after the last month of recorded support")
 	fs.BoolVar(&f.printModel, "print-model", false, "with --coalition: print the model JSON (for --input) instead of running it")
 	db := dbFlag(fs)
@@ -170,7 +170,7 @@ func printRiskResult(e *env, asJSON bool, in *report.RiskInput, model risk.Model
 
 // riskFromStore builds the model of a stored coalition, as the local
 // operator (the CLI sees every record).
-func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon int, trials optionalInt, seed optionalUint) (*report.RiskInput, error) {
+func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon, trials optionalInt, seed optionalUint) (*report.RiskInput, error) {
 	var start coalition.Month
 	if startS != "" {
 		var err error
@@ -178,8 +178,8 @@ func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon
 			return nil, coalition.FieldError("--start", "%v", err)
 		}
 	}
-	if horizon < 1 || horizon > report.MaxRiskHorizon {
-		return nil, coalition.FieldError("--horizon", "want 1 to %d months, got %d", report.MaxRiskHorizon, horizon)
+	if horizon.set && (horizon.v < 1 || horizon.v > report.MaxRiskHorizon) {
+		return nil, coalition.FieldError("--horizon", "want 1 to %d months, got %d", report.MaxRiskHorizon, horizon.v)
 	}
 	s, err := openStore(ctx, e, db)
 	if err != nil {
@@ -191,7 +191,7 @@ func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon
 	if seed.set {
 		opts.Seed = &seed.v
 	}
-	return report.RiskModel(ctx, s, code, start, horizon, opts)
+	return report.RiskModel(ctx, s, code, start, int(horizon.v), opts)
 }
 
 // riskModel reads the model to run from --input.

@@ -113,7 +113,7 @@ func TestRiskCoalitionCLI(t *testing.T) {
 
 	// The printed model run with --input gives the same result, bit for bit
 	// (elapsed_ms aside), with any number of workers.
-	model, _, err := cli(t, nil, "risk", "--coalition", "COW2025", "--start", "2026-01", "--trials", "3000", "--print-model", "--db", db)
+	model, _, err := cli(t, nil, "risk", "--coalition", "COW2025", "--start", "2026-01", "--horizon", "36", "--trials", "3000", "--print-model", "--db", db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,14 @@ func TestRiskCoalitionCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"SUPPORT BASIS", "baseline", "united-states", "Note: ", "Sources:", "risk event", "P(S > 0)"} {
+	// Without --horizon the model runs from the month after the data
+	// (Kiel to 2026-04) to the last month of the bundled requirements
+	// (2027-12): 20 months, said in a note. The note on the pipeline names
+	// the EU institutions' commitments still to be allocated: the sum of
+	// Kiel's to_be_allocated for "EU (Commission and Council)" in
+	// data_explorer.csv is 106.299 bn.
+	for _, want := range []string{"SUPPORT BASIS", "baseline", "united-states", "Note: ", "Sources:", "risk event", "P(S > 0)",
+		"political risk over 2026-05..2027-12", "Horizon 2026-05..2027-12 (20 months)", "Not in the supply", "EUI €106.3 bn"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
