@@ -20,7 +20,7 @@ type Requirement struct {
 	Visibility  Visibility `json:"visibility"`
 	Source      string     `json:"source"`
 	// Capability is what is needed (e.g. "155 mm artillery shells",
-	// "external budget financing gap"), Unit its unit where the need is
+	// "external budget financing"; see KnownCapabilityTerm), Unit its unit where the need is
 	// physical, AsOf the date of the figure (YYYY-MM-DD) and Note what it
 	// covers. All optional.
 	Capability string    `json:"capability,omitempty"`

@@ -90,7 +90,7 @@ func TestRequirementEditAndDelete(t *testing.T) {
 		!strings.Contains(string(resp), `"field":"to"`) {
 		t.Errorf("PATCH to before from: %d %s, want 400 naming to", status, resp)
 	}
-	status, resp, hdr = w.do(t, "coordinator", "PATCH", path, `{"amount_eur_minor":250000,"capability":"T-72 spare parts","note":"revised"}`, "If-Match", hdr.Get("ETag"))
+	status, resp, hdr = w.do(t, "coordinator", "PATCH", path, `{"amount_eur_minor":250000,"capability":"maintenance and repair (T-72 spare parts)","note":"revised"}`, "If-Match", hdr.Get("ETag"))
 	var q coalition.Requirement
 	if err := json.Unmarshal(resp, &q); err != nil {
 		t.Fatalf("PATCH: %d %v %s", status, err, resp)
@@ -99,7 +99,7 @@ func TestRequirementEditAndDelete(t *testing.T) {
 		check.Eq("PATCH status", status, 200),
 		check.Eq("ETag", hdr.Get("ETag"), `"2"`),
 		check.Eq("amount_eur_minor", q.AmountEUR, 250000),
-		check.Eq("capability", q.Capability, "T-72 spare parts"),
+		check.Eq("capability", q.Capability, "maintenance and repair (T-72 spare parts)"),
 		check.Eq("note", q.Note, "revised"),
 		check.Eq("category (unchanged)", q.Category, "armour"),
 		check.Eq("source (unchanged)", q.Source, "test"),

@@ -67,6 +67,7 @@ var funcs = template.FuncMap{
 	"splitSrcs": splitSources,
 	"navItems":  func() []navItem { return nav },
 	"gdpNote":   func() string { return gdpNote },
+	"capTerms":  coalition.AllCapabilityTerms,
 }
 
 // navItem is one entry of the main navigation.

@@ -41,13 +41,13 @@ func TestBrowserRequirementForms(t *testing.T) {
 		chromedp.WaitReady("#requirements", chromedp.ByID),
 		chromedp.Click(`#requirements details.add summary`, chromedp.ByQuery),
 		chromedp.SetValue(`#add-requirement select[name="category"]`, "drones", chromedp.ByQuery),
-		chromedp.SendKeys(`#add-requirement input[name="capability"]`, "Interceptor drones", chromedp.ByQuery),
+		chromedp.SendKeys(`#add-requirement input[name="capability"]`, "drones (interceptor drones)", chromedp.ByQuery),
 		chromedp.SendKeys(`#add-requirement input[name="amount"]`, "2000000", chromedp.ByQuery),
 		chromedp.SendKeys(`#add-requirement input[name="from"]`, "2026-04", chromedp.ByQuery),
 		chromedp.SendKeys(`#add-requirement input[name="to"]`, "2026-09", chromedp.ByQuery),
 		chromedp.SendKeys(`#add-requirement input[name="source"]`, "https://example.org/drones", chromedp.ByQuery),
 		chromedp.Click(`#add-requirement button[type="submit"]`, chromedp.ByQuery),
-		waitForTable("Interceptor drones"),
+		waitForTable("drones (interceptor drones)"),
 		chromedp.Text("#requirements-table", &table, chromedp.ByID),
 	)
 	if err != nil {
@@ -63,7 +63,7 @@ func TestBrowserRequirementForms(t *testing.T) {
 	if got, want := qs[0].AmountEUR, int64(2_000_000_00); got != want {
 		t.Errorf("amount %d cents, want %d", got, want)
 	}
-	if !containsAll(table, "Interceptor drones", "€2.0 m", "2026-04 – 2026-09") {
+	if !containsAll(table, "drones (interceptor drones)", "€2.0 m", "2026-04 – 2026-09") {
 		t.Errorf("the table does not show the new requirement: %s", table)
 	}
 
@@ -95,7 +95,7 @@ func TestBrowserRequirementForms(t *testing.T) {
 	if got, want := q.Version, qs[0].Version+1; got != want {
 		t.Errorf("version %d, want %d", got, want)
 	}
-	if !containsAll(table, "Interceptor drones", "€3.5 m") {
+	if !containsAll(table, "drones (interceptor drones)", "€3.5 m") {
 		t.Errorf("the table does not show the edit: %s", table)
 	}
 	if got := con.statusOf(page); got != 200 {

@@ -26,7 +26,7 @@ func newRequirementWorld(t *testing.T, engine string) *requirementWorld {
 	rw := &requirementWorld{authWorld: w, admin: coalition.WithUser(context.Background(), w.users["admin"])}
 	rw.q = &coalition.Requirement{CoalitionID: &w.cow.ID, Recipient: "UKR", Category: "air-defence", AmountEUR: 50_000_000_00,
 		From: coalition.MonthOf(2026, 1), To: coalition.MonthOf(2026, 12), Priority: 1, Visibility: coalition.Public,
-		Source: "https://example.org/needs", Capability: "Interceptors for the tests"}
+		Source: "https://example.org/needs", Capability: "interceptors (for the tests)"}
 	if err := w.store.CreateRequirement(rw.admin, rw.q); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestRequirementPage(t *testing.T) {
 			if status != http.StatusOK {
 				t.Fatalf("status %d, want 200", status)
 			}
-			if !strings.Contains(page, `id="requirements-table"`) || !strings.Contains(page, "Interceptors for the tests") {
+			if !strings.Contains(page, `id="requirements-table"`) || !strings.Contains(page, "interceptors (for the tests)") {
 				t.Errorf("the page does not list the requirement")
 			}
 			if got := strings.Contains(page, `action="/coalitions/`+cow+`/requirements"`); got != c.forms {
@@ -141,7 +141,7 @@ func TestRequirementPage(t *testing.T) {
 		p := signedInAs(t, w.authWorld, "coord@example.org")
 		_, page := p.get("/requirements/" + strconv.FormatInt(w.q.ID, 10) + "/edit")
 		for _, want := range []string{`name="version" value="` + strconv.FormatInt(w.q.Version, 10) + `"`,
-			`value="Interceptors for the tests"`, `value="50000000"`, `value="2026-01"`, `value="2026-12"`,
+			`value="interceptors (for the tests)"`, `value="50000000"`, `value="2026-01"`, `value="2026-12"`,
 			`<option value="air-defence" selected>`, `<option value="public" selected>`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the form lacks %s", want)

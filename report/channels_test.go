@@ -308,6 +308,8 @@ func TestRequirementBadInput(t *testing.T) {
 	}{
 		{"negative quantity", "quantity", coalition.Requirement{Category: "ammunition", Capability: "155 mm shells", Unit: "shell", Quantity: &neg, UnitValue: 4000_00, Source: "test"}},
 		{"unit cost without a source", "source", coalition.Requirement{Category: "ammunition", Capability: "155 mm shells", Unit: "shell", Quantity: &qty, UnitValue: 4000_00}},
+		{"unknown capability", "capability", coalition.Requirement{Category: "ammunition", Capability: "moon lasers", Unit: "laser", Quantity: &qty, UnitValue: 4000_00, Source: "test"}},
+		{"a financial term for military support", "capability", coalition.Requirement{Category: "air-defence", Capability: "budget support (2026)", AmountEUR: 1_00, Source: "test"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.r

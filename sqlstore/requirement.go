@@ -74,6 +74,9 @@ func (s *Store) CreateRequirement(ctx context.Context, r *coalition.Requirement)
 		if err := tx.requireWrite(coalition.CanManageCoalition(tx.user, r.CoalitionID), "only the coalition's coordinators set its requirements"); err != nil {
 			return err
 		}
+		if err := tx.checkCapability(ctx, r); err != nil {
+			return err
+		}
 		r.Version, r.CreatedAt = 1, tx.now
 		id, err := tx.insertID(ctx, `INSERT INTO requirements (coalition_id, recipient, category, amount_eur_minor, quantity, unit_value_eur_minor,
 			from_month, to_month, priority, visibility, source, version, created_at, capability, unit, as_of, note)
@@ -132,6 +135,11 @@ func (s *Store) UpdateRequirement(ctx context.Context, id int64, upd coalition.R
 		upd.Apply(r)
 		if err := r.Validate(); err != nil {
 			return nil, err
+		}
+		if r.Capability != before.Capability || r.Category != before.Category {
+			if err := tx.checkCapability(ctx, r); err != nil {
+				return nil, err
+			}
 		}
 		res, err := tx.exec(ctx, `UPDATE requirements SET category = ?, amount_eur_minor = ?, quantity = ?, unit_value_eur_minor = ?,
 			from_month = ?, to_month = ?, priority = ?, visibility = ?, source = ?, capability = ?, unit = ?, as_of = ?, note = ?,

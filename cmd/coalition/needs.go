@@ -11,12 +11,14 @@ import (
 )
 
 func runNeeds(ctx context.Context, e *env, args []string) error {
-	c := newStoreCommand(e, "needs", "needs [--coalition COW2025] [--json] [--db ...] | needs edit ID [--amount-eur-per-month X] [--note TEXT] [--source TEXT] [--db ...] | needs delete ID [--db ...]",
+	c := newStoreCommand(e, "needs", "needs [--coalition COW2025] [--json] [--db ...] | needs add --category C [--capability T] (--amount-eur-per-month X | --quantity-per-month N --unit U --unit-cost-eur X) --from YYYY-MM --to YYYY-MM --source S [--as-of YYYY-MM-DD] [--priority P] [--note T] [--coalition C] | needs edit ID [--amount-eur-per-month X] [--note TEXT] [--source TEXT] [--db ...] | needs delete ID [--db ...]",
 		"coalition needs edit 3 --amount-eur-per-month 4500000000", "print JSON (the same as GET /api/v1/needs)")
 	coal := c.fs.String("coalition", report.DefaultCoalition, "the coalition whose requirements are listed")
 	amount := c.fs.String("amount-eur-per-month", "", "edit: the new need in euros per month")
 	note := c.fs.String("note", "", "edit: the new note (what the figure covers)")
-	source := c.fs.String("source", "", "edit: the new source of the figure")
+	source := c.fs.String("source", "", "add, edit: the source of the figure")
+	var add needAddFlags
+	add.register(c.fs)
 	var id int64
 	var upd coalition.RequirementUpdate
 	s, pos, err := c.open(ctx, e, args, func(pos []string) error {
@@ -26,6 +28,9 @@ func runNeeds(ctx context.Context, e *env, args []string) error {
 		}
 		if upd, err = needUpdate(*amount, *note, *source); err != nil {
 			return err
+		}
+		if len(pos) == 1 && pos[0] == "add" {
+			return nil
 		}
 		if len(pos) == 2 && pos[0] == "edit" && upd == (coalition.RequirementUpdate{}) {
 			return usagef("needs edit: say what changes (--amount-eur-per-month, --note, --source)")
@@ -39,6 +44,9 @@ func runNeeds(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 2 {
 		return editNeed(ctx, e, s, pos[0], id, upd)
 	}
+	if len(pos) == 1 {
+		return addNeed(ctx, e, s, *coal, *amount, *note, *source, add)
+	}
 	rep, err := report.Needs(ctx, s, *coal)
 	if err != nil {
 		return err
@@ -48,11 +56,11 @@ func runNeeds(ctx context.Context, e *env, args []string) error {
 
 // needID reads "edit|delete ID", or nothing (a listing).
 func needID(pos []string) (int64, error) {
-	if len(pos) == 0 {
+	if len(pos) == 0 || (len(pos) == 1 && pos[0] == "add") {
 		return 0, nil
 	}
 	if len(pos) != 2 || (pos[0] != "edit" && pos[0] != "delete") {
-		return 0, usagef("needs: give no arguments to list, or edit|delete ID (run 'coalition needs -h')")
+		return 0, usagef("needs: give no arguments to list, add, or edit|delete ID (run 'coalition needs -h')")
 	}
 	id, err := strconv.ParseInt(pos[1], 10, 64)
 	if err != nil || id <= 0 {

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	stdhttp "net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -147,5 +149,55 @@ func TestNeedsEditAndDelete(t *testing.T) {
 	}
 	if after := find(); len(after) != len(before)-1 || after[0].ID == r.ID {
 		t.Errorf("after delete: %d requirements, want %d without %d", len(after), len(before)-1, r.ID)
+	}
+}
+
+// `coalition needs add` stores a requirement in units (quantity per month
+// × unit cost) or in euros; an unknown capability, a negative quantity, a
+// unit cost without a source are refused naming the field, and nothing is
+// written (issue 14 §1).
+func TestNeedsAdd(t *testing.T) {
+	db := analysisStoreDB(t)
+	ctx := coalition.WithUser(context.Background(), coalition.System)
+	count := func() int {
+		s := sqltest.OpenDSN(t, "sqlite:"+db)
+		defer s.Close()
+		rs, _, err := s.FindRequirements(ctx, coalition.RequirementFilter{Limit: coalition.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rs)
+	}
+	before := count()
+	base := []string{"needs", "add", "--category", "ammunition", "--from", "2026-07", "--to", "2026-12", "--db", db}
+	for _, bad := range []struct {
+		args  []string
+		field string
+	}{
+		{[]string{"--capability", "moon lasers", "--quantity-per-month", "1000", "--unit", "shell", "--unit-cost-eur", "4000", "--source", "test"}, "capability"},
+		{[]string{"--capability", "155 mm shells", "--quantity-per-month", "-5", "--unit", "shell", "--unit-cost-eur", "4000", "--source", "test"}, "quantity"},
+		{[]string{"--capability", "155 mm shells", "--quantity-per-month", "1000", "--unit", "shell", "--unit-cost-eur", "4000"}, "source"},
+		{[]string{"--capability", "155 mm shells", "--quantity-per-month", "1000", "--unit", "shell", "--source", "test"}, "--unit-cost-eur"},
+	} {
+		_, _, err := cli(t, nil, append(slices.Clone(base), bad.args...)...)
+		var ce *coalition.Error
+		if !errors.As(err, &ce) || ce.Field != bad.field {
+			t.Errorf("%v: %v, want an error naming %s", bad.args, err, bad.field)
+		}
+	}
+	if n := count(); n != before {
+		t.Fatalf("%d requirements after the refusals, want %d", n, before)
+	}
+	// 20,000 shells a month at EUR 4,000 = EUR 80 m a month, 6 months.
+	out, _, err := cli(t, nil, append(slices.Clone(base), "--capability", "155 mm shells (the coalition's ask)", "--quantity-per-month", "20000",
+		"--unit", "shell", "--unit-cost-eur", "4000", "--source", "test: a coordinator's estimate", "--as-of", "2026-06-30")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "€80.0 m per month") {
+		t.Errorf("needs add: %q, want €80.0 m per month", out)
+	}
+	if n := count(); n != before+1 {
+		t.Errorf("%d requirements after the add, want %d", n, before+1)
 	}
 }
