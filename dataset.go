@@ -104,6 +104,10 @@ type Import interface {
 	Engagement(ctx context.Context, e *Engagement) error
 	// RiskEvent creates r unless the same event exists.
 	RiskEvent(ctx context.Context, r *RiskEvent) error
+	// Commitments replaces every commitment of dataset with cs, in the
+	// import's transaction: a release's commitments change with its
+	// allocations or not at all (counted under "commitments").
+	Commitments(ctx context.Context, dataset string, cs []Commitment) error
 	// Err is the database error that ended the import early, if any.
 	Err() error
 	// Report returns the counts so far.

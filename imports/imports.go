@@ -50,6 +50,8 @@ type Request struct {
 	// Progress, when set, is called before each file is read; a non-nil
 	// Progress it returns follows the reading (the CLI's progress bar).
 	Progress func(name string, size int64) Progress
+
+	release *coalition.Release // kiel-csv: the release declared (declareRelease)
 }
 
 // Progress follows the reading of one file.
@@ -129,6 +131,13 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 		rep.Files = append(rep.Files, fr)
 		rep.Errors = append(rep.Errors, errs...)
 	}
+	if len(rep.Errors) == 0 && req.release != nil {
+		errs, err := releaseCommitments(ctx, im, files[0], *req.release)
+		if err != nil {
+			return nil, err
+		}
+		rep.Errors = append(rep.Errors, errs...)
+	}
 	rep.Result = im.Report()
 	if len(rep.Errors) > 0 && (!req.SkipInvalid || release) {
 		// A release is loaded whole: a skipped row would remove its record.
@@ -195,7 +204,7 @@ func declareRelease(ctx context.Context, im coalition.Import, req *Request, file
 	if err := im.Release(ctx, rel, req.Force); err != nil {
 		return false, err
 	}
-	req.AsOf = rel.AsOf
+	req.AsOf, req.release = rel.AsOf, &rel
 	return true, nil
 }
 

@@ -15,22 +15,29 @@ func (s *Store) ReplaceCommitments(ctx context.Context, dataset string, cs []coa
 		if err := tx.requireWrite(coalition.CanLoad(tx.user), "only admins and coordinators load datasets"); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, "DELETE FROM commitments WHERE dataset = ?", dataset)
-		if err != nil {
-			return tx.s.mapErr(fmt.Errorf("sqlstore: replace commitments: %w", err))
-		}
-		before, _ := res.RowsAffected()
-		for _, c := range cs {
-			if c.Dataset != dataset {
-				return coalition.FieldError("dataset", "a commitment of %q among those of %q", c.Dataset, dataset)
-			}
-			if _, err := tx.exec(ctx, `INSERT INTO commitments (dataset, dataset_release, iso3, month, committed_eur_minor, to_be_allocated_eur_minor, source, as_of)
-				VALUES (?,?,?,?,?,?,?,?)`, c.Dataset, c.Release, c.ISO3, c.Month, c.CommittedEUR, c.ToBeAllocatedEUR, c.Source, c.AsOf); err != nil {
-				return tx.s.mapErr(fmt.Errorf("sqlstore: replace commitments: %s %s: %w", c.ISO3, c.Month, err))
-			}
-		}
-		return tx.audit(ctx, "replace", "commitments", dataset, map[string]int64{"rows": before}, map[string]int{"rows": len(cs)}, nil)
+		_, err := tx.replaceCommitments(ctx, dataset, cs)
+		return err
 	})
+}
+
+// replaceCommitments deletes dataset's commitments and inserts cs in tx,
+// audited; it returns how many rows were there before.
+func (tx *Tx) replaceCommitments(ctx context.Context, dataset string, cs []coalition.Commitment) (int64, error) {
+	res, err := tx.exec(ctx, "DELETE FROM commitments WHERE dataset = ?", dataset)
+	if err != nil {
+		return 0, tx.s.mapErr(fmt.Errorf("sqlstore: replace commitments: %w", err))
+	}
+	before, _ := res.RowsAffected()
+	for _, c := range cs {
+		if c.Dataset != dataset {
+			return 0, coalition.FieldError("dataset", "a commitment of %q among those of %q", c.Dataset, dataset)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO commitments (dataset, dataset_release, iso3, month, committed_eur_minor, to_be_allocated_eur_minor, source, as_of)
+			VALUES (?,?,?,?,?,?,?,?)`, c.Dataset, c.Release, c.ISO3, c.Month, c.CommittedEUR, c.ToBeAllocatedEUR, c.Source, c.AsOf); err != nil {
+			return 0, tx.s.mapErr(fmt.Errorf("sqlstore: replace commitments: %s %s: %w", c.ISO3, c.Month, err))
+		}
+	}
+	return before, tx.audit(ctx, "replace", "commitments", dataset, map[string]int64{"rows": before}, map[string]int{"rows": len(cs)}, nil)
 }
 
 // CommitmentTotals sums the commitments per donor within f's months,
