@@ -53,7 +53,7 @@ func (s *server) wrap(rt route) http.Handler {
 			writeProblem(w, http.StatusInternalServerError, "internal", "route "+pattern+" has no access rule or class", "")
 		})
 	}
-	return s.limit(rt, s.rateLimit(rt.class, s.gateHeavy(rt.weight, s.guard(rt.access, rt.h))))
+	return s.limit(rt, s.rateLimit(rt.class, s.gateHeavy(rt.weight, s.guard(rt.access, s.withDataNote(rt, rt.h)))))
 }
 
 // Routes lists every route of the table with its access rule, sorted.
