@@ -1,7 +1,7 @@
 // Package seed composes the bundled reference data into one dataset: the
 // simple tables from refdata, the Kiel monthly file through the importer's
 // kiel-csv code path (the same one users import with), and the elections
-// calendar as editable risk events.
+// calendar and the non-election political risks as editable risk events.
 package seed
 
 import (
@@ -37,6 +37,11 @@ func Dataset() (*coalition.Dataset, error) {
 	if ds.RiskEvents, err = ElectionEvents(); err != nil {
 		return nil, err
 	}
+	others, err := PoliticalRiskEvents()
+	if err != nil {
+		return nil, err
+	}
+	ds.RiskEvents = append(ds.RiskEvents, others...)
 	return ds, nil
 }
 
