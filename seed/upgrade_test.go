@@ -1,30 +1,29 @@
-package seed
+package seed_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"coalition"
-	"coalition/sqlstore"
+	"coalition/seed"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestUpgradeRiskEvents: a database seeded by an older version keeps
 // year-only elections on 1 June and held elections without their outcome.
 // The next seed re-dates and relabels those events in place (same id, no
 // duplicate), takes the bundled outcome for an unedited event, and keeps a
-// user's edited probability.
+// user's edited probability. On both engines.
 func TestUpgradeRiskEvents(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) { testUpgradeRiskEvents(t, e.Open(t)) })
+}
+
+func testUpgradeRiskEvents(t *testing.T, s seedStore) {
 	ctx := coalition.WithUser(context.Background(), coalition.System)
-	s, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "old.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	// What the old seed stored (countries must exist: seed once, then
 	// replace the new events by their old forms).
-	if _, err := Load(ctx, s, false); err != nil {
+	if _, err := seed.Load(ctx, s, false); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{})
@@ -54,7 +53,7 @@ func TestUpgradeRiskEvents(t *testing.T) {
 	if _, err := s.UpdateRiskEvent(ctx, old[1].ID, coalition.RiskEventUpdate{Version: 1, Probability: &p}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Load(ctx, s, false)
+	rep, err := seed.Load(ctx, s, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +84,14 @@ func TestUpgradeRiskEvents(t *testing.T) {
 	if bgr.Probability != 1 || bgr.Factor != 0.5 || !strings.Contains(bgr.Label, "outcome:") {
 		t.Errorf("BGR event %+v: want its recorded outcome (probability 1, factor 0.5)", bgr)
 	}
-	rep, err = Load(ctx, s, false)
+	rep, err = seed.Load(ctx, s, false)
 	if err != nil || rep.Changed() {
 		t.Errorf("third seed: %+v, %v; want no change", rep, err)
 	}
+}
+
+// seedStore is what the upgrade test needs of a store.
+type seedStore interface {
+	coalition.Loader
+	coalition.RiskEventStore
 }
