@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"coalition"
 )
@@ -43,7 +44,9 @@ func bundledRiskEvents() ([]bundledEvent, error) {
 //   - an event no user has edited (version 1, as the seed created it) also
 //     gets the bundled probability, factor, source and assumption (a held
 //     election's recorded outcome, a corrected source); an edited one
-//     (version > 1) keeps the user's.
+//     (version > 1) keeps the user's;
+//   - where a later seed added the new form beside the old one (both
+//     stored), the unedited form is deleted and the edited one kept.
 //
 // Each change is an audited update as the user in ctx. It returns the
 // number of events changed; a dry run counts them and changes nothing.
@@ -62,30 +65,60 @@ func UpgradeRiskEvents(ctx context.Context, s coalition.RiskEventStore, dryRun b
 	}
 	n := 0
 	for _, b := range bs {
-		cur := have[keyOf(b.ev)]
-		for _, k := range b.legacy {
-			if cur != nil {
-				break
-			}
-			cur = have[k]
-		}
+		cur, dups := pickStored(b, have)
 		if cur == nil {
 			continue // new: the load creates it
 		}
 		upd, changed := upgradeOf(cur, b.ev)
-		if !changed {
+		if !changed && len(dups) == 0 {
 			continue
 		}
 		n++
 		if dryRun {
 			continue
 		}
-		if _, err := s.UpdateRiskEvent(ctx, cur.ID, upd); err != nil {
-			return n, fmt.Errorf("seed: upgrade risk event %d (%s): %w", cur.ID, cur.Label, err)
+		for _, d := range dups {
+			if err := s.DeleteRiskEvent(ctx, d.ID, d.Version); err != nil {
+				return n, fmt.Errorf("seed: upgrade: delete duplicate risk event %d (%s): %w", d.ID, d.Label, err)
+			}
 		}
-		delete(have, keyOf(cur))
+		if changed {
+			if _, err := s.UpdateRiskEvent(ctx, cur.ID, upd); err != nil {
+				return n, fmt.Errorf("seed: upgrade risk event %d (%s): %w", cur.ID, cur.Label, err)
+			}
+		}
 	}
 	return n, nil
+}
+
+// pickStored finds the stored forms of bundled event b: under its key and
+// its legacy keys. It keeps one, a user-edited one (version > 1) first,
+// and returns the unedited others as duplicates to delete; an edited
+// other is left alone (two edited forms: the user's to resolve).
+func pickStored(b bundledEvent, have map[eventKey]*coalition.RiskEvent) (*coalition.RiskEvent, []*coalition.RiskEvent) {
+	var found []*coalition.RiskEvent
+	for _, k := range append([]eventKey{keyOf(b.ev)}, b.legacy...) {
+		if r := have[k]; r != nil && !slices.Contains(found, r) {
+			found = append(found, r)
+		}
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	keep := found[0]
+	for _, r := range found {
+		if r.Version > 1 {
+			keep = r
+			break
+		}
+	}
+	var dups []*coalition.RiskEvent
+	for _, r := range found {
+		if r != keep && r.Version == 1 {
+			dups = append(dups, r)
+		}
+	}
+	return keep, dups
 }
 
 // upgradeOf is the update that makes stored cur the bundled b: date,

@@ -43,22 +43,27 @@ func testUpgradeRiskEvents(t *testing.T, s seedStore) {
 		{ISO3: "DEU", Date: june(2029), Kind: "election", Label: "DEU: Federal election (Bundestag) (latest-by 2029; month 06 assumed)", Probability: 0.3, Factor: 0.7, Source: "old"},
 		{ISO3: "TUR", Date: june(2028), Kind: "election", Label: "TUR: Presidential and parliamentary (concurrent) (latest-by 2028; month 06 assumed)", Probability: 0.35, Factor: 0.6, Source: "old"},
 		{ISO3: "BGR", Date: coalition.Date{Y: 2026, M: 4, D: 19}, Kind: "election", Label: "BGR: Early parliamentary election (52nd National Assembly) (2026-04-19, held)", Probability: 0.3, Factor: 0.7, Source: "old"},
+		// Italy: a later seed added the windowed form beside this old one,
+		// which a user edited: the unedited new form goes, the edit stays.
+		{ISO3: "ITA", Date: june(2027), Kind: "election", Label: "ITA: General election (Chamber and Senate) (latest-by 2027; month 06 assumed)", Probability: 0.30, Factor: 0.7, Source: "old"},
 	}
 	for _, r := range old {
 		if err := s.CreateRiskEvent(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	p := 0.9 // a user's edit of Türkiye's election
-	if _, err := s.UpdateRiskEvent(ctx, old[1].ID, coalition.RiskEventUpdate{Version: 1, Probability: &p}); err != nil {
-		t.Fatal(err)
+	p := 0.9 // a user's edit of Türkiye's and Italy's elections
+	for _, r := range []*coalition.RiskEvent{old[1], old[3]} {
+		if _, err := s.UpdateRiskEvent(ctx, r.ID, coalition.RiskEventUpdate{Version: 1, Probability: &p}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	rep, err := seed.Load(ctx, s, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Created["risk_events"] != 0 || rep.Updated["risk_events"] != 3 {
-		t.Errorf("seed over the old events: created %d, updated %d risk events; want 0 and 3", rep.Created["risk_events"], rep.Updated["risk_events"])
+	if rep.Created["risk_events"] != 0 || rep.Updated["risk_events"] != 4 {
+		t.Errorf("seed over the old events: created %d, updated %d risk events; want 0 and 4", rep.Created["risk_events"], rep.Updated["risk_events"])
 	}
 	after, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{})
 	if err != nil {
@@ -83,6 +88,10 @@ func testUpgradeRiskEvents(t *testing.T, s seedStore) {
 	bgr, _ := s.FindRiskEvent(ctx, old[2].ID)
 	if bgr.Probability != 1 || bgr.Factor != 0.5 || !strings.Contains(bgr.Label, "outcome:") {
 		t.Errorf("BGR event %+v: want its recorded outcome (probability 1, factor 0.5)", bgr)
+	}
+	ita, _ := s.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: "ITA"})
+	if len(ita) != 1 || ita[0].ID != old[3].ID || ita[0].Probability != 0.9 || ita[0].Latest == nil || ita[0].Latest.String() != "2027-12-22" {
+		t.Errorf("ITA events %+v: want the user's edited event alone, re-dated to its window ending 2027-12-22", ita)
 	}
 	rep, err = seed.Load(ctx, s, false)
 	if err != nil || rep.Changed() {
