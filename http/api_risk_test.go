@@ -146,8 +146,10 @@ func TestRiskCoalitionAPI(t *testing.T) {
 	if !slices.Equal(members, append(w.cow.JoinedMembers(), "USA")) {
 		t.Errorf("members %v, want the joined members of COW2025 and USA", members)
 	}
-	if want := electionCount(t, members, "2026", "2027", "2028"); events != want {
-		t.Errorf("%d events in 2026–2028, want %d (elections.csv)", events, want)
+	// political_risks.csv: USA 2026-10-01, 2027-10-01 and DEU 2027-01-01,
+	// 2028-01-01 budget deadlines; NLD, CAN, NOR, BEL windows meeting 2026–2028.
+	if want := electionCount(t, members, "2026", "2027", "2028") + 8; events != want {
+		t.Errorf("%d events in 2026–2028, want %d (elections.csv and the 8 political risks)", events, want)
 	}
 	check.Facts(t,
 		check.Eq("trials", rep.Result.Trials, 2000),

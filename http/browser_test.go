@@ -199,7 +199,7 @@ func TestBrowser(t *testing.T) {
 		{"engagements", "/engagements", 1},
 		{"engagements-AUS", "/engagements?country=AUS", 1},
 		{"scenarios", "/scenarios", 0},
-		{"scenario-USA", "/scenarios?withdraw=USA&from=2025-02&group=COW2025&cap=0.5&run=1", 2},
+		{"scenario-USA", "/scenarios?withdraw=USA&from=2025-02&group=COW2025&cap=0.5&run=1", 3}, // gap, plan, who is asked for what
 		{"scenario-replace-us", "/scenarios?builtin=replace-us", 2},
 		{"scenario-nato-40bn", "/scenarios?builtin=nato-40bn", 1},
 		{"risk", "/risk", 2},

@@ -30,6 +30,10 @@ type scenarioQuery struct {
 	Coalition  string
 	CapPctGDP  float64
 	CapText    string // as typed; "" means no cap
+	// CapDefence caps each ask at this share of the member's defence
+	// spending (0: none); Capability applies the capability limits.
+	CapDefence float64
+	Capability bool
 }
 
 // Defaults of the builder: the replace-us assumptions.
@@ -94,6 +98,8 @@ func scenarioParams(r *http.Request) (scenarioQuery, error) {
 			q.CapPctGDP = p.float("cap", 0)
 		}
 	}
+	q.CapDefence = p.float("defence_share", 0)
+	q.Capability = p.str("capability_limits") == "1"
 	return q, p.err
 }
 
@@ -102,6 +108,7 @@ func (q scenarioQuery) spec() report.ScenarioSpec {
 	return report.ScenarioSpec{
 		Withdrawals: []analysis.Withdrawal{{Countries: q.Withdraw, From: q.From, Fraction: q.Fraction, Categories: q.Categories}},
 		Key:         q.Key, Coalition: q.Coalition, Group: q.Group, CapPctGDP: q.CapPctGDP,
+		CapDefenceShare: q.CapDefence, CapabilityLimits: q.Capability,
 	}
 }
 
@@ -124,6 +131,12 @@ func (q scenarioQuery) encode() string {
 	}
 	v.Set("coalition", q.Coalition)
 	v.Set("cap", q.CapText)
+	if q.CapDefence > 0 {
+		v.Set("defence_share", raw(q.CapDefence))
+	}
+	if q.Capability {
+		v.Set("capability_limits", "1")
+	}
 	v.Set("run", "1")
 	return "?" + v.Encode()
 }
@@ -147,6 +160,7 @@ type scenarioView struct {
 	Headline    []figure
 	Gap         chart // the new gap per month and category (custom, replace-us)
 	Plan        chart // plan against actual per member
+	Asks        chart // what each member is asked for per category (custom)
 	Excluded    []string
 	Notes       []string
 	Sources     []string
@@ -236,6 +250,7 @@ func (s *server) scenarioResult(ctx context.Context, q scenarioQuery) (*scenario
 	v.Gap = gapChart(&res, qs, v.Sources, v.AsOf)
 	v.Plan = planChart(rows, qs, "Plan (what it gives after the withdrawals, plus its extra) against actual allocations in "+rep.Spec.Horizon.From.String()+".."+rep.Spec.Horizon.To.String(), v.Sources, v.AsOf)
 	v.Plan.Note += " Actual: allocations recorded by the Kiel tracker (all types) in the same months; support basis of the plan: " + rep.SupportBasis + "."
+	v.Asks = asksChart(rows, rep.Caps, qs, v.Sources, v.AsOf)
 	return v, nil
 }
 

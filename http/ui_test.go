@@ -186,7 +186,10 @@ var pageCases = []struct {
 	// COW2025's stored requirements end in 2025; in the default horizon every
 	// type takes the historical model (before, nothing was required).
 	{"/risk", 200, []string{`id="risk-fan"`, "trials, seed 1", `<option value="COW2025" selected>`, "historical model"}},
-	{"/risk?start=2025-01&horizon=12", 200, []string{`id="risk-fan"`, "No risk event of these members falls in the horizon"}},
+	{"/risk?start=2024-01&horizon=12", 200, []string{`id="risk-fan"`, "No risk event of these members falls in the horizon"}},
+	// 2025 has no election of a member, but Belgium's coalition risk (from
+	// 2025-02-03) and Canada's confidence votes (from 2025-11-17) are seeded.
+	{"/risk?start=2025-01&horizon=12", 200, []string{`id="risk-fan"`, "Five-party De Wever coalition falls", "Minority government defeated on a confidence vote"}},
 	{"/risk?trials=1000000", 400, []string{"trials"}},
 	{"/risk?coalition=NOPE", 400, []string{"NOPE"}},
 }

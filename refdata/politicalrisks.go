@@ -1,15 +1,21 @@
 package refdata
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"coalition"
 )
 
-// PoliticalRisksFile lists scheduled political risks other than elections
-// (issue 15 §3): budget deadlines so far, each with the law that sets its
-// date. Probability and effect size are the analyst's assumptions and are
-// not in the file; Effect says what the law lets happen.
+// PoliticalRisksFile lists political risks other than elections (issue 15
+// §3): budget deadlines with the law that sets their date, and government
+// risks (a minority cabinet's fall, a confidence vote, a budget vote) with
+// the press reports that show the risk exists. Probability and Factor are
+// user assumptions, labelled as such, with their reasoning in Assumption;
+// Effect says what the law or the source says can happen.
 const PoliticalRisksFile = "political_risks.csv"
 
 // Kinds of non-election political risk.
@@ -23,6 +29,11 @@ type PoliticalRisk struct {
 	Label, Effect    string
 	Grade            string // primary or press
 	Rule, Source     string
+	// Probability (of the adverse outcome, 0..1) and Factor (support is
+	// multiplied by it from the drawn month on) are user assumptions;
+	// Assumption says so and why.
+	Probability, Factor float64
+	Assumption          string
 }
 
 var politicalRisks struct {
@@ -54,11 +65,17 @@ func readPoliticalRisks() ([]PoliticalRisk, error) {
 		if r.Latest, err = coalition.ParseDate(row["latest"]); err != nil {
 			return nil, t.errorf(i, "latest", "%v", err)
 		}
+		if r.Probability, r.Factor, err = riskAssumption(row); err != nil {
+			return nil, t.errorf(i, "probability", "%v", err)
+		}
+		r.Assumption = row["assumption"]
 		switch {
 		case !iso3Pattern.MatchString(r.ISO3):
 			return nil, t.errorf(i, "iso3", "%q is not an ISO3 code", r.ISO3)
-		case r.Kind != RiskBudgetDeadline:
-			return nil, t.errorf(i, "kind", "%q is not a known kind (%s)", r.Kind, RiskBudgetDeadline)
+		case r.Kind == "election" || !slices.Contains(coalition.RiskEventKinds, r.Kind):
+			return nil, t.errorf(i, "kind", "%q is not a non-election kind (%s)", r.Kind, strings.Join(coalition.RiskEventKinds[1:], ", "))
+		case !strings.HasPrefix(r.Assumption, "User assumption, not an estimate"):
+			return nil, t.errorf(i, "assumption", "must open with \"User assumption, not an estimate\" and give the reasoning")
 		case r.Latest.Before(r.Earliest):
 			return nil, t.errorf(i, "latest", "%s is before %s", r.Latest, r.Earliest)
 		case r.Label == "" || r.Effect == "" || r.Rule == "" || r.Source == "" || (r.Grade != GradePrimary && r.Grade != GradePress):
@@ -67,4 +84,18 @@ func readPoliticalRisks() ([]PoliticalRisk, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// riskAssumption reads a row's probability (0..1) and factor (0..1: a risk
+// here only cuts support).
+func riskAssumption(row map[string]string) (p, f float64, err error) {
+	p, err = strconv.ParseFloat(row["probability"], 64)
+	if err != nil || p < 0 || p > 1 {
+		return 0, 0, fmt.Errorf("probability %q: want a number in [0, 1]", row["probability"])
+	}
+	f, err = strconv.ParseFloat(row["factor"], 64)
+	if err != nil || f < 0 || f > 1 {
+		return 0, 0, fmt.Errorf("factor %q: want a number in [0, 1]", row["factor"])
+	}
+	return p, f, nil
 }

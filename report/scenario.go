@@ -38,6 +38,14 @@ type ScenarioSpec struct {
 	// best 12 consecutive months of support so far (the rule prospects' asks
 	// use); 0: none. A member that never gave is then asked for nothing.
 	CapHistory float64 `json:"cap_history,omitempty"`
+	// CapDefenceShare caps each member's extra per year at this share
+	// (0..1) of its defence spending (NATO 2025e, else the stored figure);
+	// 0: none.
+	CapDefenceShare float64 `json:"cap_defence_share,omitempty"`
+	// CapabilityLimits applies the bundled capability limits (what a member
+	// cannot supply by law or policy, e.g. Japan's limits on lethal aid)
+	// as category caps.
+	CapabilityLimits bool `json:"capability_limits,omitempty"`
 	// CategoryCaps are what a member can supply per category, EUR per year.
 	CategoryCaps map[string]map[string]float64 `json:"category_caps,omitempty"`
 	// Weights are the custom key's weights by ISO3.
@@ -174,6 +182,9 @@ func (sp *ScenarioSpec) checkCapsAndWeights() error {
 	if !(sp.CapHistory >= 0) || math.IsInf(sp.CapHistory, 0) {
 		return coalition.FieldError("cap_history", "must be a finite multiple >= 0 of the best 12 months (got %g)", sp.CapHistory)
 	}
+	if err := checkCapDefenceShare(sp.CapDefenceShare); err != nil {
+		return err
+	}
 	if err := checkCapAmounts("caps.", sp.Caps); err != nil {
 		return err
 	}
@@ -226,7 +237,10 @@ type ScenarioReport struct {
 	Result       analysis.ScenarioResult `json:"result"`
 	// Plan is each sharing member's plan over the horizon against what it
 	// actually allocated in the same months, largest plan first.
-	Plan    []PlanRow `json:"plan"`
+	Plan []PlanRow `json:"plan"`
+	// Caps are the caps from data that bound the members' asks (defence
+	// spending share, capability limits), each with its basis and source.
+	Caps    []CapNote `json:"caps,omitempty"`
 	Sources []Source  `json:"sources"`
 }
 
@@ -357,6 +371,9 @@ func RunScenario(ctx context.Context, s coalition.Store, spec ScenarioSpec) (*Sc
 		if rep.USDPerEUR, err = fx.usdPerEUR(ctx, rep.GDPYear); err != nil {
 			return nil, err
 		}
+	}
+	if err := scenarioDataCaps(members, byISO, req.cats, rep); err != nil {
+		return nil, err
 	}
 	res, err := analysis.Scenario(analysis.ScenarioInput{
 		Needs: req.needs, Flows: flows, Withdrawals: withdrawals, From: from, To: to,

@@ -1,7 +1,7 @@
 // Package seed composes the bundled reference data into one dataset: the
 // simple tables from refdata, the Kiel monthly file through the importer's
 // kiel-csv code path (the same one users import with), and the elections
-// calendar as editable risk events.
+// calendar and the non-election political risks as editable risk events.
 package seed
 
 import (
@@ -37,6 +37,11 @@ func Dataset() (*coalition.Dataset, error) {
 	if ds.RiskEvents, err = ElectionEvents(); err != nil {
 		return nil, err
 	}
+	others, err := PoliticalRiskEvents()
+	if err != nil {
+		return nil, err
+	}
+	ds.RiskEvents = append(ds.RiskEvents, others...)
 	return ds, nil
 }
 
@@ -95,6 +100,25 @@ func readKielFile(fn func(r io.Reader) error) error {
 // (ISO3, Date, Kind, Label), so users' edits of probability and factor
 // survive a second seed.
 func ElectionEvents() ([]*coalition.RiskEvent, error) {
+	bs, err := electionEvents()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*coalition.RiskEvent, len(bs))
+	for i, b := range bs {
+		out[i] = b.ev
+	}
+	return out, nil
+}
+
+// bundledEvent is a risk event of the bundled data with the keys (ISO3,
+// Date, Kind, Label) under which older seeds stored it (UpgradeRiskEvents).
+type bundledEvent struct {
+	ev     *coalition.RiskEvent
+	legacy []eventKey
+}
+
+func electionEvents() ([]bundledEvent, error) {
 	f, err := refdata.Open(ElectionsFile)
 	if err != nil {
 		return nil, err
@@ -109,7 +133,11 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*coalition.RiskEvent, 0, len(evs))
+	outcomes, err := electionOutcomeIndex()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bundledEvent, 0, len(evs))
 	for _, ce := range evs {
 		ev := &coalition.RiskEvent{ISO3: ce.ISO3, Kind: "election", Label: ce.Event.Label,
 			Probability: ce.Event.Probability, Factor: ce.Event.Factor, Source: ce.Event.Source}
@@ -123,9 +151,55 @@ func ElectionEvents() ([]*coalition.RiskEvent, error) {
 			"to %.0f%% of its level from then on (see the risk model's documentation); "+
 			"edit both for this election. Date %s: %s, from the elections calendar%s.",
 			ce.Kind, 100*a.Probability, 100*a.Factor, ce.DateStatus, ce.Date, dateNote)
-		out = append(out, ev)
+		b := bundledEvent{ev: ev, legacy: legacyKeys(ce, ev)}
+		if o, ok := outcomes[gradeKey(ce.ISO3, ce.Election, ce.Date)]; ok {
+			recordOutcome(ev, o)
+		}
+		out = append(out, b)
 	}
 	return out, nil
+}
+
+// legacyKeys are the keys older seeds stored a calendar event under: a
+// year-only election on 1 June of its year with "month 06 assumed" in its
+// label (before migration 0014), and any event under its label before an
+// outcome was recorded (the label it has here, which recordOutcome extends).
+func legacyKeys(ce risk.CalendarEvent, ev *coalition.RiskEvent) []eventKey {
+	keys := []eventKey{{ev.ISO3, ev.Date, ev.Kind, ev.Label}}
+	if len(ce.Date) == 4 {
+		y, _ := strconv.Atoi(ce.Date)
+		keys = append(keys, eventKey{ev.ISO3, coalition.Date{Y: y, M: time.June, D: 1}, ev.Kind,
+			fmt.Sprintf("%s: %s (%s %s; month 06 assumed)", ce.ISO3, ce.Election, ce.DateStatus, ce.Date)})
+	}
+	return keys
+}
+
+// recordOutcome makes a held election's event its sourced outcome: no
+// draw (probability 1 if the outcome cut support, by the recorded factor;
+// else 0), the outcome in the label, its source beside the date's.
+func recordOutcome(ev *coalition.RiskEvent, o refdata.ElectionOutcome) {
+	ev.Probability = 0
+	did := "did not cut support: probability 0 (recorded, not drawn)"
+	if o.Cut {
+		ev.Probability, ev.Factor = 1, o.Factor
+		did = fmt.Sprintf("cut support to %.0f%% of its level from then on: probability 1 (recorded, not drawn)", 100*o.Factor)
+	}
+	ev.Label += " — outcome: " + o.Outcome
+	ev.Source += " ; outcome: " + gradedSource(o.Grade, o.Source)
+	ev.Assumption = fmt.Sprintf("Held; outcome from its source (%s): %s. The outcome %s. %s", o.Grade, o.Outcome, did, o.Assumption)
+}
+
+// electionOutcomeIndex keys the recorded outcomes by their row in elections.csv.
+func electionOutcomeIndex() (map[string]refdata.ElectionOutcome, error) {
+	os, err := refdata.ElectionOutcomes()
+	if err != nil {
+		return nil, fmt.Errorf("bundled %s: %w", refdata.ElectionOutcomesFile, err)
+	}
+	m := make(map[string]refdata.ElectionOutcome, len(os))
+	for _, o := range os {
+		m[gradeKey(o.ISO3, o.Election, o.Date)] = o
+	}
+	return m, nil
 }
 
 // UnverifiedMarker opens the source of a risk event whose calendar row rests
@@ -215,7 +289,8 @@ func yearWindow(ce risk.CalendarEvent, year int, ev *coalition.RiskEvent) (strin
 }
 
 // Load loads the reference dataset into s as the system user; it is
-// idempotent. When s is also a store of coalitions and requirements (a
+// idempotent. Risk events an older seed stored are first brought up to the
+// bundled data without losing users' edits (UpgradeRiskEvents). When s is also a store of coalitions and requirements (a
 // sqlstore.Store), it then loads the bundled needs (LoadNeeds), and the
 // bundled channels when it stores channels (LoadChannels).
 func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadReport, error) {
@@ -224,9 +299,21 @@ func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadR
 		return coalition.LoadReport{}, err
 	}
 	ctx = coalition.WithUser(ctx, coalition.System)
+	upgraded := 0
+	if rs, ok := s.(coalition.RiskEventStore); ok {
+		if upgraded, err = UpgradeRiskEvents(ctx, rs, dryRun); err != nil {
+			return coalition.LoadReport{}, err
+		}
+	}
 	rep, err := s.Load(ctx, ds, dryRun)
 	if err != nil {
 		return rep, err
+	}
+	if upgraded > 0 {
+		bump(&rep.Updated, "risk_events", upgraded)
+		if !dryRun && rep.Unchanged["risk_events"] >= upgraded {
+			rep.Unchanged["risk_events"] -= upgraded // the load found them as upgraded
+		}
 	}
 	if ns, ok := s.(NeedsStore); ok {
 		if err = LoadNeeds(ctx, ns, dryRun, &rep); err != nil {

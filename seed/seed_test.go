@@ -48,7 +48,8 @@ func TestElectionEvents(t *testing.T) {
 		r := rows[i] // same file order
 		eq(t, fmt.Sprintf("event %d iso3", i), e.ISO3, r[0])
 		eq(t, fmt.Sprintf("event %d kind", i), e.Kind, "election")
-		if !strings.HasSuffix(e.Source, r[7]) {
+		held := strings.Contains(e.Label, " — outcome: ")
+		if !strings.HasSuffix(e.Source, r[7]) && !(held && strings.Contains(e.Source, r[7]+" ; outcome: ")) {
 			t.Errorf("event %d source %q, want it to end with the row's %q", i, e.Source, r[7])
 		}
 		if !strings.Contains(e.Label, r[2]) {
@@ -76,7 +77,11 @@ func TestElectionEvents(t *testing.T) {
 		if err := e.Validate(); err != nil {
 			t.Errorf("%s %s: %v", e.ISO3, r[2], err)
 		}
-		if !strings.Contains(e.Assumption, "User assumption") || !strings.Contains(e.Assumption, "the default for") || !strings.Contains(e.Assumption, "edit both") {
+		if held {
+			if !strings.HasPrefix(e.Assumption, "Held; outcome from its source") {
+				t.Errorf("%s: assumption %q of a held election does not give its outcome", e.ISO3, e.Assumption)
+			}
+		} else if !strings.Contains(e.Assumption, "User assumption") || !strings.Contains(e.Assumption, "the default for") || !strings.Contains(e.Assumption, "edit both") {
 			t.Errorf("%s: assumption %q does not say it is an editable default", e.ISO3, e.Assumption)
 		}
 		// People read it on the risk page: no Go names or file names.
@@ -152,12 +157,13 @@ func TestLoadKeepsEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := calendarRows(t)
-	if rep.Created["risk_events"] != len(rows) {
-		t.Fatalf("first seed created %d risk events, want %d (dated rows of %s)", rep.Created["risk_events"], len(rows), ElectionsFile)
+	// The calendar's dated rows and the 8 rows of political_risks.csv.
+	if rep.Created["risk_events"] != len(rows)+8 {
+		t.Fatalf("first seed created %d risk events, want %d (dated rows of %s and 8 political risks)", rep.Created["risk_events"], len(rows)+8, ElectionsFile)
 	}
 	usa, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: "USA"})
-	if err != nil || len(usa) != 2 {
-		t.Fatalf("USA events = %v, %v; want 2", usa, err)
+	if err != nil || len(usa) != 4 {
+		t.Fatalf("USA events = %v, %v; want 4 (2 elections, 2 budget deadlines)", usa, err)
 	}
 	p := 0.9
 	if _, err := s.UpdateRiskEvent(ctx, usa[0].ID, coalition.RiskEventUpdate{Version: usa[0].Version, Probability: &p}); err != nil {
@@ -167,12 +173,12 @@ func TestLoadKeepsEdits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Changed() || rep.Unchanged["risk_events"] != len(rows) {
-		t.Errorf("second seed: %+v, want no change and %d risk events unchanged", rep, len(rows))
+	if rep.Changed() || rep.Unchanged["risk_events"] != len(rows)+8 {
+		t.Errorf("second seed: %+v, want no change and %d risk events unchanged", rep, len(rows)+8)
 	}
 	again, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: "USA"})
-	if err != nil || len(again) != 2 || again[0].Probability != p {
-		t.Errorf("after the second seed USA events = %+v, %v; want 2 with the edited probability %v first", again, err, p)
+	if err != nil || len(again) != 4 || again[0].Probability != p {
+		t.Errorf("after the second seed USA events = %+v, %v; want 4 with the edited probability %v first", again, err, p)
 	}
 }
 

@@ -39,6 +39,24 @@ func electionRows(t *testing.T, countries []string, years ...string) int {
 	return n
 }
 
+// politicalRows counts the rows of political_risks.csv (seeded as risk
+// events) of the given countries (nil: all) whose date or window meets
+// from..to.
+func politicalRows(t *testing.T, countries []string, from, to string) int {
+	t.Helper()
+	rs, err := refdata.PoliticalRisks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rs {
+		if (countries == nil || slices.Contains(countries, r.ISO3)) && r.Latest.String() >= from && r.Earliest.String() <= to {
+			n++
+		}
+	}
+	return n
+}
+
 // storedRisk is the part of `risk --coalition --json` the tests read.
 type storedRisk struct {
 	Coalition string   `json:"coalition"`
@@ -97,8 +115,8 @@ func TestRiskCoalitionCLI(t *testing.T) {
 			t.Errorf("%s: role %q, want channel-contributor", m.ISO3, m.Role)
 		}
 	}
-	if want := electionRows(t, members, "2026", "2027", "2028"); events != want {
-		t.Errorf("%d risk events in 2026–2028, want %d (elections.csv)", events, want)
+	if want := electionRows(t, members, "2026", "2027", "2028") + politicalRows(t, members, "2026-01-01", "2028-12-31"); events != want {
+		t.Errorf("%d risk events in 2026–2028, want %d (elections.csv and political_risks.csv)", events, want)
 	}
 	var res riskJSON
 	if err := json.Unmarshal(got.Result, &res); err != nil {
@@ -167,8 +185,8 @@ func TestRiskCoalitionUsesEditedEvents(t *testing.T) {
 	db := seededDB(t)
 	ctx := coalition.WithUser(context.Background(), coalition.System)
 	s := sqltest.OpenDSN(t, db)
-	evs, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: "USA"})
-	if err != nil || len(evs) != 2 {
+	evs, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{ISO3: "USA", From: coalition.Date{Y: 2026, M: 11, D: 3}, To: coalition.Date{Y: 2026, M: 11, D: 3}})
+	if err != nil || len(evs) != 1 || evs[0].Kind != "election" {
 		t.Fatal(evs, err)
 	}
 	one := 1.0
@@ -234,16 +252,16 @@ func TestRiskEventsCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &all); err != nil {
 		t.Fatal(err)
 	}
-	if want := electionRows(t, nil); len(all) != want {
-		t.Errorf("%d risk events, want %d (dated rows of elections.csv)", len(all), want)
+	if want := electionRows(t, nil) + politicalRows(t, nil, "0000", "9999"); len(all) != want {
+		t.Errorf("%d risk events, want %d (dated rows of elections.csv and political_risks.csv)", len(all), want)
 	}
-	out, _, err = cli(t, nil, "risk-events", "--country", "usa", "--from", "2027-01-01", "--json", "--db", db)
+	out, _, err = cli(t, nil, "risk-events", "--country", "usa", "--from", "2027-10-02", "--json", "--db", db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var usa []coalition.RiskEvent
 	json.Unmarshal([]byte(out), &usa)
-	if check.Facts(t, check.Eq("USA events from 2027", len(usa), 1)) {
+	if check.Facts(t, check.Eq("USA events from 2027-10-02", len(usa), 1)) {
 		check.Facts(t,
 			check.Eq("USA event date", usa[0].Date.String(), "2028-11-07"),
 			check.Eq("USA event kind", usa[0].Kind, "election"),

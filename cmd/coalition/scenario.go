@@ -18,7 +18,7 @@ import (
 func runScenario(ctx context.Context, e *env, args []string) error {
 	c := newStoreCommand(e, "scenario",
 		"scenario --builtin replace-us|nato-40bn [--json]\n"+
-			"       coalition scenario --withdraw USA[,GBR] --from YYYY-MM [--fraction 1] [--categories military,financial] [--key gdp] [--group COW2025] [--coalition COW2025] [--cap-pct-gdp 0.5] [--cap-history K] [--json]\n"+
+			"       coalition scenario --withdraw USA[,GBR] --from YYYY-MM [--fraction 1] [--categories military,financial] [--key gdp] [--group COW2025] [--coalition COW2025] [--cap-pct-gdp 0.5] [--cap-history K] [--cap-defence-share 0.1] [--capability-limits] [--json]\n"+
 			"       coalition scenario --file s.json [--json]   (- reads standard input)",
 		"coalition scenario --withdraw USA --from 2025-02 --group COW2025 --cap-pct-gdp 0.5", "print JSON")
 	fs := c.fs
@@ -33,6 +33,8 @@ func runScenario(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.coalition, "coalition", "", "the coalition whose requirements are the need (default COW2025)")
 	fs.Float64Var(&f.capPct, "cap-pct-gdp", 0, "cap each member's extra support at this % of its GDP per year (0: none)")
 	fs.Float64Var(&f.capHistory, "cap-history", 0, "cap each member's extra support per year at K × its best 12 months of support so far (0: none)")
+	fs.Float64Var(&f.capDefence, "cap-defence-share", 0, "cap each member's extra support per year at this share (0..1) of its defence spending, NATO 2025e (0: none)")
+	fs.BoolVar(&f.capability, "capability-limits", false, "apply the bundled capability limits (what a member cannot supply by law, e.g. Japan's limits on lethal aid) as category caps")
 	fs.StringVar(&f.file, "file", "", "a scenario as JSON (see docs/scenarios.md); - for standard input")
 	var spec report.ScenarioSpec
 	s, _, err := c.open(ctx, e, args, func(pos []string) error {
@@ -90,7 +92,8 @@ func checkScenarioMode(builtin, withdraw, file string) error {
 // built-in one.
 type scenarioFlags struct {
 	withdraw, from, categories, key, group, coalition, file string
-	fraction, capPct, capHistory                            float64
+	fraction, capPct, capHistory, capDefence                float64
+	capability                                              bool
 }
 
 // spec is the scenario of --file or of --withdraw; none for --builtin.
@@ -109,6 +112,7 @@ func (f scenarioFlags) spec(e *env) (report.ScenarioSpec, error) {
 		return report.ScenarioSpec{
 			Withdrawals: []analysis.Withdrawal{{Countries: anList(f.withdraw), From: m, Fraction: f.fraction, Categories: anList(f.categories)}},
 			Key:         f.key, Group: f.group, Coalition: f.coalition, CapPctGDP: f.capPct, CapHistory: f.capHistory,
+			CapDefenceShare: f.capDefence, CapabilityLimits: f.capability,
 		}, nil
 	}
 	return report.ScenarioSpec{}, nil
@@ -244,6 +248,12 @@ func printScenario(w io.Writer, rep *report.ScenarioReport) {
 			capTxt = "capped at " + hist
 		}
 	}
+	if sp.CapDefenceShare > 0 {
+		capTxt += fmt.Sprintf(", at most %g × its defence spending", sp.CapDefenceShare)
+	}
+	if sp.CapabilityLimits {
+		capTxt += ", and what it cannot supply by law (capability limits)"
+	}
 	fmt.Fprintf(w, "Horizon %s..%s; the gap is shared by %s among %s (%d), %s.\n", sp.Horizon.From, sp.Horizon.To, rep.Result.Key, sharers, len(rep.Members), capTxt)
 	fmt.Fprintf(w, "Need: %s.\nSupport: %s.\n", rep.RequirementBasis, rep.SupportBasis)
 	res := rep.Result
@@ -275,6 +285,7 @@ func printScenario(w io.Writer, rep *report.ScenarioReport) {
 		tw.Flush()
 	}
 	fmt.Fprintf(w, "\nIn all: covered %s, unfilled %s. GDP %d at %.4f USD per EUR.\n", eur(res.Covered), eur(res.Unfilled), rep.GDPYear, rep.USDPerEUR)
+	printCaps(w, rep.Caps)
 	anSources(w, rep.Sources)
 }
 
@@ -306,4 +317,32 @@ func countryCodes(ctx context.Context, s coalition.CountryStore) []string {
 func scenarioFlagError(err error, countries []string) error {
 	err = asFlag(err, "withdrawals[0].countries[", "withdraw", countries, "'coalition countries' lists the codes")
 	return asFlag(err, "withdrawals[0].fraction", "fraction", nil, "")
+}
+
+// printCaps lists the caps from data that bound the asks, with their basis;
+// each distinct source once, numbered.
+func printCaps(w io.Writer, caps []report.CapNote) {
+	if len(caps) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nCaps from data on the asks (a year):")
+	var srcs []string
+	for _, c := range caps {
+		what := c.Kind
+		if c.Category != "" {
+			what += " " + c.Category
+		}
+		if c.CapEUR < 0 {
+			fmt.Fprintf(w, "  %s %s: none (%s)\n", c.ISO3, what, c.Basis)
+			continue
+		}
+		n := slices.Index(srcs, c.Source)
+		if n < 0 {
+			srcs, n = append(srcs, c.Source), len(srcs)
+		}
+		fmt.Fprintf(w, "  %s %s: %s (%s) [%d]\n", c.ISO3, what, eur(c.CapEUR), c.Basis, n+1)
+	}
+	for i, src := range srcs {
+		fmt.Fprintf(w, "  [%d] %s\n", i+1, src)
+	}
 }
