@@ -25,6 +25,10 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 		return err
 	}
 	defer im.insBatch.Close()
+	bulk, err := tx.deferRollupIfEmpty(ctx)
+	if err != nil {
+		return err
+	}
 	n := im.rep.LoadReport
 	for i, p := range ds.Pledges {
 		im.rel = nil
@@ -49,6 +53,9 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 		}
 	}
 	if err := im.flush(ctx); err != nil {
+		return err
+	}
+	if err := bulk.finish(ctx, tx); err != nil {
 		return err
 	}
 	addCounts(rep, im.rep.LoadReport, "pledges")
