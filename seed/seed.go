@@ -223,6 +223,12 @@ func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadR
 	if err != nil {
 		return coalition.LoadReport{}, err
 	}
+	return LoadDataset(ctx, s, ds, dryRun)
+}
+
+// LoadDataset is Load with the reference dataset already read (Dataset),
+// for a caller that read it while it opened the database.
+func LoadDataset(ctx context.Context, s coalition.Loader, ds *coalition.Dataset, dryRun bool) (coalition.LoadReport, error) {
 	ctx = coalition.WithUser(ctx, coalition.System)
 	rep, err := s.Load(ctx, ds, dryRun)
 	if err != nil {
