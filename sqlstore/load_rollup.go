@@ -30,43 +30,73 @@ type bulkRollup struct {
 // the load when pledges is empty, and returns what finish needs; nil (and
 // nothing changed) when pledges has rows, so that the triggers keep the
 // rollup of a database in use exactly as before. Inside the transaction:
-// a rollback puts the triggers back. On PostgreSQL, disabling the triggers
-// first locks pledges and pledge_rollup against other writers (SHARE ROW
-// EXCLUSIVE) until commit, so that no other transaction can add pledges
-// between the check and finish; readers are not blocked.
+// a rollback puts the triggers back. SQLite has one writer, so the check
+// holds until commit; on PostgreSQL see deferRollupPostgres.
 func (tx *Tx) deferRollupIfEmpty(ctx context.Context) (*bulkRollup, error) {
 	if tx.s.perRowRollup {
 		return nil, nil
 	}
-	b := &bulkRollup{}
+	if has, err := tx.pledgesExist(ctx); has || err != nil {
+		return nil, err
+	}
 	if tx.s.dialect == postgres {
-		for _, t := range rollupTriggers {
-			if _, err := tx.ExecContext(ctx, "ALTER TABLE "+t.table+" DISABLE TRIGGER "+t.trigger); err != nil {
-				return nil, fmt.Errorf("sqlstore: load: %w", err)
-			}
+		return tx.deferRollupPostgres(ctx)
+	}
+	b := &bulkRollup{}
+	for _, t := range rollupTriggers {
+		var q string
+		if err := tx.queryRow(ctx, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", t.trigger).Scan(&q); err != nil {
+			return nil, fmt.Errorf("sqlstore: load: read trigger %s: %w", t.trigger, err)
 		}
-	}
-	var has bool
-	if err := tx.queryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pledges)").Scan(&has); err != nil {
-		return nil, fmt.Errorf("sqlstore: load: %w", err)
-	}
-	if has {
-		return nil, b.restore(ctx, tx)
-	}
-	if tx.s.dialect == sqlite {
-		for _, t := range rollupTriggers {
-			var q string
-			if err := tx.queryRow(ctx, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", t.trigger).Scan(&q); err != nil {
-				return nil, fmt.Errorf("sqlstore: load: read trigger %s: %w", t.trigger, err)
-			}
-			b.created = append(b.created, q)
-			if _, err := tx.ExecContext(ctx, "DROP TRIGGER "+t.trigger); err != nil {
-				return nil, fmt.Errorf("sqlstore: load: %w", err)
-			}
+		b.created = append(b.created, q)
+		if _, err := tx.ExecContext(ctx, "DROP TRIGGER "+t.trigger); err != nil {
+			return nil, fmt.Errorf("sqlstore: load: %w", err)
 		}
 	}
 	tx.s.bulkRollups.Add(1)
 	return b, nil
+}
+
+// deferRollupPostgres disables the triggers, which locks pledges and
+// pledge_rollup against other writers (SHARE ROW EXCLUSIVE; readers are
+// not blocked) until commit, then checks again that pledges is empty: no
+// other transaction can add pledges between that check and finish. Where
+// the role may not alter the tables, or pledges has rows after all, the
+// savepoint undoes it and the load keeps the triggers.
+func (tx *Tx) deferRollupPostgres(ctx context.Context) (*bulkRollup, error) {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT rollup_bulk"); err != nil {
+		return nil, fmt.Errorf("sqlstore: load: %w", err)
+	}
+	var err error
+	for _, t := range rollupTriggers {
+		if _, err = tx.ExecContext(ctx, "ALTER TABLE "+t.table+" DISABLE TRIGGER "+t.trigger); err != nil {
+			break
+		}
+	}
+	var has bool
+	if err == nil {
+		has, err = tx.pledgesExist(ctx)
+	}
+	if err != nil || has {
+		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT rollup_bulk"); err != nil {
+			return nil, fmt.Errorf("sqlstore: load: %w", err)
+		}
+		return nil, nil
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT rollup_bulk"); err != nil {
+		return nil, fmt.Errorf("sqlstore: load: %w", err)
+	}
+	tx.s.bulkRollups.Add(1)
+	return &bulkRollup{}, nil
+}
+
+// pledgesExist says whether pledges has a row.
+func (tx *Tx) pledgesExist(ctx context.Context) (bool, error) {
+	var has bool
+	if err := tx.queryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pledges)").Scan(&has); err != nil {
+		return false, fmt.Errorf("sqlstore: load: %w", err)
+	}
+	return has, nil
 }
 
 // finish computes pledge_rollup from the pledges and pledge_totals from the
