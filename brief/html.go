@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"coalition/report"
 )
@@ -28,8 +29,13 @@ var StyleCSP = func() string {
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }()
 
-// page is parsed once: the template is part of the binary.
-var page = template.Must(template.New("brief").Funcs(template.FuncMap{
+// page is parsed once, on first use (not at start: every command would pay
+// for it): the template is part of the binary.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("brief").Funcs(pageFuncs).Parse(htmlSource))
+})
+
+var pageFuncs = template.FuncMap{
 	"style":   func() template.CSS { return template.CSS(style) },
 	"eur":     eur,
 	"pct":     pct,
@@ -43,9 +49,9 @@ var page = template.Must(template.New("brief").Funcs(template.FuncMap{
 		}
 		return *p
 	},
-}).Parse(htmlSource))
+}
 
 // HTML writes rep as one printable page (A4 or US Letter, no JavaScript).
 func HTML(w io.Writer, rep *report.BriefReport) error {
-	return page.Execute(w, rep)
+	return page().Execute(w, rep)
 }

@@ -1,6 +1,9 @@
 package ingest
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Word classes, computed once per spelling while tokenizing, so that the
 // sentence loops test a bit instead of looking words up in several maps.
@@ -21,7 +24,9 @@ const (
 	cFuture
 )
 
-var wordClass = func() map[string]uint32 {
+// wordClass is built on first use (not at start: every command would pay
+// for it).
+var wordClass = sync.OnceValue(func() map[string]uint32 {
 	m := map[string]uint32{}
 	set := func(words map[string]bool, c uint32) {
 		for w, ok := range words {
@@ -59,4 +64,4 @@ var wordClass = func() map[string]uint32 {
 		m[w] |= cBlock
 	}
 	return m
-}()
+})

@@ -3,6 +3,7 @@ package ingest
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"coalition"
@@ -48,8 +49,9 @@ var monthNames = map[string]time.Month{
 	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 
-// dateStart holds the words a date expression can begin with (besides numbers).
-var dateStart = func() map[string]bool {
+// dateStart holds the words a date expression can begin with (besides
+// numbers), built on first use.
+var dateStart = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{"today": true, "yesterday": true, "tomorrow": true, "last": true, "next": true, "this": true, "a": true, "one": true}
 	for w := range monthNames {
 		m[w] = true
@@ -58,7 +60,7 @@ var dateStart = func() map[string]bool {
 		m[w] = true
 	}
 	return m
-}()
+})
 
 var weekdays = map[string]time.Weekday{
 	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,

@@ -470,7 +470,7 @@ func (d *doc) mayStartMoney(s *sentence, k int) bool {
 // mayStartDate: only a number or a date word can start a date.
 func (d *doc) mayStartDate(k int) bool {
 	t := d.toks[k]
-	return t.kind == tNumber || t.kind == tWord && dateStart[t.norm]
+	return t.kind == tNumber || t.kind == tWord && dateStart()[t.norm]
 }
 
 // addMatch records an index match as mentions; people are resolved later,

@@ -107,7 +107,7 @@ func foldCached(folded map[string]folding, text string) (norm string, cls uint32
 		return f.norm, f.cls
 	}
 	norm = fold(text)
-	cls = wordClass[norm]
+	cls = wordClass()[norm]
 	if len(folded) < maxFolded {
 		key := strings.Clone(text)
 		kept := key
@@ -130,7 +130,7 @@ func appendToken(toks []token, t token, text string) []token {
 	a.end = t.start + k
 	a.text = text[a.start:a.end]
 	a.norm = fold(a.text)
-	a.cls = wordClass[a.norm]
+	a.cls = wordClass()[a.norm]
 	return append(toks, a, token{start: a.end, end: t.end, kind: tWord, text: text[a.end:t.end], norm: "'s"})
 }
 

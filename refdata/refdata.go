@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"coalition"
 )
@@ -323,18 +324,20 @@ var topicWords = []struct{ topic, re string }{
 	{"ukraine-support", `(?i)Ukraine|Kyiv`},
 }
 
-var topicRE = func() []*regexp.Regexp {
+// topicRE is compiled on first use (not at start: every command would pay
+// for it).
+var topicRE = sync.OnceValue(func() []*regexp.Regexp {
 	out := make([]*regexp.Regexp, len(topicWords))
 	for i, w := range topicWords {
 		out[i] = regexp.MustCompile(w.re)
 	}
 	return out
-}()
+})
 
 // Topics returns the topic codes whose keywords occur in text.
 func Topics(text string) []string {
 	out := []string{}
-	for i, re := range topicRE {
+	for i, re := range topicRE() {
 		if re.MatchString(text) {
 			out = append(out, topicWords[i].topic)
 		}

@@ -298,9 +298,16 @@ func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadR
 	if err != nil {
 		return coalition.LoadReport{}, err
 	}
+	return LoadDataset(ctx, s, ds, dryRun)
+}
+
+// LoadDataset is Load with the reference dataset already read (Dataset),
+// for a caller that read it while it opened the database.
+func LoadDataset(ctx context.Context, s coalition.Loader, ds *coalition.Dataset, dryRun bool) (coalition.LoadReport, error) {
 	ctx = coalition.WithUser(ctx, coalition.System)
 	upgraded := 0
 	if rs, ok := s.(coalition.RiskEventStore); ok {
+		var err error
 		if upgraded, err = UpgradeRiskEvents(ctx, rs, dryRun); err != nil {
 			return coalition.LoadReport{}, err
 		}

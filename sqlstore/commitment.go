@@ -15,6 +15,7 @@ func (s *Store) ReplaceCommitments(ctx context.Context, dataset string, cs []coa
 		if err := tx.requireWrite(coalition.CanLoad(tx.user), "only admins and coordinators load datasets"); err != nil {
 			return err
 		}
+		tx.reuseStatements() // one INSERT, compiled once, for ~1,000 rows
 		_, err := tx.replaceCommitments(ctx, dataset, cs)
 		return err
 	})

@@ -162,6 +162,7 @@ func (tx *Tx) insertEquipment(ctx context.Context, e *coalition.Equipment) (int6
 func (s *Store) LoadEquipment(ctx context.Context, r coalition.EquipmentRelease) (coalition.ReleaseReport, error) {
 	r.Release.Records = coalition.ReleaseEquipment
 	return writeValue(s, ctx, "load equipment", func(tx *Tx) (coalition.ReleaseReport, error) {
+		tx.reuseStatements() // the same few statements for every record
 		st, err := tx.beginRelease(ctx, r.Release, false, true)
 		if err != nil {
 			return coalition.ReleaseReport{}, err

@@ -148,17 +148,6 @@ func newImport(ctx context.Context, tx *Tx, unchecked bool) (*Import, error) {
 	if im.countries, err = scanSet[string](ctx, tx, "SELECT iso3 FROM countries"); err == nil {
 		im.coalitions, err = scanSet[int64](ctx, tx, "SELECT id FROM coalitions")
 	}
-	if err == nil {
-		insert := "INSERT INTO"
-		if unchecked {
-			// Pledge has checked what the database would refuse, so a
-			// failing batch fails the import: OR ROLLBACK (the whole
-			// transaction) spares SQLite a statement journal per batch.
-			insert = "INSERT OR ROLLBACK INTO"
-		}
-		im.insBatch, err = tx.PrepareContext(ctx, tx.s.dialect.rebind(insert+" pledges ("+pledgeInsertCols+") VALUES "+
-			valuesList(importBatch, pledgeInsertN)))
-	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: import: %w", err)
 	}
@@ -302,6 +291,9 @@ func (im *Import) flush(ctx context.Context) error {
 	switch {
 	case err != nil:
 	case len(im.pending) == importBatch:
+		if err = im.prepareBatch(ctx); err != nil {
+			break
+		}
 		im.args = im.args[:0]
 		now := ts(im.tx.now)
 		for _, p := range im.pending {
@@ -321,13 +313,44 @@ func (im *Import) flush(ctx context.Context) error {
 	return im.err
 }
 
+// prepareBatch prepares the INSERT of importBatch new pledges on first
+// use: a load or import with fewer pledges (engagements alone, the
+// reference data's last batch) never compiles its 6,750 parameters.
+func (im *Import) prepareBatch(ctx context.Context) error {
+	if im.insBatch != nil {
+		return nil
+	}
+	insert := "INSERT INTO"
+	if im.unchecked {
+		// Pledge has checked what the database would refuse, so a
+		// failing batch fails the import: OR ROLLBACK (the whole
+		// transaction) spares SQLite a statement journal per batch.
+		insert = "INSERT OR ROLLBACK INTO"
+	}
+	st, err := im.tx.PrepareContext(ctx, im.tx.s.dialect.rebind(insert+" pledges ("+pledgeInsertCols+") VALUES "+
+		valuesList(importBatch, pledgeInsertN)))
+	if err != nil {
+		return err
+	}
+	im.insBatch = st
+	return nil
+}
+
+// closeBatch closes the batch INSERT, if it was prepared.
+func (im *Import) closeBatch() {
+	if im.insBatch != nil {
+		im.insBatch.Close()
+		im.insBatch = nil
+	}
+}
+
 // Abort rolls the import back. It is a no-op after Finish.
 func (im *Import) Abort() {
 	if im.done {
 		return
 	}
 	im.done = true
-	im.insBatch.Close()
+	im.closeBatch()
 	im.tx.Rollback()
 }
 
@@ -360,7 +383,7 @@ func (im *Import) Finish(ctx context.Context, opt ImportOptions) (ImportReport, 
 	if err := im.tx.audit(ctx, "import", "dataset", nil, nil, im.rep, nil); err != nil {
 		return im.rep, err
 	}
-	im.insBatch.Close()
+	im.closeBatch()
 	im.done = true
 	return im.rep, im.tx.Commit()
 }

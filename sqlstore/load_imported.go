@@ -24,7 +24,11 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 	if err != nil {
 		return err
 	}
-	defer im.insBatch.Close()
+	defer im.closeBatch()
+	bulk, err := tx.deferRollupIfEmpty(ctx)
+	if err != nil {
+		return err
+	}
 	n := im.rep.LoadReport
 	for i, p := range ds.Pledges {
 		im.rel = nil
@@ -49,6 +53,9 @@ func (tx *Tx) loadPledges(ctx context.Context, ds *coalition.Dataset, rep *coali
 		}
 	}
 	if err := im.flush(ctx); err != nil {
+		return err
+	}
+	if err := bulk.finish(ctx, tx); err != nil {
 		return err
 	}
 	addCounts(rep, im.rep.LoadReport, "pledges")
@@ -76,7 +83,7 @@ func (tx *Tx) loadEngagements(ctx context.Context, ds *coalition.Dataset, rep *c
 	if err != nil {
 		return err
 	}
-	defer im.insBatch.Close()
+	defer im.closeBatch()
 	for i, e := range ds.Engagements {
 		if err := im.Engagement(ctx, e); err != nil {
 			return fmt.Errorf("engagements[%d] (%s): %w", i, e.SourceRef, err)
@@ -95,6 +102,20 @@ func (tx *Tx) tagRates(ctx context.Context, st *releaseLoad, rates []coalition.F
 	if n == len(rates) {
 		return nil // tagged before (the rates are keyed on currency and month: none is twice in rates)
 	}
+	var all int
+	if err := tx.queryRow(ctx, "SELECT count(*) FROM fx_rates").Scan(&all); err != nil {
+		return fmt.Errorf("sqlstore: load fx rates: %w", err)
+	}
+	if all == distinctRates(rates) {
+		// loadFX stored every rate of rates, and the table has no other
+		// row: one UPDATE tags them all (a fresh database: 1,000 UPDATEs
+		// of one row each before).
+		if _, err := tx.exec(ctx, `UPDATE fx_rates SET dataset = ?, dataset_release = ? WHERE dataset <> ? OR dataset_release <> ?`,
+			st.r.Dataset, st.r.Name, st.r.Dataset, st.r.Name); err != nil {
+			return tx.s.mapErr(fmt.Errorf("sqlstore: load fx rates: %w", err))
+		}
+		return nil
+	}
 	for _, r := range rates {
 		if _, err := tx.exec(ctx, `UPDATE fx_rates SET dataset = ?, dataset_release = ? WHERE currency = ? AND month = ?
 			AND (dataset <> ? OR dataset_release <> ?)`, st.r.Dataset, st.r.Name, r.Currency, r.Month, st.r.Dataset, st.r.Name); err != nil {
@@ -102,4 +123,17 @@ func (tx *Tx) tagRates(ctx context.Context, st *releaseLoad, rates []coalition.F
 		}
 	}
 	return nil
+}
+
+// distinctRates is how many (currency, month) keys rates has.
+func distinctRates(rates []coalition.FXRate) int {
+	type key struct {
+		currency string
+		month    coalition.Month
+	}
+	seen := make(map[key]bool, len(rates))
+	for _, r := range rates {
+		seen[key{r.Currency, r.Month}] = true
+	}
+	return len(seen)
 }

@@ -12,7 +12,9 @@ import (
 // ("YYYY-MM"), support type, status, visibility and coalition (0: none), the
 // exact sum of amount_eur_minor, the number of pledges, max(as_of) and
 // min/max(source). Triggers keep it in the same transaction as every write to
-// pledges, whichever path makes it. DonorTotals and MonthlySupport read it
+// pledges, whichever path makes it (a first Load and the SQLite import set
+// the insert trigger aside and account for it themselves: load_rollup.go,
+// Import.rollupCatchUp). DonorTotals and MonthlySupport read it
 // under the same visible(...) condition as the pledges (the rollup keeps the
 // columns the rule reads, with the donor as owner), so their answers equal
 // the raw sums for every user. See docs/scale-out.md.

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -51,6 +52,11 @@ type Store struct {
 	stop, stopped chan struct{}
 	// denials summarises repeated permission denials (denials.go).
 	denials denials
+	// perRowRollup keeps the rollup triggers on during a Load into an
+	// empty database (tests compare both ways); bulkRollups counts the
+	// Loads that computed the rollup once instead (load_rollup.go).
+	perRowRollup bool
+	bulkRollups  atomic.Int64
 }
 
 var _ coalition.Store = (*Store)(nil)

@@ -42,11 +42,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A new SQLite file is seeded: its reference data is read while the
+	// preflight check creates it and the migrations run.
+	ref := readReferenceIfFresh(*db)
 	// Fail fast, with one line, on a database that cannot be served.
 	if err := sqlstore.Preflight(ctx, *db, o.lockTimeout); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, e, *db)
+	s, err := openStoreReading(ctx, e, *db, ref)
 	if err != nil {
 		return err
 	}

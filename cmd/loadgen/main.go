@@ -52,6 +52,9 @@ type Config struct {
 	MaxRequests int64   // stop after this many requests (0: no bound but the duration)
 	Rate        float64 // requests per second over all clients (0: as fast as they go)
 	Mix         Mix
+	// Pages, when set, replace the mix: every request is an anonymous GET
+	// of one of these paths (the public pages a reader opens).
+	Pages []string
 }
 
 // Mix is the share of each kind of request, in percent.
@@ -97,6 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.Float64Var(&c.Rate, "rate", 500, "target requests per second over all clients (0: unthrottled)")
 	mix := fs.String("mix", "80,15,5", "percent of reads, writes and analyses")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pages := fs.String("pages", "", "comma-separated paths (e.g. /,/api/v1/donors): only anonymous GETs of these, instead of --mix")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -113,6 +117,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ms[i] = v
 	}
 	c.Mix = Mix{ms[0], ms[1], ms[2]}
+	if *pages != "" {
+		c.Pages, c.Mix = strings.Split(*pages, ","), Mix{Read: 100}
+	}
 	rep, err := Run(ctx, c)
 	if err != nil {
 		return err
@@ -160,6 +167,11 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	}
 	if c.Mix.Read+c.Mix.Write+c.Mix.Analysis != 100 {
 		return nil, fmt.Errorf("--mix: the shares add up to %d, want 100", c.Mix.Read+c.Mix.Write+c.Mix.Analysis)
+	}
+	for _, p := range c.Pages {
+		if !strings.HasPrefix(p, "/") {
+			return nil, fmt.Errorf("--pages: %q is not a path (want /...)", p)
+		}
 	}
 	if c.Token == "" && c.Mix.Write > 0 {
 		return nil, errors.New("writes need --token (an API token with the write scope)")
@@ -254,6 +266,11 @@ var donors = []string{"DEU", "FRA", "GBR", "POL", "NLD", "SWE", "DNK", "CAN", "N
 
 // one sends one request of a kind drawn from the mix.
 func (g *gen) one(ctx context.Context, rng *rand.Rand, mine []created) []created {
+	if len(g.c.Pages) > 0 {
+		p := g.c.Pages[rng.IntN(len(g.c.Pages))]
+		g.timed(ctx, "read", "GET "+p, "GET", p, "", "")
+		return mine
+	}
 	k := rng.IntN(100)
 	switch {
 	case k < g.c.Mix.Read:

@@ -83,3 +83,33 @@ func TestLoopbackOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesRun: with Pages, every request is an anonymous GET of one of
+// them (no token needed), and each answers 200.
+func TestPagesRun(t *testing.T) {
+	s := sqltest.Seeded(t)
+	srv := httptest.NewServer(chttp.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), s, chttp.Config{Version: "test"}))
+	defer srv.Close()
+	rep, err := Run(context.Background(), Config{URL: srv.URL, Clients: 4, Duration: time.Second, MaxRequests: 200, Rate: 100,
+		Mix: Mix{Read: 100}, Pages: []string{"/", "/api/v1/donors"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := map[string]bool{}
+	for _, r := range rep.Routes {
+		routes[r.Route] = true
+		if r.Status2xx != r.Count {
+			t.Errorf("%s: %d of %d answers were 2xx", r.Route, r.Status2xx, r.Count)
+		}
+	}
+	if len(routes) != 2 || !routes["GET /"] || !routes["GET /api/v1/donors"] {
+		t.Errorf("routes %v, want GET / and GET /api/v1/donors alone", routes)
+	}
+	if rep.Requests < 10 {
+		t.Errorf("%d requests, want some", rep.Requests)
+	}
+	if _, err := Run(context.Background(), Config{URL: srv.URL, Clients: 1, Duration: time.Second, Mix: Mix{Read: 100},
+		Pages: []string{"api/v1/donors"}}); err == nil || !strings.Contains(err.Error(), "--pages") {
+		t.Errorf("a page without a leading slash: %v, want an error naming --pages", err)
+	}
+}

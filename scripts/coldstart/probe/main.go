@@ -26,12 +26,17 @@ func main() {
 	n := flag.Int("n", 9, "runs")
 	mode := flag.String("mode", "exit", "exit: time to exit; serve: time to the first /healthz 200")
 	keep := flag.Bool("keep-db", false, "serve: reuse one database (seeded by the first run, not counted)")
+	vs := flag.String("vs", "", "a reference command (words split at spaces), run in turn with the command: prints both and their ratio, pair by pair")
 	flag.Parse()
 	if flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: probe [-n N] [-mode exit|serve] command [args]")
+		fmt.Fprintln(os.Stderr, "usage: probe [-n N] [-mode exit|serve] [-keep-db] [-vs 'REFERENCE ARGS'] command [args]")
 		os.Exit(2)
 	}
 	args := flag.Args()
+	if *vs != "" {
+		pairs(*n, *mode, args, strings.Fields(*vs))
+		return
+	}
 	var times, cpus []time.Duration
 	shared, err := os.MkdirTemp("", "coldstart")
 	if err != nil {
@@ -65,6 +70,52 @@ func main() {
 		times, cpus = append(times, d), append(cpus, cpu)
 	}
 	fmt.Printf("%.2f %.2f\n", median(times), median(cpus))
+}
+
+// pairs runs a and b in turn n times (a fresh directory for every serve)
+// and prints the median wall and CPU times of each, then the medians of
+// the ratios a/b of each pair, wall and CPU: a ratio of two runs made
+// moments apart holds when the machine's load drifts.
+func pairs(n int, mode string, a, b []string) {
+	shared, err := os.MkdirTemp("", "coldstart")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(shared)
+	var times, cpus [2][]time.Duration
+	var ratios, cpuRatios []float64
+	for i := range n {
+		var d, c [2]time.Duration
+		for k, args := range [][]string{a, b} {
+			if mode == "serve" {
+				dir := filepath.Join(shared, fmt.Sprint(i, k))
+				if err := os.Mkdir(dir, 0o700); err != nil {
+					fail(err)
+				}
+				d[k], c[k], err = serve(args, dir)
+			} else {
+				d[k], c[k], err = exit(args)
+			}
+			if err != nil {
+				fail(err)
+			}
+			times[k], cpus[k] = append(times[k], d[k]), append(cpus[k], c[k])
+		}
+		ratios = append(ratios, float64(d[0])/float64(d[1]))
+		if c[1] > 0 {
+			cpuRatios = append(cpuRatios, float64(c[0])/float64(c[1]))
+		}
+	}
+	fmt.Printf("%.2f %.2f %.2f %.2f %.3f %.3f\n", median(times[0]), median(cpus[0]), median(times[1]), median(cpus[1]),
+		medianFloat(ratios), medianFloat(cpuRatios))
+}
+
+func medianFloat(fs []float64) float64 {
+	if len(fs) == 0 {
+		return 0
+	}
+	slices.Sort(fs)
+	return fs[len(fs)/2]
 }
 
 func median(ds []time.Duration) float64 {
