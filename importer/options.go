@@ -211,6 +211,30 @@ type Stats struct {
 	Skipped  int      `json:"skipped"`  // rows left out on purpose (filters, unmapped types, duplicates)
 	Invalid  int      `json:"invalid"`  // rows with errors
 	Warnings []string `json:"warnings"` // checks that did not match (e.g. Kiel country totals)
+
+	// SkippedBy splits Skipped by reason ("another recipient", …).
+	SkippedBy map[string]int `json:"skipped_by,omitempty"`
+	// Flagged counts records imported with a caveat, by caveat
+	// ("approximate announcement date", "undisclosed quantity"); each
+	// such record says so in its provenance.
+	Flagged map[string]int `json:"flagged,omitempty"`
+}
+
+// skip counts a row left out on purpose, and why.
+func (s *Stats) skip(reason string) {
+	s.Skipped++
+	if s.SkippedBy == nil {
+		s.SkippedBy = map[string]int{}
+	}
+	s.SkippedBy[reason]++
+}
+
+// flag counts a record imported with a caveat.
+func (s *Stats) flag(caveat string) {
+	if s.Flagged == nil {
+		s.Flagged = map[string]int{}
+	}
+	s.Flagged[caveat]++
 }
 
 // errs collects row errors up to a limit.

@@ -272,6 +272,8 @@ func printImportReport(e *env, rep *importReport) {
 		printRelease(e, *r.Release)
 	}
 	for _, f := range rep.Files {
+		printCounts(e, f.File, "skipped", f.Stats.SkippedBy)
+		printCounts(e, f.File, "imported with a caveat", f.Stats.Flagged)
 		for _, warn := range f.Stats.Warnings {
 			fmt.Fprintf(e.stdout, "warning: %s: %s\n", f.File, warn)
 		}
@@ -337,4 +339,17 @@ func (p *progress) draw(now time.Time) {
 func (p *progress) Done() {
 	p.draw(time.Now())
 	fmt.Fprintln(p.w)
+}
+
+// printCounts prints counts by reason, one line each, in name order:
+// "skipped: file: another recipient: 12".
+func printCounts(e *env, file, what string, counts map[string]int) {
+	reasons := make([]string, 0, len(counts))
+	for r := range counts {
+		reasons = append(reasons, r)
+	}
+	sort.Strings(reasons)
+	for _, r := range reasons {
+		fmt.Fprintf(e.stdout, "%s: %s: %s: %d\n", what, file, r, counts[r])
+	}
 }
