@@ -450,7 +450,7 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 		if tx.typ == "" {
 			em.refuse(tx.line, "transaction-type", errors.New("is missing"))
 		} else {
-			em.st.Skipped++
+			em.st.skip("transaction type not a pledge stage")
 		}
 		return
 	}
@@ -482,12 +482,17 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 	if tx.country != "" {
 		iso, err := em.opt.Names.Resolve(tx.country)
-		if err != nil {
+		switch {
+		case err != nil && em.recipient != "":
+			// A country the database does not know is not the
+			// recipient asked for: out of scope, not an error.
+			em.st.skip(skipOtherRecipient)
+			return "", 0, false
+		case err != nil:
 			em.refuse(tx.line, "recipient-country", err)
 			return "", 0, false
-		}
-		if em.recipient != "" && iso != em.recipient {
-			em.st.Skipped++
+		case em.recipient != "" && iso != em.recipient:
+			em.st.skip(skipOtherRecipient)
 			return "", 0, false
 		}
 		return iso, 1, true
@@ -497,7 +502,7 @@ func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 	}
 	switch {
 	case em.recipient != "":
-		em.st.Skipped++ // not to the recipient asked for
+		em.st.skip(skipOtherRecipient)
 	case em.countryErr != nil:
 		em.refuse(em.act.line, "recipient-country", em.countryErr)
 	default:
@@ -505,6 +510,10 @@ func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 	}
 	return "", 0, false
 }
+
+// skipOtherRecipient is the reason counted for a transaction or flow to
+// another recipient than the one asked for (--recipient).
+const skipOtherRecipient = "another recipient"
 
 // refuse records a transaction as invalid.
 func (em *iatiEmitter) refuse(line int, field string, err error) {

@@ -50,6 +50,17 @@ var aliases = map[string]string{
 	"czech republic": "CZE", "slovak republic": "SVK", "russian federation": "RUS", "the netherlands": "NLD", "holland": "NLD",
 	"macedonia": "MKD", "republic of north macedonia": "MKD", "vietnam": "VNM", "taiwan, province of china": "TWN",
 	"chinese taipei": "TWN", "ivory coast": "CIV", "côte d'ivoire": "CIV", "swaziland": "SWZ", "cape verde": "CPV",
+	// UN (M49) names as OCHA FTS writes locations.
+	"syrian arab republic": "SYR", "occupied palestinian territory": "PSE", "state of palestine": "PSE", "moldova, republic of": "MDA",
+	"republic of moldova": "MDA", "iran, islamic republic of": "IRN", "iran (islamic republic of)": "IRN", "lao people's democratic republic": "LAO",
+	"tanzania, united republic of": "TZA", "united republic of tanzania": "TZA", "venezuela, bolivarian republic of": "VEN",
+	"bolivia, plurinational state of": "BOL", "democratic people's republic of korea": "PRK", "congo, the democratic republic of the": "COD",
+	"libyan arab jamahiriya": "LBY", "micronesia, federated states of": "FSM", "holy see (vatican city state)": "VAT",
+	// Government agencies and EU services as FTS and IATI name them (docs/importers.md).
+	"european commission's humanitarian aid and civil protection department": "EUI", "echo": "EUI",
+	"european commission humanitarian aid and civil protection": "EUI", "italian agency for development cooperation": "ITA",
+	"united states agency for international development": "USA", "united states agency for international development (usaid)": "USA",
+	"usaid": "USA", "foreign, commonwealth & development office (fcdo), united kingdom": "GBR", "foreign, commonwealth and development office": "GBR",
 }
 
 // dacDonors maps OECD DAC donor codes (IATI refs XM-DAC-<code>) to countries.
@@ -152,6 +163,10 @@ func (n *Names) lookup(s string) (string, bool) {
 			return n.lookup(s[len(pre):])
 		}
 	}
+	// FTS: "Saudi Arabia (Kingdom of)".
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
+		return n.lookup(s[:i])
+	}
 	// IATI refs: XM-DAC-<donor code>, or <ISO2>-<registry>-<id> such as GB-GOV-1, DE-1, US-GOV-1.
 	if strings.HasPrefix(s, "XM-DAC-") {
 		iso, ok := dacDonors[strings.TrimPrefix(s, "XM-DAC-")]
@@ -163,6 +178,13 @@ func (n *Names) lookup(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// nearName reports whether s is within two edits of iso's name or code:
+// a misspelling of that country rather than another place.
+func (n *Names) nearName(s, iso string) bool {
+	q := norm(s)
+	return distance(q, norm(n.names[iso])) <= 2 || q == strings.ToLower(iso)
 }
 
 // Closest returns up to k known names nearest to s (edit distance).
