@@ -108,7 +108,9 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 	}
 	byID, order := ftsOnce(flows, opt.File, e, &st)
 	for _, f := range order {
-		if p, ok := byID[f.ParentFlowID]; ok && f.ParentFlowID != "" && p.Status == f.Status {
+		// A parent of zero (FTS's placeholder for a commitment split
+		// into its children) is skipped itself: its children count.
+		if p, ok := byID[f.ParentFlowID]; ok && f.ParentFlowID != "" && p.Status == f.Status && !ftsZero(p) {
 			st.skip("part of a parent flow in the file")
 			continue
 		}
@@ -447,6 +449,9 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (p *coalition.Pledge,
 	if err != nil {
 		return nil, "", err
 	}
+	if minor == 0 {
+		return nil, "zero amount", nil
+	}
 	date, field, err := ftsFlowDate(f)
 	if err != nil {
 		return nil, "", err
@@ -547,6 +552,13 @@ func ftsDonor(f *ftsFlow, opt *Options) (donor, skip string, err error) {
 		return "", "", fieldErr("sourceObjects", "%v", donorErr)
 	}
 	return donor, "", nil
+}
+
+// ftsZero reports whether a flow's amounts are zero (or absent).
+func ftsZero(f *ftsFlow) bool {
+	usd, _ := f.AmountUSD.Float64()
+	orig, _ := f.OriginalAmount.Float64()
+	return usd == 0 && orig == 0
 }
 
 // ftsNonState is the flow's first source organisation when FTS types it,

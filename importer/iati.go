@@ -459,6 +459,11 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 		return
 	}
 	p, err := iatiPledge(em.act, tx, to, share, status, em.opt)
+	var out *outOfScope
+	if errors.As(err, &out) {
+		em.st.skip(out.reason)
+		return
+	}
 	if err != nil {
 		field, cause := rowErrorOf(err, "transaction")
 		em.refuse(tx.line, field, cause)
@@ -617,6 +622,11 @@ func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
 				tried = s
 			}
 			iso, err := opt.Names.Resolve(s)
+			if !iatiGovType[o.typ] && (err != nil || iso != "EUI") {
+				// An NGO, a multilateral, a company: never a
+				// government, whatever its ref's country prefix.
+				return "", &outOfScope{"donor not a state or EU institution: organisation type " + o.typ}
+			}
 			if err == nil {
 				donor = iso
 				break
@@ -637,6 +647,18 @@ func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
 	}
 	return donor, nil
 }
+
+// iatiGovType are the IATI OrganisationType codes of the public sector
+// (10 government, 11 local government, 15 other public sector); "" is an
+// organisation whose type is not given, judged by its ref or name alone.
+var iatiGovType = map[string]bool{"": true, "10": true, "11": true, "15": true}
+
+// outOfScope is a record the file has but Coalition does not track (a
+// donor that is not a state or the EU): skipped and counted by reason,
+// not an error.
+type outOfScope struct{ reason string }
+
+func (o *outOfScope) Error() string { return o.reason }
 
 // iatiAmount is a transaction's value in minor units of its currency (the
 // activity's default when it names none), times share when the recipient

@@ -191,8 +191,8 @@ func TestKielApproxMonth(t *testing.T) {
 		{"unclear, 10/2022", "2022-10"},
 		{"03/22", "2022-03"},
 		{"end of March 2023", "2023-03"},
-		{"mid-2022", "2022-07"},  // the year stated, the tracker month within it
-		{"2023", "2023-01"},      // the year only, another year than the tracker's
+		{"mid-2022", "2022-07"}, // the year stated, the tracker month within it
+		{"2023", "2023-01"},     // the year only, another year than the tracker's
 		{"not specified", "2022-07"},
 		{"2024-13-45", ""},
 		{"13/22", ""},

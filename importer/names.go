@@ -167,15 +167,35 @@ func (n *Names) lookup(s string) (string, bool) {
 	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
 		return n.lookup(s[:i])
 	}
-	// IATI refs: XM-DAC-<donor code>, or <ISO2>-<registry>-<id> such as GB-GOV-1, DE-1, US-GOV-1.
-	if strings.HasPrefix(s, "XM-DAC-") {
-		iso, ok := dacDonors[strings.TrimPrefix(s, "XM-DAC-")]
+	return n.lookupRef(s)
+}
+
+// lookupRef maps an IATI organisation ref of a government or of the EU
+// (docs/importers.md): XM-DAC-<donor>[-<agency>] (the OECD DAC codes, e.g.
+// XM-DAC-701-2, Japan's Ministry of Foreign Affairs), XI-IATI-EC_<service>
+// (the European Commission's services, e.g. XI-IATI-EC_ECHO), and
+// <ISO2>-GOV-<n> or <ISO2>-<n> (the government agencies of the IATI
+// organisation registry, e.g. GB-GOV-1, DE-1). Refs in other registries
+// (NL-KVK, GB-CHC, GB-COH, US-EIN, CZ-ICO, …: companies, charities) are
+// never a government.
+func (n *Names) lookupRef(s string) (string, bool) {
+	if rest, ok := strings.CutPrefix(s, "XM-DAC-"); ok {
+		donor, _, _ := strings.Cut(rest, "-")
+		iso, ok := dacDonors[donor]
 		return iso, ok
 	}
-	if i := strings.IndexByte(s, '-'); i == 2 && strings.ToUpper(s[:2]) == s[:2] {
-		if iso, ok := n.byKey[norm(s[:2])]; ok && iso != "EUI" {
-			return iso, true
-		}
+	if strings.HasPrefix(s, "XI-IATI-EC_") || s == "XI-IATI-EC" {
+		return "EUI", true
+	}
+	parts := strings.SplitN(s, "-", 3)
+	if len(parts) < 2 || len(parts[0]) != 2 || strings.ToUpper(parts[0]) != parts[0] {
+		return "", false
+	}
+	if parts[1] != "GOV" && strings.Trim(parts[1], "0123456789") != "" {
+		return "", false // another registry: a company, a charity
+	}
+	if iso, ok := n.byKey[norm(parts[0])]; ok && iso != "EUI" {
+		return iso, true
 	}
 	return "", false
 }
