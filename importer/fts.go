@@ -586,7 +586,7 @@ func ftsNonState(f *ftsFlow, opt *Options) (ftsObject, bool) {
 // currency at all, so that its amount in USD is what FTS gives for it.
 func ftsNoECBRate(f *ftsFlow, opt *Options) bool {
 	cur := strings.ToUpper(strings.TrimSpace(f.OriginalCurrency))
-	if cur == "" || cur == "USD" || cur == "EUR" || opt.FX == nil {
+	if cur == "" || cur == "USD" || cur == "EUR" || opt.FX == nil || !coalition.ValidCurrency(cur) {
 		return false
 	}
 	// Any rate up to 2100: a currency the ECB publishes has one, even when

@@ -520,9 +520,10 @@ func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 // another recipient than the one asked for (--recipient).
 const skipOtherRecipient = "another recipient"
 
-// refuse records a transaction as invalid.
+// refuse records a transaction as invalid; the error names its activity
+// (the iati-identifier) with the line.
 func (em *iatiEmitter) refuse(line int, field string, err error) {
-	em.e.add(em.opt.File, "", line, field, err)
+	em.e.add(em.opt.File, "", line, field, fmt.Errorf("activity %s: %w", em.act.id, err))
 	em.st.Invalid++
 }
 

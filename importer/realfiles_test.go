@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -205,5 +206,35 @@ func TestIATINGOProviderNotAGovernment(t *testing.T) {
 	if len(c.Pledges) == 1 {
 		eq(t, "the Czech government's disbursement", c.Pledges[0].AmountEUR, int64(2000_00))
 		eq(t, "donor", c.Pledges[0].Donor, "CZE")
+	}
+}
+
+// TestRealErrorsNameTheRecord: an FTS API response is one line, so an
+// error names the flow's id besides line 1; an IATI error names the
+// activity's iati-identifier besides the line (issue 24).
+func TestRealErrorsNameTheRecord(t *testing.T) {
+	b, err := os.ReadFile("testdata/real/fts-jordan-2020-excerpt.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(b), `"originalCurrency": "NOK"`, `"originalCurrency": "NOKK"`, 1)
+	opt := testOptions("fts.json")
+	opt.Names, opt.FX, opt.Recipient = NewNames(nil), ecb2020(), "Jordan"
+	st, err := FTS(bg, strings.NewReader(bad), opt, &Collect{})
+	want := `fts.json:1:originalCurrency: flow 226077: "NOKK" is not an ISO 4217 currency code`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+	eq(t, "invalid", st.Invalid, 1)
+
+	x, err := os.ReadFile("testdata/real/iati-activity-standard-example-annotated.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	badx := strings.Replace(string(x), `<transaction-type code="1" />`, `<transaction-type />`, 1)
+	_, err = IATI(bg, strings.NewReader(badx), testOptions("iati.xml"), &Collect{})
+	want = "iati.xml:265:transaction-type: activity AA-AAA-123456789-ABC123: is missing"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
 	}
 }
