@@ -252,7 +252,7 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 		return st, e.err()
 	}
 	parse := csvParsers[kind]
-	for !e.full() {
+	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break

@@ -88,7 +88,7 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 	}
 	p.d = xml.NewDecoder(&tagLimit{r: r, max: MaxLine})
 	p.d.Strict = true
-	for !p.e.full() {
+	for {
 		if err := ctx.Err(); err != nil {
 			return p.st, err
 		}

@@ -88,7 +88,7 @@ type kielSheet struct {
 // readRows streams the sheet until its end or the error limit; it returns
 // only errors that end the import (a cancelled context, no header).
 func (k *kielSheet) readRows(ctx context.Context, rows *excelize.Rows) error {
-	for rows.Next() && !k.e.full() {
+	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
