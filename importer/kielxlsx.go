@@ -546,7 +546,7 @@ func kielRef(get func(string) string, donor, measure, raw string) string {
 // quantity is dropped rather than refused, as the value is what counts.
 func kielDelivery(get func(string) string, opt *Options) (*coalition.Delivery, error) {
 	s := get("tot_value_deliv_eur")
-	if s == "" {
+	if s == "" || kielUnknown(s) {
 		return nil, nil
 	}
 	dc, err := kielEUR(s)

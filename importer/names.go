@@ -142,7 +142,8 @@ func (n *Names) Resolve(name string) (string, error) {
 		return "", fmt.Errorf("unknown country or donor %s (closest: %s)", quote(s), strings.Join(n.Closest(s, 3), ", "))
 	}
 	if n.known != nil && !n.known[iso] {
-		return "", fmt.Errorf("%s is %s, which is not a country in the database (closest: %s)", quote(s), iso, strings.Join(n.Closest(s, 3), ", "))
+		// The name is known: other countries' names would only mislead.
+		return "", fmt.Errorf("%s is %s (%s), which is not a country in the database", quote(s), iso, n.names[iso])
 	}
 	return iso, nil
 }

@@ -238,3 +238,14 @@ func TestRealErrorsNameTheRecord(t *testing.T) {
 		t.Errorf("err = %v, want %q", err, want)
 	}
 }
+
+// TestResolveKnownNameNotInDatabase: a country the tables know but the
+// database does not hold is named, without unrelated "closest" names
+// (issue 24: TM → Italy, Malta, United States).
+func TestResolveKnownNameNotInDatabase(t *testing.T) {
+	_, err := NewNames(testCountries()).Resolve("TM")
+	want := `"TM" is TKM (Turkmenistan), which is not a country in the database`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}
