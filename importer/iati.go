@@ -43,6 +43,7 @@ type iatiTx struct {
 	humanitarian         string
 	financeType, country string
 	sector               string
+	net                  iatiNet // what reversals did to it
 }
 
 type iatiActivity struct {
@@ -393,6 +394,7 @@ func iatiEmit(ctx context.Context, act *iatiActivity, recipient string, opt *Opt
 	}
 	em := &iatiEmitter{opt: opt, sink: sink, e: e, st: st, act: act, recipient: recipient, seen: map[string]int{}}
 	em.actRecipient, em.share, em.countryErr = iatiActivityRecipient(act, recipient, opt)
+	iatiNetReversals(act)
 	for _, tx := range act.txs {
 		st.Rows++
 		em.transaction(ctx, tx)
@@ -456,6 +458,10 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 	}
 	to, share, ok := em.txRecipient(tx)
 	if !ok {
+		return
+	}
+	if why := iatiNetSkip(em.act, tx); why != "" {
+		em.st.skip(why)
 		return
 	}
 	p, err := iatiPledge(em.act, tx, to, share, status, em.opt)
@@ -682,8 +688,9 @@ func iatiAmount(act *iatiActivity, tx *iatiTx, share float64) (int64, string, er
 	if err != nil {
 		return 0, "", fieldErr("value", "%v", err)
 	}
+	minor -= tx.net.minus // reversals netted against it (iatireversal.go)
 	if minor < 0 {
-		return 0, "", fieldErr("value", "negative amount %s (a correction? enter it as a change to the original)", tx.value)
+		return 0, "", fieldErr("value", "negative amount %s", tx.value)
 	}
 	if share < 1 {
 		minor = int64(float64(minor)*share + 0.5)
@@ -705,6 +712,10 @@ func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) 
 	}
 	if share < 1 {
 		extra["recipient_share"] = strconv.FormatFloat(share, 'f', -1, 64)
+	}
+	if tx.net.minus > 0 {
+		_, cur, _ := iatiMinor(act, tx)
+		extra["netted"] = iatiNetNote(tx, cur)
 	}
 	return extra
 }

@@ -249,3 +249,39 @@ func TestResolveKnownNameNotInDatabase(t *testing.T) {
 		t.Errorf("err = %v, want %q", err, want)
 	}
 }
+
+// TestIATIReversals: negative transactions (valid IATI) are netted against
+// their activity's transactions of the same type and currency, never
+// refused (issue 24).
+func TestIATIReversals(t *testing.T) {
+	tx := func(ref, typ, date, value string) string {
+		return `<transaction ref="` + ref + `"><transaction-type code="` + typ + `"/><transaction-date iso-date="` + date + `"/><value currency="EUR">` + value + `</value></transaction>`
+	}
+	xml := `<iati-activities version="2.03"><iati-activity default-currency="EUR">
+<iati-identifier>GB-GOV-1-R</iati-identifier><reporting-org ref="GB-GOV-1" type="10"/>
+<recipient-country code="UA" percentage="100"/>` +
+		tx("C1", "2", "2024-01-10", "1000") + "\n" + // committed 1,000
+		tx("D1", "3", "2024-02-10", "400") + "\n" + // disbursed 400
+		tx("D2", "3", "2024-03-10", "250.50") + "\n" + // disbursed 250.50
+		tx("R1", "3", "2024-04-10", "-300") + "\n" + // reversal: D2 → 0 (250.50), D1 → 350.50 (49.50)
+		tx("R2", "2", "2024-05-10", "-1500") + "\n" + // reversal of more than was committed: C1 → 0, 500 left
+		`</iati-activity></iati-activities>`
+	opt := testOptions("rev.xml")
+	opt.Recipient = "UA"
+	var c Collect
+	st, err := IATI(bg, strings.NewReader(xml), opt, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "rows", st.Rows, 5)
+	eq(t, "records", st.Records, 1)
+	eq(t, "skipped: reversal netted", st.SkippedBy["reversal netted against its activity"], 1)
+	eq(t, "skipped: reversal with nothing left", st.SkippedBy["reversal with nothing to net against in its activity"], 1)
+	eq(t, "skipped: netted to zero", st.SkippedBy["netted to zero by a reversal"], 2) // D2 and C1
+	p := byRef(c.Pledges)
+	d1 := realPledge(t, p, "GB-GOV-1-R/D1")
+	eq(t, "D1 net", d1.AmountEUR, int64(350_50)) // 400 - (300 - 250.50)
+	if !strings.Contains(d1.Provenance, `"netted":"-4950 minor units of EUR by the reversal at line 6"`) {
+		t.Errorf("D1 provenance = %s", d1.Provenance)
+	}
+}
