@@ -285,3 +285,22 @@ func TestIATIReversals(t *testing.T) {
 		t.Errorf("D1 provenance = %s", d1.Provenance)
 	}
 }
+
+// TestCSVKindFromTheWholeHeader: a pledge file with "date" for
+// "announced" was read as deliveries, whose only required column is
+// "date" (issue 24); now no kind fits, and the error says which comes
+// closest and why.
+func TestCSVKindFromTheWholeHeader(t *testing.T) {
+	header := "source_ref,donor,category,amount,currency,date"
+	if k, ok := DetectCSVKind(strings.Split(header, ",")); ok {
+		t.Errorf("detected %q, want no kind", k)
+	}
+	_, err := CSV(bg, strings.NewReader(header+"\nP-1,Norway,military,5,EUR,2024-01-01\n"), "", testOptions("p.csv"), &Collect{})
+	want := "closest: pledges (missing announced; not its columns: date)"
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "p.csv:1:header:") {
+		t.Errorf("err = %v, want p.csv:1:header: … %q", err, want)
+	}
+	if k, ok := DetectCSVKind(strings.Split("source_ref,pledge_ref,date,amount_eur", ",")); !ok || k != "deliveries" {
+		t.Errorf("deliveries header detected as %q, %v", k, ok)
+	}
+}
