@@ -234,3 +234,33 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestKielSummaryReadsValues: the Country Summary's € bn are checked at
+// their value, not as displayed: 0.095 shown as "0.1" (format 0.0) is no
+// mismatch.
+func TestKielSummaryReadsValues(t *testing.T) {
+	rows := [][]any{kielMain[0], kielMain[1]} // Norway: 95,000,000 allocated
+	f, err := excelize.OpenReader(bytes.NewReader(kielWorkbook(t, rows, [][]any{
+		{"Country", "Total bilateral allocations"}, {"Norway", 0.095}, {"Total", 0.095}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	style, _ := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.0")})
+	f.SetCellStyle(KielSummarySheet, "C9", "C9", style)
+	if got, _ := f.GetCellValue(KielSummarySheet, "C9"); got != "0.1" {
+		t.Fatalf("shown as %q, want 0.1: the test does not test the format", got)
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	st, err := KielXLSX(bg, &b, testOptions("k.xlsx"), &Collect{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none", st.Warnings)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -244,14 +244,14 @@ func kielOpen(r io.Reader, opt *Options) (f *excelize.File, sheet string, closeF
 }
 
 // kielCell is the trimmed cell of column name, "" when missing or "." or
-// NA.
+// NA (or Excel's #N/A, the value of a lookup that found nothing).
 func kielCell(cells []string, col map[string]int, name string) string {
 	i, ok := col[name]
 	if !ok || i >= len(cells) {
 		return ""
 	}
 	v := strings.TrimSpace(cells[i])
-	if v == "." || strings.EqualFold(v, "NA") {
+	if v == "." || strings.EqualFold(v, "NA") || strings.EqualFold(v, "#N/A") {
 		return ""
 	}
 	return v
@@ -649,7 +649,7 @@ func kielCheckSummary(f *excelize.File, opt *Options, alloc, commit map[string]i
 	n := 0
 	for rows.Next() {
 		n++
-		cells, _ := rows.Columns()
+		cells, _ := rows.Columns(excelize.Options{RawCellValue: true})
 		if len(col) == 0 {
 			col = kielSummaryHeader(cells)
 			continue
