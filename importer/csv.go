@@ -63,33 +63,75 @@ func CSVTemplate(w io.Writer, kind string) error {
 	return cw.Error()
 }
 
-// DetectCSVKind guesses the kind from a header: the kind whose required
-// columns are all present and that explains the most columns.
+// DetectCSVKind tells the kind from the whole header: the one kind whose
+// required columns are all present and that has every column of the
+// header (issue 24: one column such as "date" decided it). Two kinds that
+// fit equally are not told apart: the caller asks for --kind.
 func DetectCSVKind(header []string) (string, bool) {
+	best, bestN, tie := "", 0, false
+	for _, k := range CSVKinds {
+		missing, unknown, n := csvFit(header, k)
+		if len(missing) > 0 || len(unknown) > 0 {
+			continue
+		}
+		switch {
+		case n > bestN:
+			best, bestN, tie = k, n, false
+		case n == bestN:
+			tie = true
+		}
+	}
+	return best, best != "" && !tie
+}
+
+// csvFit compares a header with kind's columns: the required columns it
+// lacks, the columns the kind does not have, and how many it shares.
+func csvFit(header []string, kind string) (missing, unknown []string, shared int) {
 	have := map[string]bool{}
 	for _, h := range header {
 		have[cleanHeader(h)] = true
 	}
-	best, bestN := "", 0
-	for _, k := range CSVKinds {
-		ok := true
-		for _, c := range csvRequired[k] {
-			ok = ok && have[c]
-		}
-		if !ok {
-			continue
-		}
-		n := 0
-		for _, c := range CSVColumns[k] {
-			if have[c] {
-				n++
-			}
-		}
-		if n > bestN {
-			best, bestN = k, n
+	for _, c := range csvRequired[kind] {
+		if !have[c] {
+			missing = append(missing, c)
 		}
 	}
-	return best, best != ""
+	cols := map[string]bool{}
+	for _, c := range CSVColumns[kind] {
+		cols[c] = true
+	}
+	for _, h := range header {
+		if c := cleanHeader(h); c != "" && !cols[c] {
+			unknown = append(unknown, c)
+		} else if c != "" {
+			shared++
+		}
+	}
+	return missing, unknown, shared
+}
+
+// csvClosestKind says which kind the header comes nearest to and what it
+// lacks, for the error when no kind fits.
+func csvClosestKind(header []string) string {
+	best, bestN := "", -1
+	var why []string
+	for _, k := range CSVKinds {
+		missing, unknown, n := csvFit(header, k)
+		if n-len(missing)-len(unknown) > bestN {
+			best, bestN = k, n-len(missing)-len(unknown)
+			why = nil
+			if len(missing) > 0 {
+				why = append(why, "missing "+strings.Join(missing, ", "))
+			}
+			if len(unknown) > 0 {
+				why = append(why, "not its columns: "+strings.Join(unknown, ", "))
+			}
+		}
+	}
+	if len(why) == 0 {
+		return best
+	}
+	return best + " (" + strings.Join(why, "; ") + ")"
 }
 
 func cleanHeader(h string) string {
@@ -252,7 +294,7 @@ func CSV(ctx context.Context, r io.Reader, kind string, opt Options, sink Sink) 
 		return st, e.err()
 	}
 	parse := csvParsers[kind]
-	for !e.full() {
+	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -315,8 +357,8 @@ func csvKindOf(kind string, header []string, file string) (string, error) {
 	if kind == "" {
 		k, ok := DetectCSVKind(header)
 		if !ok {
-			return "", Errors{{File: file, Row: 1, Field: "header", Err: fmt.Errorf("not a Coalition CSV: the header %s matches none of %s (see coalition import csv --template KIND)",
-				quote(strings.Join(header, ",")), strings.Join(CSVKinds, ", "))}}
+			return "", Errors{{File: file, Row: 1, Field: "header", Err: fmt.Errorf("the header %s is not exactly one of the kinds %s; closest: %s (see coalition import csv --template KIND, or give --kind)",
+				quote(strings.Join(header, ",")), strings.Join(CSVKinds, ", "), csvClosestKind(header))}}
 		}
 		kind = k
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"coalition"
 )
@@ -43,10 +44,11 @@ func (f *ftsID) UnmarshalJSON(b []byte) error {
 }
 
 type ftsObject struct {
-	Type     string `json:"type"`
-	ID       ftsID  `json:"id"`
-	Name     string `json:"name"`
-	Behavior string `json:"behavior"`
+	Type     string   `json:"type"`
+	ID       ftsID    `json:"id"`
+	Name     string   `json:"name"`
+	Behavior string   `json:"behavior"`
+	OrgTypes []string `json:"organizationTypes"`
 }
 
 type ftsFlow struct {
@@ -106,8 +108,10 @@ func FTS(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error
 	}
 	byID, order := ftsOnce(flows, opt.File, e, &st)
 	for _, f := range order {
-		if p, ok := byID[f.ParentFlowID]; ok && f.ParentFlowID != "" && p.Status == f.Status {
-			st.Skipped++ // a part of its parent, counted there
+		// A parent of zero (FTS's placeholder for a commitment split
+		// into its children) is skipped itself: its children count.
+		if p, ok := byID[f.ParentFlowID]; ok && f.ParentFlowID != "" && p.Status == f.Status && !ftsZero(p) {
+			st.skip("part of a parent flow in the file")
 			continue
 		}
 		ftsSend(ctx, f, recipient, &opt, sink, e, &st)
@@ -189,7 +193,7 @@ func ftsOnce(flows []*ftsFlow, file string, e *errs, st *Stats) (map[ftsID]*ftsF
 		}
 		f.version, _ = f.VersionID.Float64()
 		if old, ok := byID[f.ID]; ok {
-			st.Skipped++
+			st.skip("older or repeated version of a flow")
 			if f.version > old.version {
 				*old = *f
 			}
@@ -205,20 +209,24 @@ func ftsOnce(flows []*ftsFlow, file string, e *errs, st *Stats) (map[ftsID]*ftsF
 // skipped, invalid or recorded.
 func ftsSend(ctx context.Context, f *ftsFlow, recipient string, opt *Options, sink Sink, e *errs, st *Stats) {
 	p, skip, err := ftsPledge(f, recipient, opt)
-	if skip {
-		st.Skipped++
+	if skip != "" {
+		st.skip(skip)
 		return
 	}
+	// The flow's id with the line: an API response is one line.
 	if err != nil {
 		field, cause := rowErrorOf(err, "flow")
-		e.add(opt.File, "", f.line, field, cause)
+		e.add(opt.File, "", f.line, field, fmt.Errorf("flow %s: %w", f.ID, cause))
 		st.Invalid++
 		return
 	}
 	if err := sink.Pledge(ctx, p); err != nil {
-		e.add(opt.File, "", f.line, fieldOf(err, "record"), err)
+		e.add(opt.File, "", f.line, fieldOf(err, "record"), fmt.Errorf("flow %s: %w", f.ID, err))
 		st.Invalid++
 		return
+	}
+	if p.Amount.Currency == "USD" && ftsNoECBRate(f, opt) {
+		st.flag("amountUSD used: no ECB rate for the original currency")
 	}
 	st.Records++
 }
@@ -418,43 +426,50 @@ func ftsDate(s string) (coalition.Date, error) {
 	return parseDate(s)
 }
 
-func ftsPledge(f *ftsFlow, recipient string, opt *Options) (*coalition.Pledge, bool, error) {
+// ftsPledge is the pledge of one flow, or why the flow is out of scope
+// (skip): to another recipient, or from a donor that is not a state or an
+// EU institution.
+func ftsPledge(f *ftsFlow, recipient string, opt *Options) (p *coalition.Pledge, skip string, err error) {
 	status, ok := FTSStatus[strings.ToLower(strings.TrimSpace(f.Status))]
 	if !ok {
-		return nil, false, fieldErr("status", "%s is not one of pledge, commitment, paid", quote(f.Status))
+		return nil, "", fieldErr("status", "%s is not one of pledge, commitment, paid", quote(f.Status))
 	}
 	to, shared, err := ftsRecipient(f, recipient, opt)
 	if err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	if to == "" {
-		return nil, true, nil // not a flow to the recipient
+		return nil, skipOtherRecipient, nil
 	}
-	donor, err := ftsDonor(f, opt)
-	if err != nil {
-		return nil, false, err
+	donor, skip, err := ftsDonor(f, opt)
+	if err != nil || skip != "" {
+		return nil, skip, err
 	}
-	minor, cur, err := ftsAmount(f)
+	minor, cur, err := ftsAmount(f, opt)
 	if err != nil {
-		return nil, false, err
+		return nil, "", err
+	}
+	if minor == 0 {
+		return nil, "zero amount", nil
 	}
 	date, field, err := ftsFlowDate(f)
 	if err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
-	p := &coalition.Pledge{Donor: donor, Recipient: to, Category: "humanitarian", Amount: coalition.Money{Minor: minor, Currency: cur},
+	p = &coalition.Pledge{Donor: donor, Recipient: to, Category: "humanitarian", Amount: coalition.Money{Minor: minor, Currency: cur},
 		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: "fts-flow-" + string(f.ID), AsOf: opt.AsOf}
 	if err := opt.FX.Convert(p, date); err != nil {
-		return nil, false, fieldErr("originalCurrency", "%v", err)
+		return nil, "", fieldErr("originalCurrency", "%v", err)
 	}
-	if f.ContributionType == "in-kind" {
+	// FTS writes "in kind" in API responses, "in-kind" in some exports.
+	if ct := strings.ReplaceAll(strings.ToLower(f.ContributionType), " ", "-"); ct == "in-kind" {
 		p.Conditions = "in-kind"
 	}
-	p.Provenance = opt.provenance("", f.line, ftsExtra(f, field, shared))
+	p.Provenance = opt.provenance("", f.line, ftsExtra(f, field, shared, cur))
 	if err := p.Validate(); err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
-	return p, false, nil
+	return p, "", nil
 }
 
 // ftsFlowDate is the first date the flow gives, in the order FTS itself
@@ -486,8 +501,11 @@ func ftsRecipient(f *ftsFlow, recipient string, opt *Options) (to string, shared
 		}
 		iso, err := opt.Names.Resolve(o.Name)
 		if err != nil {
-			if _, real := opt.Names.lookup(o.Name); !real {
-				locErr = err // a misspelling, maybe of the recipient
+			// Another place (a region, a country not in the
+			// database) is out of scope; a name within two edits of
+			// the recipient's is a misspelling of it.
+			if _, real := opt.Names.lookup(o.Name); !real && opt.Names.nearName(o.Name, recipient) {
+				locErr = err
 			}
 			continue
 		}
@@ -502,8 +520,15 @@ func ftsRecipient(f *ftsFlow, recipient string, opt *Options) (to string, shared
 }
 
 // ftsDonor is the source organisation of f, else its source location.
-func ftsDonor(f *ftsFlow, opt *Options) (string, error) {
-	donor := ""
+// A source organisation that FTS types as other than a government (an
+// NGO, a UN agency, a private donor, a pooled fund) is not a state: the
+// flow is skipped (skip says why), never attributed to the country where
+// the organisation sits; an EU service that resolves (ECHO, the European
+// Commission, typed Inter-governmental) stays the EU's.
+func ftsDonor(f *ftsFlow, opt *Options) (donor, skip string, err error) {
+	if o, ok := ftsNonState(f, opt); ok {
+		return "", "donor not a state or EU institution: " + strings.Join(o.OrgTypes, ", "), nil
+	}
 	var donorErr error
 	for _, typ := range []string{"Organization", "Location"} {
 		for _, o := range f.Source {
@@ -524,16 +549,58 @@ func ftsDonor(f *ftsFlow, opt *Options) (string, error) {
 		if donorErr == nil {
 			donorErr = errors.New("no source organisation or location")
 		}
-		return "", fieldErr("sourceObjects", "%v", donorErr)
+		return "", "", fieldErr("sourceObjects", "%v", donorErr)
 	}
-	return donor, nil
+	return donor, "", nil
 }
 
-// ftsAmount is f's original amount in minor units of its currency, else its
-// amount in USD.
-func ftsAmount(f *ftsFlow) (int64, string, error) {
+// ftsZero reports whether a flow's amounts are zero (or absent).
+func ftsZero(f *ftsFlow) bool {
+	usd, _ := f.AmountUSD.Float64()
+	orig, _ := f.OriginalAmount.Float64()
+	return usd == 0 && orig == 0
+}
+
+// ftsNonState is the flow's first source organisation when FTS types it,
+// the types include no government, and its name is not one of a state or
+// the EU's.
+func ftsNonState(f *ftsFlow, opt *Options) (ftsObject, bool) {
+	for _, o := range f.Source {
+		if o.Type != "Organization" || len(o.OrgTypes) == 0 {
+			continue
+		}
+		for _, t := range o.OrgTypes {
+			if strings.EqualFold(t, "Government") {
+				return o, false
+			}
+		}
+		if _, known := opt.Names.lookup(o.Name); known {
+			return o, false
+		}
+		return o, true
+	}
+	return ftsObject{}, false
+}
+
+// ftsNoECBRate reports whether the ECB publishes no rate for f's original
+// currency at all, so that its amount in USD is what FTS gives for it.
+func ftsNoECBRate(f *ftsFlow, opt *Options) bool {
+	cur := strings.ToUpper(strings.TrimSpace(f.OriginalCurrency))
+	if cur == "" || cur == "USD" || cur == "EUR" || opt.FX == nil || !coalition.ValidCurrency(cur) {
+		return false
+	}
+	// Any rate up to 2100: a currency the ECB publishes has one, even when
+	// it has none for the flow's month (which stays an error).
+	_, err := opt.FX.Rate(cur, coalition.MonthOf(2100, time.January))
+	return err != nil
+}
+
+// ftsAmount is f's original amount in minor units of its currency, else
+// (no original amount, or a currency the ECB gives no rate for, such as
+// SAR or AED) its amount in USD as FTS converted it.
+func ftsAmount(f *ftsFlow, opt *Options) (int64, string, error) {
 	cur, amount := strings.ToUpper(strings.TrimSpace(f.OriginalCurrency)), f.OriginalAmount.String()
-	if cur == "" || amount == "" {
+	if cur == "" || amount == "" || (f.AmountUSD.String() != "" && ftsNoECBRate(f, opt)) {
 		cur, amount = "USD", f.AmountUSD.String()
 	}
 	if amount == "" {
@@ -554,8 +621,11 @@ func ftsAmount(f *ftsFlow) (int64, string, error) {
 
 // ftsExtra is what a pledge's provenance keeps of its flow; field names the
 // flow's date used.
-func ftsExtra(f *ftsFlow, field string, shared bool) map[string]string {
+func ftsExtra(f *ftsFlow, field string, shared bool, cur string) map[string]string {
 	extra := map[string]string{"flow_id": string(f.ID), "version_id": f.VersionID.String(), "value_date_field": field}
+	if orig := strings.ToUpper(strings.TrimSpace(f.OriginalCurrency)); orig != "" && orig != cur {
+		extra["original"] = f.OriginalAmount.String() + " " + orig + " (no ECB rate: amountUSD used)"
+	}
 	if f.ParentFlowID != "" {
 		extra["parent_flow_id"] = string(f.ParentFlowID)
 	}

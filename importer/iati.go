@@ -43,6 +43,7 @@ type iatiTx struct {
 	humanitarian         string
 	financeType, country string
 	sector               string
+	net                  iatiNet // what reversals did to it
 }
 
 type iatiActivity struct {
@@ -88,7 +89,7 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 	}
 	p.d = xml.NewDecoder(&tagLimit{r: r, max: MaxLine})
 	p.d.Strict = true
-	for !p.e.full() {
+	for {
 		if err := ctx.Err(); err != nil {
 			return p.st, err
 		}
@@ -393,6 +394,7 @@ func iatiEmit(ctx context.Context, act *iatiActivity, recipient string, opt *Opt
 	}
 	em := &iatiEmitter{opt: opt, sink: sink, e: e, st: st, act: act, recipient: recipient, seen: map[string]int{}}
 	em.actRecipient, em.share, em.countryErr = iatiActivityRecipient(act, recipient, opt)
+	iatiNetReversals(act)
 	for _, tx := range act.txs {
 		st.Rows++
 		em.transaction(ctx, tx)
@@ -450,7 +452,7 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 		if tx.typ == "" {
 			em.refuse(tx.line, "transaction-type", errors.New("is missing"))
 		} else {
-			em.st.Skipped++
+			em.st.skip("transaction type not a pledge stage")
 		}
 		return
 	}
@@ -458,7 +460,16 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 	if !ok {
 		return
 	}
+	if why := iatiNetSkip(em.act, tx); why != "" {
+		em.st.skip(why)
+		return
+	}
 	p, err := iatiPledge(em.act, tx, to, share, status, em.opt)
+	var out *outOfScope
+	if errors.As(err, &out) {
+		em.st.skip(out.reason)
+		return
+	}
 	if err != nil {
 		field, cause := rowErrorOf(err, "transaction")
 		em.refuse(tx.line, field, cause)
@@ -482,12 +493,17 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 	if tx.country != "" {
 		iso, err := em.opt.Names.Resolve(tx.country)
-		if err != nil {
+		switch {
+		case err != nil && em.recipient != "":
+			// A country the database does not know is not the
+			// recipient asked for: out of scope, not an error.
+			em.st.skip(skipOtherRecipient)
+			return "", 0, false
+		case err != nil:
 			em.refuse(tx.line, "recipient-country", err)
 			return "", 0, false
-		}
-		if em.recipient != "" && iso != em.recipient {
-			em.st.Skipped++
+		case em.recipient != "" && iso != em.recipient:
+			em.st.skip(skipOtherRecipient)
 			return "", 0, false
 		}
 		return iso, 1, true
@@ -497,7 +513,7 @@ func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 	}
 	switch {
 	case em.recipient != "":
-		em.st.Skipped++ // not to the recipient asked for
+		em.st.skip(skipOtherRecipient)
 	case em.countryErr != nil:
 		em.refuse(em.act.line, "recipient-country", em.countryErr)
 	default:
@@ -506,9 +522,14 @@ func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 	return "", 0, false
 }
 
-// refuse records a transaction as invalid.
+// skipOtherRecipient is the reason counted for a transaction or flow to
+// another recipient than the one asked for (--recipient).
+const skipOtherRecipient = "another recipient"
+
+// refuse records a transaction as invalid; the error names its activity
+// (the iati-identifier) with the line.
 func (em *iatiEmitter) refuse(line int, field string, err error) {
-	em.e.add(em.opt.File, "", line, field, err)
+	em.e.add(em.opt.File, "", line, field, fmt.Errorf("activity %s: %w", em.act.id, err))
 	em.st.Invalid++
 }
 
@@ -608,6 +629,11 @@ func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
 				tried = s
 			}
 			iso, err := opt.Names.Resolve(s)
+			if !iatiGovType[o.typ] && (err != nil || iso != "EUI") {
+				// An NGO, a multilateral, a company: never a
+				// government, whatever its ref's country prefix.
+				return "", &outOfScope{"donor not a state or EU institution: organisation type " + o.typ}
+			}
 			if err == nil {
 				donor = iso
 				break
@@ -628,6 +654,18 @@ func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
 	}
 	return donor, nil
 }
+
+// iatiGovType are the IATI OrganisationType codes of the public sector
+// (10 government, 11 local government, 15 other public sector); "" is an
+// organisation whose type is not given, judged by its ref or name alone.
+var iatiGovType = map[string]bool{"": true, "10": true, "11": true, "15": true}
+
+// outOfScope is a record the file has but Coalition does not track (a
+// donor that is not a state or the EU): skipped and counted by reason,
+// not an error.
+type outOfScope struct{ reason string }
+
+func (o *outOfScope) Error() string { return o.reason }
 
 // iatiAmount is a transaction's value in minor units of its currency (the
 // activity's default when it names none), times share when the recipient
@@ -650,8 +688,9 @@ func iatiAmount(act *iatiActivity, tx *iatiTx, share float64) (int64, string, er
 	if err != nil {
 		return 0, "", fieldErr("value", "%v", err)
 	}
+	minor -= tx.net.minus // reversals netted against it (iatireversal.go)
 	if minor < 0 {
-		return 0, "", fieldErr("value", "negative amount %s (a correction? enter it as a change to the original)", tx.value)
+		return 0, "", fieldErr("value", "negative amount %s", tx.value)
 	}
 	if share < 1 {
 		minor = int64(float64(minor)*share + 0.5)
@@ -673,6 +712,10 @@ func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) 
 	}
 	if share < 1 {
 		extra["recipient_share"] = strconv.FormatFloat(share, 'f', -1, 64)
+	}
+	if tx.net.minus > 0 {
+		_, cur, _ := iatiMinor(act, tx)
+		extra["netted"] = iatiNetNote(tx, cur)
 	}
 	return extra
 }

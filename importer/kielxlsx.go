@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,7 +33,8 @@ var kielOldHeaders = map[string]string{
 	"type of aid general": "aid_type_general", "type of aid specific": "aid_type_specific", "sub-type of item": "item_type",
 	"no. of units": "item_numb", "original currency": "reporting_currency", "monetary value as given by source": "tot_activity_value",
 	"converted value in eur": "tot_activity_value_eur", "total monetary value delivered in eur": "tot_value_deliv_eur",
-	"allocated total in eur (redistributed)": "tot_sub_activity_value_eur_redistr",
+	"allocated total in eur (redistributed)": "tot_sub_activity_value_eur_redistr", "type of donation": "measure",
+	"earmarked year": "earmarked_year", "earmarked years": "earmarked_year", "no. of units delivered": "item_numb_deliv",
 }
 
 // KielXLSX reads the Kiel Ukraine Support Tracker workbook, streaming the
@@ -86,12 +88,14 @@ type kielSheet struct {
 // readRows streams the sheet until its end or the error limit; it returns
 // only errors that end the import (a cancelled context, no header).
 func (k *kielSheet) readRows(ctx context.Context, rows *excelize.Rows) error {
-	for rows.Next() && !k.e.full() {
+	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		k.rowNum++
-		cells, err := rows.Columns()
+		// Values, not the text Excel displays: a date is its serial
+		// number, an amount formatted #,##0 keeps its cents.
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			k.e.add(k.opt.File, k.sheet, k.rowNum, "row", err)
 			break
@@ -132,24 +136,28 @@ func (k *kielSheet) row(ctx context.Context, cells []string) {
 		return // blank rows between blocks
 	}
 	k.st.Rows++
-	p, del, err := kielRow(get, k.col, k.recipient, k.opt)
+	res, err := kielRow(get, k.col, k.recipient, k.opt)
 	if err != nil {
 		k.refuse(rowErrorOf(err, "row"))
 		return
 	}
+	p, del := res.p, res.del
 	if p == nil {
-		k.st.Skipped++
+		k.st.skip(res.skip)
 		return
 	}
 	k.uniqueRef(p)
-	p.Provenance = k.opt.provenance(k.sheet, k.rowNum, map[string]string{"original": get("tot_activity_value") + " " + get("reporting_currency"),
-		"aid_type_specific": get("aid_type_specific"), "earmarked_year": get("earmarked_year")})
+	extra := map[string]string{"original": get("tot_activity_value") + " " + get("reporting_currency"),
+		"aid_type_specific": get("aid_type_specific"), "earmarked_year": get("earmarked_year")}
+	res.note(extra, get("announcement_date"))
+	p.Provenance = k.opt.provenance(k.sheet, k.rowNum, extra)
 	if err := k.sink.Pledge(ctx, p); err != nil {
 		k.refuse(fieldOf(err, "record"), err)
 		return
 	}
 	k.sum(p)
 	k.st.Records++
+	res.count(&k.st)
 	if del == nil {
 		return
 	}
@@ -236,14 +244,14 @@ func kielOpen(r io.Reader, opt *Options) (f *excelize.File, sheet string, closeF
 }
 
 // kielCell is the trimmed cell of column name, "" when missing or "." or
-// NA.
+// NA (or Excel's #N/A, the value of a lookup that found nothing).
 func kielCell(cells []string, col map[string]int, name string) string {
 	i, ok := col[name]
 	if !ok || i >= len(cells) {
 		return ""
 	}
 	v := strings.TrimSpace(cells[i])
-	if v == "." || strings.EqualFold(v, "NA") {
+	if v == "." || strings.EqualFold(v, "NA") || strings.EqualFold(v, "#N/A") {
 		return ""
 	}
 	return v
@@ -263,39 +271,74 @@ func kielHeaderColumns(cells []string, col map[string]int) {
 	}
 }
 
+// kielResult is what one MAIN DATA row gives: a pledge (nil: nothing to
+// record, and why) and, for delivered value, a delivery, with the caveats
+// the record carries.
+type kielResult struct {
+	p      *coalition.Pledge
+	del    *coalition.Delivery
+	skip   string // why the row records nothing
+	approx string // how an approximate announcement date was read; "" when exact
+	units  string // the units cell when it says the quantity is not known
+}
+
+// note writes the row's caveats into its provenance.
+func (r *kielResult) note(extra map[string]string, dateText string) {
+	if r.approx != "" {
+		extra["announcement_date_text"] = dateText
+		extra["announcement_date_approximate"] = r.approx
+	}
+	if r.units != "" {
+		extra["item_numb"] = r.units
+	}
+}
+
+// count adds the row's caveats to the import's summary.
+func (r *kielResult) count(st *Stats) {
+	if r.approx != "" {
+		st.flag("approximate announcement date")
+	}
+	if r.units != "" {
+		st.flag("undisclosed quantity")
+	}
+}
+
 // kielRow turns one MAIN DATA row into a pledge (nil: nothing to record)
 // and, for delivered value, a delivery.
-func kielRow(get func(string) string, col map[string]int, recipient string, opt *Options) (*coalition.Pledge, *coalition.Delivery, error) {
+func kielRow(get func(string) string, col map[string]int, recipient string, opt *Options) (kielResult, error) {
+	var res kielResult
 	donor, err := opt.Names.Resolve(get("donor"))
 	if err != nil {
-		return nil, nil, fieldErr("donor", "%v", err)
+		return res, fieldErr("donor", "%v", err)
 	}
 	measure, status, valueCol, err := kielMeasure(get, col)
 	if err != nil {
-		return nil, nil, err
+		return res, err
 	}
 	raw := get(valueCol)
-	if raw == "" {
-		return nil, nil, nil
+	if raw == "" || kielUnknown(raw) {
+		res.skip = "no " + measure + " value"
+		return res, nil
 	}
 	cents, err := kielEUR(raw)
 	if err != nil {
-		return nil, nil, fieldErr(valueCol, "%v", err)
+		return res, fieldErr(valueCol, "%v", err)
 	}
 	if cents == 0 {
-		return nil, nil, nil
+		res.skip = "zero " + measure + " value"
+		return res, nil
 	}
 	category, err := kielCategory(get)
 	if err != nil {
-		return nil, nil, err
+		return res, err
 	}
-	announced, from, to, err := kielDates(get)
+	announced, from, to, err := kielDates(get, &res)
 	if err != nil {
-		return nil, nil, err
+		return res, err
 	}
-	qty, err := kielUnits(get, "item_numb")
+	qty, err := kielUnits(get, "item_numb", &res.units)
 	if err != nil {
-		return nil, nil, err
+		return res, err
 	}
 	p := &coalition.Pledge{Donor: donor, Recipient: recipient, Category: category,
 		Amount: coalition.Money{Minor: cents, Currency: "EUR"}, AmountEUR: cents, FXRate: 1, FXMonth: announced.Month(),
@@ -305,16 +348,16 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 		p.Unit = get("item")
 	}
 	if err := p.Validate(); err != nil {
-		return nil, nil, err
+		return res, err
 	}
+	res.p = p
 	if status != coalition.Allocated {
-		return p, nil, nil
+		return res, nil
 	}
-	del, err := kielDelivery(get, opt)
-	if err != nil {
-		return nil, nil, err
+	if res.del, err = kielDelivery(get, opt); err != nil {
+		return kielResult{}, err
 	}
-	return p, del, nil
+	return res, nil
 }
 
 // kielMeasure says which of Kiel's two aggregates a row carries and so
@@ -330,7 +373,14 @@ func kielMeasure(get func(string) string, col map[string]int) (measure string, s
 	}
 	switch measure {
 	case "allocation":
-		return measure, coalition.Allocated, "tot_sub_activity_value_eur_redistr", nil
+		// Releases without the redistributed column give the
+		// allocation's value as the activity's.
+		for _, c := range []string{"tot_sub_activity_value_eur_redistr", "tot_sub_activity_value_eur"} {
+			if _, ok := col[c]; ok {
+				return measure, coalition.Allocated, c, nil
+			}
+		}
+		return measure, coalition.Allocated, "tot_activity_value_eur", nil
 	case "commitment":
 		return measure, coalition.Committed, "tot_activity_value_eur", nil
 	}
@@ -383,7 +433,7 @@ func kielFinancialCategory(specific string) string {
 // kielDates dates a row: the announcement; else the tracker month; else
 // the first earmarked year. The delivery window is the earmarked years,
 // else the tracker month.
-func kielDates(get func(string) string) (announced coalition.Date, from, to coalition.Month, err error) {
+func kielDates(get func(string) string, res *kielResult) (announced coalition.Date, from, to coalition.Month, err error) {
 	from, to, err = kielEarmarked(get("earmarked_year"))
 	if err != nil {
 		return announced, 0, 0, err
@@ -395,7 +445,7 @@ func kielDates(get func(string) string) (announced coalition.Date, from, to coal
 	if get("month_exists_dummy") == "0" {
 		tracker = 0 // the row says its month is a placeholder
 	}
-	announced, err = kielAnnounced(get("announcement_date"), tracker, from)
+	announced, res.approx, err = kielAnnounced(get("announcement_date"), tracker, from)
 	if err != nil {
 		return announced, 0, 0, err
 	}
@@ -411,7 +461,7 @@ func kielEarmarked(s string) (from, to coalition.Month, err error) {
 	if y1, y2, ok := earmarked(s); ok {
 		return coalition.MonthOf(y1, time.January), coalition.MonthOf(y2, time.December), nil
 	}
-	if s != "" {
+	if s != "" && !kielUnknown(s) {
 		return 0, 0, fieldErr("earmarked_year", "%s is not a year or a range like 2023-2027", quote(s))
 	}
 	return 0, 0, nil
@@ -434,31 +484,45 @@ func kielTrackerMonth(s string) (coalition.Month, error) {
 }
 
 // kielAnnounced picks the announcement date from the best evidence the row
-// has, in the order Kiel itself trusts them.
-func kielAnnounced(s string, tracker, earmarkedFrom coalition.Month) (coalition.Date, error) {
+// has, in the order Kiel itself trusts them. A text date that states only
+// a month or a year ("until 12/20/2022", "not specified, 03/22") is read
+// as the first day of that month; approx then says how it was read.
+func kielAnnounced(s string, tracker, earmarkedFrom coalition.Month) (d coalition.Date, approx string, err error) {
 	switch {
 	case s != "":
 		d, err := kielDate(s)
-		if err != nil {
-			return coalition.Date{}, fieldErr("announcement_date", "%v", err)
+		if err == nil {
+			return d, "", nil
 		}
-		return d, nil
+		if m, how, ok := kielApproxMonth(s, tracker); ok {
+			return m.FirstDay(), how, nil
+		}
+		if kielUnknown(s) && earmarkedFrom != 0 {
+			return earmarkedFrom.FirstDay(), "no date stated; first earmarked year", nil
+		}
+		return coalition.Date{}, "", fieldErr("announcement_date", "%v", err)
 	case tracker != 0:
-		return tracker.FirstDay(), nil
+		return tracker.FirstDay(), "", nil
 	case earmarkedFrom != 0:
-		return earmarkedFrom.FirstDay(), nil
+		return earmarkedFrom.FirstDay(), "", nil
 	}
-	return coalition.Date{}, fieldErr("announcement_date", "an undated row needs an announcement date or an earmarked year")
+	return coalition.Date{}, "", fieldErr("announcement_date", "an undated row needs an announcement date or an earmarked year")
 }
 
 // kielUnits reads a number of units (nil when empty); past int64 it
-// saturates so that Validate refuses it by field.
-func kielUnits(get func(string) string, column string) (*int64, error) {
+// saturates so that Validate refuses it by field. Kiel's words for an
+// unknown quantity ("undisclosed", see kielUnknownWords) give no quantity,
+// and the word is kept in *unknown.
+func kielUnits(get func(string) string, column string, unknown *string) (*int64, error) {
 	s := get(column)
 	if s == "" {
 		return nil, nil
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	if kielUnknown(s) {
+		*unknown = s
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
 	if err != nil || v < 0 {
 		return nil, fieldErr(column, "%s is not a number of units", quote(s))
 	}
@@ -482,14 +546,15 @@ func kielRef(get func(string) string, donor, measure, raw string) string {
 // quantity is dropped rather than refused, as the value is what counts.
 func kielDelivery(get func(string) string, opt *Options) (*coalition.Delivery, error) {
 	s := get("tot_value_deliv_eur")
-	if s == "" {
+	if s == "" || kielUnknown(s) {
 		return nil, nil
 	}
 	dc, err := kielEUR(s)
 	if err != nil {
 		return nil, fieldErr("tot_value_deliv_EUR", "%v", err)
 	}
-	dq, _ := kielUnits(get, "item_numb_deliv")
+	var unknown string
+	dq, _ := kielUnits(get, "item_numb_deliv", &unknown)
 	if dc == 0 && dq == nil {
 		return nil, nil
 	}
@@ -518,12 +583,16 @@ func kielDate(s string) (coalition.Date, error) {
 	if d, err := parseDate(s); err == nil {
 		return d, nil
 	}
-	for _, layout := range []string{"1/2/2006", "01/02/2006", "1/2/06", "2006-01-02 15:04:05"} {
+	// M/D/Y as Kiel writes text dates; ISO date-times are the raw value
+	// of a cell of type d (an ISO 8601 date cell).
+	for _, layout := range []string{"1/2/2006", "01/02/2006", "1/2/06", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z", "2006-01-02T15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return coalition.DateOf(t), nil
 		}
 	}
-	if v, err := strconv.ParseFloat(s, 64); err == nil && v > 40000 && v < 60000 {
+	// The raw value of a date-formatted cell (built-in formats 14–22 or
+	// any custom date format) is its serial day number.
+	if v, err := strconv.ParseFloat(s, 64); err == nil && v > 36000 && v < 60000 {
 		t, err := excelize.ExcelDateToTime(v, false)
 		if err == nil {
 			return coalition.DateOf(t), nil
@@ -532,23 +601,36 @@ func kielDate(s string) (coalition.Date, error) {
 	return coalition.Date{}, fmt.Errorf("%s is not a date (YYYY-MM-DD, M/D/YYYY or an Excel date)", quote(s))
 }
 
-// earmarked reads "2024" or "2023-2027".
+// earmarked reads "2024", "2023-2027" or a list of years as Kiel's
+// releases write them ("2023, 2024", "2023/2024", "2023 and 2024",
+// "2023–2025"): the first and the last year.
 func earmarked(s string) (int, int, bool) {
-	if s == "" {
+	if s == "" || !kielYearsOnly.MatchString(s) {
 		return 0, 0, false
 	}
-	a, b, found := strings.Cut(s, "-")
-	y1, err1 := strconv.Atoi(strings.TrimSpace(a))
-	y2 := y1
-	var err2 error
-	if found {
-		y2, err2 = strconv.Atoi(strings.TrimSpace(b))
+	y1, y2 := 0, 0
+	for _, m := range kielYearList.FindAllString(s, -1) {
+		y, err := strconv.Atoi(m)
+		if err != nil {
+			return 0, 0, false
+		}
+		if y1 == 0 || y < y1 {
+			y1 = y
+		}
+		if y > y2 {
+			y2 = y
+		}
 	}
-	if err1 != nil || err2 != nil || y1 < 2000 || y2 < y1 || y2 > 2100 {
+	if y1 < 2000 || y2 > 2100 {
 		return 0, 0, false
 	}
 	return y1, y2, true
 }
+
+var (
+	kielYearsOnly = regexp.MustCompile(`^\s*\d{4}(?:\s*(?:-|–|/|,|&|and|to)\s*\d{4})*\s*$`)
+	kielYearList  = regexp.MustCompile(`\d{4}`)
+)
 
 // kielCheckSummary compares per-donor sums with the Country Summary sheet
 // (€ bn, header row found by its "Country" cell).
@@ -567,7 +649,7 @@ func kielCheckSummary(f *excelize.File, opt *Options, alloc, commit map[string]i
 	n := 0
 	for rows.Next() {
 		n++
-		cells, _ := rows.Columns()
+		cells, _ := rows.Columns(excelize.Options{RawCellValue: true})
 		if len(col) == 0 {
 			col = kielSummaryHeader(cells)
 			continue

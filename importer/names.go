@@ -50,6 +50,17 @@ var aliases = map[string]string{
 	"czech republic": "CZE", "slovak republic": "SVK", "russian federation": "RUS", "the netherlands": "NLD", "holland": "NLD",
 	"macedonia": "MKD", "republic of north macedonia": "MKD", "vietnam": "VNM", "taiwan, province of china": "TWN",
 	"chinese taipei": "TWN", "ivory coast": "CIV", "côte d'ivoire": "CIV", "swaziland": "SWZ", "cape verde": "CPV",
+	// UN (M49) names as OCHA FTS writes locations.
+	"syrian arab republic": "SYR", "occupied palestinian territory": "PSE", "state of palestine": "PSE", "moldova, republic of": "MDA",
+	"republic of moldova": "MDA", "iran, islamic republic of": "IRN", "iran (islamic republic of)": "IRN", "lao people's democratic republic": "LAO",
+	"tanzania, united republic of": "TZA", "united republic of tanzania": "TZA", "venezuela, bolivarian republic of": "VEN",
+	"bolivia, plurinational state of": "BOL", "democratic people's republic of korea": "PRK", "congo, the democratic republic of the": "COD",
+	"libyan arab jamahiriya": "LBY", "micronesia, federated states of": "FSM", "holy see (vatican city state)": "VAT",
+	// Government agencies and EU services as FTS and IATI name them (docs/importers.md).
+	"european commission's humanitarian aid and civil protection department": "EUI", "echo": "EUI",
+	"european commission humanitarian aid and civil protection": "EUI", "italian agency for development cooperation": "ITA",
+	"united states agency for international development": "USA", "united states agency for international development (usaid)": "USA",
+	"usaid": "USA", "foreign, commonwealth & development office (fcdo), united kingdom": "GBR", "foreign, commonwealth and development office": "GBR",
 }
 
 // dacDonors maps OECD DAC donor codes (IATI refs XM-DAC-<code>) to countries.
@@ -131,7 +142,8 @@ func (n *Names) Resolve(name string) (string, error) {
 		return "", fmt.Errorf("unknown country or donor %s (closest: %s)", quote(s), strings.Join(n.Closest(s, 3), ", "))
 	}
 	if n.known != nil && !n.known[iso] {
-		return "", fmt.Errorf("%s is %s, which is not a country in the database (closest: %s)", quote(s), iso, strings.Join(n.Closest(s, 3), ", "))
+		// The name is known: other countries' names would only mislead.
+		return "", fmt.Errorf("%s is %s (%s), which is not a country in the database", quote(s), iso, n.names[iso])
 	}
 	return iso, nil
 }
@@ -152,17 +164,48 @@ func (n *Names) lookup(s string) (string, bool) {
 			return n.lookup(s[len(pre):])
 		}
 	}
-	// IATI refs: XM-DAC-<donor code>, or <ISO2>-<registry>-<id> such as GB-GOV-1, DE-1, US-GOV-1.
-	if strings.HasPrefix(s, "XM-DAC-") {
-		iso, ok := dacDonors[strings.TrimPrefix(s, "XM-DAC-")]
+	// FTS: "Saudi Arabia (Kingdom of)".
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
+		return n.lookup(s[:i])
+	}
+	return n.lookupRef(s)
+}
+
+// lookupRef maps an IATI organisation ref of a government or of the EU
+// (docs/importers.md): XM-DAC-<donor>[-<agency>] (the OECD DAC codes, e.g.
+// XM-DAC-701-2, Japan's Ministry of Foreign Affairs), XI-IATI-EC_<service>
+// (the European Commission's services, e.g. XI-IATI-EC_ECHO), and
+// <ISO2>-GOV-<n> or <ISO2>-<n> (the government agencies of the IATI
+// organisation registry, e.g. GB-GOV-1, DE-1). Refs in other registries
+// (NL-KVK, GB-CHC, GB-COH, US-EIN, CZ-ICO, …: companies, charities) are
+// never a government.
+func (n *Names) lookupRef(s string) (string, bool) {
+	if rest, ok := strings.CutPrefix(s, "XM-DAC-"); ok {
+		donor, _, _ := strings.Cut(rest, "-")
+		iso, ok := dacDonors[donor]
 		return iso, ok
 	}
-	if i := strings.IndexByte(s, '-'); i == 2 && strings.ToUpper(s[:2]) == s[:2] {
-		if iso, ok := n.byKey[norm(s[:2])]; ok && iso != "EUI" {
-			return iso, true
-		}
+	if strings.HasPrefix(s, "XI-IATI-EC_") || s == "XI-IATI-EC" {
+		return "EUI", true
+	}
+	parts := strings.SplitN(s, "-", 3)
+	if len(parts) < 2 || len(parts[0]) != 2 || strings.ToUpper(parts[0]) != parts[0] {
+		return "", false
+	}
+	if parts[1] != "GOV" && strings.Trim(parts[1], "0123456789") != "" {
+		return "", false // another registry: a company, a charity
+	}
+	if iso, ok := n.byKey[norm(parts[0])]; ok && iso != "EUI" {
+		return iso, true
 	}
 	return "", false
+}
+
+// nearName reports whether s is within two edits of iso's name or code:
+// a misspelling of that country rather than another place.
+func (n *Names) nearName(s, iso string) bool {
+	q := norm(s)
+	return distance(q, norm(n.names[iso])) <= 2 || q == strings.ToLower(iso)
 }
 
 // Closest returns up to k known names nearest to s (edit distance).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"sort"
 	"strconv"
@@ -24,7 +25,8 @@ type Options struct {
 	Recipient  string         // ISO3: keep only flows to this recipient (IATI, FTS); default recipient for Kiel
 	Names      *Names         // donor and recipient names → ISO3; default: every country known to NewNames(nil)
 	FX         *FXTable       // euro conversion; required for non-euro amounts
-	// MaxErrors stops reading after this many row errors (default 1000).
+	// MaxErrors is how many row errors are listed (default 1000); the
+	// rest are counted, and every row is read whatever their number.
 	MaxErrors int
 
 	// the parts of every record's provenance that do not change, and the
@@ -211,25 +213,60 @@ type Stats struct {
 	Skipped  int      `json:"skipped"`  // rows left out on purpose (filters, unmapped types, duplicates)
 	Invalid  int      `json:"invalid"`  // rows with errors
 	Warnings []string `json:"warnings"` // checks that did not match (e.g. Kiel country totals)
+
+	// SkippedBy splits Skipped by reason ("another recipient", …).
+	SkippedBy map[string]int `json:"skipped_by,omitempty"`
+	// Flagged counts records imported with a caveat, by caveat
+	// ("approximate announcement date", "undisclosed quantity"); each
+	// such record says so in its provenance.
+	Flagged map[string]int `json:"flagged,omitempty"`
 }
 
-// errs collects row errors up to a limit.
+// skip counts a row left out on purpose, and why.
+func (s *Stats) skip(reason string) {
+	s.Skipped++
+	if s.SkippedBy == nil {
+		s.SkippedBy = map[string]int{}
+	}
+	s.SkippedBy[reason]++
+}
+
+// flag counts a record imported with a caveat.
+func (s *Stats) flag(caveat string) {
+	if s.Flagged == nil {
+		s.Flagged = map[string]int{}
+	}
+	s.Flagged[caveat]++
+}
+
+// errs collects row errors: the first max are listed, the others only
+// counted, and reading goes on to the end of the file whatever their
+// number (issue 24: a silent cap stopped reading at the 1,000th error).
 type errs struct {
 	list Errors
 	max  int
+	more int    // errors past max, counted and not listed
+	file string // the file of the last error, for the note on the rest
 }
 
 func (e *errs) add(file, sheet string, row int, field string, err error) {
+	e.file = file
 	if len(e.list) < e.max {
 		e.list = append(e.list, &RowError{File: file, Sheet: sheet, Row: row, Field: field, Err: err})
+		return
 	}
+	e.more++
 }
 
-func (e *errs) full() bool { return len(e.list) >= e.max }
-
+// err is the listed errors, and a last one saying how many more there
+// were when there were more than max.
 func (e *errs) err() error {
 	if len(e.list) == 0 {
 		return nil
+	}
+	if e.more > 0 {
+		return append(e.list[:len(e.list):len(e.list)], &RowError{File: e.file, Field: "errors",
+			Err: fmt.Errorf("%d more invalid rows, not listed (the first %d are; every row was read)", e.more, e.max)})
 	}
 	return e.list
 }

@@ -138,9 +138,12 @@ func Run(ctx context.Context, s Store, req Request, files []File) (*Report, erro
 		}
 		rep.Errors = append(rep.Errors, errs...)
 	}
-	rep.Result = im.Report()
 	if len(rep.Errors) > 0 && (!req.SkipInvalid || release) {
 		// A release is loaded whole: a skipped row would remove its record.
+		// Nothing is written, so nothing is reported as created (issue 24:
+		// the would-be counts read as if they had been).
+		rep.Result = coalition.ImportReport{LoadReport: coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{},
+			Unchanged: map[string]int{}}, Removed: map[string]int{}, Deleted: map[string]int{}}
 		return rep, nil // rolled back by the deferred Abort
 	}
 	rep.Result, err = im.Finish(ctx, coalition.ImportOptions{DryRun: req.DryRun, DeleteRemoved: req.DeleteRemoved})

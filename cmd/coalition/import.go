@@ -108,10 +108,10 @@ func importOutcome(e *env, rep *importReport, skip bool) error {
 		fmt.Fprintln(e.stderr, re.Error())
 	}
 	if !skip {
-		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (fix them, or use --skip-invalid)", len(rep.Errors))
+		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (fix them, or use --skip-invalid)", invalidRows(rep))
 	}
 	if !rep.Committed && !rep.DryRun {
-		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (a release is loaded whole: fix them)", len(rep.Errors))
+		return coalition.Errorf(coalition.Invalid, "%d invalid rows: nothing was imported (a release is loaded whole: fix them)", invalidRows(rep))
 	}
 	records := 0
 	for _, f := range rep.Files {
@@ -121,7 +121,7 @@ func importOutcome(e *env, rep *importReport, skip bool) error {
 	if rep.DryRun {
 		verb = "would be imported (dry run)"
 	}
-	fmt.Fprintf(e.stderr, "coalition: import: %d invalid rows skipped; %d records %s\n", len(rep.Errors), records, verb)
+	fmt.Fprintf(e.stderr, "coalition: import: %d invalid rows skipped; %d records %s\n", invalidRows(rep), records, verb)
 	return nil
 }
 
@@ -272,6 +272,8 @@ func printImportReport(e *env, rep *importReport) {
 		printRelease(e, *r.Release)
 	}
 	for _, f := range rep.Files {
+		printCounts(e, f.File, "skipped", f.Stats.SkippedBy)
+		printCounts(e, f.File, "imported with a caveat", f.Stats.Flagged)
 		for _, warn := range f.Stats.Warnings {
 			fmt.Fprintf(e.stdout, "warning: %s: %s\n", f.File, warn)
 		}
@@ -282,7 +284,7 @@ func printImportReport(e *env, rep *importReport) {
 	case !rep.Committed:
 		fmt.Fprintln(e.stdout, "invalid rows: nothing was written")
 	case len(rep.Errors) > 0:
-		fmt.Fprintf(e.stdout, "%d invalid rows were skipped (see --report)\n", len(rep.Errors))
+		fmt.Fprintf(e.stdout, "%d invalid rows were skipped (see --report)\n", invalidRows(rep))
 	}
 }
 
@@ -337,4 +339,34 @@ func (p *progress) draw(now time.Time) {
 func (p *progress) Done() {
 	p.draw(time.Now())
 	fmt.Fprintln(p.w)
+}
+
+// printCounts prints counts by reason, one line each, in name order:
+// "skipped: file: another recipient: 12".
+func printCounts(e *env, file, what string, counts map[string]int) {
+	reasons := make([]string, 0, len(counts))
+	for r := range counts {
+		reasons = append(reasons, r)
+	}
+	sort.Strings(reasons)
+	for _, r := range reasons {
+		fmt.Fprintf(e.stdout, "%s: %s: %s: %d\n", what, file, r, counts[r])
+	}
+}
+
+// invalidRows is the number of invalid rows of an import: the files'
+// counts, which go on past the errors listed (the list stops at 1,000
+// per file and says how many more there were), or the listed errors
+// when a file-level error has no row count.
+func invalidRows(rep *importReport) int {
+	counted, listed := 0, 0
+	for _, f := range rep.Files {
+		counted += f.Stats.Invalid
+	}
+	for _, re := range rep.Errors {
+		if re.Field != "errors" {
+			listed++
+		}
+	}
+	return max(counted, listed)
 }
