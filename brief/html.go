@@ -37,6 +37,8 @@ var page = template.Must(template.New("brief").Funcs(template.FuncMap{
 	"join":    strings.Join,
 	"largest": LargestCategory,
 	"noise":   Noise,
+	"change":  ChangeLine,
+	"asks":    AsksLine,
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0

@@ -67,10 +67,17 @@ func Markdown(w io.Writer, rep *report.BriefReport) error {
 func mdHeadline(m *mdWriter, h *report.BriefHeadline) {
 	m.f("## Headline: %s..%s\n\n", h.From, h.To)
 	m.f("- Need: **%s**\n- Covered (pledged in the period): **%s** (%s)\n- Net gap: **%s** (monthly gap %s)\n", eur(h.NeedEUR), eur(h.CoveredEUR), pct(h.CoveredShare), eur(h.NetGapEUR), eur(h.MonthlyGapEUR))
+	if t := h.Then; t != nil {
+		m.f("- %s\n", ChangeLine(h))
+	}
 	if h.Note != "" {
 		m.f("- Note: %s\n", h.Note)
 	}
-	m.f("- Source: need — %s; covered — %s. Same figures: `%s`.\n\n", h.NeedBasis, h.SupportBasis, h.Command)
+	m.f("- Source: need — %s; covered — %s. Same figures: `%s`", h.NeedBasis, h.SupportBasis, h.Command)
+	if h.Then != nil {
+		m.f("; then: `%s`", h.Then.Command)
+	}
+	m.f(".\n\n")
 }
 
 func mdGaps(m *mdWriter, rep *report.BriefReport) {
@@ -80,12 +87,12 @@ func mdGaps(m *mdWriter, rep *report.BriefReport) {
 	}
 	a := rep.Asks
 	m.f("\nSource: the headline's coverage.\n\n")
-	m.f("Fair-share asks to close the %s gap (by GDP, each capped at %.1f%% of GDP a year; %d members share): asked %s, left open by the caps %s.\n\n", eur(a.GapEUR), a.CapPctGDP, a.Members, eur(a.AskedEUR), eur(a.UnfilledEUR))
+	m.f("%s\n\n", AsksLine(a))
 	m.f("| member | fair share | ask (after cap) | ask %% GDP/yr | largest category ask | gave %s..%s |\n| --- | ---: | ---: | ---: | --- | ---: |\n", a.GaveFrom, a.GaveTo)
 	for _, r := range a.Rows {
 		m.f("| %s | %s | %s | %.2f%% | %s | %s |\n", r.ISO3, eur(r.FairShareEUR), eur(r.AskEUR), r.AskPctGDP, LargestCategory(r.ByCategory), eur(r.GaveEUR))
 	}
-	m.f("\nSource: GDP and FX as listed below; allocations: Kiel (see sources).\n\n")
+	m.f("\nSource: the scenario engine's plan (see assumptions); GDP and FX as listed below; allocations: Kiel (see sources).\n\n")
 }
 
 func mdChanges(m *mdWriter, since coalition.Date, c *report.BriefChanges) {

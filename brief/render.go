@@ -1,6 +1,7 @@
 package brief
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"path/filepath"
@@ -72,4 +73,32 @@ func Noise(r report.BriefRiskRow) string {
 		return ": within the noise"
 	}
 	return ""
+}
+
+// signed formats a change in euros with its sign: "+€1.20 bn", "−€300.0 m",
+// "±€0".
+func signed(v float64) string {
+	switch {
+	case v > 0:
+		return "+" + eur(v)
+	case v < 0:
+		return "−" + eur(-v)
+	}
+	return "±€0"
+}
+
+// ChangeLine says how the headline changed since the last meeting: now −
+// then, for the same period, from the records as they stood the day before
+// the since date.
+func ChangeLine(h *report.BriefHeadline) string {
+	t := h.Then
+	return fmt.Sprintf("Change since %s (the records as they stood at the end of %s: need %s, covered %s, net gap %s): need %s, covered %s, net gap %s",
+		t.AsOf.Time().AddDate(0, 0, 1).Format("2006-01-02"), t.AsOf, eur(t.NeedEUR), eur(t.CoveredEUR), eur(t.NetGapEUR),
+		signed(h.NeedEUR-t.NeedEUR), signed(h.CoveredEUR-t.CoveredEUR), signed(h.NetGapEUR-t.NetGapEUR))
+}
+
+// AsksLine introduces the fair-share asks: what the plan shares and how.
+func AsksLine(a *report.BriefAsks) string {
+	return fmt.Sprintf("Fair-share asks: the scenario engine's plan for the %s of monthly shortfalls (no withdrawal; by GDP among %d joined members, each capped at %.1f%% of GDP a year): asked %s, left open by the caps %s.",
+		eur(a.GapEUR), a.Members, a.CapPctGDP, eur(a.AskedEUR), eur(a.UnfilledEUR))
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -83,6 +84,12 @@ type BriefHeadline struct {
 	// Note warns when the period starts after the last month of recorded
 	// allocations, so that "covered" holds only pledges recorded here.
 	Note string `json:"note,omitempty"`
+	// RecordsAsOf is the day whose records the figures are (the as-of
+	// date: a brief for a past day uses no later record; RecordsAsOf).
+	RecordsAsOf coalition.Date `json:"records_as_of"`
+	// Then is the same question on the records as they stood the day
+	// before Since: the change since the last meeting is now − then.
+	Then *BriefThen `json:"then,omitempty"`
 }
 
 // BriefChange is one record that changed in the window.
@@ -226,7 +233,14 @@ func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, re
 	rep.Kind, rep.Code, rep.Title = "coalition", coal.Code, coal.Name
 	from := opt.AsOf.Month()
 	to := from.Add(BriefPeriodMonths - 1)
-	if err := briefHeadline(ctx, s, coal.Code, from, to, rep); err != nil {
+	// The headline and the asks use the records as they stood on the
+	// as-of day: a brief for a past day uses no later record.
+	now := RecordsAsOf(s, opt.AsOf)
+	if err := briefHeadline(ctx, now, coal.Code, from, to, rep); err != nil {
+		return err
+	}
+	rep.Headline.RecordsAsOf = opt.AsOf
+	if rep.Headline.Then, err = briefThen(ctx, s, coal.Code, from, to, opt.Since); err != nil {
 		return err
 	}
 	changes, err := briefChanges(ctx, s, coal, opt)
@@ -234,7 +248,7 @@ func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, re
 		return err
 	}
 	rep.Changes = changes
-	if err := briefAsks(ctx, s, coal, rep); err != nil {
+	if err := briefAsks(ctx, now, coal, rep); err != nil {
 		return err
 	}
 	if err := briefRisk(ctx, s, coal.Code, from, rep); err != nil {
@@ -259,6 +273,9 @@ func briefHeadline(ctx context.Context, s coalition.Store, code string, from, to
 	rep.Headline = &BriefHeadline{From: from, To: to, NeedEUR: t.Required, CoveredEUR: t.Pledged, CoveredShare: t.CoveredShare,
 		NetGapEUR: cov.NetGapEUR, MonthlyGapEUR: cov.MonthlyGapEUR, NeedBasis: cov.RequirementBasis, SupportBasis: cov.SupportBasis,
 		Command: fmt.Sprintf("coalition coverage --coalition %s --from %s --to %s", code, from, to)}
+	if ra, ok := s.(*recordsAsOf); ok {
+		rep.Headline.Command += " --records-as-of " + ra.day.String()
+	}
 	sup, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
 	if err != nil {
 		return err
@@ -414,11 +431,16 @@ func findEngagements(ctx context.Context, s coalition.EngagementStore, f coaliti
 
 // coalitionAssumptions are the choices behind a coalition brief's figures.
 func coalitionAssumptions(code string, from, to coalition.Month, opt BriefOptions) []string {
+	briefSpecJSON := func(code string, from, to coalition.Month) string {
+		b, _ := json.Marshal(BriefScenarioSpec(code, from, to))
+		return "`" + string(b) + "`"
+	}
 	return []string{
 		fmt.Sprintf("Headline period: the %d months %s..%s from the as-of month; need, covered and net gap are `coalition coverage --coalition %s --from %s --to %s` (counts all donors, need stored with the historical model where no requirement is stored).", BriefPeriodMonths, from, to, code, from, to),
 		"Covered = visible pledges to the recipient (not cancelled) spread evenly over their delivery windows in the period; a pledge without a window counts in its announcement month only. Allocations recorded by Kiel end with its last release, so months after it show only pledges recorded here.",
 		fmt.Sprintf("Changes since %s: pledges entered here by their created/updated dates and announcement dates; imported pledges (published datasets, files) by their announcement dates only (a load is not news); deliveries by their dates; members by their membership dates.", opt.Since),
-		fmt.Sprintf("Fair-share asks: the headline's net gap shared among the coalition's joined members with a GDP figure in proportion to GDP (World Bank GDP at the ECB annual average), each capped at %.1f%% of its GDP a year (analysis.WaterFill, the burden-sharing rule of the scenarios); a member's ask is split over the categories in proportion to their net gaps. \"Gave\" is its allocations in the last 12 months of recorded data before the as-of month.", BriefCapPctGDP),
+		fmt.Sprintf("Fair-share asks: the scenario engine's burden-sharing plan for this period with no withdrawal, `coalition scenario --file` with %s (the same run as POST /api/v1/scenarios/run): each month's shortfall of the need against the recorded pledges (the headline's monthly gap), per calendar year, shared among the coalition's joined members with a GDP figure in proportion to GDP (World Bank GDP at the ECB annual average), each capped at %.1f%% of its GDP a year; a member's ask splits over the categories as the gap does. An arithmetic of fairness, not a forecast of what anyone will give. \"Gave\" is its allocations in the last 12 months of recorded data before the as-of month.", briefSpecJSON(code, from, to), BriefCapPctGDP),
+		fmt.Sprintf("Change since %s: the same question (same period and rules) asked of the records as they stood at the end of %s, by their own history: pledges announced by then (a person's, also entered by then) with the amount and cancellation of their stage history to that day; requirements from the date of their figure; deliveries by their dates. Delivery windows and categories are today's (the history does not keep them); deleted records are not seen.", opt.Since, coalition.DateOf(opt.Since.Time().AddDate(0, 0, -1))),
 		fmt.Sprintf("Risks: `coalition risk --coalition %s --start %s --horizon %d --trials %d --seed %d`: stored risk events with their users' probabilities and factors, default reliability Beta(9,1) and correlation %.1f; attribution = expected shortfall with the member's events minus without, next to about two standard errors of the simulation (an attribution below it is noise). Members without pledges in the horizon are modelled at their average monthly allocations of the last 12 months of data (the risk model's rule), unlike the headline, which counts only recorded pledges.", code, from, BriefRiskMonths, BriefRiskTrials, BriefRiskSeed, DefaultRiskCorrelation),
 		fmt.Sprintf("Engagements: those recorded in the coalition or with a joined member or lead taking part, from %s to %d months after the as-of date.", opt.Since, BriefRiskMonths),
 	}
