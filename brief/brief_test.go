@@ -30,6 +30,7 @@ func fixture() *report.BriefReport {
 			Then: &report.BriefThen{AsOf: coalition.Date{Y: 2026, M: time.October, D: 31}, NeedEUR: 90e9, CoveredEUR: 29.7e9, NetGapEUR: 60.3e9, MonthlyGapEUR: 61.3e9,
 				Command: "coalition coverage --coalition COW2025 --from 2026-12 --to 2027-11 --records-as-of 2026-10-31"}},
 		Gaps: []report.BriefGap{{Category: "military", NeedEUR: 50e9, PledgedEUR: 10e9, NetGapEUR: 40e9}, {Category: "financial", NeedEUR: 40e9, PledgedEUR: 20e9, NetGapEUR: 20e9}},
+		UnitGaps: []report.BriefUnitGap{{Category: "ammunition", Unit: "shell", Capability: "155 mm shells", NeedUnits: 600000, PledgedUnits: 72000, GapUnits: 528000}},
 		Asks: &report.BriefAsks{Key: "gdp", CapPctGDP: 0.5, GapEUR: 60e9, AskedEUR: 55e9, UnfilledEUR: 5e9, Members: 2,
 			GaveFrom: coalition.MonthOf(2025, time.May), GaveTo: coalition.MonthOf(2026, time.April),
 			Rows: []report.BriefAsk{{ISO3: "DEU", FairShareEUR: 30e9, AskEUR: 25e9, AskPctGDP: 0.5, ByCategory: map[string]float64{"military": 16e9, "financial": 9e9}, GaveEUR: 13e9}}},
@@ -108,7 +109,7 @@ func TestStructure(t *testing.T) {
 	}
 	for _, want := range []string{"Headline: 2026-12..2027-11", "Largest gaps", "what changed", "Risks, 2026-12..2027-05", "Engagements", "Assumptions", "Sources",
 		"Computed for: anonymous reader", "€60.00 bn", "€30.00 bn", "military €16.00 bn",
-		"Change since 2026-11-01", "net gap −€300.0 m"} {
+		"Change since 2026-11-01", "net gap −€300.0 m", "528,000"} {
 		for name, out := range map[string]string{"md": md.String(), "html": html.String()} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s lacks %q", name, want)

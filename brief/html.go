@@ -39,6 +39,7 @@ var page = template.Must(template.New("brief").Funcs(template.FuncMap{
 	"noise":   Noise,
 	"change":  ChangeLine,
 	"asks":    AsksLine,
+	"units":   units,
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0

@@ -14,6 +14,9 @@ import (
 // eur formats an amount in euros as the CLI does.
 func eur(v float64) string { return coalition.FormatEUR(v, 2) }
 
+// units formats a number of units, whole.
+func units(v float64) string { return coalition.FormatNumber(v, 0) }
+
 // pct formats a share in [0, 1] as a percentage.
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }
 
@@ -87,6 +90,15 @@ func mdGaps(m *mdWriter, rep *report.BriefReport) {
 	}
 	a := rep.Asks
 	m.f("\nSource: the headline's coverage.\n\n")
+	if len(rep.UnitGaps) == 0 {
+		m.f("No need in the period is stated in units: the gaps are in money only.\n\n")
+	} else {
+		m.f("In units (the needs stated in units, against pledges in the same unit):\n\n| category | capability | unit | need | pledged | gap |\n| --- | --- | --- | ---: | ---: | ---: |\n")
+		for _, u := range rep.UnitGaps {
+			m.f("| %s | %s | %s | %s | %s | %s |\n", u.Category, cell(u.Capability), cell(u.Unit), units(u.NeedUnits), units(u.PledgedUnits), units(u.GapUnits))
+		}
+		m.f("\nSource: the stored requirements and pledges (see sources).\n\n")
+	}
 	m.f("%s\n\n", AsksLine(a))
 	m.f("| member | fair share | ask (after cap) | ask %% GDP/yr | largest category ask | gave %s..%s |\n| --- | ---: | ---: | ---: | --- | ---: |\n", a.GaveFrom, a.GaveTo)
 	for _, r := range a.Rows {

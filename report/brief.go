@@ -56,9 +56,11 @@ type BriefReport struct {
 	Since       coalition.Date `json:"since"`
 	ComputedFor string         `json:"computed_for"`
 
-	Headline    *BriefHeadline    `json:"headline,omitempty"`
-	Changes     *BriefChanges     `json:"changes,omitempty"`
-	Gaps        []BriefGap        `json:"gaps,omitempty"`
+	Headline *BriefHeadline `json:"headline,omitempty"`
+	Changes  *BriefChanges  `json:"changes,omitempty"`
+	Gaps     []BriefGap     `json:"gaps,omitempty"`
+	// UnitGaps are the gaps of the needs stated in units (empty: none is).
+	UnitGaps    []BriefUnitGap    `json:"unit_gaps,omitempty"`
 	Asks        *BriefAsks        `json:"asks,omitempty"`
 	Risk        *BriefRisk        `json:"risk,omitempty"`
 	Engagements *BriefEngagements `json:"engagements,omitempty"`
@@ -240,6 +242,9 @@ func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, re
 		return err
 	}
 	rep.Headline.RecordsAsOf = opt.AsOf
+	if rep.UnitGaps, err = briefUnits(ctx, now, coal, from, to); err != nil {
+		return err
+	}
 	if rep.Headline.Then, err = briefThen(ctx, s, coal.Code, from, to, opt.Since); err != nil {
 		return err
 	}
