@@ -29,7 +29,7 @@ func fixture() *report.BriefReport {
 			NeedBasis: "stored requirements", SupportBasis: "visible pledges", Command: "coalition coverage --coalition COW2025 --from 2026-12 --to 2027-11",
 			Then: &report.BriefThen{AsOf: coalition.Date{Y: 2026, M: time.October, D: 31}, NeedEUR: 90e9, CoveredEUR: 29.7e9, NetGapEUR: 60.3e9, MonthlyGapEUR: 61.3e9,
 				Command: "coalition coverage --coalition COW2025 --from 2026-12 --to 2027-11 --records-as-of 2026-10-31"}},
-		Gaps: []report.BriefGap{{Category: "military", NeedEUR: 50e9, PledgedEUR: 10e9, NetGapEUR: 40e9}, {Category: "financial", NeedEUR: 40e9, PledgedEUR: 20e9, NetGapEUR: 20e9}},
+		Gaps:     []report.BriefGap{{Category: "military", NeedEUR: 50e9, PledgedEUR: 10e9, NetGapEUR: 40e9}, {Category: "financial", NeedEUR: 40e9, PledgedEUR: 20e9, NetGapEUR: 20e9}},
 		UnitGaps: []report.BriefUnitGap{{Category: "ammunition", Unit: "shell", Capability: "155 mm shells", NeedUnits: 600000, PledgedUnits: 72000, GapUnits: 528000}},
 		Asks: &report.BriefAsks{Key: "gdp", CapPctGDP: 0.5, GapEUR: 60e9, AskedEUR: 55e9, UnfilledEUR: 5e9, Members: 2,
 			GaveFrom: coalition.MonthOf(2025, time.May), GaveTo: coalition.MonthOf(2026, time.April),

@@ -30,16 +30,26 @@ var StyleCSP = func() string {
 
 // page is parsed once: the template is part of the binary.
 var page = template.Must(template.New("brief").Funcs(template.FuncMap{
-	"style":   func() template.CSS { return template.CSS(style) },
-	"eur":     eur,
-	"pct":     pct,
-	"pts":     func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
-	"join":    strings.Join,
-	"largest": LargestCategory,
-	"noise":   Noise,
-	"change":  ChangeLine,
-	"asks":    AsksLine,
-	"units":   units,
+	"style":      func() template.CSS { return template.CSS(style) },
+	"eur":        eur,
+	"pct":        pct,
+	"pts":        func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
+	"join":       strings.Join,
+	"largest":    LargestCategory,
+	"noise":      Noise,
+	"change":     ChangeLine,
+	"asks":       AsksLine,
+	"units":      units,
+	"signed":     signed,
+	"thenDay":    thenDay,
+	"engagement": EngagementLine,
+	"inc":        func(i int) int { return i + 1 },
+	"changeSources": func(items []report.BriefChange) struct{ Refs, List []string } {
+		refs, list := ChangeSources(items)
+		return struct{ Refs, List []string }{refs, list}
+	},
+	"coverageSVG": func(g []report.BriefGap) template.HTML { return coverageChart(g).SVG() },
+	"riskSVG":     func(r []report.BriefRiskRow) template.HTML { return riskChart(r).SVG() },
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0

@@ -24,6 +24,20 @@ func pct(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }
 type mdWriter struct {
 	w   io.Writer
 	err error
+	// charts makes the writer mark where the PDF draws its charts (a line
+	// chartMark+name); the Markdown itself has none.
+	charts bool
+}
+
+// chartMark starts a line that only the PDF layout reads: a NUL never
+// appears in a record's text.
+const chartMark = "\x00chart:"
+
+// chart marks where chart name goes, for the PDF.
+func (m *mdWriter) chart(name string) {
+	if m.charts {
+		m.f("%s%s\n\n", chartMark, name)
+	}
 }
 
 func (m *mdWriter) f(format string, args ...any) {
@@ -40,7 +54,13 @@ func cell(s string) string {
 // Markdown writes rep as Markdown: the essentials first, the sources and
 // assumptions after.
 func Markdown(w io.Writer, rep *report.BriefReport) error {
-	m := &mdWriter{w: w}
+	return markdown(w, rep, false)
+}
+
+// markdown writes rep as Markdown; with charts, marking where the PDF
+// draws them.
+func markdown(w io.Writer, rep *report.BriefReport, charts bool) error {
+	m := &mdWriter{w: w, charts: charts}
 	m.f("# Brief: %s (%s)\n\n", rep.Title, rep.Code)
 	m.f("As of %s; changes since %s. Computed for: %s.\n\n", rep.AsOf, rep.Since, rep.ComputedFor)
 	if rep.Kind == "country" {
@@ -76,15 +96,13 @@ func mdHeadline(m *mdWriter, h *report.BriefHeadline) {
 	if h.Note != "" {
 		m.f("- Note: %s\n", h.Note)
 	}
-	m.f("- Source: need — %s; covered — %s. Same figures: `%s`", h.NeedBasis, h.SupportBasis, h.Command)
-	if h.Then != nil {
-		m.f("; then: `%s`", h.Then.Command)
-	}
-	m.f(".\n\n")
+	m.f("- Source: need — %s; covered — %s. Same figures: `%s` (then: `--records-as-of %s`).\n\n", h.NeedBasis, h.SupportBasis, h.Command, thenDay(h))
 }
 
 func mdGaps(m *mdWriter, rep *report.BriefReport) {
-	m.f("## Largest gaps and fair-share asks\n\n| category | need | pledged | net gap |\n| --- | ---: | ---: | ---: |\n")
+	m.f("## Largest gaps and fair-share asks\n\n")
+	m.chart("coverage")
+	m.f("| category | need | pledged | net gap |\n| --- | ---: | ---: | ---: |\n")
 	for _, g := range rep.Gaps {
 		m.f("| %s | %s | %s | %s |\n", g.Category, eur(g.NeedEUR), eur(g.PledgedEUR), eur(g.NetGapEUR))
 	}
@@ -113,9 +131,14 @@ func mdChanges(m *mdWriter, since coalition.Date, c *report.BriefChanges) {
 		m.f("No recorded change (%s).\n\n", c.Rule)
 		return
 	}
+	refs, list := ChangeSources(c.Items)
 	m.f("%d changes (%s); the largest:\n\n| date | change | who | what | source |\n| --- | --- | --- | --- | --- |\n", c.Count, c.Rule)
-	for _, it := range c.Items {
-		m.f("| %s | %s | %s | %s | %s |\n", it.Date, it.Kind, it.Who, cell(it.What), cell(it.Source))
+	for i, it := range c.Items {
+		m.f("| %s | %s | %s | %s | %s |\n", it.Date, it.Kind, it.Who, cell(it.What), refs[i])
+	}
+	m.f("\n")
+	for i, src := range list {
+		m.f("S%d: %s\n", i+1, src)
 	}
 	m.f("\n")
 }
@@ -123,15 +146,18 @@ func mdChanges(m *mdWriter, since coalition.Date, c *report.BriefChanges) {
 func mdRisk(m *mdWriter, r *report.BriefRisk) {
 	m.f("## Risks, %s..%s\n\n", r.From, r.To)
 	m.f("- Probability of any shortfall: **%s**; expected shortfall %s (%d trials, seed %d).\n", pct(r.PShortfall), eur(r.MeanShortfallEUR), r.Trials, r.Seed)
-	m.f("- Support carrying no modelled risk event: **%s** (%s of %s modelled).\n", pct(r.ShareWithoutRisk), eur(r.SupportWithoutEUR), eur(r.SupportEUR))
-	for _, mem := range r.Members {
-		m.f("- %s: event probability %s, attribution %s (noise ±%s%s)", mem.ISO3, pct(mem.PEvent), eur(*mem.Attribution), eur(mem.NoiseEUR), Noise(mem))
-		if len(mem.Events) > 0 {
-			m.f(" — %s", cell(strings.Join(mem.Events, "; ")))
+	m.f("- Support carrying no modelled risk event: **%s** (%s of %s modelled).\n\n", pct(r.ShareWithoutRisk), eur(r.SupportWithoutEUR), eur(r.SupportEUR))
+	if len(r.Members) == 0 {
+		m.f("No member has a risk event in the period.\n\n")
+	} else {
+		m.chart("risk")
+		m.f("| member | event probability | attribution | noise (±) | events |\n| --- | ---: | ---: | ---: | --- |\n")
+		for _, mem := range r.Members {
+			m.f("| %s | %s | %s | %s%s | %s |\n", mem.ISO3, pct(mem.PEvent), signed(*mem.Attribution), eur(mem.NoiseEUR), Noise(mem), cell(strings.Join(mem.Events, "; ")))
 		}
 		m.f("\n")
 	}
-	m.f("\nSource: the risk run (see assumptions); risk events as stored.\n\n")
+	m.f("Source: the risk run (see assumptions); risk events as stored (their sources below).\n\n")
 }
 
 func mdEngagements(m *mdWriter, e *report.BriefEngagements) {
@@ -140,16 +166,13 @@ func mdEngagements(m *mdWriter, e *report.BriefEngagements) {
 		title string
 		list  []report.BriefEngagement
 	}{{"Since the last meeting (from the since date)", e.Past}, {"Scheduled", e.Scheduled}} {
-		m.f("%s:\n\n", part.title)
 		if len(part.list) == 0 {
-			m.f("- none recorded\n")
+			m.f("%s: none recorded.\n\n", part.title)
+			continue
 		}
+		m.f("%s:\n\n", part.title)
 		for _, g := range part.list {
-			m.f("- %s %s: %s", g.Date, g.Kind, cell(g.Title))
-			if g.FollowUp != "" {
-				m.f(" (%s)", cell(g.FollowUp))
-			}
-			m.f(" — source: %s\n", cell(g.Source))
+			m.f("- %s\n", cell(EngagementLine(g)))
 		}
 		m.f("\n")
 	}

@@ -180,6 +180,7 @@ func Brief(ctx context.Context, s coalition.Store, opt BriefOptions) (*BriefRepo
 	if err != nil {
 		return nil, err
 	}
+	cutEngagementSources(rep)
 	rep.Sources = dedupeSources(rep.Sources)
 	return rep, nil
 }
@@ -276,8 +277,9 @@ func briefHeadline(ctx context.Context, s coalition.Store, code string, from, to
 	}
 	t := cov.Result.Total
 	rep.Headline = &BriefHeadline{From: from, To: to, NeedEUR: t.Required, CoveredEUR: t.Pledged, CoveredShare: t.CoveredShare,
-		NetGapEUR: cov.NetGapEUR, MonthlyGapEUR: cov.MonthlyGapEUR, NeedBasis: cov.RequirementBasis, SupportBasis: cov.SupportBasis,
-		Command: fmt.Sprintf("coalition coverage --coalition %s --from %s --to %s", code, from, to)}
+		NetGapEUR: cov.NetGapEUR, MonthlyGapEUR: cov.MonthlyGapEUR, NeedBasis: groupBases(cov.RequirementBases, cov.RequirementBasis),
+		SupportBasis: fmt.Sprintf("every donor's visible pledges to %s (not cancelled) over their delivery windows (see the assumptions)", cov.Recipient),
+		Command:      fmt.Sprintf("coalition coverage --coalition %s --from %s --to %s", code, from, to)}
 	if ra, ok := s.(*recordsAsOf); ok {
 		rep.Headline.Command += " --records-as-of " + ra.day.String()
 	}
@@ -309,11 +311,9 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 	}
 	br := &BriefRisk{From: from, To: from.Add(BriefRiskMonths - 1), Trials: rr.Result.Trials, Seed: rr.Result.Seed,
 		PShortfall: rr.Result.Shortfall.PPositive, MeanShortfallEUR: rr.Result.Shortfall.Mean}
-	events, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{From: from.FirstDay(), To: lastDay(br.To)})
-	if err != nil {
-		return err
-	}
+	eventIDs := map[string][]int64{}
 	for _, m := range rr.Members {
+		eventIDs[m.ISO3] = m.Events
 		br.SupportEUR += m.SupportEUR
 		if len(m.Events) == 0 {
 			br.SupportWithoutEUR += m.SupportEUR
@@ -327,11 +327,15 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 			continue
 		}
 		row := BriefRiskRow{ISO3: m.ISO3, PEvent: m.PEvent, Attribution: m.Attribution, NoiseEUR: attributionNoise(rr.Result, m.PEvent)}
-		for _, ev := range events {
-			if ev.ISO3 == m.ISO3 {
-				row.Events = append(row.Events, fmt.Sprintf("%s %s: %s (p %.2f, support × %.2f; date: %s)", ev.Date, ev.Kind, ev.Label, ev.Probability, ev.Factor, briefSource(ev.Source)))
-				rep.Sources = append(rep.Sources, Source{Figure: fmt.Sprintf("risk event (%s %s %s)", ev.ISO3, ev.Kind, ev.Date), Source: ev.Source})
+		// The events the run modelled for the member (their windows meet
+		// the horizon), whatever their dates.
+		for _, id := range eventIDs[m.ISO3] {
+			ev, err := s.FindRiskEvent(ctx, id)
+			if err != nil {
+				return err
 			}
+			row.Events = append(row.Events, riskEventLine(ev))
+			rep.Sources = append(rep.Sources, Source{Figure: fmt.Sprintf("risk event (%s %s %s)", ev.ISO3, ev.Kind, ev.Date), Source: ev.Source})
 		}
 		br.Members = append(br.Members, row)
 	}
@@ -400,8 +404,8 @@ func briefEngagements(ctx context.Context, s coalition.EngagementStore, opt Brie
 	}
 	sort.SliceStable(out.Past, func(i, j int) bool { return out.Past[i].Date.After(out.Past[j].Date) })
 	sort.SliceStable(out.Scheduled, func(i, j int) bool { return out.Scheduled[i].Date.Before(out.Scheduled[j].Date) })
-	out.Past = out.Past[:min(len(out.Past), briefListMax)]
-	out.Scheduled = out.Scheduled[:min(len(out.Scheduled), briefListMax)]
+	out.Past = out.Past[:min(len(out.Past), briefListMax/2)]
+	out.Scheduled = out.Scheduled[:min(len(out.Scheduled), briefListMax/2)]
 	return out, nil
 }
 

@@ -78,7 +78,7 @@ func briefAsks(ctx context.Context, s coalition.Store, coal *coalition.Coalition
 	a.Rows = rows[:min(len(rows), briefListMax)]
 	rep.Asks = a
 	for _, src := range sc.Sources {
-		if src.Figure == "gdp" || src.Figure == "fx" || src.Figure == "members" {
+		if src.Figure == "gdp" || src.Figure == "fx" {
 			rep.Sources = append(rep.Sources, Source{Figure: src.Figure + " (fair-share asks)", Source: src.Source, AsOf: src.AsOf})
 		}
 	}

@@ -43,7 +43,7 @@ func briefChanges(ctx context.Context, s coalition.Store, coal *coalition.Coalit
 		}
 		return items[i].Date.After(items[j].Date)
 	})
-	return &BriefChanges{Items: items[:min(len(items), 2*briefListMax)], Count: len(items),
+	return &BriefChanges{Items: items[:min(len(items), briefListMax-2)], Count: len(items),
 		Rule: "by the records' own dates; an imported pledge by its announcement date"}, nil
 }
 
