@@ -25,7 +25,7 @@ const (
 	chartBar  = 3.2   // mm bar thickness
 	chartFont = 2.5   // mm text height (about 7 pt)
 	labelW    = 26.0  // mm for the row labels
-	valueW    = 62.0  // mm for the value text after the bars
+	valueW    = 64.0  // mm for the value text after the bars
 )
 
 // shape is one element of a chart: a filled rectangle, a line or a text.
@@ -88,7 +88,7 @@ func coverageChart(gaps []report.BriefGap) *chart {
 		if g.NeedEUR > 0 {
 			share = covered / g.NeedEUR
 		}
-		v := fmt.Sprintf("need %s: covered %s (%s), gap %s", eur(g.NeedEUR), eur(g.PledgedEUR), pct(share), eur(g.NetGapEUR))
+		v := fmt.Sprintf("need %s · covered %s · gap %s", eur(g.NeedEUR), pct(share), eur(g.NetGapEUR))
 		c.text(labelW+barW+1.5, y+chartBar*0.8, v, "start")
 		desc = append(desc, g.Category+" "+v)
 	}

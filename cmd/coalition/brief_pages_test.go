@@ -50,9 +50,9 @@ func TestBriefPDFPages(t *testing.T) {
 				}
 				if strings.HasPrefix(tc.args[0], "--coalition") {
 					// The charts' own words: each draws its rows' values.
-					for _, want := range []string{"need €", "covered €"} {
+					for _, want := range []string{"need €", "· covered ", "· gap €", " ± €"} {
 						if !strings.Contains(pages[0], want) {
-							t.Errorf("page 1 lacks the coverage chart's %q", want)
+							t.Errorf("page 1 lacks the charts' %q", want)
 						}
 					}
 				}
@@ -63,7 +63,7 @@ func TestBriefPDFPages(t *testing.T) {
 
 var (
 	pdfStreamRE = regexp.MustCompile(`(?s)stream\r?\n(.*?)endstream`)
-	pdfShowRE   = regexp.MustCompile(`(?s)\(((?:\\.|[^\\)])*)\)Tj`)
+	pdfShowRE   = regexp.MustCompile(`(?s)\(((?:\\.|[^\\)])*)\)\s*Tj`)
 )
 
 // pdfPageTexts is the text of each page of a PDF written by fpdf: one
