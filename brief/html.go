@@ -30,16 +30,27 @@ var StyleCSP = func() string {
 
 // page is parsed once: the template is part of the binary.
 var page = template.Must(template.New("brief").Funcs(template.FuncMap{
-	"style":      func() template.CSS { return template.CSS(style) },
-	"eur":        eur,
-	"pct":        pct,
-	"pts":        func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
-	"join":       strings.Join,
-	"largest":    LargestCategory,
-	"noise":      Noise,
-	"change":     ChangeLine,
-	"asks":       AsksLine,
-	"units":      units,
+	"style":   func() template.CSS { return template.CSS(style) },
+	"eur":     eur,
+	"pct":     pct,
+	"pts":     func(v float64) string { return fmt.Sprintf("%.2f%%", v) },
+	"join":    strings.Join,
+	"largest": LargestCategory,
+	"noise":   Noise,
+	"change":  ChangeLine,
+	"asks":    AsksLine,
+	"units": func(v any) string {
+		switch x := v.(type) {
+		case int64:
+			return units(float64(x))
+		case float64:
+			return units(x)
+		}
+		return fmt.Sprint(v)
+	},
+	"peers":      peers,
+	"stages":     StageLine,
+	"systems":    SystemsLine,
 	"signed":     signed,
 	"thenDay":    thenDay,
 	"engagement": EngagementLine,

@@ -183,11 +183,14 @@ func mdCountry(m *mdWriter, c *report.BriefCountry) {
 	if s := c.Support; s != nil {
 		m.f("- Total: **%s** (military %s, financial %s, humanitarian %s)\n", eur(s.TotalEUR), eur(s.MilitaryEUR), eur(s.FinancialEUR), eur(s.HumanitarianEUR))
 		if s.PctGDP != nil {
-			m.f("- Share of GDP: **%.3f%%** (%s); rank %d of %d donors by share of GDP\n", *s.PctGDP, c.GDPNote, c.RankPctGDP, c.Donors)
+			m.f("- Share of GDP: **%.3f%%** (%s); rank %d of %d donors by share of GDP%s\n", *s.PctGDP, c.GDPNote, c.RankPctGDP, c.Donors, peers(c))
 		}
 		m.f("- Source: %s (as of %s)\n", cell(s.Source), s.AsOf)
 	} else {
 		m.f("- No allocations recorded.\n")
+	}
+	if len(c.ByStage) > 0 {
+		m.f("- By stage: %s\n", StageLine(c.ByStage))
 	}
 	if len(c.ByYear) > 0 {
 		m.f("\n| year | allocations |\n| --- | ---: |\n")
@@ -212,6 +215,7 @@ func mdCountry(m *mdWriter, c *report.BriefCountry) {
 	for _, f := range c.FairShares {
 		m.f("- %s (%s..%s): fair share %s, plan %s, actual %s (%s). Source: built-in scenario.\n", f.Scenario, f.From, f.To, eur(f.Row.FairShareEUR), eur(f.Row.PlanEUR), eur(f.Row.ActualEUR), f.Row.Verdict)
 	}
+	mdEquipment(m, c.Equipment)
 	m.f("\n## Risk events in the next 12 months\n\n")
 	if len(c.RiskEvents) == 0 {
 		m.f("- none stored\n")
@@ -220,4 +224,17 @@ func mdCountry(m *mdWriter, c *report.BriefCountry) {
 		m.f("- %s\n", cell(r))
 	}
 	m.f("\n")
+}
+
+func mdEquipment(m *mdWriter, e *report.BriefEquipment) {
+	m.f("\n## Equipment\n\n")
+	if e == nil {
+		m.f("- none recorded\n")
+		return
+	}
+	m.f("| capability | units pledged | units delivered |\n| --- | ---: | ---: |\n")
+	for _, t := range e.Totals {
+		m.f("| %s | %s | %s |\n", t.Category, units(float64(t.Pledged)), units(float64(t.Delivered)))
+	}
+	m.f("\nLargest systems (of %d records): %s. Source: the equipment records (see sources).\n", e.Records, cell(SystemsLine(e.Systems)))
 }

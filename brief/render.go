@@ -166,3 +166,30 @@ func SourceHosts(src string) string {
 	}
 	return fmt.Sprintf("%s +%d", hosts[0], len(hosts)-1)
 }
+
+// peers says the peers' median share of GDP ("" without one).
+func peers(c *report.BriefCountry) string {
+	if c.PeerMedianPctGDP == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (their median %.3f%%)", *c.PeerMedianPctGDP)
+}
+
+// StageLine lists a country's support by stage.
+func StageLine(st []report.BriefStage) string {
+	parts := make([]string, 0, len(st))
+	for _, s := range st {
+		parts = append(parts, s.Stage+" "+eur(s.EUR))
+	}
+	return strings.Join(parts, ", ") + " (stages of the same support, not added)"
+}
+
+// SystemsLine names the largest systems with their units pledged and
+// delivered.
+func SystemsLine(rows []report.EquipmentRow) string {
+	parts := make([]string, 0, len(rows))
+	for _, r := range rows {
+		parts = append(parts, fmt.Sprintf("%s %s pledged, %s delivered", r.System, units(float64(r.Pledged)), units(float64(r.Delivered))))
+	}
+	return strings.Join(parts, "; ")
+}

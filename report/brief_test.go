@@ -227,6 +227,15 @@ func TestBriefCountry(t *testing.T) {
 			if len(c.FairShares) == 0 {
 				t.Errorf("no fair share in the built-in scenarios")
 			}
+			eq(t, "stages", len(c.ByStage), 4)
+			for _, st := range c.ByStage {
+				if st.Stage == report.StageAllocated {
+					nearly(t, "allocated stage is the support total", st.EUR, c.Support.TotalEUR, 1e-9)
+				}
+			}
+			if c.PeerMedianPctGDP == nil || *c.PeerMedianPctGDP <= 0 {
+				t.Errorf("peer median %v", c.PeerMedianPctGDP)
+			}
 		})
 	}
 }
