@@ -291,8 +291,12 @@ func briefHeadline(ctx context.Context, s coalition.Store, code string, from, to
 	for _, d := range sup {
 		last = max(last, d.Month)
 	}
-	if last != 0 && from > last {
+	ra, recorded := s.(*recordsAsOf)
+	switch {
+	case last != 0 && from > last:
 		rep.Headline.Note = fmt.Sprintf("The period starts after the last month of recorded allocations (%s): only pledges recorded with delivery in the period count as covered, so the gap is the whole need unless donors' plans for it are recorded.", last)
+	case last != 0 && recorded:
+		rep.Headline.Note = fmt.Sprintf("Allocations count in the month they were announced (Kiel records no delivery windows), and the records are those of %s: the months after it hold only pledges recorded by then with delivery in them, so \"covered\" is what was on record, not what the months later received.", ra.day)
 	}
 	for _, c := range cov.Result.Categories {
 		rep.Gaps = append(rep.Gaps, BriefGap{Category: c.Category, NeedEUR: c.Required, PledgedEUR: c.Pledged, NetGapEUR: c.NetGap})
@@ -445,7 +449,7 @@ func coalitionAssumptions(code string, from, to coalition.Month, opt BriefOption
 		return "`" + string(b) + "`"
 	}
 	return []string{
-		fmt.Sprintf("Headline period: the %d months %s..%s from the as-of month; need, covered and net gap are `coalition coverage --coalition %s --from %s --to %s` (counts all donors, need stored with the historical model where no requirement is stored).", BriefPeriodMonths, from, to, code, from, to),
+		fmt.Sprintf("Headline period: the %d months %s..%s from the as-of month; need, covered and net gap are `coalition coverage --coalition %s --from %s --to %s --records-as-of %s` (counts all donors; need stored, with the historical model where no requirement is stored; the records as they stood on the as-of day, so that a brief for a past day uses no later record).", BriefPeriodMonths, from, to, code, from, to, opt.AsOf),
 		"Covered = visible pledges to the recipient (not cancelled) spread evenly over their delivery windows in the period; a pledge without a window counts in its announcement month only. Allocations recorded by Kiel end with its last release, so months after it show only pledges recorded here.",
 		fmt.Sprintf("Changes since %s: pledges entered here by their created/updated dates and announcement dates; imported pledges (published datasets, files) by their announcement dates only (a load is not news); deliveries by their dates; members by their membership dates.", opt.Since),
 		fmt.Sprintf("Fair-share asks: the scenario engine's burden-sharing plan for this period with no withdrawal, `coalition scenario --file` with %s (the same run as POST /api/v1/scenarios/run): each month's shortfall of the need against the recorded pledges (the headline's monthly gap), per calendar year, shared among the coalition's joined members with a GDP figure in proportion to GDP (World Bank GDP at the ECB annual average), each capped at %.1f%% of its GDP a year; a member's ask splits over the categories as the gap does. An arithmetic of fairness, not a forecast of what anyone will give. \"Gave\" is its allocations in the last 12 months of recorded data before the as-of month.", briefSpecJSON(code, from, to), BriefCapPctGDP),
