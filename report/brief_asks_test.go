@@ -119,3 +119,42 @@ func TestBriefHeadlineThen(t *testing.T) {
 		nearly(t, "covered then", rep.Headline.Then.CoveredEUR, 500e6, 1e-9)
 	})
 }
+
+// TestBriefStageChanges: a step a person records in the window on an
+// imported pledge (announced long before) is a change, with the step's
+// source: "upgraded to allocated", and a cancellation "cancelled".
+func TestBriefStageChanges(t *testing.T) {
+	s := seeded(t)
+	today := coalition.DateOf(time.Now().UTC())
+	since := coalition.DateOf(today.Time().AddDate(0, 0, -5))
+	mk := func(ref string) *coalition.Pledge {
+		p := &coalition.Pledge{Donor: "DNK", Recipient: "UKR", Category: "air-defence", Amount: coalition.Money{Minor: 200e6 * 100, Currency: "EUR"},
+			Announced: coalition.Date{Y: 2025, M: time.March, D: 3}, Status: coalition.Committed, Visibility: coalition.Public,
+			Source: "brief test imported pledge " + ref, SourceRef: ref}
+		if err := s.CreatePledge(sys, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	up, gone := mk("stage-1"), mk("stage-2")
+	if _, err := s.RecordStage(sys, &coalition.StageEntry{PledgeID: up.ID, Stage: coalition.Allocated, Date: today,
+		Amount: coalition.Money{Minor: 150e6 * 100, Currency: "EUR"}, Source: "brief test allocation decision"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordStage(sys, &coalition.StageEntry{PledgeID: gone.ID, Stage: coalition.Cancelled, Date: today,
+		Amount: coalition.Money{Minor: 200e6 * 100, Currency: "EUR"}, Source: "brief test cancellation"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.Brief(sys, s, report.BriefOptions{Coalition: "COW2025", AsOf: today, Since: since})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]report.BriefChange{}
+	for _, c := range rep.Changes.Items {
+		kinds[c.Source] = c
+	}
+	eq(t, "upgrade", kinds["brief test allocation decision"].Kind, "upgraded to allocated")
+	nearly(t, "upgrade amount", kinds["brief test allocation decision"].AmountEUR, 150e6, 1e-12)
+	eq(t, "cancellation", kinds["brief test cancellation"].Kind, "cancelled")
+	eq(t, "changes", rep.Changes.Count, 2)
+}
