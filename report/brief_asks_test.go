@@ -6,6 +6,8 @@ import (
 
 	"coalition"
 	"coalition/report"
+	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestBriefAsksAreTheScenarios: the brief's fair-share asks are the plan
@@ -80,7 +82,11 @@ func TestBriefAsksAreTheScenarios(t *testing.T) {
 // and raised to €800 m today counted €500 m then and €800 m now (worked
 // out by hand: +€300 m covered, −€300 m net gap, need unchanged).
 func TestBriefHeadlineThen(t *testing.T) {
-	s := seeded(t)
+	// On both engines: the history's timestamps decide what was on record.
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) { briefHeadlineThen(t, e.Seeded(t)) })
+}
+
+func briefHeadlineThen(t *testing.T, s *sqlstore.Store) {
 	today := coalition.DateOf(time.Now().UTC())
 	since := coalition.DateOf(today.Time().AddDate(0, 0, -5))
 	m := today.Month()
@@ -124,7 +130,10 @@ func TestBriefHeadlineThen(t *testing.T) {
 // imported pledge (announced long before) is a change, with the step's
 // source: "upgraded to allocated", and a cancellation "cancelled".
 func TestBriefStageChanges(t *testing.T) {
-	s := seeded(t)
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) { briefStageChanges(t, e.Seeded(t)) })
+}
+
+func briefStageChanges(t *testing.T, s *sqlstore.Store) {
 	today := coalition.DateOf(time.Now().UTC())
 	since := coalition.DateOf(today.Time().AddDate(0, 0, -5))
 	mk := func(ref string) *coalition.Pledge {
