@@ -26,8 +26,11 @@ func fixture() *report.BriefReport {
 		AsOf: coalition.Date{Y: 2026, M: time.December, D: 6}, Since: coalition.Date{Y: 2026, M: time.November, D: 1},
 		ComputedFor: "anonymous reader; public records only",
 		Headline: &report.BriefHeadline{From: from, To: from.Add(11), NeedEUR: 90e9, CoveredEUR: 30e9, CoveredShare: 1.0 / 3, NetGapEUR: 60e9, MonthlyGapEUR: 61e9,
-			NeedBasis: "stored requirements", SupportBasis: "visible pledges", Command: "coalition coverage --coalition COW2025 --from 2026-12 --to 2027-11"},
-		Gaps: []report.BriefGap{{Category: "military", NeedEUR: 50e9, PledgedEUR: 10e9, NetGapEUR: 40e9}, {Category: "financial", NeedEUR: 40e9, PledgedEUR: 20e9, NetGapEUR: 20e9}},
+			NeedBasis: "stored requirements", SupportBasis: "visible pledges", Command: "coalition coverage --coalition COW2025 --from 2026-12 --to 2027-11",
+			Then: &report.BriefThen{AsOf: coalition.Date{Y: 2026, M: time.October, D: 31}, NeedEUR: 90e9, CoveredEUR: 29.7e9, NetGapEUR: 60.3e9, MonthlyGapEUR: 61.3e9,
+				Command: "coalition coverage --coalition COW2025 --from 2026-12 --to 2027-11 --records-as-of 2026-10-31"}},
+		Gaps:     []report.BriefGap{{Category: "military", NeedEUR: 50e9, PledgedEUR: 10e9, NetGapEUR: 40e9}, {Category: "financial", NeedEUR: 40e9, PledgedEUR: 20e9, NetGapEUR: 20e9}},
+		UnitGaps: []report.BriefUnitGap{{Category: "ammunition", Unit: "shell", Capability: "155 mm shells", NeedUnits: 600000, PledgedUnits: 72000, GapUnits: 528000}},
 		Asks: &report.BriefAsks{Key: "gdp", CapPctGDP: 0.5, GapEUR: 60e9, AskedEUR: 55e9, UnfilledEUR: 5e9, Members: 2,
 			GaveFrom: coalition.MonthOf(2025, time.May), GaveTo: coalition.MonthOf(2026, time.April),
 			Rows: []report.BriefAsk{{ISO3: "DEU", FairShareEUR: 30e9, AskEUR: 25e9, AskPctGDP: 0.5, ByCategory: map[string]float64{"military": 16e9, "financial": 9e9}, GaveEUR: 13e9}}},
@@ -49,10 +52,14 @@ func countryFixture() *report.BriefReport {
 		AsOf: coalition.Date{Y: 2026, M: time.December, D: 6}, Since: coalition.Date{Y: 2026, M: time.November, D: 1},
 		ComputedFor: "anonymous reader; public records only",
 		Country: &report.BriefCountry{ISO3: "AUS", Name: "Australia", GDPNote: "% of GDP: World Bank 2023", RankPctGDP: 20, Donors: 40,
-			Support:    &coalition.DonorTotal{ISO3: "AUS", TotalEUR: 1.2e9, MilitaryEUR: 1e9, FinancialEUR: 0.1e9, HumanitarianEUR: 0.1e9, PctGDP: &pct, Source: "Kiel", AsOf: coalition.Date{Y: 2026, M: time.April, D: 30}},
-			ByYear:     []report.BriefYear{{Year: 2022, EUR: 0.5e9}, {Year: 2023, EUR: 0.7e9}},
-			FairShares: []report.BriefBuiltin{{Scenario: "replace-us", From: coalition.MonthOf(2025, time.January), To: coalition.MonthOf(2025, time.December), Row: analysis.FairVsActual{ISO3: "AUS", FairShareEUR: 2e9, PlanEUR: 2.1e9, ActualEUR: 0.3e9, Verdict: "less"}}},
-			RiskEvents: []string{"2028-05-01 election: AUS federal"}},
+			Support:          &coalition.DonorTotal{ISO3: "AUS", TotalEUR: 1.2e9, MilitaryEUR: 1e9, FinancialEUR: 0.1e9, HumanitarianEUR: 0.1e9, PctGDP: &pct, Source: "Kiel", AsOf: coalition.Date{Y: 2026, M: time.April, D: 30}},
+			ByYear:           []report.BriefYear{{Year: 2022, EUR: 0.5e9}, {Year: 2023, EUR: 0.7e9}},
+			FairShares:       []report.BriefBuiltin{{Scenario: "replace-us", From: coalition.MonthOf(2025, time.January), To: coalition.MonthOf(2025, time.December), Row: analysis.FairVsActual{ISO3: "AUS", FairShareEUR: 2e9, PlanEUR: 2.1e9, ActualEUR: 0.3e9, Verdict: "less"}}},
+			RiskEvents:       []string{"2028-05-01 election: AUS federal"},
+			ByStage:          []report.BriefStage{{Stage: "committed", EUR: 1.3e9}, {Stage: "allocated", EUR: 1.2e9}, {Stage: "delivered", EUR: 0}, {Stage: "pipeline", EUR: 0.1e9}},
+			PeerMedianPctGDP: ptr(0.277),
+			Equipment: &report.BriefEquipment{Records: 1, Totals: []report.EquipmentTotal{{Category: "armour", Pledged: 49, Delivered: 49}},
+				Systems: []report.EquipmentRow{{System: "M1A1 Abrams", Category: "armour", Pledged: 49, Delivered: 49}}}},
 		Engagements: &report.BriefEngagements{Past: []report.BriefEngagement{}, Scheduled: []report.BriefEngagement{}},
 		Assumptions: []string{"Support = allocations."},
 		Sources:     []report.Source{{Figure: "support", Source: "Kiel", AsOf: "2026-04-30"}},
@@ -105,7 +112,8 @@ func TestStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Headline: 2026-12..2027-11", "Largest gaps", "what changed", "Risks, 2026-12..2027-05", "Engagements", "Assumptions", "Sources",
-		"Computed for: anonymous reader", "€60.00 bn", "€30.00 bn", "military €16.00 bn"} {
+		"Computed for: anonymous reader", "€60.00 bn", "€30.00 bn", "military €16.00 bn",
+		"Change since 2026-11-01", "net gap −€300.0 m", "528,000"} {
 		for name, out := range map[string]string{"md": md.String(), "html": html.String()} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s lacks %q", name, want)

@@ -43,6 +43,30 @@ var pageFuncs = template.FuncMap{
 	"join":    strings.Join,
 	"largest": LargestCategory,
 	"noise":   Noise,
+	"change":  ChangeLine,
+	"asks":    AsksLine,
+	"units": func(v any) string {
+		switch x := v.(type) {
+		case int64:
+			return units(float64(x))
+		case float64:
+			return units(x)
+		}
+		return fmt.Sprint(v)
+	},
+	"peers":      peers,
+	"stages":     StageLine,
+	"systems":    SystemsLine,
+	"signed":     signed,
+	"thenDay":    thenDay,
+	"engagement": EngagementLine,
+	"inc":        func(i int) int { return i + 1 },
+	"changeSources": func(items []report.BriefChange) struct{ Refs, List []string } {
+		refs, list := ChangeSources(items)
+		return struct{ Refs, List []string }{refs, list}
+	},
+	"coverageSVG": func(g []report.BriefGap) template.HTML { return coverageChart(g).SVG() },
+	"riskSVG":     func(r []report.BriefRiskRow) template.HTML { return riskChart(r).SVG() },
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0

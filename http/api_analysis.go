@@ -75,10 +75,15 @@ func (s *server) getCoverage(w http.ResponseWriter, r *http.Request) error {
 	p := params{r: r}
 	coal := p.str("coalition")
 	opt := report.CoverageOptions{From: p.month("from"), To: p.month("to"), Counts: p.str("counts"), Need: p.str("need")}
+	records := p.date("records_as_of")
 	if p.err != nil {
 		return p.err
 	}
-	rep, err := report.Coverage(r.Context(), s.store, coal, opt)
+	var store coalition.Store = s.store
+	if !records.IsZero() { // as the brief's headline: the records of that day
+		store = report.RecordsAsOf(s.store, records)
+	}
+	rep, err := report.Coverage(r.Context(), store, coal, opt)
 	if err != nil {
 		return err
 	}

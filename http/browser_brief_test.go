@@ -29,6 +29,9 @@ func TestBrowserBriefPrint(t *testing.T) {
 	}{
 		{"coalition-A4", "/brief?coalition=COW2025&as_of=2026-12-06&since=2026-11-01", 8.27, 11.69},
 		{"coalition-Letter", "/brief?coalition=COW2025&as_of=2026-12-06&since=2026-11-01", 8.5, 11},
+		// The week after the Paris meeting: changes, engagements and risks.
+		{"coalition-2025-A4", "/brief?coalition=COW2025&as_of=2025-09-10&since=2025-08-01", 8.27, 11.69},
+		{"coalition-2025-Letter", "/brief?coalition=COW2025&as_of=2025-09-10&since=2025-08-01", 8.5, 11},
 		{"country-A4", "/brief?country=GBR&as_of=2026-12-06", 8.27, 11.69},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

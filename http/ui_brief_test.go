@@ -1,8 +1,15 @@
 package http
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"coalition"
+	"coalition/internal/check"
+	"coalition/report"
 )
 
 // TestBriefPage: /brief is a printable page without scripts, Markdown on
@@ -66,5 +73,36 @@ func TestBriefPage(t *testing.T) {
 		if body := get(t, h, page).Body.String(); !strings.Contains(body, `href="/brief?`) {
 			t.Errorf("%s has no Brief link", page)
 		}
+	}
+}
+
+// TestBriefOneAnswer: the brief's headline and its change since are what
+// GET /api/v1/coverage answers with records_as_of (the as-of day, and the
+// day before the since date) for the same period, for the same reader.
+func TestBriefOneAnswer(t *testing.T) {
+	h, st := newUIServer(t)
+	rep, err := report.Brief(context.Background(), st, report.BriefOptions{Coalition: "COW2025",
+		AsOf: coalition.Date{Y: 2025, M: time.September, D: 10}, Since: coalition.Date{Y: 2025, M: time.August, D: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		day  string
+		want float64
+	}{{"2025-09-10", rep.Headline.NetGapEUR}, {"2025-07-31", rep.Headline.Then.NetGapEUR}} {
+		w := get(t, h, "/api/v1/coverage?coalition=COW2025&from=2025-09&to=2026-08&records_as_of="+tc.day)
+		if w.Code != 200 {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+		var cov struct {
+			NetGapEUR float64 `json:"net_gap_eur"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &cov); err != nil {
+			t.Fatal(err)
+		}
+		check.Facts(t, check.Eq("net gap with the records of "+tc.day, cov.NetGapEUR, tc.want))
+	}
+	if w := get(t, h, "/api/v1/coverage?records_as_of=yesterday"); w.Code != 400 || !strings.Contains(w.Body.String(), `"field":"records_as_of"`) {
+		t.Errorf("bad records_as_of: %d %s", w.Code, w.Body)
 	}
 }

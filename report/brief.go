@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -55,9 +56,11 @@ type BriefReport struct {
 	Since       coalition.Date `json:"since"`
 	ComputedFor string         `json:"computed_for"`
 
-	Headline    *BriefHeadline    `json:"headline,omitempty"`
-	Changes     *BriefChanges     `json:"changes,omitempty"`
-	Gaps        []BriefGap        `json:"gaps,omitempty"`
+	Headline *BriefHeadline `json:"headline,omitempty"`
+	Changes  *BriefChanges  `json:"changes,omitempty"`
+	Gaps     []BriefGap     `json:"gaps,omitempty"`
+	// UnitGaps are the gaps of the needs stated in units (empty: none is).
+	UnitGaps    []BriefUnitGap    `json:"unit_gaps,omitempty"`
 	Asks        *BriefAsks        `json:"asks,omitempty"`
 	Risk        *BriefRisk        `json:"risk,omitempty"`
 	Engagements *BriefEngagements `json:"engagements,omitempty"`
@@ -83,6 +86,12 @@ type BriefHeadline struct {
 	// Note warns when the period starts after the last month of recorded
 	// allocations, so that "covered" holds only pledges recorded here.
 	Note string `json:"note,omitempty"`
+	// RecordsAsOf is the day whose records the figures are (the as-of
+	// date: a brief for a past day uses no later record; RecordsAsOf).
+	RecordsAsOf coalition.Date `json:"records_as_of"`
+	// Then is the same question on the records as they stood the day
+	// before Since: the change since the last meeting is now − then.
+	Then *BriefThen `json:"then,omitempty"`
 }
 
 // BriefChange is one record that changed in the window.
@@ -171,6 +180,7 @@ func Brief(ctx context.Context, s coalition.Store, opt BriefOptions) (*BriefRepo
 	if err != nil {
 		return nil, err
 	}
+	cutEngagementSources(rep)
 	rep.Sources = dedupeSources(rep.Sources)
 	return rep, nil
 }
@@ -226,7 +236,17 @@ func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, re
 	rep.Kind, rep.Code, rep.Title = "coalition", coal.Code, coal.Name
 	from := opt.AsOf.Month()
 	to := from.Add(BriefPeriodMonths - 1)
-	if err := briefHeadline(ctx, s, coal.Code, from, to, rep); err != nil {
+	// The headline and the asks use the records as they stood on the
+	// as-of day: a brief for a past day uses no later record.
+	now := RecordsAsOf(s, opt.AsOf)
+	if err := briefHeadline(ctx, now, coal.Code, from, to, rep); err != nil {
+		return err
+	}
+	rep.Headline.RecordsAsOf = opt.AsOf
+	if rep.UnitGaps, err = briefUnits(ctx, now, coal, from, to); err != nil {
+		return err
+	}
+	if rep.Headline.Then, err = briefThen(ctx, s, coal.Code, from, to, opt.Since); err != nil {
 		return err
 	}
 	changes, err := briefChanges(ctx, s, coal, opt)
@@ -234,7 +254,7 @@ func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, re
 		return err
 	}
 	rep.Changes = changes
-	if err := briefAsks(ctx, s, coal, rep); err != nil {
+	if err := briefAsks(ctx, now, coal, rep); err != nil {
 		return err
 	}
 	if err := briefRisk(ctx, s, coal.Code, from, rep); err != nil {
@@ -257,8 +277,12 @@ func briefHeadline(ctx context.Context, s coalition.Store, code string, from, to
 	}
 	t := cov.Result.Total
 	rep.Headline = &BriefHeadline{From: from, To: to, NeedEUR: t.Required, CoveredEUR: t.Pledged, CoveredShare: t.CoveredShare,
-		NetGapEUR: cov.NetGapEUR, MonthlyGapEUR: cov.MonthlyGapEUR, NeedBasis: cov.RequirementBasis, SupportBasis: cov.SupportBasis,
-		Command: fmt.Sprintf("coalition coverage --coalition %s --from %s --to %s", code, from, to)}
+		NetGapEUR: cov.NetGapEUR, MonthlyGapEUR: cov.MonthlyGapEUR, NeedBasis: groupBases(cov.RequirementBases, cov.RequirementBasis),
+		SupportBasis: fmt.Sprintf("every donor's visible pledges to %s (not cancelled) over their delivery windows (see the assumptions)", cov.Recipient),
+		Command:      fmt.Sprintf("coalition coverage --coalition %s --from %s --to %s", code, from, to)}
+	if ra, ok := s.(*recordsAsOf); ok {
+		rep.Headline.Command += " --records-as-of " + ra.day.String()
+	}
 	sup, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
 	if err != nil {
 		return err
@@ -267,8 +291,12 @@ func briefHeadline(ctx context.Context, s coalition.Store, code string, from, to
 	for _, d := range sup {
 		last = max(last, d.Month)
 	}
-	if last != 0 && from > last {
+	ra, recorded := s.(*recordsAsOf)
+	switch {
+	case last != 0 && from > last:
 		rep.Headline.Note = fmt.Sprintf("The period starts after the last month of recorded allocations (%s): only pledges recorded with delivery in the period count as covered, so the gap is the whole need unless donors' plans for it are recorded.", last)
+	case last != 0 && recorded:
+		rep.Headline.Note = fmt.Sprintf("Allocations count in the month they were announced (Kiel records no delivery windows), and the records are those of %s: the months after it hold only pledges recorded by then with delivery in them, so \"covered\" is what was on record, not what the months later received.", ra.day)
 	}
 	for _, c := range cov.Result.Categories {
 		rep.Gaps = append(rep.Gaps, BriefGap{Category: c.Category, NeedEUR: c.Required, PledgedEUR: c.Pledged, NetGapEUR: c.NetGap})
@@ -287,11 +315,9 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 	}
 	br := &BriefRisk{From: from, To: from.Add(BriefRiskMonths - 1), Trials: rr.Result.Trials, Seed: rr.Result.Seed,
 		PShortfall: rr.Result.Shortfall.PPositive, MeanShortfallEUR: rr.Result.Shortfall.Mean}
-	events, err := s.FindRiskEvents(ctx, coalition.RiskEventFilter{From: from.FirstDay(), To: lastDay(br.To)})
-	if err != nil {
-		return err
-	}
+	eventIDs := map[string][]int64{}
 	for _, m := range rr.Members {
+		eventIDs[m.ISO3] = m.Events
 		br.SupportEUR += m.SupportEUR
 		if len(m.Events) == 0 {
 			br.SupportWithoutEUR += m.SupportEUR
@@ -305,11 +331,15 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 			continue
 		}
 		row := BriefRiskRow{ISO3: m.ISO3, PEvent: m.PEvent, Attribution: m.Attribution, NoiseEUR: attributionNoise(rr.Result, m.PEvent)}
-		for _, ev := range events {
-			if ev.ISO3 == m.ISO3 {
-				row.Events = append(row.Events, fmt.Sprintf("%s %s: %s (p %.2f, support × %.2f; date: %s)", ev.Date, ev.Kind, ev.Label, ev.Probability, ev.Factor, briefSource(ev.Source)))
-				rep.Sources = append(rep.Sources, Source{Figure: fmt.Sprintf("risk event (%s %s %s)", ev.ISO3, ev.Kind, ev.Date), Source: ev.Source})
+		// The events the run modelled for the member (their windows meet
+		// the horizon), whatever their dates.
+		for _, id := range eventIDs[m.ISO3] {
+			ev, err := s.FindRiskEvent(ctx, id)
+			if err != nil {
+				return err
 			}
+			row.Events = append(row.Events, riskEventLine(ev))
+			rep.Sources = append(rep.Sources, Source{Figure: fmt.Sprintf("risk event (%s %s %s)", ev.ISO3, ev.Kind, ev.Date), Source: ev.Source})
 		}
 		br.Members = append(br.Members, row)
 	}
@@ -378,8 +408,8 @@ func briefEngagements(ctx context.Context, s coalition.EngagementStore, opt Brie
 	}
 	sort.SliceStable(out.Past, func(i, j int) bool { return out.Past[i].Date.After(out.Past[j].Date) })
 	sort.SliceStable(out.Scheduled, func(i, j int) bool { return out.Scheduled[i].Date.Before(out.Scheduled[j].Date) })
-	out.Past = out.Past[:min(len(out.Past), briefListMax)]
-	out.Scheduled = out.Scheduled[:min(len(out.Scheduled), briefListMax)]
+	out.Past = out.Past[:min(len(out.Past), briefListMax/2)]
+	out.Scheduled = out.Scheduled[:min(len(out.Scheduled), briefListMax/2)]
 	return out, nil
 }
 
@@ -414,11 +444,16 @@ func findEngagements(ctx context.Context, s coalition.EngagementStore, f coaliti
 
 // coalitionAssumptions are the choices behind a coalition brief's figures.
 func coalitionAssumptions(code string, from, to coalition.Month, opt BriefOptions) []string {
+	briefSpecJSON := func(code string, from, to coalition.Month) string {
+		b, _ := json.Marshal(BriefScenarioSpec(code, from, to))
+		return "`" + string(b) + "`"
+	}
 	return []string{
-		fmt.Sprintf("Headline period: the %d months %s..%s from the as-of month; need, covered and net gap are `coalition coverage --coalition %s --from %s --to %s` (counts all donors, need stored with the historical model where no requirement is stored).", BriefPeriodMonths, from, to, code, from, to),
+		fmt.Sprintf("Headline period: the %d months %s..%s from the as-of month; need, covered and net gap are `coalition coverage --coalition %s --from %s --to %s --records-as-of %s` (counts all donors; need stored, with the historical model where no requirement is stored; the records as they stood on the as-of day, so that a brief for a past day uses no later record).", BriefPeriodMonths, from, to, code, from, to, opt.AsOf),
 		"Covered = visible pledges to the recipient (not cancelled) spread evenly over their delivery windows in the period; a pledge without a window counts in its announcement month only. Allocations recorded by Kiel end with its last release, so months after it show only pledges recorded here.",
-		fmt.Sprintf("Changes since %s: pledges entered here by their created/updated dates and announcement dates; imported pledges (published datasets, files) by their announcement dates only (a load is not news); deliveries by their dates; members by their membership dates.", opt.Since),
-		fmt.Sprintf("Fair-share asks: the headline's net gap shared among the coalition's joined members with a GDP figure in proportion to GDP (World Bank GDP at the ECB annual average), each capped at %.1f%% of its GDP a year (analysis.WaterFill, the burden-sharing rule of the scenarios); a member's ask is split over the categories in proportion to their net gaps. \"Gave\" is its allocations in the last 12 months of recorded data before the as-of month.", BriefCapPctGDP),
+		fmt.Sprintf("Changes since %s: pledges entered here by their created and announcement dates; imported pledges (published datasets, files) by their announcement dates only (a load is not news); the steps people recorded in a pledge's history (upgrades, cancellations, amount changes) by the day recorded, with the step's source; deliveries by their dates; members by their membership dates.", opt.Since),
+		fmt.Sprintf("Fair-share asks: the scenario engine's burden-sharing plan for this period with no withdrawal, `coalition scenario --file` with %s (the same run as POST /api/v1/scenarios/run): each month's shortfall of the need against the recorded pledges (the headline's monthly gap), per calendar year, shared among the coalition's joined members with a GDP figure in proportion to GDP (World Bank GDP at the ECB annual average), each capped at %.1f%% of its GDP a year; a member's ask splits over the categories as the gap does. An arithmetic of fairness, not a forecast of what anyone will give. \"Gave\" is its allocations in the last 12 months of recorded data before the as-of month.", briefSpecJSON(code, from, to), BriefCapPctGDP),
+		fmt.Sprintf("Change since %s: the same question (same period and rules) asked of the records as they stood at the end of %s, by their own history: pledges announced by then (a person's, also entered by then) with the amount and cancellation of their stage history to that day; requirements from the date of their figure; deliveries by their dates. Delivery windows and categories are today's (the history does not keep them); deleted records are not seen.", opt.Since, coalition.DateOf(opt.Since.Time().AddDate(0, 0, -1))),
 		fmt.Sprintf("Risks: `coalition risk --coalition %s --start %s --horizon %d --trials %d --seed %d`: stored risk events with their users' probabilities and factors, default reliability Beta(9,1) and correlation %.1f; attribution = expected shortfall with the member's events minus without, next to about two standard errors of the simulation (an attribution below it is noise). Members without pledges in the horizon are modelled at their average monthly allocations of the last 12 months of data (the risk model's rule), unlike the headline, which counts only recorded pledges.", code, from, BriefRiskMonths, BriefRiskTrials, BriefRiskSeed, DefaultRiskCorrelation),
 		fmt.Sprintf("Engagements: those recorded in the coalition or with a joined member or lead taking part, from %s to %d months after the as-of date.", opt.Since, BriefRiskMonths),
 	}

@@ -2,109 +2,87 @@ package report
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
 	"sort"
 
 	"coalition"
 	"coalition/analysis"
 )
 
-// BriefAsks shares the headline's net gap among the coalition's joined
-// members: the fair-share asks that would close it.
+// BriefAsks is the burden-sharing plan that would close the headline's
+// gap: RunScenario's answer for BriefScenarioSpec, unchanged.
 type BriefAsks struct {
-	Key         string     `json:"key"` // always "gdp"
-	CapPctGDP   float64    `json:"cap_pct_gdp"`
+	Key       string  `json:"key"` // always "gdp"
+	CapPctGDP float64 `json:"cap_pct_gdp"`
+	// GapEUR is what the scenario shares: the monthly shortfalls of the
+	// headline's period, per calendar year (the headline's monthly gap).
 	GapEUR      float64    `json:"gap_eur"`
 	AskedEUR    float64    `json:"asked_eur"`    // Σ asks after caps
 	UnfilledEUR float64    `json:"unfilled_eur"` // what the caps leave open
 	Members     int        `json:"members"`      // who shares
 	Excluded    []Excluded `json:"excluded"`
 	Rows        []BriefAsk `json:"rows"` // largest ask first, at most a page
+	// Spec is the scenario asked, as JSON for `coalition scenario --file`.
+	Spec string `json:"spec"`
 	// GaveFrom..GaveTo are the last 12 months of recorded allocations
 	// before the as-of month.
 	GaveFrom coalition.Month `json:"gave_from"`
 	GaveTo   coalition.Month `json:"gave_to"`
 }
 
-// BriefAsk is one member's ask.
+// BriefAsk is one member's row of the scenario's plan.
 type BriefAsk struct {
 	ISO3         string             `json:"iso3"`
-	FairShareEUR float64            `json:"fair_share_eur"` // by GDP, before the cap
-	AskEUR       float64            `json:"ask_eur"`        // after the cap
+	FairShareEUR float64            `json:"fair_share_eur"` // the key's share of what the plan covers
+	AskEUR       float64            `json:"ask_eur"`        // its extra, after the cap
 	AskPctGDP    float64            `json:"ask_pct_gdp"`    // per year
-	ByCategory   map[string]float64 `json:"by_category"`    // the ask split pro rata to the categories' net gaps
+	ByCategory   map[string]float64 `json:"by_category"`    // its extra per category
 	GaveEUR      float64            `json:"gave_eur"`       // allocations in GaveFrom..GaveTo
 }
 
-// briefAsks shares the net gap of rep.Headline among the joined members
-// with a GDP figure by GDP, each capped at BriefCapPctGDP of its GDP a
-// year, with analysis.WaterFill (the scenarios' rule). A withdrawal
-// scenario would not do: without a stored requirement for the period it
-// assumes every donor keeps its historical average, so it sees no gap.
+// BriefScenarioSpec is the scenario whose plan is a coalition brief's
+// fair-share asks: no withdrawal, the coalition's need over from..to
+// against the recorded pledges (as the headline counts them), shared
+// among its joined members by GDP, each capped at BriefCapPctGDP of its
+// GDP a year.
+func BriefScenarioSpec(code string, from, to coalition.Month) ScenarioSpec {
+	return ScenarioSpec{Coalition: code, Withdrawals: []analysis.Withdrawal{}, Key: analysis.KeyGDP, CapPctGDP: BriefCapPctGDP,
+		Horizon: &Horizon{From: from, To: to}, Support: SupportPledges}
+}
+
+// briefAsks runs BriefScenarioSpec on the records of the headline (s) and
+// keeps its plan: the asks are the scenario engine's, so that the brief,
+// `coalition scenario` and POST /api/v1/scenarios/run give one answer.
 func briefAsks(ctx context.Context, s coalition.Store, coal *coalition.Coalition, rep *BriefReport) error {
 	h := rep.Headline
-	years := float64(h.To-h.From+1) / 12
-	fx := newFX(s)
-	a := &BriefAsks{Key: analysis.KeyGDP, CapPctGDP: BriefCapPctGDP, GapEUR: h.NetGapEUR, Excluded: []Excluded{}, Rows: []BriefAsk{}}
-	var rows []BriefAsk
-	var weights, caps []float64
-	var used []*coalition.Country
-	for _, iso := range coal.JoinedMembers() {
-		c, err := s.FindCountry(ctx, iso)
-		if coalition.ErrorKind(err) == coalition.NotFound {
-			a.Excluded = append(a.Excluded, Excluded{iso, "not a known country"})
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		gdp, ok, err := fx.gdpEUR(ctx, c)
-		if err != nil {
-			return err
-		}
-		if !ok || iso == coal.Recipient {
-			a.Excluded = append(a.Excluded, Excluded{iso, "no GDP figure, or the recipient"})
-			continue
-		}
-		rows = append(rows, BriefAsk{ISO3: iso, ByCategory: map[string]float64{}})
-		weights = append(weights, gdp)
-		caps = append(caps, BriefCapPctGDP/100*gdp*years)
-		used = append(used, c)
+	spec := BriefScenarioSpec(coal.Code, h.From, h.To)
+	js, err := json.Marshal(spec)
+	if err != nil {
+		return err
 	}
-	fill(a, rows, weights, caps, years, rep.Gaps)
+	sc, err := RunScenario(ctx, s, spec)
+	if err != nil {
+		return err
+	}
+	a := &BriefAsks{Key: sc.Spec.Key, CapPctGDP: sc.Spec.CapPctGDP, AskedEUR: sc.Result.Covered, UnfilledEUR: sc.Result.Unfilled,
+		Members: len(sc.Members), Excluded: sc.Excluded, Rows: []BriefAsk{}, Spec: string(js)}
+	a.GapEUR = a.AskedEUR + a.UnfilledEUR
+	rows := make([]BriefAsk, 0, len(sc.Plan))
+	for _, p := range sc.Plan {
+		rows = append(rows, BriefAsk{ISO3: p.ISO3, FairShareEUR: p.FairShareEUR, AskEUR: p.ExtraEUR, AskPctGDP: p.ExtraPctGDP, ByCategory: p.ExtraByCategory})
+	}
 	if err := addGave(ctx, s, a, rows, h.From); err != nil {
 		return err
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].AskEUR > rows[j].AskEUR })
-	a.Members, a.Rows = len(rows), rows[:min(len(rows), briefListMax)]
+	a.Rows = rows[:min(len(rows), briefListMax)]
 	rep.Asks = a
-	rep.Sources = append(rep.Sources, countrySources(used, "gdp (fair-share asks)", fmt.Sprint(refYear(used)))...)
-	rep.Sources = append(rep.Sources, fx.sources()...)
+	for _, src := range sc.Sources {
+		if src.Figure == "gdp" || src.Figure == "fx" {
+			rep.Sources = append(rep.Sources, Source{Figure: src.Figure + " (fair-share asks)", Source: src.Source, AsOf: src.AsOf})
+		}
+	}
 	return nil
-}
-
-// fill computes the asks: fair shares before caps, WaterFill after, and
-// each ask's split over the categories with a net gap.
-func fill(a *BriefAsks, rows []BriefAsk, weights, caps []float64, years float64, gaps []BriefGap) {
-	total := 0.0
-	for _, w := range weights {
-		total += w
-	}
-	asks := analysis.WaterFill(a.GapEUR, weights, caps)
-	for i := range rows {
-		if total > 0 {
-			rows[i].FairShareEUR = a.GapEUR * weights[i] / total
-		}
-		rows[i].AskEUR = asks[i]
-		rows[i].AskPctGDP = asks[i] / weights[i] / years * 100
-		a.AskedEUR += asks[i]
-		for _, g := range gaps {
-			if g.NetGapEUR > 0 && a.GapEUR > 0 {
-				rows[i].ByCategory[g.Category] = asks[i] * g.NetGapEUR / a.GapEUR
-			}
-		}
-	}
-	a.UnfilledEUR = max(0, a.GapEUR-a.AskedEUR)
 }
 
 // addGave adds each member's allocations of the last 12 months of data

@@ -18,15 +18,25 @@ func briefChanges(ctx context.Context, s coalition.Store, coal *coalition.Coalit
 	in := func(d coalition.Date) bool { return !d.Before(opt.Since) && !d.After(opt.AsOf) }
 	var items []BriefChange
 	pledges := map[int64]*coalition.Pledge{}
+	var edited []*coalition.Pledge
 	err := eachPledge(ctx, s, coal.Recipient, func(p *coalition.Pledge) {
 		pledges[p.ID] = p
-		if c, ok := pledgeChange(p, in); ok {
+		if p.Version > 1 && !coalition.DateOf(p.UpdatedAt).Before(opt.Since) {
+			edited = append(edited, p) // its steps are in its history
+		}
+		// An update is listed by its steps (stageChanges).
+		if c, ok := pledgeChange(p, in); ok && c.Kind != "updated pledge" {
 			items = append(items, c)
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
+	steps, err := stageChanges(ctx, s, edited, in)
+	if err != nil {
+		return nil, err
+	}
+	items = append(items, steps...)
 	deliveries, err := deliveryChanges(ctx, s, pledges, in)
 	if err != nil {
 		return nil, err
@@ -43,7 +53,7 @@ func briefChanges(ctx context.Context, s coalition.Store, coal *coalition.Coalit
 		}
 		return items[i].Date.After(items[j].Date)
 	})
-	return &BriefChanges{Items: items[:min(len(items), 2*briefListMax)], Count: len(items),
+	return &BriefChanges{Items: items[:min(len(items), briefListMax-2)], Count: len(items),
 		Rule: "by the records' own dates; an imported pledge by its announcement date"}, nil
 }
 
@@ -70,6 +80,63 @@ func pledgeChange(p *coalition.Pledge, in func(coalition.Date) bool) (BriefChang
 		return c, false
 	}
 	return c, true
+}
+
+// stageChanges are the steps of the edited pledges' histories that a
+// person recorded in the window: an upgrade (committed, allocated,
+// delivered), a cancellation or a change of the announced amount, each
+// with the source the step names. A pledge edited in the window without
+// a step there (a change of its text) is listed as updated.
+func stageChanges(ctx context.Context, s coalition.Store, edited []*coalition.Pledge, in func(coalition.Date) bool) ([]BriefChange, error) {
+	var out []BriefChange
+	for _, p := range edited {
+		h, _, err := s.PledgeHistory(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		n := len(out)
+		for _, e := range h {
+			recorded := coalition.DateOf(e.CreatedAt)
+			if e.Implied || e.DeliveryID != 0 || !e.CreatedAt.After(p.CreatedAt) || !in(recorded) {
+				continue
+			}
+			out = append(out, stepChange(p, e, recorded))
+		}
+		if len(out) == n && in(coalition.DateOf(p.UpdatedAt)) {
+			out = append(out, BriefChange{Date: coalition.DateOf(p.UpdatedAt), Kind: "updated pledge", Who: p.Donor, AmountEUR: p.EUR(),
+				Source: sourceAsOf(p.Source, p.AsOf), What: fmt.Sprintf("%s, %s (%s)", p.Category, p.Status, coalition.FormatEUR(p.EUR(), 2))})
+		}
+	}
+	return out, nil
+}
+
+// stepChange is a history step as a change, dated when it was recorded.
+func stepChange(p *coalition.Pledge, e coalition.StageEntry, recorded coalition.Date) BriefChange {
+	eur := float64(e.AmountEUR) / 100
+	c := BriefChange{Date: recorded, Who: p.Donor, AmountEUR: max(eur, -eur), Source: e.Source}
+	switch {
+	case e.Stage == coalition.Announced:
+		c.Kind = "amount changed"
+		c.What = fmt.Sprintf("%s, %s: %s to %s", p.Category, e.Correction, signedEUR(eur), coalition.FormatEUR(p.EUR(), 2))
+	case e.Stage == coalition.Cancelled:
+		c.Kind = "cancelled"
+		c.What = fmt.Sprintf("%s (%s)", p.Category, coalition.FormatEUR(eur, 2))
+	case e.Correction != "":
+		c.Kind = "corrected (" + string(e.Stage) + ")"
+		c.What = fmt.Sprintf("%s, %s: %s", p.Category, e.Correction, signedEUR(eur))
+	default:
+		c.Kind = "upgraded to " + string(e.Stage)
+		c.What = fmt.Sprintf("%s (%s of %s, as of %s)", p.Category, coalition.FormatEUR(eur, 2), coalition.FormatEUR(p.EUR(), 2), e.Date)
+	}
+	return c
+}
+
+// signedEUR writes a change in euros with its sign.
+func signedEUR(v float64) string {
+	if v < 0 {
+		return "−" + coalition.FormatEUR(-v, 2)
+	}
+	return "+" + coalition.FormatEUR(v, 2)
 }
 
 // deliveryChanges are the visible deliveries dated in the window against

@@ -24,6 +24,13 @@ type BriefCountry struct {
 	NATO       *TargetRow     `json:"nato,omitempty"` // nil: not a NATO member
 	FairShares []BriefBuiltin `json:"fair_shares"`
 	RiskEvents []string       `json:"risk_events"`
+	// ByStage is its support committed, allocated, delivered and in the
+	// pipeline (DonorStage); PeerMedianPctGDP the median share of GDP of
+	// the Donors it is ranked among; Equipment what Equipment records of
+	// it (nil: none).
+	ByStage          []BriefStage    `json:"by_stage"`
+	PeerMedianPctGDP *float64        `json:"peer_median_pct_gdp,omitempty"`
+	Equipment        *BriefEquipment `json:"equipment,omitempty"`
 }
 
 // BriefYear is a country's allocations in one calendar year.
@@ -52,7 +59,8 @@ func countryBrief(ctx context.Context, s coalition.Store, opt BriefOptions, rep 
 	rep.Kind, rep.Code, rep.Title = "country", c.ISO3, c.Name
 	bc := &BriefCountry{ISO3: c.ISO3, Name: c.Name, FairShares: []BriefBuiltin{}, RiskEvents: []string{}}
 	rep.Country = bc
-	for _, step := range []func(context.Context, coalition.Store, *BriefReport) error{countrySupport, countryByYear, countryTargets, countryBuiltins} {
+	for _, step := range []func(context.Context, coalition.Store, *BriefReport) error{countrySupport, countryPeers, countryByYear, countryStages,
+		countryTargets, countryBuiltins, countryEquipment} {
 		if err := step(ctx, s, rep); err != nil {
 			return err
 		}
@@ -165,7 +173,9 @@ func countryRiskEvents(ctx context.Context, s coalition.Store, opt BriefOptions,
 func countryAssumptions(opt BriefOptions) []string {
 	return []string{
 		"Support = Kiel-style allocations (pledges allocated or delivered) by announcement month, all recipients, as `coalition donors`; the share of GDP divides the total since 2022 by one year's GDP (the header of the support line names which).",
-		"Rank: among the donors the user may see that have a GDP figure, by total support as % of GDP.",
+		"Rank and peers: among the donors the user may see that have a GDP figure, by total support as % of GDP; the peers' figure is their median.",
+		"Stages (`coalition donors --status committed|allocated|delivered|pipeline`): stages of the same support, never added: committed includes what was allocated since; the pipeline is committed and not yet allocated (Kiel's to-be-allocated, which its corrections can make negative); delivered counts pledges marked delivered, which Kiel's allocations are not.",
+		"Equipment: `coalition equipment --donor ISO3` (Kiel's heavy-weapons table and records entered here), units pledged and delivered per capability category.",
 		"NATO status: `coalition targets` (NATO 2025 estimates where published; other figures name their source and definition).",
 		"Fair share: the country's row of each built-in scenario (`coalition scenario --builtin replace-us|nato-40bn`), shared by GDP and capped as docs/scenarios.md says.",
 		fmt.Sprintf("Engagements with the country taking part from %s to %d months after the as-of date; risk events stored for the country in the 12 months from the as-of date, with their users' probabilities.", opt.Since, BriefRiskMonths),

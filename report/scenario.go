@@ -56,7 +56,17 @@ type ScenarioSpec struct {
 	// Payers are channels that pay part of the gap with a capacity of
 	// their own before the members share the rest (scenario_payers.go).
 	Payers []ChannelPayer `json:"payers,omitempty"`
+	// Support is the expected support: "" (default) as RunScenario says,
+	// or SupportPledges: the visible pledges to the recipient over their
+	// delivery windows whatever the need's basis, as coverage counts them
+	// (the brief's fair-share asks).
+	Support string `json:"support,omitempty"`
 }
+
+// SupportPledges makes a scenario count only the recorded pledges as the
+// expected support, as Coverage does, even where the need is the
+// historical model.
+const SupportPledges = "pledges"
 
 // Horizon is a period of months, both ends inclusive.
 type Horizon struct {
@@ -88,6 +98,9 @@ func (sp *ScenarioSpec) normalise() error {
 	}
 	if err := sp.normaliseHorizon(); err != nil {
 		return err
+	}
+	if sp.Support = strings.ToLower(strings.TrimSpace(sp.Support)); sp.Support != "" && sp.Support != SupportPledges {
+		return coalition.FieldError("support", "%q is not %q (or absent)", sp.Support, SupportPledges)
 	}
 	return sp.checkCapsAndWeights()
 }
@@ -480,7 +493,7 @@ func scenarioSources(ctx context.Context, s coalition.Store, coal *coalition.Coa
 // sets rep.SupportBasis and appends the sources to rep.
 func scenarioFlows(ctx context.Context, s coalition.Store, coal *coalition.Coalition, req *requirement, rep *ScenarioReport) ([]analysis.Flow, error) {
 	from, to := rep.Spec.Horizon.From, rep.Spec.Horizon.To
-	if req.monthly == nil {
+	if req.monthly == nil || rep.Spec.Support == SupportPledges {
 		flows, srcs, err := pledgeFlows(ctx, s, coal.Recipient, from, to, req.cats, nil)
 		if err != nil {
 			return nil, err

@@ -45,7 +45,10 @@ func TestBriefCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"# Brief: Australia (AUS)", "## Support", "## NATO target", "Not a NATO member", "## Fair share in the built-in scenarios", "replace-us"} {
+		for _, want := range []string{"# Brief: Australia (AUS)", "## Support", "## NATO target", "Not a NATO member", "## Fair share in the built-in scenarios", "replace-us",
+			// Kiel's heavy-weapons table (bundled): Australia's 49 M1A1
+			// Abrams, announced in October 2024, are its armour.
+			"## Equipment", "| armour | 49 | 49 |", "By stage: committed €", "(their median "} {
 			if !strings.Contains(out, want) {
 				t.Errorf("country brief lacks %q", want)
 			}

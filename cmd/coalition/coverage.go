@@ -5,18 +5,21 @@ import (
 	"fmt"
 	"io"
 
+	"coalition"
 	"coalition/report"
 )
 
 func runCoverage(ctx context.Context, e *env, args []string) error {
-	c := newStoreCommand(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members|members+channels] [--need stored|historical] [--json] [--db ...]",
+	c := newStoreCommand(e, "coverage", "coverage [--coalition COW2025] [--from YYYY-MM] [--to YYYY-MM] [--counts all|members|members+channels] [--need stored|historical] [--records-as-of YYYY-MM-DD] [--json] [--db ...]",
 		"coalition coverage --coalition COW2025 --from 2025-01 --to 2025-12", "print JSON")
 	coal := c.fs.String("coalition", report.DefaultCoalition, "the coalition whose need is measured")
 	fromS := c.fs.String("from", "", "first month (YYYY-MM); default 11 months before --to")
 	toS := c.fs.String("to", "", "last month (YYYY-MM); default the last month with support")
 	counts := c.fs.String("counts", report.DefaultCounts, "whose pledges count: all (every donor), members (the coalition's joined members) or members+channels (and the members' share of what channels such as the EU institutions gave)")
 	need := c.fs.String("need", report.DefaultNeed, "the need: stored (the coalition's requirements; per support type without any, the historical model) or historical (only the 2022-2024 average support, a model)")
+	recordsS := c.fs.String("records-as-of", "", "use the pledges, requirements and deliveries as they stood on this day, by their own history (as the brief's headline does); default: as they are")
 	opt := report.CoverageOptions{}
+	var records coalition.Date
 	s, _, err := c.open(ctx, e, args, func(pos []string) error {
 		if err := noArgs(c.fs.Name(), pos); err != nil {
 			return err
@@ -25,7 +28,10 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 		if opt.From, err = optionalMonth("from", *fromS); err != nil {
 			return err
 		}
-		opt.To, err = optionalMonth("to", *toS)
+		if opt.To, err = optionalMonth("to", *toS); err != nil {
+			return err
+		}
+		records, err = optionalDate("records-as-of", *recordsS)
 		return err
 	})
 	if err != nil {
@@ -34,7 +40,11 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 	defer s.Close()
 	warnStale(ctx, e, s, "kiel")
 	opt.Counts, opt.Need = *counts, *need
-	rep, err := report.Coverage(ctx, s, *coal, opt)
+	var store coalition.Store = s
+	if !records.IsZero() {
+		store = report.RecordsAsOf(s, records)
+	}
+	rep, err := report.Coverage(ctx, store, *coal, opt)
 	if err != nil {
 		return err
 	}
