@@ -47,6 +47,9 @@ func seedUI(ctx context.Context, s *sqlstore.Store) error {
 	if err := seed.LoadWeapons(ctx, s, &rep); err != nil {
 		return err
 	}
+	if err := seed.LoadForce(ctx, s, false, &rep); err != nil {
+		return err
+	}
 	return addUIExtras(ctx, s)
 }
 
