@@ -146,6 +146,25 @@ func TestBrowserForce(t *testing.T) {
 	if lapsed != 1 || after.Lines[0][9] != "3" || after.Lines[0][10] != "1" {
 		t.Errorf("scenario: %d lapsed offers, land offers %q lapsed %q; want 1, 3, 1", lapsed, after.Lines[0][9], after.Lines[0][10])
 	}
+	// At phone width the page fits the window and the chart is drawn.
+	var ps pageState
+	err = chromedp.Run(tctx,
+		chromedp.EmulateViewport(390, 900),
+		chromedp.Navigate(srv.URL+"/force?coalition=COW2025"),
+		chromedp.WaitReady("footer.site"),
+		chromedp.Poll(chartCheck+".ready", nil, chromedp.WithPollingTimeout(15*time.Second)),
+		chromedp.Evaluate(chartCheck, &ps),
+		chromedp.FullScreenshot(&shot, 100),
+	)
+	if err != nil {
+		t.Fatalf("phone width: %v (console %v)", err, con.take())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "force-390.png"), shot, 0o644); err != nil {
+		t.Error(err)
+	}
+	if ps.Overflow > 0 || len(ps.Charts) != 1 || !ps.Charts[0].OK {
+		t.Errorf("at 390 px: %d px too wide, charts %+v", ps.Overflow, ps.Charts)
+	}
 	for _, e := range con.take() {
 		t.Errorf("console: %s", e)
 	}
