@@ -105,10 +105,10 @@ func TestBrowserForce(t *testing.T) {
 		t.Errorf("%d links to records by internal id", st.APILinks)
 	}
 	// Each CSV download has as many rows as its table.
-	if len(st.CSV) != 2 {
+	if len(st.CSV) != 3 {
 		t.Fatalf("CSV links %v, want one per table", st.CSV)
 	}
-	for i, want := range []int{len(st.Lines), len(st.Offers)} {
+	for i, want := range []int{len(st.Lines), len(st.Lines), len(st.Offers)} {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest("GET", st.CSV[i], nil))
 		if got := strings.Count(strings.TrimSpace(w.Body.String()), "\n"); w.Code != 200 || got < want {
@@ -162,7 +162,7 @@ func TestBrowserForce(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "force-390.png"), shot, 0o644); err != nil {
 		t.Error(err)
 	}
-	if ps.Overflow > 0 || len(ps.Charts) != 1 || !ps.Charts[0].OK {
+	if ps.Overflow > 0 || len(ps.Charts) != 2 || !ps.Charts[0].OK || !ps.Charts[1].OK {
 		t.Errorf("at 390 px: %d px too wide, charts %+v", ps.Overflow, ps.Charts)
 	}
 	for _, e := range con.take() {

@@ -26,7 +26,7 @@ func (s *server) forcePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := forceData{page: s.newPage("Force generation", "coalitions"), Report: rep,
-		Lines: forceLinesChart(rep, names), Offers: forceOffersTable(rep, names)}
+		Lines: forceLinesChart(rep, names), Counts: forceCountsChart(rep), Offers: forceOffersTable(rep, names)}
 	for _, c := range coalition.ConditionCodes() {
 		d.Conditions = append(d.Conditions, option{c, coalition.OfferConditions[c], strings.Contains(","+strings.Join(rep.WithoutConditions, ",")+",", ","+c+",")})
 	}
@@ -47,9 +47,8 @@ type forceData struct {
 	page
 	Report                         *report.ForceReport
 	Conditions                     []option
-	Lines                          chart
+	Lines, Counts                  chart
 	Offers                         dataTable
-	OffersCSV                      string
 	Offered, Conditional, Unfilled int64
 	OfferCount, Unstated           int
 }
@@ -131,6 +130,41 @@ func forceLinesChart(rep *report.ForceReport, names map[string]string) chart {
 	return ch
 }
 
+// forceCountsChart: per line, how many offers stand without conditions,
+// stand under conditions, or lapse in the scenario: what the public record
+// holds when it gives no unit counts.
+func forceCountsChart(rep *report.ForceReport) chart {
+	ch := chart{ID: "force-offer-counts", Title: "Offers per line: without conditions, conditional, lapsed", Kind: "bar",
+		CSV: "/csv/force-offer-counts" + forceQuery(rep), Sources: rep.Sources,
+		Note: "Counts of offers, whatever their size: an offer that states no quantity is counted here but adds no units to the chart above."}
+	d := barData{Unit: "offers", Labels: []string{}, Series: []series{{Name: "Without conditions", Values: []float64{}},
+		{Name: "Conditional", Values: []float64{}}, {Name: "Lapsed", Values: []float64{}}}}
+	ch.Table = dataTable{ID: ch.ID + "-table", Caption: "Offers per line by status", Columns: []column{
+		{Label: "Line", Name: "line"}, {Label: "Without conditions", Name: "offered_offers", Num: true},
+		{Label: "Conditional", Name: "conditional_offers", Num: true}, {Label: "Lapsed", Name: "lapsed_offers", Num: true},
+		{Label: "Stating no quantity", Name: "unquantified", Num: true},
+	}}
+	for _, l := range rep.Lines {
+		firm := 0
+		for _, o := range l.Offers {
+			if o.Status == report.OfferFirm {
+				firm++
+			}
+		}
+		cond := len(l.Offers) - firm
+		d.Labels = append(d.Labels, lineLabel(l))
+		d.Series[0].Values = append(d.Series[0].Values, float64(firm))
+		d.Series[1].Values = append(d.Series[1].Values, float64(cond))
+		d.Series[2].Values = append(d.Series[2].Values, float64(len(l.Lapsed)))
+		ch.Table.Rows = append(ch.Table.Rows, []cell{textCell(lineLabel(l)), intCell(firm), intCell(cond), intCell(len(l.Lapsed)), intCell(l.Unquantified)})
+	}
+	ch.Data = d
+	if len(rep.Lines) == 0 {
+		ch.Empty = "No lines you may see."
+	}
+	return ch
+}
+
 // forceOffersTable: every offer (standing and lapsed), by line.
 func forceOffersTable(rep *report.ForceReport, names map[string]string) dataTable {
 	t := dataTable{ID: "force-offers-table", Caption: "Offers by members, by line", Columns: []column{
@@ -159,7 +193,7 @@ func forceOffersTable(rep *report.ForceReport, names map[string]string) dataTabl
 }
 
 // forceCSV builds the page's line chart or offer table for its download.
-func forceCSV(offers bool) func(*server, *http.Request) (chart, error) {
+func forceCSV(which string) func(*server, *http.Request) (chart, error) {
 	return func(s *server, r *http.Request) (chart, error) {
 		ref, without := forceParams(r)
 		rep, err := report.Force(r.Context(), s.store, ref, without)
@@ -170,8 +204,11 @@ func forceCSV(offers bool) func(*server, *http.Request) (chart, error) {
 		if err != nil {
 			return chart{}, err
 		}
-		if offers {
+		switch which {
+		case "offers":
 			return chart{Table: forceOffersTable(rep, names)}, nil
+		case "counts":
+			return forceCountsChart(rep), nil
 		}
 		return forceLinesChart(rep, names), nil
 	}
