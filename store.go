@@ -25,6 +25,7 @@ type Store interface {
 	ChannelStore
 	CommitmentStore
 	EquipmentStore
+	ForceStore
 
 	// Ready returns nil when the database is reachable and fully migrated.
 	Ready(ctx context.Context) error

@@ -367,10 +367,16 @@ func TestEveryPatchableRecordHasAnETag(t *testing.T) {
 	if err := w.store.CreateDelivery(coalition.WithUser(context.Background(), coalition.System), dl); err != nil {
 		t.Fatal(err)
 	}
+	lines, offers, err := w.store.FindForce(coalition.WithUser(context.Background(), coalition.System), w.cow.ID)
+	if err != nil || len(lines) == 0 || len(offers) == 0 {
+		t.Fatalf("force: %v (%d lines, %d offers)", err, len(lines), len(offers))
+	}
 	cases := map[string]struct {
 		id    int64
 		patch string
 	}{
+		"/api/v1/force/lines/{id}":  {lines[0].ID, `{"note":"tested"}`},
+		"/api/v1/force/offers/{id}": {offers[0].ID, `{"note":"tested"}`},
 		"/api/v1/requirements/{id}": {reqs.Items[0].ID, `{"note":"tested"}`},
 		"/api/v1/engagements/{id}":  {engs.Items[0].ID, `{"outcomes":"tested"}`},
 		"/api/v1/pledges/{id}":      {w.pledges[coalition.Public].ID, `{"status":"allocated"}`},

@@ -111,7 +111,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 	for _, ch := range []string{"support-monthly", "support-top", "support-map", "country-monthly?iso3=GBR", "country-weapons?iso3=GBR",
 		"country-monthly?iso3=BRA", "coalition-coverage?id=" + cow, "coalition-gap?id=" + cow, "scenario-gap?builtin=replace-us",
 		"scenario-plan?withdraw=USA", "scenario-gap?withdraw=GBR&from=1990-01", "targets", "risk-fan", "risk-members",
-		"risk-fan?start=1990-01&horizon=24&trials=50", "engagements"} {
+		"risk-fan?start=1990-01&horizon=24&trials=50", "engagements", "force-lines?coalition=COW2025", "force-offers?without-condition=us-backstop"} {
 		charts = append(charts, "/csv/"+ch)
 	}
 	var exports []string
@@ -153,8 +153,12 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 			}
 			return out
 		}(),
-		"/api/v1/engagements":              {"/api/v1/engagements", "/api/v1/engagements?from=1990-01-01&to=2100-12-31"},
-		"/api/v1/engagements/{id}":         prefix("/api/v1/engagements/", ids(c.engagements)),
+		"/api/v1/engagements":      {"/api/v1/engagements", "/api/v1/engagements?from=1990-01-01&to=2100-12-31"},
+		"/api/v1/engagements/{id}": prefix("/api/v1/engagements/", ids(c.engagements)),
+		"/api/v1/coalitions/{id}/force": {"/api/v1/coalitions/" + cow + "/force", "/api/v1/coalitions/COW2025/force?without-condition=us-backstop,ceasefire",
+			"/api/v1/coalitions/999999/force", "/api/v1/coalitions/COW2025/force?without-condition=nope"},
+		"/api/v1/force/lines/{id}":         {"/api/v1/force/lines/1", "/api/v1/force/lines/999999"},
+		"/api/v1/force/offers/{id}":        {"/api/v1/force/offers/1", "/api/v1/force/offers/999999"},
 		"/api/v1/equipment":                {"/api/v1/equipment", "/api/v1/equipment?donor=GBR&category=artillery", "/api/v1/equipment?category=nonsense"},
 		"/api/v1/deliveries":               {"/api/v1/deliveries", "/api/v1/deliveries?donor=GBR"},
 		"/api/v1/deliveries/{id}":          prefix("/api/v1/deliveries/", ids(c.deliveries)),
@@ -191,6 +195,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/targets":              {"/targets"},
 		"/brief": {"/brief?coalition=COW2025&since=1990-01-01&as_of=2100-12-31", "/brief?coalition=COW2025&as_of=1990-01-01&format=md",
 			"/brief?country=GBR&since=1990-01-01&format=pdf", "/brief?country=BRA", "/brief?country=UKR&as_of=2100-12-31"},
+		"/force":     {"/force", "/force?coalition=COW2025&without-condition=us-backstop", "/force?coalition=NOPE", "/force?without-condition=%00"},
 		"/equipment": {"/equipment", "/equipment?donor=GBR&category=artillery", "/equipment?system=%00"},
 		"/engagements/{id}/edit": func() []string {
 			out := prefix("/engagements/", ids(c.engagements))

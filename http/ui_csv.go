@@ -42,10 +42,13 @@ var chartCSVs = map[string]func(*server, *http.Request) (chart, error){
 	"equipment-systems": equipmentCSV(func(r *report.EquipmentReport, f coalition.EquipmentFilter, _ map[string]string) chart {
 		return equipmentSystemChart(r, f)
 	}),
-	"equipment-donors": equipmentCSV(equipmentDonorChart),
-	"risk-fan":         riskChartCSV(false),
-	"risk-members":     riskChartCSV(true),
-	"engagements":      (*server).engagementsCSV,
+	"equipment-donors":   equipmentCSV(equipmentDonorChart),
+	"risk-fan":           riskChartCSV(false),
+	"risk-members":       riskChartCSV(true),
+	"engagements":        (*server).engagementsCSV,
+	"force-lines":        forceCSV("lines"),
+	"force-offer-counts": forceCSV("counts"),
+	"force-offers":       forceCSV("offers"),
 }
 
 // overviewChartCSV is one of the overview page's support charts.

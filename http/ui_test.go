@@ -47,6 +47,9 @@ func seedUI(ctx context.Context, s *sqlstore.Store) error {
 	if err := seed.LoadWeapons(ctx, s, &rep); err != nil {
 		return err
 	}
+	if err := seed.LoadForce(ctx, s, false, &rep); err != nil {
+		return err
+	}
 	return addUIExtras(ctx, s)
 }
 
@@ -153,7 +156,10 @@ var pageCases = []struct {
 	{"/countries/1234", 400, []string{"iso3"}},
 	{"/coalitions", 200, []string{"Coalition of the willing (2025)", `href="/coalitions/1"`}},
 	{"/coalitions/1", 200, []string{"Prospect", "Invited", "Considering", "Joined", "Saudi Arabia", "South Korea", "United Kingdom", `id="coalition-coverage"`, "Air defence", `id="coalition-gap"`, `id="coalition-gap-data"`, `href="/csv/coalition-gap?id=1"`}},
-	{"/coalitions/COW2025", 200, []string{"Members by status"}},
+	{"/coalitions/COW2025", 200, []string{"Members by status", `href="/force?coalition=COW2025"`}},
+	{"/force?coalition=COW2025", 200, []string{`id="force-lines"`, `id="force-offers-table"`, "multinational force headquarters", "France", "only with a US backstop", `href="/csv/force-lines?coalition=COW2025"`}},
+	{"/force?coalition=COW2025&without-condition=us-backstop", 200, []string{`id="force-scenario"`, "lapsed"}},
+	{"/force?coalition=COW2025&without-condition=luck", 400, []string{"without-condition"}},
 	{"/coalitions/999", 404, []string{"not found"}},
 	{"/engagements", 200, []string{`id="engagement-timeline"`, "Anthony Albanese", "summit", `hx-get="/engagements"`}},
 	{"/engagements?country=AUS&topic=aukus", 200, []string{"1 engagements", "Anthony Albanese"}},
@@ -261,6 +267,8 @@ func TestEveryTemplateRendered(t *testing.T) {
 			rendered["targets.html"] = true
 		case strings.Contains(body, `id="equipment-categories"`):
 			rendered["equipment.html"] = true
+		case strings.Contains(body, `id="force-offers"`):
+			rendered["force.html"] = true
 		case tc.status >= 400:
 			rendered["error.html"] = true
 		}

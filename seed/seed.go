@@ -292,7 +292,8 @@ func yearWindow(ce risk.CalendarEvent, year int, ev *coalition.RiskEvent) (strin
 // idempotent. Risk events an older seed stored are first brought up to the
 // bundled data without losing users' edits (UpgradeRiskEvents). When s is also a store of coalitions and requirements (a
 // sqlstore.Store), it then loads the bundled needs (LoadNeeds), and the
-// bundled channels when it stores channels (LoadChannels).
+// bundled channels when it stores channels (LoadChannels), and the public
+// record of the reassurance force (LoadForce).
 func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadReport, error) {
 	ds, err := Dataset()
 	if err != nil {
@@ -339,7 +340,12 @@ func LoadDataset(ctx context.Context, s coalition.Loader, ds *coalition.Dataset,
 		}
 	}
 	if es, ok := s.(coalition.EquipmentStore); ok && !dryRun {
-		err = LoadWeapons(ctx, es, &rep)
+		if err = LoadWeapons(ctx, es, &rep); err != nil {
+			return rep, err
+		}
+	}
+	if fs, ok := s.(ForceStore); ok {
+		err = LoadForce(ctx, fs, dryRun, &rep)
 	}
 	return rep, err
 }
@@ -548,4 +554,82 @@ func existingNeeds(ctx context.Context, s NeedsStore, coalitionID int64) (map[st
 
 func needKey(r *coalition.Requirement) string {
 	return r.Source + "|" + r.Category + "|" + r.From.String()
+}
+
+// ForceStore is what LoadForce writes to.
+type ForceStore interface {
+	FindCoalitionByCode(ctx context.Context, code string) (*coalition.Coalition, error)
+	coalition.ForceStore
+}
+
+// LoadForce adds the bundled public record of the reassurance force
+// (refdata.ForceRecord) to its coalition, counted under "force lines" and
+// "force offers" in rep. A line or offer is created only when the
+// coalition has none with its ref: lines and offers are editable, and the
+// seed never overwrites users' edits.
+func LoadForce(ctx context.Context, s ForceStore, dryRun bool, rep *coalition.LoadReport) error {
+	lines, offers, err := refdata.ForceRecord()
+	if err != nil {
+		return err
+	}
+	lineIDs := map[string]int64{}
+	haveOffers := map[string]bool{}
+	known := map[string]int64{} // coalition code → id
+	for _, bl := range lines {
+		id, ok := known[bl.Coalition]
+		if !ok {
+			c, err := s.FindCoalitionByCode(ctx, bl.Coalition)
+			if coalition.ErrorKind(err) == coalition.NotFound && dryRun {
+				bump(&rep.Created, "force lines", 1)
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("seed force: %w", err)
+			}
+			id = c.ID
+			known[bl.Coalition] = id
+			stored, storedOffers, err := s.FindForce(ctx, id)
+			if err != nil {
+				return fmt.Errorf("seed force: %w", err)
+			}
+			for _, l := range stored {
+				if l.SourceRef != "" {
+					lineIDs[l.SourceRef] = l.ID
+				}
+			}
+			for _, o := range storedOffers {
+				haveOffers[o.SourceRef] = true
+			}
+		}
+		if _, ok := lineIDs[bl.Line.SourceRef]; ok {
+			bump(&rep.Unchanged, "force lines", 1)
+			continue
+		}
+		bump(&rep.Created, "force lines", 1)
+		if dryRun {
+			continue
+		}
+		l := *bl.Line
+		l.CoalitionID = id
+		if err := s.CreateForceLine(ctx, &l); err != nil {
+			return fmt.Errorf("seed force: line %s: %w", l.SourceRef, err)
+		}
+		lineIDs[l.SourceRef] = l.ID
+	}
+	for _, bo := range offers {
+		if haveOffers[bo.Offer.SourceRef] {
+			bump(&rep.Unchanged, "force offers", 1)
+			continue
+		}
+		bump(&rep.Created, "force offers", 1)
+		if dryRun {
+			continue
+		}
+		o := *bo.Offer
+		o.LineID = lineIDs[bo.LineRef]
+		if err := s.CreateForceOffer(ctx, &o); err != nil {
+			return fmt.Errorf("seed force: offer %s: %w", o.SourceRef, err)
+		}
+	}
+	return nil
 }

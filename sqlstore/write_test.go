@@ -78,6 +78,10 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 	}
 	rq := req()
 	must(s.CreateRequirement(sys, rq))
+	fl := &coalition.ForceLine{CoalitionID: c.ID, Capability: coalition.ForceLand, UnitType: "battalion", Visibility: coalition.Public, Source: "t"}
+	must(s.CreateForceLine(sys, fl))
+	fo := &coalition.ForceOffer{LineID: fl.ID, Country: "FRA", Unit: "battalion", Visibility: coalition.Public, Source: "t"}
+	must(s.CreateForceOffer(sys, fo))
 	channel := func(code string) *coalition.Channel {
 		return &coalition.Channel{Code: code, Name: "x", Key: "k", Source: "t", Contributors: []coalition.ChannelContributor{{ISO3: "FRA", Share: 1, Source: "t"}}}
 	}
@@ -180,6 +184,26 @@ func testEveryWriterAuditsRefusals(t *testing.T, s *sqlstore.Store) {
 			_, err := s.UpdateRequirement(observer, rq.ID, coalition.RequirementUpdate{Version: rq.Version, Note: &name})
 			return err
 		},
+		"CreateForceLine": func() error {
+			l := *fl
+			l.ID = 0
+			return s.CreateForceLine(observer, &l)
+		},
+		"UpdateForceLine": func() error {
+			_, err := s.UpdateForceLine(observer, fl.ID, coalition.ForceLineUpdate{Version: fl.Version, Note: &name})
+			return err
+		},
+		"DeleteForceLine": func() error { return s.DeleteForceLine(observer, fl.ID, fl.Version) },
+		"CreateForceOffer": func() error {
+			o := *fo
+			o.ID = 0
+			return s.CreateForceOffer(observer, &o)
+		},
+		"UpdateForceOffer": func() error {
+			_, err := s.UpdateForceOffer(observer, fo.ID, coalition.ForceOfferUpdate{Version: fo.Version, Note: &name})
+			return err
+		},
+		"DeleteForceOffer":   func() error { return s.DeleteForceOffer(observer, fo.ID, fo.Version) },
 		"CreateChannel":      func() error { return s.CreateChannel(observer, channel("CH2")) },
 		"DeleteChannel":      func() error { return s.DeleteChannel(observer, ch.ID, ch.Version) },
 		"ReplaceCommitments": func() error { return s.ReplaceCommitments(observer, "kiel", nil) },

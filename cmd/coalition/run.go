@@ -33,6 +33,7 @@ func commands() map[string]command {
 		"engagements": {"list engagements; edit or delete one (audited)", runEngagements},
 		"equipment":   {"equipment pledged and delivered: units of each system per donor and capability category (Kiel's heavy weapons)", runEquipment},
 		"export":      {"export pledges, deliveries, donors or engagements as CSV, XLSX or JSON", runExport},
+		"force":       {"force generation for a reassurance force: per line, units offered, conditional and unfilled; --without-condition for the scenario", runForce},
 		"gen":         {"generate synthetic pledges and deliveries (marked SYNTHETIC) for scale tests", runGen},
 		"import":      {"import Kiel CSV/XLSX, IATI XML, OCHA FTS JSON or Coalition CSV files (all or nothing)", runImport},
 		"ingest":      {"read texts and print proposed engagements and pledges", runIngest},

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditChain", testAuditChain},
 		{"Proposals", testProposals},
 		{"EquipmentLoad", testEquipmentLoad}, {"EquipmentVisibility", testEquipmentVisibility},
+		{"Force", testForce},
 		{"VisibilityProperty", testVisibilityProperty},
 		{"ProposalVisibilityProperty", testProposalVisibilityProperty},
 		{"RollupProperty", testRollupProperty},
