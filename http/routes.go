@@ -49,6 +49,7 @@ func (s *server) routes() []route {
 		{"POST /api/v1/risk", anyone, classModel, heavy, s.handle(s.postRisk)},
 		{"GET /api/v1/risk/coalition/{code}", anyone, classRead, heavy, s.handle(s.getRiskCoalition)},
 		{"GET /api/v1/equipment", anyone, classRead, light, s.handle(s.getEquipment)},
+		{"GET /api/v1/capability-gap", anyone, classRead, light, s.handle(s.getCapabilityGap)},
 		{"GET /api/v1/deliveries", anyone, classRead, light, s.handle(s.listDeliveries)},
 		{"GET /api/v1/deliveries/{id}", anyone, classRead, light, s.handle(s.getDelivery)},
 		{"GET /api/v1/requirements", anyone, classRead, light, s.handle(s.listRequirements)},

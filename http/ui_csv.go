@@ -46,6 +46,8 @@ var chartCSVs = map[string]func(*server, *http.Request) (chart, error){
 	"risk-fan":         riskChartCSV(false),
 	"risk-members":     riskChartCSV(true),
 	"engagements":      (*server).engagementsCSV,
+	"capability-gap":   capabilityCSV(false),
+	"capability-roles": capabilityCSV(true),
 }
 
 // overviewChartCSV is one of the overview page's support charts.
