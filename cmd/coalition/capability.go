@@ -109,3 +109,24 @@ func assessed(c analysis.CapabilityCategoryGap, v float64) string {
 	}
 	return units(v)
 }
+
+// printUnitCoverage prints coverage in units, for requirements stated in
+// units of a system (report.CoverageReport.Units).
+func printUnitCoverage(w io.Writer, rep *report.CoverageReport) {
+	if len(rep.Units) > 0 {
+		fmt.Fprintln(w, "\nIn units (requirements stated in units of a system, against that system's equipment records):")
+		tw := table(w)
+		fmt.Fprintln(tw, "SYSTEM\tUNIT\tREQUIRED\tPLEDGED\tDELIVERED\tCOVERED\tGAP\tGAP (EUR)")
+		for _, u := range rep.Units {
+			gap := "– (no unit cost)"
+			if u.GapEUR != nil {
+				gap = eur(*u.GapEUR)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f%%\t%.0f\t%s\n", u.System, u.Unit, u.RequiredUnits, u.PledgedUnits, u.DeliveredUnits, 100*u.CoveredShare, u.GapUnits, gap)
+		}
+		tw.Flush()
+	}
+	if len(rep.UnitsUnmatched) > 0 {
+		fmt.Fprintf(w, "Counted in euros only (no catalogued system of that unit): %s\n", strings.Join(rep.UnitsUnmatched, "; "))
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"coalition"
 	"coalition/http"
 	"coalition/internal/check"
 	"coalition/sqlstore/sqltest"
@@ -185,4 +187,97 @@ func abs(v float64) float64 {
 		return -v
 	}
 	return v
+}
+
+// TestCoverageInUnits: a requirement of 600,000 155 mm rounds over
+// 2030-01..03 at €3,000 a round, and Germany's 250,000 rounds pledged on
+// 10 Feb 2030 (150,000 delivered by 28 Feb) and 80,000 pledged on 2 May
+// 2030 (after the period). Worked by hand: 600,000 required, 250,000
+// pledged, 150,000 delivered, a gap of 350,000 rounds (covered 250/600);
+// the catalogue has no unit cost for the shell, so the support has no euro
+// figure. A requirement of "Patriot" counted in rounds is not the
+// catalogue's unit (a battery) and counts in euros only. The CLI and the
+// API say the same.
+func TestCoverageInUnits(t *testing.T) {
+	db := analysisStoreDB(t)
+	s := sqltest.OpenDSN(t, "sqlite:"+db)
+	ctx := coalition.WithUser(context.Background(), coalition.System)
+	cow, err := s.FindCoalitionByCode(ctx, "COW2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jan, mar := coalition.MonthOf(2030, 1), coalition.MonthOf(2030, 3)
+	q, q2 := int64(600_000), int64(90)
+	for _, r := range []*coalition.Requirement{
+		{CoalitionID: &cow.ID, Recipient: "UKR", Category: "military", Quantity: &q, UnitValue: 3000_00, From: jan, To: mar,
+			Capability: "155 mm shell", Unit: "round", Visibility: coalition.Public, Source: "test need in units"},
+		{CoalitionID: &cow.ID, Recipient: "UKR", Category: "military", Quantity: &q2, UnitValue: 1_000_000_00, From: jan, To: mar,
+			Capability: "Patriot", Unit: "round", Visibility: coalition.Public, Source: "test need in another unit"},
+	} {
+		if err := s.CreateRequirement(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range []*coalition.Equipment{
+		{Donor: "DEU", System: "155 mm shell", Category: coalition.CapArtillery, Pledged: 250_000, Delivered: 150_000,
+			PledgedOn: coalition.Date{Y: 2030, M: 2, D: 10}, DeliveredBy: coalition.Date{Y: 2030, M: 2, D: 28}, Visibility: coalition.Public, Source: "test shells"},
+		{Donor: "DEU", System: "155 mm shell", Category: coalition.CapArtillery, Pledged: 80_000,
+			PledgedOn: coalition.Date{Y: 2030, M: 5, D: 2}, Visibility: coalition.Public, Source: "test shells later"},
+	} {
+		if err := s.CreateEquipment(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	srv := httptest.NewServer(http.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), sqltest.OpenDSN(t, "sqlite:"+db), http.Config{}))
+	defer srv.Close()
+	out, _, err := runCLI(t, "", "coverage", "--from", "2030-01", "--to", "2030-03", "--json", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, api := httpGet(t, srv.URL+"/api/v1/coverage?coalition=COW2025&from=2030-01&to=2030-03")
+	if status != 200 {
+		t.Fatalf("API: %d %s", status, api)
+	}
+	type units struct {
+		Units []struct {
+			System         string   `json:"system"`
+			Unit           string   `json:"unit"`
+			RequiredUnits  float64  `json:"required_units"`
+			PledgedUnits   float64  `json:"pledged_units"`
+			DeliveredUnits float64  `json:"delivered_units"`
+			GapUnits       float64  `json:"gap_units"`
+			CoveredShare   float64  `json:"covered_share"`
+			RequiredEUR    float64  `json:"required_eur"`
+			GapEUR         *float64 `json:"gap_eur"`
+		} `json:"units"`
+		Unmatched []string `json:"units_unmatched"`
+	}
+	for name, body := range map[string][]byte{"CLI": []byte(out), "API": api} {
+		var u units
+		if err := json.Unmarshal(body, &u); err != nil {
+			t.Fatal(err)
+		}
+		if !check.Facts(t, check.Eq(name+": systems in units", len(u.Units), 1)) {
+			continue
+		}
+		r := u.Units[0]
+		check.Facts(t,
+			check.Eq(name+": system", r.System, "155 mm shell"),
+			check.Eq(name+": unit", r.Unit, "round"),
+			check.Eq(name+": required", r.RequiredUnits, 600_000.0),
+			check.Eq(name+": pledged", r.PledgedUnits, 250_000.0),
+			check.Eq(name+": delivered", r.DeliveredUnits, 150_000.0),
+			check.Eq(name+": gap", r.GapUnits, 350_000.0),
+			check.Holds(name+": covered 250/600", abs(r.CoveredShare-250.0/600) < 1e-12, r.CoveredShare, "0.4167"),
+			check.Eq(name+": required EUR", r.RequiredEUR, 1.8e9),
+			check.Holds(name+": no unit cost, no euro gap", r.GapEUR == nil, r.GapEUR, "null"),
+			check.Eq(name+": unmatched", strings.Join(u.Unmatched, ";"), "Patriot (round)"),
+		)
+	}
+	text, _, err := runCLI(t, "", "coverage", "--from", "2030-01", "--to", "2030-03", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check.Facts(t, check.Holds("CLI text shows units", strings.Contains(text, "155 mm shell") && strings.Contains(text, "350000"), text, "the shell line with its gap"))
 }
