@@ -133,8 +133,11 @@ func capabilityRoleChart(rep *report.CapabilityGapReport) chart {
 }
 
 func alternativesText(r analysis.CapabilityRole) string {
-	if len(r.Alternatives) == 0 {
-		return "none in the catalogue"
+	switch {
+	case len(r.Alternatives) == 0 && r.AnnualCapacity == nil:
+		return "unknown (a system the catalogue does not hold)"
+	case len(r.Alternatives) == 0:
+		return "none outside the withdrawing members in the catalogue"
 	}
 	var parts []string
 	for _, a := range r.Alternatives {

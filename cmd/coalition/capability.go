@@ -52,7 +52,7 @@ func printCapabilityGap(w io.Writer, rep *report.CapabilityGapReport) {
 			if r.LostUnits > 0 {
 				fmt.Fprintf(w, "  %s: %d lost; others delivered %d (%.1f a year); capacity a year %s; gap after a year %s\n", r.Role, r.LostUnits,
 					r.RemainingDelivered, r.RemainingPacePerYear, optUnits(r.AnnualCapacity, r.CapacityComplete), optGap(r.GapAfterOneYear, r.CapacityComplete))
-				printAlternatives(w, r.Alternatives)
+				printAlternatives(w, r)
 			}
 		}
 	}
@@ -62,11 +62,14 @@ func printCapabilityGap(w io.Writer, rep *report.CapabilityGapReport) {
 	}
 }
 
-func printAlternatives(w io.Writer, alts []analysis.AlternativeProducer) {
-	if len(alts) == 0 {
+func printAlternatives(w io.Writer, r analysis.CapabilityRole) {
+	switch {
+	case len(r.Alternatives) == 0 && r.AnnualCapacity == nil:
+		fmt.Fprintln(w, "    producers unknown (a system the catalogue does not hold)")
+	case len(r.Alternatives) == 0:
 		fmt.Fprintln(w, "    no producer outside the withdrawing members in the catalogue")
 	}
-	for _, a := range alts {
+	for _, a := range r.Alternatives {
 		if a.UnitsPerYear == nil {
 			fmt.Fprintf(w, "    %s (%s): no public figure\n", a.Producer, a.System)
 			continue
