@@ -43,10 +43,21 @@ func capabilityQuery(rep *report.CapabilityGapReport) string {
 	return "?" + url.Values{"withdraw": {strings.Join(rep.Withdraw, ",")}}.Encode()
 }
 
+// capabilitySources are the sources of the figures the charts show: the
+// equipment records' and those of the capacity figures counted.
 func capabilitySources(rep *report.CapabilityGapReport) []string {
 	var out []string
 	for _, s := range rep.Sources {
-		out = addSource(out, s.Source)
+		if !strings.HasPrefix(s.Figure, "annual capacity") {
+			out = addSource(out, s.Source)
+		}
+	}
+	for _, c := range rep.Categories {
+		for _, a := range c.Alternatives {
+			if a.Source != "" {
+				out = addSource(out, a.Source)
+			}
+		}
 	}
 	return out
 }
