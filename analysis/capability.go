@@ -20,6 +20,10 @@ type CapabilityHolding struct {
 	DeliveredBy coalition.Date // zero: counted to CapabilityGapInput.AsOf
 }
 
+// units is what a holding counts for: the units pledged, or delivered
+// where a source records more delivered than pledged.
+func (h CapabilityHolding) units() int64 { return max(h.Pledged, h.Delivered) }
+
 // CapabilitySystem is a system of the catalogue: the role it fills (the
 // class of systems that can stand in for each other) and the countries
 // that make it.
@@ -108,7 +112,7 @@ type CapabilityCategoryGap struct {
 	WithdrawnShare     float64 `json:"withdrawn_share"`
 	ShareBasis         string  `json:"share_basis"`
 	WithdrawnUnitShare float64 `json:"withdrawn_unit_share"`
-	LostUnits          int64   `json:"lost_units"` // units pledged by the withdrawing members
+	LostUnits          int64   `json:"lost_units"` // units pledged (or delivered, if more) by the withdrawing members
 	LostDelivered      int64   `json:"lost_delivered"`
 	LostEUR            float64 `json:"lost_eur"` // value of their records that have one
 	TotalUnits         int64   `json:"total_units"`
@@ -153,20 +157,20 @@ func categoryGap(in CapabilityGapInput, category string, hs []CapabilityHolding)
 	var lostValued bool
 	lostBy, keptBy := map[string]int64{}, map[string]int64{}
 	for _, h := range hs {
-		g.TotalUnits += h.Pledged
+		g.TotalUnits += h.units()
 		if h.ValueEUR != nil {
 			g.TotalEUR += *h.ValueEUR
 		}
 		if slices.Contains(in.Withdraw, h.Donor) {
-			g.LostUnits += h.Pledged
+			g.LostUnits += h.units()
 			g.LostDelivered += h.Delivered
-			lostBy[h.System] += h.Pledged
+			lostBy[h.System] += h.units()
 			if h.ValueEUR != nil {
 				g.LostEUR += *h.ValueEUR
 				lostValued = true
 			}
 		} else {
-			keptBy[h.System] += h.Pledged
+			keptBy[h.System] += h.units()
 		}
 	}
 	for sys, n := range lostBy {
@@ -236,7 +240,7 @@ func roleGaps(in CapabilityGapInput, hs []CapabilityHolding) []CapabilityRole {
 			r.Systems = append(r.Systems, h.System)
 		}
 		if slices.Contains(in.Withdraw, h.Donor) {
-			r.LostUnits += h.Pledged
+			r.LostUnits += h.units()
 			r.LostDelivered += h.Delivered
 			continue
 		}
