@@ -22,6 +22,19 @@ type capabilityView struct {
 	Method           string
 }
 
+// capabilityWithdraw is who withdraws in the capability section: the
+// builder's choice (the United States by default), the United States in
+// the replace-us scenario, nobody in a scenario without a withdrawal.
+func capabilityWithdraw(q scenarioQuery) []string {
+	switch q.Builtin {
+	case "":
+		return q.Withdraw
+	case "replace-us":
+		return []string{"USA"}
+	}
+	return nil
+}
+
 // capabilitySection builds the section for the withdrawing members.
 func (s *server) capabilitySection(ctx context.Context, withdraw []string) (*capabilityView, error) {
 	rep, err := report.CapabilityGap(ctx, s.store, withdraw)

@@ -433,8 +433,8 @@ func (s *server) scenariosPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Result = res
 	}
-	if qerr == nil && len(q.Withdraw) > 0 {
-		cv, err := s.capabilitySection(ctx, q.Withdraw)
+	if who := capabilityWithdraw(q); qerr == nil && len(who) > 0 {
+		cv, err := s.capabilitySection(ctx, who)
 		switch k := coalition.ErrorKind(err); {
 		case k == coalition.Invalid && d.Problem == "":
 			d.Problem, status = coalition.ErrorMessage(err), statusOf[k]
