@@ -26,6 +26,7 @@ var dataNoteRoutes = map[string][]string{
 	"POST /api/v1/scenarios/run":           {"kiel", "worldbank", "ecb-fx"},
 	"GET /api/v1/risk/coalition/{code}":    {"kiel"},
 	"GET /api/v1/equipment":                {"kiel-weapons"},
+	"GET /api/v1/capability-gap":           {"kiel-weapons"},
 	"GET /api/v1/countries/{iso3}":         {"worldbank", "nato"},
 	"GET /api/v1/channels":                 {"kiel"},
 	"GET /api/v1/scenarios/{id}":           {"kiel", "worldbank", "ecb-fx"},

@@ -160,6 +160,7 @@ func readPaths(t *testing.T, w *authWorld, c created) []string {
 		"/api/v1/force/lines/{id}":         {"/api/v1/force/lines/1", "/api/v1/force/lines/999999"},
 		"/api/v1/force/offers/{id}":        {"/api/v1/force/offers/1", "/api/v1/force/offers/999999"},
 		"/api/v1/equipment":                {"/api/v1/equipment", "/api/v1/equipment?donor=GBR&category=artillery", "/api/v1/equipment?category=nonsense"},
+		"/api/v1/capability-gap":           {"/api/v1/capability-gap?withdraw=USA", "/api/v1/capability-gap?withdraw=USA,GBR&withdraw=FRA", "/api/v1/capability-gap", "/api/v1/capability-gap?withdraw=nonsense"},
 		"/api/v1/deliveries":               {"/api/v1/deliveries", "/api/v1/deliveries?donor=GBR"},
 		"/api/v1/deliveries/{id}":          prefix("/api/v1/deliveries/", ids(c.deliveries)),
 		"/api/v1/requirements":             {"/api/v1/requirements", "/api/v1/requirements?coalition_id=" + cow},

@@ -52,6 +52,7 @@ func (s *server) routes() []route {
 		{"GET /api/v1/coalitions/{id}/force", anyone, classRead, light, s.handle(s.getForce)},
 		{"GET /api/v1/force/lines/{id}", anyone, classRead, light, s.handle(s.getForceLine)},
 		{"GET /api/v1/force/offers/{id}", anyone, classRead, light, s.handle(s.getForceOffer)},
+		{"GET /api/v1/capability-gap", anyone, classRead, light, s.handle(s.getCapabilityGap)},
 		{"GET /api/v1/deliveries", anyone, classRead, light, s.handle(s.listDeliveries)},
 		{"GET /api/v1/deliveries/{id}", anyone, classRead, light, s.handle(s.getDelivery)},
 		{"GET /api/v1/requirements", anyone, classRead, light, s.handle(s.listRequirements)},

@@ -49,6 +49,8 @@ var chartCSVs = map[string]func(*server, *http.Request) (chart, error){
 	"force-lines":        forceCSV("lines"),
 	"force-offer-counts": forceCSV("counts"),
 	"force-offers":       forceCSV("offers"),
+	"capability-gap":     capabilityCSV(false),
+	"capability-roles":   capabilityCSV(true),
 }
 
 // overviewChartCSV is one of the overview page's support charts.

@@ -418,6 +418,7 @@ type scenariosData struct {
 	Coalitions []option
 	Builtins   []option
 	Result     *scenarioView
+	Capability *capabilityView
 }
 
 // scenariosPage is the what-if builder and, when submitted, its result.
@@ -446,6 +447,17 @@ func (s *server) scenariosPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Result = res
+	}
+	if who := capabilityWithdraw(q); qerr == nil && len(who) > 0 {
+		cv, err := s.capabilitySection(ctx, who)
+		switch k := coalition.ErrorKind(err); {
+		case k == coalition.Invalid && d.Problem == "":
+			d.Problem, status = coalition.ErrorMessage(err), statusOf[k]
+		case k == coalition.Invalid:
+		case err != nil:
+			return err
+		}
+		d.Capability = cv
 	}
 	return s.render(w, status, "scenarios.html", d)
 }

@@ -114,9 +114,9 @@ func ParseWeaponsList(list string) ([]WeaponItem, error) {
 
 // WeaponsRelease is Kiel's heavy-weapons table as an equipment release:
 // every row's weapons_list parsed into one record per donor, category and
-// listed system, the systems named in the catalogue where they match, and
-// the systems the catalogue does not hold as systems of their own
-// (Catalogued false). Kiel's table counts deliveries, so each record has
+// listed system, the systems named in the catalogue where they match, the
+// systems the catalogue does not hold as systems of their own (Catalogued
+// false), and the rest of the catalogue. Kiel's table counts deliveries, so each record has
 // the units delivered (and pledged, which is at least as many) by the
 // release's cut-off. Kiel values a donor's category as a whole: the value
 // of a row with several systems is split by units (largest remainder, in
@@ -163,6 +163,15 @@ func WeaponsRelease() (coalition.EquipmentRelease, error) {
 				e.Note = fmt.Sprintf("Kiel values %s's %s at €%.0f for %d units; this system's share is split by units", w.Donor, w.Category, w.EUR, w.Number)
 			}
 			rel.Records = append(rel.Records, e)
+		}
+	}
+	// The whole catalogue goes with the release, not only the systems
+	// Kiel's list names: records of other sources (155 mm shells, PAC-3
+	// MSE interceptors) and requirements in units name them too.
+	for _, sys := range cat.Systems {
+		if sys.Catalogued && !used[sys.Name] {
+			used[sys.Name] = true
+			rel.Systems = append(rel.Systems, sys)
 		}
 	}
 	return rel, nil

@@ -64,7 +64,13 @@ type CoverageReport struct {
 	NetGapEUR     float64                 `json:"net_gap_eur"`
 	MonthlyGapEUR float64                 `json:"monthly_gap_eur"`
 	Result        analysis.CoverageResult `json:"result"`
-	Sources       []Source                `json:"sources"`
+	// Units is coverage in units, for requirements stated in units of a
+	// catalogued system, against that system's equipment records
+	// (unitCoverage); UnitsUnmatched the requirements with a quantity that
+	// name no system or another unit, counted in euros only.
+	Units          []analysis.UnitCoverage `json:"units"`
+	UnitsUnmatched []string                `json:"units_unmatched"`
+	Sources        []Source                `json:"sources"`
 }
 
 // Coverage compares coalitionCode's need (default COW2025; opt.Need: its
@@ -105,6 +111,9 @@ func Coverage(ctx context.Context, s coalition.Store, coalitionCode string, opt 
 		Counts:       opt.Counts,
 		Result:       analysis.Coverage(req.needs, flows, from, to)}
 	rep.NetGapEUR, rep.MonthlyGapEUR = rep.Result.Total.NetGap, rep.Result.Total.Gap
+	if rep.Units, rep.UnitsUnmatched, err = unitCoverage(ctx, s, coal, from, to, opt.Counts); err != nil {
+		return nil, err
+	}
 	if rep.Sources, err = needSources(ctx, s, req); err != nil {
 		return nil, err
 	}

@@ -67,5 +67,6 @@ func printCoverage(w io.Writer, rep *report.CoverageReport) {
 	tw.Flush()
 	fmt.Fprintf(w, "\nNet gap over %s..%s: %s (per category, need minus support over the whole period, added up over the categories).\n", res.From, res.To, eur(rep.NetGapEUR))
 	fmt.Fprintf(w, "Monthly gap: %s (the GAP column: the sum of the monthly shortfalls; a surplus in one month does not fill another).\n", eur(rep.MonthlyGapEUR))
+	printUnitCoverage(w, rep)
 	anSources(w, rep.Sources)
 }

@@ -56,6 +56,8 @@ func commands() map[string]command {
 		"backup":      {"write a consistent online backup with a checksum (SQLite or PostgreSQL)", runBackup},
 		"restore":     {"restore a backup into an empty database, verifying checksum and schema version", runRestore},
 		"healthcheck": {"ask a running server whether it is ready (for container HEALTHCHECKs)", runHealthcheck},
+
+		"capability-gap": {"what is lost per capability category if members withdraw (e.g. --withdraw USA), who else makes it and how much a year, and the gap after one year", runCapabilityGap},
 		// more subcommands: one line each, in alphabetical order
 	}
 }
