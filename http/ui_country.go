@@ -85,6 +85,7 @@ type countryData struct {
 	Rank        int
 	Monthly     chart
 	Weapons     chart
+	Equipment   chart // units of each system pledged and delivered (the /equipment report for this donor)
 	Memberships []membership
 	Engagements []engagementRow
 	Source      string
@@ -175,6 +176,16 @@ func (s *server) countryPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Weapons, err = weaponsChart(c); err != nil {
 		return err
+	}
+	f := coalition.EquipmentFilter{Donor: c.ISO3}
+	eq, err := report.Equipment(ctx, s.store, f)
+	if err != nil {
+		return err
+	}
+	d.Equipment = equipmentSystemChart(eq, f)
+	d.Equipment.Title = "Equipment pledged and delivered, units per system"
+	if d.Equipment.Empty != "" {
+		d.Equipment.Empty = "No equipment of " + c.Name + " is recorded (Kiel's heavy-weapons table covers the main donors of heavy weapons)."
 	}
 	groups, err := s.store.FindGroups(ctx)
 	if err != nil {
