@@ -28,7 +28,7 @@ var capabilityCategory = map[string]string{
 // systemForm is one name or alias of a catalogue system as folded tokens.
 type systemForm struct {
 	toks   []string
-	system int // index into systemTable.systems
+	system int  // index into systemTable.systems
 	upper  bool // a one-word name that is also an English word must be written with a capital
 }
 
@@ -174,13 +174,14 @@ func (d *doc) equipmentAt(s sentence, k int) (qty int64, system, capability stri
 		w := systems().systems[sys]
 		return qty, w.Name, w.Category, next, true
 	}
-	// an uncatalogued system: capitalised words, then an equipment noun
+	// an uncatalogued system: capitalised words, then an equipment noun;
+	// or, with no name, the noun phrase itself ("100 more drones")
 	a := n
 	for n < s.j && n < a+3 && d.toks[n].upper && d.toks[n].kind == tWord {
 		n++
 	}
 	if n == a {
-		return 0, "", "", 0, false
+		return d.genericEquipment(s, qty, a)
 	}
 	for x := n; x < s.j && x <= n+2; x++ {
 		c, isNoun := equipmentNouns[d.toks[x].norm]
@@ -199,6 +200,44 @@ func (d *doc) equipmentAt(s sentence, k int) (qty int64, system, capability stri
 	}
 	return 0, "", "", 0, false
 }
+
+// genericEquipment reads a quantity of systems named by their kind only:
+// at most three lower-case words ending in an equipment noun ("100 more
+// drones", "5,000 lightweight air defence missiles"). The system is the
+// noun phrase, for the reviewer to match to the catalogue.
+func (d *doc) genericEquipment(s sentence, qty int64, a int) (int64, string, string, int, bool) {
+	air := false
+	for x := a; x < s.j && x <= a+3; x++ {
+		t := d.toks[x]
+		if t.kind != tWord || t.upper || notEquipmentWords[t.norm] {
+			break
+		}
+		air = air || airDefenceWords[t.norm] || t.norm == "defence" || t.norm == "defense"
+		c, isNoun := genericNouns[t.norm]
+		if !isNoun {
+			continue
+		}
+		if air {
+			c = coalition.CapAirDefence
+		}
+		if c == "" {
+			break
+		}
+		return qty, d.text[d.toks[a].start:t.end], c, x + 1, true
+	}
+	return 0, "", "", 0, false
+}
+
+// notEquipmentWords end a noun phrase of equipment: magnitudes make the
+// number money or a count of something else ("150 million for drones").
+var notEquipmentWords = map[string]bool{"million": true, "billion": true, "thousand": true, "bn": true, "m": true, "mn": true,
+	"for": true, "of": true, "to": true, "in": true, "and": true, "with": true, "from": true, "worth": true, "per": true}
+
+// genericNouns are the plural nouns a quantity of unnamed systems is
+// counted in; missiles count only as air defence.
+var genericNouns = map[string]string{"tanks": coalition.CapArmour, "howitzers": coalition.CapArtillery, "drones": coalition.CapDrones,
+	"jets": coalition.CapAirForce, "helicopters": coalition.CapAirForce, "interceptors": coalition.CapAirDefence, "missiles": "",
+	"boats": coalition.CapMaritime, "shells": coalition.CapArtillery}
 
 // yearLike: a four-digit number from 1900 to 2100 followed by a capital is
 // a year ("in 2025 Patriot deliveries"), not a quantity.
