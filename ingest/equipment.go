@@ -290,6 +290,10 @@ func (d *doc) proposeOneEquipment(si int, s sentence, k, end int, qty int64, sys
 			break
 		}
 	}
+	if d.commentary() {
+		rule += "; the text is a commentary: it reports, it does not announce"
+		conf -= 0.3
+	}
 	words := d.ri.span(d.toks[k].start, d.toks[end-1].end)
 	p := Proposal{Type: ProposeEquipment, Donor: donor, Recipient: rcpt, System: system, Quantity: qty, Category: capability,
 		Evidence: []Span{d.sentSpan(si), words}, Confidence: conf,
