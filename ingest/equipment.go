@@ -12,7 +12,7 @@ import (
 
 // Equipment in texts (issue 20): the systems of the equipment catalogue
 // (refdata systems.csv, by name and alias) give a sentence its category
-// (docs/importers.md "Categories from a text's words"), and a quantity
+// (ingest/kb/SOURCES.md "Categories from a text's words"), and a quantity
 // written before a system ("40 Leopard 1A5 tanks", "10 more Gepard
 // anti-aircraft guns") is an equipment proposal: system, quantity and
 // donor, never a money pledge.

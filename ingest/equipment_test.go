@@ -50,7 +50,7 @@ func TestEquipmentProposals(t *testing.T) {
 }
 
 // TestCategoriesFromSystems: a pledge's category comes from the catalogue's
-// system names first (docs/importers.md), then from the category words.
+// system names first (ingest/kb/SOURCES.md), then from the category words.
 func TestCategoriesFromSystems(t *testing.T) {
 	kb := mustKB(t)
 	cases := []struct{ text, want string }{
