@@ -13,10 +13,11 @@ const (
 	ProposeEngagement ProposalType = "engagement" // Record is an Engagement
 	ProposePledge     ProposalType = "pledge"     // Record is a Pledge
 	ProposeMembership ProposalType = "membership" // Record is a Member with the coalition's name; accepting records the decision only
+	ProposeEquipment  ProposalType = "equipment"  // Record is an Equipment: a quantity of a catalogue system, never money
 )
 
 func (t ProposalType) Valid() bool {
-	return t == ProposeEngagement || t == ProposePledge || t == ProposeMembership
+	return t == ProposeEngagement || t == ProposePledge || t == ProposeMembership || t == ProposeEquipment
 }
 
 // ProposalStatus is where a proposal stands in the review queue.
@@ -115,7 +116,7 @@ type Proposal struct {
 func (p *Proposal) Validate() error {
 	switch {
 	case !p.Type.Valid():
-		return FieldError("type", "%q is not one of engagement, pledge, membership", p.Type)
+		return FieldError("type", "%q is not one of engagement, pledge, membership, equipment", p.Type)
 	case !json.Valid(p.Record):
 		return FieldError("record", "is not valid JSON")
 	case p.Confidence < 0 || p.Confidence > 1:

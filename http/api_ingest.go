@@ -140,7 +140,7 @@ func (s *server) listProposals(w http.ResponseWriter, r *http.Request) error {
 		p.fail("status", "%q is not one of pending, accepted, rejected", f.Status)
 	}
 	if f.Type != "" && !f.Type.Valid() {
-		p.fail("type", "%q is not one of engagement, pledge, membership", f.Type)
+		p.fail("type", "%q is not one of engagement, pledge, membership, equipment", f.Type)
 	}
 	if p.err != nil {
 		return p.err

@@ -198,7 +198,7 @@ func TestBrowser(t *testing.T) {
 		{"coalition", "/coalitions/1", 2},
 		{"engagements", "/engagements", 1},
 		{"engagements-AUS", "/engagements?country=AUS", 1},
-		{"scenarios", "/scenarios", 2}, // the capability section (the form's default: the United States)
+		{"scenarios", "/scenarios", 2},                                                          // the capability section (the form's default: the United States)
 		{"scenario-USA", "/scenarios?withdraw=USA&from=2025-02&group=COW2025&cap=0.5&run=1", 5}, // gap, plan, who is asked for what, capability gap (2)
 		{"scenario-replace-us", "/scenarios?builtin=replace-us", 4},
 		{"scenario-nato-40bn", "/scenarios?builtin=nato-40bn", 1},

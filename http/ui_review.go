@@ -36,7 +36,9 @@ type segment struct {
 type reviewProposal struct {
 	*coalition.Proposal
 	Summary  string
-	Record   string // indented JSON, for the edit form
+	Why      string                   // the rule that made the proposal and the words it read (the "rule" flag)
+	Warnings []coalition.ProposalFlag // the other flags
+	Record   string                   // indented JSON, for the edit form
 	Evidence []string
 }
 
@@ -72,6 +74,13 @@ func (s *server) renderReview(w http.ResponseWriter, r *http.Request, status int
 			d.Texts = append(d.Texts, reviewText{Text: t})
 		}
 		rp := reviewProposal{Proposal: p, Summary: proposalSummary(p)}
+		for _, f := range p.Flags {
+			if f.Kind == "rule" && rp.Why == "" {
+				rp.Why = f.Message
+			} else {
+				rp.Warnings = append(rp.Warnings, f)
+			}
+		}
 		var buf bytes.Buffer
 		if json.Indent(&buf, p.Record, "", "  ") == nil {
 			rp.Record = buf.String()
@@ -142,6 +151,11 @@ func proposalSummary(p *coalition.Proposal) string {
 		var e coalition.Engagement
 		if json.Unmarshal(p.Record, &e) == nil {
 			return fmt.Sprintf("Engagement (%s, %s): %s", e.Kind, e.Date.String(), e.Title)
+		}
+	case coalition.ProposeEquipment:
+		var e coalition.Equipment
+		if json.Unmarshal(p.Record, &e) == nil {
+			return fmt.Sprintf("Equipment: %s, %d × %s (%s)", e.Donor, e.Pledged, e.System, e.Category)
 		}
 	case coalition.ProposeMembership:
 		var m struct{ Coalition, ISO3, Status string }

@@ -82,7 +82,8 @@ func TestReviewPage(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("GET /review: %d %s", status, page)
 	}
-	for _, want := range []string{`id="proposal-` + strconv.FormatInt(fra.ID, 10) + `"`, "<mark>€500 million</mark>", "https://example.org/paris", `action="/review/proposals/` + strconv.FormatInt(fra.ID, 10) + `/accept"`} {
+	for _, want := range []string{`id="proposal-` + strconv.FormatInt(fra.ID, 10) + `"`, "<mark>€500 million</mark>",
+		`<p class="why"><strong>Why:</strong> pledge`, "https://example.org/paris", `action="/review/proposals/` + strconv.FormatInt(fra.ID, 10) + `/accept"`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("review page lacks %q", want)
 		}
@@ -199,5 +200,61 @@ func TestMarkSegments(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("segment %d = %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestReviewEquipmentProposal: a text with a quantity of a catalogue system
+// and no money queues an equipment proposal, not a pledge; the review page
+// shows it with why it was made; the coordinator accepts it and an
+// equipment record of the donor exists with the quantity.
+func TestReviewEquipmentProposal(t *testing.T) {
+	w := newAuthWorld(t)
+	text := "BERLIN, 14 May 2024 - Germany will deliver 40 Leopard 1A5 tanks to Ukraine by the end of the year, Defence Minister Boris Pistorius said."
+	body, _ := json.Marshal(map[string]string{"text": text, "title": "Berlin", "source": "https://example.org/berlin"})
+	status, resp, _ := w.do(t, "coordinator", "POST", "/api/v1/ingest", string(body))
+	if status != http.StatusCreated {
+		t.Fatalf("POST /api/v1/ingest: %d %s", status, resp)
+	}
+	var res struct {
+		Proposals []*coalition.Proposal `json:"proposals"`
+	}
+	if err := json.Unmarshal(resp, &res); err != nil {
+		t.Fatal(err)
+	}
+	var eq *coalition.Proposal
+	for _, p := range res.Proposals {
+		if p.Type == coalition.ProposePledge {
+			t.Errorf("a money pledge was proposed from a text with no money: %s", p.Record)
+		}
+		if p.Type == coalition.ProposeEquipment {
+			eq = p
+		}
+	}
+	if eq == nil {
+		t.Fatalf("no equipment proposal in %s", resp)
+	}
+	status, page, _ := w.do(t, "coordinator", "GET", "/review", "", "Accept", "text/html")
+	if status != http.StatusOK {
+		t.Fatalf("GET /review: %d", status)
+	}
+	for _, want := range []string{"Equipment: DEU, 40 × Leopard 1A5 (armour)", `<strong>Why:</strong> equipment: a quantity before a system`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("review page lacks %q", want)
+		}
+	}
+	status, resp, _ = w.do(t, "coordinator", "POST", "/api/v1/proposals/"+strconv.FormatInt(eq.ID, 10)+"/accept", "", "If-Match", `"1"`)
+	if status != http.StatusOK {
+		t.Fatalf("accept: %d %s", status, resp)
+	}
+	var acc coalition.Proposal
+	if err := json.Unmarshal(resp, &acc); err != nil {
+		t.Fatal(err)
+	}
+	var rec coalition.Equipment
+	if err := json.Unmarshal(acc.Record, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if acc.RecordID == 0 || rec.Donor != "DEU" || rec.System != "Leopard 1A5" || rec.Pledged != 40 || rec.PledgedOn.String() != "2024-05-14" || rec.Source != "https://example.org/berlin" {
+		t.Errorf("accepted equipment: %+v (record %d)", rec, acc.RecordID)
 	}
 }

@@ -222,6 +222,7 @@ func (d *doc) classifyAmounts() {
 			d.classifyAmount(s, n, rcpt)
 		}
 	}
+	d.commentaryMentions()
 }
 
 // around are the token ranges an amount is judged in: its clause [ca, cb)

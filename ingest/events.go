@@ -221,6 +221,7 @@ func (d *doc) events() {
 		d.proposeEngagement(ev)
 	}
 	d.proposePledges()
+	d.proposeEquipment()
 	d.proposeMemberships()
 	// recall first: a reviewer rejects what is wrong, so the surest come
 	// first and the weak ones stay in the queue instead of being dropped

@@ -79,6 +79,7 @@ const (
 	ProposeEngagement = "engagement"
 	ProposePledge     = "pledge"
 	ProposeMembership = "membership" // a country named as a (possible) member of a coalition
+	ProposeEquipment  = "equipment"  // a quantity of a weapon system given by a donor: never a money pledge
 )
 
 // Proposal is a record proposed for review, with the spans that support it.
@@ -105,6 +106,11 @@ type Proposal struct {
 	Announced  *coalition.Date `json:"announced,omitempty"`
 	Status     string          `json:"status,omitempty"` // pledge: announced; membership: prospect, invited, joined; engagement: held, planned
 	Conditions string          `json:"conditions,omitempty"`
+
+	// equipment: Donor, Recipient, Announced and System with its Quantity;
+	// Category is then the system's capability category (coalition.Equipment)
+	System   string `json:"system,omitempty"`
+	Quantity int64  `json:"quantity,omitempty"`
 
 	// membership
 	Coalition string `json:"coalition,omitempty"`

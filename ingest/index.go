@@ -61,7 +61,7 @@ var weakSurnames = map[string]bool{
 	"bergen": true, "karis": true, "stocker": true, "young": true, "wong": true, "gerapetritis": false,
 	"queen elizabeth": false, "the queen": true, "xi": false, "vance": false, "pfister": true, "carney": false,
 	"marles": false, "rubio": false, "moon jae-in": false, "kishi": false, "hamada": true, "borne": true,
-	"attal": false, "duda": false, "fiala": false, "sarmas": false, "ader": true, "braze": false,
+	"attal": false, "duda": false, "hunt": true, "suzuki": true, "franco": true, "champagne": true, "lombard": true, "armand": true, "fiala": false, "sarmas": false, "ader": true, "braze": false,
 }
 
 // titleWords start aliases like "President Trump" that the index leaves out.

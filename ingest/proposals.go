@@ -377,6 +377,9 @@ func categoryRankOf(text string) int8 {
 // category of highest precedence whose word occurs in a token ("drones") or
 // across two ("air defence"). Each spelling is looked at once per text.
 func (d *doc) category(s sentence) string {
+	if c := d.systemCategory(s); c != "" {
+		return c // a catalogue system is the most specific word
+	}
 	if d.cats == nil {
 		d.cats = map[string]int8{}
 	}

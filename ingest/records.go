@@ -8,8 +8,8 @@ import (
 )
 
 // Records turns an extraction into proposals for the review queue: each
-// proposed engagement, pledge or membership as the record it would create
-// (a coalition.Engagement, a coalition.Pledge, a coalition.Member with the
+// proposed engagement, pledge, equipment or membership as the record it would create
+// (a coalition.Engagement, a coalition.Pledge, a coalition.Equipment, a coalition.Member with the
 // coalition's name), its evidence, confidence and the flags that concern it
 // (a flag with a span concerns the proposals whose evidence holds it; a flag
 // without one concerns them all). Why it was proposed (Proposal.Rule) comes
@@ -50,6 +50,8 @@ func recordOf(p Proposal) (rec any, owner string, ok bool) {
 			owner = e.Participants[0].ISO3
 		}
 		return e, owner, true
+	case ProposeEquipment:
+		return equipmentRecord(p), p.Donor, true
 	case ProposeMembership:
 		return struct {
 			Coalition string `json:"coalition"`
@@ -74,6 +76,16 @@ func pledgeRecord(p Proposal) coalition.Pledge {
 		pl.Category = "military"
 	}
 	return pl
+}
+
+// equipmentRecord is the equipment record an equipment proposal creates:
+// the quantity pledged of the system, its capability category.
+func equipmentRecord(p Proposal) coalition.Equipment {
+	e := coalition.Equipment{Donor: p.Donor, System: p.System, Category: p.Category, Pledged: p.Quantity}
+	if p.Announced != nil {
+		e.PledgedOn = *p.Announced
+	}
+	return e
 }
 
 // engagementRecord is the engagement an engagement proposal creates, with

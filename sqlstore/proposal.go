@@ -332,7 +332,7 @@ type acceptance struct {
 	coalUser *int64 // a coordinator's first coalition, where it records
 }
 
-// acceptRecord creates the proposal's pledge or engagement, with the text
+// acceptRecord creates the proposal's pledge, engagement or equipment, with the text
 // as its source and the proposal as its provenance.
 func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, error) {
 	var text coalition.IngestText
@@ -353,6 +353,8 @@ func (tx *Tx) acceptRecord(ctx context.Context, p *coalition.Proposal) (any, err
 		return tx.acceptPledge(ctx, p, a)
 	case coalition.ProposeEngagement:
 		return tx.acceptEngagement(ctx, p, a)
+	case coalition.ProposeEquipment:
+		return tx.acceptEquipment(ctx, p, a)
 	}
 	return nil, nil // membership: the decision is recorded; the coalition's members are edited apart
 }

@@ -125,6 +125,8 @@ func describe(p ingest.Proposal) string {
 		return fmt.Sprintf("%s → %s: %s %s", p.Donor, dash(p.Recipient), p.Amount.String(), p.Category)
 	case ingest.ProposeMembership:
 		return fmt.Sprintf("%s in %q (%s)", p.Country, p.Coalition, p.Status)
+	case ingest.ProposeEquipment:
+		return fmt.Sprintf("%s → %s: %d × %s (%s)", p.Donor, dash(p.Recipient), p.Quantity, p.System, p.Category)
 	}
 	s := p.Title
 	if len(p.Topics) > 0 {

@@ -123,6 +123,11 @@ func summarize(p *coalition.Proposal) string {
 		if json.Unmarshal(p.Record, &m) == nil {
 			return fmt.Sprintf("%s in %q (%s)", m.ISO3, m.Coalition, m.Status)
 		}
+	case coalition.ProposeEquipment:
+		var e coalition.Equipment
+		if json.Unmarshal(p.Record, &e) == nil {
+			return fmt.Sprintf("%s: %d × %s (%s)", e.Donor, e.Pledged, e.System, e.Category)
+		}
 	}
 	return string(p.Record)
 }

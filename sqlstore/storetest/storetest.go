@@ -56,7 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"ScenarioSaveRule", testScenarioSaveRule},
 		{"AuditChain", testAuditChain},
 		{"Proposals", testProposals},
-		{"EquipmentLoad", testEquipmentLoad}, {"EquipmentVisibility", testEquipmentVisibility},
+		{"EquipmentLoad", testEquipmentLoad}, {"EquipmentProposal", testEquipmentProposal}, {"EquipmentVisibility", testEquipmentVisibility},
 		{"Force", testForce},
 		{"VisibilityProperty", testVisibilityProperty},
 		{"ProposalVisibilityProperty", testProposalVisibilityProperty},
