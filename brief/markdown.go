@@ -147,9 +147,13 @@ func mdRisk(m *mdWriter, r *report.BriefRisk) {
 	m.f("## Risks, %s..%s\n\n", r.From, r.To)
 	m.f("- Probability of any shortfall: **%s**; expected shortfall %s (%d trials, seed %d).\n", pct(r.PShortfall), eur(r.MeanShortfallEUR), r.Trials, r.Seed)
 	m.f("- Support carrying no modelled risk event: **%s** (%s of %s modelled).\n\n", pct(r.ShareWithoutRisk), eur(r.SupportWithoutEUR), eur(r.SupportEUR))
-	if len(r.Members) == 0 {
+	if len(r.Members) == 0 && len(r.NoEffect) == 0 {
 		m.f("No member has a risk event in the period.\n\n")
-	} else {
+	}
+	if len(r.NoEffect) > 0 {
+		m.f("Events of %s are modelled in the period but change no trial's shortfall (attribution €0).\n\n", strings.Join(r.NoEffect, ", "))
+	}
+	if len(r.Members) > 0 {
 		m.chart("risk")
 		m.f("| member | event probability | attribution | noise (±) | events |\n| --- | ---: | ---: | ---: | --- |\n")
 		for _, mem := range r.Members {

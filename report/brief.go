@@ -122,16 +122,20 @@ type BriefGap struct {
 
 // BriefRisk is RunRisk's answer over the next BriefRiskMonths.
 type BriefRisk struct {
-	From              coalition.Month `json:"from"`
-	To                coalition.Month `json:"to"`
-	Trials            int             `json:"trials"`
-	Seed              uint64          `json:"seed"`
-	PShortfall        float64         `json:"p_shortfall"`
-	MeanShortfallEUR  float64         `json:"mean_shortfall_eur"`
-	ShareWithoutRisk  float64         `json:"share_without_risk"` // of modelled support, members without events
-	Members           []BriefRiskRow  `json:"members"`
-	SupportWithoutEUR float64         `json:"support_without_risk_eur"`
-	SupportEUR        float64         `json:"support_eur"`
+	From             coalition.Month `json:"from"`
+	To               coalition.Month `json:"to"`
+	Trials           int             `json:"trials"`
+	Seed             uint64          `json:"seed"`
+	PShortfall       float64         `json:"p_shortfall"`
+	MeanShortfallEUR float64         `json:"mean_shortfall_eur"`
+	ShareWithoutRisk float64         `json:"share_without_risk"` // of modelled support, members without events
+	Members          []BriefRiskRow  `json:"members"`
+	// NoEffect are the members with events in the period whose attribution
+	// is exactly zero (no trial's shortfall changes without them, e.g. an
+	// event whose window mostly lies after the period): named, not tabled.
+	NoEffect          []string `json:"no_effect"`
+	SupportWithoutEUR float64  `json:"support_without_risk_eur"`
+	SupportEUR        float64  `json:"support_eur"`
 }
 
 // BriefRiskRow is one member whose events matter most.
@@ -314,7 +318,7 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 		return err
 	}
 	br := &BriefRisk{From: from, To: from.Add(BriefRiskMonths - 1), Trials: rr.Result.Trials, Seed: rr.Result.Seed,
-		PShortfall: rr.Result.Shortfall.PPositive, MeanShortfallEUR: rr.Result.Shortfall.Mean}
+		PShortfall: rr.Result.Shortfall.PPositive, MeanShortfallEUR: rr.Result.Shortfall.Mean, NoEffect: []string{}}
 	eventIDs := map[string][]int64{}
 	for _, m := range rr.Members {
 		eventIDs[m.ISO3] = m.Events
@@ -331,6 +335,10 @@ func briefRisk(ctx context.Context, s coalition.Store, code string, from coaliti
 			continue
 		}
 		row := BriefRiskRow{ISO3: m.ISO3, PEvent: m.PEvent, Attribution: m.Attribution, NoiseEUR: attributionNoise(rr.Result, m.PEvent)}
+		if *m.Attribution == 0 {
+			br.NoEffect = append(br.NoEffect, m.ISO3)
+			continue
+		}
 		// The events the run modelled for the member (their windows meet
 		// the horizon), whatever their dates.
 		for _, id := range eventIDs[m.ISO3] {

@@ -43,8 +43,16 @@ func riskEventLine(ev *coalition.RiskEvent) string {
 	if strings.HasPrefix(ev.Source, "UNVERIFIED") {
 		mark = " [date unverified]"
 	}
-	return fmt.Sprintf("%s %s: %s (p %.2f, support × %.2f)%s", ev.Date, ev.Kind, ev.Label, ev.Probability, ev.Factor, mark)
+	label := strings.TrimPrefix(ev.Label, ev.ISO3+": ") // the table's row names the member
+	if r := []rune(label); len(r) > briefEventLabel {
+		label = strings.TrimSpace(string(r[:briefEventLabel-1])) + "…" // in full on /risk and the country page
+	}
+	return fmt.Sprintf("%s %s: %s (p %.2f, support × %.2f)%s", ev.Date, ev.Kind, label, ev.Probability, ev.Factor, mark)
 }
+
+// briefEventLabel is the longest event label the brief's risk table shows
+// (runes), so that each event fits a line or two of the one-page brief.
+const briefEventLabel = 40
 
 // cutEngagementSources cuts each engagement's source to a line of the
 // brief (briefSource) and cites the whole of a cut one in the sources.

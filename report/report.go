@@ -418,7 +418,7 @@ func (out *requirement) addStored(reqs []*coalition.Requirement, from, to coalit
 			}
 			st.months[t][m] = true
 		}
-		if !srcs[r.Source] {
+		if !srcs[r.Source] && r.To >= from && r.From <= to { // cite what the period uses
 			srcs[r.Source] = true
 			asOf := r.AsOf
 			if asOf == "" {

@@ -50,7 +50,14 @@ func TestBriefPDFPages(t *testing.T) {
 				}
 				if strings.HasPrefix(tc.args[0], "--coalition") {
 					// The charts' own words: each draws its rows' values.
+					// The risk chart is drawn when a member's events move the
+					// shortfall; the September 2025 brief's four members with
+					// events in its period move nothing (attribution €0), which
+					// the brief says instead.
 					for _, want := range []string{"need €", "· covered ", "· gap €", " ± €"} {
+						if want == " ± €" && strings.Contains(pages[0], "change no trial's shortfall") {
+							continue
+						}
 						if !strings.Contains(pages[0], want) {
 							t.Errorf("page 1 lacks the charts' %q", want)
 						}
