@@ -206,7 +206,11 @@ func TestBrowser(t *testing.T) {
 		{"risk-NB8", "/risk?coalition=NB8", 2},
 		{"targets", "/targets", 1},
 		{"login-for-review", "/login?next=/review", 0},
+		{"equipment", "/equipment", 3},
+		{"pledge", "/pledges/1", 0},
+		{"country-UKR", "/countries/UKR", 0},
 	}
+	ls := &links{seen: map[string]string{}}
 	for _, width := range []int64{1280, 390} {
 		for _, p := range pages {
 			t.Run(fmt.Sprintf("%s@%d", p.name, width), func(t *testing.T) {
@@ -230,6 +234,10 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("status %d, want 200", got)
 				}
 				checkHygiene(t, tctx)
+				checkAxe(t, ctx) // serious and critical accessibility violations, at both widths
+				if width == 1280 {
+					ls.collect(t, tctx, srv.URL, p.path)
+				}
 				for _, e := range con.take() {
 					t.Errorf("console: %s", e)
 				}
@@ -256,6 +264,7 @@ func TestBrowser(t *testing.T) {
 			})
 		}
 	}
+	t.Run("every internal link answers 200", ls.follow)
 }
 
 // TestBrowserFilters drives the htmx filters: choosing a type on /donors
