@@ -82,6 +82,8 @@ type links struct {
 func (l *links) collect(t *testing.T, ctx context.Context, origin, page string) {
 	t.Helper()
 	var hrefs []string
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	if err := chromedp.Run(ctx, chromedp.Evaluate(linksJS, &hrefs)); err != nil {
 		t.Fatalf("reading links: %v", err)
 	}

@@ -234,10 +234,10 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("status %d, want 200", got)
 				}
 				checkHygiene(t, tctx)
-				checkAxe(t, ctx) // serious and critical accessibility violations, at both widths
 				if width == 1280 {
-					ls.collect(t, tctx, srv.URL, p.path)
+					ls.collect(t, ctx, srv.URL, p.path)
 				}
+				checkAxe(t, ctx) // serious and critical accessibility violations, at both widths
 				for _, e := range con.take() {
 					t.Errorf("console: %s", e)
 				}
@@ -279,7 +279,7 @@ func TestBrowserFilters(t *testing.T) {
 	con.listen(ctx)
 	tctx, cancel := context.WithTimeout(ctx, 40*time.Second)
 	defer cancel()
-	var before, after, loc, csvHref, reloaded string
+	var before, after, announced, loc, csvHref, reloaded string
 	var nodes []*cdp.Node
 	err := chromedp.Run(tctx, cdplog.Enable(), runtime.Enable(),
 		chromedp.Navigate(srv.URL+"/donors"),
@@ -292,6 +292,9 @@ func TestBrowserFilters(t *testing.T) {
 		// htmx replaces the table and its summary: wait until the new one has its text.
 		chromedp.Poll(`(() => { const e = document.querySelector('.summary'); return !!e && e.innerText.trim().length > 0 })()`, nil, chromedp.WithPollingTimeout(10*time.Second)),
 		chromedp.Text(".summary", &after, chromedp.ByQuery),
+		// The polite live region says what the new results are.
+		chromedp.Poll(`document.getElementById('live-status').textContent.length > 0`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Evaluate(`document.getElementById('live-status').textContent`, &announced),
 		chromedp.Location(&loc),
 		chromedp.AttributeValue("a.csv", "href", &csvHref, nil, chromedp.ByQuery),
 		chromedp.Nodes(`#donor-table tbody tr`, &nodes, chromedp.ByQueryAll),
@@ -305,6 +308,9 @@ func TestBrowserFilters(t *testing.T) {
 	}
 	if before == after {
 		t.Errorf("summary did not change after filtering: %q", after)
+	}
+	if announced != strings.TrimSpace(after) {
+		t.Errorf("live region says %q, want the new summary %q", announced, after)
 	}
 	if !strings.Contains(loc, "type=humanitarian") || !strings.Contains(csvHref, "type=humanitarian") {
 		t.Errorf("location %q, CSV link %q: want both filtered by type=humanitarian", loc, csvHref)

@@ -337,7 +337,20 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () { init(document); });
-  document.addEventListener('htmx:afterSettle', function () { init(document); });
+  document.addEventListener('htmx:afterSettle', function (evt) {
+    init(document);
+    announce(evt.detail && evt.detail.target);
+  });
+  // announce reads the summary line of results that htmx swapped in (a
+  // filter changed) into the page's polite live region, so that a screen
+  // reader says how many rows the new results have.
+  function announce(target) {
+    var status = document.getElementById('live-status');
+    var summary = target && target.querySelector && target.querySelector('.summary');
+    if (status && summary) {
+      status.textContent = summary.innerText.trim();
+    }
+  }
   var pending = 0;
   window.addEventListener('resize', function () {
     clearTimeout(pending);
