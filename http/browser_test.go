@@ -244,6 +244,12 @@ func TestBrowser(t *testing.T) {
 				if len(st.Charts) != p.charts {
 					t.Errorf("%d charts, want %d", len(st.Charts), p.charts)
 				}
+				var libs bool // ECharts loads only where a chart needs it
+				if err := chromedp.Run(ctx, chromedp.Evaluate(`typeof echarts !== 'undefined'`, &libs)); err != nil {
+					t.Error(err)
+				} else if libs != (p.charts > 0) {
+					t.Errorf("ECharts loaded: %v, on a page with %d charts", libs, p.charts)
+				}
 				for _, c := range st.Charts {
 					if !c.OK {
 						t.Errorf("chart %s has no canvas or svg of non-zero size", c.ID)

@@ -336,9 +336,32 @@
     });
   }
 
-  document.addEventListener('DOMContentLoaded', function () { init(document); });
+  // The chart libraries load only on a page that has a chart (issue 21:
+  // 1.1 MB of ECharts on every page); their content-hashed URLs come from
+  // this script's data attributes.
+  var me = document.currentScript;
+  var libs = me ? [me.dataset.echarts, me.dataset.topojson] : [];
+  var loaded = null;
+  function withCharts(fn) {
+    if (!document.querySelector('[data-chart]')) return;
+    if (!loaded) {
+      loaded = Promise.all(libs.map(function (src) {
+        return new Promise(function (ok, fail) {
+          var s = document.createElement('script');
+          s.src = src;
+          s.onload = ok;
+          s.onerror = function () { fail(new Error('could not load ' + src)); };
+          document.head.appendChild(s);
+        });
+      }));
+    }
+    loaded.then(fn, function (err) { console.error(err); });
+  }
+  function drawAll() { init(document); }
+
+  document.addEventListener('DOMContentLoaded', function () { withCharts(drawAll); });
   document.addEventListener('htmx:afterSettle', function (evt) {
-    init(document);
+    withCharts(drawAll);
     announce(evt.detail && evt.detail.target);
   });
   // announce reads the summary line of results that htmx swapped in (a
