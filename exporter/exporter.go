@@ -28,6 +28,10 @@ const (
 	Int                // int64
 	Date               // coalition.Date; empty when zero
 	Month              // coalition.Month; empty when zero
+	// Percent is a float64 in percent (0.46 means 0.46 %): the same number
+	// in CSV and JSON; in XLSX the fraction (0.0046) in a percent-formatted
+	// cell, so Excel shows 0.46% and computes with it.
+	Percent
 )
 
 // Column is one column: its header and how to read it from a row.
@@ -257,7 +261,7 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error], me
 }
 
 // xlsxStyles are the cell styles of an export, made once per workbook.
-type xlsxStyles struct{ bold, date, month, num int }
+type xlsxStyles struct{ bold, date, month, num, pct int }
 
 // newXLSXStyles makes the styles that let Excel show dates, months and
 // amounts as such rather than as serial numbers.
@@ -267,6 +271,7 @@ func newXLSXStyles(f *excelize.File) xlsxStyles {
 	st.date, _ = f.NewStyle(&excelize.Style{NumFmt: 14, CustomNumFmt: strPtr("yyyy-mm-dd")})
 	st.month, _ = f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("yyyy-mm")})
 	st.num, _ = f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("#,##0.00")})
+	st.pct, _ = f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("0.00%")})
 	return st
 }
 
@@ -277,6 +282,9 @@ func (st xlsxStyles) cell(v any, kind Kind) any {
 	case string:
 		return st.textCell(x, kind)
 	case float64:
+		if kind == Percent {
+			return excelize.Cell{StyleID: st.pct, Value: x / 100}
+		}
 		return excelize.Cell{StyleID: st.num, Value: x}
 	}
 	return v

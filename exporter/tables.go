@@ -81,7 +81,7 @@ var DonorColumns = []Column[coalition.DonorTotal]{
 	{"humanitarian_eur", Number, func(d coalition.DonorTotal) any { return d.HumanitarianEUR }},
 	{"reconstruction_eur", Number, func(d coalition.DonorTotal) any { return d.ReconstructionEUR }},
 	{"total_eur", Number, func(d coalition.DonorTotal) any { return d.TotalEUR }},
-	{"pct_gdp", Number, func(d coalition.DonorTotal) any { return d.PctGDP }},
+	{"pct_gdp", Percent, func(d coalition.DonorTotal) any { return d.PctGDP }},
 	{"per_capita_eur", Number, func(d coalition.DonorTotal) any { return d.PerCapitaEUR }},
 	{"as_of", Date, func(d coalition.DonorTotal) any { return d.AsOf }},
 	{"source", Text, func(d coalition.DonorTotal) any { return d.Source }},

@@ -92,6 +92,8 @@ func TestPostRiskModel(t *testing.T) {
 		{"over the trial cap", strings.Replace(smallModel, `"trials": 20000`, `"trials": 200001`, 1), "trials"},
 		{"probability above 1", strings.Replace(smallModel, `"probability": 0.3`, `"probability": 1.3`, 1), "members[0].events[0].probability"},
 		{"a list of the wrong length", strings.Replace(smallModel, `"military": 100}`, `"military": [1, 2]}`, 1), "requirements.military"},
+		{"an amount that would overflow (issue 21)", strings.Replace(smallModel, `"military": 100}`, `"military": 1.7e308}`, 1), "requirements.military"},
+		{"an amount past float64", strings.Replace(smallModel, `"military": 150}`, `"military": 1e400}`, 1), "members[0].support.military"},
 		{"an empty object", `{}`, "start"},
 		{"coalition: unknown field", `{"coalition": "COW2025", "trails": 5}`, "trails"},
 		{"coalition: over the trial cap", `{"coalition": "COW2025", "trials": 200001}`, "trials"},

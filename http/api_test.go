@@ -27,7 +27,7 @@ func newTestServer(t testing.TB) (*httptest.Server, *sqlstore.Store) {
 	t.Helper()
 	s := seededStore(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(chttp.NewServer(log, s, chttp.Config{Version: "test"}))
+	srv := httptest.NewServer(chttp.ValidateTraffic(t, chttp.NewServer(log, s, chttp.Config{Version: "test"})))
 	t.Cleanup(srv.Close)
 	return srv, s
 }

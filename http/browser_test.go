@@ -206,7 +206,11 @@ func TestBrowser(t *testing.T) {
 		{"risk-NB8", "/risk?coalition=NB8", 2},
 		{"targets", "/targets", 1},
 		{"login-for-review", "/login?next=/review", 0},
+		{"equipment", "/equipment", 3},
+		{"pledge", "/pledges/1", 0},
+		{"country-UKR", "/countries/UKR", 0},
 	}
+	ls := &links{seen: map[string]string{}}
 	for _, width := range []int64{1280, 390} {
 		for _, p := range pages {
 			t.Run(fmt.Sprintf("%s@%d", p.name, width), func(t *testing.T) {
@@ -230,11 +234,21 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("status %d, want 200", got)
 				}
 				checkHygiene(t, tctx)
+				if width == 1280 {
+					ls.collect(t, ctx, srv.URL, p.path)
+				}
+				checkAxe(t, ctx) // serious and critical accessibility violations, at both widths
 				for _, e := range con.take() {
 					t.Errorf("console: %s", e)
 				}
 				if len(st.Charts) != p.charts {
 					t.Errorf("%d charts, want %d", len(st.Charts), p.charts)
+				}
+				var libs bool // ECharts loads only where a chart needs it
+				if err := chromedp.Run(ctx, chromedp.Evaluate(`typeof echarts !== 'undefined'`, &libs)); err != nil {
+					t.Error(err)
+				} else if libs != (p.charts > 0) {
+					t.Errorf("ECharts loaded: %v, on a page with %d charts", libs, p.charts)
 				}
 				for _, c := range st.Charts {
 					if !c.OK {
@@ -256,6 +270,7 @@ func TestBrowser(t *testing.T) {
 			})
 		}
 	}
+	t.Run("every internal link answers 200", ls.follow)
 }
 
 // TestBrowserFilters drives the htmx filters: choosing a type on /donors
@@ -270,7 +285,7 @@ func TestBrowserFilters(t *testing.T) {
 	con.listen(ctx)
 	tctx, cancel := context.WithTimeout(ctx, 40*time.Second)
 	defer cancel()
-	var before, after, loc, csvHref, reloaded string
+	var before, after, announced, loc, csvHref, reloaded string
 	var nodes []*cdp.Node
 	err := chromedp.Run(tctx, cdplog.Enable(), runtime.Enable(),
 		chromedp.Navigate(srv.URL+"/donors"),
@@ -283,6 +298,9 @@ func TestBrowserFilters(t *testing.T) {
 		// htmx replaces the table and its summary: wait until the new one has its text.
 		chromedp.Poll(`(() => { const e = document.querySelector('.summary'); return !!e && e.innerText.trim().length > 0 })()`, nil, chromedp.WithPollingTimeout(10*time.Second)),
 		chromedp.Text(".summary", &after, chromedp.ByQuery),
+		// The polite live region says what the new results are.
+		chromedp.Poll(`document.getElementById('live-status').textContent.length > 0`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Evaluate(`document.getElementById('live-status').textContent`, &announced),
 		chromedp.Location(&loc),
 		chromedp.AttributeValue("a.csv", "href", &csvHref, nil, chromedp.ByQuery),
 		chromedp.Nodes(`#donor-table tbody tr`, &nodes, chromedp.ByQueryAll),
@@ -296,6 +314,9 @@ func TestBrowserFilters(t *testing.T) {
 	}
 	if before == after {
 		t.Errorf("summary did not change after filtering: %q", after)
+	}
+	if announced != strings.TrimSpace(after) {
+		t.Errorf("live region says %q, want the new summary %q", announced, after)
 	}
 	if !strings.Contains(loc, "type=humanitarian") || !strings.Contains(csvHref, "type=humanitarian") {
 		t.Errorf("location %q, CSV link %q: want both filtered by type=humanitarian", loc, csvHref)

@@ -79,7 +79,7 @@ func robustWorld(t *testing.T, st *sqlstore.Store) *authWorld {
 		}
 		w.tokens[name] = secret
 	}
-	w.srv = httptest.NewServer(NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), st, Config{Version: "test"}))
+	w.srv = httptest.NewServer(ValidateTraffic(t, NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), st, Config{Version: "test"})))
 	t.Cleanup(w.srv.Close)
 	return w
 }

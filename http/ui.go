@@ -223,10 +223,11 @@ func (s *server) render(w http.ResponseWriter, status int, name string, data any
 
 // page is what every page template needs: the layout reads it.
 type page struct {
-	Title   string
-	Nav     string // the active entry of the navigation
-	Version string
-	Problem string // a user-readable problem shown instead of the content
+	Title       string
+	Description string // the meta description (ui_meta.go)
+	Nav         string // the active entry of the navigation
+	Version     string
+	Problem     string // a user-readable problem shown instead of the content
 	// User is the signed-in user, nil for anonymous readers; render sets it.
 	User *coalition.User
 	// Datasets are the published datasets the figures come from, with
@@ -235,7 +236,7 @@ type page struct {
 }
 
 func (s *server) newPage(title, nav string) page {
-	return page{Title: title + " · Coalition", Nav: nav, Version: s.cfg.Version}
+	return page{Title: title + " · Coalition", Description: describe(title, nav), Nav: nav, Version: s.cfg.Version}
 }
 
 // errorPage is the data of error.html.

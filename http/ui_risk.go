@@ -133,7 +133,11 @@ func (s *server) riskRun(ctx context.Context, q riskQuery) (*riskView, error) {
 		return iso
 	}
 	v := &riskView{Input: in, Result: res, Threshold: in.Model.ShortfallThreshold, Start: in.Model.Start, End: in.Model.Start.Add(in.Model.Months - 1)}
-	v.Sources, v.AsOf = reportSources(in.Sources)
+	v.Sources, _ = reportSources(in.Sources)
+	// The data's date is the model's (report.RiskInput.AsOf): the latest
+	// as-of of its sources other than risk events, whose dates lie ahead
+	// (issue 21: the page said "Data as of 2028-11-07", an election's date).
+	v.AsOf = in.AsOf
 	// The charts cite everything but the events, which the events table
 	// lists with their sources; the page lists all of them once.
 	var chartSrcs []report.Source

@@ -253,6 +253,9 @@ func importFile(ctx context.Context, im coalition.Import, f File, req Request, n
 	}
 	st.Records -= async.refused
 	st.Invalid += len(late)
+	if st.Warnings == nil {
+		st.Warnings = []string{} // an empty list is [], never null (openapi.yaml)
+	}
 	fr.Stats = st
 	errs, err := rowErrors(err, fr.File, late)
 	return fr, errs, err

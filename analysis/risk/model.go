@@ -277,9 +277,17 @@ func validateAmounts(amounts map[string]Series, known map[string]bool, months in
 	return nil
 }
 
+// MaxAmount bounds an amount per month (EUR): ten times world output in a
+// year, so sums over members, categories and 1,200 months stay finite and
+// no result can be Inf or NaN (issue 21: 1.7e308 printed "mean +Inf bn").
+const MaxAmount = 1e15
+
 func checkAmount(v float64, path string) error {
 	if !(v >= 0) || math.IsInf(v, 0) {
 		return coalition.FieldError(path, "must be a finite amount >= 0, got %v", v)
+	}
+	if v > MaxAmount {
+		return coalition.FieldError(path, "must be at most %g EUR a month, got %g", MaxAmount, v)
 	}
 	return nil
 }

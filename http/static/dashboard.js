@@ -336,8 +336,44 @@
     });
   }
 
-  document.addEventListener('DOMContentLoaded', function () { init(document); });
-  document.addEventListener('htmx:afterSettle', function () { init(document); });
+  // The chart libraries load only on a page that has a chart (issue 21:
+  // 1.1 MB of ECharts on every page); their content-hashed URLs come from
+  // this script's data attributes.
+  var me = document.currentScript;
+  var libs = me ? [me.dataset.echarts, me.dataset.topojson] : [];
+  var loaded = null;
+  function withCharts(fn) {
+    if (!document.querySelector('[data-chart]')) return;
+    if (!loaded) {
+      loaded = Promise.all(libs.map(function (src) {
+        return new Promise(function (ok, fail) {
+          var s = document.createElement('script');
+          s.src = src;
+          s.onload = ok;
+          s.onerror = function () { fail(new Error('could not load ' + src)); };
+          document.head.appendChild(s);
+        });
+      }));
+    }
+    loaded.then(fn, function (err) { console.error(err); });
+  }
+  function drawAll() { init(document); }
+
+  document.addEventListener('DOMContentLoaded', function () { withCharts(drawAll); });
+  document.addEventListener('htmx:afterSettle', function (evt) {
+    withCharts(drawAll);
+    announce(evt.detail && evt.detail.target);
+  });
+  // announce reads the summary line of results that htmx swapped in (a
+  // filter changed) into the page's polite live region, so that a screen
+  // reader says how many rows the new results have.
+  function announce(target) {
+    var status = document.getElementById('live-status');
+    var summary = target && target.querySelector && target.querySelector('.summary');
+    if (status && summary) {
+      status.textContent = summary.innerText.trim();
+    }
+  }
   var pending = 0;
   window.addEventListener('resize', function () {
     clearTimeout(pending);
