@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"coalition"
 	"coalition/report"
@@ -169,7 +170,7 @@ func (s *server) coverage(ctx context.Context, c *coalition.Coalition, opt repor
 	if err != nil {
 		return ch, nil, err
 	}
-	ch.Note = fmt.Sprintf("Covered share = pledged ÷ required in each cell (at most 100%%). Need: %s. Pledged: %s.", rep.RequirementBasis, rep.SupportBasis)
+	ch.Note = fmt.Sprintf("Covered share = pledged ÷ required in each cell (at most 100%%). Need: %s. Pledged: %s.", rep.RequirementBasis, rep.SupportBasis) + unitsNote(rep)
 	for _, src := range rep.Sources {
 		label := src.Figure + ": " + src.Source
 		if src.AsOf != "" {
@@ -291,4 +292,20 @@ func (s *server) coalitionsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, http.StatusOK, "coalitions.html", coalitionsData{page: s.newPage("Coalitions", "coalitions"), Coalitions: cs})
+}
+
+// unitsNote says, after the heat map's note, what the requirements stated
+// in units of a catalogued system are covered in units (the same figures
+// as units in GET /api/v1/coverage and coalition coverage); "" when none.
+func unitsNote(rep *report.CoverageReport) string {
+	var b strings.Builder
+	for _, u := range rep.Units {
+		fmt.Fprintf(&b, " In units, %s (%s) %s..%s: required %s, pledged %s, delivered %s, gap %s (%.0f%% covered).", u.System, u.Unit, u.From, u.To,
+			coalition.FormatNumber(u.RequiredUnits, 0), coalition.FormatNumber(u.PledgedUnits, 0), coalition.FormatNumber(u.DeliveredUnits, 0),
+			coalition.FormatNumber(u.GapUnits, 0), 100*u.CoveredShare)
+	}
+	if n := len(rep.UnitsUnmatched); n > 0 {
+		fmt.Fprintf(&b, " %d requirement(s) with a quantity name no catalogued system in that unit: counted in euros only.", n)
+	}
+	return b.String()
 }

@@ -280,4 +280,12 @@ func TestCoverageInUnits(t *testing.T) {
 		t.Fatal(err)
 	}
 	check.Facts(t, check.Holds("CLI text shows units", strings.Contains(text, "155 mm shell") && strings.Contains(text, "350000"), text, "the shell line with its gap"))
+	// The coalition page says the same under its coverage chart.
+	status, page := httpGet(t, fmt.Sprintf("%s/coalitions/%d?from=2030-01&to=2030-03", srv.URL, cow.ID))
+	want := "In units, 155 mm shell (round) 2030-01..2030-03: required 600,000, pledged 250,000, delivered 150,000, gap 350,000 (42% covered)."
+	check.Facts(t,
+		check.Eq("page status", status, 200),
+		check.Holds("the page shows the units", strings.Contains(string(page), want), "(page)", want),
+		check.Holds("the page names the unmatched requirement", strings.Contains(string(page), "1 requirement(s) with a quantity name no catalogued system"), "(page)", "1 requirement(s) …"),
+	)
 }
