@@ -192,8 +192,8 @@ func TestBrowser(t *testing.T) {
 		{"overview", "/", 3},
 		{"donors", "/donors", 0},
 		{"donors-filtered", "/donors?type=military&group=NATO&sort=pct_gdp", 0},
-		{"country-DEU", "/countries/DEU", 2},
-		{"country-USA", "/countries/USA", 2},
+		{"country-DEU", "/countries/DEU", 3}, // monthly support, heavy weapons, equipment
+		{"country-USA", "/countries/USA", 3},
 		{"coalitions", "/coalitions", 0},
 		{"coalition", "/coalitions/1", 2},
 		{"engagements", "/engagements", 1},
