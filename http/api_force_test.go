@@ -48,7 +48,8 @@ func countries(offers []report.ForceOfferRow) string {
 func TestForceGenerationByRole(t *testing.T) {
 	w := newAuthWorld(t)
 	cow := itoa(w.cow.ID)
-	status, resp, _ := w.do(t, "delegate-GBR", "POST", "/api/v1/force/lines", `{"coalition_id":`+cow+`,"capability":"land","unit_type":"battalion","quantity":4,"source":"test"}`)
+	var resp []byte
+	status, _, _ := w.do(t, "delegate-GBR", "POST", "/api/v1/force/lines", `{"coalition_id":`+cow+`,"capability":"land","unit_type":"battalion","quantity":4,"source":"test"}`)
 	check.Facts(t, check.Eq("a delegate may not set the requirement", status, http.StatusForbidden))
 	status, resp, _ = w.do(t, "coordinator", "POST", "/api/v1/force/lines", `{"coalition_id":`+cow+`,"capability":"land","unit_type":"battalion","quantity":4,"personnel":3000,"priority":1,"from":"2026-06","to":"2027-05","source":"coordination cell, test"}`)
 	if status != http.StatusCreated {
@@ -68,7 +69,7 @@ func TestForceGenerationByRole(t *testing.T) {
 	}
 	gbr, _ := offer("delegate-GBR", `"country":"GBR","unit":"Armoured battlegroup","quantity":2,"personnel":1600,"conditions":["ceasefire"],"lead":true,"visibility":"coalition","source":"test GBR"`)
 	fra, fraTag := offer("delegate-FRA", `"country":"FRA","unit":"Groupement tactique Lynx","quantity":1,"personnel":800,"conditions":["us-backstop"],"visibility":"confidential","source":"test FRA"`)
-	status, resp, _ = w.do(t, "delegate-GBR", "POST", "/api/v1/force/offers", `{"line_id":`+itoa(line)+`,"country":"FRA","unit":"x","quantity":9,"source":"forged"}`)
+	status, _, _ = w.do(t, "delegate-GBR", "POST", "/api/v1/force/offers", `{"line_id":`+itoa(line)+`,"country":"FRA","unit":"x","quantity":9,"source":"forged"}`)
 	check.Facts(t, check.Eq("a delegate may not offer for another country", status, http.StatusForbidden))
 	status, resp, _ = w.do(t, "delegate-GBR", "POST", "/api/v1/force/offers", `{"line_id":`+itoa(line)+`,"country":"GBR","unit":"x","conditions":["maybe"],"source":"s"}`)
 	check.Facts(t, check.Holds("bad condition names its field", status == 400 && strings.Contains(string(resp), `"field":"conditions[0]"`), string(resp), "400 naming conditions[0]"))
@@ -132,11 +133,12 @@ func TestForceGenerationByRole(t *testing.T) {
 	check.Facts(t, check.Eq("PATCH without If-Match", status, http.StatusPreconditionRequired))
 	status, _, _ = w.do(t, "delegate-GBR", "PATCH", fraPath, `{"quantity":0}`, "If-Match", fraTag)
 	check.Facts(t, check.Eq("other delegate PATCH", status, http.StatusNotFound))
-	status, resp, _ = w.do(t, "delegate-FRA", "PATCH", fraPath, `{"quantity":2,"conditions":["us-backstop","parliament"]}`, "If-Match", fraTag)
+	status, _, _ = w.do(t, "delegate-FRA", "PATCH", fraPath, `{"quantity":2,"conditions":["us-backstop","parliament"]}`, "If-Match", fraTag)
 	check.Facts(t, check.Eq("PATCH as owner", status, http.StatusOK))
 	status, _, _ = w.do(t, "delegate-FRA", "PATCH", fraPath, `{"quantity":3}`, "If-Match", fraTag)
 	check.Facts(t, check.Eq("stale PATCH", status, http.StatusConflict))
 	status, body, _ = w.do(t, "coordinator", "GET", "/api/v1/coalitions/"+cow+"/force", "")
+	check.Facts(t, check.Eq("GET the force view", status, http.StatusOK))
 	l, _ = forceLineOf(t, body, line)
 	check.Facts(t, check.Eq("after the edit: conditional 2+2", l.Conditional, int64(4)), check.Eq("after the edit: unfilled", *l.Unfilled, int64(0)))
 

@@ -66,8 +66,7 @@ func loadSpec() (routers.Router, error) {
 func closeSchemas(doc *openapi3.T) {
 	seen := map[*openapi3.Schema]bool{}
 	open := map[*openapi3.Schema]bool{}
-	var markOpen func(*openapi3.SchemaRef)
-	markOpen = func(r *openapi3.SchemaRef) {
+	markOpen := func(r *openapi3.SchemaRef) {
 		if r != nil && r.Value != nil {
 			open[r.Value] = true
 		}
