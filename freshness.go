@@ -30,6 +30,39 @@ var Cycles = map[string]Cycle{
 	"nato":      {Publisher: "NATO", Every: 12, Lag: 0},
 }
 
+// analysisDatasets names the published datasets each analysis reads, so
+// that every output of it (the CLI's note on stderr, the API's
+// Coalition-Data-Note header) says when one of them is stale; one table
+// for both.
+var analysisDatasets = map[string][]string{
+	"brief":          {"kiel", "worldbank", "ecb-fx", "nato"},
+	"capability-gap": {"kiel-weapons"},
+	"channels":       {"kiel"},
+	"countries":      {"worldbank", "nato"},
+	"coverage":       {"kiel"},
+	"donors":         {"kiel", "worldbank", "ecb-fx"},
+	"donors-monthly": {"kiel", "ecb-fx"},
+	"equipment":      {"kiel-weapons"},
+	"export":         {"kiel", "ecb-fx"},
+	"pledges":        {"kiel"},
+	"procurement":    {"kiel"},
+	"prospects":      {"kiel", "worldbank", "ecb-fx"},
+	"risk":           {"kiel"},
+	"scenario":       {"kiel", "worldbank", "ecb-fx"},
+	"targets":        {"nato", "worldbank"},
+}
+
+// DatasetsUsedBy is the published datasets the named analysis reads. An
+// unknown name is a programming error (a typo would silently drop the
+// note), so it panics; the CLI and API tests run every caller.
+func DatasetsUsedBy(analysis string) []string {
+	ds, ok := analysisDatasets[analysis]
+	if !ok {
+		panic("coalition: no dataset list for analysis " + analysis)
+	}
+	return ds
+}
+
 // freshnessGrace allows for a publisher's release being a few days late.
 const freshnessGrace = 7 * 24 * time.Hour
 

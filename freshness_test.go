@@ -47,3 +47,28 @@ func TestFreshnessOf(t *testing.T) {
 		})
 	}
 }
+
+// Every analysis names only datasets that exist in the bundled data or
+// have a publisher's cycle, and an unknown analysis is refused loudly.
+func TestDatasetsUsedBy(t *testing.T) {
+	known := map[string]bool{"kiel-weapons": true}
+	for n := range Cycles {
+		known[n] = true
+	}
+	for a, ds := range analysisDatasets {
+		if len(ds) == 0 {
+			t.Errorf("%s: no datasets", a)
+		}
+		for _, d := range ds {
+			if !known[d] {
+				t.Errorf("%s reads %q, which is no dataset", a, d)
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("DatasetsUsedBy(\"no-such\") did not panic")
+		}
+	}()
+	DatasetsUsedBy("no-such")
+}

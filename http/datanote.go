@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"coalition"
 )
 
 // DataNoteHeader carries, on an API answer computed from published
@@ -13,35 +15,37 @@ import (
 const DataNoteHeader = "Coalition-Data-Note"
 
 // dataNoteRoutes are the API answers computed from published datasets and
-// the datasets each uses; the CLI warns for the same ones (warnStale).
-var dataNoteRoutes = map[string][]string{
-	"GET /api/v1/coalitions/{id}":          {"kiel"},
-	"GET /api/v1/donors":                   {"kiel", "worldbank", "ecb-fx"},
-	"GET /api/v1/donors/monthly":           {"kiel", "ecb-fx"},
-	"GET /api/v1/targets":                  {"nato", "worldbank"},
-	"GET /api/v1/prospects":                {"kiel", "worldbank", "ecb-fx"},
-	"GET /api/v1/coverage":                 {"kiel"},
-	"GET /api/v1/procurement":              {"kiel"},
-	"GET /api/v1/scenarios/builtin/{name}": {"kiel", "worldbank", "ecb-fx"},
-	"POST /api/v1/scenarios/run":           {"kiel", "worldbank", "ecb-fx"},
-	"GET /api/v1/risk/coalition/{code}":    {"kiel"},
-	"GET /api/v1/equipment":                {"kiel-weapons"},
-	"GET /api/v1/capability-gap":           {"kiel-weapons"},
-	"GET /api/v1/countries/{iso3}":         {"worldbank", "nato"},
-	"GET /api/v1/channels":                 {"kiel"},
-	"GET /api/v1/scenarios/{id}":           {"kiel", "worldbank", "ecb-fx"},
-	"GET /api/v1/export/{what}":            {"kiel", "ecb-fx"},
-	"GET /api/v1/pledges":                  {"kiel"},
-	"GET /api/v1/countries":                {"worldbank", "nato"},
+// the analysis each answers; coalition.DatasetsUsedBy names its datasets,
+// the same list the CLI's command for it warns about.
+var dataNoteRoutes = map[string]string{
+	"GET /api/v1/coalitions/{id}":          "coverage",
+	"GET /api/v1/donors":                   "donors",
+	"GET /api/v1/donors/monthly":           "donors-monthly",
+	"GET /api/v1/targets":                  "targets",
+	"GET /api/v1/prospects":                "prospects",
+	"GET /api/v1/coverage":                 "coverage",
+	"GET /api/v1/procurement":              "procurement",
+	"GET /api/v1/scenarios/builtin/{name}": "scenario",
+	"POST /api/v1/scenarios/run":           "scenario",
+	"GET /api/v1/risk/coalition/{code}":    "risk",
+	"GET /api/v1/equipment":                "equipment",
+	"GET /api/v1/capability-gap":           "capability-gap",
+	"GET /api/v1/countries/{iso3}":         "countries",
+	"GET /api/v1/channels":                 "channels",
+	"GET /api/v1/scenarios/{id}":           "scenario",
+	"GET /api/v1/export/{what}":            "export",
+	"GET /api/v1/pledges":                  "pledges",
+	"GET /api/v1/countries":                "countries",
 }
 
 // withDataNote sets DataNoteHeader on rt's answers when a dataset it uses
 // is stale; other routes are returned as they are.
 func (s *server) withDataNote(rt route, h http.Handler) http.Handler {
-	names := dataNoteRoutes[rt.pattern]
-	if len(names) == 0 {
+	analysis, ok := dataNoteRoutes[rt.pattern]
+	if !ok {
 		return h
 	}
+	names := coalition.DatasetsUsedBy(analysis)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if note := s.staleNote(r.Context(), names); note != "" {
 			w.Header().Set(DataNoteHeader, note)

@@ -49,7 +49,7 @@ func runBrief(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx", "nato")
+	warnStale(ctx, e, s, "brief")
 	if opt.AsOf.IsZero() {
 		opt.AsOf = coalition.DateOf(time.Now().UTC())
 	}

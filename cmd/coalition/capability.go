@@ -26,7 +26,7 @@ func runCapabilityGap(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	warnStale(ctx, e, s, "kiel-weapons")
+	warnStale(ctx, e, s, "capability-gap")
 	return c.print(e, rep, func() error { printCapabilityGap(e.stdout, rep); return nil })
 }
 

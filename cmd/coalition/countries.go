@@ -16,7 +16,7 @@ func runCountries(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	warnStale(ctx, e, s, "worldbank", "nato")
+	warnStale(ctx, e, s, "countries")
 	cs, err := s.FindCountries(ctx, coalition.CountryFilter{Group: *group})
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ func runCoverage(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	warnStale(ctx, e, s, "kiel")
+	warnStale(ctx, e, s, "coverage")
 	opt.Counts, opt.Need = *counts, *need
 	var store coalition.Store = s
 	if !records.IsZero() {

@@ -91,9 +91,11 @@ func signedEUR(cents int64) string {
 	return "+" + eur(float64(cents)/100)
 }
 
-// warnStale tells, on standard error, which of the named datasets an
-// output uses are older than their publisher's usual cycle.
-func warnStale(ctx context.Context, e *env, s coalition.DatasetStore, names ...string) {
+// warnStale tells, on standard error, which of the datasets the named
+// analysis reads (coalition.DatasetsUsedBy, the same list as the API's
+// Coalition-Data-Note) are older than their publisher's usual cycle.
+func warnStale(ctx context.Context, e *env, s coalition.DatasetStore, analysis string) {
+	names := coalition.DatasetsUsedBy(analysis)
 	ds, err := s.Datasets(ctx)
 	if err != nil {
 		return // the output stands without the note

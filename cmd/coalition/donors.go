@@ -49,7 +49,7 @@ func runDonors(ctx context.Context, e *env, args []string) error {
 	if rows, err = report.RebaseGDP(rows, q.gdpYear); err != nil {
 		return err
 	}
-	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx")
+	warnStale(ctx, e, s, "donors")
 	return c.print(e, nonNil(rows), func() error {
 		if len(rows) == 0 {
 			fmt.Fprintf(e.stdout, "No donors: %s.\n", noDonorsReason(ctx, s, q.f))

@@ -29,7 +29,7 @@ func runEquipment(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	warnStale(ctx, e, s, "kiel-weapons")
+	warnStale(ctx, e, s, "equipment")
 	return c.print(e, rep, func() error { printEquipment(e.stdout, rep); return nil })
 }
 

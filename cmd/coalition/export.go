@@ -32,6 +32,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	warnStale(ctx, e, s, "export")
 	x := export{s: s, what: pos[0], format: *format, f: filters()}
 	if *out == "" {
 		return x.to(ctx, e.stdout)

@@ -42,7 +42,7 @@ func runProspects(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx")
+	warnStale(ctx, e, s, "prospects")
 	rep, err := report.ProspectsWith(ctx, s, report.ProspectOptions{Coalition: *coal, GapEUR: *gap,
 		Weights:   analysis.ProspectWeights{Capacity: *wc, Alliances: *wa, Support: *ws},
 		Alignment: analysis.AlignmentWeights{Votes: *av, Groups: *ag, Recent: *ar}, Exclude: report.ParseISO3List(*exclude),

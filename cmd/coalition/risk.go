@@ -186,7 +186,7 @@ func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon
 		return nil, err
 	}
 	defer s.Close()
-	warnStale(ctx, e, s, "kiel")
+	warnStale(ctx, e, s, "risk")
 	opts := report.RiskOptions{Trials: int(trials.v)}
 	if seed.set {
 		opts.Seed = &seed.v

@@ -52,7 +52,7 @@ func runScenario(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	warnStale(ctx, e, s, "kiel", "worldbank", "ecb-fx")
+	warnStale(ctx, e, s, "scenario")
 	if *builtin != "" {
 		rep, err := report.BuiltinScenario(ctx, s, *builtin)
 		if err != nil {

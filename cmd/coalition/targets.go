@@ -22,7 +22,7 @@ func runTargets(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	warnStale(ctx, e, s, "nato", "worldbank")
+	warnStale(ctx, e, s, "targets")
 	return c.print(e, rep, func() error { return printTargets(e.stdout, rep) })
 }
 

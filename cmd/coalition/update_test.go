@@ -159,6 +159,7 @@ func TestDatasetAgeAndStaleNotes(t *testing.T) {
 		{"prospects", "--coalition", "COW2025", "--top", "3"},
 		{"risk", "--coalition", "COW2025", "--trials", "200"},
 		{"brief", "--coalition", "COW2025"},
+		{"export", "pledges", "--format", "json"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
 			_, errOut, err := cli(t, nil, append(args, "--db", db)...)
