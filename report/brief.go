@@ -261,7 +261,7 @@ func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, re
 	if err := briefAsks(ctx, now, coal, rep); err != nil {
 		return err
 	}
-	if err := briefRisk(ctx, s, coal.Code, from, rep); err != nil {
+	if err := briefRisk(ctx, now, coal.Code, from, rep); err != nil {
 		return err
 	}
 	eng, err := briefEngagements(ctx, s, opt, coalitionEngagement(coal))
@@ -310,8 +310,19 @@ func briefHeadline(ctx context.Context, s coalition.Store, code string, from, to
 	return nil
 }
 
-// briefRisk runs the risk model over the next months with a fixed seed.
+// briefRisk runs the risk model with a fixed seed over the months from
+// the as-of month, or from the month after the last month of allocations
+// on record if that is later (s holds the records of the as-of day): the
+// model takes each member's recent allocations as its support, so it
+// starts where the recorded allocations end.
 func briefRisk(ctx context.Context, s coalition.Store, code string, from coalition.Month, rep *BriefReport) error {
+	sup, err := s.MonthlySupport(ctx, coalition.DonorFilter{})
+	if err != nil {
+		return err
+	}
+	for _, d := range sup {
+		from = max(from, d.Month+1)
+	}
 	seed := uint64(BriefRiskSeed)
 	rr, err := RunRisk(ctx, s, code, from, BriefRiskMonths, RiskOptions{Trials: BriefRiskTrials, Seed: &seed}, risk.Options{})
 	if err != nil {

@@ -167,3 +167,40 @@ func briefStageChanges(t *testing.T, s *sqlstore.Store) {
 	eq(t, "cancellation", kinds["brief test cancellation"].Kind, "cancelled")
 	eq(t, "changes", rep.Changes.Count, 2)
 }
+
+// TestBriefPastDayRisk: a brief for a past day runs its risk model on the
+// records of that day, from the month after the last month of allocations
+// then on record, so that a pledge announced later changes nothing in it
+// (before, the risk section read today's records: hindsight).
+func TestBriefPastDayRisk(t *testing.T) {
+	s := seeded(t)
+	day, err := coalition.ParseDate("2025-09-10")
+	must(t, err)
+	opt := report.BriefOptions{Coalition: "COW2025", AsOf: day, Since: coalition.DateOf(day.Time().AddDate(0, 0, -30))}
+	before, err := report.Brief(sys, s, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "risk from", before.Risk.From, coalition.MonthOf(2025, time.October))
+	later := &coalition.Pledge{Donor: "DEU", Recipient: "UKR", Category: "air-defence", Amount: coalition.Money{Minor: 9e9 * 100, Currency: "EUR"},
+		Announced: coalition.DateOf(time.Date(2025, time.November, 5, 0, 0, 0, 0, time.UTC)), DeliverFrom: coalition.MonthOf(2025, time.November),
+		DeliverTo: coalition.MonthOf(2026, time.January), Status: coalition.Allocated, Visibility: coalition.Public,
+		Source: "past-day brief test: a pledge announced after the brief's day", SourceRef: "past-day-1"}
+	must(t, s.CreatePledge(sys, later))
+	after, err := report.Brief(sys, s, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nearly(t, "modelled support", after.Risk.SupportEUR, before.Risk.SupportEUR, 1e-12)
+	nearly(t, "mean shortfall", after.Risk.MeanShortfallEUR, before.Risk.MeanShortfallEUR, 1e-12)
+	// Today's brief sees the pledge: the check above can fail.
+	nov, err := coalition.ParseDate("2025-11-30")
+	must(t, err)
+	now, err := report.Brief(sys, s, report.BriefOptions{Coalition: "COW2025", AsOf: nov, Since: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.Risk.From != coalition.MonthOf(2025, time.December) {
+		t.Errorf("a brief of 2025-11-30 runs its risk from %s, want 2025-12 (the month after November's records)", now.Risk.From)
+	}
+}

@@ -22,9 +22,12 @@ import (
 //     the day it was stored; an edited requirement has its figures of today.
 //   - A delivery counts from its date.
 //
-// Everything else (countries, rates, the allocations that the historical
-// model averages) is read as it is: the store keeps no history of it. A
-// record deleted since is not seen.
+//   - The monthly allocations (MonthlySupport) are those of months up to the
+//     day's month, the months whose allocations were on record (a published
+//     allocation is dated by its month, as the pledges above).
+//
+// Everything else (countries, rates) is read as it is: the store keeps no
+// history of it. A record deleted since is not seen.
 func RecordsAsOf(s coalition.Store, day coalition.Date) coalition.Store {
 	return &recordsAsOf{Store: s, day: day}
 }
@@ -101,6 +104,24 @@ func (r *recordsAsOf) pledgeAt(ctx context.Context, p *coalition.Pledge) (*coali
 	}
 	q.AmountEUR, q.Status = fig.AnnouncedEUR, fig.Stage
 	return &q, true, nil
+}
+
+// MonthlySupport returns the allocations of the months up to the day's
+// month: a brief for a past day averages, and starts its risk run after,
+// only the months that were on record.
+func (r *recordsAsOf) MonthlySupport(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorMonth, error) {
+	rows, err := r.Store.MonthlySupport(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	last := r.day.Month()
+	out := rows[:0:0]
+	for _, d := range rows {
+		if d.Month <= last {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // FindRequirements returns the requirements whose figures were on record

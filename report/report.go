@@ -457,7 +457,7 @@ func (out *requirement) fillHistorical(ctx context.Context, s coalition.Store, c
 			if err != nil {
 				return err
 			}
-			hist = baselineMonthly(sup)
+			hist = baselineMonthly(s, sup)
 		}
 		v, ok := hist[typ]
 		out.bases[typ] = fallbackBasis(c, stored, missing, from, to, ok, need)
@@ -512,9 +512,15 @@ func monthRanges(ms []coalition.Month) string {
 	return strings.Join(parts, ", ")
 }
 
-// baselineMonthly is Σ allocations 2022-01..2024-12 / 36 per type.
-func baselineMonthly(sup []analysis.DonorMonth) map[string]float64 {
-	n := float64(BaselineTo-BaselineFrom) + 1
+// baselineMonthly is Σ allocations 2022-01..2024-12 / 36 per type; with
+// the records of a past day before 2024-12 (RecordsAsOf), the average of
+// the baseline's months up to that day's month.
+func baselineMonthly(s coalition.Store, sup []analysis.DonorMonth) map[string]float64 {
+	to := BaselineTo
+	if ra, ok := s.(*recordsAsOf); ok && ra.day.Month() < to {
+		to = max(ra.day.Month(), BaselineFrom)
+	}
+	n := float64(to-BaselineFrom) + 1
 	out := map[string]float64{analysis.TypeMilitary: 0, analysis.TypeFinancial: 0, analysis.TypeHumanitarian: 0}
 	for _, d := range sup {
 		if d.Month < BaselineFrom || d.Month > BaselineTo {

@@ -362,7 +362,7 @@ func (b *riskBuild) addPledgeSupport(ctx context.Context) error {
 	}
 	b.in.Sources = append(b.in.Sources, datedSources("support (pledges)", pledgeSrc)...)
 	for _, t := range sortedKeys(skipped) {
-		b.note("Pledged %s support (%.0f EUR in the horizon) is left out: the requirements name no %s need.", t, skipped[t], t)
+		b.note("Pledged %s support (%s in the horizon) is left out: the requirements name no %s need.", t, coalition.FormatEUR(skipped[t], 2), t)
 	}
 	return nil
 }
@@ -595,7 +595,7 @@ func (b *riskBuild) threshold(opts RiskOptions) float64 {
 		return *opts.ShortfallThreshold
 	}
 	b.in.Sources = append(b.in.Sources, Source{Figure: "shortfall_threshold",
-		Source: fmt.Sprintf("default: %g%% of the total requirement over the horizon (%.0f EUR)", 100*DefaultShortfallShare, b.total)})
+		Source: fmt.Sprintf("default: %g%% of the total requirement over the horizon (%s)", 100*DefaultShortfallShare, coalition.FormatEUR(b.total, 2))})
 	return DefaultShortfallShare * b.total
 }
 

@@ -92,8 +92,8 @@ func (b *riskBuild) attributeChannels(context.Context) error {
 		if slices.Contains(b.baseline, donor) {
 			basis = fmt.Sprintf("its average monthly allocations of the last %d months of data", BaselineMonths)
 		}
-		msg := fmt.Sprintf("%s (%s): %.0f EUR over the horizon (%s) is attributed to its %d contributors by their shares (%s), each part exposed to that contributor's risk events and reliability",
-			c.Name, donor, total, basis, len(c.Contributors), c.Code)
+		msg := fmt.Sprintf("%s (%s): %s over the horizon (%s) is attributed to its %d contributors by their shares (%s), each part exposed to that contributor's risk events and reliability",
+			c.Name, donor, coalition.FormatEUR(total, 2), basis, len(c.Contributors), c.Code)
 		if len(added) > 0 {
 			msg += fmt.Sprintf("; %s, not joined members, are in the model with only their part", strings.Join(added, ", "))
 		}

@@ -62,7 +62,7 @@ func payerFlows(ctx context.Context, s coalition.ChannelStore, rep *ScenarioRepo
 		if to >= from {
 			flows = append(flows, analysis.Flow{Donor: donor, Category: mapCategory(p.Category, needed), From: from, To: to, Amount: p.CapacityEUR * share})
 		}
-		rep.Sources = append(rep.Sources, Source{Figure: fmt.Sprintf("payer %s: %.0f EUR of %s support, %s..%s", c.Code, p.CapacityEUR, p.Category, p.From, p.To), Source: p.Source})
+		rep.Sources = append(rep.Sources, Source{Figure: fmt.Sprintf("payer %s: %s of %s support, %s..%s", c.Code, coalition.FormatEUR(p.CapacityEUR, 2), p.Category, p.From, p.To), Source: p.Source})
 	}
 	if len(flows) > 0 {
 		rep.SupportBasis += "; and the channels named as payers, each capacity spread evenly over its months"
