@@ -18,8 +18,10 @@ import (
 //     person recorded them, recorded by then (an imported pledge's entries
 //     recorded with it count from their dates). Its delivery window and
 //     category are today's: the history does not keep them.
+//
 //   - A requirement counts from the date of its figure (as_of), else from
 //     the day it was stored; an edited requirement has its figures of today.
+//
 //   - A delivery counts from its date.
 //
 //   - The monthly allocations (MonthlySupport) are those of months up to the
