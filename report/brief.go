@@ -269,7 +269,11 @@ func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, re
 		return err
 	}
 	rep.Engagements = eng
-	rep.Assumptions = coalitionAssumptions(coal.Code, from, to, opt)
+	riskFrom := from
+	if rep.Risk != nil {
+		riskFrom = rep.Risk.From
+	}
+	rep.Assumptions = coalitionAssumptions(coal.Code, from, to, riskFrom, opt)
 	return nil
 }
 
@@ -462,7 +466,7 @@ func findEngagements(ctx context.Context, s coalition.EngagementStore, f coaliti
 }
 
 // coalitionAssumptions are the choices behind a coalition brief's figures.
-func coalitionAssumptions(code string, from, to coalition.Month, opt BriefOptions) []string {
+func coalitionAssumptions(code string, from, to, riskFrom coalition.Month, opt BriefOptions) []string {
 	briefSpecJSON := func(code string, from, to coalition.Month) string {
 		b, _ := json.Marshal(BriefScenarioSpec(code, from, to))
 		return "`" + string(b) + "`"
@@ -473,7 +477,7 @@ func coalitionAssumptions(code string, from, to coalition.Month, opt BriefOption
 		fmt.Sprintf("Changes since %s: pledges entered here by their created and announcement dates; imported pledges (published datasets, files) by their announcement dates only (a load is not news); the steps people recorded in a pledge's history (upgrades, cancellations, amount changes) by the day recorded, with the step's source; deliveries by their dates; members by their membership dates.", opt.Since),
 		fmt.Sprintf("Fair-share asks: the scenario engine's burden-sharing plan for this period with no withdrawal, `coalition scenario --file` with %s (the same run as POST /api/v1/scenarios/run): each month's shortfall of the need against the recorded pledges (the headline's monthly gap), per calendar year, shared among the coalition's joined members with a GDP figure in proportion to GDP (World Bank GDP at the ECB annual average), each capped at %.1f%% of its GDP a year; a member's ask splits over the categories as the gap does. An arithmetic of fairness, not a forecast of what anyone will give. \"Gave\" is its allocations in the last 12 months of recorded data before the as-of month.", briefSpecJSON(code, from, to), BriefCapPctGDP),
 		fmt.Sprintf("Change since %s: the same question (same period and rules) asked of the records as they stood at the end of %s, by their own history: pledges announced by then (a person's, also entered by then) with the amount and cancellation of their stage history to that day; requirements from the date of their figure; deliveries by their dates. Delivery windows and categories are today's (the history does not keep them); deleted records are not seen.", opt.Since, coalition.DateOf(opt.Since.Time().AddDate(0, 0, -1))),
-		fmt.Sprintf("Risks: `coalition risk --coalition %s --start %s --horizon %d --trials %d --seed %d`: stored risk events with their users' probabilities and factors, default reliability Beta(9,1) and correlation %.1f; attribution = expected shortfall with the member's events minus without, next to about two standard errors of the simulation (an attribution below it is noise). Members without pledges in the horizon are modelled at their average monthly allocations of the last 12 months of data (the risk model's rule), unlike the headline, which counts only recorded pledges.", code, from, BriefRiskMonths, BriefRiskTrials, BriefRiskSeed, DefaultRiskCorrelation),
+		fmt.Sprintf("Risks: `coalition risk --coalition %s --start %s --horizon %d --trials %d --seed %d --records-as-of %s`: from the as-of month or, if later, the month after the last month of allocations on record that day; the records as they stood on the as-of day; stored risk events with their users' probabilities and factors, as they are today (an event held between the as-of day and today is modelled with its recorded outcome, which was not known then), default reliability Beta(9,1) and correlation %.1f; attribution = expected shortfall with the member's events minus without, next to about two standard errors of the simulation (an attribution below it is noise). Members without pledges in the horizon are modelled at their average monthly allocations of the last 12 months of data (the risk model's rule), unlike the headline, which counts only recorded pledges.", code, riskFrom, BriefRiskMonths, BriefRiskTrials, BriefRiskSeed, opt.AsOf, DefaultRiskCorrelation),
 		fmt.Sprintf("Engagements: those recorded in the coalition or with a joined member or lead taking part, from %s to %d months after the as-of date.", opt.Since, BriefRiskMonths),
 	}
 }

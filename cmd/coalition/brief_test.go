@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,5 +76,59 @@ func TestBriefCommand(t *testing.T) {
 				t.Errorf("error %q does not name %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestBriefRiskIsTheCommandItPrints: the brief's risk section for a past
+// day is the run of the command its assumptions print (with
+// --records-as-of), figure for figure: one answer, and the printed command
+// reproduces it.
+func TestBriefRiskIsTheCommandItPrints(t *testing.T) {
+	db := seededDB(t)
+	out, _, err := cli(t, nil, "brief", "--coalition", "COW2025", "--since", "2025-08-01", "--as-of", "2025-09-10", "--json", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Risk struct {
+			From string  `json:"from"`
+			Mean float64 `json:"mean_shortfall_eur"`
+			P    float64 `json:"p_shortfall"`
+		} `json:"risk"`
+		Assumptions []string `json:"assumptions"`
+	}
+	if err := json.Unmarshal([]byte(out), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Risk.From != "2025-10" {
+		t.Errorf("risk from %s, want 2025-10 (the month after September 2025, the last month on record on 10 September)", b.Risk.From)
+	}
+	var cmd string
+	for _, a := range b.Assumptions {
+		if rest, ok := strings.CutPrefix(a, "Risks: `coalition "); ok {
+			cmd, _, _ = strings.Cut(rest, "`")
+		}
+	}
+	if cmd == "" {
+		t.Fatalf("no risk command in the assumptions: %q", b.Assumptions)
+	}
+	args := append(strings.Fields(cmd), "--json", "--db", db)
+	out, _, err = cli(t, nil, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", cmd, err)
+	}
+	var r struct {
+		Result struct {
+			Shortfall struct {
+				Mean float64 `json:"mean"`
+				P    float64 `json:"p_positive"`
+			} `json:"shortfall"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Result.Shortfall.Mean != b.Risk.Mean || r.Result.Shortfall.P != b.Risk.P {
+		t.Errorf("%s: mean %.0f, P %.3f; the brief: mean %.0f, P %.3f", cmd, r.Result.Shortfall.Mean, r.Result.Shortfall.P, b.Risk.Mean, b.Risk.P)
 	}
 }

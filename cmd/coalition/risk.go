@@ -15,7 +15,7 @@ import (
 	"coalition/report"
 )
 
-const riskUsage = "risk (--input model.json | --coalition CODE [--horizon N] [--start YYYY-MM] [--print-model] [--db ...]) [--trials N] [--seed S] [--workers W] [--json]"
+const riskUsage = "risk (--input model.json | --coalition CODE [--horizon N] [--start YYYY-MM] [--records-as-of YYYY-MM-DD] [--print-model] [--db ...]) [--trials N] [--seed S] [--workers W] [--json]"
 
 // optionalInt is an integer flag that knows whether it was given (on the
 // command line or through COALITION_<FLAG>).
@@ -64,6 +64,7 @@ func (o *optionalUint) Set(s string) error {
 // riskFlags are the flags of coalition risk.
 type riskFlags struct {
 	input, coal, start, db string
+	records                string // --records-as-of
 	workers                int
 	printModel, asJSON     bool
 	trials, horizon        optionalInt
@@ -77,6 +78,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.coal, "coalition", "", "build the model from this stored coalition (its members and the United States, pledges, requirements, risk events)")
 	fs.Var(&f.horizon, "horizon", "with --coalition: months in the model (default: to the last month of the stored requirements, at most 36)")
 	fs.StringVar(&f.start, "start", "", "with --coalition: first month (YYYY-MM); default the month after the last month of recorded support")
+	fs.StringVar(&f.records, "records-as-of", "", "with --coalition: the pledges, requirements, deliveries and monthly allocations as they stood on this day (as the brief for that day uses them); default: as they are")
 	fs.BoolVar(&f.printModel, "print-model", false, "with --coalition: print the model JSON (for --input) instead of running it")
 	db := dbFlag(fs)
 	fs.Var(&f.trials, "trials", "number of trials (default: the model's, else 10000; 20000 with --coalition)")
@@ -94,7 +96,7 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 	var in *report.RiskInput
 	var model risk.Model
 	if f.coal != "" {
-		if in, err = riskFromStore(ctx, e, f.db, f.coal, f.start, f.horizon, f.trials, f.seed); err != nil {
+		if in, err = riskFromStore(ctx, e, f); err != nil {
 			return err
 		}
 		model = in.Model
@@ -124,6 +126,8 @@ func (f *riskFlags) check(pos []string) error {
 		return usagef("risk: give --input or --coalition, not both")
 	case f.printModel && f.coal == "":
 		return usagef("risk: --print-model needs --coalition")
+	case f.records != "" && f.coal == "":
+		return usagef("risk: --records-as-of needs --coalition")
 	}
 	return nil
 }
@@ -170,28 +174,36 @@ func printRiskResult(e *env, asJSON bool, in *report.RiskInput, model risk.Model
 
 // riskFromStore builds the model of a stored coalition, as the local
 // operator (the CLI sees every record).
-func riskFromStore(ctx context.Context, e *env, db, code, startS string, horizon, trials optionalInt, seed optionalUint) (*report.RiskInput, error) {
+func riskFromStore(ctx context.Context, e *env, f riskFlags) (*report.RiskInput, error) {
 	var start coalition.Month
-	if startS != "" {
+	if f.start != "" {
 		var err error
-		if start, err = coalition.ParseMonth(startS); err != nil {
+		if start, err = coalition.ParseMonth(f.start); err != nil {
 			return nil, coalition.FieldError("--start", "%v", err)
 		}
 	}
-	if horizon.set && (horizon.v < 1 || horizon.v > report.MaxRiskHorizon) {
-		return nil, coalition.FieldError("--horizon", "want 1 to %d months, got %d", report.MaxRiskHorizon, horizon.v)
+	if f.horizon.set && (f.horizon.v < 1 || f.horizon.v > report.MaxRiskHorizon) {
+		return nil, coalition.FieldError("--horizon", "want 1 to %d months, got %d", report.MaxRiskHorizon, f.horizon.v)
 	}
-	s, err := openStore(ctx, e, db)
+	records, err := optionalDate("records-as-of", f.records)
+	if err != nil {
+		return nil, err
+	}
+	s, err := openStore(ctx, e, f.db)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
 	warnStale(ctx, e, s, "risk")
-	opts := report.RiskOptions{Trials: int(trials.v)}
-	if seed.set {
-		opts.Seed = &seed.v
+	opts := report.RiskOptions{Trials: int(f.trials.v)}
+	if f.seed.set {
+		opts.Seed = &f.seed.v
 	}
-	return report.RiskModel(ctx, s, code, start, int(horizon.v), opts)
+	var store coalition.Store = s
+	if !records.IsZero() {
+		store = report.RecordsAsOf(s, records)
+	}
+	return report.RiskModel(ctx, store, f.coal, start, int(f.horizon.v), opts)
 }
 
 // riskModel reads the model to run from --input.
