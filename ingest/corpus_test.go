@@ -115,6 +115,49 @@ func TestHeldOut(t *testing.T) {
 	t.Run("h11-h17", func(t *testing.T) { scoreCorpus(t, "testdata/heldout/h1[1-7]-*.txt", 7, loose) })
 }
 
+// TestCorpusSize: issue 20's corpus has at least 60 texts, each with its
+// expected file; a third of the issue's new texts are held out; both sets
+// have texts with a planned engagement (so the planned-vs-held gate is
+// not vacuous) and texts without a pledge (so the "none invented" gate is
+// not); and no held-out text is excused from that gate.
+func TestCorpusSize(t *testing.T) {
+	dev, _ := filepath.Glob("testdata/corpus/*.txt")
+	held, _ := filepath.Glob("testdata/heldout/*.txt")
+	if n := len(dev) + len(held); n < 60 {
+		t.Errorf("%d texts (%d corpus, %d held-out), want at least 60", n, len(dev), len(held))
+	}
+	newHeld, _ := filepath.Glob("testdata/heldout/h1[1-7]-*.txt")
+	if len(newHeld) < 7 {
+		t.Errorf("%d of issue 20's texts held out, want 7 (a third of 22)", len(newHeld))
+	}
+	for set, files := range map[string][]string{"corpus": dev, "held-out": held} {
+		planned, noPledge := 0, 0
+		for _, f := range files {
+			b, err := os.ReadFile(strings.TrimSuffix(f, ".txt") + ".json")
+			if err != nil {
+				t.Fatalf("%s: no expected file: %v", f, err)
+			}
+			var want expected
+			if err := json.Unmarshal(b, &want); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			if slices.ContainsFunc(want.Engagements, func(e struct{ Kind, Status, Date string }) bool { return e.Status == "planned" }) {
+				planned++
+			}
+			if len(want.Pledges) == 0 {
+				noPledge++
+			}
+		}
+		if planned == 0 || noPledge == 0 {
+			t.Errorf("%s: %d texts with a planned engagement, %d without a pledge; want some of each", set, planned, noPledge)
+		}
+		t.Logf("%s: %d texts, %d with a planned engagement, %d without a pledge", set, len(files), planned, noPledge)
+	}
+	if len(knownInvented) > 0 {
+		t.Errorf("held-out texts excused from 'no pledge invented': %v", knownInvented)
+	}
+}
+
 func scoreCorpus(t *testing.T, pattern string, least int, g gates) {
 	kb := mustKB(t)
 	// pattern: a directory, or globs separated by spaces
