@@ -162,7 +162,8 @@ func (d *doc) candidate(s sentence, n int, rcpt string) Candidate {
 	f.set(fFuture, s.future)
 	f.set(fFirstSentence, s.i == 0 || a.sent == 0)
 	f.set(fFund, d.namesFund(s))
-	f.set(fPartOf, strings.HasPrefix(d.partOfAnother(s, n, rcpt), "a part") || strings.HasPrefix(d.partOfAnother(s, n, rcpt), "a wider"))
+	part := d.partOfAnother(s, n, rcpt)
+	f.set(fPartOf, strings.HasPrefix(part, "a part") || strings.HasPrefix(part, "a wider"))
 	if a.m.Value > 0 {
 		f[fMagnitude] = clip01((math.Log10(a.m.Value) - 6) / 4)
 	}

@@ -292,6 +292,18 @@ func disagreements(t text, m learn.Model) int {
 // text i (in name order) is in fold i mod folds.
 const folds = 5
 
+// split is fold f of texts: the texts it trains on and those it scores.
+func split(texts []text, f int) (in, out []text) {
+	for i, t := range texts {
+		if i%folds == f {
+			out = append(out, t)
+		} else {
+			in = append(in, t)
+		}
+	}
+	return in, out
+}
+
 // compare measures the three modes: on the development set each fold is
 // scored by a model trained on the other folds (the rules need no
 // training); on the held-out set by m, trained on the whole development
@@ -299,14 +311,7 @@ const folds = 5
 func compare(dev, held []text, m learn.Model) table {
 	tb := table{DevTexts: len(dev), HeldTexts: len(held), Folds: folds, Candidates: m.Examples, Positive: m.Positive}
 	for f := range folds {
-		var in, out []text
-		for i, t := range dev {
-			if i%folds == f {
-				out = append(out, t)
-			} else {
-				in = append(in, t)
-			}
-		}
+		in, out := split(dev, f)
 		fm := train(in, "fold")
 		for _, t := range out {
 			tb.DevDisagree += disagreements(t, fm)
