@@ -46,18 +46,23 @@ func reference(text string) int {
 // BenchmarkExtract5MB processes a 5 MB text and reports, against the
 // reference pass over the same text in the same run: wall time per
 // operation (ns/op), the reference's wall time (ref-ms), the ratio of the
-// two (x-reference), and the process CPU time per operation (cpu-ms, which
-// other processes on a shared machine do not inflate). It fails when the
-// CPU time per 5 MB exceeds one second.
+// two (x-reference), the process CPU time per operation (cpu-ms, which
+// other processes on a shared machine do not inflate) and its ratio to the
+// reference's CPU time (x-reference-cpu). Issue 20's speed goal is 5 MB in
+// under a second: it fails when the CPU time per 5 MB exceeds one second.
+// It is a benchmark, not a timed test; .ci/run runs it a few times.
 func BenchmarkExtract5MB(b *testing.B) {
 	kb := mustKB(b)
 	text := bigText(b, 5<<20)
 	const refRuns = 3
+	rc0, _ := cpuTime()
 	start := time.Now()
 	for range refRuns {
 		reference(text)
 	}
 	ref := time.Since(start) / refRuns
+	rc1, _ := cpuTime()
+	refCPU := (rc1 - rc0) / refRuns
 	b.SetBytes(int64(len(text)))
 	cpu0, cpuOK := cpuTime()
 	b.ResetTimer()
@@ -72,6 +77,9 @@ func BenchmarkExtract5MB(b *testing.B) {
 	if cpuOK {
 		cpu := (cpu1 - cpu0) / time.Duration(b.N)
 		b.ReportMetric(float64(cpu.Milliseconds()), "cpu-ms")
+		if refCPU > 0 {
+			b.ReportMetric(float64(cpu)/float64(refCPU), "x-reference-cpu")
+		}
 		if cpu > time.Second {
 			b.Errorf("5 MB took %v of CPU, want under 1s", cpu)
 		}

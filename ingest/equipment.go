@@ -170,9 +170,8 @@ func (d *doc) equipmentAt(s sentence, k int) (qty int64, system, capability stri
 	if n >= s.j {
 		return 0, "", "", 0, false
 	}
-	if sys, next, found := d.systemAt(n, s.j); found {
-		w := systems().systems[sys]
-		return qty, w.Name, w.Category, next, true
+	if system, capability, end, found := d.catalogueEquipment(s, n); found {
+		return qty, system, capability, end, true
 	}
 	// an uncatalogued system: capitalised words, then an equipment noun;
 	// or, with no name, the noun phrase itself ("100 more drones")
@@ -199,6 +198,48 @@ func (d *doc) equipmentAt(s sentence, k int) (qty int64, system, capability stri
 		return qty, d.text[d.toks[a].start:d.toks[n-1].end], c, x + 1, true
 	}
 	return 0, "", "", 0, false
+}
+
+// catalogueEquipment reads a catalogue system's name at token n: the
+// system, its capability and the token after it. A variant number after
+// the name that the catalogue does not name ("20 Leopard 2 tanks") makes
+// an uncatalogued system of the family's capability.
+func (d *doc) catalogueEquipment(s sentence, n int) (system, capability string, end int, ok bool) {
+	sys, next, found := d.systemAt(n, s.j)
+	if !found {
+		return "", "", 0, false
+	}
+	w := systems().systems[sys]
+	if v, ok := d.variantAfter(s, next); ok {
+		return d.text[d.toks[n].start:d.toks[v-1].end], w.Category, d.afterNoun(s, v), true
+	}
+	return w.Name, w.Category, next, true
+}
+
+// variantAfter reports whether a variant number follows a system's name
+// at token k ("Leopard 2", "Leopard 2A4" read as a short form): a number of
+// at most three characters, or a number glued to letters. It returns the
+// token after the variant.
+func (d *doc) variantAfter(s sentence, k int) (int, bool) {
+	if k >= s.j || d.toks[k].kind != tNumber || len(d.toks[k].text) > 3 || d.toks[k].start != d.toks[k-1].end+1 {
+		return 0, false
+	}
+	k++
+	if k < s.j && d.toks[k].kind == tWord && d.toks[k].start == d.toks[k-1].end {
+		k++ // "2A4" as a number and a glued word
+	}
+	return k, true
+}
+
+// afterNoun is the token after an equipment noun at k, if there is one
+// ("Leopard 2 tanks"), else k.
+func (d *doc) afterNoun(s sentence, k int) int {
+	if k < s.j {
+		if _, ok := equipmentNouns[d.toks[k].norm]; ok {
+			return k + 1
+		}
+	}
+	return k
 }
 
 // genericEquipment reads a quantity of systems named by their kind only:
@@ -268,6 +309,9 @@ func (d *doc) proposeEquipment() {
 }
 
 func (d *doc) proposeOneEquipment(si int, s sentence, k, end int, qty int64, system, capability, rcpt string) {
+	if d.recipientBuys(s, k, rcpt) {
+		return // the donor finances, it does not supply: the money is the pledge
+	}
 	rule := "equipment: a quantity before a system"
 	conf := 0.7
 	donor := d.actorBefore(s, k, rcpt)
@@ -302,6 +346,47 @@ func (d *doc) proposeOneEquipment(si int, s sentence, k, end int, qty int64, sys
 		p.Announced = &date
 	}
 	d.out.Proposals = append(d.out.Proposals, p)
+}
+
+// Who supplies and who finances: equipment is the donor's when the donor
+// supplies it ("Britain will supply Ukraine with 5,000 missiles"), even
+// under a contract it pays; equipment the recipient buys, with money the
+// donor lends or gives ("£1.6bn in export finance for Ukraine to buy 5,000
+// missiles"), is not: the donor's pledge is the money, the equipment is
+// bought from a supplier.
+var (
+	supplyWords = map[string]bool{"supply": true, "supplies": true, "supplying": true, "supplied": true, "deliver": true, "delivers": true,
+		"delivering": true, "delivered": true, "send": true, "sends": true, "sending": true, "sent": true, "give": true, "gives": true,
+		"giving": true, "gave": true, "donate": true, "donates": true, "donating": true, "donated": true, "transfer": true, "transfers": true,
+		"transferring": true, "transferred": true, "provide": true, "provides": true, "providing": true, "provided": true}
+	buyWords = map[string]bool{"buy": true, "buys": true, "buying": true, "bought": true, "purchase": true, "purchases": true,
+		"purchasing": true, "purchased": true, "procure": true, "procures": true, "procuring": true, "procured": true, "acquire": true,
+		"acquires": true, "acquiring": true, "acquired": true}
+	lendWords = map[string]bool{"loan": true, "loans": true, "lend": true, "lends": true, "lending": true, "lent": true, "credit": true, "credits": true}
+)
+
+// recipientBuys reports whether the quantity at token k of s is bought by
+// the recipient: the nearest verb of supplying, buying or lending before
+// it is one of buying whose subject (the nearest actor before it) is the
+// recipient ("for Ukraine to buy"), or one of lending (the recipient buys
+// with a loan, a credit or export finance). A supplying verb, or none,
+// leaves the equipment the donor's.
+func (d *doc) recipientBuys(s sentence, k int, rcpt string) bool {
+	if rcpt == "" {
+		return false
+	}
+	for x := k - 1; x >= s.i; x-- {
+		w := d.toks[x].norm
+		switch {
+		case supplyWords[w]:
+			return false
+		case buyWords[w]:
+			return d.actorBefore(s, x, "") == rcpt
+		case lendWords[w] || w == "export" && x+1 < k && (d.toks[x+1].norm == "finance" || d.toks[x+1].norm == "financing"):
+			return true
+		}
+	}
+	return false
 }
 
 // catalogued reports whether name is a catalogue system's name.

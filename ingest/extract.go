@@ -217,6 +217,12 @@ type personState struct {
 // Extract reads text against kb. It never fails: what it cannot read it
 // leaves out, and what looks wrong it flags.
 func Extract(text string, kb *KB, opt Options) *Extraction {
+	return extract(text, kb, opt, nil)
+}
+
+// extract is Extract; judged, if not nil, is called once the rules have
+// judged every amount and before proposals are made (Candidates).
+func extract(text string, kb *KB, opt Options, judged func(*doc)) *Extraction {
 	if !utf8.ValidString(text) {
 		// one U+FFFD per invalid byte keeps rune offsets equal to utf8.RuneCountInString's
 		text = strings.Map(func(r rune) rune { return r }, text)
@@ -245,6 +251,9 @@ func Extract(text string, kb *KB, opt Options) *Extraction {
 	d.titleOnlyMentions()
 	d.roleFlags()
 	d.classifyAmounts()
+	if judged != nil {
+		judged(d)
+	}
 	d.events()
 	d.collect()
 	sc.ments = d.ments

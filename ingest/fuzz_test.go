@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"math"
 	"os"
 	"testing"
 	"unicode/utf8"
@@ -70,6 +71,19 @@ func FuzzExtract(f *testing.F) {
 		for _, fl := range x.Flags {
 			if fl.Span != nil {
 				check("flag", *fl.Span)
+			}
+		}
+		// the classifier's features of the same text: one candidate per
+		// amount, every feature in [0, 1]
+		cands, _ := Candidates(s, kb, Options{Date: coalition.Date{Y: 2025, M: 3, D: 1}})
+		if len(cands) != len(x.Amounts) {
+			t.Fatalf("%d candidates for %d amounts of %q", len(cands), len(x.Amounts), s)
+		}
+		for _, c := range cands {
+			for k, v := range c.Features {
+				if v < 0 || v > 1 || math.IsNaN(v) {
+					t.Fatalf("feature %q = %v in %q", FeatureNames[k], v, s)
+				}
 			}
 		}
 	})
