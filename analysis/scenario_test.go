@@ -223,3 +223,43 @@ func TestTargetsHandComputed(t *testing.T) {
 		t.Errorf("CAN keeps reported 1.47/2024 and current year 2025, got %+v", got[3])
 	}
 }
+
+// TestScenarioSplitWithCategoryCaps: with a category cap (a member that
+// cannot give military support), the LP fixes each member's total and what
+// each category receives, and the split of a member's total over the
+// categories is the one closest to "as the gap does". By hand: a gap of
+// 600 military and 1,200 financial a year, four members of equal GDP, so
+// 450 each; JPN gives no military, so its 450 is financial, and the other
+// three share 600 military and 750 financial alike: 200 and 250 each.
+// Before, the solver's corner could put one member all in military and
+// another all in financial.
+func TestScenarioSplitWithCategoryCaps(t *testing.T) {
+	jan, dec := mon("2025-01"), mon("2025-12")
+	needs := append(monthlyNeeds("military", 50, jan, dec), monthlyNeeds("financial", 100, jan, dec)...) // 600 + 1200
+	in := ScenarioInput{Needs: needs, From: jan, To: dec,
+		Members: []ScenarioMember{
+			{ISO3: "JPN", GDPEUR: 1000, CategoryCaps: map[string]float64{"military": 0}},
+			{ISO3: "DEU", GDPEUR: 1000}, {ISO3: "FRA", GDPEUR: 1000}, {ISO3: "ITA", GDPEUR: 1000}}}
+	res, err := Scenario(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := res.Years[0]
+	by := map[string]map[string]float64{}
+	for _, m := range y.Members {
+		by[m.ISO3] = m.ByCategory
+		if math.Abs(m.ExtraEUR-450) > 1e-6 {
+			t.Errorf("%s total %v, want 450 (1800 / 4)", m.ISO3, m.ExtraEUR)
+		}
+	}
+	if by["JPN"]["military"] != 0 || math.Abs(by["JPN"]["financial"]-450) > 1e-6 {
+		t.Errorf("JPN %v, want financial 450 and no military", by["JPN"])
+	}
+	// The others share military 600 and financial 1200 − 450 = 750 alike:
+	// 200 military and 250 financial each, not a corner.
+	for _, iso := range []string{"DEU", "FRA", "ITA"} {
+		if math.Abs(by[iso]["military"]-200) > 1e-6 || math.Abs(by[iso]["financial"]-250) > 1e-6 {
+			t.Errorf("%s %v, want military 200, financial 250", iso, by[iso])
+		}
+	}
+}

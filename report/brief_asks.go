@@ -47,7 +47,7 @@ type BriefAsk struct {
 // GDP a year.
 func BriefScenarioSpec(code string, from, to coalition.Month) ScenarioSpec {
 	return ScenarioSpec{Coalition: code, Withdrawals: []analysis.Withdrawal{}, Key: analysis.KeyGDP, CapPctGDP: BriefCapPctGDP,
-		Horizon: &Horizon{From: from, To: to}, Support: SupportPledges}
+		Horizon: &Horizon{From: from, To: to}, Support: SupportPledges, CapabilityLimits: true}
 }
 
 // briefAsks runs BriefScenarioSpec on the records of the headline (s) and
