@@ -292,10 +292,22 @@ func releases(ds *coalition.Dataset) []coalition.Release {
 	}
 }
 
+// NATO2025File holds NATO's 2024 and 2025 estimates per ally, each row with
+// the grade of its 2025 figure's source (nato_sources.md).
+const NATO2025File = "nato_defence_2025e.csv"
+
+// GradeSecondary grades a figure copied from a transcription or an
+// aggregator whose figures agree with the publisher's elsewhere: better than
+// nothing, not the publisher itself.
+const GradeSecondary = "secondary"
+
 // NATO2025e returns the NATO 2025 estimates of defence spending, % of GDP,
-// for the allies where a two-decimal figure was found, with their sources.
+// for the allies where a two-decimal figure was found, with their sources;
+// each source ends with the grade of its row (primary, press or secondary).
+// A row without a figure must be graded unverified, and one with a figure
+// must not be.
 func NATO2025e() (map[string]float64, map[string]string, error) {
-	t, err := readTable("nato_defence_2025e.csv")
+	t, err := readTable(NATO2025File)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -305,9 +317,18 @@ func NATO2025e() (map[string]float64, map[string]string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		g := r["grade"]
+		switch {
+		case g != GradePrimary && g != GradePress && g != GradeSecondary && g != GradeUnverified:
+			return nil, nil, t.errorf(i, "grade", "%q is not primary, press, secondary or unverified", g)
+		case v == nil && g != GradeUnverified:
+			return nil, nil, t.errorf(i, "grade", "%q for a row without a 2025 figure, want unverified", g)
+		case v != nil && g == GradeUnverified:
+			return nil, nil, t.errorf(i, "grade", "unverified for a row with a 2025 figure: give the figure's grade or leave it blank")
+		}
 		if v != nil {
 			vals[r["iso3"]] = *v
-			srcs[r["iso3"]] = nato2025Source + ": " + r["source"]
+			srcs[r["iso3"]] = nato2025Source + ": " + r["source"] + " (grade: " + g + ")"
 		}
 	}
 	return vals, srcs, nil

@@ -174,7 +174,7 @@ func TestTargetsSameYear(t *testing.T) {
 	if fmt.Sprint(rep.Summary.SameYear) != fmt.Sprint(want) {
 		t.Errorf("same year = %+v, want %+v", rep.Summary.SameYear, want)
 	}
-	if want[0].Of != 24 || want[1].Of != 31 {
-		t.Errorf("the table has %d 2025e and %d 2024e figures, want 24 and 31", want[0].Of, want[1].Of)
+	if want[0].Of != 25 || want[1].Of != 31 {
+		t.Errorf("the table has %d 2025e and %d 2024e figures, want 25 and 31", want[0].Of, want[1].Of)
 	}
 }
