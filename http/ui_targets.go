@@ -15,7 +15,6 @@ import (
 // usd formats dollars for people: $1.2 bn, $350.0 m.
 func usd(v float64) string { return coalition.FormatAmount("$", v, 1) }
 
-func usdCell(v float64) cell { return cell{Text: usd(v), Raw: raw(v), Num: true} }
 
 // ptsCell is a number of percentage points of GDP.
 func ptsCell(v float64) cell { return cell{Text: fmt.Sprintf("%.2f pts", v), Raw: raw(v), Num: true} }
@@ -56,9 +55,9 @@ func (s *server) targetsChart(ctx context.Context, group string) (chart, *report
 		{Label: "Country", Name: "country"}, {Label: "ISO3", Name: "iso3"},
 		{Label: "Defence, % of GDP", Name: "current_pct", Num: true}, {Label: "Year", Name: "year", Num: true},
 		{Label: "Definition", Name: "definition"}, {Label: "Meets 2%", Name: "meets_2"},
-		{Label: "Gap to 2%", Name: "gap_2_pts", Num: true}, {Label: "Gap to 2%, USD a year", Name: "gap_2_usd", Num: true},
-		{Label: "Gap to 3.5% core", Name: "gap_3_5_pts", Num: true}, {Label: "Gap to 3.5%, USD a year", Name: "gap_3_5_usd", Num: true},
-		{Label: "Gap to 5%", Name: "gap_5_pts", Num: true}, {Label: "Gap to 5%, USD a year", Name: "gap_5_usd", Num: true},
+		{Label: "Gap to 2%", Name: "gap_2_pts", Num: true}, {Label: "Gap to 2%, EUR a year", Name: "gap_2_eur", Num: true},
+		{Label: "Gap to 3.5% core", Name: "gap_3_5_pts", Num: true}, {Label: "Gap to 3.5%, EUR a year", Name: "gap_3_5_eur", Num: true},
+		{Label: "Gap to 5%", Name: "gap_5_pts", Num: true}, {Label: "Gap to 5%, EUR a year", Name: "gap_5_eur", Num: true},
 		{Label: "Rise a year to 3.5% by 2035", Name: "annual_increase_pts", Num: true},
 		{Label: "Source", Name: "source"},
 	}}
@@ -78,8 +77,8 @@ func (s *server) targetsChart(ctx context.Context, group string) (chart, *report
 			linkCell(r.Name, "/countries/"+r.ISO3), textCell(r.ISO3),
 			{Text: fmt.Sprintf("%.2f%%", r.CurrentPct), Raw: raw(r.CurrentPct), Num: true}, intCell(r.Year),
 			textCell(r.Definition), textCell(meets),
-			ptsCell(r.Gap2Pts), usdCell(r.Gap2USD), ptsCell(r.Gap35Pts), usdCell(r.Gap35USD),
-			ptsCell(r.Gap5Pts), usdCell(r.Gap5USD), ptsCell(r.AnnualIncrease), textCell(src),
+			ptsCell(r.Gap2Pts), eurCell(r.Gap2EUR), ptsCell(r.Gap35Pts), eurCell(r.Gap35EUR),
+			ptsCell(r.Gap5Pts), eurCell(r.Gap5EUR), ptsCell(r.AnnualIncrease), textCell(src),
 		})
 	}
 	ch.Data = d
@@ -127,7 +126,7 @@ func (s *server) targetsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	sum := rep.Summary // report.Targets adds the rows up
 	d := targetsData{page: s.newPage("Alliance targets", "targets"), Group: rep.Group, Chart: ch, Rows: len(rep.Rows),
-		Meets2: sum.Meets2, At35: sum.At35, Gap35: sum.Gap35USD, NATO: sum.NATO, SIPRI: sum.SIPRI}
+		Meets2: sum.Meets2, At35: sum.At35, Gap35: sum.Gap35EUR, NATO: sum.NATO, SIPRI: sum.SIPRI}
 	if len(sum.SameYear) > 0 {
 		d.Same, d.Others = &sum.SameYear[0], sum.SameYear[1:]
 	}

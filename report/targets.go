@@ -14,7 +14,14 @@ import (
 // TargetRow is one country against the alliance targets.
 type TargetRow struct {
 	analysis.TargetResult
-	GDPYear int `json:"gdp_year"` // the year of the GDP behind the USD gaps
+	GDPYear int `json:"gdp_year"` // the year of the GDP behind the gaps
+	// The gaps in EUR a year: the USD gaps (GDP as the World Bank publishes
+	// it) at the ECB's annual average USD per EUR of the GDP year; 0 when
+	// the year has no full set of rates (USDPerEUR 0).
+	Gap2EUR   float64 `json:"gap_2_eur"`
+	Gap35EUR  float64 `json:"gap_3_5_eur"`
+	Gap5EUR   float64 `json:"gap_5_eur"`
+	USDPerEUR float64 `json:"usd_per_eur"`
 	// SourceDetail cites the current figure: the NATO 2025 estimate's press
 	// sources, or the country record's source.
 	SourceDetail string `json:"source_detail"`
@@ -40,6 +47,7 @@ type TargetsSummary struct {
 	Meets2   int     `json:"meets_2"`
 	At35     int     `json:"at_3_5"`           // rows at or above 3.5% core (no gap left)
 	Gap35USD float64 `json:"gap_3_5_usd"`      // the rows' gaps to 3.5%, added up, USD a year
+	Gap35EUR float64 `json:"gap_3_5_eur"`      // the same in EUR (each row at its GDP year's average)
 	NATO     int     `json:"nato_definition"`  // rows on NATO's definition
 	SIPRI    int     `json:"sipri_definition"` // rows on SIPRI's (not comparable one to one)
 	// SameYear counts, per year of NATO figures (newest first), the rows
@@ -107,7 +115,7 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 		return nil, fmt.Errorf("report: NATO 2025 estimates: %w", err)
 	}
 	rep := &TargetsReport{Group: group, Rows: []TargetRow{}, Missing: []string{},
-		Note: "NATO figures use NATO's definition of defence expenditure; SIPRI's military expenditure differs by country and is not comparable one to one. Gaps in USD are per year, at each ally's GDP of the year shown. The 5% gap compares core defence alone with the 5% total (no resilience figures exist in the data)."}
+		Note: "NATO figures use NATO's definition of defence expenditure; SIPRI's military expenditure differs by country and is not comparable one to one. Gaps are per year, at each ally's GDP of the year shown (World Bank, in USD), converted to EUR at the ECB's average of that year. The 5% gap compares core defence alone with the 5% total (no resilience figures exist in the data)."}
 	var in []analysis.TargetInput
 	var gdpYear []int
 	var detail []string
@@ -129,9 +137,14 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 		gdpYear = append(gdpYear, c.GDPYear)
 		detail = append(detail, src)
 	}
+	f := newFX(s)
 	for i, r := range analysis.Targets(in) {
-		rep.Rows = append(rep.Rows, TargetRow{TargetResult: r, GDPYear: gdpYear[i], SourceDetail: detail[i]})
-		rep.Summary.add(r)
+		row := TargetRow{TargetResult: r, GDPYear: gdpYear[i], SourceDetail: detail[i]}
+		if err := row.inEUR(ctx, f); err != nil {
+			return nil, err
+		}
+		rep.Rows = append(rep.Rows, row)
+		rep.Summary.add(row)
 	}
 	rep.Summary.SameYear = sameYear(in)
 	rep.Sources = countrySources(withGDP, "gdp and defence (2024e or SIPRI)", fmt.Sprint(refYear(withGDP)))
@@ -139,6 +152,7 @@ func Targets(ctx context.Context, s coalition.Store, group string) (*TargetsRepo
 		rep.Sources = append(rep.Sources, Source{Figure: "defence 2025e", AsOf: "2025-08-28",
 			Source: fmt.Sprintf("NATO, Defence Expenditure of NATO Countries (2014-2025), 28 Aug 2025: 2025 estimates for %d of the rows (press sources per row in source_detail)", used)})
 	}
+	rep.Sources = append(rep.Sources, f.sources()...)
 	rep.Sources = append(rep.Sources,
 		Source{Figure: "target 2%", AsOf: "2023-07-11", Source: "NATO Wales Summit Declaration (5 Sep 2014) §14; a floor ('at least 2%') since the Vilnius Summit Communiqué (11 Jul 2023)"},
 		Source{Figure: "target 3.5% + 1.5%", AsOf: "2025-06-25", Source: "NATO The Hague Summit Declaration (25 Jun 2025): 5% of GDP by 2035, of which at least 3.5% core defence"})
@@ -182,7 +196,27 @@ func defenceLabel(c *coalition.Country) string {
 	return strings.TrimSpace(fmt.Sprintf("%s %d", c.DefenceSource, c.DefenceYear))
 }
 
-func (sum *TargetsSummary) add(r analysis.TargetResult) {
+// inEUR converts the row's USD gaps at the ECB's average USD per EUR of
+// its GDP year; a year without a full set of rates leaves them at 0.
+func (r *TargetRow) inEUR(ctx context.Context, f *fx) error {
+	if r.GDPYear == 0 || r.GDPUSD == 0 {
+		return nil
+	}
+	rate, err := f.usdPerEUR(ctx, r.GDPYear)
+	if coalition.ErrorKind(err) == coalition.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.USDPerEUR = rate
+	r.Gap2EUR, r.Gap35EUR, r.Gap5EUR = r.Gap2USD/rate, r.Gap35USD/rate, r.Gap5USD/rate
+	return nil
+}
+
+func (sum *TargetsSummary) add(row TargetRow) {
+	r := row.TargetResult
+	sum.Gap35EUR += row.Gap35EUR
 	if r.Meets2 {
 		sum.Meets2++
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"coalition"
 	"coalition/report"
 )
 
@@ -29,10 +28,10 @@ func runTargets(ctx context.Context, e *env, args []string) error {
 func printTargets(w io.Writer, rep *report.TargetsReport) error {
 	fmt.Fprintf(w, "%s against NATO's 2%% guideline and the Hague 2025 commitment (3.5%% core defence, 5%% in all, by 2035)\n\n", rep.Group)
 	tw := table(w)
-	fmt.Fprintln(tw, "ISO3\tCOUNTRY\tCURRENT\tYEAR\tDEFINITION\tMEETS 2%\tGAP 3.5 (PTS)\tGAP 3.5 (USD/YR)\tGAP 5 (PTS)\tPTS/YR TO 2035")
+	fmt.Fprintln(tw, "ISO3\tCOUNTRY\tCURRENT\tYEAR\tDEFINITION\tMEETS 2%\tGAP 3.5 (PTS)\tGAP 3.5 (EUR/YR)\tGAP 5 (PTS)\tPTS/YR TO 2035")
 	for _, r := range rep.Rows {
 		fmt.Fprintf(tw, "%s\t%s\t%.2f%%\t%d\t%s\t%s\t%.2f\t%s\t%.2f\t%.3f\n", r.ISO3, r.Name, r.CurrentPct, r.Year, r.Source, choose(r.Meets2, "yes", "no"),
-			r.Gap35Pts, usd(r.Gap35USD), r.Gap5Pts, r.AnnualIncrease)
+			r.Gap35Pts, eur(r.Gap35EUR), r.Gap5Pts, r.AnnualIncrease)
 	}
 	tw.Flush()
 	fmt.Fprint(w, "\n")
@@ -51,5 +50,3 @@ func printTargets(w io.Writer, rep *report.TargetsReport) error {
 	return nil
 }
 
-// usd formats US dollars for people: $12.3 bn.
-func usd(v float64) string { return coalition.FormatAmount("$", v, 1) }
