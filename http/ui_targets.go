@@ -15,7 +15,6 @@ import (
 // usd formats dollars for people: $1.2 bn, $350.0 m.
 func usd(v float64) string { return coalition.FormatAmount("$", v, 1) }
 
-
 // ptsCell is a number of percentage points of GDP.
 func ptsCell(v float64) cell { return cell{Text: fmt.Sprintf("%.2f pts", v), Raw: raw(v), Num: true} }
 

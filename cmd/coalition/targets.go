@@ -49,4 +49,3 @@ func printTargets(w io.Writer, rep *report.TargetsReport) error {
 	anSources(w, rep.Sources)
 	return nil
 }
-
