@@ -74,7 +74,9 @@ type Amount struct {
 type Participant struct {
 	Name string `json:"name,omitempty"`
 	Role string `json:"role,omitempty"`
-	ISO3 string `json:"iso3"`
+	// RoleUnverified: Role comes from a term whose source is unverified.
+	RoleUnverified bool   `json:"role_unverified,omitempty"`
+	ISO3           string `json:"iso3"`
 }
 
 // Proposal types.

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -57,6 +58,30 @@ func TestUnverifiedRoleMarked(t *testing.T) {
 	}
 	if !onPledge {
 		t.Errorf("the pledge announced by Anna Example does not carry the role_unverified flag: %+v", Records(x))
+	}
+	// An engagement record keeps the mark on the participant's role.
+	meet := Extract("WARSAW, 3 March 2025 - German Defence Minister Anna Example met Polish Defence Minister Piotr Sample in Warsaw on Monday to discuss air defence for Ukraine.", kb, Options{})
+	roles := map[string]string{}
+	for _, p := range Records(meet) {
+		if p.Type != coalition.ProposalType(ProposeEngagement) {
+			continue
+		}
+		var e coalition.Engagement
+		if err := json.Unmarshal(p.Record, &e); err != nil {
+			t.Fatal(err)
+		}
+		for _, pt := range e.Participants {
+			roles[pt.Name] = pt.Role
+		}
+	}
+	if roles["Anna Example"] != "Defence Minister (role unverified)" || roles["Piotr Sample"] != "Defence Minister" {
+		t.Errorf("engagement participants' roles %q, want Anna Example's marked unverified and Piotr Sample's plain", roles)
+	}
+	if got := participantRole(Participant{Role: "Defence Minister", RoleUnverified: true}); got != "Defence Minister (role unverified)" {
+		t.Errorf("participantRole = %q, want the role with the marker", got)
+	}
+	if got := participantRole(Participant{Role: "Defence Minister"}); got != "Defence Minister" {
+		t.Errorf("participantRole of a verified role = %q", got)
 	}
 	if UnverifiedMark != refdata.UnverifiedMark {
 		t.Errorf("ingest marks unverified terms by %q, refdata by %q", UnverifiedMark, refdata.UnverifiedMark)
