@@ -35,7 +35,10 @@ type PersonMention struct {
 	Name    string `json:"name"`
 	Role    string `json:"role"`    // "Prime Minister", "former President", "" if none yet
 	Country string `json:"country"` // ISO3, or NATO, EUI, UNO
-	Spans   []Span `json:"spans"`
+	// RoleUnverified: the term the role comes from rests on no verified
+	// source in the knowledge base (graded unverified in officeholders.csv).
+	RoleUnverified bool   `json:"role_unverified,omitempty"`
+	Spans          []Span `json:"spans"`
 }
 
 // CountryMention is a country referred to by name, adjective, demonym or
@@ -71,7 +74,9 @@ type Amount struct {
 type Participant struct {
 	Name string `json:"name,omitempty"`
 	Role string `json:"role,omitempty"`
-	ISO3 string `json:"iso3"`
+	// RoleUnverified: Role comes from a term whose source is unverified.
+	RoleUnverified bool   `json:"role_unverified,omitempty"`
+	ISO3           string `json:"iso3"`
 }
 
 // Proposal types.
@@ -133,6 +138,9 @@ const (
 	FlagAmbiguous   = "ambiguous_money" // a bare "$" read as another dollar
 	FlagJoint       = "joint_pledge"    // one amount announced by several donors together
 	FlagRule        = "rule"            // in Records only: why a proposal was made, not a warning
+	// FlagRoleUnverified: a person's role on the text's date comes from a
+	// term of the knowledge base whose source is unverified.
+	FlagRoleUnverified = "role_unverified"
 )
 
 // Flag is a consistency warning for the reviewer.
@@ -560,10 +568,14 @@ func (d *doc) collect() {
 	out.People = []PersonMention{}
 	for _, id := range d.order {
 		p := &d.kb.People[id]
-		role, c, _ := p.Role(d.date)
+		role, c, term := p.Role(d.date)
 		sp := byPerson[id]
 		sortSpans(sp)
-		out.People = append(out.People, PersonMention{Name: p.Name, Role: role, Country: c, Spans: sp})
+		unverified := term != nil && term.Unverified()
+		out.People = append(out.People, PersonMention{Name: p.Name, Role: role, Country: c, RoleUnverified: unverified, Spans: sp})
+		if unverified {
+			d.flagUnverifiedRole(p, role, c, sp)
+		}
 	}
 	out.Countries = []CountryMention{}
 	for id, spans := range countries {

@@ -54,6 +54,15 @@ func (t Term) HeldOn(d coalition.Date) bool {
 	return t.End.IsZero() || d.Before(t.End)
 }
 
+// Unverified reports whether the term rests on no verified source: its
+// source says UNVERIFIED, as every row graded unverified in
+// officeholders.csv does (refdata's tests keep the grade and the word in
+// step, so the mark survives the store, which keeps the source).
+func (t Term) Unverified() bool { return strings.Contains(t.Source, UnverifiedMark) }
+
+// UnverifiedMark is the word that marks an unverified office-holder source.
+const UnverifiedMark = "UNVERIFIED"
+
 // Country is a country with the words that refer to it.
 type Country struct {
 	ISO3       string   `json:"iso3"`

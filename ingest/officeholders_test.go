@@ -84,7 +84,7 @@ func TestOfficeholdersComplete(t *testing.T) {
 	// Known holes, by "country group first-day-of-month": the post was
 	// vacant or held ad interim by someone not in the table.
 	known := map[string]string{
-		"POL finance 2022-03-01": "vacant: Kościński left 2022-02-07, the prime minister supervised until Rzeczkowska",
+		"POL finance 2022-03-01": "vacant: Kościński left 2022-02-09, the prime minister held the ministry until Rzeczkowska",
 		"POL finance 2022-04-01": "vacant: as above",
 	}
 	var facts []check.Fact

@@ -9,8 +9,8 @@ import (
 
 func (d *doc) participant(id int) Participant {
 	p := &d.kb.People[id]
-	role, c, _ := p.Role(d.date)
-	return Participant{Name: p.Name, Role: role, ISO3: c}
+	role, c, t := p.Role(d.date)
+	return Participant{Name: p.Name, Role: role, RoleUnverified: t != nil && t.Unverified(), ISO3: c}
 }
 
 func (d *doc) sentSpan(si int) Span {

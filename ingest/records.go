@@ -97,10 +97,23 @@ func engagementRecord(p Proposal) coalition.Engagement {
 	}
 	for _, pt := range p.Participants {
 		if coalition.ValidISO3(pt.ISO3) { // NATO, EU and UN officials have no country code to record
-			e.Participants = append(e.Participants, coalition.Participant{Name: pt.Name, Role: pt.Role, ISO3: pt.ISO3})
+			e.Participants = append(e.Participants, coalition.Participant{Name: pt.Name, Role: participantRole(pt), ISO3: pt.ISO3})
 		}
 	}
 	return e
+}
+
+// RoleUnverifiedMark follows a participant's role in a proposed engagement
+// when the role comes from an unverified office-holder term, so that the
+// record, /review and, once accepted, the engagement say so.
+const RoleUnverifiedMark = " (role unverified)"
+
+// participantRole is pt's role as the engagement record keeps it.
+func participantRole(pt Participant) string {
+	if pt.RoleUnverified && pt.Role != "" {
+		return pt.Role + RoleUnverifiedMark
+	}
+	return pt.Role
 }
 
 // proposalFlags are the flags of the extraction that concern a proposal

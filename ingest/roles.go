@@ -217,3 +217,20 @@ func (d *doc) termsAround(p *Person, ti *title) (ended, starts *Term) {
 	}
 	return ended, starts
 }
+
+// flagUnverifiedRole warns the reviewer that p's role on the text's date
+// (role in country c, read from a term whose source is unverified) is not
+// confirmed by a source: the flag sits on p's first mention, so it shows
+// on every proposal whose evidence names p.
+func (d *doc) flagUnverifiedRole(p *Person, role, c string, spans []Span) {
+	var sp *Span
+	if len(spans) > 0 {
+		s := spans[0]
+		sp = &s
+	}
+	when := "as the knowledge base last knows it"
+	if !d.date.IsZero() {
+		when = "on " + d.date.String()
+	}
+	d.flag(FlagRoleUnverified, fmt.Sprintf("%s: the role %q (%s) %s is unverified: the knowledge base has no confirmed source for that term (role unverified)", p.Name, role, d.kb.countryName(c), when), sp)
+}

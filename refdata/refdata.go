@@ -430,6 +430,9 @@ func people() ([]*coalition.Person, error) {
 				p.Aliases = append(p.Aliases, a)
 			}
 		}
+		if err := CheckGrade(r["grade"], r["source"]); err != nil {
+			return nil, t.errorf(i, "grade", "%v", err)
+		}
 		o := coalition.Office{ISO3: r["iso3"], Title: r["office"], Source: r["source"]}
 		if o.Start, err = coalition.ParseDate(r["start"]); err != nil {
 			return nil, t.errorf(i, "start", "%v", err)
