@@ -71,11 +71,6 @@ func WeakSource(s string) string {
 	return ""
 }
 
-// GradeSecondary is the grade between press and unverified: an outlet
-// that is not a blog but not reputable press either (officeholders.csv;
-// GradePrimary, GradePress and GradeUnverified are in electiongrades.go).
-const GradeSecondary = "secondary"
-
 // UnverifiedMark is the word an unverified row's source text carries, so
 // that the mark travels with the source into the store and the ingestion.
 const UnverifiedMark = "UNVERIFIED"

@@ -14,6 +14,11 @@ const (
 	GradePrimary    = "primary"
 	GradePress      = "press"
 	GradeUnverified = "unverified"
+	// GradeSecondary is between press and unverified: an outlet that is
+	// not a blog but not reputable press either, or a transcription whose
+	// figures agree with the publisher's elsewhere (officeholders.csv,
+	// nato_defence_2025e.csv): better than nothing, not the publisher.
+	GradeSecondary = "secondary"
 )
 
 // ElectionGrade is the grade of one elections.csv row: the best of its

@@ -296,11 +296,6 @@ func releases(ds *coalition.Dataset) []coalition.Release {
 // the grade of its 2025 figure's source (nato_sources.md).
 const NATO2025File = "nato_defence_2025e.csv"
 
-// GradeSecondary grades a figure copied from a transcription or an
-// aggregator whose figures agree with the publisher's elsewhere: better than
-// nothing, not the publisher itself.
-const GradeSecondary = "secondary"
-
 // NATO2025e returns the NATO 2025 estimates of defence spending, % of GDP,
 // for the allies where a two-decimal figure was found, with their sources;
 // each source ends with the grade of its row (primary, press or secondary).
