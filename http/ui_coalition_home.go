@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/url"
 	"sort"
+	"strings"
 
 	"coalition"
 	"coalition/analysis/risk"
@@ -38,7 +39,10 @@ type coalitionHome struct {
 	Risk      *riskView
 	RiskTop   []homeRisk
 	RiskQuery string // the /risk address of the same run
-	RiskEmpty string // why there is no risk summary
+	// RiskSources are the run's sources but the risk events, which the
+	// risk page lists one by one with theirs.
+	RiskSources []string
+	RiskEmpty   string // why there is no risk summary
 }
 
 type homeGap struct {
@@ -138,6 +142,12 @@ func (s *server) homeRisk(ctx context.Context, c *coalition.Coalition, h *coalit
 		return err
 	}
 	h.Risk = v
+	for _, src := range v.Fan.Sources {
+		if strings.HasPrefix(src, "risk events: ") {
+			src = "risk events: each with its source in the risk page's table of events"
+		}
+		h.RiskSources = append(h.RiskSources, src)
+	}
 	for _, m := range v.Result.Members {
 		if m.Attribution != nil && *m.Attribution > 0 {
 			h.RiskTop = append(h.RiskTop, homeRisk{ISO3: m.ISO3, Country: name(m.ISO3), PEvent: m.PEvent, Attribution: *m.Attribution})
