@@ -195,7 +195,8 @@ func TestBrowser(t *testing.T) {
 		{"country-DEU", "/countries/DEU", 3}, // monthly support, heavy weapons, equipment
 		{"country-USA", "/countries/USA", 3},
 		{"coalitions", "/coalitions", 0},
-		{"coalition", "/coalitions/1", 2},
+		{"coalition", "/coalitions/1", 2}, // the home: headline, recent pledges and deliveries, engagements, risk summary
+		{"coalition-NB8", "/coalitions/NB8", 2},
 		{"engagements", "/engagements", 1},
 		{"engagements-AUS", "/engagements?country=AUS", 1},
 		{"scenarios", "/scenarios", 2},                                                          // the capability section (the form's default: the United States)
