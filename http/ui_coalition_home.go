@@ -168,6 +168,3 @@ func homePledgeOf(p *coalition.Pledge, donor string) homePledge {
 	}
 	return hp
 }
-
-// pctText is a share as a whole percentage.
-func pctText(share float64) string { return fmt.Sprintf("%.0f%%", 100*share) }
