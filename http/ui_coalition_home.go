@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/url"
 	"sort"
