@@ -39,7 +39,13 @@ func visibleText(page string) string {
 // /risk page's run; recent pledges and deliveries respect visibility, and
 // the cache for anonymous readers never serves a signed-in reader's page.
 func TestCoalitionHome(t *testing.T) {
-	w := robustWorld(t, uiStore(t))
+	for _, engine := range engines() {
+		t.Run(engine, func(t *testing.T) { testCoalitionHome(t, engine) })
+	}
+}
+
+func testCoalitionHome(t *testing.T, engine string) {
+	w := robustWorld(t, robustStore(t, engine))
 	sys := coalition.WithUser(context.Background(), coalition.System)
 	today := coalition.DateOf(time.Now().UTC())
 	month := today.Month()
