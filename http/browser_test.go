@@ -275,7 +275,7 @@ func TestBrowser(t *testing.T) {
 }
 
 // TestBrowserFilters drives the htmx filters: choosing a type on /donors
-// swaps the table in place and pushes the filtered URL; the page at that
+// swaps the table in place and puts the filtered URL in the address bar (replacing the entry: no history entry per change); the page at that
 // URL shows the same table; the CSV link follows the filter.
 func TestBrowserFilters(t *testing.T) {
 	ctx := browser(t)
