@@ -23,6 +23,7 @@ type coalitionHome struct {
 	AsOf coalition.Date // today: the headline's records and the lists end here
 
 	Headline        *report.BriefHeadline
+	HeadlineEmpty   string // why there is no headline
 	Gaps            []homeGap
 	HeadlineSources []string
 	HeadlineAsOf    coalition.Date
@@ -94,15 +95,19 @@ func (s *server) coalitionHomeView(ctx context.Context, c *coalition.Coalition, 
 		return iso
 	}
 	hl, gaps, srcs, err := report.CoalitionHeadline(ctx, s.store, c.Code, h.AsOf)
-	if err != nil {
+	switch k := coalition.ErrorKind(err); {
+	case k == coalition.NotFound || k == coalition.Invalid:
+		h.HeadlineEmpty = "No need or gap to show: " + coalition.ErrorMessage(err) + "."
+	case err != nil:
 		return nil, err
-	}
-	h.Headline = hl
-	h.HeadlineSources, h.HeadlineAsOf = reportSources(srcs)
-	h.CoverageAPI = "/api/v1/coverage?" + url.Values{"coalition": {c.Code}, "from": {hl.From.String()}, "to": {hl.To.String()},
-		"records_as_of": {h.AsOf.String()}}.Encode()
-	for _, g := range gaps {
-		h.Gaps = append(h.Gaps, homeGap{Label: categoryLabel(g.Category), Need: g.NeedEUR, Pledged: g.PledgedEUR, NetGap: g.NetGapEUR})
+	default:
+		h.Headline = hl
+		h.HeadlineSources, h.HeadlineAsOf = reportSources(srcs)
+		h.CoverageAPI = "/api/v1/coverage?" + url.Values{"coalition": {c.Code}, "from": {hl.From.String()}, "to": {hl.To.String()},
+			"records_as_of": {h.AsOf.String()}}.Encode()
+		for _, g := range gaps {
+			h.Gaps = append(h.Gaps, homeGap{Label: categoryLabel(g.Category), Need: g.NeedEUR, Pledged: g.PledgedEUR, NetGap: g.NetGapEUR})
+		}
 	}
 	act, err := report.RecentActivity(ctx, s.store, c.Code, h.AsOf)
 	if err != nil {

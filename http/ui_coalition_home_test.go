@@ -162,3 +162,25 @@ func testCoalitionHome(t *testing.T, engine string) {
 		}
 	}
 }
+
+// TestCoalitionHomeWithoutData: a coalition nobody has pledged to and
+// nothing is required of still has a home page that says so.
+func TestCoalitionHomeWithoutData(t *testing.T) {
+	h, st := newUIServer(t)
+	sys := coalition.WithUser(context.Background(), coalition.System)
+	c := &coalition.Coalition{Code: "TWN2026", Name: "Support group without data (test)", Purpose: "test", Recipient: "TWN", Source: "test",
+		Members: []coalition.Membership{{ISO3: "ROU", Status: coalition.Invited}}}
+	if err := st.CreateCoalition(sys, c); err != nil {
+		t.Fatal(err)
+	}
+	w := get(t, h, "/coalitions/TWN2026")
+	if w.Code != 200 {
+		t.Fatalf("status %d: %.400s", w.Code, w.Body.String())
+	}
+	text := visibleText(w.Body.String())
+	for _, want := range []string{"The need and the gap", "Recent pledges and deliveries", "No pledge of a member", "Risk summary", "Engagements"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
