@@ -195,7 +195,8 @@ func TestBrowser(t *testing.T) {
 		{"country-DEU", "/countries/DEU", 3}, // monthly support, heavy weapons, equipment
 		{"country-USA", "/countries/USA", 3},
 		{"coalitions", "/coalitions", 0},
-		{"coalition", "/coalitions/1", 2},
+		{"coalition", "/coalitions/1", 2}, // the home: headline, recent pledges and deliveries, engagements, risk summary
+		{"coalition-NB8", "/coalitions/NB8", 2},
 		{"engagements", "/engagements", 1},
 		{"engagements-AUS", "/engagements?country=AUS", 1},
 		{"scenarios", "/scenarios", 2},                                                          // the capability section (the form's default: the United States)
@@ -274,7 +275,7 @@ func TestBrowser(t *testing.T) {
 }
 
 // TestBrowserFilters drives the htmx filters: choosing a type on /donors
-// swaps the table in place and pushes the filtered URL; the page at that
+// swaps the table in place and puts the filtered URL in the address bar (replacing the entry: no history entry per change); the page at that
 // URL shows the same table; the CSV link follows the filter.
 func TestBrowserFilters(t *testing.T) {
 	ctx := browser(t)

@@ -2,6 +2,8 @@ package http
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -60,4 +62,36 @@ func timeRef(b *testing.B, f func()) float64 {
 		n++
 	}
 	return float64(time.Since(start).Nanoseconds()) / float64(n)
+}
+
+// BenchmarkCoalitionHomeCold renders the coalition's home page and the risk
+// page as the first view after a start (a new server, so an empty result
+// cache): the home page runs /risk's default run of the coalition (5,000
+// trials) besides its own coverage, so the ratio of the two is what the
+// home page costs beyond the risk run. Run: go test ./http -run '^$'
+// -bench CoalitionHomeCold -benchtime 10x.
+func BenchmarkCoalitionHomeCold(b *testing.B) {
+	_, st := newUIServer(b)
+	for _, path := range []string{"/coalitions/COW2025", "/risk?coalition=COW2025", "/brief?coalition=COW2025"} {
+		b.Run(path, func(b *testing.B) {
+			var cpu time.Duration // user+sys of the process: the machine is shared, wall time is not the page's
+			for b.Loop() {
+				b.StopTimer()
+				h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), st, Config{Version: "test"})
+				req := httptest.NewRequest("GET", path, nil)
+				w := httptest.NewRecorder()
+				before := cpuTime()
+				b.StartTimer()
+				h.ServeHTTP(w, req)
+				b.StopTimer()
+				cpu += cpuTime() - before
+				b.StartTimer()
+				if w.Code != 200 {
+					b.Fatalf("GET %s: %d", path, w.Code)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/page")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/page")
+		})
+	}
 }

@@ -237,6 +237,8 @@ type coalitionData struct {
 	// refuses them anyway).
 	Requirements []requirementRow
 	Add          *requirementEditData
+	// Home is the headline, recent records and risk summary.
+	Home *coalitionHome
 }
 
 // coalitionPage is one coalition: leads, the membership pipeline and requirement coverage.
@@ -271,6 +273,9 @@ func (s *server) coalitionPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Requirements, err = s.requirementRows(ctx, c); err != nil {
+		return err
+	}
+	if d.Home, err = s.coalitionHomeView(ctx, c, names); err != nil {
 		return err
 	}
 	if coalition.CanManageCoalition(coalition.UserFrom(ctx), &c.ID) {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"coalition"
 )
@@ -54,12 +56,7 @@ func engagementRows(es []*coalition.Engagement, names map[string]string) []engag
 	for _, e := range es {
 		row := engagementRow{ID: e.ID, Date: e.Date, Kind: string(e.Kind), Title: e.Title, Summary: e.Summary,
 			Topics: e.Topics, Asks: e.Asks, Outcomes: e.Outcomes, Sources: splitSources(e.Source)}
-		if row.Title == "" {
-			row.Title = e.Summary
-		}
-		if row.Summary == row.Title {
-			row.Summary = ""
-		}
+		row.Title, row.Summary = titleOnce(e.Title, e.Summary)
 		for _, p := range e.Participants {
 			name := names[p.ISO3]
 			if name == "" {
@@ -70,6 +67,40 @@ func engagementRows(es []*coalition.Engagement, names map[string]string) []engag
 		out = append(out, row)
 	}
 	return out
+}
+
+// titleOnce is an engagement's heading and the text under it, saying
+// nothing twice (issue 21): a title that is the summary's beginning (cut
+// at 100 characters with "…", or at its first ":" or ";") becomes the
+// summary's first clause in full, and the text under it the rest of the
+// summary; a clause whose brackets the cut left open is the whole summary.
+func titleOnce(title, summary string) (string, string) {
+	title, summary = strings.TrimSpace(title), strings.TrimSpace(summary)
+	cut := strings.TrimSpace(strings.TrimSuffix(title, "…"))
+	switch {
+	case title == "":
+		return summary, ""
+	case summary == title:
+		return title, ""
+	case cut == "" || !strings.HasPrefix(summary, cut):
+		return title, summary
+	}
+	head, rest := cut, summary[len(cut):]
+	if strings.HasSuffix(title, "…") {
+		if i := strings.IndexAny(rest, ":;"); i >= 0 {
+			head, rest = head+rest[:i], rest[i:]
+		} else {
+			head, rest = summary, ""
+		}
+	}
+	if strings.Count(head, "(") > strings.Count(head, ")") {
+		return summary, ""
+	}
+	rest = strings.TrimLeft(rest, ":; ")
+	if r, n := utf8.DecodeRuneInString(rest); n > 0 {
+		rest = string(unicode.ToUpper(r)) + rest[n:]
+	}
+	return head, rest
 }
 
 // participantsText is "Australia (Prime Minister Albanese); United States".

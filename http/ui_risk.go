@@ -32,7 +32,7 @@ type riskQuery struct {
 
 func riskParams(r *http.Request) (riskQuery, error) {
 	p := params{r: r}
-	q := riskQuery{Coalition: report.DefaultCoalition, Trials: pageRiskTrials, Seed: risk.DefaultSeed}
+	q := defaultRiskQuery(report.DefaultCoalition)
 	if c := strings.ToUpper(p.str("coalition")); c != "" {
 		q.Coalition = c
 	}

@@ -51,6 +51,10 @@ func TestEventParticipants(t *testing.T) {
 		// Host USA, counterpart UKR and the 31 other allies.
 		{"2024-07-10|USA", 33, []string{"MKD", "ISL", "TUR"}},
 		{"2024-06-13|ITA", 9, []string{"JPN", "EUI"}},
+		// Meetings name their co-chairs and co-funders too.
+		{"2025-04-11|GBR", 4, []string{"DEU", "NOR"}},
+		{"2025-08-05|DNK", 4, []string{"NOR", "SWE"}},
+		{"2025-02-12|GBR", 3, []string{"USA"}},
 		// An event without a participants row keeps host and counterpart.
 		{"2025-02-28|USA", 2, []string{"UKR"}},
 	} {

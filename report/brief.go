@@ -243,10 +243,12 @@ func coalitionBrief(ctx context.Context, s coalition.Store, opt BriefOptions, re
 	// The headline and the asks use the records as they stood on the
 	// as-of day: a brief for a past day uses no later record.
 	now := RecordsAsOf(s, opt.AsOf)
-	if err := briefHeadline(ctx, now, coal.Code, from, to, rep); err != nil {
+	var gaps []BriefGap
+	var srcs []Source
+	if rep.Headline, gaps, srcs, err = CoalitionHeadline(ctx, s, coal.Code, opt.AsOf); err != nil {
 		return err
 	}
-	rep.Headline.RecordsAsOf = opt.AsOf
+	rep.Gaps, rep.Sources = append(rep.Gaps, gaps...), append(rep.Sources, srcs...)
 	if rep.UnitGaps, err = briefUnits(ctx, now, coal, from, to); err != nil {
 		return err
 	}

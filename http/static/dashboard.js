@@ -359,17 +359,67 @@
   }
   function drawAll() { init(document); }
 
-  document.addEventListener('DOMContentLoaded', function () { withCharts(drawAll); });
+  document.addEventListener('DOMContentLoaded', function () {
+    withCharts(drawAll);
+    focusResult();
+  });
+  document.addEventListener('htmx:beforeRequest', function () { refocus = sortControl(document.activeElement); });
   document.addEventListener('htmx:afterSettle', function (evt) {
     withCharts(drawAll);
     announce(evt.detail && evt.detail.target);
+    restoreFocus();
   });
+
+  // A form with data-focus-result="ID" (the scenario builder) reloads the
+  // page with its result: focus then moves to the element ID (the result's
+  // heading, tabindex=-1), or to the problem the page reports, instead of
+  // staying at the top of the page (issue 21: the result was 28 tabs away).
+  document.addEventListener('submit', function (evt) {
+    var f = evt.target;
+    if (f && f.dataset && f.dataset.focusResult) {
+      try { sessionStorage.setItem('focus-result', f.dataset.focusResult); } catch (e) { /* storage off: no focus move */ }
+    }
+  }, true);
+  function focusResult() {
+    var id = null;
+    try {
+      id = sessionStorage.getItem('focus-result');
+      sessionStorage.removeItem('focus-result');
+    } catch (e) { return; }
+    if (!id) return;
+    var el = document.getElementById(id) || document.querySelector('.problem');
+    if (!el) return;
+    if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+    el.focus();
+  }
+
+  // Sorting a table swaps the table with htmx, and with it the sort link
+  // that had focus: focus goes back to the same column's link in the new
+  // table rather than to <body>.
+  var refocus = null;
+  function sortControl(el) {
+    var th = el && el.closest ? el.closest('th') : null;
+    var table = th ? th.closest('table[id]') : null;
+    if (!th || !table || el.tagName !== 'A') return null;
+    return { table: table.id, column: Array.prototype.indexOf.call(th.parentNode.children, th) };
+  }
+  function restoreFocus() {
+    if (!refocus) return;
+    var table = document.getElementById(refocus.table);
+    var th = table ? table.querySelectorAll('thead th')[refocus.column] : null;
+    var a = th ? th.querySelector('a') : null;
+    refocus = null;
+    if (a && (document.activeElement === document.body || !document.activeElement)) a.focus();
+  }
+
   // announce reads the summary line of results that htmx swapped in (a
   // filter changed) into the page's polite live region, so that a screen
-  // reader says how many rows the new results have.
+  // reader says how many rows the new results have. The swapped element is
+  // looked up again: an outerHTML swap leaves the event's target detached.
   function announce(target) {
     var status = document.getElementById('live-status');
-    var summary = target && target.querySelector && target.querySelector('.summary');
+    var current = target && target.id ? document.getElementById(target.id) : target;
+    var summary = current && current.querySelector && current.querySelector('.summary');
     if (status && summary) {
       status.textContent = summary.innerText.trim();
     }
