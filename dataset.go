@@ -148,6 +148,9 @@ const (
 	ReleaseFXRates   = "fx_rates"
 	ReleaseCountries = "countries"
 	ReleaseEquipment = "equipment" // equipment records and their systems (EquipmentRelease)
+	// ReleaseFXHistory is the ECB's rates embedded in the binary
+	// (HistoricRate), not stored in fx_rates; Count is their number.
+	ReleaseFXHistory = "fx_history"
 )
 
 // DefaultReleaseName names a release the publisher's number of which was
@@ -169,9 +172,9 @@ func (r Release) Validate() error {
 		return FieldError("as_of", "a release needs the last day its data covers")
 	}
 	switch r.Records {
-	case "", ReleasePledges, ReleaseFXRates, ReleaseCountries, ReleaseEquipment:
+	case "", ReleasePledges, ReleaseFXRates, ReleaseCountries, ReleaseEquipment, ReleaseFXHistory:
 	default:
-		return FieldError("kind", "%q: want pledges, fx_rates, countries or equipment", r.Records)
+		return FieldError("kind", "%q: want pledges, fx_rates, fx_history, countries or equipment", r.Records)
 	}
 	return nil
 }
@@ -251,7 +254,7 @@ type DatasetInfo struct {
 	Release  string    `json:"release"`
 	AsOf     Date      `json:"as_of"`
 	Records  int       `json:"records"`
-	Kind     string    `json:"kind"` // pledges, fx_rates or countries
+	Kind     string    `json:"kind"` // pledges, fx_rates, fx_history, countries or equipment
 	Source   string    `json:"source"`
 	SHA256   string    `json:"sha256,omitempty"`
 	LoadedAt time.Time `json:"loaded_at,omitzero"`

@@ -589,10 +589,11 @@ func ftsNoECBRate(f *ftsFlow, opt *Options) bool {
 	if cur == "" || cur == "USD" || cur == "EUR" || opt.FX == nil || !coalition.ValidCurrency(cur) {
 		return false
 	}
-	// Any rate up to 2100: a currency the ECB publishes has one, even when
-	// it has none for the flow's month (which stays an error).
+	// Any rate up to 2100, or in the ECB's history: a currency the ECB
+	// publishes has one, even when it has none for the flow's month (which
+	// stays an error).
 	_, err := opt.FX.Rate(cur, coalition.MonthOf(2100, time.January))
-	return err != nil
+	return err != nil && !coalition.HistoricCurrency(cur)
 }
 
 // ftsAmount is f's original amount in minor units of its currency, else
