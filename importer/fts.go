@@ -457,7 +457,8 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (p *coalition.Pledge,
 		return nil, "", err
 	}
 	p = &coalition.Pledge{Donor: donor, Recipient: to, Category: "humanitarian", Amount: coalition.Money{Minor: minor, Currency: cur},
-		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: "fts-flow-" + string(f.ID), AsOf: opt.AsOf}
+		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: "fts-flow-" + string(f.ID), AsOf: opt.AsOf,
+		Dataset: coalition.FTSDataset} // one record a flow, whatever the file (coalition.FlowDataset)
 	if err := opt.FX.Convert(p, date); err != nil {
 		return nil, "", fieldErr("originalCurrency", "%v", err)
 	}
