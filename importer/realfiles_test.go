@@ -339,3 +339,25 @@ func TestIATI2021GBPAtTheECBHistory(t *testing.T) {
 	eq(t, "rate", p.FXRate, 0.8587205)
 	eq(t, "month", p.FXMonth.String(), "2021-06")
 }
+
+// TestClosestNamesAreMisspellings: "closest" names only a country whose
+// name is a plausible misspelling (issue 24: "TM" was offered Italy,
+// Malta and the United States); FTS's wrapper words are left out of the
+// comparison; with nothing close, the error says so.
+func TestClosestNamesAreMisspellings(t *testing.T) {
+	n := NewNames(testCountries())
+	for _, tt := range []struct{ name, want string }{
+		{"Norwya", `(closest: Norway (NOR))`},
+		{"Untied States", `(closest: United States (USA))`},
+		{"Gernany, Government of", `(closest: Germany (DEU))`},
+		{"Kingdom of the Netherlands", `(closest: Netherlands (NLD))`},
+		{"Republic of Narnia", "(no country's name is close to it: `coalition countries` lists them)"},
+		{"UN OCHA", "(no country's name is close to it: `coalition countries` lists them)"},
+		{"XX", "(no country's name is close to it: `coalition countries` lists them)"},
+	} {
+		_, err := n.Resolve(tt.name)
+		if want := "unknown country or donor " + quote(tt.name) + " " + tt.want; err == nil || err.Error() != want {
+			t.Errorf("Resolve(%q) = %v, want %s", tt.name, err, want)
+		}
+	}
+}
