@@ -216,12 +216,12 @@ func ftsSend(ctx context.Context, f *ftsFlow, recipient string, opt *Options, si
 	// The flow's id with the line: an API response is one line.
 	if err != nil {
 		field, cause := rowErrorOf(err, "flow")
-		e.add(opt.File, "", f.line, field, fmt.Errorf("flow %s: %w", f.ID, cause))
+		e.add(opt.File, "", f.line, field, &RecordError{Kind: "flow", ID: string(f.ID), Err: cause})
 		st.Invalid++
 		return
 	}
 	if err := sink.Pledge(ctx, p); err != nil {
-		e.add(opt.File, "", f.line, fieldOf(err, "record"), fmt.Errorf("flow %s: %w", f.ID, err))
+		e.add(opt.File, "", f.line, fieldOf(err, "record"), &RecordError{Kind: "flow", ID: string(f.ID), Err: err})
 		st.Invalid++
 		return
 	}

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"strings"
@@ -232,6 +233,14 @@ func TestRealErrorsNameTheRecord(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %q", err, want)
 	}
+	if es, _ := AsErrors(err); len(es) == 1 {
+		b, _ := json.Marshal(es[0])
+		if !strings.Contains(string(b), `"row":1,"field":"originalCurrency","record":"226077"`) {
+			t.Errorf("JSON %s: want the flow id as record", b)
+		}
+	} else {
+		t.Errorf("errors %v", err)
+	}
 	eq(t, "invalid", st.Invalid, 1)
 
 	x, err := os.ReadFile("testdata/real/iati-activity-standard-example-annotated.xml")
@@ -243,6 +252,15 @@ func TestRealErrorsNameTheRecord(t *testing.T) {
 	want = "iati.xml:265:transaction-type: activity AA-AAA-123456789-ABC123: is missing"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %q", err, want)
+	}
+	// In JSON (--json, --report, the API) the id is a field of its own.
+	es, _ := AsErrors(err)
+	if len(es) != 1 {
+		t.Fatalf("errors %v", err)
+	}
+	jb, _ := json.Marshal(es[0])
+	if want := `{"file":"iati.xml","row":265,"field":"transaction-type","record":"AA-AAA-123456789-ABC123","reason":"activity AA-AAA-123456789-ABC123: is missing"}`; string(jb) != want {
+		t.Errorf("JSON %s, want %s", jb, want)
 	}
 }
 
