@@ -74,6 +74,13 @@ func ftsRun(t *testing.T, s *sqlstore.Store, source string, files ...imports.Fil
 	if len(rep.Errors) > 0 || !rep.Committed {
 		t.Fatalf("errors %v, committed %v", rep.Errors, rep.Committed)
 	}
+	// One count everywhere: the files' records are what the result counts.
+	records := 0
+	for _, f := range rep.Files {
+		records += f.Stats.Records
+	}
+	r := rep.Result
+	eq(t, "records of the files = created + updated + unchanged", records, r.Created["pledges"]+r.Updated["pledges"]+r.Unchanged["pledges"])
 	return rep.Result
 }
 
