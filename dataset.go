@@ -2,6 +2,7 @@ package coalition
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -148,6 +149,9 @@ const (
 	ReleaseFXRates   = "fx_rates"
 	ReleaseCountries = "countries"
 	ReleaseEquipment = "equipment" // equipment records and their systems (EquipmentRelease)
+	// ReleaseFXHistory is the ECB's rates embedded in the binary
+	// (HistoricRate), not stored in fx_rates; Count is their number.
+	ReleaseFXHistory = "fx_history"
 )
 
 // DefaultReleaseName names a release the publisher's number of which was
@@ -169,9 +173,9 @@ func (r Release) Validate() error {
 		return FieldError("as_of", "a release needs the last day its data covers")
 	}
 	switch r.Records {
-	case "", ReleasePledges, ReleaseFXRates, ReleaseCountries, ReleaseEquipment:
+	case "", ReleasePledges, ReleaseFXRates, ReleaseCountries, ReleaseEquipment, ReleaseFXHistory:
 	default:
-		return FieldError("kind", "%q: want pledges, fx_rates, countries or equipment", r.Records)
+		return FieldError("kind", "%q: want pledges, fx_rates, fx_history, countries or equipment", r.Records)
 	}
 	return nil
 }
@@ -251,7 +255,7 @@ type DatasetInfo struct {
 	Release  string    `json:"release"`
 	AsOf     Date      `json:"as_of"`
 	Records  int       `json:"records"`
-	Kind     string    `json:"kind"` // pledges, fx_rates or countries
+	Kind     string    `json:"kind"` // pledges, fx_rates, fx_history, countries or equipment
 	Source   string    `json:"source"`
 	SHA256   string    `json:"sha256,omitempty"`
 	LoadedAt time.Time `json:"loaded_at,omitzero"`
@@ -265,4 +269,38 @@ type DatasetInfo struct {
 type DatasetStore interface {
 	// Datasets returns every dataset with a loaded release, by name.
 	Datasets(ctx context.Context) ([]DatasetInfo, error)
+}
+
+// FTSDataset is the dataset of the OCHA FTS flows imported (format fts).
+// It has no releases: FTS flows are matched on (dataset, flow id) whatever
+// the file and --source, so that the same flow in two files of one command
+// or in two imports is one record, at its highest versionId
+// (NewerFlowVersion).
+const FTSDataset = "fts"
+
+// FlowDataset reports whether dataset is one of records that are matched
+// on their id and carry a version of their own: FTSDataset.
+func FlowDataset(dataset string) bool { return dataset == FTSDataset }
+
+// NewerFlowVersion reports whether the provenance of an incoming flow
+// record gives a higher version (provenance extra.version_id, FTS's
+// versionId) than the stored record's. A stored record without a version
+// is replaced by any; an incoming one without a version replaces none.
+func NewerFlowVersion(incoming, stored string) bool {
+	in, okIn := provenanceVersion(incoming)
+	st, okSt := provenanceVersion(stored)
+	return !okSt || okIn && in > st
+}
+
+func provenanceVersion(prov string) (float64, bool) {
+	var p struct {
+		Extra struct {
+			VersionID string `json:"version_id"`
+		} `json:"extra"`
+	}
+	if json.Unmarshal([]byte(prov), &p) != nil || p.Extra.VersionID == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(p.Extra.VersionID, 64)
+	return v, err == nil
 }

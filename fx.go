@@ -18,7 +18,8 @@ type RateFinder func(cur string, m Month) (*FXRate, error)
 // month of on (the announcement date, or an import's value date), or of the
 // nearest earlier month when that month is not in the table yet: FXRate
 // and FXMonth record the rate used (FXStale says when it is older than the
-// month of on). A euro amount is its own euro amount at rate 1. The euro
+// month of on). A month before the stored rates takes the ECB history's
+// rate of that month (HistoricRate). A euro amount is its own euro amount at rate 1. The euro
 // amount is always derived here: whatever a client sent is overwritten.
 // Errors from find come back unchanged (the adapter names the field).
 func ConvertPledge(p *Pledge, on Date, find RateFinder) error {
@@ -33,7 +34,7 @@ func ConvertPledge(p *Pledge, on Date, find RateFinder) error {
 	if on.IsZero() || !ValidCurrency(p.Amount.Currency) {
 		return nil // Validate names the missing date or the bad currency
 	}
-	r, err := find(p.Amount.Currency, on.Month())
+	r, err := rateOrHistory(find, p.Amount.Currency, on.Month())
 	if err != nil {
 		return err
 	}
@@ -42,6 +43,21 @@ func ConvertPledge(p *Pledge, on Date, find RateFinder) error {
 	}
 	p.FXRate, p.FXMonth, p.AmountEUR = r.UnitsPerEUR, r.Month, ToEUR(p.Amount, r.UnitsPerEUR)
 	return nil
+}
+
+// rateOrHistory is find's rate; for a month up to FXHistoryLast that find
+// has no rate in or before (the FX table starts later), the ECB history's
+// rate of that month (HistoricRate). find's error stands when the history
+// has none either.
+func rateOrHistory(find RateFinder, cur string, m Month) (*FXRate, error) {
+	r, err := find(cur, m)
+	if err == nil || ErrorKind(err) != NotFound || m > FXHistoryLast {
+		return r, err
+	}
+	if h, herr := HistoricRate(cur, m); herr == nil {
+		return h, nil
+	}
+	return nil, err
 }
 
 // FXStale reports whether p was converted at the rate of an earlier month

@@ -27,13 +27,15 @@ func TestDatasetsAPI(t *testing.T) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		t.Fatal(err)
 	}
-	kiel, weapons := map[string]any{}, map[string]any{}
+	kiel, weapons, history := map[string]any{}, map[string]any{}, map[string]any{}
 	for _, d := range raw.Datasets {
 		switch d["name"] {
 		case "kiel":
 			kiel = d
 		case "kiel-weapons":
 			weapons = d
+		case "ecb-fx-history":
+			history = d
 		}
 	}
 	if !check.Facts(t,
@@ -42,7 +44,9 @@ func TestDatasetsAPI(t *testing.T) {
 		check.Eq("kiel records", kiel["records"], any(float64(1450))),
 		check.Eq("kiel-weapons records (one per system of a donor's category)", weapons["records"], any(float64(101))),
 		check.Eq("kiel-weapons kind", weapons["kind"], any("equipment")),
-		check.Eq("datasets", len(raw.Datasets), 5),
+		check.Eq("ecb-fx-history kind (the ECB's monthly means 1999-2021, embedded)", history["kind"], any("fx_history")),
+		check.Eq("ecb-fx-history records", history["records"], any(float64(5046))),
+		check.Eq("datasets", len(raw.Datasets), 6),
 	) {
 		t.FailNow()
 	}

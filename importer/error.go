@@ -29,7 +29,19 @@ func (e *RowError) Error() string {
 
 func (e *RowError) Unwrap() error { return e.Err }
 
-// MarshalJSON gives the report's form: file, sheet, row, field, reason.
+// RecordError is a row error of a record that has an id of its own in
+// the file (an FTS flow, an IATI activity): "flow 226077: reason". The
+// JSON form of its RowError gives the id as "record".
+type RecordError struct {
+	Kind, ID string // "flow", "activity"
+	Err      error
+}
+
+func (e *RecordError) Error() string { return e.Kind + " " + e.ID + ": " + e.Err.Error() }
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// MarshalJSON gives the report's form: file, sheet, row, field, record
+// (the record's own id, if it has one), reason.
 func (e *RowError) MarshalJSON() ([]byte, error) {
 	return jsonRowError(e)
 }

@@ -216,12 +216,12 @@ func ftsSend(ctx context.Context, f *ftsFlow, recipient string, opt *Options, si
 	// The flow's id with the line: an API response is one line.
 	if err != nil {
 		field, cause := rowErrorOf(err, "flow")
-		e.add(opt.File, "", f.line, field, fmt.Errorf("flow %s: %w", f.ID, cause))
+		e.add(opt.File, "", f.line, field, &RecordError{Kind: "flow", ID: string(f.ID), Err: cause})
 		st.Invalid++
 		return
 	}
 	if err := sink.Pledge(ctx, p); err != nil {
-		e.add(opt.File, "", f.line, fieldOf(err, "record"), fmt.Errorf("flow %s: %w", f.ID, err))
+		e.add(opt.File, "", f.line, fieldOf(err, "record"), &RecordError{Kind: "flow", ID: string(f.ID), Err: err})
 		st.Invalid++
 		return
 	}
@@ -457,7 +457,8 @@ func ftsPledge(f *ftsFlow, recipient string, opt *Options) (p *coalition.Pledge,
 		return nil, "", err
 	}
 	p = &coalition.Pledge{Donor: donor, Recipient: to, Category: "humanitarian", Amount: coalition.Money{Minor: minor, Currency: cur},
-		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: "fts-flow-" + string(f.ID), AsOf: opt.AsOf}
+		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: "fts-flow-" + string(f.ID), AsOf: opt.AsOf,
+		Dataset: coalition.FTSDataset} // one record a flow, whatever the file (coalition.FlowDataset)
 	if err := opt.FX.Convert(p, date); err != nil {
 		return nil, "", fieldErr("originalCurrency", "%v", err)
 	}
@@ -589,10 +590,11 @@ func ftsNoECBRate(f *ftsFlow, opt *Options) bool {
 	if cur == "" || cur == "USD" || cur == "EUR" || opt.FX == nil || !coalition.ValidCurrency(cur) {
 		return false
 	}
-	// Any rate up to 2100: a currency the ECB publishes has one, even when
-	// it has none for the flow's month (which stays an error).
+	// Any rate up to 2100, or in the ECB's history: a currency the ECB
+	// publishes has one, even when it has none for the flow's month (which
+	// stays an error).
 	_, err := opt.FX.Rate(cur, coalition.MonthOf(2100, time.January))
-	return err != nil
+	return err != nil && !coalition.HistoricCurrency(cur)
 }
 
 // ftsAmount is f's original amount in minor units of its currency, else

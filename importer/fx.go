@@ -42,23 +42,27 @@ func (t *FXTable) Rate(cur string, m coalition.Month) (coalition.FXRate, error) 
 	if t.lookup != nil {
 		r, err := t.lookup(cur, m)
 		if err != nil {
-			return coalition.FXRate{}, fmt.Errorf("unknown currency %s, or no ECB rate for it in or before %s", cur, m)
+			if coalition.ErrorKind(err) != coalition.NotFound {
+				return coalition.FXRate{}, err
+			}
+			return coalition.FXRate{}, coalition.Errorf(coalition.NotFound, "unknown currency %s, or no ECB rate for it in or before %s", cur, m)
 		}
 		return *r, nil
 	}
 	rs := t.rates[cur]
 	if len(rs) == 0 {
-		return coalition.FXRate{}, fmt.Errorf("unknown currency %s: the ECB table has no rates for it", cur)
+		return coalition.FXRate{}, coalition.Errorf(coalition.NotFound, "unknown currency %s: the ECB table has no rates for it", cur)
 	}
 	i := sort.Search(len(rs), func(i int) bool { return rs[i].Month > m })
 	if i == 0 {
-		return coalition.FXRate{}, fmt.Errorf("no ECB rate for %s in or before %s (the table starts %s)", cur, m, rs[0].Month)
+		return coalition.FXRate{}, coalition.Errorf(coalition.NotFound, "no ECB rate for %s in or before %s (the table starts %s)", cur, m, rs[0].Month)
 	}
 	return rs[i-1], nil
 }
 
 // Convert sets p's AmountEUR, FXRate and FXMonth from p.Amount at the
-// value date's month: coalition.ConvertPledge, as the API does.
+// value date's month: coalition.ConvertPledge, as the API does (a month
+// before the table takes the ECB history's rate).
 func (t *FXTable) Convert(p *coalition.Pledge, valueDate coalition.Date) error {
 	return coalition.ConvertPledge(p, valueDate, func(cur string, m coalition.Month) (*coalition.FXRate, error) {
 		r, err := t.Rate(cur, m)

@@ -529,7 +529,7 @@ const skipOtherRecipient = "another recipient"
 // refuse records a transaction as invalid; the error names its activity
 // (the iati-identifier) with the line.
 func (em *iatiEmitter) refuse(line int, field string, err error) {
-	em.e.add(em.opt.File, "", line, field, fmt.Errorf("activity %s: %w", em.act.id, err))
+	em.e.add(em.opt.File, "", line, field, &RecordError{Kind: "activity", ID: em.act.id, Err: err})
 	em.st.Invalid++
 }
 

@@ -35,6 +35,11 @@ var kielOldHeaders = map[string]string{
 	"converted value in eur": "tot_activity_value_eur", "total monetary value delivered in eur": "tot_value_deliv_eur",
 	"allocated total in eur (redistributed)": "tot_sub_activity_value_eur_redistr", "type of donation": "measure",
 	"earmarked year": "earmarked_year", "earmarked years": "earmarked_year", "no. of units delivered": "item_numb_deliv",
+	"no. of units delivered (in-kind military aid)": "item_numb_deliv",
+	// Release 7 (2022; testdata/real/SOURCES.md): the tracker month
+	// (1 = January 2022) and whether the row has one, and the package flag.
+	"month3": "month", "monthcoding2": "month_exists_dummy",
+	"total_value_dummy (1 is first row in the package)": "total_value_dummy",
 }
 
 // KielXLSX reads the Kiel Ukraine Support Tracker workbook, streaming the
@@ -316,6 +321,12 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 		return res, err
 	}
 	raw := get(valueCol)
+	if (raw == "" || raw == ".") && get("total_value_dummy") == "0" {
+		// Early releases list a package's items on rows of their own
+		// under its first row, which carries the package's value.
+		res.skip = "item row of a package (its value is on the package's first row)"
+		return res, nil
+	}
 	if raw == "" || kielUnknown(raw) {
 		res.skip = "no " + measure + " value"
 		return res, nil
@@ -333,6 +344,10 @@ func kielRow(get func(string) string, col map[string]int, recipient string, opt 
 		return res, err
 	}
 	announced, from, to, err := kielDates(get, &res)
+	if errors.Is(err, errKielUndated) {
+		res.skip = "no date stated (Kiel: " + strings.ToLower(strings.TrimSpace(get("announcement_date"))) + ") and no tracker month"
+		return res, nil
+	}
 	if err != nil {
 		return res, err
 	}
@@ -483,6 +498,11 @@ func kielTrackerMonth(s string) (coalition.Month, error) {
 	return coalition.MonthOf(2022, time.January).Add(int(v) - 1), nil
 }
 
+// errKielUndated: the row says its date is unknown ("unspecified") and
+// has no tracker month or earmarked year to date it by; it is skipped and
+// counted, not refused (Kiel's own convention, not a typo).
+var errKielUndated = errors.New("no date stated and no tracker month")
+
 // kielAnnounced picks the announcement date from the best evidence the row
 // has, in the order Kiel itself trusts them. A text date that states only
 // a month or a year ("until 12/20/2022", "not specified, 03/22") is read
@@ -499,6 +519,9 @@ func kielAnnounced(s string, tracker, earmarkedFrom coalition.Month) (d coalitio
 		}
 		if kielUnknown(s) && earmarkedFrom != 0 {
 			return earmarkedFrom.FirstDay(), "no date stated; first earmarked year", nil
+		}
+		if kielUnknown(s) {
+			return coalition.Date{}, "", errKielUndated
 		}
 		return coalition.Date{}, "", fieldErr("announcement_date", "%v", err)
 	case tracker != 0:
@@ -596,6 +619,13 @@ func kielDate(s string) (coalition.Date, error) {
 		t, err := excelize.ExcelDateToTime(v, false)
 		if err == nil {
 			return coalition.DateOf(t), nil
+		}
+	} else if err == nil && v >= 1 && v < 2958466 {
+		// A serial day number far from the tracker's years: a typo in the
+		// workbook (Release of 2023: 373319), named with the date it is.
+		if t, err := excelize.ExcelDateToTime(v, false); err == nil {
+			return coalition.Date{}, fmt.Errorf("%s is not a plausible date: as an Excel date it is %s (dates from 1998-07-25 to 2064-04-07 are read)",
+				quote(s), t.Format("2006-01-02"))
 		}
 	}
 	return coalition.Date{}, fmt.Errorf("%s is not a date (YYYY-MM-DD, M/D/YYYY or an Excel date)", quote(s))

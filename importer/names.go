@@ -139,7 +139,10 @@ func (n *Names) Resolve(name string) (string, error) {
 	}
 	iso, ok := n.lookup(s)
 	if !ok {
-		return "", fmt.Errorf("unknown country or donor %s (closest: %s)", quote(s), strings.Join(n.Closest(s, 3), ", "))
+		if near := n.Closest(s, 3); len(near) > 0 {
+			return "", fmt.Errorf("unknown country or donor %s (closest: %s)", quote(s), strings.Join(near, ", "))
+		}
+		return "", fmt.Errorf("unknown country or donor %s (no country's name is close to it: `coalition countries` lists them)", quote(s))
 	}
 	if n.known != nil && !n.known[iso] {
 		// The name is known: other countries' names would only mislead.
@@ -208,7 +211,12 @@ func (n *Names) nearName(s, iso string) bool {
 	return distance(q, norm(n.names[iso])) <= 2 || q == strings.ToLower(iso)
 }
 
-// Closest returns up to k known names nearest to s (edit distance).
+// Closest returns up to k known names nearest to s (edit distance), only
+// those close enough to be a misspelling of s: within a quarter of its
+// length (at least 2 edits), or containing it (issue 24: "TM" was offered
+// Italy, Malta and the United States). FTS's and IATI's wrappers
+// ("…, Government of", "Government of …", "(Kingdom of)") are left out of
+// the comparison. None when nothing is close.
 func (n *Names) Closest(s string, k int) []string {
 	type cand struct {
 		name string
@@ -217,7 +225,8 @@ func (n *Names) Closest(s string, k int) []string {
 	if len(s) > maxName {
 		s = s[:maxName]
 	}
-	q := norm(s)
+	q := bareName(norm(s))
+	limit := max(2, len([]rune(q))/4)
 	seen := map[string]bool{}
 	var cs []cand
 	for key, iso := range n.byKey {
@@ -229,10 +238,12 @@ func (n *Names) Closest(s string, k int) []string {
 		}
 		label := n.names[iso] + " (" + iso + ")"
 		d := distance(q, key)
-		if strings.Contains(key, q) || strings.Contains(q, key) {
-			d = d / 2
+		if len(q) >= 4 && (strings.Contains(key, q) || strings.Contains(q, key)) {
+			d = 0 // "Kingdom of the Netherlands", "Korea"
 		}
-		cs = append(cs, cand{label, d})
+		if d <= limit {
+			cs = append(cs, cand{label, d})
+		}
 	}
 	sort.Slice(cs, func(i, j int) bool {
 		if cs[i].d != cs[j].d {
@@ -252,6 +263,18 @@ func (n *Names) Closest(s string, k int) []string {
 		}
 	}
 	return out
+}
+
+// bareName is a normalised name without the words FTS and IATI wrap a
+// government's name in.
+func bareName(q string) string {
+	q = strings.TrimSuffix(q, " government of")
+	q = strings.TrimPrefix(q, "government of ")
+	q = strings.TrimPrefix(q, "the ")
+	if i := strings.Index(q, " ("); i > 0 && strings.HasSuffix(q, ")") {
+		q = q[:i]
+	}
+	return strings.TrimSpace(q)
 }
 
 // distance is the Levenshtein distance of a and b (inputs cut to 64 runes).

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"strings"
@@ -57,25 +58,29 @@ var realCases = []realCase{
 		flagged: map[string]int{"amountUSD used: no ECB rate for the original currency": 2}, // SAR, AED
 		check: func(t *testing.T, p map[string]*coalition.Pledge) {
 			// 224759: Saudi Arabia (Kingdom of), in kind, SAR 1,029,000 = USD 274,400 (FTS's
-			// conversion; the ECB has no SAR rate); USD 274,400 / 1.1100364 (ECB, January 2020) = EUR 247,199.10.
+			// conversion; the ECB has no SAR rate); USD 274,400 / 1.110036 = EUR 247,199.19, at the
+			// ECB's January 2020 USD rate of the embedded history: the mean of the 22 daily rates of
+			// eurofxref-hist.csv (1.1052, 1.1029, …, 1.1193; sum 24.4208 / 22 = 1.1100364 → 1.110036).
 			sa := realPledge(t, p, "fts-flow-224759")
 			eq(t, "224759 donor", sa.Donor, "SAU")
 			eq(t, "224759 amount", sa.Amount, coalition.Money{Minor: 274_400_00, Currency: "USD"})
-			eq(t, "224759 EUR", sa.AmountEUR, int64(247_199_10))
+			eq(t, "224759 EUR", sa.AmountEUR, int64(247_199_19))
+			eq(t, "224759 rate", sa.FXRate, 1.110036)
+			eq(t, "224759 month", sa.FXMonth.String(), "2020-01")
 			eq(t, "224759 in kind", sa.Conditions, "in-kind")
-			// 226077: Norway, NOK 6,000,000 on 2020-11-30 / 10.7453095 (November 2020) = EUR 558,383.17.
+			// 226077: Norway, NOK 6,000,000 on 2020-11-30 / 10.745310 (November 2020) = EUR 558,383.15.
 			no := realPledge(t, p, "fts-flow-226077")
-			eq(t, "226077 EUR", no.AmountEUR, int64(558_383_17))
+			eq(t, "226077 EUR", no.AmountEUR, int64(558_383_15))
 			eq(t, "226077 status", no.Status, coalition.Delivered)
 			// 225636: ECHO's commitment of EUR 351,736: the EU's.
 			echo := realPledge(t, p, "fts-flow-225636")
 			eq(t, "225636 donor", echo.Donor, "EUI")
 			eq(t, "225636 status", echo.Status, coalition.Committed)
 			eq(t, "225636 EUR", echo.AmountEUR, int64(351_736_00))
-			// 226615: the child of a zero parent counts: CHF 223,200 / 1.0813909 (December 2020) = EUR 206,400.85.
+			// 226615: the child of a zero parent counts: CHF 223,200 / 1.081391 (December 2020) = EUR 206,400.83.
 			ch := realPledge(t, p, "fts-flow-226615")
-			eq(t, "226615 EUR", ch.AmountEUR, int64(206_400_85))
-			// 227997: Canada, CAD 4,000,000 on 2021-02-16 / 1.53537 (February 2021) = EUR 2,605,235.22;
+			eq(t, "226615 EUR", ch.AmountEUR, int64(206_400_83))
+			// 227997: Canada, CAD 4,000,000 on 2021-02-16 / 1.535370 (February 2021) = EUR 2,605,235.22;
 			// its destinations include the Syrian Arab Republic.
 			eq(t, "227997 EUR", realPledge(t, p, "fts-flow-227997").AmountEUR, int64(2_605_235_22))
 		},
@@ -119,7 +124,10 @@ func TestRealFiles(t *testing.T) {
 			if tc.allNames {
 				opt.Names = NewNames(nil)
 			}
-			opt.FX = ecb2020()
+			// No stored rate: every rate of 2020-21 comes from the ECB
+			// history embedded in the domain (coalition.HistoricRate),
+			// as in a database whose FX table starts in 2022.
+			opt.FX = NewFXTable(nil)
 			opt.Recipient = tc.recipient
 			var c Collect
 			st, err := tc.parse(bg, open(t, "testdata/real/"+tc.file), opt, &c)
@@ -219,11 +227,19 @@ func TestRealErrorsNameTheRecord(t *testing.T) {
 	}
 	bad := strings.Replace(string(b), `"originalCurrency": "NOK"`, `"originalCurrency": "NOKK"`, 1)
 	opt := testOptions("fts.json")
-	opt.Names, opt.FX, opt.Recipient = NewNames(nil), ecb2020(), "Jordan"
+	opt.Names, opt.FX, opt.Recipient = NewNames(nil), NewFXTable(nil), "Jordan"
 	st, err := FTS(bg, strings.NewReader(bad), opt, &Collect{})
 	want := `fts.json:1:originalCurrency: flow 226077: "NOKK" is not an ISO 4217 currency code`
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %q", err, want)
+	}
+	if es, _ := AsErrors(err); len(es) == 1 {
+		b, _ := json.Marshal(es[0])
+		if !strings.Contains(string(b), `"row":1,"field":"originalCurrency","record":"226077"`) {
+			t.Errorf("JSON %s: want the flow id as record", b)
+		}
+	} else {
+		t.Errorf("errors %v", err)
 	}
 	eq(t, "invalid", st.Invalid, 1)
 
@@ -236,6 +252,15 @@ func TestRealErrorsNameTheRecord(t *testing.T) {
 	want = "iati.xml:265:transaction-type: activity AA-AAA-123456789-ABC123: is missing"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %q", err, want)
+	}
+	// In JSON (--json, --report, the API) the id is a field of its own.
+	es, _ := AsErrors(err)
+	if len(es) != 1 {
+		t.Fatalf("errors %v", err)
+	}
+	jb, _ := json.Marshal(es[0])
+	if want := `{"file":"iati.xml","row":265,"field":"transaction-type","record":"AA-AAA-123456789-ABC123","reason":"activity AA-AAA-123456789-ABC123: is missing"}`; string(jb) != want {
+		t.Errorf("JSON %s, want %s", jb, want)
 	}
 }
 
@@ -302,5 +327,55 @@ func TestCSVKindFromTheWholeHeader(t *testing.T) {
 	}
 	if k, ok := DetectCSVKind(strings.Split("source_ref,pledge_ref,date,amount_eur", ",")); !ok || k != "deliveries" {
 		t.Errorf("deliveries header detected as %q, %v", k, ok)
+	}
+}
+
+// TestIATI2021GBPAtTheECBHistory: a 2021 transaction in GBP converts at the
+// ECB's June 2021 monthly mean from the history embedded in the domain
+// (0.8587205: the mean of the 22 daily GBP rates of June 2021 in
+// eurofxref-hist.csv, 18.89185 / 22), although the FX table starts in 2022;
+// before issue 24 it was an error ("no ECB rate for GBP in or before
+// 2021-06"). £1,000,000 / 0.8587205 = €1,164,523.26.
+func TestIATI2021GBPAtTheECBHistory(t *testing.T) {
+	xml := `<iati-activities version="2.03"><iati-activity default-currency="GBP">
+<iati-identifier>GB-GOV-1-300123</iati-identifier>
+<reporting-org ref="GB-GOV-1" type="10"><narrative>Foreign, Commonwealth and Development Office</narrative></reporting-org>
+<recipient-country code="UA" percentage="100"/>
+<transaction ref="D-2021-06"><transaction-type code="3"/><transaction-date iso-date="2021-06-15"/><value value-date="2021-06-15">1000000</value></transaction>
+</iati-activity></iati-activities>`
+	opt := testOptions("fcdo.xml")
+	opt.Recipient = "UA"
+	opt.FX = NewFXTable([]coalition.FXRate{{Month: coalition.MonthOf(2022, 1), Currency: "GBP", UnitsPerEUR: 0.8350338}})
+	var c Collect
+	if _, err := IATI(bg, strings.NewReader(xml), opt, &c); err != nil {
+		t.Fatal(err)
+	}
+	p := realPledge(t, byRef(c.Pledges), "GB-GOV-1-300123/D-2021-06")
+	eq(t, "donor", p.Donor, "GBR")
+	eq(t, "amount", p.Amount, coalition.Money{Minor: 1_000_000_00, Currency: "GBP"})
+	eq(t, "EUR", p.AmountEUR, int64(1_164_523_26))
+	eq(t, "rate", p.FXRate, 0.8587205)
+	eq(t, "month", p.FXMonth.String(), "2021-06")
+}
+
+// TestClosestNamesAreMisspellings: "closest" names only a country whose
+// name is a plausible misspelling (issue 24: "TM" was offered Italy,
+// Malta and the United States); FTS's wrapper words are left out of the
+// comparison; with nothing close, the error says so.
+func TestClosestNamesAreMisspellings(t *testing.T) {
+	n := NewNames(testCountries())
+	for _, tt := range []struct{ name, want string }{
+		{"Norwya", `(closest: Norway (NOR))`},
+		{"Untied States", `(closest: United States (USA))`},
+		{"Gernany, Government of", `(closest: Germany (DEU))`},
+		{"Kingdom of the Netherlands", `(closest: Netherlands (NLD))`},
+		{"Republic of Narnia", "(no country's name is close to it: `coalition countries` lists them)"},
+		{"UN OCHA", "(no country's name is close to it: `coalition countries` lists them)"},
+		{"XX", "(no country's name is close to it: `coalition countries` lists them)"},
+	} {
+		_, err := n.Resolve(tt.name)
+		if want := "unknown country or donor " + quote(tt.name) + " " + tt.want; err == nil || err.Error() != want {
+			t.Errorf("Resolve(%q) = %v, want %s", tt.name, err, want)
+		}
 	}
 }

@@ -215,7 +215,7 @@ func TestKielRelease(t *testing.T) {
 	for _, r := range ds.Releases {
 		names = append(names, r.Dataset+" "+r.Name)
 	}
-	if got := strings.Join(names, ", "); got != "kiel 29, ecb-fx data to 2026-06, worldbank 2023, nato 2025" {
+	if got := strings.Join(names, ", "); got != "kiel 29, ecb-fx data to 2026-06, ecb-fx-history data to 2021-12, worldbank 2023, nato 2025" {
 		t.Fatalf("releases = %s", got)
 	}
 }

@@ -69,3 +69,56 @@ func TestMigrationTagsSeededData(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationListsFXHistory: a database seeded before the ECB history was
+// embedded (issue 24) lists it after migration 16, as the seed lists it
+// on a new database: the same release, title, citation and count.
+func TestMigrationListsFXHistory(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		s := e.Open(t)
+		ctx := coalition.WithUser(context.Background(), coalition.System)
+		if _, err := seed.Load(ctx, s, false); err != nil {
+			t.Fatal(err)
+		}
+		history := func() *coalition.DatasetInfo {
+			ds, err := s.Datasets(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range ds {
+				if ds[i].Name == coalition.FXHistoryDataset {
+					return &ds[i]
+				}
+			}
+			return nil
+		}
+		seeded := history()
+		if seeded == nil || seeded.Records != coalition.FXHistoryCount() || seeded.Kind != coalition.ReleaseFXHistory {
+			t.Fatalf("seeded: %+v, want %d rates of kind fx_history", seeded, coalition.FXHistoryCount())
+		}
+		for _, q := range []string{"DELETE FROM datasets WHERE name = 'ecb-fx-history'", "DELETE FROM schema_migrations WHERE version = 16"} {
+			if _, err := s.DB().ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if n, err := s.Migrate(ctx); err != nil || n != 1 {
+			t.Fatalf("migrate: %d, %v", n, err)
+		}
+		migrated := history()
+		if migrated == nil {
+			t.Fatal("ecb-fx-history not listed after migration 16")
+		}
+		for _, c := range []struct{ what, got, want string }{
+			{"release", migrated.Release, seeded.Release},
+			{"as_of", migrated.AsOf.String(), seeded.AsOf.String()},
+			{"title", migrated.Title, seeded.Title},
+			{"source", migrated.Source, seeded.Source},
+			{"records", fmt.Sprint(migrated.Records), fmt.Sprint(seeded.Records)},
+			{"kind", migrated.Kind, seeded.Kind},
+		} {
+			if c.got != c.want {
+				t.Errorf("%s = %q, want %q (as the seed records it)", c.what, c.got, c.want)
+			}
+		}
+	})
+}

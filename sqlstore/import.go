@@ -50,6 +50,10 @@ type Import struct {
 	// source_ref → row, whatever their citation.
 	rel        *releaseLoad
 	relPledges map[string]map[string]*keyed
+	// newFlows are the flow records (coalition.FlowDataset) this import
+	// created, by source_ref: the same flow again (another file's copy)
+	// is matched with the one created.
+	newFlows map[string]bool
 	// created holds a hash of every natural key of a pledge this import
 	// created, by source: 8 bytes a pledge instead of the key itself. A hit
 	// is confirmed in the database (hashes may collide).
@@ -132,7 +136,8 @@ func newImport(ctx context.Context, tx *Tx, unchecked bool) (*Import, error) {
 		rep: ImportReport{LoadReport: coalition.LoadReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}},
 			Removed: map[string]int{}, Deleted: map[string]int{}},
 		pledges: map[string]map[string]*keyed{}, deliveries: map[string]map[string]*keyed{}, reqs: map[string]map[string]*keyed{},
-		engs: map[string]map[string]*keyed{}, risks: map[string]map[string]*keyed{}, relPledges: map[string]map[string]*keyed{}}
+		engs: map[string]map[string]*keyed{}, risks: map[string]map[string]*keyed{}, relPledges: map[string]map[string]*keyed{},
+		newFlows: map[string]bool{}}
 	if unchecked {
 		// Statement journals of a long import go to memory, not to a temp
 		// file (they were most of the import's time), and a larger page
@@ -211,7 +216,9 @@ func (im *Import) addToRollup() {
 }
 
 // rollupCatchUp writes what the new pledges add to pledge_rollup, merged
-// as the trigger merges one pledge, and puts the trigger back.
+// as the trigger merges one pledge, and puts the trigger back (Finish; and
+// before a pledge this import created is rewritten, which the update
+// trigger subtracts from pledge_rollup: knownFlow).
 func (im *Import) rollupCatchUp(ctx context.Context) error {
 	if im.trigger == "" {
 		return nil
@@ -240,6 +247,7 @@ func (im *Import) rollupCatchUp(ctx context.Context) error {
 		return im.tx.s.mapErr(fmt.Errorf("sqlstore: import: restore the rollup trigger: %w", err))
 	}
 	im.trigger = ""
+	clear(im.rollup) // merged: a later catch-up adds only what comes after
 	return nil
 }
 

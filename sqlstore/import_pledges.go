@@ -51,7 +51,13 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	if err := im.checkPledge(p); err != nil {
 		return err
 	}
-	old, err := im.known(ctx, keys, keyOf, p.SourceRef, keyQuery)
+	flow := im.rel == nil && coalition.FlowDataset(p.Dataset)
+	var old *keyed
+	if flow {
+		old, err = im.knownFlow(ctx, p)
+	} else {
+		old, err = im.known(ctx, keys, keyOf, p.SourceRef, keyQuery)
+	}
 	if err != nil {
 		return err
 	}
@@ -59,11 +65,18 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 		return coalition.FieldError("source_ref", "%q of %q is a record of the published dataset %s: load a release of it instead",
 			p.SourceRef, p.Source, old.dataset)
 	}
-	cur, err := im.storedPledge(ctx, p, old)
+	var cur *coalition.Pledge
+	if flow && old != nil {
+		cur, err = im.tx.findPledgeAny(ctx, old.id)
+	} else if !flow {
+		cur, err = im.storedPledge(ctx, p, old)
+	}
 	if err != nil {
 		return err
 	}
-	_, err = im.upsert("pledges", old, old != nil && sameImported(cur, p), func() (int64, error) {
+	// A flow stored before changes only for a higher version of it.
+	same := old != nil && (sameImported(cur, p) || flow && !coalition.NewerFlowVersion(p.Provenance, cur.Provenance))
+	_, err = im.upsert("pledges", old, same, func() (int64, error) {
 		c := new(coalition.Pledge)
 		*c = *p
 		im.pending = append(im.pending, c)
@@ -95,8 +108,16 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 }
 
 // pledgeKey says where p's natural key is looked up: (Source, SourceRef)
-// outside a release, (dataset, SourceRef) for a record of one.
+// outside a release, (dataset, SourceRef) for a record of one or of a
+// dataset of flows (coalition.FlowDataset: knownFlow).
 func (im *Import) pledgeKey(p *coalition.Pledge) (keys map[string]map[string]*keyed, keyOf, query string, err error) {
+	if im.rel == nil && coalition.FlowDataset(p.Dataset) {
+		if p.SourceRef == "" {
+			return nil, "", "", coalition.FieldError("source_ref", "a flow of %s needs its id", p.Dataset)
+		}
+		p.Release = ""
+		return im.relPledges, p.Dataset, releaseKeys, nil
+	}
 	if im.rel == nil {
 		p.Dataset, p.Release = "", ""
 		return im.pledges, p.Source, pledgeKeys, nil
@@ -106,6 +127,39 @@ func (im *Import) pledgeKey(p *coalition.Pledge) (keys map[string]map[string]*ke
 	}
 	im.rel.claim(p)
 	return im.relPledges, p.Dataset, releaseKeys, nil
+}
+
+// knownFlow returns the stored record of flow p (matched on its dataset
+// and SourceRef, whatever its source and file), or the one this import
+// created from an earlier copy of it (another file of the same command:
+// pages of the FTS API overlap); nil for a new flow. A flow may come any
+// number of times: Pledge keeps its highest version.
+func (im *Import) knownFlow(ctx context.Context, p *coalition.Pledge) (*keyed, error) {
+	have, err := im.keys(ctx, im.relPledges, p.Dataset, releaseKeys)
+	if err != nil {
+		return nil, err
+	}
+	if old := have[p.SourceRef]; old != nil {
+		return old, nil
+	}
+	if !im.newFlows[p.SourceRef] {
+		im.newFlows[p.SourceRef] = true
+		return nil, nil
+	}
+	if err := im.flush(ctx); err != nil { // the earlier copy may be pending
+		return nil, err
+	}
+	// It may be rewritten: pledge_rollup must hold it first.
+	if err := im.rollupCatchUp(ctx); err != nil {
+		return nil, err
+	}
+	k := &keyed{}
+	if err := im.tx.queryRow(ctx, "SELECT id, version FROM pledges WHERE dataset = ? AND source_ref = ?", p.Dataset, p.SourceRef).
+		Scan(&k.id, &k.version); err != nil {
+		return nil, fmt.Errorf("sqlstore: import: flow %s: %w", p.SourceRef, err)
+	}
+	have[p.SourceRef] = k
+	return k, nil
 }
 
 // checkPledge checks before p is buffered everything the database would

@@ -120,9 +120,12 @@ func TestImportKielSameReleaseNeverDoubles(t *testing.T) {
 				if x.Name == "kiel" && x.Records != 1450 {
 					t.Errorf("kiel records = %d, want 1450", x.Records)
 				}
+				if x.Name == "ecb-fx-history" && x.Records != 5046 {
+					t.Errorf("ecb-fx-history records = %d, want 5046 (20 currencies' monthly means, 1999-2021)", x.Records)
+				}
 			}
 			want := map[string]string{"kiel": "29|2026-04-30|pledges", "ecb-fx": "data to 2026-06|2026-06-30|fx_rates",
-				"worldbank": "2023|2023-12-31|countries", "nato": "2025|2025-08-28|countries"}
+				"ecb-fx-history": "data to 2021-12|2021-12-31|fx_history", "worldbank": "2023|2023-12-31|countries", "nato": "2025|2025-08-28|countries"}
 			for k, w := range want {
 				if got[k] != w {
 					t.Errorf("dataset %s = %q, want %q", k, got[k], w)

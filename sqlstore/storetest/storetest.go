@@ -233,6 +233,17 @@ func testPledges(t *testing.T, s coalition.Store) {
 	eq(t, "announced read", got.Announced, p.Announced)
 	eq(t, "conditions read", got.Conditions, p.Conditions)
 	eq(t, "unit read", got.Unit, "IRIS-T SLM")
+	// A pledge dated before the stored rates (here from 2025-02) converts at
+	// the ECB history's rate of its month (issue 24): $1,000,000 announced
+	// 2020-01-15 / 1.110036 (January 2020) = €900,871.68.
+	old := pledge("DEU", 1, "2020-01")
+	old.Amount = coalition.Money{Minor: 1_000_000_00, Currency: "USD"}
+	must(t, s.CreatePledge(sys, old))
+	eq(t, "2020 euro cents", old.AmountEUR, 900_871_68)
+	eq(t, "2020 rate", old.FXRate, 1.110036)
+	eq(t, "2020 rate's month", old.FXMonth.String(), "2020-01")
+	eq(t, "2020 rate is stale", old.FXStale(), false)
+	must(t, s.DeletePledge(sys, old.ID, old.Version))
 	_, err = s.FindPledge(sys, p.ID+1000)
 	wantKind(t, err, coalition.NotFound)
 	bad := pledge("DEU", 1, "2025-01")
