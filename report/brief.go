@@ -46,7 +46,7 @@ type BriefOptions struct {
 	Since coalition.Date
 }
 
-// BriefReport is a one-page meeting pack: each section holds the figures
+// BriefReport is a two-page meeting pack: each section holds the figures
 // of the report function that computes them, with where they came from.
 type BriefReport struct {
 	Kind        string         `json:"kind"` // "coalition" or "country"
@@ -497,7 +497,7 @@ func dedupeSources(in []Source) []Source {
 	return out
 }
 
-// briefSource is a source cut to what fits a line of the one-page brief,
+// briefSource is a source cut to what fits a line of the two-page brief,
 // keeping its grade marker ("UNVERIFIED — ", "press: ") in front; the full
 // source is in the brief's sources, from the risk run's.
 func briefSource(src string) string {

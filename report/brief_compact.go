@@ -51,7 +51,7 @@ func riskEventLine(ev *coalition.RiskEvent) string {
 }
 
 // briefEventLabel is the longest event label the brief's risk table shows
-// (runes), so that each event fits a line or two of the one-page brief.
+// (runes), so that each event fits a line or two of the two-page brief.
 const briefEventLabel = 40
 
 // cutEngagementSources cuts each engagement's source to a line of the
