@@ -40,7 +40,6 @@ const releaseKeys = `SELECT id, version, source_ref, '' FROM pledges WHERE datas
 // are written in batches (p is copied); their IDs are not set on p. After
 // Release, p is a record of the release, matched on (dataset, SourceRef).
 func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
-	tx := im.tx
 	if im.err != nil {
 		return im.err
 	}
@@ -51,26 +50,7 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 	if err := im.checkPledge(p); err != nil {
 		return err
 	}
-	flow := im.rel == nil && coalition.FlowDataset(p.Dataset)
-	var old *keyed
-	if flow {
-		old, err = im.knownFlow(ctx, p)
-	} else {
-		old, err = im.known(ctx, keys, keyOf, p.SourceRef, keyQuery)
-	}
-	if err != nil {
-		return err
-	}
-	if old != nil && old.dataset != "" && im.rel == nil {
-		return coalition.FieldError("source_ref", "%q of %q is a record of the published dataset %s: load a release of it instead",
-			p.SourceRef, p.Source, old.dataset)
-	}
-	var cur *coalition.Pledge
-	if flow && old != nil {
-		cur, err = im.tx.findPledgeAny(ctx, old.id)
-	} else if !flow {
-		cur, err = im.storedPledge(ctx, p, old)
-	}
+	flow, old, cur, err := im.storedOf(ctx, p, keys, keyOf, keyQuery)
 	if err != nil {
 		return err
 	}
@@ -84,27 +64,57 @@ func (im *Import) Pledge(ctx context.Context, p *coalition.Pledge) error {
 			return 0, im.flush(ctx)
 		}
 		return 0, nil
-	}, func() error {
-		// As updatePledge: the user must be able to write the pledge as it
-		// is, not only as it will be (checked above).
-		if !coalition.CanWrite(tx.user, cur.Donor, cur.CoalitionID) {
-			return tx.refuse("import pledge", "you may not change pledge %q of %s", p.SourceRef, cur.Donor)
-		}
-		if err := tx.rewritePledge(ctx, old.id, p); err != nil {
-			im.err = err
-			return err
-		}
-		p.ID, p.Version = old.id, old.version+1
-		if err := tx.recordRewrite(ctx, cur, p); err != nil {
-			im.err = err
-			return err
-		}
-		return nil
-	})
+	}, func() error { return im.rewrite(ctx, old, cur, p) })
 	if err == nil && old != nil { // new pledges get their ids when their batch is written
 		p.ID, p.Version = old.id, old.version
 	}
 	return err
+}
+
+// storedOf finds the stored record p updates, if any: old is its key and
+// version, cur the record (nil for a new pledge); flow says p is a flow of
+// a dataset of flows (matched on its id alone, knownFlow). A record of a
+// published dataset cannot be changed outside a release of it.
+func (im *Import) storedOf(ctx context.Context, p *coalition.Pledge, keys map[string]map[string]*keyed, keyOf, keyQuery string) (flow bool, old *keyed, cur *coalition.Pledge, err error) {
+	flow = im.rel == nil && coalition.FlowDataset(p.Dataset)
+	if flow {
+		old, err = im.knownFlow(ctx, p)
+	} else {
+		old, err = im.known(ctx, keys, keyOf, p.SourceRef, keyQuery)
+	}
+	if err != nil {
+		return flow, nil, nil, err
+	}
+	if old != nil && old.dataset != "" && im.rel == nil {
+		return flow, nil, nil, coalition.FieldError("source_ref", "%q of %q is a record of the published dataset %s: load a release of it instead",
+			p.SourceRef, p.Source, old.dataset)
+	}
+	if flow && old != nil {
+		cur, err = im.tx.findPledgeAny(ctx, old.id)
+	} else if !flow {
+		cur, err = im.storedPledge(ctx, p, old)
+	}
+	return flow, old, cur, err
+}
+
+// rewrite updates the stored pledge cur (key old) to p. As updatePledge:
+// the user must be able to write the pledge as it is, not only as it will
+// be (checkPledge checked the latter).
+func (im *Import) rewrite(ctx context.Context, old *keyed, cur, p *coalition.Pledge) error {
+	tx := im.tx
+	if !coalition.CanWrite(tx.user, cur.Donor, cur.CoalitionID) {
+		return tx.refuse("import pledge", "you may not change pledge %q of %s", p.SourceRef, cur.Donor)
+	}
+	if err := tx.rewritePledge(ctx, old.id, p); err != nil {
+		im.err = err
+		return err
+	}
+	p.ID, p.Version = old.id, old.version+1
+	if err := tx.recordRewrite(ctx, cur, p); err != nil {
+		im.err = err
+		return err
+	}
+	return nil
 }
 
 // pledgeKey says where p's natural key is looked up: (Source, SourceRef)
