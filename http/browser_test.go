@@ -343,6 +343,7 @@ func TestBrowserFilters(t *testing.T) {
 // scenarioState reads the scenario result: the plan table's rows (text) and
 // whether both charts hold a drawn canvas.
 const scenarioState = `(() => {
+  window.coalitionCharts && coalitionCharts.drawAll(); // charts further down draw when scrolled to; draw them all
   const rows = [...document.querySelectorAll('#scenario-plan-table tbody tr')].map(tr => tr.innerText);
   const gap = [...document.querySelectorAll('#scenario-gap-table tbody tr')].map(tr => tr.innerText);
   const drawn = ['scenario-plan', 'scenario-gap'].every(id => {
