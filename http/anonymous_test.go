@@ -1,10 +1,14 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"coalition"
 )
 
 // TestAnonymous: what needs an account says so in the way its client
@@ -56,21 +60,47 @@ func TestAnonymous(t *testing.T) {
 }
 
 // TestListParams: every list refuses a bad limit or after with 400 naming
-// the parameter; the donor lists, answered whole, refuse both outright
-// rather than ignore them.
+// the parameter; the lists answered whole (donors, countries, groups, ...)
+// refuse both outright rather than ignore them.
 func TestListParams(t *testing.T) {
-	h, _ := newUIServer(t)
+	h, st := newUIServer(t)
+	sys := coalition.WithUser(context.Background(), coalition.System)
+	admin := &coalition.User{Email: "paging-admin@example.org", Role: coalition.Admin}
+	if err := st.CreateUser(sys, admin, "a long and uncommon passphrase 7"); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := st.CreateToken(coalition.WithUser(sys, admin), "test", coalition.ScopeRead, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct{ path, field string }{
 		{"/api/v1/pledges?limit=-1", "limit"},
 		{"/api/v1/pledges?after=garbage", "after"},
+		{"/api/v1/engagements?limit=0", "limit"},
+		{"/api/v1/deliveries?after=-1", "after"},
+		{"/api/v1/requirements?limit=5000", "limit"},
+		{"/api/v1/scenarios?after=x", "after"},
+		{"/api/v1/proposals?limit=-1", "limit"},
+		{"/api/v1/audit?after=garbage", "after"},
 		{"/api/v1/donors?limit=-1", "limit"},
 		{"/api/v1/donors?after=garbage", "after"},
 		{"/api/v1/donors?limit=10", "limit"},
 		{"/api/v1/donors/monthly?after=5", "after"},
+		{"/api/v1/categories?limit=-1", "limit"},
+		{"/api/v1/countries?after=garbage", "after"},
+		{"/api/v1/countries?limit=10", "limit"},
+		{"/api/v1/groups?limit=-1", "limit"},
+		{"/api/v1/datasets?after=1", "after"},
+		{"/api/v1/coalitions?limit=-1", "limit"},
+		{"/api/v1/risk-events?limit=-1", "limit"},
+		{"/api/v1/tokens?after=garbage", "after"},
+		{"/api/v1/users?limit=-1", "limit"},
 	} {
 		t.Run(tt.path, func(t *testing.T) {
 			w := httptest.NewRecorder()
-			h.ServeHTTP(w, httptest.NewRequest("GET", tt.path, nil))
+			req := httptest.NewRequest("GET", tt.path, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			h.ServeHTTP(w, req)
 			if w.Code != http.StatusBadRequest {
 				t.Fatalf("status %d, want 400", w.Code)
 			}

@@ -248,6 +248,20 @@ func (s *server) getEngagement(w http.ResponseWriter, r *http.Request) error {
 	return getRecord(w, r, s.store.FindEngagement, func(x *coalition.Engagement) int64 { return x.Version })
 }
 
+// unpaged wraps the handler of a list that is answered whole (countries,
+// groups, categories, coalitions, datasets, risk events, tokens, users):
+// like the donor lists, it refuses limit and after (400 naming the
+// parameter) rather than ignore them, so every list treats them alike.
+func unpaged(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := params{r: r}
+		if notPaged(&p); p.err != nil {
+			return p.err
+		}
+		return h(w, r)
+	}
+}
+
 // notPaged refuses limit and after on a list that is answered whole (one
 // row per donor, or per donor and month): accepting and ignoring them, as
 // the donor lists once did, let a client believe it had paged.

@@ -17,6 +17,7 @@ import (
 // capabilityState reads the /scenarios page's capability section as a
 // person sees it: both charts drawn, their tables' rows and CSV links.
 const capabilityState = `(() => {
+  window.coalitionCharts && coalitionCharts.drawAll(); // charts further down draw when scrolled to; draw them all
   const drawn = ['capability-gap', 'capability-roles'].every(id => {
     const c = document.querySelector('#' + id + ' canvas');
     return !!c && c.getBoundingClientRect().width > 0 && c.getBoundingClientRect().height > 0;

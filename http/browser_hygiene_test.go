@@ -25,6 +25,7 @@ var internalText = []struct{ name, re string }{
 // returns the page's visible text and, per chart, the labels ECharts drew
 // on each value axis, in order.
 const hygieneJS = `(() => {
+  window.coalitionCharts && coalitionCharts.drawAll(); // charts further down draw when scrolled to; draw them all
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const axes = [];
   document.querySelectorAll('[data-chart]').forEach(el => {

@@ -146,6 +146,7 @@ func (c *console) statusOf(url string) int64 {
 // chartCheck reports, for every chart container, whether it holds a canvas
 // or svg of non-zero size; and, for every data table, its number of rows.
 const chartCheck = `(() => {
+  window.coalitionCharts && coalitionCharts.drawAll(); // charts further down draw when scrolled to; draw them all
   const charts = [...document.querySelectorAll('[data-chart]')].map(el => {
     const c = el.querySelector('canvas, svg');
     const r = c ? c.getBoundingClientRect() : {width: 0, height: 0};
@@ -343,6 +344,7 @@ func TestBrowserFilters(t *testing.T) {
 // scenarioState reads the scenario result: the plan table's rows (text) and
 // whether both charts hold a drawn canvas.
 const scenarioState = `(() => {
+  window.coalitionCharts && coalitionCharts.drawAll(); // charts further down draw when scrolled to; draw them all
   const rows = [...document.querySelectorAll('#scenario-plan-table tbody tr')].map(tr => tr.innerText);
   const gap = [...document.querySelectorAll('#scenario-gap-table tbody tr')].map(tr => tr.innerText);
   const drawn = ['scenario-plan', 'scenario-gap'].every(id => {

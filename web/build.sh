@@ -5,11 +5,17 @@
 # Run it after changing package.json, then commit http/static/vendor/.
 set -eu
 cd "$(dirname "$0")"
-npm install --no-audit --no-fund --ignore-scripts
+npm install --omit-lockfile-registry-resolved --no-audit --no-fund --ignore-scripts
 out=../http/static/vendor
 rm -rf "$out"
 mkdir -p "$out"
-cp node_modules/echarts/dist/echarts.min.js "$out/echarts.min.js"
+# ECharts: only the charts and components dashboard.js uses (echarts-entry.js),
+# bundled by esbuild into the same global `echarts` as the full build: 0.67 MB
+# instead of 1.1 MB, and a third less work for a phone to evaluate (issue 21).
+node_modules/.bin/esbuild echarts-entry.js --bundle --minify --format=iife --global-name=echarts \
+	--target=es2017 --legal-comments=none --log-level=warning \
+	--banner:js="/*! Apache ECharts $(node -p 'require("./node_modules/echarts/package.json").version'), the modules of web/echarts-entry.js; Apache-2.0, see LICENSE.echarts.txt and NOTICE.echarts.txt */" \
+	--outfile="$out/echarts.min.js"
 cp node_modules/echarts/LICENSE "$out/LICENSE.echarts.txt"
 cp node_modules/echarts/NOTICE "$out/NOTICE.echarts.txt"
 cp node_modules/echarts/licenses/LICENSE-d3 "$out/LICENSE.echarts-d3.txt"
@@ -21,6 +27,6 @@ cp node_modules/world-atlas/countries-110m.json "$out/countries-110m.json"
 cp node_modules/world-atlas/LICENSE "$out/LICENSE.world-atlas.txt"
 cp vendor-README.md "$out/README.md"
 # Versions actually installed, for the record.
-node -e 'for (const p of ["echarts","htmx.org","topojson-client","world-atlas"]) console.log(p+" "+require("./node_modules/"+p+"/package.json").version)' > "$out/VERSIONS.txt"
+node -e 'for (const p of ["echarts","htmx.org","topojson-client","world-atlas","esbuild"]) console.log(p+" "+require("./node_modules/"+p+"/package.json").version)' > "$out/VERSIONS.txt"
 echo "vendor files in $out:"
 ls -l "$out"

@@ -647,6 +647,46 @@ func TestVersionFromLdflags(t *testing.T) {
 	}
 }
 
+// TestVersionFromVCS: the README's `go build -o coalition ./cmd/coalition`,
+// without -ldflags, gives a binary whose `coalition version` names the
+// commit it was built from (Go stamps the revision into the build info;
+// issue 21). Go stamps only in a git checkout whose .git is a folder: in a
+// `git worktree` (.git is a file) or without git, the test says so and skips.
+// GOFLAGS=-buildvcs=auto is Go's default, set here in case the machine's
+// go env turned stamping off.
+func TestVersionFromVCS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Skipf("not a git checkout (or no git): %v", err)
+	}
+	root := strings.TrimSpace(string(top))
+	if fi, err := os.Stat(filepath.Join(root, ".git")); err != nil || !fi.IsDir() {
+		t.Skipf("%s/.git is not a folder (a git worktree?): Go stamps no revision there", root)
+	}
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "coalition")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/coalition")
+	cmd.Dir = root
+	cmd.Env = append(cleanEnv(), "CGO_ENABLED=0", "GOFLAGS=-buildvcs=auto")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "commit " + strings.TrimSpace(string(head))
+	if !strings.Contains(string(out), want) || strings.Contains(string(out), "built unknown") {
+		t.Errorf("version: %q, want %q and a build time", out, want)
+	}
+}
+
 func TestHealthcheck(t *testing.T) {
 	ready := true
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

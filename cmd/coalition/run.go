@@ -83,7 +83,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
-	return err
+	return withHelpHint(args[0], err)
+}
+
+// withHelpHint ends a usage mistake that does not yet say where to read the
+// flags with "(run 'coalition NAME -h')", so that every command keeps the
+// README's promise (issue 21) without each message repeating it.
+func withHelpHint(name string, err error) error {
+	var ue *usageError
+	if !errors.As(err, &ue) || strings.Contains(err.Error(), "run 'coalition ") || strings.Contains(err.Error(), "\n") {
+		return err
+	}
+	return &usageError{msg: err.Error() + " (" + helpHint(name) + ")"}
 }
 
 func printHelp(w io.Writer, cmds map[string]command) {

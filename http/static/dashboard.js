@@ -313,27 +313,24 @@
 
   var live = [];
 
-  // init draws every chart under root that is not drawn yet.
-  function init(root) {
-    if (typeof echarts === 'undefined') return;
-    root.querySelectorAll('[data-chart]').forEach(function (el) {
-      if (el.dataset.drawn) return;
-      var src = document.getElementById(el.id + '-data');
-      var fn = draw[el.dataset.chart];
-      if (!src || !fn) return;
-      el.dataset.drawn = 'yes';
-      var chart = echarts.init(el, null, { renderer: 'canvas' });
-      chart.setOption({ animation: false }); // figures, not motion; screenshots show the final state
-      live.push(chart);
-      var p = fn(chart, JSON.parse(src.textContent));
-      if (p && p.catch) {
-        p.catch(function (err) {
-          chart.hideLoading();
-          el.textContent = 'The chart could not be drawn (' + err.message + '); the table below holds the same figures.';
-          console.error(err);
-        });
-      }
-    });
+  // drawOne draws the chart in el unless it is drawn already.
+  function drawOne(el) {
+    if (typeof echarts === 'undefined' || el.dataset.drawn) return;
+    var src = document.getElementById(el.id + '-data');
+    var fn = draw[el.dataset.chart];
+    if (!src || !fn) return;
+    el.dataset.drawn = 'yes';
+    var chart = echarts.init(el, null, { renderer: 'canvas' });
+    chart.setOption({ animation: false }); // figures, not motion; screenshots show the final state
+    live.push(chart);
+    var p = fn(chart, JSON.parse(src.textContent));
+    if (p && p.catch) {
+      p.catch(function (err) {
+        chart.hideLoading();
+        el.textContent = 'The chart could not be drawn (' + err.message + '); the table below holds the same figures.';
+        console.error(err);
+      });
+    }
   }
 
   // The chart libraries load only on a page that has a chart (issue 21:
@@ -357,15 +354,56 @@
     }
     loaded.then(fn, function (err) { console.error(err); });
   }
-  function drawAll() { init(document); }
+
+  // A chart is drawn when it comes near the window, each in a task of its
+  // own: on a phone, drawing the charts further down (and loading ECharts
+  // on a page whose charts are all further down) blocked the main thread
+  // while the reader could see none of them (issue 21, Lighthouse's total
+  // blocking time on /). The table behind each chart is in the page anyway.
+  var near = 'IntersectionObserver' in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (en) {
+      if (!en.isIntersecting) return;
+      near.unobserve(en.target);
+      withCharts(function () { setTimeout(function () { drawOne(en.target); }, 0); });
+    });
+  }, { rootMargin: '200px 0px' }) : null;
+
+  // watch draws each chart under root when it comes near the window.
+  function watch(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll('[data-chart]').forEach(function (el) {
+      if (el.dataset.drawn || el.dataset.watched) return;
+      el.dataset.watched = 'yes';
+      if (near) {
+        near.observe(el);
+      } else {
+        withCharts(function () { drawOne(el); });
+      }
+    });
+  }
+
+  // drawAll draws every chart of the page now, wherever it is, and resolves
+  // when they are drawn: before printing, and for the browser tests, which
+  // read every chart's axes.
+  function drawAll() {
+    return new Promise(function (ok, fail) {
+      if (!document.querySelector('[data-chart]')) { ok(); return; }
+      withCharts(function () {
+        document.querySelectorAll('[data-chart]').forEach(drawOne);
+        ok();
+      });
+      loaded.catch(fail);
+    });
+  }
+  window.coalitionCharts = { drawAll: drawAll };
+  window.addEventListener('beforeprint', drawAll);
 
   document.addEventListener('DOMContentLoaded', function () {
-    withCharts(drawAll);
+    watch(document);
     focusResult();
   });
   document.addEventListener('htmx:beforeRequest', function () { refocus = sortControl(document.activeElement); });
   document.addEventListener('htmx:afterSettle', function (evt) {
-    withCharts(drawAll);
+    watch((evt.detail && evt.detail.target) || document);
     announce(evt.detail && evt.detail.target);
     restoreFocus();
   });
