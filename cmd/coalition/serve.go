@@ -42,8 +42,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// A new SQLite file is seeded: its reference data is read while the
-	// preflight check creates it and the migrations run.
+	// A new SQLite file is built with the reference data, all or nothing
+	// (createSeeded), before the preflight check opens it: the data is
+	// read while the migrations run.
 	ref := readReferenceIfFresh(*db)
 	if err := createSeeded(ctx, e, *db, ref); err != nil {
 		return err
