@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // seedingPragmas are the settings of the connections that build a new
@@ -17,6 +19,9 @@ import (
 // fsync per commit. Neither is safe for a database in use, and neither
 // needs to be here: the file gets its final name only once it is complete
 // and synced, so a crash leaves a temporary file that no command opens.
+// Without a write-ahead log a commit waits for readers of other
+// connections to finish: a fill must not hold a read open across a write
+// (it would fail on the busy timeout, not corrupt anything).
 var seedingPragmas = []string{"journal_mode(MEMORY)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(OFF)"}
 
 // ErrCannotStage is returned by CreateSeeded when it cannot create its
@@ -29,7 +34,8 @@ var ErrCannotStage = errors.New("sqlstore: cannot create a temporary database fi
 // the same folder (".NAME.seeding-*", written without a write-ahead log or
 // fsyncs per commit), synced, and only then linked to path. A crash or a
 // failure of fill before that leaves path absent (and at most the
-// temporary file, which nothing opens), so the next start builds it again
+// temporary file, which nothing opens and a later call removes once it is
+// abandonedAfter old), so the next start builds it again
 // instead of taking a half-filled database for a complete one. created is
 // false, and nothing is changed, when path exists already or another
 // process created it meanwhile.
@@ -38,7 +44,9 @@ func CreateSeeded(ctx context.Context, path string, fill func(*Store) error) (cr
 		return false, nil
 	}
 	dir := filepath.Dir(path)
-	tmp, err := createTemp(dir, "."+filepath.Base(path)+".seeding-")
+	prefix := "." + filepath.Base(path) + ".seeding-"
+	removeAbandoned(dir, prefix)
+	tmp, err := createTemp(dir, prefix)
 	if err != nil {
 		return false, fmt.Errorf("%w: %w", ErrCannotStage, err)
 	}
@@ -110,4 +118,26 @@ func createTemp(dir, prefix string) (string, error) {
 		return name, f.Close()
 	}
 	return "", fmt.Errorf("no free name %s* in %s", prefix, dir)
+}
+
+// abandonedAfter is the age (since its last write) at which a temporary
+// seeding file is taken as left by a crash: a seed writes its file all
+// the time and takes seconds.
+const abandonedAfter = 10 * time.Minute
+
+// removeAbandoned removes the temporary files of seeds that crashed
+// (dir/prefix*, unchanged for abandonedAfter), with their journals.
+func removeAbandoned(dir, prefix string) {
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range es {
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > abandonedAfter {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	"coalition"
 	"coalition/seed"
@@ -14,7 +15,8 @@ import (
 )
 
 // TestCreateSeeded: a failed fill leaves neither the database nor a
-// temporary file, and the next call creates the database; the database
+// temporary file, and the next call creates the database (removing the
+// temporary file of a seed that crashed long ago, not a recent one); the database
 // it creates is complete, in WAL mode once opened, and equal, table by
 // table, to one seeded in place; an existing file is left alone.
 func TestCreateSeeded(t *testing.T) {
@@ -34,12 +36,28 @@ func TestCreateSeeded(t *testing.T) {
 	if es, _ := os.ReadDir(dir); len(es) != 0 {
 		t.Fatalf("a failed fill left %v", es)
 	}
+	// What a crash left: an abandoned file (removed) and one being
+	// written by another process now (left alone).
+	old, recent := filepath.Join(dir, ".c.db.seeding-crashed"), filepath.Join(dir, ".c.db.seeding-running")
+	for _, p := range []string{old, recent} {
+		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-time.Hour)
+	os.Chtimes(old, long, long)
 	created, err = sqlstore.CreateSeeded(ctx, path, func(s *sqlstore.Store) error {
 		_, err := seed.Load(ctx, s, false)
 		return err
 	})
 	if err != nil || !created {
 		t.Fatalf("created %v, err %v", created, err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the abandoned seeding file is still there (%v)", err)
+	}
+	if err := os.Remove(recent); err != nil {
+		t.Errorf("the recent seeding file was removed: %v", err)
 	}
 	if es, _ := os.ReadDir(dir); len(es) != 1 {
 		t.Fatalf("left %v, want the database alone", es)
