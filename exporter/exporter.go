@@ -4,6 +4,7 @@
 package exporter
 
 import (
+	"archive/zip"
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
@@ -257,7 +258,16 @@ func writeXLSX[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error], me
 		return err
 	}
 	f.SetCellStyle("Sources", "B2", "B2", st.date)
-	return f.Write(w)
+	// excelize's Write builds the whole archive in memory (a bytes.Buffer
+	// the size of the file: 90 MB for a million pledges) before copying it
+	// to w; its zip writer hook lets the archive go to w as it is made.
+	// The stream's rows wait in excelize's temporary file, not in memory.
+	zw := zip.NewWriter(w)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
+	if err := f.Write(io.Discard); err != nil {
+		return err
+	}
+	return nil
 }
 
 // xlsxStyles are the cell styles of an export, made once per workbook.

@@ -107,3 +107,29 @@ func TestExportStreams(t *testing.T) {
 		})
 	}
 }
+
+// maxWrite records the largest single Write and the total.
+type maxWrite struct{ max, total int }
+
+func (m *maxWrite) Write(p []byte) (int, error) {
+	m.max, m.total = max(m.max, len(p)), m.total+len(p)
+	return len(p), nil
+}
+
+// TestXLSXWritesAsItGoes: the XLSX archive reaches the writer in small
+// pieces as excelize makes it, not as one buffer of the whole file (its
+// Write builds the archive in memory: 90 MB more at a million pledges).
+func TestXLSXWritesAsItGoes(t *testing.T) {
+	seq, err := Pledges(context.Background(), pledgePages{n: 100_000}, Filters{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w maxWrite
+	if err := WriteSeq(&w, "xlsx", PledgeColumns, seq, func() Meta { return Meta{Title: "pledges"} }); err != nil {
+		t.Fatal(err)
+	}
+	if w.total < 2<<20 || w.max > 256<<10 {
+		t.Fatalf("%d bytes written, the largest write %d bytes: want a file of megabytes in writes of at most 256 KiB", w.total, w.max)
+	}
+	t.Logf("%d bytes in writes of at most %d", w.total, w.max)
+}

@@ -56,6 +56,9 @@ var (
 	classAnalysis = class{name: "analysis", long: true, body: bodyJSON, rate: "analysis"}
 	classModel    = class{name: "risk model", long: true, body: bodyModel, rate: "analysis"}
 	classImport   = class{name: "import", long: true, body: bodyImport, rate: "analysis", hint: ": import larger files with the CLI"}
+	// Exports stream every matching record: a million pledges as JSON
+	// take longer than a read's deadline on a busy machine.
+	classExport = class{name: "export", long: true, body: bodyJSON}
 )
 
 // bodySize is a route class's body limit, as a share of the configured

@@ -96,7 +96,7 @@ func (s *server) routes() []route {
 		{"GET /api/v1/audit", auditor, classRead, light, s.handle(s.apiAudit)},
 		{"GET /api/v1/audit/verify", auditor, classRead, light, s.handle(s.apiAuditVerify)},
 		{"POST /api/v1/imports", signedIn, classImport, heavyWriter, s.handle(s.postImport)},
-		{"GET /api/v1/export/{what}", anyone, classRead, light, s.handle(s.getExport)},
+		{"GET /api/v1/export/{what}", anyone, classExport, light, s.handle(s.getExport)},
 		{"GET /api/", anyone, classRead, light, s.handle(s.apiNotFound)},
 		{"GET /static/", anyone, classRead, light, s.static()},
 		{"GET /{$}", anyone, classRead, light, s.handlePage(s.cachedPage(s.overviewPage))},

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"coalition"
@@ -254,6 +256,12 @@ func (s *server) handlePage(h handlerFunc) http.Handler {
 		if err == nil || tooLarge(w, r) {
 			return
 		}
+		if clientGone(err) {
+			// The reader hung up while the page was being written: there is
+			// no one to show an error page to (and its headers are sent).
+			s.log.DebugContext(r.Context(), "page not delivered: the client went away", "path", r.URL.Path, "err", err)
+			return
+		}
 		status := statusOf[coalition.ErrorKind(err)]
 		if status >= 500 {
 			s.log.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
@@ -266,6 +274,12 @@ func (s *server) handlePage(h handlerFunc) http.Handler {
 			http.Error(w, d.Problem, status)
 		}
 	})
+}
+
+// clientGone says whether err is the client closing the connection while
+// its answer was written (a broken pipe or a reset).
+func clientGone(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // cell is one table cell: Text for people, Raw for CSV (and machines).

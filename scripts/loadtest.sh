@@ -5,6 +5,11 @@
 #   scripts/loadtest.sh                 full: 200 clients, 60 s, 500 req/s
 #   SHORT=1 scripts/loadtest.sh         CI: 20 clients, 5 s, 200 req/s
 #   DB=postgres://… scripts/loadtest.sh  another database (must be empty)
+#   PAGES=/ DURATION=30s RATE=0 scripts/loadtest.sh
+#                                       anonymous GETs of these pages alone
+#                                       (issue 22: / under 200 clients)
+# At the end it prints the CPU time (user + system) of the server and of
+# the load generator: on one machine they share the processors.
 # The server runs with --write-rate 0 --analysis-rate 0: the test measures
 # capacity, not the per-client limits (one token would hit them at once).
 set -euo pipefail
@@ -25,8 +30,15 @@ for _ in $(seq 1 100); do grep -q 'serving http://' "$work/out" && break; sleep 
 addr=$(sed -n 's/.*serving \(http:\/\/[^ ]*\).*/\1/p' "$work/out")
 [ -n "$addr" ] || { cat "$work/err"; exit 1; }
 echo "loadtest: $clients clients, $duration, target $rate req/s against $addr ($("$work/coalition" version))"
-COALITION_TOKEN=$token "$work/loadgen" --url "$addr" --clients "$clients" --duration "$duration" --rate "$rate" ${JSON:+--json}
+cpu() { awk '{printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }
+srv0=$(cpu $pid)
+set +e
+COALITION_TOKEN=$token /usr/bin/time -f '%U %S' -o "$work/lgcpu" "$work/loadgen" --url "$addr" --clients "$clients" --duration "$duration" --rate "$rate" ${PAGES:+--pages "$PAGES"} ${JSON:+--json}
 status=$?
+set -e
+srv=$(awk -v a="$(cpu $pid)" -v b="$srv0" 'BEGIN{printf "%.2f", a - b}')
+lg=$(awk '{printf "%.2f", $1 + $2}' "$work/lgcpu")
+echo "CPU during the run: server ${srv} s, load generator ${lg} s ($(awk -v s="$srv" -v l="$lg" 'BEGIN{printf "%.0f", 100 * l / (s + l)}')% of the two); load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 kill -TERM $pid; wait $pid || true
 # Requests cut off when loadgen stops are the client's doing (context canceled).
 if grep 'level=ERROR' "$work/err" | grep -vq 'context canceled'; then echo "server errors:"; grep 'level=ERROR' "$work/err" | grep -v 'context canceled' | head; exit 1; fi

@@ -13,6 +13,19 @@ import (
 
 var _ coalition.DatasetStore = (*Store)(nil)
 
+// datasetsSQL lists the datasets with their records counted. The
+// condition that dataset is not empty lets both engines count a dataset's
+// pledges and equipment in the partial indexes on (dataset, source_ref)
+// (which hold only such rows) instead of reading the whole table (1M
+// pledges: 270 ms, paid by the first request after a start and after
+// every write, for the data note of every answer).
+const datasetsSQL = `SELECT name, title, release_name, as_of, kind, source, sha256, loaded_at, loaded_by,
+	CASE kind WHEN 'pledges' THEN (SELECT count(*) FROM pledges p WHERE p.dataset = d.name AND p.dataset <> '')
+	          WHEN 'fx_rates' THEN (SELECT count(*) FROM fx_rates f WHERE f.dataset = d.name)
+	          WHEN 'equipment' THEN (SELECT count(*) FROM equipment e WHERE e.dataset = d.name AND e.dataset <> '')
+	          ELSE records END
+	FROM datasets d ORDER BY name`
+
 // Datasets returns every published dataset with a loaded release, by name.
 // Records are counted in the dataset's table (pledges, FX rates); for a
 // dataset of country figures, as recorded when it was loaded.
@@ -22,12 +35,7 @@ func (s *Store) Datasets(ctx context.Context) ([]coalition.DatasetInfo, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT name, title, release_name, as_of, kind, source, sha256, loaded_at, loaded_by,
-		CASE kind WHEN 'pledges' THEN (SELECT count(*) FROM pledges p WHERE p.dataset = d.name)
-		          WHEN 'fx_rates' THEN (SELECT count(*) FROM fx_rates f WHERE f.dataset = d.name)
-		          WHEN 'equipment' THEN (SELECT count(*) FROM equipment e WHERE e.dataset = d.name)
-		          ELSE records END
-		FROM datasets d ORDER BY name`)
+	rows, err := tx.query(ctx, datasetsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: datasets: %w", err)
 	}

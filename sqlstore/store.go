@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,6 +79,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // OpenNoMigrate connects without migrating.
 func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
+	return openNoMigrate(ctx, dsn, servingPragmas)
+}
+
+// servingPragmas are the settings of every SQLite connection of a database
+// in use: write-ahead log, every commit durable (CreateSeeded builds a new
+// file with others).
+var servingPragmas = []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)"}
+
+func openNoMigrate(ctx context.Context, dsn string, pragmas []string) (*Store, error) {
 	s := &Store{now: func() time.Time { return time.Now().UTC() }}
 	var err error
 	switch {
@@ -106,7 +116,7 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
 		}
 		s.dialect = sqlite
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)"} {
+		for _, p := range pragmas {
 			q.Add("_pragma", p)
 		}
 		s.db, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
@@ -145,8 +155,10 @@ func OpenNoMigrate(ctx context.Context, dsn string) (*Store, error) {
 			s.Close()
 			return nil, coalition.Errorf(coalition.Unavailable, "database %s: %v", redact(dsn), err)
 		}
-		s.stop, s.stopped = make(chan struct{}), make(chan struct{})
-		go s.checkpoints(checkpointEvery)
+		if slices.Contains(pragmas, "journal_mode(WAL)") {
+			s.stop, s.stopped = make(chan struct{}), make(chan struct{})
+			go s.checkpoints(checkpointEvery)
+		}
 	}
 	return s, nil
 }

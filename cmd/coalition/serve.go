@@ -42,9 +42,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// A new SQLite file is seeded: its reference data is read while the
-	// preflight check creates it and the migrations run.
+	// A new SQLite file is built with the reference data, all or nothing
+	// (createSeeded), before the preflight check opens it: the data is
+	// read while the migrations run.
 	ref := readReferenceIfFresh(*db)
+	if err := createSeeded(ctx, e, *db, ref); err != nil {
+		return err
+	}
 	// Fail fast, with one line, on a database that cannot be served.
 	if err := sqlstore.Preflight(ctx, *db, o.lockTimeout); err != nil {
 		return err

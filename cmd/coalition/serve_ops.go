@@ -20,7 +20,7 @@ func opsFlags(fs *flag.FlagSet) *serveOps {
 	o := &serveOps{}
 	l := &o.limits
 	fs.DurationVar(&l.RequestTimeout, "request-timeout", 30*time.Second, "deadline of a request, passed down to the database (0: none)")
-	fs.DurationVar(&l.LongTimeout, "long-request-timeout", 5*time.Minute, "deadline of imports, risk runs and scenario runs (0: none)")
+	fs.DurationVar(&l.LongTimeout, "long-request-timeout", 5*time.Minute, "deadline of imports, exports, risk runs and scenario runs (0: none)")
 	fs.Int64Var(&l.MaxBody, "max-body", chttp.DefaultMaxBody, "body limit of the API's JSON in bytes; forms and sign-in 1/16 of it, texts to ingest 2x, risk models 4x (imports: --max-import-body)")
 	fs.Int64Var(&l.MaxImportBody, "max-import-body", chttp.DefaultMaxImportBody, "largest import body in bytes (streamed to a temporary file)")
 	fs.Float64Var(&l.WriteRate, "write-rate", 20, "writes per second per client (user or address); 0: no limit")

@@ -29,6 +29,9 @@ func openStore(ctx context.Context, e *env, dsn string) (*sqlstore.Store, error)
 // openStoreReading is openStore with the reference data perhaps already
 // being read (readReferenceIfFresh).
 func openStoreReading(ctx context.Context, e *env, dsn string, ref *referenceRead) (*sqlstore.Store, error) {
+	if err := createSeeded(ctx, e, dsn, ref); err != nil {
+		return nil, err
+	}
 	s, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
@@ -44,11 +47,46 @@ func openStoreReading(ctx context.Context, e *env, dsn string, ref *referenceRea
 			s.Close()
 			return nil, fmt.Errorf("loading the reference data: %w", err)
 		}
-		fmt.Fprintf(e.stderr, "coalition: new database: loaded the reference data (%d pledges, %d countries, %d engagements)\n",
-			rep.Created["pledges"], rep.Created["countries"], rep.Created["engagements"])
+		loadedReference(e, rep)
 	}
 	return s, nil
 }
+
+// createSeeded builds the SQLite file of dsn with the reference data when
+// ref says it did not exist (readReferenceIfFresh): all or nothing, in a
+// temporary file written without a write-ahead log or per-commit fsyncs,
+// then synced and given its name (sqlstore.CreateSeeded), so a crash
+// mid-seed leaves no database that a later start would take as complete.
+// Where the temporary file cannot be created, the database is opened and
+// seeded in place as before, and its errors say why.
+func createSeeded(ctx context.Context, e *env, dsn string, ref *referenceRead) error {
+	if ref == nil {
+		return nil
+	}
+	var rep coalition.LoadReport
+	created, err := sqlstore.CreateSeeded(ctx, sqlitePath(dsn), func(s *sqlstore.Store) (err error) {
+		rep, err = seedReference(ctx, s, ref)
+		return err
+	})
+	switch {
+	case errors.Is(err, sqlstore.ErrCannotStage):
+		return nil
+	case err != nil:
+		return fmt.Errorf("loading the reference data: %w", err)
+	case created:
+		loadedReference(e, rep)
+	}
+	return nil
+}
+
+// loadedReference says on stderr that a new database got the reference data.
+func loadedReference(e *env, rep coalition.LoadReport) {
+	fmt.Fprintf(e.stderr, "coalition: new database: loaded the reference data (%d pledges, %d countries, %d engagements)\n",
+		rep.Created["pledges"], rep.Created["countries"], rep.Created["engagements"])
+}
+
+// sqlitePath is the file of a SQLite dsn.
+func sqlitePath(dsn string) string { return strings.TrimPrefix(dsn, "sqlite:") }
 
 // referenceRead is the bundled dataset being read in the background while
 // a new SQLite database is created and migrated: on two processors a fresh
@@ -66,7 +104,7 @@ func readReferenceIfFresh(dsn string) *referenceRead {
 	if strings.Contains(dsn, "://") {
 		return nil
 	}
-	path := strings.TrimPrefix(dsn, "sqlite:")
+	path := sqlitePath(dsn)
 	if _, err := os.Stat(path); path == "" || !errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

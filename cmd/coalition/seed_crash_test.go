@@ -1,0 +1,135 @@
+package main
+
+import (
+	"database/sql"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestCrashMidSeed: `serve` on a fresh directory is killed (SIGKILL) while
+// it seeds the new database, at several moments; afterwards the database
+// file is either absent or complete (every table holds as many rows as a
+// database seeded without a crash), never half-seeded, and the next start
+// serves a complete one. The seed runs in a temporary file that gets the
+// database's name only when it is complete (sqlstore.CreateSeeded).
+func TestCrashMidSeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	bin := coalitionBinary(t)
+	ref := filepath.Join(t.TempDir(), "ref.db")
+	opscli(t, "", "countries", "--db", ref)
+	want := tableCounts(t, ref)
+	if want["pledges"] == 0 || want["commitments"] == 0 || want["force_offers"] == 0 {
+		t.Fatalf("the reference database is not seeded: %v", want)
+	}
+	killedMidSeed := 0
+	for _, after := range []time.Duration{0, 5 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond} {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "coalition.db")
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+		cmd.Env = cleanEnv()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Wait for the temporary file of the seed, then a little more.
+		deadline := time.Now().Add(20 * time.Second)
+		for seeding(t, dir) == "" && time.Now().Before(deadline) {
+			if _, err := os.Stat(db); err == nil {
+				break // finished already (a fast machine)
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		time.Sleep(after)
+		midSeed := seeding(t, dir) != ""
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		_, err := os.Stat(db)
+		switch {
+		case err == nil:
+			if got := tableCounts(t, db); !sameCounts(got, want) {
+				t.Fatalf("killed %s after the seed began: %s exists but is not complete:\n got %v\nwant %v", after, db, got, want)
+			}
+		case os.IsNotExist(err):
+			if !midSeed {
+				t.Logf("killed %s after the seed began: no database and no temporary file", after)
+			}
+		default:
+			t.Fatal(err)
+		}
+		if midSeed {
+			killedMidSeed++
+		}
+		// The next start seeds (or finds) a complete database.
+		opscli(t, "", "countries", "--db", db)
+		if got := tableCounts(t, db); !sameCounts(got, want) {
+			t.Fatalf("after the crash at %s, the next start left\n got %v\nwant %v", after, got, want)
+		}
+	}
+	if killedMidSeed == 0 {
+		t.Fatal("no kill landed while the seed was running: the test proved nothing")
+	}
+	t.Logf("%d of 4 kills landed mid-seed", killedMidSeed)
+}
+
+// seeding returns the name of a seed's temporary file in dir, or "".
+func seeding(t *testing.T, dir string) string {
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if strings.Contains(e.Name(), ".seeding-") && !strings.HasSuffix(e.Name(), "-journal") {
+			return e.Name()
+		}
+	}
+	return ""
+}
+
+// tableCounts returns the number of rows of every table of a SQLite file.
+func tableCounts(t *testing.T, path string) map[string]int {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, n)
+	}
+	rows.Close()
+	out := map[string]int{}
+	for _, n := range names {
+		var c int
+		if err := db.QueryRow(`SELECT count(*) FROM "` + n + `"`).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		out[n] = c
+	}
+	return out
+}
+
+// sameCounts says whether two tableCounts are equal, table by table.
+func sameCounts(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
