@@ -17,6 +17,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"coalition/internal/skipnote"
 )
 
 // chromiumPath finds Debian's chromium (or another Chrome). Without one the
@@ -31,6 +33,7 @@ func chromiumPath(t *testing.T) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatal("chromium is not installed (apt-get install -y chromium); under CI=true the browser tests may not skip")
 	}
+	skipnote.Say("the browser tests: chromium is not installed (apt-get install -y chromium)")
 	t.Skip("chromium is not installed: skipping the browser tests (apt-get install -y chromium)")
 	return ""
 }

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"coalition/internal/skipnote"
 	"coalition/sqlstore/sqltest"
 )
 
@@ -62,6 +63,7 @@ func engines(t *testing.T) []string {
 	} else if os.Getenv("CI") == "true" {
 		t.Fatal("CI=true but COALITION_TEST_POSTGRES is not set: the operations proofs must run on PostgreSQL in CI")
 	} else {
+		skipnote.Say("the PostgreSQL proofs: COALITION_TEST_POSTGRES is not set (see README, \"Test it\")")
 		t.Log("COALITION_TEST_POSTGRES not set: PostgreSQL proofs skipped")
 	}
 	return out

@@ -1,7 +1,8 @@
 // Package pgtest gives tests a PostgreSQL schema of their own on the
 // server named by COALITION_TEST_POSTGRES. It imports no other package of
-// this module, so that sqlstore's own tests (package sqlstore) can use it;
-// other tests use sqlstore/sqltest, which opens stores on it.
+// this module but internal/skipnote (which imports none), so that
+// sqlstore's own tests (package sqlstore) can use it; other tests use
+// sqlstore/sqltest, which opens stores on it.
 package pgtest
 
 import (
@@ -13,6 +14,8 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+
+	"coalition/internal/skipnote"
 )
 
 // BaseURL returns COALITION_TEST_POSTGRES. Without it the test is skipped,
@@ -24,6 +27,7 @@ func BaseURL(t testing.TB) string {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("CI=true but COALITION_TEST_POSTGRES is not set: PostgreSQL tests must run in CI")
 		}
+		skipnote.Say("the PostgreSQL tests: COALITION_TEST_POSTGRES is not set (see README, \"Test it\")")
 		t.Skip("COALITION_TEST_POSTGRES not set")
 	}
 	return u
