@@ -2,6 +2,7 @@ package coalition
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -46,6 +47,17 @@ type Engagement struct {
 	Version      int64          `json:"version"`
 	CreatedAt    time.Time      `json:"created_at"`
 }
+
+// UnverifiedMark is the word a source carries when no primary or reputable
+// press source confirms the record (issue 15 §4): a bundled row graded
+// unverified says it in its source (refdata.UnverifiedMark), so the mark
+// travels into the store, the API and the pages.
+const UnverifiedMark = "UNVERIFIED"
+
+// SourceUnverified reports whether the engagement's source says it is
+// unverified (UnverifiedMark); the pages and the brief mark such an
+// engagement, and the API answers the source with the mark in it.
+func (e *Engagement) SourceUnverified() bool { return strings.Contains(e.Source, UnverifiedMark) }
 
 func (e *Engagement) Validate() error {
 	switch {

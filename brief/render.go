@@ -137,14 +137,19 @@ func cut(s string, n int) string {
 }
 
 // EngagementLine is an engagement on one line of the brief: its date,
-// kind, title and follow-up cut to fit, and the start of its source (the
-// whole source is in the brief's sources).
+// kind, title and follow-up cut to fit, "(source unverified)" when its
+// source is graded unverified (never cut off), and the start of its source
+// (the whole source is in the brief's sources).
 func EngagementLine(g report.BriefEngagement) string {
 	s := fmt.Sprintf("%s %s: %s", g.Date, g.Kind, g.Title)
 	if g.FollowUp != "" {
 		s += " (" + g.FollowUp + ")"
 	}
-	return cut(s, 88) + " — source: " + SourceHosts(strings.TrimSuffix(g.Source, "… (full source in the sources)"))
+	mark := ""
+	if g.SourceUnverified {
+		mark = " (source unverified)"
+	}
+	return cut(s, 88) + mark + " — source: " + SourceHosts(strings.TrimSuffix(g.Source, "… (full source in the sources)"))
 }
 
 // SourceHosts cites a source on one line: the host of its first address

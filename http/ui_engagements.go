@@ -48,14 +48,30 @@ type engagementRow struct {
 	Asks         string
 	Outcomes     string
 	Sources      []string
+	Unverified   bool // its source says UNVERIFIED: shown with unverifiedMark
 	Edit         bool // the reader may edit it (markEditable)
+}
+
+// unverifiedMark follows the title of an engagement whose source is graded
+// unverified (coalition.Engagement.SourceUnverified), on the timeline, in
+// its table and CSV, and in the lists of the coalition and country pages
+// (issue 15 §4): never shown silently as fact.
+const unverifiedMark = "(source unverified)"
+
+// markedTitle is the row's title with unverifiedMark after it when its
+// source is unverified.
+func (e engagementRow) markedTitle() string {
+	if e.Unverified {
+		return e.Title + " " + unverifiedMark
+	}
+	return e.Title
 }
 
 func engagementRows(es []*coalition.Engagement, names map[string]string) []engagementRow {
 	out := make([]engagementRow, 0, len(es))
 	for _, e := range es {
 		row := engagementRow{ID: e.ID, Date: e.Date, Kind: string(e.Kind), Title: e.Title, Summary: e.Summary,
-			Topics: e.Topics, Asks: e.Asks, Outcomes: e.Outcomes, Sources: splitSources(e.Source)}
+			Topics: e.Topics, Asks: e.Asks, Outcomes: e.Outcomes, Sources: splitSources(e.Source), Unverified: e.SourceUnverified()}
 		row.Title, row.Summary = titleOnce(e.Title, e.Summary)
 		for _, p := range e.Participants {
 			name := names[p.ISO3]
@@ -168,12 +184,12 @@ func engagementsChart(rows []engagementRow, q engagementQuery) chart {
 		{Label: "Participants", Name: "participants"}, {Label: "Topics", Name: "topics"}, {Label: "Sources", Name: "sources"},
 	}}
 	for _, e := range rows {
-		d.Points = append(d.Points, timelinePoint{Date: e.Date.String(), Kind: e.Kind, Title: e.Title})
+		d.Points = append(d.Points, timelinePoint{Date: e.Date.String(), Kind: e.Kind, Title: e.markedTitle()})
 		if e.Date.After(ch.AsOf) {
 			ch.AsOf = e.Date
 		}
 		ch.Table.Rows = append(ch.Table.Rows, []cell{
-			textCell(e.Date.String()), textCell(e.Kind), textCell(e.Title), textCell(participantsText(e.Participants)),
+			textCell(e.Date.String()), textCell(e.Kind), textCell(e.markedTitle()), textCell(participantsText(e.Participants)),
 			textCell(strings.Join(e.Topics, ", ")), textCell(strings.Join(e.Sources, " ; ")),
 		})
 	}

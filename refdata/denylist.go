@@ -48,6 +48,9 @@ var WeakSources = []string{
 	"thehungaryjournal.com", "eurotoday.org", "srilankaguardian.org", "menafn.com", "unpublished.ca",
 	"indiandefensenews.in", "britbrief.co.uk", "portugalnewstoday.com", "defsec.net.nz", "bizfakty.pl",
 	"thevoice.news", "investigatorguinee.com", "walaw.press", "boursorama.com",
+	// aggregators, content farms and a machine-written encyclopedia once cited by events.csv
+	"kureansiklopedi.com", "particle.news", "gayaone.com", "vnnow.net", "latestdefencenews.com",
+	"ssbcrack.com", "sakshipost.com", "voiceofasia.com", "tag24.com", "evrimagaci.org", "athens-times.com",
 	// wiki-derived data and wiki mirrors
 	"github.com", "zxc.wiki", "qaz.wiki", "wikidata",
 	// a proxy address instead of the publisher's

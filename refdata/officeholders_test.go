@@ -17,7 +17,13 @@ import (
 // line numbers.
 func officeholderRows(t *testing.T) ([]map[string]string, []int) {
 	t.Helper()
-	f, err := refdata.Open("officeholders.csv")
+	return csvRows(t, "officeholders.csv")
+}
+
+// csvRows reads a bundled CSV as header-keyed rows with their line numbers.
+func csvRows(t *testing.T, name string) ([]map[string]string, []int) {
+	t.Helper()
+	f, err := refdata.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,12 +100,19 @@ var gradeLine = regexp.MustCompile(`(?m)^\| (primary|press|secondary|unverified)
 // TestOfficeholderGradeShares: the rows and shares per grade stated in
 // officeholders_sources.md are those of the file.
 func TestOfficeholderGradeShares(t *testing.T) {
-	rows, _ := officeholderRows(t)
+	checkGradeShares(t, "officeholders.csv", "officeholders_sources.md")
+}
+
+// checkGradeShares checks the grade table of a sources note ("| primary |
+// 13 | 3.7% |", one line per grade) against the grades of a bundled CSV.
+func checkGradeShares(t *testing.T, csvName, mdName string) {
+	t.Helper()
+	rows, _ := csvRows(t, csvName)
 	count := map[string]int{}
 	for _, r := range rows {
 		count[r["grade"]]++
 	}
-	f, err := refdata.Open("officeholders_sources.md")
+	f, err := refdata.Open(mdName)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,17 +124,20 @@ func TestOfficeholderGradeShares(t *testing.T) {
 	seen := map[string]bool{}
 	for _, m := range gradeLine.FindAllStringSubmatch(string(md), -1) {
 		g, n := m[1], m[2]
+		if seen[g] {
+			t.Errorf("%s has two lines for %s in its grade table", mdName, g)
+		}
 		seen[g] = true
 		if want := strconv.Itoa(count[g]); n != want {
-			t.Errorf("officeholders_sources.md says %s rows are %s, the file has %s", g, n, want)
+			t.Errorf("%s says %s rows are %s, %s has %s", mdName, g, n, csvName, want)
 		}
 		if want := fmt.Sprintf("%.1f", 100*float64(count[g])/float64(len(rows))); m[3] != want {
-			t.Errorf("officeholders_sources.md says %s is %s%% of rows, the file has %s%%", g, m[3], want)
+			t.Errorf("%s says %s is %s%% of rows, %s has %s%%", mdName, g, m[3], csvName, want)
 		}
 	}
 	for _, g := range []string{"primary", "press", "secondary", "unverified"} {
 		if !seen[g] {
-			t.Errorf("officeholders_sources.md has no line \"| %s | n | p%% |\" in its grade table", g)
+			t.Errorf("%s has no line \"| %s | n | p%% |\" in its grade table", mdName, g)
 		}
 	}
 }

@@ -50,7 +50,10 @@ func TestEventParticipants(t *testing.T) {
 		{"2025-03-02|GBR", 17, []string{"TUR", "CAN", "EUI", "NOR"}},
 		// Host USA, counterpart UKR and the 31 other allies.
 		{"2024-07-10|USA", 33, []string{"MKD", "ISL", "TUR"}},
-		{"2024-06-13|ITA", 9, []string{"JPN", "EUI"}},
+		// The G7 members, the EU, Ukraine and the guests Reuters names that have a page.
+		{"2024-06-13|ITA", 12, []string{"JPN", "EUI", "IND", "TUR"}},
+		// The 27 March Paris summit: 31 states (host and Ukraine included) and the EU (Ukrinform).
+		{"2025-03-27|FRA", 32, []string{"AUT", "TUR", "CAN", "EUI", "UKR"}},
 		// Meetings name their co-chairs and co-funders too.
 		{"2025-04-11|GBR", 4, []string{"DEU", "NOR"}},
 		{"2025-08-05|DNK", 4, []string{"NOR", "SWE"}},

@@ -391,6 +391,9 @@ func engagements() ([]*coalition.Engagement, error) {
 		if err != nil {
 			return nil, t.errorf(i, "date", "%v", err)
 		}
+		if err := CheckGrade(r["grade"], r["source"]); err != nil {
+			return nil, t.errorf(i, "grade", "%v", err)
+		}
 		parts := []coalition.Participant{{ISO3: r["actor_iso3"], Role: "host or speaker"}}
 		if cp := r["counterpart_iso3"]; cp != "" && cp != r["actor_iso3"] {
 			parts = append(parts, coalition.Participant{ISO3: cp, Role: "counterpart"})

@@ -164,6 +164,9 @@ type BriefEngagement struct {
 	Title    string         `json:"title"`
 	FollowUp string         `json:"follow_up,omitempty"` // asks and outcomes
 	Source   string         `json:"source"`
+	// SourceUnverified: the source says UNVERIFIED (an events.csv row graded
+	// unverified, issue 15 §4); the brief marks the line.
+	SourceUnverified bool `json:"source_unverified,omitempty"`
 }
 
 // Brief computes the meeting pack of a coalition or a country from what
@@ -421,7 +424,8 @@ func briefEngagements(ctx context.Context, s coalition.EngagementStore, opt Brie
 		if !keep(e) {
 			continue
 		}
-		be := BriefEngagement{Date: e.Date, Kind: string(e.Kind), Title: e.Title, Source: e.Source, FollowUp: followUp(e)}
+		be := BriefEngagement{Date: e.Date, Kind: string(e.Kind), Title: e.Title, Source: e.Source, FollowUp: followUp(e),
+			SourceUnverified: e.SourceUnverified()}
 		if be.Title == "" {
 			be.Title = e.Summary
 		}

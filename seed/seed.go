@@ -307,15 +307,29 @@ func Load(ctx context.Context, s coalition.Loader, dryRun bool) (coalition.LoadR
 func LoadDataset(ctx context.Context, s coalition.Loader, ds *coalition.Dataset, dryRun bool) (coalition.LoadReport, error) {
 	ctx = coalition.WithUser(ctx, coalition.System)
 	upgraded := 0
+	var err error
 	if rs, ok := s.(coalition.RiskEventStore); ok {
-		var err error
 		if upgraded, err = UpgradeRiskEvents(ctx, rs, dryRun); err != nil {
 			return coalition.LoadReport{}, err
 		}
 	}
+	replaced := 0
+	if es, ok := s.(coalition.EngagementStore); ok {
+		var skip map[string]bool
+		if replaced, skip, err = UpgradeEngagements(ctx, es, ds.Engagements, dryRun); err != nil {
+			return coalition.LoadReport{}, err
+		}
+		ds = withoutEngagements(ds, skip)
+	}
 	rep, err := s.Load(ctx, ds, dryRun)
 	if err != nil {
 		return rep, err
+	}
+	if replaced > 0 { // re-created by the load: updated, not new
+		bump(&rep.Updated, "engagements", replaced)
+		if c := rep.Created["engagements"]; c > 0 {
+			rep.Created["engagements"] = c - min(replaced, c)
+		}
 	}
 	if upgraded > 0 {
 		bump(&rep.Updated, "risk_events", upgraded)
