@@ -48,43 +48,8 @@ type gates struct{ pledgeP, pledgeR, peopleR float64 }
 // issueGates are issue 20's gates for the corpus and the held-out set.
 var issueGates = gates{pledgeP: 0.8, pledgeR: 0.9, peopleR: 0.95}
 
-// score counts true positives, false positives and false negatives.
-type score struct{ tp, fp, fn int }
-
-func (s *score) add(got, want []string) {
-	left := map[string]int{}
-	for _, w := range want {
-		left[w]++
-	}
-	for _, g := range got {
-		if left[g] > 0 {
-			left[g]--
-			s.tp++
-		} else {
-			s.fp++
-		}
-	}
-	for _, n := range left {
-		s.fn += n
-	}
-}
-
-// merge adds the counts of o, one text's score, to s.
-func (s *score) merge(o score) { s.tp, s.fp, s.fn = s.tp+o.tp, s.fp+o.fp, s.fn+o.fn }
-
-func (s score) precision() float64 {
-	if s.tp+s.fp == 0 {
-		return 1
-	}
-	return float64(s.tp) / float64(s.tp+s.fp)
-}
-
-func (s score) recall() float64 {
-	if s.tp+s.fn == 0 {
-		return 1
-	}
-	return float64(s.tp) / float64(s.tp+s.fn)
-}
+// score is the one way the corpus and the trainer count (ingest.Score).
+type score = Score
 
 func money(v float64, cur string) string {
 	// 3 significant digits are enough to tell amounts apart and absorb float noise
@@ -109,8 +74,8 @@ func TestGateFiguresInDocs(t *testing.T) {
 	for _, set := range []struct{ name, pattern string }{{"corpus (development)", "testdata/corpus"}, {"held-out", "testdata/heldout/h*.txt"}} {
 		f := scoreCorpus(t, set.pattern, 17, gates{})
 		fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f | %d/%d/%d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", set.name, f.texts,
-			f.pledges.precision(), f.pledges.recall(), f.pledges.tp, f.pledges.fp, f.pledges.fn, f.people.precision(), f.people.recall(),
-			f.amounts.precision(), f.amounts.recall(), f.equipment.precision(), f.equipment.recall())
+			f.pledges.Precision(), f.pledges.Recall(), f.pledges.TP, f.pledges.FP, f.pledges.FN, f.people.Precision(), f.people.Recall(),
+			f.amounts.Precision(), f.amounts.Recall(), f.equipment.Precision(), f.equipment.Recall())
 	}
 	doc, err := os.ReadFile("../docs/ingestion.md")
 	if err != nil {
@@ -260,9 +225,9 @@ func scoreCorpus(t *testing.T, pattern string, least int, g gates) figures {
 			got, want []string
 		}{{"people", &people, gp, wp}, {"countries", &countries, gc, wc}, {"amounts", &amounts, ga, wa}, {"pledges", &pledges, gpl, wpl}, {"equipment", &equipment, geq, weq}} {
 			var one score
-			one.add(k.got, k.want)
-			k.total.merge(one)
-			if one.fp+one.fn > 0 {
+			one.Add(k.got, k.want)
+			k.total.Merge(one)
+			if one.FP+one.FN > 0 {
 				t.Logf("%s: %s got %q, want %q", filepath.Base(f), k.name, k.got, k.want)
 			}
 		}
@@ -290,11 +255,11 @@ func scoreCorpus(t *testing.T, pattern string, least int, g gates) figures {
 		s          score
 		minP, minR float64
 	}{{"people", people, 0, g.peopleR}, {"countries", countries, 0, 0}, {"amounts", amounts, 0, 0}, {"pledges", pledges, g.pledgeP, g.pledgeR}, {"equipment", equipment, 0, 0}} {
-		t.Logf("%-9s precision %.3f recall %.3f (tp %d fp %d fn %d)", r.name, r.s.precision(), r.s.recall(), r.s.tp, r.s.fp, r.s.fn)
-		if r.s.precision() < r.minP || r.s.recall() < r.minR {
-			t.Errorf("%s: precision %.3f (want ≥ %.2f), recall %.3f (want ≥ %.2f)", r.name, r.s.precision(), r.minP, r.s.recall(), r.minR)
+		t.Logf("%-9s precision %.3f recall %.3f (tp %d fp %d fn %d)", r.name, r.s.Precision(), r.s.Recall(), r.s.TP, r.s.FP, r.s.FN)
+		if r.s.Precision() < r.minP || r.s.Recall() < r.minR {
+			t.Errorf("%s: precision %.3f (want ≥ %.2f), recall %.3f (want ≥ %.2f)", r.name, r.s.Precision(), r.minP, r.s.Recall(), r.minR)
 		}
-		if math.IsNaN(r.s.precision()) {
+		if math.IsNaN(r.s.Precision()) {
 			t.Fatal("NaN")
 		}
 	}

@@ -181,47 +181,9 @@ func train(texts []text, what string) learn.Model {
 	return m
 }
 
-// score counts true positives, false positives and false negatives.
-type score struct{ TP, FP, FN int }
-
-func (s *score) add(got, want []string) {
-	left := map[string]int{}
-	for _, w := range want {
-		left[w]++
-	}
-	for _, g := range got {
-		if left[g] > 0 {
-			left[g]--
-			s.TP++
-		} else {
-			s.FP++
-		}
-	}
-	for _, n := range left {
-		s.FN += n
-	}
-}
-
-func (s score) P() float64 {
-	if s.TP+s.FP == 0 {
-		return 1
-	}
-	return float64(s.TP) / float64(s.TP+s.FP)
-}
-
-func (s score) R() float64 {
-	if s.TP+s.FN == 0 {
-		return 1
-	}
-	return float64(s.TP) / float64(s.TP+s.FN)
-}
-
-func (s score) F1() float64 {
-	if s.P()+s.R() == 0 {
-		return 0
-	}
-	return 2 * s.P() * s.R() / (s.P() + s.R())
-}
+// score is the one way the corpus gates and this measurement count
+// (ingest.Score).
+type score = ingest.Score
 
 // threshold is the classifier's decision: a pledge at probability 0.5 or
 // more. It was fixed before any measurement, not tuned.
@@ -397,7 +359,7 @@ func compare(dev, held []text, m learn.Model) table {
 			rankings(&tb.DevRank, t, fm)
 			tb.DevAmounts += len(t.cands)
 			for mode := range nModes {
-				tb.Dev[mode].add(pledgesOf(t, fm, mode), t.want)
+				tb.Dev[mode].Add(pledgesOf(t, fm, mode), t.want)
 			}
 		}
 	}
@@ -406,7 +368,7 @@ func compare(dev, held []text, m learn.Model) table {
 		rankings(&tb.HeldRank, t, m)
 		tb.HeldAmounts += len(t.cands)
 		for mode := range nModes {
-			tb.Held[mode].add(pledgesOf(t, m, mode), t.want)
+			tb.Held[mode].Add(pledgesOf(t, m, mode), t.want)
 		}
 	}
 	return tb
@@ -422,7 +384,7 @@ func (tb table) keep() (mode int, ok bool) {
 	best, bestF1 := -1, tb.Held[modeRules].F1()
 	for _, mode := range []int{modeClassifier, modeFiltered} {
 		s := tb.Held[mode]
-		if s.F1() > bestF1 && s.R() >= 0.9 && s.P() >= 0.8 {
+		if s.F1() > bestF1 && s.Recall() >= 0.9 && s.Precision() >= 0.8 {
 			best, bestF1 = mode, s.F1()
 		}
 	}
@@ -441,7 +403,7 @@ func (tb table) Markdown() string {
 	b.WriteString("|---|---|---|---|---|---|---|---|\n")
 	for mode := range nModes {
 		d, h := tb.Dev[mode], tb.Held[mode]
-		fmt.Fprintf(&b, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %d/%d/%d |\n", modeNames[mode], d.P(), d.R(), d.F1(), h.P(), h.R(), h.F1(), h.TP, h.FP, h.FN)
+		fmt.Fprintf(&b, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %d/%d/%d |\n", modeNames[mode], d.Precision(), d.Recall(), d.F1(), h.Precision(), h.Recall(), h.F1(), h.TP, h.FP, h.FN)
 	}
 	fmt.Fprintf(&b, "\nThe classifier and the rules judge %d of the corpus's %d amounts differently (cross-validated) and %d of the held-out set's %d.\n",
 		tb.DevDisagree, tb.DevAmounts, tb.HeldDisagree, tb.HeldAmounts)
