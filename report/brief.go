@@ -456,19 +456,10 @@ func followUp(e *coalition.Engagement) string {
 
 // findEngagements reads every engagement f selects, a page at a time.
 func findEngagements(ctx context.Context, s coalition.EngagementStore, f coalition.EngagementFilter) ([]*coalition.Engagement, error) {
-	var out []*coalition.Engagement
-	f.Limit = coalition.MaxPageSize
-	for {
-		page, more, err := s.FindEngagements(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if !more || len(page) == 0 {
-			return out, nil
-		}
-		f.After = page[len(page)-1].ID
-	}
+	return readAll(func(after int64) ([]*coalition.Engagement, bool, error) {
+		f.After, f.Limit = after, coalition.MaxPageSize
+		return s.FindEngagements(ctx, f)
+	}, engagementID)
 }
 
 // coalitionAssumptions are the choices behind a coalition brief's figures.

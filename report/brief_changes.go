@@ -142,27 +142,21 @@ func signedEUR(v float64) string {
 // deliveryChanges are the visible deliveries dated in the window against
 // the recipient's pledges.
 func deliveryChanges(ctx context.Context, s coalition.DeliveryStore, pledges map[int64]*coalition.Pledge, in func(coalition.Date) bool) ([]BriefChange, error) {
-	var out []BriefChange
-	after := int64(0)
-	for {
-		page, more, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range page {
-			p := pledges[d.PledgeID]
-			if p == nil || !in(d.Date) {
-				continue
-			}
-			eur := float64(d.AmountEUR) / 100
-			out = append(out, BriefChange{Date: d.Date, Kind: "delivery", Who: p.Donor, AmountEUR: eur, Source: d.Source,
-				What: fmt.Sprintf("%s against pledge %d (%s)", p.Category, p.ID, coalition.FormatEUR(eur, 2))})
-		}
-		if !more || len(page) == 0 {
-			return out, nil
-		}
-		after = page[len(page)-1].ID
+	ds, err := allDeliveries(ctx, s)
+	if err != nil {
+		return nil, err
 	}
+	var out []BriefChange
+	for _, d := range ds {
+		p := pledges[d.PledgeID]
+		if p == nil || !in(d.Date) {
+			continue
+		}
+		eur := float64(d.AmountEUR) / 100
+		out = append(out, BriefChange{Date: d.Date, Kind: "delivery", Who: p.Donor, AmountEUR: eur, Source: d.Source,
+			What: fmt.Sprintf("%s against pledge %d (%s)", p.Category, p.ID, coalition.FormatEUR(eur, 2))})
+	}
+	return out, nil
 }
 
 // memberChange is a membership dated in the window: a new member, or one

@@ -109,22 +109,15 @@ func RecentActivity(ctx context.Context, s coalition.Store, code string, asOf co
 // recentDeliveries are the deliveries against the pledges of byID dated on
 // or before asOf, the latest first, cut to HomeListMax, and how many there are.
 func recentDeliveries(ctx context.Context, s coalition.DeliveryStore, byID map[int64]*coalition.Pledge, asOf coalition.Date) ([]ActivityDelivery, int, error) {
+	ds, err := allDeliveries(ctx, s)
+	if err != nil {
+		return nil, 0, err
+	}
 	out := []ActivityDelivery{}
-	f := coalition.DeliveryFilter{Limit: coalition.MaxPageSize}
-	for {
-		page, more, err := s.FindDeliveries(ctx, f)
-		if err != nil {
-			return nil, 0, err
+	for _, d := range ds {
+		if p := byID[d.PledgeID]; p != nil && !d.Date.After(asOf) {
+			out = append(out, ActivityDelivery{Delivery: d, Pledge: p})
 		}
-		for _, d := range page {
-			if p := byID[d.PledgeID]; p != nil && !d.Date.After(asOf) {
-				out = append(out, ActivityDelivery{Delivery: d, Pledge: p})
-			}
-		}
-		if !more || len(page) == 0 {
-			break
-		}
-		f.After = page[len(page)-1].ID
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Date != out[j].Date {
@@ -137,17 +130,8 @@ func recentDeliveries(ctx context.Context, s coalition.DeliveryStore, byID map[i
 
 // allPledges reads every pledge f selects, a page at a time.
 func allPledges(ctx context.Context, s coalition.PledgeStore, f coalition.PledgeFilter) ([]*coalition.Pledge, error) {
-	var out []*coalition.Pledge
-	f.Limit = coalition.MaxPageSize
-	for {
-		page, more, err := s.FindPledges(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if !more || len(page) == 0 {
-			return out, nil
-		}
-		f.After = page[len(page)-1].ID
-	}
+	return readAll(func(after int64) ([]*coalition.Pledge, bool, error) {
+		f.After, f.Limit = after, coalition.MaxPageSize
+		return s.FindPledges(ctx, f)
+	}, pledgeID)
 }

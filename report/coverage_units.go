@@ -47,20 +47,12 @@ func unitCoverage(ctx context.Context, s coalition.Store, coal *coalition.Coalit
 	return analysis.UnitCoverageOf(needs, supplies, costs, from, to), unmatched, nil
 }
 
+// coalitionRequirements reads all of coalition id's requirements the user
+// may see.
 func coalitionRequirements(ctx context.Context, s coalition.RequirementStore, id int64) ([]*coalition.Requirement, error) {
-	var out []*coalition.Requirement
-	after := int64(0)
-	for {
-		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &id, After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if !more || len(page) == 0 {
-			return out, nil
-		}
-		after = page[len(page)-1].ID
-	}
+	return readAll(func(after int64) ([]*coalition.Requirement, bool, error) {
+		return s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &id, After: after, Limit: coalition.MaxPageSize})
+	}, requirementID)
 }
 
 // unitNeeds matches requirements with a quantity to systems.

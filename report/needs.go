@@ -45,19 +45,12 @@ func Needs(ctx context.Context, s coalition.Store, coalitionCode string) (*Needs
 		return nil, err
 	}
 	rep := &NeedsReport{Coalition: c.Code, Recipient: c.Recipient, Requirements: []NeedRow{}}
-	after := int64(0)
-	for {
-		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range page {
-			rep.Requirements = append(rep.Requirements, needRow(r))
-		}
-		if !more || len(page) == 0 {
-			break
-		}
-		after = page[len(page)-1].ID
+	reqs, err := coalitionRequirements(ctx, s, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reqs {
+		rep.Requirements = append(rep.Requirements, needRow(r))
 	}
 	return rep, nil
 }

@@ -379,19 +379,7 @@ func loadNeed(ctx context.Context, s coalition.Store, c *coalition.Coalition, fr
 
 // storedRequirements reads all of c's requirements the user may see.
 func storedRequirements(ctx context.Context, s coalition.RequirementStore, c *coalition.Coalition) ([]*coalition.Requirement, error) {
-	var reqs []*coalition.Requirement
-	after := int64(0)
-	for {
-		page, more, err := s.FindRequirements(ctx, coalition.RequirementFilter{CoalitionID: &c.ID, After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		reqs = append(reqs, page...)
-		if !more || len(page) == 0 {
-			return reqs, nil
-		}
-		after = page[len(page)-1].ID
-	}
+	return coalitionRequirements(ctx, s, c.ID)
 }
 
 // storedCover is what the stored requirements cover: per support type, the
@@ -625,39 +613,26 @@ func datedSources(figure string, asOf map[string]coalition.Date) []Source {
 // pledge, in EUR.
 func deliveredByPledge(ctx context.Context, s coalition.DeliveryStore) (map[int64]float64, error) {
 	delivered := map[int64]float64{}
-	after := int64(0)
-	for {
-		page, more, err := s.FindDeliveries(ctx, coalition.DeliveryFilter{After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
+	err := eachPage(func(after int64) ([]*coalition.Delivery, bool, error) {
+		return s.FindDeliveries(ctx, coalition.DeliveryFilter{After: after, Limit: coalition.MaxPageSize})
+	}, deliveryID, func(page []*coalition.Delivery) {
 		for _, d := range page {
 			delivered[d.PledgeID] += float64(d.AmountEUR) / 100
 		}
-		if !more || len(page) == 0 {
-			return delivered, nil
-		}
-		after = page[len(page)-1].ID
-	}
+	})
+	return delivered, err
 }
 
 // eachPledge calls fn with every visible pledge to recipient, page by
 // page.
 func eachPledge(ctx context.Context, s coalition.PledgeStore, recipient string, fn func(*coalition.Pledge)) error {
-	after := int64(0)
-	for {
-		page, more, err := s.FindPledges(ctx, coalition.PledgeFilter{Recipient: recipient, After: after, Limit: coalition.MaxPageSize})
-		if err != nil {
-			return err
-		}
+	return eachPage(func(after int64) ([]*coalition.Pledge, bool, error) {
+		return s.FindPledges(ctx, coalition.PledgeFilter{Recipient: recipient, After: after, Limit: coalition.MaxPageSize})
+	}, pledgeID, func(page []*coalition.Pledge) {
 		for _, p := range page {
 			fn(p)
 		}
-		if !more || len(page) == 0 {
-			return nil
-		}
-		after = page[len(page)-1].ID
-	}
+	})
 }
 
 func sortedKeys[V any](m map[string]V) []string {
