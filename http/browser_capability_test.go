@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,19 +41,14 @@ type capabilityPageState struct {
 // artillery, armour in Kiel's table), the rocket-launcher role whose
 // producers are all American, and each chart's CSV; no console errors.
 func TestBrowserCapabilityGap(t *testing.T) {
-	ctx := browser(t)
-	h, _ := newUIServer(t)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	con := &console{status: map[string]int64{}}
-	con.listen(ctx)
+	ctx, base, con := browserOnSite(t)
 	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	var st capabilityPageState
 	var shot []byte
 	err := chromedp.Run(tctx, cdplog.Enable(), runtime.Enable(),
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(srv.URL+"/scenarios?withdraw=USA&run=1"),
+		chromedp.Navigate(base+"/scenarios?withdraw=USA&run=1"),
 		chromedp.WaitReady("#capability-gap-table"),
 		chromedp.Poll(capabilityState+".drawn", nil, chromedp.WithPollingTimeout(15*time.Second)),
 		chromedp.Evaluate(capabilityState, &st),

@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -30,12 +29,7 @@ type activeElement struct {
 // filter adds no history entry per key and the live region says what the
 // new results are.
 func TestBrowserFocus(t *testing.T) {
-	ctx := browser(t)
-	h, _ := newUIServer(t)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	con := &console{status: map[string]int64{}}
-	con.listen(ctx)
+	ctx, base, con := browserOnSite(t)
 	if err := chromedp.Run(ctx, runtime.Enable()); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +40,7 @@ func TestBrowserFocus(t *testing.T) {
 		var got activeElement
 		err := chromedp.Run(tctx,
 			chromedp.EmulateViewport(1280, 900),
-			chromedp.Navigate(srv.URL+"/scenarios"),
+			chromedp.Navigate(base+"/scenarios"),
 			chromedp.WaitReady("#scenario-form"),
 			chromedp.Evaluate(`(() => { const s = document.querySelector('select[name="withdraw"]');
 			  for (const o of s.options) o.selected = o.value === 'USA'; return true; })()`, nil),
@@ -71,7 +65,7 @@ func TestBrowserFocus(t *testing.T) {
 		var got activeElement
 		var sorted string
 		err := chromedp.Run(tctx,
-			chromedp.Navigate(srv.URL+"/donors"),
+			chromedp.Navigate(base+"/donors"),
 			chromedp.WaitReady("#donor-table"),
 			chromedp.Focus(`#donor-table th.c-pct_gdp a`, chromedp.ByQuery),
 			chromedp.KeyEvent(kb.Enter),
@@ -98,7 +92,7 @@ func TestBrowserFocus(t *testing.T) {
 		var before, after int
 		var announced, summary, loc string
 		err := chromedp.Run(tctx,
-			chromedp.Navigate(srv.URL+"/donors"),
+			chromedp.Navigate(base+"/donors"),
 			chromedp.WaitReady("#donor-table"),
 			chromedp.Evaluate(`history.length`, &before),
 			chromedp.Evaluate(`document.getElementById('live-status').textContent = ''`, nil),

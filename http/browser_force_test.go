@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,13 +45,8 @@ type forcePageState struct {
 // tables; then runs the "no US backstop" scenario from the form: Germany's
 // offer is shown as lapsed and the land line counts three offers.
 func TestBrowserForce(t *testing.T) {
-	ctx := browser(t)
-	h, _ := newUIServer(t)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	ctx, base, con := browserOnSite(t)
 	dir := artifactDir(t)
-	con := &console{status: map[string]int64{}}
-	con.listen(ctx)
 	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	var st forcePageState
@@ -60,7 +54,7 @@ func TestBrowserForce(t *testing.T) {
 	var shot []byte
 	err := chromedp.Run(tctx, cdplog.Enable(), runtime.Enable(), network.Enable(),
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(srv.URL+"/coalitions/COW2025"),
+		chromedp.Navigate(base+"/coalitions/COW2025"),
 		chromedp.WaitReady(`a[href="/force?coalition=COW2025"]`),
 		chromedp.Click(`a[href="/force?coalition=COW2025"]`, chromedp.ByQuery),
 		chromedp.WaitReady("#force-offers-table"),
@@ -110,10 +104,9 @@ func TestBrowserForce(t *testing.T) {
 		t.Fatalf("CSV links %v, want one per table", st.CSV)
 	}
 	for i, want := range []int{len(st.Lines), len(st.Lines), len(st.Offers)} {
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest("GET", st.CSV[i], nil))
-		if got := strings.Count(strings.TrimSpace(w.Body.String()), "\n"); w.Code != 200 || got < want {
-			t.Errorf("%s: status %d, %d lines, want the %d rows of its table", st.CSV[i], w.Code, got, want)
+		code, body := getURL(t, base+st.CSV[i])
+		if got := strings.Count(strings.TrimSpace(body), "\n"); code != 200 || got < want {
+			t.Errorf("%s: status %d, %d lines, want the %d rows of its table", st.CSV[i], code, got, want)
 		}
 	}
 
@@ -151,7 +144,7 @@ func TestBrowserForce(t *testing.T) {
 	var ps pageState
 	err = chromedp.Run(tctx,
 		chromedp.EmulateViewport(390, 900),
-		chromedp.Navigate(srv.URL+"/force?coalition=COW2025"),
+		chromedp.Navigate(base+"/force?coalition=COW2025"),
 		chromedp.WaitReady("footer.site"),
 		chromedp.Poll(chartCheck+".ready", nil, chromedp.WithPollingTimeout(15*time.Second)),
 		chromedp.Evaluate(chartCheck, &ps),

@@ -3,6 +3,8 @@ package http
 import (
 	"context"
 	"fmt"
+	"io"
+	nethttp "net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -36,6 +38,35 @@ func chromiumPath(t *testing.T) string {
 	skipnote.Say("the browser tests: chromium is not installed (apt-get install -y chromium)")
 	t.Skip("chromium is not installed: skipping the browser tests (apt-get install -y chromium)")
 	return ""
+}
+
+// browserOnSite opens a browser tab on a UI server holding the reference
+// data: the tab's context, the server's URL and the console that records
+// the page's errors and answers. The server closes when the test ends.
+func browserOnSite(t *testing.T) (context.Context, string, *console) {
+	t.Helper()
+	ctx := browser(t)
+	h, _ := newUIServer(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	con := &console{status: map[string]int64{}}
+	con.listen(ctx)
+	return ctx, srv.URL, con
+}
+
+// getURL GETs url from the test server: its status and body.
+func getURL(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := nethttp.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(b)
 }
 
 // artifactDir is where screenshots go: $COALITION_ARTIFACTS/browser, or a temp dir.
@@ -178,14 +209,8 @@ type pageState struct {
 // chart drawn with a non-zero size, every table with rows; it saves
 // full-page screenshots at 1280 px and at phone width.
 func TestBrowser(t *testing.T) {
-	ctx := browser(t)
-	h, _ := newUIServer(t)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	ctx, base, con := browserOnSite(t)
 	dir := artifactDir(t)
-
-	con := &console{status: map[string]int64{}}
-	con.listen(ctx)
 	if err := chromedp.Run(ctx, cdplog.Enable(), runtime.Enable(), network.Enable()); err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +244,7 @@ func TestBrowser(t *testing.T) {
 	for _, width := range []int64{1280, 390} {
 		for _, p := range pages {
 			t.Run(fmt.Sprintf("%s@%d", p.name, width), func(t *testing.T) {
-				url := srv.URL + p.path
+				url := base + p.path
 				var st pageState
 				var shot []byte
 				tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -240,7 +265,7 @@ func TestBrowser(t *testing.T) {
 				}
 				checkHygiene(t, tctx)
 				if width == 1280 {
-					ls.collect(t, ctx, srv.URL, p.path)
+					ls.collect(t, ctx, base, p.path)
 				}
 				checkAxe(t, ctx) // serious and critical accessibility violations, at both widths
 				for _, e := range con.take() {
@@ -282,18 +307,13 @@ func TestBrowser(t *testing.T) {
 // swaps the table in place and puts the filtered URL in the address bar (replacing the entry: no history entry per change); the page at that
 // URL shows the same table; the CSV link follows the filter.
 func TestBrowserFilters(t *testing.T) {
-	ctx := browser(t)
-	h, _ := newUIServer(t)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	con := &console{status: map[string]int64{}}
-	con.listen(ctx)
+	ctx, base, con := browserOnSite(t)
 	tctx, cancel := context.WithTimeout(ctx, 40*time.Second)
 	defer cancel()
 	var before, after, announced, loc, csvHref, reloaded string
 	var nodes []*cdp.Node
 	err := chromedp.Run(tctx, cdplog.Enable(), runtime.Enable(),
-		chromedp.Navigate(srv.URL+"/donors"),
+		chromedp.Navigate(base+"/donors"),
 		chromedp.WaitReady("#donor-table"),
 		chromedp.Text(".summary", &before, chromedp.ByQuery),
 		chromedp.SetValue(`select[name="type"]`, "humanitarian", chromedp.ByQuery),
@@ -310,7 +330,7 @@ func TestBrowserFilters(t *testing.T) {
 		chromedp.AttributeValue("a.csv", "href", &csvHref, nil, chromedp.ByQuery),
 		chromedp.Nodes(`#donor-table tbody tr`, &nodes, chromedp.ByQueryAll),
 		// The pushed URL reproduces the page without JavaScript's help.
-		chromedp.Navigate(srv.URL+"/donors?type=humanitarian"),
+		chromedp.Navigate(base+"/donors?type=humanitarian"),
 		chromedp.WaitReady("#donor-table"),
 		chromedp.Text(".summary", &reloaded, chromedp.ByQuery),
 	)
@@ -333,10 +353,8 @@ func TestBrowserFilters(t *testing.T) {
 		t.Error("filtered table has no rows")
 	}
 	// The swapped table has as many rows as the CSV download.
-	req := httptest.NewRequest("GET", csvHref, nil)
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, req)
-	if got := strings.Count(strings.TrimSpace(w.Body.String()), "\n"); got != len(nodes) {
+	if _, body := getURL(t, base+csvHref); strings.Count(strings.TrimSpace(body), "\n") != len(nodes) {
+		got := strings.Count(strings.TrimSpace(body), "\n")
 		t.Errorf("CSV has %d rows, the table %d", got, len(nodes))
 	}
 	for _, e := range con.take() {
@@ -371,13 +389,8 @@ type scenarioResultState struct {
 // then open the resulting URL in a fresh tab and check that it shows the
 // same figures.
 func TestBrowserScenario(t *testing.T) {
-	ctx := browser(t)
-	h, _ := newUIServer(t)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	ctx, base, con := browserOnSite(t)
 	dir := artifactDir(t)
-	con := &console{status: map[string]int64{}}
-	con.listen(ctx)
 	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	var first scenarioResultState
@@ -385,7 +398,7 @@ func TestBrowserScenario(t *testing.T) {
 	var shot []byte
 	err := chromedp.Run(tctx, cdplog.Enable(), runtime.Enable(), network.Enable(),
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(srv.URL+"/scenarios?from=2025-03&cap=0.25"), // a form with non-default values, not yet run
+		chromedp.Navigate(base+"/scenarios?from=2025-03&cap=0.25"), // a form with non-default values, not yet run
 		chromedp.WaitReady("#scenario-form"),
 		// Choose the United States alone, as a person would in the multi-select.
 		chromedp.Evaluate(`(() => { const s = document.querySelector('select[name="withdraw"]');
