@@ -73,12 +73,7 @@ func TestEngagementForms(t *testing.T) {
 					t.Errorf("no audit entry for the edit")
 				}
 			})
-			for _, c := range []struct {
-				name, who, path string
-				form            func(v int64) url.Values
-				status          int
-				says            string
-			}{
+			refuseForms(t, w, []formRefusal{
 				{"edit as the FRA delegate", "fr@example.org", edit, values, http.StatusForbidden, "GBR"},
 				{"edit at a stale version", "gb@example.org", edit, func(v int64) url.Values { return values(v - 1) }, http.StatusConflict, "changed by someone else since you opened it"},
 				{"not a kind", "gb@example.org", edit, func(v int64) url.Values { return with(values(v), "kind", "dinner") }, http.StatusBadRequest, "Kind: "},
@@ -88,24 +83,11 @@ func TestEngagementForms(t *testing.T) {
 					return url.Values{"version": {strconv.FormatInt(v-1, 10)}, "confirm": {"yes"}}
 				}, http.StatusConflict, "changed by someone else"},
 				{"delete as the FRA delegate", "fr@example.org", del, func(v int64) url.Values { return url.Values{"version": {strconv.FormatInt(v, 10)}, "confirm": {"yes"}} }, http.StatusForbidden, "GBR"},
-			} {
-				t.Run(c.name, func(t *testing.T) {
-					before := current(t)
-					status, page := signedInAs(t, w, c.who).post(c.path, c.form(before.Version))
-					if status != c.status {
-						t.Errorf("status %d, want %d", status, c.status)
-					}
-					if !strings.Contains(page, c.says) {
-						t.Errorf("the page does not say %q", c.says)
-					}
-					if c.status == http.StatusBadRequest && !strings.Contains(page, `class="field-error"`) {
-						t.Errorf("no error next to the field")
-					}
-					if after := current(t); after == nil || after.Version != before.Version || after.Kind != before.Kind {
-						t.Errorf("the engagement changed: %+v, want %+v", after, before)
-					}
-				})
-			}
+			}, current, func(e *coalition.Engagement) int64 { return e.Version }, func(t *testing.T, before *coalition.Engagement) {
+				if after := current(t); after == nil || after.Version != before.Version || after.Kind != before.Kind {
+					t.Errorf("the engagement changed: %+v, want %+v", after, before)
+				}
+			})
 			t.Run("from another site", func(t *testing.T) {
 				before := current(t)
 				res := postForm(t, gb.c, w.srv.URL+edit, with(values(before.Version), "title", "x"), "Sec-Fetch-Site", "cross-site")

@@ -288,28 +288,11 @@ func testRequirementEdit(t *testing.T, w *requirementWorld) {
 		}
 		unchanged(t, before)
 	})
-	for _, c := range []struct {
-		name, who string
-		form      func(v int64) url.Values
-		status    int
-		says      string
-	}{
-		{"as a delegate", "gb@example.org", requirementValues, http.StatusForbidden, "coordinators"},
-		{"priority not a number", "coord@example.org", func(v int64) url.Values { return with(requirementValues(v), "priority", "high") }, http.StatusBadRequest, "Priority: &#34;high&#34; is not a whole number"},
-		{"no category", "coord@example.org", func(v int64) url.Values { return with(requirementValues(v), "category", "") }, http.StatusBadRequest, "Category: "},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			before := w.current(t)
-			status, page := signedInAs(t, w.authWorld, c.who).post(path, c.form(before.Version))
-			if status != c.status {
-				t.Errorf("status %d, want %d", status, c.status)
-			}
-			if !strings.Contains(page, c.says) {
-				t.Errorf("the page does not say %q", c.says)
-			}
-			unchanged(t, before)
-		})
-	}
+	refuseForms(t, w.authWorld, []formRefusal{
+		{"as a delegate", "gb@example.org", path, requirementValues, http.StatusForbidden, "coordinators"},
+		{"priority not a number", "coord@example.org", path, func(v int64) url.Values { return with(requirementValues(v), "priority", "high") }, http.StatusBadRequest, "Priority: &#34;high&#34; is not a whole number"},
+		{"no category", "coord@example.org", path, func(v int64) url.Values { return with(requirementValues(v), "category", "") }, http.StatusBadRequest, "Category: "},
+	}, w.current, func(r *coalition.Requirement) int64 { return r.Version }, unchanged)
 	t.Run("from another site", func(t *testing.T) {
 		before := w.current(t)
 		res := postForm(t, coord.c, w.srv.URL+path, with(requirementValues(before.Version), "category", "armour"), "Sec-Fetch-Site", "cross-site")

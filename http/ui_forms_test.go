@@ -244,3 +244,37 @@ func TestReviewForms(t *testing.T) {
 		}
 	})
 }
+
+// formRefusal is a dashboard form post that must be refused: who posts
+// it, to which path, the form at the record's version, the status and what
+// the page must say.
+type formRefusal struct {
+	name, who, path string
+	form            func(version int64) url.Values
+	status          int
+	says            string
+}
+
+// refuseForms posts each refusal as its user, at the record's current
+// version, and checks the status, the message, an error next to the field
+// when the form was invalid (400), and, with unchanged, that the record is
+// as it was.
+func refuseForms[T any](t *testing.T, w *authWorld, cases []formRefusal, current func(*testing.T) T, version func(T) int64, unchanged func(t *testing.T, before T)) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := current(t)
+			status, page := signedInAs(t, w, c.who).post(c.path, c.form(version(before)))
+			if status != c.status {
+				t.Errorf("status %d, want %d", status, c.status)
+			}
+			if !strings.Contains(page, c.says) {
+				t.Errorf("the page does not say %q", c.says)
+			}
+			if c.status == http.StatusBadRequest && !strings.Contains(page, `class="field-error"`) {
+				t.Errorf("no error next to the field")
+			}
+			unchanged(t, before)
+		})
+	}
+}
