@@ -14,32 +14,8 @@ import (
 	"coalition"
 )
 
-type expected struct {
-	GivenDate string `json:"given_date"`
-	People    []struct {
-		Name, Country, Role string
-	} `json:"people"`
-	Countries []string `json:"countries"`
-	Amounts   []struct {
-		Value    float64 `json:"value"`
-		Currency string  `json:"currency"`
-		Kind     string  `json:"kind"`
-	} `json:"amounts"`
-	Pledges []struct {
-		Donor    string  `json:"donor"`
-		Value    float64 `json:"value"`
-		Currency string  `json:"currency"`
-	} `json:"pledges"`
-	Flags     []string `json:"flags"`
-	Equipment []struct {
-		Donor    string `json:"donor"`
-		System   string `json:"system"`
-		Quantity int64  `json:"quantity"`
-	} `json:"equipment"`
-	Engagements []struct {
-		Kind, Status, Date string
-	} `json:"engagements"`
-}
+// expected is an analyst's expected file (ingest.Expected).
+type expected = Expected
 
 // gates are the bars a set of texts must pass (issue 20): pledge precision
 // and recall, people recall.

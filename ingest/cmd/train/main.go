@@ -70,20 +70,8 @@ func run(args []string, stdout io.Writer) error {
 	return err
 }
 
-// expected is the part of an analyst's expected file the classifier needs.
-type expected struct {
-	GivenDate string `json:"given_date"`
-	Amounts   []struct {
-		Value    float64 `json:"value"`
-		Currency string  `json:"currency"`
-		Kind     string  `json:"kind"`
-	} `json:"amounts"`
-	Pledges []struct {
-		Donor    string  `json:"donor"`
-		Value    float64 `json:"value"`
-		Currency string  `json:"currency"`
-	} `json:"pledges"`
-}
+// expected is an analyst's expected file (ingest.Expected).
+type expected = ingest.Expected
 
 // text is one read text: the rules' extraction, its candidates with their
 // labels, and the pledges a reviewer should accept.
