@@ -317,5 +317,6 @@ func SolveBurden(p BurdenProblem) (BurdenResult, error) {
 	if res.Deviation <= eps*float64(nm) {
 		res.Deviation = 0
 	}
+	res.Allocations = evenSplit(p, res.Allocations, eps)
 	return res, nil
 }

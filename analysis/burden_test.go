@@ -458,3 +458,30 @@ func TestWaterFillAgreesWithLP(t *testing.T) {
 		}
 	}
 }
+
+// TestBurdenEvenSplit: the flow fixes each member's total and what each
+// category receives; SolveBurden spreads a member's total over the
+// categories as the caps allow, never a corner. By hand: gaps air 300 and
+// ammo 300, three members of equal weight (200 each); A gives no air, so
+// its 200 is ammo, and B and C share air 300 and ammo 100 alike: 150 and
+// 50 each.
+func TestBurdenEvenSplit(t *testing.T) {
+	r, err := SolveBurden(BurdenProblem{Categories: []string{"air", "ammo"}, Gap: map[string]float64{"air": 300, "ammo": 300},
+		Members: []BurdenMember{{ISO3: "A", Weight: 1, CategoryCaps: map[string]float64{"air": 0}}, {ISO3: "B", Weight: 1}, {ISO3: "C", Weight: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, a := range r.Allocations {
+		got[a.ISO3+" "+a.Category] = a.Amount
+	}
+	want := map[string]float64{"A ammo": 200, "B air": 150, "B ammo": 50, "C air": 150, "C ammo": 50}
+	for k, v := range want {
+		if math.Abs(got[k]-v) > 1e-6 {
+			t.Errorf("%s = %v, want %v (all: %v)", k, got[k], v, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("allocations %v, want %v", got, want)
+	}
+}
