@@ -40,6 +40,29 @@ var ErrCannotStage = errors.New("sqlstore: cannot create a temporary database fi
 // false, and nothing is changed, when path exists already or another
 // process created it meanwhile.
 func CreateSeeded(ctx context.Context, path string, fill func(*Store) error) (created bool, err error) {
+	return createAtomically(ctx, path, func(tmp string) error {
+		s, err := openNoMigrate(ctx, "sqlite:"+tmp, seedingPragmas)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return err
+		}
+		if err := fill(s); err != nil {
+			s.Close()
+			return err
+		}
+		return s.Close()
+	})
+}
+
+// createAtomically creates the file path, made complete by build in a
+// temporary file beside it (".NAME.seeding-*"), then synced and linked
+// to path: CreateSeeded and CreateFromImage. created is false, and nothing
+// is changed, when path exists already or another process created it
+// meanwhile.
+func createAtomically(ctx context.Context, path string, build func(tmp string) error) (created bool, err error) {
 	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -55,20 +78,8 @@ func CreateSeeded(ctx context.Context, path string, fill func(*Store) error) (cr
 			os.Remove(tmp + suffix)
 		}
 	}()
-	s, err := openNoMigrate(ctx, "sqlite:"+tmp, seedingPragmas)
-	if err != nil {
+	if err := build(tmp); err != nil {
 		return false, err
-	}
-	if _, err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return false, err
-	}
-	if err := fill(s); err != nil {
-		s.Close()
-		return false, err
-	}
-	if err := s.Close(); err != nil {
-		return false, fmt.Errorf("sqlstore: create %s: %w", path, err)
 	}
 	if err := syncFile(tmp); err != nil {
 		return false, fmt.Errorf("sqlstore: create %s: %w", path, err)

@@ -12,6 +12,7 @@ import (
 	"coalition"
 	"coalition/seed"
 	"coalition/sqlstore"
+	"coalition/sqlstore/sqltest"
 )
 
 // TestCreateSeeded: a failed fill leaves neither the database nor a
@@ -88,7 +89,7 @@ func TestCreateSeeded(t *testing.T) {
 		}
 		s.Close()
 	}
-	a, b := counts(t, path), counts(t, inPlace)
+	a, b := sqltest.TableCounts(t, path), sqltest.TableCounts(t, inPlace)
 	if len(a) == 0 || a["pledges"] == 0 || a["commitments"] == 0 {
 		t.Fatalf("created database: %v", a)
 	}
@@ -105,34 +106,4 @@ func TestCreateSeeded(t *testing.T) {
 	if after, _ := os.Stat(path); err != nil || created || !after.ModTime().Equal(before.ModTime()) {
 		t.Fatalf("existing database: created %v, err %v, changed %v", created, err, !after.ModTime().Equal(before.ModTime()))
 	}
-}
-
-// counts returns the number of rows of every table of a SQLite file.
-func counts(t *testing.T, path string) map[string]int {
-	t.Helper()
-	s, err := sqlstore.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	rows, err := s.DB().Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		names = append(names, n)
-	}
-	rows.Close()
-	out := map[string]int{}
-	for _, n := range names {
-		var c int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM "` + n + `"`).Scan(&c); err != nil {
-			t.Fatal(err)
-		}
-		out[n] = c
-	}
-	return out
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 
 	"coalition"
 	seedpkg "coalition/seed"
@@ -54,15 +55,35 @@ func openStoreReading(ctx context.Context, e *env, dsn string, ref *referenceRea
 
 // createSeeded builds the SQLite file of dsn with the reference data when
 // ref says it did not exist (readReferenceIfFresh): all or nothing, in a
-// temporary file written without a write-ahead log or per-commit fsyncs,
-// then synced and given its name (sqlstore.CreateSeeded), so a crash
-// mid-seed leaves no database that a later start would take as complete.
-// Where the temporary file cannot be created, the database is opened and
-// seeded in place as before, and its errors say why.
+// temporary file given its name only when complete, so a crash mid-seed
+// leaves no database that a later start would take as complete. The file
+// is a copy of the bundled reference image (referenceimage.go) when this
+// binary's image is current, as it is in every build that passed its tests;
+// otherwise (or with COALITION_REFERENCE_IMAGE=off) the reference data is
+// seeded into it from scratch (sqlstore.CreateSeeded). Where the temporary
+// file cannot be created, the database is opened and seeded in place as
+// before, and its errors say why.
 func createSeeded(ctx context.Context, e *env, dsn string, ref *referenceRead) error {
 	if ref == nil {
 		return nil
 	}
+	if e.getenv("COALITION_REFERENCE_IMAGE") != "off" {
+		created, rep, err := createFromImage(ctx, sqlitePath(dsn))
+		switch {
+		case errors.Is(err, sqlstore.ErrCannotStage):
+			return nil
+		case errors.Is(err, sqlstore.ErrStaleImage):
+			fmt.Fprintf(e.stderr, "coalition: %v; seeding the new database from scratch (regenerate it: %s)\n", err, regenerateImage)
+		case err != nil:
+			return fmt.Errorf("loading the reference data: %w", err)
+		default:
+			if created {
+				loadedReference(e, rep)
+			}
+			return nil
+		}
+	}
+	ref.start()
 	var rep coalition.LoadReport
 	created, err := sqlstore.CreateSeeded(ctx, sqlitePath(dsn), func(s *sqlstore.Store) (err error) {
 		rep, err = seedReference(ctx, s, ref)
@@ -88,18 +109,21 @@ func loadedReference(e *env, rep coalition.LoadReport) {
 // sqlitePath is the file of a SQLite dsn.
 func sqlitePath(dsn string) string { return strings.TrimPrefix(dsn, "sqlite:") }
 
-// referenceRead is the bundled dataset being read in the background while
-// a new SQLite database is created and migrated: on two processors a fresh
-// start then parses the Kiel file while SQLite compiles the schema.
+// referenceRead is the bundled dataset read in the background, once
+// started, while a new SQLite database is created and migrated: on two
+// processors a fresh start seeding from scratch then parses the Kiel file
+// while SQLite compiles the schema. A start from the reference image never
+// reads it.
 type referenceRead struct {
+	once sync.Once
 	done chan struct{}
 	ds   *coalition.Dataset
 	err  error
 }
 
-// readReferenceIfFresh starts reading the bundled dataset when dsn names a
-// SQLite file that does not exist yet (it will be seeded); nil otherwise
-// (a database in use: nothing is read that will not be needed).
+// readReferenceIfFresh returns a reader of the bundled dataset, not yet
+// started, when dsn names a SQLite file that does not exist yet (it will be
+// created); nil otherwise (a database in use).
 func readReferenceIfFresh(dsn string) *referenceRead {
 	if strings.Contains(dsn, "://") {
 		return nil
@@ -108,12 +132,17 @@ func readReferenceIfFresh(dsn string) *referenceRead {
 	if _, err := os.Stat(path); path == "" || !errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	r := &referenceRead{done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		r.ds, r.err = referenceDataset()
-	}()
-	return r
+	return &referenceRead{done: make(chan struct{})}
+}
+
+// start starts reading the dataset, once.
+func (r *referenceRead) start() {
+	r.once.Do(func() {
+		go func() {
+			defer close(r.done)
+			r.ds, r.err = referenceDataset()
+		}()
+	})
 }
 
 // seedReference loads the reference dataset read by r (read now when r
@@ -122,6 +151,7 @@ func seedReference(ctx context.Context, s *sqlstore.Store, r *referenceRead) (co
 	if r == nil {
 		return seed(ctx, s, false)
 	}
+	r.start()
 	<-r.done
 	if r.err != nil {
 		return coalition.LoadReport{}, r.err
