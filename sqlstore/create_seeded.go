@@ -41,20 +41,36 @@ var ErrCannotStage = errors.New("sqlstore: cannot create a temporary database fi
 // process created it meanwhile.
 func CreateSeeded(ctx context.Context, path string, fill func(*Store) error) (created bool, err error) {
 	return createAtomically(ctx, path, func(tmp string) error {
-		s, err := openNoMigrate(ctx, "sqlite:"+tmp, seedingPragmas)
-		if err != nil {
-			return err
-		}
-		if _, err := s.Migrate(ctx); err != nil {
-			s.Close()
-			return err
-		}
-		if err := fill(s); err != nil {
-			s.Close()
-			return err
-		}
-		return s.Close()
+		return fillFile(ctx, tmp, fill, time.Time{}, false)
 	})
+}
+
+// fillFile opens the new SQLite file path with the seeding pragmas,
+// migrates it and fills it, with its clock at at (the real clock when at
+// is zero), then compacts it when vacuum is true.
+func fillFile(ctx context.Context, path string, fill func(*Store) error, at time.Time, vacuum bool) error {
+	s, err := openNoMigrate(ctx, "sqlite:"+path, seedingPragmas)
+	if err != nil {
+		return err
+	}
+	if !at.IsZero() {
+		s.now = func() time.Time { return at }
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return err
+	}
+	if err := fill(s); err != nil {
+		s.Close()
+		return err
+	}
+	if vacuum {
+		if _, err := s.w.ExecContext(ctx, "VACUUM"); err != nil {
+			s.Close()
+			return fmt.Errorf("sqlstore: vacuum %s: %w", path, err)
+		}
+	}
+	return s.Close()
 }
 
 // createAtomically creates the file path, made complete by build in a

@@ -40,24 +40,7 @@ func makeAt(ctx context.Context, path string, fill func(*Store) error, at time.T
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("sqlstore: image %s exists", path)
 	}
-	s, err := openNoMigrate(ctx, "sqlite:"+path, seedingPragmas)
-	if err != nil {
-		return err
-	}
-	s.now = func() time.Time { return at }
-	if _, err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return err
-	}
-	if err := fill(s); err != nil {
-		s.Close()
-		return err
-	}
-	if _, err := s.w.ExecContext(ctx, "VACUUM"); err != nil {
-		s.Close()
-		return fmt.Errorf("sqlstore: image: %w", err)
-	}
-	return s.Close()
+	return fillFile(ctx, path, fill, at, true)
 }
 
 // CreateFromImage creates the SQLite database file path as a copy of
