@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,7 +13,7 @@ import (
 	"coalition"
 	"coalition/analysis/risk"
 	"coalition/internal/check"
-	"coalition/refdata"
+	"coalition/internal/reftest"
 	"coalition/report"
 	"coalition/seed"
 )
@@ -108,27 +107,6 @@ func TestPostRiskModel(t *testing.T) {
 	}
 }
 
-// electionCount counts the dated rows of elections.csv of countries in years.
-func electionCount(t *testing.T, countries []string, years ...string) int {
-	t.Helper()
-	f, err := refdata.Open("elections.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, r := range recs[1:] {
-		if r[3] != "" && slices.Contains(countries, r[0]) && slices.Contains(years, r[3][:4]) {
-			n++
-		}
-	}
-	return n
-}
-
 func TestRiskCoalitionAPI(t *testing.T) {
 	w := riskWorld(t)
 	status, body, _ := w.do(t, "", "GET", "/api/v1/risk/coalition/COW2025?start=2026-01&trials=2000&seed=9", "")
@@ -150,7 +128,7 @@ func TestRiskCoalitionAPI(t *testing.T) {
 	}
 	// political_risks.csv: USA 2026-10-01, 2027-10-01 and DEU 2027-01-01,
 	// 2028-01-01 budget deadlines; NLD, CAN, NOR, BEL windows meeting 2026–2028.
-	if want := electionCount(t, members, "2026", "2027", "2028") + 8; events != want {
+	if want := reftest.ElectionRows(t, members, "2026", "2027", "2028") + 8; events != want {
 		t.Errorf("%d events in 2026–2028, want %d (elections.csv and the 8 political risks)", events, want)
 	}
 	check.Facts(t,

@@ -3,7 +3,6 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"slices"
@@ -12,7 +11,7 @@ import (
 
 	"coalition"
 	"coalition/analysis/risk"
-	"coalition/refdata"
+	"coalition/internal/reftest"
 	"coalition/report"
 	"coalition/seed"
 	"coalition/sqlstore"
@@ -31,28 +30,6 @@ func seededWithElections(t *testing.T) *sqlstore.Store {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// countElections counts, straight from elections.csv, the dated rows of the
-// given countries whose year is in years (every date form starts with it).
-func countElections(t *testing.T, countries []string, years ...string) int {
-	t.Helper()
-	f, err := refdata.Open("elections.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, r := range recs[1:] {
-		if r[3] != "" && slices.Contains(countries, r[0]) && slices.Contains(years, r[3][:4]) {
-			n++
-		}
-	}
-	return n
 }
 
 func TestRiskModelCOW2025(t *testing.T) {
@@ -84,7 +61,7 @@ func TestRiskModelCOW2025(t *testing.T) {
 		t.Fatalf("members %v, want %v with USA last as united-states", got, want)
 	}
 	// Events: every election of these countries dated 2026–2028 in the calendar.
-	if n := countElections(t, want, "2026", "2027", "2028"); events != n || n < 30 {
+	if n := reftest.ElectionRows(t, want, "2026", "2027", "2028"); events != n || n < 30 {
 		t.Errorf("%d events in 2026-01..2028-12, want %d (counted in elections.csv; at least 30)", events, n)
 	}
 	eq(t, "model start", in.Model.Start, start)

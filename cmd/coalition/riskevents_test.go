@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"os"
@@ -13,31 +12,10 @@ import (
 
 	"coalition"
 	"coalition/internal/check"
+	"coalition/internal/reftest"
 	"coalition/refdata"
 	"coalition/sqlstore/sqltest"
 )
-
-// electionRows counts the dated rows of elections.csv for the countries
-// whose year is in years (read here with encoding/csv, not the engine).
-func electionRows(t *testing.T, countries []string, years ...string) int {
-	t.Helper()
-	f, err := refdata.Open("elections.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, r := range recs[1:] {
-		if r[3] != "" && (countries == nil || slices.Contains(countries, r[0])) && (years == nil || slices.Contains(years, r[3][:4])) {
-			n++
-		}
-	}
-	return n
-}
 
 // politicalRows counts the rows of political_risks.csv (seeded as risk
 // events) of the given countries (nil: all) whose date or window meets
@@ -115,7 +93,7 @@ func TestRiskCoalitionCLI(t *testing.T) {
 			t.Errorf("%s: role %q, want channel-contributor", m.ISO3, m.Role)
 		}
 	}
-	if want := electionRows(t, members, "2026", "2027", "2028") + politicalRows(t, members, "2026-01-01", "2028-12-31"); events != want {
+	if want := reftest.ElectionRows(t, members, "2026", "2027", "2028") + politicalRows(t, members, "2026-01-01", "2028-12-31"); events != want {
 		t.Errorf("%d risk events in 2026–2028, want %d (elections.csv and political_risks.csv)", events, want)
 	}
 	var res riskJSON
@@ -252,7 +230,7 @@ func TestRiskEventsCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &all); err != nil {
 		t.Fatal(err)
 	}
-	if want := electionRows(t, nil) + politicalRows(t, nil, "0000", "9999"); len(all) != want {
+	if want := reftest.ElectionRows(t, nil) + politicalRows(t, nil, "0000", "9999"); len(all) != want {
 		t.Errorf("%d risk events, want %d (dated rows of elections.csv and political_risks.csv)", len(all), want)
 	}
 	out, _, err = cli(t, nil, "risk-events", "--country", "usa", "--from", "2027-10-02", "--json", "--db", db)
