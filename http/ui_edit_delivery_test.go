@@ -233,33 +233,13 @@ func testDeliveryEdit(t *testing.T, w *deliveryWorld) {
 			t.Errorf("no audit entry for the edit")
 		}
 	})
-	t.Run("at a stale version", func(t *testing.T) {
-		before := w.delivery(t)
-		status, page := gb.post(path, with(deliveryValues(before.Version-1), "source", "stale"))
-		if status != http.StatusConflict {
-			t.Errorf("status %d, want 409", status)
-		}
-		if !strings.Contains(page, "changed by someone else since you opened it") {
-			t.Errorf("the page does not say the record changed")
-		}
-		if want := `name="version" value="` + strconv.FormatInt(before.Version, 10) + `"`; !strings.Contains(page, want) {
-			t.Errorf("the form is not at the current version (%s)", want)
-		}
-		unchanged(t, before)
-	})
 	refuseForms(t, w.authWorld, []formRefusal{
 		{"as another country's delegate", "fr@example.org", path, deliveryValues, http.StatusForbidden, "GBR"},
 		{"date not a date", "gb@example.org", path, func(v int64) url.Values { return with(deliveryValues(v), "date", "March") }, http.StatusBadRequest, "Date: &#34;March&#34; is not a date"},
 		{"no source", "gb@example.org", path, func(v int64) url.Values { return with(deliveryValues(v), "source", "") }, http.StatusBadRequest, "Source: every figure needs a source"},
 	}, w.delivery, func(r *coalition.Delivery) int64 { return r.Version }, unchanged)
-	t.Run("from another site", func(t *testing.T) {
-		before := w.delivery(t)
-		res := postForm(t, gb.c, w.srv.URL+path, with(deliveryValues(before.Version), "source", "x"), "Sec-Fetch-Site", "cross-site")
-		if res.StatusCode != http.StatusForbidden {
-			t.Errorf("status %d, want 403", res.StatusCode)
-		}
-		unchanged(t, before)
-	})
+	refuseStaleAndCrossSite(t, gb, path, func(v int64) url.Values { return with(deliveryValues(v), "source", "x") }, w.delivery,
+		func(r *coalition.Delivery) int64 { return r.Version }, unchanged)
 }
 
 func testDeliveryDelete(t *testing.T, w *deliveryWorld) {

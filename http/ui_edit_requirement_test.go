@@ -274,33 +274,13 @@ func testRequirementEdit(t *testing.T, w *requirementWorld) {
 			t.Errorf("no audit entry for the edit")
 		}
 	})
-	t.Run("at a stale version", func(t *testing.T) {
-		before := w.current(t)
-		status, page := coord.post(path, with(requirementValues(before.Version-1), "capability", "stale"))
-		if status != http.StatusConflict {
-			t.Errorf("status %d, want 409", status)
-		}
-		if !strings.Contains(page, "changed by someone else since you opened it") {
-			t.Errorf("the page does not say the record changed")
-		}
-		if want := `name="version" value="` + strconv.FormatInt(before.Version, 10) + `"`; !strings.Contains(page, want) {
-			t.Errorf("the form is not at the current version (%s)", want)
-		}
-		unchanged(t, before)
-	})
 	refuseForms(t, w.authWorld, []formRefusal{
 		{"as a delegate", "gb@example.org", path, requirementValues, http.StatusForbidden, "coordinators"},
 		{"priority not a number", "coord@example.org", path, func(v int64) url.Values { return with(requirementValues(v), "priority", "high") }, http.StatusBadRequest, "Priority: &#34;high&#34; is not a whole number"},
 		{"no category", "coord@example.org", path, func(v int64) url.Values { return with(requirementValues(v), "category", "") }, http.StatusBadRequest, "Category: "},
 	}, w.current, func(r *coalition.Requirement) int64 { return r.Version }, unchanged)
-	t.Run("from another site", func(t *testing.T) {
-		before := w.current(t)
-		res := postForm(t, coord.c, w.srv.URL+path, with(requirementValues(before.Version), "category", "armour"), "Sec-Fetch-Site", "cross-site")
-		if res.StatusCode != http.StatusForbidden {
-			t.Errorf("status %d, want 403", res.StatusCode)
-		}
-		unchanged(t, before)
-	})
+	refuseStaleAndCrossSite(t, coord, path, func(v int64) url.Values { return with(requirementValues(v), "category", "armour") }, w.current,
+		func(r *coalition.Requirement) int64 { return r.Version }, unchanged)
 }
 
 func testRequirementDelete(t *testing.T, w *requirementWorld) {

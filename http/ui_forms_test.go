@@ -278,3 +278,35 @@ func refuseForms[T any](t *testing.T, w *authWorld, cases []formRefusal, current
 		})
 	}
 }
+
+// refuseStaleAndCrossSite checks the two refusals every edit form shares,
+// with edit a valid change of the record at the given version: posted at a
+// version older than the record's, it is refused with 409, the page says
+// the record changed and its form carries the current version; posted at
+// the current version from another site (Sec-Fetch-Site: cross-site), it
+// is refused with 403. Neither changes the record (unchanged).
+func refuseStaleAndCrossSite[T any](t *testing.T, p *formPoster, path string, edit func(version int64) url.Values, current func(*testing.T) T, version func(T) int64, unchanged func(t *testing.T, before T)) {
+	t.Helper()
+	t.Run("at a stale version", func(t *testing.T) {
+		before := current(t)
+		status, page := p.post(path, edit(version(before)-1))
+		if status != http.StatusConflict {
+			t.Errorf("status %d, want 409", status)
+		}
+		if !strings.Contains(page, "changed by someone else since you opened it") {
+			t.Errorf("the page does not say the record changed")
+		}
+		if want := `name="version" value="` + strconv.FormatInt(version(before), 10) + `"`; !strings.Contains(page, want) {
+			t.Errorf("the form is not at the current version (%s)", want)
+		}
+		unchanged(t, before)
+	})
+	t.Run("from another site", func(t *testing.T) {
+		before := current(t)
+		res := postForm(t, p.c, p.base+path, edit(version(before)), "Sec-Fetch-Site", "cross-site")
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("status %d, want 403", res.StatusCode)
+		}
+		unchanged(t, before)
+	})
+}
