@@ -212,6 +212,7 @@ func writeJSON[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error]) er
 }
 
 func writeXLSX[T any](w io.Writer, cols []Column[T], seq iter.Seq2[T, error], metaOf func() Meta) error {
+	defer lowerGC()()
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := metaOf().Title
