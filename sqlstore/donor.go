@@ -76,6 +76,12 @@ func (tx *Tx) annualUSDPerEUR(ctx context.Context) (map[int]float64, error) {
 // tables have the columns visible and the filters read.
 func (tx *Tx) donorWhere(ctx context.Context, f coalition.DonorFilter, raw bool) (string, []any, error) {
 	cond, args := visible(tx.user, "p.", "p.donor")
+	return tx.donorWhereAnd(ctx, f, raw, cond, args)
+}
+
+// donorWhereAnd is donorWhere with cond (and its args) in place of the
+// visibility condition.
+func (tx *Tx) donorWhereAnd(ctx context.Context, f coalition.DonorFilter, raw bool, cond string, args []any) (string, []any, error) {
 	where := []string{cond}
 	statuses := f.Statuses
 	if len(statuses) == 0 {
@@ -234,7 +240,8 @@ func (a *donorSums) total(usd map[int]float64) coalition.DonorTotal {
 }
 
 // MonthlySupport sums visible pledges per donor, announcement month and
-// type, from pledge_rollup (see rollup.go).
+// type, from pledge_monthly where the user sees every pledge or the public
+// ones (visibleShare), else from pledge_rollup (see rollup.go).
 func (s *Store) MonthlySupport(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorMonth, error) {
 	return s.monthlySupport(ctx, f, false)
 }
@@ -245,40 +252,92 @@ func (s *Store) monthlySupport(ctx context.Context, f coalition.DonorFilter, raw
 		return nil, err
 	}
 	defer tx.Rollback()
-	where, args, err := tx.donorWhere(ctx, f, raw)
+	q, args, err := tx.monthlyQuery(ctx, f, raw)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, monthlySQL(where, raw), args...)
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 	}
 	defer rows.Close()
 	var out []coalition.DonorMonth
-	at := map[[3]string]int{} // (donor, month, type) → index in out, to merge clamped months
+	// Months stored beyond the supported range count at its edge (see
+	// coalition.StoredMonth), so several stored months can make one answer
+	// row: at finds it, for the edge months only (every other row is a
+	// group of its own).
+	at := map[coalition.DonorMonth]int{} // (donor, month, type) with EUR 0 → index in out
+	// The few donors and types are read as bytes and made strings once.
+	names := map[string]string{}
+	name := func(b []byte) string {
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
+	}
+	var donor, month, typ sql.RawBytes
+	var cents coalition.Minor
 	for rows.Next() {
-		var d coalition.DonorMonth
-		var month, typ string
-		var cents coalition.Minor
-		if err := rows.Scan(&d.ISO3, &month, &typ, &cents); err != nil {
+		if err := rows.Scan(&donor, &month, &typ, &cents); err != nil {
 			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 		}
-		// Rows stored before the limits (a pledge of 9999-12-31) count at
-		// the edge of the supported range: see coalition.StoredMonth.
-		m, err := coalition.StoredMonth(month)
+		m, err := coalition.StoredMonth(string(month))
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 		}
-		d.Month, d.Type, d.EUR = m, coalition.SupportType(typ), float64(cents)/100
-		k := [3]string{d.ISO3, m.String(), typ}
-		if i, ok := at[k]; ok {
-			out[i].EUR += d.EUR
-			continue
+		d := coalition.DonorMonth{ISO3: name(donor), Month: m, Type: coalition.SupportType(name(typ)), EUR: float64(cents) / 100}
+		if m == coalition.MinMonth || m == coalition.MaxMonth || !plainMonth(month) {
+			k := d
+			k.EUR = 0
+			if i, ok := at[k]; ok {
+				out[i].EUR += d.EUR
+				continue
+			}
+			at[k] = len(out)
 		}
-		at[k] = len(out)
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// monthlyQuery is MonthlySupport's query for the user of tx and its
+// arguments: over the pledges when raw, else over pledge_monthly where the
+// user sees all of it or its public share, else over pledge_rollup.
+func (tx *Tx) monthlyQuery(ctx context.Context, f coalition.DonorFilter, raw bool) (string, []any, error) {
+	src := fromRollup
+	var where string
+	var args []any
+	var err error
+	switch share := visibleShare(tx.user); {
+	case raw:
+		src = fromPledges
+		where, args, err = tx.donorWhere(ctx, f, true)
+	case share == "all":
+		src = fromMonthly
+		where, args, err = tx.donorWhereAnd(ctx, f, false, "1=1", nil)
+	case share == "public":
+		src = fromPublic
+		where, args, err = tx.donorWhereAnd(ctx, f, false, "p.public_pledges > 0", nil)
+	default:
+		where, args, err = tx.donorWhere(ctx, f, false)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return monthlySQL(where, src), args, nil
+}
+
+// plainMonth says whether a stored month is "YYYY-MM" in digits, the one
+// text of its month (StoredMonth also reads e.g. "2024-+3").
+func plainMonth(b []byte) bool {
+	for i, c := range b {
+		if i != 4 && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return len(b) == 7
 }
 
 // UpsertRates replaces FX rates (used by the seed).

@@ -17,7 +17,10 @@ import (
 // Import.rollupCatchUp). DonorTotals and MonthlySupport read it
 // under the same visible(...) condition as the pledges (the rollup keeps the
 // columns the rule reads, with the donor as owner), so their answers equal
-// the raw sums for every user. See docs/scale-out.md.
+// the raw sums for every user. pledge_monthly (migration 0017) is the rollup
+// without visibility and coalition, kept from it by triggers as
+// pledge_totals is: MonthlySupport reads it for the administrator and the
+// readers of public pledges only (visibleShare). See docs/scale-out.md.
 
 // sumMinor sums a column of minor units without ever failing: × 1.0 makes
 // SQLite sum REALs (exact below 2^53, see coalition.MaxAmountMinor) instead
@@ -44,15 +47,34 @@ func donorTotalsSQL(where string, raw bool, f coalition.DonorFilter) string {
 		JOIN countries c ON c.iso3 = t.donor`
 }
 
-// monthlySQL is MonthlySupport's query over pledge_rollup p, or over
-// pledges p when raw.
-func monthlySQL(where string, raw bool) string {
-	table, month := "pledge_rollup", "p.month"
-	if raw {
+// monthlySource is the table MonthlySupport reads and how.
+type monthlySource int
+
+const (
+	fromRollup  monthlySource = iota // pledge_rollup, under visible(...)
+	fromMonthly                      // pledge_monthly, every pledge (visibleShare "all")
+	fromPublic                       // pledge_monthly, the public pledges (visibleShare "public")
+	fromPledges                      // the pledges themselves (raw)
+)
+
+// monthlySQL is MonthlySupport's query over src as p. pledge_monthly
+// (migration 0017) is grouped in its key's order, which is the answer's:
+// SQLite reads it once in order, with neither a temporary index nor a sort.
+func monthlySQL(where string, src monthlySource) string {
+	table, month, amount := "pledge_rollup", "p.month", "p.amount_eur_minor"
+	group := "p.donor, p.month, p.support_type"
+	switch src {
+	case fromMonthly, fromPublic:
+		table, group = "pledge_monthly", "p.month, p.donor, p.support_type"
+		if src == fromPublic {
+			amount = "p.public_eur_minor"
+		}
+	case fromPledges:
 		table, month = "pledges", "substr(p.announced, 1, 7)"
+		group = "p.donor, " + month + ", p.support_type"
 	}
-	return `SELECT p.donor, ` + month + `, p.support_type, ` + sumMinor("p.amount_eur_minor") + `
-		FROM ` + table + ` p WHERE ` + where + ` GROUP BY p.donor, ` + month + `, p.support_type
+	return `SELECT p.donor, ` + month + `, p.support_type, ` + sumMinor(amount) + `
+		FROM ` + table + ` p WHERE ` + where + ` GROUP BY ` + group + `
 		ORDER BY 2, 1, 3`
 }
 
@@ -84,8 +106,22 @@ const totalsFromPledges = `SELECT donor, '*', support_type, status, visibility, 
 const totalsRows = `SELECT donor, '*', support_type, status, visibility, coalition_id,
 	amount_eur_minor, pledges, max_as_of, min_source, max_source FROM pledge_totals`
 
-// RollupDiff compares pledge_rollup and pledge_totals with the same groups computed from the
-// pledges, in one snapshot, and describes every group that differs (at most
+// monthlyFromRollup computes pledge_monthly (migration 0017) from
+// pledge_rollup, as its migration did; monthlyFromPledges computes the same
+// groups from the pledges, and monthlyRows reads them (for RollupDiff).
+const monthlyFromRollup = `SELECT month, donor, support_type, status, sum(amount_eur_minor), sum(pledges),
+	sum(CASE WHEN visibility = 'public' THEN amount_eur_minor ELSE 0 END), sum(CASE WHEN visibility = 'public' THEN pledges ELSE 0 END)
+	FROM pledge_rollup GROUP BY month, donor, support_type, status`
+
+const monthlyFromPledges = `SELECT substr(announced, 1, 7), donor, support_type, status, sum(amount_eur_minor), count(*),
+	sum(CASE WHEN visibility = 'public' THEN amount_eur_minor ELSE 0 END), sum(CASE WHEN visibility = 'public' THEN 1 ELSE 0 END)
+	FROM pledges GROUP BY substr(announced, 1, 7), donor, support_type, status`
+
+const monthlyRows = `SELECT month, donor, support_type, status, amount_eur_minor, pledges, public_eur_minor, public_pledges
+	FROM pledge_monthly`
+
+// RollupDiff compares pledge_rollup, pledge_totals and pledge_monthly with
+// the same groups computed from the pledges, in one snapshot, and describes every group that differs (at most
 // max of them; nil when the rollup is exact). It reads every pledge: a
 // check for tests and `coalition gen`, not for requests.
 func (s *Store) RollupDiff(ctx context.Context, max int) ([]string, error) {
@@ -95,14 +131,19 @@ func (s *Store) RollupDiff(ctx context.Context, max int) ([]string, error) {
 	}
 	defer tx.Rollback()
 	var out []string
-	for _, c := range []struct{ table, want, got string }{
-		{"pledge_rollup", rollupFromPledges, rollupRows}, {"pledge_totals", totalsFromPledges, totalsRows},
+	for _, c := range []struct {
+		table, want, got string
+		read             func(context.Context, string) (map[string]string, error)
+	}{
+		{"pledge_rollup", rollupFromPledges, rollupRows, tx.rollupMap},
+		{"pledge_totals", totalsFromPledges, totalsRows, tx.rollupMap},
+		{"pledge_monthly", monthlyFromPledges, monthlyRows, tx.monthlyMap},
 	} {
-		want, err := tx.rollupMap(ctx, c.want)
+		want, err := c.read(ctx, c.want)
 		if err != nil {
 			return nil, err
 		}
-		got, err := tx.rollupMap(ctx, c.got)
+		got, err := c.read(ctx, c.got)
 		if err != nil {
 			return nil, err
 		}
@@ -147,6 +188,27 @@ func (tx *Tx) rollupMap(ctx context.Context, q string) (map[string]string, error
 	return out, rows.Err()
 }
 
+// monthlyMap reads the groups of pledge_monthly (or the same computed from
+// the pledges) as rollupMap does.
+func (tx *Tx) monthlyMap(ctx context.Context, q string) (map[string]string, error) {
+	rows, err := tx.query(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: rollup check: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var month, donor, typ, status string
+		var sum, publicSum coalition.Minor
+		var n, publicN int64
+		if err := rows.Scan(&month, &donor, &typ, &status, &sum, &n, &publicSum, &publicN); err != nil {
+			return nil, fmt.Errorf("sqlstore: rollup check: %w", err)
+		}
+		out[fmt.Sprintf("%s/%s/%s/%s", month, donor, typ, status)] = fmt.Sprintf("sum=%d n=%d public sum=%d n=%d", sum, n, publicSum, publicN)
+	}
+	return out, rows.Err()
+}
+
 // RebuildRollup recomputes pledge_rollup from the pledges in one write
 // transaction (a repair; the triggers keep it exact otherwise).
 func (s *Store) RebuildRollup(ctx context.Context) error {
@@ -154,9 +216,10 @@ func (s *Store) RebuildRollup(ctx context.Context) error {
 		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only an administrator may rebuild the rollup"); err != nil {
 			return err
 		}
-		// The totals first: then the rollup's delete triggers find nothing to
-		// subtract, and its insert triggers build the totals again.
-		for _, table := range []string{"pledge_totals", "pledge_rollup"} {
+		// The tables derived from the rollup first: then the rollup's delete
+		// triggers find nothing to subtract, and its insert triggers build
+		// them again.
+		for _, table := range []string{"pledge_totals", "pledge_monthly", "pledge_rollup"} {
 			if _, err := tx.exec(ctx, "DELETE FROM "+table); err != nil {
 				return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
 			}

@@ -9,7 +9,8 @@
 #
 #   scripts/scale-bench/run.sh [N]
 #   PG='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' (default)
-#   KEEP=1 keeps the work folder; WORK=DIR reuses databases made before.
+#   KEEP=1 keeps the work folder; WORK=DIR reuses databases made before;
+#   SCHEMA=NAME (default scale_bench) is the PostgreSQL schema.
 set -euo pipefail
 N=${1:-1000000}
 PG=${PG:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
@@ -19,7 +20,7 @@ work=${WORK:-$(mktemp -d)}
 [ -n "${KEEP:-}${WORK:-}" ] || trap 'rm -rf "$work"' EXIT
 bin="$work/coalition"
 (cd "$root" && go build -o "$bin" ./cmd/coalition)
-schema=scale_bench
+schema=${SCHEMA:-scale_bench}
 case "$PG" in *\?*) pgs="$PG&search_path=$schema" ;; *) pgs="$PG?search_path=$schema" ;; esac
 lite="sqlite:$work/scale.db"
 
