@@ -58,7 +58,8 @@ func (b *cachedBody) gzipped() []byte {
 	return b.gz
 }
 
-// cachedJSON answers with v from compute, encoded as compact JSON, kept in
+// cachedJSON answers with v from compute, encoded as compact JSON (by v
+// itself when it is a jsonAppender), kept in
 // the result cache under key (with the audience and data version, as every
 // cached value is) so that later requests are written without encoding.
 // ?pretty=1 indents the cached bytes for people.
@@ -68,6 +69,13 @@ func cachedJSON[T any](w http.ResponseWriter, r *http.Request, s *server, key st
 		v, err := compute(ctx)
 		if err != nil {
 			return nil, err
+		}
+		if a, ok := any(v).(jsonAppender); ok {
+			raw, err := a.appendJSON(nil)
+			if err != nil {
+				return nil, err
+			}
+			return newCachedBody("application/json", append(raw, '\n')), nil // as Encode ends it
 		}
 		var buf bytes.Buffer
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
