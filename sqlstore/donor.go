@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -76,23 +77,28 @@ func (tx *Tx) annualUSDPerEUR(ctx context.Context) (map[int]float64, error) {
 // tables have the columns visible and the filters read.
 func (tx *Tx) donorWhere(ctx context.Context, f coalition.DonorFilter, raw bool) (string, []any, error) {
 	cond, args := visible(tx.user, "p.", "p.donor")
-	return tx.donorWhereAnd(ctx, f, raw, cond, args)
-}
-
-// donorWhereAnd is donorWhere with cond (and its args) in place of the
-// visibility condition.
-func (tx *Tx) donorWhereAnd(ctx context.Context, f coalition.DonorFilter, raw bool, cond string, args []any) (string, []any, error) {
-	where := []string{cond}
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = []coalition.PledgeStatus{coalition.Allocated, coalition.Delivered}
-	}
+	statuses := donorStatuses(f)
 	ph := make([]string, len(statuses))
 	for i, st := range statuses {
 		ph[i] = "?"
 		args = append(args, string(st))
 	}
-	where = append(where, "p.status IN ("+strings.Join(ph, ",")+")")
+	return tx.donorWhereAnd(ctx, f, raw, cond+" AND p.status IN ("+strings.Join(ph, ",")+")", args)
+}
+
+// donorStatuses are the statuses f counts: its own, or allocated and
+// delivered.
+func donorStatuses(f coalition.DonorFilter) []coalition.PledgeStatus {
+	if len(f.Statuses) == 0 {
+		return []coalition.PledgeStatus{coalition.Allocated, coalition.Delivered}
+	}
+	return f.Statuses
+}
+
+// donorWhereAnd is donorWhere with cond (and its args) in place of the
+// conditions on visibility and status.
+func (tx *Tx) donorWhereAnd(ctx context.Context, f coalition.DonorFilter, raw bool, cond string, args []any) (string, []any, error) {
+	where := []string{cond}
 	if f.Type != "" {
 		where, args = append(where, "p.support_type = ?"), append(args, string(f.Type))
 	}
@@ -304,29 +310,35 @@ func (s *Store) monthlySupport(ctx context.Context, f coalition.DonorFilter, raw
 
 // monthlyQuery is MonthlySupport's query for the user of tx and its
 // arguments: over the pledges when raw, else over pledge_monthly where the
-// user sees all of it or its public share, else over pledge_rollup.
+// user sees all of it or its public share (visibleShare) and it has the
+// statuses f counts, else over pledge_rollup.
 func (tx *Tx) monthlyQuery(ctx context.Context, f coalition.DonorFilter, raw bool) (string, []any, error) {
-	src := fromRollup
-	var where string
-	var args []any
-	var err error
-	switch share := visibleShare(tx.user); {
-	case raw:
-		src = fromPledges
-		where, args, err = tx.donorWhere(ctx, f, true)
-	case share == "all":
-		src = fromMonthly
-		where, args, err = tx.donorWhereAnd(ctx, f, false, "1=1", nil)
-	case share == "public":
-		src = fromPublic
-		where, args, err = tx.donorWhereAnd(ctx, f, false, "p.public_pledges > 0", nil)
-	default:
-		where, args, err = tx.donorWhere(ctx, f, false)
+	if raw {
+		where, args, err := tx.donorWhere(ctx, f, true)
+		return monthlySQL(where, true), args, err
 	}
-	if err != nil {
-		return "", nil, err
+	share := visibleShare(tx.user)
+	// The columns of the statuses counted (each once), of every pledge or
+	// of the public ones.
+	suffix := map[string]string{"all": "", "public": "_public"}[share]
+	var sums, counts []string
+	seen := map[coalition.PledgeStatus]bool{}
+	for _, st := range donorStatuses(f) {
+		if seen[st] {
+			continue
+		}
+		seen[st] = true
+		if share == "" || !slices.Contains(monthlyStatuses, st) {
+			where, args, err := tx.donorWhere(ctx, f, false)
+			return monthlySQL(where, false), args, err
+		}
+		sums = append(sums, "p."+string(st)+suffix+"_eur * 1.0")
+		counts = append(counts, "p."+string(st)+suffix+"_n")
 	}
-	return monthlySQL(where, src), args, nil
+	where, args, err := tx.donorWhereAnd(ctx, f, false, strings.Join(counts, " + ")+" > 0", nil)
+	// × 1.0 as in sumMinor: a sum of REALs (numeric on PostgreSQL), never an
+	// integer overflow.
+	return monthlyTableSQL(where, strings.Join(sums, " + ")), args, err
 }
 
 // plainMonth says whether a stored month is "YYYY-MM" in digits, the one

@@ -10,6 +10,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // rollupTriggers are the insert triggers that keep the rollups, by table:
@@ -117,8 +118,7 @@ func (b *bulkRollup) finish(ctx context.Context, tx *Tx) error {
 		SELECT donor, support_type, status, visibility, coalition_id, sum(amount_eur_minor), sum(pledges), max(max_as_of),
 			min(min_source), max(max_source)
 		FROM pledge_rollup GROUP BY donor, support_type, status, visibility, coalition_id`,
-		`INSERT INTO pledge_monthly (month, donor, support_type, status, amount_eur_minor, pledges, public_eur_minor,
-			public_pledges) ` + monthlyFromRollup,
+		`INSERT INTO pledge_monthly (month, donor, support_type, ` + strings.Join(monthlyColumns(), ", ") + `) ` + monthlyFromRollup(),
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: load: compute the rollup: %w", err))

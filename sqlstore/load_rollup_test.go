@@ -42,9 +42,10 @@ func TestSeedRollupBothWays(t *testing.T) {
 		check.Facts(t,
 			check.Eq("pledges counted in pledge_rollup", sumColumn(t, bulk, "SELECT sum(pledges) FROM pledge_rollup"), 1450),
 			check.Eq("pledges counted in pledge_totals", sumColumn(t, bulk, "SELECT sum(pledges) FROM pledge_totals"), 1450),
-			check.Eq("pledges counted in pledge_monthly", sumColumn(t, bulk, "SELECT sum(pledges) FROM pledge_monthly"), 1450),
-			check.Eq("public pledges counted in pledge_monthly", sumColumn(t, bulk, "SELECT sum(public_pledges) FROM pledge_monthly"),
-				sumColumn(t, bulk, "SELECT count(*) FROM pledges WHERE visibility = 'public'")))
+			check.Eq("pledges counted in pledge_monthly", sumColumn(t, bulk,
+				"SELECT sum(announced_n + committed_n + allocated_n + delivered_n + cancelled_n) FROM pledge_monthly"), 1450),
+			check.Eq("public allocated pledges counted in pledge_monthly", sumColumn(t, bulk, "SELECT sum(allocated_public_n) FROM pledge_monthly"),
+				sumColumn(t, bulk, "SELECT count(*) FROM pledges WHERE visibility = 'public' AND status = 'allocated'")))
 
 		// Seeding again finds pledges: the triggers keep the rollup.
 		if _, err := seed.Load(sys, bulk, false); err != nil {
@@ -66,8 +67,8 @@ func TestSeedRollupBothWays(t *testing.T) {
 			check.Eq("pledges counted in pledge_totals after one more", sumColumn(t, bulk, "SELECT sum(pledges) FROM pledge_totals"), 1451),
 			check.Eq("the new pledge's month in pledge_rollup", sumColumn(t, bulk,
 				"SELECT sum(amount_eur_minor) FROM pledge_rollup WHERE month = '2031-03' AND donor = 'DEU'"), 123_456),
-			check.Eq("the new pledge's month in pledge_monthly (public)", sumColumn(t, bulk,
-				"SELECT sum(public_eur_minor) FROM pledge_monthly WHERE month = '2031-03' AND donor = 'DEU'"), 123_456))
+			check.Eq("the new pledge's month in pledge_monthly (allocated, public)", sumColumn(t, bulk,
+				"SELECT sum(allocated_public_eur) FROM pledge_monthly WHERE month = '2031-03' AND donor = 'DEU'"), 123_456))
 	})
 }
 
@@ -90,10 +91,16 @@ func rollupEqual(t *testing.T, ctx context.Context, when string, a, b *sqlstore.
 		`SELECT donor, '*', support_type, status, visibility, coalition_id, amount_eur_minor, pledges,
 			coalesce(max_as_of, ''), min_source, max_source FROM pledge_totals
 			ORDER BY donor, support_type, status, visibility, coalition_id`,
-		// pledge_monthly in the same eleven columns: its public sum and count as text.
-		`SELECT donor, month, support_type, status, '*', 0, amount_eur_minor, pledges,
-			'', '' || public_eur_minor, '' || public_pledges FROM pledge_monthly
-			ORDER BY month, donor, support_type, status`,
+		// pledge_monthly in the same eleven columns: its totals, and every
+		// column as text.
+		`SELECT donor, month, support_type, '*', '*', 0, announced_eur + committed_eur + allocated_eur + delivered_eur + cancelled_eur,
+			announced_n + committed_n + allocated_n + delivered_n + cancelled_n, '',
+			'' || announced_eur || ' ' || announced_n || ' ' || announced_public_eur || ' ' || announced_public_n || ' ' ||
+				committed_eur || ' ' || committed_n || ' ' || committed_public_eur || ' ' || committed_public_n,
+			'' || allocated_eur || ' ' || allocated_n || ' ' || allocated_public_eur || ' ' || allocated_public_n || ' ' ||
+				delivered_eur || ' ' || delivered_n || ' ' || delivered_public_eur || ' ' || delivered_public_n || ' ' ||
+				cancelled_eur || ' ' || cancelled_n || ' ' || cancelled_public_eur || ' ' || cancelled_public_n
+			FROM pledge_monthly ORDER BY month, donor, support_type`,
 	} {
 		ra, rb := dumpRows(t, a, q), dumpRows(t, b, q)
 		check.Facts(t, check.AtLeast(when+": rows", len(ra), 100),
@@ -143,8 +150,8 @@ func TestMonthlyDiffAndRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, q := range []string{
-			`UPDATE pledge_monthly SET public_pledges = public_pledges + 1
-				WHERE month = (SELECT min(month) FROM pledge_monthly WHERE public_pledges > 0)`,
+			`UPDATE pledge_monthly SET allocated_public_n = allocated_public_n + 1
+				WHERE month = (SELECT min(month) FROM pledge_monthly WHERE allocated_public_n > 0)`,
 			`DELETE FROM pledge_monthly WHERE month = (SELECT max(month) FROM pledge_monthly)`,
 		} {
 			if _, err := s.DB().Exec(q); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"coalition"
 )
@@ -18,9 +19,10 @@ import (
 // under the same visible(...) condition as the pledges (the rollup keeps the
 // columns the rule reads, with the donor as owner), so their answers equal
 // the raw sums for every user. pledge_monthly (migration 0017) is the rollup
-// without visibility and coalition, kept from it by triggers as
-// pledge_totals is: MonthlySupport reads it for the administrator and the
-// readers of public pledges only (visibleShare). See docs/scale-out.md.
+// pivoted per month, donor and type (a sum and count per status, of every
+// pledge and of the public ones), kept from it by triggers as pledge_totals
+// is: MonthlySupport reads it for the administrator and the readers of
+// public pledges only (visibleShare). See docs/scale-out.md.
 
 // sumMinor sums a column of minor units without ever failing: × 1.0 makes
 // SQLite sum REALs (exact below 2^53, see coalition.MaxAmountMinor) instead
@@ -47,35 +49,66 @@ func donorTotalsSQL(where string, raw bool, f coalition.DonorFilter) string {
 		JOIN countries c ON c.iso3 = t.donor`
 }
 
-// monthlySource is the table MonthlySupport reads and how.
-type monthlySource int
-
-const (
-	fromRollup  monthlySource = iota // pledge_rollup, under visible(...)
-	fromMonthly                      // pledge_monthly, every pledge (visibleShare "all")
-	fromPublic                       // pledge_monthly, the public pledges (visibleShare "public")
-	fromPledges                      // the pledges themselves (raw)
-)
-
-// monthlySQL is MonthlySupport's query over src as p. pledge_monthly
-// (migration 0017) is grouped in its key's order, which is the answer's:
-// SQLite reads it once in order, with neither a temporary index nor a sort.
-func monthlySQL(where string, src monthlySource) string {
-	table, month, amount := "pledge_rollup", "p.month", "p.amount_eur_minor"
-	group := "p.donor, p.month, p.support_type"
-	switch src {
-	case fromMonthly, fromPublic:
-		table, group = "pledge_monthly", "p.month, p.donor, p.support_type"
-		if src == fromPublic {
-			amount = "p.public_eur_minor"
-		}
-	case fromPledges:
+// monthlySQL is MonthlySupport's query over pledge_rollup p, or over
+// pledges p when raw.
+func monthlySQL(where string, raw bool) string {
+	table, month := "pledge_rollup", "p.month"
+	if raw {
 		table, month = "pledges", "substr(p.announced, 1, 7)"
-		group = "p.donor, " + month + ", p.support_type"
 	}
-	return `SELECT p.donor, ` + month + `, p.support_type, ` + sumMinor(amount) + `
-		FROM ` + table + ` p WHERE ` + where + ` GROUP BY ` + group + `
+	return `SELECT p.donor, ` + month + `, p.support_type, ` + sumMinor("p.amount_eur_minor") + `
+		FROM ` + table + ` p WHERE ` + where + ` GROUP BY p.donor, ` + month + `, p.support_type
 		ORDER BY 2, 1, 3`
+}
+
+// monthlyTableSQL is MonthlySupport's query over pledge_monthly p
+// (migration 0017): one row per answer row, amount its euro cents (an
+// expression over the row's columns), in the table's key order, so that
+// SQLite reads it once with neither grouping nor sorting.
+func monthlyTableSQL(where, amount string) string {
+	return `SELECT p.donor, p.month, p.support_type, ` + amount + `
+		FROM pledge_monthly p WHERE ` + where + `
+		ORDER BY 2, 1, 3`
+}
+
+// monthlyStatuses are the statuses pledge_monthly has columns for
+// (STATUS_eur, STATUS_n, STATUS_public_eur, STATUS_public_n; migration
+// 0017): today every coalition.PledgeStatuses (TestMonthlyStatuses). A
+// filter on another status reads pledge_rollup.
+var monthlyStatuses = []coalition.PledgeStatus{coalition.Announced, coalition.Committed, coalition.Allocated, coalition.Delivered, coalition.Cancelled}
+
+// monthlyColumns are pledge_monthly's sum and count columns in their
+// order, and monthlyPivot the same computed from rows of a table with the
+// columns status and visibility, amount and n their euro cents and number
+// of pledges.
+func monthlyColumns() []string {
+	var out []string
+	for _, st := range monthlyStatuses {
+		s := string(st)
+		out = append(out, s+"_eur", s+"_n", s+"_public_eur", s+"_public_n")
+	}
+	return out
+}
+
+func monthlyPivot(amount, n string) string {
+	var out []string
+	for _, st := range monthlyStatuses {
+		is := "status = '" + string(st) + "'"
+		pub := is + " AND visibility = 'public'"
+		out = append(out, "sum(CASE WHEN "+is+" THEN "+amount+" ELSE 0 END)", "sum(CASE WHEN "+is+" THEN "+n+" ELSE 0 END)",
+			"sum(CASE WHEN "+pub+" THEN "+amount+" ELSE 0 END)", "sum(CASE WHEN "+pub+" THEN "+n+" ELSE 0 END)")
+	}
+	return strings.Join(out, ", ")
+}
+
+// monthlyStatusIn is the condition that a row's status has columns in
+// pledge_monthly.
+func monthlyStatusIn() string {
+	var out []string
+	for _, st := range monthlyStatuses {
+		out = append(out, "'"+string(st)+"'")
+	}
+	return "status IN (" + strings.Join(out, ", ") + ")"
 }
 
 // RawDonorTotals is DonorTotals computed from the pledges themselves,
@@ -106,19 +139,22 @@ const totalsFromPledges = `SELECT donor, '*', support_type, status, visibility, 
 const totalsRows = `SELECT donor, '*', support_type, status, visibility, coalition_id,
 	amount_eur_minor, pledges, max_as_of, min_source, max_source FROM pledge_totals`
 
-// monthlyFromRollup computes pledge_monthly (migration 0017) from
-// pledge_rollup, as its migration did; monthlyFromPledges computes the same
-// groups from the pledges, and monthlyRows reads them (for RollupDiff).
-const monthlyFromRollup = `SELECT month, donor, support_type, status, sum(amount_eur_minor), sum(pledges),
-	sum(CASE WHEN visibility = 'public' THEN amount_eur_minor ELSE 0 END), sum(CASE WHEN visibility = 'public' THEN pledges ELSE 0 END)
-	FROM pledge_rollup GROUP BY month, donor, support_type, status`
+// monthlyFromRollup computes pledge_monthly from pledge_rollup, as its
+// migration did; monthlyFromPledges computes the same groups from the
+// pledges, and monthlyRows reads them (for RollupDiff).
+func monthlyFromRollup() string {
+	return `SELECT month, donor, support_type, ` + monthlyPivot("amount_eur_minor", "pledges") + `
+	FROM pledge_rollup WHERE ` + monthlyStatusIn() + ` GROUP BY month, donor, support_type`
+}
 
-const monthlyFromPledges = `SELECT substr(announced, 1, 7), donor, support_type, status, sum(amount_eur_minor), count(*),
-	sum(CASE WHEN visibility = 'public' THEN amount_eur_minor ELSE 0 END), sum(CASE WHEN visibility = 'public' THEN 1 ELSE 0 END)
-	FROM pledges GROUP BY substr(announced, 1, 7), donor, support_type, status`
+func monthlyFromPledges() string {
+	return `SELECT substr(announced, 1, 7), donor, support_type, ` + monthlyPivot("amount_eur_minor", "1") + `
+	FROM pledges WHERE ` + monthlyStatusIn() + ` GROUP BY substr(announced, 1, 7), donor, support_type`
+}
 
-const monthlyRows = `SELECT month, donor, support_type, status, amount_eur_minor, pledges, public_eur_minor, public_pledges
-	FROM pledge_monthly`
+func monthlyRows() string {
+	return `SELECT month, donor, support_type, ` + strings.Join(monthlyColumns(), ", ") + ` FROM pledge_monthly`
+}
 
 // RollupDiff compares pledge_rollup, pledge_totals and pledge_monthly with
 // the same groups computed from the pledges, in one snapshot, and describes every group that differs (at most
@@ -137,7 +173,7 @@ func (s *Store) RollupDiff(ctx context.Context, max int) ([]string, error) {
 	}{
 		{"pledge_rollup", rollupFromPledges, rollupRows, tx.rollupMap},
 		{"pledge_totals", totalsFromPledges, totalsRows, tx.rollupMap},
-		{"pledge_monthly", monthlyFromPledges, monthlyRows, tx.monthlyMap},
+		{"pledge_monthly", monthlyFromPledges(), monthlyRows(), tx.monthlyMap},
 	} {
 		want, err := c.read(ctx, c.want)
 		if err != nil {
@@ -197,14 +233,24 @@ func (tx *Tx) monthlyMap(ctx context.Context, q string) (map[string]string, erro
 	}
 	defer rows.Close()
 	out := map[string]string{}
+	cols := monthlyColumns()
+	var month, donor, typ string
+	vals := make([]coalition.Minor, len(cols))
+	dest := []any{&month, &donor, &typ}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
 	for rows.Next() {
-		var month, donor, typ, status string
-		var sum, publicSum coalition.Minor
-		var n, publicN int64
-		if err := rows.Scan(&month, &donor, &typ, &status, &sum, &n, &publicSum, &publicN); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("sqlstore: rollup check: %w", err)
 		}
-		out[fmt.Sprintf("%s/%s/%s/%s", month, donor, typ, status)] = fmt.Sprintf("sum=%d n=%d public sum=%d n=%d", sum, n, publicSum, publicN)
+		var b strings.Builder
+		for i, c := range cols {
+			if vals[i] != 0 {
+				fmt.Fprintf(&b, " %s=%d", c, vals[i])
+			}
+		}
+		out[month+"/"+donor+"/"+typ] = strings.TrimSpace(b.String())
 	}
 	return out, rows.Err()
 }

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"slices"
 	"testing"
 
 	"coalition"
@@ -27,5 +28,14 @@ func TestVisibleShare(t *testing.T) {
 		if got := visibleShare(c.u); got != c.want {
 			t.Errorf("%s: visibleShare = %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// TestMonthlyStatuses: pledge_monthly (migration 0017) has columns for
+// every pledge status. A new status needs a migration that adds its
+// columns (until then its filters read pledge_rollup).
+func TestMonthlyStatuses(t *testing.T) {
+	if !slices.Equal(monthlyStatuses, coalition.PledgeStatuses) {
+		t.Errorf("pledge_monthly has columns for %v; the statuses are %v", monthlyStatuses, coalition.PledgeStatuses)
 	}
 }
