@@ -71,7 +71,7 @@ func cachedJSON[T any](w http.ResponseWriter, r *http.Request, s *server, key st
 			return nil, err
 		}
 		if a, ok := any(v).(jsonAppender); ok {
-			raw, err := a.appendJSON(nil)
+			raw, err := a.appendJSON(make([]byte, 0, a.sizeHint()))
 			if err != nil {
 				return nil, err
 			}
