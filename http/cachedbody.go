@@ -50,7 +50,10 @@ func (b *cachedBody) gzipped() []byte {
 			return
 		}
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // once per version: size over speed
+		// BestSpeed, as gzipResponses: the first client of a version waits
+		// for it. /api/v1/donors/monthly at 1M pledges (956 KB): 150 KB in
+		// 2.2 ms, where the default level made 142 KB in 6.7 ms.
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 		zw.Write(b.raw)
 		zw.Close()
 		b.gz = buf.Bytes()
