@@ -4,8 +4,9 @@
 # CSV and loaded into DuckDB (@duckdb/node-api, installed here with npm).
 # In the same run it times the donor x type x month aggregate in DuckDB
 # against Coalition's API (GET /api/v1/donors/monthly and /api/v1/donors,
-# admin token: every row visible) on each engine, and the overview page /
-# (p50/p99). Loopback only; bounded (fixed request counts).
+# admin token: every row visible; write scope, for the changes that make
+# answers uncached again) on each engine, and the overview page / (p50/p99).
+# Loopback only; bounded (fixed request counts).
 #
 #   scripts/scale-bench/run.sh [N]
 #   PG='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' (default)
@@ -54,8 +55,8 @@ p2=$(serve "$pgs" 18432); pids+=("$p2")
 for port in 18431 18432; do
 	for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && break; sleep 0.2; done
 done
-tok1=$("$bin" token create --email bench@example.org --name "bench-$$" --db "$lite" 2>/dev/null)
-tok2=$("$bin" token create --email bench@example.org --name "bench-$$" --db "$pgs" 2>/dev/null)
+tok1=$("$bin" token create --email bench@example.org --name "bench-$$" --scope write --db "$lite" 2>/dev/null)
+tok2=$("$bin" token create --email bench@example.org --name "bench-$$" --scope write --db "$pgs" 2>/dev/null)
 
 node "$here/bench.mjs" --csv "$work/pledges.csv" \
 	--api "sqlite=http://127.0.0.1:18431=$tok1" --api "postgres=http://127.0.0.1:18432=$tok2"
