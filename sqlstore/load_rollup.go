@@ -1,9 +1,9 @@
 // The pledges of a Load into a database without pledges (a fresh one: the
 // reference data seeded by `serve`, `seed` or any first command) are
 // written without the rollup triggers, and pledge_rollup, pledge_totals and
-// pledge_monthly are computed once from them afterwards: the migrations' own grouped
-// INSERT … SELECT, which gives what the triggers give pledge by pledge
-// (load_rollup_test.go compares the two on both engines).
+// pledge_monthly are computed once from them afterwards: the migrations' own
+// grouped INSERT … SELECT, which gives what the triggers give pledge by
+// pledge (load_rollup_test.go compares the two on both engines).
 
 package sqlstore
 
@@ -103,9 +103,10 @@ func (tx *Tx) pledgesExist(ctx context.Context) (bool, error) {
 }
 
 // finish computes pledge_rollup from the pledges, and pledge_totals and
-// pledge_monthly from the rollup, as the migrations that created them did, and puts the triggers
-// back. The rollup tables are empty when it begins: pledges was, and only
-// inserts into pledges ran since (no trigger filled the rollup).
+// pledge_monthly from the rollup, as the migrations that created them did,
+// and puts the triggers back. The rollup tables are empty when it begins:
+// pledges was, and only inserts into pledges ran since (no trigger filled
+// the rollup).
 func (b *bulkRollup) finish(ctx context.Context, tx *Tx) error {
 	if b == nil {
 		return nil

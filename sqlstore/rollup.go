@@ -157,9 +157,10 @@ func monthlyRows() string {
 }
 
 // RollupDiff compares pledge_rollup, pledge_totals and pledge_monthly with
-// the same groups computed from the pledges, in one snapshot, and describes every group that differs (at most
-// max of them; nil when the rollup is exact). It reads every pledge: a
-// check for tests and `coalition gen`, not for requests.
+// the same groups computed from the pledges, in one snapshot, and describes
+// every group that differs (at most max of them; nil when the rollup is
+// exact). It reads every pledge: a check for tests and `coalition gen`, not
+// for requests.
 func (s *Store) RollupDiff(ctx context.Context, max int) ([]string, error) {
 	tx, err := s.readTx(ctx)
 	if err != nil {
