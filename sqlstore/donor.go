@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"slices"
 	"sort"
 	"strings"
@@ -258,7 +260,7 @@ func (s *Store) monthlySupport(ctx context.Context, f coalition.DonorFilter, raw
 		return nil, err
 	}
 	defer tx.Rollback()
-	q, args, err := tx.monthlyQuery(ctx, f, raw)
+	q, args, sums, err := tx.monthlyQuery(ctx, f, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -285,9 +287,20 @@ func (s *Store) monthlySupport(ctx context.Context, f coalition.DonorFilter, raw
 	}
 	var donor, month, typ sql.RawBytes
 	var cents coalition.Minor
+	dest := []any{&donor, &month, &typ, &cents}
+	parts := make([]int64, sums) // the columns exactSum adds, if any
+	if sums > 0 {
+		dest = dest[:3]
+		for i := range parts {
+			dest = append(dest, &parts[i])
+		}
+	}
 	for rows.Next() {
-		if err := rows.Scan(&donor, &month, &typ, &cents); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
+		}
+		if sums > 0 {
+			cents = exactSum(parts)
 		}
 		m, err := coalition.StoredMonth(string(month))
 		if err != nil {
@@ -311,17 +324,19 @@ func (s *Store) monthlySupport(ctx context.Context, f coalition.DonorFilter, raw
 // monthlyQuery is MonthlySupport's query for the user of tx and its
 // arguments: over the pledges when raw, else over pledge_monthly where the
 // user sees all of it or its public share (visibleShare) and it has the
-// statuses f counts, else over pledge_rollup.
-func (tx *Tx) monthlyQuery(ctx context.Context, f coalition.DonorFilter, raw bool) (string, []any, error) {
+// statuses f counts, else over pledge_rollup. Its rows are donor, month,
+// type and the euro cents, or, when sums > 0, that many columns of cents
+// for exactSum to add (PostgreSQL: see below).
+func (tx *Tx) monthlyQuery(ctx context.Context, f coalition.DonorFilter, raw bool) (q string, args []any, sums int, err error) {
 	if raw {
 		where, args, err := tx.donorWhere(ctx, f, true)
-		return monthlySQL(where, true), args, err
+		return monthlySQL(where, true), args, 0, err
 	}
 	share := visibleShare(tx.user)
 	// The columns of the statuses counted (each once), of every pledge or
 	// of the public ones.
 	suffix := map[string]string{"all": "", "public": "_public"}[share]
-	var sums, counts []string
+	var cols, counts []string
 	seen := map[coalition.PledgeStatus]bool{}
 	for _, st := range donorStatuses(f) {
 		if seen[st] {
@@ -330,15 +345,44 @@ func (tx *Tx) monthlyQuery(ctx context.Context, f coalition.DonorFilter, raw boo
 		seen[st] = true
 		if share == "" || !slices.Contains(monthlyStatuses, st) {
 			where, args, err := tx.donorWhere(ctx, f, false)
-			return monthlySQL(where, false), args, err
+			return monthlySQL(where, false), args, 0, err
 		}
-		sums = append(sums, "p."+string(st)+suffix+"_eur * 1.0")
+		cols = append(cols, "p."+string(st)+suffix+"_eur")
 		counts = append(counts, "p."+string(st)+suffix+"_n")
 	}
 	where, args, err := tx.donorWhereAnd(ctx, f, false, strings.Join(counts, " + ")+" > 0", nil)
-	// × 1.0 as in sumMinor: a sum of REALs (numeric on PostgreSQL), never an
-	// integer overflow.
-	return monthlyTableSQL(where, strings.Join(sums, " + ")), args, err
+	if tx.s.dialect == postgres {
+		// The sum sumMinor makes there is exact (numeric), and numeric
+		// arithmetic and its text were a third of the query: the bigint
+		// columns are added in Go instead, as exactly.
+		return monthlyTableSQL(where, strings.Join(cols, ", ")), args, len(cols), err
+	}
+	// SQLite: × 1.0 as in sumMinor, a sum of REALs that never overflows.
+	return monthlyTableSQL(where, strings.Join(cols, " * 1.0 + ")+" * 1.0"), args, 0, err
+}
+
+// exactSum is the exact sum of vs as a coalition.Minor scanned from
+// PostgreSQL's numeric sum would be: saturated at ±MaxInt64 only if the
+// exact sum is beyond.
+func exactSum(vs []int64) coalition.Minor {
+	var s int64
+	for _, v := range vs {
+		if (v > 0 && s > math.MaxInt64-v) || (v < 0 && s < math.MinInt64-v) {
+			var b big.Int
+			for _, v := range vs {
+				b.Add(&b, big.NewInt(v))
+			}
+			switch {
+			case b.IsInt64():
+				return coalition.Minor(b.Int64())
+			case b.Sign() > 0:
+				return math.MaxInt64
+			}
+			return math.MinInt64
+		}
+		s += v
+	}
+	return coalition.Minor(s)
 }
 
 // plainMonth says whether a stored month is "YYYY-MM" in digits, the one

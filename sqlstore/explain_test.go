@@ -96,7 +96,7 @@ func hotQueries(t *testing.T, ctx context.Context, s *Store) []planCase {
 			t.Fatal(err)
 		}
 		out = append(out, planCase{name: c.name, query: donorTotalsSQL(where, false, c.f), args: args, notRead: []string{"pledges"}})
-		q, args, err := tx.monthlyQuery(ctx, c.f, false)
+		q, args, _, err := tx.monthlyQuery(ctx, c.f, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -62,11 +62,12 @@ func monthlySQL(where string, raw bool) string {
 }
 
 // monthlyTableSQL is MonthlySupport's query over pledge_monthly p
-// (migration 0017): one row per answer row, amount its euro cents (an
-// expression over the row's columns), in the table's key order, so that
-// SQLite reads it once with neither grouping nor sorting.
-func monthlyTableSQL(where, amount string) string {
-	return `SELECT p.donor, p.month, p.support_type, ` + amount + `
+// (migration 0017): one row per answer row, amounts its euro cents (an
+// expression over the row's columns, or the columns to add), in the
+// table's key order, so that SQLite reads it once with neither grouping
+// nor sorting.
+func monthlyTableSQL(where, amounts string) string {
+	return `SELECT p.donor, p.month, p.support_type, ` + amounts + `
 		FROM pledge_monthly p WHERE ` + where + `
 		ORDER BY 2, 1, 3`
 }
