@@ -20,7 +20,7 @@ func (s *server) listDonorMonths(w http.ResponseWriter, r *http.Request) error {
 	if notPaged(&p); p.err != nil {
 		return p.err
 	}
-	return cachedJSON(w, r, s, fmt.Sprintf("monthly/%+v", f), func(ctx context.Context) ([]coalition.DonorMonth, error) {
+	return cachedJSON(w, r, s, fmt.Sprintf("monthly/%+v", f), func(ctx context.Context) (donorMonths, error) {
 		rows, err := s.monthlySupport(ctx, f)
 		if rows == nil {
 			rows = []coalition.DonorMonth{}

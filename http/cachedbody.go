@@ -50,7 +50,10 @@ func (b *cachedBody) gzipped() []byte {
 			return
 		}
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // once per version: size over speed
+		// BestSpeed, as gzipResponses: the first client of a version waits
+		// for it. /api/v1/donors/monthly at 1M pledges (956 KB): 150 KB in
+		// 2.2 ms, where the default level made 142 KB in 6.7 ms.
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 		zw.Write(b.raw)
 		zw.Close()
 		b.gz = buf.Bytes()
@@ -58,7 +61,8 @@ func (b *cachedBody) gzipped() []byte {
 	return b.gz
 }
 
-// cachedJSON answers with v from compute, encoded as compact JSON, kept in
+// cachedJSON answers with v from compute, encoded as compact JSON (by v
+// itself when it is a jsonAppender), kept in
 // the result cache under key (with the audience and data version, as every
 // cached value is) so that later requests are written without encoding.
 // ?pretty=1 indents the cached bytes for people.
@@ -68,6 +72,13 @@ func cachedJSON[T any](w http.ResponseWriter, r *http.Request, s *server, key st
 		v, err := compute(ctx)
 		if err != nil {
 			return nil, err
+		}
+		if a, ok := any(v).(jsonAppender); ok {
+			raw, err := a.appendJSON(make([]byte, 0, a.sizeHint()))
+			if err != nil {
+				return nil, err
+			}
+			return newCachedBody("application/json", append(raw, '\n')), nil // as Encode ends it
 		}
 		var buf bytes.Buffer
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
+	"slices"
 	"sort"
 	"strings"
 
@@ -76,17 +79,28 @@ func (tx *Tx) annualUSDPerEUR(ctx context.Context) (map[int]float64, error) {
 // tables have the columns visible and the filters read.
 func (tx *Tx) donorWhere(ctx context.Context, f coalition.DonorFilter, raw bool) (string, []any, error) {
 	cond, args := visible(tx.user, "p.", "p.donor")
-	where := []string{cond}
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = []coalition.PledgeStatus{coalition.Allocated, coalition.Delivered}
-	}
+	statuses := donorStatuses(f)
 	ph := make([]string, len(statuses))
 	for i, st := range statuses {
 		ph[i] = "?"
 		args = append(args, string(st))
 	}
-	where = append(where, "p.status IN ("+strings.Join(ph, ",")+")")
+	return tx.donorWhereAnd(ctx, f, raw, cond+" AND p.status IN ("+strings.Join(ph, ",")+")", args)
+}
+
+// donorStatuses are the statuses f counts: its own, or allocated and
+// delivered.
+func donorStatuses(f coalition.DonorFilter) []coalition.PledgeStatus {
+	if len(f.Statuses) == 0 {
+		return []coalition.PledgeStatus{coalition.Allocated, coalition.Delivered}
+	}
+	return f.Statuses
+}
+
+// donorWhereAnd is donorWhere with cond (and its args) in place of the
+// conditions on visibility and status.
+func (tx *Tx) donorWhereAnd(ctx context.Context, f coalition.DonorFilter, raw bool, cond string, args []any) (string, []any, error) {
+	where := []string{cond}
 	if f.Type != "" {
 		where, args = append(where, "p.support_type = ?"), append(args, string(f.Type))
 	}
@@ -234,7 +248,8 @@ func (a *donorSums) total(usd map[int]float64) coalition.DonorTotal {
 }
 
 // MonthlySupport sums visible pledges per donor, announcement month and
-// type, from pledge_rollup (see rollup.go).
+// type, from pledge_monthly where the user sees every pledge or the public
+// ones (visibleShare), else from pledge_rollup (see rollup.go).
 func (s *Store) MonthlySupport(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorMonth, error) {
 	return s.monthlySupport(ctx, f, false)
 }
@@ -245,40 +260,140 @@ func (s *Store) monthlySupport(ctx context.Context, f coalition.DonorFilter, raw
 		return nil, err
 	}
 	defer tx.Rollback()
-	where, args, err := tx.donorWhere(ctx, f, raw)
+	q, args, sums, err := tx.monthlyQuery(ctx, f, raw)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, monthlySQL(where, raw), args...)
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 	}
 	defer rows.Close()
 	var out []coalition.DonorMonth
-	at := map[[3]string]int{} // (donor, month, type) → index in out, to merge clamped months
+	// Months stored beyond the supported range count at its edge (see
+	// coalition.StoredMonth), so several stored months can make one answer
+	// row: at finds it, for the edge months only (every other row is a
+	// group of its own).
+	at := map[coalition.DonorMonth]int{} // (donor, month, type) with EUR 0 → index in out
+	// The few donors and types are read as bytes and made strings once.
+	names := map[string]string{}
+	name := func(b []byte) string {
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
+	}
+	var donor, month, typ sql.RawBytes
+	var cents coalition.Minor
+	dest := []any{&donor, &month, &typ, &cents}
+	parts := make([]int64, sums) // the columns exactSum adds, if any
+	if sums > 0 {
+		dest = dest[:3]
+		for i := range parts {
+			dest = append(dest, &parts[i])
+		}
+	}
 	for rows.Next() {
-		var d coalition.DonorMonth
-		var month, typ string
-		var cents coalition.Minor
-		if err := rows.Scan(&d.ISO3, &month, &typ, &cents); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 		}
-		// Rows stored before the limits (a pledge of 9999-12-31) count at
-		// the edge of the supported range: see coalition.StoredMonth.
-		m, err := coalition.StoredMonth(month)
+		if sums > 0 {
+			cents = exactSum(parts)
+		}
+		m, err := coalition.StoredMonth(string(month))
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: monthly support: %w", err)
 		}
-		d.Month, d.Type, d.EUR = m, coalition.SupportType(typ), float64(cents)/100
-		k := [3]string{d.ISO3, m.String(), typ}
-		if i, ok := at[k]; ok {
-			out[i].EUR += d.EUR
-			continue
+		d := coalition.DonorMonth{ISO3: name(donor), Month: m, Type: coalition.SupportType(name(typ)), EUR: float64(cents) / 100}
+		if m == coalition.MinMonth || m == coalition.MaxMonth || !plainMonth(month) {
+			k := d
+			k.EUR = 0
+			if i, ok := at[k]; ok {
+				out[i].EUR += d.EUR
+				continue
+			}
+			at[k] = len(out)
 		}
-		at[k] = len(out)
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// monthlyQuery is MonthlySupport's query for the user of tx and its
+// arguments: over the pledges when raw, else over pledge_monthly where the
+// user sees all of it or its public share (visibleShare) and it has the
+// statuses f counts, else over pledge_rollup. Its rows are donor, month,
+// type and the euro cents, or, when sums > 0, that many columns of cents
+// for exactSum to add (PostgreSQL: see below).
+func (tx *Tx) monthlyQuery(ctx context.Context, f coalition.DonorFilter, raw bool) (q string, args []any, sums int, err error) {
+	if raw {
+		where, args, err := tx.donorWhere(ctx, f, true)
+		return monthlySQL(where, true), args, 0, err
+	}
+	share := visibleShare(tx.user)
+	// The columns of the statuses counted (each once), of every pledge or
+	// of the public ones.
+	suffix := map[string]string{"all": "", "public": "_public"}[share]
+	var cols, counts []string
+	seen := map[coalition.PledgeStatus]bool{}
+	for _, st := range donorStatuses(f) {
+		if seen[st] {
+			continue
+		}
+		seen[st] = true
+		if share == "" || !slices.Contains(monthlyStatuses, st) {
+			where, args, err := tx.donorWhere(ctx, f, false)
+			return monthlySQL(where, false), args, 0, err
+		}
+		cols = append(cols, "p."+string(st)+suffix+"_eur")
+		counts = append(counts, "p."+string(st)+suffix+"_n")
+	}
+	where, args, err := tx.donorWhereAnd(ctx, f, false, strings.Join(counts, " + ")+" > 0", nil)
+	if tx.s.dialect == postgres {
+		// The sum sumMinor makes there is exact (numeric), and numeric
+		// arithmetic and its text were a third of the query: the bigint
+		// columns are added in Go instead, as exactly.
+		return monthlyTableSQL(where, strings.Join(cols, ", ")), args, len(cols), err
+	}
+	// SQLite: × 1.0 as in sumMinor, a sum of REALs that never overflows.
+	return monthlyTableSQL(where, strings.Join(cols, " * 1.0 + ")+" * 1.0"), args, 0, err
+}
+
+// exactSum is the exact sum of vs as a coalition.Minor scanned from
+// PostgreSQL's numeric sum would be: saturated at ±MaxInt64 only if the
+// exact sum is beyond.
+func exactSum(vs []int64) coalition.Minor {
+	var s int64
+	for _, v := range vs {
+		if (v > 0 && s > math.MaxInt64-v) || (v < 0 && s < math.MinInt64-v) {
+			var b big.Int
+			for _, v := range vs {
+				b.Add(&b, big.NewInt(v))
+			}
+			switch {
+			case b.IsInt64():
+				return coalition.Minor(b.Int64())
+			case b.Sign() > 0:
+				return math.MaxInt64
+			}
+			return math.MinInt64
+		}
+		s += v
+	}
+	return coalition.Minor(s)
+}
+
+// plainMonth says whether a stored month is "YYYY-MM" in digits, the one
+// text of its month (StoredMonth also reads e.g. "2024-+3").
+func plainMonth(b []byte) bool {
+	for i, c := range b {
+		if i != 4 && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return len(b) == 7
 }
 
 // UpsertRates replaces FX rates (used by the seed).

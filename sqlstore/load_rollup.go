@@ -1,23 +1,26 @@
 // The pledges of a Load into a database without pledges (a fresh one: the
 // reference data seeded by `serve`, `seed` or any first command) are
-// written without the rollup triggers, and pledge_rollup and pledge_totals
-// are computed once from them afterwards: the migrations' own grouped
-// INSERT … SELECT, which gives what the triggers give pledge by pledge
-// (load_rollup_test.go compares the two on both engines).
+// written without the rollup triggers, and pledge_rollup, pledge_totals and
+// pledge_monthly are computed once from them afterwards: the migrations' own
+// grouped INSERT … SELECT, which gives what the triggers give pledge by
+// pledge (load_rollup_test.go compares the two on both engines).
 
 package sqlstore
 
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // rollupTriggers are the insert triggers that keep the rollups, by table:
-// the one on pledges fills pledge_rollup, the one on pledge_rollup fills
-// pledge_totals (migrations 0006 and 0007, both engines).
+// the one on pledges fills pledge_rollup, those on pledge_rollup fill
+// pledge_totals and pledge_monthly (migrations 0006, 0007 and 0017, both
+// engines).
 var rollupTriggers = []struct{ table, trigger string }{
 	{"pledges", "pledge_rollup_insert"},
 	{"pledge_rollup", "pledge_totals_insert"},
+	{"pledge_rollup", "pledge_monthly_insert"},
 }
 
 // bulkRollup is a deferred rollup: the triggers it turned off (on SQLite
@@ -99,10 +102,11 @@ func (tx *Tx) pledgesExist(ctx context.Context) (bool, error) {
 	return has, nil
 }
 
-// finish computes pledge_rollup from the pledges and pledge_totals from the
-// rollup, as the migrations that created them did, and puts the triggers
-// back. The rollup tables are empty when it begins: pledges was, and only
-// inserts into pledges ran since (no trigger filled the rollup).
+// finish computes pledge_rollup from the pledges, and pledge_totals and
+// pledge_monthly from the rollup, as the migrations that created them did,
+// and puts the triggers back. The rollup tables are empty when it begins:
+// pledges was, and only inserts into pledges ran since (no trigger filled
+// the rollup).
 func (b *bulkRollup) finish(ctx context.Context, tx *Tx) error {
 	if b == nil {
 		return nil
@@ -115,6 +119,7 @@ func (b *bulkRollup) finish(ctx context.Context, tx *Tx) error {
 		SELECT donor, support_type, status, visibility, coalition_id, sum(amount_eur_minor), sum(pledges), max(max_as_of),
 			min(min_source), max(max_source)
 		FROM pledge_rollup GROUP BY donor, support_type, status, visibility, coalition_id`,
+		`INSERT INTO pledge_monthly (month, donor, support_type, ` + strings.Join(monthlyColumns(), ", ") + `) ` + monthlyFromRollup(),
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return tx.s.mapErr(fmt.Errorf("sqlstore: load: compute the rollup: %w", err))

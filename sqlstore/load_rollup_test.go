@@ -41,7 +41,11 @@ func TestSeedRollupBothWays(t *testing.T) {
 		// is counted once in each table.
 		check.Facts(t,
 			check.Eq("pledges counted in pledge_rollup", sumColumn(t, bulk, "SELECT sum(pledges) FROM pledge_rollup"), 1450),
-			check.Eq("pledges counted in pledge_totals", sumColumn(t, bulk, "SELECT sum(pledges) FROM pledge_totals"), 1450))
+			check.Eq("pledges counted in pledge_totals", sumColumn(t, bulk, "SELECT sum(pledges) FROM pledge_totals"), 1450),
+			check.Eq("pledges counted in pledge_monthly", sumColumn(t, bulk,
+				"SELECT sum(announced_n + committed_n + allocated_n + delivered_n + cancelled_n) FROM pledge_monthly"), 1450),
+			check.Eq("public allocated pledges counted in pledge_monthly", sumColumn(t, bulk, "SELECT sum(allocated_public_n) FROM pledge_monthly"),
+				sumColumn(t, bulk, "SELECT count(*) FROM pledges WHERE visibility = 'public' AND status = 'allocated'")))
 
 		// Seeding again finds pledges: the triggers keep the rollup.
 		if _, err := seed.Load(sys, bulk, false); err != nil {
@@ -62,12 +66,15 @@ func TestSeedRollupBothWays(t *testing.T) {
 		check.Facts(t,
 			check.Eq("pledges counted in pledge_totals after one more", sumColumn(t, bulk, "SELECT sum(pledges) FROM pledge_totals"), 1451),
 			check.Eq("the new pledge's month in pledge_rollup", sumColumn(t, bulk,
-				"SELECT sum(amount_eur_minor) FROM pledge_rollup WHERE month = '2031-03' AND donor = 'DEU'"), 123_456))
+				"SELECT sum(amount_eur_minor) FROM pledge_rollup WHERE month = '2031-03' AND donor = 'DEU'"), 123_456),
+			check.Eq("the new pledge's month in pledge_monthly (allocated, public)", sumColumn(t, bulk,
+				"SELECT sum(allocated_public_eur) FROM pledge_monthly WHERE month = '2031-03' AND donor = 'DEU'"), 123_456))
 	})
 }
 
-// rollupEqual checks that a and b hold the same pledge_rollup and
-// pledge_totals rows and that each equals its pledges group by group.
+// rollupEqual checks that a and b hold the same pledge_rollup,
+// pledge_totals and pledge_monthly rows and that each equals its pledges
+// group by group.
 func rollupEqual(t *testing.T, ctx context.Context, when string, a, b *sqlstore.Store) {
 	t.Helper()
 	for _, s := range []*sqlstore.Store{a, b} {
@@ -84,6 +91,16 @@ func rollupEqual(t *testing.T, ctx context.Context, when string, a, b *sqlstore.
 		`SELECT donor, '*', support_type, status, visibility, coalition_id, amount_eur_minor, pledges,
 			coalesce(max_as_of, ''), min_source, max_source FROM pledge_totals
 			ORDER BY donor, support_type, status, visibility, coalition_id`,
+		// pledge_monthly in the same eleven columns: its totals, and every
+		// column as text.
+		`SELECT donor, month, support_type, '*', '*', 0, announced_eur + committed_eur + allocated_eur + delivered_eur + cancelled_eur,
+			announced_n + committed_n + allocated_n + delivered_n + cancelled_n, '',
+			'' || announced_eur || ' ' || announced_n || ' ' || announced_public_eur || ' ' || announced_public_n || ' ' ||
+				committed_eur || ' ' || committed_n || ' ' || committed_public_eur || ' ' || committed_public_n,
+			'' || allocated_eur || ' ' || allocated_n || ' ' || allocated_public_eur || ' ' || allocated_public_n || ' ' ||
+				delivered_eur || ' ' || delivered_n || ' ' || delivered_public_eur || ' ' || delivered_public_n || ' ' ||
+				cancelled_eur || ' ' || cancelled_n || ' ' || cancelled_public_eur || ' ' || cancelled_public_n
+			FROM pledge_monthly ORDER BY month, donor, support_type`,
 	} {
 		ra, rb := dumpRows(t, a, q), dumpRows(t, b, q)
 		check.Facts(t, check.AtLeast(when+": rows", len(ra), 100),
@@ -120,6 +137,52 @@ func sumColumn(t *testing.T, s *sqlstore.Store, q string) int64 {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// TestMonthlyDiffAndRebuild: RollupDiff finds a pledge_monthly group that
+// is off (its public share here) or missing, on both engines, and
+// RebuildRollup makes pledge_monthly exact again from the pledges.
+func TestMonthlyDiffAndRebuild(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		sys := coalition.WithUser(context.Background(), coalition.System)
+		s := e.Open(t)
+		if _, err := seed.Load(sys, s, false); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`UPDATE pledge_monthly SET allocated_public_n = allocated_public_n + 1
+				WHERE month = (SELECT min(month) FROM pledge_monthly WHERE allocated_public_n > 0)`,
+			`DELETE FROM pledge_monthly WHERE month = (SELECT max(month) FROM pledge_monthly)`,
+		} {
+			if _, err := s.DB().Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		diff, err := s.RollupDiff(sys, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var off, missing int
+		for _, d := range diff {
+			switch {
+			case strings.HasPrefix(d, "pledge_monthly group ") && strings.Contains(d, ": missing, pledges give"):
+				missing++
+			case strings.HasPrefix(d, "pledge_monthly group "):
+				off++
+			default:
+				t.Errorf("a difference outside pledge_monthly: %s", d)
+			}
+		}
+		check.Facts(t, check.AtLeast("pledge_monthly groups found off", off, 1), check.AtLeast("pledge_monthly groups found missing", missing, 1))
+		if err := s.RebuildRollup(sys); err != nil {
+			t.Fatal(err)
+		}
+		diff, err = s.RollupDiff(sys, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check.Facts(t, check.Eq("groups that differ after RebuildRollup", fmt.Sprint(diff), "[]"))
+	})
 }
 
 // BenchmarkSeedRollup loads the bundled dataset into fresh SQLite databases,

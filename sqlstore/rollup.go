@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"coalition"
 )
@@ -17,7 +18,11 @@ import (
 // Import.rollupCatchUp). DonorTotals and MonthlySupport read it
 // under the same visible(...) condition as the pledges (the rollup keeps the
 // columns the rule reads, with the donor as owner), so their answers equal
-// the raw sums for every user. See docs/scale-out.md.
+// the raw sums for every user. pledge_monthly (migration 0017) is the rollup
+// pivoted per month, donor and type (a sum and count per status, of every
+// pledge and of the public ones), kept from it by triggers as pledge_totals
+// is: MonthlySupport reads it for the administrator and the readers of
+// public pledges only (visibleShare). See docs/scale-out.md.
 
 // sumMinor sums a column of minor units without ever failing: × 1.0 makes
 // SQLite sum REALs (exact below 2^53, see coalition.MaxAmountMinor) instead
@@ -56,6 +61,57 @@ func monthlySQL(where string, raw bool) string {
 		ORDER BY 2, 1, 3`
 }
 
+// monthlyTableSQL is MonthlySupport's query over pledge_monthly p
+// (migration 0017): one row per answer row, amounts its euro cents (an
+// expression over the row's columns, or the columns to add), in the
+// table's key order, so that SQLite reads it once with neither grouping
+// nor sorting.
+func monthlyTableSQL(where, amounts string) string {
+	return `SELECT p.donor, p.month, p.support_type, ` + amounts + `
+		FROM pledge_monthly p WHERE ` + where + `
+		ORDER BY 2, 1, 3`
+}
+
+// monthlyStatuses are the statuses pledge_monthly has columns for
+// (STATUS_eur, STATUS_n, STATUS_public_eur, STATUS_public_n; migration
+// 0017): today every coalition.PledgeStatuses (TestMonthlyStatuses). A
+// filter on another status reads pledge_rollup.
+var monthlyStatuses = []coalition.PledgeStatus{coalition.Announced, coalition.Committed, coalition.Allocated, coalition.Delivered, coalition.Cancelled}
+
+// monthlyColumns are pledge_monthly's sum and count columns in their
+// order, and monthlyPivot the same computed from rows of a table with the
+// columns status and visibility, amount and n their euro cents and number
+// of pledges.
+func monthlyColumns() []string {
+	var out []string
+	for _, st := range monthlyStatuses {
+		s := string(st)
+		out = append(out, s+"_eur", s+"_n", s+"_public_eur", s+"_public_n")
+	}
+	return out
+}
+
+func monthlyPivot(amount, n string) string {
+	var out []string
+	for _, st := range monthlyStatuses {
+		is := "status = '" + string(st) + "'"
+		pub := is + " AND visibility = 'public'"
+		out = append(out, "sum(CASE WHEN "+is+" THEN "+amount+" ELSE 0 END)", "sum(CASE WHEN "+is+" THEN "+n+" ELSE 0 END)",
+			"sum(CASE WHEN "+pub+" THEN "+amount+" ELSE 0 END)", "sum(CASE WHEN "+pub+" THEN "+n+" ELSE 0 END)")
+	}
+	return strings.Join(out, ", ")
+}
+
+// monthlyStatusIn is the condition that a row's status has columns in
+// pledge_monthly.
+func monthlyStatusIn() string {
+	var out []string
+	for _, st := range monthlyStatuses {
+		out = append(out, "'"+string(st)+"'")
+	}
+	return "status IN (" + strings.Join(out, ", ") + ")"
+}
+
 // RawDonorTotals is DonorTotals computed from the pledges themselves,
 // without the rollup: the reference for equality tests and benchmarks.
 func (s *Store) RawDonorTotals(ctx context.Context, f coalition.DonorFilter) ([]coalition.DonorTotal, error) {
@@ -84,10 +140,28 @@ const totalsFromPledges = `SELECT donor, '*', support_type, status, visibility, 
 const totalsRows = `SELECT donor, '*', support_type, status, visibility, coalition_id,
 	amount_eur_minor, pledges, max_as_of, min_source, max_source FROM pledge_totals`
 
-// RollupDiff compares pledge_rollup and pledge_totals with the same groups computed from the
-// pledges, in one snapshot, and describes every group that differs (at most
-// max of them; nil when the rollup is exact). It reads every pledge: a
-// check for tests and `coalition gen`, not for requests.
+// monthlyFromRollup computes pledge_monthly from pledge_rollup, as its
+// migration did; monthlyFromPledges computes the same groups from the
+// pledges, and monthlyRows reads them (for RollupDiff).
+func monthlyFromRollup() string {
+	return `SELECT month, donor, support_type, ` + monthlyPivot("amount_eur_minor", "pledges") + `
+	FROM pledge_rollup WHERE ` + monthlyStatusIn() + ` GROUP BY month, donor, support_type`
+}
+
+func monthlyFromPledges() string {
+	return `SELECT substr(announced, 1, 7), donor, support_type, ` + monthlyPivot("amount_eur_minor", "1") + `
+	FROM pledges WHERE ` + monthlyStatusIn() + ` GROUP BY substr(announced, 1, 7), donor, support_type`
+}
+
+func monthlyRows() string {
+	return `SELECT month, donor, support_type, ` + strings.Join(monthlyColumns(), ", ") + ` FROM pledge_monthly`
+}
+
+// RollupDiff compares pledge_rollup, pledge_totals and pledge_monthly with
+// the same groups computed from the pledges, in one snapshot, and describes
+// every group that differs (at most max of them; nil when the rollup is
+// exact). It reads every pledge: a check for tests and `coalition gen`, not
+// for requests.
 func (s *Store) RollupDiff(ctx context.Context, max int) ([]string, error) {
 	tx, err := s.readTx(ctx)
 	if err != nil {
@@ -95,14 +169,19 @@ func (s *Store) RollupDiff(ctx context.Context, max int) ([]string, error) {
 	}
 	defer tx.Rollback()
 	var out []string
-	for _, c := range []struct{ table, want, got string }{
-		{"pledge_rollup", rollupFromPledges, rollupRows}, {"pledge_totals", totalsFromPledges, totalsRows},
+	for _, c := range []struct {
+		table, want, got string
+		read             func(context.Context, string) (map[string]string, error)
+	}{
+		{"pledge_rollup", rollupFromPledges, rollupRows, tx.rollupMap},
+		{"pledge_totals", totalsFromPledges, totalsRows, tx.rollupMap},
+		{"pledge_monthly", monthlyFromPledges(), monthlyRows(), tx.monthlyMap},
 	} {
-		want, err := tx.rollupMap(ctx, c.want)
+		want, err := c.read(ctx, c.want)
 		if err != nil {
 			return nil, err
 		}
-		got, err := tx.rollupMap(ctx, c.got)
+		got, err := c.read(ctx, c.got)
 		if err != nil {
 			return nil, err
 		}
@@ -147,6 +226,37 @@ func (tx *Tx) rollupMap(ctx context.Context, q string) (map[string]string, error
 	return out, rows.Err()
 }
 
+// monthlyMap reads the groups of pledge_monthly (or the same computed from
+// the pledges) as rollupMap does.
+func (tx *Tx) monthlyMap(ctx context.Context, q string) (map[string]string, error) {
+	rows, err := tx.query(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: rollup check: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	cols := monthlyColumns()
+	var month, donor, typ string
+	vals := make([]coalition.Minor, len(cols))
+	dest := []any{&month, &donor, &typ}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("sqlstore: rollup check: %w", err)
+		}
+		var b strings.Builder
+		for i, c := range cols {
+			if vals[i] != 0 {
+				fmt.Fprintf(&b, " %s=%d", c, vals[i])
+			}
+		}
+		out[month+"/"+donor+"/"+typ] = strings.TrimSpace(b.String())
+	}
+	return out, rows.Err()
+}
+
 // RebuildRollup recomputes pledge_rollup from the pledges in one write
 // transaction (a repair; the triggers keep it exact otherwise).
 func (s *Store) RebuildRollup(ctx context.Context) error {
@@ -154,9 +264,10 @@ func (s *Store) RebuildRollup(ctx context.Context) error {
 		if err := tx.requireWrite(coalition.IsAdmin(tx.user), "only an administrator may rebuild the rollup"); err != nil {
 			return err
 		}
-		// The totals first: then the rollup's delete triggers find nothing to
-		// subtract, and its insert triggers build the totals again.
-		for _, table := range []string{"pledge_totals", "pledge_rollup"} {
+		// The tables derived from the rollup first: then the rollup's delete
+		// triggers find nothing to subtract, and its insert triggers build
+		// them again.
+		for _, table := range []string{"pledge_totals", "pledge_monthly", "pledge_rollup"} {
 			if _, err := tx.exec(ctx, "DELETE FROM "+table); err != nil {
 				return s.mapErr(fmt.Errorf("sqlstore: rebuild rollup: %w", err))
 			}

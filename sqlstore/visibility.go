@@ -43,3 +43,21 @@ func inCoalitions(u *coalition.User, prefix string) (string, []any) {
 	}
 	return prefix + "coalition_id IN (" + strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + ")", args
 }
+
+// visibleShare says which share of pledge_monthly (migration 0017) u sees:
+// "all" pledges (an administrator), the "public" ones (an anonymous or
+// disabled user, an observer), or "" when what u sees depends on a
+// pledge's coalition or donor, which pledge_monthly does not keep (read
+// pledge_rollup). It is read off visible's own condition, so that the two
+// cannot disagree: a rule visible does not state so plainly gets "".
+func visibleShare(u *coalition.User) string {
+	switch cond, args := visible(u, "p.", "p.donor"); {
+	case len(args) > 0:
+		return ""
+	case cond == "1=1":
+		return "all"
+	case cond == "p.visibility = 'public'":
+		return "public"
+	}
+	return ""
+}

@@ -4,12 +4,14 @@
 # CSV and loaded into DuckDB (@duckdb/node-api, installed here with npm).
 # In the same run it times the donor x type x month aggregate in DuckDB
 # against Coalition's API (GET /api/v1/donors/monthly and /api/v1/donors,
-# admin token: every row visible) on each engine, and the overview page /
-# (p50/p99). Loopback only; bounded (fixed request counts).
+# admin token: every row visible; write scope, for the changes that make
+# answers uncached again) on each engine, and the overview page / (p50/p99).
+# Loopback only; bounded (fixed request counts).
 #
 #   scripts/scale-bench/run.sh [N]
 #   PG='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' (default)
-#   KEEP=1 keeps the work folder; WORK=DIR reuses databases made before.
+#   KEEP=1 keeps the work folder; WORK=DIR reuses databases made before;
+#   SCHEMA=NAME (default scale_bench) is the PostgreSQL schema.
 set -euo pipefail
 N=${1:-1000000}
 PG=${PG:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
@@ -19,7 +21,7 @@ work=${WORK:-$(mktemp -d)}
 [ -n "${KEEP:-}${WORK:-}" ] || trap 'rm -rf "$work"' EXIT
 bin="$work/coalition"
 (cd "$root" && go build -o "$bin" ./cmd/coalition)
-schema=scale_bench
+schema=${SCHEMA:-scale_bench}
 case "$PG" in *\?*) pgs="$PG&search_path=$schema" ;; *) pgs="$PG?search_path=$schema" ;; esac
 lite="sqlite:$work/scale.db"
 
@@ -53,8 +55,8 @@ p2=$(serve "$pgs" 18432); pids+=("$p2")
 for port in 18431 18432; do
 	for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && break; sleep 0.2; done
 done
-tok1=$("$bin" token create --email bench@example.org --name "bench-$$" --db "$lite" 2>/dev/null)
-tok2=$("$bin" token create --email bench@example.org --name "bench-$$" --db "$pgs" 2>/dev/null)
+tok1=$("$bin" token create --email bench@example.org --name "bench-$$" --scope write --db "$lite" 2>/dev/null)
+tok2=$("$bin" token create --email bench@example.org --name "bench-$$" --scope write --db "$pgs" 2>/dev/null)
 
 node "$here/bench.mjs" --csv "$work/pledges.csv" \
 	--api "sqlite=http://127.0.0.1:18431=$tok1" --api "postgres=http://127.0.0.1:18432=$tok2"
