@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -87,7 +88,9 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 		}
 		p.recipient = iso
 	}
-	p.d = xml.NewDecoder(&tagLimit{r: r, max: MaxLine})
+	// Read in 64 KB pieces: the decoder's own buffer is 4 KB, a read of
+	// the file each.
+	p.d = xml.NewDecoder(&tagLimit{r: bufio.NewReaderSize(r, 64<<10), max: MaxLine})
 	p.d.Strict = true
 	for {
 		if err := ctx.Err(); err != nil {
@@ -558,7 +561,7 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	if err := opt.FX.Convert(p, vd); err != nil {
 		return nil, fieldErr("value/@currency", "%v", err)
 	}
-	p.Provenance = opt.provenance("", tx.line, iatiExtra(act, tx, share, vd))
+	p.Provenance = opt.provenanceFields("", tx.line, iatiExtra(act, tx, share, vd))
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -698,26 +701,28 @@ func iatiAmount(act *iatiActivity, tx *iatiTx, share float64) (int64, string, er
 	return minor, cur, nil
 }
 
-// iatiExtra is what a pledge's provenance keeps of its transaction.
-func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) map[string]string {
-	extra := map[string]string{"activity": act.id, "transaction_type": tx.typ, "value_date": vd.String()}
-	if tx.provider.activity != "" {
-		extra["provider_activity_id"] = tx.provider.activity
-	}
-	if tx.receiver.activity != "" {
-		extra["receiver_activity_id"] = tx.receiver.activity
-	}
-	if tx.receiver.name != "" || tx.receiver.ref != "" {
-		extra["receiver"] = strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)
-	}
-	if share < 1 {
-		extra["recipient_share"] = strconv.FormatFloat(share, 'f', -1, 64)
-	}
+// iatiExtra is what a pledge's provenance keeps of its transaction, in
+// the order of the keys.
+func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) []extraField {
+	extra := make([]extraField, 0, 8)
+	extra = append(extra, extraField{"activity", act.id})
 	if tx.net.minus > 0 {
 		_, cur, _ := iatiMinor(act, tx)
-		extra["netted"] = iatiNetNote(tx, cur)
+		extra = append(extra, extraField{"netted", iatiNetNote(tx, cur)})
 	}
-	return extra
+	if tx.provider.activity != "" {
+		extra = append(extra, extraField{"provider_activity_id", tx.provider.activity})
+	}
+	if tx.receiver.name != "" || tx.receiver.ref != "" {
+		extra = append(extra, extraField{"receiver", strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)})
+	}
+	if tx.receiver.activity != "" {
+		extra = append(extra, extraField{"receiver_activity_id", tx.receiver.activity})
+	}
+	if share < 1 {
+		extra = append(extra, extraField{"recipient_share", strconv.FormatFloat(share, 'f', -1, 64)})
+	}
+	return append(extra, extraField{"transaction_type", tx.typ}, extraField{"value_date", vd.String()})
 }
 
 // tagLimit fails when more than max bytes pass without a '<' or '>': no
