@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -426,7 +427,7 @@ func iatiActivityRecipient(act *iatiActivity, recipient string, opt *Options) (s
 	actRecipient, share := "", 1.0
 	var countryErr error
 	for _, c := range act.countries {
-		iso, err := opt.Names.Resolve(c.code)
+		iso, err := opt.resolve(c.code)
 		if err != nil {
 			countryErr = fmt.Errorf("recipient-country %s: %v", quote(c.code), err)
 			continue
@@ -442,7 +443,7 @@ func iatiActivityRecipient(act *iatiActivity, recipient string, opt *Options) (s
 				best = c
 			}
 		}
-		actRecipient, _ = opt.Names.Resolve(best.code)
+		actRecipient, _ = opt.resolve(best.code)
 	}
 	return actRecipient, share, countryErr
 }
@@ -495,7 +496,7 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 // counted as skipped or invalid instead.
 func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 	if tx.country != "" {
-		iso, err := em.opt.Names.Resolve(tx.country)
+		iso, err := em.opt.resolve(tx.country)
 		switch {
 		case err != nil && em.recipient != "":
 			// A country the database does not know is not the
@@ -631,7 +632,7 @@ func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
 			if tried == "" {
 				tried = s
 			}
-			iso, err := opt.Names.Resolve(s)
+			iso, err := opt.resolve(s)
 			if !iatiGovType[o.typ] && (err != nil || iso != "EUI") {
 				// An NGO, a multilateral, a company: never a
 				// government, whatever its ref's country prefix.
@@ -739,6 +740,49 @@ type tagLimit struct {
 
 func (t *tagLimit) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
+	if n > t.max {
+		return t.check(p, n, err) // a gap may lie inside the piece
+	}
+	// A gap between two delimiters inside the piece is shorter than the
+	// piece, so within max: only the run carried in, up to the piece's
+	// first delimiter, can pass it. Lines are counted with bytes.Count.
+	b := p[:n]
+	first := bytes.IndexAny(b, "<>")
+	if first < 0 {
+		if t.run == 0 && n > 0 {
+			t.runLine = t.line + 1
+		}
+		if t.run+n > t.max {
+			i := t.max - t.run
+			t.line += bytes.Count(b[:i], newline)
+			return i, &LongLineError{Line: t.runLine, What: "a text or tag", Max: t.max}
+		}
+		t.run += n
+		t.line += bytes.Count(b, newline)
+		return n, err
+	}
+	if t.run+first > t.max {
+		if t.run == 0 {
+			t.runLine = t.line + 1
+		}
+		i := t.max - t.run
+		t.line += bytes.Count(b[:i], newline)
+		return i, &LongLineError{Line: t.runLine, What: "a text or tag", Max: t.max}
+	}
+	last := first + bytes.LastIndexAny(b[first:], "<>")
+	t.line += bytes.Count(b[:last+1], newline)
+	t.run = n - last - 1
+	if t.run > 0 {
+		t.runLine = t.line + 1
+	}
+	t.line += bytes.Count(b[last+1:], newline)
+	return n, err
+}
+
+var newline = []byte{'\n'}
+
+// check is Read's byte-by-byte way, for a piece longer than max.
+func (t *tagLimit) check(p []byte, n int, err error) (int, error) {
 	for i := 0; i < n; i++ {
 		if p[i] == '<' || p[i] == '>' {
 			t.run = 0

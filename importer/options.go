@@ -35,6 +35,30 @@ type Options struct {
 	provHead, provTail []byte
 	provFor            [3]string // File, SHA256, User
 	provAt             time.Time
+	// names resolved so far (resolve)
+	resolved map[string]resolution
+}
+
+// resolution is what Names.Resolve said of a name.
+type resolution struct {
+	iso string
+	err error
+}
+
+// resolve is Names.Resolve, remembered for up to 4,096 names: a file names
+// the same few organisations and countries on every record.
+func (o *Options) resolve(name string) (string, error) {
+	if r, ok := o.resolved[name]; ok {
+		return r.iso, r.err
+	}
+	iso, err := o.Names.Resolve(name)
+	if len(o.resolved) < 4096 {
+		if o.resolved == nil {
+			o.resolved = map[string]resolution{}
+		}
+		o.resolved[name] = resolution{iso, err}
+	}
+	return iso, err
 }
 
 func (o *Options) defaults(format string) {

@@ -6,16 +6,24 @@ import (
 )
 
 // deferIndexesAt is how many pledges an import on SQLite creates before it
-// drops the non-unique indexes of pledges for the rest of its transaction
-// and builds them again, each by one sort, before anything but a new
-// pledge is written and before it commits (indexesBack). At least as many
-// as half the pledges stored before: a rebuild reads the whole table, so
-// it pays only when the import brings a good part of it. (1M new pledges:
-// the writer's CPU time falls by about half; the rebuild costs about
-// 3.5 s; docs/benchmarks.md.) A variable for the tests.
+// drops the indexes of pledges by date (deferredIndexes) for the rest of
+// its transaction and builds them again, each by one sort, before anything
+// but a new pledge is written and before it commits (indexesBack). At
+// least as many as half the pledges stored before: a rebuild reads the
+// whole table, so it pays only when the import brings a good part of it
+// (measured at 1M new pledges: docs/benchmarks.md, "IATI import").
+// A variable for the tests.
 var deferIndexesAt = 100_000
 
-// deferIndexes drops the non-unique indexes of pledges, once per import,
+// deferredIndexes are the indexes of pledges an import defers: those by
+// date, where every new pledge lands anywhere among the others (a B-tree
+// descent to a page that is seldom in the cache). The others by category
+// and by donor and id take a new pledge at the end of one of a few runs,
+// cheaply, and are kept up as the import goes: building them again would
+// only lengthen its end. An index added later is kept up too.
+var deferredIndexes = map[string]bool{"pledges_announced": true, "pledges_donor_announced": true}
+
+// deferIndexes drops the deferred indexes of pledges, once per import,
 // when enough new pledges have come (deferIndexesAt). Inside the
 // transaction: a rollback puts them back. The unique indexes stay, as the
 // import looks natural keys up in them (and the database's own check of
@@ -37,7 +45,9 @@ func (im *Import) deferIndexes(ctx context.Context) error {
 			rows.Close()
 			return fmt.Errorf("sqlstore: import: read the indexes of pledges: %w", err)
 		}
-		names, stmts = append(names, name), append(stmts, stmt)
+		if deferredIndexes[name] {
+			names, stmts = append(names, name), append(stmts, stmt)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
