@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 	"testing"
@@ -267,4 +268,37 @@ func pledgeRows(t *testing.T, ctx context.Context, s *Store) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// appendPledgeArgs gives the values database/sql would bind for the
+// domain's own types (Valuer, kinds by reflection, pointers), optional
+// fields present or not.
+func TestPledgeArgsAreDriverValues(t *testing.T) {
+	c, q := int64(3), int64(12)
+	full := &coalition.Pledge{Donor: "FRA", Recipient: "UKR", CoalitionID: &c, Category: "air-defence", Amount: coalition.Money{Minor: 5, Currency: "USD"},
+		AmountEUR: 4, FXRate: 0.9, FXMonth: coalition.Month(24290), Quantity: &q, Unit: "units", Announced: coalition.Date{Y: 2024, M: 3, D: 9},
+		DeliverFrom: coalition.Month(24291), DeliverTo: coalition.Month(24300), Status: coalition.Allocated, Conditions: "c",
+		Visibility: coalition.Public, Source: "s", SourceRef: "r", AsOf: coalition.Date{Y: 2025, M: 1, D: 2}, Provenance: "{}",
+		Dataset: "d", Release: "7"}
+	bare := &coalition.Pledge{Donor: "FRA", Recipient: "UKR", Category: "humanitarian", Amount: coalition.Money{Minor: 5, Currency: "EUR"},
+		Announced: coalition.Date{Y: 2024, M: 3, D: 9}, Status: coalition.Announced, Visibility: coalition.Confidential, Source: "s"}
+	for _, p := range []*coalition.Pledge{full, bare} {
+		cat, _ := coalition.CategoryByCode(p.Category)
+		domain := []any{p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency,
+			p.AmountEUR, p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions,
+			p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, 1, "now", "now", p.Dataset, p.Release}
+		got := appendPledgeArgs(nil, p, "now")
+		if len(got) != len(domain) || len(got) != pledgeInsertN {
+			t.Fatalf("%d values, want %d", len(got), pledgeInsertN)
+		}
+		for i, v := range domain {
+			want, err := driver.DefaultParameterConverter.ConvertValue(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[i] != want {
+				t.Errorf("value %d: %#v, database/sql binds %#v", i, got[i], want)
+			}
+		}
+	}
 }
