@@ -61,9 +61,7 @@ func (im *Import) deferIndexes(ctx context.Context) error {
 	}
 	// Appending rows to the table and its unique indexes needs a small
 	// page cache; the rebuild sorts runs of up to its size in memory.
-	if _, err := im.tx.exec(ctx, "PRAGMA cache_size = -16384"); err != nil {
-		return fmt.Errorf("sqlstore: import: %w", err)
-	}
+	im.pragmas(ctx, "PRAGMA cache_size = -16384")
 	return nil
 }
 
@@ -81,17 +79,27 @@ func (im *Import) indexesBack(ctx context.Context) error {
 	// import's, for its statement journals): the sort would hold a whole
 	// index. With FILE it sorts runs of up to cache_size (4 MB here) and
 	// merges them from temporary files. Both settings are the
-	// connection's: put back after.
-	stmts := append([]string{"PRAGMA temp_store = FILE", "PRAGMA cache_size = -4096"}, im.indexes...)
-	stmts = append(stmts, "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY")
-	for _, q := range stmts {
+	// connection's, put back after. They only save memory: if SQLite
+	// refuses one (temp_store, once a temporary table exists), the sort
+	// is done in memory.
+	im.pragmas(ctx, "PRAGMA temp_store = FILE", "PRAGMA cache_size = -4096")
+	defer im.pragmas(ctx, "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY")
+	for _, q := range im.indexes {
 		if _, err := im.tx.exec(ctx, q); err != nil {
-			im.err = im.tx.s.mapErr(fmt.Errorf("sqlstore: import: rebuild the indexes of pledges: %s: %w", q, err))
+			im.err = im.tx.s.mapErr(fmt.Errorf("sqlstore: import: rebuild an index of pledges: %s: %w", q, err))
 			return im.err
 		}
 	}
 	im.indexes = nil
 	return nil
+}
+
+// pragmas runs settings of the import's connection that only spare time
+// or memory: one that fails is left as it was.
+func (im *Import) pragmas(ctx context.Context, qs ...string) {
+	for _, q := range qs {
+		im.tx.exec(ctx, q)
+	}
 }
 
 // settle writes the pending new pledges and puts back the indexes of
