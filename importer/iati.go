@@ -77,8 +77,8 @@ type iatiCountry struct {
 // activity, and every error here names the line of its own transaction or
 // recipient-country element (file:line:field); it also goes through
 // Token (namespace translation, nesting checks) and reflection, where the
-// import's goal is at most 3× a bare RawToken pass and it stands at
-// 2.3–2.7× (docs/benchmarks.md).
+// import's goal is at most 2× a bare RawToken pass (issue 22;
+// docs/benchmarks.md has where it stands).
 func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error) {
 	opt.defaults("iati")
 	p := &iatiParser{ctx: ctx, opt: &opt, sink: sink, e: &errs{max: opt.MaxErrors}}

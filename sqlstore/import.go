@@ -77,8 +77,8 @@ type Import struct {
 	wrote     map[string]bool // tables written, for the foreign-key check
 	trigger   string          // the CREATE TRIGGER to put back, once dropped
 	rollup    map[rollupKey]*rollupAgg
-	// A large import on SQLite drops the non-unique indexes of pledges
-	// and builds them again (import_indexes.go): before is the highest
+	// A large import on SQLite drops the indexes of pledges by date and
+	// builds them again (import_indexes.go): before is the highest
 	// pledge id when it began (about how many pledges a rebuild reads),
 	// indexes the CREATE INDEX statements to run again.
 	before       int64
