@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -75,8 +77,8 @@ type iatiCountry struct {
 // activity, and every error here names the line of its own transaction or
 // recipient-country element (file:line:field); it also goes through
 // Token (namespace translation, nesting checks) and reflection, where the
-// import's goal is at most 3× a bare RawToken pass and it stands at
-// 2.3–2.7× (docs/benchmarks.md).
+// import's goal is at most 2× a bare RawToken pass (issue 22;
+// docs/benchmarks.md has where it stands).
 func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, error) {
 	opt.defaults("iati")
 	p := &iatiParser{ctx: ctx, opt: &opt, sink: sink, e: &errs{max: opt.MaxErrors}}
@@ -87,7 +89,9 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 		}
 		p.recipient = iso
 	}
-	p.d = xml.NewDecoder(&tagLimit{r: r, max: MaxLine})
+	// Read in 64 KB pieces: the decoder's own buffer is 4 KB, a read of
+	// the file each.
+	p.d = xml.NewDecoder(&tagLimit{r: bufio.NewReaderSize(r, 64<<10), max: MaxLine})
 	p.d.Strict = true
 	for {
 		if err := ctx.Err(); err != nil {
@@ -423,7 +427,7 @@ func iatiActivityRecipient(act *iatiActivity, recipient string, opt *Options) (s
 	actRecipient, share := "", 1.0
 	var countryErr error
 	for _, c := range act.countries {
-		iso, err := opt.Names.Resolve(c.code)
+		iso, err := opt.resolve(c.code)
 		if err != nil {
 			countryErr = fmt.Errorf("recipient-country %s: %v", quote(c.code), err)
 			continue
@@ -439,7 +443,7 @@ func iatiActivityRecipient(act *iatiActivity, recipient string, opt *Options) (s
 				best = c
 			}
 		}
-		actRecipient, _ = opt.Names.Resolve(best.code)
+		actRecipient, _ = opt.resolve(best.code)
 	}
 	return actRecipient, share, countryErr
 }
@@ -492,7 +496,7 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 // counted as skipped or invalid instead.
 func (em *iatiEmitter) txRecipient(tx *iatiTx) (string, float64, bool) {
 	if tx.country != "" {
-		iso, err := em.opt.Names.Resolve(tx.country)
+		iso, err := em.opt.resolve(tx.country)
 		switch {
 		case err != nil && em.recipient != "":
 			// A country the database does not know is not the
@@ -558,7 +562,7 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	if err := opt.FX.Convert(p, vd); err != nil {
 		return nil, fieldErr("value/@currency", "%v", err)
 	}
-	p.Provenance = opt.provenance("", tx.line, iatiExtra(act, tx, share, vd))
+	p.Provenance = opt.provenanceFields("", tx.line, iatiExtra(act, tx, share, vd))
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -628,7 +632,7 @@ func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
 			if tried == "" {
 				tried = s
 			}
-			iso, err := opt.Names.Resolve(s)
+			iso, err := opt.resolve(s)
 			if !iatiGovType[o.typ] && (err != nil || iso != "EUI") {
 				// An NGO, a multilateral, a company: never a
 				// government, whatever its ref's country prefix.
@@ -698,26 +702,28 @@ func iatiAmount(act *iatiActivity, tx *iatiTx, share float64) (int64, string, er
 	return minor, cur, nil
 }
 
-// iatiExtra is what a pledge's provenance keeps of its transaction.
-func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) map[string]string {
-	extra := map[string]string{"activity": act.id, "transaction_type": tx.typ, "value_date": vd.String()}
-	if tx.provider.activity != "" {
-		extra["provider_activity_id"] = tx.provider.activity
-	}
-	if tx.receiver.activity != "" {
-		extra["receiver_activity_id"] = tx.receiver.activity
-	}
-	if tx.receiver.name != "" || tx.receiver.ref != "" {
-		extra["receiver"] = strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)
-	}
-	if share < 1 {
-		extra["recipient_share"] = strconv.FormatFloat(share, 'f', -1, 64)
-	}
+// iatiExtra is what a pledge's provenance keeps of its transaction, in
+// the order of the keys.
+func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) []extraField {
+	extra := make([]extraField, 0, 8)
+	extra = append(extra, extraField{"activity", act.id})
 	if tx.net.minus > 0 {
 		_, cur, _ := iatiMinor(act, tx)
-		extra["netted"] = iatiNetNote(tx, cur)
+		extra = append(extra, extraField{"netted", iatiNetNote(tx, cur)})
 	}
-	return extra
+	if tx.provider.activity != "" {
+		extra = append(extra, extraField{"provider_activity_id", tx.provider.activity})
+	}
+	if tx.receiver.name != "" || tx.receiver.ref != "" {
+		extra = append(extra, extraField{"receiver", strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)})
+	}
+	if tx.receiver.activity != "" {
+		extra = append(extra, extraField{"receiver_activity_id", tx.receiver.activity})
+	}
+	if share < 1 {
+		extra = append(extra, extraField{"recipient_share", strconv.FormatFloat(share, 'f', -1, 64)})
+	}
+	return append(extra, extraField{"transaction_type", tx.typ}, extraField{"value_date", vd.String()})
 }
 
 // tagLimit fails when more than max bytes pass without a '<' or '>': no
@@ -734,6 +740,49 @@ type tagLimit struct {
 
 func (t *tagLimit) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
+	if n > t.max {
+		return t.check(p, n, err) // a gap may lie inside the piece
+	}
+	// A gap between two delimiters inside the piece is shorter than the
+	// piece, so within max: only the run carried in, up to the piece's
+	// first delimiter, can pass it. Lines are counted with bytes.Count.
+	b := p[:n]
+	first := bytes.IndexAny(b, "<>")
+	if first < 0 {
+		if t.run == 0 && n > 0 {
+			t.runLine = t.line + 1
+		}
+		if t.run+n > t.max {
+			i := t.max - t.run
+			t.line += bytes.Count(b[:i], newline)
+			return i, &LongLineError{Line: t.runLine, What: "a text or tag", Max: t.max}
+		}
+		t.run += n
+		t.line += bytes.Count(b, newline)
+		return n, err
+	}
+	if t.run+first > t.max {
+		if t.run == 0 {
+			t.runLine = t.line + 1
+		}
+		i := t.max - t.run
+		t.line += bytes.Count(b[:i], newline)
+		return i, &LongLineError{Line: t.runLine, What: "a text or tag", Max: t.max}
+	}
+	last := first + bytes.LastIndexAny(b[first:], "<>")
+	t.line += bytes.Count(b[:last+1], newline)
+	t.run = n - last - 1
+	if t.run > 0 {
+		t.runLine = t.line + 1
+	}
+	t.line += bytes.Count(b[last+1:], newline)
+	return n, err
+}
+
+var newline = []byte{'\n'}
+
+// check is Read's byte-by-byte way, for a piece longer than max.
+func (t *tagLimit) check(p []byte, n int, err error) (int, error) {
 	for i := 0; i < n; i++ {
 		if p[i] == '<' || p[i] == '>' {
 			t.run = 0

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -131,5 +132,27 @@ func TestIATISyntaxErrorOneLine(t *testing.T) {
 	_, err := IATI(bg, strings.NewReader("<iati-activities>\n<a>\n\n</a\n\nb>"), testOptions("s.xml"), &Collect{})
 	if want := "s.xml:6:xml: XML syntax error: invalid characters between </a and >"; err == nil || err.Error() != want {
 		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+}
+
+// Options.resolve answers what Names.Resolve answers, the first time and
+// the next, errors included, and remembers at most 4,096 names.
+func TestResolveRemembers(t *testing.T) {
+	opt := testOptions("r.xml")
+	names := []string{"UA", "GB-GOV-1", "XM-DAC-10", "Ukraine", "Atlantis", "", "NL-KVK-123", "XI-IATI-EC_ECHO", "US-GOV-1", "FR"}
+	for round := range 2 {
+		for _, s := range names {
+			iso, err := opt.resolve(s)
+			wantISO, wantErr := opt.Names.Resolve(s)
+			if iso != wantISO || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Errorf("round %d: resolve(%q) = %q, %v; Names.Resolve: %q, %v", round, s, iso, err, wantISO, wantErr)
+			}
+		}
+	}
+	for i := range 5000 {
+		opt.resolve(fmt.Sprintf("name %d", i))
+	}
+	if len(opt.resolved) > 4096 {
+		t.Errorf("%d names remembered, want at most 4096", len(opt.resolved))
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -307,4 +309,63 @@ func TestStreamedRefusedInBoundedMemory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tagLimit's Read, which looks only at each piece's first and last '<' or
+// '>' and counts lines with bytes.Count, reports what the byte-by-byte
+// check reports, on random texts read in random pieces: the same counts,
+// the same error at the same line, the same state after each piece.
+func TestTagLimitMatchesByteByByte(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	alphabet := []byte("<>\naaaa")
+	for round := range 20000 {
+		max := 1 + rng.IntN(12)
+		text := make([]byte, rng.IntN(80))
+		for i := range text {
+			text[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		src := &piecewise{b: text, rng: rng, max: 2 * max}
+		fast := &tagLimit{r: src, max: max}
+		ref := &tagLimit{max: max}
+		buf := make([]byte, 64)
+		for {
+			n, err := fast.Read(buf)
+			// The same piece, through the reference.
+			rn, rerr := ref.check(src.last, len(src.last), nil)
+			var le, rle *LongLineError
+			errors.As(err, &le)
+			errors.As(rerr, &rle)
+			if (le == nil) != (rle == nil) || le != nil && *le != *rle || le != nil && n != rn {
+				t.Fatalf("round %d, max %d, text %q: Read gave %d, %v; byte by byte %d, %v", round, max, text, n, err, rn, rerr)
+			}
+			if le != nil {
+				break
+			}
+			if fast.line != ref.line || fast.run != ref.run || (fast.run > 0 && fast.runLine != ref.runLine) {
+				t.Fatalf("round %d, max %d, text %q: state %+v, byte by byte %+v", round, max, text, *fast, *ref)
+			}
+			if err == io.EOF {
+				break
+			}
+		}
+	}
+}
+
+// piecewise reads b in pieces of random lengths up to max.
+type piecewise struct {
+	b, last []byte
+	rng     *rand.Rand
+	max     int
+}
+
+func (p *piecewise) Read(out []byte) (int, error) {
+	if len(p.b) == 0 {
+		p.last = nil
+		return 0, io.EOF
+	}
+	n := min(1+p.rng.IntN(p.max), len(p.b), len(out))
+	copy(out, p.b[:n])
+	p.last = p.b[:n]
+	p.b = p.b[n:]
+	return n, nil
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"coalition"
 )
 
 // The hand-written provenance encoder gives valid JSON that decodes to the
@@ -48,5 +50,41 @@ func TestProvenanceMatchesEncodingJSON(t *testing.T) {
 	json.Unmarshal([]byte(o.provenance("", 1, nil)), &p)
 	if p.File != "b.xml" || first == o.provenance("", 1, nil) {
 		t.Fatalf("provenance kept the old file name: %s", o.provenance("", 1, nil))
+	}
+}
+
+// iatiExtra writes its entries in the order of their keys, so that the
+// provenance of an IATI record is the one the map of the same entries
+// gives (encoding/json's order), every optional entry present or not.
+func TestIATIExtraInKeyOrder(t *testing.T) {
+	o := &Options{File: "f.xml", SHA256: "00", User: "u", ImportedAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
+	vd := coalition.Date{Y: 2024, M: 3, D: 1}
+	for mask := range 16 {
+		act := &iatiActivity{id: "XM-1", defCur: "EUR"}
+		tx := &iatiTx{typ: "3", value: "10", cur: "EUR"}
+		share := 1.0
+		if mask&1 != 0 {
+			tx.net = iatiNet{minus: 5, by: []int{7, 9}}
+		}
+		if mask&2 != 0 {
+			tx.provider.activity = "P-1"
+		}
+		if mask&4 != 0 {
+			tx.receiver = iatiOrg{ref: "R", name: "Receiver", activity: "R-1"}
+		}
+		if mask&8 != 0 {
+			share = 0.25
+		}
+		fields := iatiExtra(act, tx, share, vd)
+		m := map[string]string{}
+		for i, f := range fields {
+			if i > 0 && fields[i-1].k >= f.k {
+				t.Fatalf("mask %d: %q before %q", mask, fields[i-1].k, f.k)
+			}
+			m[f.k] = f.v
+		}
+		if got, want := o.provenanceFields("", 3, fields), o.provenance("", 3, m); got != want {
+			t.Errorf("mask %d: %s\nwant %s", mask, got, want)
+		}
 	}
 }

@@ -159,12 +159,31 @@ func (tx *Tx) bulkDeliveries(ctx context.Context, ds []BulkDelivery, ids map[str
 }
 
 // appendPledgeArgs appends the values of pledgeInsertCols for a new pledge
-// written at now.
+// written at now. They are the driver's own types (string, int64, float64,
+// nil), what database/sql would convert the domain's types to by
+// reflection, row after row.
 func appendPledgeArgs(args []any, p *coalition.Pledge, now string) []any {
 	cat, _ := coalition.CategoryByCode(p.Category)
-	return append(args, p.Donor, p.Recipient, p.CoalitionID, p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency,
-		p.AmountEUR, p.FXRate, p.FXMonth, p.Quantity, p.Unit, p.Announced, p.DeliverFrom, p.DeliverTo, p.Status, p.Conditions,
-		p.Visibility, p.Source, p.SourceRef, p.AsOf, p.Provenance, 1, now, now, p.Dataset, p.Release)
+	return append(args, p.Donor, p.Recipient, optInt(p.CoalitionID), p.Category, string(cat.Type), p.Amount.Minor, p.Amount.Currency,
+		p.AmountEUR, p.FXRate, int64(p.FXMonth), optInt(p.Quantity), p.Unit, dateArg(p.Announced), int64(p.DeliverFrom),
+		int64(p.DeliverTo), string(p.Status), p.Conditions, string(p.Visibility), p.Source, p.SourceRef, dateArg(p.AsOf), p.Provenance,
+		int64(1), now, now, p.Dataset, p.Release)
+}
+
+// optInt is an optional number as the driver takes it: nil or an int64.
+func optInt(v *int64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
+}
+
+// dateArg is a date as the driver takes it (coalition.Date.Value).
+func dateArg(d coalition.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
 }
 
 // valuesList returns "(?,…,?),(?,…,?)": rows groups of cols placeholders.

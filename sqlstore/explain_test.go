@@ -124,6 +124,9 @@ func hotQueries(t *testing.T, ctx context.Context, s *Store) []planCase {
 			" AND id > ? AND id IN (SELECT engagement_id FROM engagement_participants WHERE iso3 = ?) ORDER BY id LIMIT 101",
 			args: append(append([]any{}, vargs...), int64(0), donorCode(2)), noScan: []string{"engagements", "engagement_participants"}},
 		planCase{name: "datasets with their record counts", query: datasetsSQL, noScan: []string{"pledges"}},
+		// An import's checks of a natural key (Import.claim, pledgeID).
+		planCase{name: "pledges with a natural key", query: keyCountSQL, args: []any{"iati: t.xml", "act-1/tx"}, noScan: []string{"pledges"}},
+		planCase{name: "pledge by its natural key", query: pledgeIDSQL, args: []any{"iati: t.xml", "act-1/tx"}, noScan: []string{"pledges"}},
 	)
 	return out
 }

@@ -12,7 +12,7 @@ import (
 // together (a dry run or a refused row rolls both back). Counted under
 // "commitments": unchanged when the stored rows are cs already.
 func (im *Import) Commitments(ctx context.Context, dataset string, cs []coalition.Commitment) error {
-	if err := im.flush(ctx); err != nil {
+	if err := im.settle(ctx); err != nil {
 		return err
 	}
 	same, err := im.sameCommitments(ctx, dataset, cs)

@@ -105,6 +105,9 @@ func (im *Import) rewrite(ctx context.Context, old *keyed, cur, p *coalition.Ple
 	if !coalition.CanWrite(tx.user, cur.Donor, cur.CoalitionID) {
 		return tx.refuse("import pledge", "you may not change pledge %q of %s", p.SourceRef, cur.Donor)
 	}
+	if err := im.indexesBack(ctx); err != nil { // the rollup's update trigger reads pledges by donor and month
+		return err
+	}
 	if err := tx.rewritePledge(ctx, old.id, p); err != nil {
 		im.err = err
 		return err
@@ -156,7 +159,7 @@ func (im *Import) knownFlow(ctx context.Context, p *coalition.Pledge) (*keyed, e
 		im.newFlows[p.SourceRef] = true
 		return nil, nil
 	}
-	if err := im.flush(ctx); err != nil { // the earlier copy may be pending
+	if err := im.settle(ctx); err != nil { // the earlier copy may be pending
 		return nil, err
 	}
 	// It may be rewritten: pledge_rollup must hold it first.
@@ -213,25 +216,42 @@ func (im *Import) storedPledge(ctx context.Context, p *coalition.Pledge, old *ke
 func (im *Import) claim(ctx context.Context, source, ref string) error {
 	set := im.created[source]
 	if set == nil {
-		set = map[uint64]struct{}{}
+		set = map[uint32]struct{}{}
 		im.created[source] = set
 	}
-	h := maphash.String(im.seed, ref)
-	if _, dup := set[h]; dup { // the same key, or another with the same hash: ask the database
-		if err := im.flush(ctx); err != nil {
+	h := uint32(maphash.String(im.seed, ref))
+	if _, hit := set[h]; hit { // the same key, or another with the same hash
+		dup, err := im.createdBefore(ctx, source, ref)
+		if err != nil {
 			return err
 		}
-		var n int
-		if err := im.tx.queryRow(ctx, "SELECT count(*) FROM pledges WHERE source = ? AND source_ref = ?", source, ref).Scan(&n); err != nil {
-			return fmt.Errorf("sqlstore: import pledge: %w", err)
-		}
-		if n > 0 {
+		if dup {
 			return coalition.FieldError("source_ref", "%q appears twice in this import", ref)
 		}
 	}
 	set[h] = struct{}{}
 	return nil
 }
+
+// createdBefore says whether this import has created the pledge (source,
+// ref) already: among the pledges not yet written, or in the database.
+func (im *Import) createdBefore(ctx context.Context, source, ref string) (bool, error) {
+	for _, p := range im.pending {
+		if p.Source == source && p.SourceRef == ref {
+			return true, nil
+		}
+	}
+	var n int
+	if err := im.tx.queryRow(ctx, keyCountSQL, source, ref).Scan(&n); err != nil {
+		return false, fmt.Errorf("sqlstore: import pledge: %w", err)
+	}
+	return n > 0, nil
+}
+
+// keyCountSQL counts the pledges with a natural key (source, source_ref),
+// never empty: source_ref <> ” lets SQLite use the partial unique index on
+// (source, source_ref) instead of reading every pledge.
+const keyCountSQL = "SELECT count(*) FROM pledges WHERE source = ? AND source_ref = ? AND source_ref <> ''"
 
 // findPledgeAny reads a pledge whatever the user may see (imports match
 // natural keys across the whole table).

@@ -14,7 +14,7 @@ import (
 // (d.Source, ref).
 func (im *Import) Delivery(ctx context.Context, pledgeSource, pledgeRef, ref, provenance string, d *coalition.Delivery) error {
 	tx := im.tx
-	if err := im.flush(ctx); err != nil {
+	if err := im.settle(ctx); err != nil {
 		return err
 	}
 	im.wrote["deliveries"] = true
@@ -81,7 +81,7 @@ func (im *Import) pledgeID(ctx context.Context, source, ref string) (int64, erro
 		return k.id, nil
 	}
 	var id int64
-	err = im.tx.queryRow(ctx, "SELECT id FROM pledges WHERE source = ? AND source_ref = ?", source, ref).Scan(&id)
+	err = im.tx.queryRow(ctx, pledgeIDSQL, source, ref).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, coalition.FieldError("pledge_ref", "no pledge %q from source %q (import the pledges first, or in the same run)", ref, source)
 	}
@@ -91,10 +91,14 @@ func (im *Import) pledgeID(ctx context.Context, source, ref string) (int64, erro
 	return id, nil
 }
 
+// pledgeIDSQL finds a pledge by its natural key, never empty (see
+// keyCountSQL).
+const pledgeIDSQL = "SELECT id FROM pledges WHERE source = ? AND source_ref = ? AND source_ref <> ''"
+
 // Requirement creates r or updates the one with the same (Source, ref).
 func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *coalition.Requirement) error {
 	tx := im.tx
-	if err := im.flush(ctx); err != nil {
+	if err := im.settle(ctx); err != nil {
 		return err
 	}
 	im.wrote["requirements"] = true
@@ -138,7 +142,7 @@ func (im *Import) Requirement(ctx context.Context, ref, provenance string, r *co
 // Engagement creates e or replaces the one with the same (Source, SourceRef).
 func (im *Import) Engagement(ctx context.Context, e *coalition.Engagement) error {
 	tx := im.tx
-	if err := im.flush(ctx); err != nil {
+	if err := im.settle(ctx); err != nil {
 		return err
 	}
 	im.wrote["engagements"] = true
@@ -196,7 +200,7 @@ func (im *Import) rewriteEngagement(ctx context.Context, id int64, e *coalition.
 // RiskEvent creates r unless a risk event with the same (ISO3, Date, Kind,
 // Label) exists; an existing one keeps the probability and factor users set.
 func (im *Import) RiskEvent(ctx context.Context, r *coalition.RiskEvent) error {
-	if err := im.flush(ctx); err != nil {
+	if err := im.settle(ctx); err != nil {
 		return err
 	}
 	im.wrote["risk_events"] = true
