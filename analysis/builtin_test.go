@@ -1,28 +1,19 @@
 package analysis
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"coalition"
+	"coalition/internal/reftest"
 )
 
 // readCSV returns the rows of a testdata CSV as maps by header.
 func readCSV(t *testing.T, name string) []map[string]string {
 	t.Helper()
-	f, err := os.Open("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := reftest.File(t, "testdata/"+name)
 	var out []map[string]string
 	for _, r := range recs[1:] {
 		m := map[string]string{}

@@ -1,10 +1,10 @@
 package refdata_test
 
 import (
-	"encoding/csv"
 	"strings"
 	"testing"
 
+	"coalition/internal/reftest"
 	"coalition/refdata"
 )
 
@@ -17,15 +17,7 @@ func TestNATO2025eGrades(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := refdata.Open(refdata.NATO2025File)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := reftest.Refdata(t, refdata.NATO2025File)
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i

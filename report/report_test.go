@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"math"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"coalition"
 	"coalition/importer"
+	"coalition/internal/reftest"
 	"coalition/refdata"
 	"coalition/sqlstore"
 	"coalition/sqlstore/sqltest"
@@ -100,15 +100,7 @@ func nearly(t testing.TB, what string, got, want, rel float64) {
 // nato2025e reads the test copy of the NATO 2025 estimates.
 func nato2025e(t *testing.T) map[string]float64 {
 	t.Helper()
-	f, err := os.Open("testdata/nato_defence_2025e.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := reftest.File(t, "testdata/nato_defence_2025e.csv")
 	out := map[string]float64{}
 	for _, r := range recs[1:] {
 		if r[2] == "" {

@@ -2,14 +2,13 @@ package report_test
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
 
+	"coalition/internal/reftest"
 	"coalition/report"
 )
 
@@ -146,15 +145,7 @@ func TestTargetsSameYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("testdata/nato_defence_2025e.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := reftest.File(t, "testdata/nato_defence_2025e.csv")
 	want := []report.YearCount{{Year: 2025, Label: "NATO 2025e"}, {Year: 2024, Label: "NATO 2024e"}}
 	for _, r := range recs[1:] {
 		for i, col := range []int{2, 5} { // defence_pct_gdp_2025e, defence_pct_gdp_2024e

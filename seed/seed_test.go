@@ -2,13 +2,13 @@ package seed
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"coalition"
+	"coalition/internal/reftest"
 	"coalition/refdata"
 	"coalition/sqlstore"
 )
@@ -17,15 +17,7 @@ import (
 // the rows that have a date.
 func calendarRows(t *testing.T) [][]string {
 	t.Helper()
-	f, err := refdata.Open(ElectionsFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := reftest.Refdata(t, ElectionsFile)
 	var out [][]string
 	for _, r := range recs[1:] {
 		if r[3] != "" {

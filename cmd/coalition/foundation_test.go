@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"coalition/internal/check"
+	"coalition/internal/reftest"
 	"coalition/refdata"
 )
 
@@ -46,15 +47,7 @@ type donorRow struct {
 // kielTotals reads the published per-donor totals (EUR bn, 3 decimals).
 func kielTotals(t *testing.T) map[string][4]float64 {
 	t.Helper()
-	f, err := refdata.Open("ukraine_support.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := reftest.Refdata(t, "ukraine_support.csv")
 	out := map[string][4]float64{}
 	for _, r := range recs[1:] {
 		var v [4]float64

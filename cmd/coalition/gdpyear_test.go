@@ -1,14 +1,13 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
 
-	"coalition/refdata"
+	"coalition/internal/reftest"
 )
 
 // `donors --gdp-year 2021` divides by Kiel's own denominator, the donor's
@@ -38,15 +37,7 @@ func TestDonorsKielComparableShareOfGDP(t *testing.T) {
 			}
 		}
 	}
-	f, err := refdata.Open("ukraine_support_extra.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := reftest.Refdata(t, "ukraine_support_extra.csv")
 	checked := 0
 	for _, r := range recs[1:] {
 		if r[4] == "" {
