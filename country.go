@@ -2,7 +2,6 @@ package coalition
 
 import (
 	"context"
-	"regexp"
 )
 
 // Country is a state or a non-state donor (EUI: the EU institutions).
@@ -20,10 +19,15 @@ type Country struct {
 	Source        string   `json:"source"`
 }
 
-var iso3RE = regexp.MustCompile(`^[A-Z]{3}$`)
+// ValidISO3 reports whether s has the shape of an ISO 3166-1 alpha-3 code:
+// three capital letters A–Z (the pattern ^[A-Z]{3}$, checked byte by byte:
+// every pledge is checked twice on import, and the regular expression was
+// 0.5 s of a million-row import's CPU).
+func ValidISO3(s string) bool {
+	return len(s) == 3 && isCapital(s[0]) && isCapital(s[1]) && isCapital(s[2])
+}
 
-// ValidISO3 reports whether s has the shape of an ISO 3166-1 alpha-3 code.
-func ValidISO3(s string) bool { return iso3RE.MatchString(s) }
+func isCapital(b byte) bool { return 'A' <= b && b <= 'Z' }
 
 // Validate reports the first invalid field.
 func (c *Country) Validate() error {
