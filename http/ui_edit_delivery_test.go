@@ -177,15 +177,7 @@ func testDeliveryAdd(t *testing.T, w *deliveryWorld) {
 		t.Run(c.name, func(t *testing.T) {
 			before := len(w.deliveries(t))
 			status, page := signedInAs(t, w.authWorld, c.who).post(add, c.form)
-			if status != c.status {
-				t.Errorf("status %d, want %d", status, c.status)
-			}
-			if !strings.Contains(page, c.says) {
-				t.Errorf("the page does not say %q", c.says)
-			}
-			if c.status == http.StatusBadRequest && !strings.Contains(page, `class="field-error"`) {
-				t.Errorf("no error next to the field")
-			}
+			checkRefused(t, status, page, c.status, c.says)
 			if got := len(w.deliveries(t)); got != before {
 				t.Errorf("%d deliveries, want %d: something was written", got, before)
 			}

@@ -210,15 +210,7 @@ func testRequirementAdd(t *testing.T, w *requirementWorld) {
 		t.Run(c.name, func(t *testing.T) {
 			before := w.count(t)
 			status, page := signedInAs(t, w.authWorld, c.who).post(add, c.form)
-			if status != c.status {
-				t.Errorf("status %d, want %d", status, c.status)
-			}
-			if !strings.Contains(page, c.says) {
-				t.Errorf("the page does not say %q", c.says)
-			}
-			if c.status == http.StatusBadRequest && !strings.Contains(page, `class="field-error"`) {
-				t.Errorf("no error next to the field")
-			}
+			checkRefused(t, status, page, c.status, c.says)
 			if got := w.count(t); got != before {
 				t.Errorf("%d requirements, want %d: something was written", got, before)
 			}

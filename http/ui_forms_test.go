@@ -265,15 +265,7 @@ func refuseForms[T any](t *testing.T, w *authWorld, cases []formRefusal, current
 		t.Run(c.name, func(t *testing.T) {
 			before := current(t)
 			status, page := signedInAs(t, w, c.who).post(c.path, c.form(version(before)))
-			if status != c.status {
-				t.Errorf("status %d, want %d", status, c.status)
-			}
-			if !strings.Contains(page, c.says) {
-				t.Errorf("the page does not say %q", c.says)
-			}
-			if c.status == http.StatusBadRequest && !strings.Contains(page, `class="field-error"`) {
-				t.Errorf("no error next to the field")
-			}
+			checkRefused(t, status, page, c.status, c.says)
 			unchanged(t, before)
 		})
 	}
@@ -309,4 +301,19 @@ func refuseStaleAndCrossSite[T any](t *testing.T, p *formPoster, path string, ed
 		}
 		unchanged(t, before)
 	})
+}
+
+// checkRefused checks a refused form's answer: the status, the message on the
+// page, and for an invalid form (400) an error next to the field.
+func checkRefused(t *testing.T, status int, page string, wantStatus int, says string) {
+	t.Helper()
+	if status != wantStatus {
+		t.Errorf("status %d, want %d", status, wantStatus)
+	}
+	if !strings.Contains(page, says) {
+		t.Errorf("the page does not say %q", says)
+	}
+	if wantStatus == http.StatusBadRequest && !strings.Contains(page, `class="field-error"`) {
+		t.Errorf("no error next to the field")
+	}
 }

@@ -16,6 +16,13 @@ import (
 	"coalition/sqlstore/internal/pgtest"
 )
 
+// internalEngines are the engines this package's internal tests run on:
+// SQLite always, PostgreSQL when configured (openPostgresInternal).
+var internalEngines = []struct {
+	name string
+	open func(t *testing.T) *Store
+}{{"sqlite", openSQLiteInternal}, {"postgres", openPostgresInternal}}
+
 // TestQueryPlans fills a store with enough pledges for the planner (30,000
 // by default, 100,000 with COALITION_SCALE_FULL=1), ANALYZEs it and checks
 // the plan of every hot API query on both engines: none may scan a whole
@@ -27,11 +34,7 @@ func TestQueryPlans(t *testing.T) {
 	if os.Getenv("COALITION_SCALE_FULL") == "1" {
 		n = 100_000
 	}
-	engines := []struct {
-		name string
-		open func(t *testing.T) *Store
-	}{{"sqlite", openSQLiteInternal}, {"postgres", openPostgresInternal}}
-	for _, e := range engines {
+	for _, e := range internalEngines {
 		t.Run(e.name, func(t *testing.T) {
 			s := e.open(t)
 			ctx := coalition.WithUser(context.Background(), coalition.System)

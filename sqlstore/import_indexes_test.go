@@ -20,11 +20,7 @@ import (
 // update after the drop builds them first; a re-import changes nothing;
 // an aborted import leaves them as they were.
 func TestImportDefersIndexes(t *testing.T) {
-	engines := []struct {
-		name string
-		open func(t *testing.T) *Store
-	}{{"sqlite", openSQLiteInternal}, {"postgres", openPostgresInternal}}
-	for _, e := range engines {
+	for _, e := range internalEngines {
 		t.Run(e.name, func(t *testing.T) {
 			deferred := importForIndexes(t, e.open(t), 300)
 			plain := importForIndexes(t, e.open(t), 1<<30)
