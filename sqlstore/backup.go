@@ -498,7 +498,7 @@ func Restore(ctx context.Context, file, dsn string) (*Manifest, error) {
 
 // sqliteFile is the file a SQLite dsn names, or "" for PostgreSQL.
 func sqliteFile(dsn string) string {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if isPostgres(dsn) {
 		return ""
 	}
 	path := strings.TrimPrefix(dsn, "sqlite:")

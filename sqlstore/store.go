@@ -58,6 +58,9 @@ type Store struct {
 	// Loads that computed the rollup once instead (load_rollup.go).
 	perRowRollup bool
 	bulkRollups  atomic.Int64
+	// exclusive says OpenExclusive opened the database: Close puts it
+	// back into WAL mode.
+	exclusive bool
 }
 
 var _ coalition.Store = (*Store)(nil)
@@ -91,7 +94,7 @@ func openNoMigrate(ctx context.Context, dsn string, pragmas []string) (*Store, e
 	s := &Store{now: func() time.Time { return time.Now().UTC() }}
 	var err error
 	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	case isPostgres(dsn):
 		if _, perr := pgconn.ParseConfig(dsn); perr != nil {
 			return nil, coalition.Errorf(coalition.Invalid, "--db: malformed PostgreSQL URL: %v", perr)
 		}
@@ -147,7 +150,7 @@ func openNoMigrate(ctx context.Context, dsn string, pragmas []string) (*Store, e
 	defer cancel()
 	if err := s.db.PingContext(pctx); err != nil {
 		s.Close()
-		return nil, coalition.Errorf(coalition.Unavailable, "database %s is not reachable: %v", redact(dsn), err)
+		return nil, openError(dsn, err)
 	}
 	if s.dialect == sqlite {
 		// A file that is not a database fails here, not later.
@@ -210,6 +213,7 @@ func (s *Store) Close() error {
 		<-s.stopped
 		s.stop = nil
 	}
+	s.leaveExclusive()
 	if s.w != nil && s.w != s.db {
 		s.w.Close()
 	}

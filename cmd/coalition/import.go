@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"coalition"
 	"coalition/importer"
 	"coalition/imports"
+	"coalition/sqlstore"
 )
 
 // importReport is the report printed, written with --report, and returned by the API.
@@ -36,6 +38,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&req.DeleteRemoved, "delete-removed", false, "delete records of the same source that the files no longer contain (default: only count them)")
 	fs.StringVar(&req.Release, "release", "", "kiel-csv: the publisher's release number, e.g. 29 (default \"data to YYYY-MM\" from the file's last month with data)")
 	fs.BoolVar(&req.Force, "force", false, "kiel-csv: load a release older than the one loaded")
+	exclusive := fs.String("exclusive", "auto", "SQLite: have the database to itself while importing (faster; other processes wait until the import ends): yes, no, or auto (yes for 64 MB of files or more when no other process has it open)")
 	pos, err := parseArgs(e, fs, args)
 	if err != nil {
 		return err
@@ -47,16 +50,16 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, e, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	in, closeFiles, err := openImportFiles(e, req.Format, files)
 	defer closeFiles()
 	if err != nil {
 		return err
 	}
+	s, err := openImportStore(ctx, e, *db, *exclusive, req.DryRun, in)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
 	req.Progress = e.importProgress // req.User: the system user in ctx (run)
 	rep, err := imports.Run(ctx, s, req, in)
 	if err != nil {
@@ -66,6 +69,44 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return importOutcome(e, rep, req.SkipInvalid)
+}
+
+// exclusiveImportBytes is how many bytes of files make an import on SQLite
+// have the database to itself by default (--exclusive auto): with less the
+// WAL's second copy of the pages costs little (docs/benchmarks.md). A
+// variable for the tests.
+var exclusiveImportBytes int64 = 64 << 20
+
+// openImportStore opens the database for an import, with the database
+// to itself (sqlstore.OpenExclusive: the rollback journal instead of the
+// WAL) as --exclusive says: yes, no, or auto, where a large import of a
+// database that no other process has open takes it, and one that cannot
+// imports beside the others as any other command would.
+func openImportStore(ctx context.Context, e *env, dsn, exclusive string, dryRun bool, in []imports.File) (*sqlstore.Store, error) {
+	switch exclusive {
+	case "no":
+		return openStore(ctx, e, dsn)
+	case "yes":
+	case "auto":
+		var size int64
+		for _, f := range in {
+			size += f.Size
+		}
+		if dryRun || size < exclusiveImportBytes || strings.Contains(dsn, "://") {
+			return openStore(ctx, e, dsn)
+		}
+	default:
+		return nil, usagef("import: --exclusive %q: want yes, no or auto", exclusive)
+	}
+	s, err := openStoreWith(ctx, e, dsn, readReferenceIfFresh(dsn), sqlstore.OpenExclusive)
+	switch {
+	case err == nil:
+		fmt.Fprintln(e.stderr, "coalition: import: the database is this import's alone until it ends (other processes wait)")
+	case exclusive == "auto" && errors.Is(err, sqlstore.ErrInUse):
+		fmt.Fprintln(e.stderr, "coalition: import: the database is open in another process: importing beside it")
+		return openStore(ctx, e, dsn)
+	}
+	return s, err
 }
 
 // importRequest completes req from the arguments (format, then files) and

@@ -30,10 +30,16 @@ func openStore(ctx context.Context, e *env, dsn string) (*sqlstore.Store, error)
 // openStoreReading is openStore with the reference data perhaps already
 // being read (readReferenceIfFresh).
 func openStoreReading(ctx context.Context, e *env, dsn string, ref *referenceRead) (*sqlstore.Store, error) {
+	return openStoreWith(ctx, e, dsn, ref, sqlstore.Open)
+}
+
+// openStoreWith is openStoreReading opening the database with open
+// (sqlstore.Open, or OpenExclusive for a bulk import).
+func openStoreWith(ctx context.Context, e *env, dsn string, ref *referenceRead, open func(context.Context, string) (*sqlstore.Store, error)) (*sqlstore.Store, error) {
 	if err := createSeeded(ctx, e, dsn, ref); err != nil {
 		return nil, err
 	}
-	s, err := sqlstore.Open(ctx, dsn)
+	s, err := open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
