@@ -281,3 +281,36 @@ func BenchmarkIATI(b *testing.B) {
 		}
 	}
 }
+
+// TestPlainDateIsParseDate: plainDate reads what coalition.ParseDate reads,
+// the same, on every day of 1582-2500, every month and day number 00-39 of
+// a few years, and odd strings.
+func TestPlainDateIsParseDate(t *testing.T) {
+	var in []string
+	for y := 1582; y <= 2500; y++ {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				in = append(in, fmt.Sprintf("%04d-%02d-%02d", y, m, d))
+			}
+		}
+	}
+	for _, y := range []string{"0000", "0001", "1900", "2000", "2024", "9999"} {
+		for m := 0; m < 40; m++ {
+			for d := 0; d < 40; d++ {
+				in = append(in, fmt.Sprintf("%s-%02d-%02d", y, m, d))
+			}
+		}
+	}
+	in = append(in, "", "2024-1-01", "2024-01-1", "+024-01-01", "2024/01/01", "2024-01-01 ", " 2024-01-01", "2024-0a-01", "20240101xx",
+		"2024-01-01T00:00:00Z", "２024-01-01", "-024-01-01", "2024--1-01", "2024-01--1")
+	for _, s := range in {
+		want, werr := coalition.ParseDate(s)
+		got, ok := plainDate(s)
+		if ok && (werr != nil || got != want) || !ok && werr == nil {
+			t.Fatalf("%q: plainDate %v %v, ParseDate %v %v", s, got, ok, want, werr)
+		}
+		if ok && got.String() != s {
+			t.Fatalf("%q: written back %q", s, got.String())
+		}
+	}
+}
