@@ -140,10 +140,11 @@ type iatiParser struct {
 	root   bool // <iati-activities> was seen
 
 	// Kept from one activity to the next, not to allocate them again:
-	// the transactions of emitted activities, the references an
-	// activity used (iatiEmitter.seen), and the organisation names read
-	// (a file repeats the same few).
+	// the transactions of emitted activities and their list, the
+	// references an activity used (iatiEmitter.seen), and the
+	// organisation names read (a file repeats the same few).
 	free  []*iatiTx
+	txs   []*iatiTx // an emitted activity's list, empty
 	seen  map[string]int
 	names map[string]string
 }
@@ -191,7 +192,8 @@ func (p *iatiParser) start(t xml.StartElement) bool {
 		}
 		p.root = true
 	case name == "iati-activity" && len(p.path) == 2:
-		p.act = &iatiActivity{line: line, defCur: attr(t, "default-currency"), humanitarian: attr(t, "humanitarian")}
+		p.act = &iatiActivity{line: line, defCur: attr(t, "default-currency"), humanitarian: attr(t, "humanitarian"), txs: p.txs}
+		p.txs = nil
 	case p.act == nil:
 	case name == "transaction" && len(p.path) == 3:
 		p.tx = p.newTx()
@@ -366,6 +368,8 @@ func (p *iatiParser) end(t xml.EndElement) bool {
 		clear(p.seen)
 		iatiEmit(p.ctx, p.act, p.recipient, p.opt, p.sink, p.e, &p.st, p.seen)
 		p.free = append(p.free, p.act.txs...)
+		clear(p.act.txs)
+		p.txs = p.act.txs[:0]
 		p.act = nil
 	}
 	return false
@@ -467,6 +471,8 @@ type iatiEmitter struct {
 	countryErr   error // the last recipient country that did not resolve
 	seen         map[string]int
 	from, to     coalition.Month // the activity's delivery window (iatiWindow)
+	// the last receiver written in a provenance, and what it was made of
+	recvName, recvRef, recv string
 }
 
 // iatiActivityRecipient is the activity's recipient and its share of
@@ -517,13 +523,13 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 		em.st.skip(why)
 		return
 	}
-	p, err := iatiPledge(em.act, tx, to, share, status, em.opt, em.from, em.to)
-	var out *outOfScope
-	if errors.As(err, &out) {
-		em.st.skip(out.reason)
-		return
-	}
+	p, err := em.pledge(tx, to, share, status)
 	if err != nil {
+		var out *outOfScope
+		if errors.As(err, &out) {
+			em.st.skip(out.reason)
+			return
+		}
 		field, cause := rowErrorOf(err, "transaction")
 		em.refuse(tx.line, field, cause)
 		return
@@ -590,8 +596,10 @@ func fieldErr(field string, format string, args ...any) error {
 	return &RowError{Field: field, Err: fmt.Errorf(format, args...)}
 }
 
-// from and to are the activity's delivery window (iatiWindow).
-func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status coalition.PledgeStatus, opt *Options, from, until coalition.Month) (*coalition.Pledge, error) {
+// pledge is the pledge of transaction tx to recipient to, for share of its
+// value.
+func (em *iatiEmitter) pledge(tx *iatiTx, to string, share float64, status coalition.PledgeStatus) (*coalition.Pledge, error) {
+	act, opt := em.act, em.opt
 	donor, err := iatiDonor(act, tx, opt)
 	if err != nil {
 		return nil, err
@@ -607,12 +615,12 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	p := &coalition.Pledge{Donor: donor, Recipient: to, Category: iatiCategory(act, tx), Amount: coalition.Money{Minor: minor, Currency: cur},
 		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: act.id + "/" + iatiRef(tx, cur), AsOf: opt.AsOf}
 	if status != coalition.Delivered {
-		p.DeliverFrom, p.DeliverTo = from, until
+		p.DeliverFrom, p.DeliverTo = em.from, em.to
 	}
 	if err := opt.FX.Convert(p, vd); err != nil {
 		return nil, fieldErr("value/@currency", "%v", err)
 	}
-	p.Provenance = opt.provenanceFields("", tx.line, iatiExtra(act, tx, share, vd))
+	p.Provenance = opt.provenanceFields("", tx.line, iatiExtra(make([]extraField, 0, 8), act, tx, share, vd, em.receiver(tx)))
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -753,10 +761,24 @@ func iatiAmount(act *iatiActivity, tx *iatiTx, share float64) (int64, string, er
 	return minor, cur, nil
 }
 
-// iatiExtra is what a pledge's provenance keeps of its transaction, in
-// the order of the keys.
-func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) []extraField {
-	extra := make([]extraField, 0, 8)
+// receiver is iatiReceiver(tx), made once for the transactions of an
+// activity that name the same receiver.
+func (em *iatiEmitter) receiver(tx *iatiTx) string {
+	if em.recv == "" || tx.receiver.name != em.recvName || tx.receiver.ref != em.recvRef {
+		em.recvName, em.recvRef, em.recv = tx.receiver.name, tx.receiver.ref, iatiReceiver(tx)
+	}
+	return em.recv
+}
+
+// iatiReceiver is the receiver a provenance names: the receiving
+// organisation's name and ref.
+func iatiReceiver(tx *iatiTx) string {
+	return strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)
+}
+
+// iatiExtra appends to extra what a pledge's provenance keeps of its
+// transaction, in the order of the keys; receiver is iatiReceiver(tx).
+func iatiExtra(extra []extraField, act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date, receiver string) []extraField {
 	extra = append(extra, extraField{"activity", act.id})
 	if tx.net.minus > 0 {
 		_, cur, _ := iatiMinor(act, tx)
@@ -766,7 +788,7 @@ func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) 
 		extra = append(extra, extraField{"provider_activity_id", tx.provider.activity})
 	}
 	if tx.receiver.name != "" || tx.receiver.ref != "" {
-		extra = append(extra, extraField{"receiver", strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)})
+		extra = append(extra, extraField{"receiver", receiver})
 	}
 	if tx.receiver.activity != "" {
 		extra = append(extra, extraField{"receiver_activity_id", tx.receiver.activity})

@@ -1,11 +1,13 @@
 package importer
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -311,6 +313,24 @@ func TestPlainDateIsParseDate(t *testing.T) {
 		}
 		if ok && got.String() != s {
 			t.Fatalf("%q: written back %q", s, got.String())
+		}
+	}
+}
+
+// BenchmarkIATIBare is BenchmarkIATI's reference: a bare RawToken pass
+// over the same file, as scripts/iati-scale/bareparse makes.
+func BenchmarkIATIBare(b *testing.B) {
+	data := synIATI(20000, false)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d := xml.NewDecoder(bufio.NewReaderSize(bytes.NewReader(data), 64<<10))
+		for {
+			if _, err := d.RawToken(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }
