@@ -118,8 +118,47 @@ func DateOf(t time.Time) Date { y, m, d := t.Date(); return Date{y, m, d} }
 func (d Date) IsZero() bool       { return d == Date{} }
 func (d Date) Month() Month       { return MonthOf(d.Y, d.M) }
 func (d Date) Time() time.Time    { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC) }
-func (d Date) Before(o Date) bool { return d.Time().Before(o.Time()) }
-func (d Date) After(o Date) bool  { return d.Time().After(o.Time()) }
+func (d Date) Before(o Date) bool { return d.compare(o) < 0 }
+func (d Date) After(o Date) bool  { return d.compare(o) > 0 }
+
+// compare is -1, 0 or 1 as d is before, on or after o: by their fields
+// when both are real calendar dates (every pledge is checked against
+// MinDate and MaxDate twice, and time.Date is the cost of it), as times
+// otherwise (2025-02-30 is 2025-03-02).
+func (d Date) compare(o Date) int {
+	if !d.real() || !o.real() {
+		return d.Time().Compare(o.Time())
+	}
+	switch {
+	case d.Y != o.Y:
+		return cmpInt(d.Y, o.Y)
+	case d.M != o.M:
+		return cmpInt(int(d.M), int(o.M))
+	}
+	return cmpInt(d.D, o.D)
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// real reports whether d is a date of the calendar, of a year time.Time
+// holds without doubt.
+func (d Date) real() bool {
+	if d.Y < -1_000_000 || d.Y > 1_000_000 || d.M < time.January || d.M > time.December || d.D < 1 {
+		return false
+	}
+	if d.M == time.February && d.Y%4 == 0 && (d.Y%100 != 0 || d.Y%400 == 0) {
+		return d.D <= 29
+	}
+	return d.D <= [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[d.M-1]
+}
 
 func (d Date) String() string {
 	if d.IsZero() {

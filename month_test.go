@@ -39,3 +39,27 @@ func TestMonthAndDateText(t *testing.T) {
 		t.Errorf("zero Date = %s, want null", got)
 	}
 }
+
+// TestDateCompareIsTimes: Before and After, which compare fields, say
+// what comparing the dates' times says, for real dates and impossible
+// ones alike.
+func TestDateCompareIsTimes(t *testing.T) {
+	var ds []coalition.Date
+	for _, y := range []int{-1, 0, 1, 1899, 1900, 1990, 2000, 2023, 2024, 2100, 2400, 999_999, 1_000_001} {
+		for m := -1; m <= 14; m++ {
+			for _, d := range []int{-1, 0, 1, 2, 15, 27, 28, 29, 30, 31, 32, 60} {
+				ds = append(ds, coalition.Date{Y: y, M: time.Month(m), D: d})
+			}
+		}
+	}
+	for _, a := range ds {
+		for _, b := range ds {
+			if got, want := a.Before(b), a.Time().Before(b.Time()); got != want {
+				t.Fatalf("%+v.Before(%+v) = %v, want %v", a, b, got, want)
+			}
+			if got, want := a.After(b), a.Time().After(b.Time()); got != want {
+				t.Fatalf("%+v.After(%+v) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+}

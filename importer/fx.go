@@ -64,11 +64,21 @@ func (t *FXTable) Rate(cur string, m coalition.Month) (coalition.FXRate, error) 
 // value date's month: coalition.ConvertPledge, as the API does (a month
 // before the table takes the ECB history's rate).
 func (t *FXTable) Convert(p *coalition.Pledge, valueDate coalition.Date) error {
-	return coalition.ConvertPledge(p, valueDate, func(cur string, m coalition.Month) (*coalition.FXRate, error) {
-		r, err := t.Rate(cur, m)
-		if err != nil {
-			return nil, err
+	return coalition.ConvertPledge(p, valueDate, t.find)
+}
+
+// find is Rate as a coalition.RateFinder: a rate of the table is given as
+// a pointer into it, not copied (ConvertPledge only reads it), the others
+// as a copy.
+func (t *FXTable) find(cur string, m coalition.Month) (*coalition.FXRate, error) {
+	if rs := t.rates[cur]; t.lookup == nil && cur != "EUR" && coalition.ValidCurrency(cur) && len(rs) > 0 {
+		if i := sort.Search(len(rs), func(i int) bool { return rs[i].Month > m }); i > 0 {
+			return &rs[i-1], nil
 		}
-		return &r, nil
-	})
+	}
+	r, err := t.Rate(cur, m)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
 }

@@ -93,9 +93,12 @@ func IATI(ctx context.Context, r io.Reader, opt Options, sink Sink) (Stats, erro
 	// the file each.
 	p.d = xml.NewDecoder(&tagLimit{r: bufio.NewReaderSize(r, 64<<10), max: MaxLine})
 	p.d.Strict = true
-	for {
-		if err := ctx.Err(); err != nil {
-			return p.st, err
+	for n := 0; ; n++ {
+		// Every 64 tokens: ctx.Err takes a lock, and a token is ~1 µs.
+		if n%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return p.st, err
+			}
 		}
 		tok, err := p.d.RawToken()
 		if err != nil {
@@ -135,6 +138,15 @@ type iatiParser struct {
 	text   []byte
 	inText bool // text is being collected for the open element
 	root   bool // <iati-activities> was seen
+
+	// Kept from one activity to the next, not to allocate them again:
+	// the transactions of emitted activities and their list, the
+	// references an activity used (iatiEmitter.seen), and the
+	// organisation names read (a file repeats the same few).
+	free  []*iatiTx
+	txs   []*iatiTx // an emitted activity's list, empty
+	seen  map[string]int
+	names map[string]string
 }
 
 // readError records the error (or the end of the file) that ended the
@@ -180,10 +192,12 @@ func (p *iatiParser) start(t xml.StartElement) bool {
 		}
 		p.root = true
 	case name == "iati-activity" && len(p.path) == 2:
-		p.act = &iatiActivity{line: line, defCur: attr(t, "default-currency"), humanitarian: attr(t, "humanitarian")}
+		p.act = &iatiActivity{line: line, defCur: attr(t, "default-currency"), humanitarian: attr(t, "humanitarian"), txs: p.txs}
+		p.txs = nil
 	case p.act == nil:
 	case name == "transaction" && len(p.path) == 3:
-		p.tx = &iatiTx{line: line, ref: attr(t, "ref"), humanitarian: attr(t, "humanitarian")}
+		p.tx = p.newTx()
+		p.tx.line, p.tx.ref, p.tx.humanitarian = line, attr(t, "ref"), attr(t, "humanitarian")
 	case p.tx != nil:
 		p.txElement(name, t)
 	case len(p.path) == 3:
@@ -330,14 +344,14 @@ func (p *iatiParser) end(t xml.EndElement) bool {
 	}
 	p.path = p.path[:len(p.path)-1]
 	if p.inText {
-		s := strings.TrimSpace(string(p.text))
+		s := bytes.TrimSpace(p.text)
 		switch {
 		case name == "iati-identifier" && p.act != nil:
-			p.act.id = s
+			p.act.id = string(s)
 		case name == "value" && p.tx != nil:
-			p.tx.value = s
+			p.tx.value = string(s)
 		case name == "narrative" && p.org != nil:
-			p.org.name = s
+			p.org.name = p.name(s)
 		}
 		p.inText = false
 	}
@@ -348,10 +362,46 @@ func (p *iatiParser) end(t xml.EndElement) bool {
 		p.act.txs = append(p.act.txs, p.tx)
 		p.tx = nil
 	case name == "iati-activity" && p.act != nil:
-		iatiEmit(p.ctx, p.act, p.recipient, p.opt, p.sink, p.e, &p.st)
+		if p.seen == nil {
+			p.seen = map[string]int{}
+		}
+		clear(p.seen)
+		iatiEmit(p.ctx, p.act, p.recipient, p.opt, p.sink, p.e, &p.st, p.seen)
+		p.free = append(p.free, p.act.txs...)
+		clear(p.act.txs)
+		p.txs = p.act.txs[:0]
 		p.act = nil
 	}
 	return false
+}
+
+// newTx is a blank transaction, one of an emitted activity's if there is
+// one (nothing refers to those after iatiEmit).
+func (p *iatiParser) newTx() *iatiTx {
+	if n := len(p.free); n > 0 {
+		tx := p.free[n-1]
+		p.free[n-1] = nil
+		p.free = p.free[:n-1]
+		*tx = iatiTx{net: iatiNet{by: tx.net.by[:0]}}
+		return tx
+	}
+	return &iatiTx{}
+}
+
+// name is an organisation's name: a string made once for each of up to
+// 1,024 distinct names of up to 128 bytes.
+func (p *iatiParser) name(b []byte) string {
+	if s, ok := p.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(b) <= 128 && len(p.names) < 1024 {
+		if p.names == nil {
+			p.names = map[string]string{}
+		}
+		p.names[s] = s
+	}
+	return s
 }
 
 func attr(t xml.StartElement, name string) string {
@@ -390,14 +440,16 @@ func iatiCategory(act *iatiActivity, tx *iatiTx) string {
 
 // iatiEmit sends the pledges of one activity's transactions to sink,
 // counting each transaction as skipped, invalid or recorded.
-func iatiEmit(ctx context.Context, act *iatiActivity, recipient string, opt *Options, sink Sink, e *errs, st *Stats) {
+// seen is empty, for the references the activity uses.
+func iatiEmit(ctx context.Context, act *iatiActivity, recipient string, opt *Options, sink Sink, e *errs, st *Stats, seen map[string]int) {
 	if act.id == "" {
 		e.add(opt.File, "", act.line, "iati-identifier", errors.New("is missing"))
 		st.Invalid += len(act.txs)
 		return
 	}
-	em := &iatiEmitter{opt: opt, sink: sink, e: e, st: st, act: act, recipient: recipient, seen: map[string]int{}}
+	em := &iatiEmitter{opt: opt, sink: sink, e: e, st: st, act: act, recipient: recipient, seen: seen}
 	em.actRecipient, em.share, em.countryErr = iatiActivityRecipient(act, recipient, opt)
+	em.from, em.to = iatiWindow(act)
 	iatiNetReversals(act)
 	for _, tx := range act.txs {
 		st.Rows++
@@ -418,6 +470,9 @@ type iatiEmitter struct {
 	share        float64
 	countryErr   error // the last recipient country that did not resolve
 	seen         map[string]int
+	from, to     coalition.Month // the activity's delivery window (iatiWindow)
+	// the last receiver written in a provenance, and what it was made of
+	recvName, recvRef, recv string
 }
 
 // iatiActivityRecipient is the activity's recipient and its share of
@@ -468,13 +523,13 @@ func (em *iatiEmitter) transaction(ctx context.Context, tx *iatiTx) {
 		em.st.skip(why)
 		return
 	}
-	p, err := iatiPledge(em.act, tx, to, share, status, em.opt)
-	var out *outOfScope
-	if errors.As(err, &out) {
-		em.st.skip(out.reason)
-		return
-	}
+	p, err := em.pledge(tx, to, share, status)
 	if err != nil {
+		var out *outOfScope
+		if errors.As(err, &out) {
+			em.st.skip(out.reason)
+			return
+		}
 		field, cause := rowErrorOf(err, "transaction")
 		em.refuse(tx.line, field, cause)
 		return
@@ -541,7 +596,10 @@ func fieldErr(field string, format string, args ...any) error {
 	return &RowError{Field: field, Err: fmt.Errorf(format, args...)}
 }
 
-func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status coalition.PledgeStatus, opt *Options) (*coalition.Pledge, error) {
+// pledge is the pledge of transaction tx to recipient to, for share of its
+// value.
+func (em *iatiEmitter) pledge(tx *iatiTx, to string, share float64, status coalition.PledgeStatus) (*coalition.Pledge, error) {
+	act, opt := em.act, em.opt
 	donor, err := iatiDonor(act, tx, opt)
 	if err != nil {
 		return nil, err
@@ -557,12 +615,12 @@ func iatiPledge(act *iatiActivity, tx *iatiTx, to string, share float64, status 
 	p := &coalition.Pledge{Donor: donor, Recipient: to, Category: iatiCategory(act, tx), Amount: coalition.Money{Minor: minor, Currency: cur},
 		Announced: date, Status: status, Visibility: coalition.Public, Source: opt.Source, SourceRef: act.id + "/" + iatiRef(tx, cur), AsOf: opt.AsOf}
 	if status != coalition.Delivered {
-		p.DeliverFrom, p.DeliverTo = iatiWindow(act)
+		p.DeliverFrom, p.DeliverTo = em.from, em.to
 	}
 	if err := opt.FX.Convert(p, vd); err != nil {
 		return nil, fieldErr("value/@currency", "%v", err)
 	}
-	p.Provenance = opt.provenanceFields("", tx.line, iatiExtra(act, tx, share, vd))
+	p.Provenance = opt.provenanceFields("", tx.line, iatiExtra(make([]extraField, 0, 8), act, tx, share, vd, em.receiver(tx)))
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -617,15 +675,16 @@ func iatiWindow(act *iatiActivity) (from, to coalition.Month) {
 // iatiDonor is the donor of a transaction: the provider, else (for
 // outgoing types) the reporting organisation, else the funding participant.
 func iatiDonor(act *iatiActivity, tx *iatiTx, opt *Options) (string, error) {
-	cands := []iatiOrg{tx.provider}
+	var buf [3]*iatiOrg
+	cands := append(buf[:0], &tx.provider)
 	if !incoming[tx.typ] {
-		cands = append(cands, act.reporting)
+		cands = append(cands, &act.reporting)
 	}
-	cands = append(cands, act.funding)
+	cands = append(cands, &act.funding)
 	donor, tried := "", ""
 	var lastErr error
 	for _, o := range cands {
-		for _, s := range []string{o.ref, o.name} {
+		for _, s := range [2]string{o.ref, o.name} {
 			if s == "" {
 				continue
 			}
@@ -702,10 +761,24 @@ func iatiAmount(act *iatiActivity, tx *iatiTx, share float64) (int64, string, er
 	return minor, cur, nil
 }
 
-// iatiExtra is what a pledge's provenance keeps of its transaction, in
-// the order of the keys.
-func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) []extraField {
-	extra := make([]extraField, 0, 8)
+// receiver is iatiReceiver(tx), made once for the transactions of an
+// activity that name the same receiver.
+func (em *iatiEmitter) receiver(tx *iatiTx) string {
+	if em.recv == "" || tx.receiver.name != em.recvName || tx.receiver.ref != em.recvRef {
+		em.recvName, em.recvRef, em.recv = tx.receiver.name, tx.receiver.ref, iatiReceiver(tx)
+	}
+	return em.recv
+}
+
+// iatiReceiver is the receiver a provenance names: the receiving
+// organisation's name and ref.
+func iatiReceiver(tx *iatiTx) string {
+	return strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)
+}
+
+// iatiExtra appends to extra what a pledge's provenance keeps of its
+// transaction, in the order of the keys; receiver is iatiReceiver(tx).
+func iatiExtra(extra []extraField, act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date, receiver string) []extraField {
 	extra = append(extra, extraField{"activity", act.id})
 	if tx.net.minus > 0 {
 		_, cur, _ := iatiMinor(act, tx)
@@ -715,7 +788,7 @@ func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) 
 		extra = append(extra, extraField{"provider_activity_id", tx.provider.activity})
 	}
 	if tx.receiver.name != "" || tx.receiver.ref != "" {
-		extra = append(extra, extraField{"receiver", strings.TrimSpace(tx.receiver.name + " " + tx.receiver.ref)})
+		extra = append(extra, extraField{"receiver", receiver})
 	}
 	if tx.receiver.activity != "" {
 		extra = append(extra, extraField{"receiver_activity_id", tx.receiver.activity})
@@ -723,7 +796,20 @@ func iatiExtra(act *iatiActivity, tx *iatiTx, share float64, vd coalition.Date) 
 	if share < 1 {
 		extra = append(extra, extraField{"recipient_share", strconv.FormatFloat(share, 'f', -1, 64)})
 	}
-	return append(extra, extraField{"transaction_type", tx.typ}, extraField{"value_date", vd.String()})
+	return append(extra, extraField{"transaction_type", tx.typ}, extraField{"value_date", iatiDateString(tx, vd)})
+}
+
+// iatiDateString is vd, the value date read from tx, written YYYY-MM-DD:
+// the text it was read from when that is already so (plainDate).
+func iatiDateString(tx *iatiTx, vd coalition.Date) string {
+	src := tx.valDate
+	if src == "" {
+		src = tx.date
+	}
+	if d, ok := plainDate(src); ok && d == vd {
+		return src
+	}
+	return vd.String()
 }
 
 // tagLimit fails when more than max bytes pass without a '<' or '>': no

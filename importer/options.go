@@ -144,6 +144,15 @@ func (o *Options) provenanceFields(sheet string, row int, extra []extraField) st
 	return string(b)
 }
 
+// jsonPlain are the bytes a JSON string holds as they are: ASCII but the
+// control characters, '"' and '\\'.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString appends s as a JSON string, as encoding/json writes it
 // (invalid UTF-8 becomes U+FFFD), without its HTML escapes.
 func appendJSONString(b []byte, s string) []byte {
@@ -152,7 +161,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// A run of bytes that need no escape, appended at once.
 		j := i
-		for j < len(s) && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '"' && s[j] != '\\' {
+		for j < len(s) && jsonPlain[s[j]] {
 			j++
 		}
 		if j > i {

@@ -75,7 +75,7 @@ func TestIATIExtraInKeyOrder(t *testing.T) {
 		if mask&8 != 0 {
 			share = 0.25
 		}
-		fields := iatiExtra(act, tx, share, vd)
+		fields := iatiExtra(nil, act, tx, share, vd, iatiReceiver(tx))
 		m := map[string]string{}
 		for i, f := range fields {
 			if i > 0 && fields[i-1].k >= f.k {
