@@ -1,6 +1,7 @@
 package coalition
 
 import (
+	"cmp"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -129,23 +130,13 @@ func (d Date) compare(o Date) int {
 	if !d.real() || !o.real() {
 		return d.Time().Compare(o.Time())
 	}
-	switch {
-	case d.Y != o.Y:
-		return cmpInt(d.Y, o.Y)
-	case d.M != o.M:
-		return cmpInt(int(d.M), int(o.M))
+	if c := cmp.Compare(d.Y, o.Y); c != 0 {
+		return c
 	}
-	return cmpInt(d.D, o.D)
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+	if c := cmp.Compare(d.M, o.M); c != 0 {
+		return c
 	}
-	return 0
+	return cmp.Compare(d.D, o.D)
 }
 
 // real reports whether d is a date of the calendar, of a year time.Time
