@@ -126,7 +126,7 @@ func (s *server) refusedTooOften(w http.ResponseWriter, r *http.Request) bool {
 	if wait <= 0 {
 		return false
 	}
-	s.metrics.limited.WithLabelValues("refused").Inc()
+	s.metrics.rateLimited("refused")
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	s.writeError(w, r, coalition.Errorf(coalition.RateLimited,
 		"too many refused requests from this client: try again in %s", wait.Round(time.Millisecond)))

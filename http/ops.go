@@ -313,7 +313,7 @@ func (s *server) rateLimit(c class, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		wait := s.limiter.take(c.rate, clientKey(r), time.Now())
 		if wait > 0 {
-			s.metrics.limited.WithLabelValues(c.rate).Inc()
+			s.metrics.rateLimited(c.rate)
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			s.writeError(w, r, coalition.Errorf(coalition.RateLimited,
 				"too many %s requests from this client: try again in %s", c.rate, wait.Round(time.Millisecond)))

@@ -16,6 +16,10 @@ import (
 
 	chttp "coalition/http"
 	"coalition/sqlstore"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // syncBuffer is a log sink that tests may read while the server writes.
@@ -130,6 +134,56 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+}
+
+// TestMetricsTextFormat reads a server's /metrics with Prometheus's own
+// parser of the text format (prometheus/common/expfmt): every line parses,
+// and each family has the type Prometheus should see.
+func TestMetricsTextFormat(t *testing.T) {
+	w := newOpsServer(t, chttp.Config{})
+	for _, path := range []string{"/api/v1/countries", "/api/v1/pledges/999999", "/api/v1/countries"} {
+		res, _ := w.do(t, "GET", path, "", "")
+		res.Body.Close()
+	}
+	res, b := w.do(t, "GET", "/metrics", w.token, "")
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("/metrics: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("Prometheus's parser refuses /metrics: %v\n%s", err, b)
+	}
+	for name, typ := range map[string]dto.MetricType{
+		"coalition_http_requests_total":           dto.MetricType_COUNTER,
+		"coalition_http_request_duration_seconds": dto.MetricType_HISTOGRAM,
+		"coalition_audit_chain_length":            dto.MetricType_GAUGE,
+		"go_sql_open_connections":                 dto.MetricType_GAUGE,
+		"go_sql_wait_count_total":                 dto.MetricType_COUNTER,
+		"go_goroutines":                           dto.MetricType_GAUGE,
+		"process_resident_memory_bytes":           dto.MetricType_GAUGE,
+	} {
+		f := fams[name]
+		if f == nil || f.GetType() != typ {
+			t.Errorf("family %s: %v, want type %v", name, f, typ)
+		}
+	}
+	var countries float64
+	for _, m := range fams["coalition_http_request_duration_seconds"].GetMetric() {
+		l := map[string]string{}
+		for _, lp := range m.GetLabel() {
+			l[lp.GetName()] = lp.GetValue()
+		}
+		if l["route"] == "GET /api/v1/countries" && l["code"] == "200" {
+			countries = float64(m.GetHistogram().GetSampleCount())
+			if n := len(m.GetHistogram().GetBucket()); n != 15 { // 14 bounds and +Inf
+				t.Errorf("latency histogram has %d buckets, want 15", n)
+			}
+		}
+	}
+	if countries != 2 {
+		t.Errorf("latency of GET /api/v1/countries: %v requests, want 2", countries)
 	}
 }
 
