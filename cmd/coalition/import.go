@@ -22,7 +22,7 @@ import (
 type importReport = imports.Report
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "import <kiel-csv|kiel-xlsx|iati|fts|csv> FILE...|- [--dry-run] [--skip-invalid] [--report FILE] [--json] [--recipient UA] [--source TEXT] [--kind KIND] [--release N] [--force] [--db ...]\n       coalition import csv --template pledges|deliveries|requirements|engagements|risk-events",
+	fs := newFlagSet(e, "import", "import <kiel-csv|kiel-xlsx|iati|fts|csv> FILE...|- [--dry-run] [--skip-invalid] [--report FILE] [--json] [--recipient UA] [--source TEXT] [--kind KIND] [--release N] [--force] [--exclusive auto|yes|no] [--db ...]\n       coalition import csv --template pledges|deliveries|requirements|engagements|risk-events",
 		"coalition import iati activities.xml --recipient UA --dry-run")
 	db := dbFlag(fs)
 	var req imports.Request
