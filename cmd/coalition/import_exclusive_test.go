@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,32 +16,13 @@ import (
 	"coalition/sqlstore/sqltest"
 )
 
-var (
-	genOnce sync.Once
-	genPath string
-	genErr  error
-)
-
 // genIATI writes a synthetic IATI file of n transactions (cmd/gen-iati,
 // the scale benchmark's generator) into a temporary folder.
 func genIATI(t *testing.T, n int) string {
 	t.Helper()
-	genOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gen-iati-")
-		if err != nil {
-			genErr = err
-			return
-		}
-		genPath = filepath.Join(dir, "gen-iati")
-		if out, err := exec.Command("go", "build", "-o", genPath, "../gen-iati").CombinedOutput(); err != nil {
-			genErr = fmt.Errorf("go build gen-iati: %v\n%s", err, out)
-		}
-	})
-	if genErr != nil {
-		t.Fatal(genErr)
-	}
+	gen := builtCommand(t, "../gen-iati")
 	file := filepath.Join(t.TempDir(), fmt.Sprintf("syn-%d.xml", n))
-	if out, err := exec.Command(genPath, "-transactions", fmt.Sprint(n), "-o", file).CombinedOutput(); err != nil {
+	if out, err := exec.Command(gen, "-transactions", fmt.Sprint(n), "-o", file).CombinedOutput(); err != nil {
 		t.Fatalf("gen-iati: %v\n%s", err, out)
 	}
 	return file

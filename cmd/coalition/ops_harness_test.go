@@ -27,31 +27,39 @@ import (
 	"coalition/sqlstore/sqltest"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
 // coalitionBinary builds cmd/coalition once per test run.
-func coalitionBinary(t *testing.T) string {
+func coalitionBinary(t *testing.T) string { return builtCommand(t, ".") }
+
+// built holds the commands builtCommand has built, by package folder.
+var built = struct {
+	sync.Mutex
+	path map[string]string
+	err  map[string]error
+}{path: map[string]string{}, err: map[string]error{}}
+
+// builtCommand builds the command in the package folder pkg (relative to
+// cmd/coalition) once per test run and returns the binary's path.
+func builtCommand(t *testing.T, pkg string) string {
 	t.Helper()
-	binOnce.Do(func() {
+	built.Lock()
+	defer built.Unlock()
+	if _, done := built.path[pkg]; !done {
 		dir, err := os.MkdirTemp("", "coalition-bin-")
-		if err != nil {
-			binErr = err
-			return
+		path := filepath.Join(dir, filepath.Base(pkg))
+		if pkg == "." {
+			path = filepath.Join(dir, "coalition")
 		}
-		binPath = filepath.Join(dir, "coalition")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		if err == nil {
+			if out, berr := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); berr != nil {
+				err = fmt.Errorf("go build %s: %v\n%s", pkg, berr, out)
+			}
 		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
+		built.path[pkg], built.err[pkg] = path, err
 	}
-	return binPath
+	if err := built.err[pkg]; err != nil {
+		t.Fatal(err)
+	}
+	return built.path[pkg]
 }
 
 // engines lists the databases a proof runs on: SQLite always, PostgreSQL
