@@ -49,11 +49,13 @@ var (
 // the library's, for the whole process).
 var exposeMetadata sync.Once
 
-// NewMetrics returns a Metrics with the Go runtime and process metrics.
+// NewMetrics returns a Metrics with the Go runtime and process metrics,
+// open file descriptors included (process_open_fds, process_max_fds).
 func NewMetrics() *Metrics {
 	exposeMetadata.Do(func() { metrics.ExposeMetadata(true) })
 	m := &Metrics{set: metrics.NewSet()}
 	m.set.RegisterMetricsWriter(metrics.WriteProcessMetrics)
+	m.set.RegisterMetricsWriter(metrics.WriteFDMetrics)
 	return m
 }
 

@@ -163,6 +163,8 @@ func TestMetricsTextFormat(t *testing.T) {
 		"go_sql_wait_count_total":                 dto.MetricType_COUNTER,
 		"go_goroutines":                           dto.MetricType_GAUGE,
 		"process_resident_memory_bytes":           dto.MetricType_GAUGE,
+		"process_open_fds":                        dto.MetricType_GAUGE,
+		"process_cpu_seconds_total":               dto.MetricType_COUNTER,
 	} {
 		f := fams[name]
 		if f == nil || f.GetType() != typ {
