@@ -18,7 +18,7 @@ import (
 const capabilityState = `(() => {
   window.coalitionCharts && coalitionCharts.drawAll(); // charts further down draw when scrolled to; draw them all
   const drawn = ['capability-gap', 'capability-roles'].every(id => {
-    const c = document.querySelector('#' + id + ' canvas');
+    const c = document.querySelector('#' + id + ' svg.plot');
     return !!c && c.getBoundingClientRect().width > 0 && c.getBoundingClientRect().height > 0;
   });
   const rows = [...document.querySelectorAll('#capability-gap-table tbody tr')].map(tr => tr.innerText);

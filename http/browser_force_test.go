@@ -18,7 +18,7 @@ import (
 // tables (text), the CSV links, and any internal id shown.
 const forceState = `(() => {
   window.coalitionCharts && coalitionCharts.drawAll(); // charts further down draw when scrolled to; draw them all
-  const c = document.querySelector('#force-lines canvas, #force-lines svg');
+  const c = document.querySelector('#force-lines svg.plot');
   const r = c ? c.getBoundingClientRect() : {width: 0, height: 0};
   const rows = id => [...document.querySelectorAll('#' + id + ' tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => td.innerText.trim()));
   return {

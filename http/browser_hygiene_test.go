@@ -22,12 +22,17 @@ var internalText = []struct{ name, re string }{
 }
 
 // hygieneJS opens every <details> (their text is one click away) and
-// returns the page's visible text and, per chart, the labels ECharts drew
-// on each value axis, in order.
+// returns the page's visible text and, per chart, the labels on each value
+// axis, in order: those ECharts drew, and the ticks of the plots drawn on
+// the server.
 const hygieneJS = `(() => {
   window.coalitionCharts && coalitionCharts.drawAll(); // charts further down draw when scrolled to; draw them all
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const axes = [];
+  document.querySelectorAll('[data-drawn="server"]').forEach(el => {
+    const labels = [...el.querySelectorAll('text.tick')].map(t => t.textContent);
+    if (labels.length) axes.push({chart: el.id, axis: 'value', labels});
+  });
   document.querySelectorAll('[data-chart]').forEach(el => {
     const inst = window.echarts && echarts.getInstanceByDom(el);
     if (!inst) return;

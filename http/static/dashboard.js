@@ -2,39 +2,22 @@
 // <div data-chart="KIND" id="ID"> has its data in
 // <script type="application/json" id="ID-data"> (the CSP forbids inline
 // scripts; JSON blocks are not executed). The table behind each chart is in
-// the page already, so nothing is lost without JavaScript.
+// the page already, so nothing is lost without JavaScript. Stacked and bar
+// charts come drawn from the server as SVG (data-drawn="server",
+// http/svgchart.go, which also holds the palette's category colours):
+// a page with only those loads no chart library.
 (function () {
   'use strict';
 
   // The palette (docs/palette.md): Okabe and Ito's eight colours, which stay
-  // distinct for the common colour-vision deficiencies. One colour per support
-  // type and per category, the same on every chart: a category not broken
-  // down ("Military (unspecified)") takes its type's colour, the others a
-  // shade of it. Series that are not categories (donors, plan and actual)
-  // take the colours of palette in order.
+  // distinct for the common colour-vision deficiencies; the categories'
+  // colours and the series' (donors, plan and actual) are chosen on the
+  // server with the charts it draws (http/svgchart.go).
   var okabeIto = {
     blue: '#0072B2', orange: '#E69F00', green: '#009E73', purple: '#CC79A7',
     sky: '#56B4E9', vermillion: '#D55E00', yellow: '#F0E442', black: '#000000'
   };
-  var categoryColors = {
-    Military: okabeIto.blue, 'Military (unspecified)': okabeIto.blue,
-    'Air defence': okabeIto.sky, 'Artillery and ammunition': '#003F6E', Armour: '#3C8DC4',
-    Aircraft: '#9CCBEB', Drones: '#00558A', Naval: '#6FA8D6', Training: '#B9DCF2', 'Other military': '#2A6E9E',
-    Financial: okabeIto.orange, 'Financial (unspecified)': okabeIto.orange,
-    'Budget support': '#F5C463', Loans: '#B07A00', Guarantees: '#FAE0A8',
-    Humanitarian: okabeIto.green,
-    Reconstruction: okabeIto.purple, 'Reconstruction and energy': okabeIto.purple
-  };
   var palette = [okabeIto.blue, okabeIto.orange, okabeIto.green, okabeIto.vermillion, okabeIto.purple, okabeIto.sky, okabeIto.yellow, okabeIto.black];
-
-  // seriesColors gives each series its category's colour, and the others
-  // the palette's colours in order, skipping those a category took.
-  function seriesColors(series) {
-    var used = series.map(function (s) { return categoryColors[s.name]; });
-    var free = palette.filter(function (c) { return used.indexOf(c) < 0; });
-    var next = 0;
-    return series.map(function (s, i) { return used[i] || free[next++ % free.length]; });
-  }
 
   // num formats a number with thousands separators and at most digits
   // decimals (trailing zeros dropped): 27,361 or 1.5.
@@ -104,52 +87,6 @@
   }
 
   var draw = {
-    // stack: {unit, x: [months], series: [{name, values}]} as stacked bars.
-    stack: function (chart, d) {
-      chart.setOption({
-        color: seriesColors(d.series),
-        tooltip: {
-          trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true,
-          formatter: function (ps) {
-            var total = 0;
-            var lines = ps.filter(function (p) { return p.value; }).map(function (p) {
-              total += p.value;
-              return p.marker + esc(p.seriesName) + ': ' + fmtEUR(p.value);
-            });
-            return esc(ps[0].axisValue) + '<br>' + lines.join('<br>') + '<br><b>Total: ' + fmtEUR(total) + '</b>';
-          }
-        },
-        legend: { top: 0, type: 'scroll' },
-        grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
-        xAxis: { type: 'category', data: d.x, axisTick: { alignWithLabel: true } },
-        yAxis: { type: 'value', axisLabel: { formatter: fmtAxis } },
-        series: d.series.map(function (s) {
-          return { name: s.name, type: 'bar', stack: 'total', data: s.values, emphasis: { focus: 'series' } };
-        })
-      });
-    },
-
-    // bar: {unit, labels, series: [{name, values}]} as horizontal bars; with
-    // several series, grouped with a legend; tall enough for every label.
-    bar: function (chart, d) {
-      var many = d.series.length > 1;
-      // unit 'units': counts of equipment, not euros.
-      var fmtV = d.unit === 'units' ? function (v) { return Number(v).toLocaleString('en'); } : fmtEUR;
-      var fmtA = d.unit === 'units' ? fmtV : fmtAxis;
-      fitHeight(chart, d.labels.length * (many ? 12 * d.series.length + 6 : 26) + (many ? 60 : 24));
-      chart.setOption({
-        color: seriesColors(d.series),
-        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmtV, confine: true },
-        legend: { show: many, top: 0 },
-        grid: { left: 8, right: many ? 16 : 56, top: many ? 30 : 8, bottom: 8, containLabel: true },
-        xAxis: { type: 'value', axisLabel: { formatter: fmtA, hideOverlap: true } },
-        yAxis: { type: 'category', data: d.labels, inverse: true, axisLabel: { width: narrow() ? 90 : 160, overflow: 'truncate' } },
-        series: d.series.map(function (s) {
-          return { name: s.name, type: 'bar', data: s.values, label: { show: !many, position: 'right', formatter: function (p) { return fmtV(p.value); } } };
-        })
-      });
-    },
-
     // targets: {labels, values (% of GDP), definitions, lines: [2, 3.5, 5]}:
     // horizontal bars coloured by definition, with the targets as lines.
     targets: function (chart, d) {
@@ -339,8 +276,9 @@
   var me = document.currentScript;
   var libs = me ? [me.dataset.echarts, me.dataset.topojson] : [];
   var loaded = null;
+  var undrawn = '[data-chart]:not([data-drawn="server"])';
   function withCharts(fn) {
-    if (!document.querySelector('[data-chart]')) return;
+    if (!document.querySelector(undrawn)) return;
     if (!loaded) {
       loaded = Promise.all(libs.map(function (src) {
         return new Promise(function (ok, fail) {
@@ -388,9 +326,9 @@
   // read every chart's axes.
   function drawAll() {
     return new Promise(function (ok, fail) {
-      if (!document.querySelector('[data-chart]')) { ok(); return; }
+      if (!document.querySelector(undrawn)) { ok(); return; }
       withCharts(function () {
-        document.querySelectorAll('[data-chart]').forEach(drawOne);
+        document.querySelectorAll(undrawn).forEach(drawOne);
         ok();
       });
       loaded.catch(fail);
