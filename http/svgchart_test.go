@@ -119,12 +119,18 @@ func TestChartSVGColumns(t *testing.T) {
 		{X: "70.67%", Y: "7%", W: "25.33%", H: "55.33%", Fill: oiBlue, Title: "Mar 2024 · Military: €2.0 bn of €1.0 bn"},
 		{X: "70.67%", Y: "62.33%", W: "25.33%", H: "27.67%", Fill: oiOrange, Title: "Mar 2024 · Financial: -€1.0 bn of €1.0 bn"},
 	}
-	if len(p.Rects) != len(want) {
-		t.Fatalf("%d bars, want %d (one per figure that is not zero): %+v", len(p.Rects), len(want), p.Rects)
+	checkRects(t, "column", p.Rects, want)
+}
+
+// checkRects compares the bars drawn with those worked by hand.
+func checkRects(t *testing.T, what string, got, want []plotRect) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d bars, want %d (one per figure that is not zero): %+v", len(got), len(want), got)
 	}
 	for i, w := range want {
-		if p.Rects[i] != w {
-			t.Errorf("bar %d = %+v, want %+v", i, p.Rects[i], w)
+		if got[i] != w {
+			t.Errorf("%s %d = %+v, want %+v", what, i, got[i], w)
 		}
 	}
 }
@@ -143,14 +149,10 @@ func TestChartSVGRows(t *testing.T) {
 		{X: "0%", Y: "29", W: "38%", H: "9", Fill: oiOrange, Title: "HIMARS · Delivered: 20"},
 		{X: "0%", Y: "66", W: "19%", H: "9", Fill: oiBlue, Title: "Patriot <PAC-3> · Pledged: 10"},
 	}
-	if len(p.Rects) != len(want) || p.Height != "96" {
-		t.Fatalf("%d bars, height %s; want %d, 96: %+v", len(p.Rects), p.Height, len(want), p.Rects)
+	if p.Height != "96" {
+		t.Errorf("height %s px, want 96", p.Height)
 	}
-	for i, w := range want {
-		if p.Rects[i] != w {
-			t.Errorf("bar %d = %+v, want %+v", i, p.Rects[i], w)
-		}
-	}
+	checkRects(t, "grouped bar", p.Rects, want)
 	stacked := chart{Kind: "stack", Data: stackData{Unit: "EUR", X: []string{"Germany", "France"}, Series: []series{
 		{Name: "Air defence", Values: []float64{3e9, 1e9}},
 		{Name: "Loans", Values: []float64{1e9, 0}},
@@ -162,14 +164,7 @@ func TestChartSVGRows(t *testing.T) {
 		{X: "57%", Y: "18", W: "19%", H: "14", Fill: "#B07A00", Title: "Germany · Loans: €1.0 bn"},
 		{X: "0%", Y: "60", W: "19%", H: "14", Fill: oiSky, Title: "France · Air defence: €1.0 bn"},
 	}
-	if len(p.Rects) != len(want) {
-		t.Fatalf("%d bars, want %d: %+v", len(p.Rects), len(want), p.Rects)
-	}
-	for i, w := range want {
-		if p.Rects[i] != w {
-			t.Errorf("stacked bar %d = %+v, want %+v", i, p.Rects[i], w)
-		}
-	}
+	checkRects(t, "stacked bar", p.Rects, want)
 	if (chart{Kind: "map", Data: mapData{}}).SVG() != "" {
 		t.Error("a map is drawn on the server; ECharts draws it")
 	}
