@@ -211,11 +211,11 @@ func (b *svgWriter) rows(unit string, labels []string, ss []series, stacked bool
 	if stacked {
 		bars = 1
 	}
-	barH := 14.0
+	barH := 12.0
 	if bars > 1 {
 		barH = 9
 	}
-	rowH := 18 + float64(bars)*(barH+2) + 8
+	rowH := 16 + float64(bars)*(barH+2) + 5
 	lo, hi := 0.0, 0.0
 	for i := range labels {
 		pos, neg := 0.0, 0.0
@@ -238,8 +238,8 @@ func (b *svgWriter) rows(unit string, labels []string, ss []series, stacked bool
 	fmt.Fprintf(b, `<svg class="plot rows" width="100%%" height="%d" aria-hidden="true">`, int(math.Ceil(rowH*float64(len(labels)))))
 	for i, label := range labels {
 		top := float64(i) * rowH
-		fmt.Fprintf(b, `<text class="label" x="0" y="%s">%s</text>`, f2(top+13), template.HTMLEscapeString(label))
-		barY := top + 18
+		fmt.Fprintf(b, `<text class="label" x="0" y="%s">%s</text>`, f2(top+12), template.HTMLEscapeString(label))
+		barY := top + 16
 		pos, neg, total := 0.0, 0.0, 0.0
 		for k, s := range ss {
 			v := s.Values[i]

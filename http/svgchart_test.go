@@ -142,15 +142,15 @@ func TestChartSVGRows(t *testing.T) {
 		{Name: "Delivered", Values: []float64{20, 0}},
 	}}}
 	p := parsePlot(t, string(grouped.SVG()))
-	// 40 units take the rows' 76% of the width; a row is 18 px of label,
-	// two bars of 9 px with 2 px between, and 8 px: 48 px.
+	// 40 units take the rows' 76% of the width; a row is 16 px of label,
+	// two bars of 9 px and 2 px each, and 5 px: 43 px.
 	want := []plotRect{
-		{X: "0%", Y: "18", W: "76%", H: "9", Fill: oiBlue, Title: "HIMARS · Pledged: 40"},
-		{X: "0%", Y: "29", W: "38%", H: "9", Fill: oiOrange, Title: "HIMARS · Delivered: 20"},
-		{X: "0%", Y: "66", W: "19%", H: "9", Fill: oiBlue, Title: "Patriot <PAC-3> · Pledged: 10"},
+		{X: "0%", Y: "16", W: "76%", H: "9", Fill: oiBlue, Title: "HIMARS · Pledged: 40"},
+		{X: "0%", Y: "27", W: "38%", H: "9", Fill: oiOrange, Title: "HIMARS · Delivered: 20"},
+		{X: "0%", Y: "59", W: "19%", H: "9", Fill: oiBlue, Title: "Patriot <PAC-3> · Pledged: 10"},
 	}
-	if p.Height != "96" {
-		t.Errorf("height %s px, want 96", p.Height)
+	if p.Height != "86" {
+		t.Errorf("height %s px, want 86", p.Height)
 	}
 	checkRects(t, "grouped bar", p.Rects, want)
 	stacked := chart{Kind: "stack", Data: stackData{Unit: "EUR", X: []string{"Germany", "France"}, Series: []series{
@@ -158,11 +158,11 @@ func TestChartSVGRows(t *testing.T) {
 		{Name: "Loans", Values: []float64{1e9, 0}},
 	}}}
 	p = parsePlot(t, string(stacked.SVG()))
-	// 4 bn take 76%; a row is 18 + 14 + 2 + 8 = 42 px.
+	// 4 bn take 76%; a row is 16 + 12 + 2 + 5 = 35 px.
 	want = []plotRect{
-		{X: "0%", Y: "18", W: "57%", H: "14", Fill: oiSky, Title: "Germany · Air defence: €3.0 bn"},
-		{X: "57%", Y: "18", W: "19%", H: "14", Fill: "#B07A00", Title: "Germany · Loans: €1.0 bn"},
-		{X: "0%", Y: "60", W: "19%", H: "14", Fill: oiSky, Title: "France · Air defence: €1.0 bn"},
+		{X: "0%", Y: "16", W: "57%", H: "12", Fill: oiSky, Title: "Germany · Air defence: €3.0 bn"},
+		{X: "57%", Y: "16", W: "19%", H: "12", Fill: "#B07A00", Title: "Germany · Loans: €1.0 bn"},
+		{X: "0%", Y: "51", W: "19%", H: "12", Fill: oiSky, Title: "France · Air defence: €1.0 bn"},
 	}
 	checkRects(t, "stacked bar", p.Rects, want)
 	if (chart{Kind: "map", Data: mapData{}}).SVG() != "" {
