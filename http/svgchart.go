@@ -168,7 +168,7 @@ func (b *svgWriter) columns(d stackData) {
 				top, bottom = bottom, top
 			}
 			*from += v
-			fmt.Fprintf(b, `<rect x="%s%%" y="%s%%" width="%s%%" height="%s%%" fill="%s"><title>%s · %s: %s of %s</title></rect>`,
+			fmt.Fprintf(b, `<rect x="%s%%" y="%s%%" width="%s%%" height="%s%%" fill="%s"><title>%s · %s: %s (month total %s)</title></rect>`,
 				f2(w*(float64(i)+0.12)), f2(top), f2(w*0.76), f2(bottom-top), colors[k],
 				monthLabel(m), template.HTMLEscapeString(s.Name), amount(d.Unit, v), amount(d.Unit, total))
 		}

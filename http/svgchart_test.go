@@ -114,10 +114,10 @@ func TestChartSVGColumns(t *testing.T) {
 		t.Errorf("months %q", p.Months)
 	}
 	want := []plotRect{
-		{X: "4%", Y: "34.67%", W: "25.33%", H: "27.67%", Fill: oiBlue, Title: "Jan 2024 · Military: €1.0 bn of €1.5 bn"},
-		{X: "4%", Y: "20.83%", W: "25.33%", H: "13.83%", Fill: oiOrange, Title: "Jan 2024 · Financial: €500.0 m of €1.5 bn"},
-		{X: "70.67%", Y: "7%", W: "25.33%", H: "55.33%", Fill: oiBlue, Title: "Mar 2024 · Military: €2.0 bn of €1.0 bn"},
-		{X: "70.67%", Y: "62.33%", W: "25.33%", H: "27.67%", Fill: oiOrange, Title: "Mar 2024 · Financial: -€1.0 bn of €1.0 bn"},
+		{X: "4%", Y: "34.67%", W: "25.33%", H: "27.67%", Fill: oiBlue, Title: "Jan 2024 · Military: €1.0 bn (month total €1.5 bn)"},
+		{X: "4%", Y: "20.83%", W: "25.33%", H: "13.83%", Fill: oiOrange, Title: "Jan 2024 · Financial: €500.0 m (month total €1.5 bn)"},
+		{X: "70.67%", Y: "7%", W: "25.33%", H: "55.33%", Fill: oiBlue, Title: "Mar 2024 · Military: €2.0 bn (month total €1.0 bn)"},
+		{X: "70.67%", Y: "62.33%", W: "25.33%", H: "27.67%", Fill: oiOrange, Title: "Mar 2024 · Financial: -€1.0 bn (month total €1.0 bn)"},
 	}
 	checkRects(t, "column", p.Rects, want)
 }
