@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"coalition"
@@ -26,17 +27,24 @@ func kielUnknown(s string) bool {
 	return kielUnknownWords[strings.ToLower(strings.TrimSpace(s))]
 }
 
+// lazyRegexp compiles pattern on its first use: most commands never read a
+// Kiel workbook, and compiling at package init cost every command's
+// start-up (issue 22).
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
+
 // Patterns of the text dates Kiel writes when it knows only the month or
 // the year: "until 12/20/2022", "not specified, 03/22", "unclear,
 // 10/2022", "March 2022", "2022".
 var (
-	kielMDY       = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:$|[^\d/])`)
-	kielISODay    = regexp.MustCompile(`(?:^|\D)(\d{4})-(\d{1,2})-(\d{1,2})(?:$|\D)`)
-	kielMY        = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{4}|\d{2})(?:$|[^\d/])`)
-	kielMonthName = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
-	kielYear      = regexp.MustCompile(`(?:^|\D)((?:19|20)\d{2})(?:$|\D)`)
-	kielLetters   = regexp.MustCompile(`[A-Za-z]`)
-	kielDigits    = regexp.MustCompile(`\d`)
+	kielMDY       = lazyRegexp(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:$|[^\d/])`)
+	kielISODay    = lazyRegexp(`(?:^|\D)(\d{4})-(\d{1,2})-(\d{1,2})(?:$|\D)`)
+	kielMY        = lazyRegexp(`(?:^|[^\d/])(\d{1,2})/(\d{4}|\d{2})(?:$|[^\d/])`)
+	kielMonthName = lazyRegexp(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
+	kielYear      = lazyRegexp(`(?:^|\D)((?:19|20)\d{2})(?:$|\D)`)
+	kielLetters   = lazyRegexp(`[A-Za-z]`)
+	kielDigits    = lazyRegexp(`\d`)
 )
 
 // kielApproxMonth reads the month an approximate text date states (see the
@@ -45,32 +53,32 @@ var (
 // month. Digits in a form that is none of these (a mistyped date such as
 // 2024-13-45) are not approximated: ok is false and the date is an error.
 func kielApproxMonth(s string, tracker coalition.Month) (m coalition.Month, how string, ok bool) {
-	words := kielLetters.MatchString(s)
+	words := kielLetters().MatchString(s)
 	if words {
 		if m, ok := kielDayMonth(s); ok {
 			return m, "month of the date stated", true
 		}
 	}
-	if g := kielMY.FindStringSubmatch(s); g != nil && (words || kielMY.FindString(s) == s) {
+	if g := kielMY().FindStringSubmatch(s); g != nil && (words || kielMY().FindString(s) == s) {
 		if m, ok := monthYear(g[1], g[2]); ok {
 			return m, "month stated", true
 		}
 	}
-	if g := kielMonthName.FindStringSubmatch(s); g != nil {
+	if g := kielMonthName().FindStringSubmatch(s); g != nil {
 		t, err := time.Parse("Jan", strings.ToUpper(g[1][:1])+strings.ToLower(g[1][1:3]))
 		y, _ := strconv.Atoi(g[2])
 		if err == nil && y >= 1999 && y <= 2100 {
 			return coalition.MonthOf(y, t.Month()), "month stated", true
 		}
 	}
-	if g := kielYear.FindStringSubmatch(s); g != nil && (words || strings.TrimSpace(s) == g[1]) {
+	if g := kielYear().FindStringSubmatch(s); g != nil && (words || strings.TrimSpace(s) == g[1]) {
 		y, _ := strconv.Atoi(g[1])
 		if tracker != 0 && tracker.Year() == y {
 			return tracker, "year stated; tracker month", true
 		}
 		return coalition.MonthOf(y, time.January), "year stated; January", true
 	}
-	if words && !kielDigits.MatchString(s) && tracker != 0 {
+	if words && !kielDigits().MatchString(s) && tracker != 0 {
 		return tracker, "no date stated; tracker month", true
 	}
 	return 0, "", false
@@ -79,12 +87,12 @@ func kielApproxMonth(s string, tracker coalition.Month) (m coalition.Month, how 
 // kielDayMonth finds a whole date (M/D/Y as Kiel writes them, or ISO) in
 // a text and returns its month.
 func kielDayMonth(s string) (coalition.Month, bool) {
-	if g := kielMDY.FindStringSubmatch(s); g != nil {
+	if g := kielMDY().FindStringSubmatch(s); g != nil {
 		if d, _ := strconv.Atoi(g[2]); d >= 1 && d <= 31 {
 			return monthYear(g[1], g[3])
 		}
 	}
-	if g := kielISODay.FindStringSubmatch(s); g != nil {
+	if g := kielISODay().FindStringSubmatch(s); g != nil {
 		if d, _ := strconv.Atoi(g[3]); d >= 1 && d <= 31 {
 			return monthYear(g[2], g[1])
 		}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -635,11 +634,11 @@ func kielDate(s string) (coalition.Date, error) {
 // releases write them ("2023, 2024", "2023/2024", "2023 and 2024",
 // "2023–2025"): the first and the last year.
 func earmarked(s string) (int, int, bool) {
-	if s == "" || !kielYearsOnly.MatchString(s) {
+	if s == "" || !kielYearsOnly().MatchString(s) {
 		return 0, 0, false
 	}
 	y1, y2 := 0, 0
-	for _, m := range kielYearList.FindAllString(s, -1) {
+	for _, m := range kielYearList().FindAllString(s, -1) {
 		y, err := strconv.Atoi(m)
 		if err != nil {
 			return 0, 0, false
@@ -658,8 +657,8 @@ func earmarked(s string) (int, int, bool) {
 }
 
 var (
-	kielYearsOnly = regexp.MustCompile(`^\s*\d{4}(?:\s*(?:-|–|/|,|&|and|to)\s*\d{4})*\s*$`)
-	kielYearList  = regexp.MustCompile(`\d{4}`)
+	kielYearsOnly = lazyRegexp(`^\s*\d{4}(?:\s*(?:-|–|/|,|&|and|to)\s*\d{4})*\s*$`)
+	kielYearList  = lazyRegexp(`\d{4}`)
 )
 
 // kielCheckSummary compares per-donor sums with the Country Summary sheet
