@@ -19,18 +19,33 @@ func FormatAmount(symbol string, v float64, bnDecimals int) string {
 	if v < 0 {
 		sign, v = "-", -v
 	}
+	scale, suffix := AmountScale(v)
 	switch {
-	case v >= 1e9:
-		return sign + symbol + FormatNumber(v/1e9, bnDecimals) + " bn"
-	case v >= 1e6:
-		return sign + symbol + FormatNumber(v/1e6, 1) + " m"
-	case v >= 1e3:
-		return sign + symbol + FormatNumber(v/1e3, 0) + " k"
+	case scale == 1e9:
+		return sign + symbol + FormatNumber(v/scale, bnDecimals) + suffix
+	case scale == 1e6:
+		return sign + symbol + FormatNumber(v/scale, 1) + suffix
+	case scale == 1e3:
+		return sign + symbol + FormatNumber(v/scale, 0) + suffix
 	case math.Round(v) == 0:
 		return symbol + "0"
 	default:
 		return sign + symbol + FormatNumber(v, 0)
 	}
+}
+
+// AmountScale is the unit an amount of v's size is written in: 1e9 and
+// " bn", 1e6 and " m", 1e3 and " k", or 1 and "".
+func AmountScale(v float64) (scale float64, suffix string) {
+	switch a := math.Abs(v); {
+	case a >= 1e9:
+		return 1e9, " bn"
+	case a >= 1e6:
+		return 1e6, " m"
+	case a >= 1e3:
+		return 1e3, " k"
+	}
+	return 1, ""
 }
 
 // FormatNumber writes v with decimals digits after the point and a comma

@@ -86,8 +86,8 @@ func (c chart) SVG() template.HTML {
 	var b svgWriter
 	switch d := c.Data.(type) {
 	case stackData:
-		if monthAxis(d.X) {
-			b.columns(d)
+		if months, ok := monthAxis(d.X); ok {
+			b.columns(d, months)
 		} else {
 			b.rows(d.Unit, d.X, d.Series, true)
 		}
@@ -125,7 +125,7 @@ func (b *svgWriter) legend(ss []series, colors []string) {
 // columns draws a stacked column per month: positive figures stacked up
 // from zero, negative ones (a surplus against a gap) down from it, with
 // round ticks on a value axis and the years (or months) below.
-func (b *svgWriter) columns(d stackData) {
+func (b *svgWriter) columns(d stackData, months []coalition.Month) {
 	colors := seriesColors(d.Series)
 	b.legend(d.Series, colors)
 	n := len(d.X)
@@ -151,7 +151,7 @@ func (b *svgWriter) columns(d stackData) {
 		fmt.Fprintf(b, `<line class="grid" x1="0" x2="100%%" y1="%s%%" y2="%s%%"/>`, f2(y(t)), f2(y(t)))
 	}
 	w := 100 / float64(n)
-	for i, m := range d.X {
+	for i, m := range months {
 		total := up[i] + down[i]
 		pos, neg := 0.0, 0.0
 		for k, s := range d.Series {
@@ -177,25 +177,20 @@ func (b *svgWriter) columns(d stackData) {
 	for _, t := range ticks {
 		fmt.Fprintf(b, `<text class="tick" x="0" y="%s%%" dy="-3">%s</text>`, f2(y(t)), axisLabel(d.Unit, t))
 	}
-	every, label := monthTicks(d.X)
-	for i, m := range d.X {
+	every, label := monthTicks(months)
+	for i, m := range months {
 		if !every(i, m) {
 			continue
 		}
-		anchor := "middle"
+		// a label at either end is aligned with the plot's edge, not centred past it
+		mid, x, anchor := w*(float64(i)+0.5), w*(float64(i)+0.5), "middle"
 		switch {
 		case i == 0 && n > 2:
-			anchor = "start"
+			x, anchor = 0, "start"
 		case i == n-1 && n > 2:
-			anchor = "end"
+			x, anchor = 100, "end"
 		}
-		x := w * (float64(i) + 0.5)
-		if anchor == "start" {
-			x = w * float64(i)
-		} else if anchor == "end" {
-			x = w * float64(i+1)
-		}
-		fmt.Fprintf(b, `<line class="axis" x1="%s%%" x2="%s%%" y1="%s%%" y2="%s%%"/>`, f2(w*(float64(i)+0.5)), f2(w*(float64(i)+0.5)), f2(plotBottom), f2(plotBottom+1.5))
+		fmt.Fprintf(b, `<line class="axis" x1="%s%%" x2="%s%%" y1="%s%%" y2="%s%%"/>`, f2(mid), f2(mid), f2(plotBottom), f2(plotBottom+1.5))
 		fmt.Fprintf(b, `<text class="month" x="%s%%" y="100%%" dy="-4" text-anchor="%s">%s</text>`, f2(x), anchor, label(m))
 	}
 	b.WriteString(`</svg>`)
@@ -331,16 +326,7 @@ func axisLabel(unit string, v float64) string {
 	if unit != "EUR" {
 		return coalition.FormatNumber(v, exactDecimals(v))
 	}
-	a := math.Abs(v)
-	scale, suffix := 1.0, ""
-	switch {
-	case a >= 1e9:
-		scale, suffix = 1e9, " bn"
-	case a >= 1e6:
-		scale, suffix = 1e6, " m"
-	case a >= 1e3:
-		scale, suffix = 1e3, " k"
-	}
+	scale, suffix := coalition.AmountScale(v)
 	s := coalition.FormatNumber(v/scale, exactDecimals(v/scale))
 	if strings.HasPrefix(s, "-") {
 		return "-€" + s[1:] + suffix
@@ -359,54 +345,51 @@ func exactDecimals(x float64) int {
 	return 3
 }
 
-// monthAxis says whether the categories are months ("2024-03"): a chart
-// over time, drawn as columns; other categories (members) are rows.
-func monthAxis(x []string) bool {
+// monthAxis reads the categories as months ("2024-03"): a chart over
+// time, drawn as columns; ok is false for other categories (members),
+// drawn as rows.
+func monthAxis(x []string) (months []coalition.Month, ok bool) {
 	if len(x) == 0 {
-		return false
+		return nil, false
 	}
-	for _, s := range x {
-		if _, err := coalition.ParseMonth(s); err != nil {
-			return false
+	months = make([]coalition.Month, len(x))
+	for i, s := range x {
+		m, err := coalition.ParseMonth(s)
+		if err != nil {
+			return nil, false
 		}
+		months[i] = m
 	}
-	return true
+	return months, true
 }
 
 var monthNames = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
-// monthLabel writes "2024-03" as "Mar 2024".
-func monthLabel(s string) string {
-	m, err := coalition.ParseMonth(s)
-	if err != nil {
-		return template.HTMLEscapeString(s)
-	}
+// monthLabel writes a month as "Mar 2024".
+func monthLabel(m coalition.Month) string {
 	return monthNames[m.MonthOfYear()-1] + " " + strconv.Itoa(m.Year())
 }
 
+// yearLabel writes a month's year: "2024".
+func yearLabel(m coalition.Month) string { return strconv.Itoa(m.Year()) }
+
 // monthTicks chooses which months are labelled below the columns so that
-// labels never crowd a phone's width (about six): the years at each
-// January over more than two years, else every k-th month.
-func monthTicks(x []string) (func(i int, m string) bool, func(m string) string) {
-	if len(x) > 24 {
+// labels never crowd a phone's width (about six): over more than two
+// years, the years at each January (and the first year when its January
+// is off the chart but its label has room), else every k-th month.
+func monthTicks(months []coalition.Month) (every func(i int, m coalition.Month) bool, label func(coalition.Month) string) {
+	if len(months) > 24 {
 		step := 1
-		if years := len(x) / 12; years > 6 {
+		if years := len(months) / 12; years > 6 {
 			step = (years + 5) / 6
 		}
-		return func(i int, m string) bool {
-				mo, err := coalition.ParseMonth(m)
-				if err != nil {
-					return false
-				}
-				if i == 0 && step == 1 && mo.MonthOfYear() <= 9 {
-					return true // the first year, when its January is not on the chart but there is room
-				}
-				return mo.MonthOfYear() == 1 && mo.Year()%step == 0
-			}, func(m string) string {
-				mo, _ := coalition.ParseMonth(m)
-				return strconv.Itoa(mo.Year())
+		return func(i int, m coalition.Month) bool {
+			if i == 0 && step == 1 && m.MonthOfYear() <= 9 {
+				return true
 			}
+			return m.MonthOfYear() == 1 && m.Year()%step == 0
+		}, yearLabel
 	}
-	k := max(1, (len(x)+4)/5)
-	return func(i int, _ string) bool { return i%k == 0 }, monthLabel
+	k := max(1, (len(months)+4)/5)
+	return func(i int, _ coalition.Month) bool { return i%k == 0 }, monthLabel
 }

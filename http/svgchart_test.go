@@ -232,7 +232,8 @@ func TestServerChartsMatchData(t *testing.T) {
 				t.Fatalf("%s %s: %v", path, id, err)
 			}
 			p := parsePlot(t, svg)
-			columns := kind == "stack" && monthAxis(d.X)
+			_, months := monthAxis(d.X)
+			columns := kind == "stack" && months
 			cats := append(d.X, d.Labels...)
 			var values []float64
 			for i := range cats {
